@@ -1,0 +1,387 @@
+//! The one error type of the core. Every refusal has a stable machine code (`E_…`) and a
+//! message that names the thing at fault and the rule it broke, in English and Chinese.
+//! Messages never carry a name or an identity number.
+
+use std::fmt;
+
+/// The family an error belongs to; bindings map each family to one exception class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorFamily {
+    /// A value the caller passed is malformed (an identity number, a period, a field).
+    Input,
+    /// A service record breaks a rule of the policy.
+    Validation,
+    /// The actor may not make this change.
+    Authorization,
+    /// Something named does not exist.
+    NotFound,
+    /// Something with this id exists already, with other content.
+    Conflict,
+    /// The change does not fit the current state (confirming a revoked record …).
+    State,
+    /// The log or a stored thing is damaged or unsupported.
+    Integrity,
+    /// A policy is malformed.
+    Policy,
+}
+
+impl ErrorFamily {
+    /// The family's stable name, as used in exception names and vectors.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Input => "input",
+            Self::Validation => "validation",
+            Self::Authorization => "authorization",
+            Self::NotFound => "not_found",
+            Self::Conflict => "conflict",
+            Self::State => "state",
+            Self::Integrity => "integrity",
+            Self::Policy => "policy",
+        }
+    }
+}
+
+/// Every refusal of the core. Match on the variant in Rust, or on [`LedgerError::code`]
+/// anywhere else: codes are stable across versions and languages.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum LedgerError {
+    /// An identity number is not in the format its kind requires.
+    #[error("identity number ({kind}) has the wrong format: {detail} / 证件号码格式错误：{detail}")]
+    IdentityFormat {
+        /// The identity kind (`resident_id`, `passport` …).
+        kind: String,
+        /// What is wrong, without the number itself.
+        detail: String,
+    },
+    /// A resident identity number's check digit (GB 11643, ISO 7064 MOD 11-2) is wrong.
+    #[error("identity number check digit is wrong (GB 11643) / 身份证号码校验码错误")]
+    IdentityChecksum,
+    /// A resident identity number's birth date is not a real date, or lies in the future.
+    #[error("identity number holds no real birth date: {detail} / 身份证号码中的出生日期无效：{detail}")]
+    IdentityBirthDate {
+        /// What is wrong with the date.
+        detail: String,
+    },
+    /// A period string does not parse, or is out of range.
+    #[error("period '{text}' is not valid: {detail} (expected 2015-W23, 2015-06, 2015 or all) / 统计周期无效")]
+    InvalidPeriod {
+        /// The text given.
+        text: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// A field is empty, too long, or out of range.
+    #[error("{what}: field '{field}' {detail} / 字段“{field}”无效")]
+    InvalidField {
+        /// The thing being changed (`record R1`, `org 0101` …).
+        what: String,
+        /// The field name.
+        field: String,
+        /// What is wrong.
+        detail: String,
+    },
+    /// A record ends at or before it starts.
+    #[error("record {record}: end must be after start / 服务记录 {record}：结束时间必须晚于开始时间")]
+    EndNotAfterStart {
+        /// The record id.
+        record: String,
+    },
+    /// A record claims more minutes than its time span holds.
+    #[error("record {record}: {minutes} minutes claimed but the span holds only {span} / 服务记录 {record}：服务时长 {minutes} 分钟超过起止时间跨度 {span} 分钟")]
+    MinutesExceedSpan {
+        /// The record id.
+        record: String,
+        /// Minutes claimed.
+        minutes: u32,
+        /// Minutes between start and end.
+        span: i64,
+    },
+    /// A record claims zero minutes.
+    #[error("record {record}: service minutes must be more than zero / 服务记录 {record}：服务时长必须大于零")]
+    ZeroMinutes {
+        /// The record id.
+        record: String,
+    },
+    /// A record ends in the future (beyond the policy's clock-skew tolerance).
+    #[error("record {record}: ends in the future / 服务记录 {record}：结束时间晚于当前时间")]
+    Future {
+        /// The record id.
+        record: String,
+    },
+    /// A record overlaps another counted or pending record of the same volunteer.
+    #[error("record {record}: overlaps record {other} of the same volunteer / 服务记录 {record}：与同一志愿者的服务记录 {other} 时间重叠")]
+    Overlap {
+        /// The record id.
+        record: String,
+        /// The record it overlaps.
+        other: String,
+    },
+    /// A record would take the volunteer's minutes on one day beyond the policy's cap.
+    #[error("record {record}: {total} minutes on {day} exceed the daily cap of {cap} / 服务记录 {record}：{day} 当日服务时长 {total} 分钟超过上限 {cap} 分钟")]
+    DailyCap {
+        /// The record id.
+        record: String,
+        /// The local day.
+        day: String,
+        /// Minutes that day including this record.
+        total: u64,
+        /// The policy's cap.
+        cap: u32,
+    },
+    /// A volunteer already has the policy's limit of check-in/check-out pairs for this
+    /// activity on this day.
+    #[error("record {record}: more than {limit} check-in pairs for one activity on {day} / 服务记录 {record}：同一活动当日签到签退超过 {limit} 次")]
+    CheckInLimit {
+        /// The record id.
+        record: String,
+        /// The local day.
+        day: String,
+        /// The policy's limit.
+        limit: u32,
+    },
+    /// Paid service is not volunteering.
+    #[error("record {record}: paid service is not volunteer service / 服务记录 {record}：有偿服务不属于志愿服务")]
+    PaidService {
+        /// The record id.
+        record: String,
+    },
+    /// Work that is part of one's job is not volunteering.
+    #[error("record {record}: service that is part of a job duty is not volunteer service / 服务记录 {record}：履行岗位职责不属于志愿服务")]
+    JobDuty {
+        /// The record id.
+        record: String,
+    },
+    /// Service that is not for the public benefit is not volunteering.
+    #[error("record {record}: service that is not for the public benefit is not volunteer service / 服务记录 {record}：非公益性服务不属于志愿服务")]
+    NotPublicBenefit {
+        /// The record id.
+        record: String,
+    },
+    /// A make-up record (recorded after the window) must be confirmed by an org admin.
+    #[error("record {record}: a make-up record (recorded after the {window}-working-day window) needs an org admin to confirm / 服务记录 {record}：超过 {window} 个工作日的补录须由组织管理员确认")]
+    MakeUpNeedsOrgAdmin {
+        /// The record id.
+        record: String,
+        /// The window in working days.
+        window: u32,
+    },
+    /// The actor lacks the role the change requires.
+    #[error("actor {actor} may not {action}: {rule} / 操作人 {actor} 无权执行该操作")]
+    Forbidden {
+        /// The actor id.
+        actor: String,
+        /// What was attempted.
+        action: String,
+        /// The rule that refuses it.
+        rule: String,
+    },
+    /// Nobody confirms a record they entered or reported themselves.
+    #[error("record {record}: nobody confirms a record they entered themselves / 服务记录 {record}：不得确认本人录入的记录")]
+    SelfConfirm {
+        /// The record id.
+        record: String,
+    },
+    /// A volunteer number is unknown.
+    #[error("volunteer {id} is not registered / 志愿者 {id} 未注册")]
+    UnknownVolunteer {
+        /// The volunteer number.
+        id: String,
+    },
+    /// An org id is unknown.
+    #[error("org {id} is not registered / 组织 {id} 未注册")]
+    UnknownOrg {
+        /// The org id.
+        id: String,
+    },
+    /// A team id is unknown.
+    #[error("team {id} does not exist / 服务队 {id} 不存在")]
+    UnknownTeam {
+        /// The team id.
+        id: String,
+    },
+    /// A record id is unknown.
+    #[error("record {id} does not exist / 服务记录 {id} 不存在")]
+    UnknownRecord {
+        /// The record id.
+        id: String,
+    },
+    /// An entry sequence number is beyond the log.
+    #[error("entry {seq} does not exist; the log holds {len} entries / 日志条目 {seq} 不存在")]
+    UnknownEntry {
+        /// The sequence number asked for.
+        seq: u64,
+        /// Entries in the log.
+        len: u64,
+    },
+    /// Something with this id exists already.
+    #[error("{what} {id} exists already / {what} {id} 已存在")]
+    Duplicate {
+        /// What kind of thing (`org`, `volunteer`, `team`).
+        what: String,
+        /// Its id.
+        id: String,
+    },
+    /// Another volunteer holds this identity number.
+    #[error("volunteer {id}: the identity number is already registered to another volunteer / 志愿者 {id}：证件号码已被其他志愿者注册")]
+    DuplicateIdentity {
+        /// The volunteer number being registered.
+        id: String,
+    },
+    /// A record id was sent again with different content.
+    #[error("record {record}: this id was already recorded with different content / 服务记录 {record}：编号已存在且内容不同")]
+    RecordIdConflict {
+        /// The record id.
+        record: String,
+    },
+    /// The record's state does not allow this change.
+    #[error("record {record} is {state}; cannot {action} / 服务记录 {record} 当前状态为 {state}，不能执行该操作")]
+    InvalidState {
+        /// The record id.
+        record: String,
+        /// Its state.
+        state: String,
+        /// What was attempted.
+        action: String,
+    },
+    /// The hash chain is broken at an entry.
+    #[error("log entry {seq}: {detail} / 日志条目 {seq} 校验失败")]
+    ChainBroken {
+        /// The first entry at fault.
+        seq: u64,
+        /// What is wrong.
+        detail: String,
+    },
+    /// An entry replays to a refusal: the log holds a change its own rules reject.
+    #[error("log entry {seq} does not replay: {detail} / 日志条目 {seq} 无法重放")]
+    ReplayRefused {
+        /// The entry.
+        seq: u64,
+        /// The refusal.
+        detail: String,
+    },
+    /// A policy does not parse or breaks its own constraints.
+    #[error("policy: {detail} / 政策配置无效：{detail}")]
+    Policy {
+        /// What is wrong.
+        detail: String,
+    },
+}
+
+impl LedgerError {
+    /// The stable machine code of this error, such as `E_OVERLAP`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::IdentityFormat { .. } => "E_IDENTITY_FORMAT",
+            Self::IdentityChecksum => "E_IDENTITY_CHECKSUM",
+            Self::IdentityBirthDate { .. } => "E_IDENTITY_BIRTH_DATE",
+            Self::InvalidPeriod { .. } => "E_PERIOD",
+            Self::InvalidField { .. } => "E_FIELD",
+            Self::EndNotAfterStart { .. } => "E_END_NOT_AFTER_START",
+            Self::MinutesExceedSpan { .. } => "E_MINUTES_EXCEED_SPAN",
+            Self::ZeroMinutes { .. } => "E_ZERO_MINUTES",
+            Self::Future { .. } => "E_FUTURE",
+            Self::Overlap { .. } => "E_OVERLAP",
+            Self::DailyCap { .. } => "E_DAILY_CAP",
+            Self::CheckInLimit { .. } => "E_CHECKIN_LIMIT",
+            Self::PaidService { .. } => "E_PAID_SERVICE",
+            Self::JobDuty { .. } => "E_JOB_DUTY",
+            Self::NotPublicBenefit { .. } => "E_NOT_PUBLIC_BENEFIT",
+            Self::MakeUpNeedsOrgAdmin { .. } => "E_MAKEUP_NEEDS_ORG_ADMIN",
+            Self::Forbidden { .. } => "E_FORBIDDEN",
+            Self::SelfConfirm { .. } => "E_SELF_CONFIRM",
+            Self::UnknownVolunteer { .. } => "E_UNKNOWN_VOLUNTEER",
+            Self::UnknownOrg { .. } => "E_UNKNOWN_ORG",
+            Self::UnknownTeam { .. } => "E_UNKNOWN_TEAM",
+            Self::UnknownRecord { .. } => "E_UNKNOWN_RECORD",
+            Self::UnknownEntry { .. } => "E_UNKNOWN_ENTRY",
+            Self::Duplicate { .. } => "E_DUPLICATE",
+            Self::DuplicateIdentity { .. } => "E_DUPLICATE_IDENTITY",
+            Self::RecordIdConflict { .. } => "E_RECORD_ID_CONFLICT",
+            Self::InvalidState { .. } => "E_INVALID_STATE",
+            Self::ChainBroken { .. } => "E_CHAIN_BROKEN",
+            Self::ReplayRefused { .. } => "E_REPLAY_REFUSED",
+            Self::Policy { .. } => "E_POLICY",
+        }
+    }
+
+    /// The family of this error; bindings raise one exception class per family.
+    pub fn family(&self) -> ErrorFamily {
+        use ErrorFamily as F;
+        match self {
+            Self::IdentityFormat { .. }
+            | Self::IdentityChecksum
+            | Self::IdentityBirthDate { .. }
+            | Self::InvalidPeriod { .. }
+            | Self::InvalidField { .. } => F::Input,
+            Self::EndNotAfterStart { .. }
+            | Self::MinutesExceedSpan { .. }
+            | Self::ZeroMinutes { .. }
+            | Self::Future { .. }
+            | Self::Overlap { .. }
+            | Self::DailyCap { .. }
+            | Self::CheckInLimit { .. }
+            | Self::PaidService { .. }
+            | Self::JobDuty { .. }
+            | Self::NotPublicBenefit { .. } => F::Validation,
+            Self::MakeUpNeedsOrgAdmin { .. } | Self::Forbidden { .. } | Self::SelfConfirm { .. } => {
+                F::Authorization
+            }
+            Self::UnknownVolunteer { .. }
+            | Self::UnknownOrg { .. }
+            | Self::UnknownTeam { .. }
+            | Self::UnknownRecord { .. }
+            | Self::UnknownEntry { .. } => F::NotFound,
+            Self::Duplicate { .. } | Self::DuplicateIdentity { .. } | Self::RecordIdConflict { .. } => {
+                F::Conflict
+            }
+            Self::InvalidState { .. } => F::State,
+            Self::ChainBroken { .. } | Self::ReplayRefused { .. } => F::Integrity,
+            Self::Policy { .. } => F::Policy,
+        }
+    }
+
+    /// Every code the core can return, for bindings and docs that enumerate them.
+    pub const ALL_CODES: &'static [&'static str] = &[
+        "E_IDENTITY_FORMAT",
+        "E_IDENTITY_CHECKSUM",
+        "E_IDENTITY_BIRTH_DATE",
+        "E_PERIOD",
+        "E_FIELD",
+        "E_END_NOT_AFTER_START",
+        "E_MINUTES_EXCEED_SPAN",
+        "E_ZERO_MINUTES",
+        "E_FUTURE",
+        "E_OVERLAP",
+        "E_DAILY_CAP",
+        "E_CHECKIN_LIMIT",
+        "E_PAID_SERVICE",
+        "E_JOB_DUTY",
+        "E_NOT_PUBLIC_BENEFIT",
+        "E_MAKEUP_NEEDS_ORG_ADMIN",
+        "E_FORBIDDEN",
+        "E_SELF_CONFIRM",
+        "E_UNKNOWN_VOLUNTEER",
+        "E_UNKNOWN_ORG",
+        "E_UNKNOWN_TEAM",
+        "E_UNKNOWN_RECORD",
+        "E_UNKNOWN_ENTRY",
+        "E_DUPLICATE",
+        "E_DUPLICATE_IDENTITY",
+        "E_RECORD_ID_CONFLICT",
+        "E_INVALID_STATE",
+        "E_CHAIN_BROKEN",
+        "E_REPLAY_REFUSED",
+        "E_POLICY",
+    ];
+}
+
+/// The result type of the core.
+pub type Result<T, E = LedgerError> = std::result::Result<T, E>;
+
+/// A helper to build [`LedgerError::InvalidField`].
+pub(crate) fn invalid_field(what: impl fmt::Display, field: &str, detail: impl Into<String>) -> LedgerError {
+    LedgerError::InvalidField { what: what.to_string(), field: field.to_owned(), detail: detail.into() }
+}

@@ -1,0 +1,1364 @@
+//! The ledger: the aggregate that checks and applies entries and answers queries.
+//!
+//! Every change goes through one path: `check` (validation and authorisation against the
+//! current state, with the entry's actor and time) then `apply`. Replaying a log runs the same
+//! path, so the state is a pure function of the entries.
+
+use crate::error::{LedgerError, Result, invalid_field};
+use crate::ids::{ActorId, Identity, OrgId, RecordId, TeamId, VolunteerId, mask_name};
+use crate::intern::{Interner, TextArena};
+use crate::log::{Change, Entry, Hash, VerifyReport, verify_chain};
+use crate::org::{BoardVisibility, LedgerConfig, NewOrg, NewTeam, NewVolunteer, Org, Role, VolunteerView};
+use crate::policy::Policy;
+use crate::ranking::{Board, BoardEntry, BoardKind, Leaderboard, Scope, Standing};
+use crate::rating::{StarSummary, star_summary};
+use crate::record::{NewRecord, RecordSource, RecordState, ServiceRecord, check_record, is_make_up};
+use crate::time::{Period, Timestamp, offset};
+use chrono::{FixedOffset, NaiveDate};
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+
+const NONE: u32 = u32::MAX;
+
+/// Where the ledger's "now" comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum Clock {
+    /// The system clock (the default).
+    #[default]
+    System,
+    /// A fixed instant: tests, and historical uploads recorded "as of" their day.
+    Fixed(Timestamp),
+}
+
+impl Clock {
+    /// The current instant of this clock.
+    pub fn now(self) -> Timestamp {
+        match self {
+            Self::System => Timestamp::now(),
+            Self::Fixed(t) => t,
+        }
+    }
+}
+
+/// What a change added.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Receipt {
+    /// The entry's sequence number (for a duplicate: the entry that first recorded it).
+    pub seq: u64,
+    /// The entry's hash (hex).
+    pub hash: String,
+    /// The change had been made before, so nothing was written.
+    pub duplicate: bool,
+}
+
+/// What adding a record did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct RecordReceipt {
+    /// The record.
+    pub record: RecordId,
+    /// Its state now.
+    pub state: RecordState,
+    /// Whether it is a make-up record (补录).
+    pub make_up: bool,
+    /// The entry that added it.
+    pub seq: u64,
+    /// It had been recorded before with the same content: nothing was written.
+    pub duplicate: bool,
+}
+
+#[derive(Debug, Clone)]
+struct OrgNode {
+    org: NewOrg,
+    parent: u32,
+}
+
+#[derive(Debug, Clone)]
+struct Vol {
+    id: VolunteerId,
+    name: String,
+    masked_name: Box<str>,
+    identity: Identity,
+    home_org: Option<OrgId>,
+    visibility: BoardVisibility,
+    total: u64,
+    records: Vec<u32>,
+}
+
+#[derive(Debug, Clone)]
+struct TeamNode {
+    team: NewTeam,
+    org: u32,
+}
+
+/// A record, compactly: 56 bytes plus its id and content in shared buffers.
+#[derive(Debug, Clone, Copy)]
+struct Rec {
+    start: i64,
+    dur: u32,
+    minutes: u32,
+    vol: u32,
+    org: u32,
+    team: u32,
+    activity: u32,
+    recorded_by: u32,
+    confirmed_by: u32,
+    content: u32,
+    seq: u32,
+    state: RecordState,
+    prior: RecordState,
+    source: u8,
+    make_up: bool,
+}
+
+impl Rec {
+    fn counted(&self) -> bool {
+        self.state == RecordState::Confirmed
+            || (self.state == RecordState::Disputed && self.prior == RecordState::Confirmed)
+    }
+    fn live(&self) -> bool {
+        matches!(self.state, RecordState::Pending | RecordState::Confirmed | RecordState::Disputed)
+    }
+    fn end(&self) -> i64 {
+        self.start + i64::from(self.dur)
+    }
+}
+
+/// Rarely set facts of a record, kept aside so the common record stays small.
+#[derive(Debug, Clone, Default)]
+struct Extra {
+    amends: Option<u32>,
+    superseded_by: Option<u32>,
+    reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum ScopeKey {
+    All,
+    Org(u32),
+    Team(u32),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct BoardKey {
+    period: Period,
+    scope: ScopeKey,
+    kind: BoardKind,
+}
+
+/// What a check admits: the state a new record starts in.
+#[derive(Debug, Clone, Copy)]
+struct Admit {
+    state: RecordState,
+    make_up: bool,
+}
+
+/// The replayable state.
+#[derive(Debug, Clone)]
+struct State {
+    off: FixedOffset,
+    policy: Policy,
+    orgs: Vec<OrgNode>,
+    org_index: HashMap<OrgId, u32>,
+    vols: Vec<Vol>,
+    vol_index: HashMap<VolunteerId, u32>,
+    identities: HashSet<(crate::ids::IdentityKind, String)>,
+    teams: Vec<TeamNode>,
+    team_index: HashMap<TeamId, u32>,
+    actors: Interner,
+    platform_admins: HashSet<u32>,
+    org_roles: HashMap<u32, Vec<(u32, bool)>>,
+    activities: Interner,
+    record_ids: Interner,
+    records: Vec<Rec>,
+    texts: TextArena,
+    extras: HashMap<u32, Extra>,
+    boards: HashMap<BoardKey, Board>,
+}
+
+/// The context a record's board contribution is judged in.
+struct RecCtx<'a> {
+    date: NaiveDate,
+    ancestors: Vec<u32>,
+    rec: Rec,
+    vol: &'a Vol,
+    team_key: Option<&'a str>,
+}
+
+impl State {
+    fn new(config: &LedgerConfig) -> Result<Self> {
+        config.policy.validate()?;
+        Ok(Self {
+            off: offset(config.utc_offset_minutes)?,
+            policy: config.policy.clone(),
+            orgs: Vec::new(),
+            org_index: HashMap::new(),
+            vols: Vec::new(),
+            vol_index: HashMap::new(),
+            identities: HashSet::new(),
+            teams: Vec::new(),
+            team_index: HashMap::new(),
+            actors: Interner::default(),
+            platform_admins: HashSet::new(),
+            org_roles: HashMap::new(),
+            activities: Interner::default(),
+            record_ids: Interner::default(),
+            records: Vec::new(),
+            texts: TextArena::default(),
+            extras: HashMap::new(),
+            boards: HashMap::new(),
+        })
+    }
+
+    // ---- lookups -------------------------------------------------------------------------
+
+    fn org_idx(&self, id: &OrgId) -> Result<u32> {
+        self.org_index.get(id).copied().ok_or_else(|| LedgerError::UnknownOrg { id: id.to_string() })
+    }
+    fn vol_idx(&self, id: &VolunteerId) -> Result<u32> {
+        self.vol_index
+            .get(id)
+            .copied()
+            .ok_or_else(|| LedgerError::UnknownVolunteer { id: id.to_string() })
+    }
+    fn team_idx(&self, id: &TeamId) -> Result<u32> {
+        self.team_index.get(id).copied().ok_or_else(|| LedgerError::UnknownTeam { id: id.to_string() })
+    }
+    fn rec_idx(&self, id: &RecordId) -> Result<u32> {
+        self.record_ids.get(id.as_str()).ok_or_else(|| LedgerError::UnknownRecord { id: id.to_string() })
+    }
+    fn vol(&self, i: u32) -> Option<&Vol> {
+        self.vols.get(i as usize)
+    }
+    fn rec(&self, i: u32) -> Result<Rec> {
+        self.records.get(i as usize).copied().ok_or_else(|| LedgerError::UnknownRecord { id: i.to_string() })
+    }
+
+    /// An org and its ancestors, nearest first.
+    fn ancestors(&self, org: u32) -> Vec<u32> {
+        let mut out = Vec::with_capacity(6);
+        let mut cur = org;
+        while cur != NONE && out.len() <= self.orgs.len() {
+            out.push(cur);
+            cur = self.orgs.get(cur as usize).map_or(NONE, |o| o.parent);
+        }
+        out
+    }
+
+    // ---- authorisation -------------------------------------------------------------------
+
+    fn is_platform_admin(&self, actor: &ActorId) -> bool {
+        self.actors.get(actor.as_str()).is_some_and(|a| self.platform_admins.contains(&a))
+    }
+
+    /// Whether the actor is an org admin (or, unless `admin_only`, a recorder) of `org` or of
+    /// any org above it.
+    fn has_org_role(&self, actor: &ActorId, org: u32, admin_only: bool) -> bool {
+        let Some(a) = self.actors.get(actor.as_str()) else { return false };
+        let Some(roles) = self.org_roles.get(&a) else { return false };
+        let anc = self.ancestors(org);
+        roles.iter().any(|&(o, admin)| (admin || !admin_only) && anc.contains(&o))
+    }
+
+    fn is_org_admin(&self, actor: &ActorId, org: u32) -> bool {
+        self.is_platform_admin(actor) || self.has_org_role(actor, org, true)
+    }
+
+    fn is_team_officer(&self, actor: &ActorId, team: u32) -> bool {
+        self.teams.get(team as usize).is_some_and(|t| {
+            t.team.leader.as_str() == actor.as_str()
+                || t.team.liaisons.iter().any(|l| l.as_str() == actor.as_str())
+        })
+    }
+
+    /// "Who organises records": the org's recorders and admins (or those above), the
+    /// organising team's leader and liaisons, and platform admins.
+    fn is_organiser(&self, actor: &ActorId, org: u32, team: u32) -> bool {
+        self.is_platform_admin(actor)
+            || self.has_org_role(actor, org, false)
+            || (team != NONE && self.is_team_officer(actor, team))
+    }
+
+    // ---- checks --------------------------------------------------------------------------
+
+    fn check(&self, actor: &ActorId, now: Timestamp, change: &Change) -> Result<Option<Admit>> {
+        let ok = Some(Admit { state: RecordState::Confirmed, make_up: false });
+        let forbid = |action: &str, rule: &str| LedgerError::Forbidden {
+            actor: actor.to_string(),
+            action: action.to_owned(),
+            rule: rule.to_owned(),
+        };
+        match change {
+            Change::LedgerCreated(c) => {
+                if !self.orgs.is_empty() || !self.platform_admins.is_empty() {
+                    return Err(LedgerError::ChainBroken { seq: 0, detail: "ledger created twice".into() });
+                }
+                c.policy.validate()?;
+                Ok(ok)
+            }
+            Change::OrgRegistered(o) => {
+                check_text("org", &o.id.to_string(), "name", &o.name, 200, false)?;
+                if self.org_index.contains_key(&o.id) {
+                    return Err(LedgerError::Duplicate { what: "org".into(), id: o.id.to_string() });
+                }
+                match &o.parent {
+                    None if !self.is_platform_admin(actor) => {
+                        Err(forbid("register a root org", "only a platform admin registers a root org"))
+                    }
+                    Some(p) => {
+                        let p = self.org_idx(p)?;
+                        if self.is_org_admin(actor, p) {
+                            Ok(ok)
+                        } else {
+                            Err(forbid("register an org", "only an admin of the parent org registers orgs below it"))
+                        }
+                    }
+                    None => Ok(ok),
+                }
+            }
+            Change::RoleGranted { role, .. } => match role {
+                Role::PlatformAdmin if self.is_platform_admin(actor) => Ok(ok),
+                Role::PlatformAdmin => Err(forbid("grant platform admin", "only a platform admin grants it")),
+                Role::OrgAdmin(o) | Role::Recorder(o) => {
+                    let o = self.org_idx(o)?;
+                    if self.is_org_admin(actor, o) {
+                        Ok(ok)
+                    } else {
+                        Err(forbid("grant an org role", "only an admin of the org or above appoints its admins and recorders"))
+                    }
+                }
+            },
+            Change::VolunteerRegistered(v) => {
+                if self.vol_index.contains_key(&v.id) {
+                    return Err(LedgerError::Duplicate { what: "volunteer".into(), id: v.id.to_string() });
+                }
+                check_text("volunteer", v.id.as_str(), "name", &v.name, 100, false)?;
+                let identity = Identity::new(v.identity_kind, &v.identity_number)?;
+                if self.identities.contains(&(identity.kind(), identity.number().to_owned())) {
+                    return Err(LedgerError::DuplicateIdentity { id: v.id.to_string() });
+                }
+                let allowed = match &v.home_org {
+                    Some(h) => {
+                        let h = self.org_idx(h)?;
+                        self.is_platform_admin(actor) || self.has_org_role(actor, h, false)
+                    }
+                    None => self.is_platform_admin(actor),
+                };
+                if allowed {
+                    Ok(ok)
+                } else {
+                    Err(forbid("register a volunteer", "only a platform admin, or an admin or recorder of the home org, registers volunteers"))
+                }
+            }
+            Change::TeamCreated(t) => {
+                if self.team_index.contains_key(&t.id) {
+                    return Err(LedgerError::Duplicate { what: "team".into(), id: t.id.to_string() });
+                }
+                check_text("team", t.id.as_str(), "name", &t.name, 200, false)?;
+                let org = self.org_idx(&t.org)?;
+                for v in std::iter::once(&t.leader).chain(&t.liaisons).chain(&t.members) {
+                    self.vol_idx(v)?;
+                }
+                if self.is_org_admin(actor, org) {
+                    Ok(ok)
+                } else {
+                    Err(forbid("create a team", "only an admin of the team's org or above creates teams"))
+                }
+            }
+            Change::RecordAdded(r) => {
+                if let Some(existing) = self.record_ids.get(r.id.as_str()) {
+                    return if self.view_new_record(existing).as_ref() == Some(r) {
+                        Ok(None)
+                    } else {
+                        Err(LedgerError::RecordIdConflict { record: r.id.to_string() })
+                    };
+                }
+                self.check_new_record(actor, now, r, None).map(Some)
+            }
+            Change::RecordConfirmed { record } => {
+                let i = self.rec_idx(record)?;
+                let rec = self.rec(i)?;
+                if rec.state != RecordState::Pending {
+                    return Err(self.bad_state(record, rec, "confirm"));
+                }
+                if self.actors.resolve(rec.recorded_by) == actor.as_str() {
+                    return Err(LedgerError::SelfConfirm { record: record.to_string() });
+                }
+                if !self.is_organiser(actor, rec.org, rec.team) {
+                    return Err(forbid("confirm a record", "only the organising org's recorders or admins, or the organising team's leader or liaisons, confirm records"));
+                }
+                if rec.make_up && !self.is_org_admin(actor, rec.org) {
+                    return Err(LedgerError::MakeUpNeedsOrgAdmin {
+                        record: record.to_string(),
+                        window: self.policy.recording_window_working_days,
+                    });
+                }
+                Ok(ok)
+            }
+            Change::RecordAmended { record, replacement, reason } => {
+                let i = self.rec_idx(record)?;
+                let rec = self.rec(i)?;
+                if !rec.counted() {
+                    return Err(self.bad_state(record, rec, "amend"));
+                }
+                check_text("record", record.as_str(), "reason", reason, 500, false)?;
+                if replacement.volunteer.as_str() != self.vol(rec.vol).map_or("", |v| v.id.as_str()) {
+                    return Err(invalid_field(format!("record {}", replacement.id), "volunteer", "an amendment keeps the volunteer of the record it replaces"));
+                }
+                if self.record_ids.get(replacement.id.as_str()).is_some() {
+                    return Err(LedgerError::Duplicate { what: "record".into(), id: replacement.id.to_string() });
+                }
+                if !(self.is_platform_admin(actor) || self.has_org_role(actor, rec.org, false)) {
+                    return Err(forbid("amend a record", "only the organising org's recorders or admins amend records"));
+                }
+                self.check_new_record(actor, now, replacement, Some(i)).map(Some)
+            }
+            Change::RecordRevoked { record, reason } => {
+                let i = self.rec_idx(record)?;
+                let rec = self.rec(i)?;
+                if !rec.live() {
+                    return Err(self.bad_state(record, rec, "revoke"));
+                }
+                check_text("record", record.as_str(), "reason", reason, 500, false)?;
+                if !(self.is_platform_admin(actor) || self.has_org_role(actor, rec.org, false)) {
+                    return Err(forbid("revoke a record", "only the organising org's recorders or admins revoke records"));
+                }
+                Ok(ok)
+            }
+            Change::RecordDisputed { record, reason } => {
+                let i = self.rec_idx(record)?;
+                let rec = self.rec(i)?;
+                if !matches!(rec.state, RecordState::Pending | RecordState::Confirmed) {
+                    return Err(self.bad_state(record, rec, "dispute"));
+                }
+                check_text("record", record.as_str(), "reason", reason, 500, false)?;
+                let is_volunteer = self.vol(rec.vol).is_some_and(|v| v.id.as_str() == actor.as_str());
+                let involved = is_volunteer
+                    || self.actors.resolve(rec.recorded_by) == actor.as_str()
+                    || self.is_organiser(actor, rec.org, rec.team);
+                if !involved {
+                    return Err(forbid("dispute a record", "only the volunteer, the recorder or the organiser disputes a record"));
+                }
+                Ok(ok)
+            }
+            Change::DisputeResolved { record, note } => {
+                let i = self.rec_idx(record)?;
+                let rec = self.rec(i)?;
+                if rec.state != RecordState::Disputed {
+                    return Err(self.bad_state(record, rec, "resolve a dispute of"));
+                }
+                check_text("record", record.as_str(), "note", note, 500, true)?;
+                if !self.is_org_admin(actor, rec.org) {
+                    return Err(forbid("resolve a dispute", "only an admin of the organising org or above resolves disputes"));
+                }
+                Ok(ok)
+            }
+            Change::VisibilitySet { volunteer, visibility } => {
+                self.vol_idx(volunteer)?;
+                if let BoardVisibility::Pseudonym { name } = visibility {
+                    check_text("volunteer", volunteer.as_str(), "pseudonym", name, 40, false)?;
+                }
+                if actor.as_str() == volunteer.as_str() || self.is_platform_admin(actor) {
+                    Ok(ok)
+                } else {
+                    Err(forbid("set board visibility", "only the volunteer or a platform admin chooses how they appear"))
+                }
+            }
+        }
+    }
+
+    fn bad_state(&self, record: &RecordId, rec: Rec, action: &str) -> LedgerError {
+        LedgerError::InvalidState {
+            record: record.to_string(),
+            state: rec.state.as_str().to_owned(),
+            action: action.to_owned(),
+        }
+    }
+
+    /// Validation and authorisation of a new record (or an amendment replacing `replacing`).
+    fn check_new_record(&self, actor: &ActorId, now: Timestamp, r: &NewRecord, replacing: Option<u32>) -> Result<Admit> {
+        check_record(r, &self.policy, now)?;
+        let vol = self.vol_idx(&r.volunteer)?;
+        let org = self.org_idx(&r.org)?;
+        let team = match &r.team {
+            Some(t) => self.team_idx(t)?,
+            None => NONE,
+        };
+        let organiser = self.is_organiser(actor, org, team);
+        let is_self = actor.as_str() == r.volunteer.as_str();
+        if !organiser && !is_self {
+            return Err(LedgerError::Forbidden {
+                actor: actor.to_string(),
+                action: format!("record service in record {}", r.id),
+                rule: "who organises records: only the organising org's recorders or admins, the organising team's leader or liaisons, or the volunteer (pending) record service".into(),
+            });
+        }
+        self.check_against_others(r, vol, replacing)?;
+        let make_up = is_make_up(r, &self.policy, self.off, now);
+        let state = if organiser && (!make_up || self.is_org_admin(actor, org)) {
+            RecordState::Confirmed
+        } else {
+            RecordState::Pending
+        };
+        Ok(Admit { state, make_up })
+    }
+
+    /// The checks against the volunteer's other live records: overlap, daily cap, check-in
+    /// pairs.
+    fn check_against_others(&self, r: &NewRecord, vol: u32, replacing: Option<u32>) -> Result<()> {
+        let Some(v) = self.vol(vol) else { return Ok(()) };
+        let day = r.start.local_date(self.off);
+        let activity = r.activity.as_ref().and_then(|a| self.activities.get(a.as_str()));
+        let org = self.org_index.get(&r.org).copied().unwrap_or(NONE);
+        let mut day_total = u64::from(r.minutes);
+        let mut pairs = 0u32;
+        for &ri in &v.records {
+            if Some(ri) == replacing {
+                continue;
+            }
+            let Some(o) = self.records.get(ri as usize) else { continue };
+            if !o.live() {
+                continue;
+            }
+            if o.start < r.end.0 && r.start.0 < o.end() {
+                return Err(LedgerError::Overlap {
+                    record: r.id.to_string(),
+                    other: self.record_ids.resolve(ri).to_owned(),
+                });
+            }
+            if Timestamp(o.start).local_date(self.off) == day {
+                day_total += u64::from(o.minutes);
+                let same_activity = match r.activity {
+                    Some(_) => activity.is_some() && o.activity == activity.unwrap_or(NONE),
+                    None => o.activity == NONE && o.org == org,
+                };
+                if r.source == RecordSource::CheckIn
+                    && o.source == RecordSource::CheckIn.as_code()
+                    && same_activity
+                {
+                    pairs += 1;
+                }
+            }
+        }
+        if day_total > u64::from(self.policy.daily_cap_minutes) {
+            return Err(LedgerError::DailyCap {
+                record: r.id.to_string(),
+                day: day.to_string(),
+                total: day_total,
+                cap: self.policy.daily_cap_minutes,
+            });
+        }
+        if r.source == RecordSource::CheckIn && pairs >= self.policy.checkin_pairs_per_day {
+            return Err(LedgerError::CheckInLimit {
+                record: r.id.to_string(),
+                day: day.to_string(),
+                limit: self.policy.checkin_pairs_per_day,
+            });
+        }
+        Ok(())
+    }
+
+    // ---- apply ---------------------------------------------------------------------------
+
+    /// Applies a checked entry. Cannot fail for an entry that passed `check` against this
+    /// state; an internal limit (4 GiB of ids) surfaces as an error before anything changes.
+    fn apply(&mut self, entry: &Entry, admit: Admit) -> Result<()> {
+        let actor = &entry.actor;
+        match &entry.change {
+            Change::LedgerCreated(c) => {
+                let a = self.intern_actor(&c.platform_admin)?;
+                self.platform_admins.insert(a);
+            }
+            Change::OrgRegistered(o) => {
+                let parent = match &o.parent {
+                    Some(p) => self.org_idx(p)?,
+                    None => NONE,
+                };
+                let idx = u32::try_from(self.orgs.len()).map_err(|_| full("orgs"))?;
+                self.orgs.push(OrgNode { org: o.clone(), parent });
+                self.org_index.insert(o.id.clone(), idx);
+            }
+            Change::RoleGranted { grantee, role } => {
+                let a = self.intern_actor(grantee)?;
+                match role {
+                    Role::PlatformAdmin => {
+                        self.platform_admins.insert(a);
+                    }
+                    Role::OrgAdmin(o) | Role::Recorder(o) => {
+                        let o = self.org_idx(o)?;
+                        let admin = matches!(role, Role::OrgAdmin(_));
+                        let roles = self.org_roles.entry(a).or_default();
+                        if !roles.contains(&(o, admin)) {
+                            roles.push((o, admin));
+                        }
+                    }
+                }
+            }
+            Change::VolunteerRegistered(v) => {
+                let identity = Identity::new(v.identity_kind, &v.identity_number)?;
+                let idx = u32::try_from(self.vols.len()).map_err(|_| full("volunteers"))?;
+                self.identities.insert((identity.kind(), identity.number().to_owned()));
+                self.vols.push(Vol {
+                    id: v.id.clone(),
+                    name: v.name.clone(),
+                    masked_name: mask_name(&v.name).into_boxed_str(),
+                    identity,
+                    home_org: v.home_org.clone(),
+                    visibility: BoardVisibility::Public,
+                    total: 0,
+                    records: Vec::new(),
+                });
+                self.vol_index.insert(v.id.clone(), idx);
+            }
+            Change::TeamCreated(t) => {
+                let org = self.org_idx(&t.org)?;
+                let idx = u32::try_from(self.teams.len()).map_err(|_| full("teams"))?;
+                let mut team = t.clone();
+                for v in std::iter::once(&t.leader).chain(&t.liaisons) {
+                    if !team.members.contains(v) {
+                        team.members.push(v.clone());
+                    }
+                }
+                self.teams.push(TeamNode { team, org });
+                self.team_index.insert(t.id.clone(), idx);
+            }
+            Change::RecordAdded(r) => {
+                self.push_record(r, actor, entry.seq, admit)?;
+            }
+            Change::RecordConfirmed { record } => {
+                let i = self.rec_idx(record)?;
+                let a = self.intern_actor(actor)?;
+                self.set_state(i, RecordState::Confirmed)?;
+                if let Some(rec) = self.records.get_mut(i as usize) {
+                    rec.confirmed_by = a;
+                }
+            }
+            Change::RecordAmended { record, replacement, reason } => {
+                let old = self.rec_idx(record)?;
+                let new = self.push_record(replacement, actor, entry.seq, admit)?;
+                self.set_state(old, RecordState::Amended)?;
+                let e = self.extras.entry(old).or_default();
+                e.superseded_by = Some(new);
+                e.reason = Some(reason.clone());
+                self.extras.entry(new).or_default().amends = Some(old);
+            }
+            Change::RecordRevoked { record, reason } => {
+                let i = self.rec_idx(record)?;
+                self.set_state(i, RecordState::Revoked)?;
+                self.extras.entry(i).or_default().reason = Some(reason.clone());
+            }
+            Change::RecordDisputed { record, reason } => {
+                let i = self.rec_idx(record)?;
+                if let Some(rec) = self.records.get_mut(i as usize) {
+                    rec.prior = rec.state;
+                    rec.state = RecordState::Disputed;
+                }
+                self.extras.entry(i).or_default().reason = Some(reason.clone());
+            }
+            Change::DisputeResolved { record, note } => {
+                let i = self.rec_idx(record)?;
+                if let Some(rec) = self.records.get_mut(i as usize) {
+                    rec.state = rec.prior;
+                }
+                if !note.is_empty() {
+                    self.extras.entry(i).or_default().reason = Some(note.clone());
+                }
+            }
+            Change::VisibilitySet { volunteer, visibility } => {
+                let v = self.vol_idx(volunteer)?;
+                if let Some(vol) = self.vols.get_mut(v as usize) {
+                    vol.visibility = visibility.clone();
+                }
+                // Visibility decides who is on volunteer boards: rebuild them on next request.
+                self.boards.retain(|k, _| k.kind != BoardKind::Volunteers);
+            }
+        }
+        Ok(())
+    }
+
+    fn intern_actor(&mut self, a: &ActorId) -> Result<u32> {
+        self.actors.intern(a.as_str()).ok_or_else(|| full("actors"))
+    }
+
+    fn push_record(&mut self, r: &NewRecord, actor: &ActorId, seq: u64, admit: Admit) -> Result<u32> {
+        let vol = self.vol_idx(&r.volunteer)?;
+        let org = self.org_idx(&r.org)?;
+        let team = match &r.team {
+            Some(t) => self.team_idx(t)?,
+            None => NONE,
+        };
+        let activity = match &r.activity {
+            Some(a) => self.activities.intern(a.as_str()).ok_or_else(|| full("activities"))?,
+            None => NONE,
+        };
+        let recorded_by = self.intern_actor(actor)?;
+        let dur = u32::try_from(r.end.0 - r.start.0).map_err(|_| {
+            invalid_field(format!("record {}", r.id), "end", "the span is longer than 136 years")
+        })?;
+        let idx = self.record_ids.intern(r.id.as_str()).ok_or_else(|| full("record ids"))?;
+        let content = self.texts.push(&r.content).ok_or_else(|| full("record contents"))?;
+        let rec = Rec {
+            start: r.start.0,
+            dur,
+            minutes: r.minutes,
+            vol,
+            org,
+            team,
+            activity,
+            recorded_by,
+            confirmed_by: if admit.state == RecordState::Confirmed { recorded_by } else { NONE },
+            content,
+            seq: u32::try_from(seq).unwrap_or(u32::MAX),
+            state: admit.state,
+            prior: admit.state,
+            source: r.source.as_code(),
+            make_up: admit.make_up,
+        };
+        self.records.push(rec);
+        if let Some(v) = self.vols.get_mut(vol as usize) {
+            v.records.push(idx);
+        }
+        if rec.counted() {
+            self.count(idx, i64::from(rec.minutes));
+        }
+        Ok(idx)
+    }
+
+    fn set_state(&mut self, i: u32, state: RecordState) -> Result<()> {
+        let rec = self.rec(i)?;
+        let was = rec.counted();
+        if let Some(r) = self.records.get_mut(i as usize) {
+            r.state = state;
+            r.prior = state;
+        }
+        let now = self.rec(i)?.counted();
+        if was != now {
+            let m = i64::from(rec.minutes);
+            self.count(i, if now { m } else { -m });
+        }
+        Ok(())
+    }
+
+    /// A record starts or stops counting: totals and every cached board follow.
+    fn count(&mut self, i: u32, delta: i64) {
+        let Ok(rec) = self.rec(i) else { return };
+        if let Some(v) = self.vols.get_mut(rec.vol as usize) {
+            v.total = v.total.saturating_add_signed(delta);
+        }
+        if self.boards.is_empty() {
+            return;
+        }
+        let mut boards = std::mem::take(&mut self.boards);
+        if let Some(ctx) = self.rec_ctx(rec) {
+            for (key, board) in &mut boards {
+                self.feed(key, board, &ctx, delta);
+            }
+        }
+        self.boards = boards;
+    }
+
+    fn rec_ctx(&self, rec: Rec) -> Option<RecCtx<'_>> {
+        Some(RecCtx {
+            date: Timestamp(rec.start).local_date(self.off),
+            ancestors: self.ancestors(rec.org),
+            rec,
+            vol: self.vol(rec.vol)?,
+            team_key: self.teams.get(rec.team as usize).map(|t| t.team.id.as_str()),
+        })
+    }
+
+    /// Adds a record's minutes to a board if the board counts it.
+    fn feed(&self, key: &BoardKey, board: &mut Board, c: &RecCtx<'_>, delta: i64) {
+        if !key.period.contains(c.date) {
+            return;
+        }
+        let in_scope = match key.scope {
+            ScopeKey::All => true,
+            ScopeKey::Org(o) => c.ancestors.contains(&o),
+            ScopeKey::Team(t) => c.rec.team == t,
+        };
+        if !in_scope {
+            return;
+        }
+        match key.kind {
+            BoardKind::Volunteers => {
+                if c.vol.visibility != BoardVisibility::Hidden {
+                    board.add(c.rec.vol, c.vol.id.as_str(), delta);
+                }
+            }
+            BoardKind::Teams => {
+                if let Some(t) = c.team_key {
+                    board.add(c.rec.team, t, delta);
+                }
+            }
+            BoardKind::Orgs => {
+                let child = match key.scope {
+                    ScopeKey::All => c.ancestors.last().copied(),
+                    ScopeKey::Org(o) => c
+                        .ancestors
+                        .iter()
+                        .position(|a| *a == o)
+                        .and_then(|p| p.checked_sub(1))
+                        .and_then(|p| c.ancestors.get(p).copied()),
+                    ScopeKey::Team(_) => None,
+                };
+                if let Some(ch) = child.and_then(|ch| self.orgs.get(ch as usize).map(|o| (ch, o))) {
+                    board.add(ch.0, ch.1.org.id.as_str(), delta);
+                }
+            }
+        }
+    }
+
+    fn scope_key(&self, scope: &Scope) -> Result<ScopeKey> {
+        Ok(match scope {
+            Scope::All => ScopeKey::All,
+            Scope::Org(o) => ScopeKey::Org(self.org_idx(o)?),
+            Scope::Team(t) => ScopeKey::Team(self.team_idx(t)?),
+        })
+    }
+
+    fn build_board(&self, key: &BoardKey) -> Board {
+        let mut board = Board::default();
+        let range = key.period.date_range();
+        for rec in self.records.iter().filter(|r| r.counted()) {
+            if let Some((first, last)) = range {
+                // Cheap pre-filter on the instant: a day either side covers any offset.
+                let d = Timestamp(rec.start).local_date(self.off);
+                if d < first || d > last {
+                    continue;
+                }
+            }
+            if let Some(ctx) = self.rec_ctx(*rec) {
+                self.feed(key, &mut board, &ctx, i64::from(rec.minutes));
+            }
+        }
+        board
+    }
+
+    fn render(&self, key: &BoardKey, board: &Board, scope: &Scope, limit: u32, as_of_seq: u64) -> Leaderboard {
+        let entries = board
+            .top(limit as usize)
+            .into_iter()
+            .map(|(rank, e, minutes)| {
+                let (id, name) = match key.kind {
+                    BoardKind::Volunteers => match self.vol(e) {
+                        Some(v) => match &v.visibility {
+                            BoardVisibility::Pseudonym { name } => (None, name.clone()),
+                            _ => (Some(v.id.to_string()), v.masked_name.to_string()),
+                        },
+                        None => (None, String::new()),
+                    },
+                    BoardKind::Teams => self
+                        .teams
+                        .get(e as usize)
+                        .map_or((None, String::new()), |t| (Some(t.team.id.to_string()), t.team.name.clone())),
+                    BoardKind::Orgs => self
+                        .orgs
+                        .get(e as usize)
+                        .map_or((None, String::new()), |o| (Some(o.org.id.to_string()), o.org.name.clone())),
+                };
+                BoardEntry { rank, id, name, minutes }
+            })
+            .collect();
+        Leaderboard {
+            period: key.period,
+            scope: scope.clone(),
+            kind: key.kind,
+            as_of_seq,
+            ranked: u32::try_from(board.len()).unwrap_or(u32::MAX),
+            entries,
+        }
+    }
+
+    fn view_new_record(&self, i: u32) -> Option<NewRecord> {
+        let rec = self.records.get(i as usize)?;
+        Some(NewRecord {
+            id: RecordId::new(self.record_ids.resolve(i)).ok()?,
+            volunteer: self.vol(rec.vol)?.id.clone(),
+            org: self.orgs.get(rec.org as usize)?.org.id.clone(),
+            team: self.teams.get(rec.team as usize).map(|t| t.team.id.clone()),
+            activity: if rec.activity == NONE {
+                None
+            } else {
+                crate::ids::ActivityId::new(self.activities.resolve(rec.activity)).ok()
+            },
+            start: Timestamp(rec.start),
+            end: Timestamp(rec.end()),
+            minutes: rec.minutes,
+            content: self.texts.get(rec.content).to_owned(),
+            source: RecordSource::from_code(rec.source),
+            paid: false,
+            job_duty: false,
+            public_benefit: true,
+        })
+    }
+
+    fn view_record(&self, i: u32) -> Option<ServiceRecord> {
+        let rec = self.records.get(i as usize)?;
+        let extra = self.extras.get(&i);
+        let rid = |x: Option<u32>| x.and_then(|x| RecordId::new(self.record_ids.resolve(x)).ok());
+        let actor = |a: u32| if a == NONE { None } else { ActorId::new(self.actors.resolve(a)).ok() };
+        Some(ServiceRecord {
+            record: self.view_new_record(i)?,
+            state: rec.state,
+            counted: rec.counted(),
+            make_up: rec.make_up,
+            recorded_by: actor(rec.recorded_by)?,
+            confirmed_by: actor(rec.confirmed_by),
+            amends: rid(extra.and_then(|e| e.amends)),
+            superseded_by: rid(extra.and_then(|e| e.superseded_by)),
+            reason: extra.and_then(|e| e.reason.clone()),
+            entry_seq: u64::from(rec.seq),
+        })
+    }
+}
+
+fn full(what: &str) -> LedgerError {
+    invalid_field("ledger", what, "the ledger's 4 GiB id space is full")
+}
+
+fn check_text(what: &str, id: &str, field: &str, text: &str, max: usize, may_be_empty: bool) -> Result<()> {
+    let at = || format!("{what} {id}");
+    if !may_be_empty && text.trim().is_empty() {
+        return Err(invalid_field(at(), field, "is empty"));
+    }
+    if text.chars().count() > max {
+        return Err(invalid_field(at(), field, format!("is longer than {max} characters")));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(invalid_field(at(), field, "holds control characters"));
+    }
+    Ok(())
+}
+
+/// A ledger of volunteer service records: an append-only hash-chained log and the state it
+/// implies. See the crate documentation for an example.
+#[derive(Debug, Clone)]
+pub struct Ledger {
+    config: LedgerConfig,
+    clock: Clock,
+    log: Vec<Entry>,
+    state: State,
+}
+
+impl Ledger {
+    /// A new ledger held in memory. Its first entry records `config` and makes
+    /// `config.platform_admin` a platform admin.
+    pub fn in_memory(config: LedgerConfig) -> Result<Self> {
+        let state = State::new(&config)?;
+        let mut ledger = Self { config: config.clone(), clock: Clock::System, log: Vec::new(), state };
+        let admin = config.platform_admin.clone();
+        ledger.commit(&admin, Change::LedgerCreated(config))?;
+        Ok(ledger)
+    }
+
+    /// Rebuilds a ledger from its log: checks the chain, then replays every entry through the
+    /// same validation and authorisation as when it was made, at the entry's own time.
+    /// Refuses a broken chain (`E_CHAIN_BROKEN`) or an entry its rules reject
+    /// (`E_REPLAY_REFUSED`).
+    pub fn from_entries(entries: Vec<Entry>) -> Result<Self> {
+        verify_chain(&entries)?;
+        let Some(Change::LedgerCreated(config)) = entries.first().map(|e| &e.change) else {
+            return Err(LedgerError::ChainBroken { seq: 0, detail: "the log is empty".into() });
+        };
+        let config = config.clone();
+        let state = replay(&config, &entries)?;
+        Ok(Self { config, clock: Clock::System, log: entries, state })
+    }
+
+    /// Sets where "now" comes from.
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// The ledger's current "now".
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    /// The ledger's configuration (id, name, offset, policy, first admin).
+    pub fn config(&self) -> &LedgerConfig {
+        &self.config
+    }
+
+    /// The ledger's policy.
+    pub fn policy(&self) -> &Policy {
+        &self.config.policy
+    }
+
+    /// The ledger's UTC offset.
+    pub fn utc_offset(&self) -> FixedOffset {
+        self.state.off
+    }
+
+    fn commit(&mut self, actor: &ActorId, change: Change) -> Result<(Receipt, Option<Admit>)> {
+        let now = self.clock.now();
+        let Some(admit) = self.state.check(actor, now, &change)? else {
+            return Ok((self.duplicate_receipt(&change), None));
+        };
+        let seq = self.log.len() as u64;
+        let prev = self.log.last().map_or(Hash::ZERO, |e| e.hash);
+        let entry = Entry::new(seq, now, actor.clone(), change, prev);
+        self.state.apply(&entry, admit)?;
+        let receipt = Receipt { seq, hash: entry.hash.to_hex(), duplicate: false };
+        self.log.push(entry);
+        Ok((receipt, Some(admit)))
+    }
+
+    fn duplicate_receipt(&self, change: &Change) -> Receipt {
+        let seq = match change {
+            Change::RecordAdded(r) => self
+                .state
+                .record_ids
+                .get(r.id.as_str())
+                .and_then(|i| self.state.records.get(i as usize))
+                .map_or(0, |r| u64::from(r.seq)),
+            _ => 0,
+        };
+        let hash = self.log.get(seq as usize).map(|e| e.hash.to_hex()).unwrap_or_default();
+        Receipt { seq, hash, duplicate: true }
+    }
+
+    /// Registers an org. A root org needs a platform admin; an org below a parent needs an
+    /// admin of the parent (or above).
+    pub fn register_org(&mut self, actor: &ActorId, org: NewOrg) -> Result<Receipt> {
+        self.commit(actor, Change::OrgRegistered(org)).map(|r| r.0)
+    }
+
+    /// Grants a role. Platform admins grant any role; an org admin appoints admins and
+    /// recorders for their subtree.
+    pub fn grant_role(&mut self, actor: &ActorId, grantee: &ActorId, role: Role) -> Result<Receipt> {
+        self.commit(actor, Change::RoleGranted { grantee: grantee.clone(), role }).map(|r| r.0)
+    }
+
+    /// Registers a volunteer, validating the identity number. Refuses a known volunteer number
+    /// (`E_DUPLICATE`) or an identity number registered to someone else
+    /// (`E_DUPLICATE_IDENTITY`).
+    pub fn register_volunteer(&mut self, actor: &ActorId, volunteer: NewVolunteer) -> Result<Receipt> {
+        self.commit(actor, Change::VolunteerRegistered(volunteer)).map(|r| r.0)
+    }
+
+    /// Creates a team of registered volunteers under an org.
+    pub fn create_team(&mut self, actor: &ActorId, team: NewTeam) -> Result<Receipt> {
+        self.commit(actor, Change::TeamCreated(team)).map(|r| r.0)
+    }
+
+    /// Adds a service record. An organiser's record is confirmed at once (谁记录谁证明), unless
+    /// it is a make-up record and the organiser is not an org admin; a volunteer's own report
+    /// stays pending. Sending a record id again with the same content changes nothing
+    /// (`duplicate` is set); with other content it is refused (`E_RECORD_ID_CONFLICT`).
+    pub fn add_record(&mut self, actor: &ActorId, record: NewRecord) -> Result<RecordReceipt> {
+        let id = record.id.clone();
+        let (receipt, admit) = self.commit(actor, Change::RecordAdded(record))?;
+        Ok(self.record_receipt(id, receipt, admit))
+    }
+
+    fn record_receipt(&self, id: RecordId, receipt: Receipt, admit: Option<Admit>) -> RecordReceipt {
+        let (state, make_up) = match admit {
+            Some(a) => (a.state, a.make_up),
+            None => self
+                .state
+                .record_ids
+                .get(id.as_str())
+                .and_then(|i| self.state.records.get(i as usize))
+                .map_or((RecordState::Pending, false), |r| (r.state, r.make_up)),
+        };
+        RecordReceipt { record: id, state, make_up, seq: receipt.seq, duplicate: receipt.duplicate }
+    }
+
+    /// Adds many records, each on its own (one refusal does not stop the others); the results
+    /// are in input order.
+    pub fn add_records(&mut self, actor: &ActorId, records: Vec<NewRecord>) -> Vec<Result<RecordReceipt>> {
+        records.into_iter().map(|r| self.add_record(actor, r)).collect()
+    }
+
+    /// Confirms a pending record. Refuses the person who entered it (`E_SELF_CONFIRM`), anyone
+    /// but the organiser (`E_FORBIDDEN`), and a make-up record confirmed by anyone but an org
+    /// admin (`E_MAKEUP_NEEDS_ORG_ADMIN`).
+    pub fn confirm_record(&mut self, actor: &ActorId, record: &RecordId) -> Result<Receipt> {
+        self.commit(actor, Change::RecordConfirmed { record: record.clone() }).map(|r| r.0)
+    }
+
+    /// Replaces a counted record by a corrected one for the same volunteer; the old record
+    /// stays, marked amended and linked to its replacement.
+    pub fn amend_record(
+        &mut self,
+        actor: &ActorId,
+        record: &RecordId,
+        replacement: NewRecord,
+        reason: &str,
+    ) -> Result<RecordReceipt> {
+        let id = replacement.id.clone();
+        let change = Change::RecordAmended { record: record.clone(), replacement, reason: reason.to_owned() };
+        let (receipt, admit) = self.commit(actor, change)?;
+        Ok(self.record_receipt(id, receipt, admit))
+    }
+
+    /// Revokes a record with a reason; it stays in the ledger and stops counting.
+    pub fn revoke_record(&mut self, actor: &ActorId, record: &RecordId, reason: &str) -> Result<Receipt> {
+        self.commit(actor, Change::RecordRevoked { record: record.clone(), reason: reason.to_owned() })
+            .map(|r| r.0)
+    }
+
+    /// Disputes a record (申诉): the volunteer, its recorder or its organiser may.
+    pub fn dispute_record(&mut self, actor: &ActorId, record: &RecordId, reason: &str) -> Result<Receipt> {
+        self.commit(actor, Change::RecordDisputed { record: record.clone(), reason: reason.to_owned() })
+            .map(|r| r.0)
+    }
+
+    /// Resolves a dispute: the record returns to its state before it. To change the record,
+    /// an org admin amends or revokes it instead.
+    pub fn resolve_dispute(&mut self, actor: &ActorId, record: &RecordId, note: &str) -> Result<Receipt> {
+        self.commit(actor, Change::DisputeResolved { record: record.clone(), note: note.to_owned() })
+            .map(|r| r.0)
+    }
+
+    /// Chooses how a volunteer appears on public boards.
+    pub fn set_visibility(
+        &mut self,
+        actor: &ActorId,
+        volunteer: &VolunteerId,
+        visibility: BoardVisibility,
+    ) -> Result<Receipt> {
+        let change = Change::VisibilitySet { volunteer: volunteer.clone(), visibility };
+        self.commit(actor, change).map(|r| r.0)
+    }
+
+    // ---- queries -------------------------------------------------------------------------
+
+    /// A record by id.
+    pub fn record(&self, id: &RecordId) -> Result<ServiceRecord> {
+        let i = self.state.rec_idx(id)?;
+        self.state.view_record(i).ok_or_else(|| LedgerError::UnknownRecord { id: id.to_string() })
+    }
+
+    /// A volunteer's records, in the order they were added.
+    pub fn records_of(&self, volunteer: &VolunteerId) -> Result<Vec<ServiceRecord>> {
+        let v = self.state.vol_idx(volunteer)?;
+        let list = self.state.vol(v).map(|v| v.records.clone()).unwrap_or_default();
+        Ok(list.into_iter().filter_map(|i| self.state.view_record(i)).collect())
+    }
+
+    /// How many records the ledger holds, in every state.
+    pub fn record_count(&self) -> usize {
+        self.state.records.len()
+    }
+
+    /// A volunteer, masked.
+    pub fn volunteer(&self, id: &VolunteerId) -> Result<VolunteerView> {
+        let v = self.state.vol_idx(id)?;
+        let v = self.state.vol(v).ok_or_else(|| LedgerError::UnknownVolunteer { id: id.to_string() })?;
+        Ok(VolunteerView {
+            id: v.id.clone(),
+            masked_name: v.masked_name.to_string(),
+            identity_kind: v.identity.kind(),
+            masked_identity: v.identity.masked(),
+            home_org: v.home_org.clone(),
+            total_minutes: v.total,
+            visibility: v.visibility.clone(),
+        })
+    }
+
+    /// A volunteer's full name and identity, for the certificate that legally needs them. Not
+    /// exposed to boards, views, logs or errors.
+    pub fn identity_for_certificate(&self, id: &VolunteerId) -> Result<(String, Identity)> {
+        let v = self.state.vol_idx(id)?;
+        let v = self.state.vol(v).ok_or_else(|| LedgerError::UnknownVolunteer { id: id.to_string() })?;
+        Ok((v.name.clone(), v.identity.clone()))
+    }
+
+    /// An org.
+    pub fn org(&self, id: &OrgId) -> Result<Org> {
+        let i = self.state.org_idx(id)?;
+        self.state.orgs.get(i as usize).map(|o| o.org.clone()).ok_or_else(|| LedgerError::UnknownOrg { id: id.to_string() })
+    }
+
+    /// A team.
+    pub fn team(&self, id: &TeamId) -> Result<NewTeam> {
+        let i = self.state.team_idx(id)?;
+        self.state.teams.get(i as usize).map(|t| t.team.clone()).ok_or_else(|| LedgerError::UnknownTeam { id: id.to_string() })
+    }
+
+    /// A volunteer's star summary under the ledger's policy.
+    pub fn star_summary(&self, volunteer: &VolunteerId) -> Result<StarSummary> {
+        let v = self.state.vol_idx(volunteer)?;
+        let off = self.state.off;
+        let recs = self.state.vol(v).map(|v| v.records.as_slice()).unwrap_or_default();
+        let service = recs
+            .iter()
+            .filter_map(|&i| self.state.records.get(i as usize))
+            .filter(|r| r.counted())
+            .map(|r| (Timestamp(r.start).local_date(off), r.minutes));
+        Ok(star_summary(&self.config.policy.stars, service))
+    }
+
+    /// The top `limit` of a leaderboard, always current. The first request for a (period,
+    /// scope, kind) builds its board from the records; after that every change keeps it
+    /// current, so later requests cost only the lines read.
+    pub fn leaderboard(&mut self, period: Period, scope: &Scope, kind: BoardKind, limit: u32) -> Result<Leaderboard> {
+        let key = BoardKey { period, scope: self.state.scope_key(scope)?, kind };
+        self.ensure_board(key);
+        let seq = self.log.len().saturating_sub(1) as u64;
+        let board = self.state.boards.get(&key);
+        let empty = Board::default();
+        Ok(self.state.render(&key, board.unwrap_or(&empty), scope, limit, seq))
+    }
+
+    fn ensure_board(&mut self, key: BoardKey) {
+        if !self.state.boards.contains_key(&key) {
+            let board = self.state.build_board(&key);
+            self.state.boards.insert(key, board);
+        }
+    }
+
+    /// A leaderboard as it stood just after entry `seq`: the log up to that entry is replayed
+    /// and the board computed from it, so a board published earlier is shown again exactly.
+    pub fn leaderboard_as_of(
+        &self,
+        seq: u64,
+        period: Period,
+        scope: &Scope,
+        kind: BoardKind,
+        limit: u32,
+    ) -> Result<Leaderboard> {
+        let len = self.log.len() as u64;
+        let prefix = self
+            .log
+            .get(..=usize::try_from(seq).unwrap_or(usize::MAX))
+            .filter(|_| seq < len)
+            .ok_or(LedgerError::UnknownEntry { seq, len })?;
+        let state = replay(&self.config, prefix)?;
+        let key = BoardKey { period, scope: state.scope_key(scope)?, kind };
+        let board = state.build_board(&key);
+        Ok(state.render(&key, &board, scope, limit, seq))
+    }
+
+    /// A volunteer's place on the board of a period and scope, and the change since the
+    /// previous period. A volunteer hidden from boards has minutes but no rank.
+    pub fn standing(&mut self, volunteer: &VolunteerId, period: Period, scope: &Scope) -> Result<Standing> {
+        let v = self.state.vol_idx(volunteer)?;
+        let sk = self.state.scope_key(scope)?;
+        let key = BoardKey { period, scope: sk, kind: BoardKind::Volunteers };
+        self.ensure_board(key);
+        let (mut minutes, rank, ranked) = self
+            .state
+            .boards
+            .get(&key)
+            .map(|b| {
+                let (m, r) = b.rank_of(v);
+                (m, r, u32::try_from(b.len()).unwrap_or(u32::MAX))
+            })
+            .unwrap_or((0, None, 0));
+        if rank.is_none() {
+            // Hidden volunteers are not on the board; count their minutes directly.
+            minutes = self.minutes_in(v, &key);
+        }
+        let previous_rank = match period.previous() {
+            Some(p) => {
+                let pk = BoardKey { period: p, scope: sk, kind: BoardKind::Volunteers };
+                self.ensure_board(pk);
+                self.state.boards.get(&pk).and_then(|b| b.rank_of(v).1)
+            }
+            None => None,
+        };
+        let places_up = match (rank, previous_rank) {
+            (Some(r), Some(p)) => Some(i64::from(p) - i64::from(r)),
+            _ => None,
+        };
+        Ok(Standing {
+            volunteer: volunteer.clone(),
+            period,
+            scope: scope.clone(),
+            minutes,
+            rank,
+            ranked,
+            previous_rank,
+            places_up,
+        })
+    }
+
+    fn minutes_in(&self, v: u32, key: &BoardKey) -> u64 {
+        let recs = self.state.vol(v).map(|v| v.records.as_slice()).unwrap_or_default();
+        let mut board = Board::default();
+        let vis_key = BoardKey { kind: BoardKind::Volunteers, ..*key };
+        for &i in recs {
+            let Some(rec) = self.state.records.get(i as usize).filter(|r| r.counted()) else { continue };
+            if let Some(mut ctx) = self.state.rec_ctx(*rec) {
+                // Count as if visible, for the volunteer's own eyes.
+                let vol = Vol { visibility: BoardVisibility::Public, ..ctx.vol.clone() };
+                ctx.vol = &vol;
+                self.state.feed(&vis_key, &mut board, &ctx, i64::from(rec.minutes));
+            }
+        }
+        board.rank_of(v).0
+    }
+
+    /// The log, oldest entry first. It holds personal data in full (it is the truth a
+    /// certificate is issued from): keep it inside the platform, as you would the database.
+    pub fn entries(&self) -> &[Entry] {
+        &self.log
+    }
+
+    /// The sequence number and hash of the newest entry.
+    pub fn head(&self) -> (u64, Hash) {
+        self.log.last().map_or((0, Hash::ZERO), |e| (e.seq, e.hash))
+    }
+
+    /// Checks the whole chain (`E_CHAIN_BROKEN` names the first entry at fault).
+    pub fn verify(&self) -> Result<VerifyReport> {
+        verify_chain(&self.log)
+    }
+
+    /// Heap bytes held by the record state (records, their ids, per-volunteer lists, indexes),
+    /// free text (contents, names) aside and the log aside: the figure the memory benchmark
+    /// reports per record.
+    pub fn state_bytes(&self) -> usize {
+        let s = &self.state;
+        s.records.capacity() * std::mem::size_of::<Rec>()
+            + s.record_ids.heap_bytes()
+            + s.texts.index_bytes()
+            + s.vols.iter().map(|v| v.records.capacity() * 4 + std::mem::size_of::<Vol>()).sum::<usize>()
+            + s.extras.capacity() * (std::mem::size_of::<Extra>() + 8)
+            + s.activities.heap_bytes()
+    }
+
+    /// A digest of the observable state (every record as viewed, every volunteer's totals):
+    /// two ledgers with the same digest answer every query alike. Used to show that replay
+    /// rebuilds identical state.
+    pub fn state_digest(&self) -> Hash {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for i in 0..self.state.records.len() {
+            if let Some(r) = self.state.view_record(u32::try_from(i).unwrap_or(u32::MAX)) {
+                h.update(serde_json::to_vec(&r).unwrap_or_default());
+            }
+        }
+        for v in &self.state.vols {
+            h.update(v.id.as_str().as_bytes());
+            h.update(v.total.to_le_bytes());
+            h.update(serde_json::to_vec(&v.visibility).unwrap_or_default());
+        }
+        for o in &self.state.orgs {
+            h.update(serde_json::to_vec(&o.org).unwrap_or_default());
+        }
+        for t in &self.state.teams {
+            h.update(serde_json::to_vec(&t.team).unwrap_or_default());
+        }
+        Hash(h.finalize().into())
+    }
+}
+
+fn replay(config: &LedgerConfig, entries: &[Entry]) -> Result<State> {
+    let mut state = State::new(config)?;
+    for e in entries {
+        let refused = |detail: String| LedgerError::ReplayRefused { seq: e.seq, detail };
+        let admit = state
+            .check(&e.actor, e.time, &e.change)
+            .map_err(|err| refused(format!("{}: {err}", err.code())))?
+            .ok_or_else(|| refused("repeats an earlier record".into()))?;
+        state.apply(e, admit).map_err(|err| refused(err.to_string()))?;
+    }
+    Ok(state)
+}

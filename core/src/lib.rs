@@ -1,0 +1,60 @@
+//! # volunteer-ledger
+//!
+//! The rules of volunteer service records (志愿服务记录) as one library: records that are
+//! validated once, a hash-chained log that makes them credible (真实可信), star levels (星级)
+//! and leaderboards (排行榜) that are always current.
+//!
+//! ```
+//! use volunteer_ledger::*;
+//!
+//! let admin: ActorId = "admin".parse()?;
+//! let mut ledger = Ledger::in_memory(LedgerConfig::new("district".parse()?, "某区", admin.clone()))?;
+//! ledger.set_clock(Clock::Fixed(Timestamp::from_local(480, 2015, 6, 3, 12, 0)?));
+//! ledger.register_org(&admin, NewOrg { id: "D".parse()?, name: "某区".into(), kind: OrgKind::District, parent: None })?;
+//! ledger.register_volunteer(&admin, NewVolunteer {
+//!     id: "V1".parse()?, name: "张三".into(), identity_kind: IdentityKind::ResidentId,
+//!     identity_number: "11010519491231002X".into(), home_org: Some("D".parse()?),
+//! })?;
+//! let t = |h| Timestamp::from_local(480, 2015, 6, 2, h, 0);
+//! let r = NewRecord::new("R1".parse()?, "V1".parse()?, "D".parse()?, t(9)?, t(12)?, 180, "助老服务");
+//! assert_eq!(ledger.add_record(&admin, r)?.state, RecordState::Confirmed);
+//!
+//! let board = ledger.leaderboard("2015-06".parse()?, &Scope::All, BoardKind::Volunteers, 10)?;
+//! assert_eq!((board.entries[0].rank, board.entries[0].name.as_str(), board.entries[0].minutes), (1, "张*", 180));
+//! assert_eq!(ledger.star_summary(&"V1".parse()?)?.minutes_to_next, Some(100 * 60 - 180));
+//! ledger.verify()?;
+//! # Ok::<(), LedgerError>(())
+//! ```
+
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod error;
+pub mod ids;
+mod intern;
+pub mod ledger;
+pub mod log;
+pub mod org;
+pub mod policy;
+pub mod ranking;
+pub mod rating;
+pub mod record;
+pub mod time;
+
+pub use error::{ErrorFamily, LedgerError, Result};
+pub use ids::{
+    ActivityId, ActorId, Identity, IdentityKind, LedgerId, OrgId, RecordId, TeamId, VolunteerId,
+    mask_identity, mask_name, resident_id_check_char, validate_identity,
+};
+pub use ledger::{Clock, Ledger, Receipt, RecordReceipt};
+pub use log::{Change, Entry, Hash, VerifyReport, canonical_bytes, verify_chain};
+pub use org::{
+    BoardVisibility, LedgerConfig, NewOrg, NewTeam, NewVolunteer, Org, OrgKind, Role, VolunteerView,
+};
+pub use policy::{Policy, StarProfile};
+pub use ranking::{BoardEntry, BoardKind, Leaderboard, Scope, Standing, rank_pairs};
+pub use rating::{LevelReached, StarSummary, level_for_minutes, star_summary, stars_for_minutes};
+pub use record::{NewRecord, RecordSource, RecordState, ServiceRecord, check_record, is_make_up};
+pub use time::{Period, PeriodInfo, Timestamp, period_info, periods_of};
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();

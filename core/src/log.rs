@@ -1,0 +1,253 @@
+//! The append-only, hash-chained entry log. Every change is an [`Entry`]; the ledger's state is
+//! a pure function of its entries. The canonical encoding and the hash are written down in
+//! `docs/log-format.md` so that another implementation can check a chain.
+
+use crate::error::{LedgerError, Result};
+use crate::ids::{ActorId, RecordId, VolunteerId};
+use crate::org::{BoardVisibility, LedgerConfig, NewOrg, NewTeam, NewVolunteer, Role};
+use crate::record::NewRecord;
+use crate::time::Timestamp;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// The version of the canonical encoding, hashed into every entry.
+pub const LOG_FORMAT_VERSION: u32 = 1;
+
+/// A SHA-256 digest.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
+pub struct Hash(pub [u8; 32]);
+
+impl Hash {
+    /// The all-zero hash that the first entry names as its predecessor.
+    pub const ZERO: Self = Self([0; 32]);
+
+    /// Lower-case hex, 64 characters.
+    pub fn to_hex(&self) -> String {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut s = String::with_capacity(64);
+        for b in self.0 {
+            s.push(char::from(HEX[usize::from(b >> 4)]));
+            s.push(char::from(HEX[usize::from(b & 15)]));
+        }
+        s
+    }
+
+    /// Parses 64 hex characters.
+    pub fn from_hex(s: &str) -> Option<Self> {
+        if s.len() != 64 {
+            return None;
+        }
+        let mut out = [0u8; 32];
+        for (i, o) in out.iter_mut().enumerate() {
+            *o = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
+        }
+        Some(Self(out))
+    }
+}
+
+impl fmt::Debug for Hash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+impl fmt::Display for Hash {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_hex())
+    }
+}
+
+impl Serialize for Hash {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_hex())
+    }
+}
+
+impl<'de> Deserialize<'de> for Hash {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Self::from_hex(&s).ok_or_else(|| serde::de::Error::custom("expected 64 hex characters"))
+    }
+}
+
+/// What an entry changes. The tag (`kind`) and the body are hashed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "body", rename_all = "snake_case")]
+pub enum Change {
+    /// The first entry: the ledger's identity, offset, policy and first admin.
+    LedgerCreated(LedgerConfig),
+    /// An org joins the tree.
+    OrgRegistered(NewOrg),
+    /// An actor is given a role.
+    RoleGranted {
+        /// Who receives it.
+        grantee: ActorId,
+        /// The role.
+        role: Role,
+    },
+    /// A volunteer is registered.
+    VolunteerRegistered(NewVolunteer),
+    /// A team is created.
+    TeamCreated(NewTeam),
+    /// A service record is added (confirmed at once when an organiser enters it).
+    RecordAdded(NewRecord),
+    /// A pending record is confirmed.
+    RecordConfirmed {
+        /// The record.
+        record: RecordId,
+    },
+    /// A record is superseded by a corrected one.
+    RecordAmended {
+        /// The record replaced.
+        record: RecordId,
+        /// The corrected record.
+        replacement: NewRecord,
+        /// Why.
+        reason: String,
+    },
+    /// A record is revoked.
+    RecordRevoked {
+        /// The record.
+        record: RecordId,
+        /// Why.
+        reason: String,
+    },
+    /// A record is disputed (申诉).
+    RecordDisputed {
+        /// The record.
+        record: RecordId,
+        /// Why.
+        reason: String,
+    },
+    /// A dispute is resolved and the record returns to its state before it.
+    DisputeResolved {
+        /// The record.
+        record: RecordId,
+        /// The resolution.
+        note: String,
+    },
+    /// A volunteer chooses how they appear on public boards.
+    VisibilitySet {
+        /// The volunteer.
+        volunteer: VolunteerId,
+        /// How they appear.
+        visibility: BoardVisibility,
+    },
+}
+
+impl Change {
+    /// The kind's stable name, as hashed.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::LedgerCreated(_) => "ledger_created",
+            Self::OrgRegistered(_) => "org_registered",
+            Self::RoleGranted { .. } => "role_granted",
+            Self::VolunteerRegistered(_) => "volunteer_registered",
+            Self::TeamCreated(_) => "team_created",
+            Self::RecordAdded(_) => "record_added",
+            Self::RecordConfirmed { .. } => "record_confirmed",
+            Self::RecordAmended { .. } => "record_amended",
+            Self::RecordRevoked { .. } => "record_revoked",
+            Self::RecordDisputed { .. } => "record_disputed",
+            Self::DisputeResolved { .. } => "dispute_resolved",
+            Self::VisibilitySet { .. } => "visibility_set",
+        }
+    }
+}
+
+/// One entry of the log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    /// Position in the log, from 0.
+    pub seq: u64,
+    /// When it was made (the ledger's clock).
+    pub time: Timestamp,
+    /// Who made it.
+    pub actor: ActorId,
+    /// What it changes.
+    #[serde(flatten)]
+    pub change: Change,
+    /// The hash of the entry before (all zero for the first).
+    pub prev: Hash,
+    /// SHA-256 over the canonical encoding of everything above.
+    pub hash: Hash,
+}
+
+#[derive(Serialize)]
+struct Hashed<'a> {
+    v: u32,
+    seq: u64,
+    time: Timestamp,
+    actor: &'a ActorId,
+    #[serde(flatten)]
+    change: &'a Change,
+    prev: Hash,
+}
+
+/// The canonical bytes of an entry's content: JSON with object keys sorted by their UTF-8
+/// bytes, no whitespace, integers only (see `docs/log-format.md`).
+pub fn canonical_bytes(seq: u64, time: Timestamp, actor: &ActorId, change: &Change, prev: Hash) -> Vec<u8> {
+    let h = Hashed { v: LOG_FORMAT_VERSION, seq, time, actor, change, prev };
+    // serde_json's Value keeps object keys in a BTreeMap (sorted) without `preserve_order`.
+    // Serialising our own types to a Value cannot fail (no non-string map keys, no floats).
+    match serde_json::to_value(&h).and_then(|v| serde_json::to_vec(&v)) {
+        Ok(bytes) => bytes,
+        Err(_) => Vec::new(),
+    }
+}
+
+/// The hash of canonical bytes.
+pub fn hash_bytes(bytes: &[u8]) -> Hash {
+    Hash(Sha256::digest(bytes).into())
+}
+
+impl Entry {
+    /// Makes an entry, hashing its content.
+    pub fn new(seq: u64, time: Timestamp, actor: ActorId, change: Change, prev: Hash) -> Self {
+        let hash = hash_bytes(&canonical_bytes(seq, time, &actor, &change, prev));
+        Self { seq, time, actor, change, prev, hash }
+    }
+
+    /// Recomputes the hash from the content.
+    pub fn computed_hash(&self) -> Hash {
+        hash_bytes(&canonical_bytes(self.seq, self.time, &self.actor, &self.change, self.prev))
+    }
+}
+
+/// What [`verify_chain`] found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct VerifyReport {
+    /// Entries checked.
+    pub entries: u64,
+    /// The hash of the last entry (hex), the head a copy can be compared by.
+    pub head_hash: String,
+}
+
+/// Checks a chain: sequence numbers from 0 without gaps, each entry's `prev` the hash of the
+/// one before, each hash the SHA-256 of the entry's canonical bytes. Refuses with
+/// `E_CHAIN_BROKEN` naming the first entry at fault.
+pub fn verify_chain(entries: &[Entry]) -> Result<VerifyReport> {
+    let mut prev = Hash::ZERO;
+    for (i, e) in entries.iter().enumerate() {
+        let broken = |detail: &str| LedgerError::ChainBroken { seq: i as u64, detail: detail.to_owned() };
+        if e.seq != i as u64 {
+            return Err(broken("sequence number out of order"));
+        }
+        if e.prev != prev {
+            return Err(broken("does not name the previous entry's hash"));
+        }
+        if e.computed_hash() != e.hash {
+            return Err(broken("content does not match its hash"));
+        }
+        if i == 0 && !matches!(e.change, Change::LedgerCreated(_)) {
+            return Err(broken("the first entry must create the ledger"));
+        }
+        if i > 0 && matches!(e.change, Change::LedgerCreated(_)) {
+            return Err(broken("only the first entry may create the ledger"));
+        }
+        prev = e.hash;
+    }
+    Ok(VerifyReport { entries: entries.len() as u64, head_hash: prev.to_hex() })
+}

@@ -1,0 +1,161 @@
+//! Organisations, volunteers, teams, actors and roles: the data the core keeps about who
+//! serves where and who may change what.
+
+use crate::ids::{ActorId, IdentityKind, OrgId, TeamId, VolunteerId};
+use serde::{Deserialize, Serialize};
+
+/// What kind of organisation a node of the tree is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum OrgKind {
+    /// 区
+    District,
+    /// 街道
+    Street,
+    /// 社区
+    Community,
+    /// 邻里
+    Neighbourhood,
+    /// 街坊
+    Block,
+    /// 机关/事业单位 — a work unit whose staff report in at their community.
+    WorkUnit,
+    /// 志愿服务组织
+    VolunteerOrg,
+    /// Anything else a platform hangs in its tree.
+    Other,
+}
+
+/// An organisation to register. `parent` places it in the tree; a root has none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct NewOrg {
+    /// Its id.
+    pub id: OrgId,
+    /// Its name (public; an organisation's name is not personal data).
+    pub name: String,
+    /// Its kind.
+    pub kind: OrgKind,
+    /// The org above it, if any.
+    pub parent: Option<OrgId>,
+}
+
+/// A registered organisation, as queries return it.
+pub type Org = NewOrg;
+
+/// A volunteer to register. The identity number is validated (see [`crate::Identity`]) and
+/// never leaves the core unmasked outside a certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct NewVolunteer {
+    /// The volunteer number (志愿者编号).
+    pub id: VolunteerId,
+    /// The full name.
+    pub name: String,
+    /// The kind of identity document.
+    pub identity_kind: IdentityKind,
+    /// The identity number as written; normalised on registration.
+    pub identity_number: String,
+    /// The home community (or other org) the volunteer belongs to, if any.
+    pub home_org: Option<OrgId>,
+}
+
+/// How a volunteer appears on public leaderboards.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case", tag = "mode", content = "pseudonym")]
+pub enum BoardVisibility {
+    /// Masked name and volunteer number (the default).
+    #[default]
+    Public,
+    /// Under a pseudonym of their choosing, without their volunteer number.
+    Pseudonym {
+        /// The name shown.
+        name: String,
+    },
+    /// Not on public boards at all (their own standing still answers).
+    Hidden,
+}
+
+/// A registered volunteer as queries return it: personal data masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct VolunteerView {
+    /// The volunteer number.
+    pub id: VolunteerId,
+    /// The name, masked (first character + `*`).
+    pub masked_name: String,
+    /// The identity kind.
+    pub identity_kind: IdentityKind,
+    /// The identity number, masked (first 6 + last 4).
+    pub masked_identity: String,
+    /// The home org.
+    pub home_org: Option<OrgId>,
+    /// Cumulative counted minutes.
+    pub total_minutes: u64,
+    /// How the volunteer appears on boards.
+    pub visibility: BoardVisibility,
+}
+
+/// A team (志愿服务队) to create: it belongs to an org and has a leader, liaisons and members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct NewTeam {
+    /// Its id.
+    pub id: TeamId,
+    /// The org it belongs to.
+    pub org: OrgId,
+    /// Its name.
+    pub name: String,
+    /// The leader (队长), a registered volunteer.
+    pub leader: VolunteerId,
+    /// Liaisons (联络员), registered volunteers.
+    pub liaisons: Vec<VolunteerId>,
+    /// Members; the leader and liaisons are members too, whether listed or not.
+    pub members: Vec<VolunteerId>,
+}
+
+/// A role an actor holds. Team leaders and liaisons hold their role through the team, and a
+/// volunteer acts for themselves under their volunteer number; neither is granted.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case", tag = "role", content = "org")]
+pub enum Role {
+    /// Manages the whole ledger.
+    PlatformAdmin,
+    /// Manages an org's subtree: registers orgs, volunteers and teams below it, appoints
+    /// admins and recorders, confirms make-up records, resolves disputes.
+    OrgAdmin(OrgId),
+    /// Records and confirms service for an org's subtree.
+    Recorder(OrgId),
+}
+
+/// The creation parameters of a ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct LedgerConfig {
+    /// The ledger's id.
+    pub ledger_id: crate::ids::LedgerId,
+    /// Its name (`某区志愿服务记录`).
+    pub name: String,
+    /// Its UTC offset in minutes (default 480, +08:00).
+    pub utc_offset_minutes: i32,
+    /// Its rules.
+    pub policy: crate::policy::Policy,
+    /// The first platform admin.
+    pub platform_admin: ActorId,
+}
+
+impl LedgerConfig {
+    /// A ledger in +08:00 with the `mca` policy.
+    pub fn new(ledger_id: crate::ids::LedgerId, name: impl Into<String>, platform_admin: ActorId) -> Self {
+        Self {
+            ledger_id,
+            name: name.into(),
+            utc_offset_minutes: 480,
+            policy: crate::policy::Policy::mca(),
+            platform_admin,
+        }
+    }
+}

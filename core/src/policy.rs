@@ -1,0 +1,186 @@
+//! Every configurable number of the rules, with named profiles. The default profile is `mca`
+//! (Ministry of Civil Affairs: 中国社区志愿者注册管理办法). Policies load from and save to TOML
+//! and JSON, so a platform changes rules by data, not code.
+
+use crate::error::{LedgerError, Result};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The thresholds of volunteer star levels (星级), in whole hours of cumulative confirmed
+/// service: the first entry is 1 star, the second 2 stars, and so on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct StarProfile {
+    /// The profile's name (`mca`, `beijing` …).
+    pub name: String,
+    /// Hours needed for each level, strictly increasing.
+    pub thresholds_hours: Vec<u32>,
+}
+
+impl StarProfile {
+    /// MCA, Art. 18: 100, 300, 600, 1000, 1500 hours for 1 to 5 stars.
+    pub fn mca() -> Self {
+        Self { name: "mca".into(), thresholds_hours: vec![100, 300, 600, 1000, 1500] }
+    }
+    /// Beijing: 100, 200, 500, 800, 1000 hours.
+    pub fn beijing() -> Self {
+        Self { name: "beijing".into(), thresholds_hours: vec![100, 200, 500, 800, 1000] }
+    }
+    /// Thresholds in minutes.
+    pub fn thresholds_minutes(&self) -> impl Iterator<Item = u64> + '_ {
+        self.thresholds_hours.iter().map(|h| u64::from(*h) * 60)
+    }
+}
+
+/// The rules a ledger applies. Construct with [`Policy::mca`] (the default) or
+/// [`Policy::profile`], or load from TOML/JSON.
+///
+/// ```
+/// use volunteer_ledger::Policy;
+/// let p = Policy::profile("beijing").unwrap();
+/// let text = p.to_toml().unwrap();
+/// assert_eq!(Policy::from_toml(&text).unwrap(), p);
+/// assert_eq!(Policy::profile("nowhere").unwrap_err().code(), "E_POLICY");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// The policy's name.
+    pub name: String,
+    /// Volunteer star thresholds.
+    pub stars: StarProfile,
+    /// Most minutes one volunteer may serve on one local day (default 720: 12 hours).
+    pub daily_cap_minutes: u32,
+    /// Most check-in/check-out pairs per volunteer, activity and day (default 3).
+    pub checkin_pairs_per_day: u32,
+    /// Working days after the service within which a record is recorded normally (default
+    /// 10). A later record is a make-up (补录) that needs an org admin to confirm.
+    pub recording_window_working_days: u32,
+    /// Public holidays that are not working days.
+    pub holidays: Vec<NaiveDate>,
+    /// Weekend days that are working days (调休).
+    pub extra_working_days: Vec<NaiveDate>,
+    /// How far in the future a record may end, for clocks that disagree (default 300 s).
+    pub clock_skew_seconds: u32,
+}
+
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(NaiveDate, String, {
+    remote,
+    lower: |d| d.format("%Y-%m-%d").to_string(),
+    try_lift: |s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").map_err(|e| uniffi::deps::anyhow::anyhow!(e.to_string())),
+});
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self::mca()
+    }
+}
+
+impl Policy {
+    /// The national default (`mca`).
+    pub fn mca() -> Self {
+        Self {
+            name: "mca".into(),
+            stars: StarProfile::mca(),
+            daily_cap_minutes: 720,
+            checkin_pairs_per_day: 3,
+            recording_window_working_days: 10,
+            holidays: Vec::new(),
+            extra_working_days: Vec::new(),
+            clock_skew_seconds: 300,
+        }
+    }
+
+    /// The `mca` rules with Beijing's star thresholds.
+    pub fn beijing() -> Self {
+        Self { name: "beijing".into(), stars: StarProfile::beijing(), ..Self::mca() }
+    }
+
+    /// The names of the built-in profiles.
+    pub const PROFILES: &'static [&'static str] = &["mca", "beijing"];
+
+    /// A built-in profile by name.
+    pub fn profile(name: &str) -> Result<Self> {
+        match name {
+            "mca" => Ok(Self::mca()),
+            "beijing" => Ok(Self::beijing()),
+            _ => Err(LedgerError::Policy {
+                detail: format!("no profile named '{name}'; known: {}", Self::PROFILES.join(", ")),
+            }),
+        }
+    }
+
+    /// Checks the policy's own constraints.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |d: &str| Err(LedgerError::Policy { detail: d.to_owned() });
+        let t = &self.stars.thresholds_hours;
+        if t.is_empty() || t.len() > 10 {
+            return bad("stars.thresholds_hours must hold 1 to 10 levels");
+        }
+        if t.first() == Some(&0) || t.windows(2).any(|w| w.first() >= w.get(1)) {
+            return bad("stars.thresholds_hours must be positive and strictly increasing");
+        }
+        if self.daily_cap_minutes == 0 || self.daily_cap_minutes > 24 * 60 {
+            return bad("daily_cap_minutes must be 1 to 1440");
+        }
+        if self.checkin_pairs_per_day == 0 {
+            return bad("checkin_pairs_per_day must be at least 1");
+        }
+        if self.recording_window_working_days > 366 {
+            return bad("recording_window_working_days must be at most 366");
+        }
+        if self.clock_skew_seconds > 86_400 {
+            return bad("clock_skew_seconds must be at most 86400");
+        }
+        Ok(())
+    }
+
+    /// Reads a policy from TOML and validates it.
+    pub fn from_toml(text: &str) -> Result<Self> {
+        let p: Self = toml::from_str(text).map_err(|e| LedgerError::Policy { detail: e.to_string() })?;
+        p.validate()?;
+        Ok(p)
+    }
+
+    /// Writes the policy as TOML.
+    pub fn to_toml(&self) -> Result<String> {
+        toml::to_string(self).map_err(|e| LedgerError::Policy { detail: e.to_string() })
+    }
+
+    /// Reads a policy from JSON and validates it.
+    pub fn from_json(text: &str) -> Result<Self> {
+        let p: Self =
+            serde_json::from_str(text).map_err(|e| LedgerError::Policy { detail: e.to_string() })?;
+        p.validate()?;
+        Ok(p)
+    }
+
+    /// Writes the policy as JSON.
+    pub fn to_json(&self) -> Result<String> {
+        serde_json::to_string_pretty(self).map_err(|e| LedgerError::Policy { detail: e.to_string() })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profiles_round_trip_through_toml_and_json() {
+        for name in Policy::PROFILES {
+            let p = Policy::profile(name).unwrap();
+            assert_eq!(Policy::from_toml(&p.to_toml().unwrap()).unwrap(), p);
+            assert_eq!(Policy::from_json(&p.to_json().unwrap()).unwrap(), p);
+        }
+    }
+
+    #[test]
+    fn bad_policies_are_refused() {
+        let mut p = Policy::mca();
+        p.stars.thresholds_hours = vec![100, 100];
+        assert_eq!(p.validate().unwrap_err().code(), "E_POLICY");
+        assert_eq!(Policy::from_toml("name = 1").unwrap_err().code(), "E_POLICY");
+    }
+}

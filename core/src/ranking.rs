@@ -1,0 +1,215 @@
+//! Leaderboards (排行榜): standard competition ranking of confirmed minutes, kept current as
+//! records change, for the (period, scope, kind) triples that are asked for.
+
+use crate::ids::{OrgId, TeamId, VolunteerId};
+use crate::time::Period;
+use serde::{Deserialize, Serialize};
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, HashMap};
+
+/// Whose records a board counts.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case", tag = "scope", content = "id")]
+pub enum Scope {
+    /// The whole ledger.
+    All,
+    /// Records served at an org or anywhere below it.
+    Org(OrgId),
+    /// Records organised by a team.
+    Team(TeamId),
+}
+
+impl Scope {
+    /// Parses `all`, `org:<id>` or `team:<id>`.
+    pub fn parse(text: &str) -> crate::Result<Self> {
+        let bad = || crate::error::invalid_field("scope", "scope", format!("'{text}' is not all, org:<id> or team:<id>"));
+        if text == "all" {
+            return Ok(Self::All);
+        }
+        match text.split_once(':') {
+            Some(("org", id)) => Ok(Self::Org(OrgId::new(id).map_err(|_| bad())?)),
+            Some(("team", id)) => Ok(Self::Team(TeamId::new(id).map_err(|_| bad())?)),
+            _ => Err(bad()),
+        }
+    }
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::All => f.write_str("all"),
+            Self::Org(o) => write!(f, "org:{o}"),
+            Self::Team(t) => write!(f, "team:{t}"),
+        }
+    }
+}
+
+/// What a board ranks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum BoardKind {
+    /// Volunteers, by minutes they served in the scope.
+    Volunteers,
+    /// Teams, by minutes of the records they organised in the scope.
+    Teams,
+    /// The orgs directly below the scope's org (for `all`: the root orgs), by minutes served
+    /// in each one's subtree. Minutes served at the scope's org itself rank no child.
+    Orgs,
+}
+
+/// One line of a board.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct BoardEntry {
+    /// Standard competition rank (1, 2, 2, 4).
+    pub rank: u32,
+    /// The volunteer number, team id or org id; `None` for a volunteer shown under a pseudonym.
+    pub id: Option<String>,
+    /// The masked name, pseudonym, team name or org name.
+    pub name: String,
+    /// Confirmed minutes in the period and scope.
+    pub minutes: u64,
+}
+
+/// A leaderboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Leaderboard {
+    /// The period.
+    pub period: Period,
+    /// The scope.
+    pub scope: Scope,
+    /// What is ranked.
+    pub kind: BoardKind,
+    /// The log entry the board is as of (the last one applied).
+    pub as_of_seq: u64,
+    /// How many are ranked (those with minutes in the period), beyond the lines shown.
+    pub ranked: u32,
+    /// The top lines, best first; ties by id.
+    pub entries: Vec<BoardEntry>,
+}
+
+/// One volunteer's place on a board, with the change since the previous period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Standing {
+    /// The volunteer.
+    pub volunteer: VolunteerId,
+    /// The period.
+    pub period: Period,
+    /// The scope.
+    pub scope: Scope,
+    /// Their minutes in the period and scope.
+    pub minutes: u64,
+    /// Their rank, if they have minutes.
+    pub rank: Option<u32>,
+    /// How many are ranked.
+    pub ranked: u32,
+    /// Their rank in the previous period, if any.
+    pub previous_rank: Option<u32>,
+    /// Places gained since the previous period (positive is up); `None` when either period
+    /// has no rank.
+    pub places_up: Option<i64>,
+}
+
+/// Ranks (id, minutes) pairs: most minutes first, ties by id, standard competition ranks.
+/// Pairs with zero minutes are not ranked.
+///
+/// ```
+/// let ranked = volunteer_ledger::rank_pairs(vec![("b".into(), 60), ("a".into(), 60), ("c".into(), 90), ("d".into(), 10)]);
+/// let ranks: Vec<(u32, &str)> = ranked.iter().map(|(r, id, _)| (*r, id.as_str())).collect();
+/// assert_eq!(ranks, [(1, "c"), (2, "a"), (2, "b"), (4, "d")]);
+/// ```
+pub fn rank_pairs(mut pairs: Vec<(String, u64)>) -> Vec<(u32, String, u64)> {
+    pairs.retain(|(_, m)| *m > 0);
+    pairs.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let ranks: Vec<u32> = competition_ranks(pairs.iter().map(|p| p.1)).collect();
+    ranks.into_iter().zip(pairs).map(|(r, (id, m))| (r, id, m)).collect()
+}
+
+/// Standard competition ranks for minutes already sorted best first.
+pub(crate) fn competition_ranks(sorted: impl Iterator<Item = u64>) -> impl Iterator<Item = u32> {
+    let mut last: Option<u64> = None;
+    let mut rank = 0u32;
+    sorted.enumerate().map(move |(i, m)| {
+        if last != Some(m) {
+            rank = u32::try_from(i).unwrap_or(u32::MAX).saturating_add(1);
+            last = Some(m);
+        }
+        rank
+    })
+}
+
+/// A live board: minutes per entity and the order, updated in O(log n) per change.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Board {
+    minutes: HashMap<u32, u64>,
+    order: BTreeSet<(Reverse<u64>, Box<str>, u32)>,
+}
+
+impl Board {
+    /// Adds (or with a negative delta removes) minutes of an entity whose tie-break key is `key`.
+    pub(crate) fn add(&mut self, entity: u32, key: &str, delta: i64) {
+        let old = self.minutes.get(&entity).copied().unwrap_or(0);
+        let new = old.saturating_add_signed(delta);
+        if old == new {
+            return;
+        }
+        if old > 0 {
+            self.order.remove(&(Reverse(old), Box::from(key), entity));
+        }
+        if new > 0 {
+            self.minutes.insert(entity, new);
+            self.order.insert((Reverse(new), Box::from(key), entity));
+        } else {
+            self.minutes.remove(&entity);
+        }
+    }
+
+    /// How many entities are ranked.
+    pub(crate) fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// The best `limit` lines: (rank, entity, minutes).
+    pub(crate) fn top(&self, limit: usize) -> Vec<(u32, u32, u64)> {
+        let mins = self.order.iter().map(|(Reverse(m), _, _)| *m);
+        competition_ranks(mins)
+            .zip(self.order.iter())
+            .take(limit)
+            .map(|(r, (Reverse(m), _, e))| (r, *e, *m))
+            .collect()
+    }
+
+    /// An entity's minutes and rank (1 + how many have strictly more).
+    pub(crate) fn rank_of(&self, entity: u32) -> (u64, Option<u32>) {
+        match self.minutes.get(&entity) {
+            None => (0, None),
+            Some(&m) => {
+                let above = self.order.range(..(Reverse(m), Box::from(""), 0)).count();
+                (m, Some(u32::try_from(above).unwrap_or(u32::MAX).saturating_add(1)))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn board_matches_rank_pairs() {
+        let mut b = Board::default();
+        b.add(0, "a", 60);
+        b.add(1, "b", 60);
+        b.add(2, "c", 90);
+        b.add(3, "d", 10);
+        b.add(3, "d", -10);
+        assert_eq!(b.top(10), vec![(1, 2, 90), (2, 0, 60), (2, 1, 60)]);
+        assert_eq!(b.rank_of(1), (60, Some(2)));
+        assert_eq!(b.rank_of(3), (0, None));
+        assert_eq!(b.len(), 3);
+    }
+}

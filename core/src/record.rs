@@ -1,0 +1,234 @@
+//! Service records (志愿服务记录): what a record says, its states, and the validation rules
+//! that need no ledger (a record alone against the policy and the clock).
+
+use crate::error::{LedgerError, Result, invalid_field};
+use crate::ids::{ActivityId, ActorId, OrgId, RecordId, TeamId, VolunteerId};
+use crate::policy::Policy;
+use crate::time::{Timestamp, add_working_days};
+use chrono::FixedOffset;
+use serde::{Deserialize, Serialize};
+
+/// Where a record came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum RecordSource {
+    /// A check-in/check-out pair on site (签到签退).
+    CheckIn,
+    /// Typed in by an organiser.
+    Entry,
+    /// An uploaded spreadsheet row.
+    Import,
+    /// Carried in from another ledger.
+    Transfer,
+}
+
+impl RecordSource {
+    fn code(self) -> u8 {
+        match self {
+            Self::CheckIn => 0,
+            Self::Entry => 1,
+            Self::Import => 2,
+            Self::Transfer => 3,
+        }
+    }
+    pub(crate) fn from_code(c: u8) -> Self {
+        match c {
+            0 => Self::CheckIn,
+            2 => Self::Import,
+            3 => Self::Transfer,
+            _ => Self::Entry,
+        }
+    }
+    pub(crate) fn as_code(self) -> u8 {
+        self.code()
+    }
+}
+
+/// The state of a record. Only confirmed records count (and disputed ones that were
+/// confirmed before the dispute, until it is resolved).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum RecordState {
+    /// Waiting for the organiser (a self-report, a make-up record).
+    Pending,
+    /// Confirmed by the organiser: it counts.
+    Confirmed,
+    /// Superseded by a newer record; kept, linked, not counted.
+    Amended,
+    /// Revoked with a reason; kept, not counted.
+    Revoked,
+    /// Disputed (申诉), awaiting an org admin's resolution.
+    Disputed,
+}
+
+impl RecordState {
+    /// The state's stable name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Confirmed => "confirmed",
+            Self::Amended => "amended",
+            Self::Revoked => "revoked",
+            Self::Disputed => "disputed",
+        }
+    }
+}
+
+/// A service record as a caller submits it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct NewRecord {
+    /// The record's id, made by the client; sending the same record again records it once.
+    pub id: RecordId,
+    /// Who served.
+    pub volunteer: VolunteerId,
+    /// The org where the service was done (the organiser).
+    pub org: OrgId,
+    /// The organising team, if any.
+    pub team: Option<TeamId>,
+    /// The activity, if any.
+    pub activity: Option<ActivityId>,
+    /// When the service started.
+    pub start: Timestamp,
+    /// When it ended.
+    pub end: Timestamp,
+    /// Minutes of actual service (实际服务时间, travel excluded), at most `end − start`.
+    pub minutes: u32,
+    /// What was done (服务内容).
+    pub content: String,
+    /// Where the record came from.
+    pub source: RecordSource,
+    /// The service was paid (有偿): refused.
+    pub paid: bool,
+    /// The service was part of a job (履行岗位职责): refused.
+    pub job_duty: bool,
+    /// The service was for the public benefit (公益性); `false` is refused.
+    pub public_benefit: bool,
+}
+
+impl NewRecord {
+    /// A plain entered record for the public benefit.
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        id: RecordId,
+        volunteer: VolunteerId,
+        org: OrgId,
+        start: Timestamp,
+        end: Timestamp,
+        minutes: u32,
+        content: impl Into<String>,
+    ) -> Self {
+        Self {
+            id,
+            volunteer,
+            org,
+            team: None,
+            activity: None,
+            start,
+            end,
+            minutes,
+            content: content.into(),
+            source: RecordSource::Entry,
+            paid: false,
+            job_duty: false,
+            public_benefit: true,
+        }
+    }
+}
+
+/// A record as queries return it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct ServiceRecord {
+    /// What was submitted.
+    pub record: NewRecord,
+    /// Its state.
+    pub state: RecordState,
+    /// Whether it counts in totals, stars and boards.
+    pub counted: bool,
+    /// Recorded after the policy's window (补录).
+    pub make_up: bool,
+    /// Who entered or reported it.
+    pub recorded_by: ActorId,
+    /// Who confirmed it (the recorder itself when an organiser entered it).
+    pub confirmed_by: Option<ActorId>,
+    /// The record it replaces, if it is an amendment.
+    pub amends: Option<RecordId>,
+    /// The record that replaced it, if amended.
+    pub superseded_by: Option<RecordId>,
+    /// Why it was revoked, disputed or amended, last reason given.
+    pub reason: Option<String>,
+    /// The log entry that added it.
+    pub entry_seq: u64,
+}
+
+/// Longest `content` accepted, in characters.
+pub const MAX_CONTENT_CHARS: usize = 2000;
+
+/// Checks what a record alone can be checked for: the nature of the service, its times and
+/// minutes, the future, and the field lengths. The ledger adds the checks that need other
+/// records (overlap, daily cap, check-in pairs) and authorisation.
+///
+/// ```
+/// use volunteer_ledger::*;
+/// let t = |h| Timestamp::from_local(480, 2015, 6, 2, h, 0).unwrap();
+/// let id = |s: &str| s.parse().unwrap();
+/// let mut r = NewRecord::new(id("R1"), id("V1"), id("O1"), t(9), t(11), 150, "");
+/// let now = t(20);
+/// assert_eq!(check_record(&r, &Policy::mca(), now).unwrap_err().code(), "E_MINUTES_EXCEED_SPAN");
+/// r.minutes = 120;
+/// assert!(check_record(&r, &Policy::mca(), now).is_ok());
+/// r.paid = true;
+/// assert_eq!(check_record(&r, &Policy::mca(), now).unwrap_err().code(), "E_PAID_SERVICE");
+/// ```
+pub fn check_record(r: &NewRecord, policy: &Policy, now: Timestamp) -> Result<()> {
+    let rid = || r.id.to_string();
+    if r.paid {
+        return Err(LedgerError::PaidService { record: rid() });
+    }
+    if r.job_duty {
+        return Err(LedgerError::JobDuty { record: rid() });
+    }
+    if !r.public_benefit {
+        return Err(LedgerError::NotPublicBenefit { record: rid() });
+    }
+    if r.end <= r.start {
+        return Err(LedgerError::EndNotAfterStart { record: rid() });
+    }
+    if r.minutes == 0 {
+        return Err(LedgerError::ZeroMinutes { record: rid() });
+    }
+    let span = (r.end.0 - r.start.0) / 60;
+    if i64::from(r.minutes) > span {
+        return Err(LedgerError::MinutesExceedSpan { record: rid(), minutes: r.minutes, span });
+    }
+    if r.end.0 > now.0.saturating_add(i64::from(policy.clock_skew_seconds)) {
+        return Err(LedgerError::Future { record: rid() });
+    }
+    if r.content.chars().count() > MAX_CONTENT_CHARS {
+        return Err(invalid_field(
+            format!("record {}", r.id),
+            "content",
+            format!("is longer than {MAX_CONTENT_CHARS} characters"),
+        ));
+    }
+    if r.content.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+        return Err(invalid_field(format!("record {}", r.id), "content", "holds control characters"));
+    }
+    Ok(())
+}
+
+/// Whether a record recorded at `now` is a make-up record (补录): its service ended more than
+/// the policy's working-day window before `now`, in local dates.
+pub fn is_make_up(r: &NewRecord, policy: &Policy, off: FixedOffset, now: Timestamp) -> bool {
+    let served = r.end.local_date(off);
+    let deadline = add_working_days(
+        served,
+        policy.recording_window_working_days,
+        &policy.holidays,
+        &policy.extra_working_days,
+    );
+    now.local_date(off) > deadline
+}
