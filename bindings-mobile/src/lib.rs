@@ -1,0 +1,1 @@
+//! Mobile binding (placeholder until the binding lands).
