@@ -60,13 +60,17 @@ pub enum LedgerError {
     #[error("identity number check digit is wrong (GB 11643) / 身份证号码校验码错误")]
     IdentityChecksum,
     /// A resident identity number's birth date is not a real date, or lies in the future.
-    #[error("identity number holds no real birth date: {detail} / 身份证号码中的出生日期无效：{detail}")]
+    #[error(
+        "identity number holds no real birth date: {detail} / 身份证号码中的出生日期无效：{detail}"
+    )]
     IdentityBirthDate {
         /// What is wrong with the date.
         detail: String,
     },
     /// A period string does not parse, or is out of range.
-    #[error("period '{text}' is not valid: {detail} (expected 2015-W23, 2015-06, 2015 or all) / 统计周期无效")]
+    #[error(
+        "period '{text}' is not valid: {detail} (expected 2015-W23, 2015-06, 2015 or all) / 统计周期无效"
+    )]
     InvalidPeriod {
         /// The text given.
         text: String,
@@ -84,13 +88,17 @@ pub enum LedgerError {
         detail: String,
     },
     /// A record ends at or before it starts.
-    #[error("record {record}: end must be after start / 服务记录 {record}：结束时间必须晚于开始时间")]
+    #[error(
+        "record {record}: end must be after start / 服务记录 {record}：结束时间必须晚于开始时间"
+    )]
     EndNotAfterStart {
         /// The record id.
         record: String,
     },
     /// A record claims more minutes than its time span holds.
-    #[error("record {record}: {minutes} minutes claimed but the span holds only {span} / 服务记录 {record}：服务时长 {minutes} 分钟超过起止时间跨度 {span} 分钟")]
+    #[error(
+        "record {record}: {minutes} minutes claimed but the span holds only {span} / 服务记录 {record}：服务时长 {minutes} 分钟超过起止时间跨度 {span} 分钟"
+    )]
     MinutesExceedSpan {
         /// The record id.
         record: String,
@@ -100,7 +108,9 @@ pub enum LedgerError {
         span: i64,
     },
     /// A record claims zero minutes.
-    #[error("record {record}: service minutes must be more than zero / 服务记录 {record}：服务时长必须大于零")]
+    #[error(
+        "record {record}: service minutes must be more than zero / 服务记录 {record}：服务时长必须大于零"
+    )]
     ZeroMinutes {
         /// The record id.
         record: String,
@@ -112,7 +122,9 @@ pub enum LedgerError {
         record: String,
     },
     /// A record overlaps another counted or pending record of the same volunteer.
-    #[error("record {record}: overlaps record {other} of the same volunteer / 服务记录 {record}：与同一志愿者的服务记录 {other} 时间重叠")]
+    #[error(
+        "record {record}: overlaps record {other} of the same volunteer / 服务记录 {record}：与同一志愿者的服务记录 {other} 时间重叠"
+    )]
     Overlap {
         /// The record id.
         record: String,
@@ -120,7 +132,9 @@ pub enum LedgerError {
         other: String,
     },
     /// A record would take the volunteer's minutes on one day beyond the policy's cap.
-    #[error("record {record}: {total} minutes on {day} exceed the daily cap of {cap} / 服务记录 {record}：{day} 当日服务时长 {total} 分钟超过上限 {cap} 分钟")]
+    #[error(
+        "record {record}: {total} minutes on {day} exceed the daily cap of {cap} / 服务记录 {record}：{day} 当日服务时长 {total} 分钟超过上限 {cap} 分钟"
+    )]
     DailyCap {
         /// The record id.
         record: String,
@@ -133,7 +147,9 @@ pub enum LedgerError {
     },
     /// A volunteer already has the policy's limit of check-in/check-out pairs for this
     /// activity on this day.
-    #[error("record {record}: more than {limit} check-in pairs for one activity on {day} / 服务记录 {record}：同一活动当日签到签退超过 {limit} 次")]
+    #[error(
+        "record {record}: more than {limit} check-in pairs for one activity on {day} / 服务记录 {record}：同一活动当日签到签退超过 {limit} 次"
+    )]
     CheckInLimit {
         /// The record id.
         record: String,
@@ -143,25 +159,33 @@ pub enum LedgerError {
         limit: u32,
     },
     /// Paid service is not volunteering.
-    #[error("record {record}: paid service is not volunteer service / 服务记录 {record}：有偿服务不属于志愿服务")]
+    #[error(
+        "record {record}: paid service is not volunteer service / 服务记录 {record}：有偿服务不属于志愿服务"
+    )]
     PaidService {
         /// The record id.
         record: String,
     },
     /// Work that is part of one's job is not volunteering.
-    #[error("record {record}: service that is part of a job duty is not volunteer service / 服务记录 {record}：履行岗位职责不属于志愿服务")]
+    #[error(
+        "record {record}: service that is part of a job duty is not volunteer service / 服务记录 {record}：履行岗位职责不属于志愿服务"
+    )]
     JobDuty {
         /// The record id.
         record: String,
     },
     /// Service that is not for the public benefit is not volunteering.
-    #[error("record {record}: service that is not for the public benefit is not volunteer service / 服务记录 {record}：非公益性服务不属于志愿服务")]
+    #[error(
+        "record {record}: service that is not for the public benefit is not volunteer service / 服务记录 {record}：非公益性服务不属于志愿服务"
+    )]
     NotPublicBenefit {
         /// The record id.
         record: String,
     },
     /// A make-up record (recorded after the window) must be confirmed by an org admin.
-    #[error("record {record}: a make-up record (recorded after the {window}-working-day window) needs an org admin to confirm / 服务记录 {record}：超过 {window} 个工作日的补录须由组织管理员确认")]
+    #[error(
+        "record {record}: a make-up record (recorded after the {window}-working-day window) needs an org admin to confirm / 服务记录 {record}：超过 {window} 个工作日的补录须由组织管理员确认"
+    )]
     MakeUpNeedsOrgAdmin {
         /// The record id.
         record: String,
@@ -179,7 +203,9 @@ pub enum LedgerError {
         rule: String,
     },
     /// Nobody confirms a record they entered or reported themselves.
-    #[error("record {record}: nobody confirms a record they entered themselves / 服务记录 {record}：不得确认本人录入的记录")]
+    #[error(
+        "record {record}: nobody confirms a record they entered themselves / 服务记录 {record}：不得确认本人录入的记录"
+    )]
     SelfConfirm {
         /// The record id.
         record: String,
@@ -225,19 +251,25 @@ pub enum LedgerError {
         id: String,
     },
     /// Another volunteer holds this identity number.
-    #[error("volunteer {id}: the identity number is already registered to another volunteer / 志愿者 {id}：证件号码已被其他志愿者注册")]
+    #[error(
+        "volunteer {id}: the identity number is already registered to another volunteer / 志愿者 {id}：证件号码已被其他志愿者注册"
+    )]
     DuplicateIdentity {
         /// The volunteer number being registered.
         id: String,
     },
     /// A record id was sent again with different content.
-    #[error("record {record}: this id was already recorded with different content / 服务记录 {record}：编号已存在且内容不同")]
+    #[error(
+        "record {record}: this id was already recorded with different content / 服务记录 {record}：编号已存在且内容不同"
+    )]
     RecordIdConflict {
         /// The record id.
         record: String,
     },
     /// The record's state does not allow this change.
-    #[error("record {record} is {state}; cannot {action} / 服务记录 {record} 当前状态为 {state}，不能执行该操作")]
+    #[error(
+        "record {record} is {state}; cannot {action} / 服务记录 {record} 当前状态为 {state}，不能执行该操作"
+    )]
     InvalidState {
         /// The record id.
         record: String,
@@ -326,17 +358,17 @@ impl LedgerError {
             | Self::PaidService { .. }
             | Self::JobDuty { .. }
             | Self::NotPublicBenefit { .. } => F::Validation,
-            Self::MakeUpNeedsOrgAdmin { .. } | Self::Forbidden { .. } | Self::SelfConfirm { .. } => {
-                F::Authorization
-            }
+            Self::MakeUpNeedsOrgAdmin { .. }
+            | Self::Forbidden { .. }
+            | Self::SelfConfirm { .. } => F::Authorization,
             Self::UnknownVolunteer { .. }
             | Self::UnknownOrg { .. }
             | Self::UnknownTeam { .. }
             | Self::UnknownRecord { .. }
             | Self::UnknownEntry { .. } => F::NotFound,
-            Self::Duplicate { .. } | Self::DuplicateIdentity { .. } | Self::RecordIdConflict { .. } => {
-                F::Conflict
-            }
+            Self::Duplicate { .. }
+            | Self::DuplicateIdentity { .. }
+            | Self::RecordIdConflict { .. } => F::Conflict,
             Self::InvalidState { .. } => F::State,
             Self::ChainBroken { .. } | Self::ReplayRefused { .. } => F::Integrity,
             Self::Policy { .. } => F::Policy,
@@ -382,6 +414,14 @@ impl LedgerError {
 pub type Result<T, E = LedgerError> = std::result::Result<T, E>;
 
 /// A helper to build [`LedgerError::InvalidField`].
-pub(crate) fn invalid_field(what: impl fmt::Display, field: &str, detail: impl Into<String>) -> LedgerError {
-    LedgerError::InvalidField { what: what.to_string(), field: field.to_owned(), detail: detail.into() }
+pub(crate) fn invalid_field(
+    what: impl fmt::Display,
+    field: &str,
+    detail: impl Into<String>,
+) -> LedgerError {
+    LedgerError::InvalidField {
+        what: what.to_string(),
+        field: field.to_owned(),
+        detail: detail.into(),
+    }
 }

@@ -66,7 +66,11 @@ fn check_id(what: &str, id: &str) -> Result<()> {
         return Err(invalid_field(what, "id", "is longer than 64 characters"));
     }
     if id.chars().any(char::is_control) || id.trim() != id {
-        return Err(invalid_field(what, "id", "holds control characters or surrounding spaces"));
+        return Err(invalid_field(
+            what,
+            "id",
+            "holds control characters or surrounding spaces",
+        ));
     }
     Ok(())
 }
@@ -145,7 +149,11 @@ impl IdentityKind {
             "passport" => Ok(Self::Passport),
             "hk_macau_permit" => Ok(Self::HkMacauPermit),
             "taiwan_permit" => Ok(Self::TaiwanPermit),
-            _ => Err(invalid_field("identity", "kind", format!("'{s}' is not a known identity kind"))),
+            _ => Err(invalid_field(
+                "identity",
+                "kind",
+                format!("'{s}' is not a known identity kind"),
+            )),
         }
     }
 }
@@ -224,18 +232,26 @@ pub fn resident_id_check_char(first17: &str) -> Option<char> {
     if first17.len() != 17 || !first17.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let sum: u32 = first17.bytes().zip(WEIGHTS).map(|(b, w)| u32::from(b - b'0') * w).sum();
+    let sum: u32 = first17
+        .bytes()
+        .zip(WEIGHTS)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
     CHECK_CHARS.get((sum % 11) as usize).copied()
 }
 
 fn birth_date_of(number: &str) -> Result<NaiveDate> {
     let part = |r: std::ops::Range<usize>| number.get(r).and_then(|s| s.parse::<u32>().ok());
     let (Some(y), Some(m), Some(d)) = (part(6..10), part(10..12), part(12..14)) else {
-        return Err(LedgerError::IdentityBirthDate { detail: "not digits".into() });
+        return Err(LedgerError::IdentityBirthDate {
+            detail: "not digits".into(),
+        });
     };
     let year = i32::try_from(y).unwrap_or(0);
     if year < 1900 {
-        return Err(LedgerError::IdentityBirthDate { detail: "year before 1900".into() });
+        return Err(LedgerError::IdentityBirthDate {
+            detail: "year before 1900".into(),
+        });
     }
     NaiveDate::from_ymd_opt(year, m, d).ok_or_else(|| LedgerError::IdentityBirthDate {
         detail: "no such calendar date".into(),
@@ -265,7 +281,9 @@ pub fn validate_identity(kind: IdentityKind, number: &str) -> Result<String> {
             }
             let birth = birth_date_of(&n)?;
             if birth > chrono::Utc::now().date_naive() {
-                return Err(LedgerError::IdentityBirthDate { detail: "lies in the future".into() });
+                return Err(LedgerError::IdentityBirthDate {
+                    detail: "lies in the future".into(),
+                });
             }
             if resident_id_check_char(body).map(String::from).as_deref() != Some(check) {
                 return Err(LedgerError::IdentityChecksum);
@@ -316,7 +334,13 @@ pub fn mask_name(name: &str) -> String {
 pub fn mask_identity(number: &str) -> String {
     let chars: Vec<char> = number.chars().collect();
     let n = chars.len();
-    let (head, tail) = if n > 10 { (6, 4) } else if n > 2 { (1, 1) } else { (0, 0) };
+    let (head, tail) = if n > 10 {
+        (6, 4)
+    } else if n > 2 {
+        (1, 1)
+    } else {
+        (0, 0)
+    };
     chars
         .iter()
         .enumerate()
@@ -355,7 +379,9 @@ mod tests {
         let body = "11010519490230002";
         let n = format!("{body}{}", resident_id_check_char(body).unwrap());
         assert_eq!(
-            Identity::new(IdentityKind::ResidentId, &n).unwrap_err().code(),
+            Identity::new(IdentityKind::ResidentId, &n)
+                .unwrap_err()
+                .code(),
             "E_IDENTITY_BIRTH_DATE"
         );
     }

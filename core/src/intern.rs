@@ -17,7 +17,11 @@ impl Interner {
     fn span(&self, i: u32) -> &str {
         let i = i as usize;
         let end = self.ends.get(i).copied().unwrap_or(0) as usize;
-        let start = if i == 0 { 0 } else { self.ends.get(i - 1).copied().unwrap_or(0) as usize };
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends.get(i - 1).copied().unwrap_or(0) as usize
+        };
         self.buf.get(start..end).unwrap_or("")
     }
 
@@ -43,19 +47,23 @@ impl Interner {
         self.buf.push_str(s);
         self.ends.push(end);
         let h = self.hasher.hash_one(s);
-        let Self { table, buf, ends, hasher } = self;
+        let Self {
+            table,
+            buf,
+            ends,
+            hasher,
+        } = self;
         table.insert_unique(h, idx, |&i| {
             let i = i as usize;
             let e = ends.get(i).copied().unwrap_or(0) as usize;
-            let st = if i == 0 { 0 } else { ends.get(i - 1).copied().unwrap_or(0) as usize };
+            let st = if i == 0 {
+                0
+            } else {
+                ends.get(i - 1).copied().unwrap_or(0) as usize
+            };
             hasher.hash_one(buf.get(st..e).unwrap_or(""))
         });
         Some(idx)
-    }
-
-    /// How many texts are interned.
-    pub(crate) fn len(&self) -> usize {
-        self.ends.len()
     }
 
     /// Bytes held on the heap (for memory figures).
@@ -85,7 +93,11 @@ impl TextArena {
     pub(crate) fn get(&self, i: u32) -> &str {
         let i = i as usize;
         let end = self.ends.get(i).copied().unwrap_or(0) as usize;
-        let start = if i == 0 { 0 } else { self.ends.get(i - 1).copied().unwrap_or(0) as usize };
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends.get(i - 1).copied().unwrap_or(0) as usize
+        };
         self.buf.get(start..end).unwrap_or("")
     }
 
@@ -107,10 +119,12 @@ mod tests {
         assert_eq!(i.intern("R1"), Some(a));
         assert_eq!(i.resolve(b), "记录-2");
         assert_eq!(i.get("nope"), None);
-        assert_eq!(i.len(), 2);
         for n in 0..10_000 {
             i.intern(&format!("X{n}")).unwrap();
         }
-        assert_eq!(i.get("X9999").map(|x| i.resolve(x).to_owned()), Some("X9999".into()));
+        assert_eq!(
+            i.get("X9999").map(|x| i.resolve(x).to_owned()),
+            Some("X9999".into())
+        );
     }
 }

@@ -8,15 +8,20 @@ use crate::error::{LedgerError, Result, invalid_field};
 use crate::ids::{ActorId, Identity, OrgId, RecordId, TeamId, VolunteerId, mask_name};
 use crate::intern::{Interner, TextArena};
 use crate::log::{Change, Entry, Hash, VerifyReport, verify_chain};
-use crate::org::{BoardVisibility, LedgerConfig, NewOrg, NewTeam, NewVolunteer, Org, Role, VolunteerView};
+use crate::org::{
+    BoardVisibility, LedgerConfig, NewOrg, NewTeam, NewVolunteer, Org, Role, VolunteerView,
+};
 use crate::policy::Policy;
 use crate::ranking::{Board, BoardEntry, BoardKind, Leaderboard, Scope, Standing};
 use crate::rating::{StarSummary, star_summary};
-use crate::record::{NewRecord, RecordSource, RecordState, ServiceRecord, check_record, is_make_up};
+use crate::record::{
+    NewRecord, RecordSource, RecordState, ServiceRecord, check_record, is_make_up,
+};
 use crate::time::{Period, Timestamp, offset};
 use chrono::{FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 const NONE: u32 = u32::MAX;
 
@@ -72,12 +77,14 @@ pub struct RecordReceipt {
 #[derive(Debug, Clone)]
 struct OrgNode {
     org: NewOrg,
+    key: Arc<str>,
     parent: u32,
 }
 
 #[derive(Debug, Clone)]
 struct Vol {
     id: VolunteerId,
+    key: Arc<str>,
     name: String,
     masked_name: Box<str>,
     identity: Identity,
@@ -90,7 +97,7 @@ struct Vol {
 #[derive(Debug, Clone)]
 struct TeamNode {
     team: NewTeam,
-    org: u32,
+    key: Arc<str>,
 }
 
 /// A record, compactly: 56 bytes plus its id and content in shared buffers.
@@ -119,7 +126,10 @@ impl Rec {
             || (self.state == RecordState::Disputed && self.prior == RecordState::Confirmed)
     }
     fn live(&self) -> bool {
-        matches!(self.state, RecordState::Pending | RecordState::Confirmed | RecordState::Disputed)
+        matches!(
+            self.state,
+            RecordState::Pending | RecordState::Confirmed | RecordState::Disputed
+        )
     }
     fn end(&self) -> i64 {
         self.start + i64::from(self.dur)
@@ -184,7 +194,7 @@ struct RecCtx<'a> {
     ancestors: Vec<u32>,
     rec: Rec,
     vol: &'a Vol,
-    team_key: Option<&'a str>,
+    team_key: Option<&'a Arc<str>>,
 }
 
 impl State {
@@ -215,7 +225,10 @@ impl State {
     // ---- lookups -------------------------------------------------------------------------
 
     fn org_idx(&self, id: &OrgId) -> Result<u32> {
-        self.org_index.get(id).copied().ok_or_else(|| LedgerError::UnknownOrg { id: id.to_string() })
+        self.org_index
+            .get(id)
+            .copied()
+            .ok_or_else(|| LedgerError::UnknownOrg { id: id.to_string() })
     }
     fn vol_idx(&self, id: &VolunteerId) -> Result<u32> {
         self.vol_index
@@ -224,16 +237,24 @@ impl State {
             .ok_or_else(|| LedgerError::UnknownVolunteer { id: id.to_string() })
     }
     fn team_idx(&self, id: &TeamId) -> Result<u32> {
-        self.team_index.get(id).copied().ok_or_else(|| LedgerError::UnknownTeam { id: id.to_string() })
+        self.team_index
+            .get(id)
+            .copied()
+            .ok_or_else(|| LedgerError::UnknownTeam { id: id.to_string() })
     }
     fn rec_idx(&self, id: &RecordId) -> Result<u32> {
-        self.record_ids.get(id.as_str()).ok_or_else(|| LedgerError::UnknownRecord { id: id.to_string() })
+        self.record_ids
+            .get(id.as_str())
+            .ok_or_else(|| LedgerError::UnknownRecord { id: id.to_string() })
     }
     fn vol(&self, i: u32) -> Option<&Vol> {
         self.vols.get(i as usize)
     }
     fn rec(&self, i: u32) -> Result<Rec> {
-        self.records.get(i as usize).copied().ok_or_else(|| LedgerError::UnknownRecord { id: i.to_string() })
+        self.records
+            .get(i as usize)
+            .copied()
+            .ok_or_else(|| LedgerError::UnknownRecord { id: i.to_string() })
     }
 
     /// An org and its ancestors, nearest first.
@@ -250,16 +271,24 @@ impl State {
     // ---- authorisation -------------------------------------------------------------------
 
     fn is_platform_admin(&self, actor: &ActorId) -> bool {
-        self.actors.get(actor.as_str()).is_some_and(|a| self.platform_admins.contains(&a))
+        self.actors
+            .get(actor.as_str())
+            .is_some_and(|a| self.platform_admins.contains(&a))
     }
 
     /// Whether the actor is an org admin (or, unless `admin_only`, a recorder) of `org` or of
     /// any org above it.
     fn has_org_role(&self, actor: &ActorId, org: u32, admin_only: bool) -> bool {
-        let Some(a) = self.actors.get(actor.as_str()) else { return false };
-        let Some(roles) = self.org_roles.get(&a) else { return false };
+        let Some(a) = self.actors.get(actor.as_str()) else {
+            return false;
+        };
+        let Some(roles) = self.org_roles.get(&a) else {
+            return false;
+        };
         let anc = self.ancestors(org);
-        roles.iter().any(|&(o, admin)| (admin || !admin_only) && anc.contains(&o))
+        roles
+            .iter()
+            .any(|&(o, admin)| (admin || !admin_only) && anc.contains(&o))
     }
 
     fn is_org_admin(&self, actor: &ActorId, org: u32) -> bool {
@@ -284,7 +313,10 @@ impl State {
     // ---- checks --------------------------------------------------------------------------
 
     fn check(&self, actor: &ActorId, now: Timestamp, change: &Change) -> Result<Option<Admit>> {
-        let ok = Some(Admit { state: RecordState::Confirmed, make_up: false });
+        let ok = Some(Admit {
+            state: RecordState::Confirmed,
+            make_up: false,
+        });
         let forbid = |action: &str, rule: &str| LedgerError::Forbidden {
             actor: actor.to_string(),
             action: action.to_owned(),
@@ -293,7 +325,10 @@ impl State {
         match change {
             Change::LedgerCreated(c) => {
                 if !self.orgs.is_empty() || !self.platform_admins.is_empty() {
-                    return Err(LedgerError::ChainBroken { seq: 0, detail: "ledger created twice".into() });
+                    return Err(LedgerError::ChainBroken {
+                        seq: 0,
+                        detail: "ledger created twice".into(),
+                    });
                 }
                 c.policy.validate()?;
                 Ok(ok)
@@ -301,18 +336,25 @@ impl State {
             Change::OrgRegistered(o) => {
                 check_text("org", &o.id.to_string(), "name", &o.name, 200, false)?;
                 if self.org_index.contains_key(&o.id) {
-                    return Err(LedgerError::Duplicate { what: "org".into(), id: o.id.to_string() });
+                    return Err(LedgerError::Duplicate {
+                        what: "org".into(),
+                        id: o.id.to_string(),
+                    });
                 }
                 match &o.parent {
-                    None if !self.is_platform_admin(actor) => {
-                        Err(forbid("register a root org", "only a platform admin registers a root org"))
-                    }
+                    None if !self.is_platform_admin(actor) => Err(forbid(
+                        "register a root org",
+                        "only a platform admin registers a root org",
+                    )),
                     Some(p) => {
                         let p = self.org_idx(p)?;
                         if self.is_org_admin(actor, p) {
                             Ok(ok)
                         } else {
-                            Err(forbid("register an org", "only an admin of the parent org registers orgs below it"))
+                            Err(forbid(
+                                "register an org",
+                                "only an admin of the parent org registers orgs below it",
+                            ))
                         }
                     }
                     None => Ok(ok),
@@ -320,24 +362,38 @@ impl State {
             }
             Change::RoleGranted { role, .. } => match role {
                 Role::PlatformAdmin if self.is_platform_admin(actor) => Ok(ok),
-                Role::PlatformAdmin => Err(forbid("grant platform admin", "only a platform admin grants it")),
+                Role::PlatformAdmin => Err(forbid(
+                    "grant platform admin",
+                    "only a platform admin grants it",
+                )),
                 Role::OrgAdmin(o) | Role::Recorder(o) => {
                     let o = self.org_idx(o)?;
                     if self.is_org_admin(actor, o) {
                         Ok(ok)
                     } else {
-                        Err(forbid("grant an org role", "only an admin of the org or above appoints its admins and recorders"))
+                        Err(forbid(
+                            "grant an org role",
+                            "only an admin of the org or above appoints its admins and recorders",
+                        ))
                     }
                 }
             },
             Change::VolunteerRegistered(v) => {
                 if self.vol_index.contains_key(&v.id) {
-                    return Err(LedgerError::Duplicate { what: "volunteer".into(), id: v.id.to_string() });
+                    return Err(LedgerError::Duplicate {
+                        what: "volunteer".into(),
+                        id: v.id.to_string(),
+                    });
                 }
                 check_text("volunteer", v.id.as_str(), "name", &v.name, 100, false)?;
                 let identity = Identity::new(v.identity_kind, &v.identity_number)?;
-                if self.identities.contains(&(identity.kind(), identity.number().to_owned())) {
-                    return Err(LedgerError::DuplicateIdentity { id: v.id.to_string() });
+                if self
+                    .identities
+                    .contains(&(identity.kind(), identity.number().to_owned()))
+                {
+                    return Err(LedgerError::DuplicateIdentity {
+                        id: v.id.to_string(),
+                    });
                 }
                 let allowed = match &v.home_org {
                     Some(h) => {
@@ -349,22 +405,34 @@ impl State {
                 if allowed {
                     Ok(ok)
                 } else {
-                    Err(forbid("register a volunteer", "only a platform admin, or an admin or recorder of the home org, registers volunteers"))
+                    Err(forbid(
+                        "register a volunteer",
+                        "only a platform admin, or an admin or recorder of the home org, registers volunteers",
+                    ))
                 }
             }
             Change::TeamCreated(t) => {
                 if self.team_index.contains_key(&t.id) {
-                    return Err(LedgerError::Duplicate { what: "team".into(), id: t.id.to_string() });
+                    return Err(LedgerError::Duplicate {
+                        what: "team".into(),
+                        id: t.id.to_string(),
+                    });
                 }
                 check_text("team", t.id.as_str(), "name", &t.name, 200, false)?;
                 let org = self.org_idx(&t.org)?;
-                for v in std::iter::once(&t.leader).chain(&t.liaisons).chain(&t.members) {
+                for v in std::iter::once(&t.leader)
+                    .chain(&t.liaisons)
+                    .chain(&t.members)
+                {
                     self.vol_idx(v)?;
                 }
                 if self.is_org_admin(actor, org) {
                     Ok(ok)
                 } else {
-                    Err(forbid("create a team", "only an admin of the team's org or above creates teams"))
+                    Err(forbid(
+                        "create a team",
+                        "only an admin of the team's org or above creates teams",
+                    ))
                 }
             }
             Change::RecordAdded(r) => {
@@ -372,7 +440,9 @@ impl State {
                     return if self.view_new_record(existing).as_ref() == Some(r) {
                         Ok(None)
                     } else {
-                        Err(LedgerError::RecordIdConflict { record: r.id.to_string() })
+                        Err(LedgerError::RecordIdConflict {
+                            record: r.id.to_string(),
+                        })
                     };
                 }
                 self.check_new_record(actor, now, r, None).map(Some)
@@ -384,10 +454,15 @@ impl State {
                     return Err(self.bad_state(record, rec, "confirm"));
                 }
                 if self.actors.resolve(rec.recorded_by) == actor.as_str() {
-                    return Err(LedgerError::SelfConfirm { record: record.to_string() });
+                    return Err(LedgerError::SelfConfirm {
+                        record: record.to_string(),
+                    });
                 }
                 if !self.is_organiser(actor, rec.org, rec.team) {
-                    return Err(forbid("confirm a record", "only the organising org's recorders or admins, or the organising team's leader or liaisons, confirm records"));
+                    return Err(forbid(
+                        "confirm a record",
+                        "only the organising org's recorders or admins, or the organising team's leader or liaisons, confirm records",
+                    ));
                 }
                 if rec.make_up && !self.is_org_admin(actor, rec.org) {
                     return Err(LedgerError::MakeUpNeedsOrgAdmin {
@@ -397,23 +472,39 @@ impl State {
                 }
                 Ok(ok)
             }
-            Change::RecordAmended { record, replacement, reason } => {
+            Change::RecordAmended {
+                record,
+                replacement,
+                reason,
+            } => {
                 let i = self.rec_idx(record)?;
                 let rec = self.rec(i)?;
                 if !rec.counted() {
                     return Err(self.bad_state(record, rec, "amend"));
                 }
                 check_text("record", record.as_str(), "reason", reason, 500, false)?;
-                if replacement.volunteer.as_str() != self.vol(rec.vol).map_or("", |v| v.id.as_str()) {
-                    return Err(invalid_field(format!("record {}", replacement.id), "volunteer", "an amendment keeps the volunteer of the record it replaces"));
+                if replacement.volunteer.as_str() != self.vol(rec.vol).map_or("", |v| v.id.as_str())
+                {
+                    return Err(invalid_field(
+                        format!("record {}", replacement.id),
+                        "volunteer",
+                        "an amendment keeps the volunteer of the record it replaces",
+                    ));
                 }
                 if self.record_ids.get(replacement.id.as_str()).is_some() {
-                    return Err(LedgerError::Duplicate { what: "record".into(), id: replacement.id.to_string() });
+                    return Err(LedgerError::Duplicate {
+                        what: "record".into(),
+                        id: replacement.id.to_string(),
+                    });
                 }
                 if !(self.is_platform_admin(actor) || self.has_org_role(actor, rec.org, false)) {
-                    return Err(forbid("amend a record", "only the organising org's recorders or admins amend records"));
+                    return Err(forbid(
+                        "amend a record",
+                        "only the organising org's recorders or admins amend records",
+                    ));
                 }
-                self.check_new_record(actor, now, replacement, Some(i)).map(Some)
+                self.check_new_record(actor, now, replacement, Some(i))
+                    .map(Some)
             }
             Change::RecordRevoked { record, reason } => {
                 let i = self.rec_idx(record)?;
@@ -423,7 +514,10 @@ impl State {
                 }
                 check_text("record", record.as_str(), "reason", reason, 500, false)?;
                 if !(self.is_platform_admin(actor) || self.has_org_role(actor, rec.org, false)) {
-                    return Err(forbid("revoke a record", "only the organising org's recorders or admins revoke records"));
+                    return Err(forbid(
+                        "revoke a record",
+                        "only the organising org's recorders or admins revoke records",
+                    ));
                 }
                 Ok(ok)
             }
@@ -434,12 +528,17 @@ impl State {
                     return Err(self.bad_state(record, rec, "dispute"));
                 }
                 check_text("record", record.as_str(), "reason", reason, 500, false)?;
-                let is_volunteer = self.vol(rec.vol).is_some_and(|v| v.id.as_str() == actor.as_str());
+                let is_volunteer = self
+                    .vol(rec.vol)
+                    .is_some_and(|v| v.id.as_str() == actor.as_str());
                 let involved = is_volunteer
                     || self.actors.resolve(rec.recorded_by) == actor.as_str()
                     || self.is_organiser(actor, rec.org, rec.team);
                 if !involved {
-                    return Err(forbid("dispute a record", "only the volunteer, the recorder or the organiser disputes a record"));
+                    return Err(forbid(
+                        "dispute a record",
+                        "only the volunteer, the recorder or the organiser disputes a record",
+                    ));
                 }
                 Ok(ok)
             }
@@ -451,19 +550,35 @@ impl State {
                 }
                 check_text("record", record.as_str(), "note", note, 500, true)?;
                 if !self.is_org_admin(actor, rec.org) {
-                    return Err(forbid("resolve a dispute", "only an admin of the organising org or above resolves disputes"));
+                    return Err(forbid(
+                        "resolve a dispute",
+                        "only an admin of the organising org or above resolves disputes",
+                    ));
                 }
                 Ok(ok)
             }
-            Change::VisibilitySet { volunteer, visibility } => {
+            Change::VisibilitySet {
+                volunteer,
+                visibility,
+            } => {
                 self.vol_idx(volunteer)?;
                 if let BoardVisibility::Pseudonym { name } = visibility {
-                    check_text("volunteer", volunteer.as_str(), "pseudonym", name, 40, false)?;
+                    check_text(
+                        "volunteer",
+                        volunteer.as_str(),
+                        "pseudonym",
+                        name,
+                        40,
+                        false,
+                    )?;
                 }
                 if actor.as_str() == volunteer.as_str() || self.is_platform_admin(actor) {
                     Ok(ok)
                 } else {
-                    Err(forbid("set board visibility", "only the volunteer or a platform admin chooses how they appear"))
+                    Err(forbid(
+                        "set board visibility",
+                        "only the volunteer or a platform admin chooses how they appear",
+                    ))
                 }
             }
         }
@@ -478,7 +593,13 @@ impl State {
     }
 
     /// Validation and authorisation of a new record (or an amendment replacing `replacing`).
-    fn check_new_record(&self, actor: &ActorId, now: Timestamp, r: &NewRecord, replacing: Option<u32>) -> Result<Admit> {
+    fn check_new_record(
+        &self,
+        actor: &ActorId,
+        now: Timestamp,
+        r: &NewRecord,
+        replacing: Option<u32>,
+    ) -> Result<Admit> {
         check_record(r, &self.policy, now)?;
         let vol = self.vol_idx(&r.volunteer)?;
         let org = self.org_idx(&r.org)?;
@@ -508,9 +629,14 @@ impl State {
     /// The checks against the volunteer's other live records: overlap, daily cap, check-in
     /// pairs.
     fn check_against_others(&self, r: &NewRecord, vol: u32, replacing: Option<u32>) -> Result<()> {
-        let Some(v) = self.vol(vol) else { return Ok(()) };
+        let Some(v) = self.vol(vol) else {
+            return Ok(());
+        };
         let day = r.start.local_date(self.off);
-        let activity = r.activity.as_ref().and_then(|a| self.activities.get(a.as_str()));
+        let activity = r
+            .activity
+            .as_ref()
+            .and_then(|a| self.activities.get(a.as_str()));
         let org = self.org_index.get(&r.org).copied().unwrap_or(NONE);
         let mut day_total = u64::from(r.minutes);
         let mut pairs = 0u32;
@@ -518,7 +644,9 @@ impl State {
             if Some(ri) == replacing {
                 continue;
             }
-            let Some(o) = self.records.get(ri as usize) else { continue };
+            let Some(o) = self.records.get(ri as usize) else {
+                continue;
+            };
             if !o.live() {
                 continue;
             }
@@ -577,7 +705,11 @@ impl State {
                     None => NONE,
                 };
                 let idx = u32::try_from(self.orgs.len()).map_err(|_| full("orgs"))?;
-                self.orgs.push(OrgNode { org: o.clone(), parent });
+                self.orgs.push(OrgNode {
+                    org: o.clone(),
+                    key: Arc::from(o.id.as_str()),
+                    parent,
+                });
                 self.org_index.insert(o.id.clone(), idx);
             }
             Change::RoleGranted { grantee, role } => {
@@ -599,9 +731,11 @@ impl State {
             Change::VolunteerRegistered(v) => {
                 let identity = Identity::new(v.identity_kind, &v.identity_number)?;
                 let idx = u32::try_from(self.vols.len()).map_err(|_| full("volunteers"))?;
-                self.identities.insert((identity.kind(), identity.number().to_owned()));
+                self.identities
+                    .insert((identity.kind(), identity.number().to_owned()));
                 self.vols.push(Vol {
                     id: v.id.clone(),
+                    key: Arc::from(v.id.as_str()),
                     name: v.name.clone(),
                     masked_name: mask_name(&v.name).into_boxed_str(),
                     identity,
@@ -613,7 +747,7 @@ impl State {
                 self.vol_index.insert(v.id.clone(), idx);
             }
             Change::TeamCreated(t) => {
-                let org = self.org_idx(&t.org)?;
+                self.org_idx(&t.org)?;
                 let idx = u32::try_from(self.teams.len()).map_err(|_| full("teams"))?;
                 let mut team = t.clone();
                 for v in std::iter::once(&t.leader).chain(&t.liaisons) {
@@ -621,7 +755,10 @@ impl State {
                         team.members.push(v.clone());
                     }
                 }
-                self.teams.push(TeamNode { team, org });
+                self.teams.push(TeamNode {
+                    team,
+                    key: Arc::from(t.id.as_str()),
+                });
                 self.team_index.insert(t.id.clone(), idx);
             }
             Change::RecordAdded(r) => {
@@ -635,7 +772,11 @@ impl State {
                     rec.confirmed_by = a;
                 }
             }
-            Change::RecordAmended { record, replacement, reason } => {
+            Change::RecordAmended {
+                record,
+                replacement,
+                reason,
+            } => {
                 let old = self.rec_idx(record)?;
                 let new = self.push_record(replacement, actor, entry.seq, admit)?;
                 self.set_state(old, RecordState::Amended)?;
@@ -666,7 +807,10 @@ impl State {
                     self.extras.entry(i).or_default().reason = Some(note.clone());
                 }
             }
-            Change::VisibilitySet { volunteer, visibility } => {
+            Change::VisibilitySet {
+                volunteer,
+                visibility,
+            } => {
                 let v = self.vol_idx(volunteer)?;
                 if let Some(vol) = self.vols.get_mut(v as usize) {
                     vol.visibility = visibility.clone();
@@ -682,7 +826,13 @@ impl State {
         self.actors.intern(a.as_str()).ok_or_else(|| full("actors"))
     }
 
-    fn push_record(&mut self, r: &NewRecord, actor: &ActorId, seq: u64, admit: Admit) -> Result<u32> {
+    fn push_record(
+        &mut self,
+        r: &NewRecord,
+        actor: &ActorId,
+        seq: u64,
+        admit: Admit,
+    ) -> Result<u32> {
         let vol = self.vol_idx(&r.volunteer)?;
         let org = self.org_idx(&r.org)?;
         let team = match &r.team {
@@ -690,15 +840,28 @@ impl State {
             None => NONE,
         };
         let activity = match &r.activity {
-            Some(a) => self.activities.intern(a.as_str()).ok_or_else(|| full("activities"))?,
+            Some(a) => self
+                .activities
+                .intern(a.as_str())
+                .ok_or_else(|| full("activities"))?,
             None => NONE,
         };
         let recorded_by = self.intern_actor(actor)?;
         let dur = u32::try_from(r.end.0 - r.start.0).map_err(|_| {
-            invalid_field(format!("record {}", r.id), "end", "the span is longer than 136 years")
+            invalid_field(
+                format!("record {}", r.id),
+                "end",
+                "the span is longer than 136 years",
+            )
         })?;
-        let idx = self.record_ids.intern(r.id.as_str()).ok_or_else(|| full("record ids"))?;
-        let content = self.texts.push(&r.content).ok_or_else(|| full("record contents"))?;
+        let idx = self
+            .record_ids
+            .intern(r.id.as_str())
+            .ok_or_else(|| full("record ids"))?;
+        let content = self
+            .texts
+            .push(&r.content)
+            .ok_or_else(|| full("record contents"))?;
         let rec = Rec {
             start: r.start.0,
             dur,
@@ -708,7 +871,11 @@ impl State {
             team,
             activity,
             recorded_by,
-            confirmed_by: if admit.state == RecordState::Confirmed { recorded_by } else { NONE },
+            confirmed_by: if admit.state == RecordState::Confirmed {
+                recorded_by
+            } else {
+                NONE
+            },
             content,
             seq: u32::try_from(seq).unwrap_or(u32::MAX),
             state: admit.state,
@@ -765,7 +932,7 @@ impl State {
             ancestors: self.ancestors(rec.org),
             rec,
             vol: self.vol(rec.vol)?,
-            team_key: self.teams.get(rec.team as usize).map(|t| t.team.id.as_str()),
+            team_key: self.teams.get(rec.team as usize).map(|t| &t.key),
         })
     }
 
@@ -785,7 +952,7 @@ impl State {
         match key.kind {
             BoardKind::Volunteers => {
                 if c.vol.visibility != BoardVisibility::Hidden {
-                    board.add(c.rec.vol, c.vol.id.as_str(), delta);
+                    board.add(c.rec.vol, &c.vol.key, delta);
                 }
             }
             BoardKind::Teams => {
@@ -805,7 +972,7 @@ impl State {
                     ScopeKey::Team(_) => None,
                 };
                 if let Some(ch) = child.and_then(|ch| self.orgs.get(ch as usize).map(|o| (ch, o))) {
-                    board.add(ch.0, ch.1.org.id.as_str(), delta);
+                    board.add(ch.0, &ch.1.key, delta);
                 }
             }
         }
@@ -837,8 +1004,30 @@ impl State {
         board
     }
 
-    fn render(&self, key: &BoardKey, board: &Board, scope: &Scope, limit: u32, as_of_seq: u64) -> Leaderboard {
-        let entries = board
+    fn render(
+        &self,
+        key: &BoardKey,
+        board: &Board,
+        scope: &Scope,
+        limit: u32,
+        as_of_seq: u64,
+    ) -> Leaderboard {
+        let entries = match &board.rendered {
+            Some(r) if r.limit == limit => r.lines.clone(),
+            _ => self.lines(key, board, limit),
+        };
+        Leaderboard {
+            period: key.period,
+            scope: scope.clone(),
+            kind: key.kind,
+            as_of_seq,
+            ranked: u32::try_from(board.len()).unwrap_or(u32::MAX),
+            entries,
+        }
+    }
+
+    fn lines(&self, key: &BoardKey, board: &Board, limit: u32) -> crate::ranking::BoardLines {
+        board
             .top(limit as usize)
             .into_iter()
             .map(|(rank, e, minutes)| {
@@ -853,23 +1042,25 @@ impl State {
                     BoardKind::Teams => self
                         .teams
                         .get(e as usize)
-                        .map_or((None, String::new()), |t| (Some(t.team.id.to_string()), t.team.name.clone())),
+                        .map_or((None, String::new()), |t| {
+                            (Some(t.team.id.to_string()), t.team.name.clone())
+                        }),
                     BoardKind::Orgs => self
                         .orgs
                         .get(e as usize)
-                        .map_or((None, String::new()), |o| (Some(o.org.id.to_string()), o.org.name.clone())),
+                        .map_or((None, String::new()), |o| {
+                            (Some(o.org.id.to_string()), o.org.name.clone())
+                        }),
                 };
-                BoardEntry { rank, id, name, minutes }
+                BoardEntry {
+                    rank,
+                    id,
+                    name,
+                    minutes,
+                }
             })
-            .collect();
-        Leaderboard {
-            period: key.period,
-            scope: scope.clone(),
-            kind: key.kind,
-            as_of_seq,
-            ranked: u32::try_from(board.len()).unwrap_or(u32::MAX),
-            entries,
-        }
+            .collect::<Vec<_>>()
+            .into()
     }
 
     fn view_new_record(&self, i: u32) -> Option<NewRecord> {
@@ -899,7 +1090,13 @@ impl State {
         let rec = self.records.get(i as usize)?;
         let extra = self.extras.get(&i);
         let rid = |x: Option<u32>| x.and_then(|x| RecordId::new(self.record_ids.resolve(x)).ok());
-        let actor = |a: u32| if a == NONE { None } else { ActorId::new(self.actors.resolve(a)).ok() };
+        let actor = |a: u32| {
+            if a == NONE {
+                None
+            } else {
+                ActorId::new(self.actors.resolve(a)).ok()
+            }
+        };
         Some(ServiceRecord {
             record: self.view_new_record(i)?,
             state: rec.state,
@@ -919,13 +1116,24 @@ fn full(what: &str) -> LedgerError {
     invalid_field("ledger", what, "the ledger's 4 GiB id space is full")
 }
 
-fn check_text(what: &str, id: &str, field: &str, text: &str, max: usize, may_be_empty: bool) -> Result<()> {
+fn check_text(
+    what: &str,
+    id: &str,
+    field: &str,
+    text: &str,
+    max: usize,
+    may_be_empty: bool,
+) -> Result<()> {
     let at = || format!("{what} {id}");
     if !may_be_empty && text.trim().is_empty() {
         return Err(invalid_field(at(), field, "is empty"));
     }
     if text.chars().count() > max {
-        return Err(invalid_field(at(), field, format!("is longer than {max} characters")));
+        return Err(invalid_field(
+            at(),
+            field,
+            format!("is longer than {max} characters"),
+        ));
     }
     if text.chars().any(char::is_control) {
         return Err(invalid_field(at(), field, "holds control characters"));
@@ -948,7 +1156,12 @@ impl Ledger {
     /// `config.platform_admin` a platform admin.
     pub fn in_memory(config: LedgerConfig) -> Result<Self> {
         let state = State::new(&config)?;
-        let mut ledger = Self { config: config.clone(), clock: Clock::System, log: Vec::new(), state };
+        let mut ledger = Self {
+            config: config.clone(),
+            clock: Clock::System,
+            log: Vec::new(),
+            state,
+        };
         let admin = config.platform_admin.clone();
         ledger.commit(&admin, Change::LedgerCreated(config))?;
         Ok(ledger)
@@ -961,11 +1174,19 @@ impl Ledger {
     pub fn from_entries(entries: Vec<Entry>) -> Result<Self> {
         verify_chain(&entries)?;
         let Some(Change::LedgerCreated(config)) = entries.first().map(|e| &e.change) else {
-            return Err(LedgerError::ChainBroken { seq: 0, detail: "the log is empty".into() });
+            return Err(LedgerError::ChainBroken {
+                seq: 0,
+                detail: "the log is empty".into(),
+            });
         };
         let config = config.clone();
         let state = replay(&config, &entries)?;
-        Ok(Self { config, clock: Clock::System, log: entries, state })
+        Ok(Self {
+            config,
+            clock: Clock::System,
+            log: entries,
+            state,
+        })
     }
 
     /// Sets where "now" comes from.
@@ -1002,7 +1223,11 @@ impl Ledger {
         let prev = self.log.last().map_or(Hash::ZERO, |e| e.hash);
         let entry = Entry::new(seq, now, actor.clone(), change, prev);
         self.state.apply(&entry, admit)?;
-        let receipt = Receipt { seq, hash: entry.hash.to_hex(), duplicate: false };
+        let receipt = Receipt {
+            seq,
+            hash: entry.hash.to_hex(),
+            duplicate: false,
+        };
         self.log.push(entry);
         Ok((receipt, Some(admit)))
     }
@@ -1017,8 +1242,16 @@ impl Ledger {
                 .map_or(0, |r| u64::from(r.seq)),
             _ => 0,
         };
-        let hash = self.log.get(seq as usize).map(|e| e.hash.to_hex()).unwrap_or_default();
-        Receipt { seq, hash, duplicate: true }
+        let hash = self
+            .log
+            .get(seq as usize)
+            .map(|e| e.hash.to_hex())
+            .unwrap_or_default();
+        Receipt {
+            seq,
+            hash,
+            duplicate: true,
+        }
     }
 
     /// Registers an org. A root org needs a platform admin; an org below a parent needs an
@@ -1029,15 +1262,32 @@ impl Ledger {
 
     /// Grants a role. Platform admins grant any role; an org admin appoints admins and
     /// recorders for their subtree.
-    pub fn grant_role(&mut self, actor: &ActorId, grantee: &ActorId, role: Role) -> Result<Receipt> {
-        self.commit(actor, Change::RoleGranted { grantee: grantee.clone(), role }).map(|r| r.0)
+    pub fn grant_role(
+        &mut self,
+        actor: &ActorId,
+        grantee: &ActorId,
+        role: Role,
+    ) -> Result<Receipt> {
+        self.commit(
+            actor,
+            Change::RoleGranted {
+                grantee: grantee.clone(),
+                role,
+            },
+        )
+        .map(|r| r.0)
     }
 
     /// Registers a volunteer, validating the identity number. Refuses a known volunteer number
     /// (`E_DUPLICATE`) or an identity number registered to someone else
     /// (`E_DUPLICATE_IDENTITY`).
-    pub fn register_volunteer(&mut self, actor: &ActorId, volunteer: NewVolunteer) -> Result<Receipt> {
-        self.commit(actor, Change::VolunteerRegistered(volunteer)).map(|r| r.0)
+    pub fn register_volunteer(
+        &mut self,
+        actor: &ActorId,
+        volunteer: NewVolunteer,
+    ) -> Result<Receipt> {
+        self.commit(actor, Change::VolunteerRegistered(volunteer))
+            .map(|r| r.0)
     }
 
     /// Creates a team of registered volunteers under an org.
@@ -1055,7 +1305,12 @@ impl Ledger {
         Ok(self.record_receipt(id, receipt, admit))
     }
 
-    fn record_receipt(&self, id: RecordId, receipt: Receipt, admit: Option<Admit>) -> RecordReceipt {
+    fn record_receipt(
+        &self,
+        id: RecordId,
+        receipt: Receipt,
+        admit: Option<Admit>,
+    ) -> RecordReceipt {
         let (state, make_up) = match admit {
             Some(a) => (a.state, a.make_up),
             None => self
@@ -1065,20 +1320,39 @@ impl Ledger {
                 .and_then(|i| self.state.records.get(i as usize))
                 .map_or((RecordState::Pending, false), |r| (r.state, r.make_up)),
         };
-        RecordReceipt { record: id, state, make_up, seq: receipt.seq, duplicate: receipt.duplicate }
+        RecordReceipt {
+            record: id,
+            state,
+            make_up,
+            seq: receipt.seq,
+            duplicate: receipt.duplicate,
+        }
     }
 
     /// Adds many records, each on its own (one refusal does not stop the others); the results
     /// are in input order.
-    pub fn add_records(&mut self, actor: &ActorId, records: Vec<NewRecord>) -> Vec<Result<RecordReceipt>> {
-        records.into_iter().map(|r| self.add_record(actor, r)).collect()
+    pub fn add_records(
+        &mut self,
+        actor: &ActorId,
+        records: Vec<NewRecord>,
+    ) -> Vec<Result<RecordReceipt>> {
+        records
+            .into_iter()
+            .map(|r| self.add_record(actor, r))
+            .collect()
     }
 
     /// Confirms a pending record. Refuses the person who entered it (`E_SELF_CONFIRM`), anyone
     /// but the organiser (`E_FORBIDDEN`), and a make-up record confirmed by anyone but an org
     /// admin (`E_MAKEUP_NEEDS_ORG_ADMIN`).
     pub fn confirm_record(&mut self, actor: &ActorId, record: &RecordId) -> Result<Receipt> {
-        self.commit(actor, Change::RecordConfirmed { record: record.clone() }).map(|r| r.0)
+        self.commit(
+            actor,
+            Change::RecordConfirmed {
+                record: record.clone(),
+            },
+        )
+        .map(|r| r.0)
     }
 
     /// Replaces a counted record by a corrected one for the same volunteer; the old record
@@ -1091,28 +1365,65 @@ impl Ledger {
         reason: &str,
     ) -> Result<RecordReceipt> {
         let id = replacement.id.clone();
-        let change = Change::RecordAmended { record: record.clone(), replacement, reason: reason.to_owned() };
+        let change = Change::RecordAmended {
+            record: record.clone(),
+            replacement,
+            reason: reason.to_owned(),
+        };
         let (receipt, admit) = self.commit(actor, change)?;
         Ok(self.record_receipt(id, receipt, admit))
     }
 
     /// Revokes a record with a reason; it stays in the ledger and stops counting.
-    pub fn revoke_record(&mut self, actor: &ActorId, record: &RecordId, reason: &str) -> Result<Receipt> {
-        self.commit(actor, Change::RecordRevoked { record: record.clone(), reason: reason.to_owned() })
-            .map(|r| r.0)
+    pub fn revoke_record(
+        &mut self,
+        actor: &ActorId,
+        record: &RecordId,
+        reason: &str,
+    ) -> Result<Receipt> {
+        self.commit(
+            actor,
+            Change::RecordRevoked {
+                record: record.clone(),
+                reason: reason.to_owned(),
+            },
+        )
+        .map(|r| r.0)
     }
 
     /// Disputes a record (申诉): the volunteer, its recorder or its organiser may.
-    pub fn dispute_record(&mut self, actor: &ActorId, record: &RecordId, reason: &str) -> Result<Receipt> {
-        self.commit(actor, Change::RecordDisputed { record: record.clone(), reason: reason.to_owned() })
-            .map(|r| r.0)
+    pub fn dispute_record(
+        &mut self,
+        actor: &ActorId,
+        record: &RecordId,
+        reason: &str,
+    ) -> Result<Receipt> {
+        self.commit(
+            actor,
+            Change::RecordDisputed {
+                record: record.clone(),
+                reason: reason.to_owned(),
+            },
+        )
+        .map(|r| r.0)
     }
 
     /// Resolves a dispute: the record returns to its state before it. To change the record,
     /// an org admin amends or revokes it instead.
-    pub fn resolve_dispute(&mut self, actor: &ActorId, record: &RecordId, note: &str) -> Result<Receipt> {
-        self.commit(actor, Change::DisputeResolved { record: record.clone(), note: note.to_owned() })
-            .map(|r| r.0)
+    pub fn resolve_dispute(
+        &mut self,
+        actor: &ActorId,
+        record: &RecordId,
+        note: &str,
+    ) -> Result<Receipt> {
+        self.commit(
+            actor,
+            Change::DisputeResolved {
+                record: record.clone(),
+                note: note.to_owned(),
+            },
+        )
+        .map(|r| r.0)
     }
 
     /// Chooses how a volunteer appears on public boards.
@@ -1122,7 +1433,10 @@ impl Ledger {
         volunteer: &VolunteerId,
         visibility: BoardVisibility,
     ) -> Result<Receipt> {
-        let change = Change::VisibilitySet { volunteer: volunteer.clone(), visibility };
+        let change = Change::VisibilitySet {
+            volunteer: volunteer.clone(),
+            visibility,
+        };
         self.commit(actor, change).map(|r| r.0)
     }
 
@@ -1131,14 +1445,23 @@ impl Ledger {
     /// A record by id.
     pub fn record(&self, id: &RecordId) -> Result<ServiceRecord> {
         let i = self.state.rec_idx(id)?;
-        self.state.view_record(i).ok_or_else(|| LedgerError::UnknownRecord { id: id.to_string() })
+        self.state
+            .view_record(i)
+            .ok_or_else(|| LedgerError::UnknownRecord { id: id.to_string() })
     }
 
     /// A volunteer's records, in the order they were added.
     pub fn records_of(&self, volunteer: &VolunteerId) -> Result<Vec<ServiceRecord>> {
         let v = self.state.vol_idx(volunteer)?;
-        let list = self.state.vol(v).map(|v| v.records.clone()).unwrap_or_default();
-        Ok(list.into_iter().filter_map(|i| self.state.view_record(i)).collect())
+        let list = self
+            .state
+            .vol(v)
+            .map(|v| v.records.clone())
+            .unwrap_or_default();
+        Ok(list
+            .into_iter()
+            .filter_map(|i| self.state.view_record(i))
+            .collect())
     }
 
     /// How many records the ledger holds, in every state.
@@ -1149,7 +1472,10 @@ impl Ledger {
     /// A volunteer, masked.
     pub fn volunteer(&self, id: &VolunteerId) -> Result<VolunteerView> {
         let v = self.state.vol_idx(id)?;
-        let v = self.state.vol(v).ok_or_else(|| LedgerError::UnknownVolunteer { id: id.to_string() })?;
+        let v = self
+            .state
+            .vol(v)
+            .ok_or_else(|| LedgerError::UnknownVolunteer { id: id.to_string() })?;
         Ok(VolunteerView {
             id: v.id.clone(),
             masked_name: v.masked_name.to_string(),
@@ -1165,27 +1491,42 @@ impl Ledger {
     /// exposed to boards, views, logs or errors.
     pub fn identity_for_certificate(&self, id: &VolunteerId) -> Result<(String, Identity)> {
         let v = self.state.vol_idx(id)?;
-        let v = self.state.vol(v).ok_or_else(|| LedgerError::UnknownVolunteer { id: id.to_string() })?;
+        let v = self
+            .state
+            .vol(v)
+            .ok_or_else(|| LedgerError::UnknownVolunteer { id: id.to_string() })?;
         Ok((v.name.clone(), v.identity.clone()))
     }
 
     /// An org.
     pub fn org(&self, id: &OrgId) -> Result<Org> {
         let i = self.state.org_idx(id)?;
-        self.state.orgs.get(i as usize).map(|o| o.org.clone()).ok_or_else(|| LedgerError::UnknownOrg { id: id.to_string() })
+        self.state
+            .orgs
+            .get(i as usize)
+            .map(|o| o.org.clone())
+            .ok_or_else(|| LedgerError::UnknownOrg { id: id.to_string() })
     }
 
     /// A team.
     pub fn team(&self, id: &TeamId) -> Result<NewTeam> {
         let i = self.state.team_idx(id)?;
-        self.state.teams.get(i as usize).map(|t| t.team.clone()).ok_or_else(|| LedgerError::UnknownTeam { id: id.to_string() })
+        self.state
+            .teams
+            .get(i as usize)
+            .map(|t| t.team.clone())
+            .ok_or_else(|| LedgerError::UnknownTeam { id: id.to_string() })
     }
 
     /// A volunteer's star summary under the ledger's policy.
     pub fn star_summary(&self, volunteer: &VolunteerId) -> Result<StarSummary> {
         let v = self.state.vol_idx(volunteer)?;
         let off = self.state.off;
-        let recs = self.state.vol(v).map(|v| v.records.as_slice()).unwrap_or_default();
+        let recs = self
+            .state
+            .vol(v)
+            .map(|v| v.records.as_slice())
+            .unwrap_or_default();
         let service = recs
             .iter()
             .filter_map(|&i| self.state.records.get(i as usize))
@@ -1197,13 +1538,31 @@ impl Ledger {
     /// The top `limit` of a leaderboard, always current. The first request for a (period,
     /// scope, kind) builds its board from the records; after that every change keeps it
     /// current, so later requests cost only the lines read.
-    pub fn leaderboard(&mut self, period: Period, scope: &Scope, kind: BoardKind, limit: u32) -> Result<Leaderboard> {
-        let key = BoardKey { period, scope: self.state.scope_key(scope)?, kind };
+    pub fn leaderboard(
+        &mut self,
+        period: Period,
+        scope: &Scope,
+        kind: BoardKind,
+        limit: u32,
+    ) -> Result<Leaderboard> {
+        let key = BoardKey {
+            period,
+            scope: self.state.scope_key(scope)?,
+            kind,
+        };
         self.ensure_board(key);
         let seq = self.log.len().saturating_sub(1) as u64;
-        let board = self.state.boards.get(&key);
         let empty = Board::default();
-        Ok(self.state.render(&key, board.unwrap_or(&empty), scope, limit, seq))
+        let board = self.state.boards.get(&key).unwrap_or(&empty);
+        let fresh = !matches!(&board.rendered, Some(r) if r.limit == limit);
+        let out = self.state.render(&key, board, scope, limit, seq);
+        if fresh && let Some(b) = self.state.boards.get_mut(&key) {
+            b.rendered = Some(crate::ranking::Rendered {
+                limit,
+                lines: out.entries.clone(),
+            });
+        }
+        Ok(out)
     }
 
     fn ensure_board(&mut self, key: BoardKey) {
@@ -1230,17 +1589,30 @@ impl Ledger {
             .filter(|_| seq < len)
             .ok_or(LedgerError::UnknownEntry { seq, len })?;
         let state = replay(&self.config, prefix)?;
-        let key = BoardKey { period, scope: state.scope_key(scope)?, kind };
+        let key = BoardKey {
+            period,
+            scope: state.scope_key(scope)?,
+            kind,
+        };
         let board = state.build_board(&key);
         Ok(state.render(&key, &board, scope, limit, seq))
     }
 
     /// A volunteer's place on the board of a period and scope, and the change since the
     /// previous period. A volunteer hidden from boards has minutes but no rank.
-    pub fn standing(&mut self, volunteer: &VolunteerId, period: Period, scope: &Scope) -> Result<Standing> {
+    pub fn standing(
+        &mut self,
+        volunteer: &VolunteerId,
+        period: Period,
+        scope: &Scope,
+    ) -> Result<Standing> {
         let v = self.state.vol_idx(volunteer)?;
         let sk = self.state.scope_key(scope)?;
-        let key = BoardKey { period, scope: sk, kind: BoardKind::Volunteers };
+        let key = BoardKey {
+            period,
+            scope: sk,
+            kind: BoardKind::Volunteers,
+        };
         self.ensure_board(key);
         let (mut minutes, rank, ranked) = self
             .state
@@ -1257,7 +1629,11 @@ impl Ledger {
         }
         let previous_rank = match period.previous() {
             Some(p) => {
-                let pk = BoardKey { period: p, scope: sk, kind: BoardKind::Volunteers };
+                let pk = BoardKey {
+                    period: p,
+                    scope: sk,
+                    kind: BoardKind::Volunteers,
+                };
                 self.ensure_board(pk);
                 self.state.boards.get(&pk).and_then(|b| b.rank_of(v).1)
             }
@@ -1280,16 +1656,29 @@ impl Ledger {
     }
 
     fn minutes_in(&self, v: u32, key: &BoardKey) -> u64 {
-        let recs = self.state.vol(v).map(|v| v.records.as_slice()).unwrap_or_default();
+        let recs = self
+            .state
+            .vol(v)
+            .map(|v| v.records.as_slice())
+            .unwrap_or_default();
         let mut board = Board::default();
-        let vis_key = BoardKey { kind: BoardKind::Volunteers, ..*key };
+        let vis_key = BoardKey {
+            kind: BoardKind::Volunteers,
+            ..*key
+        };
         for &i in recs {
-            let Some(rec) = self.state.records.get(i as usize).filter(|r| r.counted()) else { continue };
+            let Some(rec) = self.state.records.get(i as usize).filter(|r| r.counted()) else {
+                continue;
+            };
             if let Some(mut ctx) = self.state.rec_ctx(*rec) {
                 // Count as if visible, for the volunteer's own eyes.
-                let vol = Vol { visibility: BoardVisibility::Public, ..ctx.vol.clone() };
+                let vol = Vol {
+                    visibility: BoardVisibility::Public,
+                    ..ctx.vol.clone()
+                };
                 ctx.vol = &vol;
-                self.state.feed(&vis_key, &mut board, &ctx, i64::from(rec.minutes));
+                self.state
+                    .feed(&vis_key, &mut board, &ctx, i64::from(rec.minutes));
             }
         }
         board.rank_of(v).0
@@ -1319,7 +1708,10 @@ impl Ledger {
         s.records.capacity() * std::mem::size_of::<Rec>()
             + s.record_ids.heap_bytes()
             + s.texts.index_bytes()
-            + s.vols.iter().map(|v| v.records.capacity() * 4 + std::mem::size_of::<Vol>()).sum::<usize>()
+            + s.vols
+                .iter()
+                .map(|v| v.records.capacity() * 4 + std::mem::size_of::<Vol>())
+                .sum::<usize>()
             + s.extras.capacity() * (std::mem::size_of::<Extra>() + 8)
             + s.activities.heap_bytes()
     }
@@ -1358,7 +1750,9 @@ fn replay(config: &LedgerConfig, entries: &[Entry]) -> Result<State> {
             .check(&e.actor, e.time, &e.change)
             .map_err(|err| refused(format!("{}: {err}", err.code())))?
             .ok_or_else(|| refused("repeats an earlier record".into()))?;
-        state.apply(e, admit).map_err(|err| refused(err.to_string()))?;
+        state
+            .apply(e, admit)
+            .map_err(|err| refused(err.to_string()))?;
     }
     Ok(state)
 }

@@ -26,8 +26,6 @@
 //! # Ok::<(), LedgerError>(())
 //! ```
 
-#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
-
 pub mod error;
 pub mod ids;
 mod intern;

@@ -24,11 +24,10 @@ impl Hash {
 
     /// Lower-case hex, 64 characters.
     pub fn to_hex(&self) -> String {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
+        use std::fmt::Write;
         let mut s = String::with_capacity(64);
         for b in self.0 {
-            s.push(char::from(HEX[usize::from(b >> 4)]));
-            s.push(char::from(HEX[usize::from(b & 15)]));
+            let _ = write!(s, "{b:02x}");
         }
         s
     }
@@ -187,14 +186,26 @@ struct Hashed<'a> {
 
 /// The canonical bytes of an entry's content: JSON with object keys sorted by their UTF-8
 /// bytes, no whitespace, integers only (see `docs/log-format.md`).
-pub fn canonical_bytes(seq: u64, time: Timestamp, actor: &ActorId, change: &Change, prev: Hash) -> Vec<u8> {
-    let h = Hashed { v: LOG_FORMAT_VERSION, seq, time, actor, change, prev };
+pub fn canonical_bytes(
+    seq: u64,
+    time: Timestamp,
+    actor: &ActorId,
+    change: &Change,
+    prev: Hash,
+) -> Vec<u8> {
+    let h = Hashed {
+        v: LOG_FORMAT_VERSION,
+        seq,
+        time,
+        actor,
+        change,
+        prev,
+    };
     // serde_json's Value keeps object keys in a BTreeMap (sorted) without `preserve_order`.
     // Serialising our own types to a Value cannot fail (no non-string map keys, no floats).
-    match serde_json::to_value(&h).and_then(|v| serde_json::to_vec(&v)) {
-        Ok(bytes) => bytes,
-        Err(_) => Vec::new(),
-    }
+    serde_json::to_value(&h)
+        .and_then(|v| serde_json::to_vec(&v))
+        .unwrap_or_default()
 }
 
 /// The hash of canonical bytes.
@@ -206,12 +217,25 @@ impl Entry {
     /// Makes an entry, hashing its content.
     pub fn new(seq: u64, time: Timestamp, actor: ActorId, change: Change, prev: Hash) -> Self {
         let hash = hash_bytes(&canonical_bytes(seq, time, &actor, &change, prev));
-        Self { seq, time, actor, change, prev, hash }
+        Self {
+            seq,
+            time,
+            actor,
+            change,
+            prev,
+            hash,
+        }
     }
 
     /// Recomputes the hash from the content.
     pub fn computed_hash(&self) -> Hash {
-        hash_bytes(&canonical_bytes(self.seq, self.time, &self.actor, &self.change, self.prev))
+        hash_bytes(&canonical_bytes(
+            self.seq,
+            self.time,
+            &self.actor,
+            &self.change,
+            self.prev,
+        ))
     }
 }
 
@@ -231,7 +255,10 @@ pub struct VerifyReport {
 pub fn verify_chain(entries: &[Entry]) -> Result<VerifyReport> {
     let mut prev = Hash::ZERO;
     for (i, e) in entries.iter().enumerate() {
-        let broken = |detail: &str| LedgerError::ChainBroken { seq: i as u64, detail: detail.to_owned() };
+        let broken = |detail: &str| LedgerError::ChainBroken {
+            seq: i as u64,
+            detail: detail.to_owned(),
+        };
         if e.seq != i as u64 {
             return Err(broken("sequence number out of order"));
         }
@@ -249,5 +276,8 @@ pub fn verify_chain(entries: &[Entry]) -> Result<VerifyReport> {
         }
         prev = e.hash;
     }
-    Ok(VerifyReport { entries: entries.len() as u64, head_hash: prev.to_hex() })
+    Ok(VerifyReport {
+        entries: entries.len() as u64,
+        head_hash: prev.to_hex(),
+    })
 }

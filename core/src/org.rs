@@ -149,7 +149,11 @@ pub struct LedgerConfig {
 
 impl LedgerConfig {
     /// A ledger in +08:00 with the `mca` policy.
-    pub fn new(ledger_id: crate::ids::LedgerId, name: impl Into<String>, platform_admin: ActorId) -> Self {
+    pub fn new(
+        ledger_id: crate::ids::LedgerId,
+        name: impl Into<String>,
+        platform_admin: ActorId,
+    ) -> Self {
         Self {
             ledger_id,
             name: name.into(),

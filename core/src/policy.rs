@@ -20,11 +20,17 @@ pub struct StarProfile {
 impl StarProfile {
     /// MCA, Art. 18: 100, 300, 600, 1000, 1500 hours for 1 to 5 stars.
     pub fn mca() -> Self {
-        Self { name: "mca".into(), thresholds_hours: vec![100, 300, 600, 1000, 1500] }
+        Self {
+            name: "mca".into(),
+            thresholds_hours: vec![100, 300, 600, 1000, 1500],
+        }
     }
     /// Beijing: 100, 200, 500, 800, 1000 hours.
     pub fn beijing() -> Self {
-        Self { name: "beijing".into(), thresholds_hours: vec![100, 200, 500, 800, 1000] }
+        Self {
+            name: "beijing".into(),
+            thresholds_hours: vec![100, 200, 500, 800, 1000],
+        }
     }
     /// Thresholds in minutes.
     pub fn thresholds_minutes(&self) -> impl Iterator<Item = u64> + '_ {
@@ -95,7 +101,11 @@ impl Policy {
 
     /// The `mca` rules with Beijing's star thresholds.
     pub fn beijing() -> Self {
-        Self { name: "beijing".into(), stars: StarProfile::beijing(), ..Self::mca() }
+        Self {
+            name: "beijing".into(),
+            stars: StarProfile::beijing(),
+            ..Self::mca()
+        }
     }
 
     /// The names of the built-in profiles.
@@ -107,14 +117,21 @@ impl Policy {
             "mca" => Ok(Self::mca()),
             "beijing" => Ok(Self::beijing()),
             _ => Err(LedgerError::Policy {
-                detail: format!("no profile named '{name}'; known: {}", Self::PROFILES.join(", ")),
+                detail: format!(
+                    "no profile named '{name}'; known: {}",
+                    Self::PROFILES.join(", ")
+                ),
             }),
         }
     }
 
     /// Checks the policy's own constraints.
     pub fn validate(&self) -> Result<()> {
-        let bad = |d: &str| Err(LedgerError::Policy { detail: d.to_owned() });
+        let bad = |d: &str| {
+            Err(LedgerError::Policy {
+                detail: d.to_owned(),
+            })
+        };
         let t = &self.stars.thresholds_hours;
         if t.is_empty() || t.len() > 10 {
             return bad("stars.thresholds_hours must hold 1 to 10 levels");
@@ -139,27 +156,34 @@ impl Policy {
 
     /// Reads a policy from TOML and validates it.
     pub fn from_toml(text: &str) -> Result<Self> {
-        let p: Self = toml::from_str(text).map_err(|e| LedgerError::Policy { detail: e.to_string() })?;
+        let p: Self = toml::from_str(text).map_err(|e| LedgerError::Policy {
+            detail: e.to_string(),
+        })?;
         p.validate()?;
         Ok(p)
     }
 
     /// Writes the policy as TOML.
     pub fn to_toml(&self) -> Result<String> {
-        toml::to_string(self).map_err(|e| LedgerError::Policy { detail: e.to_string() })
+        toml::to_string(self).map_err(|e| LedgerError::Policy {
+            detail: e.to_string(),
+        })
     }
 
     /// Reads a policy from JSON and validates it.
     pub fn from_json(text: &str) -> Result<Self> {
-        let p: Self =
-            serde_json::from_str(text).map_err(|e| LedgerError::Policy { detail: e.to_string() })?;
+        let p: Self = serde_json::from_str(text).map_err(|e| LedgerError::Policy {
+            detail: e.to_string(),
+        })?;
         p.validate()?;
         Ok(p)
     }
 
     /// Writes the policy as JSON.
     pub fn to_json(&self) -> Result<String> {
-        serde_json::to_string_pretty(self).map_err(|e| LedgerError::Policy { detail: e.to_string() })
+        serde_json::to_string_pretty(self).map_err(|e| LedgerError::Policy {
+            detail: e.to_string(),
+        })
     }
 }
 
@@ -181,6 +205,9 @@ mod tests {
         let mut p = Policy::mca();
         p.stars.thresholds_hours = vec![100, 100];
         assert_eq!(p.validate().unwrap_err().code(), "E_POLICY");
-        assert_eq!(Policy::from_toml("name = 1").unwrap_err().code(), "E_POLICY");
+        assert_eq!(
+            Policy::from_toml("name = 1").unwrap_err().code(),
+            "E_POLICY"
+        );
     }
 }

@@ -6,6 +6,7 @@ use crate::time::Period;
 use serde::{Deserialize, Serialize};
 use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// Whose records a board counts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -23,7 +24,13 @@ pub enum Scope {
 impl Scope {
     /// Parses `all`, `org:<id>` or `team:<id>`.
     pub fn parse(text: &str) -> crate::Result<Self> {
-        let bad = || crate::error::invalid_field("scope", "scope", format!("'{text}' is not all, org:<id> or team:<id>"));
+        let bad = || {
+            crate::error::invalid_field(
+                "scope",
+                "scope",
+                format!("'{text}' is not all, org:<id> or team:<id>"),
+            )
+        };
         if text == "all" {
             return Ok(Self::All);
         }
@@ -88,8 +95,68 @@ pub struct Leaderboard {
     /// How many are ranked (those with minutes in the period), beyond the lines shown.
     pub ranked: u32,
     /// The top lines, best first; ties by id.
-    pub entries: Vec<BoardEntry>,
+    pub entries: BoardLines,
 }
+
+/// The lines of a board: shared, so that reading an unchanged board again copies nothing.
+/// Dereferences to a slice of [`BoardEntry`]; crosses to other languages as a list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct BoardLines(Arc<[BoardEntry]>);
+
+impl BoardLines {
+    /// The lines as an owned vector.
+    pub fn to_vec(&self) -> Vec<BoardEntry> {
+        self.0.to_vec()
+    }
+}
+
+impl std::ops::Deref for BoardLines {
+    type Target = [BoardEntry];
+    fn deref(&self) -> &[BoardEntry] {
+        &self.0
+    }
+}
+
+impl From<Vec<BoardEntry>> for BoardLines {
+    fn from(v: Vec<BoardEntry>) -> Self {
+        Self(v.into())
+    }
+}
+
+impl<'a> IntoIterator for &'a BoardLines {
+    type Item = &'a BoardEntry;
+    type IntoIter = std::slice::Iter<'a, BoardEntry>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl IntoIterator for BoardLines {
+    type Item = BoardEntry;
+    type IntoIter = std::vec::IntoIter<BoardEntry>;
+    #[allow(clippy::unnecessary_to_owned)]
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.to_vec().into_iter()
+    }
+}
+
+impl Serialize for BoardLines {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for BoardLines {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Vec::<BoardEntry>::deserialize(d).map(Self::from)
+    }
+}
+
+#[cfg(feature = "uniffi")]
+uniffi::custom_type!(BoardLines, Vec<BoardEntry>, {
+    lower: |l| l.to_vec(),
+    try_lift: |v| Ok(BoardLines::from(v)),
+});
 
 /// One volunteer's place on a board, with the change since the previous period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -126,7 +193,11 @@ pub fn rank_pairs(mut pairs: Vec<(String, u64)>) -> Vec<(u32, String, u64)> {
     pairs.retain(|(_, m)| *m > 0);
     pairs.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let ranks: Vec<u32> = competition_ranks(pairs.iter().map(|p| p.1)).collect();
-    ranks.into_iter().zip(pairs).map(|(r, (id, m))| (r, id, m)).collect()
+    ranks
+        .into_iter()
+        .zip(pairs)
+        .map(|(r, (id, m))| (r, id, m))
+        .collect()
 }
 
 /// Standard competition ranks for minutes already sorted best first.
@@ -142,27 +213,44 @@ pub(crate) fn competition_ranks(sorted: impl Iterator<Item = u64>) -> impl Itera
     })
 }
 
+/// The rendered top lines of a board, kept until a change reaches them.
+#[derive(Debug, Clone)]
+pub(crate) struct Rendered {
+    pub(crate) limit: u32,
+    pub(crate) lines: BoardLines,
+}
+
 /// A live board: minutes per entity and the order, updated in O(log n) per change.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Board {
     minutes: HashMap<u32, u64>,
-    order: BTreeSet<(Reverse<u64>, Box<str>, u32)>,
+    order: BTreeSet<(Reverse<u64>, Arc<str>, u32)>,
+    pub(crate) rendered: Option<Rendered>,
 }
 
 impl Board {
     /// Adds (or with a negative delta removes) minutes of an entity whose tie-break key is `key`.
-    pub(crate) fn add(&mut self, entity: u32, key: &str, delta: i64) {
+    pub(crate) fn add(&mut self, entity: u32, key: &Arc<str>, delta: i64) {
         let old = self.minutes.get(&entity).copied().unwrap_or(0);
         let new = old.saturating_add_signed(delta);
         if old == new {
             return;
         }
+        if let Some(r) = &self.rendered {
+            // The top lines depend only on entities at or above the last line's minutes: a
+            // change wholly below it leaves them (and their ranks) as they are.
+            let full = r.lines.len() >= r.limit as usize;
+            let cutoff = r.lines.last().map_or(0, |l| l.minutes);
+            if !full || old >= cutoff || new >= cutoff {
+                self.rendered = None;
+            }
+        }
         if old > 0 {
-            self.order.remove(&(Reverse(old), Box::from(key), entity));
+            self.order.remove(&(Reverse(old), Arc::clone(key), entity));
         }
         if new > 0 {
             self.minutes.insert(entity, new);
-            self.order.insert((Reverse(new), Box::from(key), entity));
+            self.order.insert((Reverse(new), Arc::clone(key), entity));
         } else {
             self.minutes.remove(&entity);
         }
@@ -188,8 +276,11 @@ impl Board {
         match self.minutes.get(&entity) {
             None => (0, None),
             Some(&m) => {
-                let above = self.order.range(..(Reverse(m), Box::from(""), 0)).count();
-                (m, Some(u32::try_from(above).unwrap_or(u32::MAX).saturating_add(1)))
+                let above = self.order.range(..(Reverse(m), Arc::from(""), 0)).count();
+                (
+                    m,
+                    Some(u32::try_from(above).unwrap_or(u32::MAX).saturating_add(1)),
+                )
             }
         }
     }
@@ -202,11 +293,12 @@ mod tests {
     #[test]
     fn board_matches_rank_pairs() {
         let mut b = Board::default();
-        b.add(0, "a", 60);
-        b.add(1, "b", 60);
-        b.add(2, "c", 90);
-        b.add(3, "d", 10);
-        b.add(3, "d", -10);
+        let k = |s: &str| Arc::<str>::from(s);
+        b.add(0, &k("a"), 60);
+        b.add(1, &k("b"), 60);
+        b.add(2, &k("c"), 90);
+        b.add(3, &k("d"), 10);
+        b.add(3, &k("d"), -10);
         assert_eq!(b.top(10), vec![(1, 2, 90), (2, 0, 60), (2, 1, 60)]);
         assert_eq!(b.rank_of(1), (60, Some(2)));
         assert_eq!(b.rank_of(3), (0, None));

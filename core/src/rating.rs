@@ -59,7 +59,10 @@ pub fn star_summary(
             if total < *t {
                 break;
             }
-            reached.push(LevelReached { level: level_u8(reached.len() + 1), date });
+            reached.push(LevelReached {
+                level: level_u8(reached.len() + 1),
+                date,
+            });
         }
     }
     let level = level_u8(reached.len());
@@ -88,7 +91,12 @@ pub fn stars_for_minutes(profile: &StarProfile, minutes: u64) -> StarSummary {
 
 /// The level for a cumulative total of minutes.
 pub fn level_for_minutes(profile: &StarProfile, minutes: u64) -> u8 {
-    level_u8(profile.thresholds_minutes().take_while(|t| *t <= minutes).count())
+    level_u8(
+        profile
+            .thresholds_minutes()
+            .take_while(|t| *t <= minutes)
+            .count(),
+    )
 }
 
 fn level_u8(n: usize) -> u8 {

@@ -164,6 +164,11 @@ pub struct ServiceRecord {
     pub entry_seq: u64,
 }
 
+/// The earliest instant a record may name: 1900-01-01T00:00:00Z.
+pub const EARLIEST: i64 = -2_208_988_800;
+/// The latest instant a record may name: 2200-01-01T00:00:00Z.
+pub const LATEST: i64 = 7_258_118_400;
+
 /// Longest `content` accepted, in characters.
 pub const MAX_CONTENT_CHARS: usize = 2000;
 
@@ -194,6 +199,15 @@ pub fn check_record(r: &NewRecord, policy: &Policy, now: Timestamp) -> Result<()
     if !r.public_benefit {
         return Err(LedgerError::NotPublicBenefit { record: rid() });
     }
+    for (field, t) in [("start", r.start), ("end", r.end)] {
+        if !(EARLIEST..=LATEST).contains(&t.0) {
+            return Err(invalid_field(
+                format!("record {}", r.id),
+                field,
+                "lies outside 1900–2200",
+            ));
+        }
+    }
     if r.end <= r.start {
         return Err(LedgerError::EndNotAfterStart { record: rid() });
     }
@@ -202,7 +216,11 @@ pub fn check_record(r: &NewRecord, policy: &Policy, now: Timestamp) -> Result<()
     }
     let span = (r.end.0 - r.start.0) / 60;
     if i64::from(r.minutes) > span {
-        return Err(LedgerError::MinutesExceedSpan { record: rid(), minutes: r.minutes, span });
+        return Err(LedgerError::MinutesExceedSpan {
+            record: rid(),
+            minutes: r.minutes,
+            span,
+        });
     }
     if r.end.0 > now.0.saturating_add(i64::from(policy.clock_skew_seconds)) {
         return Err(LedgerError::Future { record: rid() });
@@ -214,8 +232,15 @@ pub fn check_record(r: &NewRecord, policy: &Policy, now: Timestamp) -> Result<()
             format!("is longer than {MAX_CONTENT_CHARS} characters"),
         ));
     }
-    if r.content.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(invalid_field(format!("record {}", r.id), "content", "holds control characters"));
+    if r.content
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
+    {
+        return Err(invalid_field(
+            format!("record {}", r.id),
+            "content",
+            "holds control characters",
+        ));
     }
     Ok(())
 }

@@ -38,16 +38,29 @@ impl Timestamp {
             Err(e) => {
                 let d = e.duration();
                 let secs = i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
-                Self(if d.subsec_nanos() > 0 { -secs - 1 } else { -secs })
+                Self(if d.subsec_nanos() > 0 {
+                    -secs - 1
+                } else {
+                    -secs
+                })
             }
         }
     }
 
     /// From a local date and time in a UTC offset (minutes east of UTC).
-    pub fn from_local(offset_minutes: i32, y: i32, m: u32, d: u32, hh: u32, mm: u32) -> Result<Self> {
+    pub fn from_local(
+        offset_minutes: i32,
+        y: i32,
+        m: u32,
+        d: u32,
+        hh: u32,
+        mm: u32,
+    ) -> Result<Self> {
         let off = offset(offset_minutes)?;
         let date = NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| bad_date(y, m, d))?;
-        let naive = date.and_hms_opt(hh, mm, 0).ok_or_else(|| bad_date(y, m, d))?;
+        let naive = date
+            .and_hms_opt(hh, mm, 0)
+            .ok_or_else(|| bad_date(y, m, d))?;
         off.from_local_datetime(&naive)
             .single()
             .map(|t| Self(t.timestamp()))
@@ -56,9 +69,15 @@ impl Timestamp {
 
     /// Parses RFC 3339 (`2015-06-02T09:00:00+08:00`).
     pub fn parse_rfc3339(s: &str) -> Result<Self> {
-        DateTime::parse_from_rfc3339(s).map(|t| Self(t.timestamp())).map_err(|e| {
-            crate::error::invalid_field("timestamp", "time", format!("'{s}' is not RFC 3339: {e}"))
-        })
+        DateTime::parse_from_rfc3339(s)
+            .map(|t| Self(t.timestamp()))
+            .map_err(|e| {
+                crate::error::invalid_field(
+                    "timestamp",
+                    "time",
+                    format!("'{s}' is not RFC 3339: {e}"),
+                )
+            })
     }
 
     /// The local date of this instant in an offset.
@@ -68,7 +87,9 @@ impl Timestamp {
 
     /// This instant as a date-time in an offset.
     pub fn to_datetime(self, off: FixedOffset) -> DateTime<FixedOffset> {
-        DateTime::from_timestamp(self.0, 0).unwrap_or_default().with_timezone(&off)
+        DateTime::from_timestamp(self.0, 0)
+            .unwrap_or_default()
+            .with_timezone(&off)
     }
 
     /// RFC 3339 text in an offset.
@@ -78,13 +99,21 @@ impl Timestamp {
 }
 
 fn bad_date(y: i32, m: u32, d: u32) -> LedgerError {
-    crate::error::invalid_field("timestamp", "date", format!("{y:04}-{m:02}-{d:02} is not a date"))
+    crate::error::invalid_field(
+        "timestamp",
+        "date",
+        format!("{y:04}-{m:02}-{d:02} is not a date"),
+    )
 }
 
 /// A fixed offset from minutes east of UTC (−14 h to +14 h).
 pub fn offset(minutes: i32) -> Result<FixedOffset> {
     if minutes.abs() > 14 * 60 {
-        return Err(crate::error::invalid_field("ledger", "utc_offset_minutes", "beyond ±14 hours"));
+        return Err(crate::error::invalid_field(
+            "ledger",
+            "utc_offset_minutes",
+            "beyond ±14 hours",
+        ));
     }
     FixedOffset::east_opt(minutes * 60)
         .ok_or_else(|| crate::error::invalid_field("ledger", "utc_offset_minutes", "out of range"))
@@ -128,11 +157,17 @@ impl Period {
     /// The ISO week holding a local date.
     pub fn week_of(d: NaiveDate) -> Self {
         let w = d.iso_week();
-        Self::Week { year: w.year(), week: w.week() }
+        Self::Week {
+            year: w.year(),
+            week: w.week(),
+        }
     }
     /// The month holding a local date.
     pub fn month_of(d: NaiveDate) -> Self {
-        Self::Month { year: d.year(), month: d.month() }
+        Self::Month {
+            year: d.year(),
+            month: d.month(),
+        }
     }
     /// The year holding a local date.
     pub fn year_of(d: NaiveDate) -> Self {
@@ -140,7 +175,12 @@ impl Period {
     }
     /// The four periods a local day belongs to: week, month, year, all.
     pub fn all_of(d: NaiveDate) -> [Self; 4] {
-        [Self::week_of(d), Self::month_of(d), Self::year_of(d), Self::All]
+        [
+            Self::week_of(d),
+            Self::month_of(d),
+            Self::year_of(d),
+            Self::All,
+        ]
     }
 
     /// Whether a local date falls in this period.
@@ -169,9 +209,10 @@ impl Period {
                 };
                 Some((first, next - Duration::days(1)))
             }
-            Self::Year(y) => {
-                Some((NaiveDate::from_ymd_opt(y, 1, 1)?, NaiveDate::from_ymd_opt(y, 12, 31)?))
-            }
+            Self::Year(y) => Some((
+                NaiveDate::from_ymd_opt(y, 1, 1)?,
+                NaiveDate::from_ymd_opt(y, 12, 31)?,
+            )),
             Self::All => None,
         }
     }
@@ -179,11 +220,19 @@ impl Period {
     /// The period just before this one (`None` for `all`).
     pub fn previous(&self) -> Option<Self> {
         match *self {
-            Self::Week { .. } => self.date_range().map(|(first, _)| Self::week_of(first - Duration::days(1))),
+            Self::Week { .. } => self
+                .date_range()
+                .map(|(first, _)| Self::week_of(first - Duration::days(1))),
             Self::Month { year, month } => Some(if month == 1 {
-                Self::Month { year: year - 1, month: 12 }
+                Self::Month {
+                    year: year - 1,
+                    month: 12,
+                }
             } else {
-                Self::Month { year, month: month - 1 }
+                Self::Month {
+                    year,
+                    month: month - 1,
+                }
             }),
             Self::Year(y) => Some(Self::Year(y - 1)),
             Self::All => None,
@@ -193,11 +242,19 @@ impl Period {
     /// The period just after this one (`None` for `all`).
     pub fn next(&self) -> Option<Self> {
         match *self {
-            Self::Week { .. } => self.date_range().map(|(_, last)| Self::week_of(last + Duration::days(1))),
+            Self::Week { .. } => self
+                .date_range()
+                .map(|(_, last)| Self::week_of(last + Duration::days(1))),
             Self::Month { year, month } => Some(if month == 12 {
-                Self::Month { year: year + 1, month: 1 }
+                Self::Month {
+                    year: year + 1,
+                    month: 1,
+                }
             } else {
-                Self::Month { year, month: month + 1 }
+                Self::Month {
+                    year,
+                    month: month + 1,
+                }
             }),
             Self::Year(y) => Some(Self::Year(y + 1)),
             Self::All => None,
@@ -206,7 +263,10 @@ impl Period {
 
     /// Parses `2015-W23`, `2015-06`, `2015` or `all`.
     pub fn parse(text: &str) -> Result<Self> {
-        let err = |detail: &str| LedgerError::InvalidPeriod { text: text.to_owned(), detail: detail.to_owned() };
+        let err = |detail: &str| LedgerError::InvalidPeriod {
+            text: text.to_owned(),
+            detail: detail.to_owned(),
+        };
         let t = text.trim();
         if t.eq_ignore_ascii_case("all") {
             return Ok(Self::All);
@@ -340,12 +400,20 @@ pub fn period_info(text: &str) -> Result<PeriodInfo> {
 /// ```
 pub fn periods_of(t: Timestamp, offset_minutes: i32) -> Result<Vec<Period>> {
     let d = t.local_date(offset(offset_minutes)?);
-    Ok(vec![Period::week_of(d), Period::month_of(d), Period::year_of(d)])
+    Ok(vec![
+        Period::week_of(d),
+        Period::month_of(d),
+        Period::year_of(d),
+    ])
 }
 
 /// Whether a date is a working day: Monday to Friday unless a holiday, or a weekend day the
 /// calendar makes a working day (调休).
-pub fn is_working_day(d: NaiveDate, holidays: &[NaiveDate], extra_working_days: &[NaiveDate]) -> bool {
+pub fn is_working_day(
+    d: NaiveDate,
+    holidays: &[NaiveDate],
+    extra_working_days: &[NaiveDate],
+) -> bool {
     if extra_working_days.contains(&d) {
         return true;
     }
@@ -353,7 +421,12 @@ pub fn is_working_day(d: NaiveDate, holidays: &[NaiveDate], extra_working_days: 
 }
 
 /// The last day of a window of `n` working days after `day` (the day itself not counted).
-pub fn add_working_days(day: NaiveDate, n: u32, holidays: &[NaiveDate], extra: &[NaiveDate]) -> NaiveDate {
+pub fn add_working_days(
+    day: NaiveDate,
+    n: u32,
+    holidays: &[NaiveDate],
+    extra: &[NaiveDate],
+) -> NaiveDate {
     let mut d = day;
     let mut left = n;
     // Bounded: a year of holidays cannot stop the walk for more than 366 days per working day.
@@ -383,16 +456,36 @@ mod tests {
         assert_eq!(Period::week_of(date(2016, 1, 4)).to_string(), "2016-W01");
         assert_eq!(Period::week_of(date(2014, 12, 29)).to_string(), "2015-W01");
         assert!(Period::parse("2016-W53").is_err());
-        assert_eq!(Period::parse("2016-W01").unwrap().previous().unwrap().to_string(), "2015-W53");
-        assert_eq!(Period::parse("2015-01").unwrap().previous().unwrap().to_string(), "2014-12");
+        assert_eq!(
+            Period::parse("2016-W01")
+                .unwrap()
+                .previous()
+                .unwrap()
+                .to_string(),
+            "2015-W53"
+        );
+        assert_eq!(
+            Period::parse("2015-01")
+                .unwrap()
+                .previous()
+                .unwrap()
+                .to_string(),
+            "2014-12"
+        );
     }
 
     #[test]
     fn working_days_skip_weekends_and_holidays() {
         // 2015-06-02 is a Tuesday; ten working days later is Tuesday 2015-06-16.
-        assert_eq!(add_working_days(date(2015, 6, 2), 10, &[], &[]), date(2015, 6, 16));
+        assert_eq!(
+            add_working_days(date(2015, 6, 2), 10, &[], &[]),
+            date(2015, 6, 16)
+        );
         // With the Dragon Boat holiday on Friday 2015-06-19 … not in range; use 06-05.
-        assert_eq!(add_working_days(date(2015, 6, 2), 10, &[date(2015, 6, 5)], &[]), date(2015, 6, 17));
+        assert_eq!(
+            add_working_days(date(2015, 6, 2), 10, &[date(2015, 6, 5)], &[]),
+            date(2015, 6, 17)
+        );
     }
 
     #[test]

@@ -1,18 +1,29 @@
 //! Runs the shared vectors in `tests/vectors/` against the Rust API. Python and Kotlin run the
 //! same files against their bindings.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic,
+    clippy::too_many_arguments
+)]
+
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use volunteer_ledger::*;
 
 fn load(name: &str) -> Value {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors").join(name);
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests/vectors")
+        .join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap()
 }
 
 fn s(v: &Value) -> &str {
-    v.as_str().unwrap_or_else(|| panic!("expected a string, got {v}"))
+    v.as_str()
+        .unwrap_or_else(|| panic!("expected a string, got {v}"))
 }
 
 #[test]
@@ -51,7 +62,11 @@ fn period_vectors() {
         assert_eq!(&got, c);
     }
     for c in doc["invalid"].as_array().unwrap() {
-        assert_eq!(period_info(s(&c["text"])).unwrap_err().code(), s(&c["error"]), "{c}");
+        assert_eq!(
+            period_info(s(&c["text"])).unwrap_err().code(),
+            s(&c["error"]),
+            "{c}"
+        );
     }
     for c in doc["instants"].as_array().unwrap() {
         let t = Timestamp::parse_rfc3339(s(&c["instant"])).unwrap();
@@ -101,7 +116,10 @@ fn record_of(v: &Value) -> NewRecord {
         source: serde_json::from_value(v.get("source").cloned().unwrap_or(json!("entry"))).unwrap(),
         paid: v.get("paid").and_then(Value::as_bool).unwrap_or(false),
         job_duty: v.get("job_duty").and_then(Value::as_bool).unwrap_or(false),
-        public_benefit: v.get("public_benefit").and_then(Value::as_bool).unwrap_or(true),
+        public_benefit: v
+            .get("public_benefit")
+            .and_then(Value::as_bool)
+            .unwrap_or(true),
     }
 }
 
@@ -111,7 +129,9 @@ fn run_step(l: &mut Ledger, st: &Value) -> Result<Value> {
     let rid = || -> RecordId { s(&st["record"]).parse().unwrap() };
     let ok = |_| json!({"ok": true});
     Ok(match s(&st["op"]) {
-        "register_org" => ok(l.register_org(&actor(), serde_json::from_value(st["org"].clone()).unwrap())?),
+        "register_org" => {
+            ok(l.register_org(&actor(), serde_json::from_value(st["org"].clone()).unwrap())?)
+        }
         "grant_role" => {
             let role = match s(&st["role"]) {
                 "platform_admin" => Role::PlatformAdmin,
@@ -121,10 +141,14 @@ fn run_step(l: &mut Ledger, st: &Value) -> Result<Value> {
             };
             ok(l.grant_role(&actor(), &s(&st["grantee"]).parse()?, role)?)
         }
-        "register_volunteer" => {
-            ok(l.register_volunteer(&actor(), serde_json::from_value(st["volunteer"].clone()).unwrap())?)
-        }
-        "create_team" => ok(l.create_team(&actor(), serde_json::from_value(st["team"].clone()).unwrap())?),
+        "register_volunteer" => ok(l.register_volunteer(
+            &actor(),
+            serde_json::from_value(st["volunteer"].clone()).unwrap(),
+        )?),
+        "create_team" => ok(l.create_team(
+            &actor(),
+            serde_json::from_value(st["team"].clone()).unwrap(),
+        )?),
         "add_record" => {
             let r = l.add_record(&actor(), record_of(&st["record"]))?;
             json!({"state": r.state, "make_up": r.make_up, "duplicate": r.duplicate})
@@ -134,7 +158,12 @@ fn run_step(l: &mut Ledger, st: &Value) -> Result<Value> {
         "dispute_record" => ok(l.dispute_record(&actor(), &rid(), s(&st["reason"]))?),
         "resolve_dispute" => ok(l.resolve_dispute(&actor(), &rid(), s(&st["note"]))?),
         "amend_record" => {
-            l.amend_record(&actor(), &rid(), record_of(&st["replacement"]), s(&st["reason"]))?;
+            l.amend_record(
+                &actor(),
+                &rid(),
+                record_of(&st["replacement"]),
+                s(&st["reason"]),
+            )?;
             json!({"ok": true})
         }
         "set_visibility" => {
@@ -142,7 +171,9 @@ fn run_step(l: &mut Ledger, st: &Value) -> Result<Value> {
             let vis = match s(&v["mode"]) {
                 "public" => BoardVisibility::Public,
                 "hidden" => BoardVisibility::Hidden,
-                "pseudonym" => BoardVisibility::Pseudonym { name: s(&v["pseudonym"]).to_owned() },
+                "pseudonym" => BoardVisibility::Pseudonym {
+                    name: s(&v["pseudonym"]).to_owned(),
+                },
                 other => panic!("unknown mode {other}"),
             };
             ok(l.set_visibility(&actor(), &s(&st["volunteer"]).parse()?, vis)?)
@@ -162,7 +193,11 @@ fn run_step(l: &mut Ledger, st: &Value) -> Result<Value> {
             json!({"ranked": b.ranked, "entries": b.entries})
         }
         "standing" => {
-            let x = l.standing(&s(&st["volunteer"]).parse()?, s(&st["period"]).parse()?, &Scope::parse(s(&st["scope"]))?)?;
+            let x = l.standing(
+                &s(&st["volunteer"]).parse()?,
+                s(&st["period"]).parse()?,
+                &Scope::parse(s(&st["scope"]))?,
+            )?;
             json!({"minutes": x.minutes, "rank": x.rank, "ranked": x.ranked, "previous_rank": x.previous_rank, "places_up": x.places_up})
         }
         "star_summary" => {
@@ -173,13 +208,19 @@ fn run_step(l: &mut Ledger, st: &Value) -> Result<Value> {
     })
 }
 
-pub fn scenario_ledger(doc: &Value) -> Ledger {
+fn scenario_ledger(doc: &Value) -> Ledger {
     let c = &doc["ledger"];
-    let mut cfg = LedgerConfig::new(s(&c["ledger_id"]).parse().unwrap(), s(&c["name"]), s(&c["platform_admin"]).parse().unwrap());
+    let mut cfg = LedgerConfig::new(
+        s(&c["ledger_id"]).parse().unwrap(),
+        s(&c["name"]),
+        s(&c["platform_admin"]).parse().unwrap(),
+    );
     cfg.utc_offset_minutes = c["utc_offset_minutes"].as_i64().unwrap() as i32;
     cfg.policy = Policy::profile(s(&c["policy"])).unwrap();
     let mut l = Ledger::in_memory(cfg).unwrap();
-    l.set_clock(Clock::Fixed(Timestamp::parse_rfc3339(s(&c["now"])).unwrap()));
+    l.set_clock(Clock::Fixed(
+        Timestamp::parse_rfc3339(s(&c["now"])).unwrap(),
+    ));
     l
 }
 
@@ -194,7 +235,11 @@ fn ledger_scenario_vectors() {
         match (got, expect.get("error")) {
             (Err(e), Some(code)) => {
                 assert_eq!(e.code(), s(code), "step {i}: {st}: {e}");
-                assert_eq!(l.entries().len(), before, "step {i}: a refusal wrote an entry");
+                assert_eq!(
+                    l.entries().len(),
+                    before,
+                    "step {i}: a refusal wrote an entry"
+                );
             }
             (Err(e), None) => panic!("step {i}: {st}: unexpected {}: {e}", e.code()),
             (Ok(v), Some(_)) => panic!("step {i}: {st}: expected an error, got {v}"),
