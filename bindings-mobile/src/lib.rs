@@ -1,1 +1,625 @@
-//! Mobile binding (placeholder until the binding lands).
+//! The Kotlin and Swift binding of volunteer-ledger, through UniFFI (proc-macro, library mode).
+//!
+//! Thin by design: the data types (`NewRecord`, `Leaderboard`, `StarSummary` …) are the core's
+//! own, derived for UniFFI behind the core's `uniffi` feature. This crate adds only what cannot
+//! live in the core: the [`Ledger`] object (the core ledger behind a mutex, since foreign
+//! callers share it across threads), the [`LedgerError`] exception family, and free functions
+//! that forward to the core's pure rules. No rule lives here.
+//!
+//! Ids and periods are taken as strings and parsed here, so that a malformed one is refused
+//! with the core's code (`E_FIELD`, `E_PERIOD`) as a [`LedgerError`], not as a lift failure.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use vl::{
+    BoardKind, BoardVisibility, Clock, ErrorFamily, IdentityKind, Leaderboard, LedgerConfig,
+    NewOrg, NewRecord, NewTeam, NewVolunteer, Period, PeriodInfo, Policy, Receipt, RecordReceipt,
+    Role, Scope, ServiceRecord, Standing, StarProfile, StarSummary, Timestamp, VerifyReport,
+    VolunteerView,
+};
+use volunteer_ledger as vl;
+
+uniffi::setup_scaffolding!();
+
+/// The code of the one refusal this binding adds: the ledger's lock was poisoned by a panic
+/// in an earlier call, so its state can no longer be trusted.
+pub const POISONED_CODE: &str = "E_LEDGER_POISONED";
+
+/// Every refusal of the ledger, one variant per error family of the core. `code` is the core's
+/// stable machine code (`E_OVERLAP` …), `detail` the core's message (English and Chinese).
+///
+/// Kotlin sees a sealed `LedgerException` with one subclass per family; Swift an error enum.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum LedgerError {
+    /// A value the caller passed is malformed (an identity number, a period, an id, a field).
+    #[error("{code}: {detail}")]
+    Input {
+        /// The core's stable code.
+        code: String,
+        /// The core's message.
+        detail: String,
+    },
+    /// A service record breaks a rule of the policy.
+    #[error("{code}: {detail}")]
+    Validation {
+        /// The core's stable code.
+        code: String,
+        /// The core's message.
+        detail: String,
+    },
+    /// The actor may not make this change.
+    #[error("{code}: {detail}")]
+    Authorization {
+        /// The core's stable code.
+        code: String,
+        /// The core's message.
+        detail: String,
+    },
+    /// Something named does not exist.
+    #[error("{code}: {detail}")]
+    NotFound {
+        /// The core's stable code.
+        code: String,
+        /// The core's message.
+        detail: String,
+    },
+    /// Something with this id exists already, with other content.
+    #[error("{code}: {detail}")]
+    Conflict {
+        /// The core's stable code.
+        code: String,
+        /// The core's message.
+        detail: String,
+    },
+    /// The change does not fit the current state.
+    #[error("{code}: {detail}")]
+    State {
+        /// The core's stable code.
+        code: String,
+        /// The core's message.
+        detail: String,
+    },
+    /// The log or the ledger's state is damaged.
+    #[error("{code}: {detail}")]
+    Integrity {
+        /// The core's stable code (or `E_LEDGER_POISONED`, see [`POISONED_CODE`]).
+        code: String,
+        /// The core's message.
+        detail: String,
+    },
+    /// A policy is malformed.
+    #[error("{code}: {detail}")]
+    Policy {
+        /// The core's stable code.
+        code: String,
+        /// The core's message.
+        detail: String,
+    },
+}
+
+impl From<vl::LedgerError> for LedgerError {
+    fn from(e: vl::LedgerError) -> Self {
+        let code = e.code().to_owned();
+        let detail = e.to_string();
+        match e.family() {
+            ErrorFamily::Input => Self::Input { code, detail },
+            ErrorFamily::Validation => Self::Validation { code, detail },
+            ErrorFamily::Authorization => Self::Authorization { code, detail },
+            ErrorFamily::NotFound => Self::NotFound { code, detail },
+            ErrorFamily::Conflict => Self::Conflict { code, detail },
+            ErrorFamily::State => Self::State { code, detail },
+            ErrorFamily::Integrity => Self::Integrity { code, detail },
+            ErrorFamily::Policy => Self::Policy { code, detail },
+        }
+    }
+}
+
+#[uniffi::export]
+impl LedgerError {
+    /// The core's stable code, whatever the family (each variant also holds it as `code`).
+    pub fn code(&self) -> String {
+        self.parts().0.to_owned()
+    }
+
+    /// The family of the refusal, as the variant says it.
+    pub fn family(&self) -> ErrorFamily {
+        match self {
+            Self::Input { .. } => ErrorFamily::Input,
+            Self::Validation { .. } => ErrorFamily::Validation,
+            Self::Authorization { .. } => ErrorFamily::Authorization,
+            Self::NotFound { .. } => ErrorFamily::NotFound,
+            Self::Conflict { .. } => ErrorFamily::Conflict,
+            Self::State { .. } => ErrorFamily::State,
+            Self::Integrity { .. } => ErrorFamily::Integrity,
+            Self::Policy { .. } => ErrorFamily::Policy,
+        }
+    }
+}
+
+impl LedgerError {
+    /// The code and the message, whatever the family.
+    fn parts(&self) -> (&str, &str) {
+        match self {
+            Self::Input { code, detail }
+            | Self::Validation { code, detail }
+            | Self::Authorization { code, detail }
+            | Self::NotFound { code, detail }
+            | Self::Conflict { code, detail }
+            | Self::State { code, detail }
+            | Self::Integrity { code, detail }
+            | Self::Policy { code, detail } => (code, detail),
+        }
+    }
+}
+
+type Result<T, E = LedgerError> = std::result::Result<T, E>;
+
+/// Parses an id or a period with the core's own parser, so a refusal carries the core's code.
+fn parse<T: std::str::FromStr<Err = vl::LedgerError>>(text: &str) -> Result<T> {
+    text.parse().map_err(LedgerError::from)
+}
+
+/// The newest entry of a ledger's log: its sequence number and hash (64 lower-case hex).
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct LogHead {
+    /// The entry's sequence number (0 is the entry that created the ledger).
+    pub seq: u64,
+    /// The entry's SHA-256 hash, hex.
+    pub hash: String,
+}
+
+/// What became of one record of a bulk [`Ledger::add_records`] call.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum RecordOutcome {
+    /// The record was added (or had been, with the same content: `receipt.duplicate`).
+    Added {
+        /// What adding it did.
+        receipt: RecordReceipt,
+    },
+    /// The record was refused; the others were still tried.
+    Refused {
+        /// The refusal, as the single-record call would have raised it.
+        error: LedgerError,
+    },
+}
+
+/// An (id, minutes) pair to rank with [`rank_pairs`].
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RankPair {
+    /// The id (volunteer, team, org …).
+    pub id: String,
+    /// Its minutes.
+    pub minutes: u64,
+}
+
+/// A ranked line from [`rank_pairs`].
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RankedPair {
+    /// Standard competition rank (1, 2, 2, 4).
+    pub rank: u32,
+    /// The id.
+    pub id: String,
+    /// Its minutes.
+    pub minutes: u64,
+}
+
+/// A ledger of volunteer service records: the core's `Ledger`, shared safely between threads.
+/// Every change names the actor making it; the core authorises it.
+#[derive(Debug, uniffi::Object)]
+pub struct Ledger {
+    inner: Mutex<vl::Ledger>,
+}
+
+impl Ledger {
+    /// The core ledger, or `E_LEDGER_POISONED` if an earlier call panicked while holding it.
+    fn lock(&self) -> Result<MutexGuard<'_, vl::Ledger>> {
+        self.inner.lock().map_err(|_| LedgerError::Integrity {
+            code: POISONED_CODE.to_owned(),
+            detail: "an earlier call failed inside the ledger; its state is no longer trusted \
+                     / 账本先前的操作异常中止，状态不再可信"
+                .to_owned(),
+        })
+    }
+}
+
+#[uniffi::export]
+impl Ledger {
+    /// A new ledger held in memory; its first entry records `config`.
+    #[uniffi::constructor]
+    pub fn in_memory(config: LedgerConfig) -> Result<Arc<Self>> {
+        let ledger = vl::Ledger::in_memory(config)?;
+        Ok(Arc::new(Self {
+            inner: Mutex::new(ledger),
+        }))
+    }
+
+    /// Sets where the ledger's "now" comes from (the system clock, or a fixed instant).
+    pub fn set_clock(&self, clock: Clock) -> Result<()> {
+        self.lock()?.set_clock(clock);
+        Ok(())
+    }
+
+    /// The ledger's configuration.
+    pub fn config(&self) -> Result<LedgerConfig> {
+        Ok(self.lock()?.config().clone())
+    }
+
+    /// Registers an org (a root org needs a platform admin, others an admin of the parent).
+    pub fn register_org(&self, actor: String, org: NewOrg) -> Result<Receipt> {
+        let actor = parse(&actor)?;
+        Ok(self.lock()?.register_org(&actor, org)?)
+    }
+
+    /// Grants a role to an actor.
+    pub fn grant_role(&self, actor: String, grantee: String, role: Role) -> Result<Receipt> {
+        let (actor, grantee) = (parse(&actor)?, parse(&grantee)?);
+        Ok(self.lock()?.grant_role(&actor, &grantee, role)?)
+    }
+
+    /// Registers a volunteer, validating the identity number.
+    pub fn register_volunteer(&self, actor: String, volunteer: NewVolunteer) -> Result<Receipt> {
+        let actor = parse(&actor)?;
+        Ok(self.lock()?.register_volunteer(&actor, volunteer)?)
+    }
+
+    /// Creates a team of registered volunteers under an org.
+    pub fn create_team(&self, actor: String, team: NewTeam) -> Result<Receipt> {
+        let actor = parse(&actor)?;
+        Ok(self.lock()?.create_team(&actor, team)?)
+    }
+
+    /// Adds a service record; sending the same record again records it once.
+    pub fn add_record(&self, actor: String, record: NewRecord) -> Result<RecordReceipt> {
+        let actor = parse(&actor)?;
+        Ok(self.lock()?.add_record(&actor, record)?)
+    }
+
+    /// Adds many records in one call, each on its own; outcomes are in input order.
+    pub fn add_records(
+        &self,
+        actor: String,
+        records: Vec<NewRecord>,
+    ) -> Result<Vec<RecordOutcome>> {
+        let actor = parse(&actor)?;
+        let results = self.lock()?.add_records(&actor, records);
+        Ok(results
+            .into_iter()
+            .map(|r| match r {
+                Ok(receipt) => RecordOutcome::Added { receipt },
+                Err(e) => RecordOutcome::Refused { error: e.into() },
+            })
+            .collect())
+    }
+
+    /// Confirms a pending record.
+    pub fn confirm_record(&self, actor: String, record: String) -> Result<Receipt> {
+        let (actor, record) = (parse(&actor)?, parse(&record)?);
+        Ok(self.lock()?.confirm_record(&actor, &record)?)
+    }
+
+    /// Revokes a record with a reason; it stays in the ledger and stops counting.
+    pub fn revoke_record(&self, actor: String, record: String, reason: String) -> Result<Receipt> {
+        let (actor, record) = (parse(&actor)?, parse(&record)?);
+        Ok(self.lock()?.revoke_record(&actor, &record, &reason)?)
+    }
+
+    /// Disputes a record (申诉).
+    pub fn dispute_record(&self, actor: String, record: String, reason: String) -> Result<Receipt> {
+        let (actor, record) = (parse(&actor)?, parse(&record)?);
+        Ok(self.lock()?.dispute_record(&actor, &record, &reason)?)
+    }
+
+    /// Resolves a dispute: the record returns to its state before it.
+    pub fn resolve_dispute(&self, actor: String, record: String, note: String) -> Result<Receipt> {
+        let (actor, record) = (parse(&actor)?, parse(&record)?);
+        Ok(self.lock()?.resolve_dispute(&actor, &record, &note)?)
+    }
+
+    /// Replaces a counted record by a corrected one; the old one stays, linked.
+    pub fn amend_record(
+        &self,
+        actor: String,
+        record: String,
+        replacement: NewRecord,
+        reason: String,
+    ) -> Result<RecordReceipt> {
+        let (actor, record) = (parse(&actor)?, parse(&record)?);
+        Ok(self
+            .lock()?
+            .amend_record(&actor, &record, replacement, &reason)?)
+    }
+
+    /// Chooses how a volunteer appears on public boards.
+    pub fn set_visibility(
+        &self,
+        actor: String,
+        volunteer: String,
+        visibility: BoardVisibility,
+    ) -> Result<Receipt> {
+        let (actor, volunteer) = (parse(&actor)?, parse(&volunteer)?);
+        Ok(self
+            .lock()?
+            .set_visibility(&actor, &volunteer, visibility)?)
+    }
+
+    /// A record by id.
+    pub fn record(&self, id: String) -> Result<ServiceRecord> {
+        let id = parse(&id)?;
+        Ok(self.lock()?.record(&id)?)
+    }
+
+    /// A volunteer's records, in the order they were added.
+    pub fn records_of(&self, volunteer: String) -> Result<Vec<ServiceRecord>> {
+        let volunteer = parse(&volunteer)?;
+        Ok(self.lock()?.records_of(&volunteer)?)
+    }
+
+    /// How many records the ledger holds, in every state.
+    pub fn record_count(&self) -> Result<u64> {
+        Ok(u64::try_from(self.lock()?.record_count()).unwrap_or(u64::MAX))
+    }
+
+    /// A volunteer, personal data masked.
+    pub fn volunteer(&self, id: String) -> Result<VolunteerView> {
+        let id = parse(&id)?;
+        Ok(self.lock()?.volunteer(&id)?)
+    }
+
+    /// An org.
+    pub fn org(&self, id: String) -> Result<NewOrg> {
+        let id = parse(&id)?;
+        Ok(self.lock()?.org(&id)?)
+    }
+
+    /// A team.
+    pub fn team(&self, id: String) -> Result<NewTeam> {
+        let id = parse(&id)?;
+        Ok(self.lock()?.team(&id)?)
+    }
+
+    /// A volunteer's star summary under the ledger's policy.
+    pub fn star_summary(&self, volunteer: String) -> Result<StarSummary> {
+        let volunteer = parse(&volunteer)?;
+        Ok(self.lock()?.star_summary(&volunteer)?)
+    }
+
+    /// The top `limit` lines of a leaderboard (period `2015-W23`, `2015-06`, `2015` or `all`).
+    pub fn leaderboard(
+        &self,
+        period: String,
+        scope: Scope,
+        kind: BoardKind,
+        limit: u32,
+    ) -> Result<Leaderboard> {
+        let period: Period = parse(&period)?;
+        Ok(self.lock()?.leaderboard(period, &scope, kind, limit)?)
+    }
+
+    /// A leaderboard as it stood just after log entry `seq`.
+    pub fn leaderboard_as_of(
+        &self,
+        seq: u64,
+        period: String,
+        scope: Scope,
+        kind: BoardKind,
+        limit: u32,
+    ) -> Result<Leaderboard> {
+        let period: Period = parse(&period)?;
+        Ok(self
+            .lock()?
+            .leaderboard_as_of(seq, period, &scope, kind, limit)?)
+    }
+
+    /// A volunteer's place on the board of a period and scope, and the change since the
+    /// previous period.
+    pub fn standing(&self, volunteer: String, period: String, scope: Scope) -> Result<Standing> {
+        let (volunteer, period) = (parse(&volunteer)?, parse::<Period>(&period)?);
+        Ok(self.lock()?.standing(&volunteer, period, &scope)?)
+    }
+
+    /// The sequence number and hash of the newest log entry.
+    pub fn head(&self) -> Result<LogHead> {
+        let (seq, hash) = self.lock()?.head();
+        Ok(LogHead {
+            seq,
+            hash: hash.to_hex(),
+        })
+    }
+
+    /// Checks the whole hash chain (`E_CHAIN_BROKEN` names the first entry at fault).
+    pub fn verify(&self) -> Result<VerifyReport> {
+        Ok(self.lock()?.verify()?)
+    }
+}
+
+/// A ledger configuration with the defaults: UTC+08:00 and the `mca` policy.
+#[uniffi::export]
+pub fn default_ledger_config(
+    ledger_id: String,
+    name: String,
+    platform_admin: String,
+) -> Result<LedgerConfig> {
+    Ok(LedgerConfig::new(
+        parse(&ledger_id)?,
+        name,
+        parse(&platform_admin)?,
+    ))
+}
+
+/// A built-in policy profile by name (`mca`, `beijing`); `E_POLICY` for an unknown name.
+#[uniffi::export]
+pub fn policy_profile(name: String) -> Result<Policy> {
+    Ok(Policy::profile(&name)?)
+}
+
+/// The names of the built-in policy profiles.
+#[uniffi::export]
+pub fn policy_profile_names() -> Vec<String> {
+    Policy::PROFILES.iter().map(|p| (*p).to_owned()).collect()
+}
+
+/// Every error code the core can return.
+#[uniffi::export]
+pub fn error_codes() -> Vec<String> {
+    vl::LedgerError::ALL_CODES
+        .iter()
+        .map(|c| (*c).to_owned())
+        .collect()
+}
+
+/// Validates an identity number of a kind and returns it normalised (trimmed, upper case).
+#[uniffi::export]
+pub fn validate_identity(kind: IdentityKind, number: String) -> Result<String> {
+    Ok(vl::validate_identity(kind, &number)?)
+}
+
+/// Masks an identity number: first 6 and last 4 characters kept (short numbers: first and last).
+#[uniffi::export]
+pub fn mask_identity(number: String) -> String {
+    vl::mask_identity(&number)
+}
+
+/// Masks a name: its first character followed by `*`.
+#[uniffi::export]
+pub fn mask_name(name: String) -> String {
+    vl::mask_name(&name)
+}
+
+/// Parses a period (`2015-W23`, `2015-06`, `2015`, `all`) and describes it.
+#[uniffi::export]
+pub fn period_info(text: String) -> Result<PeriodInfo> {
+    Ok(vl::period_info(&text)?)
+}
+
+/// Parses a board scope written `all`, `org:<id>` or `team:<id>`.
+#[uniffi::export]
+pub fn parse_scope(text: String) -> Result<Scope> {
+    Ok(Scope::parse(&text)?)
+}
+
+/// The week, month and year an instant falls in, at a UTC offset in minutes east.
+#[uniffi::export]
+pub fn periods_of(instant: Timestamp, offset_minutes: i32) -> Result<Vec<Period>> {
+    Ok(vl::periods_of(instant, offset_minutes)?)
+}
+
+/// The star summary of a bare total of minutes under a star profile (no dates).
+#[uniffi::export]
+pub fn stars_for_minutes(profile: StarProfile, minutes: u64) -> StarSummary {
+    vl::stars_for_minutes(&profile, minutes)
+}
+
+/// Ranks (id, minutes) pairs: most minutes first, ties by id, standard competition ranks;
+/// zero minutes are not ranked.
+#[uniffi::export]
+pub fn rank_pairs(pairs: Vec<RankPair>) -> Vec<RankedPair> {
+    let pairs = pairs.into_iter().map(|p| (p.id, p.minutes)).collect();
+    vl::rank_pairs(pairs)
+        .into_iter()
+        .map(|(rank, id, minutes)| RankedPair { rank, id, minutes })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ledger() -> Arc<Ledger> {
+        let cfg = default_ledger_config("L".into(), "某区".into(), "admin".into()).unwrap();
+        Ledger::in_memory(cfg).unwrap()
+    }
+
+    #[test]
+    fn core_errors_keep_their_code_and_family() {
+        let e = period_info("2015-13".into()).unwrap_err();
+        assert!(
+            matches!(e, LedgerError::Input { ref code, .. } if code == "E_PERIOD"),
+            "{e:?}"
+        );
+        let e = policy_profile("nowhere".into()).unwrap_err();
+        assert!(
+            matches!(e, LedgerError::Policy { ref code, .. } if code == "E_POLICY"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn malformed_ids_and_periods_are_input_errors() {
+        let l = ledger();
+        let e = l.record(String::new()).unwrap_err();
+        assert!(
+            matches!(e, LedgerError::Input { ref code, .. } if code == "E_FIELD"),
+            "{e:?}"
+        );
+        let e = l
+            .leaderboard("2015-W54".into(), Scope::All, BoardKind::Volunteers, 10)
+            .unwrap_err();
+        assert!(
+            matches!(e, LedgerError::Input { ref code, .. } if code == "E_PERIOD"),
+            "{e:?}"
+        );
+        let e = l.star_summary("V404".into()).unwrap_err();
+        assert!(
+            matches!(e, LedgerError::NotFound { ref code, .. } if code == "E_UNKNOWN_VOLUNTEER")
+        );
+    }
+
+    #[test]
+    fn a_poisoned_ledger_refuses_instead_of_panicking() {
+        let l = ledger();
+        let l2 = Arc::clone(&l);
+        let _ = std::thread::spawn(move || {
+            let _guard = l2.inner.lock();
+            panic!("poison the lock");
+        })
+        .join();
+        let e = l.head().unwrap_err();
+        assert!(matches!(e, LedgerError::Integrity { ref code, .. } if code == POISONED_CODE));
+    }
+
+    #[test]
+    fn bulk_add_reports_each_record() {
+        let l = ledger();
+        let admin = "admin".to_owned();
+        l.set_clock(Clock::Fixed(
+            Timestamp::from_local(480, 2015, 6, 20, 12, 0).unwrap(),
+        ))
+        .unwrap();
+        let org = NewOrg {
+            id: "D".parse().unwrap(),
+            name: "某区".into(),
+            kind: vl::OrgKind::District,
+            parent: None,
+        };
+        l.register_org(admin.clone(), org).unwrap();
+        let v = NewVolunteer {
+            id: "V1".parse().unwrap(),
+            name: "张三".into(),
+            identity_kind: IdentityKind::ResidentId,
+            identity_number: "11010519491231002X".into(),
+            home_org: None,
+        };
+        l.register_volunteer(admin.clone(), v).unwrap();
+        let t = |h| Timestamp::from_local(480, 2015, 6, 2, h, 0).unwrap();
+        let rec = |id: &str, m| {
+            NewRecord::new(
+                id.parse().unwrap(),
+                "V1".parse().unwrap(),
+                "D".parse().unwrap(),
+                t(9),
+                t(12),
+                m,
+                "",
+            )
+        };
+        let out = l
+            .add_records(admin, vec![rec("R1", 180), rec("R2", 0)])
+            .unwrap();
+        assert!(matches!(out[0], RecordOutcome::Added { .. }));
+        assert!(matches!(
+            &out[1],
+            RecordOutcome::Refused { error: LedgerError::Validation { code, .. } } if code == "E_ZERO_MINUTES"
+        ));
+        assert_eq!(l.head().unwrap().seq, 3);
+    }
+}

@@ -1,1 +1,1509 @@
-//! Python binding (placeholder until the binding lands).
+//! Python binding of volunteer-ledger (the package `volunteer_ledger`, native module
+//! `volunteer_ledger._native`).
+//!
+//! Thin by design: this crate converts arguments and results and maps errors. Every rule —
+//! validation, authorisation, ranking, stars — lives in the core crate `volunteer-ledger`.
+//!
+//! - Times: a timezone-aware `datetime` is an instant; a naive one is read in the ledger's UTC
+//!   offset. Results carry `datetime`s in the ledger's offset. The core keeps whole seconds.
+//! - Errors: every core error raises a subclass of `volunteer_ledger.LedgerError`, one per
+//!   error family, with the core's stable `code`, its `family` name and its message.
+//! - The core `Ledger` sits in a `Mutex`; every call locks it with the GIL released, so long
+//!   calls (`verify`, `leaderboard_as_of`) let other Python threads run.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeDelta};
+use pyo3::IntoPyObjectExt;
+use pyo3::conversion::FromPyObjectOwned;
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyRuntimeError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDateTime, PyDict, PyList, PyString, PyTuple};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use std::sync::Mutex;
+use volunteer_ledger as vl;
+
+// ---- exceptions ---------------------------------------------------------------------------
+
+create_exception!(
+    volunteer_ledger,
+    LedgerError,
+    PyException,
+    "Base class of every refusal of the ledger. `code` is the core's stable error code \
+     (such as 'E_OVERLAP'), `family` its family name ('validation' …); the message is the core's."
+);
+create_exception!(
+    volunteer_ledger,
+    InputError,
+    LedgerError,
+    "A value passed in is malformed: an identity number, a period, an id or a field (family 'input')."
+);
+create_exception!(
+    volunteer_ledger,
+    ValidationError,
+    LedgerError,
+    "A service record breaks a rule of the policy (family 'validation')."
+);
+create_exception!(
+    volunteer_ledger,
+    AuthorizationError,
+    LedgerError,
+    "The actor may not make this change (family 'authorization')."
+);
+create_exception!(
+    volunteer_ledger,
+    NotFoundError,
+    LedgerError,
+    "Something named does not exist (family 'not_found')."
+);
+create_exception!(
+    volunteer_ledger,
+    ConflictError,
+    LedgerError,
+    "Something with this id exists already, with other content (family 'conflict')."
+);
+create_exception!(
+    volunteer_ledger,
+    StateError,
+    LedgerError,
+    "The change does not fit the record's current state (family 'state')."
+);
+create_exception!(
+    volunteer_ledger,
+    IntegrityError,
+    LedgerError,
+    "The log is damaged or does not replay (family 'integrity')."
+);
+create_exception!(
+    volunteer_ledger,
+    PolicyError,
+    LedgerError,
+    "A policy is malformed or unknown (family 'policy')."
+);
+
+/// Raises a core error as the exception of its family, carrying `code` and `family`.
+fn ledger_err(py: Python<'_>, e: &vl::LedgerError) -> PyErr {
+    use vl::ErrorFamily as F;
+    let msg = e.to_string();
+    let err = match e.family() {
+        F::Input => InputError::new_err(msg),
+        F::Validation => ValidationError::new_err(msg),
+        F::Authorization => AuthorizationError::new_err(msg),
+        F::NotFound => NotFoundError::new_err(msg),
+        F::Conflict => ConflictError::new_err(msg),
+        F::State => StateError::new_err(msg),
+        F::Integrity => IntegrityError::new_err(msg),
+        F::Policy => PolicyError::new_err(msg),
+    };
+    let value = err.value(py);
+    if let Err(set) = value
+        .setattr("code", e.code())
+        .and_then(|()| value.setattr("family", e.family().as_str()))
+    {
+        return set;
+    }
+    err
+}
+
+/// Converts a core result, raising its error.
+fn check<T>(py: Python<'_>, r: vl::Result<T>) -> PyResult<T> {
+    r.map_err(|e| ledger_err(py, &e))
+}
+
+/// An `E_FIELD` refusal for an argument the binding cannot convert (an unknown name).
+fn bad_field(what: &str, field: &str, detail: impl Into<String>) -> vl::LedgerError {
+    vl::LedgerError::InvalidField {
+        what: what.to_owned(),
+        field: field.to_owned(),
+        detail: detail.into(),
+    }
+}
+
+// ---- names and ids ------------------------------------------------------------------------
+
+/// Parses one of the core's stable snake_case names (`district`, `check_in`, `teams` …) through
+/// the core's own serde names, so that the names are defined once, in the core.
+fn named<T: DeserializeOwned>(what: &str, field: &str, text: &str) -> vl::Result<T> {
+    serde_json::from_value(serde_json::Value::String(text.to_owned()))
+        .map_err(|e| bad_field(what, field, format!("'{text}' is not valid: {e}")))
+}
+
+/// The stable snake_case name of a core enum value.
+fn name_of<T: Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+fn opt_id<T: std::str::FromStr<Err = vl::LedgerError>>(
+    text: Option<String>,
+) -> vl::Result<Option<T>> {
+    text.map(|t| t.parse()).transpose()
+}
+
+fn ids<T: std::str::FromStr<Err = vl::LedgerError>>(texts: Vec<String>) -> vl::Result<Vec<T>> {
+    texts.iter().map(|t| t.parse()).collect()
+}
+
+fn role_of(role: &str, org: Option<String>) -> vl::Result<vl::Role> {
+    let org_id = |org: Option<String>| -> vl::Result<vl::OrgId> {
+        org.ok_or_else(|| bad_field("role", "org", format!("is required for the role '{role}'")))?
+            .parse()
+    };
+    match role {
+        "platform_admin" if org.is_none() => Ok(vl::Role::PlatformAdmin),
+        "platform_admin" => Err(bad_field(
+            "role",
+            "org",
+            "is not taken by the role 'platform_admin'",
+        )),
+        "org_admin" => Ok(vl::Role::OrgAdmin(org_id(org)?)),
+        "recorder" => Ok(vl::Role::Recorder(org_id(org)?)),
+        other => Err(bad_field(
+            "role",
+            "role",
+            format!("'{other}' is not platform_admin, org_admin or recorder"),
+        )),
+    }
+}
+
+fn visibility_of(mode: &str, pseudonym: Option<String>) -> vl::Result<vl::BoardVisibility> {
+    match (mode, pseudonym) {
+        ("public", None) => Ok(vl::BoardVisibility::Public),
+        ("hidden", None) => Ok(vl::BoardVisibility::Hidden),
+        ("pseudonym", Some(name)) => Ok(vl::BoardVisibility::Pseudonym { name }),
+        ("pseudonym", None) => Err(bad_field(
+            "visibility",
+            "pseudonym",
+            "is required for mode 'pseudonym'",
+        )),
+        ("public" | "hidden", Some(_)) => Err(bad_field(
+            "visibility",
+            "pseudonym",
+            format!("is not taken by mode '{mode}'"),
+        )),
+        (other, _) => Err(bad_field(
+            "visibility",
+            "mode",
+            format!("'{other}' is not public, hidden or pseudonym"),
+        )),
+    }
+}
+
+fn visibility_parts(v: &vl::BoardVisibility) -> (String, Option<String>) {
+    match v {
+        vl::BoardVisibility::Public => ("public".into(), None),
+        vl::BoardVisibility::Pseudonym { name } => ("pseudonym".into(), Some(name.clone())),
+        vl::BoardVisibility::Hidden => ("hidden".into(), None),
+    }
+}
+
+// ---- times --------------------------------------------------------------------------------
+
+/// A Python `datetime` as a core timestamp: an aware datetime is the instant it names; a naive
+/// one (no tzinfo, or a tzinfo whose `utcoffset()` is None) is read in `off`. Fractions of a
+/// second are dropped (towards the past).
+fn timestamp(value: &Bound<'_, PyAny>, off: FixedOffset, field: &str) -> PyResult<vl::Timestamp> {
+    let py = value.py();
+    let dt = value.cast::<PyDateTime>().map_err(PyErr::from)?;
+    let utcoffset = dt.call_method0("utcoffset")?;
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("tzinfo", py.None())?;
+    let naive: NaiveDateTime = dt.call_method("replace", (), Some(&kwargs))?.extract()?;
+    let out_of_range = || ledger_err(py, &bad_field("timestamp", field, "is out of range"));
+    let utc = if utcoffset.is_none() {
+        naive.checked_sub_signed(TimeDelta::seconds(i64::from(off.local_minus_utc())))
+    } else {
+        naive.checked_sub_signed(utcoffset.extract::<TimeDelta>()?)
+    };
+    utc.map(|t| vl::Timestamp(t.and_utc().timestamp()))
+        .ok_or_else(out_of_range)
+}
+
+fn opt_timestamp(
+    value: Option<&Bound<'_, PyAny>>,
+    off: FixedOffset,
+    field: &str,
+) -> PyResult<Option<vl::Timestamp>> {
+    value.map(|v| timestamp(v, off, field)).transpose()
+}
+
+fn offset_of(py: Python<'_>, minutes: i32) -> PyResult<FixedOffset> {
+    check(py, vl::time::offset(minutes))
+}
+
+// ---- result objects -----------------------------------------------------------------------
+
+/// A value as it appears in `to_dict()`: plain values as themselves, nested results as dicts.
+trait DictValue {
+    fn dict_value<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>>;
+}
+
+macro_rules! plain_dict_value {
+    ($($t:ty),* $(,)?) => {$(
+        impl DictValue for $t {
+            fn dict_value<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                self.clone().into_bound_py_any(py)
+            }
+        }
+    )*};
+}
+
+plain_dict_value!(
+    String,
+    Option<String>,
+    bool,
+    u8,
+    u32,
+    u64,
+    Option<u8>,
+    Option<u32>,
+    Option<u64>,
+    Option<i64>,
+    DateTime<FixedOffset>,
+    NaiveDate,
+    Option<NaiveDate>,
+);
+
+/// A result object that converts to a dict.
+trait ToDict {
+    fn dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>>;
+}
+
+impl<T: ToDict> DictValue for Vec<T> {
+    fn dict_value<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let items = self
+            .iter()
+            .map(|x| x.dict(py))
+            .collect::<PyResult<Vec<_>>>()?;
+        Ok(PyList::new(py, items)?.into_any())
+    }
+}
+
+/// Declares a frozen result class with read-only attributes, `to_dict()`, `__repr__` and `==`.
+macro_rules! result_class {
+    (
+        $(#[$doc:meta])*
+        $rust:ident as $py:literal {
+            $( $(#[$fdoc:meta])* $field:ident : $ty:ty ),* $(,)?
+        }
+    ) => {
+        $(#[$doc])*
+        #[pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = $py)]
+        #[derive(Debug, Clone, PartialEq)]
+        struct $rust {
+            $( $(#[$fdoc])* $field: $ty, )*
+        }
+
+        impl ToDict for $rust {
+            fn dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+                let d = PyDict::new(py);
+                $( d.set_item(stringify!($field), self.$field.dict_value(py)?)?; )*
+                Ok(d)
+            }
+        }
+
+        #[pymethods]
+        impl $rust {
+            /// The attributes as a plain dict; nested results become dicts too.
+            fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+                self.dict(py)
+            }
+
+            fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+                let parts: Vec<String> = vec![$(
+                    format!(
+                        "{}={}",
+                        stringify!($field),
+                        self.$field.clone().into_bound_py_any(py)?.repr()?
+                    ),
+                )*];
+                Ok(format!("{}({})", $py, parts.join(", ")))
+            }
+        }
+    };
+}
+
+result_class!(
+    /// What a change wrote: its log entry, or for a repeat the entry that first recorded it.
+    Receipt as "Receipt" {
+        /// The entry's sequence number.
+        seq: u64,
+        /// The entry's hash (hex).
+        hash: String,
+        /// The change had been made before, so nothing was written.
+        duplicate: bool,
+    }
+);
+
+result_class!(
+    /// What adding (or amending to) a record did.
+    RecordReceipt as "RecordReceipt" {
+        /// The record id.
+        record: String,
+        /// Its state now: pending, confirmed, amended, revoked or disputed.
+        state: String,
+        /// Whether it is a make-up record (补录), recorded after the policy's window.
+        make_up: bool,
+        /// The log entry that added it.
+        seq: u64,
+        /// It had been recorded before with the same content: nothing was written.
+        duplicate: bool,
+    }
+);
+
+result_class!(
+    /// A service record as the ledger holds it: what was submitted, and its state.
+    ServiceRecord as "ServiceRecord" {
+        /// The record id.
+        id: String,
+        /// The volunteer number.
+        volunteer: String,
+        /// The org where the service was done.
+        org: String,
+        /// The organising team, if any.
+        team: Option<String>,
+        /// The activity, if any.
+        activity: Option<String>,
+        /// When the service started (in the ledger's offset).
+        start: DateTime<FixedOffset>,
+        /// When it ended (in the ledger's offset).
+        end: DateTime<FixedOffset>,
+        /// Minutes of actual service.
+        minutes: u32,
+        /// What was done.
+        content: String,
+        /// entry, check_in, import or transfer.
+        source: String,
+        /// Declared paid (such records are refused, so always False here).
+        paid: bool,
+        /// Declared part of a job duty (refused, so always False here).
+        job_duty: bool,
+        /// Declared for the public benefit.
+        public_benefit: bool,
+        /// pending, confirmed, amended, revoked or disputed.
+        state: String,
+        /// Whether it counts in totals, stars and boards.
+        counted: bool,
+        /// Recorded after the policy's window (补录).
+        make_up: bool,
+        /// Who entered or reported it.
+        recorded_by: String,
+        /// Who confirmed it.
+        confirmed_by: Option<String>,
+        /// The record it replaces, if it is an amendment.
+        amends: Option<String>,
+        /// The record that replaced it, if amended.
+        superseded_by: Option<String>,
+        /// The last reason given (revoke, dispute, amend).
+        reason: Option<String>,
+        /// The log entry that added it.
+        entry_seq: u64,
+    }
+);
+
+result_class!(
+    /// A registered volunteer, personal data masked.
+    VolunteerView as "VolunteerView" {
+        /// The volunteer number.
+        id: String,
+        /// The name, masked (first character + '*').
+        masked_name: String,
+        /// resident_id, passport, hk_macau_permit or taiwan_permit.
+        identity_kind: String,
+        /// The identity number, masked.
+        masked_identity: String,
+        /// The home org, if any.
+        home_org: Option<String>,
+        /// Cumulative counted minutes.
+        total_minutes: u64,
+        /// public, pseudonym or hidden.
+        visibility: String,
+        /// The pseudonym shown on boards, for visibility 'pseudonym'.
+        pseudonym: Option<String>,
+    }
+);
+
+result_class!(
+    /// When a star level was reached.
+    LevelReached as "LevelReached" {
+        /// The level, 1 for one star.
+        level: u8,
+        /// The local date of the service that reached it.
+        date: NaiveDate,
+    }
+);
+
+result_class!(
+    /// A star standing: level, when each level was reached, and what is left to the next.
+    StarSummary as "StarSummary" {
+        /// Cumulative counted minutes.
+        total_minutes: u64,
+        /// Stars held.
+        level: u8,
+        /// When each level held was reached, lowest first (empty for a bare total).
+        reached: Vec<LevelReached>,
+        /// The next level, or None at the top.
+        next_level: Option<u8>,
+        /// Minutes still needed for the next level, or None at the top.
+        minutes_to_next: Option<u64>,
+    }
+);
+
+result_class!(
+    /// One line of a leaderboard.
+    BoardEntry as "BoardEntry" {
+        /// Standard competition rank (1, 2, 2, 4).
+        rank: u32,
+        /// Volunteer number, team id or org id; None for a volunteer under a pseudonym.
+        id: Option<String>,
+        /// Masked name, pseudonym, team name or org name.
+        name: String,
+        /// Confirmed minutes in the period and scope.
+        minutes: u64,
+    }
+);
+
+result_class!(
+    /// A leaderboard: the top lines of a period, scope and kind.
+    Leaderboard as "Leaderboard" {
+        /// The period ('2015-W23', '2015-06', '2015' or 'all').
+        period: String,
+        /// The scope ('all', 'org:<id>' or 'team:<id>').
+        scope: String,
+        /// volunteers, teams or orgs.
+        kind: String,
+        /// The log entry the board is as of.
+        as_of_seq: u64,
+        /// How many are ranked, beyond the lines shown.
+        ranked: u32,
+        /// The top lines, best first; ties by id.
+        entries: Vec<BoardEntry>,
+    }
+);
+
+result_class!(
+    /// A volunteer's place on a board, and the change since the previous period.
+    Standing as "Standing" {
+        /// The volunteer number.
+        volunteer: String,
+        /// The period.
+        period: String,
+        /// The scope.
+        scope: String,
+        /// Their minutes in the period and scope.
+        minutes: u64,
+        /// Their rank, or None (no minutes, or hidden from boards).
+        rank: Option<u32>,
+        /// How many are ranked.
+        ranked: u32,
+        /// Their rank in the previous period, if any.
+        previous_rank: Option<u32>,
+        /// Places gained since the previous period (positive is up), if both ranks exist.
+        places_up: Option<i64>,
+    }
+);
+
+result_class!(
+    /// What a chain check found.
+    VerifyReport as "VerifyReport" {
+        /// Entries checked.
+        entries: u64,
+        /// The hash of the last entry (hex).
+        head_hash: String,
+    }
+);
+
+result_class!(
+    /// A period described: its canonical text, kind, first and last local day, neighbours.
+    PeriodInfo as "PeriodInfo" {
+        /// The canonical text.
+        text: String,
+        /// week, month, year or all.
+        kind: String,
+        /// The first local date (None for 'all').
+        first_day: Option<NaiveDate>,
+        /// The last local date (None for 'all').
+        last_day: Option<NaiveDate>,
+        /// The period before (None for 'all').
+        previous: Option<String>,
+        /// The period after (None for 'all').
+        next: Option<String>,
+    }
+);
+
+impl From<vl::Receipt> for Receipt {
+    fn from(r: vl::Receipt) -> Self {
+        Self {
+            seq: r.seq,
+            hash: r.hash,
+            duplicate: r.duplicate,
+        }
+    }
+}
+
+impl From<vl::RecordReceipt> for RecordReceipt {
+    fn from(r: vl::RecordReceipt) -> Self {
+        Self {
+            record: r.record.to_string(),
+            state: r.state.as_str().to_owned(),
+            make_up: r.make_up,
+            seq: r.seq,
+            duplicate: r.duplicate,
+        }
+    }
+}
+
+impl ServiceRecord {
+    fn new(r: vl::ServiceRecord, off: FixedOffset) -> Self {
+        let n = r.record;
+        Self {
+            id: n.id.to_string(),
+            volunteer: n.volunteer.to_string(),
+            org: n.org.to_string(),
+            team: n.team.map(|t| t.to_string()),
+            activity: n.activity.map(|a| a.to_string()),
+            start: n.start.to_datetime(off),
+            end: n.end.to_datetime(off),
+            minutes: n.minutes,
+            content: n.content,
+            source: name_of(&n.source),
+            paid: n.paid,
+            job_duty: n.job_duty,
+            public_benefit: n.public_benefit,
+            state: r.state.as_str().to_owned(),
+            counted: r.counted,
+            make_up: r.make_up,
+            recorded_by: r.recorded_by.to_string(),
+            confirmed_by: r.confirmed_by.map(|a| a.to_string()),
+            amends: r.amends.map(|a| a.to_string()),
+            superseded_by: r.superseded_by.map(|a| a.to_string()),
+            reason: r.reason,
+            entry_seq: r.entry_seq,
+        }
+    }
+}
+
+impl From<vl::VolunteerView> for VolunteerView {
+    fn from(v: vl::VolunteerView) -> Self {
+        let (visibility, pseudonym) = visibility_parts(&v.visibility);
+        Self {
+            id: v.id.to_string(),
+            masked_name: v.masked_name,
+            identity_kind: v.identity_kind.as_str().to_owned(),
+            masked_identity: v.masked_identity,
+            home_org: v.home_org.map(|o| o.to_string()),
+            total_minutes: v.total_minutes,
+            visibility,
+            pseudonym,
+        }
+    }
+}
+
+impl From<vl::StarSummary> for StarSummary {
+    fn from(s: vl::StarSummary) -> Self {
+        Self {
+            total_minutes: s.total_minutes,
+            level: s.level,
+            reached: s
+                .reached
+                .into_iter()
+                .map(|r| LevelReached {
+                    level: r.level,
+                    date: r.date,
+                })
+                .collect(),
+            next_level: s.next_level,
+            minutes_to_next: s.minutes_to_next,
+        }
+    }
+}
+
+impl From<vl::Leaderboard> for Leaderboard {
+    fn from(b: vl::Leaderboard) -> Self {
+        Self {
+            period: b.period.to_string(),
+            scope: b.scope.to_string(),
+            kind: name_of(&b.kind),
+            as_of_seq: b.as_of_seq,
+            ranked: b.ranked,
+            entries: b
+                .entries
+                .into_iter()
+                .map(|e| BoardEntry {
+                    rank: e.rank,
+                    id: e.id,
+                    name: e.name,
+                    minutes: e.minutes,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl From<vl::Standing> for Standing {
+    fn from(s: vl::Standing) -> Self {
+        Self {
+            volunteer: s.volunteer.to_string(),
+            period: s.period.to_string(),
+            scope: s.scope.to_string(),
+            minutes: s.minutes,
+            rank: s.rank,
+            ranked: s.ranked,
+            previous_rank: s.previous_rank,
+            places_up: s.places_up,
+        }
+    }
+}
+
+impl From<vl::VerifyReport> for VerifyReport {
+    fn from(r: vl::VerifyReport) -> Self {
+        Self {
+            entries: r.entries,
+            head_hash: r.head_hash,
+        }
+    }
+}
+
+impl From<vl::PeriodInfo> for PeriodInfo {
+    fn from(p: vl::PeriodInfo) -> Self {
+        Self {
+            text: p.text,
+            kind: p.kind,
+            first_day: p.first_day,
+            last_day: p.last_day,
+            previous: p.previous,
+            next: p.next,
+        }
+    }
+}
+
+// ---- the ledger ---------------------------------------------------------------------------
+
+/// The fields of a record as Python passes them, before conversion.
+struct RecordArgs<'py> {
+    id: String,
+    volunteer: String,
+    org: String,
+    start: Bound<'py, PyAny>,
+    end: Bound<'py, PyAny>,
+    minutes: u32,
+    content: String,
+    team: Option<String>,
+    activity: Option<String>,
+    source: String,
+    paid: bool,
+    job_duty: bool,
+    public_benefit: bool,
+}
+
+/// The keys of a record given as a dict (`add_records`): the keywords of `add_record`.
+const RECORD_FIELDS: &[&str] = &[
+    "id",
+    "volunteer",
+    "org",
+    "start",
+    "end",
+    "minutes",
+    "content",
+    "team",
+    "activity",
+    "source",
+    "paid",
+    "job_duty",
+    "public_benefit",
+];
+
+/// A dict value; a missing key or None is `None`.
+fn item<'py, T: FromPyObjectOwned<'py>>(d: &Bound<'py, PyDict>, key: &str) -> PyResult<Option<T>> {
+    match d.get_item(key)? {
+        Some(v) if !v.is_none() => v.extract::<T>().map(Some).map_err(Into::into),
+        _ => Ok(None),
+    }
+}
+
+/// A required dict value.
+fn required<'py, T: FromPyObjectOwned<'py>>(d: &Bound<'py, PyDict>, key: &str) -> PyResult<T> {
+    item(d, key)?
+        .ok_or_else(|| PyTypeError::new_err(format!("record is missing the field '{key}'")))
+}
+
+impl<'py> RecordArgs<'py> {
+    /// Reads a record given as a dict with the keywords of `add_record`; an unknown or missing
+    /// key is a TypeError, as it would be for keyword arguments.
+    fn from_dict(d: &Bound<'py, PyDict>) -> PyResult<Self> {
+        for key in d.keys() {
+            let key: String = key.extract()?;
+            if !RECORD_FIELDS.contains(&key.as_str()) {
+                return Err(PyTypeError::new_err(format!(
+                    "'{key}' is not a record field; the fields are {}",
+                    RECORD_FIELDS.join(", ")
+                )));
+            }
+        }
+        let present = |key: &str| d.get_item(key).map(|v| v.filter(|v| !v.is_none()));
+        let start = present("start")?;
+        let end = present("end")?;
+        let missing =
+            |key: &str| PyTypeError::new_err(format!("record is missing the field '{key}'"));
+        Ok(Self {
+            id: required(d, "id")?,
+            volunteer: required(d, "volunteer")?,
+            org: required(d, "org")?,
+            start: start.ok_or_else(|| missing("start"))?,
+            end: end.ok_or_else(|| missing("end"))?,
+            minutes: required(d, "minutes")?,
+            content: item(d, "content")?.unwrap_or_default(),
+            team: item(d, "team")?,
+            activity: item(d, "activity")?,
+            source: item(d, "source")?.unwrap_or_else(|| "entry".to_owned()),
+            paid: item(d, "paid")?.unwrap_or(false),
+            job_duty: item(d, "job_duty")?.unwrap_or(false),
+            public_benefit: item(d, "public_benefit")?.unwrap_or(true),
+        })
+    }
+
+    /// Converts the fields: a Python error (a value that is not a datetime …) is raised at
+    /// once; the core's refusal of a field (a malformed id, an unknown source) is returned.
+    fn convert(self, off: FixedOffset) -> PyResult<vl::Result<vl::NewRecord>> {
+        let start = timestamp(&self.start, off, "start")?;
+        let end = timestamp(&self.end, off, "end")?;
+        Ok((|| {
+            Ok(vl::NewRecord {
+                id: self.id.parse()?,
+                volunteer: self.volunteer.parse()?,
+                org: self.org.parse()?,
+                team: opt_id(self.team)?,
+                activity: opt_id(self.activity)?,
+                start,
+                end,
+                minutes: self.minutes,
+                content: self.content,
+                source: named("record", "source", &self.source)?,
+                paid: self.paid,
+                job_duty: self.job_duty,
+                public_benefit: self.public_benefit,
+            })
+        })())
+    }
+}
+
+/// A ledger of volunteer service records: an append-only, hash-chained log and the state it
+/// implies. Make one with `Ledger.in_memory(...)`.
+///
+/// Every change names its `actor` (an account id, or a volunteer number for a volunteer acting
+/// for themselves); the core decides whether that actor may make it. Refusals raise a subclass
+/// of `LedgerError` and write nothing.
+///
+/// Datetimes: a timezone-aware `datetime` is taken as the instant it names; a naive `datetime`
+/// is read in the ledger's UTC offset (`utc_offset_minutes`, +08:00 by default). Fractions of a
+/// second are dropped. Datetimes returned are aware, in the ledger's offset.
+#[pyclass(frozen, module = "volunteer_ledger", name = "Ledger")]
+struct PyLedger {
+    inner: Mutex<vl::Ledger>,
+    off: FixedOffset,
+}
+
+impl PyLedger {
+    /// Runs `f` on the core ledger with the GIL released (the lock is taken while detached, so
+    /// a thread waiting for it never holds the GIL), and raises its error.
+    fn run<T, F>(&self, py: Python<'_>, f: F) -> PyResult<T>
+    where
+        T: Send,
+        F: FnOnce(&mut vl::Ledger) -> vl::Result<T> + Send,
+    {
+        let out = py.detach(|| match self.inner.lock() {
+            Ok(mut ledger) => Ok(f(&mut ledger)),
+            Err(_) => Err(()),
+        });
+        match out {
+            Ok(result) => check(py, result),
+            Err(()) => Err(PyRuntimeError::new_err(
+                "the ledger is unusable: an earlier call panicked while holding it",
+            )),
+        }
+    }
+
+    fn actor(py: Python<'_>, actor: &str) -> PyResult<vl::ActorId> {
+        check(py, actor.parse())
+    }
+
+    fn record_id(py: Python<'_>, record: &str) -> PyResult<vl::RecordId> {
+        check(py, record.parse())
+    }
+}
+
+#[pymethods]
+impl PyLedger {
+    /// A new ledger held in memory. Its first entry records the configuration and makes
+    /// `platform_admin` a platform admin. `policy` names a built-in profile ('mca', 'beijing').
+    #[staticmethod]
+    #[pyo3(
+        signature = (ledger_id, name, platform_admin, *, utc_offset_minutes = 480, policy = String::from("mca")),
+        text_signature = "(ledger_id, name, platform_admin, *, utc_offset_minutes=480, policy='mca')"
+    )]
+    fn in_memory(
+        py: Python<'_>,
+        ledger_id: String,
+        name: String,
+        platform_admin: String,
+        utc_offset_minutes: i32,
+        policy: String,
+    ) -> PyResult<Self> {
+        let ledger = py.detach(move || -> vl::Result<vl::Ledger> {
+            let mut config =
+                vl::LedgerConfig::new(ledger_id.parse()?, name, platform_admin.parse()?);
+            config.utc_offset_minutes = utc_offset_minutes;
+            config.policy = vl::Policy::profile(&policy)?;
+            vl::Ledger::in_memory(config)
+        });
+        let ledger = check(py, ledger)?;
+        let off = ledger.utc_offset();
+        Ok(Self {
+            inner: Mutex::new(ledger),
+            off,
+        })
+    }
+
+    /// The ledger's UTC offset in minutes east of UTC.
+    #[getter]
+    fn utc_offset_minutes(&self) -> i32 {
+        self.off.local_minus_utc() / 60
+    }
+
+    /// Sets where "now" comes from: None for the system clock, a datetime for a fixed clock
+    /// (tests, and historical uploads recorded as of their day). A naive datetime is read in the
+    /// ledger's offset.
+    #[pyo3(signature = (now))]
+    fn set_clock(&self, py: Python<'_>, now: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        let clock = match opt_timestamp(now, self.off, "now")? {
+            Some(t) => vl::Clock::Fixed(t),
+            None => vl::Clock::System,
+        };
+        self.run(py, move |l| {
+            l.set_clock(clock);
+            Ok(())
+        })
+    }
+
+    /// The ledger's current "now", in its offset.
+    fn now(&self, py: Python<'_>) -> PyResult<DateTime<FixedOffset>> {
+        let t = self.run(py, |l| Ok(l.now()))?;
+        Ok(t.to_datetime(self.off))
+    }
+
+    /// Registers an org. `kind`: district, street, community, neighbourhood, block, work_unit,
+    /// volunteer_org or other. A root org (no parent) needs a platform admin.
+    #[pyo3(signature = (actor, *, id, name, kind, parent = None))]
+    fn register_org(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        id: String,
+        name: String,
+        kind: String,
+        parent: Option<String>,
+    ) -> PyResult<Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let org = check(
+            py,
+            (|| -> vl::Result<vl::NewOrg> {
+                Ok(vl::NewOrg {
+                    id: id.parse()?,
+                    name,
+                    kind: named("org", "kind", &kind)?,
+                    parent: opt_id(parent)?,
+                })
+            })(),
+        )?;
+        self.run(py, move |l| l.register_org(&actor, org))
+            .map(Receipt::from)
+    }
+
+    /// Grants a role: 'platform_admin' (no org), or 'org_admin' / 'recorder' of `org`.
+    #[pyo3(signature = (actor, grantee, role, org = None))]
+    fn grant_role(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        grantee: String,
+        role: String,
+        org: Option<String>,
+    ) -> PyResult<Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let grantee = Self::actor(py, &grantee)?;
+        let role = check(py, role_of(&role, org))?;
+        self.run(py, move |l| l.grant_role(&actor, &grantee, role))
+            .map(Receipt::from)
+    }
+
+    /// Registers a volunteer, validating the identity number. `identity_kind`: resident_id,
+    /// passport, hk_macau_permit or taiwan_permit.
+    #[pyo3(signature = (actor, *, id, name, identity_kind, identity_number, home_org = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn register_volunteer(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        id: String,
+        name: String,
+        identity_kind: String,
+        identity_number: String,
+        home_org: Option<String>,
+    ) -> PyResult<Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let volunteer = check(
+            py,
+            (|| -> vl::Result<vl::NewVolunteer> {
+                Ok(vl::NewVolunteer {
+                    id: id.parse()?,
+                    name,
+                    identity_kind: vl::IdentityKind::parse(&identity_kind)?,
+                    identity_number,
+                    home_org: opt_id(home_org)?,
+                })
+            })(),
+        )?;
+        self.run(py, move |l| l.register_volunteer(&actor, volunteer))
+            .map(Receipt::from)
+    }
+
+    /// Creates a team (服务队) of registered volunteers under an org.
+    #[pyo3(
+        signature = (actor, *, id, org, name, leader, liaisons = Vec::new(), members = Vec::new()),
+        text_signature = "($self, actor, *, id, org, name, leader, liaisons=(), members=())"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    fn create_team(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        id: String,
+        org: String,
+        name: String,
+        leader: String,
+        liaisons: Vec<String>,
+        members: Vec<String>,
+    ) -> PyResult<Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let team = check(
+            py,
+            (|| -> vl::Result<vl::NewTeam> {
+                Ok(vl::NewTeam {
+                    id: id.parse()?,
+                    org: org.parse()?,
+                    name,
+                    leader: leader.parse()?,
+                    liaisons: ids(liaisons)?,
+                    members: ids(members)?,
+                })
+            })(),
+        )?;
+        self.run(py, move |l| l.create_team(&actor, team))
+            .map(Receipt::from)
+    }
+
+    /// Adds a service record. An organiser's record is confirmed at once, unless it is a
+    /// make-up record and the organiser is not an org admin; a volunteer's own report stays
+    /// pending. Sending the same record again changes nothing (`duplicate` is True).
+    /// `start`/`end`: datetimes (naive ones in the ledger's offset). `source`: entry, check_in,
+    /// import or transfer.
+    #[pyo3(
+        signature = (
+            actor, *, id, volunteer, org, start, end, minutes, content = String::new(), team = None,
+            activity = None, source = String::from("entry"), paid = false, job_duty = false,
+            public_benefit = true
+        ),
+        text_signature = "($self, actor, *, id, volunteer, org, start, end, minutes, content='', \
+            team=None, activity=None, source='entry', paid=False, job_duty=False, \
+            public_benefit=True)"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    fn add_record(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        id: String,
+        volunteer: String,
+        org: String,
+        start: &Bound<'_, PyAny>,
+        end: &Bound<'_, PyAny>,
+        minutes: u32,
+        content: String,
+        team: Option<String>,
+        activity: Option<String>,
+        source: String,
+        paid: bool,
+        job_duty: bool,
+        public_benefit: bool,
+    ) -> PyResult<RecordReceipt> {
+        let actor = Self::actor(py, &actor)?;
+        let args = RecordArgs {
+            id,
+            volunteer,
+            org,
+            start: start.clone(),
+            end: end.clone(),
+            minutes,
+            content,
+            team,
+            activity,
+            source,
+            paid,
+            job_duty,
+            public_benefit,
+        };
+        let record = check(py, args.convert(self.off)?)?;
+        self.run(py, move |l| l.add_record(&actor, record))
+            .map(RecordReceipt::from)
+    }
+
+    /// Adds many records under one lock, each on its own: one refusal does not stop the
+    /// others. Each record is a dict with the keywords of `add_record`. Returns, in input order,
+    /// a RecordReceipt for each record added (or repeated) and the LedgerError (not raised) for
+    /// each record refused. A dict that is not a record (unknown or missing key, a start that is
+    /// not a datetime) raises TypeError before anything is added.
+    fn add_records(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        records: Vec<Bound<'_, PyDict>>,
+    ) -> PyResult<Vec<Py<PyAny>>> {
+        let actor = Self::actor(py, &actor)?;
+        let converted = records
+            .iter()
+            .map(|d| RecordArgs::from_dict(d)?.convert(self.off))
+            .collect::<PyResult<Vec<_>>>()?;
+        let results = self.run(py, move |l| {
+            Ok(converted
+                .into_iter()
+                .map(|r| r.and_then(|record| l.add_record(&actor, record)))
+                .collect::<Vec<_>>())
+        })?;
+        results
+            .into_iter()
+            .map(|r| match r {
+                Ok(receipt) => RecordReceipt::from(receipt).into_py_any(py),
+                Err(e) => Ok(ledger_err(py, &e).into_value(py).into_any()),
+            })
+            .collect()
+    }
+
+    /// Confirms a pending record. Nobody confirms a record they entered themselves; a make-up
+    /// record needs an org admin.
+    fn confirm_record(&self, py: Python<'_>, actor: String, record: String) -> PyResult<Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let record = Self::record_id(py, &record)?;
+        self.run(py, move |l| l.confirm_record(&actor, &record))
+            .map(Receipt::from)
+    }
+
+    /// Revokes a record with a reason; it stays in the ledger and stops counting.
+    fn revoke_record(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        record: String,
+        reason: String,
+    ) -> PyResult<Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let record = Self::record_id(py, &record)?;
+        self.run(py, move |l| l.revoke_record(&actor, &record, &reason))
+            .map(Receipt::from)
+    }
+
+    /// Disputes a record (申诉): the volunteer, its recorder or its organiser may.
+    fn dispute_record(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        record: String,
+        reason: String,
+    ) -> PyResult<Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let record = Self::record_id(py, &record)?;
+        self.run(py, move |l| l.dispute_record(&actor, &record, &reason))
+            .map(Receipt::from)
+    }
+
+    /// Resolves a dispute (an org admin); the record returns to its state before it.
+    fn resolve_dispute(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        record: String,
+        note: String,
+    ) -> PyResult<Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let record = Self::record_id(py, &record)?;
+        self.run(py, move |l| l.resolve_dispute(&actor, &record, &note))
+            .map(Receipt::from)
+    }
+
+    /// Replaces a counted record by a corrected one for the same volunteer; the old record
+    /// stays, marked amended and linked to its replacement. The replacement's fields are the
+    /// keyword arguments of `add_record`.
+    #[pyo3(
+        signature = (
+            actor, record, reason, *, id, volunteer, org, start, end, minutes,
+            content = String::new(), team = None, activity = None, source = String::from("entry"),
+            paid = false, job_duty = false, public_benefit = true
+        ),
+        text_signature = "($self, actor, record, reason, *, id, volunteer, org, start, end, \
+            minutes, content='', team=None, activity=None, source='entry', paid=False, \
+            job_duty=False, public_benefit=True)"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    fn amend_record(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        record: String,
+        reason: String,
+        id: String,
+        volunteer: String,
+        org: String,
+        start: &Bound<'_, PyAny>,
+        end: &Bound<'_, PyAny>,
+        minutes: u32,
+        content: String,
+        team: Option<String>,
+        activity: Option<String>,
+        source: String,
+        paid: bool,
+        job_duty: bool,
+        public_benefit: bool,
+    ) -> PyResult<RecordReceipt> {
+        let actor = Self::actor(py, &actor)?;
+        let record = Self::record_id(py, &record)?;
+        let args = RecordArgs {
+            id,
+            volunteer,
+            org,
+            start: start.clone(),
+            end: end.clone(),
+            minutes,
+            content,
+            team,
+            activity,
+            source,
+            paid,
+            job_duty,
+            public_benefit,
+        };
+        let replacement = check(py, args.convert(self.off)?)?;
+        self.run(py, move |l| {
+            l.amend_record(&actor, &record, replacement, &reason)
+        })
+        .map(RecordReceipt::from)
+    }
+
+    /// Chooses how a volunteer appears on public boards: mode 'public', 'hidden', or
+    /// 'pseudonym' (with `pseudonym`, the name shown).
+    #[pyo3(signature = (actor, volunteer, mode, pseudonym = None))]
+    fn set_visibility(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        volunteer: String,
+        mode: String,
+        pseudonym: Option<String>,
+    ) -> PyResult<Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let volunteer: vl::VolunteerId = check(py, volunteer.parse())?;
+        let visibility = check(py, visibility_of(&mode, pseudonym))?;
+        self.run(py, move |l| {
+            l.set_visibility(&actor, &volunteer, visibility)
+        })
+        .map(Receipt::from)
+    }
+
+    /// A record by id.
+    fn record(&self, py: Python<'_>, id: String) -> PyResult<ServiceRecord> {
+        let id = Self::record_id(py, &id)?;
+        let r = self.run(py, move |l| l.record(&id))?;
+        Ok(ServiceRecord::new(r, self.off))
+    }
+
+    /// A volunteer's records, in the order they were added.
+    fn records_of(&self, py: Python<'_>, volunteer: String) -> PyResult<Vec<ServiceRecord>> {
+        let v: vl::VolunteerId = check(py, volunteer.parse())?;
+        let list = self.run(py, move |l| l.records_of(&v))?;
+        Ok(list
+            .into_iter()
+            .map(|r| ServiceRecord::new(r, self.off))
+            .collect())
+    }
+
+    /// How many records the ledger holds, in every state.
+    fn record_count(&self, py: Python<'_>) -> PyResult<usize> {
+        self.run(py, |l| Ok(l.record_count()))
+    }
+
+    /// A volunteer, masked.
+    fn volunteer(&self, py: Python<'_>, id: String) -> PyResult<VolunteerView> {
+        let id: vl::VolunteerId = check(py, id.parse())?;
+        self.run(py, move |l| l.volunteer(&id))
+            .map(VolunteerView::from)
+    }
+
+    /// A volunteer's star summary under the ledger's policy.
+    fn star_summary(&self, py: Python<'_>, volunteer: String) -> PyResult<StarSummary> {
+        let v: vl::VolunteerId = check(py, volunteer.parse())?;
+        self.run(py, move |l| l.star_summary(&v))
+            .map(StarSummary::from)
+    }
+
+    /// The top `limit` lines of a leaderboard, always current. `period`: '2015-W23', '2015-06',
+    /// '2015' or 'all'; `scope`: 'all', 'org:<id>' or 'team:<id>'; `kind`: volunteers, teams or
+    /// orgs.
+    #[pyo3(
+        signature = (period, scope = String::from("all"), kind = String::from("volunteers"), limit = 100),
+        text_signature = "($self, period, scope='all', kind='volunteers', limit=100)"
+    )]
+    fn leaderboard(
+        &self,
+        py: Python<'_>,
+        period: String,
+        scope: String,
+        kind: String,
+        limit: u32,
+    ) -> PyResult<Leaderboard> {
+        self.run(py, move |l| {
+            let kind: vl::BoardKind = named("leaderboard", "kind", &kind)?;
+            l.leaderboard(
+                vl::Period::parse(&period)?,
+                &vl::Scope::parse(&scope)?,
+                kind,
+                limit,
+            )
+        })
+        .map(Leaderboard::from)
+    }
+
+    /// A leaderboard as it stood just after log entry `seq` (the log up to it is replayed), so
+    /// a board published earlier is shown again exactly.
+    #[pyo3(
+        signature = (seq, period, scope = String::from("all"), kind = String::from("volunteers"), limit = 100),
+        text_signature = "($self, seq, period, scope='all', kind='volunteers', limit=100)"
+    )]
+    fn leaderboard_as_of(
+        &self,
+        py: Python<'_>,
+        seq: u64,
+        period: String,
+        scope: String,
+        kind: String,
+        limit: u32,
+    ) -> PyResult<Leaderboard> {
+        self.run(py, move |l| {
+            let kind: vl::BoardKind = named("leaderboard", "kind", &kind)?;
+            l.leaderboard_as_of(
+                seq,
+                vl::Period::parse(&period)?,
+                &vl::Scope::parse(&scope)?,
+                kind,
+                limit,
+            )
+        })
+        .map(Leaderboard::from)
+    }
+
+    /// A volunteer's place on the volunteers' board of a period and scope, and the change since
+    /// the previous period. A volunteer hidden from boards has minutes but no rank.
+    #[pyo3(
+        signature = (volunteer, period, scope = String::from("all")),
+        text_signature = "($self, volunteer, period, scope='all')"
+    )]
+    fn standing(
+        &self,
+        py: Python<'_>,
+        volunteer: String,
+        period: String,
+        scope: String,
+    ) -> PyResult<Standing> {
+        self.run(py, move |l| {
+            l.standing(
+                &volunteer.parse()?,
+                vl::Period::parse(&period)?,
+                &vl::Scope::parse(&scope)?,
+            )
+        })
+        .map(Standing::from)
+    }
+
+    /// Checks the whole hash chain; raises IntegrityError (E_CHAIN_BROKEN) naming the first
+    /// entry at fault.
+    fn verify(&self, py: Python<'_>) -> PyResult<VerifyReport> {
+        self.run(py, |l| l.verify()).map(VerifyReport::from)
+    }
+
+    /// A new ledger rebuilt from a copy of this one's log: every entry is checked and replayed
+    /// through the same rules, at its own time. The copy runs on the system clock. Raises
+    /// IntegrityError if the log does not replay.
+    fn replay(&self, py: Python<'_>) -> PyResult<Self> {
+        let ledger = self.run(py, |l| vl::Ledger::from_entries(l.entries().to_vec()))?;
+        Ok(Self {
+            inner: Mutex::new(ledger),
+            off: self.off,
+        })
+    }
+
+    /// A digest (hex) of the observable state: two ledgers with the same digest answer every
+    /// query alike (a replayed copy has the digest of the original).
+    fn state_digest(&self, py: Python<'_>) -> PyResult<String> {
+        self.run(py, |l| Ok(l.state_digest().to_hex()))
+    }
+
+    /// The sequence number and hash (hex) of the newest log entry.
+    fn head(&self, py: Python<'_>) -> PyResult<(u64, String)> {
+        self.run(py, |l| {
+            let (seq, hash) = l.head();
+            Ok((seq, hash.to_hex()))
+        })
+    }
+
+    /// The number of entries in the log.
+    fn __len__(&self, py: Python<'_>) -> PyResult<usize> {
+        self.run(py, |l| Ok(l.entries().len()))
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let (id, entries, policy) = self.run(py, |l| {
+            let c = l.config();
+            Ok((
+                c.ledger_id.to_string(),
+                l.entries().len(),
+                c.policy.name.clone(),
+            ))
+        })?;
+        Ok(format!(
+            "Ledger(ledger_id={}, entries={entries}, utc_offset_minutes={}, policy={})",
+            PyString::new(py, &id).repr()?,
+            self.off.local_minus_utc() / 60,
+            PyString::new(py, &policy).repr()?,
+        ))
+    }
+}
+
+// ---- pure functions -----------------------------------------------------------------------
+
+/// Validates an identity number of a kind (resident_id, passport, hk_macau_permit,
+/// taiwan_permit); returns (normalised number, masked number).
+#[pyfunction]
+fn validate_identity(py: Python<'_>, kind: String, number: String) -> PyResult<(String, String)> {
+    let id = check(
+        py,
+        vl::IdentityKind::parse(&kind).and_then(|k| vl::Identity::new(k, &number)),
+    )?;
+    Ok((id.number().to_owned(), id.masked()))
+}
+
+/// Masks a name for display: its first character followed by '*'.
+#[pyfunction]
+fn mask_name(name: String) -> String {
+    vl::mask_name(&name)
+}
+
+/// Masks an identity number: the first 6 and last 4 characters stay.
+#[pyfunction]
+fn mask_identity(number: String) -> String {
+    vl::mask_identity(&number)
+}
+
+/// Parses a period ('2015-W23', '2015-06', '2015', 'all') and describes it.
+#[pyfunction]
+fn period_info(py: Python<'_>, text: String) -> PyResult<PeriodInfo> {
+    check(py, vl::period_info(&text)).map(PeriodInfo::from)
+}
+
+/// The [week, month, year] periods an instant falls in at a UTC offset (minutes east). A
+/// naive datetime is read in that offset.
+#[pyfunction]
+#[pyo3(signature = (instant, offset_minutes = 480))]
+fn periods_of(
+    py: Python<'_>,
+    instant: &Bound<'_, PyAny>,
+    offset_minutes: i32,
+) -> PyResult<Vec<String>> {
+    let off = offset_of(py, offset_minutes)?;
+    let t = timestamp(instant, off, "instant")?;
+    let periods = check(py, vl::periods_of(t, offset_minutes))?;
+    Ok(periods.iter().map(ToString::to_string).collect())
+}
+
+/// The star summary of a bare total of minutes under a built-in policy profile ('mca',
+/// 'beijing'): level, next level and minutes still needed.
+#[pyfunction]
+fn stars_for_minutes(py: Python<'_>, profile: String, minutes: u64) -> PyResult<StarSummary> {
+    let policy = check(py, vl::Policy::profile(&profile))?;
+    Ok(vl::stars_for_minutes(&policy.stars, minutes).into())
+}
+
+/// Ranks (id, minutes) pairs: most minutes first, ties by id, standard competition ranks
+/// (1, 2, 2, 4); zero minutes are not ranked. Returns (rank, id, minutes) tuples.
+#[pyfunction]
+fn rank_pairs(py: Python<'_>, pairs: Vec<(String, u64)>) -> Vec<(u32, String, u64)> {
+    py.detach(move || vl::rank_pairs(pairs))
+}
+
+/// A built-in policy profile as text, `format` 'toml' (default) or 'json'.
+#[pyfunction]
+#[pyo3(signature = (name, format = String::from("toml")), text_signature = "(name, format='toml')")]
+fn policy_profile(py: Python<'_>, name: String, format: String) -> PyResult<String> {
+    let text = vl::Policy::profile(&name).and_then(|p| match format.as_str() {
+        "toml" => p.to_toml(),
+        "json" => p.to_json(),
+        other => Err(bad_field(
+            "policy",
+            "format",
+            format!("'{other}' is not toml or json"),
+        )),
+    });
+    check(py, text)
+}
+
+// ---- the module ---------------------------------------------------------------------------
+
+/// Native part of the `volunteer_ledger` package; import `volunteer_ledger` instead.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("PROFILES", PyTuple::new(py, vl::Policy::PROFILES)?)?;
+    m.add("ERROR_CODES", PyTuple::new(py, vl::LedgerError::ALL_CODES)?)?;
+
+    m.add("LedgerError", py.get_type::<LedgerError>())?;
+    m.add("InputError", py.get_type::<InputError>())?;
+    m.add("ValidationError", py.get_type::<ValidationError>())?;
+    m.add("AuthorizationError", py.get_type::<AuthorizationError>())?;
+    m.add("NotFoundError", py.get_type::<NotFoundError>())?;
+    m.add("ConflictError", py.get_type::<ConflictError>())?;
+    m.add("StateError", py.get_type::<StateError>())?;
+    m.add("IntegrityError", py.get_type::<IntegrityError>())?;
+    m.add("PolicyError", py.get_type::<PolicyError>())?;
+
+    m.add_class::<PyLedger>()?;
+    m.add_class::<Receipt>()?;
+    m.add_class::<RecordReceipt>()?;
+    m.add_class::<ServiceRecord>()?;
+    m.add_class::<VolunteerView>()?;
+    m.add_class::<LevelReached>()?;
+    m.add_class::<StarSummary>()?;
+    m.add_class::<BoardEntry>()?;
+    m.add_class::<Leaderboard>()?;
+    m.add_class::<Standing>()?;
+    m.add_class::<VerifyReport>()?;
+    m.add_class::<PeriodInfo>()?;
+
+    m.add_function(wrap_pyfunction!(validate_identity, m)?)?;
+    m.add_function(wrap_pyfunction!(mask_name, m)?)?;
+    m.add_function(wrap_pyfunction!(mask_identity, m)?)?;
+    m.add_function(wrap_pyfunction!(period_info, m)?)?;
+    m.add_function(wrap_pyfunction!(periods_of, m)?)?;
+    m.add_function(wrap_pyfunction!(stars_for_minutes, m)?)?;
+    m.add_function(wrap_pyfunction!(rank_pairs, m)?)?;
+    m.add_function(wrap_pyfunction!(policy_profile, m)?)?;
+    Ok(())
+}

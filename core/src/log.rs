@@ -24,10 +24,11 @@ impl Hash {
 
     /// Lower-case hex, 64 characters.
     pub fn to_hex(&self) -> String {
-        use std::fmt::Write;
+        let digit = |n: u8| char::from_digit(u32::from(n), 16).unwrap_or('0');
         let mut s = String::with_capacity(64);
         for b in self.0 {
-            let _ = write!(s, "{b:02x}");
+            s.push(digit(b >> 4));
+            s.push(digit(b & 15));
         }
         s
     }
@@ -173,15 +174,53 @@ pub struct Entry {
     pub hash: Hash,
 }
 
+/// The hashed content of an entry. Fields are declared in sorted order, and so are the
+/// fields of every type a body holds, so that writing it directly gives the canonical form
+/// (keys sorted); `canonical_form_is_sorted_json` in the tests guards this.
 #[derive(Serialize)]
 struct Hashed<'a> {
-    v: u32,
+    actor: &'a ActorId,
+    body: Body<'a>,
+    kind: &'static str,
+    prev: Hash,
     seq: u64,
     time: Timestamp,
-    actor: &'a ActorId,
-    #[serde(flatten)]
-    change: &'a Change,
-    prev: Hash,
+    v: u32,
+}
+
+/// The body of a change, without its kind.
+struct Body<'a>(&'a Change);
+
+impl Serialize for Body<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        macro_rules! fields {
+            ($($name:literal => $value:expr),+) => {{
+                let mut st = s.serialize_struct("body", [$($name),+].len())?;
+                $(st.serialize_field($name, $value)?;)+
+                st.end()
+            }};
+        }
+        match self.0 {
+            Change::LedgerCreated(c) => c.serialize(s),
+            Change::OrgRegistered(o) => o.serialize(s),
+            Change::RoleGranted { grantee, role } => fields!("grantee" => grantee, "role" => role),
+            Change::VolunteerRegistered(v) => v.serialize(s),
+            Change::TeamCreated(t) => t.serialize(s),
+            Change::RecordAdded(r) => r.serialize(s),
+            Change::RecordConfirmed { record } => fields!("record" => record),
+            Change::RecordAmended { record, replacement, reason } => {
+                fields!("reason" => reason, "record" => record, "replacement" => replacement)
+            }
+            Change::RecordRevoked { record, reason } | Change::RecordDisputed { record, reason } => {
+                fields!("reason" => reason, "record" => record)
+            }
+            Change::DisputeResolved { record, note } => fields!("note" => note, "record" => record),
+            Change::VisibilitySet { volunteer, visibility } => {
+                fields!("visibility" => visibility, "volunteer" => volunteer)
+            }
+        }
+    }
 }
 
 /// The canonical bytes of an entry's content: JSON with object keys sorted by their UTF-8
@@ -194,18 +233,16 @@ pub fn canonical_bytes(
     prev: Hash,
 ) -> Vec<u8> {
     let h = Hashed {
-        v: LOG_FORMAT_VERSION,
+        actor,
+        body: Body(change),
+        kind: change.kind(),
+        prev,
         seq,
         time,
-        actor,
-        change,
-        prev,
+        v: LOG_FORMAT_VERSION,
     };
-    // serde_json's Value keeps object keys in a BTreeMap (sorted) without `preserve_order`.
-    // Serialising our own types to a Value cannot fail (no non-string map keys, no floats).
-    serde_json::to_value(&h)
-        .and_then(|v| serde_json::to_vec(&v))
-        .unwrap_or_default()
+    // Our own types always serialise (string keys, no floats): an error cannot happen.
+    serde_json::to_vec(&h).unwrap_or_default()
 }
 
 /// The hash of canonical bytes.
@@ -280,4 +317,105 @@ pub fn verify_chain(entries: &[Entry]) -> Result<VerifyReport> {
         entries: entries.len() as u64,
         head_hash: prev.to_hex(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::*;
+    use crate::org::*;
+    use crate::policy::Policy;
+    use crate::record::NewRecord;
+
+    /// The canonical form by definition: the entry as a JSON object with every object's keys
+    /// sorted (serde_json's `Value` keeps them in a `BTreeMap`).
+    fn reference(seq: u64, time: Timestamp, actor: &ActorId, change: &Change, prev: Hash) -> Vec<u8> {
+        let tagged = serde_json::to_value(change).unwrap();
+        let mut obj = serde_json::Map::new();
+        obj.insert("actor".into(), serde_json::to_value(actor).unwrap());
+        obj.insert("body".into(), tagged.get("body").cloned().unwrap_or(serde_json::Value::Null));
+        obj.insert("kind".into(), tagged["kind"].clone());
+        obj.insert("prev".into(), serde_json::to_value(prev).unwrap());
+        obj.insert("seq".into(), seq.into());
+        obj.insert("time".into(), time.0.into());
+        obj.insert("v".into(), LOG_FORMAT_VERSION.into());
+        serde_json::to_vec(&serde_json::Value::Object(obj)).unwrap()
+    }
+
+    fn every_kind() -> Vec<Change> {
+        let id = |s: &str| s.parse::<RecordId>().unwrap();
+        let mut record = NewRecord::new(
+            id("R1"),
+            "V1".parse().unwrap(),
+            "O1".parse().unwrap(),
+            Timestamp(1_433_206_800),
+            Timestamp(1_433_214_000),
+            120,
+            "助老 \"服务\"\n第二行",
+        );
+        record.team = Some("T1".parse().unwrap());
+        record.activity = Some("A1".parse().unwrap());
+        let mut policy = Policy::beijing();
+        policy.holidays.push(chrono::NaiveDate::from_ymd_opt(2015, 6, 20).unwrap());
+        let mut config = LedgerConfig::new("L".parse().unwrap(), "某区", "admin".parse().unwrap());
+        config.policy = policy;
+        vec![
+            Change::LedgerCreated(config),
+            Change::OrgRegistered(NewOrg {
+                id: "O1".parse().unwrap(),
+                name: "学田社区".into(),
+                kind: OrgKind::Community,
+                parent: None,
+            }),
+            Change::RoleGranted { grantee: "r".parse().unwrap(), role: Role::Recorder("O1".parse().unwrap()) },
+            Change::RoleGranted { grantee: "p".parse().unwrap(), role: Role::PlatformAdmin },
+            Change::VolunteerRegistered(NewVolunteer {
+                id: "V1".parse().unwrap(),
+                name: "张三".into(),
+                identity_kind: IdentityKind::ResidentId,
+                identity_number: "11010519491231002X".into(),
+                home_org: Some("O1".parse().unwrap()),
+            }),
+            Change::TeamCreated(NewTeam {
+                id: "T1".parse().unwrap(),
+                org: "O1".parse().unwrap(),
+                name: "一队".into(),
+                leader: "V1".parse().unwrap(),
+                liaisons: vec![],
+                members: vec!["V1".parse().unwrap()],
+            }),
+            Change::RecordAdded(record.clone()),
+            Change::RecordConfirmed { record: id("R1") },
+            Change::RecordAmended { record: id("R1"), replacement: record, reason: "更正".into() },
+            Change::RecordRevoked { record: id("R1"), reason: "撤销".into() },
+            Change::RecordDisputed { record: id("R1"), reason: "申诉".into() },
+            Change::DisputeResolved { record: id("R1"), note: "".into() },
+            Change::VisibilitySet {
+                volunteer: "V1".parse().unwrap(),
+                visibility: BoardVisibility::Pseudonym { name: "小蜜蜂".into() },
+            },
+            Change::VisibilitySet { volunteer: "V1".parse().unwrap(), visibility: BoardVisibility::Hidden },
+        ]
+    }
+
+    #[test]
+    fn canonical_form_is_sorted_json() {
+        let actor: ActorId = "admin".parse().unwrap();
+        let kinds = every_kind();
+        let names: std::collections::HashSet<&str> = kinds.iter().map(Change::kind).collect();
+        assert_eq!(names.len(), 12, "every kind of change is covered");
+        for (i, c) in kinds.iter().enumerate() {
+            let fast = canonical_bytes(i as u64, Timestamp(1_433_300_000), &actor, c, Hash([7; 32]));
+            let slow = reference(i as u64, Timestamp(1_433_300_000), &actor, c, Hash([7; 32]));
+            assert_eq!(String::from_utf8(fast).unwrap(), String::from_utf8(slow).unwrap());
+        }
+    }
+
+    #[test]
+    fn hex_round_trips() {
+        let h = hash_bytes(b"abc");
+        assert_eq!(h.to_hex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(Hash::from_hex(&h.to_hex()), Some(h));
+        assert_eq!(Hash::from_hex("zz"), None);
+    }
 }

@@ -33,10 +33,10 @@ pub enum OrgKind {
 pub struct NewOrg {
     /// Its id.
     pub id: OrgId,
-    /// Its name (public; an organisation's name is not personal data).
-    pub name: String,
     /// Its kind.
     pub kind: OrgKind,
+    /// Its name (public; an organisation's name is not personal data).
+    pub name: String,
     /// The org above it, if any.
     pub parent: Option<OrgId>,
 }
@@ -49,16 +49,16 @@ pub type Org = NewOrg;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct NewVolunteer {
+    /// The home community (or other org) the volunteer belongs to, if any.
+    pub home_org: Option<OrgId>,
     /// The volunteer number (志愿者编号).
     pub id: VolunteerId,
-    /// The full name.
-    pub name: String,
     /// The kind of identity document.
     pub identity_kind: IdentityKind,
     /// The identity number as written; normalised on registration.
     pub identity_number: String,
-    /// The home community (or other org) the volunteer belongs to, if any.
-    pub home_org: Option<OrgId>,
+    /// The full name.
+    pub name: String,
 }
 
 /// How a volunteer appears on public leaderboards.
@@ -104,23 +104,23 @@ pub struct VolunteerView {
 pub struct NewTeam {
     /// Its id.
     pub id: TeamId,
-    /// The org it belongs to.
-    pub org: OrgId,
-    /// Its name.
-    pub name: String,
     /// The leader (队长), a registered volunteer.
     pub leader: VolunteerId,
     /// Liaisons (联络员), registered volunteers.
     pub liaisons: Vec<VolunteerId>,
     /// Members; the leader and liaisons are members too, whether listed or not.
     pub members: Vec<VolunteerId>,
+    /// Its name.
+    pub name: String,
+    /// The org it belongs to.
+    pub org: OrgId,
 }
 
 /// A role an actor holds. Team leaders and liaisons hold their role through the team, and a
 /// volunteer acts for themselves under their volunteer number; neither is granted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-#[serde(rename_all = "snake_case", tag = "role", content = "org")]
+#[serde(rename_all = "snake_case", tag = "kind", content = "org")]
 pub enum Role {
     /// Manages the whole ledger.
     PlatformAdmin,
@@ -139,12 +139,12 @@ pub struct LedgerConfig {
     pub ledger_id: crate::ids::LedgerId,
     /// Its name (`某区志愿服务记录`).
     pub name: String,
-    /// Its UTC offset in minutes (default 480, +08:00).
-    pub utc_offset_minutes: i32,
-    /// Its rules.
-    pub policy: crate::policy::Policy,
     /// The first platform admin.
     pub platform_admin: ActorId,
+    /// Its rules.
+    pub policy: crate::policy::Policy,
+    /// Its UTC offset in minutes (default 480, +08:00).
+    pub utc_offset_minutes: i32,
 }
 
 impl LedgerConfig {

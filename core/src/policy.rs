@@ -52,23 +52,23 @@ impl StarProfile {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
-    /// The policy's name.
-    pub name: String,
-    /// Volunteer star thresholds.
-    pub stars: StarProfile,
-    /// Most minutes one volunteer may serve on one local day (default 720: 12 hours).
-    pub daily_cap_minutes: u32,
     /// Most check-in/check-out pairs per volunteer, activity and day (default 3).
     pub checkin_pairs_per_day: u32,
+    /// How far in the future a record may end, for clocks that disagree (default 300 s).
+    pub clock_skew_seconds: u32,
+    /// Most minutes one volunteer may serve on one local day (default 720: 12 hours).
+    pub daily_cap_minutes: u32,
+    /// Weekend days that are working days (调休).
+    pub extra_working_days: Vec<NaiveDate>,
+    /// Public holidays that are not working days.
+    pub holidays: Vec<NaiveDate>,
+    /// The policy's name.
+    pub name: String,
     /// Working days after the service within which a record is recorded normally (default
     /// 10). A later record is a make-up (补录) that needs an org admin to confirm.
     pub recording_window_working_days: u32,
-    /// Public holidays that are not working days.
-    pub holidays: Vec<NaiveDate>,
-    /// Weekend days that are working days (调休).
-    pub extra_working_days: Vec<NaiveDate>,
-    /// How far in the future a record may end, for clocks that disagree (default 300 s).
-    pub clock_skew_seconds: u32,
+    /// Volunteer star thresholds.
+    pub stars: StarProfile,
 }
 
 #[cfg(feature = "uniffi")]

@@ -80,32 +80,32 @@ impl RecordState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct NewRecord {
-    /// The record's id, made by the client; sending the same record again records it once.
-    pub id: RecordId,
-    /// Who served.
-    pub volunteer: VolunteerId,
-    /// The org where the service was done (the organiser).
-    pub org: OrgId,
-    /// The organising team, if any.
-    pub team: Option<TeamId>,
     /// The activity, if any.
     pub activity: Option<ActivityId>,
-    /// When the service started.
-    pub start: Timestamp,
-    /// When it ended.
-    pub end: Timestamp,
-    /// Minutes of actual service (实际服务时间, travel excluded), at most `end − start`.
-    pub minutes: u32,
     /// What was done (服务内容).
     pub content: String,
-    /// Where the record came from.
-    pub source: RecordSource,
-    /// The service was paid (有偿): refused.
-    pub paid: bool,
+    /// When it ended.
+    pub end: Timestamp,
+    /// The record's id, made by the client; sending the same record again records it once.
+    pub id: RecordId,
     /// The service was part of a job (履行岗位职责): refused.
     pub job_duty: bool,
+    /// Minutes of actual service (实际服务时间, travel excluded), at most `end − start`.
+    pub minutes: u32,
+    /// The org where the service was done (the organiser).
+    pub org: OrgId,
+    /// The service was paid (有偿): refused.
+    pub paid: bool,
     /// The service was for the public benefit (公益性); `false` is refused.
     pub public_benefit: bool,
+    /// Where the record came from.
+    pub source: RecordSource,
+    /// When the service started.
+    pub start: Timestamp,
+    /// The organising team, if any.
+    pub team: Option<TeamId>,
+    /// Who served.
+    pub volunteer: VolunteerId,
 }
 
 impl NewRecord {
@@ -179,8 +179,9 @@ pub const MAX_CONTENT_CHARS: usize = 2000;
 /// ```
 /// use volunteer_ledger::*;
 /// let t = |h| Timestamp::from_local(480, 2015, 6, 2, h, 0).unwrap();
-/// let id = |s: &str| s.parse().unwrap();
-/// let mut r = NewRecord::new(id("R1"), id("V1"), id("O1"), t(9), t(11), 150, "");
+/// let mut r = NewRecord::new(
+///     "R1".parse().unwrap(), "V1".parse().unwrap(), "O1".parse().unwrap(), t(9), t(11), 150, "",
+/// );
 /// let now = t(20);
 /// assert_eq!(check_record(&r, &Policy::mca(), now).unwrap_err().code(), "E_MINUTES_EXCEED_SPAN");
 /// r.minutes = 120;

@@ -1,0 +1,123 @@
+"""Volunteer service records (志愿服务记录) from Python.
+
+The rules live in the Rust core; this package is a thin binding of it::
+
+    from datetime import datetime, timezone, timedelta
+    import volunteer_ledger as vl
+
+    ledger = vl.Ledger.in_memory("district", "某区", "admin")
+    ledger.set_clock(datetime(2015, 6, 3, 12, 0))          # naive: read in the ledger's +08:00
+    ledger.register_org("admin", id="D", name="某区", kind="district")
+    ledger.register_volunteer("admin", id="V1", name="张三", identity_kind="resident_id",
+                              identity_number="11010519491231002X", home_org="D")
+    ledger.add_record("admin", id="R1", volunteer="V1", org="D", minutes=180,
+                      start=datetime(2015, 6, 2, 9), end=datetime(2015, 6, 2, 12))
+    ledger.leaderboard("2015-06").entries[0]   # BoardEntry(rank=1, id='V1', name='张*', minutes=180)
+
+Datetimes: an aware ``datetime`` is the instant it names; a naive one is read in the
+ledger's UTC offset (``utc_offset_minutes``, +08:00 by default). Returned datetimes are aware,
+in the ledger's offset; the ledger keeps whole seconds.
+
+Errors: every refusal raises a subclass of :class:`LedgerError` — one per error family — with
+the core's stable ``code`` (such as ``"E_OVERLAP"``), its ``family`` and the core's message.
+"""
+
+from typing import Literal
+
+from ._native import (
+    ERROR_CODES,
+    PROFILES,
+    AuthorizationError,
+    BoardEntry,
+    ConflictError,
+    InputError,
+    IntegrityError,
+    Leaderboard,
+    Ledger,
+    LedgerError,
+    LevelReached,
+    NotFoundError,
+    PeriodInfo,
+    PolicyError,
+    Receipt,
+    RecordReceipt,
+    ServiceRecord,
+    Standing,
+    StarSummary,
+    StateError,
+    ValidationError,
+    VerifyReport,
+    VolunteerView,
+    __version__,
+    mask_identity,
+    mask_name,
+    period_info,
+    periods_of,
+    policy_profile,
+    rank_pairs,
+    stars_for_minutes,
+    validate_identity,
+)
+
+# The names the API takes and returns, for annotations (the stubs use the same aliases).
+OrgKind = Literal[
+    "district",
+    "street",
+    "community",
+    "neighbourhood",
+    "block",
+    "work_unit",
+    "volunteer_org",
+    "other",
+]
+IdentityKind = Literal["resident_id", "passport", "hk_macau_permit", "taiwan_permit"]
+RoleName = Literal["platform_admin", "org_admin", "recorder"]
+RecordSource = Literal["entry", "check_in", "import", "transfer"]
+RecordState = Literal["pending", "confirmed", "amended", "revoked", "disputed"]
+BoardKind = Literal["volunteers", "teams", "orgs"]
+VisibilityMode = Literal["public", "hidden", "pseudonym"]
+ErrorFamily = Literal[
+    "input",
+    "validation",
+    "authorization",
+    "not_found",
+    "conflict",
+    "state",
+    "integrity",
+    "policy",
+]
+
+__all__ = [
+    "ERROR_CODES",
+    "PROFILES",
+    "AuthorizationError",
+    "BoardEntry",
+    "ConflictError",
+    "InputError",
+    "IntegrityError",
+    "Leaderboard",
+    "Ledger",
+    "LedgerError",
+    "LevelReached",
+    "NotFoundError",
+    "PeriodInfo",
+    "PolicyError",
+    "Receipt",
+    "RecordReceipt",
+    "ServiceRecord",
+    "Standing",
+    "StarSummary",
+    "StateError",
+    "ValidationError",
+    "VerifyReport",
+    "VolunteerView",
+    "__version__",
+    "mask_identity",
+    "mask_name",
+    "period_info",
+    "periods_of",
+    "policy_profile",
+    "rank_pairs",
+    "stars_for_minutes",
+    "validate_identity",
+]

@@ -1,0 +1,276 @@
+"""Runs the shared vectors in tests/vectors/ against the Python binding, as
+core/tests/vectors.rs does against the Rust API (and the Kotlin tests against theirs)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+import volunteer_ledger as vl
+
+VECTORS = Path(__file__).resolve().parents[2] / "tests" / "vectors"
+RUN_HERE = {"identity.json", "periods.json", "stars.json", "ranking.json", "ledger_scenario.json"}
+
+
+def load(name: str) -> Any:
+    return json.loads((VECTORS / name).read_text(encoding="utf-8"))
+
+
+def instant(text: str) -> datetime:
+    """An RFC 3339 instant as an aware datetime (3.9's fromisoformat does not read 'Z')."""
+    dt = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    assert dt.tzinfo is not None, text
+    return dt
+
+
+def test_every_vector_file_is_run_here() -> None:
+    assert {p.name for p in VECTORS.glob("*.json")} == RUN_HERE
+
+
+# ---- identity.json ------------------------------------------------------------------------
+
+IDENTITY = load("identity.json")
+
+
+def test_identity_vectors_are_many() -> None:
+    assert len(IDENTITY["identities"]) >= 20
+
+
+@pytest.mark.parametrize("case", IDENTITY["identities"], ids=lambda c: f"{c['kind']}:{c['input']!r}")
+def test_identity(case: dict[str, Any]) -> None:
+    if "error" in case:
+        with pytest.raises(vl.InputError) as info:
+            vl.validate_identity(case["kind"], case["input"])
+        assert info.value.code == case["error"]
+        assert info.value.family == "input"
+        assert case["input"].strip() not in str(info.value), "messages never repeat the number"
+    else:
+        normalised, masked = vl.validate_identity(case["kind"], case["input"])
+        assert normalised == case["normalised"]
+        assert masked == case["masked"]
+
+
+@pytest.mark.parametrize("case", IDENTITY["names"], ids=lambda c: c["name"] or "<empty>")
+def test_name_masking(case: dict[str, str]) -> None:
+    assert vl.mask_name(case["name"]) == case["masked"]
+
+
+# ---- periods.json -------------------------------------------------------------------------
+
+PERIODS = load("periods.json")
+
+
+def iso(d: Any) -> Any:
+    return None if d is None else d.isoformat()
+
+
+@pytest.mark.parametrize("case", PERIODS["parse"], ids=lambda c: c["text"])
+def test_period_parse(case: dict[str, Any]) -> None:
+    p = vl.period_info(case["text"])
+    got = {
+        "text": p.text,
+        "kind": p.kind,
+        "first_day": iso(p.first_day),
+        "last_day": iso(p.last_day),
+        "previous": p.previous,
+        "next": p.next,
+    }
+    assert got == case
+
+
+@pytest.mark.parametrize("case", PERIODS["invalid"], ids=lambda c: repr(c["text"]))
+def test_period_invalid(case: dict[str, str]) -> None:
+    with pytest.raises(vl.InputError) as info:
+        vl.period_info(case["text"])
+    assert info.value.code == case["error"]
+
+
+@pytest.mark.parametrize(
+    "case", PERIODS["instants"], ids=lambda c: f"{c['instant']}@{c['offset_minutes']}"
+)
+def test_periods_of_instant(case: dict[str, Any]) -> None:
+    got = vl.periods_of(instant(case["instant"]), case["offset_minutes"])
+    assert got == case["periods"]
+
+
+# ---- stars.json ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "case", load("stars.json")["cases"], ids=lambda c: f"{c['profile']}:{c['minutes']}"
+)
+def test_stars(case: dict[str, Any]) -> None:
+    got = vl.stars_for_minutes(case["profile"], case["minutes"])
+    assert got.level == case["level"]
+    assert got.next_level == case["next_level"]
+    assert got.minutes_to_next == case["minutes_to_next"]
+
+
+# ---- ranking.json -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", load("ranking.json")["cases"])
+def test_ranking(case: dict[str, Any]) -> None:
+    got = vl.rank_pairs([(i, m) for i, m in case["input"]])
+    assert [list(line) for line in got] == case["expected"]
+
+
+# ---- ledger_scenario.json -----------------------------------------------------------------
+
+SCENARIO = load("ledger_scenario.json")
+
+
+def record_kwargs(r: dict[str, Any]) -> dict[str, Any]:
+    """A vector's record as keyword arguments of add_record / amend_record."""
+    kw = dict(r)
+    kw["start"] = instant(r["start"])
+    kw["end"] = instant(r["end"])
+    return kw
+
+
+def scenario_ledger(doc: dict[str, Any]) -> vl.Ledger:
+    c = doc["ledger"]
+    ledger = vl.Ledger.in_memory(
+        c["ledger_id"],
+        c["name"],
+        c["platform_admin"],
+        utc_offset_minutes=c["utc_offset_minutes"],
+        policy=c["policy"],
+    )
+    ledger.set_clock(instant(c["now"]))
+    return ledger
+
+
+def ok(_: Any) -> dict[str, Any]:
+    return {"ok": True}
+
+
+def run_step(l: vl.Ledger, st: dict[str, Any]) -> dict[str, Any]:
+    """Runs one step; returns its observable result to compare with `expect`."""
+    op = st["op"]
+    ops: dict[str, Callable[[], dict[str, Any]]] = {
+        "register_org": lambda: ok(l.register_org(st["actor"], **st["org"])),
+        "grant_role": lambda: ok(l.grant_role(st["actor"], st["grantee"], st["role"], st.get("org"))),
+        "register_volunteer": lambda: ok(l.register_volunteer(st["actor"], **st["volunteer"])),
+        "create_team": lambda: ok(l.create_team(st["actor"], **st["team"])),
+        "add_record": lambda: add_record(l, st),
+        "confirm_record": lambda: ok(l.confirm_record(st["actor"], st["record"])),
+        "revoke_record": lambda: ok(l.revoke_record(st["actor"], st["record"], st["reason"])),
+        "dispute_record": lambda: ok(l.dispute_record(st["actor"], st["record"], st["reason"])),
+        "resolve_dispute": lambda: ok(l.resolve_dispute(st["actor"], st["record"], st["note"])),
+        "amend_record": lambda: ok(
+            l.amend_record(st["actor"], st["record"], st["reason"], **record_kwargs(st["replacement"]))
+        ),
+        "set_visibility": lambda: ok(
+            l.set_visibility(
+                st["actor"],
+                st["volunteer"],
+                st["visibility"]["mode"],
+                st["visibility"].get("pseudonym"),
+            )
+        ),
+        "record_state": lambda: record_state(l, st),
+        "leaderboard": lambda: leaderboard(l, st),
+        "standing": lambda: standing(l, st),
+        "star_summary": lambda: star_summary(l, st),
+    }
+    assert op in ops, f"unknown op {op}"
+    return ops[op]()
+
+
+def add_record(l: vl.Ledger, st: dict[str, Any]) -> dict[str, Any]:
+    r = l.add_record(st["actor"], **record_kwargs(st["record"]))
+    return {"state": r.state, "make_up": r.make_up, "duplicate": r.duplicate}
+
+
+def record_state(l: vl.Ledger, st: dict[str, Any]) -> dict[str, Any]:
+    r = l.record(st["record"])
+    return {
+        "state": r.state,
+        "counted": r.counted,
+        "superseded_by": r.superseded_by,
+        "amends": r.amends,
+    }
+
+
+def leaderboard(l: vl.Ledger, st: dict[str, Any]) -> dict[str, Any]:
+    b = l.leaderboard(st["period"], st["scope"], st["kind"], st["limit"])
+    return {"ranked": b.ranked, "entries": [e.to_dict() for e in b.entries]}
+
+
+def standing(l: vl.Ledger, st: dict[str, Any]) -> dict[str, Any]:
+    x = l.standing(st["volunteer"], st["period"], st["scope"])
+    return {
+        "minutes": x.minutes,
+        "rank": x.rank,
+        "ranked": x.ranked,
+        "previous_rank": x.previous_rank,
+        "places_up": x.places_up,
+    }
+
+
+def star_summary(l: vl.Ledger, st: dict[str, Any]) -> dict[str, Any]:
+    x = l.star_summary(st["volunteer"])
+    return {
+        "total_minutes": x.total_minutes,
+        "level": x.level,
+        "next_level": x.next_level,
+        "minutes_to_next": x.minutes_to_next,
+    }
+
+
+def test_ledger_scenario() -> None:
+    l = scenario_ledger(SCENARIO)
+    steps = SCENARIO["steps"]
+    assert len(steps) > 0
+    for i, st in enumerate(steps):
+        before = (len(l), l.head())
+        expect = st["expect"]
+        where = f"step {i}: {json.dumps(st, ensure_ascii=False)}"
+        if "error" in expect:
+            with pytest.raises(vl.LedgerError) as info:
+                run_step(l, st)
+            assert info.value.code == expect["error"], f"{where}: {info.value}"
+            assert (len(l), l.head()) == before, f"{where}: a refusal wrote an entry"
+        else:
+            try:
+                got = run_step(l, st)
+            except vl.LedgerError as e:
+                pytest.fail(f"{where}: unexpected {e.code}: {e}")
+            assert got == expect, where
+    report = l.verify()
+    assert report.entries == len(l)
+    assert report.head_hash == l.head()[1]
+    # Replaying the log rebuilds the same state.
+    replayed = l.replay()
+    assert replayed.state_digest() == l.state_digest()
+    assert replayed.head() == l.head()
+
+
+def test_scenario_errors_map_to_their_family() -> None:
+    """Every refusal in the scenario raises the subclass of its family, with that family."""
+    families = {
+        "input": vl.InputError,
+        "validation": vl.ValidationError,
+        "authorization": vl.AuthorizationError,
+        "not_found": vl.NotFoundError,
+        "conflict": vl.ConflictError,
+        "state": vl.StateError,
+        "integrity": vl.IntegrityError,
+        "policy": vl.PolicyError,
+    }
+    l = scenario_ledger(SCENARIO)
+    seen = set()
+    for st in SCENARIO["steps"]:
+        try:
+            run_step(l, st)
+        except vl.LedgerError as e:
+            assert e.code == st["expect"]["error"]
+            assert e.code in vl.ERROR_CODES
+            assert type(e) is families[e.family], (e.code, e.family, type(e))
+            seen.add(e.family)
+    assert {"input", "validation", "authorization", "not_found", "conflict", "state"} <= seen
