@@ -18,8 +18,6 @@ use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDateTime, PyDict, PyList, PyString, PyTuple};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use std::sync::Mutex;
 use volunteer_ledger as vl;
 
@@ -121,21 +119,6 @@ fn bad_field(what: &str, field: &str, detail: impl Into<String>) -> vl::LedgerEr
 
 // ---- names and ids ------------------------------------------------------------------------
 
-/// Parses one of the core's stable snake_case names (`district`, `check_in`, `teams` …) through
-/// the core's own serde names, so that the names are defined once, in the core.
-fn named<T: DeserializeOwned>(what: &str, field: &str, text: &str) -> vl::Result<T> {
-    serde_json::from_value(serde_json::Value::String(text.to_owned()))
-        .map_err(|e| bad_field(what, field, format!("'{text}' is not valid: {e}")))
-}
-
-/// The stable snake_case name of a core enum value.
-fn name_of<T: Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
-    }
-}
-
 fn opt_id<T: std::str::FromStr<Err = vl::LedgerError>>(
     text: Option<String>,
 ) -> vl::Result<Option<T>> {
@@ -147,56 +130,15 @@ fn ids<T: std::str::FromStr<Err = vl::LedgerError>>(texts: Vec<String>) -> vl::R
 }
 
 fn role_of(role: &str, org: Option<String>) -> vl::Result<vl::Role> {
-    let org_id = |org: Option<String>| -> vl::Result<vl::OrgId> {
-        org.ok_or_else(|| bad_field("role", "org", format!("is required for the role '{role}'")))?
-            .parse()
-    };
-    match role {
-        "platform_admin" if org.is_none() => Ok(vl::Role::PlatformAdmin),
-        "platform_admin" => Err(bad_field(
-            "role",
-            "org",
-            "is not taken by the role 'platform_admin'",
-        )),
-        "org_admin" => Ok(vl::Role::OrgAdmin(org_id(org)?)),
-        "recorder" => Ok(vl::Role::Recorder(org_id(org)?)),
-        other => Err(bad_field(
-            "role",
-            "role",
-            format!("'{other}' is not platform_admin, org_admin or recorder"),
-        )),
-    }
+    vl::Role::parse(role, org.as_deref())
 }
 
 fn visibility_of(mode: &str, pseudonym: Option<String>) -> vl::Result<vl::BoardVisibility> {
-    match (mode, pseudonym) {
-        ("public", None) => Ok(vl::BoardVisibility::Public),
-        ("hidden", None) => Ok(vl::BoardVisibility::Hidden),
-        ("pseudonym", Some(name)) => Ok(vl::BoardVisibility::Pseudonym { name }),
-        ("pseudonym", None) => Err(bad_field(
-            "visibility",
-            "pseudonym",
-            "is required for mode 'pseudonym'",
-        )),
-        ("public" | "hidden", Some(_)) => Err(bad_field(
-            "visibility",
-            "pseudonym",
-            format!("is not taken by mode '{mode}'"),
-        )),
-        (other, _) => Err(bad_field(
-            "visibility",
-            "mode",
-            format!("'{other}' is not public, hidden or pseudonym"),
-        )),
-    }
+    vl::BoardVisibility::parse(mode, pseudonym.as_deref())
 }
 
 fn visibility_parts(v: &vl::BoardVisibility) -> (String, Option<String>) {
-    match v {
-        vl::BoardVisibility::Public => ("public".into(), None),
-        vl::BoardVisibility::Pseudonym { name } => ("pseudonym".into(), Some(name.clone())),
-        vl::BoardVisibility::Hidden => ("hidden".into(), None),
-    }
+    (v.mode().to_owned(), v.pseudonym().map(str::to_owned))
 }
 
 // ---- times --------------------------------------------------------------------------------
@@ -568,7 +510,7 @@ impl ServiceRecord {
             end: n.end.to_datetime(off),
             minutes: n.minutes,
             content: n.content,
-            source: name_of(&n.source),
+            source: n.source.as_str().to_owned(),
             paid: n.paid,
             job_duty: n.job_duty,
             public_benefit: n.public_benefit,
@@ -625,7 +567,7 @@ impl From<vl::Leaderboard> for Leaderboard {
         Self {
             period: b.period.to_string(),
             scope: b.scope.to_string(),
-            kind: name_of(&b.kind),
+            kind: b.kind.as_str().to_owned(),
             as_of_seq: b.as_of_seq,
             ranked: b.ranked,
             entries: b
@@ -780,7 +722,7 @@ impl<'py> RecordArgs<'py> {
                 end,
                 minutes: self.minutes,
                 content: self.content,
-                source: named("record", "source", &self.source)?,
+                source: vl::RecordSource::parse(&self.source)?,
                 paid: self.paid,
                 job_duty: self.job_duty,
                 public_benefit: self.public_benefit,
@@ -912,7 +854,7 @@ impl PyLedger {
                 Ok(vl::NewOrg {
                     id: id.parse()?,
                     name,
-                    kind: named("org", "kind", &kind)?,
+                    kind: vl::OrgKind::parse(&kind)?,
                     parent: opt_id(parent)?,
                 })
             })(),
@@ -1271,7 +1213,7 @@ impl PyLedger {
         limit: u32,
     ) -> PyResult<Leaderboard> {
         self.run(py, move |l| {
-            let kind: vl::BoardKind = named("leaderboard", "kind", &kind)?;
+            let kind = vl::BoardKind::parse(&kind)?;
             l.leaderboard(
                 vl::Period::parse(&period)?,
                 &vl::Scope::parse(&scope)?,
@@ -1298,7 +1240,7 @@ impl PyLedger {
         limit: u32,
     ) -> PyResult<Leaderboard> {
         self.run(py, move |l| {
-            let kind: vl::BoardKind = named("leaderboard", "kind", &kind)?;
+            let kind = vl::BoardKind::parse(&kind)?;
             l.leaderboard_as_of(
                 seq,
                 vl::Period::parse(&period)?,

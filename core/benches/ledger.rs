@@ -145,11 +145,14 @@ fn bench(c: &mut Criterion) {
     // the daily cap (4015 free slots per volunteer); every week, month and year board of 2015
     // is built first, so that no timing includes a first build.
     let admin: ActorId = id("admin");
-    let jan1 = Timestamp::from_local(OFFSET, 2015, 1, 1, 0, 0).expect("time").0;
+    let jan1 = Timestamp::from_local(OFFSET, 2015, 1, 1, 0, 0)
+        .expect("time")
+        .0;
     let periods = |t: Timestamp| periods_of(t, OFFSET).expect("periods");
     for d in (0..365).step_by(7).chain([364]) {
         for p in periods(Timestamp(jan1 + d * 86_400)) {
-            l.leaderboard(p, &Scope::All, BoardKind::Volunteers, 100).expect("board");
+            l.leaderboard(p, &Scope::All, BoardKind::Volunteers, 100)
+                .expect("board");
         }
     }
     let mut k: usize = 0;
@@ -174,7 +177,15 @@ fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("ledger");
     let sample = l.entries().last().cloned().expect("an entry");
     g.bench_function("hash_one_record_entry", |b| {
-        b.iter(|| black_box(Entry::new(sample.seq, sample.time, sample.actor.clone(), sample.change.clone(), sample.prev)))
+        b.iter(|| {
+            black_box(Entry::new(
+                sample.seq,
+                sample.time,
+                sample.actor.clone(),
+                sample.change.clone(),
+                sample.prev,
+            ))
+        })
     });
     g.bench_function("append_then_top100_week_month_year", |b| {
         b.iter(|| {

@@ -27,21 +27,16 @@ pub enum ErrorFamily {
     Policy,
 }
 
-impl ErrorFamily {
-    /// The family's stable name, as used in exception names and vectors.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Input => "input",
-            Self::Validation => "validation",
-            Self::Authorization => "authorization",
-            Self::NotFound => "not_found",
-            Self::Conflict => "conflict",
-            Self::State => "state",
-            Self::Integrity => "integrity",
-            Self::Policy => "policy",
-        }
-    }
-}
+crate::names::named_enum!(ErrorFamily, "error family", {
+    Input => "input",
+    Validation => "validation",
+    Authorization => "authorization",
+    NotFound => "not_found",
+    Conflict => "conflict",
+    State => "state",
+    Integrity => "integrity",
+    Policy => "policy",
+});
 
 /// Every refusal of the core. Match on the variant in Rust, or on [`LedgerError::code`]
 /// anywhere else: codes are stable across versions and languages.

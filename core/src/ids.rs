@@ -13,7 +13,7 @@ macro_rules! string_id {
     ($(#[$doc:meta])* $name:ident, $what:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(transparent)]
+        #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
 
         impl $name {
@@ -27,6 +27,25 @@ macro_rules! string_id {
             /// The id as text.
             pub fn as_str(&self) -> &str {
                 &self.0
+            }
+            /// Checks the id again: ids that arrive through a binding's type conversion are
+            /// wrapped unchecked and checked here, by the ledger, so that a bad one is refused
+            /// with the core's error rather than a conversion failure.
+            pub fn check(&self) -> Result<()> {
+                check_id($what, &self.0)
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = LedgerError;
+            fn try_from(s: String) -> Result<Self> {
+                Self::new(s)
             }
         }
 
@@ -53,7 +72,9 @@ macro_rules! string_id {
         #[cfg(feature = "uniffi")]
         uniffi::custom_type!($name, String, {
             lower: |id| id.0,
-            try_lift: |s| $name::new(s).map_err(|e| uniffi::deps::anyhow::anyhow!(e.to_string())),
+            // Unchecked here: the ledger checks every id of a change (`check`) and refuses a
+            // bad one with E_FIELD, where a failed conversion could only be an internal error.
+            try_lift: |s| Ok($name(s)),
         });
     };
 }
@@ -131,38 +152,12 @@ pub enum IdentityKind {
     TaiwanPermit,
 }
 
-impl IdentityKind {
-    /// The stable name of the kind.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ResidentId => "resident_id",
-            Self::Passport => "passport",
-            Self::HkMacauPermit => "hk_macau_permit",
-            Self::TaiwanPermit => "taiwan_permit",
-        }
-    }
-
-    /// Parses a stable name as written by [`IdentityKind::as_str`].
-    pub fn parse(s: &str) -> Result<Self> {
-        match s {
-            "resident_id" => Ok(Self::ResidentId),
-            "passport" => Ok(Self::Passport),
-            "hk_macau_permit" => Ok(Self::HkMacauPermit),
-            "taiwan_permit" => Ok(Self::TaiwanPermit),
-            _ => Err(invalid_field(
-                "identity",
-                "kind",
-                format!("'{s}' is not a known identity kind"),
-            )),
-        }
-    }
-}
-
-impl fmt::Display for IdentityKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::names::named_enum!(IdentityKind, "identity", {
+    ResidentId => "resident_id",
+    Passport => "passport",
+    HkMacauPermit => "hk_macau_permit",
+    TaiwanPermit => "taiwan_permit",
+});
 
 /// A validated identity document: its kind and its normalised number.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -313,6 +313,7 @@ impl State {
     // ---- checks --------------------------------------------------------------------------
 
     fn check(&self, actor: &ActorId, now: Timestamp, change: &Change) -> Result<Option<Admit>> {
+        check_ids(actor, change)?;
         let ok = Some(Admit {
             state: RecordState::Confirmed,
             make_up: false,
@@ -1109,6 +1110,63 @@ impl State {
             reason: extra.and_then(|e| e.reason.clone()),
             entry_seq: u64::from(rec.seq),
         })
+    }
+}
+
+/// Every id a change names must be well formed (see [`VolunteerId::check`]).
+fn check_ids(actor: &ActorId, change: &Change) -> Result<()> {
+    fn record(r: &NewRecord) -> Result<()> {
+        r.id.check()?;
+        r.volunteer.check()?;
+        r.org.check()?;
+        r.team.as_ref().map_or(Ok(()), TeamId::check)?;
+        r.activity
+            .as_ref()
+            .map_or(Ok(()), crate::ids::ActivityId::check)
+    }
+    actor.check()?;
+    match change {
+        Change::LedgerCreated(c) => {
+            c.ledger_id.check()?;
+            c.platform_admin.check()
+        }
+        Change::OrgRegistered(o) => {
+            o.id.check()?;
+            o.parent.as_ref().map_or(Ok(()), OrgId::check)
+        }
+        Change::RoleGranted { grantee, role } => {
+            grantee.check()?;
+            match role {
+                Role::PlatformAdmin => Ok(()),
+                Role::OrgAdmin(o) | Role::Recorder(o) => o.check(),
+            }
+        }
+        Change::VolunteerRegistered(v) => {
+            v.id.check()?;
+            v.home_org.as_ref().map_or(Ok(()), OrgId::check)
+        }
+        Change::TeamCreated(t) => {
+            t.id.check()?;
+            t.org.check()?;
+            std::iter::once(&t.leader)
+                .chain(&t.liaisons)
+                .chain(&t.members)
+                .try_for_each(VolunteerId::check)
+        }
+        Change::RecordAdded(r) => record(r),
+        Change::RecordAmended {
+            record: id,
+            replacement,
+            ..
+        } => {
+            id.check()?;
+            record(replacement)
+        }
+        Change::RecordConfirmed { record }
+        | Change::RecordRevoked { record, .. }
+        | Change::RecordDisputed { record, .. }
+        | Change::DisputeResolved { record, .. } => record.check(),
+        Change::VisibilitySet { volunteer, .. } => volunteer.check(),
     }
 }
 

@@ -31,6 +31,7 @@ pub mod ids;
 mod intern;
 pub mod ledger;
 pub mod log;
+mod names;
 pub mod org;
 pub mod policy;
 pub mod ranking;

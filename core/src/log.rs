@@ -209,14 +209,22 @@ impl Serialize for Body<'_> {
             Change::TeamCreated(t) => t.serialize(s),
             Change::RecordAdded(r) => r.serialize(s),
             Change::RecordConfirmed { record } => fields!("record" => record),
-            Change::RecordAmended { record, replacement, reason } => {
+            Change::RecordAmended {
+                record,
+                replacement,
+                reason,
+            } => {
                 fields!("reason" => reason, "record" => record, "replacement" => replacement)
             }
-            Change::RecordRevoked { record, reason } | Change::RecordDisputed { record, reason } => {
+            Change::RecordRevoked { record, reason }
+            | Change::RecordDisputed { record, reason } => {
                 fields!("reason" => reason, "record" => record)
             }
             Change::DisputeResolved { record, note } => fields!("note" => note, "record" => record),
-            Change::VisibilitySet { volunteer, visibility } => {
+            Change::VisibilitySet {
+                volunteer,
+                visibility,
+            } => {
                 fields!("visibility" => visibility, "volunteer" => volunteer)
             }
         }
@@ -329,11 +337,23 @@ mod tests {
 
     /// The canonical form by definition: the entry as a JSON object with every object's keys
     /// sorted (serde_json's `Value` keeps them in a `BTreeMap`).
-    fn reference(seq: u64, time: Timestamp, actor: &ActorId, change: &Change, prev: Hash) -> Vec<u8> {
+    fn reference(
+        seq: u64,
+        time: Timestamp,
+        actor: &ActorId,
+        change: &Change,
+        prev: Hash,
+    ) -> Vec<u8> {
         let tagged = serde_json::to_value(change).unwrap();
         let mut obj = serde_json::Map::new();
         obj.insert("actor".into(), serde_json::to_value(actor).unwrap());
-        obj.insert("body".into(), tagged.get("body").cloned().unwrap_or(serde_json::Value::Null));
+        obj.insert(
+            "body".into(),
+            tagged
+                .get("body")
+                .cloned()
+                .unwrap_or(serde_json::Value::Null),
+        );
         obj.insert("kind".into(), tagged["kind"].clone());
         obj.insert("prev".into(), serde_json::to_value(prev).unwrap());
         obj.insert("seq".into(), seq.into());
@@ -356,7 +376,9 @@ mod tests {
         record.team = Some("T1".parse().unwrap());
         record.activity = Some("A1".parse().unwrap());
         let mut policy = Policy::beijing();
-        policy.holidays.push(chrono::NaiveDate::from_ymd_opt(2015, 6, 20).unwrap());
+        policy
+            .holidays
+            .push(chrono::NaiveDate::from_ymd_opt(2015, 6, 20).unwrap());
         let mut config = LedgerConfig::new("L".parse().unwrap(), "某区", "admin".parse().unwrap());
         config.policy = policy;
         vec![
@@ -367,8 +389,14 @@ mod tests {
                 kind: OrgKind::Community,
                 parent: None,
             }),
-            Change::RoleGranted { grantee: "r".parse().unwrap(), role: Role::Recorder("O1".parse().unwrap()) },
-            Change::RoleGranted { grantee: "p".parse().unwrap(), role: Role::PlatformAdmin },
+            Change::RoleGranted {
+                grantee: "r".parse().unwrap(),
+                role: Role::Recorder("O1".parse().unwrap()),
+            },
+            Change::RoleGranted {
+                grantee: "p".parse().unwrap(),
+                role: Role::PlatformAdmin,
+            },
             Change::VolunteerRegistered(NewVolunteer {
                 id: "V1".parse().unwrap(),
                 name: "张三".into(),
@@ -386,15 +414,33 @@ mod tests {
             }),
             Change::RecordAdded(record.clone()),
             Change::RecordConfirmed { record: id("R1") },
-            Change::RecordAmended { record: id("R1"), replacement: record, reason: "更正".into() },
-            Change::RecordRevoked { record: id("R1"), reason: "撤销".into() },
-            Change::RecordDisputed { record: id("R1"), reason: "申诉".into() },
-            Change::DisputeResolved { record: id("R1"), note: "".into() },
+            Change::RecordAmended {
+                record: id("R1"),
+                replacement: record,
+                reason: "更正".into(),
+            },
+            Change::RecordRevoked {
+                record: id("R1"),
+                reason: "撤销".into(),
+            },
+            Change::RecordDisputed {
+                record: id("R1"),
+                reason: "申诉".into(),
+            },
+            Change::DisputeResolved {
+                record: id("R1"),
+                note: "".into(),
+            },
             Change::VisibilitySet {
                 volunteer: "V1".parse().unwrap(),
-                visibility: BoardVisibility::Pseudonym { name: "小蜜蜂".into() },
+                visibility: BoardVisibility::Pseudonym {
+                    name: "小蜜蜂".into(),
+                },
             },
-            Change::VisibilitySet { volunteer: "V1".parse().unwrap(), visibility: BoardVisibility::Hidden },
+            Change::VisibilitySet {
+                volunteer: "V1".parse().unwrap(),
+                visibility: BoardVisibility::Hidden,
+            },
         ]
     }
 
@@ -405,16 +451,23 @@ mod tests {
         let names: std::collections::HashSet<&str> = kinds.iter().map(Change::kind).collect();
         assert_eq!(names.len(), 12, "every kind of change is covered");
         for (i, c) in kinds.iter().enumerate() {
-            let fast = canonical_bytes(i as u64, Timestamp(1_433_300_000), &actor, c, Hash([7; 32]));
+            let fast =
+                canonical_bytes(i as u64, Timestamp(1_433_300_000), &actor, c, Hash([7; 32]));
             let slow = reference(i as u64, Timestamp(1_433_300_000), &actor, c, Hash([7; 32]));
-            assert_eq!(String::from_utf8(fast).unwrap(), String::from_utf8(slow).unwrap());
+            assert_eq!(
+                String::from_utf8(fast).unwrap(),
+                String::from_utf8(slow).unwrap()
+            );
         }
     }
 
     #[test]
     fn hex_round_trips() {
         let h = hash_bytes(b"abc");
-        assert_eq!(h.to_hex(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_eq!(
+            h.to_hex(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
         assert_eq!(Hash::from_hex(&h.to_hex()), Some(h));
         assert_eq!(Hash::from_hex("zz"), None);
     }

@@ -27,6 +27,17 @@ pub enum OrgKind {
     Other,
 }
 
+crate::names::named_enum!(OrgKind, "org", {
+    District => "district",
+    Street => "street",
+    Community => "community",
+    Neighbourhood => "neighbourhood",
+    Block => "block",
+    WorkUnit => "work_unit",
+    VolunteerOrg => "volunteer_org",
+    Other => "other",
+});
+
 /// An organisation to register. `parent` places it in the tree; a root has none.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -76,6 +87,46 @@ pub enum BoardVisibility {
     },
     /// Not on public boards at all (their own standing still answers).
     Hidden,
+}
+
+impl BoardVisibility {
+    /// From a mode (`public`, `hidden`, `pseudonym`) and, for `pseudonym` only, the name shown.
+    pub fn parse(mode: &str, pseudonym: Option<&str>) -> crate::Result<Self> {
+        let bad =
+            |field: &str, detail: String| crate::error::invalid_field("visibility", field, detail);
+        match (mode, pseudonym) {
+            ("public", None) => Ok(Self::Public),
+            ("hidden", None) => Ok(Self::Hidden),
+            ("pseudonym", Some(name)) => Ok(Self::Pseudonym {
+                name: name.to_owned(),
+            }),
+            ("pseudonym", None) => Err(bad("pseudonym", "is required for mode 'pseudonym'".into())),
+            ("public" | "hidden", Some(_)) => {
+                Err(bad("pseudonym", format!("is not taken by mode '{mode}'")))
+            }
+            _ => Err(bad(
+                "mode",
+                "is not one of: public, hidden, pseudonym".into(),
+            )),
+        }
+    }
+
+    /// The mode's stable name.
+    pub fn mode(&self) -> &'static str {
+        match self {
+            Self::Public => "public",
+            Self::Pseudonym { .. } => "pseudonym",
+            Self::Hidden => "hidden",
+        }
+    }
+
+    /// The pseudonym, for mode `pseudonym`.
+    pub fn pseudonym(&self) -> Option<&str> {
+        match self {
+            Self::Pseudonym { name } => Some(name),
+            _ => None,
+        }
+    }
 }
 
 /// A registered volunteer as queries return it: personal data masked.
@@ -129,6 +180,56 @@ pub enum Role {
     OrgAdmin(OrgId),
     /// Records and confirms service for an org's subtree.
     Recorder(OrgId),
+}
+
+impl Role {
+    /// From a role name (`platform_admin`, `org_admin`, `recorder`) and, for the org roles,
+    /// the org.
+    pub fn parse(name: &str, org: Option<&str>) -> crate::Result<Self> {
+        let given = org.is_some();
+        let org = || -> crate::Result<OrgId> {
+            match org {
+                Some(o) => o.parse(),
+                None => Err(crate::error::invalid_field(
+                    "role",
+                    "org",
+                    format!("{name} needs an org"),
+                )),
+            }
+        };
+        match name {
+            "platform_admin" if given => Err(crate::error::invalid_field(
+                "role",
+                "org",
+                "is not taken by the role 'platform_admin'",
+            )),
+            "platform_admin" => Ok(Self::PlatformAdmin),
+            "org_admin" => Ok(Self::OrgAdmin(org()?)),
+            "recorder" => Ok(Self::Recorder(org()?)),
+            _ => Err(crate::error::invalid_field(
+                "role",
+                "role",
+                "is not one of: platform_admin, org_admin, recorder",
+            )),
+        }
+    }
+
+    /// The org of an org role.
+    pub fn org(&self) -> Option<&OrgId> {
+        match self {
+            Self::PlatformAdmin => None,
+            Self::OrgAdmin(o) | Self::Recorder(o) => Some(o),
+        }
+    }
+
+    /// The role's stable name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::PlatformAdmin => "platform_admin",
+            Self::OrgAdmin(_) => "org_admin",
+            Self::Recorder(_) => "recorder",
+        }
+    }
 }
 
 /// The creation parameters of a ledger.

@@ -66,6 +66,12 @@ pub enum BoardKind {
     Orgs,
 }
 
+crate::names::named_enum!(BoardKind, "board", {
+    Volunteers => "volunteers",
+    Teams => "teams",
+    Orgs => "orgs",
+});
+
 /// One line of a board.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]

@@ -23,6 +23,13 @@ pub enum RecordSource {
     Transfer,
 }
 
+crate::names::named_enum!(RecordSource, "record source", {
+    CheckIn => "check_in",
+    Entry => "entry",
+    Import => "import",
+    Transfer => "transfer",
+});
+
 impl RecordSource {
     fn code(self) -> u8 {
         match self {
@@ -63,46 +70,47 @@ pub enum RecordState {
     Disputed,
 }
 
-impl RecordState {
-    /// The state's stable name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Confirmed => "confirmed",
-            Self::Amended => "amended",
-            Self::Revoked => "revoked",
-            Self::Disputed => "disputed",
-        }
-    }
-}
+crate::names::named_enum!(RecordState, "record state", {
+    Pending => "pending",
+    Confirmed => "confirmed",
+    Amended => "amended",
+    Revoked => "revoked",
+    Disputed => "disputed",
+});
 
 /// A service record as a caller submits it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct NewRecord {
     /// The activity, if any.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub activity: Option<ActivityId>,
     /// What was done (服务内容).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub content: String,
     /// When it ended.
     pub end: Timestamp,
     /// The record's id, made by the client; sending the same record again records it once.
     pub id: RecordId,
     /// The service was part of a job (履行岗位职责): refused.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub job_duty: bool,
     /// Minutes of actual service (实际服务时间, travel excluded), at most `end − start`.
     pub minutes: u32,
     /// The org where the service was done (the organiser).
     pub org: OrgId,
     /// The service was paid (有偿): refused.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub paid: bool,
     /// The service was for the public benefit (公益性); `false` is refused.
+    #[cfg_attr(feature = "uniffi", uniffi(default = true))]
     pub public_benefit: bool,
     /// Where the record came from.
     pub source: RecordSource,
     /// When the service started.
     pub start: Timestamp,
     /// The organising team, if any.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub team: Option<TeamId>,
     /// Who served.
     pub volunteer: VolunteerId,

@@ -37,6 +37,20 @@ class LedgerTest {
         source = RecordSource.ENTRY, paid = false, jobDuty = false, publicBenefit = true,
     )
 
+    @Test
+    fun `optional record fields have defaults`() {
+        district().use { l ->
+            val r = NewRecord(
+                id = "R-min", volunteer = "V1", org = "D", start = at(6, 9), end = at(6, 10),
+                minutes = 60u, source = RecordSource.ENTRY,
+            )
+            assertEquals(RecordState.CONFIRMED, l.addRecord("admin", r).state)
+            val back = l.record("R-min").record
+            assertEquals(listOf(null, null, "", false, false, true),
+                listOf(back.team, back.activity, back.content, back.paid, back.jobDuty, back.publicBenefit))
+        }
+    }
+
     // Named arguments throughout: a record's field order is the core's, not ours.
     private fun volunteer(id: String, name: String, kind: IdentityKind, number: String) =
         NewVolunteer(id = id, name = name, identityKind = kind, identityNumber = number, homeOrg = "D")
@@ -103,6 +117,15 @@ class LedgerTest {
                 l.registerOrg("admin", NewOrg(id = "D", name = "某区", kind = OrgKind.DISTRICT, parent = null))
             }
             assertEquals("E_DUPLICATE", duplicate.code)
+
+            // A malformed id inside a record is the core's input error, not a conversion crash.
+            val badId = assertThrows<LedgerException.Input> {
+                l.registerOrg("admin", NewOrg(id = "", name = "空", kind = OrgKind.COMMUNITY, parent = "D"))
+            }
+            assertEquals("E_FIELD", badId.code)
+            assertEquals("E_FIELD", assertThrows<LedgerException.Input> {
+                l.addRecord("admin", record(" R9", "V1", 5, 9, 10, 60))
+            }.code)
 
             val forbidden = assertThrows<LedgerException.Authorization> {
                 l.grantRole("V1", "V1", Role.PlatformAdmin)
