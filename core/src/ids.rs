@@ -163,7 +163,7 @@ crate::names::named_enum!(IdentityKind, "identity", {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Identity {
     kind: IdentityKind,
-    number: String,
+    number: Box<str>,
 }
 
 impl Identity {
@@ -185,7 +185,7 @@ impl Identity {
     /// );
     /// ```
     pub fn new(kind: IdentityKind, number: &str) -> Result<Self> {
-        let number = validate_identity(kind, number)?;
+        let number = validate_identity(kind, number)?.into_boxed_str();
         Ok(Self { kind, number })
     }
 

@@ -1,109 +1,128 @@
-//! Compact string storage: every id of a kind lives in one buffer and is named by a `u32`,
-//! so a million record ids cost their bytes plus a few bytes each, not a `String` each.
+//! Compact string storage: every id of a kind lives in shared 1 MiB chunks and is named by a
+//! `u32`, so a million record ids cost their bytes plus a few bytes each, not a `String` each
+//! (and no buffer ever doubles past what it holds).
 
 use hashbrown::HashTable;
 use std::hash::BuildHasher;
 
+const CHUNK: usize = 1 << 20;
+/// The most bytes one stored text may have.
+const MAX_TEXT: usize = u16::MAX as usize;
+
+/// Texts stored one after another in chunks, each named by its index.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Texts {
+    chunks: Vec<String>,
+    /// Where each text starts: chunk index × CHUNK + offset. A text ends where the next one
+    /// starts in the same chunk, or at the end of its chunk.
+    starts: Vec<u32>,
+}
+
+impl Texts {
+    /// Whether a text of `len` bytes can still be stored (4 GiB in all, 64 KiB each).
+    pub(crate) fn has_room(&self, len: usize) -> bool {
+        len <= MAX_TEXT
+            && (self.chunks.len() + 1) * CHUNK <= u32::MAX as usize
+            && self.starts.len() < u32::MAX as usize
+    }
+
+    /// Stores a text and returns its index, or `None` when there is no room.
+    pub(crate) fn push(&mut self, s: &str) -> Option<u32> {
+        if !self.has_room(s.len()) {
+            return None;
+        }
+        let idx = u32::try_from(self.starts.len()).ok()?;
+        let fits = self
+            .chunks
+            .last()
+            .is_some_and(|c| c.len() + s.len() <= CHUNK);
+        if !fits {
+            self.chunks.push(String::with_capacity(CHUNK));
+        }
+        let ci = self.chunks.len() - 1;
+        let chunk = self.chunks.last_mut()?;
+        let start = u32::try_from(ci * CHUNK + chunk.len()).ok()?;
+        chunk.push_str(s);
+        self.starts.push(start);
+        Some(idx)
+    }
+
+    /// The text at an index ("" for an unknown index).
+    pub(crate) fn get(&self, i: u32) -> &str {
+        let i = i as usize;
+        let Some(&start) = self.starts.get(i) else {
+            return "";
+        };
+        let (start, ci) = (start as usize, start as usize / CHUNK);
+        let Some(chunk) = self.chunks.get(ci) else {
+            return "";
+        };
+        let end = match self.starts.get(i + 1) {
+            Some(&next) if next as usize / CHUNK == ci => next as usize % CHUNK,
+            _ => chunk.len(),
+        };
+        chunk.get(start % CHUNK..end).unwrap_or("")
+    }
+
+    /// Bytes held on the heap by the index.
+    pub(crate) fn index_bytes(&self) -> usize {
+        self.starts.capacity() * 4
+    }
+
+    /// Bytes held on the heap by the text itself.
+    pub(crate) fn text_bytes(&self) -> usize {
+        self.chunks.iter().map(String::capacity).sum()
+    }
+}
+
 /// Interned strings with lookup by text.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Interner {
-    buf: String,
-    ends: Vec<u32>,
+    texts: Texts,
     table: HashTable<u32>,
     hasher: std::hash::RandomState,
 }
 
 impl Interner {
-    fn span(&self, i: u32) -> &str {
-        let i = i as usize;
-        let end = self.ends.get(i).copied().unwrap_or(0) as usize;
-        let start = if i == 0 {
-            0
-        } else {
-            self.ends.get(i - 1).copied().unwrap_or(0) as usize
-        };
-        self.buf.get(start..end).unwrap_or("")
-    }
-
     /// The text of an index ("" for an unknown index).
     pub(crate) fn resolve(&self, i: u32) -> &str {
-        self.span(i)
+        self.texts.get(i)
     }
 
     /// The index of a text, if interned.
     pub(crate) fn get(&self, s: &str) -> Option<u32> {
         let h = self.hasher.hash_one(s);
-        self.table.find(h, |&i| self.span(i) == s).copied()
+        self.table.find(h, |&i| self.texts.get(i) == s).copied()
     }
 
-    /// Interns a text, returning its index (the existing one if already there). Refuses once
-    /// the buffer would pass 4 GiB.
+    /// Whether a new text of `len` bytes can still be interned.
+    pub(crate) fn has_room(&self, len: usize) -> bool {
+        self.texts.has_room(len)
+    }
+
+    /// Interns a text, returning its index (the existing one if already there), or `None`
+    /// when there is no room.
     pub(crate) fn intern(&mut self, s: &str) -> Option<u32> {
         if let Some(i) = self.get(s) {
             return Some(i);
         }
-        let idx = u32::try_from(self.ends.len()).ok()?;
-        let end = u32::try_from(self.buf.len() + s.len()).ok()?;
-        self.buf.push_str(s);
-        self.ends.push(end);
+        let idx = self.texts.push(s)?;
         let h = self.hasher.hash_one(s);
         let Self {
             table,
-            buf,
-            ends,
+            texts,
             hasher,
         } = self;
-        table.insert_unique(h, idx, |&i| {
-            let i = i as usize;
-            let e = ends.get(i).copied().unwrap_or(0) as usize;
-            let st = if i == 0 {
-                0
-            } else {
-                ends.get(i - 1).copied().unwrap_or(0) as usize
-            };
-            hasher.hash_one(buf.get(st..e).unwrap_or(""))
-        });
+        table.insert_unique(h, idx, |&i| hasher.hash_one(texts.get(i)));
         Some(idx)
     }
 
-    /// Bytes held on the heap (for memory figures).
+    /// Bytes held on the heap: the ids, their index and the lookup table (for memory figures).
     pub(crate) fn heap_bytes(&self) -> usize {
-        self.buf.capacity() + self.ends.capacity() * 4 + self.table.capacity() * 5
-    }
-}
-
-/// Free text stored by index, not looked up by content (record contents, reasons).
-#[derive(Debug, Default, Clone)]
-pub(crate) struct TextArena {
-    buf: String,
-    ends: Vec<u32>,
-}
-
-impl TextArena {
-    /// Stores a text and returns its index, or `None` past 4 GiB.
-    pub(crate) fn push(&mut self, s: &str) -> Option<u32> {
-        let idx = u32::try_from(self.ends.len()).ok()?;
-        let end = u32::try_from(self.buf.len() + s.len()).ok()?;
-        self.buf.push_str(s);
-        self.ends.push(end);
-        Some(idx)
-    }
-
-    /// The text at an index.
-    pub(crate) fn get(&self, i: u32) -> &str {
-        let i = i as usize;
-        let end = self.ends.get(i).copied().unwrap_or(0) as usize;
-        let start = if i == 0 {
-            0
-        } else {
-            self.ends.get(i - 1).copied().unwrap_or(0) as usize
-        };
-        self.buf.get(start..end).unwrap_or("")
-    }
-
-    /// Bytes of index (not of text) on the heap.
-    pub(crate) fn index_bytes(&self) -> usize {
-        self.ends.capacity() * 4
+        // A hashbrown table holds a u32 and a control byte per bucket; `capacity` is 7/8 of
+        // the buckets once past a handful.
+        let buckets = self.table.capacity() * 8 / 7;
+        self.texts.text_bytes() + self.texts.index_bytes() + buckets * 5
     }
 }
 
@@ -126,5 +145,22 @@ mod tests {
             i.get("X9999").map(|x| i.resolve(x).to_owned()),
             Some("X9999".into())
         );
+    }
+
+    #[test]
+    fn texts_cross_chunks_intact() {
+        let mut t = Texts::default();
+        let long = "志".repeat(20_000); // 60 000 bytes
+        let mut idx = Vec::new();
+        for n in 0..40 {
+            idx.push((t.push(&format!("{n}{long}")).unwrap(), n));
+            t.push("").unwrap();
+        }
+        assert!(t.text_bytes() > CHUNK);
+        for (i, n) in idx {
+            assert_eq!(t.get(i), format!("{n}{long}"));
+        }
+        assert_eq!(t.get(9999), "");
+        assert!(!t.has_room(MAX_TEXT + 1));
     }
 }

@@ -172,10 +172,11 @@ pub struct ServiceRecord {
     pub entry_seq: u64,
 }
 
-/// The earliest instant a record may name: 1900-01-01T00:00:00Z.
-pub const EARLIEST: i64 = -2_208_988_800;
-/// The latest instant a record may name: 2200-01-01T00:00:00Z.
-pub const LATEST: i64 = 7_258_118_400;
+/// The earliest instant a record may name: 1970-01-01T00:00:00Z.
+pub const EARLIEST: i64 = 0;
+/// The latest instant a record may name: 2106-02-07T06:28:15Z (the ledger keeps a record's
+/// start in 32 bits).
+pub const LATEST: i64 = u32::MAX as i64;
 
 /// Longest `content` accepted, in characters.
 pub const MAX_CONTENT_CHARS: usize = 2000;
@@ -213,7 +214,7 @@ pub fn check_record(r: &NewRecord, policy: &Policy, now: Timestamp) -> Result<()
             return Err(invalid_field(
                 format!("record {}", r.id),
                 field,
-                "lies outside 1900–2200",
+                "lies outside 1970–2106",
             ));
         }
     }

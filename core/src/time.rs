@@ -198,16 +198,16 @@ impl Period {
         match *self {
             Self::Week { year, week } => {
                 let first = NaiveDate::from_isoywd_opt(year, week, Weekday::Mon)?;
-                Some((first, first + Duration::days(6)))
+                Some((first, first.checked_add_signed(Duration::days(6))?))
             }
             Self::Month { year, month } => {
                 let first = NaiveDate::from_ymd_opt(year, month, 1)?;
                 let next = if month == 12 {
-                    NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+                    NaiveDate::from_ymd_opt(year.checked_add(1)?, 1, 1)?
                 } else {
-                    NaiveDate::from_ymd_opt(year, month + 1, 1)?
+                    NaiveDate::from_ymd_opt(year, month.checked_add(1)?, 1)?
                 };
-                Some((first, next - Duration::days(1)))
+                Some((first, next.pred_opt()?))
             }
             Self::Year(y) => Some((
                 NaiveDate::from_ymd_opt(y, 1, 1)?,
@@ -217,46 +217,42 @@ impl Period {
         }
     }
 
-    /// The period just before this one (`None` for `all`).
+    /// The period just before this one (`None` for `all`, or past the calendar's range).
     pub fn previous(&self) -> Option<Self> {
         match *self {
             Self::Week { .. } => self
                 .date_range()
-                .map(|(first, _)| Self::week_of(first - Duration::days(1))),
-            Self::Month { year, month } => Some(if month == 1 {
-                Self::Month {
-                    year: year - 1,
-                    month: 12,
-                }
-            } else {
-                Self::Month {
-                    year,
-                    month: month - 1,
-                }
+                .and_then(|(first, _)| first.pred_opt())
+                .map(Self::week_of),
+            Self::Month { year, month } if month <= 1 => Some(Self::Month {
+                year: year.checked_sub(1)?,
+                month: 12,
             }),
-            Self::Year(y) => Some(Self::Year(y - 1)),
+            Self::Month { year, month } => Some(Self::Month {
+                year,
+                month: month - 1,
+            }),
+            Self::Year(y) => Some(Self::Year(y.checked_sub(1)?)),
             Self::All => None,
         }
     }
 
-    /// The period just after this one (`None` for `all`).
+    /// The period just after this one (`None` for `all`, or past the calendar's range).
     pub fn next(&self) -> Option<Self> {
         match *self {
             Self::Week { .. } => self
                 .date_range()
-                .map(|(_, last)| Self::week_of(last + Duration::days(1))),
-            Self::Month { year, month } => Some(if month == 12 {
-                Self::Month {
-                    year: year + 1,
-                    month: 1,
-                }
-            } else {
-                Self::Month {
-                    year,
-                    month: month + 1,
-                }
+                .and_then(|(_, last)| last.succ_opt())
+                .map(Self::week_of),
+            Self::Month { year, month } if month >= 12 => Some(Self::Month {
+                year: year.checked_add(1)?,
+                month: 1,
             }),
-            Self::Year(y) => Some(Self::Year(y + 1)),
+            Self::Month { year, month } => Some(Self::Month {
+                year,
+                month: month + 1,
+            }),
+            Self::Year(y) => Some(Self::Year(y.checked_add(1)?)),
             Self::All => None,
         }
     }
@@ -432,7 +428,8 @@ pub fn add_working_days(
     // Bounded: a year of holidays cannot stop the walk for more than 366 days per working day.
     let mut guard = 0u32;
     while left > 0 && guard < 366 * (n + 1) {
-        d += Duration::days(1);
+        let Some(next) = d.succ_opt() else { break };
+        d = next;
         guard += 1;
         if is_working_day(d, holidays, extra) {
             left -= 1;
@@ -485,6 +482,44 @@ mod tests {
         assert_eq!(
             add_working_days(date(2015, 6, 2), 10, &[date(2015, 6, 5)], &[]),
             date(2015, 6, 17)
+        );
+    }
+
+    #[test]
+    fn extreme_periods_do_not_overflow() {
+        for p in [
+            Period::Year(i32::MAX),
+            Period::Year(i32::MIN),
+            Period::Month {
+                year: i32::MAX,
+                month: 12,
+            },
+            Period::Month {
+                year: i32::MIN,
+                month: 1,
+            },
+            Period::Month {
+                year: 2015,
+                month: 0,
+            },
+            Period::Month {
+                year: 2015,
+                month: u32::MAX,
+            },
+            Period::Week {
+                year: 262_142,
+                week: 52,
+            },
+            Period::Week {
+                year: 2015,
+                week: 0,
+            },
+        ] {
+            let _ = (p.previous(), p.next(), p.date_range(), p.to_string());
+        }
+        assert_eq!(
+            add_working_days(NaiveDate::MAX, 3, &[], &[]),
+            NaiveDate::MAX
         );
     }
 
