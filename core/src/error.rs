@@ -289,6 +289,62 @@ pub enum LedgerError {
         /// The refusal.
         detail: String,
     },
+    /// A transfer package is malformed, altered or inconsistent.
+    #[error("transfer package: {detail} / 转移包无效：{detail}")]
+    TransferFormat {
+        /// What is wrong.
+        detail: String,
+    },
+    /// A transfer package has a format version this ledger does not know.
+    #[error(
+        "transfer package format '{found}' is not supported (this ledger reads volunteer-ledger/transfer@1) / 不支持的转移包格式版本"
+    )]
+    TransferVersion {
+        /// The format found.
+        found: String,
+    },
+    /// A package or certificate comes from a ledger whose key is not on the trust list.
+    #[error("ledger {ledger} is not a trusted issuer here / 签发方 {ledger} 不在信任列表中")]
+    UntrustedIssuer {
+        /// The issuing ledger.
+        ledger: String,
+    },
+    /// A signature does not match what it signs.
+    #[error("the signature does not match: altered, or signed by another key / 签名校验失败")]
+    BadSignature,
+    /// The ledger has no signing key to sign with.
+    #[error("this ledger has no signing key; set one first / 本账本尚未设置签名密钥")]
+    NoSigningKey,
+    /// A package's volunteer does not match the local volunteer of that number.
+    #[error(
+        "volunteer {volunteer}: the package's identity does not match the volunteer registered here / 志愿者 {volunteer}：转移包中的身份与本地登记不符"
+    )]
+    TransferIdentity {
+        /// The volunteer number.
+        volunteer: String,
+    },
+    /// A package was issued for another ledger.
+    #[error(
+        "the package is meant for ledger {destination}, not this one / 该转移包的接收方为 {destination}"
+    )]
+    TransferDestination {
+        /// The ledger named in the package.
+        destination: String,
+    },
+    /// The volunteer has transferred out of this ledger.
+    #[error(
+        "volunteer {volunteer} has transferred out of this ledger / 志愿者 {volunteer} 已转出本账本"
+    )]
+    TransferredOut {
+        /// The volunteer number.
+        volunteer: String,
+    },
+    /// No certificate has this number or verification code.
+    #[error("no certificate has the code {code} / 未找到验证码为 {code} 的证明")]
+    UnknownCertificate {
+        /// The code asked for.
+        code: String,
+    },
     /// A policy does not parse or breaks its own constraints.
     #[error("policy: {detail} / 政策配置无效：{detail}")]
     Policy {
@@ -331,6 +387,15 @@ impl LedgerError {
             Self::ChainBroken { .. } => "E_CHAIN_BROKEN",
             Self::ReplayRefused { .. } => "E_REPLAY_REFUSED",
             Self::Policy { .. } => "E_POLICY",
+            Self::TransferFormat { .. } => "E_TRANSFER_FORMAT",
+            Self::TransferVersion { .. } => "E_TRANSFER_VERSION",
+            Self::UntrustedIssuer { .. } => "E_UNTRUSTED_ISSUER",
+            Self::BadSignature => "E_BAD_SIGNATURE",
+            Self::NoSigningKey => "E_NO_SIGNING_KEY",
+            Self::TransferIdentity { .. } => "E_TRANSFER_IDENTITY",
+            Self::TransferDestination { .. } => "E_TRANSFER_DESTINATION",
+            Self::TransferredOut { .. } => "E_TRANSFERRED_OUT",
+            Self::UnknownCertificate { .. } => "E_UNKNOWN_CERTIFICATE",
         }
     }
 
@@ -367,6 +432,14 @@ impl LedgerError {
             Self::InvalidState { .. } => F::State,
             Self::ChainBroken { .. } | Self::ReplayRefused { .. } => F::Integrity,
             Self::Policy { .. } => F::Policy,
+            Self::TransferFormat { .. }
+            | Self::TransferVersion { .. }
+            | Self::BadSignature
+            | Self::TransferIdentity { .. }
+            | Self::TransferDestination { .. } => F::Integrity,
+            Self::UntrustedIssuer { .. } => F::Authorization,
+            Self::NoSigningKey | Self::TransferredOut { .. } => F::State,
+            Self::UnknownCertificate { .. } => F::NotFound,
         }
     }
 
@@ -402,6 +475,15 @@ impl LedgerError {
         "E_CHAIN_BROKEN",
         "E_REPLAY_REFUSED",
         "E_POLICY",
+        "E_TRANSFER_FORMAT",
+        "E_TRANSFER_VERSION",
+        "E_UNTRUSTED_ISSUER",
+        "E_BAD_SIGNATURE",
+        "E_NO_SIGNING_KEY",
+        "E_TRANSFER_IDENTITY",
+        "E_TRANSFER_DESTINATION",
+        "E_TRANSFERRED_OUT",
+        "E_UNKNOWN_CERTIFICATE",
     ];
 }
 

@@ -4,10 +4,14 @@
 //! current state, with the entry's actor and time) then `apply`. Replaying a log runs the same
 //! path, so the state is a pure function of the entries.
 
+use crate::certificate::{Certificate, CertificateCheck, CertificateRecord, CertificateStatus};
 use crate::error::{LedgerError, Result, invalid_field};
 use crate::ids::{ActorId, Identity, OrgId, RecordId, TeamId, VolunteerId, mask_name};
 use crate::intern::{Interner, Texts};
-use crate::log::{Change, Entry, Hash, VerifyReport, verify_chain};
+use crate::log::{
+    CertificateEntry, CertifiedRecord, Change, Entry, Hash, KeyRegistration, Move, TransferIn,
+    TransferOut, VerifyReport, hash_bytes, unhex, verify_chain,
+};
 use crate::org::{
     BoardVisibility, LedgerConfig, NewOrg, NewTeam, NewVolunteer, Org, Role, VolunteerView,
 };
@@ -18,6 +22,10 @@ use crate::record::{
     NewRecord, RecordSource, RecordState, ServiceRecord, check_record, is_make_up,
 };
 use crate::time::{Period, Timestamp, offset};
+use crate::transfer::{
+    Issuer, TRANSFER_FORMAT, TransferPackage, TransferRecord, YearTotal, open_package,
+    package_hash, parse_public_key, seal_package,
+};
 use chrono::{FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
@@ -240,6 +248,27 @@ struct State {
     texts: Texts,
     extras: HashMap<u32, Extra>,
     boards: HashMap<BoardKey, Board>,
+    travel: Travel,
+}
+
+/// Keys, trust, moves, transfers and certificates: rare facts, kept aside.
+#[derive(Debug, Clone, Default)]
+struct Travel {
+    ledger_id: String,
+    /// Every public key the ledger has registered, the current one last (hex).
+    signing_keys: Vec<String>,
+    /// Trusted issuers: (ledger id, public key hex).
+    trusted: Vec<(crate::ids::LedgerId, String)>,
+    work_units: HashMap<u32, u32>,
+    transferred_out: HashSet<u32>,
+    /// History carried in from other ledgers, per volunteer.
+    carried: HashMap<u32, Vec<TransferRecord>>,
+    /// (ledger, record) of every carried record, so none is counted twice.
+    carried_keys: HashSet<(String, String)>,
+    /// Hashes of the packages imported.
+    imported: HashSet<String>,
+    certificates: Vec<CertificateEntry>,
+    certificate_codes: HashMap<String, usize>,
 }
 
 /// The context a record's board contribution is judged in.
@@ -275,6 +304,10 @@ impl State {
             texts: Texts::default(),
             extras: HashMap::new(),
             boards: HashMap::new(),
+            travel: Travel {
+                ledger_id: config.ledger_id.to_string(),
+                ..Travel::default()
+            },
         })
     }
 
@@ -646,7 +679,151 @@ impl State {
                     ))
                 }
             }
+            Change::SigningKeyRegistered(k) => {
+                parse_public_key(&k.public_key)?;
+                if !self.is_platform_admin(actor) {
+                    return Err(forbid(
+                        "register a signing key",
+                        "only a platform admin sets the ledger's key",
+                    ));
+                }
+                Ok(ok)
+            }
+            Change::IssuerTrusted(i) => {
+                parse_public_key(&i.public_key)?;
+                check_text("issuer", i.ledger_id.as_str(), "name", &i.name, 200, false)?;
+                if !self.is_platform_admin(actor) {
+                    return Err(forbid(
+                        "trust an issuer",
+                        "only a platform admin keeps the trust list",
+                    ));
+                }
+                Ok(ok)
+            }
+            Change::VolunteerMoved(m) => {
+                let v = self.vol_idx(&m.volunteer)?;
+                self.still_here(v, &m.volunteer)?;
+                if m.home_org.is_none() && m.work_unit.is_none() {
+                    return Err(invalid_field(
+                        format!("move of {}", m.volunteer),
+                        "home_org",
+                        "a move names a new home org, a new work unit, or both",
+                    ));
+                }
+                let mut allowed = self.is_platform_admin(actor);
+                for o in [&m.home_org, &m.work_unit].into_iter().flatten() {
+                    let o = self.org_idx(o)?;
+                    allowed |= self.has_org_role(actor, o, false);
+                }
+                if allowed {
+                    Ok(ok)
+                } else {
+                    Err(forbid(
+                        "move a volunteer",
+                        "only a platform admin, or an admin or recorder of the org they move to, moves a volunteer",
+                    ))
+                }
+            }
+            Change::TransferredOut(t) => {
+                let v = self.vol_idx(&t.volunteer)?;
+                self.still_here(v, &t.volunteer)?;
+                if unhex::<32>(&t.package_hash).is_none() {
+                    return Err(invalid_field(
+                        "transfer",
+                        "package_hash",
+                        "is not 64 hex digits",
+                    ));
+                }
+                self.may_manage(actor, v, "transfer a volunteer out")?;
+                Ok(ok)
+            }
+            Change::TransferredIn(t) => {
+                if self.travel.imported.contains(&package_hash(&t.package)) {
+                    return Ok(None);
+                }
+                let p = open_package(&t.package, &self.travel.trusted)?;
+                if let Some(d) = &p.destination
+                    && d.as_str() != self.travel.ledger_id
+                {
+                    return Err(LedgerError::TransferDestination {
+                        destination: d.to_string(),
+                    });
+                }
+                let v = self.vol_idx(&p.volunteer)?;
+                let vol = self.vol(v).ok_or_else(|| LedgerError::UnknownVolunteer {
+                    id: p.volunteer.to_string(),
+                })?;
+                if vol.identity.kind() != p.identity_kind
+                    || vol.identity.masked() != p.masked_identity
+                {
+                    return Err(LedgerError::TransferIdentity {
+                        volunteer: p.volunteer.to_string(),
+                    });
+                }
+                self.may_manage(actor, v, "import a transfer")?;
+                Ok(ok)
+            }
+            Change::CertificateIssued(c) => {
+                self.vol_idx(&c.volunteer)?;
+                let org = self.org_idx(&c.issuing_org)?;
+                if self.travel.signing_keys.is_empty() {
+                    return Err(LedgerError::NoSigningKey);
+                }
+                if self.travel.certificate_codes.contains_key(&c.code) {
+                    return Err(LedgerError::Duplicate {
+                        what: "certificate".into(),
+                        id: c.number.clone(),
+                    });
+                }
+                for r in &c.records {
+                    self.rec_idx(&r.record)?;
+                }
+                if !self.is_org_admin(actor, org) {
+                    return Err(forbid(
+                        "issue a certificate",
+                        "only an admin of the issuing org or above issues certificates",
+                    ));
+                }
+                Ok(ok)
+            }
         }
+    }
+
+    /// Refuses a volunteer who has transferred out.
+    fn still_here(&self, v: u32, id: &VolunteerId) -> Result<()> {
+        if self.travel.transferred_out.contains(&v) {
+            return Err(LedgerError::TransferredOut {
+                volunteer: id.to_string(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Platform admins, and admins or recorders of the volunteer's home org or work unit.
+    fn may_manage(&self, actor: &ActorId, v: u32, action: &str) -> Result<()> {
+        let home = self.vol(v).map_or(NONE, |x| x.home_org);
+        let unit = self.travel.work_units.get(&v).copied().unwrap_or(NONE);
+        let allowed = self.is_platform_admin(actor)
+            || [home, unit]
+                .into_iter()
+                .any(|o| o != NONE && self.has_org_role(actor, o, false));
+        if allowed {
+            Ok(())
+        } else {
+            Err(LedgerError::Forbidden {
+                actor: actor.to_string(),
+                action: action.to_owned(),
+                rule: "only a platform admin, or an admin or recorder of the volunteer's home org or work unit, may".into(),
+            })
+        }
+    }
+
+    /// Minutes carried in from other ledgers.
+    fn carried_minutes(&self, v: u32) -> u64 {
+        self.travel
+            .carried
+            .get(&v)
+            .map_or(0, |c| c.iter().map(|r| u64::from(r.minutes)).sum())
     }
 
     fn bad_state(&self, record: &RecordId, rec: Rec, action: &str) -> LedgerError {
@@ -667,6 +844,7 @@ impl State {
     ) -> Result<Admit> {
         check_record(r, &self.policy, now)?;
         let vol = self.vol_idx(&r.volunteer)?;
+        self.still_here(vol, &r.volunteer)?;
         let org = self.org_idx(&r.org)?;
         let team = match &r.team {
             Some(t) => self.team_idx(t)?,
@@ -893,6 +1071,56 @@ impl State {
                 };
                 // Visibility decides who is on volunteer boards: rebuild them on next request.
                 self.boards.retain(|k, _| k.kind != BoardKind::Volunteers);
+            }
+            Change::SigningKeyRegistered(k) => {
+                self.travel
+                    .signing_keys
+                    .push(k.public_key.to_ascii_lowercase());
+            }
+            Change::IssuerTrusted(i) => {
+                self.travel
+                    .trusted
+                    .push((i.ledger_id.clone(), i.public_key.to_ascii_lowercase()));
+            }
+            Change::VolunteerMoved(m) => {
+                let v = self.vol_idx(&m.volunteer)?;
+                let home = m.home_org.as_ref().map(|o| self.org_idx(o)).transpose()?;
+                let unit = m.work_unit.as_ref().map(|o| self.org_idx(o)).transpose()?;
+                if let (Some(h), Some(vol)) = (home, self.vols.get_mut(v as usize)) {
+                    vol.home_org = h;
+                }
+                if let Some(u) = unit {
+                    self.travel.work_units.insert(v, u);
+                }
+            }
+            Change::TransferredOut(t) => {
+                let v = self.vol_idx(&t.volunteer)?;
+                self.travel.transferred_out.insert(v);
+            }
+            Change::TransferredIn(t) => {
+                let p = open_package(&t.package, &self.travel.trusted)?;
+                let v = self.vol_idx(&p.volunteer)?;
+                self.travel.imported.insert(package_hash(&t.package));
+                self.travel.transferred_out.remove(&v);
+                for r in p.records {
+                    // This ledger's own records are counted here already.
+                    if r.ledger.as_str() == self.travel.ledger_id {
+                        continue;
+                    }
+                    if self
+                        .travel
+                        .carried_keys
+                        .insert((r.ledger.to_string(), r.record.to_string()))
+                    {
+                        self.travel.carried.entry(v).or_default().push(r);
+                    }
+                }
+            }
+            Change::CertificateIssued(c) => {
+                self.travel
+                    .certificate_codes
+                    .insert(c.code.clone(), self.travel.certificates.len());
+                self.travel.certificates.push(c.clone());
             }
         }
         Ok(())
@@ -1264,6 +1492,26 @@ fn check_ids(actor: &ActorId, change: &Change) -> Result<()> {
         | Change::RecordDisputed { record, .. }
         | Change::DisputeResolved { record, .. } => record.check(),
         Change::VisibilitySet { volunteer, .. } => volunteer.check(),
+        Change::SigningKeyRegistered(_) | Change::TransferredIn(_) => Ok(()),
+        Change::IssuerTrusted(i) => i.ledger_id.check(),
+        Change::VolunteerMoved(m) => {
+            m.volunteer.check()?;
+            [&m.home_org, &m.work_unit]
+                .into_iter()
+                .flatten()
+                .try_for_each(OrgId::check)
+        }
+        Change::TransferredOut(t) => {
+            t.volunteer.check()?;
+            t.destination
+                .as_ref()
+                .map_or(Ok(()), crate::ids::LedgerId::check)
+        }
+        Change::CertificateIssued(c) => {
+            c.volunteer.check()?;
+            c.issuing_org.check()?;
+            c.records.iter().try_for_each(|r| r.record.check())
+        }
     }
 }
 
@@ -1271,6 +1519,110 @@ fn check_ids(actor: &ActorId, change: &Change) -> Result<()> {
 fn identity_hash(identity: &Identity) -> u64 {
     use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
     BuildHasherDefault::<DefaultHasher>::default().hash_one((identity.kind(), identity.number()))
+}
+
+/// The bytes a certificate's signature covers: its canonical JSON (keys sorted) with the
+/// signature and the verification code empty.
+pub fn certificate_bytes(c: &Certificate) -> Vec<u8> {
+    let blank = Certificate {
+        signature: String::new(),
+        verification_code: String::new(),
+        ..c.clone()
+    };
+    serde_json::to_vec(&blank).unwrap_or_default()
+}
+
+/// The verification code of a signature: the first 8 bytes of its SHA-256, in upper-case hex,
+/// in four groups (`XXXX-XXXX-XXXX-XXXX`).
+pub fn verification_code(signature: &str) -> String {
+    let h = hash_bytes(signature.as_bytes())
+        .to_hex()
+        .to_ascii_uppercase();
+    let h = h.get(..16).unwrap_or("");
+    format!(
+        "{}-{}-{}-{}",
+        &h.get(..4).unwrap_or(""),
+        &h.get(4..8).unwrap_or(""),
+        &h.get(8..12).unwrap_or(""),
+        &h.get(12..16).unwrap_or("")
+    )
+}
+
+fn normalise_code(code: &str) -> String {
+    let raw: String = code
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .take(16)
+        .collect::<String>()
+        .to_ascii_uppercase();
+    verification_code_from_raw(&raw)
+}
+
+fn verification_code_from_raw(raw: &str) -> String {
+    format!(
+        "{}-{}-{}-{}",
+        raw.get(..4).unwrap_or(""),
+        raw.get(4..8).unwrap_or(""),
+        raw.get(8..12).unwrap_or(""),
+        raw.get(12..16).unwrap_or("")
+    )
+}
+
+/// Checks a certificate offline, against the public key of an issuer the checker trusts:
+/// the key must be the certificate's, the signature must cover its content, and the code must
+/// be the signature's. Refuses with `E_UNTRUSTED_ISSUER` or `E_BAD_SIGNATURE`.
+pub fn verify_certificate_offline(c: &Certificate, trusted_public_key: &str) -> Result<()> {
+    if !c.public_key.eq_ignore_ascii_case(trusted_public_key) {
+        return Err(LedgerError::UntrustedIssuer {
+            ledger: c.ledger_id.to_string(),
+        });
+    }
+    crate::transfer::check_signature(&c.public_key, &certificate_bytes(c), &c.signature)?;
+    if verification_code(&c.signature) != c.verification_code {
+        return Err(LedgerError::BadSignature);
+    }
+    Ok(())
+}
+
+/// What importing a transfer package did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct TransferReceipt {
+    /// The volunteer.
+    pub volunteer: VolunteerId,
+    /// The package's hash (hex).
+    pub package_hash: String,
+    /// Records carried in (those not here already).
+    pub records_added: u32,
+    /// Their minutes.
+    pub minutes_added: u64,
+    /// The entry that imported it (for a duplicate: the head).
+    pub seq: u64,
+    /// The package had been imported before: nothing changed.
+    pub duplicate: bool,
+}
+
+/// What a certificate is asked for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct CertificateRequest {
+    /// The volunteer.
+    pub volunteer: VolunteerId,
+    /// The first day covered.
+    pub period_from: NaiveDate,
+    /// The last day covered.
+    pub period_to: NaiveDate,
+    /// The issuing org.
+    pub issuing_org: OrgId,
+    /// Its responsible person (负责人).
+    pub responsible_person: String,
+    /// The handler (经办人).
+    pub handler: String,
+    /// The contact (联系方式).
+    pub contact: String,
+    /// Notes (备注).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub notes: String,
 }
 
 fn full(what: &str) -> LedgerError {
@@ -1310,6 +1662,8 @@ pub struct Ledger {
     clock: Clock,
     log: Vec<Entry>,
     state: State,
+    /// The secret half of the ledger's key; never in the log, given again after a reopen.
+    signing_key: Option<ed25519_dalek::SigningKey>,
 }
 
 impl Ledger {
@@ -1322,6 +1676,7 @@ impl Ledger {
             clock: Clock::System,
             log: Vec::new(),
             state,
+            signing_key: None,
         };
         let admin = config.platform_admin.clone();
         ledger.commit(&admin, Change::LedgerCreated(config))?;
@@ -1347,6 +1702,7 @@ impl Ledger {
             clock: Clock::System,
             log: entries,
             state,
+            signing_key: None,
         })
     }
 
@@ -1601,6 +1957,382 @@ impl Ledger {
         self.commit(actor, change).map(|r| r.0)
     }
 
+    // ---- keys, moves, transfers, certificates ------------------------------------------------
+
+    /// Gives the ledger its Ed25519 signing key (from the platform's secret store; the seed
+    /// never enters the log). The first time a key is given, its public half is registered in
+    /// the log by a platform admin; giving a registered key again (after a reopen) writes
+    /// nothing.
+    pub fn set_signing_key(&mut self, actor: &ActorId, seed: &[u8]) -> Result<Receipt> {
+        let seed: [u8; 32] = seed
+            .try_into()
+            .map_err(|_| invalid_field("ledger", "signing_key", "must be 32 bytes"))?;
+        let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+        let public_key = crate::transfer::public_key_hex(&key);
+        let receipt = if self.state.travel.signing_keys.last() == Some(&public_key) {
+            let (seq, hash) = self.head();
+            Receipt {
+                seq,
+                hash: hash.to_hex(),
+                duplicate: true,
+            }
+        } else {
+            let change = Change::SigningKeyRegistered(KeyRegistration { public_key });
+            self.commit(actor, change)?.0
+        };
+        self.signing_key = Some(key);
+        Ok(receipt)
+    }
+
+    /// The ledger's current public key (hex), if it has one.
+    pub fn public_key(&self) -> Option<String> {
+        self.state.travel.signing_keys.last().cloned()
+    }
+
+    /// The ledger as an issuer: id, name and current public key.
+    pub fn issuer(&self) -> Result<Issuer> {
+        Ok(Issuer {
+            ledger_id: self.config.ledger_id.clone(),
+            name: self.config.name.clone(),
+            public_key: self.public_key().ok_or(LedgerError::NoSigningKey)?,
+        })
+    }
+
+    /// Trusts another ledger to issue transfer packages (a platform admin keeps the list).
+    pub fn trust_issuer(&mut self, actor: &ActorId, issuer: Issuer) -> Result<Receipt> {
+        self.commit(actor, Change::IssuerTrusted(issuer))
+            .map(|r| r.0)
+    }
+
+    /// The trusted issuers: (ledger id, public key hex).
+    pub fn trusted_issuers(&self) -> Vec<(crate::ids::LedgerId, String)> {
+        self.state.travel.trusted.clone()
+    }
+
+    /// Moves a volunteer to a new home community and/or work unit. Their history stays with
+    /// them; past records keep the org where they were served.
+    pub fn move_volunteer(
+        &mut self,
+        actor: &ActorId,
+        volunteer: &VolunteerId,
+        home_org: Option<OrgId>,
+        work_unit: Option<OrgId>,
+    ) -> Result<Receipt> {
+        let change = Change::VolunteerMoved(Move {
+            home_org,
+            volunteer: volunteer.clone(),
+            work_unit,
+        });
+        self.commit(actor, change).map(|r| r.0)
+    }
+
+    /// Issues a signed transfer package for a volunteer leaving for another ledger, and marks
+    /// them as transferred out (every record stays here for audit). Returns the package's
+    /// text, to hand to the destination.
+    pub fn export_transfer(
+        &mut self,
+        actor: &ActorId,
+        volunteer: &VolunteerId,
+        destination: Option<crate::ids::LedgerId>,
+    ) -> Result<String> {
+        let key = self.signing_key.clone().ok_or(LedgerError::NoSigningKey)?;
+        let package = self.transfer_package(volunteer, destination.clone())?;
+        let text = seal_package(&package, &key);
+        let change = Change::TransferredOut(TransferOut {
+            destination,
+            package_hash: package_hash(&text),
+            volunteer: volunteer.clone(),
+        });
+        self.commit(actor, change)?;
+        Ok(text)
+    }
+
+    /// The package a volunteer's history makes now (unsigned): every counted record here and
+    /// every record carried in earlier, per-year totals and stars.
+    pub fn transfer_package(
+        &self,
+        volunteer: &VolunteerId,
+        destination: Option<crate::ids::LedgerId>,
+    ) -> Result<TransferPackage> {
+        let v = self.state.vol_idx(volunteer)?;
+        let vol = self
+            .state
+            .vol(v)
+            .ok_or_else(|| LedgerError::UnknownVolunteer {
+                id: volunteer.to_string(),
+            })?;
+        let off = self.state.off;
+        let mut records: Vec<TransferRecord> = vol
+            .records
+            .iter()
+            .filter_map(|&i| self.state.records.get(i as usize).map(|r| (i, r)))
+            .filter(|(_, r)| r.counted())
+            .filter_map(|(i, r)| {
+                let org = self.state.orgs.get(r.org as usize)?;
+                Some(TransferRecord {
+                    content: self.state.texts.get(i).to_owned(),
+                    end: Timestamp(r.end()),
+                    entry_hash: self.log.get(r.seq as usize)?.hash.to_hex(),
+                    ledger: self.config.ledger_id.clone(),
+                    minutes: u32::from(r.minutes),
+                    org: org.org.id.clone(),
+                    org_name: org.org.name.clone(),
+                    record: RecordId::new(self.state.record_ids.resolve(i)).ok()?,
+                    start: Timestamp(r.start()),
+                })
+            })
+            .collect();
+        records.extend(
+            self.state
+                .travel
+                .carried
+                .get(&v)
+                .into_iter()
+                .flatten()
+                .cloned(),
+        );
+        records
+            .sort_by(|a, b| (a.start, &a.ledger, &a.record).cmp(&(b.start, &b.ledger, &b.record)));
+        let mut years: std::collections::BTreeMap<i32, u64> = std::collections::BTreeMap::new();
+        for r in &records {
+            *years
+                .entry(chrono::Datelike::year(&r.start.local_date(off)))
+                .or_default() += u64::from(r.minutes);
+        }
+        let stars = self.star_summary(volunteer)?;
+        Ok(TransferPackage {
+            destination,
+            format: TRANSFER_FORMAT.to_owned(),
+            identity_kind: vol.identity.kind(),
+            issued_at: self.clock.now(),
+            issuer: self.issuer()?,
+            masked_identity: vol.identity.masked(),
+            masked_name: mask_name(&vol.name),
+            total_minutes: records.iter().map(|r| u64::from(r.minutes)).sum(),
+            records,
+            star_level: stars.level,
+            star_profile: self.config.policy.stars.name.clone(),
+            stars_reached: stars.reached,
+            volunteer: volunteer.clone(),
+            year_totals: years
+                .into_iter()
+                .map(|(year, minutes)| YearTotal { minutes, year })
+                .collect(),
+        })
+    }
+
+    /// Imports a transfer package: verifies its form, its issuer (on the trust list), its
+    /// signature and its destination, matches its volunteer with the one registered here (by
+    /// volunteer number and masked identity), then carries its history in. The volunteer's
+    /// totals and stars include it; this ledger's boards do not (that service was not done
+    /// here). Importing the same package again changes nothing.
+    pub fn import_transfer(&mut self, actor: &ActorId, package: &str) -> Result<TransferReceipt> {
+        let p = open_package(package, &self.state.travel.trusted)?;
+        let new: Vec<&TransferRecord> = p
+            .records
+            .iter()
+            .filter(|r| r.ledger.as_str() != self.state.travel.ledger_id)
+            .filter(|r| {
+                !self
+                    .state
+                    .travel
+                    .carried_keys
+                    .contains(&(r.ledger.to_string(), r.record.to_string()))
+            })
+            .collect();
+        let (records_added, minutes_added) = (
+            new.len() as u32,
+            new.iter().map(|r| u64::from(r.minutes)).sum::<u64>(),
+        );
+        let (receipt, admit) = self.commit(
+            actor,
+            Change::TransferredIn(TransferIn {
+                package: package.to_owned(),
+            }),
+        )?;
+        let fresh = admit.is_some();
+        Ok(TransferReceipt {
+            volunteer: p.volunteer,
+            package_hash: package_hash(package),
+            records_added: if fresh { records_added } else { 0 },
+            minutes_added: if fresh { minutes_added } else { 0 },
+            seq: receipt.seq,
+            duplicate: !fresh,
+        })
+    }
+
+    /// Issues a service certificate (志愿服务证明) for a volunteer's counted records in a period,
+    /// signed by the ledger's key, and records it in the log so that its code can be checked.
+    pub fn issue_certificate(
+        &mut self,
+        actor: &ActorId,
+        req: CertificateRequest,
+    ) -> Result<Certificate> {
+        let key = self.signing_key.clone().ok_or(LedgerError::NoSigningKey)?;
+        if req.period_to < req.period_from {
+            return Err(invalid_field(
+                "certificate",
+                "period_to",
+                "is before period_from",
+            ));
+        }
+        for (field, text, max) in [
+            ("responsible_person", &req.responsible_person, 50),
+            ("handler", &req.handler, 50),
+            ("contact", &req.contact, 100),
+            ("notes", &req.notes, 1000),
+        ] {
+            if text.chars().count() > max || text.chars().any(|c| c.is_control() && c != '\n') {
+                return Err(invalid_field(
+                    "certificate",
+                    field,
+                    format!("is longer than {max} characters or holds control characters"),
+                ));
+            }
+        }
+        let v = self.state.vol_idx(&req.volunteer)?;
+        let org = self.org(&req.issuing_org)?;
+        let vol = self
+            .state
+            .vol(v)
+            .ok_or_else(|| LedgerError::UnknownVolunteer {
+                id: req.volunteer.to_string(),
+            })?;
+        let off = self.state.off;
+        let records: Vec<CertificateRecord> = vol
+            .records
+            .iter()
+            .filter_map(|&i| self.state.records.get(i as usize).map(|r| (i, r)))
+            .filter(|(_, r)| r.counted())
+            .filter_map(|(i, r)| {
+                let date = Timestamp(r.start()).local_date(off);
+                if date < req.period_from || date > req.period_to {
+                    return None;
+                }
+                Some(CertificateRecord {
+                    content: self.state.texts.get(i).to_owned(),
+                    date,
+                    entry_hash: self.log.get(r.seq as usize)?.hash.to_hex(),
+                    minutes: u32::from(r.minutes),
+                    org_name: self.state.orgs.get(r.org as usize)?.org.name.clone(),
+                    record: RecordId::new(self.state.record_ids.resolve(i)).ok()?,
+                })
+            })
+            .collect();
+        let issued_on = self.clock.now().local_date(off);
+        let number = format!(
+            "{}-{}-{:06}",
+            self.config.ledger_id,
+            chrono::Datelike::year(&issued_on),
+            self.state.travel.certificates.len() + 1
+        );
+        let mut cert = Certificate {
+            contact: req.contact,
+            handler: req.handler,
+            identity_kind: vol.identity.kind(),
+            identity_number: vol.identity.number().to_owned(),
+            issued_on,
+            issuing_org: org.id.clone(),
+            issuing_org_name: org.name.clone(),
+            ledger_id: self.config.ledger_id.clone(),
+            ledger_name: self.config.name.clone(),
+            name: vol.name.to_string(),
+            notes: req.notes,
+            number,
+            period_from: req.period_from,
+            period_to: req.period_to,
+            public_key: crate::transfer::public_key_hex(&key),
+            total_minutes: records.iter().map(|r| u64::from(r.minutes)).sum(),
+            records,
+            responsible_person: req.responsible_person,
+            signature: String::new(),
+            verification_code: String::new(),
+            volunteer: req.volunteer,
+        };
+        let bytes = certificate_bytes(&cert);
+        cert.signature = crate::transfer::sign(&key, &bytes);
+        cert.verification_code = verification_code(&cert.signature);
+        let entry = CertificateEntry {
+            code: cert.verification_code.clone(),
+            digest: hash_bytes(&bytes).to_hex(),
+            issuing_org: cert.issuing_org.clone(),
+            number: cert.number.clone(),
+            period_from: cert.period_from,
+            period_to: cert.period_to,
+            records: cert
+                .records
+                .iter()
+                .map(|r| CertifiedRecord {
+                    entry_hash: r.entry_hash.clone(),
+                    record: r.record.clone(),
+                })
+                .collect(),
+            total_minutes: cert.total_minutes,
+            volunteer: cert.volunteer.clone(),
+        };
+        self.commit(actor, Change::CertificateIssued(entry))?;
+        Ok(cert)
+    }
+
+    /// Checks a certificate by its verification code against this ledger (online). Shows only
+    /// what it must, masked; a certificate one of whose records was later amended or revoked
+    /// checks as superseded.
+    pub fn verify_certificate(&self, code: &str) -> Result<CertificateCheck> {
+        let norm = normalise_code(code);
+        let c = self
+            .state
+            .travel
+            .certificate_codes
+            .get(&norm)
+            .and_then(|i| self.state.travel.certificates.get(*i))
+            .ok_or_else(|| LedgerError::UnknownCertificate {
+                code: code.chars().take(40).collect(),
+            })?;
+        let v = self.state.vol_idx(&c.volunteer)?;
+        let vol = self
+            .state
+            .vol(v)
+            .ok_or_else(|| LedgerError::UnknownVolunteer {
+                id: c.volunteer.to_string(),
+            })?;
+        let changed_records: Vec<RecordId> = c
+            .records
+            .iter()
+            .filter(|r| {
+                let still = self.state.rec_idx(&r.record).ok().and_then(|i| {
+                    let rec = self.state.records.get(i as usize)?;
+                    let hash = self.log.get(rec.seq as usize)?.hash.to_hex();
+                    Some(rec.counted() && hash == r.entry_hash)
+                });
+                still != Some(true)
+            })
+            .map(|r| r.record.clone())
+            .collect();
+        Ok(CertificateCheck {
+            status: if changed_records.is_empty() {
+                CertificateStatus::Valid
+            } else {
+                CertificateStatus::Superseded
+            },
+            number: c.number.clone(),
+            volunteer: c.volunteer.clone(),
+            masked_name: mask_name(&vol.name),
+            identity_kind: vol.identity.kind(),
+            masked_identity: vol.identity.masked(),
+            period_from: c.period_from,
+            period_to: c.period_to,
+            total_minutes: c.total_minutes,
+            issuing_org_name: self.org(&c.issuing_org).map(|o| o.name).unwrap_or_default(),
+            issued_on: self
+                .log
+                .iter()
+                .rev()
+                .find(|e| matches!(&e.change, Change::CertificateIssued(x) if x.code == c.code))
+                .map_or(c.period_to, |e| e.time.local_date(self.state.off)),
+            changed_records,
+        })
+    }
+
     // ---- queries -------------------------------------------------------------------------
 
     /// A record by id.
@@ -1647,8 +2379,17 @@ impl Ledger {
                 .orgs
                 .get(v.home_org as usize)
                 .map(|o| o.org.id.clone()),
-            total_minutes: v.total,
+            total_minutes: v.total + self.state.carried_minutes(vi),
+            carried_minutes: self.state.carried_minutes(vi),
             visibility: self.state.vol_visibility(vi),
+            work_unit: self
+                .state
+                .travel
+                .work_units
+                .get(&vi)
+                .and_then(|u| self.state.orgs.get(*u as usize))
+                .map(|o| o.org.id.clone()),
+            transferred_out: self.state.travel.transferred_out.contains(&vi),
         })
     }
 
@@ -1697,7 +2438,18 @@ impl Ledger {
             .filter_map(|&i| self.state.records.get(i as usize))
             .filter(|r| r.counted())
             .map(|r| (Timestamp(r.start()).local_date(off), u32::from(r.minutes)));
-        Ok(star_summary(&self.config.policy.stars, service))
+        let carried = self
+            .state
+            .travel
+            .carried
+            .get(&v)
+            .into_iter()
+            .flatten()
+            .map(|r| (r.start.local_date(off), r.minutes));
+        Ok(star_summary(
+            &self.config.policy.stars,
+            service.chain(carried),
+        ))
     }
 
     /// The top `limit` of a leaderboard, always current. The first request for a (period,

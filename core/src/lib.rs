@@ -26,6 +26,7 @@
 //! # Ok::<(), LedgerError>(())
 //! ```
 
+pub mod certificate;
 pub mod error;
 pub mod ids;
 mod intern;
@@ -37,14 +38,20 @@ pub mod policy;
 pub mod ranking;
 pub mod rating;
 pub mod record;
+pub mod render;
 pub mod time;
+pub mod transfer;
 
+pub use certificate::{Certificate, CertificateCheck, CertificateRecord, CertificateStatus};
 pub use error::{ErrorFamily, LedgerError, Result};
 pub use ids::{
     ActivityId, ActorId, Identity, IdentityKind, LedgerId, OrgId, RecordId, TeamId, VolunteerId,
     mask_identity, mask_name, resident_id_check_char, validate_identity,
 };
-pub use ledger::{Clock, Ledger, Receipt, RecordReceipt};
+pub use ledger::{
+    CertificateRequest, Clock, Ledger, Receipt, RecordReceipt, TransferReceipt, certificate_bytes,
+    verification_code, verify_certificate_offline,
+};
 pub use log::{Change, Entry, Hash, VerifyReport, canonical_bytes, verify_chain};
 pub use org::{
     BoardVisibility, LedgerConfig, NewOrg, NewTeam, NewVolunteer, Org, OrgKind, Role, VolunteerView,
@@ -54,6 +61,9 @@ pub use ranking::{BoardEntry, BoardKind, Leaderboard, Scope, Standing, rank_pair
 pub use rating::{LevelReached, StarSummary, level_for_minutes, star_summary, stars_for_minutes};
 pub use record::{NewRecord, RecordSource, RecordState, ServiceRecord, check_record, is_make_up};
 pub use time::{Period, PeriodInfo, Timestamp, period_info, periods_of};
+pub use transfer::{
+    Issuer, TRANSFER_FORMAT, TransferPackage, TransferRecord, YearTotal, open_package, package_hash,
+};
 
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!();

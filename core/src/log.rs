@@ -3,10 +3,11 @@
 //! `docs/log-format.md` so that another implementation can check a chain.
 
 use crate::error::{LedgerError, Result};
-use crate::ids::{ActorId, RecordId, VolunteerId};
+use crate::ids::{ActorId, LedgerId, OrgId, RecordId, VolunteerId};
 use crate::org::{BoardVisibility, LedgerConfig, NewOrg, NewTeam, NewVolunteer, Role};
 use crate::record::NewRecord;
 use crate::time::Timestamp;
+use crate::transfer::Issuer;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -24,9 +25,14 @@ impl Hash {
 
     /// Lower-case hex, 64 characters.
     pub fn to_hex(&self) -> String {
+        Self::hex_of(&self.0)
+    }
+
+    /// Lower-case hex of any bytes.
+    pub fn hex_of(bytes: &[u8]) -> String {
         let digit = |n: u8| char::from_digit(u32::from(n), 16).unwrap_or('0');
-        let mut s = String::with_capacity(64);
-        for b in self.0 {
+        let mut s = String::with_capacity(2 * bytes.len());
+        for b in bytes {
             s.push(digit(b >> 4));
             s.push(digit(b & 15));
         }
@@ -35,14 +41,7 @@ impl Hash {
 
     /// Parses 64 hex characters.
     pub fn from_hex(s: &str) -> Option<Self> {
-        if s.len() != 64 {
-            return None;
-        }
-        let mut out = [0u8; 32];
-        for (i, o) in out.iter_mut().enumerate() {
-            *o = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
-        }
-        Some(Self(out))
+        unhex::<32>(s).map(Self)
     }
 }
 
@@ -69,6 +68,23 @@ impl<'de> Deserialize<'de> for Hash {
         let s = String::deserialize(d)?;
         Self::from_hex(&s).ok_or_else(|| serde::de::Error::custom("expected 64 hex characters"))
     }
+}
+
+/// Bytes from exactly `2 * N` lower-case hex digits (the only spelling the canonical forms
+/// use, so that no byte of a signed text can change without changing what it says).
+pub(crate) fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
+    if s.len() != 2 * N
+        || !s
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        return None;
+    }
+    let mut out = [0u8; N];
+    for (i, o) in out.iter_mut().enumerate() {
+        *o = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(out)
 }
 
 /// What an entry changes. The tag (`kind`) and the body are hashed.
@@ -134,6 +150,86 @@ pub enum Change {
         /// How they appear.
         visibility: BoardVisibility,
     },
+    /// The ledger's Ed25519 public key, for packages and certificates it signs from now on.
+    SigningKeyRegistered(KeyRegistration),
+    /// Another ledger is trusted to issue transfer packages.
+    IssuerTrusted(Issuer),
+    /// A volunteer moves home community and/or work unit.
+    VolunteerMoved(Move),
+    /// A volunteer leaves for another ledger with a transfer package.
+    TransferredOut(TransferOut),
+    /// A volunteer's history arrives from another ledger.
+    TransferredIn(TransferIn),
+    /// A service certificate is issued.
+    CertificateIssued(CertificateEntry),
+}
+
+/// A ledger's public signing key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyRegistration {
+    /// 64 hex digits.
+    pub public_key: String,
+}
+
+/// A volunteer's move within the ledger; `None` keeps what they had.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Move {
+    /// The new home community.
+    pub home_org: Option<OrgId>,
+    /// The volunteer.
+    pub volunteer: VolunteerId,
+    /// The new work unit.
+    pub work_unit: Option<OrgId>,
+}
+
+/// A package issued for a volunteer leaving the ledger.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferOut {
+    /// The ledger it is meant for, if named.
+    pub destination: Option<LedgerId>,
+    /// The hash of the package's text (hex).
+    pub package_hash: String,
+    /// The volunteer.
+    pub volunteer: VolunteerId,
+}
+
+/// A package received: its whole text, so that replay verifies it again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransferIn {
+    /// The package's signed text.
+    pub package: String,
+}
+
+/// A record a certificate certifies, by the hash of the entry that made it what it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertifiedRecord {
+    /// The entry's hash (hex).
+    pub entry_hash: String,
+    /// The record.
+    pub record: RecordId,
+}
+
+/// What the log keeps of a certificate (not its personal data, which the log already holds).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertificateEntry {
+    /// The verification code.
+    pub code: String,
+    /// SHA-256 (hex) of the certificate's signed bytes.
+    pub digest: String,
+    /// The issuing org.
+    pub issuing_org: OrgId,
+    /// The certificate number.
+    pub number: String,
+    /// The first day covered.
+    pub period_from: chrono::NaiveDate,
+    /// The last day covered.
+    pub period_to: chrono::NaiveDate,
+    /// The records certified.
+    pub records: Vec<CertifiedRecord>,
+    /// Their total minutes.
+    pub total_minutes: u64,
+    /// The volunteer.
+    pub volunteer: VolunteerId,
 }
 
 impl Change {
@@ -152,6 +248,12 @@ impl Change {
             Self::RecordDisputed { .. } => "record_disputed",
             Self::DisputeResolved { .. } => "dispute_resolved",
             Self::VisibilitySet { .. } => "visibility_set",
+            Self::SigningKeyRegistered(_) => "signing_key_registered",
+            Self::IssuerTrusted(_) => "issuer_trusted",
+            Self::VolunteerMoved(_) => "volunteer_moved",
+            Self::TransferredOut(_) => "transferred_out",
+            Self::TransferredIn(_) => "transferred_in",
+            Self::CertificateIssued(_) => "certificate_issued",
         }
     }
 }
@@ -227,6 +329,12 @@ impl Serialize for Body<'_> {
             } => {
                 fields!("visibility" => visibility, "volunteer" => volunteer)
             }
+            Change::SigningKeyRegistered(k) => k.serialize(s),
+            Change::IssuerTrusted(i) => i.serialize(s),
+            Change::VolunteerMoved(m) => m.serialize(s),
+            Change::TransferredOut(t) => t.serialize(s),
+            Change::TransferredIn(t) => t.serialize(s),
+            Change::CertificateIssued(c) => c.serialize(s),
         }
     }
 }
@@ -441,6 +549,41 @@ mod tests {
                 volunteer: "V1".parse().unwrap(),
                 visibility: BoardVisibility::Hidden,
             },
+            Change::SigningKeyRegistered(KeyRegistration {
+                public_key: "ab".repeat(32),
+            }),
+            Change::IssuerTrusted(crate::transfer::Issuer {
+                ledger_id: "L2".parse().unwrap(),
+                name: "另一区".into(),
+                public_key: "cd".repeat(32),
+            }),
+            Change::VolunteerMoved(Move {
+                home_org: Some("O1".parse().unwrap()),
+                volunteer: "V1".parse().unwrap(),
+                work_unit: None,
+            }),
+            Change::TransferredOut(TransferOut {
+                destination: Some("L2".parse().unwrap()),
+                package_hash: "ef".repeat(32),
+                volunteer: "V1".parse().unwrap(),
+            }),
+            Change::TransferredIn(TransferIn {
+                package: "{\"package\":{}}".into(),
+            }),
+            Change::CertificateIssued(CertificateEntry {
+                code: "ABCD-EF01".into(),
+                digest: "01".repeat(32),
+                issuing_org: "O1".parse().unwrap(),
+                number: "L-2015-000001".into(),
+                period_from: chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap(),
+                period_to: chrono::NaiveDate::from_ymd_opt(2015, 12, 31).unwrap(),
+                records: vec![CertifiedRecord {
+                    entry_hash: "02".repeat(32),
+                    record: id("R1"),
+                }],
+                total_minutes: 120,
+                volunteer: "V1".parse().unwrap(),
+            }),
         ]
     }
 
@@ -449,7 +592,7 @@ mod tests {
         let actor: ActorId = "admin".parse().unwrap();
         let kinds = every_kind();
         let names: std::collections::HashSet<&str> = kinds.iter().map(Change::kind).collect();
-        assert_eq!(names.len(), 12, "every kind of change is covered");
+        assert_eq!(names.len(), 18, "every kind of change is covered");
         for (i, c) in kinds.iter().enumerate() {
             let fast =
                 canonical_bytes(i as u64, Timestamp(1_433_300_000), &actor, c, Hash([7; 32]));

@@ -143,10 +143,16 @@ pub struct VolunteerView {
     pub masked_identity: String,
     /// The home org.
     pub home_org: Option<OrgId>,
-    /// Cumulative counted minutes.
+    /// Cumulative counted minutes, those carried in from other ledgers included.
     pub total_minutes: u64,
+    /// Of `total_minutes`, those carried in from other ledgers (转移接续).
+    pub carried_minutes: u64,
     /// How the volunteer appears on boards.
     pub visibility: BoardVisibility,
+    /// The work unit, if any.
+    pub work_unit: Option<OrgId>,
+    /// Whether the volunteer has transferred out of this ledger.
+    pub transferred_out: bool,
 }
 
 /// A team (志愿服务队) to create: it belongs to an org and has a leader, liaisons and members.

@@ -8,10 +8,10 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct LevelReached {
-    /// The level, 1 for one star.
-    pub level: u8,
     /// The local date of the service that reached it.
     pub date: NaiveDate,
+    /// The level, 1 for one star.
+    pub level: u8,
 }
 
 /// A volunteer's star standing: level, the date each level was reached, and what is left

@@ -1,0 +1,116 @@
+//! Service certificates (志愿服务证明): what a certificate says, and the answer a verification
+//! gives. Issuing and verifying live on the [`crate::Ledger`]; rendering in [`crate::render`].
+
+use crate::ids::{IdentityKind, LedgerId, OrgId, RecordId, VolunteerId};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// One service record on a certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct CertificateRecord {
+    /// The record's content (服务内容).
+    pub content: String,
+    /// The local date of the service.
+    pub date: NaiveDate,
+    /// The hash of the log entry that recorded it (hex).
+    pub entry_hash: String,
+    /// Minutes of service.
+    pub minutes: u32,
+    /// The org where the service was done.
+    pub org_name: String,
+    /// The record's id.
+    pub record: RecordId,
+}
+
+/// A service certificate as the volunteer holds it. It carries the full name and identity
+/// number, as the 2015 certificate rules require; every verification answer is masked.
+/// Fields are in sorted order: the signature covers the canonical JSON of every field but
+/// `signature` (keys sorted, as in the log).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Certificate {
+    /// The issuing contact (联系方式).
+    pub contact: String,
+    /// The handler (经办人).
+    pub handler: String,
+    /// The identity kind.
+    pub identity_kind: IdentityKind,
+    /// The identity number, in full.
+    pub identity_number: String,
+    /// The issue date.
+    pub issued_on: NaiveDate,
+    /// The issuing org.
+    pub issuing_org: OrgId,
+    /// The issuing org's name.
+    pub issuing_org_name: String,
+    /// The issuing ledger.
+    pub ledger_id: LedgerId,
+    /// The issuing ledger's name.
+    pub ledger_name: String,
+    /// The volunteer's full name.
+    pub name: String,
+    /// Notes (备注).
+    pub notes: String,
+    /// The certificate number (证明编号).
+    pub number: String,
+    /// The first day covered.
+    pub period_from: NaiveDate,
+    /// The last day covered.
+    pub period_to: NaiveDate,
+    /// The issuer's Ed25519 public key (hex), for offline verification.
+    pub public_key: String,
+    /// The counted records in the period.
+    pub records: Vec<CertificateRecord>,
+    /// The org's responsible person (负责人).
+    pub responsible_person: String,
+    /// Ed25519 signature (hex) over the canonical JSON of all other fields.
+    pub signature: String,
+    /// Total minutes of the records.
+    pub total_minutes: u64,
+    /// The code anyone can check the certificate by (验证码).
+    pub verification_code: String,
+    /// The volunteer number.
+    pub volunteer: VolunteerId,
+}
+
+/// How a certificate checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(rename_all = "snake_case")]
+pub enum CertificateStatus {
+    /// Issued by this ledger, and every record on it still stands as it was.
+    Valid,
+    /// Issued by this ledger, but a record on it was later amended or revoked.
+    Superseded,
+}
+
+/// What a verification shows: only what it must, masked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct CertificateCheck {
+    /// The status.
+    pub status: CertificateStatus,
+    /// The certificate number.
+    pub number: String,
+    /// The volunteer number.
+    pub volunteer: VolunteerId,
+    /// The name, masked.
+    pub masked_name: String,
+    /// The identity kind.
+    pub identity_kind: IdentityKind,
+    /// The identity number, masked.
+    pub masked_identity: String,
+    /// The first day covered.
+    pub period_from: NaiveDate,
+    /// The last day covered.
+    pub period_to: NaiveDate,
+    /// Total minutes on the certificate.
+    pub total_minutes: u64,
+    /// The issuing org's name.
+    pub issuing_org_name: String,
+    /// The issue date.
+    pub issued_on: NaiveDate,
+    /// The records that no longer stand as certified (amended or revoked), if superseded.
+    pub changed_records: Vec<RecordId>,
+}

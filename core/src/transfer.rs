@@ -1,0 +1,236 @@
+//! Transfer packages (转移接续): a volunteer's counted history, signed by the issuing ledger's
+//! Ed25519 key, so that another ledger can verify it and continue the count. The format is
+//! written down in `docs/transfer-format.md`.
+
+use crate::error::{LedgerError, Result};
+use crate::ids::{IdentityKind, LedgerId, OrgId, RecordId, VolunteerId};
+use crate::log::{Hash, hash_bytes, unhex};
+use crate::rating::LevelReached;
+use crate::time::Timestamp;
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use serde::{Deserialize, Serialize};
+
+/// The format this version writes and reads.
+pub const TRANSFER_FORMAT: &str = "volunteer-ledger/transfer@1";
+const FORMAT_PREFIX: &str = "volunteer-ledger/transfer@";
+
+/// The ledger that issued a package or certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(deny_unknown_fields)]
+pub struct Issuer {
+    /// The issuing ledger's id.
+    pub ledger_id: LedgerId,
+    /// Its name.
+    pub name: String,
+    /// Its Ed25519 public key (64 hex digits).
+    pub public_key: String,
+}
+
+/// One counted record carried by a package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(deny_unknown_fields)]
+pub struct TransferRecord {
+    /// What was done.
+    pub content: String,
+    /// When it ended.
+    pub end: Timestamp,
+    /// The hash of the log entry that recorded it in the ledger where it was served (hex).
+    pub entry_hash: String,
+    /// The ledger where it was served (for history carried from earlier transfers, not the
+    /// package's issuer).
+    pub ledger: LedgerId,
+    /// Minutes of service.
+    pub minutes: u32,
+    /// The org where it was served.
+    pub org: OrgId,
+    /// That org's name.
+    pub org_name: String,
+    /// The record's id in the ledger where it was served.
+    pub record: RecordId,
+    /// When it started.
+    pub start: Timestamp,
+}
+
+/// Minutes in one calendar year (of the issuing ledger's local time).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(deny_unknown_fields)]
+pub struct YearTotal {
+    /// Minutes.
+    pub minutes: u64,
+    /// The year.
+    pub year: i32,
+}
+
+/// A volunteer's history as one ledger certifies it to another. Fields are in sorted order:
+/// the signature covers the package's canonical JSON (keys sorted, no whitespace).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(deny_unknown_fields)]
+pub struct TransferPackage {
+    /// The ledger it is meant for, if the issuer named one.
+    pub destination: Option<LedgerId>,
+    /// `volunteer-ledger/transfer@1`.
+    pub format: String,
+    /// The identity kind.
+    pub identity_kind: IdentityKind,
+    /// When it was issued.
+    pub issued_at: Timestamp,
+    /// Who issued it.
+    pub issuer: Issuer,
+    /// The identity number, masked (first 6 + last 4).
+    pub masked_identity: String,
+    /// The name, masked.
+    pub masked_name: String,
+    /// Every counted record, local and carried from earlier transfers, oldest first.
+    pub records: Vec<TransferRecord>,
+    /// The star level under `star_profile`.
+    pub star_level: u8,
+    /// The star profile's name.
+    pub star_profile: String,
+    /// The date each level was reached.
+    pub stars_reached: Vec<LevelReached>,
+    /// Total minutes of `records`.
+    pub total_minutes: u64,
+    /// The volunteer number.
+    pub volunteer: VolunteerId,
+    /// Minutes per year of `records`.
+    pub year_totals: Vec<YearTotal>,
+}
+
+/// A package and its signature, as it travels: canonical JSON
+/// `{"package":{…},"signature":"<128 hex>"}`.
+#[derive(Serialize)]
+struct SignedRef<'a> {
+    package: &'a TransferPackage,
+    signature: &'a str,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Signed {
+    package: TransferPackage,
+    signature: String,
+}
+
+/// The canonical bytes of a package (what the signature covers).
+pub fn package_bytes(p: &TransferPackage) -> Vec<u8> {
+    serde_json::to_vec(p).unwrap_or_default()
+}
+
+/// Hex of bytes.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    Hash::hex_of(bytes)
+}
+
+/// The public key of a signing key, as hex.
+pub fn public_key_hex(key: &SigningKey) -> String {
+    hex(key.verifying_key().as_bytes())
+}
+
+/// Parses a public key written as 64 hex digits.
+pub fn parse_public_key(s: &str) -> Result<VerifyingKey> {
+    unhex::<32>(s)
+        .and_then(|b| VerifyingKey::from_bytes(&b).ok())
+        .ok_or_else(|| {
+            crate::error::invalid_field(
+                "issuer",
+                "public_key",
+                "is not an Ed25519 public key (64 hex digits)",
+            )
+        })
+}
+
+/// Signs canonical bytes; the signature as hex.
+pub(crate) fn sign(key: &SigningKey, bytes: &[u8]) -> String {
+    hex(&key.sign(bytes).to_bytes())
+}
+
+/// Checks a hex signature over bytes with a public key.
+pub(crate) fn check_signature(public_key: &str, bytes: &[u8], signature: &str) -> Result<()> {
+    let key = parse_public_key(public_key)?;
+    let sig = unhex::<64>(signature).map(|b| Signature::from_bytes(&b));
+    match sig {
+        Some(sig) if key.verify(bytes, &sig).is_ok() => Ok(()),
+        _ => Err(LedgerError::BadSignature),
+    }
+}
+
+/// Seals a package: its signed, canonical text.
+pub fn seal_package(p: &TransferPackage, key: &SigningKey) -> String {
+    let signature = sign(key, &package_bytes(p));
+    let signed = SignedRef {
+        package: p,
+        signature: &signature,
+    };
+    String::from_utf8(serde_json::to_vec(&signed).unwrap_or_default()).unwrap_or_default()
+}
+
+/// The hash of a package's text (hex): how a ledger recognises a package it imported before.
+pub fn package_hash(text: &str) -> String {
+    hash_bytes(text.as_bytes()).to_hex()
+}
+
+/// Opens a package's text: refuses anything that is not exactly the canonical form
+/// (`E_TRANSFER_FORMAT`: any altered byte), a future or unknown format (`E_TRANSFER_VERSION`),
+/// a package inconsistent with itself (`E_TRANSFER_FORMAT`), an issuer whose public key is not
+/// in `trusted` (`E_UNTRUSTED_ISSUER`) and a bad signature (`E_BAD_SIGNATURE`).
+///
+/// `trusted` lists (ledger id, public key hex) pairs.
+pub fn open_package(text: &str, trusted: &[(LedgerId, String)]) -> Result<TransferPackage> {
+    let altered = |detail: &str| LedgerError::TransferFormat {
+        detail: detail.to_owned(),
+    };
+    // The version first, so that a future format gets its own answer.
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|_| altered("not JSON"))?;
+    let format = value
+        .get("package")
+        .and_then(|p| p.get("format"))
+        .and_then(|f| f.as_str());
+    match format {
+        Some(TRANSFER_FORMAT) => {}
+        Some(f) if f.starts_with(FORMAT_PREFIX) => {
+            return Err(LedgerError::TransferVersion {
+                found: f.chars().take(60).collect(),
+            });
+        }
+        _ => return Err(altered("no volunteer-ledger transfer format")),
+    }
+    let signed: Signed =
+        serde_json::from_value(value).map_err(|e| altered(&format!("malformed: {e}")))?;
+    let canonical = serde_json::to_vec(&SignedRef {
+        package: &signed.package,
+        signature: &signed.signature,
+    })
+    .unwrap_or_default();
+    if canonical != text.as_bytes() {
+        return Err(altered("not in canonical form (altered?)"));
+    }
+    let p = signed.package;
+    let sum: u64 = p.records.iter().map(|r| u64::from(r.minutes)).sum();
+    if sum != p.total_minutes {
+        return Err(altered("total_minutes is not the sum of the records"));
+    }
+    let years: u64 = p.year_totals.iter().map(|y| y.minutes).sum();
+    if years != p.total_minutes {
+        return Err(altered("year_totals do not add up to total_minutes"));
+    }
+    if p.records
+        .iter()
+        .any(|r| unhex::<32>(&r.entry_hash).is_none() || r.end <= r.start)
+    {
+        return Err(altered("a record has a malformed entry hash or times"));
+    }
+    let is_trusted = trusted.iter().any(|(id, key)| {
+        *id == p.issuer.ledger_id && key.eq_ignore_ascii_case(&p.issuer.public_key)
+    });
+    if !is_trusted {
+        return Err(LedgerError::UntrustedIssuer {
+            ledger: p.issuer.ledger_id.to_string(),
+        });
+    }
+    check_signature(&p.issuer.public_key, &package_bytes(&p), &signed.signature)?;
+    Ok(p)
+}
