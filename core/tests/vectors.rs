@@ -251,3 +251,157 @@ fn ledger_scenario_vectors() {
     let replayed = Ledger::from_entries(l.entries().to_vec()).unwrap();
     assert_eq!(replayed.state_digest(), l.state_digest());
 }
+
+/// The ledger the transfer vector is made from: fixed key, fixed clock.
+fn transfer_source() -> (Ledger, String, Certificate) {
+    let admin: ActorId = "admin".parse().unwrap();
+    let mut l = Ledger::in_memory(LedgerConfig::new(
+        "xuetian".parse().unwrap(),
+        "学田区志愿服务记录",
+        admin.clone(),
+    ))
+    .unwrap();
+    l.set_clock(Clock::Fixed(
+        Timestamp::parse_rfc3339("2015-12-20T12:00:00+08:00").unwrap(),
+    ));
+    l.set_signing_key(&admin, &[7u8; 32]).unwrap();
+    l.register_org(
+        &admin,
+        NewOrg {
+            id: "C1".parse().unwrap(),
+            name: "学田社区".into(),
+            kind: OrgKind::Community,
+            parent: None,
+        },
+    )
+    .unwrap();
+    l.register_volunteer(
+        &admin,
+        NewVolunteer {
+            id: "V1".parse().unwrap(),
+            name: "张三".into(),
+            identity_kind: IdentityKind::ResidentId,
+            identity_number: "11010519491231002X".into(),
+            home_org: Some("C1".parse().unwrap()),
+        },
+    )
+    .unwrap();
+    for (rid, day, minutes) in [("R1", "2015-06-02", 180u32), ("R2", "2015-12-05", 150)] {
+        let r = NewRecord::new(
+            rid.parse().unwrap(),
+            "V1".parse().unwrap(),
+            "C1".parse().unwrap(),
+            Timestamp::parse_rfc3339(&format!("{day}T09:00:00+08:00")).unwrap(),
+            Timestamp::parse_rfc3339(&format!("{day}T12:00:00+08:00")).unwrap(),
+            minutes,
+            "助老服务",
+        );
+        l.add_record(&admin, r).unwrap();
+    }
+    let cert = l
+        .issue_certificate(
+            &admin,
+            CertificateRequest {
+                volunteer: "V1".parse().unwrap(),
+                period_from: chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap(),
+                period_to: chrono::NaiveDate::from_ymd_opt(2015, 12, 31).unwrap(),
+                issuing_org: "C1".parse().unwrap(),
+                responsible_person: "李主任".into(),
+                handler: "王干事".into(),
+                contact: "0791-12345678".into(),
+                notes: "".into(),
+            },
+        )
+        .unwrap();
+    let text = l
+        .export_transfer(&admin, &"V1".parse().unwrap(), Some("B".parse().unwrap()))
+        .unwrap();
+    (l, text, cert)
+}
+
+/// The transfer vector: a package and a certificate signed with a fixed key at a fixed time,
+/// and altered copies. `VL_WRITE_VECTORS=1 cargo test -p volunteer-ledger --test vectors`
+/// writes it anew; otherwise the test checks that this ledger still makes the same bytes.
+#[test]
+fn transfer_vectors() {
+    let (l, text, cert) = transfer_source();
+    let key = l.public_key().unwrap();
+    let trusted = vec![("xuetian".to_owned(), key.clone())];
+    let cert_json = serde_json::to_string(&cert).unwrap();
+    let made = json!({
+        "about": "A transfer package and a certificate signed by ledger 'xuetian' with the Ed25519 key whose seed is 32 bytes of 7, at 2015-12-20T12:00:00+08:00; and altered copies. Every binding opens each package against `trusted` and checks each certificate offline against `public_key`: `expect` is the summary of a good one or the error code of a bad one.",
+        "trusted": trusted,
+        "public_key": key,
+        "packages": [
+            {"name": "as issued", "text": text, "expect": {
+                "volunteer": "V1", "total_minutes": 330, "records": 2, "star_level": 0,
+                "masked_name": "张*", "masked_identity": "110105********002X",
+                "destination": "B", "hash": package_hash(&text)}},
+            {"name": "minutes changed", "text": text.replace("\"minutes\":180", "\"minutes\":190"), "expect": {"error": "E_TRANSFER_FORMAT"}},
+            {"name": "content changed", "text": text.replacen("助老服务", "助残服务", 1), "expect": {"error": "E_BAD_SIGNATURE"}},
+            {"name": "pretty-printed", "text": text.replace(",\"", ", \""), "expect": {"error": "E_TRANSFER_FORMAT"}},
+            {"name": "a future format", "text": text.replace("transfer@1", "transfer@2"), "expect": {"error": "E_TRANSFER_VERSION"}},
+            {"name": "another issuer id", "text": text.replace("\"ledger_id\":\"xuetian\"", "\"ledger_id\":\"dongyuan\""), "expect": {"error": "E_UNTRUSTED_ISSUER"}},
+            {"name": "not JSON", "text": "volunteer-ledger/transfer@1", "expect": {"error": "E_TRANSFER_FORMAT"}},
+        ],
+        "certificates": [
+            {"name": "as issued", "certificate": cert_json, "expect": {"number": cert.number, "total_minutes": 330, "verification_code": cert.verification_code}},
+            {"name": "hours changed", "certificate": cert_json.replace("\"total_minutes\":330", "\"total_minutes\":630"), "expect": {"error": "E_BAD_SIGNATURE"}},
+            {"name": "name changed", "certificate": cert_json.replace("张三", "张四"), "expect": {"error": "E_BAD_SIGNATURE"}},
+        ],
+    });
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/transfer.json");
+    if std::env::var_os("VL_WRITE_VECTORS").is_some() {
+        std::fs::write(&path, serde_json::to_string_pretty(&made).unwrap() + "\n").unwrap();
+    }
+    let doc = load("transfer.json");
+    assert_eq!(
+        doc, made,
+        "the ledger no longer makes the bytes of tests/vectors/transfer.json"
+    );
+    // And the cases hold, read from the file as every binding reads them.
+    let trusted: Vec<(LedgerId, String)> = doc["trusted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (s(&p[0]).parse().unwrap(), s(&p[1]).to_owned()))
+        .collect();
+    for c in doc["packages"].as_array().unwrap() {
+        let got = open_package(s(&c["text"]), &trusted);
+        match c["expect"].get("error") {
+            Some(code) => assert_eq!(got.unwrap_err().code(), s(code), "{}", c["name"]),
+            None => {
+                let p = got.unwrap();
+                let e = &c["expect"];
+                assert_eq!(p.volunteer.as_str(), s(&e["volunteer"]));
+                assert_eq!(p.total_minutes, e["total_minutes"].as_u64().unwrap());
+                assert_eq!(p.records.len() as u64, e["records"].as_u64().unwrap());
+                assert_eq!(u64::from(p.star_level), e["star_level"].as_u64().unwrap());
+                assert_eq!(
+                    (p.masked_name.as_str(), p.masked_identity.as_str()),
+                    (s(&e["masked_name"]), s(&e["masked_identity"]))
+                );
+                assert_eq!(
+                    p.destination.map(|d| d.to_string()).as_deref(),
+                    e["destination"].as_str()
+                );
+                assert_eq!(package_hash(s(&c["text"])), s(&e["hash"]));
+            }
+        }
+    }
+    for c in doc["certificates"].as_array().unwrap() {
+        let cert: Certificate = serde_json::from_str(s(&c["certificate"])).unwrap();
+        let got = verify_certificate_offline(&cert, s(&doc["public_key"]));
+        match c["expect"].get("error") {
+            Some(code) => assert_eq!(got.unwrap_err().code(), s(code), "{}", c["name"]),
+            None => {
+                got.unwrap();
+                assert_eq!(cert.number, s(&c["expect"]["number"]));
+                assert_eq!(
+                    cert.total_minutes,
+                    c["expect"]["total_minutes"].as_u64().unwrap()
+                );
+            }
+        }
+    }
+}
