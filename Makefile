@@ -3,12 +3,13 @@
 #   make demo    a small district through a year
 #   make bench   criterion benchmarks (figures in README)
 #   make lint    fmt, clippy
+#   make fuzz    cargo-fuzz targets for FUZZ_SECONDS each (part of make test)
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: test test-rust test-python test-kotlin demo bench lint
+.PHONY: test test-rust test-python test-kotlin demo bench lint fuzz
 
-test: test-rust test-python test-kotlin
+test: test-rust fuzz test-python test-kotlin
 
 test-rust:
 	$(CARGO) test --workspace --exclude volunteer-ledger-python
@@ -28,3 +29,14 @@ bench:
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --exclude volunteer-ledger-python --all-targets -- -D warnings
+
+# Fuzzing (cargo-fuzz, nightly): every target for FUZZ_SECONDS each, from the seeds in fuzz/seeds.
+FUZZ_SECONDS ?= 20
+FUZZ_TARGETS := transfer_package texts
+fuzz:
+	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p fuzz/corpus/$$t; \
+		echo "fuzz: $$t for $(FUZZ_SECONDS) s"; \
+		(cd fuzz && $(CARGO) +nightly fuzz run $$t corpus/$$t seeds/$$t -- -max_total_time=$(FUZZ_SECONDS) -print_final_stats=0 -print_funcs=0) || exit 1; \
+	done

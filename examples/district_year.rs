@@ -510,5 +510,152 @@ fn main() -> Res<()> {
         late.record,
         again == year
     );
+
+    // ---- 2016: moves, a transfer to another district, a certificate ------------------------
+    println!("\n转移接续 Moves and transfers");
+    let jan5 = at(NaiveDate::from_ymd_opt(2016, 1, 5).ok_or("date")?, 10, 0)?;
+    d.ledger.set_clock(Clock::Fixed(jan5));
+    // The platform keeps the ledger's signing seed in its secret store; the demo uses a fixed one.
+    d.ledger.set_signing_key(&d.admin, &[11u8; 32])?;
+
+    // A volunteer moves home to a community of another street: history stays with them.
+    let (mover, old_home) = d.volunteers[62].clone();
+    let before = d.ledger.volunteer(&mover)?.total_minutes;
+    d.ledger
+        .move_volunteer(&"rec-C0201".parse()?, &mover, Some("C0201".parse()?), None)?;
+    let after = d.ledger.volunteer(&mover)?;
+    println!(
+        "{mover} moves from {} to {}: {} before, {} after; past records stay with {}",
+        d.ledger.org(&old_home)?.name,
+        d.ledger.org(&"C0201".parse()?)?.name,
+        hours(before),
+        hours(after.total_minutes),
+        d.ledger.org(&old_home)?.name,
+    );
+
+    // The year's leader moves to 东园区, another district with its own ledger.
+    let star: VolunteerId = year
+        .entries
+        .iter()
+        .find_map(|e| e.id.clone())
+        .ok_or("leader")?
+        .parse()?;
+    let east_admin: ActorId = "east-admin".parse()?;
+    let mut east = Ledger::in_memory(LedgerConfig::new(
+        "dongyuan-district".parse()?,
+        "东园区志愿服务记录",
+        east_admin.clone(),
+    ))?;
+    east.set_clock(Clock::Fixed(jan5));
+    east.set_signing_key(&east_admin, &[22u8; 32])?;
+    east.register_org(
+        &east_admin,
+        NewOrg {
+            id: "E01".parse()?,
+            name: "东园区".into(),
+            kind: OrgKind::District,
+            parent: None,
+        },
+    )?;
+    east.register_org(
+        &east_admin,
+        NewOrg {
+            id: "E0101".parse()?,
+            name: "滨江社区".into(),
+            kind: OrgKind::Community,
+            parent: Some("E01".parse()?),
+        },
+    )?;
+    east.trust_issuer(&east_admin, d.ledger.issuer()?)?;
+    // 东园区 registers the newcomer with their identity card, under the same volunteer number.
+    let (name, identity) = d.ledger.identity_for_certificate(&star)?;
+    east.register_volunteer(
+        &east_admin,
+        NewVolunteer {
+            id: star.clone(),
+            name,
+            identity_kind: identity.kind(),
+            identity_number: identity.number().to_owned(),
+            home_org: Some("E0101".parse()?),
+        },
+    )?;
+    let package = d
+        .ledger
+        .export_transfer(&d.admin, &star, Some("dongyuan-district".parse()?))?;
+    let got = east.import_transfer(&east_admin, &package)?;
+    let again = east.import_transfer(&east_admin, &package)?;
+    let there = east.star_summary(&star)?;
+    println!(
+        "{star} moves to 东园区 with a signed package ({} bytes): {} records, {} carried in; stars {} {} (1★ reached {}); sent again: duplicate = {}",
+        package.len(),
+        got.records_added,
+        hours(got.minutes_added),
+        there.level,
+        stars(there.level),
+        there
+            .reached
+            .first()
+            .map(|r| r.date.to_string())
+            .unwrap_or_default(),
+        again.duplicate,
+    );
+    println!(
+        "  东园区's 2015 board does not count service done elsewhere: {} ranked",
+        east.leaderboard("2015".parse()?, &Scope::All, BoardKind::Volunteers, 10)?
+            .ranked
+    );
+    let tampered = package.replacen("\"minutes\":", "\"minutes\":1", 1);
+    if let Err(e) = east.import_transfer(&east_admin, &tampered) {
+        println!("  a package with one byte changed is refused: {}", e.code());
+    }
+
+    // A service certificate (志愿服务证明) for the year, verified online and offline.
+    let (holder, holder_home) = d.volunteers[41].clone();
+    let street = d.ledger.org(&holder_home)?.parent.ok_or("street")?;
+    let cert = d.ledger.issue_certificate(
+        &d.admin,
+        CertificateRequest {
+            volunteer: holder.clone(),
+            period_from: NaiveDate::from_ymd_opt(2015, 1, 1).ok_or("date")?,
+            period_to: NaiveDate::from_ymd_opt(2015, 12, 31).ok_or("date")?,
+            issuing_org: street,
+            responsible_person: "李建华".into(),
+            handler: "王芳".into(),
+            contact: "0791-86000000".into(),
+            notes: "用于评优推荐".into(),
+        },
+    )?;
+    println!("\n{}", volunteer_ledger::render::certificate_text(&cert));
+    let page = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()?
+        .join("target/demo");
+    std::fs::create_dir_all(&page)?;
+    let page = page.join(format!("{}.html", cert.number));
+    std::fs::write(
+        &page,
+        volunteer_ledger::render::certificate_html(&cert, Some("https://volunteer.example/verify")),
+    )?;
+    println!("printable page with its QR code: {}", page.display());
+    let online = d.ledger.verify_certificate(&cert.verification_code)?;
+    println!(
+        "online check of {}: {:?} — shows {} {} {}",
+        cert.verification_code,
+        online.status,
+        online.masked_name,
+        online.masked_identity,
+        hours(online.total_minutes)
+    );
+    verify_certificate_offline(&cert, &d.ledger.public_key().ok_or("key")?)?;
+    println!("offline check against 学田区's public key: valid");
+    if let Some(first) = cert.records.first() {
+        d.ledger
+            .revoke_record(&d.admin, &first.record, "核查：签到记录缺失")?;
+        let later = d.ledger.verify_certificate(&cert.verification_code)?;
+        println!(
+            "after record {} is revoked, the certificate checks as {:?}",
+            first.record, later.status
+        );
+    }
     Ok(())
 }
