@@ -5,13 +5,14 @@
 //! validation, authorisation, ranking, stars — lives in the core crate `volunteer-ledger`.
 //!
 //! - Times: a timezone-aware `datetime` is an instant; a naive one is read in the ledger's UTC
-//!   offset. Results carry `datetime`s in the ledger's offset. The core keeps whole seconds.
+//!   offset. Results carry `datetime`s in the ledger's offset (a package opened by
+//!   `open_package`, outside any ledger, in UTC). The core keeps whole seconds.
 //! - Errors: every core error raises a subclass of `volunteer_ledger.LedgerError`, one per
 //!   error family, with the core's stable `code`, its `family` name and its message.
 //! - The core `Ledger` sits in a `Mutex`; every call locks it with the GIL released, so long
 //!   calls (`verify`, `leaderboard_as_of`) let other Python threads run.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeDelta};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeDelta, Utc};
 use pyo3::IntoPyObjectExt;
 use pyo3::conversion::FromPyObjectOwned;
 use pyo3::create_exception;
@@ -197,8 +198,10 @@ plain_dict_value!(
     Option<String>,
     bool,
     u8,
+    i32,
     u32,
     u64,
+    Vec<String>,
     Option<u8>,
     Option<u32>,
     Option<u64>,
@@ -358,12 +361,18 @@ result_class!(
         masked_identity: String,
         /// The home org, if any.
         home_org: Option<String>,
-        /// Cumulative counted minutes.
+        /// The work unit (机关/事业单位), if any.
+        work_unit: Option<String>,
+        /// Cumulative counted minutes, those carried in from other ledgers included.
         total_minutes: u64,
+        /// Of `total_minutes`, those carried in from other ledgers (转移接续).
+        carried_minutes: u64,
         /// public, pseudonym or hidden.
         visibility: String,
         /// The pseudonym shown on boards, for visibility 'pseudonym'.
         pseudonym: Option<String>,
+        /// Whether the volunteer has transferred out of this ledger.
+        transferred_out: bool,
     }
 );
 
@@ -475,6 +484,342 @@ result_class!(
     }
 );
 
+result_class!(
+    /// A ledger as the issuer of transfer packages and certificates.
+    Issuer as "Issuer" {
+        /// The ledger id.
+        ledger_id: String,
+        /// The ledger's name.
+        name: String,
+        /// Its Ed25519 public key (64 hex digits).
+        public_key: String,
+    }
+);
+
+result_class!(
+    /// One counted record carried by a transfer package.
+    TransferRecord as "TransferRecord" {
+        /// The ledger where it was served.
+        ledger: String,
+        /// The record's id in that ledger.
+        record: String,
+        /// The org where it was served.
+        org: String,
+        /// That org's name.
+        org_name: String,
+        /// When it started (UTC).
+        start: DateTime<FixedOffset>,
+        /// When it ended (UTC).
+        end: DateTime<FixedOffset>,
+        /// Minutes of service.
+        minutes: u32,
+        /// What was done.
+        content: String,
+        /// The hash (hex) of the log entry that recorded it where it was served.
+        entry_hash: String,
+    }
+);
+
+result_class!(
+    /// Minutes in one calendar year (the issuing ledger's local time).
+    YearTotal as "YearTotal" {
+        /// The year.
+        year: i32,
+        /// Minutes.
+        minutes: u64,
+    }
+);
+
+result_class!(
+    /// A transfer package, opened: a volunteer's history as one ledger certifies it to another.
+    TransferPackage as "TransferPackage" {
+        /// The format, 'volunteer-ledger/transfer@1'.
+        format: String,
+        /// Who issued it.
+        issuer: Issuer,
+        /// The ledger it is meant for, if the issuer named one.
+        destination: Option<String>,
+        /// When it was issued (UTC).
+        issued_at: DateTime<FixedOffset>,
+        /// The volunteer number.
+        volunteer: String,
+        /// The name, masked.
+        masked_name: String,
+        /// resident_id, passport, hk_macau_permit or taiwan_permit.
+        identity_kind: String,
+        /// The identity number, masked.
+        masked_identity: String,
+        /// Total minutes of `records`.
+        total_minutes: u64,
+        /// Minutes per year of `records`.
+        year_totals: Vec<YearTotal>,
+        /// The star profile's name.
+        star_profile: String,
+        /// The star level under `star_profile`.
+        star_level: u8,
+        /// When each level was reached.
+        stars_reached: Vec<LevelReached>,
+        /// Every counted record, oldest first.
+        records: Vec<TransferRecord>,
+    }
+);
+
+result_class!(
+    /// What importing a transfer package did.
+    TransferReceipt as "TransferReceipt" {
+        /// The volunteer number.
+        volunteer: String,
+        /// The package's hash (hex).
+        package_hash: String,
+        /// Records carried in (those not here already).
+        records_added: u32,
+        /// Their minutes.
+        minutes_added: u64,
+        /// The log entry that imported it (for a duplicate: the head).
+        seq: u64,
+        /// The package had been imported before: nothing changed.
+        duplicate: bool,
+    }
+);
+
+result_class!(
+    /// One service record on a certificate.
+    CertificateRecord as "CertificateRecord" {
+        /// The record's id.
+        record: String,
+        /// The local date of the service.
+        date: NaiveDate,
+        /// The org where the service was done.
+        org_name: String,
+        /// Minutes of service.
+        minutes: u32,
+        /// What was done (服务内容).
+        content: String,
+        /// The hash (hex) of the log entry that recorded it.
+        entry_hash: String,
+    }
+);
+
+result_class!(
+    /// What checking a certificate's verification code shows: only what it must, masked.
+    CertificateCheck as "CertificateCheck" {
+        /// 'valid', or 'superseded' when a record on it was later amended or revoked.
+        status: String,
+        /// The certificate number.
+        number: String,
+        /// The volunteer number.
+        volunteer: String,
+        /// The name, masked.
+        masked_name: String,
+        /// resident_id, passport, hk_macau_permit or taiwan_permit.
+        identity_kind: String,
+        /// The identity number, masked.
+        masked_identity: String,
+        /// The first day covered.
+        period_from: NaiveDate,
+        /// The last day covered.
+        period_to: NaiveDate,
+        /// Total minutes on the certificate.
+        total_minutes: u64,
+        /// The issuing org's name.
+        issuing_org_name: String,
+        /// The issue date.
+        issued_on: NaiveDate,
+        /// The records that no longer stand as certified (amended or revoked).
+        changed_records: Vec<String>,
+    }
+);
+
+impl DictValue for Issuer {
+    fn dict_value<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(self.dict(py)?.into_any())
+    }
+}
+
+/// A service certificate (志愿服务证明) as the volunteer holds it: full name and identity
+/// number (as the certificate rules require), the counted records of the period, the issuer's
+/// signature and the verification code. `to_json()` is its canonical form (the one the shared
+/// vectors use); `Certificate.from_json(text)` reads it back, for checking offline with
+/// `verify_certificate_offline`. Its repr names the certificate, not the person.
+#[pyclass(frozen, eq, module = "volunteer_ledger", name = "Certificate")]
+#[derive(Debug, Clone, PartialEq)]
+struct Certificate {
+    /// The certificate number (证明编号).
+    #[pyo3(get)]
+    number: String,
+    /// The volunteer number.
+    #[pyo3(get)]
+    volunteer: String,
+    /// The volunteer's full name.
+    #[pyo3(get)]
+    name: String,
+    /// resident_id, passport, hk_macau_permit or taiwan_permit.
+    #[pyo3(get)]
+    identity_kind: String,
+    /// The identity number, in full.
+    #[pyo3(get)]
+    identity_number: String,
+    /// The first day covered.
+    #[pyo3(get)]
+    period_from: NaiveDate,
+    /// The last day covered.
+    #[pyo3(get)]
+    period_to: NaiveDate,
+    /// Total minutes of the records.
+    #[pyo3(get)]
+    total_minutes: u64,
+    /// The counted records in the period.
+    #[pyo3(get)]
+    records: Vec<CertificateRecord>,
+    /// The issuing org.
+    #[pyo3(get)]
+    issuing_org: String,
+    /// The issuing org's name.
+    #[pyo3(get)]
+    issuing_org_name: String,
+    /// Its responsible person (负责人).
+    #[pyo3(get)]
+    responsible_person: String,
+    /// The handler (经办人).
+    #[pyo3(get)]
+    handler: String,
+    /// The contact (联系方式).
+    #[pyo3(get)]
+    contact: String,
+    /// Notes (备注).
+    #[pyo3(get)]
+    notes: String,
+    /// The issue date.
+    #[pyo3(get)]
+    issued_on: NaiveDate,
+    /// The issuing ledger.
+    #[pyo3(get)]
+    ledger_id: String,
+    /// The issuing ledger's name.
+    #[pyo3(get)]
+    ledger_name: String,
+    /// The issuer's Ed25519 public key (hex).
+    #[pyo3(get)]
+    public_key: String,
+    /// The Ed25519 signature (hex) over the other fields.
+    #[pyo3(get)]
+    signature: String,
+    /// The code anyone can check it by (验证码).
+    #[pyo3(get)]
+    verification_code: String,
+    /// The core's certificate, as issued or read: what is verified and rendered.
+    inner: vl::Certificate,
+}
+
+impl From<vl::Certificate> for Certificate {
+    fn from(c: vl::Certificate) -> Self {
+        Self {
+            number: c.number.clone(),
+            volunteer: c.volunteer.to_string(),
+            name: c.name.clone(),
+            identity_kind: c.identity_kind.as_str().to_owned(),
+            identity_number: c.identity_number.clone(),
+            period_from: c.period_from,
+            period_to: c.period_to,
+            total_minutes: c.total_minutes,
+            records: c
+                .records
+                .iter()
+                .map(|r| CertificateRecord {
+                    record: r.record.to_string(),
+                    date: r.date,
+                    org_name: r.org_name.clone(),
+                    minutes: r.minutes,
+                    content: r.content.clone(),
+                    entry_hash: r.entry_hash.clone(),
+                })
+                .collect(),
+            issuing_org: c.issuing_org.to_string(),
+            issuing_org_name: c.issuing_org_name.clone(),
+            responsible_person: c.responsible_person.clone(),
+            handler: c.handler.clone(),
+            contact: c.contact.clone(),
+            notes: c.notes.clone(),
+            issued_on: c.issued_on,
+            ledger_id: c.ledger_id.to_string(),
+            ledger_name: c.ledger_name.clone(),
+            public_key: c.public_key.clone(),
+            signature: c.signature.clone(),
+            verification_code: c.verification_code.clone(),
+            inner: c,
+        }
+    }
+}
+
+impl ToDict for Certificate {
+    fn dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        macro_rules! put {
+            ($($field:ident),*) => {$( d.set_item(stringify!($field), self.$field.dict_value(py)?)?; )*};
+        }
+        put!(
+            number,
+            volunteer,
+            name,
+            identity_kind,
+            identity_number,
+            period_from,
+            period_to,
+            total_minutes,
+            records,
+            issuing_org,
+            issuing_org_name,
+            responsible_person,
+            handler,
+            contact,
+            notes,
+            issued_on,
+            ledger_id,
+            ledger_name,
+            public_key,
+            signature,
+            verification_code
+        );
+        Ok(d)
+    }
+}
+
+#[pymethods]
+impl Certificate {
+    /// Reads a certificate from its JSON (as `to_json()` writes it). Raises IntegrityError
+    /// (E_CERTIFICATE_FORMAT) for text that is not a certificate; whether it is genuine is for
+    /// `verify_certificate_offline` or `Ledger.verify_certificate` to say.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        Ok(check(py, vl::Certificate::from_json(text))?.into())
+    }
+
+    /// The certificate as canonical JSON (keys sorted, no whitespace): the form the holder
+    /// keeps and `from_json` reads.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// The attributes as a plain dict; the records become dicts too.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        self.dict(py)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "Certificate(number={}, volunteer={}, period_from={}, period_to={}, \
+             total_minutes={}, issuing_org={}, verification_code={})",
+            PyString::new(py, &self.number).repr()?,
+            PyString::new(py, &self.volunteer).repr()?,
+            self.period_from.into_bound_py_any(py)?.repr()?,
+            self.period_to.into_bound_py_any(py)?.repr()?,
+            self.total_minutes,
+            PyString::new(py, &self.issuing_org).repr()?,
+            PyString::new(py, &self.verification_code).repr()?,
+        ))
+    }
+}
+
 impl From<vl::Receipt> for Receipt {
     fn from(r: vl::Receipt) -> Self {
         Self {
@@ -536,9 +881,12 @@ impl From<vl::VolunteerView> for VolunteerView {
             identity_kind: v.identity_kind.as_str().to_owned(),
             masked_identity: v.masked_identity,
             home_org: v.home_org.map(|o| o.to_string()),
+            work_unit: v.work_unit.map(|o| o.to_string()),
             total_minutes: v.total_minutes,
+            carried_minutes: v.carried_minutes,
             visibility,
             pseudonym,
+            transferred_out: v.transferred_out,
         }
     }
 }
@@ -617,6 +965,99 @@ impl From<vl::PeriodInfo> for PeriodInfo {
             last_day: p.last_day,
             previous: p.previous,
             next: p.next,
+        }
+    }
+}
+
+impl From<vl::Issuer> for Issuer {
+    fn from(i: vl::Issuer) -> Self {
+        Self {
+            ledger_id: i.ledger_id.to_string(),
+            name: i.name,
+            public_key: i.public_key,
+        }
+    }
+}
+
+impl From<vl::TransferPackage> for TransferPackage {
+    /// Times in UTC: a package read outside a ledger has no local offset.
+    fn from(p: vl::TransferPackage) -> Self {
+        let utc = Utc.fix();
+        Self {
+            format: p.format,
+            issuer: p.issuer.into(),
+            destination: p.destination.map(|d| d.to_string()),
+            issued_at: p.issued_at.to_datetime(utc),
+            volunteer: p.volunteer.to_string(),
+            masked_name: p.masked_name,
+            identity_kind: p.identity_kind.as_str().to_owned(),
+            masked_identity: p.masked_identity,
+            total_minutes: p.total_minutes,
+            year_totals: p
+                .year_totals
+                .into_iter()
+                .map(|y| YearTotal {
+                    year: y.year,
+                    minutes: y.minutes,
+                })
+                .collect(),
+            star_profile: p.star_profile,
+            star_level: p.star_level,
+            stars_reached: p
+                .stars_reached
+                .into_iter()
+                .map(|r| LevelReached {
+                    level: r.level,
+                    date: r.date,
+                })
+                .collect(),
+            records: p
+                .records
+                .into_iter()
+                .map(|r| TransferRecord {
+                    ledger: r.ledger.to_string(),
+                    record: r.record.to_string(),
+                    org: r.org.to_string(),
+                    org_name: r.org_name,
+                    start: r.start.to_datetime(utc),
+                    end: r.end.to_datetime(utc),
+                    minutes: r.minutes,
+                    content: r.content,
+                    entry_hash: r.entry_hash,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl From<vl::TransferReceipt> for TransferReceipt {
+    fn from(r: vl::TransferReceipt) -> Self {
+        Self {
+            volunteer: r.volunteer.to_string(),
+            package_hash: r.package_hash,
+            records_added: r.records_added,
+            minutes_added: r.minutes_added,
+            seq: r.seq,
+            duplicate: r.duplicate,
+        }
+    }
+}
+
+impl From<vl::CertificateCheck> for CertificateCheck {
+    fn from(c: vl::CertificateCheck) -> Self {
+        Self {
+            status: c.status.as_str().to_owned(),
+            number: c.number,
+            volunteer: c.volunteer.to_string(),
+            masked_name: c.masked_name,
+            identity_kind: c.identity_kind.as_str().to_owned(),
+            masked_identity: c.masked_identity,
+            period_from: c.period_from,
+            period_to: c.period_to,
+            total_minutes: c.total_minutes,
+            issuing_org_name: c.issuing_org_name,
+            issued_on: c.issued_on,
+            changed_records: c.changed_records.iter().map(ToString::to_string).collect(),
         }
     }
 }
@@ -1161,6 +1602,168 @@ impl PyLedger {
         .map(Receipt::from)
     }
 
+    // ---- keys, moves, transfers, certificates ------------------------------------------------
+
+    /// Gives the ledger its Ed25519 signing key from a 32-byte seed (kept by the platform's
+    /// secret store; the seed never enters the log). The first time, a platform admin
+    /// registers its public half in the log; giving a registered key again writes nothing.
+    fn set_signing_key(&self, py: Python<'_>, actor: String, seed: &[u8]) -> PyResult<Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let seed = seed.to_vec();
+        self.run(py, move |l| l.set_signing_key(&actor, &seed))
+            .map(Receipt::from)
+    }
+
+    /// The ledger's current public key (64 hex digits), or None if it has no signing key.
+    fn public_key(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        self.run(py, |l| Ok(l.public_key()))
+    }
+
+    /// The ledger as an issuer (id, name, public key), to give to ledgers that will trust it.
+    /// Raises StateError (E_NO_SIGNING_KEY) without a signing key.
+    fn issuer(&self, py: Python<'_>) -> PyResult<Issuer> {
+        self.run(py, |l| l.issuer()).map(Issuer::from)
+    }
+
+    /// Trusts another ledger to issue transfer packages (a platform admin keeps the list).
+    #[pyo3(signature = (actor, *, ledger_id, name, public_key))]
+    fn trust_issuer(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        ledger_id: String,
+        name: String,
+        public_key: String,
+    ) -> PyResult<Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let ledger_id: vl::LedgerId = check(py, ledger_id.parse())?;
+        let issuer = vl::Issuer {
+            ledger_id,
+            name,
+            public_key,
+        };
+        self.run(py, move |l| l.trust_issuer(&actor, issuer))
+            .map(Receipt::from)
+    }
+
+    /// The trusted issuers, as (ledger id, public key) pairs.
+    fn trusted_issuers(&self, py: Python<'_>) -> PyResult<Vec<(String, String)>> {
+        self.run(py, |l| {
+            Ok(l.trusted_issuers()
+                .into_iter()
+                .map(|(id, key)| (id.to_string(), key))
+                .collect())
+        })
+    }
+
+    /// Moves a volunteer to a new home community and/or work unit. Their history stays with
+    /// them; past records keep the org where they were served.
+    #[pyo3(signature = (actor, volunteer, *, home_org = None, work_unit = None))]
+    fn move_volunteer(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        volunteer: String,
+        home_org: Option<String>,
+        work_unit: Option<String>,
+    ) -> PyResult<Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let (volunteer, home_org, work_unit) = check(
+            py,
+            (|| -> vl::Result<(vl::VolunteerId, Option<vl::OrgId>, Option<vl::OrgId>)> {
+                Ok((volunteer.parse()?, opt_id(home_org)?, opt_id(work_unit)?))
+            })(),
+        )?;
+        self.run(py, move |l| {
+            l.move_volunteer(&actor, &volunteer, home_org, work_unit)
+        })
+        .map(Receipt::from)
+    }
+
+    /// Issues a signed transfer package for a volunteer leaving for another ledger
+    /// (`destination`, if known) and marks them transferred out; their records stay here.
+    /// Returns the package's text, to hand to the destination.
+    #[pyo3(signature = (actor, volunteer, *, destination = None))]
+    fn export_transfer(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        volunteer: String,
+        destination: Option<String>,
+    ) -> PyResult<String> {
+        let actor = Self::actor(py, &actor)?;
+        let volunteer: vl::VolunteerId = check(py, volunteer.parse())?;
+        let destination: Option<vl::LedgerId> = check(py, opt_id(destination))?;
+        self.run(py, move |l| {
+            l.export_transfer(&actor, &volunteer, destination)
+        })
+    }
+
+    /// Imports a transfer package's text: checks its form, its issuer (on the trust list), its
+    /// signature, its destination and its volunteer, then carries its history in. Importing
+    /// the same package again changes nothing (`duplicate` is True).
+    fn import_transfer(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        package: String,
+    ) -> PyResult<TransferReceipt> {
+        let actor = Self::actor(py, &actor)?;
+        self.run(py, move |l| l.import_transfer(&actor, &package))
+            .map(TransferReceipt::from)
+    }
+
+    /// Issues a service certificate (志愿服务证明) for a volunteer's counted records from
+    /// `period_from` to `period_to` (dates, both included), signed by the ledger's key.
+    #[pyo3(
+        signature = (
+            actor, *, volunteer, period_from, period_to, issuing_org, responsible_person,
+            handler, contact, notes = String::new()
+        ),
+        text_signature = "($self, actor, *, volunteer, period_from, period_to, issuing_org, \
+            responsible_person, handler, contact, notes='')"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    fn issue_certificate(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        volunteer: String,
+        period_from: NaiveDate,
+        period_to: NaiveDate,
+        issuing_org: String,
+        responsible_person: String,
+        handler: String,
+        contact: String,
+        notes: String,
+    ) -> PyResult<Certificate> {
+        let actor = Self::actor(py, &actor)?;
+        let request = check(
+            py,
+            (|| -> vl::Result<vl::CertificateRequest> {
+                Ok(vl::CertificateRequest {
+                    volunteer: volunteer.parse()?,
+                    period_from,
+                    period_to,
+                    issuing_org: issuing_org.parse()?,
+                    responsible_person,
+                    handler,
+                    contact,
+                    notes,
+                })
+            })(),
+        )?;
+        self.run(py, move |l| l.issue_certificate(&actor, request))
+            .map(Certificate::from)
+    }
+
+    /// Checks a certificate by its verification code (case and separators do not matter).
+    /// Raises NotFoundError (E_UNKNOWN_CERTIFICATE) for a code this ledger did not issue.
+    fn verify_certificate(&self, py: Python<'_>, code: String) -> PyResult<CertificateCheck> {
+        self.run(py, move |l| l.verify_certificate(&code))
+            .map(CertificateCheck::from)
+    }
+
     /// A record by id.
     fn record(&self, py: Python<'_>, id: String) -> PyResult<ServiceRecord> {
         let id = Self::record_id(py, &id)?;
@@ -1406,6 +2009,62 @@ fn policy_profile(py: Python<'_>, name: String, format: String) -> PyResult<Stri
     check(py, text)
 }
 
+/// Opens a transfer package's text without importing it: refuses anything altered
+/// (E_TRANSFER_FORMAT, E_BAD_SIGNATURE), an unknown format version (E_TRANSFER_VERSION) and an
+/// issuer not in `trusted` (E_UNTRUSTED_ISSUER), a list of (ledger id, public key) pairs.
+/// Times in the result are in UTC.
+#[pyfunction]
+fn open_package(
+    py: Python<'_>,
+    text: String,
+    trusted: Vec<(String, String)>,
+) -> PyResult<TransferPackage> {
+    let opened = py.detach(move || {
+        let trusted = trusted
+            .into_iter()
+            .map(|(id, key)| Ok((id.parse()?, key)))
+            .collect::<vl::Result<Vec<(vl::LedgerId, String)>>>()?;
+        vl::open_package(&text, &trusted)
+    });
+    check(py, opened).map(TransferPackage::from)
+}
+
+/// The hash (hex) of a transfer package's text: how a ledger recognises a package it
+/// imported before.
+#[pyfunction]
+fn package_hash(text: &str) -> String {
+    vl::package_hash(text)
+}
+
+/// Checks a certificate offline against the public key of an issuer the checker trusts.
+/// Returns None if it is genuine; raises AuthorizationError (E_UNTRUSTED_ISSUER) for another
+/// key and IntegrityError (E_BAD_SIGNATURE) for an altered certificate.
+#[pyfunction]
+fn verify_certificate_offline(
+    py: Python<'_>,
+    certificate: &Certificate,
+    public_key: &str,
+) -> PyResult<()> {
+    check(
+        py,
+        vl::verify_certificate_offline(&certificate.inner, public_key),
+    )
+}
+
+/// A certificate as plain text, in Chinese and English.
+#[pyfunction]
+fn certificate_text(certificate: &Certificate) -> String {
+    vl::render::certificate_text(&certificate.inner)
+}
+
+/// A certificate as a self-contained HTML page, in Chinese and English; with `verify_url`,
+/// the page carries that link and a QR code of it with the verification code.
+#[pyfunction]
+#[pyo3(signature = (certificate, verify_url = None))]
+fn certificate_html(certificate: &Certificate, verify_url: Option<&str>) -> String {
+    vl::render::certificate_html(&certificate.inner, verify_url)
+}
+
 // ---- the module ---------------------------------------------------------------------------
 
 /// Native part of the `volunteer_ledger` package; import `volunteer_ledger` instead.
@@ -1415,6 +2074,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("PROFILES", PyTuple::new(py, vl::Policy::PROFILES)?)?;
     m.add("ERROR_CODES", PyTuple::new(py, vl::LedgerError::ALL_CODES)?)?;
+    m.add("TRANSFER_FORMAT", vl::TRANSFER_FORMAT)?;
 
     m.add("LedgerError", py.get_type::<LedgerError>())?;
     m.add("InputError", py.get_type::<InputError>())?;
@@ -1438,6 +2098,14 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Standing>()?;
     m.add_class::<VerifyReport>()?;
     m.add_class::<PeriodInfo>()?;
+    m.add_class::<Issuer>()?;
+    m.add_class::<TransferRecord>()?;
+    m.add_class::<YearTotal>()?;
+    m.add_class::<TransferPackage>()?;
+    m.add_class::<TransferReceipt>()?;
+    m.add_class::<CertificateRecord>()?;
+    m.add_class::<Certificate>()?;
+    m.add_class::<CertificateCheck>()?;
 
     m.add_function(wrap_pyfunction!(validate_identity, m)?)?;
     m.add_function(wrap_pyfunction!(mask_name, m)?)?;
@@ -1447,5 +2115,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(stars_for_minutes, m)?)?;
     m.add_function(wrap_pyfunction!(rank_pairs, m)?)?;
     m.add_function(wrap_pyfunction!(policy_profile, m)?)?;
+    m.add_function(wrap_pyfunction!(open_package, m)?)?;
+    m.add_function(wrap_pyfunction!(package_hash, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_certificate_offline, m)?)?;
+    m.add_function(wrap_pyfunction!(certificate_text, m)?)?;
+    m.add_function(wrap_pyfunction!(certificate_html, m)?)?;
     Ok(())
 }

@@ -13,7 +13,14 @@ import pytest
 import volunteer_ledger as vl
 
 VECTORS = Path(__file__).resolve().parents[2] / "tests" / "vectors"
-RUN_HERE = {"identity.json", "periods.json", "stars.json", "ranking.json", "ledger_scenario.json"}
+RUN_HERE = {
+    "identity.json",
+    "periods.json",
+    "stars.json",
+    "ranking.json",
+    "transfer.json",
+    "ledger_scenario.json",
+}
 
 
 def load(name: str) -> Any:
@@ -117,6 +124,62 @@ def test_stars(case: dict[str, Any]) -> None:
 def test_ranking(case: dict[str, Any]) -> None:
     got = vl.rank_pairs([(i, m) for i, m in case["input"]])
     assert [list(line) for line in got] == case["expected"]
+
+
+# ---- transfer.json ------------------------------------------------------------------------
+
+TRANSFER = load("transfer.json")
+TRUSTED = [(ledger_id, key) for ledger_id, key in TRANSFER["trusted"]]
+
+
+def test_transfer_vectors_hold_good_and_altered_cases() -> None:
+    for cases in (TRANSFER["packages"], TRANSFER["certificates"]):
+        kinds = {"error" in c["expect"] for c in cases}
+        assert kinds == {True, False}, "each list has a good case and altered ones"
+
+
+@pytest.mark.parametrize("case", TRANSFER["packages"], ids=lambda c: c["name"])
+def test_transfer_package(case: dict[str, Any]) -> None:
+    expect = case["expect"]
+    if "error" in expect:
+        with pytest.raises(vl.LedgerError) as info:
+            vl.open_package(case["text"], TRUSTED)
+        assert info.value.code == expect["error"], str(info.value)
+    else:
+        p = vl.open_package(case["text"], TRUSTED)
+        got = {
+            "volunteer": p.volunteer,
+            "total_minutes": p.total_minutes,
+            "records": len(p.records),
+            "star_level": p.star_level,
+            "masked_name": p.masked_name,
+            "masked_identity": p.masked_identity,
+            "destination": p.destination,
+            "hash": vl.package_hash(case["text"]),
+        }
+        assert got == expect
+        assert p.format == vl.TRANSFER_FORMAT
+        assert [p.issuer.ledger_id, p.issuer.public_key] in TRANSFER["trusted"]
+
+
+@pytest.mark.parametrize("case", TRANSFER["certificates"], ids=lambda c: c["name"])
+def test_transfer_certificate(case: dict[str, Any]) -> None:
+    expect = case["expect"]
+    cert = vl.Certificate.from_json(case["certificate"])
+    # The binding reads and writes the certificate's JSON byte for byte.
+    assert cert.to_json() == case["certificate"]
+    if "error" in expect:
+        with pytest.raises(vl.LedgerError) as info:
+            vl.verify_certificate_offline(cert, TRANSFER["public_key"])
+        assert info.value.code == expect["error"], str(info.value)
+    else:
+        vl.verify_certificate_offline(cert, TRANSFER["public_key"])  # raises unless genuine
+        got = {
+            "number": cert.number,
+            "total_minutes": cert.total_minutes,
+            "verification_code": cert.verification_code,
+        }
+        assert got == expect
 
 
 # ---- ledger_scenario.json -----------------------------------------------------------------

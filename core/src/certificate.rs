@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 /// One service record on a certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(deny_unknown_fields)]
 pub struct CertificateRecord {
     /// The record's content (服务内容).
     pub content: String,
@@ -29,6 +30,7 @@ pub struct CertificateRecord {
 /// `signature` (keys sorted, as in the log).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(deny_unknown_fields)]
 pub struct Certificate {
     /// The issuing contact (联系方式).
     pub contact: String,
@@ -73,6 +75,36 @@ pub struct Certificate {
     /// The volunteer number.
     pub volunteer: VolunteerId,
 }
+
+impl Certificate {
+    /// The certificate as JSON (keys sorted): the form a holder keeps to have it checked
+    /// offline with [`crate::verify_certificate_offline`].
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// Reads a certificate from its JSON. Refuses malformed JSON or unknown fields with
+    /// `E_CERTIFICATE_FORMAT`; the message names the line and column, never the content.
+    pub fn from_json(text: &str) -> crate::Result<Self> {
+        serde_json::from_str(text).map_err(|e| crate::LedgerError::CertificateFormat {
+            detail: format!("{} at line {} column {}", classify(&e), e.line(), e.column()),
+        })
+    }
+}
+
+fn classify(e: &serde_json::Error) -> &'static str {
+    match e.classify() {
+        serde_json::error::Category::Io => "unreadable",
+        serde_json::error::Category::Syntax => "not JSON",
+        serde_json::error::Category::Data => "not a certificate",
+        serde_json::error::Category::Eof => "cut short",
+    }
+}
+
+crate::names::named_enum!(CertificateStatus, "certificate status", {
+    Valid => "valid",
+    Superseded => "superseded",
+});
 
 /// How a certificate checks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

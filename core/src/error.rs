@@ -339,6 +339,12 @@ pub enum LedgerError {
         /// The volunteer number.
         volunteer: String,
     },
+    /// A certificate's JSON does not read as a certificate.
+    #[error("certificate: {detail} / 证明格式无效：{detail}")]
+    CertificateFormat {
+        /// What is wrong (where, never the content).
+        detail: String,
+    },
     /// No certificate has this number or verification code.
     #[error("no certificate has the code {code} / 未找到验证码为 {code} 的证明")]
     UnknownCertificate {
@@ -396,6 +402,7 @@ impl LedgerError {
             Self::TransferDestination { .. } => "E_TRANSFER_DESTINATION",
             Self::TransferredOut { .. } => "E_TRANSFERRED_OUT",
             Self::UnknownCertificate { .. } => "E_UNKNOWN_CERTIFICATE",
+            Self::CertificateFormat { .. } => "E_CERTIFICATE_FORMAT",
         }
     }
 
@@ -433,6 +440,7 @@ impl LedgerError {
             Self::ChainBroken { .. } | Self::ReplayRefused { .. } => F::Integrity,
             Self::Policy { .. } => F::Policy,
             Self::TransferFormat { .. }
+            | Self::CertificateFormat { .. }
             | Self::TransferVersion { .. }
             | Self::BadSignature
             | Self::TransferIdentity { .. }
@@ -484,6 +492,7 @@ impl LedgerError {
         "E_TRANSFER_DESTINATION",
         "E_TRANSFERRED_OUT",
         "E_UNKNOWN_CERTIFICATE",
+        "E_CERTIFICATE_FORMAT",
     ];
 }
 

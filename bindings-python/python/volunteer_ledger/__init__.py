@@ -18,6 +18,12 @@ Datetimes: an aware ``datetime`` is the instant it names; a naive one is read in
 ledger's UTC offset (``utc_offset_minutes``, +08:00 by default). Returned datetimes are aware,
 in the ledger's offset; the ledger keeps whole seconds.
 
+Transfers and certificates: a ledger given a signing key (``set_signing_key``) exports a
+volunteer's history as a signed package (``export_transfer``) that a ledger trusting it
+imports once (``import_transfer``), and issues certificates (``issue_certificate``) that
+anyone checks by code (``Ledger.verify_certificate``) or offline against the issuer's public
+key (``Certificate.from_json`` and ``verify_certificate_offline``).
+
 Errors: every refusal raises a subclass of :class:`LedgerError` — one per error family — with
 the core's stable ``code`` (such as ``"E_OVERLAP"``), its ``family`` and the core's message.
 """
@@ -27,11 +33,16 @@ from typing import Literal
 from ._native import (
     ERROR_CODES,
     PROFILES,
+    TRANSFER_FORMAT,
     AuthorizationError,
     BoardEntry,
+    Certificate,
+    CertificateCheck,
+    CertificateRecord,
     ConflictError,
     InputError,
     IntegrityError,
+    Issuer,
     Leaderboard,
     Ledger,
     LedgerError,
@@ -45,18 +56,27 @@ from ._native import (
     Standing,
     StarSummary,
     StateError,
+    TransferPackage,
+    TransferReceipt,
+    TransferRecord,
     ValidationError,
     VerifyReport,
     VolunteerView,
+    YearTotal,
     __version__,
+    certificate_html,
+    certificate_text,
     mask_identity,
     mask_name,
+    open_package,
+    package_hash,
     period_info,
     periods_of,
     policy_profile,
     rank_pairs,
     stars_for_minutes,
     validate_identity,
+    verify_certificate_offline,
 )
 
 # The names the API takes and returns, for annotations (the stubs use the same aliases).
@@ -76,6 +96,7 @@ RecordSource = Literal["entry", "check_in", "import", "transfer"]
 RecordState = Literal["pending", "confirmed", "amended", "revoked", "disputed"]
 BoardKind = Literal["volunteers", "teams", "orgs"]
 VisibilityMode = Literal["public", "hidden", "pseudonym"]
+CertificateStatus = Literal["valid", "superseded"]
 ErrorFamily = Literal[
     "input",
     "validation",
@@ -90,11 +111,16 @@ ErrorFamily = Literal[
 __all__ = [
     "ERROR_CODES",
     "PROFILES",
+    "TRANSFER_FORMAT",
     "AuthorizationError",
     "BoardEntry",
+    "Certificate",
+    "CertificateCheck",
+    "CertificateRecord",
     "ConflictError",
     "InputError",
     "IntegrityError",
+    "Issuer",
     "Leaderboard",
     "Ledger",
     "LedgerError",
@@ -108,16 +134,25 @@ __all__ = [
     "Standing",
     "StarSummary",
     "StateError",
+    "TransferPackage",
+    "TransferReceipt",
+    "TransferRecord",
     "ValidationError",
     "VerifyReport",
     "VolunteerView",
+    "YearTotal",
     "__version__",
+    "certificate_html",
+    "certificate_text",
     "mask_identity",
     "mask_name",
+    "open_package",
+    "package_hash",
     "period_info",
     "periods_of",
     "policy_profile",
     "rank_pairs",
     "stars_for_minutes",
     "validate_identity",
+    "verify_certificate_offline",
 ]
