@@ -3,8 +3,9 @@
 //! Thin by design: the data types (`NewRecord`, `Leaderboard`, `StarSummary` …) are the core's
 //! own, derived for UniFFI behind the core's `uniffi` feature. This crate adds only what cannot
 //! live in the core: the [`Ledger`] object (the core ledger behind a mutex, since foreign
-//! callers share it across threads), the [`LedgerError`] exception family, and free functions
-//! that forward to the core's pure rules. No rule lives here.
+//! callers share it across threads), the [`LedgerError`] exception family, a few small records
+//! for what the core returns as tuples ([`LogHead`], [`TrustedIssuer`], [`RankedPair`]), and
+//! free functions that forward to the core's pure rules. No rule lives here.
 //!
 //! Ids and periods are taken as strings and parsed here, so that a malformed one is refused
 //! with the core's code (`E_FIELD`, `E_PERIOD`) as a [`LedgerError`], not as a lift failure.
@@ -12,10 +13,11 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use vl::{
-    BoardKind, BoardVisibility, Clock, ErrorFamily, IdentityKind, Leaderboard, LedgerConfig,
-    NewOrg, NewRecord, NewTeam, NewVolunteer, Period, PeriodInfo, Policy, Receipt, RecordReceipt,
-    Role, Scope, ServiceRecord, Standing, StarProfile, StarSummary, Timestamp, VerifyReport,
-    VolunteerView,
+    BoardKind, BoardVisibility, Certificate, CertificateCheck, CertificateRequest, Clock,
+    ErrorFamily, IdentityKind, Issuer, Leaderboard, LedgerConfig, LedgerId, NewOrg, NewRecord,
+    NewTeam, NewVolunteer, Period, PeriodInfo, Policy, Receipt, RecordReceipt, Role, Scope,
+    ServiceRecord, Standing, StarProfile, StarSummary, Timestamp, TransferPackage, TransferReceipt,
+    VerifyReport, VolunteerView,
 };
 use volunteer_ledger as vl;
 
@@ -201,6 +203,31 @@ pub struct RankedPair {
     pub id: String,
     /// Its minutes.
     pub minutes: u64,
+}
+
+/// A ledger this one trusts to issue transfer packages: its id and Ed25519 public key (64 hex
+/// digits). The core keeps these as (id, key) pairs, which cannot cross the boundary as such.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TrustedIssuer {
+    /// The trusted ledger's id.
+    pub ledger_id: String,
+    /// Its public key, hex.
+    pub public_key: String,
+}
+
+/// Parses an optional id: `None` stays `None`, a malformed one is refused with `E_FIELD`.
+fn parse_opt<T: std::str::FromStr<Err = vl::LedgerError>>(
+    text: Option<String>,
+) -> Result<Option<T>> {
+    text.as_deref().map(parse).transpose()
+}
+
+/// Trusted issuers as the core's (ledger id, public key) pairs; a malformed id is `E_FIELD`.
+fn trusted_pairs(trusted: Vec<TrustedIssuer>) -> Result<Vec<(LedgerId, String)>> {
+    trusted
+        .into_iter()
+        .map(|t| Ok((parse(&t.ledger_id)?, t.public_key)))
+        .collect()
 }
 
 /// A ledger of volunteer service records: the core's `Ledger`, shared safely between threads.
@@ -417,6 +444,109 @@ impl Ledger {
         Ok(self.lock()?.standing(&volunteer, period, &scope)?)
     }
 
+    /// Gives the ledger its Ed25519 signing key from a 32-byte seed (kept out of the log). The
+    /// first time, a platform admin registers its public half in the log; the same key again
+    /// writes nothing (`duplicate`).
+    pub fn set_signing_key(&self, actor: String, seed: Vec<u8>) -> Result<Receipt> {
+        let actor = parse(&actor)?;
+        Ok(self.lock()?.set_signing_key(&actor, &seed)?)
+    }
+
+    /// The ledger's current public key (64 hex digits), if it has one.
+    pub fn public_key(&self) -> Result<Option<String>> {
+        Ok(self.lock()?.public_key())
+    }
+
+    /// The ledger as an issuer (id, name, public key), to hand to ledgers that will trust it;
+    /// `E_NO_SIGNING_KEY` before it has a key.
+    pub fn issuer(&self) -> Result<Issuer> {
+        Ok(self.lock()?.issuer()?)
+    }
+
+    /// Trusts another ledger to issue transfer packages (a platform admin keeps the list).
+    pub fn trust_issuer(&self, actor: String, issuer: Issuer) -> Result<Receipt> {
+        let actor = parse(&actor)?;
+        Ok(self.lock()?.trust_issuer(&actor, issuer)?)
+    }
+
+    /// The ledgers this one trusts to issue transfer packages.
+    pub fn trusted_issuers(&self) -> Result<Vec<TrustedIssuer>> {
+        Ok(self
+            .lock()?
+            .trusted_issuers()
+            .into_iter()
+            .map(|(id, public_key)| TrustedIssuer {
+                ledger_id: id.to_string(),
+                public_key,
+            })
+            .collect())
+    }
+
+    /// Moves a volunteer to a new home community and/or work unit; their history stays with
+    /// them and past records keep the org where they were served.
+    pub fn move_volunteer(
+        &self,
+        actor: String,
+        volunteer: String,
+        home_org: Option<String>,
+        work_unit: Option<String>,
+    ) -> Result<Receipt> {
+        let (actor, volunteer) = (parse(&actor)?, parse(&volunteer)?);
+        let (home_org, work_unit) = (parse_opt(home_org)?, parse_opt(work_unit)?);
+        Ok(self
+            .lock()?
+            .move_volunteer(&actor, &volunteer, home_org, work_unit)?)
+    }
+
+    /// Issues the signed transfer package of a volunteer leaving for another ledger (named by
+    /// `destination`, if given) and marks them transferred out. Returns the package's text.
+    pub fn export_transfer(
+        &self,
+        actor: String,
+        volunteer: String,
+        destination: Option<String>,
+    ) -> Result<String> {
+        let (actor, volunteer) = (parse(&actor)?, parse(&volunteer)?);
+        let destination = parse_opt(destination)?;
+        Ok(self
+            .lock()?
+            .export_transfer(&actor, &volunteer, destination)?)
+    }
+
+    /// The package a volunteer's history makes now, unsigned (a preview; nothing is written).
+    pub fn transfer_package(
+        &self,
+        volunteer: String,
+        destination: Option<String>,
+    ) -> Result<TransferPackage> {
+        let volunteer = parse(&volunteer)?;
+        let destination = parse_opt(destination)?;
+        Ok(self.lock()?.transfer_package(&volunteer, destination)?)
+    }
+
+    /// Imports a transfer package's text from a trusted issuer and continues the volunteer's
+    /// count; importing the same package again changes nothing (`duplicate`).
+    pub fn import_transfer(&self, actor: String, text: String) -> Result<TransferReceipt> {
+        let actor = parse(&actor)?;
+        Ok(self.lock()?.import_transfer(&actor, &text)?)
+    }
+
+    /// Issues a signed service certificate (志愿服务证明) for a volunteer and a date range.
+    pub fn issue_certificate(
+        &self,
+        actor: String,
+        request: CertificateRequest,
+    ) -> Result<Certificate> {
+        let actor = parse(&actor)?;
+        Ok(self.lock()?.issue_certificate(&actor, request)?)
+    }
+
+    /// Checks a certificate by its verification code against this ledger: masked answer,
+    /// `SUPERSEDED` if a certified record was later amended or revoked.
+    pub fn verify_certificate(&self, code: String) -> Result<CertificateCheck> {
+        Ok(self.lock()?.verify_certificate(&code)?)
+    }
+
     /// The sequence number and hash of the newest log entry.
     pub fn head(&self) -> Result<LogHead> {
         let (seq, hash) = self.lock()?.head();
@@ -520,6 +650,56 @@ pub fn rank_pairs(pairs: Vec<RankPair>) -> Vec<RankedPair> {
         .collect()
 }
 
+/// Opens a transfer package's text without importing it: refuses an altered or non-canonical
+/// one (`E_TRANSFER_FORMAT`), a future format (`E_TRANSFER_VERSION`), an issuer not in
+/// `trusted` (`E_UNTRUSTED_ISSUER`) and a bad signature (`E_BAD_SIGNATURE`).
+#[uniffi::export]
+pub fn open_package(text: String, trusted: Vec<TrustedIssuer>) -> Result<TransferPackage> {
+    let trusted = trusted_pairs(trusted)?;
+    Ok(vl::open_package(&text, &trusted)?)
+}
+
+/// The hash of a package's text (64 hex): how a ledger recognises a package imported before.
+#[uniffi::export]
+pub fn package_hash(text: String) -> String {
+    vl::package_hash(&text)
+}
+
+/// Checks a certificate offline against the public key (hex) of an issuer the checker trusts:
+/// `E_UNTRUSTED_ISSUER` if the key is not the certificate's, `E_BAD_SIGNATURE` if anything on
+/// it was altered.
+#[uniffi::export]
+pub fn verify_certificate_offline(certificate: Certificate, public_key: String) -> Result<()> {
+    Ok(vl::verify_certificate_offline(&certificate, &public_key)?)
+}
+
+/// A certificate as plain text.
+#[uniffi::export]
+pub fn certificate_text(certificate: Certificate) -> String {
+    vl::render::certificate_text(&certificate)
+}
+
+/// A certificate as a printable HTML page, with a QR code (SVG) of `verify_url` if given.
+#[uniffi::export]
+pub fn certificate_html(certificate: Certificate, verify_url: Option<String>) -> String {
+    vl::render::certificate_html(&certificate, verify_url.as_deref())
+}
+
+/// A certificate as its JSON (keys sorted, no whitespace): the form a holder keeps, and the one
+/// the shared vectors use.
+#[uniffi::export]
+pub fn certificate_to_json(certificate: Certificate) -> String {
+    certificate.to_json()
+}
+
+/// A certificate from its JSON; `E_CERTIFICATE_FORMAT` if the text is not a certificate (the
+/// message gives the position, never the content). Whether it is genuine is for
+/// [`verify_certificate_offline`] to say.
+#[uniffi::export]
+pub fn certificate_from_json(text: String) -> Result<Certificate> {
+    Ok(Certificate::from_json(&text)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -575,6 +755,51 @@ mod tests {
         .join();
         let e = l.head().unwrap_err();
         assert!(matches!(e, LedgerError::Integrity { ref code, .. } if code == POISONED_CODE));
+    }
+
+    #[test]
+    fn transfer_and_certificate_refusals_keep_their_code() {
+        let e = certificate_from_json("{\"name\":\"张三\"".into()).unwrap_err();
+        assert!(
+            matches!(e, LedgerError::Integrity { ref code, ref detail } if code == "E_CERTIFICATE_FORMAT" && !detail.contains("张三")),
+            "{e:?}"
+        );
+        let bad = TrustedIssuer {
+            ledger_id: String::new(),
+            public_key: "00".into(),
+        };
+        let e = open_package("{}".into(), vec![bad]).unwrap_err();
+        assert!(
+            matches!(e, LedgerError::Input { ref code, .. } if code == "E_FIELD"),
+            "{e:?}"
+        );
+        let e = open_package("not json".into(), vec![]).unwrap_err();
+        assert!(
+            matches!(e, LedgerError::Integrity { ref code, .. } if code == "E_TRANSFER_FORMAT"),
+            "{e:?}"
+        );
+        let l = ledger();
+        assert_eq!(l.public_key().unwrap(), None);
+        let e = l.issuer().unwrap_err();
+        assert!(
+            matches!(e, LedgerError::State { ref code, .. } if code == "E_NO_SIGNING_KEY"),
+            "{e:?}"
+        );
+        let e = l.set_signing_key("admin".into(), vec![1; 31]).unwrap_err();
+        assert!(
+            matches!(e, LedgerError::Input { ref code, .. } if code == "E_FIELD"),
+            "{e:?}"
+        );
+        l.set_signing_key("admin".into(), vec![1; 32]).unwrap();
+        let issuer = l.issuer().unwrap();
+        l.trust_issuer("admin".into(), issuer.clone()).unwrap();
+        assert_eq!(
+            l.trusted_issuers().unwrap(),
+            vec![TrustedIssuer {
+                ledger_id: "L".into(),
+                public_key: issuer.public_key
+            }]
+        );
     }
 
     #[test]

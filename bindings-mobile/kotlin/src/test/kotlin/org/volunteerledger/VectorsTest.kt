@@ -99,6 +99,66 @@ class VectorsTest {
     }
 
     @Test
+    fun `transfer vectors`() {
+        val doc = loadVector("transfer.json")
+        val trusted = doc.getJSONArray("trusted").map { p ->
+            val pair = p as org.json.JSONArray
+            TrustedIssuer(ledgerId = pair.getString(0), publicKey = pair.getString(1))
+        }
+        val packages = doc.objects("packages")
+        assertTrue(packages.any { it.getJSONObject("expect").str("error") == null }, "no good package")
+        for (c in packages) {
+            val text = c.getString("text")
+            val expect = c.getJSONObject("expect")
+            val code = expect.str("error")
+            val got = runCatching { openPackage(text, trusted) }
+            val error = got.exceptionOrNull()
+            when {
+                error != null && error !is LedgerException -> throw AssertionError("${c.getString("name")}", error)
+                error is LedgerException && code != null -> assertEquals(code, error.code(), "${c.getString("name")}: ${error.message}")
+                error is LedgerException -> fail("${c.getString("name")}: unexpected ${error.message}")
+                code != null -> fail("${c.getString("name")}: expected $code, got a package")
+                else -> {
+                    val p = got.getOrThrow()
+                    val summary = mapOf(
+                        "volunteer" to p.volunteer, "total_minutes" to p.totalMinutes, "records" to p.records.size,
+                        "star_level" to p.starLevel, "masked_name" to p.maskedName,
+                        "masked_identity" to p.maskedIdentity, "destination" to p.destination,
+                        "hash" to packageHash(text),
+                    )
+                    assertEquals(norm(expect), norm(summary), c.getString("name"))
+                }
+            }
+        }
+        val publicKey = doc.getString("public_key")
+        val certificates = doc.objects("certificates")
+        assertTrue(certificates.any { it.getJSONObject("expect").str("error") == null }, "no good certificate")
+        for (c in certificates) {
+            val name = c.getString("name")
+            val text = c.getString("certificate")
+            val expect = c.getJSONObject("expect")
+            val code = expect.str("error")
+            val cert = certificateFromJson(text)
+            // Through the binding and back, a certificate keeps every byte of its JSON.
+            assertEquals(text, certificateToJson(cert), name)
+            val error = runCatching { verifyCertificateOffline(cert, publicKey) }.exceptionOrNull()
+            when {
+                error != null && error !is LedgerException -> throw AssertionError(name, error)
+                error is LedgerException && code != null -> assertEquals(code, error.code(), "$name: ${error.message}")
+                error is LedgerException -> fail("$name: unexpected ${error.message}")
+                code != null -> fail("$name: expected $code, verified")
+                else -> {
+                    val got = mapOf(
+                        "number" to cert.number, "total_minutes" to cert.totalMinutes,
+                        "verification_code" to cert.verificationCode,
+                    )
+                    assertEquals(norm(expect), norm(got), name)
+                }
+            }
+        }
+    }
+
+    @Test
     fun `ledger scenario vectors`() {
         val doc = loadVector("ledger_scenario.json")
         scenarioLedger(doc.getJSONObject("ledger")).use { l ->
@@ -243,6 +303,6 @@ class VectorsTest {
 
     private companion object {
         /** The vector files this runner knows; every file in tests/vectors must be one of them. */
-        val RUN = setOf("identity.json", "periods.json", "stars.json", "ranking.json", "ledger_scenario.json")
+        val RUN = setOf("identity.json", "periods.json", "stars.json", "ranking.json", "ledger_scenario.json", "transfer.json")
     }
 }
