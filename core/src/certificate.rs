@@ -87,17 +87,13 @@ impl Certificate {
     /// `E_CERTIFICATE_FORMAT`; the message names the line and column, never the content.
     pub fn from_json(text: &str) -> crate::Result<Self> {
         serde_json::from_str(text).map_err(|e| crate::LedgerError::CertificateFormat {
-            detail: format!("{} at line {} column {}", classify(&e), e.line(), e.column()),
+            detail: format!(
+                "{} at line {} column {}",
+                crate::transfer::json_problem(&e),
+                e.line(),
+                e.column()
+            ),
         })
-    }
-}
-
-fn classify(e: &serde_json::Error) -> &'static str {
-    match e.classify() {
-        serde_json::error::Category::Io => "unreadable",
-        serde_json::error::Category::Syntax => "not JSON",
-        serde_json::error::Category::Data => "not a certificate",
-        serde_json::error::Category::Eof => "cut short",
     }
 }
 

@@ -185,7 +185,13 @@ impl Identity {
     /// );
     /// ```
     pub fn new(kind: IdentityKind, number: &str) -> Result<Self> {
-        let number = validate_identity(kind, number)?.into_boxed_str();
+        Self::new_at(kind, number, chrono::Utc::now().date_naive())
+    }
+
+    /// As [`Identity::new`], with "today" given: the ledger passes the local date of the change,
+    /// so that replaying a log anywhere, at any time, judges a birth date the same way.
+    pub fn new_at(kind: IdentityKind, number: &str, today: NaiveDate) -> Result<Self> {
+        let number = validate_identity_at(kind, number, today)?.into_boxed_str();
         Ok(Self { kind, number })
     }
 
@@ -256,6 +262,11 @@ fn birth_date_of(number: &str) -> Result<NaiveDate> {
 /// Validates an identity number of a kind and returns it normalised (trimmed, upper case).
 /// A birth date later than today (in UTC) is refused as not real.
 pub fn validate_identity(kind: IdentityKind, number: &str) -> Result<String> {
+    validate_identity_at(kind, number, chrono::Utc::now().date_naive())
+}
+
+/// As [`validate_identity`], with "today" given.
+pub fn validate_identity_at(kind: IdentityKind, number: &str, today: NaiveDate) -> Result<String> {
     let n: String = number.trim().to_ascii_uppercase();
     let fmt_err = |detail: &str| LedgerError::IdentityFormat {
         kind: kind.as_str().to_owned(),
@@ -275,7 +286,7 @@ pub fn validate_identity(kind: IdentityKind, number: &str) -> Result<String> {
                 return Err(fmt_err("the last character must be a digit or X"));
             }
             let birth = birth_date_of(&n)?;
-            if birth > chrono::Utc::now().date_naive() {
+            if birth > today {
                 return Err(LedgerError::IdentityBirthDate {
                     detail: "lies in the future".into(),
                 });

@@ -104,6 +104,7 @@ struct Vol {
 struct TeamNode {
     team: NewTeam,
     key: Arc<str>,
+    org: u32,
 }
 
 /// A record, compactly: 36 bytes plus its id and content in shared buffers (a record's index is
@@ -407,16 +408,60 @@ impl State {
 
     /// "Who organises records": the org's recorders and admins (or those above), the
     /// organising team's leader and liaisons, and platform admins.
+    /// A team's leader and liaisons organise only for their team's org and below.
     fn is_organiser(&self, actor: &ActorId, org: u32, team: u32) -> bool {
         self.is_platform_admin(actor)
             || self.has_org_role(actor, org, false)
-            || (team != NONE && self.is_team_officer(actor, team))
+            || (team != NONE
+                && self.is_team_officer(actor, team)
+                && self
+                    .teams
+                    .get(team as usize)
+                    .is_some_and(|t| self.ancestors(org).contains(&t.org)))
+    }
+
+    /// Whether the actor could record this record (as organiser or as the volunteer).
+    fn may_record(&self, actor: &ActorId, r: &NewRecord) -> Result<()> {
+        let org = self.org_idx(&r.org)?;
+        let team = match &r.team {
+            Some(t) => self.team_idx(t)?,
+            None => NONE,
+        };
+        if self.is_organiser(actor, org, team) || actor.as_str() == r.volunteer.as_str() {
+            Ok(())
+        } else {
+            Err(LedgerError::Forbidden {
+                actor: actor.to_string(),
+                action: format!("record service in record {}", r.id),
+                rule: "who organises records: only the organising org's recorders or admins, the organising team's leader or liaisons, or the volunteer (pending) record service".into(),
+            })
+        }
+    }
+
+    /// Refuses changes to the counting of a record whose volunteer has transferred out: their
+    /// hours left with the package.
+    fn record_volunteer_here(&self, rec: Rec) -> Result<()> {
+        match self.vol(rec.vol) {
+            Some(v) if self.travel.transferred_out.contains(&rec.vol) => {
+                Err(LedgerError::TransferredOut {
+                    volunteer: v.key.to_string(),
+                })
+            }
+            _ => Ok(()),
+        }
     }
 
     // ---- checks --------------------------------------------------------------------------
 
     fn check(&self, actor: &ActorId, now: Timestamp, change: &Change) -> Result<Option<Admit>> {
         check_ids(actor, change)?;
+        if !(crate::record::EARLIEST..=crate::record::LATEST).contains(&now.0) {
+            return Err(invalid_field(
+                "entry",
+                "time",
+                "the ledger's clock lies outside 1970–2106",
+            ));
+        }
         let ok = Some(Admit {
             state: RecordState::Confirmed,
             make_up: false,
@@ -490,7 +535,11 @@ impl State {
                     });
                 }
                 check_text("volunteer", v.id.as_str(), "name", &v.name, 100, false)?;
-                let identity = Identity::new(v.identity_kind, &v.identity_number)?;
+                let identity = Identity::new_at(
+                    v.identity_kind,
+                    &v.identity_number,
+                    now.local_date(self.off),
+                )?;
                 if self.identity_holder(&identity).is_some() {
                     return Err(LedgerError::DuplicateIdentity {
                         id: v.id.to_string(),
@@ -538,6 +587,8 @@ impl State {
             }
             Change::RecordAdded(r) => {
                 if let Some(existing) = self.record_ids.get(r.id.as_str()) {
+                    // Only someone who could record it learns that it exists.
+                    self.may_record(actor, r)?;
                     return if self.view_new_record(existing).as_ref() == Some(r) {
                         Ok(None)
                     } else {
@@ -554,6 +605,7 @@ impl State {
                 if rec.state() != RecordState::Pending {
                     return Err(self.bad_state(record, rec, "confirm"));
                 }
+                self.record_volunteer_here(rec)?;
                 if self.actors.resolve(rec.recorded_by) == actor.as_str() {
                     return Err(LedgerError::SelfConfirm {
                         record: record.to_string(),
@@ -646,6 +698,7 @@ impl State {
                 if rec.state() != RecordState::Disputed {
                     return Err(self.bad_state(record, rec, "resolve a dispute of"));
                 }
+                self.record_volunteer_here(rec)?;
                 check_text("record", record.as_str(), "note", note, 500, true)?;
                 if !self.is_org_admin(actor, rec.org) {
                     return Err(forbid(
@@ -710,17 +763,19 @@ impl State {
                         "a move names a new home org, a new work unit, or both",
                     ));
                 }
-                let mut allowed = self.is_platform_admin(actor);
+                // Every org the move names must be the actor's to receive people into.
+                let mut allowed = true;
                 for o in [&m.home_org, &m.work_unit].into_iter().flatten() {
                     let o = self.org_idx(o)?;
-                    allowed |= self.has_org_role(actor, o, false);
+                    allowed &= self.has_org_role(actor, o, false);
                 }
+                allowed |= self.is_platform_admin(actor);
                 if allowed {
                     Ok(ok)
                 } else {
                     Err(forbid(
                         "move a volunteer",
-                        "only a platform admin, or an admin or recorder of the org they move to, moves a volunteer",
+                        "only a platform admin, or an admin or recorder of every org they move to, moves a volunteer",
                     ))
                 }
             }
@@ -738,10 +793,12 @@ impl State {
                 Ok(ok)
             }
             Change::TransferredIn(t) => {
+                let p = open_package(&t.package, &self.travel.trusted)?;
+                let v = self.vol_idx(&p.volunteer)?;
+                self.may_manage(actor, v, "import a transfer")?;
                 if self.travel.imported.contains(&package_hash(&t.package)) {
                     return Ok(None);
                 }
-                let p = open_package(&t.package, &self.travel.trusted)?;
                 if let Some(d) = &p.destination
                     && d.as_str() != self.travel.ledger_id
                 {
@@ -749,7 +806,6 @@ impl State {
                         destination: d.to_string(),
                     });
                 }
-                let v = self.vol_idx(&p.volunteer)?;
                 let vol = self.vol(v).ok_or_else(|| LedgerError::UnknownVolunteer {
                     id: p.volunteer.to_string(),
                 })?;
@@ -760,7 +816,6 @@ impl State {
                         volunteer: p.volunteer.to_string(),
                     });
                 }
-                self.may_manage(actor, v, "import a transfer")?;
                 Ok(ok)
             }
             Change::CertificateIssued(c) => {
@@ -861,7 +916,9 @@ impl State {
         }
         self.check_against_others(r, vol, replacing)?;
         let make_up = is_make_up(r, &self.policy, self.off, now);
-        let state = if organiser && (!make_up || self.is_org_admin(actor, org)) {
+        // An organiser's record is confirmed as entered, but never one about themselves:
+        // nobody certifies their own hours.
+        let state = if organiser && !is_self && (!make_up || self.is_org_admin(actor, org)) {
             RecordState::Confirmed
         } else {
             RecordState::Pending
@@ -911,6 +968,18 @@ impl State {
                 {
                     pairs += 1;
                 }
+            }
+        }
+        // Service carried in from other ledgers takes its time too.
+        for c in self.travel.carried.get(&vol).into_iter().flatten() {
+            if c.start < r.end && r.start < c.end {
+                return Err(LedgerError::Overlap {
+                    record: r.id.to_string(),
+                    other: format!("{}@{}", c.record, c.ledger),
+                });
+            }
+            if c.start.local_date(self.off) == day {
+                day_total += u64::from(c.minutes);
             }
         }
         if day_total > u64::from(self.policy.daily_cap_minutes) {
@@ -972,7 +1041,8 @@ impl State {
                 }
             }
             Change::VolunteerRegistered(v) => {
-                let identity = Identity::new(v.identity_kind, &v.identity_number)?;
+                let today = entry.time.local_date(self.off);
+                let identity = Identity::new_at(v.identity_kind, &v.identity_number, today)?;
                 if !self.vol_ids.has_room(v.id.as_str().len()) {
                     return Err(full("volunteers"));
                 }
@@ -1001,7 +1071,7 @@ impl State {
                 });
             }
             Change::TeamCreated(t) => {
-                self.org_idx(&t.org)?;
+                let org = self.org_idx(&t.org)?;
                 let idx = u32::try_from(self.teams.len()).map_err(|_| full("teams"))?;
                 let mut team = t.clone();
                 for v in std::iter::once(&t.leader).chain(&t.liaisons) {
@@ -1012,6 +1082,7 @@ impl State {
                 self.teams.push(TeamNode {
                     team,
                     key: Arc::from(t.id.as_str()),
+                    org,
                 });
                 self.team_index.insert(t.id.clone(), idx);
             }
@@ -1670,10 +1741,16 @@ impl Ledger {
     /// A new ledger held in memory. Its first entry records `config` and makes
     /// `config.platform_admin` a platform admin.
     pub fn in_memory(config: LedgerConfig) -> Result<Self> {
+        Self::in_memory_with_clock(config, Clock::System)
+    }
+
+    /// As [`Ledger::in_memory`], with the clock set before the first entry is made (so that
+    /// a ledger made for a test or a fixed vector has a reproducible log from entry 0).
+    pub fn in_memory_with_clock(config: LedgerConfig, clock: Clock) -> Result<Self> {
         let state = State::new(&config)?;
         let mut ledger = Self {
             config: config.clone(),
-            clock: Clock::System,
+            clock,
             log: Vec::new(),
             state,
             signing_key: None,
@@ -2128,16 +2205,14 @@ impl Ledger {
     /// here). Importing the same package again changes nothing.
     pub fn import_transfer(&mut self, actor: &ActorId, package: &str) -> Result<TransferReceipt> {
         let p = open_package(package, &self.state.travel.trusted)?;
+        let mut seen = HashSet::new();
         let new: Vec<&TransferRecord> = p
             .records
             .iter()
             .filter(|r| r.ledger.as_str() != self.state.travel.ledger_id)
             .filter(|r| {
-                !self
-                    .state
-                    .travel
-                    .carried_keys
-                    .contains(&(r.ledger.to_string(), r.record.to_string()))
+                let key = (r.ledger.to_string(), r.record.to_string());
+                !self.state.travel.carried_keys.contains(&key) && seen.insert(key)
             })
             .collect();
         let (records_added, minutes_added) = (
@@ -2199,11 +2274,13 @@ impl Ledger {
                 id: req.volunteer.to_string(),
             })?;
         let off = self.state.off;
+        let issuing = self.state.org_idx(&req.issuing_org)?;
+        // Who records certifies (谁记录谁证明): an org certifies the service done in its subtree.
         let records: Vec<CertificateRecord> = vol
             .records
             .iter()
             .filter_map(|&i| self.state.records.get(i as usize).map(|r| (i, r)))
-            .filter(|(_, r)| r.counted())
+            .filter(|(_, r)| r.counted() && self.state.ancestors(r.org).contains(&issuing))
             .filter_map(|(i, r)| {
                 let date = Timestamp(r.start()).local_date(off);
                 if date < req.period_from || date > req.period_to {
@@ -2219,6 +2296,13 @@ impl Ledger {
                 })
             })
             .collect();
+        if records.is_empty() {
+            return Err(invalid_field(
+                format!("certificate for {}", req.volunteer),
+                "period",
+                "holds no counted service at the issuing org or below",
+            ));
+        }
         let issued_on = self.clock.now().local_date(off);
         let number = format!(
             "{}-{}-{:06}",

@@ -81,15 +81,29 @@ impl Timestamp {
     }
 
     /// The local date of this instant in an offset.
+    /// Instants whose local time chrono cannot represent give 1970-01-01.
     pub fn local_date(self, off: FixedOffset) -> NaiveDate {
-        self.to_datetime(off).date_naive()
+        self.0
+            .checked_add(i64::from(off.local_minus_utc()))
+            .and_then(|local| DateTime::from_timestamp(local, 0))
+            .map(|d| d.date_naive())
+            .unwrap_or_default()
     }
 
-    /// This instant as a date-time in an offset.
+    /// This instant as a date-time in an offset (the Unix epoch for instants whose local time
+    /// chrono cannot represent).
     pub fn to_datetime(self, off: FixedOffset) -> DateTime<FixedOffset> {
-        DateTime::from_timestamp(self.0, 0)
-            .unwrap_or_default()
-            .with_timezone(&off)
+        let representable = self
+            .0
+            .checked_add(i64::from(off.local_minus_utc()))
+            .and_then(|local| DateTime::from_timestamp(local, 0))
+            .is_some();
+        let utc = if representable {
+            DateTime::from_timestamp(self.0, 0)
+        } else {
+            None
+        };
+        utc.unwrap_or_default().with_timezone(&off)
     }
 
     /// RFC 3339 text in an offset.
@@ -108,7 +122,7 @@ fn bad_date(y: i32, m: u32, d: u32) -> LedgerError {
 
 /// A fixed offset from minutes east of UTC (−14 h to +14 h).
 pub fn offset(minutes: i32) -> Result<FixedOffset> {
-    if minutes.abs() > 14 * 60 {
+    if !(-14 * 60..=14 * 60).contains(&minutes) {
         return Err(crate::error::invalid_field(
             "ledger",
             "utc_offset_minutes",
@@ -427,7 +441,7 @@ pub fn add_working_days(
     let mut left = n;
     // Bounded: a year of holidays cannot stop the walk for more than 366 days per working day.
     let mut guard = 0u32;
-    while left > 0 && guard < 366 * (n + 1) {
+    while left > 0 && guard < n.saturating_add(1).saturating_mul(366) {
         let Some(next) = d.succ_opt() else { break };
         d = next;
         guard += 1;
@@ -521,6 +535,13 @@ mod tests {
             add_working_days(NaiveDate::MAX, 3, &[], &[]),
             NaiveDate::MAX
         );
+        let _ = add_working_days(NaiveDate::MIN, 2, &[], &[NaiveDate::MIN]);
+        assert!(offset(i32::MIN).is_err() && offset(i32::MAX).is_err() && offset(-840).is_ok());
+        for t in [i64::MIN, i64::MAX, 8_210_266_876_799, -8_334_601_228_800] {
+            let east = offset(840).unwrap();
+            let west = offset(-840).unwrap();
+            let _ = (Timestamp(t).local_date(east), Timestamp(t).to_rfc3339(west));
+        }
     }
 
     #[test]

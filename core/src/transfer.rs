@@ -115,6 +115,16 @@ struct Signed {
     signature: String,
 }
 
+/// What kind of JSON problem, without quoting the text.
+pub(crate) fn json_problem(e: &serde_json::Error) -> &'static str {
+    match e.classify() {
+        serde_json::error::Category::Io => "unreadable",
+        serde_json::error::Category::Syntax => "not JSON",
+        serde_json::error::Category::Data => "a field is missing, unknown or of the wrong type",
+        serde_json::error::Category::Eof => "cut short",
+    }
+}
+
 /// The canonical bytes of a package (what the signature covers).
 pub fn package_bytes(p: &TransferPackage) -> Vec<u8> {
     serde_json::to_vec(p).unwrap_or_default()
@@ -199,7 +209,8 @@ pub fn open_package(text: &str, trusted: &[(LedgerId, String)]) -> Result<Transf
         _ => return Err(altered("no volunteer-ledger transfer format")),
     }
     let signed: Signed =
-        serde_json::from_value(value).map_err(|e| altered(&format!("malformed: {e}")))?;
+        // The reason, never the content: a package holds personal data.
+        serde_json::from_value(value).map_err(|e| altered(&format!("malformed ({})", json_problem(&e))))?;
     let canonical = serde_json::to_vec(&SignedRef {
         package: &signed.package,
         signature: &signed.signature,
@@ -209,12 +220,18 @@ pub fn open_package(text: &str, trusted: &[(LedgerId, String)]) -> Result<Transf
         return Err(altered("not in canonical form (altered?)"));
     }
     let p = signed.package;
-    let sum: u64 = p.records.iter().map(|r| u64::from(r.minutes)).sum();
-    if sum != p.total_minutes {
+    let sum = p
+        .records
+        .iter()
+        .try_fold(0u64, |a, r| a.checked_add(u64::from(r.minutes)));
+    if sum != Some(p.total_minutes) {
         return Err(altered("total_minutes is not the sum of the records"));
     }
-    let years: u64 = p.year_totals.iter().map(|y| y.minutes).sum();
-    if years != p.total_minutes {
+    let years = p
+        .year_totals
+        .iter()
+        .try_fold(0u64, |a, y| a.checked_add(y.minutes));
+    if years != Some(p.total_minutes) {
         return Err(altered("year_totals do not add up to total_minutes"));
     }
     if p.records

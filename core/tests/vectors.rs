@@ -255,15 +255,13 @@ fn ledger_scenario_vectors() {
 /// The ledger the transfer vector is made from: fixed key, fixed clock.
 fn transfer_source() -> (Ledger, String, Certificate) {
     let admin: ActorId = "admin".parse().unwrap();
-    let mut l = Ledger::in_memory(LedgerConfig::new(
+    let now = Clock::Fixed(Timestamp::parse_rfc3339("2015-12-20T12:00:00+08:00").unwrap());
+    let cfg = LedgerConfig::new(
         "xuetian".parse().unwrap(),
         "学田区志愿服务记录",
         admin.clone(),
-    ))
-    .unwrap();
-    l.set_clock(Clock::Fixed(
-        Timestamp::parse_rfc3339("2015-12-20T12:00:00+08:00").unwrap(),
-    ));
+    );
+    let mut l = Ledger::in_memory_with_clock(cfg, now).unwrap();
     l.set_signing_key(&admin, &[7u8; 32]).unwrap();
     l.register_org(
         &admin,

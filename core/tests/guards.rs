@@ -1,0 +1,329 @@
+//! Regression tests for holes a review found: each names the scenario it closes.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use chrono::NaiveDate;
+use volunteer_ledger::*;
+
+fn id<T: std::str::FromStr>(s: &str) -> T
+where
+    T::Err: std::fmt::Debug,
+{
+    s.parse().unwrap()
+}
+
+fn admin() -> ActorId {
+    id("admin")
+}
+
+fn t(m: u32, d: u32, h: u32) -> Timestamp {
+    Timestamp::from_local(480, 2015, m, d, h, 0).unwrap()
+}
+
+/// D > S1 > C1, D > S2 > C2; volunteers V0..V3 at C1; team T1 at C1 led by V0 with V1;
+/// recorder "rec" of C1 who is also volunteer V2 ("V2" holds a recorder role); key set.
+fn district(name: &str, seed: u8) -> Ledger {
+    let clock = Clock::Fixed(t(6, 20, 12));
+    let mut l =
+        Ledger::in_memory_with_clock(LedgerConfig::new(id(name), name, admin()), clock).unwrap();
+    for (o, p) in [
+        ("D", None),
+        ("S1", Some("D")),
+        ("S2", Some("D")),
+        ("C1", Some("S1")),
+        ("C2", Some("S2")),
+    ] {
+        l.register_org(
+            &admin(),
+            NewOrg {
+                id: id(o),
+                name: o.into(),
+                kind: OrgKind::Community,
+                parent: p.map(id),
+            },
+        )
+        .unwrap();
+    }
+    for v in 0..4 {
+        l.register_volunteer(
+            &admin(),
+            NewVolunteer {
+                id: id(&format!("V{v}")),
+                name: "王".into(),
+                identity_kind: IdentityKind::Passport,
+                identity_number: format!("E{seed}000000{v}"),
+                home_org: Some(id("C1")),
+            },
+        )
+        .unwrap();
+    }
+    l.create_team(
+        &admin(),
+        NewTeam {
+            id: id("T1"),
+            org: id("C1"),
+            name: "一队".into(),
+            leader: id("V0"),
+            liaisons: vec![],
+            members: vec![id("V1")],
+        },
+    )
+    .unwrap();
+    l.grant_role(&admin(), &id("rec"), Role::Recorder(id("C1")))
+        .unwrap();
+    l.grant_role(&admin(), &id("V2"), Role::Recorder(id("C1")))
+        .unwrap();
+    l.grant_role(&admin(), &id("rec2"), Role::Recorder(id("C2")))
+        .unwrap();
+    l.set_signing_key(&admin(), &[seed; 32]).unwrap();
+    l
+}
+
+fn rec(rid: &str, v: &str, org: &str, d: u32, minutes: u32) -> NewRecord {
+    NewRecord::new(
+        id(rid),
+        id(v),
+        id(org),
+        t(6, d, 9),
+        t(6, d, 12),
+        minutes,
+        "服务",
+    )
+}
+
+#[test]
+fn a_clock_or_entry_time_past_2106_is_refused_not_a_panic() {
+    let mut l = district("A", 1);
+    l.set_clock(Clock::Fixed(Timestamp(8_210_266_876_799)));
+    assert_eq!(
+        l.add_record(&admin(), rec("R1", "V1", "C1", 10, 60))
+            .unwrap_err()
+            .code(),
+        "E_FIELD"
+    );
+    l.set_clock(Clock::Fixed(t(6, 20, 12)));
+    l.add_record(&admin(), rec("R1", "V1", "C1", 10, 60))
+        .unwrap();
+    // A rehashed log with an entry far in the future replays to a refusal.
+    let mut log = l.entries().to_vec();
+    let last = log.len() - 1;
+    log[last].time = Timestamp(8_210_266_876_799);
+    log[last].hash = log[last].computed_hash();
+    assert_eq!(
+        Ledger::from_entries(log).unwrap_err().code(),
+        "E_REPLAY_REFUSED"
+    );
+    let cfg = LedgerConfig {
+        utc_offset_minutes: i32::MIN,
+        ..LedgerConfig::new(id("X"), "X", admin())
+    };
+    assert_eq!(Ledger::in_memory(cfg).unwrap_err().code(), "E_FIELD");
+}
+
+#[test]
+fn nobody_certifies_their_own_hours() {
+    let mut l = district("A", 1);
+    // The team leader records their own service for the team: it waits for someone else.
+    let mut own = rec("R1", "V0", "C1", 10, 60);
+    own.team = Some(id("T1"));
+    assert_eq!(
+        l.add_record(&id("V0"), own).unwrap().state,
+        RecordState::Pending
+    );
+    // A recorder who is also a volunteer: the same.
+    assert_eq!(
+        l.add_record(&id("V2"), rec("R2", "V2", "C1", 10, 60))
+            .unwrap()
+            .state,
+        RecordState::Pending
+    );
+    l.confirm_record(&id("rec"), &id("R2")).unwrap();
+}
+
+#[test]
+fn a_team_leader_organises_only_at_the_team_org() {
+    let mut l = district("A", 1);
+    let mut far = rec("R1", "V3", "C2", 10, 60);
+    far.team = Some(id("T1"));
+    assert_eq!(
+        l.add_record(&id("V0"), far).unwrap_err().code(),
+        "E_FORBIDDEN"
+    );
+    let mut near = rec("R2", "V3", "C1", 10, 60);
+    near.team = Some(id("T1"));
+    assert_eq!(
+        l.add_record(&id("V0"), near).unwrap().state,
+        RecordState::Confirmed
+    );
+}
+
+#[test]
+fn a_certificate_covers_only_service_at_the_issuing_org() {
+    let mut l = district("A", 1);
+    l.add_record(&admin(), rec("R1", "V1", "C1", 10, 60))
+        .unwrap();
+    l.grant_role(&admin(), &id("admin-C2"), Role::OrgAdmin(id("C2")))
+        .unwrap();
+    let req = |org: &str| CertificateRequest {
+        volunteer: id("V1"),
+        period_from: NaiveDate::from_ymd_opt(2015, 1, 1).unwrap(),
+        period_to: NaiveDate::from_ymd_opt(2015, 12, 31).unwrap(),
+        issuing_org: id(org),
+        responsible_person: "甲".into(),
+        handler: "乙".into(),
+        contact: "1".into(),
+        notes: "".into(),
+    };
+    let before = l.entries().len();
+    assert_eq!(
+        l.issue_certificate(&id("admin-C2"), req("C2"))
+            .unwrap_err()
+            .code(),
+        "E_FIELD"
+    );
+    assert_eq!(l.entries().len(), before);
+    assert_eq!(
+        l.issue_certificate(&admin(), req("S1"))
+            .unwrap()
+            .total_minutes,
+        60
+    );
+}
+
+#[test]
+fn an_overflowing_package_is_refused_not_a_panic() {
+    let mut a = district("A", 1);
+    a.add_record(&admin(), rec("R1", "V1", "C1", 10, 60))
+        .unwrap();
+    let mut p = a.transfer_package(&id("V1"), None).unwrap();
+    p.year_totals = vec![
+        YearTotal {
+            minutes: u64::MAX,
+            year: 2015,
+        },
+        YearTotal {
+            minutes: 61,
+            year: 2016,
+        },
+    ];
+    let text = transfer::seal_package(&p, &ed25519_dalek::SigningKey::from_bytes(&[1; 32]));
+    let trusted = vec![(id("A"), a.public_key().unwrap())];
+    assert_eq!(
+        open_package(&text, &trusted).unwrap_err().code(),
+        "E_TRANSFER_FORMAT"
+    );
+    // A malformed field's error names the problem, not the content.
+    let leaky = text.replace("\"star_level\":0", "\"star_level\":\"王小明\"");
+    let e = open_package(&leaky, &trusted).unwrap_err();
+    assert!(!e.to_string().contains("王小明"), "{e}");
+}
+
+#[test]
+fn a_move_needs_a_role_on_every_org_it_names() {
+    let mut l = district("A", 1);
+    let e = l
+        .move_volunteer(&id("rec2"), &id("V1"), Some(id("C2")), Some(id("C1")))
+        .unwrap_err();
+    assert_eq!(e.code(), "E_FORBIDDEN");
+    l.move_volunteer(&id("rec2"), &id("V1"), Some(id("C2")), None)
+        .unwrap();
+}
+
+#[test]
+fn hours_left_with_the_package_stay_left() {
+    let mut a = district("A", 1);
+    a.add_record(&admin(), rec("R1", "V1", "C1", 10, 60))
+        .unwrap();
+    a.add_record(&id("V1"), rec("R2", "V1", "C1", 11, 120))
+        .unwrap(); // pending self-report
+    a.export_transfer(&admin(), &id("V1"), None).unwrap();
+    assert_eq!(
+        a.confirm_record(&id("rec"), &id("R2")).unwrap_err().code(),
+        "E_TRANSFERRED_OUT"
+    );
+}
+
+#[test]
+fn carried_service_blocks_overlapping_local_service() {
+    let mut a = district("A", 1);
+    let mut b = district("B", 2);
+    b.trust_issuer(&admin(), a.issuer().unwrap()).unwrap();
+    b.register_volunteer(
+        &admin(),
+        NewVolunteer {
+            id: id("W1"),
+            name: "李".into(),
+            identity_kind: IdentityKind::Passport,
+            identity_number: "E77777777".into(),
+            home_org: Some(id("C1")),
+        },
+    )
+    .unwrap();
+    a.register_volunteer(
+        &admin(),
+        NewVolunteer {
+            id: id("W1"),
+            name: "李".into(),
+            identity_kind: IdentityKind::Passport,
+            identity_number: "E77777777".into(),
+            home_org: Some(id("C1")),
+        },
+    )
+    .unwrap();
+    a.add_record(&admin(), rec("R1", "W1", "C1", 15, 180))
+        .unwrap();
+    let text = a
+        .export_transfer(&admin(), &id("W1"), Some(id("B")))
+        .unwrap();
+    b.import_transfer(&admin(), &text).unwrap();
+    assert_eq!(
+        b.add_record(&admin(), rec("X1", "W1", "C1", 15, 180))
+            .unwrap_err()
+            .code(),
+        "E_OVERLAP"
+    );
+}
+
+#[test]
+fn birth_dates_are_judged_at_the_time_of_the_change() {
+    // A resident id born 2016-01-01, registered on a ledger whose clock says 2015.
+    let body = "11010520160101123";
+    let n = format!("{body}{}", resident_id_check_char(body).unwrap());
+    let mut l = district("A", 1);
+    let e = l
+        .register_volunteer(
+            &admin(),
+            NewVolunteer {
+                id: id("B1"),
+                name: "新".into(),
+                identity_kind: IdentityKind::ResidentId,
+                identity_number: n,
+                home_org: Some(id("C1")),
+            },
+        )
+        .unwrap_err();
+    assert_eq!(e.code(), "E_IDENTITY_BIRTH_DATE");
+}
+
+#[test]
+fn strangers_learn_nothing_from_resending() {
+    let mut l = district("A", 1);
+    l.add_record(&admin(), rec("R1", "V1", "C1", 10, 60))
+        .unwrap();
+    assert_eq!(
+        l.add_record(&id("stranger"), rec("R1", "V1", "C1", 10, 60))
+            .unwrap_err()
+            .code(),
+        "E_FORBIDDEN"
+    );
+    assert!(
+        l.add_record(&id("rec"), rec("R1", "V1", "C1", 10, 60))
+            .unwrap()
+            .duplicate
+    );
+}
