@@ -353,7 +353,12 @@ def test_certificate_refusals() -> None:
     with pytest.raises(vl.IntegrityError) as info:
         vl.Certificate.from_json('{"number": "' + ZHANG + '"}')
     assert info.value.code == "E_CERTIFICATE_FORMAT" and ZHANG not in str(info.value)
+    # An org certifies only service done at it or below: with none, there is no certificate.
+    with pytest.raises(vl.InputError) as info:
+        issue(a)
+    assert info.value.code == "E_FIELD"
     # Unknown fields are refused, so nothing can ride along unsigned.
+    serve(a, "R9", 6, 2, 60)
     good = issue(a)
     extra = good.to_json()[:-1] + ', "stamp": "x"}'
     with pytest.raises(vl.IntegrityError) as info:

@@ -2275,6 +2275,13 @@ impl Ledger {
             })?;
         let off = self.state.off;
         let issuing = self.state.org_idx(&req.issuing_org)?;
+        if !self.state.is_org_admin(actor, issuing) {
+            return Err(LedgerError::Forbidden {
+                actor: actor.to_string(),
+                action: "issue a certificate".into(),
+                rule: "only an admin of the issuing org or above issues certificates".into(),
+            });
+        }
         // Who records certifies (谁记录谁证明): an org certifies the service done in its subtree.
         let records: Vec<CertificateRecord> = vol
             .records
