@@ -232,7 +232,8 @@ fn main() -> Res<()> {
                             // The leader's own hours wait for the community's recorder: nobody
                             // certifies their own service.
                             Ok(r) if r.state == RecordState::Pending => {
-                                d.ledger.confirm_record(&format!("rec-{org}").parse()?, &r.record)?;
+                                d.ledger
+                                    .confirm_record(&format!("rec-{org}").parse()?, &r.record)?;
                                 added += 1;
                             }
                             Ok(_) => added += 1,
@@ -516,6 +517,41 @@ fn main() -> Res<()> {
         late.record,
         again == year
     );
+
+    // ---- hand-kept sheets uploaded (手动记录上传) ---------------------------------------------
+    println!("\n手动记录上传 Uploading a hand-kept sheet (GBK CSV from Excel on Chinese Windows)");
+    let data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../examples/data");
+    let sheet = std::fs::read(data.join("upload_sample_gbk.csv"))?;
+    let uploader = d.admin.clone(); // the district office uploads for every street
+    let opts = ImportOptions::default();
+    let dry = upload(&mut d.ledger, &uploader, &sheet, &opts, true, &mut |_, _| {})?;
+    println!(
+        "dry run: {} rows, {} would be accepted, {} refused — nothing written",
+        dry.rows,
+        dry.accepted,
+        dry.rejected.len()
+    );
+    let report = upload(&mut d.ledger, &uploader, &sheet, &opts, false, &mut |_, _| {})?;
+    println!("upload:  {} accepted ({} waiting for confirmation), {} refused:", report.accepted, report.pending, report.rejected.len());
+    for p in &report.rejected {
+        println!(
+            "  第 {:>2} 行  {:<10} {:<24} {}",
+            p.row,
+            p.column.as_deref().unwrap_or("-"),
+            p.code,
+            p.message_zh
+        );
+    }
+    let again = upload(&mut d.ledger, &uploader, &sheet, &opts, false, &mut |_, _| {})?;
+    println!("the same sheet again: {} new, {} already there", again.accepted, again.duplicates);
+    // Published to Excel: the yearly board and a street's June records (masked names).
+    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize()?.join("target/demo");
+    std::fs::create_dir_all(&out)?;
+    let board = d.ledger.leaderboard("2015".parse()?, &Scope::All, BoardKind::Volunteers, 100)?;
+    std::fs::write(out.join("2015-board.xlsx"), leaderboard_file(&board, ExportFormat::Xlsx, Language::Zh)?)?;
+    let june = records_file(&d.ledger, RecordScope::Org("S01".parse()?), "2015-06".parse()?, ExportFormat::Csv, Language::Zh)?;
+    std::fs::write(out.join("S01-2015-06.csv"), &june)?;
+    println!("exported: {} and {} ({} bytes)", out.join("2015-board.xlsx").display(), out.join("S01-2015-06.csv").display(), june.len());
 
     // ---- 2016: moves, a transfer to another district, a certificate ------------------------
     println!("\n转移接续 Moves and transfers");

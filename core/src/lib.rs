@@ -28,7 +28,9 @@
 
 pub mod certificate;
 pub mod error;
+pub mod export;
 pub mod ids;
+pub mod import;
 mod intern;
 pub mod ledger;
 pub mod log;
@@ -44,9 +46,14 @@ pub mod transfer;
 
 pub use certificate::{Certificate, CertificateCheck, CertificateRecord, CertificateStatus};
 pub use error::{ErrorFamily, LedgerError, Result};
+pub use export::{ExportFormat, Language, RecordScope, leaderboard_file, records_file};
 pub use ids::{
     ActivityId, ActorId, Identity, IdentityKind, LedgerId, OrgId, RecordId, TeamId, VolunteerId,
     mask_identity, mask_name, resident_id_check_char, validate_identity,
+};
+pub use import::{
+    Field, ImportOptions, ImportReport, RowProblem, Sheet, SheetFormat, SheetRow, TextEncoding,
+    read_sheet, upload,
 };
 pub use ledger::{
     CertificateRequest, Clock, Ledger, Receipt, RecordReceipt, TransferReceipt, certificate_bytes,

@@ -1,0 +1,1455 @@
+//! Manual upload (手动记录上传): hand-kept spreadsheets of service records — CSV in UTF-8 (with
+//! or without BOM) or GBK/GB18030, and Excel `.xlsx` — read into [`NewRecord`]s, then added to a
+//! ledger through the same validation as every other record.
+//!
+//! [`read_sheet`] only reads: it finds the header row (which need not be row 1), matches
+//! Chinese or English headers through a table of synonyms ([`field_for_header`]), and turns
+//! each data row into a record or a [`RowProblem`] that names the row, the column and a stable
+//! code. [`upload`] reads and then adds the rows to a [`Ledger`] (or to a copy of it, for a
+//! dry run) and reports what happened in an [`ImportReport`]. No message names a person or an
+//! identity number: a cell's text is quoted only when it is short and holds nothing but
+//! digits and date or time punctuation.
+//!
+//! ```
+//! use volunteer_ledger::import::{ImportOptions, read_sheet};
+//! let csv = "志愿者编号,组织编号,服务日期,开始时间,结束时间,服务时长(小时)\n\
+//!            V1,C1,2015/6/2,9:00,11:30,2.5\n";
+//! let sheet = read_sheet(csv.as_bytes(), &ImportOptions::default())?;
+//! let row = &sheet.rows[0];
+//! assert_eq!(row.row, 2);
+//! assert_eq!(row.record.as_ref().map(|r| r.minutes), Ok(150));
+//! # Ok::<(), volunteer_ledger::LedgerError>(())
+//! ```
+
+use crate::error::{LedgerError, Result, invalid_field};
+use crate::ids::{ActivityId, ActorId, OrgId, RecordId, TeamId, VolunteerId};
+use crate::ledger::Ledger;
+use crate::record::{NewRecord, RecordSource, RecordState};
+use crate::time::{Timestamp, offset};
+use chrono::{Duration, NaiveDate};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// A required cell is empty (or its column is missing).
+pub const E_UPLOAD_MISSING: &str = "E_UPLOAD_MISSING";
+/// The sheet has no header row the reader recognises, or lacks a required column.
+pub const E_UPLOAD_HEADER: &str = "E_UPLOAD_HEADER";
+/// A date cell does not hold a real date in a known form.
+pub const E_UPLOAD_DATE: &str = "E_UPLOAD_DATE";
+/// A time cell does not hold a time of day in a known form, or the start or end is missing.
+pub const E_UPLOAD_TIME: &str = "E_UPLOAD_TIME";
+/// A duration cell does not hold a number of hours (or minutes) in a known form.
+pub const E_UPLOAD_DURATION: &str = "E_UPLOAD_DURATION";
+/// The bytes are not text in the stated or any detectable encoding.
+pub const E_UPLOAD_ENCODING: &str = "E_UPLOAD_ENCODING";
+
+/// How many rows from the top are searched for the header row.
+pub const HEADER_SEARCH_ROWS: usize = 100;
+
+/// The file format of a sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SheetFormat {
+    /// Comma- (or tab-) separated text.
+    Csv,
+    /// Excel 2007+ workbook (a zip file).
+    Xlsx,
+}
+
+/// The text encoding of a CSV sheet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TextEncoding {
+    /// Valid UTF-8 (a BOM is dropped) is read as UTF-8, a UTF-16 BOM as UTF-16, anything
+    /// else as GB18030 (which includes GBK, what Excel on Chinese Windows writes).
+    #[default]
+    Auto,
+    /// UTF-8, with or without BOM.
+    Utf8,
+    /// GBK, read with the GB18030 decoder (a superset).
+    Gbk,
+}
+
+/// How to read a sheet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportOptions {
+    /// The format; `None` detects it (zip magic `PK\x03\x04` → xlsx, else CSV).
+    pub format: Option<SheetFormat>,
+    /// The text encoding of a CSV sheet.
+    pub encoding: TextEncoding,
+    /// The UTC offset (minutes east) of the sheet's local dates and times, for
+    /// [`read_sheet`]. [`upload`] uses the ledger's own offset instead.
+    pub utc_offset_minutes: i32,
+    /// The org of rows whose sheet has no org column, or whose org cell is empty.
+    pub default_org: Option<OrgId>,
+    /// The worksheet of an xlsx workbook to read; `None` reads the first.
+    pub sheet: Option<String>,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        Self {
+            format: None,
+            encoding: TextEncoding::Auto,
+            utc_offset_minutes: 480,
+            default_org: None,
+            sheet: None,
+        }
+    }
+}
+
+/// What a column means, matched from its header by [`field_for_header`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    /// 姓名: read for header detection only; never copied anywhere.
+    Name,
+    /// 证件号码 / 身份证号: read for header detection only; never copied anywhere.
+    IdentityNumber,
+    /// 志愿者编号: who served (required).
+    Volunteer,
+    /// 活动名称 / 活动编号: the record's activity (at most 64 characters).
+    Activity,
+    /// 服务队编号: the organising team's id.
+    Team,
+    /// 服务日期: the local date of the start (and of the end, unless the end names its own).
+    Date,
+    /// 开始时间: the start, a time of day or a date and time.
+    Start,
+    /// 结束时间: the end, a time of day or a date and time.
+    End,
+    /// 服务时长(小时): actual service in hours, decimals allowed.
+    Hours,
+    /// 服务时长(分钟): actual service in minutes.
+    Minutes,
+    /// 服务内容: what was done.
+    Content,
+    /// 组织编号 / 组织单位: the organising org's id.
+    Org,
+    /// 备注: read and ignored.
+    Notes,
+    /// 记录编号: the record's id, if the sheet keeps its own.
+    RecordId,
+    /// A header the reader does not know; the column is ignored.
+    Other,
+}
+
+/// The synonym table: normalised header → field. Headers are normalised by
+/// [`normalise_header`] (full-width to ASCII, lower case, spaces, `*`, `_`, `-`, `.` and `:`
+/// removed), so `服务时长（小时）`, `Service Hours` and `service_hours` all match.
+pub const HEADER_SYNONYMS: &[(&str, Field)] = &[
+    ("姓名", Field::Name),
+    ("志愿者姓名", Field::Name),
+    ("name", Field::Name),
+    ("fullname", Field::Name),
+    ("证件号码", Field::IdentityNumber),
+    ("身份证号", Field::IdentityNumber),
+    ("身份证号码", Field::IdentityNumber),
+    ("身份证", Field::IdentityNumber),
+    ("identitynumber", Field::IdentityNumber),
+    ("idnumber", Field::IdentityNumber),
+    ("志愿者编号", Field::Volunteer),
+    ("志愿者号", Field::Volunteer),
+    ("志愿者id", Field::Volunteer),
+    ("志愿者证号", Field::Volunteer),
+    ("volunteernumber", Field::Volunteer),
+    ("volunteerno", Field::Volunteer),
+    ("volunteerid", Field::Volunteer),
+    ("volunteer", Field::Volunteer),
+    ("活动名称", Field::Activity),
+    ("活动编号", Field::Activity),
+    ("活动", Field::Activity),
+    ("activity", Field::Activity),
+    ("activityname", Field::Activity),
+    ("activityid", Field::Activity),
+    ("服务队编号", Field::Team),
+    ("服务队", Field::Team),
+    ("志愿服务队", Field::Team),
+    ("team", Field::Team),
+    ("teamid", Field::Team),
+    ("服务日期", Field::Date),
+    ("日期", Field::Date),
+    ("活动日期", Field::Date),
+    ("date", Field::Date),
+    ("servicedate", Field::Date),
+    ("开始时间", Field::Start),
+    ("起始时间", Field::Start),
+    ("开始", Field::Start),
+    ("签到时间", Field::Start),
+    ("start", Field::Start),
+    ("starttime", Field::Start),
+    ("结束时间", Field::End),
+    ("截止时间", Field::End),
+    ("结束", Field::End),
+    ("签退时间", Field::End),
+    ("end", Field::End),
+    ("endtime", Field::End),
+    ("服务时长(小时)", Field::Hours),
+    ("服务时长", Field::Hours),
+    ("服务时数", Field::Hours),
+    ("时长(小时)", Field::Hours),
+    ("时长", Field::Hours),
+    ("小时数", Field::Hours),
+    ("hours", Field::Hours),
+    ("servicehours", Field::Hours),
+    ("duration", Field::Hours),
+    ("duration(hours)", Field::Hours),
+    ("服务时长(分钟)", Field::Minutes),
+    ("时长(分钟)", Field::Minutes),
+    ("分钟数", Field::Minutes),
+    ("minutes", Field::Minutes),
+    ("duration(minutes)", Field::Minutes),
+    ("服务内容", Field::Content),
+    ("内容", Field::Content),
+    ("content", Field::Content),
+    ("description", Field::Content),
+    ("组织单位", Field::Org),
+    ("组织编号", Field::Org),
+    ("组织", Field::Org),
+    ("组织单位编号", Field::Org),
+    ("org", Field::Org),
+    ("orgid", Field::Org),
+    ("organisation", Field::Org),
+    ("organization", Field::Org),
+    ("备注", Field::Notes),
+    ("notes", Field::Notes),
+    ("note", Field::Notes),
+    ("remarks", Field::Notes),
+    ("记录编号", Field::RecordId),
+    ("记录号", Field::RecordId),
+    ("recordid", Field::RecordId),
+    ("recordno", Field::RecordId),
+];
+
+/// A sheet as read: its fingerprint, where its header is, what each column means, and every
+/// non-blank data row as a record or a problem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sheet {
+    /// SHA-256 of the file's bytes, lower-case hex.
+    pub fingerprint: String,
+    /// The header row, 1-based as Excel shows it.
+    pub header_row: u32,
+    /// Each header cell's text as in the sheet, and what it was matched to.
+    pub columns: Vec<(String, Field)>,
+    /// The data rows, blank rows and total rows (合计) left out.
+    pub rows: Vec<SheetRow>,
+}
+
+impl Sheet {
+    /// The header text of the first column of a field, as in the sheet.
+    pub fn header_of(&self, field: Field) -> Option<String> {
+        self.columns
+            .iter()
+            .find(|(_, f)| *f == field)
+            .map(|(h, _)| h.clone())
+    }
+}
+
+/// One data row of a sheet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SheetRow {
+    /// The row number, 1-based as Excel shows it.
+    pub row: u32,
+    /// The record the row makes, or why it makes none.
+    pub record: std::result::Result<NewRecord, RowProblem>,
+}
+
+/// Why a row was not recorded: where, a stable code, and a message in English and Chinese that
+/// names no person and no identity number.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct RowProblem {
+    /// The row, 1-based as Excel shows it.
+    pub row: u32,
+    /// The header of the column at fault, as in the sheet, when one column is.
+    pub column: Option<String>,
+    /// An `E_UPLOAD_…` code of this module, or the core's code (`E_OVERLAP` …).
+    pub code: String,
+    /// The message in English.
+    pub message_en: String,
+    /// The message in Chinese.
+    pub message_zh: String,
+}
+
+/// What an upload did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// SHA-256 of the file, lower-case hex.
+    pub fingerprint: String,
+    /// Nothing was written.
+    pub dry_run: bool,
+    /// Data rows read (blank and total rows aside).
+    pub rows: u32,
+    /// Rows newly recorded (in a dry run: that would be).
+    pub accepted: u32,
+    /// Of `accepted`, records that wait for an organiser's confirmation (make-up records
+    /// entered by someone who is not an org admin).
+    pub pending: u32,
+    /// Rows recorded before (same id, same content): nothing was written for them.
+    pub duplicates: u32,
+    /// The rows refused, in row order.
+    pub rejected: Vec<RowProblem>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cells
+
+#[derive(Debug, Clone, PartialEq)]
+enum Cell {
+    Empty,
+    Text(String),
+    Number(f64),
+    /// An xlsx date/time cell: its local date (none for a bare time), minute of day, and raw
+    /// serial value (days).
+    Stamp {
+        date: Option<NaiveDate>,
+        minute: u32,
+        days: f64,
+    },
+}
+
+impl Cell {
+    /// A text cell, trimmed (ideographic spaces too) but otherwise as written; the parsers
+    /// normalise full-width forms themselves.
+    fn text(s: &str) -> Self {
+        let t = s.trim();
+        if t.is_empty() {
+            Self::Empty
+        } else {
+            Self::Text(t.to_owned())
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        matches!(self, Self::Empty)
+    }
+
+    /// The cell as an id: full-width forms normalised.
+    fn as_id(&self) -> String {
+        normalise(&self.as_text()).trim().to_owned()
+    }
+
+    /// The cell as text (numbers without a trailing `.0`).
+    fn as_text(&self) -> String {
+        match self {
+            Self::Empty => String::new(),
+            Self::Text(s) => s.clone(),
+            Self::Number(f) => number_text(*f),
+            Self::Stamp { days, .. } => number_text(*days),
+        }
+    }
+}
+
+fn number_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+/// Full-width ASCII (U+FF01–U+FF5E) to ASCII and the ideographic space to a space, so that
+/// `２０１５－０６－０２`, `９：００` and `２．５` read as their half-width forms.
+pub fn normalise(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' | '\u{00A0}' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+/// A header as the synonym table spells it: full-width to ASCII, lower case, and spaces, `*`,
+/// `_`, `-`, `.`, `:` and line breaks removed.
+pub fn normalise_header(s: &str) -> String {
+    normalise(s)
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '*' | '_' | '-' | '.' | ':'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The field a header names, by [`HEADER_SYNONYMS`]; [`Field::Other`] if none.
+pub fn field_for_header(header: &str) -> Field {
+    let h = normalise_header(header);
+    HEADER_SYNONYMS
+        .iter()
+        .find(|(s, _)| *s == h)
+        .map_or(Field::Other, |(_, f)| *f)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading bytes into rows of cells
+
+type RawRows = Vec<(u32, Vec<Cell>)>;
+
+fn sheet_error(field: &str, detail: impl Into<String>) -> LedgerError {
+    invalid_field("sheet", field, detail)
+}
+
+/// Reads a sheet: detects or takes the format and encoding, finds the header row, and turns
+/// each data row into a record (source [`RecordSource::Import`]) or a [`RowProblem`].
+///
+/// Refuses, with `E_FIELD` naming field `format`, `encoding`, `csv`, `xlsx` or `header` (the
+/// detail names the upload code, e.g. `E_UPLOAD_HEADER`): bytes that are no text in any
+/// encoding it reads; an old `.xls` file; a damaged workbook or a missing worksheet; a sheet
+/// with no row among the first [`HEADER_SEARCH_ROWS`] where three cells are known headers, or
+/// without a volunteer number column, or without an org column when no default org is given.
+/// Never panics, whatever the bytes.
+pub fn read_sheet(bytes: &[u8], opts: &ImportOptions) -> Result<Sheet> {
+    offset(opts.utc_offset_minutes)?;
+    let fingerprint = hex_sha256(bytes);
+    let format = match opts.format {
+        Some(f) => f,
+        None if bytes.starts_with(b"PK\x03\x04") => SheetFormat::Xlsx,
+        None if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) => {
+            return Err(sheet_error(
+                "format",
+                "is an Excel 97-2003 .xls file, which is not read; save it as .xlsx or CSV \
+                 (E_UPLOAD_ENCODING)",
+            ));
+        }
+        None => SheetFormat::Csv,
+    };
+    let raw = match format {
+        SheetFormat::Csv => csv_rows(&decode(bytes, opts.encoding)?)?,
+        SheetFormat::Xlsx => xlsx_rows(bytes, opts.sheet.as_deref())?,
+    };
+    build_sheet(fingerprint, raw, opts)
+}
+
+fn hex_sha256(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode(bytes: &[u8], encoding: TextEncoding) -> Result<String> {
+    let bad = |what: &str| {
+        sheet_error(
+            "encoding",
+            format!("is not {what} text (E_UPLOAD_ENCODING)"),
+        )
+    };
+    let utf8 = |b: &[u8]| -> Result<String> {
+        let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
+        std::str::from_utf8(b)
+            .map(str::to_owned)
+            .map_err(|_| bad("UTF-8"))
+    };
+    let gb = |b: &[u8]| -> Result<String> {
+        encoding_rs::GB18030
+            .decode_without_bom_handling_and_without_replacement(b)
+            .map(|c| c.into_owned())
+            .ok_or_else(|| bad("UTF-8 or GBK/GB18030"))
+    };
+    match encoding {
+        TextEncoding::Utf8 => utf8(bytes),
+        TextEncoding::Gbk => gb(bytes),
+        TextEncoding::Auto => {
+            if bytes.starts_with(b"\xEF\xBB\xBF") || std::str::from_utf8(bytes).is_ok() {
+                return utf8(bytes);
+            }
+            if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+                let rest = bytes.get(bom..).unwrap_or_default();
+                return enc
+                    .decode_without_bom_handling_and_without_replacement(rest)
+                    .map(|c| c.into_owned())
+                    .ok_or_else(|| bad("UTF-16"));
+            }
+            gb(bytes)
+        }
+    }
+}
+
+fn csv_rows(text: &str) -> Result<RawRows> {
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let delimiter = sniff_delimiter(text);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    // The row Excel shows: line breaks before the record, less those inside quoted fields.
+    let (mut seen_byte, mut breaks, mut embedded) = (0usize, 0u64, 0u64);
+    for rec in reader.records() {
+        let rec = rec.map_err(|e| {
+            let line = e.position().map_or(0, csv::Position::line);
+            sheet_error("csv", format!("does not parse near line {line} (E_FIELD)"))
+        })?;
+        let at = rec
+            .position()
+            .and_then(|p| usize::try_from(p.byte()).ok())
+            .unwrap_or(seen_byte)
+            .max(seen_byte);
+        // The reader's position is where it resumed, before any blank lines it skipped.
+        let blank = text.as_bytes().get(at..).map_or(0, |b| {
+            b.iter().take_while(|&&c| c == b'\n' || c == b'\r').count()
+        });
+        let at = at + blank;
+        breaks += text
+            .as_bytes()
+            .get(seen_byte..at)
+            .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count() as u64);
+        seen_byte = at;
+        let row = u32::try_from((breaks + 1).saturating_sub(embedded)).unwrap_or(u32::MAX);
+        embedded += rec
+            .iter()
+            .map(|f| f.matches('\n').count() as u64)
+            .sum::<u64>();
+        rows.push((row, rec.iter().map(Cell::text).collect()));
+    }
+    Ok(rows)
+}
+
+/// Comma unless the first lines hold more tabs (Excel's "Unicode text") or semicolons.
+fn sniff_delimiter(text: &str) -> u8 {
+    let head: String = text.chars().take(4096).collect();
+    let count = |c: char| head.matches(c).count();
+    let (commas, tabs, semis) = (count(','), count('\t'), count(';'));
+    if tabs > commas && tabs >= semis {
+        b'\t'
+    } else if semis > commas && semis > tabs {
+        b';'
+    } else {
+        b','
+    }
+}
+
+fn xlsx_rows(bytes: &[u8], name: Option<&str>) -> Result<RawRows> {
+    use calamine::{Data, Reader, Xlsx};
+    let damaged = |e: calamine::XlsxError| {
+        sheet_error(
+            "xlsx",
+            format!("is not a readable .xlsx workbook: {e} (E_UPLOAD_ENCODING)"),
+        )
+    };
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).map_err(damaged)?;
+    let range = match name {
+        Some(n) => {
+            if !book.sheet_names().iter().any(|s| s == n) {
+                return Err(sheet_error(
+                    "xlsx",
+                    format!("has no worksheet named '{n}' (E_UPLOAD_HEADER)"),
+                ));
+            }
+            book.worksheet_range(n).map_err(damaged)?
+        }
+        None => match book.worksheet_range_at(0) {
+            Some(r) => r.map_err(damaged)?,
+            None => return Err(sheet_error("xlsx", "has no worksheet (E_UPLOAD_HEADER)")),
+        },
+    };
+    let first_row = range.start().map_or(0, |(r, _)| r);
+    let mut rows = Vec::new();
+    for (i, row) in range.rows().enumerate() {
+        let n = u32::try_from(i)
+            .ok()
+            .and_then(|i| i.checked_add(first_row))
+            .and_then(|i| i.checked_add(1))
+            .unwrap_or(u32::MAX);
+        let cells = row
+            .iter()
+            .map(|d| match d {
+                Data::Empty => Cell::Empty,
+                Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::text(s),
+                Data::Int(i) => Cell::Number(*i as f64),
+                Data::Float(f) => Cell::Number(*f),
+                Data::Bool(b) => Cell::Text(b.to_string()),
+                Data::Error(e) => Cell::Text(format!("#{e:?}")),
+                Data::DateTime(dt) => excel_stamp(dt),
+            })
+            .collect();
+        rows.push((n, cells));
+    }
+    Ok(rows)
+}
+
+fn excel_stamp(dt: &calamine::ExcelDateTime) -> Cell {
+    let days = dt.as_f64();
+    if !days.is_finite() || days < 0.0 {
+        return Cell::Number(days);
+    }
+    let (y, m, d, hh, mm, ss, ms) = dt.to_ymd_hms_milli();
+    let date = if days >= 1.0 && !dt.is_duration() {
+        NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(d))
+    } else {
+        None
+    };
+    let secs = u32::from(hh) * 3600 + u32::from(mm) * 60 + u32::from(ss);
+    let minute = (f64::from(secs) + f64::from(ms) / 1000.0) / 60.0;
+    Cell::Stamp {
+        date,
+        minute: minute.round() as u32,
+        days,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// From rows of cells to records
+
+const TOTAL_LABELS: &[&str] = &["合计", "总计", "小计", "total", "sum"];
+
+struct Layout {
+    header_row: u32,
+    columns: Vec<(String, Field)>,
+}
+
+impl Layout {
+    fn index(&self, field: Field) -> Option<usize> {
+        self.columns.iter().position(|(_, f)| *f == field)
+    }
+    fn header(&self, field: Field) -> Option<String> {
+        self.index(field)
+            .and_then(|i| self.columns.get(i))
+            .map(|(h, _)| h.clone())
+    }
+}
+
+fn find_header(raw: &RawRows) -> Option<usize> {
+    raw.iter().take(HEADER_SEARCH_ROWS).position(|(_, cells)| {
+        let mut seen: Vec<Field> = Vec::new();
+        for c in cells {
+            if let Cell::Text(t) = c {
+                let f = field_for_header(t);
+                if f != Field::Other && !seen.contains(&f) {
+                    seen.push(f);
+                }
+            }
+        }
+        seen.len() >= 3
+    })
+}
+
+fn build_sheet(fingerprint: String, raw: RawRows, opts: &ImportOptions) -> Result<Sheet> {
+    let Some(h) = find_header(&raw) else {
+        return Err(sheet_error(
+            "header",
+            format!(
+                "has no row among the first {HEADER_SEARCH_ROWS} with three known column \
+                 headers such as 志愿者编号, 服务日期, 开始时间 (E_UPLOAD_HEADER)"
+            ),
+        ));
+    };
+    let (header_row, header_cells) = raw
+        .get(h)
+        .map(|(n, c)| (*n, c.as_slice()))
+        .unwrap_or((0, &[]));
+    let columns: Vec<(String, Field)> = header_cells
+        .iter()
+        .map(|c| {
+            let text = c.as_text();
+            let f = field_for_header(&text);
+            (text, f)
+        })
+        .collect();
+    let layout = Layout {
+        header_row,
+        columns,
+    };
+    if layout.index(Field::Volunteer).is_none() {
+        return Err(sheet_error(
+            "header",
+            "has no volunteer number column (志愿者编号 / volunteer number) (E_UPLOAD_HEADER)",
+        ));
+    }
+    if layout.index(Field::Org).is_none() && opts.default_org.is_none() {
+        return Err(sheet_error(
+            "header",
+            "has no org column (组织编号 / org) and no default org was given (E_UPLOAD_HEADER)",
+        ));
+    }
+    let prefix: String = fingerprint.chars().take(16).collect();
+    let mut rows = Vec::new();
+    for (n, cells) in raw.iter().skip(h + 1) {
+        if cells.iter().all(Cell::is_empty) || is_total_row(&layout, cells) {
+            continue;
+        }
+        let record = row_record(&layout, cells, *n, &prefix, opts);
+        rows.push(SheetRow { row: *n, record });
+    }
+    Ok(Sheet {
+        fingerprint,
+        header_row: layout.header_row,
+        columns: layout.columns,
+        rows,
+    })
+}
+
+/// A total row (合计, 总计, 小计, total): a total label in some cell, and no volunteer number.
+fn is_total_row(layout: &Layout, cells: &[Cell]) -> bool {
+    let is_label = |c: &Cell| match c {
+        Cell::Text(t) => TOTAL_LABELS.contains(&normalise_header(t).as_str()),
+        _ => false,
+    };
+    let vol = layout.index(Field::Volunteer).and_then(|i| cells.get(i));
+    vol.is_none_or(|v| v.is_empty() || is_label(v)) && cells.iter().any(is_label)
+}
+
+/// A problem with an upload code, in both languages.
+fn problem(row: u32, column: Option<String>, code: &str, en: String, zh: String) -> RowProblem {
+    RowProblem {
+        row,
+        column,
+        code: code.to_owned(),
+        message_en: en,
+        message_zh: zh,
+    }
+}
+
+/// A core refusal as a row problem: the core's code, its message split at " / ".
+fn core_problem(row: u32, column: Option<String>, e: &LedgerError) -> RowProblem {
+    let msg = e.to_string();
+    let (en, zh) = split_message(&msg);
+    problem(row, column, e.code(), en, zh)
+}
+
+/// Splits the core's "English / 中文" message at the first " / " followed by a CJK character.
+fn split_message(msg: &str) -> (String, String) {
+    let mut from = 0;
+    while let Some(i) = msg
+        .get(from..)
+        .and_then(|s| s.find(" / "))
+        .map(|i| i + from)
+    {
+        let rest = msg.get(i + 3..).unwrap_or_default();
+        if rest.chars().next().is_some_and(is_cjk) {
+            return (msg.get(..i).unwrap_or(msg).to_owned(), rest.to_owned());
+        }
+        from = i + 3;
+    }
+    (msg.to_owned(), msg.to_owned())
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c)
+}
+
+/// A cell's text, quoted in a message only if it cannot hold a name or an identity number:
+/// at most 12 characters, digits and date/time punctuation only. English and Chinese quoting.
+fn quote(cell: &Cell) -> (String, String) {
+    let t = normalise(&cell.as_text());
+    let safe = t.chars().count() <= 12
+        && t.chars().all(|c| {
+            c.is_ascii_digit() || " -/.:年月日时分秒点半".contains(c) || c.is_ascii_whitespace()
+        });
+    if safe && !t.is_empty() {
+        (format!(" '{t}'"), format!("“{t}”"))
+    } else {
+        (String::new(), String::new())
+    }
+}
+
+fn row_record(
+    layout: &Layout,
+    cells: &[Cell],
+    row: u32,
+    prefix: &str,
+    opts: &ImportOptions,
+) -> std::result::Result<NewRecord, RowProblem> {
+    let cell = |f: Field| {
+        layout
+            .index(f)
+            .and_then(|i| cells.get(i))
+            .unwrap_or(&Cell::Empty)
+    };
+    let col = |f: Field| layout.header(f);
+    let missing = |f: Field, en: &str, zh: &str| {
+        problem(
+            row,
+            col(f),
+            E_UPLOAD_MISSING,
+            format!("row {row}: {en} is empty"),
+            format!("第 {row} 行：{zh}为空"),
+        )
+    };
+
+    // Who and where.
+    let vol_cell = cell(Field::Volunteer);
+    if vol_cell.is_empty() {
+        return Err(missing(
+            Field::Volunteer,
+            "the volunteer number",
+            "志愿者编号",
+        ));
+    }
+    let volunteer = VolunteerId::new(vol_cell.as_id())
+        .map_err(|e| core_problem(row, col(Field::Volunteer), &e))?;
+    let org_cell = cell(Field::Org);
+    let org = if org_cell.is_empty() {
+        match &opts.default_org {
+            Some(o) => o.clone(),
+            None => return Err(missing(Field::Org, "the org", "组织编号")),
+        }
+    } else {
+        OrgId::new(org_cell.as_id()).map_err(|e| core_problem(row, col(Field::Org), &e))?
+    };
+    let id_cell = cell(Field::RecordId);
+    let id = if id_cell.is_empty() {
+        RecordId::new(format!("{prefix}-{row}"))
+    } else {
+        RecordId::new(id_cell.as_id())
+    }
+    .map_err(|e| core_problem(row, col(Field::RecordId), &e))?;
+
+    // When.
+    let bad_date = |c: &Cell, f: Field| {
+        let (q, qz) = quote(c);
+        problem(
+            row,
+            col(f),
+            E_UPLOAD_DATE,
+            format!(
+                "row {row}: the date{q} is not a real date in a known form \
+                 (2015-06-02, 2015/6/2, 2015年6月2日, 20150602 or an Excel date)"
+            ),
+            format!(
+                "第 {row} 行：日期{qz}无效或格式无法识别（可用 2015-06-02、2015/6/2、2015年6月2日、\
+                 20150602 或 Excel 日期）"
+            ),
+        )
+    };
+    let bad_time = |c: &Cell, f: Field| {
+        let (q, qz) = quote(c);
+        problem(
+            row,
+            col(f),
+            E_UPLOAD_TIME,
+            format!(
+                "row {row}: the time{q} is not a time of day in a known form \
+                 (9:00, 09:00:00, 9时30分 or an Excel time)"
+            ),
+            format!(
+                "第 {row} 行：时间{qz}无效或格式无法识别（可用 9:00、09:00:00、9时30分 或 Excel 时间）"
+            ),
+        )
+    };
+    let date_cell = cell(Field::Date);
+    let date = if date_cell.is_empty() {
+        None
+    } else {
+        Some(parse_date(date_cell).ok_or_else(|| bad_date(date_cell, Field::Date))?)
+    };
+    let start_cell = cell(Field::Start);
+    let end_cell = cell(Field::End);
+    if start_cell.is_empty() || end_cell.is_empty() {
+        let which = if start_cell.is_empty() {
+            Field::Start
+        } else {
+            Field::End
+        };
+        return Err(problem(
+            row,
+            col(which)
+                .or_else(|| col(Field::Start))
+                .or_else(|| col(Field::End)),
+            E_UPLOAD_TIME,
+            format!(
+                "row {row}: a start and an end time are both needed; a date and a duration \
+                 alone are not enough"
+            ),
+            format!("第 {row} 行：须填写开始时间和结束时间，仅有日期和时长不足以记录"),
+        ));
+    }
+    let (start_date, start_min) =
+        parse_time(start_cell).ok_or_else(|| bad_time(start_cell, Field::Start))?;
+    let (end_date, end_min) = parse_time(end_cell).ok_or_else(|| bad_time(end_cell, Field::End))?;
+    let Some(day) = date.or(start_date) else {
+        return Err(missing(Field::Date, "the service date", "服务日期"));
+    };
+    let end_day = end_date.or(date).unwrap_or(day);
+    let start = local_instant(opts.utc_offset_minutes, day, start_min)
+        .ok_or_else(|| bad_date(date_cell, Field::Date))?;
+    let end = local_instant(opts.utc_offset_minutes, end_day, end_min)
+        .ok_or_else(|| bad_date(date_cell, Field::Date))?;
+
+    // How long.
+    let hours_cell = cell(Field::Hours);
+    let minutes_cell = cell(Field::Minutes);
+    let bad_duration = |c: &Cell, f: Field| {
+        let (q, qz) = quote(c);
+        problem(
+            row,
+            col(f),
+            E_UPLOAD_DURATION,
+            format!(
+                "row {row}: the duration{q} is not a number of hours in a known form \
+                 (2, 2.5, 2.5小时, 150分钟)"
+            ),
+            format!("第 {row} 行：服务时长{qz}无效（可用 2、2.5、2.5小时、150分钟）"),
+        )
+    };
+    let minutes = if !hours_cell.is_empty() {
+        parse_duration(hours_cell, 60.0).ok_or_else(|| bad_duration(hours_cell, Field::Hours))?
+    } else if !minutes_cell.is_empty() {
+        parse_duration(minutes_cell, 1.0)
+            .ok_or_else(|| bad_duration(minutes_cell, Field::Minutes))?
+    } else {
+        u32::try_from(((end.0 - start.0) / 60).max(0)).unwrap_or(u32::MAX)
+    };
+
+    // What.
+    let text_of = |f: Field| {
+        let c = cell(f);
+        (!c.is_empty()).then(|| c.as_text())
+    };
+    let activity = text_of(Field::Activity)
+        .map(ActivityId::new)
+        .transpose()
+        .map_err(|e| core_problem(row, col(Field::Activity), &e))?;
+    let team = text_of(Field::Team)
+        .map(|t| TeamId::new(normalise(&t).trim()))
+        .transpose()
+        .map_err(|e| core_problem(row, col(Field::Team), &e))?;
+    let mut r = NewRecord::new(
+        id,
+        volunteer,
+        org,
+        start,
+        end,
+        minutes,
+        text_of(Field::Content).unwrap_or_default(),
+    );
+    r.source = RecordSource::Import;
+    r.activity = activity;
+    r.team = team;
+    Ok(r)
+}
+
+fn local_instant(offset_minutes: i32, day: NaiveDate, minute: u32) -> Option<Timestamp> {
+    use chrono::Datelike;
+    let midnight =
+        Timestamp::from_local(offset_minutes, day.year(), day.month(), day.day(), 0, 0).ok()?;
+    Some(Timestamp(midnight.0 + i64::from(minute) * 60))
+}
+
+/// An Excel serial day (1900 system, with Excel's phantom 1900-02-29) as a date.
+fn serial_date(serial: f64) -> Option<NaiveDate> {
+    if !serial.is_finite() || !(1.0..2_958_466.0).contains(&serial) {
+        return None;
+    }
+    let days = serial.floor() as i64;
+    let (base, days) = match days {
+        60 => return None,
+        d if d < 60 => (NaiveDate::from_ymd_opt(1899, 12, 31)?, d),
+        d => (NaiveDate::from_ymd_opt(1899, 12, 30)?, d),
+    };
+    base.checked_add_signed(Duration::try_days(days)?)
+}
+
+fn all_digits(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_digit())
+}
+
+/// A date cell: text forms, numeric text as an Excel serial, a number, or an xlsx date.
+fn parse_date(cell: &Cell) -> Option<NaiveDate> {
+    match cell {
+        Cell::Empty => None,
+        Cell::Number(f) => serial_date(*f),
+        Cell::Stamp { date, .. } => *date,
+        Cell::Text(t) => parse_date_text(t),
+    }
+}
+
+fn parse_date_text(t: &str) -> Option<NaiveDate> {
+    let t = normalise(t);
+    let t = t.trim();
+    // A date followed by a time ("2015-06-02 09:00", "2015-06-02T09:00:00"): the date part.
+    let date_part = t
+        .split(|c: char| c.is_whitespace() || c == 'T')
+        .next()
+        .unwrap_or(t);
+    if all_digits(date_part) && date_part.len() == 8 {
+        let y = date_part.get(0..4)?.parse().ok()?;
+        let m = date_part.get(4..6)?.parse().ok()?;
+        let d = date_part.get(6..8)?.parse().ok()?;
+        return NaiveDate::from_ymd_opt(y, m, d);
+    }
+    if is_serial_text(date_part) {
+        return serial_date(date_part.parse().ok()?);
+    }
+    let unified: String = date_part
+        .replace(['年', '月'], "-")
+        .replace(['日', '号'], "");
+    let parts: Vec<&str> = unified.split(['-', '/', '.']).collect();
+    let [y, m, d] = parts.as_slice() else {
+        return None;
+    };
+    if y.len() != 4 || !all_digits(y) || !all_digits(m) || !all_digits(d) {
+        return None;
+    }
+    if m.len() > 2 || d.len() > 2 {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+}
+
+/// Numeric text that reads as an Excel serial: up to 7 digits, an optional fraction.
+fn is_serial_text(s: &str) -> bool {
+    let (int, frac) = s.split_once('.').unwrap_or((s, "0"));
+    all_digits(int) && int.len() <= 7 && all_digits(frac)
+}
+
+/// A time cell: the local date it names, if any, and the minute of the day (0–1440).
+fn parse_time(cell: &Cell) -> Option<(Option<NaiveDate>, u32)> {
+    match cell {
+        Cell::Empty => None,
+        Cell::Number(f) => fraction_time(*f),
+        Cell::Stamp { date, minute, .. } => Some((*date, *minute)),
+        Cell::Text(t) => parse_time_text(t),
+    }
+}
+
+/// An Excel number as a time: a fraction of a day, or a serial date with a fraction.
+fn fraction_time(f: f64) -> Option<(Option<NaiveDate>, u32)> {
+    if !f.is_finite() || f < 0.0 {
+        return None;
+    }
+    let minute = (f.fract() * 1440.0).round() as u32;
+    if f < 1.0 {
+        Some((None, minute))
+    } else if f.fract() == 0.0 {
+        // A whole number is a date at midnight or an hour; too ambiguous to read.
+        None
+    } else {
+        Some((serial_date(f), minute))
+    }
+}
+
+fn parse_time_text(t: &str) -> Option<(Option<NaiveDate>, u32)> {
+    let t = normalise(t);
+    let t = t.trim();
+    if let Some((d, rest)) = t.split_once(|c: char| c.is_whitespace() || c == 'T') {
+        let rest = rest.trim();
+        if let Some(date) = parse_date_text(d) {
+            return parse_clock(rest).map(|m| (Some(date), m));
+        }
+    }
+    if t.contains('.') && !t.contains(':') && is_serial_text(t) {
+        return fraction_time(t.parse().ok()?);
+    }
+    parse_clock(t).map(|m| (None, m))
+}
+
+/// `9:00`, `09:00:00`, `9时30分`, `9点半`, `下午3点`, `3:00 PM` → minute of the day.
+fn parse_clock(t: &str) -> Option<u32> {
+    let mut s = t.trim().to_lowercase();
+    let mut pm = false;
+    for (p, is_pm) in [
+        ("上午", false),
+        ("早上", false),
+        ("中午", false),
+        ("下午", true),
+        ("晚上", true),
+        ("am", false),
+        ("pm", true),
+    ] {
+        if let Some(rest) = s.strip_prefix(p).or_else(|| s.strip_suffix(p)) {
+            s = rest.trim().to_owned();
+            pm = is_pm;
+            break;
+        }
+    }
+    let s = s
+        .replace(['时', '点'], ":")
+        .replace('半', "30")
+        .replace(['分', '秒'], ":");
+    let s = s.trim_end_matches(':');
+    let parts: Vec<&str> = s.split(':').collect();
+    let (h, m, sec) = match parts.as_slice() {
+        [h] => (*h, "0", "0"),
+        [h, m] => (*h, *m, "0"),
+        [h, m, s] => (*h, *m, *s),
+        _ => return None,
+    };
+    if !all_digits(h) || !all_digits(m) || !all_digits(sec) || h.len() > 2 || m.len() > 2 {
+        return None;
+    }
+    // A bare number ("9") is not read as a time: it could as well be hours of service.
+    if parts.len() == 1 && !t.contains(['时', '点']) {
+        return None;
+    }
+    let mut h: u32 = h.parse().ok()?;
+    let m: u32 = m.parse().ok()?;
+    let sec: u32 = sec.parse().ok()?;
+    if pm && h < 12 {
+        h += 12;
+    }
+    if m >= 60 || sec >= 60 || h > 24 || (h == 24 && (m > 0 || sec > 0)) {
+        return None;
+    }
+    Some(h * 60 + m)
+}
+
+/// A duration cell as minutes, rounded to the nearest minute; `per_unit` is 60 for an hours
+/// column and 1 for a minutes column (a unit written in the cell wins).
+fn parse_duration(cell: &Cell, per_unit: f64) -> Option<u32> {
+    let minutes = match cell {
+        Cell::Empty => return None,
+        Cell::Number(f) => f * per_unit,
+        // A time-formatted cell (2:30) is a length of time: days × 1440.
+        Cell::Stamp { days, .. } => days * 1440.0,
+        Cell::Text(t) => {
+            let s = normalise(t).trim().to_lowercase();
+            let units: [(&str, f64); 11] = [
+                ("小时", 60.0),
+                ("hours", 60.0),
+                ("hour", 60.0),
+                ("hrs", 60.0),
+                ("hr", 60.0),
+                ("h", 60.0),
+                ("分钟", 1.0),
+                ("minutes", 1.0),
+                ("mins", 1.0),
+                ("min", 1.0),
+                ("分", 1.0),
+            ];
+            let (num, unit) = units
+                .iter()
+                .find_map(|(u, k)| s.strip_suffix(u).map(|n| (n.trim().to_owned(), *k)))
+                .unwrap_or((s.clone(), per_unit));
+            if let Some((h, m)) = num.split_once(':') {
+                if !all_digits(h) || !all_digits(m) || m.len() != 2 {
+                    return None;
+                }
+                let h: f64 = h.parse().ok()?;
+                let m: f64 = m.parse().ok()?;
+                if m >= 60.0 {
+                    return None;
+                }
+                h * 60.0 + m
+            } else {
+                let ok = !num.is_empty()
+                    && num.chars().all(|c| c.is_ascii_digit() || c == '.')
+                    && num.matches('.').count() <= 1
+                    && num != ".";
+                if !ok {
+                    return None;
+                }
+                num.parse::<f64>().ok()? * unit
+            }
+        }
+    };
+    if !minutes.is_finite() || !(0.0..=1_000_000.0).contains(&minutes) {
+        return None;
+    }
+    Some(minutes.round() as u32)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Upload
+
+/// The column a core refusal points at.
+fn column_for(sheet: &Sheet, e: &LedgerError) -> Option<String> {
+    let first = |fs: &[Field]| fs.iter().find_map(|f| sheet.header_of(*f));
+    match e.code() {
+        "E_OVERLAP" | "E_CHECKIN_LIMIT" => first(&[Field::Start, Field::End]),
+        "E_END_NOT_AFTER_START" | "E_FUTURE" => first(&[Field::End, Field::Start]),
+        "E_MINUTES_EXCEED_SPAN" | "E_ZERO_MINUTES" | "E_DAILY_CAP" => {
+            first(&[Field::Hours, Field::Minutes, Field::End])
+        }
+        "E_UNKNOWN_VOLUNTEER" | "E_TRANSFERRED_OUT" => first(&[Field::Volunteer]),
+        "E_UNKNOWN_ORG" | "E_FORBIDDEN" | "E_MAKEUP_NEEDS_ORG_ADMIN" => first(&[Field::Org]),
+        "E_UNKNOWN_TEAM" => first(&[Field::Team]),
+        "E_RECORD_ID_CONFLICT" => first(&[Field::RecordId]),
+        _ => match e {
+            LedgerError::InvalidField { field, .. } => match field.as_str() {
+                "content" => first(&[Field::Content]),
+                "start" => first(&[Field::Start]),
+                "end" => first(&[Field::End]),
+                _ => None,
+            },
+            _ => None,
+        },
+    }
+}
+
+/// Uploads a sheet: reads it ([`read_sheet`], in the ledger's UTC offset) and adds each row
+/// with [`Ledger::add_record`], on its own: valid rows are accepted one by one and each refused
+/// row is reported with the core's code and the column at fault. A row recorded before (same
+/// id, same content — an upload of the same sheet again) counts as a duplicate and writes
+/// nothing. A dry run works on a copy of the ledger and leaves `ledger` untouched, so its
+/// report says what a real upload would do, rows of the sheet checked against each other too.
+///
+/// `progress(done, total)` is called every 1000 rows and once at the end.
+///
+/// Refuses only what [`read_sheet`] refuses; everything about single rows is in the report.
+pub fn upload(
+    ledger: &mut Ledger,
+    actor: &ActorId,
+    bytes: &[u8],
+    opts: &ImportOptions,
+    dry_run: bool,
+    progress: &mut dyn FnMut(u32, u32),
+) -> Result<ImportReport> {
+    let mut opts = opts.clone();
+    opts.utc_offset_minutes = ledger.utc_offset().local_minus_utc() / 60;
+    let sheet = read_sheet(bytes, &opts)?;
+    if dry_run {
+        let mut copy = ledger.clone();
+        Ok(apply(&mut copy, actor, sheet, true, progress))
+    } else {
+        Ok(apply(ledger, actor, sheet, false, progress))
+    }
+}
+
+fn apply(
+    ledger: &mut Ledger,
+    actor: &ActorId,
+    sheet: Sheet,
+    dry_run: bool,
+    progress: &mut dyn FnMut(u32, u32),
+) -> ImportReport {
+    let total = u32::try_from(sheet.rows.len()).unwrap_or(u32::MAX);
+    let mut report = ImportReport {
+        fingerprint: sheet.fingerprint.clone(),
+        dry_run,
+        rows: total,
+        accepted: 0,
+        pending: 0,
+        duplicates: 0,
+        rejected: Vec::new(),
+    };
+    for (done, row) in sheet.rows.iter().enumerate() {
+        match &row.record {
+            Err(p) => report.rejected.push(p.clone()),
+            Ok(r) => match ledger.add_record(actor, r.clone()) {
+                Ok(receipt) if receipt.duplicate => report.duplicates += 1,
+                Ok(receipt) => {
+                    report.accepted += 1;
+                    if receipt.state == RecordState::Pending {
+                        report.pending += 1;
+                    }
+                }
+                Err(e) => {
+                    let column = column_for(&sheet, &e);
+                    report.rejected.push(core_problem(row.row, column, &e));
+                }
+            },
+        }
+        let done = u32::try_from(done + 1).unwrap_or(u32::MAX);
+        if done % 1000 == 0 && done != total {
+            progress(done, total);
+        }
+    }
+    progress(total, total);
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> Option<NaiveDate> {
+        NaiveDate::from_ymd_opt(y, m, day)
+    }
+
+    #[test]
+    fn dates_in_every_form() {
+        let want = d(2015, 6, 2);
+        for t in [
+            "2015-06-02",
+            "2015-6-2",
+            "2015/6/2",
+            "2015/06/02",
+            "2015.6.2",
+            "2015年6月2日",
+            "2015年06月02号",
+            "20150602",
+            "42157",
+            "42157.375",
+            "２０１５－０６－０２",
+            "２０１５年６月２日",
+            "2015-06-02 00:00:00",
+            "2015-06-02T09:00",
+        ] {
+            assert_eq!(parse_date(&Cell::text(t)), want, "{t}");
+        }
+        assert_eq!(parse_date(&Cell::Number(42157.0)), want);
+        assert_eq!(parse_date(&Cell::Number(42157.75)), want);
+        for bad in [
+            "2015-02-30",
+            "2015-13-01",
+            "20150230",
+            "15-6-2",
+            "6/2/2015",
+            "June 2",
+            "",
+            "2015-06",
+            "2015--02",
+            "60",
+            "0",
+        ] {
+            assert_eq!(parse_date(&Cell::text(bad)), None, "{bad}");
+        }
+        assert_eq!(serial_date(1.0), d(1900, 1, 1));
+        assert_eq!(serial_date(59.0), d(1900, 2, 28));
+        assert_eq!(serial_date(61.0), d(1900, 3, 1));
+        assert_eq!(serial_date(f64::NAN), None);
+        assert_eq!(serial_date(-3.0), None);
+    }
+
+    #[test]
+    fn times_in_every_form() {
+        for (t, want) in [
+            ("9:00", 540),
+            ("09:00", 540),
+            ("09:00:00", 540),
+            ("9:30:59", 570),
+            ("9时30分", 570),
+            ("9时", 540),
+            ("9点", 540),
+            ("9点半", 570),
+            ("９：３０", 570),
+            ("下午3点", 900),
+            ("3:00 PM", 900),
+            ("3:00pm", 900),
+            ("上午9:00", 540),
+            ("0.375", 540),
+            ("24:00", 1440),
+            ("0:00", 0),
+        ] {
+            assert_eq!(parse_time(&Cell::text(t)), Some((None, want)), "{t}");
+        }
+        assert_eq!(
+            parse_time(&Cell::text("2015-06-02 09:00")),
+            Some((d(2015, 6, 2), 540))
+        );
+        assert_eq!(parse_time(&Cell::Number(0.375)), Some((None, 540)));
+        assert_eq!(
+            parse_time(&Cell::Number(42157.5)),
+            Some((d(2015, 6, 2), 720))
+        );
+        for bad in [
+            "9", "25:00", "9:60", "24:30", "abc", "9:0:0:0", "-1:00", "1.5.2", "9::",
+        ] {
+            assert_eq!(parse_time(&Cell::text(bad)), None, "{bad}");
+        }
+        assert_eq!(parse_time(&Cell::Number(9.0)), None);
+        assert_eq!(parse_time(&Cell::Number(-0.5)), None);
+    }
+
+    #[test]
+    fn durations_in_every_form() {
+        for (t, want) in [
+            ("2", 120),
+            ("2.5", 150),
+            ("1.25", 75),
+            ("0.1", 6),
+            ("0.0083", 0),
+            ("1.99", 119),
+            ("2.5小时", 150),
+            ("2.5 h", 150),
+            ("3hours", 180),
+            ("150分钟", 150),
+            ("90min", 90),
+            ("2:30", 150),
+            ("２．５", 150),
+        ] {
+            assert_eq!(parse_duration(&Cell::text(t), 60.0), Some(want), "{t}");
+        }
+        assert_eq!(parse_duration(&Cell::text("90"), 1.0), Some(90));
+        assert_eq!(parse_duration(&Cell::Number(1.5), 60.0), Some(90));
+        let stamp = Cell::Stamp {
+            date: None,
+            minute: 150,
+            days: 150.0 / 1440.0,
+        };
+        assert_eq!(parse_duration(&stamp, 60.0), Some(150));
+        for bad in ["-2", "abc", "2..5", ".", "1e3", "2:75", "NaN", "inf"] {
+            assert_eq!(parse_duration(&Cell::text(bad), 60.0), None, "{bad}");
+        }
+        assert_eq!(parse_duration(&Cell::Number(f64::INFINITY), 60.0), None);
+        assert_eq!(parse_duration(&Cell::Number(-1.0), 60.0), None);
+    }
+
+    #[test]
+    fn headers_match_synonyms() {
+        for (h, f) in [
+            ("姓名", Field::Name),
+            ("*志愿者编号", Field::Volunteer),
+            ("Volunteer ID", Field::Volunteer),
+            ("volunteer_number", Field::Volunteer),
+            ("服务时长（小时）", Field::Hours),
+            ("服务时长(小时)", Field::Hours),
+            ("Service Hours", Field::Hours),
+            ("服务时长（分钟）", Field::Minutes),
+            ("身份证号", Field::IdentityNumber),
+            ("记录编号", Field::RecordId),
+            ("组织单位", Field::Org),
+            ("序号", Field::Other),
+        ] {
+            assert_eq!(field_for_header(h), f, "{h}");
+        }
+    }
+
+    #[test]
+    fn messages_split_into_english_and_chinese() {
+        let e = LedgerError::Overlap {
+            record: "R1".into(),
+            other: "R0".into(),
+        };
+        let (en, zh) = split_message(&e.to_string());
+        assert_eq!(en, "record R1: overlaps record R0 of the same volunteer");
+        assert_eq!(zh, "服务记录 R1：与同一志愿者的服务记录 R0 时间重叠");
+        let e = LedgerError::InvalidPeriod {
+            text: "x / y".into(),
+            detail: "bad".into(),
+        };
+        let (en, zh) = split_message(&e.to_string());
+        assert!(en.starts_with("period 'x / y'"));
+        assert_eq!(zh, "统计周期无效");
+    }
+
+    #[test]
+    fn quotes_only_harmless_text() {
+        let q = |s: &str| quote(&Cell::text(s)).0;
+        assert_eq!(q("2015-02-30"), " '2015-02-30'");
+        assert_eq!(quote(&Cell::text("２０１５")).1, "“2015”");
+        assert_eq!(q("张三"), "");
+        assert_eq!(q("11010519491231002X"), "");
+        assert_eq!(q("110105194912310021"), "");
+    }
+
+    #[test]
+    fn encodings() {
+        let s = "志愿者编号,组织编号\n";
+        assert_eq!(
+            decode(s.as_bytes(), TextEncoding::Auto).ok().as_deref(),
+            Some(s)
+        );
+        let (gbk, _, _) = encoding_rs::GBK.encode(s);
+        assert_eq!(decode(&gbk, TextEncoding::Auto).ok().as_deref(), Some(s));
+        assert_eq!(decode(&gbk, TextEncoding::Gbk).ok().as_deref(), Some(s));
+        assert!(decode(&gbk, TextEncoding::Utf8).is_err());
+        let mut bom = b"\xEF\xBB\xBF".to_vec();
+        bom.extend_from_slice(s.as_bytes());
+        assert_eq!(decode(&bom, TextEncoding::Auto).ok().as_deref(), Some(s));
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in s.encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        assert_eq!(decode(&utf16, TextEncoding::Auto).ok().as_deref(), Some(s));
+        assert!(decode(&[0x81, 0x20, 0xFF], TextEncoding::Auto).is_err());
+    }
+
+    #[test]
+    fn tab_separated_text() {
+        let s =
+            "志愿者编号\t组织编号\t服务日期\t开始时间\t结束时间\nV1\tC1\t2015-06-02\t9:00\t10:00\n";
+        let sheet = read_sheet(s.as_bytes(), &ImportOptions::default()).unwrap();
+        assert_eq!(sheet.rows[0].record.as_ref().unwrap().minutes, 60);
+    }
+
+    #[test]
+    fn csv_rows_count_as_excel_shows_them() {
+        let s = "标题\n\n志愿者编号,组织编号,服务日期,开始时间,结束时间,服务内容\n\
+                 V1,C1,2015-06-02,9:00,10:00,\"两行\n内容\"\n\
+                 V2,C1,2015-06-02,9:00,10:00,x\n\
+                 ,,,,,\n合计,,,,,\n";
+        let sheet = read_sheet(s.as_bytes(), &ImportOptions::default()).unwrap();
+        assert_eq!(sheet.header_row, 3);
+        let rows: Vec<u32> = sheet.rows.iter().map(|r| r.row).collect();
+        assert_eq!(rows, vec![4, 5]);
+    }
+}
