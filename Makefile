@@ -32,7 +32,7 @@ lint:
 
 # Fuzzing (cargo-fuzz, nightly): every target for FUZZ_SECONDS each, from the seeds in fuzz/seeds.
 FUZZ_SECONDS ?= 20
-FUZZ_TARGETS := transfer_package texts
+FUZZ_TARGETS := transfer_package texts sheets
 fuzz:
 	@command -v cargo-fuzz >/dev/null || $(CARGO) install cargo-fuzz --locked
 	@for t in $(FUZZ_TARGETS); do \
