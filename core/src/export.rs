@@ -40,7 +40,7 @@
 //! ```
 
 use crate::error::{LedgerError, Result, invalid_field};
-use crate::ids::{OrgId, TeamId, VolunteerId};
+use crate::ids::{OrgId, VolunteerId};
 use crate::ledger::Ledger;
 use crate::log::Change;
 use crate::ranking::{BoardKind, Leaderboard, Scope};
@@ -382,7 +382,7 @@ pub fn record_headers(lang: Language) -> [&'static str; 17] {
             "姓名",
             "组织编号",
             "组织名称",
-            "服务队",
+            "服务队编号",
             "活动",
             "服务日期",
             "开始时间",
@@ -401,7 +401,7 @@ pub fn record_headers(lang: Language) -> [&'static str; 17] {
             "Name",
             "Org ID",
             "Org name",
-            "Team",
+            "Team ID",
             "Activity",
             "Date",
             "Start",
@@ -483,7 +483,6 @@ struct Names<'a> {
     ledger: &'a Ledger,
     volunteers: HashMap<VolunteerId, String>,
     orgs: HashMap<OrgId, String>,
-    teams: HashMap<TeamId, String>,
 }
 
 impl<'a> Names<'a> {
@@ -492,7 +491,6 @@ impl<'a> Names<'a> {
             ledger,
             volunteers: HashMap::new(),
             orgs: HashMap::new(),
-            teams: HashMap::new(),
         }
     }
 
@@ -511,15 +509,6 @@ impl<'a> Names<'a> {
         }
         let n = self.ledger.org(id)?.name;
         self.orgs.insert(id.clone(), n.clone());
-        Ok(n)
-    }
-
-    fn team(&mut self, id: &TeamId) -> Result<String> {
-        if let Some(n) = self.teams.get(id) {
-            return Ok(n.clone());
-        }
-        let n = self.ledger.team(id)?.name;
-        self.teams.insert(id.clone(), n.clone());
         Ok(n)
     }
 }
@@ -589,8 +578,9 @@ pub fn records_file(
             Cell::Text(names.volunteer(&n.volunteer)?),
             Cell::Text(n.org.to_string()),
             Cell::Text(names.org(&n.org)?),
+            // The team's id, as an upload reads it back (import → export → import is a fixed point).
             match &n.team {
-                Some(t) => Cell::Text(names.team(t)?),
+                Some(t) => Cell::Text(t.to_string()),
                 None => Cell::Empty,
             },
             n.activity

@@ -234,9 +234,9 @@ fn assert_xlsx_has_no_personal_data(cells: &[Vec<String>]) {
 
 const BOARD_ZH: &str = "名次,志愿者编号,姓名(脱敏),服务时长(小时),服务时长(分钟)";
 const BOARD_EN: &str = "Rank,Id,Name,Hours,Minutes";
-const RECORDS_ZH: &str = "记录编号,志愿者编号,姓名,组织编号,组织名称,服务队,活动,服务日期,开始时间,\
+const RECORDS_ZH: &str = "记录编号,志愿者编号,姓名,组织编号,组织名称,服务队编号,活动,服务日期,开始时间,\
 结束时间,服务时长(小时),服务时长(分钟),服务内容,状态,是否计入,补录,来源";
-const RECORDS_EN: &str = "Record ID,Volunteer ID,Name,Org ID,Org name,Team,Activity,Date,Start,End,\
+const RECORDS_EN: &str = "Record ID,Volunteer ID,Name,Org ID,Org name,Team ID,Activity,Date,Start,End,\
 Hours,Minutes,Content,State,Counted,Make-up,Source";
 
 #[test]
@@ -360,8 +360,8 @@ fn volunteer_records_csv() {
         lines(&zh),
         [
             RECORDS_ZH,
-            "R1,V0,张*,C1,C1社区,一队,A1,2015-06-02,09:00,12:00,3.00,180,助老服务,已更正,否,否,录入",
-            "R1a,V0,张*,C1,C1社区,一队,A1,2015-06-02,09:00,12:00,2.83,170,助老服务,已确认,是,否,录入",
+            "R1,V0,张*,C1,C1社区,T1,A1,2015-06-02,09:00,12:00,3.00,180,助老服务,已更正,否,否,录入",
+            "R1a,V0,张*,C1,C1社区,T1,A1,2015-06-02,09:00,12:00,2.83,170,助老服务,已确认,是,否,录入",
             "R3,V0,张*,S1,S1社区,,,2015-06-05,08:00,09:00,0.83,50,\"清扫, \"\"社区\"\"\",已撤销,否,否,录入",
         ]
     );
@@ -379,7 +379,7 @@ fn volunteer_records_csv() {
     assert_eq!(en[0], RECORDS_EN);
     assert_eq!(
         en[2],
-        "R1a,V0,张*,C1,C1社区,一队,A1,2015-06-02,09:00,12:00,2.83,170,助老服务,confirmed,yes,no,entry"
+        "R1a,V0,张*,C1,C1社区,T1,A1,2015-06-02,09:00,12:00,2.83,170,助老服务,confirmed,yes,no,entry"
     );
 
     // The period is the local date of the start: May holds only R4.
@@ -509,7 +509,7 @@ fn records_xlsx_reads_back() {
             "张*",
             "C1",
             "C1社区",
-            "一队",
+            "T1",
             "A1",
             "2015-06-02",
             "09:00",
