@@ -524,15 +524,34 @@ fn main() -> Res<()> {
     let sheet = std::fs::read(data.join("upload_sample_gbk.csv"))?;
     let uploader = d.admin.clone(); // the district office uploads for every street
     let opts = ImportOptions::default();
-    let dry = upload(&mut d.ledger, &uploader, &sheet, &opts, true, &mut |_, _| {})?;
+    let dry = upload(
+        &mut d.ledger,
+        &uploader,
+        &sheet,
+        &opts,
+        true,
+        &mut |_, _| {},
+    )?;
     println!(
         "dry run: {} rows, {} would be accepted, {} refused — nothing written",
         dry.rows,
         dry.accepted,
         dry.rejected.len()
     );
-    let report = upload(&mut d.ledger, &uploader, &sheet, &opts, false, &mut |_, _| {})?;
-    println!("upload:  {} accepted ({} waiting for confirmation), {} refused:", report.accepted, report.pending, report.rejected.len());
+    let report = upload(
+        &mut d.ledger,
+        &uploader,
+        &sheet,
+        &opts,
+        false,
+        &mut |_, _| {},
+    )?;
+    println!(
+        "upload:  {} accepted ({} waiting for confirmation), {} refused:",
+        report.accepted,
+        report.pending,
+        report.rejected.len()
+    );
     for p in &report.rejected {
         println!(
             "  第 {:>2} 行  {:<10} {:<24} {}",
@@ -542,16 +561,45 @@ fn main() -> Res<()> {
             p.message_zh
         );
     }
-    let again = upload(&mut d.ledger, &uploader, &sheet, &opts, false, &mut |_, _| {})?;
-    println!("the same sheet again: {} new, {} already there", again.accepted, again.duplicates);
+    let again = upload(
+        &mut d.ledger,
+        &uploader,
+        &sheet,
+        &opts,
+        false,
+        &mut |_, _| {},
+    )?;
+    println!(
+        "the same sheet again: {} new, {} already there",
+        again.accepted, again.duplicates
+    );
     // Published to Excel: the yearly board and a street's June records (masked names).
-    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").canonicalize()?.join("target/demo");
+    let out = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()?
+        .join("target/demo");
     std::fs::create_dir_all(&out)?;
-    let board = d.ledger.leaderboard("2015".parse()?, &Scope::All, BoardKind::Volunteers, 100)?;
-    std::fs::write(out.join("2015-board.xlsx"), leaderboard_file(&board, ExportFormat::Xlsx, Language::Zh)?)?;
-    let june = records_file(&d.ledger, RecordScope::Org("S01".parse()?), "2015-06".parse()?, ExportFormat::Csv, Language::Zh)?;
+    let board = d
+        .ledger
+        .leaderboard("2015".parse()?, &Scope::All, BoardKind::Volunteers, 100)?;
+    std::fs::write(
+        out.join("2015-board.xlsx"),
+        leaderboard_file(&board, ExportFormat::Xlsx, Language::Zh)?,
+    )?;
+    let june = records_file(
+        &d.ledger,
+        RecordScope::Org("S01".parse()?),
+        "2015-06".parse()?,
+        ExportFormat::Csv,
+        Language::Zh,
+    )?;
     std::fs::write(out.join("S01-2015-06.csv"), &june)?;
-    println!("exported: {} and {} ({} bytes)", out.join("2015-board.xlsx").display(), out.join("S01-2015-06.csv").display(), june.len());
+    println!(
+        "exported: {} and {} ({} bytes)",
+        out.join("2015-board.xlsx").display(),
+        out.join("S01-2015-06.csv").display(),
+        june.len()
+    );
 
     // ---- 2016: moves, a transfer to another district, a certificate ------------------------
     println!("\n转移接续 Moves and transfers");
