@@ -427,6 +427,11 @@ impl State {
             Some(t) => self.team_idx(t)?,
             None => NONE,
         };
+        self.may_record_at(actor, r, org, team)
+    }
+
+    /// As [`State::may_record`], with the org and team already looked up.
+    fn may_record_at(&self, actor: &ActorId, r: &NewRecord, org: u32, team: u32) -> Result<()> {
         if self.is_organiser(actor, org, team) || actor.as_str() == r.volunteer.as_str() {
             Ok(())
         } else {
@@ -905,15 +910,9 @@ impl State {
             Some(t) => self.team_idx(t)?,
             None => NONE,
         };
+        self.may_record_at(actor, r, org, team)?;
         let organiser = self.is_organiser(actor, org, team);
         let is_self = actor.as_str() == r.volunteer.as_str();
-        if !organiser && !is_self {
-            return Err(LedgerError::Forbidden {
-                actor: actor.to_string(),
-                action: format!("record service in record {}", r.id),
-                rule: "who organises records: only the organising org's recorders or admins, the organising team's leader or liaisons, or the volunteer (pending) record service".into(),
-            });
-        }
         self.check_against_others(r, vol, replacing)?;
         let make_up = is_make_up(r, &self.policy, self.off, now);
         // An organiser's record is confirmed as entered, but never one about themselves:
