@@ -495,7 +495,7 @@ fn main() -> Res<()> {
         "年末慰问",
     )?;
     let report = d.ledger.verify()?;
-    let replayed = Ledger::from_entries(d.ledger.entries().to_vec())?;
+    let replayed = Ledger::from_entries(d.ledger.entries()?)?;
     println!(
         "\nverify(): {} entries, head {}…",
         report.entries,

@@ -1888,7 +1888,7 @@ impl PyLedger {
     /// through the same rules, at its own time. The copy runs on the system clock. Raises
     /// IntegrityError if the log does not replay.
     fn replay(&self, py: Python<'_>) -> PyResult<Self> {
-        let ledger = self.run(py, |l| vl::Ledger::from_entries(l.entries().to_vec()))?;
+        let ledger = self.run(py, |l| vl::Ledger::from_entries(l.entries()?))?;
         Ok(Self {
             inner: Mutex::new(ledger),
             off: self.off,
@@ -1911,7 +1911,7 @@ impl PyLedger {
 
     /// The number of entries in the log.
     fn __len__(&self, py: Python<'_>) -> PyResult<usize> {
-        self.run(py, |l| Ok(l.entries().len()))
+        self.run(py, |l| Ok(l.entry_count() as usize))
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
@@ -1919,7 +1919,7 @@ impl PyLedger {
             let c = l.config();
             Ok((
                 c.ledger_id.to_string(),
-                l.entries().len(),
+                l.entry_count() as usize,
                 c.policy.name.clone(),
             ))
         })?;

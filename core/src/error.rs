@@ -25,6 +25,8 @@ pub enum ErrorFamily {
     Integrity,
     /// A policy is malformed.
     Policy,
+    /// A ledger file could not be read or written (missing, locked, full disk …).
+    Storage,
 }
 
 crate::names::named_enum!(ErrorFamily, "error family", {
@@ -36,6 +38,7 @@ crate::names::named_enum!(ErrorFamily, "error family", {
     State => "state",
     Integrity => "integrity",
     Policy => "policy",
+    Storage => "storage",
 });
 
 /// Every refusal of the core. Match on the variant in Rust, or on [`LedgerError::code`]
@@ -289,6 +292,37 @@ pub enum LedgerError {
         /// The refusal.
         detail: String,
     },
+    /// A ledger file could not be opened, read or written. Nothing was changed.
+    #[error("ledger file {path}: {detail} / 账本文件 {path}：{detail_zh}")]
+    Storage {
+        /// The file.
+        path: String,
+        /// What went wrong (English).
+        detail: String,
+        /// What went wrong (Chinese).
+        detail_zh: String,
+    },
+    /// A ledger file was written by a newer version of this library, with a schema this one
+    /// does not know; it is left untouched.
+    #[error(
+        "ledger file {path} has schema version {found}; this library reads up to {supported}: upgrade volunteer-ledger to open it / 账本文件 {path} 的结构版本为 {found}，本程序只支持到 {supported}，请升级后再打开"
+    )]
+    SchemaVersion {
+        /// The file.
+        path: String,
+        /// The version the file holds.
+        found: i64,
+        /// The newest version this library reads.
+        supported: i64,
+    },
+    /// A file is not a volunteer-ledger file (another database, or not SQLite at all).
+    #[error("{path} is not a volunteer-ledger file: {detail} / {path} 不是志愿服务账本文件")]
+    NotALedger {
+        /// The file.
+        path: String,
+        /// What was found instead.
+        detail: String,
+    },
     /// A transfer package is malformed, altered or inconsistent.
     #[error("transfer package: {detail} / 转移包无效：{detail}")]
     TransferFormat {
@@ -403,6 +437,9 @@ impl LedgerError {
             Self::TransferredOut { .. } => "E_TRANSFERRED_OUT",
             Self::UnknownCertificate { .. } => "E_UNKNOWN_CERTIFICATE",
             Self::CertificateFormat { .. } => "E_CERTIFICATE_FORMAT",
+            Self::Storage { .. } => "E_STORAGE",
+            Self::SchemaVersion { .. } => "E_SCHEMA_VERSION",
+            Self::NotALedger { .. } => "E_NOT_A_LEDGER",
         }
     }
 
@@ -448,6 +485,8 @@ impl LedgerError {
             Self::UntrustedIssuer { .. } => F::Authorization,
             Self::NoSigningKey | Self::TransferredOut { .. } => F::State,
             Self::UnknownCertificate { .. } => F::NotFound,
+            Self::Storage { .. } => F::Storage,
+            Self::SchemaVersion { .. } | Self::NotALedger { .. } => F::Integrity,
         }
     }
 
@@ -493,6 +532,9 @@ impl LedgerError {
         "E_TRANSFERRED_OUT",
         "E_UNKNOWN_CERTIFICATE",
         "E_CERTIFICATE_FORMAT",
+        "E_STORAGE",
+        "E_SCHEMA_VERSION",
+        "E_NOT_A_LEDGER",
     ];
 }
 

@@ -42,13 +42,12 @@
 use crate::error::{LedgerError, Result, invalid_field};
 use crate::ids::{OrgId, VolunteerId};
 use crate::ledger::Ledger;
-use crate::log::Change;
 use crate::ranking::{BoardKind, Leaderboard, Scope};
 use crate::record::{RecordState, ServiceRecord};
 use crate::time::Period;
 use rust_xlsxwriter::{Format, FormatBorder, Workbook, XlsxError};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// The file format of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -452,31 +451,6 @@ fn yes_no(b: bool, lang: Language) -> &'static str {
     }
 }
 
-/// Every record served at `root` or below it, in every state.
-///
-/// The public ledger has no query for an org's records, so this walks the log once: the
-/// orgs registered below `root` (a parent is always registered before its children, and orgs
-/// never move), then every record added or added as an amendment, each read back through
-/// [`Ledger::record`] for its current state. O(log entries).
-fn org_subtree_records(ledger: &Ledger, root: &OrgId) -> Result<Vec<ServiceRecord>> {
-    ledger.org(root)?;
-    let mut subtree: HashSet<&OrgId> = HashSet::from([root]);
-    let mut records = Vec::new();
-    for entry in ledger.entries() {
-        match &entry.change {
-            Change::OrgRegistered(o) if o.parent.as_ref().is_some_and(|p| subtree.contains(p)) => {
-                subtree.insert(&o.id);
-            }
-            Change::RecordAdded(r) | Change::RecordAmended { replacement: r, .. }
-                if subtree.contains(&r.org) =>
-            {
-                records.push(ledger.record(&r.id)?);
-            }
-            _ => {}
-        }
-    }
-    Ok(records)
-}
 
 /// Looks names up once per volunteer, org and team.
 struct Names<'a> {
@@ -544,7 +518,7 @@ pub fn records_file(
             (ledger.records_of(v)?, who)
         }
         RecordScope::Org(o) => {
-            let records = org_subtree_records(ledger, o)?;
+            let records = ledger.records_of_org(o)?;
             let name = names.org(o)?;
             let who = match lang {
                 Language::Zh => format!("组织 {o} {name} 及下级"),

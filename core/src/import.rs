@@ -1173,7 +1173,8 @@ fn column_for(sheet: &Sheet, e: &LedgerError) -> Option<String> {
 ///
 /// `progress(done, total)` is called every 1000 rows and once at the end.
 ///
-/// Refuses only what [`read_sheet`] refuses; everything about single rows is in the report.
+/// Refuses only what [`read_sheet`] refuses, and a write to a ledger file that fails
+/// (`E_STORAGE`, nothing of the sheet written); everything about single rows is in the report.
 pub fn upload(
     ledger: &mut Ledger,
     actor: &ActorId,
@@ -1189,7 +1190,9 @@ pub fn upload(
         let mut copy = ledger.clone();
         Ok(apply(&mut copy, actor, sheet, true, progress))
     } else {
-        Ok(apply(ledger, actor, sheet, false, progress))
+        // One transaction: in a file ledger the accepted rows reach the file together or,
+        // if the write fails, not at all (and the error is returned instead of a report).
+        ledger.in_batch(|l| apply(l, actor, sheet, false, progress))
     }
 }
 

@@ -10,7 +10,7 @@ const CHUNK: usize = 1 << 20;
 const MAX_TEXT: usize = u16::MAX as usize;
 
 /// Texts stored one after another in chunks, each named by its index.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Texts {
     chunks: Vec<String>,
     /// Where each text starts: chunk index × CHUNK + offset. A text ends where the next one
@@ -81,6 +81,32 @@ pub(crate) struct Interner {
     texts: Texts,
     table: HashTable<u32>,
     hasher: std::hash::RandomState,
+}
+
+/// An interner is stored as its texts; the lookup table is rebuilt when it is read.
+impl serde::Serialize for Interner {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.texts.serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Interner {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let texts = Texts::deserialize(d)?;
+        let hasher = std::hash::RandomState::new();
+        let n = texts.starts.len();
+        let mut table = HashTable::with_capacity(n);
+        for i in 0..n {
+            let i = u32::try_from(i).map_err(serde::de::Error::custom)?;
+            let h = hasher.hash_one(texts.get(i));
+            table.insert_unique(h, i, |&j| hasher.hash_one(texts.get(j)));
+        }
+        Ok(Self {
+            texts,
+            table,
+            hasher,
+        })
+    }
 }
 
 impl Interner {

@@ -10,8 +10,9 @@ use crate::ids::{ActorId, Identity, OrgId, RecordId, TeamId, VolunteerId, mask_n
 use crate::intern::{Interner, Texts};
 use crate::log::{
     CertificateEntry, CertifiedRecord, Change, Entry, Hash, KeyRegistration, Move, TransferIn,
-    TransferOut, VerifyReport, hash_bytes, unhex, verify_chain,
+    TransferOut, VerifyReport, check_position, hash_bytes, unhex, verify_chain,
 };
+use crate::store::Store;
 use crate::org::{
     BoardVisibility, LedgerConfig, NewOrg, NewTeam, NewVolunteer, Org, Role, VolunteerView,
 };
@@ -29,6 +30,7 @@ use crate::transfer::{
 use chrono::{FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
+use std::path::Path;
 use std::sync::Arc;
 
 const NONE: u32 = u32::MAX;
@@ -82,14 +84,14 @@ pub struct RecordReceipt {
     pub duplicate: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct OrgNode {
     org: NewOrg,
     key: Arc<str>,
     parent: u32,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct Vol {
     /// The volunteer number, shared with the boards' keys.
     key: Arc<str>,
@@ -100,7 +102,7 @@ struct Vol {
     records: Vec<u32>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct TeamNode {
     team: NewTeam,
     key: Arc<str>,
@@ -109,7 +111,7 @@ struct TeamNode {
 
 /// A record, compactly: 36 bytes plus its id and content in shared buffers (a record's index is
 /// also the index of its id and of its content).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 struct Rec {
     /// Unix seconds; records lie within 1970–2106 (see `record::EARLIEST`).
     start: u32,
@@ -194,7 +196,7 @@ impl Rec {
 }
 
 /// Rarely set facts of a record, kept aside so the common record stays small.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Extra {
     /// Who confirmed a record that was pending (an organiser's own record is confirmed by them).
     confirmed_by: Option<u32>,
@@ -224,9 +226,12 @@ struct Admit {
     make_up: bool,
 }
 
-/// The replayable state.
-#[derive(Debug, Clone)]
+/// The replayable state. It is also what a file ledger's snapshot holds (postcard-encoded,
+/// see `snapshot_bytes`): a field added here is in the snapshot unless it is marked to be
+/// rebuilt, and the snapshot test compares a restored state with a replayed one.
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct State {
+    #[serde(with = "offset_seconds")]
     off: FixedOffset,
     policy: Policy,
     orgs: Vec<OrgNode>,
@@ -235,6 +240,8 @@ struct State {
     /// Volunteer numbers; a volunteer's index here is their index in `vols`.
     vol_ids: Interner,
     /// Registered identity documents, as indexes into `vols`, found by the document's hash.
+    /// Rebuilt from `vols` when a snapshot is read.
+    #[serde(skip)]
     identities: hashbrown::HashTable<u32>,
     /// How volunteers who are not shown plainly appear on boards (absent: public).
     visibility: HashMap<u32, BoardVisibility>,
@@ -248,12 +255,30 @@ struct State {
     records: Vec<Rec>,
     texts: Texts,
     extras: HashMap<u32, Extra>,
+    /// Boards asked for, kept up to date; a snapshot leaves them out (they are rebuilt when
+    /// asked for again).
+    #[serde(skip)]
     boards: HashMap<BoardKey, Board>,
     travel: Travel,
 }
 
+/// A UTC offset as its seconds east of UTC.
+mod offset_seconds {
+    use chrono::FixedOffset;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(o: &FixedOffset, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_i32(o.local_minus_utc())
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<FixedOffset, D::Error> {
+        let secs = i32::deserialize(d)?;
+        FixedOffset::east_opt(secs).ok_or_else(|| serde::de::Error::custom("offset out of range"))
+    }
+}
+
 /// Keys, trust, moves, transfers and certificates: rare facts, kept aside.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 struct Travel {
     ledger_id: String,
     /// Every public key the ledger has registered, the current one last (hex).
@@ -270,6 +295,9 @@ struct Travel {
     imported: HashSet<String>,
     certificates: Vec<CertificateEntry>,
     certificate_codes: HashMap<String, usize>,
+    /// When each certificate was issued (the time of its entry), by its place in
+    /// `certificates`.
+    certificate_times: Vec<Timestamp>,
 }
 
 /// The context a record's board contribution is judged in.
@@ -310,6 +338,32 @@ impl State {
                 ..Travel::default()
             },
         })
+    }
+
+    /// The state as a snapshot's bytes.
+    fn snapshot_bytes(&self) -> Vec<u8> {
+        // Our own types always encode; an empty snapshot is simply not used.
+        postcard::to_allocvec(self).unwrap_or_default()
+    }
+
+    /// A state from a snapshot's bytes, or `None` when they do not decode or belong to
+    /// another ledger (the caller then replays the whole log).
+    fn from_snapshot(bytes: &[u8], config: &LedgerConfig) -> Option<Self> {
+        let mut state: Self = postcard::from_bytes(bytes).ok()?;
+        if state.travel.ledger_id != config.ledger_id.as_str() {
+            return None;
+        }
+        let Self {
+            identities, vols, ..
+        } = &mut state;
+        for (i, v) in vols.iter().enumerate() {
+            let i = u32::try_from(i).ok()?;
+            identities.insert_unique(identity_hash(&v.identity), i, |&j| {
+                vols.get(j as usize)
+                    .map_or(0, |v| identity_hash(&v.identity))
+            });
+        }
+        Some(state)
     }
 
     // ---- lookups -------------------------------------------------------------------------
@@ -1191,6 +1245,7 @@ impl State {
                     .certificate_codes
                     .insert(c.code.clone(), self.travel.certificates.len());
                 self.travel.certificates.push(c.clone());
+                self.travel.certificate_times.push(entry.time);
             }
         }
         Ok(())
@@ -1478,6 +1533,52 @@ impl State {
         })
     }
 
+    /// See [`Ledger::state_digest`].
+    fn digest(&self) -> Hash {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        for i in 0..self.records.len() {
+            if let Some(r) = self.view_record(u32::try_from(i).unwrap_or(u32::MAX)) {
+                h.update(serde_json::to_vec(&r).unwrap_or_default());
+            }
+        }
+        for (i, v) in self.vols.iter().enumerate() {
+            h.update(v.key.as_bytes());
+            h.update(v.total.to_le_bytes());
+            let vis = self.vol_visibility(u32::try_from(i).unwrap_or(u32::MAX));
+            h.update(serde_json::to_vec(&vis).unwrap_or_default());
+        }
+        for o in &self.orgs {
+            h.update(serde_json::to_vec(&o.org).unwrap_or_default());
+        }
+        for t in &self.teams {
+            h.update(serde_json::to_vec(&t.team).unwrap_or_default());
+        }
+        Hash(h.finalize().into())
+    }
+
+    /// A volunteer as every view shows them: masked.
+    fn volunteer_view(&self, vi: u32) -> Option<VolunteerView> {
+        let v = self.vol(vi)?;
+        Some(VolunteerView {
+            id: VolunteerId::new(&*v.key).ok()?,
+            masked_name: mask_name(&v.name),
+            identity_kind: v.identity.kind(),
+            masked_identity: v.identity.masked(),
+            home_org: self.orgs.get(v.home_org as usize).map(|o| o.org.id.clone()),
+            total_minutes: v.total + self.carried_minutes(vi),
+            carried_minutes: self.carried_minutes(vi),
+            visibility: self.vol_visibility(vi),
+            work_unit: self
+                .travel
+                .work_units
+                .get(&vi)
+                .and_then(|u| self.orgs.get(*u as usize))
+                .map(|o| o.org.id.clone()),
+            transferred_out: self.travel.transferred_out.contains(&vi),
+        })
+    }
+
     fn view_record(&self, i: u32) -> Option<ServiceRecord> {
         let rec = self.records.get(i as usize)?;
         let extra = self.extras.get(&i);
@@ -1724,16 +1825,92 @@ fn check_text(
     Ok(())
 }
 
+/// Where a ledger's entries live.
+#[derive(Debug)]
+enum Log {
+    /// In memory: tests, and phones that keep no file.
+    Memory(Vec<Entry>),
+    /// In a ledger file (see `docs/schema.md`).
+    File(Box<Store>),
+    /// Nowhere: a copy made with `clone()` of a file ledger, for a dry run.
+    Detached,
+    /// A file ledger whose write failed and whose file could not be read back: every
+    /// further change is refused with this error; open the file again.
+    Failed(LedgerError),
+}
+
+/// What changed in the current transaction, for the projection tables (indexes into the
+/// state's tables; written once each at commit).
+#[derive(Debug, Default, Clone)]
+struct Dirty {
+    orgs: Vec<u32>,
+    teams: Vec<u32>,
+    vols: Vec<u32>,
+    records: Vec<u32>,
+}
+
+/// A file ledger writes a snapshot of its state when it is closed, or when this many entries
+/// were added since the last one, so that reopening replays little.
+const SNAPSHOT_EVERY: u64 = 200_000;
+
 /// A ledger of volunteer service records: an append-only hash-chained log and the state it
 /// implies. See the crate documentation for an example.
-#[derive(Debug, Clone)]
+///
+/// Cloning a file ledger gives a copy in memory that writes nowhere (what a dry run needs);
+/// its `entries()` are refused.
+#[derive(Debug)]
 pub struct Ledger {
     config: LedgerConfig,
     clock: Clock,
-    log: Vec<Entry>,
+    log: Log,
+    /// The number of entries, and the hash of the last one.
+    len: u64,
+    last: Hash,
     state: State,
     /// The secret half of the ledger's key; never in the log, given again after a reopen.
     signing_key: Option<ed25519_dalek::SigningKey>,
+    dirty: Dirty,
+    /// The entry the file's snapshot was taken after (file ledgers).
+    snapshot_len: u64,
+}
+
+impl Clone for Ledger {
+    fn clone(&self) -> Self {
+        let log = match &self.log {
+            Log::Memory(v) => Log::Memory(v.clone()),
+            Log::File(_) | Log::Detached => Log::Detached,
+            Log::Failed(e) => Log::Failed(e.clone()),
+        };
+        Self {
+            config: self.config.clone(),
+            clock: self.clock,
+            log,
+            len: self.len,
+            last: self.last,
+            state: self.state.clone(),
+            signing_key: self.signing_key.clone(),
+            dirty: Dirty::default(),
+            snapshot_len: self.snapshot_len,
+        }
+    }
+}
+
+impl Drop for Ledger {
+    fn drop(&mut self) {
+        if matches!(self.log, Log::File(_)) && self.len > self.snapshot_len {
+            // Best effort: a missing snapshot only makes the next open replay more.
+            let _ = self.checkpoint();
+        }
+    }
+}
+
+fn detached() -> LedgerError {
+    LedgerError::Storage {
+        path: "(copy)".into(),
+        detail: "a copy of a file ledger keeps no log; read the entries from the ledger itself"
+            .into(),
+        detail_zh: "文件账本的副本不保存日志；请从账本本身读取条目".into(),
+    }
 }
 
 impl Ledger {
@@ -1747,16 +1924,345 @@ impl Ledger {
     /// a ledger made for a test or a fixed vector has a reproducible log from entry 0).
     pub fn in_memory_with_clock(config: LedgerConfig, clock: Clock) -> Result<Self> {
         let state = State::new(&config)?;
-        let mut ledger = Self {
-            config: config.clone(),
-            clock,
-            log: Vec::new(),
-            state,
-            signing_key: None,
-        };
+        let mut ledger = Self::assemble(config.clone(), clock, Log::Memory(Vec::new()), state);
         let admin = config.platform_admin.clone();
         ledger.commit(&admin, Change::LedgerCreated(config))?;
         Ok(ledger)
+    }
+
+    fn assemble(config: LedgerConfig, clock: Clock, log: Log, state: State) -> Self {
+        Self {
+            config,
+            clock,
+            log,
+            len: 0,
+            last: Hash::ZERO,
+            state,
+            signing_key: None,
+            dirty: Dirty::default(),
+            snapshot_len: 0,
+        }
+    }
+
+    /// Creates a ledger file at `path` (one SQLite file, see `docs/schema.md`) whose first
+    /// entry records `config`. Refuses a path where a file exists (`E_STORAGE`).
+    pub fn create(path: impl AsRef<Path>, config: LedgerConfig) -> Result<Self> {
+        Self::create_with_clock(path, config, Clock::System)
+    }
+
+    /// As [`Ledger::create`], with the clock set before the first entry is made.
+    pub fn create_with_clock(
+        path: impl AsRef<Path>,
+        config: LedgerConfig,
+        clock: Clock,
+    ) -> Result<Self> {
+        let path = path.as_ref();
+        let state = State::new(&config)?;
+        let store = Store::create(path, config.ledger_id.as_str())?;
+        let mut ledger =
+            Self::assemble(config.clone(), clock, Log::File(Box::new(store)), state);
+        let admin = config.platform_admin.clone();
+        if let Err(e) = ledger.commit(&admin, Change::LedgerCreated(config)) {
+            // Leave no half-made file behind: nothing was there before.
+            ledger.log = Log::Detached;
+            drop(ledger);
+            for suffix in ["", "-wal", "-shm"] {
+                let mut p = path.as_os_str().to_owned();
+                p.push(suffix);
+                let _ = std::fs::remove_file(p);
+            }
+            return Err(e);
+        }
+        Ok(ledger)
+    }
+
+    /// Opens a ledger file. Its state is read from the snapshot the file holds and the
+    /// entries after it (each checked against its hash and replayed through the rules), or,
+    /// without a usable snapshot, from the whole log. Projection tables that disagree with
+    /// the log are rebuilt. A file from a newer version of this library is refused
+    /// (`E_SCHEMA_VERSION`), a file that is no ledger too (`E_NOT_A_LEDGER`); neither is
+    /// written to. The signing key is not in the file: give it again with
+    /// [`Ledger::set_signing_key`].
+    pub fn open(path: impl AsRef<Path>) -> Result<Self> {
+        Self::load(Store::open(path.as_ref())?, Clock::System)
+    }
+
+    fn load(store: Store, clock: Clock) -> Result<Self> {
+        let (len, last) = store.head()?;
+        let mut first = None;
+        store.each_entry(0, Some(0), Hash::ZERO, |e| {
+            first = Some(e);
+            Ok(())
+        })?;
+        let Some(Entry {
+            change: Change::LedgerCreated(config),
+            ..
+        }) = first
+        else {
+            return Err(LedgerError::NotALedger {
+                path: store.path().to_owned(),
+                detail: "its log does not start by creating a ledger".into(),
+            });
+        };
+        let fresh = || State::new(&config);
+        let snap = store.snapshot()?.and_then(|(seq, hash, data)| {
+            let usable = seq < len && store.entry_hash(seq) == Some(hash);
+            let state = usable.then(|| State::from_snapshot(&data, &config)).flatten()?;
+            Some((state, seq + 1, hash))
+        });
+        let (mut state, from, prev) = match snap {
+            Some(s) => s,
+            None => (fresh()?, 0, Hash::ZERO),
+        };
+        store.each_entry(from, None, prev, |e| replay_entry(&mut state, &e))?;
+        let mut ledger = Self::assemble(config, clock, Log::File(Box::new(store)), state);
+        ledger.len = len;
+        ledger.last = last;
+        ledger.snapshot_len = from;
+        if !ledger.projections_agree()? {
+            ledger.rebuild_projections()?;
+        }
+        if len - from > SNAPSHOT_EVERY / 4 {
+            ledger.checkpoint()?;
+        }
+        Ok(ledger)
+    }
+
+    /// The path of a file ledger (`None` in memory).
+    pub fn path(&self) -> Option<&str> {
+        match &self.log {
+            Log::File(s) => Some(s.path()),
+            _ => None,
+        }
+    }
+
+    /// Writes a snapshot of the state into a file ledger, so that the next open replays only
+    /// what comes after it. Done by itself on close and every 200,000 entries; a snapshot is a
+    /// cache, never the truth: it is checked against the log when read. Does nothing in memory.
+    pub fn checkpoint(&mut self) -> Result<()> {
+        let Log::File(store) = &mut self.log else {
+            return Ok(());
+        };
+        if self.len == 0 {
+            return Ok(());
+        }
+        let data = self.state.snapshot_bytes();
+        if data.is_empty() {
+            return Ok(());
+        }
+        store.save_snapshot(self.len - 1, self.last, &data)?;
+        self.snapshot_len = self.len;
+        Ok(())
+    }
+
+    /// Whether the projection tables hold what the state says: they reflect the last entry,
+    /// and their row counts and minutes agree.
+    fn projections_agree(&self) -> Result<bool> {
+        let Log::File(store) = &self.log else {
+            return Ok(true);
+        };
+        if store.projected_seq()? != self.len as i64 - 1 {
+            return Ok(false);
+        }
+        let st = &self.state;
+        let n = |x: usize| i64::try_from(x).unwrap_or(i64::MAX);
+        let vol_minutes: u64 = (0..st.vols.len())
+            .filter_map(|i| st.volunteer_view(u32::try_from(i).ok()?))
+            .map(|v| v.total_minutes)
+            .sum();
+        let counted: u64 = st
+            .records
+            .iter()
+            .filter(|r| r.counted())
+            .map(|r| u64::from(r.minutes))
+            .sum();
+        let want = crate::store::ProjectionTotals {
+            orgs: n(st.orgs.len()),
+            volunteers: n(st.vols.len()),
+            volunteer_minutes: i64::try_from(vol_minutes).unwrap_or(i64::MAX),
+            teams: n(st.teams.len()),
+            records: n(st.records.len()),
+            counted_minutes: i64::try_from(counted).unwrap_or(i64::MAX),
+        };
+        Ok(store.projection_totals()? == want)
+    }
+
+    /// Rewrites every projection table of a file ledger from the state (one transaction).
+    /// Opening a file does this by itself when they disagree with the log; call it after
+    /// editing the tables by hand. Does nothing in memory.
+    pub fn rebuild_projections(&mut self) -> Result<()> {
+        let Log::File(store) = &mut self.log else {
+            return Ok(());
+        };
+        store.begin_rebuild()?;
+        if let Err(e) = store.clear_projections() {
+            store.rollback();
+            return Err(e);
+        }
+        let all = |n: usize| (0..n).filter_map(|i| u32::try_from(i).ok()).collect();
+        self.dirty = Dirty {
+            orgs: all(self.state.orgs.len()),
+            teams: all(self.state.teams.len()),
+            vols: all(self.state.vols.len()),
+            records: all(self.state.records.len()),
+        };
+        self.flush()
+    }
+
+    /// Writes the projection rows of what changed and commits the open transaction; on a
+    /// failure the transaction is rolled back.
+    fn flush(&mut self) -> Result<()> {
+        let Log::File(store) = &mut self.log else {
+            self.dirty = Dirty::default();
+            return Ok(());
+        };
+        let mut d = std::mem::take(&mut self.dirty);
+        for v in [&mut d.orgs, &mut d.teams, &mut d.vols, &mut d.records] {
+            v.sort_unstable();
+            v.dedup();
+        }
+        let st = &self.state;
+        let written = (|| -> Result<()> {
+            for &i in &d.orgs {
+                if let Some(o) = st.orgs.get(i as usize) {
+                    store.put_org(&o.org)?;
+                }
+            }
+            for &i in &d.teams {
+                if let Some(t) = st.teams.get(i as usize) {
+                    store.put_team(&t.team)?;
+                }
+            }
+            for &i in &d.vols {
+                if let Some(v) = st.volunteer_view(i) {
+                    store.put_volunteer(&v)?;
+                }
+            }
+            for &i in &d.records {
+                if let Some(r) = st.view_record(i) {
+                    let date = r.record.start.local_date(st.off).to_string();
+                    store.put_record(&r, &date)?;
+                }
+            }
+            Ok(())
+        })();
+        if let Err(e) = written {
+            store.rollback();
+            return Err(e);
+        }
+        store.commit(self.len as i64 - 1)?;
+        if self.len >= self.snapshot_len + SNAPSHOT_EVERY && !store.batch {
+            self.checkpoint()?;
+        }
+        Ok(())
+    }
+
+    /// Notes what an applied entry changed, for the projections.
+    fn mark_dirty(&mut self, change: &Change) {
+        let st = &self.state;
+        let d = &mut self.dirty;
+        let record = |id: &RecordId, d: &mut Dirty| {
+            if let Ok(i) = st.rec_idx(id) {
+                d.records.push(i);
+                if let Some(r) = st.records.get(i as usize) {
+                    d.vols.push(r.vol);
+                }
+            }
+        };
+        let vol = |id: &VolunteerId, d: &mut Dirty| d.vols.extend(st.vol_idx(id).ok());
+        match change {
+            Change::OrgRegistered(o) => d.orgs.extend(st.org_idx(&o.id).ok()),
+            Change::TeamCreated(t) => d.teams.extend(st.team_idx(&t.id).ok()),
+            Change::VolunteerRegistered(v) => vol(&v.id, d),
+            Change::RecordAdded(r) => record(&r.id, d),
+            Change::RecordConfirmed { record: id }
+            | Change::RecordRevoked { record: id, .. }
+            | Change::RecordDisputed { record: id, .. }
+            | Change::DisputeResolved { record: id, .. } => record(id, d),
+            Change::RecordAmended {
+                record: id,
+                replacement,
+                ..
+            } => {
+                record(id, d);
+                record(&replacement.id, d);
+            }
+            Change::VisibilitySet { volunteer, .. } => vol(volunteer, d),
+            Change::VolunteerMoved(m) => vol(&m.volunteer, d),
+            Change::TransferredOut(t) => vol(&t.volunteer, d),
+            Change::TransferredIn(t) => {
+                if let Ok(p) = open_package(&t.package, &st.travel.trusted) {
+                    vol(&p.volunteer, d);
+                }
+            }
+            Change::LedgerCreated(_)
+            | Change::RoleGranted { .. }
+            | Change::SigningKeyRegistered(_)
+            | Change::IssuerTrusted(_)
+            | Change::CertificateIssued(_) => {}
+        }
+    }
+
+    /// A write to the file failed after the change was applied in memory: inside a batch the
+    /// batch is marked failed (rolled back at its end); otherwise the transaction is rolled
+    /// back and the state read again from the file, so memory and file agree.
+    fn write_failed(&mut self, e: LedgerError) -> LedgerError {
+        match &mut self.log {
+            Log::File(store) if store.batch => {
+                store.batch_failed = Some(e.clone());
+            }
+            Log::File(store) => {
+                store.rollback();
+                self.reload();
+            }
+            _ => {}
+        }
+        e
+    }
+
+    /// Reads the state again from the file (after a failed write).
+    fn reload(&mut self) {
+        let log = std::mem::replace(&mut self.log, Log::Detached);
+        if let Log::File(store) = log {
+            match Self::load(*store, self.clock) {
+                Ok(mut fresh) => {
+                    fresh.signing_key = self.signing_key.take();
+                    *self = fresh;
+                }
+                Err(e) => self.log = Log::Failed(e),
+            }
+        }
+    }
+
+    /// Runs `f` as one transaction of a file ledger: every change it makes reaches the file
+    /// together, or none does (a failed write rolls all of them back and the state is read
+    /// again from the file). In memory, `f` simply runs. Refusals of single changes inside
+    /// `f` do not end the batch.
+    pub(crate) fn in_batch<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> Result<T> {
+        let (len, last) = (self.len, self.last);
+        let Log::File(store) = &mut self.log else {
+            return Ok(f(self));
+        };
+        if store.batch {
+            return Ok(f(self));
+        }
+        store.begin(len, last)?;
+        store.batch = true;
+        let out = f(self);
+        let Log::File(store) = &mut self.log else {
+            return Err(detached());
+        };
+        store.batch = false;
+        if let Some(e) = store.batch_failed.take() {
+            store.rollback();
+            self.reload();
+            return Err(e);
+        }
+        if let Err(e) = self.flush() {
+            self.reload();
+            return Err(e);
+        }
+        Ok(out)
     }
 
     /// Rebuilds a ledger from its log: checks the chain, then replays every entry through the
@@ -1773,13 +2279,11 @@ impl Ledger {
         };
         let config = config.clone();
         let state = replay(&config, &entries)?;
-        Ok(Self {
-            config,
-            clock: Clock::System,
-            log: entries,
-            state,
-            signing_key: None,
-        })
+        let (len, last) = (entries.len() as u64, entries.last().map_or(Hash::ZERO, |e| e.hash));
+        let mut ledger = Self::assemble(config, Clock::System, Log::Memory(entries), state);
+        ledger.len = len;
+        ledger.last = last;
+        Ok(ledger)
     }
 
     /// Sets where "now" comes from.
@@ -1808,21 +2312,63 @@ impl Ledger {
     }
 
     fn commit(&mut self, actor: &ActorId, change: Change) -> Result<(Receipt, Option<Admit>)> {
+        match &self.log {
+            Log::Failed(e) => return Err(e.clone()),
+            Log::File(store) => {
+                if let Some(e) = &store.batch_failed {
+                    return Err(e.clone());
+                }
+            }
+            Log::Memory(_) | Log::Detached => {}
+        }
         let now = self.clock.now();
         let Some(admit) = self.state.check(actor, now, &change)? else {
             return Ok((self.duplicate_receipt(&change), None));
         };
-        let seq = self.log.len() as u64;
-        let prev = self.log.last().map_or(Hash::ZERO, |e| e.hash);
-        let entry = Entry::new(seq, now, actor.clone(), change, prev);
-        self.state.apply(&entry, admit)?;
+        let seq = self.len;
+        let (entry, bytes) = Entry::with_canonical(seq, now, actor.clone(), change, self.last);
+        if let Log::File(store) = &mut self.log {
+            // Nothing is applied yet: a failure here leaves memory and file as they were.
+            store.begin(self.len, self.last)?;
+            if let Err(e) = store.append(&entry, &bytes) {
+                return Err(self.write_failed(e));
+            }
+        }
+        if let Err(e) = self.state.apply(&entry, admit) {
+            return Err(self.write_failed(e));
+        }
+        self.len += 1;
+        self.last = entry.hash;
         let receipt = Receipt {
             seq,
             hash: entry.hash.to_hex(),
             duplicate: false,
         };
-        self.log.push(entry);
+        match &mut self.log {
+            Log::Memory(log) => log.push(entry),
+            Log::File(store) => {
+                let batch = store.batch;
+                self.mark_dirty(&entry.change);
+                if !batch && let Err(e) = self.flush() {
+                    return Err(self.write_failed(e));
+                }
+            }
+            Log::Detached | Log::Failed(_) => {}
+        }
         Ok((receipt, Some(admit)))
+    }
+
+    /// The hash of an entry, if the ledger can still read it.
+    fn entry_hash(&self, seq: u32) -> Option<Hash> {
+        let seq = u64::from(seq);
+        if seq + 1 == self.len {
+            return Some(self.last);
+        }
+        match &self.log {
+            Log::Memory(log) => log.get(usize::try_from(seq).ok()?).map(|e| e.hash),
+            Log::File(store) => store.entry_hash(seq),
+            Log::Detached | Log::Failed(_) => None,
+        }
     }
 
     fn duplicate_receipt(&self, change: &Change) -> Receipt {
@@ -1835,10 +2381,10 @@ impl Ledger {
                 .map_or(0, |r| u64::from(r.seq)),
             _ => 0,
         };
-        let hash = self
-            .log
-            .get(seq as usize)
-            .map(|e| e.hash.to_hex())
+        let hash = u32::try_from(seq)
+            .ok()
+            .and_then(|s| self.entry_hash(s))
+            .map(|h| h.to_hex())
             .unwrap_or_default();
         Receipt {
             seq,
@@ -1923,16 +2469,24 @@ impl Ledger {
     }
 
     /// Adds many records, each on its own (one refusal does not stop the others); the results
-    /// are in input order.
+    /// are in input order. A file ledger writes them in one transaction: if that write fails,
+    /// none of them is kept and every result is that error.
     pub fn add_records(
         &mut self,
         actor: &ActorId,
         records: Vec<NewRecord>,
     ) -> Vec<Result<RecordReceipt>> {
-        records
-            .into_iter()
-            .map(|r| self.add_record(actor, r))
-            .collect()
+        let n = records.len();
+        let out = self.in_batch(|l| {
+            records
+                .into_iter()
+                .map(|r| l.add_record(actor, r))
+                .collect::<Vec<_>>()
+        });
+        match out {
+            Ok(results) => results,
+            Err(e) => vec![Err(e); n],
+        }
     }
 
     /// Confirms a pending record. Refuses the person who entered it (`E_SELF_CONFIRM`), anyone
@@ -2148,7 +2702,7 @@ impl Ledger {
                 Some(TransferRecord {
                     content: self.state.texts.get(i).to_owned(),
                     end: Timestamp(r.end()),
-                    entry_hash: self.log.get(r.seq as usize)?.hash.to_hex(),
+                    entry_hash: self.entry_hash(r.seq)?.to_hex(),
                     ledger: self.config.ledger_id.clone(),
                     minutes: u32::from(r.minutes),
                     org: org.org.id.clone(),
@@ -2295,7 +2849,7 @@ impl Ledger {
                 Some(CertificateRecord {
                     content: self.state.texts.get(i).to_owned(),
                     date,
-                    entry_hash: self.log.get(r.seq as usize)?.hash.to_hex(),
+                    entry_hash: self.entry_hash(r.seq)?.to_hex(),
                     minutes: u32::from(r.minutes),
                     org_name: self.state.orgs.get(r.org as usize)?.org.name.clone(),
                     record: RecordId::new(self.state.record_ids.resolve(i)).ok()?,
@@ -2391,7 +2945,7 @@ impl Ledger {
             .filter(|r| {
                 let still = self.state.rec_idx(&r.record).ok().and_then(|i| {
                     let rec = self.state.records.get(i as usize)?;
-                    let hash = self.log.get(rec.seq as usize)?.hash.to_hex();
+                    let hash = self.entry_hash(rec.seq)?.to_hex();
                     Some(rec.counted() && hash == r.entry_hash)
                 });
                 still != Some(true)
@@ -2414,11 +2968,12 @@ impl Ledger {
             total_minutes: c.total_minutes,
             issuing_org_name: self.org(&c.issuing_org).map(|o| o.name).unwrap_or_default(),
             issued_on: self
-                .log
-                .iter()
-                .rev()
-                .find(|e| matches!(&e.change, Change::CertificateIssued(x) if x.code == c.code))
-                .map_or(c.period_to, |e| e.time.local_date(self.state.off)),
+                .state
+                .travel
+                .certificate_codes
+                .get(&c.code)
+                .and_then(|&i| self.state.travel.certificate_times.get(i))
+                .map_or(c.period_to, |t| t.local_date(self.state.off)),
             changed_records,
         })
     }
@@ -2447,6 +3002,31 @@ impl Ledger {
             .collect())
     }
 
+    /// Every record served at `org` or any org below it, in every state, in the order they
+    /// were added.
+    pub fn records_of_org(&self, org: &OrgId) -> Result<Vec<ServiceRecord>> {
+        let root = self.state.org_idx(org)?;
+        // Parents are registered before their children, so one pass in order finds the subtree.
+        let mut inside = vec![false; self.state.orgs.len()];
+        for (i, o) in self.state.orgs.iter().enumerate() {
+            let here = i == root as usize
+                || inside.get(o.parent as usize).copied().unwrap_or(false);
+            if let Some(slot) = inside.get_mut(i) {
+                *slot = here;
+            }
+        }
+        Ok((0..self.state.records.len())
+            .filter_map(|i| u32::try_from(i).ok())
+            .filter(|&i| {
+                self.state
+                    .records
+                    .get(i as usize)
+                    .is_some_and(|r| inside.get(r.org as usize).copied().unwrap_or(false))
+            })
+            .filter_map(|i| self.state.view_record(i))
+            .collect())
+    }
+
     /// How many records the ledger holds, in every state.
     pub fn record_count(&self) -> usize {
         self.state.records.len()
@@ -2455,32 +3035,9 @@ impl Ledger {
     /// A volunteer, masked.
     pub fn volunteer(&self, id: &VolunteerId) -> Result<VolunteerView> {
         let vi = self.state.vol_idx(id)?;
-        let v = self
-            .state
-            .vol(vi)
-            .ok_or_else(|| LedgerError::UnknownVolunteer { id: id.to_string() })?;
-        Ok(VolunteerView {
-            id: id.clone(),
-            masked_name: mask_name(&v.name),
-            identity_kind: v.identity.kind(),
-            masked_identity: v.identity.masked(),
-            home_org: self
-                .state
-                .orgs
-                .get(v.home_org as usize)
-                .map(|o| o.org.id.clone()),
-            total_minutes: v.total + self.state.carried_minutes(vi),
-            carried_minutes: self.state.carried_minutes(vi),
-            visibility: self.state.vol_visibility(vi),
-            work_unit: self
-                .state
-                .travel
-                .work_units
-                .get(&vi)
-                .and_then(|u| self.state.orgs.get(*u as usize))
-                .map(|o| o.org.id.clone()),
-            transferred_out: self.state.travel.transferred_out.contains(&vi),
-        })
+        self.state
+            .volunteer_view(vi)
+            .ok_or_else(|| LedgerError::UnknownVolunteer { id: id.to_string() })
     }
 
     /// A volunteer's full name and identity, for the certificate that legally needs them. Not
@@ -2558,7 +3115,7 @@ impl Ledger {
             kind,
         };
         self.ensure_board(key);
-        let seq = self.log.len().saturating_sub(1) as u64;
+        let seq = self.len.saturating_sub(1);
         let empty = Board::default();
         let board = self.state.boards.get(&key).unwrap_or(&empty);
         let fresh = !matches!(&board.rendered, Some(r) if r.limit == limit);
@@ -2589,13 +3146,24 @@ impl Ledger {
         kind: BoardKind,
         limit: u32,
     ) -> Result<Leaderboard> {
-        let len = self.log.len() as u64;
-        let prefix = self
-            .log
-            .get(..=usize::try_from(seq).unwrap_or(usize::MAX))
-            .filter(|_| seq < len)
-            .ok_or(LedgerError::UnknownEntry { seq, len })?;
-        let state = replay(&self.config, prefix)?;
+        let len = self.len;
+        if seq >= len {
+            return Err(LedgerError::UnknownEntry { seq, len });
+        }
+        let state = match &self.log {
+            Log::Memory(log) => replay(
+                &self.config,
+                log.get(..=usize::try_from(seq).unwrap_or(usize::MAX))
+                    .unwrap_or_default(),
+            )?,
+            Log::File(store) => {
+                let mut state = State::new(&self.config)?;
+                store.each_entry(0, Some(seq), Hash::ZERO, |e| replay_entry(&mut state, &e))?;
+                state
+            }
+            Log::Detached => return Err(detached()),
+            Log::Failed(e) => return Err(e.clone()),
+        };
         let key = BoardKey {
             period,
             scope: state.scope_key(scope)?,
@@ -2687,20 +3255,79 @@ impl Ledger {
         board.rank_of(v).0
     }
 
-    /// The log, oldest entry first. It holds personal data in full (it is the truth a
-    /// certificate is issued from): keep it inside the platform, as you would the database.
-    pub fn entries(&self) -> &[Entry] {
-        &self.log
+    /// The log, oldest entry first (a file ledger reads it from its file, checking each
+    /// entry's hash). It holds personal data in full (it is the truth a certificate is issued
+    /// from): keep it inside the platform, as you would the database.
+    pub fn entries(&self) -> Result<Vec<Entry>> {
+        match &self.log {
+            Log::Memory(log) => Ok(log.clone()),
+            Log::File(store) => {
+                let mut out = Vec::with_capacity(usize::try_from(self.len).unwrap_or(0));
+                store.each_entry(0, None, Hash::ZERO, |e| {
+                    out.push(e);
+                    Ok(())
+                })?;
+                Ok(out)
+            }
+            Log::Detached => Err(detached()),
+            Log::Failed(e) => Err(e.clone()),
+        }
+    }
+
+    /// How many entries the log holds.
+    pub fn entry_count(&self) -> u64 {
+        self.len
     }
 
     /// The sequence number and hash of the newest entry.
     pub fn head(&self) -> (u64, Hash) {
-        self.log.last().map_or((0, Hash::ZERO), |e| (e.seq, e.hash))
+        (self.len.saturating_sub(1), self.last)
     }
 
-    /// Checks the whole chain (`E_CHAIN_BROKEN` names the first entry at fault).
+    /// Checks the whole chain (`E_CHAIN_BROKEN` names the first entry at fault). A file
+    /// ledger checks the chain on disk: every stored entry's bytes against its hash and the
+    /// next entry's link, that the file ends where this ledger does, and — since the state
+    /// was read from a snapshot the chain does not cover — that replaying the whole log
+    /// through the rules gives the state this ledger holds.
     pub fn verify(&self) -> Result<VerifyReport> {
-        verify_chain(&self.log)
+        match &self.log {
+            Log::Memory(log) => verify_chain(log),
+            Log::File(store) => {
+                let (mut n, mut head) = (0u64, Hash::ZERO);
+                let mut state = State::new(&self.config)?;
+                store.each_entry(0, None, Hash::ZERO, |e| {
+                    check_position(&e).map_err(|d| LedgerError::ChainBroken {
+                        seq: e.seq,
+                        detail: d.into(),
+                    })?;
+                    replay_entry(&mut state, &e)?;
+                    n += 1;
+                    head = e.hash;
+                    Ok(())
+                })?;
+                if (n, head) != (self.len, self.last) {
+                    return Err(LedgerError::ChainBroken {
+                        seq: n.min(self.len),
+                        detail: "the file ends elsewhere than this ledger (another writer?)"
+                            .into(),
+                    });
+                }
+                if state.digest() != self.state.digest() {
+                    return Err(LedgerError::ChainBroken {
+                        seq: self.snapshot_len.saturating_sub(1),
+                        detail: "the state read from the file's snapshot is not what its log \
+                                 replays to: reopen after deleting the snapshot row"
+                            .into(),
+                    });
+                }
+                Ok(VerifyReport {
+                    entries: n,
+                    head_hash: head.to_hex(),
+                })
+            }
+            Log::Detached => Err(detached()),
+            Log::Failed(e) => Err(e.clone()),
+        }
     }
 
     /// Bytes held by the ledger's state — records, their ids, per-volunteer data and every
@@ -2736,42 +3363,26 @@ impl Ledger {
     /// two ledgers with the same digest answer every query alike. Used to show that replay
     /// rebuilds identical state.
     pub fn state_digest(&self) -> Hash {
-        use sha2::{Digest, Sha256};
-        let mut h = Sha256::new();
-        for i in 0..self.state.records.len() {
-            if let Some(r) = self.state.view_record(u32::try_from(i).unwrap_or(u32::MAX)) {
-                h.update(serde_json::to_vec(&r).unwrap_or_default());
-            }
-        }
-        for (i, v) in self.state.vols.iter().enumerate() {
-            h.update(v.key.as_bytes());
-            h.update(v.total.to_le_bytes());
-            let vis = self
-                .state
-                .vol_visibility(u32::try_from(i).unwrap_or(u32::MAX));
-            h.update(serde_json::to_vec(&vis).unwrap_or_default());
-        }
-        for o in &self.state.orgs {
-            h.update(serde_json::to_vec(&o.org).unwrap_or_default());
-        }
-        for t in &self.state.teams {
-            h.update(serde_json::to_vec(&t.team).unwrap_or_default());
-        }
-        Hash(h.finalize().into())
+        self.state.digest()
     }
 }
 
 fn replay(config: &LedgerConfig, entries: &[Entry]) -> Result<State> {
     let mut state = State::new(config)?;
     for e in entries {
-        let refused = |detail: String| LedgerError::ReplayRefused { seq: e.seq, detail };
-        let admit = state
-            .check(&e.actor, e.time, &e.change)
-            .map_err(|err| refused(format!("{}: {err}", err.code())))?
-            .ok_or_else(|| refused("repeats an earlier record".into()))?;
-        state
-            .apply(e, admit)
-            .map_err(|err| refused(err.to_string()))?;
+        replay_entry(&mut state, e)?;
     }
     Ok(state)
+}
+
+/// Replays one entry through the same checks as when it was made, at its own time.
+fn replay_entry(state: &mut State, e: &Entry) -> Result<()> {
+    let refused = |detail: String| LedgerError::ReplayRefused { seq: e.seq, detail };
+    let admit = state
+        .check(&e.actor, e.time, &e.change)
+        .map_err(|err| refused(format!("{}: {err}", err.code())))?
+        .ok_or_else(|| refused("repeats an earlier record".into()))?;
+    state
+        .apply(e, admit)
+        .map_err(|err| refused(err.to_string()))
 }

@@ -41,6 +41,7 @@ pub mod ranking;
 pub mod rating;
 pub mod record;
 pub mod render;
+pub mod store;
 pub mod time;
 pub mod transfer;
 

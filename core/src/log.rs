@@ -369,15 +369,27 @@ pub fn hash_bytes(bytes: &[u8]) -> Hash {
 impl Entry {
     /// Makes an entry, hashing its content.
     pub fn new(seq: u64, time: Timestamp, actor: ActorId, change: Change, prev: Hash) -> Self {
-        let hash = hash_bytes(&canonical_bytes(seq, time, &actor, &change, prev));
-        Self {
+        Self::with_canonical(seq, time, actor, change, prev).0
+    }
+
+    /// Makes an entry and returns its canonical bytes too (what a file ledger stores).
+    pub(crate) fn with_canonical(
+        seq: u64,
+        time: Timestamp,
+        actor: ActorId,
+        change: Change,
+        prev: Hash,
+    ) -> (Self, Vec<u8>) {
+        let bytes = canonical_bytes(seq, time, &actor, &change, prev);
+        let entry = Self {
             seq,
             time,
             actor,
             change,
             prev,
-            hash,
-        }
+            hash: hash_bytes(&bytes),
+        };
+        (entry, bytes)
     }
 
     /// Recomputes the hash from the content.
@@ -392,6 +404,34 @@ impl Entry {
     }
 }
 
+/// The content of an entry as its canonical bytes hold it.
+#[derive(Deserialize)]
+struct Canonical {
+    actor: ActorId,
+    #[serde(flatten)]
+    change: Change,
+    prev: Hash,
+    seq: u64,
+    time: Timestamp,
+    v: u32,
+}
+
+/// Reads an entry back from its canonical bytes (as a file ledger stores them), hashing
+/// them. Refuses bytes that do not parse, another format version, and bytes that are not
+/// the canonical form of what they hold (so the hash is the hash of exactly this entry).
+pub(crate) fn entry_from_canonical(bytes: &[u8]) -> std::result::Result<Entry, String> {
+    let c: Canonical =
+        serde_json::from_slice(bytes).map_err(|e| format!("stored bytes do not parse: {e}"))?;
+    if c.v != LOG_FORMAT_VERSION {
+        return Err(format!("log format version {} is not supported", c.v));
+    }
+    let (entry, again) = Entry::with_canonical(c.seq, c.time, c.actor, c.change, c.prev);
+    if again != bytes {
+        return Err("stored bytes are not in canonical form".into());
+    }
+    Ok(entry)
+}
+
 /// What [`verify_chain`] found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -400,6 +440,16 @@ pub struct VerifyReport {
     pub entries: u64,
     /// The hash of the last entry (hex), the head a copy can be compared by.
     pub head_hash: String,
+}
+
+/// The rule on where a kind may stand: entry 0, and only entry 0, creates the ledger.
+pub(crate) fn check_position(e: &Entry) -> std::result::Result<(), &'static str> {
+    match (e.seq, &e.change) {
+        (0, Change::LedgerCreated(_)) => Ok(()),
+        (0, _) => Err("the first entry must create the ledger"),
+        (_, Change::LedgerCreated(_)) => Err("only the first entry may create the ledger"),
+        _ => Ok(()),
+    }
 }
 
 /// Checks a chain: sequence numbers from 0 without gaps, each entry's `prev` the hash of the
@@ -421,12 +471,7 @@ pub fn verify_chain(entries: &[Entry]) -> Result<VerifyReport> {
         if e.computed_hash() != e.hash {
             return Err(broken("content does not match its hash"));
         }
-        if i == 0 && !matches!(e.change, Change::LedgerCreated(_)) {
-            return Err(broken("the first entry must create the ledger"));
-        }
-        if i > 0 && matches!(e.change, Change::LedgerCreated(_)) {
-            return Err(broken("only the first entry may create the ledger"));
-        }
+        check_position(e).map_err(broken)?;
         prev = e.hash;
     }
     Ok(VerifyReport {

@@ -404,13 +404,13 @@ fn xlsx_upload_then_again_adds_nothing() {
     let mut l = small_ledger();
     let first = upload(&mut l, &admin(), &bytes, &opts, false, &mut no_progress()).unwrap();
     assert_eq!((first.rows, first.accepted, first.duplicates), (3, 2, 0));
-    let len = l.entries().len();
+    let len = l.entry_count();
     let again = upload(&mut l, &admin(), &bytes, &opts, false, &mut no_progress()).unwrap();
     assert_eq!(
         (again.accepted, again.duplicates, again.rejected.len()),
         (0, 2, 1)
     );
-    assert_eq!(l.entries().len(), len);
+    assert_eq!(l.entry_count(), len);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -422,12 +422,12 @@ fn reupload_adds_nothing() {
     let first = up(&mut l, CLEAN.as_bytes(), false);
     assert_eq!((first.rows, first.accepted, first.duplicates), (3, 3, 0));
     assert!(first.rejected.is_empty(), "{:?}", first.rejected);
-    let (len, digest) = (l.entries().len(), l.state_digest());
+    let (len, digest) = (l.entry_count(), l.state_digest());
     let again = up(&mut l, CLEAN.as_bytes(), false);
     assert_eq!(again.duplicates, again.rows);
     assert_eq!((again.accepted, again.rejected.len()), (0, 0));
     assert_eq!(again.fingerprint, first.fingerprint);
-    assert_eq!((l.entries().len(), l.state_digest()), (len, digest));
+    assert_eq!((l.entry_count(), l.state_digest()), (len, digest));
     let rec = l
         .record(&id(&format!("{}-2", &first.fingerprint[..16])))
         .unwrap();
@@ -438,11 +438,11 @@ fn reupload_adds_nothing() {
 #[test]
 fn dry_run_leaves_the_ledger_as_it_was() {
     let mut l = small_ledger();
-    let (len, digest) = (l.entries().len(), l.state_digest());
+    let (len, digest) = (l.entry_count(), l.state_digest());
     let dry = up(&mut l, CLEAN.as_bytes(), true);
     assert!(dry.dry_run);
     assert_eq!(dry.accepted, 3);
-    assert_eq!((l.entries().len(), l.state_digest()), (len, digest));
+    assert_eq!((l.entry_count(), l.state_digest()), (len, digest));
     assert_eq!(l.record_count(), 0);
     let real = up(&mut l, CLEAN.as_bytes(), false);
     assert!(!real.dry_run);
@@ -1000,10 +1000,10 @@ fn sample_xlsx() -> Vec<u8> {
 
 fn check_sample(bytes: &[u8], what: &str) {
     let mut l = district_ledger();
-    let (len, digest) = (l.entries().len(), l.state_digest());
+    let (len, digest) = (l.entry_count(), l.state_digest());
     let dry = up(&mut l, bytes, true);
     assert_eq!(
-        (l.entries().len(), l.state_digest()),
+        (l.entry_count(), l.state_digest()),
         (len, digest),
         "{what}"
     );

@@ -28,10 +28,36 @@ fn admin() -> ActorId {
 /// D → S1 → C1, D → S2 → C2; volunteers V0..V7 living in C1 or C2; team T1 at C1 led by V0;
 /// recorder rec at D. The clock is fixed at 2015-03-01.
 fn district() -> Ledger {
-    let mut l = Ledger::in_memory(LedgerConfig::new(id("p"), "测试区", admin())).unwrap();
-    l.set_clock(Clock::Fixed(
-        Timestamp::from_local(OFFSET, 2015, 3, 1, 0, 0).unwrap(),
-    ));
+    district_on(|config, clock| Ledger::in_memory_with_clock(config, clock))
+}
+
+/// The same district in a new ledger file.
+fn district_file(path: &std::path::Path) -> Ledger {
+    district_on(|config, clock| Ledger::create_with_clock(path, config, clock))
+}
+
+/// A path for a new ledger file in the system's temporary directory.
+fn temp_path(tag: &str) -> std::path::PathBuf {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static N: AtomicU32 = AtomicU32::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!("vl-prop-{tag}-{}-{n}.db", std::process::id()))
+}
+
+fn remove_ledger_file(path: &std::path::Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+fn district_on(make: impl FnOnce(LedgerConfig, Clock) -> Result<Ledger>) -> Ledger {
+    let mut l = make(
+        LedgerConfig::new(id("p"), "测试区", admin()),
+        Clock::Fixed(Timestamp::from_local(OFFSET, 2015, 3, 1, 0, 0).unwrap()),
+    )
+    .unwrap();
     let org = |i: &str, p: Option<&str>, k| NewOrg {
         id: id(i),
         name: format!("{i}名"),
@@ -159,7 +185,7 @@ impl Run {
     }
 
     fn apply(&mut self, op: &Op) {
-        let before = (self.ledger.entries().len(), self.ledger.state_digest());
+        let before = (self.ledger.entry_count(), self.ledger.state_digest());
         let rec = admin();
         let result: Result<()> = match op.clone() {
             Op::Add {
@@ -229,7 +255,7 @@ impl Run {
                     let receipt = out.unwrap();
                     assert!(receipt.duplicate);
                     assert_eq!(
-                        (self.ledger.entries().len(), self.ledger.state_digest()),
+                        (self.ledger.entry_count(), self.ledger.state_digest()),
                         before
                     );
                     Ok(())
@@ -240,7 +266,7 @@ impl Run {
         if result.is_err() {
             // A refusal leaves the ledger exactly as it was.
             assert_eq!(
-                (self.ledger.entries().len(), self.ledger.state_digest()),
+                (self.ledger.entry_count(), self.ledger.state_digest()),
                 before,
                 "{op:?}"
             );
@@ -318,7 +344,7 @@ proptest! {
         let l = &mut run.ledger;
         if std::env::var_os("VL_PROP_STATS").is_some() {
             let counted: usize = (0..8).map(|v| l.records_of(&id(&format!("V{v}"))).unwrap().iter().filter(|r| r.counted).count()).sum();
-            eprintln!("ops {} entries {} records {} counted {}", ops.len(), l.entries().len(), l.record_count(), counted);
+            eprintln!("ops {} entries {} records {} counted {}", ops.len(), l.entry_count(), l.record_count(), counted);
         }
         // A leaderboard equals a brute-force sort of the counted records.
         for (p, s) in boards() {
@@ -334,7 +360,7 @@ proptest! {
         }
         // Replaying the log gives the same state, and the chain verifies.
         l.verify().unwrap();
-        let replayed = Ledger::from_entries(l.entries().to_vec()).unwrap();
+        let replayed = Ledger::from_entries(l.entries().unwrap()).unwrap();
         prop_assert_eq!(replayed.state_digest(), l.state_digest());
         // Boards as of the last entry equal the live ones.
         let last = l.head().0;
@@ -342,6 +368,62 @@ proptest! {
             let then = l.leaderboard_as_of(last, p, &s, BoardKind::Volunteers, 1000).unwrap();
             prop_assert_eq!(view(&then), view(&l.leaderboard(p, &s, BoardKind::Volunteers, 1000).unwrap()));
         }
+    }
+
+    /// A file ledger behaves exactly as one in memory, through any changes and any reopening
+    /// (from its snapshot, or from the whole log when the snapshot is gone), and its
+    /// projection tables say what its queries say.
+    #[test]
+    fn a_file_ledger_is_the_ledger_in_memory(
+        ops in proptest::collection::vec(op(), 1..60),
+        reopen_at in proptest::collection::vec(0usize..60, 0..3),
+        drop_snapshot in any::<bool>(),
+    ) {
+        let path = temp_path("same");
+        let mut mem = Run { ledger: district(), made: Vec::new(), next: 0 };
+        let mut file = Run { ledger: district_file(&path), made: Vec::new(), next: 0 };
+        let clock = Clock::Fixed(Timestamp::from_local(OFFSET, 2015, 3, 1, 0, 0).unwrap());
+        for (i, op) in ops.iter().enumerate() {
+            mem.apply(op);
+            file.apply(op);
+            if reopen_at.contains(&i) {
+                file.ledger = Ledger::open(&path).unwrap();
+                file.ledger.set_clock(clock);
+            }
+            prop_assert_eq!(file.ledger.state_digest(), mem.ledger.state_digest(), "{:?}", op);
+        }
+        prop_assert_eq!(file.ledger.entries().unwrap(), mem.ledger.entries().unwrap());
+        prop_assert_eq!(file.ledger.verify().unwrap(), mem.ledger.verify().unwrap());
+        drop(file);
+        if drop_snapshot {
+            let c = rusqlite::Connection::open(&path).unwrap();
+            c.execute("DELETE FROM snapshot", []).unwrap();
+        }
+        let l = Ledger::open(&path).unwrap();
+        prop_assert_eq!(l.state_digest(), mem.ledger.state_digest());
+        prop_assert_eq!(l.head(), mem.ledger.head());
+        // The records table holds every record as the ledger shows it.
+        let c = rusqlite::Connection::open(&path).unwrap();
+        let mut st = c.prepare("SELECT id, state, minutes, counted, volunteer FROM records ORDER BY entry_seq, id").unwrap();
+        let rows: Vec<(String, String, u32, bool, String)> = st
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        prop_assert_eq!(rows.len(), l.record_count());
+        for (rid, state, minutes, counted, vol) in rows {
+            let r = l.record(&id(&rid)).unwrap();
+            prop_assert_eq!((state.as_str(), minutes, counted, vol.as_str()),
+                (r.state.as_str(), r.record.minutes, r.counted, r.record.volunteer.as_str()));
+        }
+        for v in 0..8 {
+            let vid: VolunteerId = id(&format!("V{v}"));
+            let total: i64 = c.query_row("SELECT total_minutes FROM volunteers WHERE id = ?1", [vid.as_str()], |r| r.get(0)).unwrap();
+            prop_assert_eq!(total as u64, l.volunteer(&vid).unwrap().total_minutes);
+        }
+        drop(st);
+        drop((c, l));
+        remove_ledger_file(&path);
     }
 
     #[test]
@@ -374,11 +456,11 @@ proptest! {
         let _ = Policy::from_toml(&s);
         let _ = Policy::from_json(&s);
         let mut l = district();
-        let before = (l.entries().len(), l.state_digest());
+        let before = (l.entry_count(), l.state_digest());
         if let (Ok(rid), Ok(vid)) = (RecordId::new(s.clone()), VolunteerId::new(s.clone())) {
             let r = NewRecord::new(rid, vid, id("C1"), Timestamp(a), Timestamp(b), n, s.clone());
             if l.add_record(&id("rec"), r).is_err() {
-                prop_assert_eq!((l.entries().len(), l.state_digest()), before);
+                prop_assert_eq!((l.entry_count(), l.state_digest()), before);
             }
         }
         let _ = l.leaderboard_as_of(u64::from(n), Period::All, &Scope::All, BoardKind::Orgs, n);
@@ -400,7 +482,7 @@ fn tampering_is_found_by_verify_and_refused_by_replay() {
         NewRecord::new(id("B"), id("V2"), id("C1"), t(9), t(12), 60, ""),
     )
     .unwrap();
-    let good = l.entries().to_vec();
+    let good = l.entries().unwrap();
     let n = good.len();
 
     // Change a record's minutes: its hash no longer matches.

@@ -1,0 +1,637 @@
+//! The file ledger: one SQLite file (WAL) that holds the entry log — the truth — and plain
+//! projection tables (orgs, volunteers, teams, records) written in the same transaction, so
+//! data staff can read the file with `sqlite3` or `pandas.read_sql`. A snapshot of the state
+//! makes reopening fast; it is a cache, checked against the log and rebuilt when it is not
+//! usable. The layout is documented in `docs/schema.md`.
+
+use crate::error::{LedgerError, Result};
+use crate::log::{Entry, Hash, entry_from_canonical};
+use crate::org::{NewTeam, Org, VolunteerView};
+use crate::record::ServiceRecord;
+use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
+use std::path::Path;
+
+/// The schema version this library writes and the newest it reads.
+pub const SCHEMA_VERSION: i64 = 1;
+/// SQLite's `application_id` of a ledger file: "VLED".
+const APPLICATION_ID: i64 = 0x564C_4544;
+/// The version of the snapshot encoding; a snapshot of another version is ignored.
+pub(crate) const SNAPSHOT_FORMAT: i64 = 1;
+
+const SCHEMA: &str = "
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE entries (
+    seq       INTEGER PRIMARY KEY,
+    time      INTEGER NOT NULL,
+    actor     TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    canonical BLOB NOT NULL,
+    hash      BLOB NOT NULL
+);
+CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
+BEGIN SELECT RAISE(ABORT, 'the entry log is append-only'); END;
+CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
+BEGIN SELECT RAISE(ABORT, 'the entry log is append-only'); END;
+CREATE TABLE snapshot (
+    slot    INTEGER PRIMARY KEY CHECK (slot = 1),
+    seq     INTEGER NOT NULL,
+    hash    BLOB NOT NULL,
+    format  INTEGER NOT NULL,
+    library TEXT NOT NULL,
+    data    BLOB NOT NULL
+);
+CREATE TABLE orgs (
+    id     TEXT PRIMARY KEY,
+    name   TEXT NOT NULL,
+    kind   TEXT NOT NULL,
+    parent TEXT
+) WITHOUT ROWID;
+CREATE TABLE volunteers (
+    id              TEXT PRIMARY KEY,
+    masked_name     TEXT NOT NULL,
+    identity_kind   TEXT NOT NULL,
+    masked_identity TEXT NOT NULL,
+    home_org        TEXT,
+    work_unit       TEXT,
+    visibility      TEXT NOT NULL,
+    total_minutes   INTEGER NOT NULL,
+    carried_minutes INTEGER NOT NULL,
+    transferred_out INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE teams (
+    id     TEXT PRIMARY KEY,
+    name   TEXT NOT NULL,
+    org    TEXT NOT NULL,
+    leader TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE team_members (
+    team      TEXT NOT NULL,
+    volunteer TEXT NOT NULL,
+    role      TEXT NOT NULL,
+    PRIMARY KEY (team, volunteer)
+) WITHOUT ROWID;
+CREATE TABLE records (
+    id             TEXT PRIMARY KEY,
+    volunteer      TEXT NOT NULL,
+    org            TEXT NOT NULL,
+    team           TEXT,
+    activity       TEXT,
+    service_date   TEXT NOT NULL,
+    start          INTEGER NOT NULL,
+    \"end\"          INTEGER NOT NULL,
+    minutes        INTEGER NOT NULL,
+    content        TEXT NOT NULL,
+    state          TEXT NOT NULL,
+    counted        INTEGER NOT NULL,
+    make_up        INTEGER NOT NULL,
+    source         TEXT NOT NULL,
+    paid           INTEGER NOT NULL,
+    public_benefit INTEGER NOT NULL,
+    job_duty       INTEGER NOT NULL,
+    recorded_by    TEXT NOT NULL,
+    confirmed_by   TEXT,
+    amends         TEXT,
+    superseded_by  TEXT,
+    reason         TEXT,
+    entry_seq      INTEGER NOT NULL
+) WITHOUT ROWID;
+";
+
+/// The projection tables, in the order they are cleared and rebuilt.
+pub(crate) const PROJECTIONS: [&str; 5] = ["orgs", "volunteers", "teams", "team_members", "records"];
+
+/// An open ledger file.
+pub(crate) struct Store {
+    conn: Connection,
+    path: String,
+    /// An explicit transaction is open.
+    in_tx: bool,
+    /// The transaction was opened by a batch (commits inside it do not end it).
+    pub(crate) batch: bool,
+    /// A write inside the current batch failed: the batch is rolled back at its end, and
+    /// every change until then is refused with this error.
+    pub(crate) batch_failed: Option<LedgerError>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+/// A `rusqlite` error as a storage error on a file.
+pub(crate) fn storage(path: &str, what: &str, zh: &str, e: impl std::fmt::Display) -> LedgerError {
+    LedgerError::Storage {
+        path: path.to_owned(),
+        detail: format!("{what}: {e}"),
+        detail_zh: format!("{zh}：{e}"),
+    }
+}
+
+fn path_text(path: &Path) -> String {
+    path.display().to_string()
+}
+
+impl Store {
+    /// Creates a new ledger file; refuses a path where a file exists already.
+    pub(crate) fn create(path: &Path, ledger_id: &str) -> Result<Self> {
+        let p = path_text(path);
+        if path.exists() {
+            return Err(LedgerError::Storage {
+                path: p,
+                detail: "a file exists there already; open it, or choose another path".into(),
+                detail_zh: "该位置已有文件；请打开它，或换一个路径".into(),
+            });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|e| storage(&p, "cannot create the file", "无法创建文件", e))?;
+        let mut store = Self::configure(conn, p)?;
+        let p = store.path.clone();
+        let init = format!(
+            "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};
+             BEGIN; {SCHEMA}
+             INSERT INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}');
+             INSERT INTO meta VALUES ('library_version', '{}');
+             INSERT INTO meta VALUES ('ledger_id', '{}');
+             INSERT INTO meta VALUES ('projected_seq', '-1');
+             COMMIT;",
+            env!("CARGO_PKG_VERSION"),
+            ledger_id.replace('\'', "''"),
+        );
+        store
+            .conn
+            .execute_batch(&init)
+            .map_err(|e| storage(&p, "cannot write the schema", "无法写入表结构", e))?;
+        store.in_tx = false;
+        Ok(store)
+    }
+
+    /// Opens an existing ledger file. A file from a newer schema, another SQLite database or
+    /// a file that is not SQLite at all is refused before anything is written to it.
+    pub(crate) fn open(path: &Path) -> Result<Self> {
+        let p = path_text(path);
+        if !path.is_file() {
+            return Err(LedgerError::Storage {
+                path: p,
+                detail: "no ledger file there; create one with Ledger::create".into(),
+                detail_zh: "该位置没有账本文件；请先用 Ledger::create 创建".into(),
+            });
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags)
+            .map_err(|e| storage(&p, "cannot open the file", "无法打开文件", e))?;
+        let pragma = |name: &str| -> Result<i64> {
+            conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, i64>(0))
+                .map_err(|e| match e.sqlite_error_code() {
+                    Some(rusqlite::ErrorCode::NotADatabase) => LedgerError::NotALedger {
+                        path: p.clone(),
+                        detail: "not an SQLite database".into(),
+                    },
+                    _ => storage(&p, "cannot read the file's header", "无法读取文件头", e),
+                })
+        };
+        let app = pragma("application_id")?;
+        let version = pragma("user_version")?;
+        if app != APPLICATION_ID {
+            return Err(LedgerError::NotALedger {
+                path: p,
+                detail: format!("an SQLite database with application id {app:#x}"),
+            });
+        }
+        if version > SCHEMA_VERSION {
+            return Err(LedgerError::SchemaVersion {
+                path: p,
+                found: version,
+                supported: SCHEMA_VERSION,
+            });
+        }
+        if version < 1 {
+            return Err(LedgerError::NotALedger {
+                path: p,
+                detail: format!("schema version {version}"),
+            });
+        }
+        Self::configure(conn, p)
+    }
+
+    fn configure(conn: Connection, path: String) -> Result<Self> {
+        // WAL: readers (sqlite3, pandas) never block the ledger; FULL: a commit that returned
+        // survives a power cut, not only a crash of the process.
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;",
+        )
+        .map_err(|e| storage(&path, "cannot set up the file", "无法设置文件", e))?;
+        Ok(Self {
+            conn,
+            path,
+            in_tx: false,
+            batch: false,
+            batch_failed: None,
+        })
+    }
+
+    pub(crate) fn path(&self) -> &str {
+        &self.path
+    }
+
+    fn err(&self, what: &str, zh: &str, e: impl std::fmt::Display) -> LedgerError {
+        storage(&self.path, what, zh, e)
+    }
+
+    /// The newest entry on disk: (number of entries, hash of the last).
+    pub(crate) fn head(&self) -> Result<(u64, Hash)> {
+        let row: Option<(i64, Vec<u8>)> = self
+            .conn
+            .query_row(
+                "SELECT seq, hash FROM entries ORDER BY seq DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| self.err("cannot read the log", "无法读取日志", e))?;
+        match row {
+            None => Ok((0, Hash::ZERO)),
+            Some((seq, hash)) => {
+                let hash = hash_of(&hash).ok_or_else(|| LedgerError::ChainBroken {
+                    seq: seq as u64,
+                    detail: "the stored hash is not 32 bytes".into(),
+                })?;
+                Ok((seq as u64 + 1, hash))
+            }
+        }
+    }
+
+    /// Opens a write transaction unless one is open, after checking that nobody else has
+    /// written to the file since this ledger last looked (two writers would fork the chain).
+    pub(crate) fn begin(&mut self, len: u64, last: Hash) -> Result<()> {
+        if self.in_tx {
+            return Ok(());
+        }
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.err("cannot start a transaction", "无法开始事务", e))?;
+        self.in_tx = true;
+        match self.head() {
+            Ok(h) if h == (len, last) => Ok(()),
+            Ok(_) => {
+                self.rollback();
+                Err(LedgerError::Storage {
+                    path: self.path.clone(),
+                    detail: "another process wrote to this ledger file; reopen it".into(),
+                    detail_zh: "另一进程写入了此账本文件，请重新打开".into(),
+                })
+            }
+            Err(e) => {
+                self.rollback();
+                Err(e)
+            }
+        }
+    }
+
+    /// Writes one entry (inside the open transaction).
+    pub(crate) fn append(&mut self, entry: &Entry, canonical: &[u8]) -> Result<()> {
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "INSERT INTO entries (seq, time, actor, kind, canonical, hash) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .map_err(|e| self.err("cannot write the log", "无法写入日志", e))?;
+        st.execute(params![
+            entry.seq as i64,
+            entry.time.0,
+            entry.actor.as_str(),
+            entry.change.kind(),
+            canonical,
+            &entry.hash.0[..],
+        ])
+        .map_err(|e| self.err("cannot write the log", "无法写入日志", e))?;
+        Ok(())
+    }
+
+    /// Records which entry the projections now reflect and commits the open transaction.
+    pub(crate) fn commit(&mut self, projected_seq: i64) -> Result<()> {
+        if !self.in_tx {
+            return Ok(());
+        }
+        let written = self
+            .conn
+            .prepare_cached("UPDATE meta SET value = ?1 WHERE key = 'projected_seq'")
+            .and_then(|mut st| st.execute(params![projected_seq.to_string()]))
+            .map_err(|e| self.err("cannot write the projections", "无法写入投影表", e));
+        if let Err(e) = written {
+            self.rollback();
+            return Err(e);
+        }
+        if let Err(e) = self.conn.execute_batch("COMMIT") {
+            self.rollback();
+            return Err(self.err("cannot commit", "无法提交事务", e));
+        }
+        self.in_tx = false;
+        Ok(())
+    }
+
+    /// Abandons the open transaction (nothing of it reaches the file).
+    pub(crate) fn rollback(&mut self) {
+        if self.in_tx {
+            // A failed rollback leaves SQLite to roll back when the connection closes or the
+            // file is next opened; there is nothing better to do with the error here.
+            let _ = self.conn.execute_batch("ROLLBACK");
+            self.in_tx = false;
+        }
+    }
+
+    fn row_failed(&self, e: rusqlite::Error) -> LedgerError {
+        self.err("cannot write the projections", "无法写入投影表", e)
+    }
+
+    /// Writes an org's projection row.
+    pub(crate) fn put_org(&self, o: &Org) -> Result<()> {
+        self.conn
+            .prepare_cached("INSERT OR REPLACE INTO orgs VALUES (?1, ?2, ?3, ?4)")
+            .and_then(|mut st| {
+                st.execute(params![
+                    o.id.as_str(),
+                    o.name,
+                    o.kind.as_str(),
+                    o.parent.as_ref().map(|p| p.as_str())
+                ])
+            })
+            .map_err(|e| self.row_failed(e))?;
+        Ok(())
+    }
+
+    /// Writes a volunteer's projection row (masked, as every view of them is).
+    pub(crate) fn put_volunteer(&self, v: &VolunteerView) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO volunteers VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            )
+            .and_then(|mut st| {
+                st.execute(params![
+                    v.id.as_str(),
+                    v.masked_name,
+                    v.identity_kind.as_str(),
+                    v.masked_identity,
+                    v.home_org.as_ref().map(|o| o.as_str()),
+                    v.work_unit.as_ref().map(|o| o.as_str()),
+                    v.visibility.mode(),
+                    i64::try_from(v.total_minutes).unwrap_or(i64::MAX),
+                    i64::try_from(v.carried_minutes).unwrap_or(i64::MAX),
+                    v.transferred_out,
+                ])
+            })
+            .map_err(|e| self.row_failed(e))?;
+        Ok(())
+    }
+
+    /// Writes a team's projection rows: the team and its members with their roles.
+    pub(crate) fn put_team(&self, t: &NewTeam) -> Result<()> {
+        let fail = |e| self.row_failed(e);
+        self.conn
+            .prepare_cached("INSERT OR REPLACE INTO teams VALUES (?1, ?2, ?3, ?4)")
+            .and_then(|mut st| {
+                st.execute(params![
+                    t.id.as_str(),
+                    t.name,
+                    t.org.as_str(),
+                    t.leader.as_str()
+                ])
+            })
+            .map_err(fail)?;
+        self.conn
+            .prepare_cached("DELETE FROM team_members WHERE team = ?1")
+            .and_then(|mut st| st.execute(params![t.id.as_str()]))
+            .map_err(fail)?;
+        let mut st = self
+            .conn
+            .prepare_cached("INSERT OR IGNORE INTO team_members VALUES (?1, ?2, ?3)")
+            .map_err(fail)?;
+        let roles = std::iter::once((&t.leader, "leader"))
+            .chain(t.liaisons.iter().map(|v| (v, "liaison")))
+            .chain(t.members.iter().map(|v| (v, "member")));
+        for (v, role) in roles {
+            st.execute(params![t.id.as_str(), v.as_str(), role])
+                .map_err(fail)?;
+        }
+        Ok(())
+    }
+
+    /// Writes a record's projection row; `date` is its local service date.
+    pub(crate) fn put_record(&self, r: &ServiceRecord, date: &str) -> Result<()> {
+        let n = &r.record;
+        self.conn
+            .prepare_cached(
+                "INSERT OR REPLACE INTO records VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, \
+                 ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+            )
+            .and_then(|mut st| {
+                st.execute(params![
+                    n.id.as_str(),
+                    n.volunteer.as_str(),
+                    n.org.as_str(),
+                    n.team.as_ref().map(|t| t.as_str()),
+                    n.activity.as_ref().map(|a| a.as_str()),
+                    date,
+                    n.start.0,
+                    n.end.0,
+                    n.minutes,
+                    n.content,
+                    r.state.as_str(),
+                    r.counted,
+                    r.make_up,
+                    n.source.as_str(),
+                    n.paid,
+                    n.public_benefit,
+                    n.job_duty,
+                    r.recorded_by.as_str(),
+                    r.confirmed_by.as_ref().map(|a| a.as_str()),
+                    r.amends.as_ref().map(|a| a.as_str()),
+                    r.superseded_by.as_ref().map(|a| a.as_str()),
+                    r.reason,
+                    i64::try_from(r.entry_seq).unwrap_or(i64::MAX),
+                ])
+            })
+            .map_err(|e| self.row_failed(e))?;
+        Ok(())
+    }
+
+    /// Empties every projection table (inside the open transaction), before a rebuild.
+    pub(crate) fn clear_projections(&self) -> Result<()> {
+        for t in PROJECTIONS {
+            self.conn
+                .execute(&format!("DELETE FROM {t}"), [])
+                .map_err(|e| self.err("cannot clear the projections", "无法清空投影表", e))?;
+        }
+        Ok(())
+    }
+
+    /// The seq of the last entry the projections were written for (-1: none).
+    pub(crate) fn projected_seq(&self) -> Result<i64> {
+        self.conn
+            .query_row(
+                "SELECT value FROM meta WHERE key = 'projected_seq'",
+                [],
+                |r| r.get::<_, String>(0),
+            )
+            .optional()
+            .map_err(|e| self.err("cannot read the metadata", "无法读取元数据", e))
+            .map(|v| v.and_then(|v| v.parse().ok()).unwrap_or(i64::MIN))
+    }
+
+    /// Row counts of the projections and the minutes they hold, for a cheap agreement check.
+    pub(crate) fn projection_totals(&self) -> Result<ProjectionTotals> {
+        let q = |sql: &str| -> Result<i64> {
+            self.conn
+                .query_row(sql, [], |r| r.get::<_, i64>(0))
+                .map_err(|e| self.err("cannot read the projections", "无法读取投影表", e))
+        };
+        Ok(ProjectionTotals {
+            orgs: q("SELECT count(*) FROM orgs")?,
+            volunteers: q("SELECT count(*) FROM volunteers")?,
+            volunteer_minutes: q("SELECT coalesce(sum(total_minutes), 0) FROM volunteers")?,
+            teams: q("SELECT count(*) FROM teams")?,
+            records: q("SELECT count(*) FROM records")?,
+            counted_minutes: q("SELECT coalesce(sum(minutes), 0) FROM records WHERE counted")?,
+        })
+    }
+
+    /// Visits the entries from `from` on, in order, each decoded and its hash checked
+    /// against its stored bytes and the previous entry.
+    pub(crate) fn each_entry(
+        &self,
+        from: u64,
+        until: Option<u64>,
+        mut prev: Hash,
+        mut f: impl FnMut(Entry) -> Result<()>,
+    ) -> Result<()> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT seq, canonical, hash FROM entries WHERE seq >= ?1 AND seq <= ?2 \
+                 ORDER BY seq",
+            )
+            .map_err(|e| self.err("cannot read the log", "无法读取日志", e))?;
+        let last = until.map_or(i64::MAX, |u| u as i64);
+        let mut rows = st
+            .query(params![from as i64, last])
+            .map_err(|e| self.err("cannot read the log", "无法读取日志", e))?;
+        let mut expect = from;
+        while let Some(row) = rows
+            .next()
+            .map_err(|e| self.err("cannot read the log", "无法读取日志", e))?
+        {
+            let read = |e: rusqlite::Error| self.err("cannot read the log", "无法读取日志", e);
+            let seq: i64 = row.get(0).map_err(read)?;
+            let bytes = row.get_ref(1).map_err(read)?.as_blob().map_err(|e| {
+                self.err("cannot read the log", "无法读取日志", e)
+            })?;
+            let stored = row.get_ref(2).map_err(read)?.as_blob().map_err(|e| {
+                self.err("cannot read the log", "无法读取日志", e)
+            })?;
+            let broken = |detail: &str| LedgerError::ChainBroken {
+                seq: expect,
+                detail: detail.to_owned(),
+            };
+            if seq != expect as i64 {
+                return Err(broken("sequence number out of order (an entry is missing)"));
+            }
+            let entry = entry_from_canonical(bytes).map_err(|e| broken(&e))?;
+            if Some(entry.hash) != hash_of(stored) {
+                return Err(broken("content does not match its stored hash"));
+            }
+            if entry.seq != expect {
+                return Err(broken("sequence number inside the entry is wrong"));
+            }
+            if entry.prev != prev {
+                return Err(broken("does not name the previous entry's hash"));
+            }
+            prev = entry.hash;
+            expect += 1;
+            f(entry)?;
+        }
+        Ok(())
+    }
+
+    /// The hash of one entry.
+    pub(crate) fn entry_hash(&self, seq: u64) -> Option<Hash> {
+        self.conn
+            .prepare_cached("SELECT hash FROM entries WHERE seq = ?1")
+            .and_then(|mut st| {
+                st.query_row(params![seq as i64], |r| r.get::<_, Vec<u8>>(0))
+                    .optional()
+            })
+            .ok()
+            .flatten()
+            .and_then(|h| hash_of(&h))
+    }
+
+    /// The saved snapshot: (seq of the last entry it includes, that entry's hash, bytes).
+    pub(crate) fn snapshot(&self) -> Result<Option<(u64, Hash, Vec<u8>)>> {
+        let row: Option<(i64, Vec<u8>, i64, String, Vec<u8>)> = self
+            .conn
+            .query_row(
+                "SELECT seq, hash, format, library, data FROM snapshot WHERE slot = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+            )
+            .optional()
+            .map_err(|e| self.err("cannot read the snapshot", "无法读取快照", e))?;
+        Ok(row.and_then(|(seq, hash, format, library, data)| {
+            // The encoding follows the library's own types: only the same version reads it.
+            (format == SNAPSHOT_FORMAT && library == env!("CARGO_PKG_VERSION"))
+                .then_some(())
+                .and_then(|()| Some((u64::try_from(seq).ok()?, hash_of(&hash)?, data)))
+        }))
+    }
+
+    /// Replaces the snapshot (its own transaction).
+    pub(crate) fn save_snapshot(&mut self, seq: u64, hash: Hash, data: &[u8]) -> Result<()> {
+        if self.in_tx {
+            return Ok(());
+        }
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO snapshot VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+                params![
+                    seq as i64,
+                    &hash.0[..],
+                    SNAPSHOT_FORMAT,
+                    env!("CARGO_PKG_VERSION"),
+                    data
+                ],
+            )
+            .map_err(|e| self.err("cannot write the snapshot", "无法写入快照", e))?;
+        Ok(())
+    }
+
+    /// Starts a transaction for a rebuild of the projections (no entry is written).
+    pub(crate) fn begin_rebuild(&mut self) -> Result<()> {
+        self.conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(|e| self.err("cannot start a transaction", "无法开始事务", e))?;
+        self.in_tx = true;
+        Ok(())
+    }
+}
+
+/// What the projections hold, summed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) struct ProjectionTotals {
+    pub(crate) orgs: i64,
+    pub(crate) volunteers: i64,
+    pub(crate) volunteer_minutes: i64,
+    pub(crate) teams: i64,
+    pub(crate) records: i64,
+    pub(crate) counted_minutes: i64,
+}
+
+fn hash_of(bytes: &[u8]) -> Option<Hash> {
+    <[u8; 32]>::try_from(bytes).ok().map(Hash)
+}

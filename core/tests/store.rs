@@ -1,0 +1,498 @@
+//! The file ledger (`Ledger::create`, `Ledger::open`): what it refuses, what it repairs, and
+//! that a failed write leaves file and memory as they were.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use std::path::{Path, PathBuf};
+use volunteer_ledger::import::{ImportOptions, upload};
+use volunteer_ledger::*;
+
+const OFFSET: i32 = 480;
+
+fn id<T: std::str::FromStr>(s: &str) -> T
+where
+    T::Err: std::fmt::Debug,
+{
+    s.parse().unwrap()
+}
+
+fn admin() -> ActorId {
+    id("admin")
+}
+
+fn t(m: u32, d: u32, h: u32) -> Timestamp {
+    Timestamp::from_local(OFFSET, 2015, m, d, h, 0).unwrap()
+}
+
+/// A fresh path in the temporary directory, removed (with its WAL files) when dropped.
+struct TempFile(PathBuf);
+
+impl TempFile {
+    fn new(tag: &str) -> Self {
+        use std::sync::atomic::{AtomicU32, Ordering};
+        static N: AtomicU32 = AtomicU32::new(0);
+        let n = N.fetch_add(1, Ordering::Relaxed);
+        Self(std::env::temp_dir().join(format!("vl-store-{tag}-{}-{n}.db", std::process::id())))
+    }
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempFile {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = self.0.as_os_str().to_owned();
+            p.push(suffix);
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+fn clock() -> Clock {
+    Clock::Fixed(t(6, 30, 12))
+}
+
+/// D > C1; volunteers V1, V2; two records.
+fn small(path: &Path) -> Ledger {
+    let mut l = Ledger::create_with_clock(
+        path,
+        LedgerConfig::new(id("test"), "测试区", admin()),
+        clock(),
+    )
+    .unwrap();
+    for (o, p, k) in [
+        ("D", None, OrgKind::District),
+        ("C1", Some("D"), OrgKind::Community),
+    ] {
+        l.register_org(
+            &admin(),
+            NewOrg {
+                id: id(o),
+                name: format!("{o}名"),
+                kind: k,
+                parent: p.map(id),
+            },
+        )
+        .unwrap();
+    }
+    for (v, name, number) in [
+        ("V1", "张三丰", "11010519491231002X"),
+        ("V2", "李四光", "360502198912010016"),
+    ] {
+        l.register_volunteer(
+            &admin(),
+            NewVolunteer {
+                id: id(v),
+                name: name.into(),
+                identity_kind: IdentityKind::ResidentId,
+                identity_number: number.into(),
+                home_org: Some(id("C1")),
+            },
+        )
+        .unwrap();
+    }
+    for (r, v, d) in [("R1", "V1", 1), ("R2", "V2", 2)] {
+        l.add_record(
+            &admin(),
+            NewRecord::new(id(r), id(v), id("C1"), t(6, d, 9), t(6, d, 11), 120, "巡逻"),
+        )
+        .unwrap();
+    }
+    l
+}
+
+fn file_bytes(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap()
+}
+
+#[test]
+fn reopening_gives_the_same_ledger_and_sql_tools_can_read_it() {
+    let f = TempFile::new("reopen");
+    let mut l = small(f.path());
+    let board = l
+        .leaderboard(
+            "2015-06".parse().unwrap(),
+            &Scope::All,
+            BoardKind::Volunteers,
+            10,
+        )
+        .unwrap();
+    let (digest, head) = (l.state_digest(), l.head());
+    assert_eq!(l.path(), Some(f.path().to_str().unwrap()));
+    drop(l);
+
+    let mut l = Ledger::open(f.path()).unwrap();
+    assert_eq!((l.state_digest(), l.head()), (digest, head));
+    assert_eq!(l.verify().unwrap().entries, head.0 + 1);
+    let again = l
+        .leaderboard(
+            "2015-06".parse().unwrap(),
+            &Scope::All,
+            BoardKind::Volunteers,
+            10,
+        )
+        .unwrap();
+    assert_eq!(again.entries, board.entries);
+
+    // Plain SQL over the projections, while the ledger is open (WAL: readers never block).
+    let c = rusqlite::Connection::open(f.path()).unwrap();
+    let total: i64 = c
+        .query_row(
+            "SELECT sum(minutes) FROM records WHERE counted AND service_date LIKE '2015-06-%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(total, 240);
+    let (name, identity): (String, String) = c
+        .query_row(
+            "SELECT masked_name, masked_identity FROM volunteers WHERE id = 'V1'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    // Personal data leaves the core masked, in the projections too.
+    assert!(!name.contains("三丰") && name.starts_with('张'), "{name}");
+    assert!(!identity.contains("19491231"), "{identity}");
+    let orgs: i64 = c
+        .query_row("SELECT count(*) FROM orgs", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(orgs, 2);
+}
+
+#[test]
+fn a_projection_edited_by_hand_is_rebuilt_from_the_log() {
+    let f = TempFile::new("rebuild");
+    drop(small(f.path()));
+    let c = rusqlite::Connection::open(f.path()).unwrap();
+    c.execute("UPDATE records SET minutes = 999, counted = 1 WHERE id = 'R1'", [])
+        .unwrap();
+    c.execute("DELETE FROM volunteers WHERE id = 'V2'", [])
+        .unwrap();
+    let l = Ledger::open(f.path()).unwrap();
+    let minutes: i64 = c
+        .query_row("SELECT minutes FROM records WHERE id = 'R1'", [], |r| r.get(0))
+        .unwrap();
+    let v2: i64 = c
+        .query_row("SELECT count(*) FROM volunteers WHERE id = 'V2'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!((minutes, v2), (120, 1));
+    assert_eq!(l.record(&id("R1")).unwrap().record.minutes, 120);
+}
+
+#[test]
+fn the_log_in_the_file_is_append_only_and_checked() {
+    let f = TempFile::new("tamper");
+    drop(small(f.path()));
+    let c = rusqlite::Connection::open(f.path()).unwrap();
+    // The triggers refuse casual edits of the truth.
+    let edit = c.execute("UPDATE entries SET actor = 'x' WHERE seq = 5", []);
+    assert!(edit.is_err());
+    assert!(c.execute("DELETE FROM entries WHERE seq = 5", []).is_err());
+    // A determined edit (triggers dropped, 120 minutes made 720) is found: by verify(), and
+    // by open() when the entry lies after the snapshot.
+    c.execute_batch("DROP TRIGGER entries_no_update; DELETE FROM snapshot;")
+        .unwrap();
+    let bytes: Vec<u8> = c
+        .query_row(
+            "SELECT canonical FROM entries WHERE kind = 'record_added' LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(text.contains("\"minutes\":120"));
+    let forged = text.replace("\"minutes\":120", "\"minutes\":720");
+    c.execute(
+        "UPDATE entries SET canonical = ?1 WHERE kind = 'record_added' AND canonical = ?2",
+        rusqlite::params![forged.as_bytes(), text.as_bytes()],
+    )
+    .unwrap();
+    let e = Ledger::open(f.path()).unwrap_err();
+    assert_eq!(e.code(), "E_CHAIN_BROKEN", "{e}");
+}
+
+#[test]
+fn verify_finds_a_forged_entry_and_a_forged_snapshot_behind_a_good_open() {
+    let f = TempFile::new("forged");
+    drop(small(f.path()));
+    // A forged snapshot (another ledger's state under this head) does not get past verify():
+    // verify() rebuilds the state from the log and compares.
+    let other = TempFile::new("other");
+    let mut o = small(other.path());
+    o.add_record(
+        &admin(),
+        NewRecord::new(
+            id("R3"),
+            id("V1"),
+            id("C1"),
+            t(6, 5, 9),
+            t(6, 5, 11),
+            120,
+            "多出来的",
+        ),
+    )
+    .unwrap();
+    drop(o);
+    let oc = rusqlite::Connection::open(other.path()).unwrap();
+    let data: Vec<u8> = oc
+        .query_row("SELECT data FROM snapshot", [], |r| r.get(0))
+        .unwrap();
+    let c = rusqlite::Connection::open(f.path()).unwrap();
+    c.execute("UPDATE snapshot SET data = ?1", [data]).unwrap();
+    let l = Ledger::open(f.path()).unwrap();
+    let e = l.verify().unwrap_err();
+    assert_eq!(e.code(), "E_CHAIN_BROKEN", "{e}");
+    assert!(e.to_string().contains("snapshot"), "{e}");
+}
+
+#[test]
+fn a_newer_schema_is_refused_and_left_untouched() {
+    let f = TempFile::new("newer");
+    drop(small(f.path()));
+    {
+        let c = rusqlite::Connection::open(f.path()).unwrap();
+        c.execute_batch("PRAGMA user_version = 99; PRAGMA wal_checkpoint(TRUNCATE);")
+            .unwrap();
+    }
+    let before = file_bytes(f.path());
+    let e = Ledger::open(f.path()).unwrap_err();
+    assert_eq!(e.code(), "E_SCHEMA_VERSION");
+    assert_eq!(e.family(), ErrorFamily::Integrity);
+    assert!(e.to_string().contains("99") && e.to_string().contains("升级"), "{e}");
+    assert_eq!(file_bytes(f.path()), before);
+}
+
+#[test]
+fn files_that_are_no_ledger_are_refused_and_left_untouched() {
+    let garbage = TempFile::new("garbage");
+    std::fs::write(garbage.path(), "姓名,证件号码\n张三,1\n".repeat(200)).unwrap();
+    let e = Ledger::open(garbage.path()).unwrap_err();
+    assert_eq!(e.code(), "E_NOT_A_LEDGER", "{e}");
+    assert_eq!(
+        std::fs::read_to_string(garbage.path()).unwrap(),
+        "姓名,证件号码\n张三,1\n".repeat(200)
+    );
+
+    let other = TempFile::new("otherdb");
+    {
+        let c = rusqlite::Connection::open(other.path()).unwrap();
+        c.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+    }
+    let before = file_bytes(other.path());
+    let e = Ledger::open(other.path()).unwrap_err();
+    assert_eq!(e.code(), "E_NOT_A_LEDGER", "{e}");
+    assert_eq!(file_bytes(other.path()), before);
+
+    let missing = TempFile::new("missing");
+    let e = Ledger::open(missing.path()).unwrap_err();
+    assert_eq!((e.code(), e.family()), ("E_STORAGE", ErrorFamily::Storage));
+    assert!(!missing.path().exists());
+}
+
+#[test]
+fn create_never_overwrites_and_leaves_nothing_when_refused() {
+    let f = TempFile::new("exists");
+    std::fs::write(f.path(), b"keep me").unwrap();
+    let e = Ledger::create(f.path(), LedgerConfig::new(id("x"), "区", admin())).unwrap_err();
+    assert_eq!(e.code(), "E_STORAGE");
+    assert_eq!(file_bytes(f.path()), b"keep me");
+
+    // A config the rules refuse (a clock outside 1970–2106) makes no file.
+    let g = TempFile::new("refused");
+    let e = Ledger::create_with_clock(
+        g.path(),
+        LedgerConfig::new(id("x"), "区", admin()),
+        Clock::Fixed(Timestamp(-10)),
+    )
+    .unwrap_err();
+    assert_ne!(e.code(), "E_STORAGE");
+    assert!(!g.path().exists());
+}
+
+#[test]
+fn a_second_writer_is_refused_instead_of_forking_the_chain() {
+    let f = TempFile::new("writers");
+    let mut a = small(f.path());
+    let mut b = Ledger::open(f.path()).unwrap();
+    b.set_clock(clock());
+    a.confirm_record(&admin(), &id("R1")).ok();
+    a.set_visibility(&admin(), &id("V1"), BoardVisibility::Hidden)
+        .unwrap();
+    let (digest, count) = (b.state_digest(), b.entry_count());
+    let e = b
+        .set_visibility(&admin(), &id("V2"), BoardVisibility::Hidden)
+        .unwrap_err();
+    assert_eq!(e.code(), "E_STORAGE", "{e}");
+    assert_eq!((b.state_digest(), b.entry_count()), (digest, count));
+    drop((a, b));
+    let l = Ledger::open(f.path()).unwrap();
+    assert_eq!(
+        l.volunteer(&id("V2")).unwrap().visibility,
+        BoardVisibility::Public
+    );
+    l.verify().unwrap();
+}
+
+/// A sheet of `n` rows for V1 and V2, one a day from 1 June 2015.
+fn sheet(n: u32) -> Vec<u8> {
+    let mut s = String::from("志愿者编号,组织编号,服务日期,开始时间,结束时间,服务时长(小时),服务内容\n");
+    for i in 0..n {
+        let day = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap()
+            + chrono::Days::new(u64::from(i / 2));
+        s.push_str(&format!(
+            "V{},C1,{day},{},{},1,上传\n",
+            1 + i % 2,
+            if i % 2 == 0 { "13:00" } else { "15:00" },
+            if i % 2 == 0 { "14:00" } else { "16:00" },
+        ));
+    }
+    s.into_bytes()
+}
+
+#[test]
+fn an_upload_whose_write_fails_leaves_file_and_memory_as_they_were() {
+    let f = TempFile::new("failwrite");
+    let mut l = small(f.path());
+    let (digest, head) = (l.state_digest(), l.head());
+    // Make the file refuse the 6th record row of the next transaction, as a full disk would.
+    {
+        let c = rusqlite::Connection::open(f.path()).unwrap();
+        c.execute_batch(
+            "CREATE TRIGGER full_disk BEFORE INSERT ON records
+             WHEN (SELECT count(*) FROM records) >= 7
+             BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;",
+        )
+        .unwrap();
+    }
+    let e = upload(
+        &mut l,
+        &admin(),
+        &sheet(20),
+        &ImportOptions::default(),
+        false,
+        &mut |_, _| {},
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "E_STORAGE", "{e}");
+    assert!(e.to_string().contains("disk is full"), "{e}");
+    assert_eq!((l.state_digest(), l.head()), (digest, head));
+    l.verify().unwrap();
+    // The ledger goes on: once the disk has room, the same sheet goes in whole.
+    {
+        let c = rusqlite::Connection::open(f.path()).unwrap();
+        c.execute_batch("DROP TRIGGER full_disk").unwrap();
+    }
+    let report = upload(
+        &mut l,
+        &admin(),
+        &sheet(20),
+        &ImportOptions::default(),
+        false,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(report.accepted, 20, "{report:?}");
+    drop(l);
+    let l = Ledger::open(f.path()).unwrap();
+    assert_eq!(l.record_count(), 22);
+}
+
+#[test]
+fn a_dry_run_on_a_file_ledger_writes_nothing() {
+    let f = TempFile::new("dry");
+    let mut l = small(f.path());
+    l.checkpoint().unwrap();
+    let c = rusqlite::Connection::open(f.path()).unwrap();
+    let count = |c: &rusqlite::Connection| -> i64 {
+        c.query_row("SELECT count(*) FROM entries", [], |r| r.get(0))
+            .unwrap()
+    };
+    let before = count(&c);
+    let report = upload(
+        &mut l,
+        &admin(),
+        &sheet(10),
+        &ImportOptions::default(),
+        true,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!(report.accepted, 10);
+    assert_eq!(count(&c), before);
+    assert_eq!(l.record_count(), 2);
+    // A copy keeps no log: asking it for one is an error, not an empty list.
+    let copy = l.clone();
+    assert_eq!(copy.entries().unwrap_err().code(), "E_STORAGE");
+    assert_eq!(copy.state_digest(), l.state_digest());
+}
+
+#[test]
+fn boards_as_of_an_entry_read_the_log_from_the_file() {
+    let f = TempFile::new("asof");
+    let mut l = small(f.path());
+    let june: Period = "2015-06".parse().unwrap();
+    let then = l.head().0;
+    let before = l
+        .leaderboard(june, &Scope::All, BoardKind::Volunteers, 10)
+        .unwrap();
+    l.revoke_record(&admin(), &id("R1"), "录错").unwrap();
+    drop(l);
+    let l = Ledger::open(f.path()).unwrap();
+    let shown = l
+        .leaderboard_as_of(then, june, &Scope::All, BoardKind::Volunteers, 10)
+        .unwrap();
+    assert_eq!(shown.entries, before.entries);
+    assert_eq!(
+        l.leaderboard_as_of(99, june, &Scope::All, BoardKind::Volunteers, 10)
+            .unwrap_err()
+            .code(),
+        "E_UNKNOWN_ENTRY"
+    );
+}
+
+#[test]
+fn a_large_upload_is_one_transaction_and_survives_reopening() {
+    let f = TempFile::new("bulk");
+    let mut l = small(f.path());
+    // 1250 days of service: entered years later by the platform admin (make-up records).
+    l.set_clock(Clock::Fixed(
+        Timestamp::from_local(OFFSET, 2019, 1, 1, 0, 0).unwrap(),
+    ));
+    let mut calls = Vec::new();
+    let report = upload(
+        &mut l,
+        &admin(),
+        &sheet(2500),
+        &ImportOptions::default(),
+        false,
+        &mut |done, total| calls.push((done, total)),
+    )
+    .unwrap();
+    assert_eq!(report.accepted, 2500, "{:?}", report.rejected.first());
+    assert_eq!(calls.last(), Some(&(2500, 2500)));
+    let again = upload(
+        &mut l,
+        &admin(),
+        &sheet(2500),
+        &ImportOptions::default(),
+        false,
+        &mut |_, _| {},
+    )
+    .unwrap();
+    assert_eq!((again.accepted, again.duplicates), (0, 2500));
+    let digest = l.state_digest();
+    drop(l);
+    let l = Ledger::open(f.path()).unwrap();
+    assert_eq!(l.state_digest(), digest);
+    assert_eq!(l.record_count(), 2502);
+}
