@@ -97,6 +97,14 @@ pub enum LedgerError {
         /// The core's message.
         detail: String,
     },
+    /// A ledger file could not be opened, read or written; nothing was changed.
+    #[error("{code}: {detail}")]
+    Storage {
+        /// The core's stable code.
+        code: String,
+        /// The core's message.
+        detail: String,
+    },
 }
 
 impl From<vl::LedgerError> for LedgerError {
@@ -112,6 +120,7 @@ impl From<vl::LedgerError> for LedgerError {
             ErrorFamily::State => Self::State { code, detail },
             ErrorFamily::Integrity => Self::Integrity { code, detail },
             ErrorFamily::Policy => Self::Policy { code, detail },
+            ErrorFamily::Storage => Self::Storage { code, detail },
         }
     }
 }
@@ -134,6 +143,7 @@ impl LedgerError {
             Self::State { .. } => ErrorFamily::State,
             Self::Integrity { .. } => ErrorFamily::Integrity,
             Self::Policy { .. } => ErrorFamily::Policy,
+            Self::Storage { .. } => ErrorFamily::Storage,
         }
     }
 }
@@ -149,7 +159,8 @@ impl LedgerError {
             | Self::Conflict { code, detail }
             | Self::State { code, detail }
             | Self::Integrity { code, detail }
-            | Self::Policy { code, detail } => (code, detail),
+            | Self::Policy { code, detail }
+            | Self::Storage { code, detail } => (code, detail),
         }
     }
 }
@@ -238,6 +249,12 @@ pub struct Ledger {
 }
 
 impl Ledger {
+    fn wrap(ledger: vl::Ledger) -> Arc<Self> {
+        Arc::new(Self {
+            inner: Mutex::new(ledger),
+        })
+    }
+
     /// The core ledger, or `E_LEDGER_POISONED` if an earlier call panicked while holding it.
     fn lock(&self) -> Result<MutexGuard<'_, vl::Ledger>> {
         self.inner.lock().map_err(|_| LedgerError::Integrity {
@@ -254,10 +271,26 @@ impl Ledger {
     /// A new ledger held in memory; its first entry records `config`.
     #[uniffi::constructor]
     pub fn in_memory(config: LedgerConfig) -> Result<Arc<Self>> {
-        let ledger = vl::Ledger::in_memory(config)?;
-        Ok(Arc::new(Self {
-            inner: Mutex::new(ledger),
-        }))
+        Ok(Self::wrap(vl::Ledger::in_memory(config)?))
+    }
+
+    /// Creates a ledger file at `path` (one SQLite file, see docs/schema.md). Refuses a path
+    /// where a file exists (`E_STORAGE`).
+    #[uniffi::constructor]
+    pub fn create(path: String, config: LedgerConfig) -> Result<Arc<Self>> {
+        Ok(Self::wrap(vl::Ledger::create(path, config)?))
+    }
+
+    /// Opens a ledger file; a file from a newer version is refused (`E_SCHEMA_VERSION`) and
+    /// left untouched.
+    #[uniffi::constructor]
+    pub fn open(path: String) -> Result<Arc<Self>> {
+        Ok(Self::wrap(vl::Ledger::open(path)?))
+    }
+
+    /// Writes a snapshot of the state into the ledger file so the next open is fast.
+    pub fn checkpoint(&self) -> Result<()> {
+        Ok(self.lock()?.checkpoint()?)
     }
 
     /// Sets where the ledger's "now" comes from (the system clock, or a fixed instant).

@@ -79,6 +79,12 @@ create_exception!(
     LedgerError,
     "A policy is malformed or unknown (family 'policy')."
 );
+create_exception!(
+    volunteer_ledger,
+    StorageError,
+    LedgerError,
+    "A ledger file could not be opened, read or written; nothing was changed (family 'storage')."
+);
 
 /// Raises a core error as the exception of its family, carrying `code` and `family`.
 fn ledger_err(py: Python<'_>, e: &vl::LedgerError) -> PyErr {
@@ -93,6 +99,7 @@ fn ledger_err(py: Python<'_>, e: &vl::LedgerError) -> PyErr {
         F::State => StateError::new_err(msg),
         F::Integrity => IntegrityError::new_err(msg),
         F::Policy => PolicyError::new_err(msg),
+        F::Storage => StorageError::new_err(msg),
     };
     let value = err.value(py);
     if let Err(set) = value
@@ -1188,7 +1195,30 @@ struct PyLedger {
     off: FixedOffset,
 }
 
+/// A ledger's configuration from the constructors' arguments.
+fn ledger_config(
+    ledger_id: String,
+    name: String,
+    platform_admin: String,
+    utc_offset_minutes: i32,
+    policy: &str,
+) -> vl::Result<vl::LedgerConfig> {
+    let mut config = vl::LedgerConfig::new(ledger_id.parse()?, name, platform_admin.parse()?);
+    config.utc_offset_minutes = utc_offset_minutes;
+    config.policy = vl::Policy::profile(policy)?;
+    Ok(config)
+}
+
 impl PyLedger {
+    fn wrap(py: Python<'_>, ledger: vl::Result<vl::Ledger>) -> PyResult<Self> {
+        let ledger = check(py, ledger)?;
+        let off = ledger.utc_offset();
+        Ok(Self {
+            inner: Mutex::new(ledger),
+            off,
+        })
+    }
+
     /// Runs `f` on the core ledger with the GIL released (the lock is taken while detached, so
     /// a thread waiting for it never holds the GIL), and raises its error.
     fn run<T, F>(&self, py: Python<'_>, f: F) -> PyResult<T>
@@ -1234,19 +1264,63 @@ impl PyLedger {
         utc_offset_minutes: i32,
         policy: String,
     ) -> PyResult<Self> {
-        let ledger = py.detach(move || -> vl::Result<vl::Ledger> {
-            let mut config =
-                vl::LedgerConfig::new(ledger_id.parse()?, name, platform_admin.parse()?);
-            config.utc_offset_minutes = utc_offset_minutes;
-            config.policy = vl::Policy::profile(&policy)?;
+        let ledger = py.detach(move || {
+            let config =
+                ledger_config(ledger_id, name, platform_admin, utc_offset_minutes, &policy)?;
             vl::Ledger::in_memory(config)
         });
-        let ledger = check(py, ledger)?;
-        let off = ledger.utc_offset();
-        Ok(Self {
-            inner: Mutex::new(ledger),
-            off,
-        })
+        Self::wrap(py, ledger)
+    }
+
+    /// Creates a ledger file (one SQLite file; see docs/schema.md) whose first entry records
+    /// the configuration. Raises StorageError (E_STORAGE) if a file exists at `path`.
+    #[staticmethod]
+    #[pyo3(
+        signature = (path, ledger_id, name, platform_admin, *, utc_offset_minutes = 480, policy = String::from("mca")),
+        text_signature = "(path, ledger_id, name, platform_admin, *, utc_offset_minutes=480, policy='mca')"
+    )]
+    fn create(
+        py: Python<'_>,
+        path: std::path::PathBuf,
+        ledger_id: String,
+        name: String,
+        platform_admin: String,
+        utc_offset_minutes: i32,
+        policy: String,
+    ) -> PyResult<Self> {
+        let ledger = py.detach(move || {
+            let config =
+                ledger_config(ledger_id, name, platform_admin, utc_offset_minutes, &policy)?;
+            vl::Ledger::create(path, config)
+        });
+        Self::wrap(py, ledger)
+    }
+
+    /// Opens a ledger file. Raises StorageError (E_STORAGE) when there is none,
+    /// IntegrityError E_SCHEMA_VERSION for a file from a newer version (left untouched) and
+    /// E_NOT_A_LEDGER for any other file.
+    #[staticmethod]
+    #[pyo3(signature = (path))]
+    fn open(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Self> {
+        let ledger = py.detach(move || vl::Ledger::open(path));
+        Self::wrap(py, ledger)
+    }
+
+    /// The ledger file's path, or None for a ledger in memory.
+    #[getter]
+    fn path(&self, py: Python<'_>) -> PyResult<Option<String>> {
+        self.run(py, |l| Ok(l.path().map(str::to_owned)))
+    }
+
+    /// Writes a snapshot of the state into the ledger file so the next open is fast (done by
+    /// itself when the ledger is dropped and every 200,000 entries).
+    fn checkpoint(&self, py: Python<'_>) -> PyResult<()> {
+        self.run(py, vl::Ledger::checkpoint)
+    }
+
+    /// Rewrites the file's projection tables (orgs, volunteers, teams, records) from the log.
+    fn rebuild_projections(&self, py: Python<'_>) -> PyResult<()> {
+        self.run(py, vl::Ledger::rebuild_projections)
     }
 
     /// The ledger's UTC offset in minutes east of UTC.
@@ -2085,6 +2159,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("StateError", py.get_type::<StateError>())?;
     m.add("IntegrityError", py.get_type::<IntegrityError>())?;
     m.add("PolicyError", py.get_type::<PolicyError>())?;
+    m.add("StorageError", py.get_type::<StorageError>())?;
 
     m.add_class::<PyLedger>()?;
     m.add_class::<Receipt>()?;

@@ -228,13 +228,14 @@ def test_exception_hierarchy() -> None:
         vl.StateError,
         vl.IntegrityError,
         vl.PolicyError,
+        vl.StorageError,
     ]
     assert issubclass(vl.LedgerError, Exception)
     for cls in families:
         assert issubclass(cls, vl.LedgerError)
         assert cls.__module__ == "volunteer_ledger"
         assert cls.__doc__
-    assert len(set(families)) == 8
+    assert len(set(families)) == 9
     assert len(vl.ERROR_CODES) == len(set(vl.ERROR_CODES)) >= 30
 
 

@@ -325,6 +325,7 @@ def test_scenario_errors_map_to_their_family() -> None:
         "state": vl.StateError,
         "integrity": vl.IntegrityError,
         "policy": vl.PolicyError,
+        "storage": vl.StorageError,
     }
     l = scenario_ledger(SCENARIO)
     seen = set()

@@ -1,1 +1,291 @@
-fn main() {}
+//! The file ledger against the physical limit of its store, side by side in one run:
+//!
+//! - **upload**: a CSV sheet of `VL_BENCH_ROWS` rows (1,000,000 by default) uploaded into a
+//!   file ledger (read, every row validated, logged, projected, one transaction) vs the same
+//!   CSV read and inserted into a bare SQLite table with the same fields, in one transaction,
+//!   with the same durability (WAL, `synchronous = FULL`);
+//! - **reopen**: opening the resulting file ledger, from its snapshot and from the whole log.
+//!
+//! Each figure is the median of `VL_BENCH_RUNS` runs (3 by default). Run with `make bench`.
+
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stderr
+)]
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use volunteer_ledger::import::{ImportOptions, upload};
+use volunteer_ledger::*;
+
+const OFFSET: i32 = 480;
+
+fn id<T: std::str::FromStr>(s: &str) -> T
+where
+    T::Err: std::fmt::Debug,
+{
+    s.parse().unwrap()
+}
+
+fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+fn remove(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v[v.len() / 2]
+}
+
+fn community(v: usize) -> String {
+    format!("C{}-{}", v % 5, (v / 5) % 10)
+}
+
+/// A ledger file with a district of 5 streets × 10 communities and `vols` volunteers.
+fn base_ledger(path: &Path, vols: usize) {
+    let admin: ActorId = id("admin");
+    let mut l = Ledger::create_with_clock(
+        path,
+        LedgerConfig::new(id("bench"), "基准区", admin.clone()),
+        Clock::Fixed(Timestamp::from_local(OFFSET, 2016, 1, 10, 0, 0).unwrap()),
+    )
+    .unwrap();
+    l.batch(|l| {
+        let org = |i: String, p: Option<String>, k| NewOrg {
+            id: id(&i),
+            name: format!("{i}名"),
+            kind: k,
+            parent: p.map(|p| id(&p)),
+        };
+        l.register_org(&admin, org("D".into(), None, OrgKind::District))
+            .unwrap();
+        for s in 0..5 {
+            l.register_org(
+                &admin,
+                org(format!("S{s}"), Some("D".into()), OrgKind::Street),
+            )
+            .unwrap();
+            for c in 0..10 {
+                l.register_org(
+                    &admin,
+                    org(
+                        format!("C{s}-{c}"),
+                        Some(format!("S{s}")),
+                        OrgKind::Community,
+                    ),
+                )
+                .unwrap();
+            }
+        }
+        for v in 0..vols {
+            l.register_volunteer(
+                &admin,
+                NewVolunteer {
+                    id: id(&format!("V{v:06}")),
+                    name: "志愿者".into(),
+                    identity_kind: IdentityKind::Passport,
+                    identity_number: format!("E{v:08}"),
+                    home_org: Some(id(&community(v))),
+                },
+            )
+            .unwrap();
+        }
+    })
+    .unwrap();
+}
+
+/// The sheet: volunteer v's n-th row on day 37n + v % 37 of 2015, 09:00–12:00, 1–2.5 hours.
+fn sheet(rows: usize, vols: usize) -> Vec<u8> {
+    let jan1 = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap();
+    let mut s = String::with_capacity(rows * 64);
+    s.push_str("志愿者编号,组织编号,服务日期,开始时间,结束时间,服务时长(小时),服务内容\n");
+    for k in 0..rows {
+        let (v, n) = (k % vols, k / vols);
+        let day = jan1 + chrono::Days::new(((n * 37 + v % 37) % 365) as u64);
+        let hours = ["1", "1.5", "2", "2.5"][k % 4];
+        s.push_str(&format!(
+            "V{v:06},{},{day},09:00,12:00,{hours},社区服务\n",
+            community(v)
+        ));
+    }
+    s.into_bytes()
+}
+
+/// The baseline: the same CSV read and inserted into a plain table with the same fields.
+fn bare_sqlite(path: &Path, csv_bytes: &[u8]) -> usize {
+    let mut c = rusqlite::Connection::open(path).unwrap();
+    c.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+         CREATE TABLE records (volunteer TEXT, org TEXT, service_date TEXT, start TEXT,
+                               \"end\" TEXT, hours REAL, content TEXT);",
+    )
+    .unwrap();
+    let tx = c.transaction().unwrap();
+    let mut n = 0;
+    {
+        let mut st = tx
+            .prepare("INSERT INTO records VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+            .unwrap();
+        let mut reader = csv::Reader::from_reader(csv_bytes);
+        for row in reader.records() {
+            let row = row.unwrap();
+            let hours: f64 = row[5].parse().unwrap();
+            st.execute(rusqlite::params![
+                &row[0], &row[1], &row[2], &row[3], &row[4], hours, &row[6]
+            ])
+            .unwrap();
+            n += 1;
+        }
+    }
+    tx.commit().unwrap();
+    n
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing else is taken from the command line.
+    let rows = env("VL_BENCH_ROWS", 1_000_000);
+    let runs = env("VL_BENCH_RUNS", 3).max(1);
+    let vols = (rows / 10).max(1);
+    let dir: PathBuf = std::env::temp_dir().join(format!("vl-bench-store-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = dir.join("base.db");
+    base_ledger(&base, vols);
+    let csv_bytes = sheet(rows, vols);
+    eprintln!(
+        "store bench: {rows} rows ({} MB of CSV), {vols} volunteers, {runs} runs each",
+        csv_bytes.len() / 1_000_000
+    );
+
+    let admin: ActorId = id("admin");
+    let (mut ledger_times, mut bare_times) = (Vec::new(), Vec::new());
+    let ledger_file = dir.join("ledger.db");
+    for run in 0..runs {
+        // Side by side: the baseline and the ledger in turn, each on a fresh file.
+        let bare = dir.join("bare.db");
+        remove(&bare);
+        let t = Instant::now();
+        assert_eq!(bare_sqlite(&bare, &csv_bytes), rows);
+        bare_times.push(t.elapsed());
+        remove(&bare);
+
+        remove(&ledger_file);
+        std::fs::copy(&base, &ledger_file).unwrap();
+        let mut l = Ledger::open(&ledger_file).unwrap();
+        l.set_clock(Clock::Fixed(
+            Timestamp::from_local(OFFSET, 2016, 1, 10, 0, 0).unwrap(),
+        ));
+        let t = Instant::now();
+        let report = upload(
+            &mut l,
+            &admin,
+            &csv_bytes,
+            &ImportOptions::default(),
+            false,
+            &mut |_, _| {},
+        )
+        .unwrap();
+        ledger_times.push(t.elapsed());
+        assert_eq!(
+            report.accepted as usize,
+            rows,
+            "{:?}",
+            report.rejected.first()
+        );
+        let t = Instant::now();
+        drop(l); // writes the snapshot
+        if run == 0 {
+            eprintln!(
+                "closing the ledger (writing its snapshot): {:.2} s",
+                t.elapsed().as_secs_f64()
+            );
+        }
+    }
+    let (up, bare) = (median(ledger_times), median(bare_times));
+
+    // The rules alone: the same upload into the same ledger held in memory.
+    let mut mem_times = Vec::new();
+    for _ in 0..runs {
+        let entries = Ledger::open(&base).unwrap().entries().unwrap();
+        let mut l = Ledger::from_entries(entries).unwrap();
+        l.set_clock(Clock::Fixed(
+            Timestamp::from_local(OFFSET, 2016, 1, 10, 0, 0).unwrap(),
+        ));
+        let t = Instant::now();
+        let report = upload(
+            &mut l,
+            &admin,
+            &csv_bytes,
+            &ImportOptions::default(),
+            false,
+            &mut |_, _| {},
+        )
+        .unwrap();
+        mem_times.push(t.elapsed());
+        assert_eq!(report.accepted as usize, rows);
+    }
+    let mem = median(mem_times);
+
+    let mut reopen = Vec::new();
+    let mut digest = None;
+    for _ in 0..runs {
+        let t = Instant::now();
+        let l = Ledger::open(&ledger_file).unwrap();
+        reopen.push(t.elapsed());
+        assert_eq!(l.record_count(), rows);
+        digest.get_or_insert(l.state_digest());
+        drop(l); // nothing new since its snapshot: closing writes nothing
+    }
+    let reopen = median(reopen);
+    {
+        let c = rusqlite::Connection::open(&ledger_file).unwrap();
+        c.execute("DELETE FROM snapshot", []).unwrap();
+    }
+    let t = Instant::now();
+    let l = Ledger::open(&ledger_file).unwrap();
+    let full = t.elapsed();
+    assert_eq!(Some(l.state_digest()), digest);
+    drop(l);
+    let size = std::fs::metadata(&ledger_file)
+        .map(|m| m.len())
+        .unwrap_or(0);
+
+    println!();
+    println!("| {rows} rows (median of {runs})                  | seconds | ratio |");
+    println!("|---|---:|---:|");
+    println!(
+        "| bare SQLite: read CSV, insert, one transaction | {:.2} | 1.00 |",
+        bare.as_secs_f64()
+    );
+    println!(
+        "| volunteer-ledger upload into a file ledger       | {:.2} | {:.2} |",
+        up.as_secs_f64(),
+        up.as_secs_f64() / bare.as_secs_f64()
+    );
+    println!(
+        "| the same upload into a ledger in memory (the rules alone) | {:.2} | {:.2} |",
+        mem.as_secs_f64(),
+        mem.as_secs_f64() / bare.as_secs_f64()
+    );
+    println!(
+        "| reopen the file ledger (snapshot + tail)         | {:.2} |  |",
+        reopen.as_secs_f64()
+    );
+    println!(
+        "| reopen without a snapshot (whole log replayed)   | {:.2} |  |",
+        full.as_secs_f64()
+    );
+    println!("file size: {:.0} bytes/record", size as f64 / rows as f64);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -451,7 +451,6 @@ fn yes_no(b: bool, lang: Language) -> &'static str {
     }
 }
 
-
 /// Looks names up once per volunteer, org and team.
 struct Names<'a> {
     ledger: &'a Ledger,

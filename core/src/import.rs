@@ -1192,7 +1192,7 @@ pub fn upload(
     } else {
         // One transaction: in a file ledger the accepted rows reach the file together or,
         // if the write fails, not at all (and the error is returned instead of a report).
-        ledger.in_batch(|l| apply(l, actor, sheet, false, progress))
+        ledger.batch(|l| apply(l, actor, sheet, false, progress))
     }
 }
 

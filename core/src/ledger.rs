@@ -12,7 +12,6 @@ use crate::log::{
     CertificateEntry, CertifiedRecord, Change, Entry, Hash, KeyRegistration, Move, TransferIn,
     TransferOut, VerifyReport, check_position, hash_bytes, unhex, verify_chain,
 };
-use crate::store::Store;
 use crate::org::{
     BoardVisibility, LedgerConfig, NewOrg, NewTeam, NewVolunteer, Org, Role, VolunteerView,
 };
@@ -22,6 +21,7 @@ use crate::rating::{StarSummary, star_summary};
 use crate::record::{
     NewRecord, RecordSource, RecordState, ServiceRecord, check_record, is_make_up,
 };
+use crate::store::Store;
 use crate::time::{Period, Timestamp, offset};
 use crate::transfer::{
     Issuer, TRANSFER_FORMAT, TransferPackage, TransferRecord, YearTotal, open_package,
@@ -1959,8 +1959,7 @@ impl Ledger {
         let path = path.as_ref();
         let state = State::new(&config)?;
         let store = Store::create(path, config.ledger_id.as_str())?;
-        let mut ledger =
-            Self::assemble(config.clone(), clock, Log::File(Box::new(store)), state);
+        let mut ledger = Self::assemble(config.clone(), clock, Log::File(Box::new(store)), state);
         let admin = config.platform_admin.clone();
         if let Err(e) = ledger.commit(&admin, Change::LedgerCreated(config)) {
             // Leave no half-made file behind: nothing was there before.
@@ -2007,7 +2006,9 @@ impl Ledger {
         let fresh = || State::new(&config);
         let snap = store.snapshot()?.and_then(|(seq, hash, data)| {
             let usable = seq < len && store.entry_hash(seq) == Some(hash);
-            let state = usable.then(|| State::from_snapshot(&data, &config)).flatten()?;
+            let state = usable
+                .then(|| State::from_snapshot(&data, &config))
+                .flatten()?;
             Some((state, seq + 1, hash))
         });
         let (mut state, from, prev) = match snap {
@@ -2235,10 +2236,12 @@ impl Ledger {
     }
 
     /// Runs `f` as one transaction of a file ledger: every change it makes reaches the file
-    /// together, or none does (a failed write rolls all of them back and the state is read
-    /// again from the file). In memory, `f` simply runs. Refusals of single changes inside
-    /// `f` do not end the batch.
-    pub(crate) fn in_batch<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> Result<T> {
+    /// together, or none does (a failed write rolls all of them back, the state is read again
+    /// from the file, and the write's `E_STORAGE` error is returned). In memory, `f` simply
+    /// runs. A refusal of a single change inside `f` ends nothing: that change is not made,
+    /// the others are. Uploads and [`Ledger::add_records`] are batches already; use this to
+    /// register many volunteers or orgs at once (one disk sync instead of one per change).
+    pub fn batch<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> Result<T> {
         let (len, last) = (self.len, self.last);
         let Log::File(store) = &mut self.log else {
             return Ok(f(self));
@@ -2279,7 +2282,10 @@ impl Ledger {
         };
         let config = config.clone();
         let state = replay(&config, &entries)?;
-        let (len, last) = (entries.len() as u64, entries.last().map_or(Hash::ZERO, |e| e.hash));
+        let (len, last) = (
+            entries.len() as u64,
+            entries.last().map_or(Hash::ZERO, |e| e.hash),
+        );
         let mut ledger = Self::assemble(config, Clock::System, Log::Memory(entries), state);
         ledger.len = len;
         ledger.last = last;
@@ -2477,7 +2483,7 @@ impl Ledger {
         records: Vec<NewRecord>,
     ) -> Vec<Result<RecordReceipt>> {
         let n = records.len();
-        let out = self.in_batch(|l| {
+        let out = self.batch(|l| {
             records
                 .into_iter()
                 .map(|r| l.add_record(actor, r))
@@ -3009,8 +3015,8 @@ impl Ledger {
         // Parents are registered before their children, so one pass in order finds the subtree.
         let mut inside = vec![false; self.state.orgs.len()];
         for (i, o) in self.state.orgs.iter().enumerate() {
-            let here = i == root as usize
-                || inside.get(o.parent as usize).copied().unwrap_or(false);
+            let here =
+                i == root as usize || inside.get(o.parent as usize).copied().unwrap_or(false);
             if let Some(slot) = inside.get_mut(i) {
                 *slot = here;
             }
@@ -3308,8 +3314,7 @@ impl Ledger {
                 if (n, head) != (self.len, self.last) {
                     return Err(LedgerError::ChainBroken {
                         seq: n.min(self.len),
-                        detail: "the file ends elsewhere than this ledger (another writer?)"
-                            .into(),
+                        detail: "the file ends elsewhere than this ledger (another writer?)".into(),
                     });
                 }
                 if state.digest() != self.state.digest() {

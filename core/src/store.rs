@@ -101,7 +101,8 @@ CREATE TABLE records (
 ";
 
 /// The projection tables, in the order they are cleared and rebuilt.
-pub(crate) const PROJECTIONS: [&str; 5] = ["orgs", "volunteers", "teams", "team_members", "records"];
+pub(crate) const PROJECTIONS: [&str; 5] =
+    ["orgs", "volunteers", "teams", "team_members", "records"];
 
 /// An open ledger file.
 pub(crate) struct Store {
@@ -529,12 +530,16 @@ impl Store {
         {
             let read = |e: rusqlite::Error| self.err("cannot read the log", "无法读取日志", e);
             let seq: i64 = row.get(0).map_err(read)?;
-            let bytes = row.get_ref(1).map_err(read)?.as_blob().map_err(|e| {
-                self.err("cannot read the log", "无法读取日志", e)
-            })?;
-            let stored = row.get_ref(2).map_err(read)?.as_blob().map_err(|e| {
-                self.err("cannot read the log", "无法读取日志", e)
-            })?;
+            let bytes = row
+                .get_ref(1)
+                .map_err(read)?
+                .as_blob()
+                .map_err(|e| self.err("cannot read the log", "无法读取日志", e))?;
+            let stored = row
+                .get_ref(2)
+                .map_err(read)?
+                .as_blob()
+                .map_err(|e| self.err("cannot read the log", "无法读取日志", e))?;
             let broken = |detail: &str| LedgerError::ChainBroken {
                 seq: expect,
                 detail: detail.to_owned(),
@@ -574,7 +579,7 @@ impl Store {
 
     /// The saved snapshot: (seq of the last entry it includes, that entry's hash, bytes).
     pub(crate) fn snapshot(&self) -> Result<Option<(u64, Hash, Vec<u8>)>> {
-        let row: Option<(i64, Vec<u8>, i64, String, Vec<u8>)> = self
+        let row: Option<SnapshotRow> = self
             .conn
             .query_row(
                 "SELECT seq, hash, format, library, data FROM snapshot WHERE slot = 1",
@@ -631,6 +636,9 @@ pub(crate) struct ProjectionTotals {
     pub(crate) records: i64,
     pub(crate) counted_minutes: i64,
 }
+
+/// A snapshot row: seq, hash, format, library version, data.
+type SnapshotRow = (i64, Vec<u8>, i64, String, Vec<u8>);
 
 fn hash_of(bytes: &[u8]) -> Option<Hash> {
     <[u8; 32]>::try_from(bytes).ok().map(Hash)

@@ -78,7 +78,8 @@ fn create(path: &Path) {
 /// names the sheet, so the rows of each sheet can be counted in the file.
 fn sheet(k: u32) -> Vec<u8> {
     let first = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap();
-    let mut s = String::from("志愿者编号,组织编号,服务日期,开始时间,结束时间,服务时长(小时),服务内容\n");
+    let mut s =
+        String::from("志愿者编号,组织编号,服务日期,开始时间,结束时间,服务时长(小时),服务内容\n");
     for i in 0..ROWS {
         let day = first + chrono::Days::new(u64::from(k * 10 + i / 10));
         s.push_str(&format!("V{},C1,{day},09:00,10:00,1,批次{k}\n", i % 10));
@@ -185,7 +186,11 @@ fn killed_uploads_leave_whole_sheets_and_lose_nothing_committed() {
         l.verify().unwrap_or_else(|e| panic!("round {round}: {e}"));
         let present = sheets_in(&path);
         for &(k, n) in &present {
-            assert_eq!(n, i64::from(ROWS), "round {round}: sheet {k} is partly there");
+            assert_eq!(
+                n,
+                i64::from(ROWS),
+                "round {round}: sheet {k} is partly there"
+            );
         }
         let present: BTreeSet<u32> = present.iter().map(|s| s.0).collect();
         assert!(

@@ -1002,11 +1002,7 @@ fn check_sample(bytes: &[u8], what: &str) {
     let mut l = district_ledger();
     let (len, digest) = (l.entry_count(), l.state_digest());
     let dry = up(&mut l, bytes, true);
-    assert_eq!(
-        (l.entry_count(), l.state_digest()),
-        (len, digest),
-        "{what}"
-    );
+    assert_eq!((l.entry_count(), l.state_digest()), (len, digest), "{what}");
     let r = up(&mut l, bytes, false);
     assert_eq!(r.rows, SAMPLE_ROWS.len() as u32, "{what}");
     let got: Vec<(u32, &str, &str)> = r

@@ -28,7 +28,7 @@ fn admin() -> ActorId {
 /// D → S1 → C1, D → S2 → C2; volunteers V0..V7 living in C1 or C2; team T1 at C1 led by V0;
 /// recorder rec at D. The clock is fixed at 2015-03-01.
 fn district() -> Ledger {
-    district_on(|config, clock| Ledger::in_memory_with_clock(config, clock))
+    district_on(Ledger::in_memory_with_clock)
 }
 
 /// The same district in a new ledger file.

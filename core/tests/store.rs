@@ -171,13 +171,18 @@ fn a_projection_edited_by_hand_is_rebuilt_from_the_log() {
     let f = TempFile::new("rebuild");
     drop(small(f.path()));
     let c = rusqlite::Connection::open(f.path()).unwrap();
-    c.execute("UPDATE records SET minutes = 999, counted = 1 WHERE id = 'R1'", [])
-        .unwrap();
+    c.execute(
+        "UPDATE records SET minutes = 999, counted = 1 WHERE id = 'R1'",
+        [],
+    )
+    .unwrap();
     c.execute("DELETE FROM volunteers WHERE id = 'V2'", [])
         .unwrap();
     let l = Ledger::open(f.path()).unwrap();
     let minutes: i64 = c
-        .query_row("SELECT minutes FROM records WHERE id = 'R1'", [], |r| r.get(0))
+        .query_row("SELECT minutes FROM records WHERE id = 'R1'", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     let v2: i64 = c
         .query_row("SELECT count(*) FROM volunteers WHERE id = 'V2'", [], |r| {
@@ -267,7 +272,10 @@ fn a_newer_schema_is_refused_and_left_untouched() {
     let e = Ledger::open(f.path()).unwrap_err();
     assert_eq!(e.code(), "E_SCHEMA_VERSION");
     assert_eq!(e.family(), ErrorFamily::Integrity);
-    assert!(e.to_string().contains("99") && e.to_string().contains("升级"), "{e}");
+    assert!(
+        e.to_string().contains("99") && e.to_string().contains("升级"),
+        "{e}"
+    );
     assert_eq!(file_bytes(f.path()), before);
 }
 
@@ -345,7 +353,8 @@ fn a_second_writer_is_refused_instead_of_forking_the_chain() {
 
 /// A sheet of `n` rows for V1 and V2, one a day from 1 June 2015.
 fn sheet(n: u32) -> Vec<u8> {
-    let mut s = String::from("志愿者编号,组织编号,服务日期,开始时间,结束时间,服务时长(小时),服务内容\n");
+    let mut s =
+        String::from("志愿者编号,组织编号,服务日期,开始时间,结束时间,服务时长(小时),服务内容\n");
     for i in 0..n {
         let day = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap()
             + chrono::Days::new(u64::from(i / 2));

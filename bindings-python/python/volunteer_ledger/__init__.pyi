@@ -1,6 +1,7 @@
 # Hand-kept type stubs of volunteer_ledger (the native module volunteer_ledger._native).
 # Keep in step with bindings-python/src/lib.rs.
 
+import os
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, Literal, Optional, Union, final
@@ -25,6 +26,7 @@ __all__ = [
     "NotFoundError",
     "PeriodInfo",
     "PolicyError",
+    "StorageError",
     "Receipt",
     "RecordReceipt",
     "ServiceRecord",
@@ -85,6 +87,7 @@ ErrorFamily = Literal[
     "state",
     "integrity",
     "policy",
+    "storage",
 ]
 
 # ---- exceptions ----------------------------------------------------------------------------
@@ -105,6 +108,7 @@ class ConflictError(LedgerError): ...
 class StateError(LedgerError): ...
 class IntegrityError(LedgerError): ...
 class PolicyError(LedgerError): ...
+class StorageError(LedgerError): ...
 
 # ---- result objects ------------------------------------------------------------------------
 
@@ -509,6 +513,24 @@ class Ledger:
         utc_offset_minutes: int = 480,
         policy: str = "mca",
     ) -> Ledger: ...
+    @staticmethod
+    def create(
+        path: Union[str, os.PathLike[str]],
+        ledger_id: str,
+        name: str,
+        platform_admin: str,
+        *,
+        utc_offset_minutes: int = 480,
+        policy: str = "mca",
+    ) -> Ledger:
+        """Creates a ledger file (SQLite, see docs/schema.md); StorageError if one exists."""
+    @staticmethod
+    def open(path: Union[str, os.PathLike[str]]) -> Ledger:
+        """Opens a ledger file; IntegrityError E_SCHEMA_VERSION for a newer file."""
+    @property
+    def path(self) -> Optional[str]: ...
+    def checkpoint(self) -> None: ...
+    def rebuild_projections(self) -> None: ...
     @property
     def utc_offset_minutes(self) -> int: ...
     def set_clock(self, now: Optional[datetime]) -> None: ...
