@@ -12,7 +12,7 @@
     missing_docs,
     clippy::unwrap_used,
     clippy::expect_used,
-    clippy::print_stderr
+    clippy::indexing_slicing
 )]
 
 use std::path::{Path, PathBuf};

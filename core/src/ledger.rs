@@ -2136,13 +2136,13 @@ impl Ledger {
             }
             for &i in &d.vols {
                 if let Some(v) = st.volunteer_view(i) {
-                    store.put_volunteer(&v)?;
+                    store.put_volunteer(i, &v)?;
                 }
             }
             for &i in &d.records {
                 if let Some(r) = st.view_record(i) {
                     let date = r.record.start.local_date(st.off).to_string();
-                    store.put_record(&r, &date)?;
+                    store.put_record(i, &r, &date)?;
                 }
             }
             Ok(())

@@ -50,7 +50,8 @@ CREATE TABLE orgs (
     parent TEXT
 ) WITHOUT ROWID;
 CREATE TABLE volunteers (
-    id              TEXT PRIMARY KEY,
+    n               INTEGER PRIMARY KEY,
+    id              TEXT NOT NULL UNIQUE,
     masked_name     TEXT NOT NULL,
     identity_kind   TEXT NOT NULL,
     masked_identity TEXT NOT NULL,
@@ -60,7 +61,7 @@ CREATE TABLE volunteers (
     total_minutes   INTEGER NOT NULL,
     carried_minutes INTEGER NOT NULL,
     transferred_out INTEGER NOT NULL
-) WITHOUT ROWID;
+);
 CREATE TABLE teams (
     id     TEXT PRIMARY KEY,
     name   TEXT NOT NULL,
@@ -74,7 +75,8 @@ CREATE TABLE team_members (
     PRIMARY KEY (team, volunteer)
 ) WITHOUT ROWID;
 CREATE TABLE records (
-    id             TEXT PRIMARY KEY,
+    n              INTEGER PRIMARY KEY,
+    id             TEXT NOT NULL,
     volunteer      TEXT NOT NULL,
     org            TEXT NOT NULL,
     team           TEXT,
@@ -97,7 +99,7 @@ CREATE TABLE records (
     superseded_by  TEXT,
     reason         TEXT,
     entry_seq      INTEGER NOT NULL
-) WITHOUT ROWID;
+);
 ";
 
 /// The projection tables, in the order they are cleared and rebuilt.
@@ -225,7 +227,8 @@ impl Store {
         // WAL: readers (sqlite3, pandas) never block the ledger; FULL: a commit that returned
         // survives a power cut, not only a crash of the process.
         conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;",
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;
+             PRAGMA cache_size = -65536;",
         )
         .map_err(|e| storage(&path, "cannot set up the file", "无法设置文件", e))?;
         Ok(Self {
@@ -369,13 +372,14 @@ impl Store {
     }
 
     /// Writes a volunteer's projection row (masked, as every view of them is).
-    pub(crate) fn put_volunteer(&self, v: &VolunteerView) -> Result<()> {
+    pub(crate) fn put_volunteer(&self, n: u32, v: &VolunteerView) -> Result<()> {
         self.conn
             .prepare_cached(
-                "INSERT OR REPLACE INTO volunteers VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                "INSERT OR REPLACE INTO volunteers VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )
             .and_then(|mut st| {
                 st.execute(params![
+                    n,
                     v.id.as_str(),
                     v.masked_name,
                     v.identity_kind.as_str(),
@@ -425,32 +429,33 @@ impl Store {
     }
 
     /// Writes a record's projection row; `date` is its local service date.
-    pub(crate) fn put_record(&self, r: &ServiceRecord, date: &str) -> Result<()> {
-        let n = &r.record;
+    pub(crate) fn put_record(&self, n: u32, r: &ServiceRecord, date: &str) -> Result<()> {
+        let rec = &r.record;
         self.conn
             .prepare_cached(
                 "INSERT OR REPLACE INTO records VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, \
-                 ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+                 ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
             )
             .and_then(|mut st| {
                 st.execute(params![
-                    n.id.as_str(),
-                    n.volunteer.as_str(),
-                    n.org.as_str(),
-                    n.team.as_ref().map(|t| t.as_str()),
-                    n.activity.as_ref().map(|a| a.as_str()),
+                    n,
+                    rec.id.as_str(),
+                    rec.volunteer.as_str(),
+                    rec.org.as_str(),
+                    rec.team.as_ref().map(|t| t.as_str()),
+                    rec.activity.as_ref().map(|a| a.as_str()),
                     date,
-                    n.start.0,
-                    n.end.0,
-                    n.minutes,
-                    n.content,
+                    rec.start.0,
+                    rec.end.0,
+                    rec.minutes,
+                    rec.content,
                     r.state.as_str(),
                     r.counted,
                     r.make_up,
-                    n.source.as_str(),
-                    n.paid,
-                    n.public_benefit,
-                    n.job_duty,
+                    rec.source.as_str(),
+                    rec.paid,
+                    rec.public_benefit,
+                    rec.job_duty,
                     r.recorded_by.as_str(),
                     r.confirmed_by.as_ref().map(|a| a.as_str()),
                     r.amends.as_ref().map(|a| a.as_str()),
