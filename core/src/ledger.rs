@@ -1734,6 +1734,8 @@ pub struct Ledger {
     state: State,
     /// The secret half of the ledger's key; never in the log, given again after a reopen.
     signing_key: Option<ed25519_dalek::SigningKey>,
+    /// What a device ledger remembers of its syncs (`crate::sync`); not part of the log.
+    pub(crate) sync: crate::sync::SyncState,
 }
 
 impl Ledger {
@@ -1753,6 +1755,7 @@ impl Ledger {
             log: Vec::new(),
             state,
             signing_key: None,
+            sync: crate::sync::SyncState::default(),
         };
         let admin = config.platform_admin.clone();
         ledger.commit(&admin, Change::LedgerCreated(config))?;
@@ -1779,6 +1782,7 @@ impl Ledger {
             log: entries,
             state,
             signing_key: None,
+            sync: crate::sync::SyncState::default(),
         })
     }
 
