@@ -1,7 +1,7 @@
 # Sourced by the binding scripts (run-kotlin-tests.sh, generate-swift.sh): where the native
-# library and the bindgen are. Sets root, cargo, target_dir, lib_dir, lib and bindgen, and
-# defines build_native, which builds both (debug, this crate only: the workspace's other
-# members would unify features into the core).
+# library and the bindgen are. Sets root, cargo, target_dir, lib_dir, lib, bindgen and
+# kotlin_generated, and defines build_native, which builds both (debug, this crate only: the
+# workspace's other members would unify features into the core), and generate_kotlin.
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cargo="${CARGO:-cargo}"
@@ -19,4 +19,20 @@ esac
 
 build_native() {
     (cd "$root" && "$cargo" build -q -p volunteer-ledger-ffi --lib --bin uniffi-bindgen)
+}
+
+# The generated Kotlin is a build output, shared by the JUnit tests and examples/kotlin.
+kotlin_generated="$root/bindings-mobile/kotlin/target/generated-sources/uniffi"
+
+generate_kotlin() {
+    rm -rf "$kotlin_generated"
+    # --metadata-no-deps: every exported type lives in a workspace crate, so cargo metadata
+    # need not resolve (and download) the whole dependency graph of the workspace.
+    "$bindgen" generate \
+        --library "$lib" \
+        --language kotlin \
+        --config "$root/bindings-mobile/uniffi.toml" \
+        --metadata-no-deps \
+        --no-format \
+        --out-dir "$kotlin_generated" >/dev/null
 }

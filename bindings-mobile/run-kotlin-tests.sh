@@ -13,19 +13,12 @@ cd "$root"
 echo "==> building the native library (volunteer-ledger-ffi, debug)"
 build_native
 
-generated="$here/kotlin/target/generated-sources/uniffi"
-echo "==> generating Kotlin into ${generated#"$root"/}"
-rm -rf "$generated"
-# --metadata-no-deps: every exported type lives in a workspace crate, so cargo metadata need
-# not resolve (and download) the whole dependency graph of the workspace.
-"$bindgen" generate \
-    --library "$lib" \
-    --language kotlin \
-    --config "$here/uniffi.toml" \
-    --metadata-no-deps \
-    --no-format \
-    --out-dir "$generated"
+echo "==> generating Kotlin into ${kotlin_generated#"$root"/}"
+generate_kotlin
 
 echo "==> running the Kotlin tests (Maven)"
 cd "$here/kotlin"
 mvn -B -ntp test -Dnative.lib.dir="$lib_dir"
+
+echo "==> running the phone's-day example (examples/kotlin)"
+bash "$root/examples/kotlin/run.sh" --generated
