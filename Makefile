@@ -4,12 +4,14 @@
 #   make bench   criterion benchmarks (figures in README)
 #   make lint    fmt, clippy
 #   make fuzz    cargo-fuzz targets for FUZZ_SECONDS each (part of make test)
+#   make example-kotlin   a phone's day on the JVM: record offline, sync, hours, stars, rank
+#   make swift   regenerate the Swift binding in bindings-mobile/swift (check-swift: is it current?)
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: test test-rust test-python test-kotlin demo bench lint fuzz
+.PHONY: test test-rust test-python test-kotlin example-kotlin swift check-swift demo bench lint fuzz
 
-test: test-rust fuzz test-python test-kotlin
+test: test-rust fuzz test-python test-kotlin check-swift
 
 test-rust:
 	$(CARGO) test --workspace --exclude volunteer-ledger-python
@@ -19,6 +21,18 @@ test-python:
 
 test-kotlin:
 	bash bindings-mobile/run-kotlin-tests.sh
+
+# A phone's day on the JVM (also run at the end of test-kotlin, so that it cannot rot).
+example-kotlin:
+	bash examples/kotlin/run.sh
+
+# The generated Swift is committed (a Swift package needs its sources); make test fails when it
+# is stale. No Swift compiler is involved: see the README for building it on a Mac.
+swift:
+	bash bindings-mobile/generate-swift.sh
+
+check-swift:
+	bash bindings-mobile/generate-swift.sh --check
 
 demo:
 	$(CARGO) run -q -p volunteer-ledger --example district_year

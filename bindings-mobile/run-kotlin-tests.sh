@@ -7,37 +7,18 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/.." && pwd)"
-cargo="${CARGO:-cargo}"
+source "$here/native-lib.sh"
 cd "$root"
 
-# Where cargo puts its output (CARGO_TARGET_DIR may be set, and may be relative to the root).
-target_dir="${CARGO_TARGET_DIR:-$root/target}"
-case "$target_dir" in /*) ;; *) target_dir="$root/$target_dir" ;; esac
-lib_dir="$target_dir/debug"
-
-case "$(uname -s)" in
-    Darwin) lib="$lib_dir/libvolunteer_ledger_ffi.dylib" ;;
-    *) lib="$lib_dir/libvolunteer_ledger_ffi.so" ;;
-esac
-
 echo "==> building the native library (volunteer-ledger-ffi, debug)"
-# Only this crate: the workspace's other members would unify features into the core.
-"$cargo" build -p volunteer-ledger-ffi --lib --bin uniffi-bindgen
+build_native
 
-generated="$here/kotlin/target/generated-sources/uniffi"
-echo "==> generating Kotlin into ${generated#"$root"/}"
-rm -rf "$generated"
-# --metadata-no-deps: every exported type lives in a workspace crate, so cargo metadata need
-# not resolve (and download) the whole dependency graph of the workspace.
-"$target_dir/debug/uniffi-bindgen" generate \
-    --library "$lib" \
-    --language kotlin \
-    --config "$here/uniffi.toml" \
-    --metadata-no-deps \
-    --no-format \
-    --out-dir "$generated"
+echo "==> generating Kotlin into ${kotlin_generated#"$root"/}"
+generate_kotlin
 
 echo "==> running the Kotlin tests (Maven)"
 cd "$here/kotlin"
 mvn -B -ntp test -Dnative.lib.dir="$lib_dir"
+
+echo "==> running the phone's-day example (examples/kotlin)"
+bash "$root/examples/kotlin/run.sh" --generated

@@ -16,8 +16,8 @@ use vl::{
     BoardKind, BoardVisibility, Certificate, CertificateCheck, CertificateRequest, Clock,
     ErrorFamily, IdentityKind, Issuer, Leaderboard, LedgerConfig, LedgerId, NewOrg, NewRecord,
     NewTeam, NewVolunteer, Period, PeriodInfo, Policy, Receipt, RecordReceipt, Role, Scope,
-    ServiceRecord, Standing, StarProfile, StarSummary, Timestamp, TransferPackage, TransferReceipt,
-    VerifyReport, VolunteerView,
+    ServiceRecord, Standing, StarProfile, StarSummary, SyncApplied, SyncBatch, SyncReceipt,
+    SyncStatus, Timestamp, TransferPackage, TransferReceipt, VerifyReport, VolunteerView,
 };
 use volunteer_ledger as vl;
 
@@ -580,6 +580,47 @@ impl Ledger {
         Ok(self.lock()?.verify_certificate(&code)?)
     }
 
+    /// On a device: the records `actor` added here that the server has neither acknowledged
+    /// nor refused, at most `limit` (1 to 1000), as a sync batch. Writes nothing.
+    pub fn sync_batch(&self, actor: String, limit: u32) -> Result<SyncBatch> {
+        let actor = parse(&actor)?;
+        Ok(self.lock()?.sync_batch(&actor, limit)?)
+    }
+
+    /// On the server: imports a device's batch as `sender` (the actor the platform
+    /// authenticated, who must be the batch's actor: `E_SYNC_ACTOR`). Each record goes through
+    /// the same validation and authorisation as any record; each is recorded once.
+    pub fn import_sync_batch(&self, sender: String, batch: SyncBatch) -> Result<SyncReceipt> {
+        let sender = parse(&sender)?;
+        Ok(self.lock()?.import_sync_batch(&sender, &batch)?)
+    }
+
+    /// As [`Ledger::import_sync_batch`], from the batch's JSON (`E_SYNC_FORMAT`,
+    /// `E_SYNC_VERSION` for a batch that does not read; nothing is written then).
+    pub fn import_sync_json(&self, sender: String, batch: String) -> Result<SyncReceipt> {
+        let sender = parse(&sender)?;
+        Ok(self.lock()?.import_sync_json(&sender, &batch)?)
+    }
+
+    /// On a device: applies the server's receipt. Acknowledged records are not sent again;
+    /// refused ones neither (see [`Ledger::sync_status`] and [`Ledger::retry_sync`]).
+    pub fn apply_sync_receipt(&self, receipt: SyncReceipt) -> Result<SyncApplied> {
+        Ok(self.lock()?.apply_sync_receipt(&receipt)?)
+    }
+
+    /// On a device: records still to send (of `actor`, or of everyone), acknowledged, refused.
+    pub fn sync_status(&self, actor: Option<String>) -> Result<SyncStatus> {
+        let actor: Option<vl::ActorId> = parse_opt(actor)?;
+        Ok(self.lock()?.sync_status(actor.as_ref()))
+    }
+
+    /// On a device: sends a refused record again with the next batch (after its cause was
+    /// fixed on the server). Returns whether it had been refused.
+    pub fn retry_sync(&self, record: String) -> Result<bool> {
+        let record = parse(&record)?;
+        Ok(self.lock()?.retry_sync(&record)?)
+    }
+
     /// The sequence number and hash of the newest log entry.
     pub fn head(&self) -> Result<LogHead> {
         let (seq, hash) = self.lock()?.head();
@@ -731,6 +772,30 @@ pub fn certificate_to_json(certificate: Certificate) -> String {
 #[uniffi::export]
 pub fn certificate_from_json(text: String) -> Result<Certificate> {
     Ok(Certificate::from_json(&text)?)
+}
+
+/// A sync batch as the JSON that travels (`docs/sync-format.md`).
+#[uniffi::export]
+pub fn sync_batch_to_json(batch: SyncBatch) -> String {
+    batch.to_json()
+}
+
+/// A sync batch from its JSON: `E_SYNC_FORMAT` (where, never the content) or `E_SYNC_VERSION`.
+#[uniffi::export]
+pub fn sync_batch_from_json(text: String) -> Result<SyncBatch> {
+    Ok(SyncBatch::from_json(&text)?)
+}
+
+/// A sync receipt as the JSON that travels back.
+#[uniffi::export]
+pub fn sync_receipt_to_json(receipt: SyncReceipt) -> String {
+    receipt.to_json()
+}
+
+/// A sync receipt from its JSON: `E_SYNC_FORMAT` or `E_SYNC_VERSION`.
+#[uniffi::export]
+pub fn sync_receipt_from_json(text: String) -> Result<SyncReceipt> {
+    Ok(SyncReceipt::from_json(&text)?)
 }
 
 #[cfg(test)]

@@ -210,6 +210,7 @@ plain_dict_value!(
     u64,
     Vec<String>,
     Option<u8>,
+    Option<bool>,
     Option<u32>,
     Option<u64>,
     Option<i64>,
@@ -586,6 +587,84 @@ result_class!(
         seq: u64,
         /// The package had been imported before: nothing changed.
         duplicate: bool,
+    }
+);
+
+result_class!(
+    /// What became of one record of a sync batch on the server.
+    SyncResult as "SyncResult" {
+        /// The record id.
+        record: String,
+        /// 'accepted', 'already_had' or 'refused'.
+        outcome: String,
+        /// The server's entry that recorded it (None if refused).
+        seq: Option<u64>,
+        /// That entry's hash, hex (None if refused).
+        entry_hash: Option<String>,
+        /// Its state on the server (None if refused).
+        state: Option<String>,
+        /// Whether the server counts it as a make-up record (None unless accepted now).
+        make_up: Option<bool>,
+        /// The refusal's code (None unless refused).
+        code: Option<String>,
+        /// The refusal in English, no personal data (None unless refused).
+        message_en: Option<String>,
+        /// The refusal in Chinese, no personal data (None unless refused).
+        message_zh: Option<String>,
+    }
+);
+
+result_class!(
+    /// The server's answer to a sync batch; `json` is what goes back to the device.
+    SyncReceipt as "SyncReceipt" {
+        /// The server ledger's id.
+        ledger: String,
+        /// The device the batch came from.
+        device: String,
+        /// The actor the batch was imported as.
+        actor: String,
+        /// One result per record of the batch, in order.
+        results: Vec<SyncResult>,
+        /// The receipt as JSON ('volunteer-ledger/sync-receipt@1').
+        json: String,
+    }
+);
+
+result_class!(
+    /// A record the server refused, as the device keeps it (not sent again).
+    SyncRefusal as "SyncRefusal" {
+        /// The record id.
+        record: String,
+        /// The server's code.
+        code: String,
+        /// The server's message in English.
+        message_en: String,
+        /// The server's message in Chinese.
+        message_zh: String,
+    }
+);
+
+result_class!(
+    /// What applying a sync receipt did on the device.
+    SyncApplied as "SyncApplied" {
+        /// Records newly acknowledged by the server.
+        acknowledged: u32,
+        /// Records newly refused; they will not be sent again.
+        refused: Vec<SyncRefusal>,
+        /// Results applied before, or about records this ledger never recorded.
+        ignored: u32,
+    }
+);
+
+result_class!(
+    /// Where a device ledger stands with its server.
+    SyncStatus as "SyncStatus" {
+        /// Records still to send.
+        unsent: u32,
+        /// Records the server has acknowledged.
+        acknowledged: u32,
+        /// Records the server refused, oldest refusal first.
+        refused: Vec<SyncRefusal>,
     }
 );
 
@@ -1048,6 +1127,90 @@ impl From<vl::TransferReceipt> for TransferReceipt {
             duplicate: r.duplicate,
         }
     }
+}
+
+impl From<vl::SyncResult> for SyncResult {
+    fn from(r: vl::SyncResult) -> Self {
+        let none = Self {
+            record: r.record().to_string(),
+            outcome: String::new(),
+            seq: None,
+            entry_hash: None,
+            state: None,
+            make_up: None,
+            code: None,
+            message_en: None,
+            message_zh: None,
+        };
+        match r {
+            vl::SyncResult::Accepted {
+                seq,
+                entry_hash,
+                state,
+                make_up,
+                ..
+            } => Self {
+                outcome: "accepted".into(),
+                seq: Some(seq),
+                entry_hash: Some(entry_hash),
+                state: Some(state.as_str().to_owned()),
+                make_up: Some(make_up),
+                ..none
+            },
+            vl::SyncResult::AlreadyHad {
+                seq,
+                entry_hash,
+                state,
+                ..
+            } => Self {
+                outcome: "already_had".into(),
+                seq: Some(seq),
+                entry_hash: Some(entry_hash),
+                state: Some(state.as_str().to_owned()),
+                ..none
+            },
+            vl::SyncResult::Refused {
+                code,
+                message_en,
+                message_zh,
+                ..
+            } => Self {
+                outcome: "refused".into(),
+                code: Some(code),
+                message_en: Some(message_en),
+                message_zh: Some(message_zh),
+                ..none
+            },
+        }
+    }
+}
+
+impl From<vl::SyncReceipt> for SyncReceipt {
+    fn from(r: vl::SyncReceipt) -> Self {
+        let json = r.to_json();
+        Self {
+            ledger: r.ledger.to_string(),
+            device: r.device.to_string(),
+            actor: r.actor.to_string(),
+            results: r.results.into_iter().map(SyncResult::from).collect(),
+            json,
+        }
+    }
+}
+
+impl From<vl::SyncRefusal> for SyncRefusal {
+    fn from(r: vl::SyncRefusal) -> Self {
+        Self {
+            record: r.record.to_string(),
+            code: r.code,
+            message_en: r.message_en,
+            message_zh: r.message_zh,
+        }
+    }
+}
+
+fn refusals(list: Vec<vl::SyncRefusal>) -> Vec<SyncRefusal> {
+    list.into_iter().map(SyncRefusal::from).collect()
 }
 
 impl From<vl::CertificateCheck> for CertificateCheck {
@@ -1787,6 +1950,64 @@ impl PyLedger {
             .map(TransferReceipt::from)
     }
 
+    /// On a device: the records `actor` added here that the server has neither acknowledged
+    /// nor refused, at most `limit` (1 to 1000), as the sync batch's JSON. Writes nothing.
+    #[pyo3(signature = (actor, limit = 1000))]
+    fn sync_batch(&self, py: Python<'_>, actor: String, limit: u32) -> PyResult<String> {
+        let actor = Self::actor(py, &actor)?;
+        self.run(py, move |l| {
+            l.sync_batch(&actor, limit).map(|b| b.to_json())
+        })
+    }
+
+    /// On the server: imports a device's sync batch (its JSON) as `sender`, the actor the
+    /// platform authenticated, who must be the batch's actor (E_SYNC_ACTOR). Each record goes
+    /// through the same validation and authorisation as any record, and is recorded once.
+    /// Send `receipt.json` back to the device.
+    fn import_sync_batch(
+        &self,
+        py: Python<'_>,
+        sender: String,
+        batch: String,
+    ) -> PyResult<SyncReceipt> {
+        let sender = Self::actor(py, &sender)?;
+        self.run(py, move |l| l.import_sync_json(&sender, &batch))
+            .map(SyncReceipt::from)
+    }
+
+    /// On a device: applies the server's receipt (its JSON). Acknowledged records are not sent
+    /// again; refused ones neither (see `sync_status` and `retry_sync`).
+    fn apply_sync_receipt(&self, py: Python<'_>, receipt: String) -> PyResult<SyncApplied> {
+        self.run(py, move |l| {
+            let receipt = vl::SyncReceipt::from_json(&receipt)?;
+            l.apply_sync_receipt(&receipt)
+        })
+        .map(|a| SyncApplied {
+            acknowledged: a.acknowledged,
+            refused: refusals(a.refused),
+            ignored: a.ignored,
+        })
+    }
+
+    /// On a device: records still to send (of `actor`, or of everyone), acknowledged, refused.
+    #[pyo3(signature = (actor = None))]
+    fn sync_status(&self, py: Python<'_>, actor: Option<String>) -> PyResult<SyncStatus> {
+        let actor: Option<vl::ActorId> = check(py, opt_id(actor))?;
+        self.run(py, move |l| Ok(l.sync_status(actor.as_ref())))
+            .map(|s| SyncStatus {
+                unsent: s.unsent,
+                acknowledged: s.acknowledged,
+                refused: refusals(s.refused),
+            })
+    }
+
+    /// On a device: sends a refused record again with the next batch (after its cause was
+    /// fixed on the server). Returns whether it had been refused.
+    fn retry_sync(&self, py: Python<'_>, record: String) -> PyResult<bool> {
+        let record = Self::record_id(py, &record)?;
+        self.run(py, move |l| l.retry_sync(&record))
+    }
+
     /// Issues a service certificate (志愿服务证明) for a volunteer's counted records from
     /// `period_from` to `period_to` (dates, both included), signed by the ledger's key.
     #[pyo3(
@@ -2178,6 +2399,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<YearTotal>()?;
     m.add_class::<TransferPackage>()?;
     m.add_class::<TransferReceipt>()?;
+    m.add_class::<SyncResult>()?;
+    m.add_class::<SyncReceipt>()?;
+    m.add_class::<SyncRefusal>()?;
+    m.add_class::<SyncApplied>()?;
+    m.add_class::<SyncStatus>()?;
     m.add_class::<CertificateRecord>()?;
     m.add_class::<Certificate>()?;
     m.add_class::<CertificateCheck>()?;

@@ -373,6 +373,43 @@ pub enum LedgerError {
         /// The volunteer number.
         volunteer: String,
     },
+    /// A sync batch or sync receipt does not read as one (bad JSON, a missing field, too many
+    /// records). Nothing was changed.
+    #[error("{what}: {detail} / 同步数据格式无效：{detail}")]
+    SyncFormat {
+        /// `sync batch` or `sync receipt`.
+        what: String,
+        /// What is wrong (where, never the content).
+        detail: String,
+    },
+    /// A sync batch or receipt has a format version this ledger does not know.
+    #[error(
+        "sync format '{found}' is not supported (this ledger reads volunteer-ledger/sync-batch@1 and sync-receipt@1) / 不支持的同步数据格式版本"
+    )]
+    SyncVersion {
+        /// The format found (at most 60 characters of it).
+        found: String,
+    },
+    /// A sync batch is sent by another actor than the one who recorded it on the device.
+    #[error(
+        "the sync batch was recorded by actor {actor} but is sent by {sender}; a device's records are sent by the actor who recorded them / 同步批次的录入人 {actor} 与提交人 {sender} 不一致"
+    )]
+    SyncActor {
+        /// The actor the batch names.
+        actor: String,
+        /// The actor sending it (as the platform authenticated them).
+        sender: String,
+    },
+    /// A sync receipt answers another device's batch.
+    #[error(
+        "the sync receipt is for device {device}, not for this ledger ({this}) / 该同步回执属于设备 {device}，不属于本账本 {this}"
+    )]
+    SyncDevice {
+        /// The device the receipt names.
+        device: String,
+        /// This ledger's id.
+        this: String,
+    },
     /// A certificate's JSON does not read as a certificate.
     #[error("certificate: {detail} / 证明格式无效：{detail}")]
     CertificateFormat {
@@ -435,6 +472,10 @@ impl LedgerError {
             Self::TransferIdentity { .. } => "E_TRANSFER_IDENTITY",
             Self::TransferDestination { .. } => "E_TRANSFER_DESTINATION",
             Self::TransferredOut { .. } => "E_TRANSFERRED_OUT",
+            Self::SyncFormat { .. } => "E_SYNC_FORMAT",
+            Self::SyncVersion { .. } => "E_SYNC_VERSION",
+            Self::SyncActor { .. } => "E_SYNC_ACTOR",
+            Self::SyncDevice { .. } => "E_SYNC_DEVICE",
             Self::UnknownCertificate { .. } => "E_UNKNOWN_CERTIFICATE",
             Self::CertificateFormat { .. } => "E_CERTIFICATE_FORMAT",
             Self::Storage { .. } => "E_STORAGE",
@@ -487,6 +528,10 @@ impl LedgerError {
             Self::UnknownCertificate { .. } => F::NotFound,
             Self::Storage { .. } => F::Storage,
             Self::SchemaVersion { .. } | Self::NotALedger { .. } => F::Integrity,
+            Self::SyncFormat { .. } | Self::SyncVersion { .. } | Self::SyncDevice { .. } => {
+                F::Input
+            }
+            Self::SyncActor { .. } => F::Authorization,
         }
     }
 
@@ -530,6 +575,10 @@ impl LedgerError {
         "E_TRANSFER_IDENTITY",
         "E_TRANSFER_DESTINATION",
         "E_TRANSFERRED_OUT",
+        "E_SYNC_FORMAT",
+        "E_SYNC_VERSION",
+        "E_SYNC_ACTOR",
+        "E_SYNC_DEVICE",
         "E_UNKNOWN_CERTIFICATE",
         "E_CERTIFICATE_FORMAT",
         "E_STORAGE",

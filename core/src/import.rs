@@ -705,7 +705,7 @@ fn core_problem(row: u32, column: Option<String>, e: &LedgerError) -> RowProblem
 }
 
 /// Splits the core's "English / 中文" message at the first " / " followed by a CJK character.
-fn split_message(msg: &str) -> (String, String) {
+pub(crate) fn split_message(msg: &str) -> (String, String) {
     let mut from = 0;
     while let Some(i) = msg
         .get(from..)

@@ -1872,6 +1872,8 @@ pub struct Ledger {
     dirty: Dirty,
     /// The entry the file's snapshot was taken after (file ledgers).
     snapshot_len: u64,
+    /// What a device ledger remembers of its syncs (`crate::sync`); not part of the log.
+    pub(crate) sync: crate::sync::SyncState,
 }
 
 impl Clone for Ledger {
@@ -1891,6 +1893,7 @@ impl Clone for Ledger {
             signing_key: self.signing_key.clone(),
             dirty: Dirty::default(),
             snapshot_len: self.snapshot_len,
+            sync: self.sync.clone(),
         }
     }
 }
@@ -1941,6 +1944,7 @@ impl Ledger {
             signing_key: None,
             dirty: Dirty::default(),
             snapshot_len: 0,
+            sync: crate::sync::SyncState::default(),
         }
     }
 
@@ -2020,6 +2024,14 @@ impl Ledger {
         ledger.len = len;
         ledger.last = last;
         ledger.snapshot_len = from;
+        if let Log::File(store) = &ledger.log {
+            // Sync state that does not read is dropped: the device only sends again, and the
+            // server answers "already had".
+            ledger.sync = store
+                .meta("sync_state")?
+                .and_then(|json| serde_json::from_str(&json).ok())
+                .unwrap_or_default();
+        }
         if !ledger.projections_agree()? {
             ledger.rebuild_projections()?;
         }
@@ -2221,6 +2233,20 @@ impl Ledger {
         e
     }
 
+    /// Makes `sync` the ledger's sync state, writing it into a ledger file first.
+    pub(crate) fn keep_sync_state(&mut self, sync: crate::sync::SyncState) -> Result<()> {
+        if let Log::File(store) = &mut self.log {
+            let json = serde_json::to_string(&sync).map_err(|e| LedgerError::Storage {
+                path: store.path().to_owned(),
+                detail: format!("cannot encode the sync state: {e}"),
+                detail_zh: format!("无法编码同步状态：{e}"),
+            })?;
+            store.put_meta("sync_state", &json)?;
+        }
+        self.sync = sync;
+        Ok(())
+    }
+
     /// Reads the state again from the file (after a failed write).
     fn reload(&mut self) {
         let log = std::mem::replace(&mut self.log, Log::Detached);
@@ -2366,7 +2392,11 @@ impl Ledger {
 
     /// The hash of an entry, if the ledger can still read it.
     fn entry_hash(&self, seq: u32) -> Option<Hash> {
-        let seq = u64::from(seq);
+        self.hash_of_entry(u64::from(seq))
+    }
+
+    /// The hash of an entry by its seq, if the ledger can still read it.
+    pub(crate) fn hash_of_entry(&self, seq: u64) -> Option<Hash> {
         if seq + 1 == self.len {
             return Some(self.last);
         }
@@ -3031,6 +3061,13 @@ impl Ledger {
             })
             .filter_map(|i| self.state.view_record(i))
             .collect())
+    }
+
+    /// Every record, in the order they were added.
+    pub(crate) fn all_records(&self) -> impl Iterator<Item = ServiceRecord> + '_ {
+        (0..self.state.records.len())
+            .filter_map(|i| u32::try_from(i).ok())
+            .filter_map(|i| self.state.view_record(i))
     }
 
     /// How many records the ledger holds, in every state.

@@ -42,6 +42,7 @@ pub mod rating;
 pub mod record;
 pub mod render;
 pub mod store;
+pub mod sync;
 pub mod time;
 pub mod transfer;
 
@@ -68,6 +69,10 @@ pub use policy::{Policy, StarProfile};
 pub use ranking::{BoardEntry, BoardKind, Leaderboard, Scope, Standing, rank_pairs};
 pub use rating::{LevelReached, StarSummary, level_for_minutes, star_summary, stars_for_minutes};
 pub use record::{NewRecord, RecordSource, RecordState, ServiceRecord, check_record, is_make_up};
+pub use sync::{
+    MAX_BATCH_RECORDS, SYNC_BATCH_FORMAT, SYNC_RECEIPT_FORMAT, SyncApplied, SyncBatch, SyncReceipt,
+    SyncRefusal, SyncResult, SyncState, SyncStatus,
+};
 pub use time::{Period, PeriodInfo, Timestamp, period_info, periods_of};
 pub use transfer::{
     Issuer, TRANSFER_FORMAT, TransferPackage, TransferRecord, YearTotal, open_package, package_hash,

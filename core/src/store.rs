@@ -478,6 +478,25 @@ impl Store {
         Ok(())
     }
 
+    /// A value kept in the `meta` table.
+    pub(crate) fn meta(&self, key: &str) -> Result<Option<String>> {
+        self.conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()
+            .map_err(|e| self.err("cannot read the metadata", "无法读取元数据", e))
+    }
+
+    /// Keeps a value in the `meta` table (its own transaction).
+    pub(crate) fn put_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO meta VALUES (?1, ?2)",
+                params![key, value],
+            )
+            .map_err(|e| self.err("cannot write the metadata", "无法写入元数据", e))?;
+        Ok(())
+    }
+
     /// The seq of the last entry the projections were written for (-1: none).
     pub(crate) fn projected_seq(&self) -> Result<i64> {
         self.conn

@@ -20,6 +20,7 @@ import org.volunteerledger.core.RecordState
 import org.volunteerledger.core.Role
 import org.volunteerledger.core.Scope
 import java.time.Instant
+import java.time.LocalDate
 import java.time.OffsetDateTime
 import java.time.ZoneOffset
 import java.util.concurrent.Executors
@@ -214,7 +215,7 @@ class LedgerTest {
         assertEquals("张*", maskName("张三丰"))
         val w = periodInfo("2016-W01")
         assertEquals("2015-W53", w.previous)
-        assertEquals("2016-01-04", w.firstDay)
+        assertEquals(LocalDate.of(2016, 1, 4), w.firstDay)
         assertNull(periodInfo("all").firstDay)
         assertEquals(listOf("2015-W53", "2016-01", "2016"), periodsOf(Instant.parse("2015-12-31T20:00:00Z"), 480))
         assertEquals(Scope.Team("T1"), parseScope("team:T1"))

@@ -19,6 +19,7 @@ import org.volunteerledger.core.OrgKind
 import org.volunteerledger.core.RecordSource
 import org.volunteerledger.core.Scope
 import java.time.Instant
+import java.time.LocalDate
 import java.time.OffsetDateTime
 import java.time.ZoneOffset
 
@@ -169,7 +170,7 @@ class TransferTest {
     }
 
     private fun request(notes: String = "") = CertificateRequest(
-        volunteer = "V1", periodFrom = "2015-01-01", periodTo = "2015-12-31", issuingOrg = "C1",
+        volunteer = "V1", periodFrom = LocalDate.of(2015, 1, 1), periodTo = LocalDate.of(2015, 12, 31), issuingOrg = "C1",
         responsiblePerson = "李主任", handler = "王干事", contact = "0791-12345678", notes = notes,
     )
 
@@ -184,10 +185,10 @@ class TransferTest {
 
             val cert = a.issueCertificate("admin", request())
             assertEquals("xuetian-2015-000001", cert.number)
-            assertEquals(listOf("张三", "11010519491231002X", 330UL, "2015-12-20"),
+            assertEquals(listOf("张三", "11010519491231002X", 330UL, LocalDate.of(2015, 12, 20)),
                 listOf(cert.name, cert.identityNumber, cert.totalMinutes, cert.issuedOn))
             assertEquals(listOf("R1", "R2"), cert.records.map { it.record })
-            assertEquals(listOf("2015-06-02", "2015-12-05"), cert.records.map { it.date })
+            assertEquals(listOf(LocalDate.of(2015, 6, 2), LocalDate.of(2015, 12, 5)), cert.records.map { it.date })
             assertTrue(Regex("[0-9A-F]{4}(-[0-9A-F]{4}){3}").matches(cert.verificationCode), cert.verificationCode)
 
             val check = a.verifyCertificate(cert.verificationCode)

@@ -59,7 +59,7 @@ class VectorsTest {
             val p = periodInfo(c.getString("text"))
             val got = mapOf(
                 "text" to p.text, "kind" to p.kind,
-                "first_day" to p.firstDay, "last_day" to p.lastDay,
+                "first_day" to p.firstDay?.toString(), "last_day" to p.lastDay?.toString(),
                 "previous" to p.previous, "next" to p.next,
             )
             assertEquals(norm(c), norm(got), "$c")

@@ -1,0 +1,62 @@
+// A phone's day, in Swift: a team leader records service offline on the phone's own ledger,
+// syncs it to the district's ledger when the network is back, and a volunteer looks up hours,
+// stars and rank. The Kotlin twin is examples/kotlin (run by `make test-kotlin`); this one is
+// written against the generated API but has not been compiled here (no Swift toolchain on the
+// machines this project is built on): `swift run PhoneDay` on a Mac, see the README.
+import Foundation
+import VolunteerLedger
+
+/// 2015-06-`day` at `hour`:00 in China Standard Time.
+func june(_ day: Int, _ hour: Int) -> Date {
+    var c = DateComponents()
+    c.year = 2015
+    c.month = 6
+    c.day = day
+    c.hour = hour
+    c.timeZone = TimeZone(secondsFromGMT: 8 * 3600)
+    return Calendar(identifier: .gregorian).date(from: c)!
+}
+
+/// A ledger with community C1, its recorder `leader` and volunteer V1. The server and the phone
+/// are set up alike; the server decides everything again when the records arrive.
+func ledger(_ id: String) throws -> Ledger {
+    let l = try Ledger.inMemory(config: defaultLedgerConfig(ledgerId: id, name: "某区", platformAdmin: "admin"))
+    try l.setClock(clock: .fixed(june(12, 18)))
+    _ = try l.registerOrg(actor: "admin", org: NewOrg(id: "C1", kind: .community, name: "学田社区", parent: nil))
+    _ = try l.grantRole(actor: "admin", grantee: "leader", role: .recorder("C1"))
+    _ = try l.registerVolunteer(actor: "admin", volunteer: NewVolunteer(
+        homeOrg: "C1", id: "V1", identityKind: .residentId, identityNumber: "11010519491231002X", name: "张三"))
+    return l
+}
+
+do {
+    let server = try ledger("district")
+    let phone = try ledger("phone-1")
+
+    // Offline: three visits to the elderly, recorded on the phone with the phone's own ids.
+    for (n, day) in [2, 5, 9].enumerated() {
+        let r = NewRecord(content: "助老服务", end: june(day, 11), id: "phone-1-\(n + 1)", minutes: 120,
+                          org: "C1", source: .entry, start: june(day, 9), volunteer: "V1")
+        _ = try phone.addRecord(actor: "leader", record: r)
+    }
+    let waiting = try phone.syncStatus(actor: "leader").unsent
+    print("offline: \(waiting) records waiting")
+
+    // Online: the batch goes up as JSON, the receipt comes back as JSON.
+    let outbox = try phone.syncBatch(actor: "leader", limit: 100)
+    let batch = syncBatchToJson(batch: outbox)
+    let receipt = try server.importSyncJson(sender: "leader", batch: batch)
+    let answer = syncReceiptToJson(receipt: receipt)
+    let applied = try phone.applySyncReceipt(receipt: syncReceiptFromJson(text: answer))
+    print("synced: \(applied.acknowledged) acknowledged, \(applied.refused.count) refused")
+
+    // The volunteer looks themselves up on the server.
+    let stars = try server.starSummary(volunteer: "V1")
+    let standing = try server.standing(volunteer: "V1", period: "2015-06", scope: .all)
+    print("V1: \(stars.totalMinutes / 60) h, \(stars.level) stars, "
+        + "\((stars.minutesToNext ?? 0) / 60) h to the next; "
+        + "rank \(standing.rank.map { String($0) } ?? "-") of \(standing.ranked) in 2015-06")
+} catch {
+    print("refused: \(error)")
+    exit(1)
+}

@@ -1,0 +1,109 @@
+"""Offline recording on a device ledger, synced to a server ledger, from Python."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import volunteer_ledger as vl
+
+CST = timezone(timedelta(hours=8))
+
+
+def ledger(ledger_id: str) -> vl.Ledger:
+    """Community C1 with its recorder `leader` and volunteers V1, V2; the clock on 2015-06-12."""
+    l = vl.Ledger.in_memory(ledger_id, "某区", "admin")
+    l.set_clock(datetime(2015, 6, 12, 12, tzinfo=CST))
+    l.register_org("admin", id="C1", name="学田社区", kind="community")
+    l.grant_role("admin", "leader", "recorder", "C1")
+    l.register_volunteer(
+        "admin", id="V1", name="张三", identity_kind="resident_id", identity_number="11010519491231002X", home_org="C1"
+    )
+    l.register_volunteer(
+        "admin", id="V2", name="李四", identity_kind="passport", identity_number="E12345678", home_org="C1"
+    )
+    return l
+
+
+def visit(l: vl.Ledger, actor: str, rid: str, volunteer: str, day: int) -> None:
+    start = datetime(2015, 6, day, 9, tzinfo=CST)
+    l.add_record(actor, id=rid, volunteer=volunteer, org="C1", start=start, end=start + timedelta(hours=2),
+                 minutes=120, content="助老服务")
+
+
+def test_a_phone_syncs_once_and_keeps_refusals() -> None:
+    server, phone = ledger("district"), ledger("phone-1")
+    visit(phone, "leader", "phone-1-1", "V1", 2)
+    visit(phone, "leader", "phone-1-2", "V2", 3)
+    phone.grant_role("admin", "helper", "recorder", "C1")  # the server never granted this
+    visit(phone, "helper", "phone-1-3", "V1", 4)
+    assert phone.sync_status("leader").unsent == 2
+
+    batch = phone.sync_batch("leader")
+    assert json.loads(batch)["format"] == "volunteer-ledger/sync-batch@1"
+    receipt = server.import_sync_batch("leader", batch)
+    assert [(r.record, r.outcome, r.state) for r in receipt.results] == [
+        ("phone-1-1", "accepted", "confirmed"),
+        ("phone-1-2", "accepted", "confirmed"),
+    ]
+    assert len(receipt.results[0].entry_hash or "") == 64
+    assert phone.apply_sync_receipt(receipt.json).acknowledged == 2
+    assert json.loads(phone.sync_batch("leader"))["records"] == []
+
+    # Sent again (the receipt was lost): nothing is recorded twice.
+    head = server.head()
+    again = server.import_sync_batch("leader", batch)
+    assert [r.outcome for r in again.results] == ["already_had", "already_had"]
+    assert server.head() == head
+
+    helper = server.import_sync_batch("helper", phone.sync_batch("helper"))
+    (refused,) = helper.results
+    assert (refused.outcome, refused.code) == ("refused", "E_FORBIDDEN")
+    assert "张" not in (refused.message_en or "") + (refused.message_zh or "")
+    applied = phone.apply_sync_receipt(helper.json)
+    assert [r.record for r in applied.refused] == ["phone-1-3"]
+    status = phone.sync_status()
+    assert (status.unsent, status.acknowledged, [r.code for r in status.refused]) == (0, 2, ["E_FORBIDDEN"])
+
+    server.grant_role("admin", "helper", "recorder", "C1")
+    assert phone.retry_sync("phone-1-3")
+    retried = server.import_sync_batch("helper", phone.sync_batch("helper"))
+    assert [r.outcome for r in retried.results] == ["accepted"]
+    assert server.star_summary("V1").total_minutes == 240
+
+
+def test_whole_batches_are_refused_with_stable_codes() -> None:
+    server, phone = ledger("district"), ledger("phone-1")
+    visit(phone, "leader", "R1", "V1", 2)
+    batch = phone.sync_batch("leader")
+    head = server.head()
+    with pytest.raises(vl.InputError) as e:
+        server.import_sync_batch("leader", batch[: len(batch) // 2])
+    assert e.value.code == "E_SYNC_FORMAT"  # type: ignore[attr-defined]
+    with pytest.raises(vl.InputError) as e:
+        server.import_sync_batch("leader", batch.replace("batch@1", "batch@2"))
+    assert e.value.code == "E_SYNC_VERSION"  # type: ignore[attr-defined]
+    with pytest.raises(vl.AuthorizationError) as e:
+        server.import_sync_batch("admin", batch)
+    assert e.value.code == "E_SYNC_ACTOR"  # type: ignore[attr-defined]
+    assert server.head() == head
+    receipt = server.import_sync_batch("leader", batch)
+    with pytest.raises(vl.InputError) as e:
+        ledger("phone-2").apply_sync_receipt(receipt.json)
+    assert e.value.code == "E_SYNC_DEVICE"  # type: ignore[attr-defined]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.binary(max_size=300))
+def test_arbitrary_batches_never_crash(data: bytes) -> None:
+    server = ledger("district")
+    head = server.head()
+    try:
+        server.import_sync_batch("leader", data.decode("utf-8", errors="replace"))
+    except vl.LedgerError as e:
+        assert e.code.startswith("E_SYNC_")  # type: ignore[attr-defined]
+        assert server.head() == head

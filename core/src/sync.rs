@@ -1,0 +1,547 @@
+//! Offline recording and sync (离线记录与同步): a device ledger (a phone) records while
+//! offline with client-made record ids, sends what the server has not acknowledged as a
+//! [`SyncBatch`], and applies the server's [`SyncReceipt`]. The format is written down in
+//! `docs/sync-format.md`.
+//!
+//! The server imports a batch through [`Ledger::add_record`], with the same validation and
+//! authorisation as any record, as the actor the platform authenticated — never as whoever the
+//! device says. Because a record id is recorded once, a batch sent twice, or cut short and sent
+//! again, records each record once.
+//!
+//! ```
+//! use volunteer_ledger::*;
+//!
+//! let admin: ActorId = "admin".parse()?;
+//! let setup = |ledger: &str| -> Result<Ledger> {
+//!     let mut l = Ledger::in_memory(LedgerConfig::new(ledger.parse()?, "某区", admin.clone()))?;
+//!     l.set_clock(Clock::Fixed(Timestamp::from_local(480, 2015, 6, 3, 12, 0)?));
+//!     l.register_org(&admin, NewOrg { id: "D".parse()?, name: "某区".into(), kind: OrgKind::District, parent: None })?;
+//!     l.register_volunteer(&admin, NewVolunteer {
+//!         id: "V1".parse()?, name: "张三".into(), identity_kind: IdentityKind::ResidentId,
+//!         identity_number: "11010519491231002X".into(), home_org: Some("D".parse()?),
+//!     })?;
+//!     Ok(l)
+//! };
+//! let (mut server, mut phone) = (setup("district")?, setup("phone-1")?);
+//! let t = |h| Timestamp::from_local(480, 2015, 6, 2, h, 0);
+//! phone.add_record(&admin, NewRecord::new("R1".parse()?, "V1".parse()?, "D".parse()?, t(9)?, t(12)?, 180, "助老服务"))?;
+//!
+//! let batch = phone.sync_batch(&admin, 100)?.to_json();          // travels to the server
+//! let receipt = server.import_sync_json(&admin, &batch)?.to_json(); // and back
+//! phone.apply_sync_receipt(&SyncReceipt::from_json(&receipt)?)?;
+//! assert!(phone.sync_batch(&admin, 100)?.records.is_empty());     // nothing left to send
+//! assert_eq!(server.volunteer(&"V1".parse()?)?.total_minutes, 180);
+//! # Ok::<(), LedgerError>(())
+//! ```
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{LedgerError, Result, invalid_field};
+use crate::ids::{ActorId, LedgerId, RecordId};
+use crate::ledger::Ledger;
+use crate::record::{NewRecord, RecordState};
+
+/// The batch format this version writes and reads.
+pub const SYNC_BATCH_FORMAT: &str = "volunteer-ledger/sync-batch@1";
+/// The receipt format this version writes and reads.
+pub const SYNC_RECEIPT_FORMAT: &str = "volunteer-ledger/sync-receipt@1";
+/// The most records one batch (and so one receipt) may hold.
+pub const MAX_BATCH_RECORDS: u32 = 1000;
+/// The largest batch or receipt text read, in bytes (a full batch is well under 1 MiB).
+pub const MAX_SYNC_BYTES: usize = 4 << 20;
+
+/// New records one actor made on a device, as they travel to the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(deny_unknown_fields)]
+pub struct SyncBatch {
+    /// `volunteer-ledger/sync-batch@1`.
+    pub format: String,
+    /// The device ledger's id (make it unique per installation, e.g. `phone-<uuid>`).
+    pub device: LedgerId,
+    /// Who recorded every record of the batch on the device. The server imports the batch only
+    /// from this actor, as the platform authenticated them.
+    pub actor: ActorId,
+    /// The records, in the order they were recorded on the device.
+    pub records: Vec<NewRecord>,
+}
+
+/// What became of one record of a batch on the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+#[serde(tag = "outcome", rename_all = "snake_case", deny_unknown_fields)]
+pub enum SyncResult {
+    /// Recorded now.
+    Accepted {
+        /// The record.
+        record: RecordId,
+        /// The server's entry that recorded it.
+        seq: u64,
+        /// That entry's hash (hex).
+        entry_hash: String,
+        /// Its state on the server (pending if, say, it is a make-up by a non-admin).
+        state: RecordState,
+        /// Whether the server counts it as a make-up record (补录).
+        make_up: bool,
+    },
+    /// The server had it already, with the same content: nothing was written.
+    AlreadyHad {
+        /// The record.
+        record: RecordId,
+        /// The server's entry that first recorded it.
+        seq: u64,
+        /// That entry's hash (hex).
+        entry_hash: String,
+        /// Its state on the server now.
+        state: RecordState,
+    },
+    /// Refused by the server's rules: nothing was written for it.
+    Refused {
+        /// The record.
+        record: RecordId,
+        /// The core's stable code (`E_OVERLAP`, `E_FORBIDDEN` …).
+        code: String,
+        /// The message in English (no personal data).
+        message_en: String,
+        /// The message in Chinese (no personal data).
+        message_zh: String,
+    },
+}
+
+impl SyncResult {
+    /// The record this result is about.
+    pub fn record(&self) -> &RecordId {
+        match self {
+            Self::Accepted { record, .. }
+            | Self::AlreadyHad { record, .. }
+            | Self::Refused { record, .. } => record,
+        }
+    }
+
+    /// Whether the server holds the record (accepted now or before).
+    pub fn acknowledged(&self) -> bool {
+        !matches!(self, Self::Refused { .. })
+    }
+}
+
+/// The server's answer to a batch: one result per record, in the batch's order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(deny_unknown_fields)]
+pub struct SyncReceipt {
+    /// `volunteer-ledger/sync-receipt@1`.
+    pub format: String,
+    /// The server ledger's id.
+    pub ledger: LedgerId,
+    /// The device the batch came from.
+    pub device: LedgerId,
+    /// The actor the batch was imported as.
+    pub actor: ActorId,
+    /// One result per record of the batch, in order.
+    pub results: Vec<SyncResult>,
+}
+
+/// A record the server refused, as the device keeps it: it is not sent again (see
+/// [`Ledger::retry_sync`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(deny_unknown_fields)]
+pub struct SyncRefusal {
+    /// The record.
+    pub record: RecordId,
+    /// The server's code.
+    pub code: String,
+    /// The server's message in English.
+    pub message_en: String,
+    /// The server's message in Chinese.
+    pub message_zh: String,
+}
+
+/// What applying a receipt did on the device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SyncApplied {
+    /// Records the server now holds that the device had not known to be acknowledged.
+    pub acknowledged: u32,
+    /// Records newly refused by this receipt; they will not be sent again.
+    pub refused: Vec<SyncRefusal>,
+    /// Results already applied before, or about records this ledger never recorded.
+    pub ignored: u32,
+}
+
+/// Where a device ledger stands with its server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SyncStatus {
+    /// Records still to send (of the actor asked about, or of everyone).
+    pub unsent: u32,
+    /// Records the server has acknowledged.
+    pub acknowledged: u32,
+    /// Records the server refused, oldest refusal first.
+    pub refused: Vec<SyncRefusal>,
+}
+
+/// What a device ledger remembers of its syncs: which records the server acknowledged and which
+/// it refused. It is not part of the log (it says nothing about service, only about delivery);
+/// a file store keeps it beside the log. Losing it is safe: every record is sent again, and the
+/// server answers "already had".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncState {
+    /// Record id → the server's entry hash.
+    acknowledged: BTreeMap<String, String>,
+    /// Record id → the refusal, with the order it arrived in.
+    refused: BTreeMap<String, (u64, SyncRefusal)>,
+    /// How many refusals have arrived (orders `refused`).
+    refusals_seen: u64,
+}
+
+impl SyncState {
+    fn settled(&self, record: &str) -> bool {
+        self.acknowledged.contains_key(record) || self.refused.contains_key(record)
+    }
+
+    fn refusals(&self) -> Vec<SyncRefusal> {
+        let mut list: Vec<_> = self.refused.values().collect();
+        list.sort_by_key(|(order, _)| *order);
+        list.into_iter().map(|(_, r)| r.clone()).collect()
+    }
+}
+
+/// Reads a batch or receipt: size, JSON, then the format's name and version, then the fields.
+fn read<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str, format: &str) -> Result<T> {
+    let bad = |detail: String| LedgerError::SyncFormat {
+        what: what.to_owned(),
+        detail,
+    };
+    if bytes.len() > MAX_SYNC_BYTES {
+        return Err(bad(format!("is larger than {MAX_SYNC_BYTES} bytes")));
+    }
+    #[derive(Deserialize)]
+    struct Probe {
+        format: String,
+    }
+    let json_error = |e: serde_json::Error| {
+        bad(format!(
+            "{} (line {}, column {})",
+            crate::transfer::json_problem(&e),
+            e.line(),
+            e.column()
+        ))
+    };
+    let probe: Probe = serde_json::from_slice(bytes).map_err(json_error)?;
+    check_format(&probe.format, what, format)?;
+    serde_json::from_slice(bytes).map_err(json_error)
+}
+
+fn check_format(found: &str, what: &str, format: &str) -> Result<()> {
+    if found == format {
+        return Ok(());
+    }
+    // The same format in another version is a version problem; anything else is not a batch.
+    let kind = format.rsplit_once('@').map_or(format, |(k, _)| k);
+    if found.strip_prefix(kind).is_some_and(|v| v.starts_with('@')) {
+        Err(LedgerError::SyncVersion {
+            found: found.chars().take(60).collect(),
+        })
+    } else {
+        Err(LedgerError::SyncFormat {
+            what: what.to_owned(),
+            detail: format!("the format is not {format}"),
+        })
+    }
+}
+
+fn check_size(what: &str, n: usize) -> Result<()> {
+    if n > MAX_BATCH_RECORDS as usize {
+        Err(LedgerError::SyncFormat {
+            what: what.to_owned(),
+            detail: format!("holds more than {MAX_BATCH_RECORDS} records"),
+        })
+    } else {
+        Ok(())
+    }
+}
+
+impl SyncBatch {
+    /// Reads a batch from its JSON. Refuses anything else with `E_SYNC_FORMAT` (the message says
+    /// where, never what) or `E_SYNC_VERSION`; never panics, whatever the bytes.
+    pub fn from_json(text: &str) -> Result<Self> {
+        Self::from_bytes(text.as_bytes())
+    }
+
+    /// As [`SyncBatch::from_json`], from bytes (which must be UTF-8 JSON).
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
+        let batch: Self = read(bytes, "sync batch", SYNC_BATCH_FORMAT)?;
+        check_size("sync batch", batch.records.len())?;
+        Ok(batch)
+    }
+
+    /// The batch as JSON (keys in declaration order, no whitespace).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+impl SyncReceipt {
+    /// Reads a receipt from its JSON (`E_SYNC_FORMAT`, `E_SYNC_VERSION`).
+    pub fn from_json(text: &str) -> Result<Self> {
+        let receipt: Self = read(text.as_bytes(), "sync receipt", SYNC_RECEIPT_FORMAT)?;
+        check_size("sync receipt", receipt.results.len())?;
+        Ok(receipt)
+    }
+
+    /// The receipt as JSON (keys in declaration order, no whitespace).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+fn live(state: RecordState) -> bool {
+    matches!(
+        state,
+        RecordState::Pending | RecordState::Confirmed | RecordState::Disputed
+    )
+}
+
+impl Ledger {
+    /// The records still to send for `actor`, at most `limit` (1 to [`MAX_BATCH_RECORDS`]), in
+    /// the order they were recorded. A batch carries the records the actor *added* on this
+    /// ledger that are still live here (pending, confirmed or disputed) and that the server has
+    /// neither acknowledged nor refused. Confirmations, amendments and revocations made on the
+    /// device do not travel: make them on the server. Nothing is written; exporting twice
+    /// gives the same batch until a receipt is applied.
+    pub fn sync_batch(&self, actor: &ActorId, limit: u32) -> Result<SyncBatch> {
+        if !(1..=MAX_BATCH_RECORDS).contains(&limit) {
+            return Err(invalid_field(
+                "sync batch",
+                "limit",
+                format!("must be 1 to {MAX_BATCH_RECORDS}"),
+            ));
+        }
+        actor.check()?;
+        let records = self.unsent(Some(actor)).take(limit as usize).collect();
+        Ok(SyncBatch {
+            format: SYNC_BATCH_FORMAT.to_owned(),
+            device: self.config().ledger_id.clone(),
+            actor: actor.clone(),
+            records,
+        })
+    }
+
+    /// Records added on this ledger (by `actor`, or by anyone) that are still to send: in the
+    /// order they were added, not amendments (an amendment is made on the server), live here.
+    fn unsent<'a>(&'a self, actor: Option<&'a ActorId>) -> impl Iterator<Item = NewRecord> + 'a {
+        self.all_records()
+            .filter(move |r| actor.is_none_or(|a| &r.recorded_by == a))
+            .filter(|r| r.amends.is_none() && live(r.state))
+            .filter(|r| !self.sync.settled(r.record.id.as_str()))
+            .map(|r| r.record)
+    }
+
+    /// Imports a device's batch on the server, as `sender` — the actor the platform
+    /// authenticated, who must be the batch's actor (`E_SYNC_ACTOR`, nothing written). Each
+    /// record goes through [`Ledger::add_record`] as `sender`: the same validation and
+    /// authorisation as any record, whatever the device decided. A refused record does not
+    /// stop the others; a record the server has already is answered "already had". The
+    /// receipt has one result per record, in order.
+    pub fn import_sync_batch(
+        &mut self,
+        sender: &ActorId,
+        batch: &SyncBatch,
+    ) -> Result<SyncReceipt> {
+        check_format(&batch.format, "sync batch", SYNC_BATCH_FORMAT)?;
+        check_size("sync batch", batch.records.len())?;
+        sender.check()?;
+        batch.device.check()?;
+        if &batch.actor != sender {
+            return Err(LedgerError::SyncActor {
+                actor: batch.actor.to_string(),
+                sender: sender.to_string(),
+            });
+        }
+        let mut results = Vec::with_capacity(batch.records.len());
+        for record in &batch.records {
+            let id = record.id.clone();
+            let result = match self.add_record(sender, record.clone()) {
+                Ok(r) => {
+                    let entry_hash = self
+                        .hash_of_entry(r.seq)
+                        .map(|h| h.to_hex())
+                        .unwrap_or_default();
+                    if r.duplicate {
+                        SyncResult::AlreadyHad {
+                            record: id,
+                            seq: r.seq,
+                            entry_hash,
+                            state: r.state,
+                        }
+                    } else {
+                        SyncResult::Accepted {
+                            record: id,
+                            seq: r.seq,
+                            entry_hash,
+                            state: r.state,
+                            make_up: r.make_up,
+                        }
+                    }
+                }
+                Err(e) => {
+                    let (message_en, message_zh) = crate::import::split_message(&e.to_string());
+                    SyncResult::Refused {
+                        record: id,
+                        code: e.code().to_owned(),
+                        message_en,
+                        message_zh,
+                    }
+                }
+            };
+            results.push(result);
+        }
+        Ok(SyncReceipt {
+            format: SYNC_RECEIPT_FORMAT.to_owned(),
+            ledger: self.config().ledger_id.clone(),
+            device: batch.device.clone(),
+            actor: batch.actor.clone(),
+            results,
+        })
+    }
+
+    /// As [`Ledger::import_sync_batch`], from the batch's JSON: a malformed batch is refused
+    /// whole (`E_SYNC_FORMAT`, `E_SYNC_VERSION`) before anything is written.
+    pub fn import_sync_json(&mut self, sender: &ActorId, batch: &str) -> Result<SyncReceipt> {
+        let batch = SyncBatch::from_json(batch)?;
+        self.import_sync_batch(sender, &batch)
+    }
+
+    /// Applies the server's receipt on the device: acknowledged records are not sent again, and
+    /// neither are refused ones (they are kept, with the server's code and message, in
+    /// [`Ledger::sync_status`], until [`Ledger::retry_sync`]). Applying a receipt again, or an
+    /// old one, changes nothing more. A receipt for another device is refused
+    /// (`E_SYNC_DEVICE`). The log is not touched: delivery says nothing about the service.
+    pub fn apply_sync_receipt(&mut self, receipt: &SyncReceipt) -> Result<SyncApplied> {
+        check_format(&receipt.format, "sync receipt", SYNC_RECEIPT_FORMAT)?;
+        check_size("sync receipt", receipt.results.len())?;
+        let this = &self.config().ledger_id;
+        if &receipt.device != this {
+            return Err(LedgerError::SyncDevice {
+                device: receipt.device.to_string(),
+                this: this.to_string(),
+            });
+        }
+        // Worked on a copy, kept (in a ledger file) and only then made current, so a failed
+        // write leaves the device as it was.
+        let mut sync = self.sync.clone();
+        let mut applied = SyncApplied {
+            acknowledged: 0,
+            refused: Vec::new(),
+            ignored: 0,
+        };
+        for result in &receipt.results {
+            let id = result.record();
+            let known = self.record(id).is_ok();
+            let key = id.as_str();
+            match result {
+                _ if !known || sync.acknowledged.contains_key(key) => applied.ignored += 1,
+                SyncResult::Accepted { entry_hash, .. }
+                | SyncResult::AlreadyHad { entry_hash, .. } => {
+                    // The server holds it: that settles any earlier refusal too.
+                    sync.refused.remove(key);
+                    sync.acknowledged.insert(key.to_owned(), entry_hash.clone());
+                    applied.acknowledged += 1;
+                }
+                SyncResult::Refused { .. } if sync.refused.contains_key(key) => {
+                    applied.ignored += 1;
+                }
+                SyncResult::Refused {
+                    record,
+                    code,
+                    message_en,
+                    message_zh,
+                } => {
+                    let refusal = SyncRefusal {
+                        record: record.clone(),
+                        code: code.clone(),
+                        message_en: message_en.clone(),
+                        message_zh: message_zh.clone(),
+                    };
+                    let order = sync.refusals_seen;
+                    sync.refusals_seen += 1;
+                    sync.refused
+                        .insert(key.to_owned(), (order, refusal.clone()));
+                    applied.refused.push(refusal);
+                }
+            }
+        }
+        self.keep_sync_state(sync)?;
+        Ok(applied)
+    }
+
+    /// Where this device ledger stands: records still to send (of `actor`, or everyone's),
+    /// acknowledged, and refused.
+    pub fn sync_status(&self, actor: Option<&ActorId>) -> SyncStatus {
+        SyncStatus {
+            unsent: u32::try_from(self.unsent(actor).count()).unwrap_or(u32::MAX),
+            acknowledged: u32::try_from(self.sync.acknowledged.len()).unwrap_or(u32::MAX),
+            refused: self.sync.refusals(),
+        }
+    }
+
+    /// Puts a refused record back among those to send (after the cause was fixed on the
+    /// server — a role granted, a volunteer registered). Returns whether it had been refused.
+    pub fn retry_sync(&mut self, record: &RecordId) -> Result<bool> {
+        let mut sync = self.sync.clone();
+        let was = sync.refused.remove(record.as_str()).is_some();
+        if was {
+            self.keep_sync_state(sync)?;
+        }
+        Ok(was)
+    }
+
+    /// The server's entry hash for a record it acknowledged, if it has.
+    pub fn synced_entry_hash(&self, record: &RecordId) -> Option<String> {
+        self.sync.acknowledged.get(record.as_str()).cloned()
+    }
+
+    /// What the ledger remembers of its syncs, for a store to keep beside the log.
+    pub fn sync_state(&self) -> &SyncState {
+        &self.sync
+    }
+
+    /// Restores what a store kept of the ledger's syncs (a file ledger keeps and restores
+    /// its own; this is for a ledger in memory whose platform keeps it elsewhere).
+    pub fn restore_sync_state(&mut self, state: SyncState) -> Result<()> {
+        self.keep_sync_state(state)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_are_told_apart_from_versions() {
+        let e = SyncBatch::from_json(r#"{"format":"volunteer-ledger/sync-batch@2"}"#).unwrap_err();
+        assert_eq!(e.code(), "E_SYNC_VERSION");
+        let e = SyncBatch::from_json(r#"{"format":"volunteer-ledger/transfer@1"}"#).unwrap_err();
+        assert_eq!(e.code(), "E_SYNC_FORMAT");
+        let e =
+            SyncBatch::from_json(r#"{"format":"volunteer-ledger/sync-receipt@1"}"#).unwrap_err();
+        assert_eq!(e.code(), "E_SYNC_FORMAT");
+        let e = SyncBatch::from_json("{\"format\":").unwrap_err();
+        assert_eq!(e.code(), "E_SYNC_FORMAT");
+        assert!(e.to_string().contains("cut short"), "{e}");
+    }
+
+    #[test]
+    fn a_refusal_message_names_no_person() {
+        let e = SyncBatch::from_json(
+            r#"{"format":"volunteer-ledger/sync-batch@1","device":"p","actor":"a","records":[{"name":"张三丰"}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "E_SYNC_FORMAT");
+        assert!(!e.to_string().contains("张三丰"), "{e}");
+    }
+}

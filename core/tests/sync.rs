@@ -1,0 +1,596 @@
+//! Offline recording and sync between a device ledger and a server ledger.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use proptest::prelude::*;
+use volunteer_ledger::*;
+
+const OFFSET: i32 = 480;
+
+fn id<T: std::str::FromStr>(s: &str) -> T
+where
+    T::Err: std::fmt::Debug,
+{
+    s.parse().unwrap()
+}
+
+fn t(d: u32, h: u32) -> Timestamp {
+    Timestamp::from_local(OFFSET, 2015, 6, d, h, 0).unwrap()
+}
+
+fn admin() -> ActorId {
+    id("admin")
+}
+
+fn rec() -> ActorId {
+    id("rec")
+}
+
+/// A ledger with org D > C1, recorder `rec` of C1, volunteers V1 and V2, clock 2015-06-12
+/// (every record of June 1–12 lies within the 10-working-day window).
+/// The server and the phone are set up alike; each is its own ledger with its own id.
+fn ledger(ledger_id: &str) -> Ledger {
+    district(Ledger::in_memory(LedgerConfig::new(id(ledger_id), "某区", admin())).unwrap())
+}
+
+/// The district of [`ledger`] in `l`.
+fn district(mut l: Ledger) -> Ledger {
+    l.set_clock(Clock::Fixed(t(12, 12)));
+    for (o, p, k) in [
+        ("D", None, OrgKind::District),
+        ("C1", Some("D"), OrgKind::Community),
+    ] {
+        let org = NewOrg {
+            id: id(o),
+            name: format!("{o}名"),
+            kind: k,
+            parent: p.map(id),
+        };
+        l.register_org(&admin(), org).unwrap();
+    }
+    l.grant_role(&admin(), &rec(), Role::Recorder(id("C1")))
+        .unwrap();
+    for (v, n) in [("V1", "11010519491231002X"), ("V2", "E12345678")] {
+        let kind = if n.len() == 18 {
+            IdentityKind::ResidentId
+        } else {
+            IdentityKind::Passport
+        };
+        let vol = NewVolunteer {
+            id: id(v),
+            name: "王小明".into(),
+            identity_kind: kind,
+            identity_number: n.into(),
+            home_org: Some(id("C1")),
+        };
+        l.register_volunteer(&admin(), vol).unwrap();
+    }
+    l
+}
+
+/// A volunteer registered on the phone only, in the first scenario.
+fn v9() -> NewVolunteer {
+    NewVolunteer {
+        id: id("V9"),
+        name: "赵六".into(),
+        identity_kind: IdentityKind::Passport,
+        identity_number: "E99999999".into(),
+        home_org: Some(id("C1")),
+    }
+}
+
+fn record(rid: &str, vol: &str, day: u32) -> NewRecord {
+    NewRecord::new(
+        id(rid),
+        id(vol),
+        id("C1"),
+        t(day, 9),
+        t(day, 11),
+        120,
+        "助老服务",
+    )
+}
+
+/// Sends a batch over the "network" as JSON and brings the receipt back as JSON.
+fn sync_once(phone: &mut Ledger, server: &mut Ledger, limit: u32) -> (SyncReceipt, SyncApplied) {
+    let batch = phone.sync_batch(&rec(), limit).unwrap().to_json();
+    let receipt = server.import_sync_json(&rec(), &batch).unwrap().to_json();
+    let receipt = SyncReceipt::from_json(&receipt).unwrap();
+    let applied = phone.apply_sync_receipt(&receipt).unwrap();
+    (receipt, applied)
+}
+
+fn outcomes(r: &SyncReceipt) -> Vec<(String, &'static str)> {
+    r.results
+        .iter()
+        .map(|x| {
+            let what = match x {
+                SyncResult::Accepted { .. } => "accepted",
+                SyncResult::AlreadyHad { .. } => "already_had",
+                SyncResult::Refused { .. } => "refused",
+            };
+            (x.record().to_string(), what)
+        })
+        .collect()
+}
+
+/// How many entries of a ledger's log recorded each record id.
+fn recorded_times(l: &Ledger, rid: &str) -> usize {
+    l.entries()
+        .unwrap()
+        .iter()
+        .filter(|e| matches!(&e.change, Change::RecordAdded(r) if r.id.as_str() == rid))
+        .count()
+}
+
+#[test]
+fn a_phone_records_offline_and_syncs_to_the_server() {
+    let (mut server, mut phone) = (ledger("district"), ledger("phone-1"));
+    // Registered on the phone only: the server does not know this volunteer.
+    phone.register_volunteer(&admin(), v9()).unwrap();
+    for (r, v, d) in [
+        ("R1", "V1", 2),
+        ("R2", "V2", 2),
+        ("R3", "V1", 3),
+        ("R9", "V9", 4),
+    ] {
+        phone.add_record(&rec(), record(r, v, d)).unwrap();
+    }
+    assert_eq!(phone.sync_status(Some(&rec())).unsent, 4);
+
+    let before = server.head().0;
+    let (receipt, applied) = sync_once(&mut phone, &mut server, 100);
+    assert_eq!(receipt.ledger.as_str(), "district");
+    assert_eq!(receipt.device.as_str(), "phone-1");
+    assert_eq!(
+        outcomes(&receipt),
+        [
+            ("R1".into(), "accepted"),
+            ("R2".into(), "accepted"),
+            ("R3".into(), "accepted"),
+            ("R9".into(), "refused")
+        ]
+    );
+    assert_eq!(server.head().0, before + 3);
+    assert_eq!(server.volunteer(&id("V1")).unwrap().total_minutes, 240);
+    assert_eq!(
+        server.record(&id("R1")).unwrap().state,
+        RecordState::Confirmed
+    );
+
+    // The receipt carries the server's entry hashes; the phone keeps them.
+    let SyncResult::Accepted {
+        seq, entry_hash, ..
+    } = &receipt.results[0]
+    else {
+        panic!("{receipt:?}")
+    };
+    assert_eq!(
+        &server.entries().unwrap()[*seq as usize].hash.to_hex(),
+        entry_hash
+    );
+    assert_eq!(
+        phone.synced_entry_hash(&id("R1")).as_ref(),
+        Some(entry_hash)
+    );
+
+    // The refusal: the core's code, both languages, no personal data.
+    let SyncResult::Refused {
+        code,
+        message_en,
+        message_zh,
+        ..
+    } = &receipt.results[3]
+    else {
+        panic!("{receipt:?}")
+    };
+    assert_eq!(code, "E_UNKNOWN_VOLUNTEER");
+    assert!(
+        message_en.contains("V9") && message_en.is_ascii(),
+        "{message_en}"
+    );
+    assert!(message_zh.contains("未注册"), "{message_zh}");
+    for m in [message_en, message_zh] {
+        assert!(!m.contains("赵") && !m.contains("E99999999"), "{m}");
+    }
+
+    assert_eq!(applied.acknowledged, 3);
+    assert_eq!(applied.refused.len(), 1);
+    // Nothing is left to send: the refused record is reported, not resent forever.
+    assert!(phone.sync_batch(&rec(), 100).unwrap().records.is_empty());
+    let status = phone.sync_status(None);
+    assert_eq!((status.unsent, status.acknowledged), (0, 3));
+    assert_eq!(status.refused[0].record.as_str(), "R9");
+    assert_eq!(status.refused[0].code, "E_UNKNOWN_VOLUNTEER");
+
+    // Once the server knows the volunteer, the phone may send it again.
+    server.register_volunteer(&admin(), v9()).unwrap();
+    assert!(phone.retry_sync(&id("R9")).unwrap());
+    assert!(!phone.retry_sync(&id("R9")).unwrap());
+    let (receipt, _) = sync_once(&mut phone, &mut server, 100);
+    assert_eq!(outcomes(&receipt), [("R9".into(), "accepted")]);
+    let status = phone.sync_status(None);
+    assert_eq!(
+        (status.unsent, status.acknowledged, status.refused.len()),
+        (0, 4, 0)
+    );
+    server.verify().unwrap();
+}
+
+#[test]
+fn a_batch_sent_twice_records_each_record_once() {
+    let (mut server, mut phone) = (ledger("district"), ledger("phone-1"));
+    phone.add_record(&rec(), record("R1", "V1", 2)).unwrap();
+    phone.add_record(&rec(), record("R2", "V2", 2)).unwrap();
+    let batch = phone.sync_batch(&rec(), 100).unwrap().to_json();
+
+    let first = server.import_sync_json(&rec(), &batch).unwrap();
+    let head = server.head();
+    // The receipt was lost: the phone sends the same batch again.
+    let again = server.import_sync_json(&rec(), &batch).unwrap();
+    assert_eq!(server.head(), head, "nothing written the second time");
+    assert_eq!(
+        outcomes(&again),
+        [("R1".into(), "already_had"), ("R2".into(), "already_had")]
+    );
+    // "Already had" names the entry that first recorded it.
+    for (a, b) in first.results.iter().zip(&again.results) {
+        let (
+            SyncResult::Accepted {
+                seq: s1,
+                entry_hash: h1,
+                ..
+            },
+            SyncResult::AlreadyHad {
+                seq: s2,
+                entry_hash: h2,
+                ..
+            },
+        ) = (a, b)
+        else {
+            panic!("{a:?} {b:?}")
+        };
+        assert_eq!((s1, h1), (s2, h2));
+    }
+    // Both receipts applied, in either order: each record acknowledged once.
+    let applied = phone.apply_sync_receipt(&again).unwrap();
+    assert_eq!(applied.acknowledged, 2);
+    let applied = phone.apply_sync_receipt(&first).unwrap();
+    assert_eq!((applied.acknowledged, applied.ignored), (0, 2));
+    assert_eq!(recorded_times(&server, "R1"), 1);
+    assert_eq!(recorded_times(&server, "R2"), 1);
+}
+
+#[test]
+fn a_half_sent_batch_sent_again_records_each_record_once() {
+    let (mut server, mut phone) = (ledger("district"), ledger("phone-1"));
+    for d in 1..=4 {
+        phone
+            .add_record(&rec(), record(&format!("R{d}"), "V1", d))
+            .unwrap();
+    }
+    let mut batch = phone.sync_batch(&rec(), 100).unwrap();
+    assert_eq!(batch.records.len(), 4);
+    // The connection broke after the server had taken the first two records; no receipt came.
+    batch.records.truncate(2);
+    server.import_sync_batch(&rec(), &batch).unwrap();
+
+    let (receipt, applied) = sync_once(&mut phone, &mut server, 100);
+    assert_eq!(
+        outcomes(&receipt),
+        [
+            ("R1".into(), "already_had"),
+            ("R2".into(), "already_had"),
+            ("R3".into(), "accepted"),
+            ("R4".into(), "accepted")
+        ]
+    );
+    assert_eq!(applied.acknowledged, 4);
+    for d in 1..=4 {
+        assert_eq!(recorded_times(&server, &format!("R{d}")), 1);
+    }
+    assert_eq!(server.volunteer(&id("V1")).unwrap().total_minutes, 480);
+}
+
+#[test]
+fn batches_respect_their_limit_and_the_receipt_empties_the_outbox() {
+    let (mut server, mut phone) = (ledger("district"), ledger("phone-1"));
+    for d in 1..=5 {
+        phone
+            .add_record(&rec(), record(&format!("R{d}"), "V2", d))
+            .unwrap();
+    }
+    let (r, _) = sync_once(&mut phone, &mut server, 2);
+    assert_eq!(outcomes(&r).len(), 2);
+    assert_eq!(phone.sync_status(Some(&rec())).unsent, 3);
+    let (r, _) = sync_once(&mut phone, &mut server, 2);
+    assert_eq!(r.results[0].record().as_str(), "R3");
+    let (r, _) = sync_once(&mut phone, &mut server, 2);
+    assert_eq!(outcomes(&r), [("R5".into(), "accepted")]);
+    assert_eq!(phone.sync_status(None).unsent, 0);
+    for limit in [0, MAX_BATCH_RECORDS + 1] {
+        assert_eq!(
+            phone.sync_batch(&rec(), limit).unwrap_err().code(),
+            "E_FIELD"
+        );
+    }
+}
+
+#[test]
+fn the_server_authorises_the_sender_never_the_device() {
+    let (mut server, mut phone) = (ledger("district"), ledger("phone-1"));
+    // On the phone, its own admin made `helper` a recorder; the server never did.
+    phone
+        .grant_role(&admin(), &id("helper"), Role::Recorder(id("C1")))
+        .unwrap();
+    phone
+        .add_record(&id("helper"), record("H1", "V1", 5))
+        .unwrap();
+    phone.add_record(&rec(), record("R1", "V2", 5)).unwrap();
+
+    // Only the helper's records are in the helper's batch.
+    let batch = phone.sync_batch(&id("helper"), 100).unwrap();
+    assert_eq!(batch.records.len(), 1);
+    let json = batch.to_json();
+
+    // Sent under another actor's session: refused whole, nothing written.
+    let head = server.head();
+    let e = server.import_sync_json(&rec(), &json).unwrap_err();
+    assert_eq!(e.code(), "E_SYNC_ACTOR");
+    assert_eq!(e.family(), ErrorFamily::Authorization);
+    assert_eq!(server.head(), head);
+
+    // Sent by the helper: the server's own roles decide, record by record.
+    let receipt = server.import_sync_json(&id("helper"), &json).unwrap();
+    let SyncResult::Refused { code, .. } = &receipt.results[0] else {
+        panic!("{receipt:?}")
+    };
+    assert_eq!(code, "E_FORBIDDEN");
+    assert_eq!(server.head(), head);
+    phone.apply_sync_receipt(&receipt).unwrap();
+    assert_eq!(phone.sync_status(Some(&id("helper"))).unsent, 0);
+    assert_eq!(phone.sync_status(Some(&rec())).unsent, 1);
+
+    // A volunteer's own report syncs as the volunteer and waits on the server.
+    phone.add_record(&id("V1"), record("S1", "V1", 6)).unwrap();
+    let batch = phone.sync_batch(&id("V1"), 100).unwrap().to_json();
+    let receipt = server.import_sync_json(&id("V1"), &batch).unwrap();
+    assert!(
+        matches!(
+            &receipt.results[0],
+            SyncResult::Accepted {
+                state: RecordState::Pending,
+                ..
+            }
+        ),
+        "{receipt:?}"
+    );
+}
+
+#[test]
+fn the_server_judges_time_by_its_own_clock() {
+    let (mut server, mut phone) = (ledger("district"), ledger("phone-1"));
+    phone.add_record(&rec(), record("R1", "V1", 2)).unwrap();
+    // The phone stayed offline for a month: on the server the record is a make-up now, which a
+    // recorder may enter but only an org admin confirms.
+    server.set_clock(Clock::Fixed(
+        Timestamp::from_local(OFFSET, 2015, 7, 20, 12, 0).unwrap(),
+    ));
+    let (receipt, _) = sync_once(&mut phone, &mut server, 10);
+    assert!(
+        matches!(
+            &receipt.results[0],
+            SyncResult::Accepted {
+                state: RecordState::Pending,
+                make_up: true,
+                ..
+            }
+        ),
+        "{receipt:?}"
+    );
+}
+
+#[test]
+fn records_withdrawn_on_the_device_before_sync_are_not_sent() {
+    let (mut server, mut phone) = (ledger("district"), ledger("phone-1"));
+    phone.add_record(&rec(), record("R1", "V1", 2)).unwrap();
+    phone.add_record(&rec(), record("R2", "V1", 3)).unwrap();
+    phone.revoke_record(&rec(), &id("R1"), "录错了").unwrap();
+    let (receipt, _) = sync_once(&mut phone, &mut server, 10);
+    assert_eq!(outcomes(&receipt), [("R2".into(), "accepted")]);
+    assert!(server.record(&id("R1")).is_err());
+}
+
+#[test]
+fn bad_batches_and_receipts_are_refused_whole() {
+    let (mut server, mut phone) = (ledger("district"), ledger("phone-1"));
+    phone.add_record(&rec(), record("R1", "V1", 2)).unwrap();
+    let good = phone.sync_batch(&rec(), 10).unwrap().to_json();
+    let head = server.head();
+    for (text, code) in [
+        ("", "E_SYNC_FORMAT"),
+        ("not json", "E_SYNC_FORMAT"),
+        ("[]", "E_SYNC_FORMAT"),
+        (&good[..good.len() / 2], "E_SYNC_FORMAT"),
+        (
+            &good.replace("sync-batch@1", "sync-batch@9"),
+            "E_SYNC_VERSION",
+        ),
+        (&good.replace("\"device\"", "\"devise\""), "E_SYNC_FORMAT"),
+        (&good.replace("\"R1\"", "\"\""), "E_SYNC_FORMAT"),
+        (&good.replace("\"entry\"", "\"by hand\""), "E_SYNC_FORMAT"),
+    ] {
+        let e = server.import_sync_json(&rec(), text).unwrap_err();
+        assert_eq!(e.code(), code, "{text}: {e}");
+        assert_eq!(e.family(), ErrorFamily::Input);
+        assert_eq!(server.head(), head);
+    }
+    // Too many records.
+    let mut big = phone.sync_batch(&rec(), 10).unwrap();
+    big.records = vec![record("R1", "V1", 2); MAX_BATCH_RECORDS as usize + 1];
+    let e = server.import_sync_json(&rec(), &big.to_json()).unwrap_err();
+    assert_eq!(e.code(), "E_SYNC_FORMAT");
+    assert_eq!(server.head(), head);
+
+    // A receipt for another device changes nothing on this one.
+    let mut other = ledger("phone-2");
+    other.add_record(&rec(), record("R1", "V1", 2)).unwrap();
+    let batch = other.sync_batch(&rec(), 10).unwrap();
+    let receipt = server.import_sync_batch(&rec(), &batch).unwrap();
+    let e = phone.apply_sync_receipt(&receipt).unwrap_err();
+    assert_eq!(e.code(), "E_SYNC_DEVICE");
+    assert_eq!(phone.sync_status(None).unsent, 1);
+    let e =
+        SyncReceipt::from_json(&receipt.to_json().replace("receipt@1", "receipt@2")).unwrap_err();
+    assert_eq!(e.code(), "E_SYNC_VERSION");
+}
+
+/// One delivery attempt: a batch of at most `limit`, of which the server receives the first
+/// `cut` records (all if `cut` is larger), `times` times; the receipt reaches the phone or not.
+#[derive(Debug, Clone)]
+struct Attempt {
+    limit: u32,
+    cut: usize,
+    times: usize,
+    receipt_arrives: bool,
+}
+
+fn attempt() -> impl Strategy<Value = Attempt> {
+    (1u32..6, 0usize..7, 1usize..3, any::<bool>()).prop_map(|(limit, cut, times, arrives)| {
+        Attempt {
+            limit,
+            cut,
+            times,
+            receipt_arrives: arrives,
+        }
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// However batches are split, cut short, repeated or their receipts lost, every record the
+    /// phone made is recorded on the server exactly once, and the phone ends with nothing to send.
+    #[test]
+    fn any_split_or_repetition_records_each_record_once(
+        vols in prop::collection::vec(prop::bool::ANY, 1..12),
+        attempts in prop::collection::vec(attempt(), 0..8),
+    ) {
+        let (mut server, mut phone) = (ledger("district"), ledger("phone-1"));
+        let n = vols.len();
+        for (i, v1) in vols.iter().enumerate() {
+            let vol = if *v1 { "V1" } else { "V2" };
+            phone.add_record(&rec(), record(&format!("R{i}"), vol, i as u32 + 1)).unwrap();
+        }
+        for a in &attempts {
+            let mut batch = phone.sync_batch(&rec(), a.limit).unwrap();
+            batch.records.truncate(a.cut);
+            let mut receipt = None;
+            for _ in 0..a.times {
+                receipt = Some(server.import_sync_json(&rec(), &batch.to_json()).unwrap());
+            }
+            if let (true, Some(r)) = (a.receipt_arrives, receipt) {
+                phone.apply_sync_receipt(&SyncReceipt::from_json(&r.to_json()).unwrap()).unwrap();
+            }
+        }
+        // Then the connection holds until the phone has nothing left to send.
+        let mut rounds = 0;
+        while phone.sync_status(Some(&rec())).unsent > 0 {
+            let (r, _) = sync_once(&mut phone, &mut server, 3);
+            prop_assert!(r.results.iter().all(SyncResult::acknowledged));
+            rounds += 1;
+            prop_assert!(rounds <= n);
+        }
+        for i in 0..n {
+            prop_assert_eq!(recorded_times(&server, &format!("R{i}")), 1);
+        }
+        prop_assert_eq!(server.record_count(), n);
+        prop_assert_eq!(phone.sync_status(None).acknowledged as usize, n);
+        let minutes = server.volunteer(&id("V1")).unwrap().total_minutes
+            + server.volunteer(&id("V2")).unwrap().total_minutes;
+        prop_assert_eq!(minutes, 120 * n as u64);
+    }
+
+    /// Whatever bytes arrive as a batch, the parser and the import refuse with a code or
+    /// import what they can; they never panic, and a refusal writes nothing.
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let _ = SyncBatch::from_bytes(&bytes);
+        let _ = SyncReceipt::from_json(&String::from_utf8_lossy(&bytes));
+        let mut server = ledger("district");
+        let head = server.head();
+        if let Err(e) = server.import_sync_json(&rec(), &String::from_utf8_lossy(&bytes)) {
+            prop_assert!(e.code().starts_with("E_SYNC_"), "{}", e.code());
+            prop_assert_eq!(server.head(), head);
+        }
+    }
+
+    /// A valid batch with one byte changed, removed or inserted: refused whole with a stable
+    /// code, or imported with each record at most once.
+    #[test]
+    fn altered_batches_never_panic(pos in any::<prop::sample::Index>(), byte in any::<u8>(), how in 0u8..3) {
+        let (mut server, mut phone) = (ledger("district"), ledger("phone-1"));
+        phone.add_record(&rec(), record("R1", "V1", 2)).unwrap();
+        phone.add_record(&rec(), record("R2", "V2", 3)).unwrap();
+        let mut bytes = phone.sync_batch(&rec(), 10).unwrap().to_json().into_bytes();
+        let i = pos.index(bytes.len());
+        match how {
+            0 => bytes[i] = byte,
+            1 => { bytes.remove(i); }
+            _ => bytes.insert(i, byte),
+        }
+        let head = server.head();
+        match SyncBatch::from_bytes(&bytes) {
+            Err(e) => {
+                prop_assert!(["E_SYNC_FORMAT", "E_SYNC_VERSION"].contains(&e.code()), "{}", e.code());
+                prop_assert_eq!(server.head(), head);
+            }
+            Ok(batch) => {
+                if let Ok(receipt) = server.import_sync_batch(&rec(), &batch) {
+                    prop_assert_eq!(receipt.results.len(), batch.records.len());
+                }
+                for r in ["R1", "R2"] {
+                    prop_assert!(recorded_times(&server, r) <= 1);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn a_phone_keeping_a_ledger_file_remembers_what_it_synced_after_a_restart() {
+    let path = std::env::temp_dir().join(format!("vl-sync-phone-{}.db", std::process::id()));
+    let config = LedgerConfig::new(id("phone-2"), "某区", admin());
+    let mut phone = district(Ledger::create(&path, config).unwrap());
+    let mut server = ledger("district");
+    phone.register_volunteer(&admin(), v9()).unwrap();
+    for (r, v, d) in [("R1", "V1", 2), ("R9", "V9", 4)] {
+        phone.add_record(&rec(), record(r, v, d)).unwrap();
+    }
+    sync_once(&mut phone, &mut server, 100);
+    phone.add_record(&rec(), record("R2", "V2", 5)).unwrap();
+    drop(phone);
+
+    // After the restart only R2 is still to send; R9's refusal is remembered, and retrying it
+    // is remembered too.
+    let mut phone = Ledger::open(&path).unwrap();
+    let status = phone.sync_status(Some(&rec()));
+    assert_eq!((status.unsent, status.acknowledged), (1, 1));
+    assert_eq!(status.refused.len(), 1);
+    assert!(phone.synced_entry_hash(&id("R1")).is_some());
+    assert!(phone.retry_sync(&id("R9")).unwrap());
+    drop(phone);
+    let phone = Ledger::open(&path).unwrap();
+    assert_eq!(phone.sync_status(Some(&rec())).unsent, 2);
+    drop(phone);
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+}
