@@ -31,6 +31,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
+mod community;
+
+use community::Side;
+
 const NONE: u32 = u32::MAX;
 
 /// Where the ledger's "now" comes from.
@@ -124,7 +128,8 @@ struct Rec {
     seq: u32,
     /// The state (low 4 bits) and the state before a dispute (high 4 bits).
     status: u8,
-    /// The source (low 2 bits), make-up (bit 2), confirmed as it was entered (bit 3).
+    /// The source (low 2 bits), make-up (bit 2), confirmed as it was entered (bit 3), needs
+    /// a second admin (bit 4).
     bits: u8,
 }
 
@@ -133,6 +138,8 @@ const _: () = assert!(std::mem::size_of::<Rec>() == 36);
 
 const MAKE_UP: u8 = 1 << 2;
 const CONFIRMED_ON_ENTRY: u8 = 1 << 3;
+/// Above the policy's four-eyes threshold: only an admin other than the enterer confirms it.
+const FOUR_EYES: u8 = 1 << 4;
 
 fn state_code(s: RecordState) -> u8 {
     match s {
@@ -173,6 +180,9 @@ impl Rec {
     }
     fn confirmed_on_entry(&self) -> bool {
         self.bits & CONFIRMED_ON_ENTRY != 0
+    }
+    fn four_eyes(&self) -> bool {
+        self.bits & FOUR_EYES != 0
     }
     fn counted(&self) -> bool {
         let state = self.state();
@@ -222,6 +232,8 @@ struct BoardKey {
 struct Admit {
     state: RecordState,
     make_up: bool,
+    /// Held pending for a second admin (four eyes).
+    four_eyes: bool,
 }
 
 /// The replayable state.
@@ -250,6 +262,8 @@ struct State {
     extras: HashMap<u32, Extra>,
     boards: HashMap<BoardKey, Board>,
     travel: Travel,
+    /// Teams' members over time, projects, activities, training, commendations, reports-in.
+    side: Side,
 }
 
 /// Keys, trust, moves, transfers and certificates: rare facts, kept aside.
@@ -309,6 +323,7 @@ impl State {
                 ledger_id: config.ledger_id.to_string(),
                 ..Travel::default()
             },
+            side: Side::default(),
         })
     }
 
@@ -467,10 +482,7 @@ impl State {
                 "the ledger's clock lies outside 1970–2106",
             ));
         }
-        let ok = Some(Admit {
-            state: RecordState::Confirmed,
-            make_up: false,
-        });
+        let ok = Some(Admit::confirmed());
         let forbid = |action: &str, rule: &str| LedgerError::Forbidden {
             actor: actor.to_string(),
             action: action.to_owned(),
@@ -621,6 +633,13 @@ impl State {
                         "confirm a record",
                         "only the organising org's recorders or admins, or the organising team's leader or liaisons, confirm records",
                     ));
+                }
+                if rec.four_eyes() && !self.is_org_admin(actor, rec.org) {
+                    return Err(LedgerError::FourEyes {
+                        record: record.to_string(),
+                        minutes: u32::from(rec.minutes),
+                        threshold: self.policy.fraud.four_eyes_minutes,
+                    });
                 }
                 if rec.make_up() && !self.is_org_admin(actor, rec.org) {
                     return Err(LedgerError::MakeUpNeedsOrgAdmin {
@@ -846,6 +865,16 @@ impl State {
                 }
                 Ok(ok)
             }
+            Change::TeamMemberJoined(_)
+            | Change::TeamMemberLeft(_)
+            | Change::ProjectPublished(_)
+            | Change::ProjectClaimed(_)
+            | Change::ActivityCreated(_)
+            | Change::ActivityEvaluated(_)
+            | Change::ComplaintRecorded(_)
+            | Change::TrainingRecorded(_)
+            | Change::CommendationRecorded(_)
+            | Change::ReportedIn(_) => self.check_side(actor, now, change),
         }
     }
 
@@ -915,14 +944,23 @@ impl State {
         let is_self = actor.as_str() == r.volunteer.as_str();
         self.check_against_others(r, vol, replacing)?;
         let make_up = is_make_up(r, &self.policy, self.off, now);
+        self.check_record_activity(r, org, team, make_up)?;
+        // Against bought hours: a large record waits for a second admin (four eyes).
+        let threshold = self.policy.fraud.four_eyes_minutes;
+        let four_eyes = threshold > 0 && r.minutes > threshold;
         // An organiser's record is confirmed as entered, but never one about themselves:
         // nobody certifies their own hours.
-        let state = if organiser && !is_self && (!make_up || self.is_org_admin(actor, org)) {
-            RecordState::Confirmed
-        } else {
-            RecordState::Pending
-        };
-        Ok(Admit { state, make_up })
+        let state =
+            if organiser && !is_self && !four_eyes && (!make_up || self.is_org_admin(actor, org)) {
+                RecordState::Confirmed
+            } else {
+                RecordState::Pending
+            };
+        Ok(Admit {
+            state,
+            make_up,
+            four_eyes,
+        })
     }
 
     /// The checks against the volunteer's other live records: overlap, daily cap, check-in
@@ -1084,6 +1122,7 @@ impl State {
                     org,
                 });
                 self.team_index.insert(t.id.clone(), idx);
+                self.team_created(idx, entry)?;
             }
             Change::RecordAdded(r) => {
                 self.push_record(r, actor, entry.seq, admit)?;
@@ -1192,6 +1231,16 @@ impl State {
                     .insert(c.code.clone(), self.travel.certificates.len());
                 self.travel.certificates.push(c.clone());
             }
+            Change::TeamMemberJoined(_)
+            | Change::TeamMemberLeft(_)
+            | Change::ProjectPublished(_)
+            | Change::ProjectClaimed(_)
+            | Change::ActivityCreated(_)
+            | Change::ActivityEvaluated(_)
+            | Change::ComplaintRecorded(_)
+            | Change::TrainingRecorded(_)
+            | Change::CommendationRecorded(_)
+            | Change::ReportedIn(_) => self.apply_side(entry)?,
         }
         Ok(())
     }
@@ -1269,7 +1318,8 @@ impl State {
                     CONFIRMED_ON_ENTRY
                 } else {
                     0
-                },
+                }
+                | if admit.four_eyes { FOUR_EYES } else { 0 },
         };
         self.records.push(rec);
         if let Some(v) = self.vols.get_mut(vol as usize) {
@@ -1500,6 +1550,7 @@ impl State {
                 None if rec.confirmed_on_entry() => actor(rec.recorded_by),
                 None => None,
             },
+            four_eyes: rec.four_eyes(),
             amends: rid(extra.and_then(|e| e.amends)),
             superseded_by: rid(extra.and_then(|e| e.superseded_by)),
             reason: extra.and_then(|e| e.reason.clone()),
@@ -1581,6 +1632,46 @@ fn check_ids(actor: &ActorId, change: &Change) -> Result<()> {
             c.volunteer.check()?;
             c.issuing_org.check()?;
             c.records.iter().try_for_each(|r| r.record.check())
+        }
+        Change::TeamMemberJoined(m) | Change::TeamMemberLeft(m) => {
+            m.team.check()?;
+            m.volunteer.check()
+        }
+        Change::ProjectPublished(p) => {
+            p.id.check()?;
+            p.org.check()
+        }
+        Change::ProjectClaimed(c) => {
+            c.project.check()?;
+            c.team.check()
+        }
+        Change::ActivityCreated(a) => {
+            a.id.check()?;
+            a.org.check()?;
+            a.project
+                .as_ref()
+                .map_or(Ok(()), crate::ids::ProjectId::check)?;
+            a.team.as_ref().map_or(Ok(()), TeamId::check)
+        }
+        Change::ActivityEvaluated(e) => e.activity.check(),
+        Change::ComplaintRecorded(c) => {
+            c.activity.check()?;
+            c.volunteer.as_ref().map_or(Ok(()), VolunteerId::check)
+        }
+        Change::TrainingRecorded(t) => {
+            t.id.check()?;
+            t.org.check()?;
+            t.volunteer.check()
+        }
+        Change::CommendationRecorded(c) => {
+            c.id.check()?;
+            c.org.check()?;
+            c.volunteer.check()
+        }
+        Change::ReportedIn(r) => {
+            r.community.check()?;
+            r.volunteer.check()?;
+            r.work_unit.check()
         }
     }
 }
@@ -2242,6 +2333,18 @@ impl Ledger {
         actor: &ActorId,
         req: CertificateRequest,
     ) -> Result<Certificate> {
+        self.issue_certificate_with(actor, req, false)
+    }
+
+    /// As [`Ledger::issue_certificate`]; with `with_training_and_commendations`, the
+    /// certificate also lists the training attended and the commendations received in the
+    /// period that the issuing org (or one below it) recorded.
+    pub fn issue_certificate_with(
+        &mut self,
+        actor: &ActorId,
+        req: CertificateRequest,
+        with_training_and_commendations: bool,
+    ) -> Result<Certificate> {
         let key = self.signing_key.clone().ok_or(LedgerError::NoSigningKey)?;
         if req.period_to < req.period_from {
             return Err(invalid_field(
@@ -2316,7 +2419,32 @@ impl Ledger {
             chrono::Datelike::year(&issued_on),
             self.state.travel.certificates.len() + 1
         );
+        let (training, commendations) = if with_training_and_commendations {
+            self.training_and_commendations(v, issuing, req.period_from, req.period_to)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let org_name = |o: &OrgId| self.org(o).map(|x| x.name).unwrap_or_default();
+        let training = training
+            .into_iter()
+            .map(|t| crate::certificate::CertificateTraining {
+                date: t.date,
+                minutes: t.minutes,
+                org_name: org_name(&t.org),
+                title: t.title,
+            })
+            .collect();
+        let commendations = commendations
+            .into_iter()
+            .map(|c| crate::certificate::CertificateCommendation {
+                date: c.date,
+                org_name: org_name(&c.org),
+                title: c.title,
+            })
+            .collect();
         let mut cert = Certificate {
+            commendations,
+            training,
             contact: req.contact,
             handler: req.handler,
             identity_kind: vol.identity.kind(),
@@ -2757,6 +2885,10 @@ impl Ledger {
         for t in &self.state.teams {
             h.update(serde_json::to_vec(&t.team).unwrap_or_default());
         }
+        let mut units: Vec<_> = self.state.travel.work_units.iter().collect();
+        units.sort();
+        h.update(format!("{units:?}"));
+        self.state.side.digest(&mut h);
         Hash(h.finalize().into())
     }
 }
