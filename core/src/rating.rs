@@ -582,11 +582,11 @@ pub fn rate_team(table: &TeamScoring, facts: &TeamFacts) -> TeamScore {
             ),
             CriterionMode::Required if reached => (
                 format!("requirement of {c_en} met"),
-                format!("达到 {c_zh} 的要求"),
+                format!("达到 {c_zh}的要求"),
             ),
             CriterionMode::Required => (
                 format!("requirement of {c_en} not met: no stars"),
-                format!("未达到 {c_zh} 的要求：不予评星"),
+                format!("未达到 {c_zh}的要求：不予评星"),
             ),
         };
         lines.push(CriterionLine {
@@ -621,6 +621,10 @@ pub fn rate_team(table: &TeamScoring, facts: &TeamFacts) -> TeamScore {
         .as_deref()
         .map(|n| format!(" ({n})"))
         .unwrap_or_default();
+    let named_zh = level_name
+        .as_deref()
+        .map(|n| format!("（{n}）"))
+        .unwrap_or_default();
     let (summary_en, summary_zh) = match (stars, required_met) {
         (0, false) => (
             format!("{score} of 100 points, but a requirement is not met: no stars"),
@@ -641,7 +645,7 @@ pub fn rate_team(table: &TeamScoring, facts: &TeamFacts) -> TeamScore {
                 "{score} of 100 points: {s} star{}{named}",
                 if s == 1 { "" } else { "s" }
             ),
-            format!("得分 {score}（满分 100）：{s} 星级{named}"),
+            format!("得分 {score}（满分 100）：{s} 星级{named_zh}"),
         ),
     };
     TeamScore {
