@@ -532,8 +532,15 @@ mod tests {
             .push(chrono::NaiveDate::from_ymd_opt(2015, 6, 20).unwrap());
         let mut config = LedgerConfig::new("L".parse().unwrap(), "某区", "admin".parse().unwrap());
         config.policy = policy;
+        // A policy whose newer sections differ from their defaults, so that they are written.
+        let mut custom =
+            LedgerConfig::new("L2".parse().unwrap(), "另一区", "admin".parse().unwrap());
+        custom.policy.team_rating = crate::rating::TeamScoring::pvsa_group();
+        custom.policy.fraud.four_eyes_minutes = 240;
+        custom.policy.excellent.top_per_street = 3;
         vec![
             Change::LedgerCreated(config),
+            Change::LedgerCreated(custom),
             Change::OrgRegistered(NewOrg {
                 id: "O1".parse().unwrap(),
                 name: "学田社区".into(),

@@ -85,15 +85,16 @@ pub struct Policy {
 
 /// The rule that proposes excellent volunteers (优秀志愿者) for a year: a star level, hours in
 /// the year, a clean year (no record of theirs revoked or disputed), and a place among the
-/// top of their street.
+/// top of their street. Fields in sorted order, as every log-bound struct (it is part of the
+/// policy in `ledger_created`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct ExcellentRule {
-    /// Hours of counted service in the year at least (default 100).
-    pub min_year_hours: u32,
     /// The star level held at the end of the year at least (default 1).
     pub min_star_level: u8,
+    /// Hours of counted service in the year at least (default 100).
+    pub min_year_hours: u32,
     /// How many per street, by hours in the year (default 10; ties at the last place are all
     /// proposed).
     pub top_per_street: u32,
@@ -117,14 +118,12 @@ impl ExcellentRule {
 }
 
 /// Rules against bought hours (DESIGN §3): four-eyes confirmation of large entries, and the
-/// thresholds of the anomaly flags.
+/// thresholds of the anomaly flags. Fields in sorted order (part of the policy in
+/// `ledger_created`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct FraudRules {
-    /// A record of more minutes than this counts only once an admin other than the one who
-    /// entered it confirms it (default 480: 8 hours). 0 turns four eyes off.
-    pub four_eyes_minutes: u32,
     /// Flag an actor who enters more records than this … (default 30)
     pub burst_entries: u32,
     /// … within this many seconds (default 600).
@@ -132,6 +131,9 @@ pub struct FraudRules {
     /// Flag a volunteer's day of more minutes than this (default 600; the daily cap refuses
     /// beyond `daily_cap_minutes`).
     pub flag_day_minutes: u32,
+    /// A record of more minutes than this counts only once an admin other than the one who
+    /// entered it confirms it (default 480: 8 hours). 0 turns four eyes off.
+    pub four_eyes_minutes: u32,
     /// Flag a record entered more than this many days after its service ended (default 30).
     pub late_entry_days: u32,
 }
