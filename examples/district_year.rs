@@ -2,7 +2,8 @@
 //! 8 communities, 8 neighbourhood teams, 300 volunteers) records a year of service — monthly
 //! service days on the first Saturday, the district's service day on 20 May, weekend service —
 //! with self-reports, an amendment, a revocation, a dispute and a make-up record, then prints
-//! the boards, star levels and standings a district office would publish.
+//! the boards, star levels and standings a district office would publish, the year-end team
+//! ratings of a street, the excellent-volunteer candidates and a work unit's report.
 //!
 //! Run with `make demo` (or `cargo run -p volunteer-ledger --example district_year`).
 
@@ -92,7 +93,7 @@ impl District {
                         Role::OrgAdmin(id),
                     )?;
                 }
-                OrgKind::Community => {
+                OrgKind::Community | OrgKind::WorkUnit => {
                     ledger.grant_role(&admin, &format!("rec-{id}").parse()?, Role::Recorder(id))?;
                 }
                 _ => {}
@@ -141,6 +142,21 @@ impl District {
         minutes: u32,
         content: &str,
     ) -> Result<RecordReceipt> {
+        self.record_in(actor, v, org, team, None, start, minutes, content)
+    }
+
+    /// As `record`, naming the activity the service was part of.
+    fn record_in(
+        &mut self,
+        actor: &ActorId,
+        v: &VolunteerId,
+        org: &OrgId,
+        team: Option<&TeamId>,
+        activity: Option<&ActivityId>,
+        start: Timestamp,
+        minutes: u32,
+        content: &str,
+    ) -> Result<RecordReceipt> {
         self.next_id += 1;
         let mut r = NewRecord::new(
             format!("2015-{:06}", self.next_id).parse()?,
@@ -152,6 +168,7 @@ impl District {
             content,
         );
         r.team = team.cloned();
+        r.activity = activity.cloned();
         // Recorded the evening after the service, well inside the 10-working-day window.
         self.ledger
             .set_clock(Clock::Fixed(Timestamp(start.0 + 12 * 3600)));
@@ -207,6 +224,27 @@ fn main() -> Res<()> {
         })
         .collect();
     let (mut added, mut refused) = (0u32, 0u32);
+    // 学田街道 publishes a service project; 学田社区's team claims it (认领项目), so its monthly
+    // activities are the project's.
+    d.ledger.publish_project(
+        &"admin-S01".parse()?,
+        NewProject {
+            category: "助老".into(),
+            id: "P-S01-01".parse()?,
+            name: "银龄陪伴".into(),
+            org: "S01".parse()?,
+        },
+    )?;
+    let first_team = d.teams[0].clone();
+    d.ledger.claim_project(
+        &ActorId::of_volunteer(&first_team.2),
+        ProjectClaim {
+            project: "P-S01-01".parse()?,
+            team: first_team.0.clone(),
+        },
+    )?;
+    // Evaluations come from a generator of their own, so the year's service stays as it was.
+    let mut opinions = Lcg(515);
     let mut day = NaiveDate::from_ymd_opt(2015, 1, 1).ok_or("date")?;
     let last = NaiveDate::from_ymd_opt(2015, 12, 31).ok_or("date")?;
     while day <= last {
@@ -214,17 +252,39 @@ fn main() -> Res<()> {
         let service_day = day.month() == 5 && day.day() == 20;
         let weekend = matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
         if first_saturday {
-            // The monthly service day: each team's members serve, recorded by the team leader.
-            for (t, org, leader) in d.teams.clone() {
+            // The monthly service day: each team's members serve, recorded by the team leader
+            // as an activity of the team. Not every team holds every month's.
+            for (i, (t, org, leader)) in d.teams.clone().into_iter().enumerate() {
+                let held = i == 0 || day.month() % (i as u32 + 2) != 0;
+                let activity: ActivityId = format!("A-{t}-{:02}", day.month()).parse()?;
+                if held {
+                    d.ledger.set_clock(Clock::Fixed(at(day, 8, 0)?));
+                    d.ledger.create_activity(
+                        &ActorId::of_volunteer(&leader),
+                        NewActivity {
+                            end: at(day, 13, 30)?,
+                            id: activity.clone(),
+                            name: format!("{}月集中服务日", day.month()),
+                            org: org.clone(),
+                            project: (i == 0).then(|| "P-S01-01".parse()).transpose()?,
+                            start: at(day, 9, 0)?,
+                            team: Some(t.clone()),
+                        },
+                    )?;
+                }
                 let members = d.ledger.team(&t)?.members;
                 for m in members {
                     if rng.below(100) < 60 {
                         let minutes = 120 + 30 * rng.below(5) as u32;
-                        match d.record(
+                        if !held {
+                            continue;
+                        }
+                        match d.record_in(
                             &ActorId::of_volunteer(&leader),
                             &m,
                             &org,
                             Some(&t),
+                            Some(&activity),
                             at(day, 9, 0)?,
                             minutes,
                             "每月集中服务日：环境整治、助老",
@@ -239,6 +299,19 @@ fn main() -> Res<()> {
                             Ok(_) => added += 1,
                             Err(_) => refused += 1,
                         }
+                    }
+                }
+                if held {
+                    // The people served rate the day; the community's recorder enters it.
+                    for _ in 0..1 + opinions.below(2) {
+                        d.ledger.evaluate_activity(
+                            &format!("rec-{org}").parse()?,
+                            Evaluation {
+                                activity: activity.clone(),
+                                score: 3 + (opinions.below(3) as u8).min(2),
+                                source: EvaluationSource::Recipient,
+                            },
+                        )?;
                     }
                 }
             }
@@ -481,6 +554,8 @@ fn main() -> Res<()> {
             None => String::new(),
         }
     );
+
+    issue_five(&mut d)?;
 
     // Credibility: the chain verifies, replay rebuilds the same state, a published board
     // can be shown again exactly after later changes.
@@ -746,6 +821,224 @@ fn main() -> Res<()> {
             "after record {} is revoked, the certificate checks as {:?}",
             first.record, later.status
         );
+    }
+    Ok(())
+}
+
+/// Teams, excellent volunteers, reporting in and the checks against bought hours (issue 5).
+fn issue_five(d: &mut District) -> Res<()> {
+    let date = |m, day| NaiveDate::from_ymd_opt(2015, m, day).ok_or("date");
+    // Against bought hours: nine hours typed in by a street admin wait for a second admin.
+    let (v, home) = d.volunteers[3].clone();
+    let street = d.ledger.org(&home)?.parent.ok_or("street")?;
+    let typed = d.record(
+        &format!("admin-{street}").parse()?,
+        &v,
+        &home,
+        None,
+        at(date(12, 26)?, 8, 0)?,
+        540,
+        "全天值守",
+    )?;
+    println!(
+        "\n防刷时长 Four eyes: {} minutes typed in by admin-{street}: {:?}",
+        540, typed.state
+    );
+    if let Err(e) = d
+        .ledger
+        .confirm_record(&format!("rec-{home}").parse()?, &typed.record)
+    {
+        println!("  the community's recorder tries to confirm: {}", e.code());
+    }
+    d.ledger.confirm_record(&d.admin.clone(), &typed.record)?;
+    println!(
+        "  a second admin confirms it: {:?}",
+        d.ledger.record(&typed.record)?.state
+    );
+
+    // Year-end work, on 30 December.
+    d.ledger.set_clock(Clock::Fixed(at(date(12, 30)?, 8, 0)?));
+
+    // Two complaints about one team's service days count against it.
+    let (t3, org3, _) = d.teams[2].clone();
+    for month in [3, 9] {
+        let activity: ActivityId = format!("A-{t3}-{month:02}").parse()?;
+        if d.ledger.activity(&activity).is_ok() {
+            d.ledger.record_complaint(
+                &format!("rec-{org3}").parse()?,
+                Complaint {
+                    activity,
+                    reason: "活动开始前未通知居民".into(),
+                    volunteer: None,
+                },
+            )?;
+        }
+    }
+    println!(
+        "\n服务队星级评定 Year-end team ratings of 学田街道 (S01), by the '{}' table",
+        d.ledger.policy().team_rating.name
+    );
+    for r in d.ledger.team_ratings(2015, &Scope::Org("S01".parse()?))? {
+        println!(
+            "
+  {} {} — {} {}",
+            r.team,
+            r.team_name,
+            stars(r.score.stars),
+            r.score.summary_zh
+        );
+        println!("  {}", r.score.summary_en);
+        for line in &r.score.lines {
+            println!("    · {}", line.text_zh);
+            println!("      {}", line.text_en);
+        }
+    }
+    let (t0, _, _) = d.teams[0].clone();
+    let group = d
+        .ledger
+        .team_rating_by(&t0, 2015, &TeamScoring::pvsa_group())?;
+    println!(
+        "
+  The same year of {t0} by the PVSA group award table: {}",
+        group.score.summary_en
+    );
+    for line in &group.score.lines {
+        println!("    · {}", line.text_en);
+    }
+
+    let rule = &d.ledger.policy().excellent;
+    println!(
+        "\n优秀志愿者候选人 Excellent-volunteer candidates 2015 (rule: {}★ or more, {} h or more in the year, no revoked or disputed record, top {} per street)",
+        rule.min_star_level, rule.min_year_hours, rule.top_per_street
+    );
+    let candidates = d.ledger.excellent_candidates(2015, &Scope::All)?;
+    let mut shown: Vec<(Option<OrgId>, usize)> = Vec::new();
+    for c in &candidates {
+        let n = match shown.iter_mut().find(|(s, _)| *s == c.street) {
+            Some((_, n)) => {
+                *n += 1;
+                *n
+            }
+            None => {
+                shown.push((c.street.clone(), 1));
+                1
+            }
+        };
+        if n <= 3 {
+            println!(
+                "  {} {} {}",
+                c.volunteer,
+                c.masked_name,
+                stars(c.star_level)
+            );
+            println!("    {}", c.reason_zh);
+        }
+    }
+    println!(
+        "  ({} candidates in all; three per street shown)",
+        candidates.len()
+    );
+
+    // The first candidate's whole record: training attended, a commendation received.
+    if let Some(best) = candidates.first() {
+        let v = best.volunteer.clone();
+        let home = d.ledger.volunteer(&v)?.home_org.ok_or("home")?;
+        let street = d.ledger.org(&home)?.parent.ok_or("street")?;
+        d.ledger.record_training(
+            &format!("rec-{home}").parse()?,
+            Training {
+                date: date(3, 15)?,
+                id: format!("TR-{v}-1").parse()?,
+                minutes: 180,
+                org: home.clone(),
+                title: "应急救护培训".into(),
+                volunteer: v.clone(),
+            },
+        )?;
+        d.ledger.record_commendation(
+            &format!("admin-{street}").parse()?,
+            Commendation {
+                date: date(12, 30)?,
+                id: format!("CM-2015-{v}").parse()?,
+                org: street,
+                title: "2015年度优秀志愿者".into(),
+                volunteer: v.clone(),
+            },
+        )?;
+        let s = d.ledger.volunteer_summary(&v)?;
+        println!(
+            "\n志愿服务记录 The whole record of {v} ({}): {} service, {} training session(s), commendations: {}",
+            s.volunteer.masked_name,
+            hours(s.volunteer.total_minutes),
+            s.training.len(),
+            s.commendations
+                .iter()
+                .map(|c| c.title.as_str())
+                .collect::<Vec<_>>()
+                .join("、")
+        );
+    }
+
+    // Staff of the district's civil affairs bureau report in at their home communities.
+    // Four of them serve; two have no service this year and are listed all the same.
+    let mut staff: Vec<(VolunteerId, OrgId)> = d
+        .volunteers
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 37 == 11)
+        .map(|(_, v)| v.clone())
+        .take(4)
+        .collect();
+    for v in &d.volunteers {
+        if staff.len() < 6 && d.ledger.volunteer(&v.0)?.total_minutes == 0 {
+            staff.push(v.clone());
+        }
+    }
+    for (v, home) in &staff {
+        d.ledger.report_in(
+            &"rec-U01".parse()?,
+            ReportIn {
+                community: home.clone(),
+                date: date(3, 5)?,
+                volunteer: v.clone(),
+                work_unit: "U01".parse()?,
+            },
+        )?;
+    }
+    let report = d.ledger.unit_report(&"U01".parse()?, "2015".parse()?)?;
+    println!(
+        "\n报到 Unit report: 区民政局 (U01), {} — {} staff, {} served, {} in all",
+        report.period,
+        report.staff.len(),
+        report.served,
+        hours(report.total_minutes)
+    );
+    for line in &report.staff {
+        println!(
+            "  {:<9} {:<6} {:>9} {:<5} reported in at {}",
+            line.volunteer,
+            line.masked_name,
+            hours(line.minutes),
+            stars(line.star_level),
+            line.community_name.as_deref().unwrap_or("—")
+        );
+    }
+    if let Some((_, home)) = staff.first() {
+        let theirs = d.ledger.community_volunteers(home)?;
+        println!(
+            "  {home} sees {} volunteers, {} of them reported in from work units",
+            theirs.len(),
+            theirs.iter().filter(|c| c.reported_in).count()
+        );
+    }
+
+    let flags = d.ledger.anomalies("2015".parse()?)?;
+    println!("\n异常提示 Anomaly flags for 2015: {}", flags.len());
+    for kind in AnomalyKind::ALL {
+        let of_kind: Vec<&Anomaly> = flags.iter().filter(|f| f.kind == *kind).collect();
+        if let Some(first) = of_kind.first() {
+            println!("  {kind}: {} — e.g. {}", of_kind.len(), first.reason_zh);
+        }
     }
     Ok(())
 }

@@ -122,21 +122,22 @@ def test_smoke_path(ledger: vl.Ledger) -> None:
 
 def test_stars_are_reached_on_the_day_of_service(ledger: vl.Ledger) -> None:
     ledger.set_clock(datetime(2016, 1, 1, tzinfo=CST))
-    # 100 hours for one star: ten 10-hour days in October 2015.
-    for day in range(1, 11):
+    # 100 hours for one star: twenty 5-hour days in October 2015 (below the policy's
+    # four-eyes threshold, so each is confirmed as it is entered).
+    for day in range(1, 21):
         ledger.add_record(
             "admin",
             id=f"S{day}",
             volunteer="V1",
             org="C1",
             start=datetime(2015, 10, day, 8, tzinfo=CST),
-            end=datetime(2015, 10, day, 18, tzinfo=CST),
-            minutes=600,
+            end=datetime(2015, 10, day, 13, tzinfo=CST),
+            minutes=300,
         )
     s = ledger.star_summary("V1")
     assert s.level == 1
-    assert [x.to_dict() for x in s.reached] == [{"level": 1, "date": date(2015, 10, 10)}]
-    assert s.to_dict()["reached"] == [{"level": 1, "date": date(2015, 10, 10)}]
+    assert [x.to_dict() for x in s.reached] == [{"level": 1, "date": date(2015, 10, 20)}]
+    assert s.to_dict()["reached"] == [{"level": 1, "date": date(2015, 10, 20)}]
 
 
 def test_amend_dispute_and_visibility(ledger: vl.Ledger) -> None:

@@ -21,6 +21,10 @@ RUN_HERE = {
     "transfer.json",
     "ledger_scenario.json",
 }
+# Vector files the core runs that this binding does not run yet; each waits for its issue.
+NOT_YET_HERE = {
+    "team_rating.json": "not yet covered in this binding: issue 6/7",
+}
 
 
 def load(name: str) -> Any:
@@ -35,7 +39,7 @@ def instant(text: str) -> datetime:
 
 
 def test_every_vector_file_is_run_here() -> None:
-    assert {p.name for p in VECTORS.glob("*.json")} == RUN_HERE
+    assert {p.name for p in VECTORS.glob("*.json")} == RUN_HERE | NOT_YET_HERE.keys()
 
 
 # ---- identity.json ------------------------------------------------------------------------

@@ -24,6 +24,34 @@ pub struct CertificateRecord {
     pub record: RecordId,
 }
 
+/// A training session on a certificate (when the certificate is asked to show training).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(deny_unknown_fields)]
+pub struct CertificateTraining {
+    /// The local date.
+    pub date: NaiveDate,
+    /// Its length in minutes.
+    pub minutes: u32,
+    /// The org that ran it.
+    pub org_name: String,
+    /// What it was.
+    pub title: String,
+}
+
+/// A commendation on a certificate (when the certificate is asked to show commendations).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(deny_unknown_fields)]
+pub struct CertificateCommendation {
+    /// The local date.
+    pub date: NaiveDate,
+    /// The awarding org.
+    pub org_name: String,
+    /// What it was.
+    pub title: String,
+}
+
 /// A service certificate as the volunteer holds it. It carries the full name and identity
 /// number, as the 2015 certificate rules require; every verification answer is masked.
 /// Fields are in sorted order: the signature covers the canonical JSON of every field but
@@ -32,6 +60,11 @@ pub struct CertificateRecord {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Certificate {
+    /// Commendations received in the period, when asked for (absent from the JSON when none,
+    /// so that certificates without them read and sign as before).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub commendations: Vec<CertificateCommendation>,
     /// The issuing contact (联系方式).
     pub contact: String,
     /// The handler (经办人).
@@ -70,6 +103,10 @@ pub struct Certificate {
     pub signature: String,
     /// Total minutes of the records.
     pub total_minutes: u64,
+    /// Training attended in the period, when asked for (absent from the JSON when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub training: Vec<CertificateTraining>,
     /// The code anyone can check the certificate by (验证码).
     pub verification_code: String,
     /// The volunteer number.

@@ -422,6 +422,140 @@ pub enum LedgerError {
         /// The code asked for.
         code: String,
     },
+    /// A volunteer joins a team they are in already.
+    #[error(
+        "team {team}: volunteer {volunteer} is a member already / 服务队 {team}：志愿者 {volunteer} 已是队员"
+    )]
+    AlreadyMember {
+        /// The team.
+        team: String,
+        /// The volunteer number.
+        volunteer: String,
+    },
+    /// A volunteer leaves a team they are not in.
+    #[error(
+        "team {team}: volunteer {volunteer} is not a member / 服务队 {team}：志愿者 {volunteer} 不是队员"
+    )]
+    NotMember {
+        /// The team.
+        team: String,
+        /// The volunteer number.
+        volunteer: String,
+    },
+    /// The leader or a liaison leaves their team.
+    #[error(
+        "team {team}: volunteer {volunteer} is its leader or a liaison and cannot leave it / 服务队 {team}：志愿者 {volunteer} 是队长或联络员，不能退队"
+    )]
+    OfficerLeaves {
+        /// The team.
+        team: String,
+        /// The volunteer number.
+        volunteer: String,
+    },
+    /// A team is not under the org it would organise for.
+    #[error(
+        "{what}: team {team} belongs to no org at or above org {org} / {what}：服务队 {team} 不属于组织 {org} 或其上级"
+    )]
+    TeamOrg {
+        /// The thing being changed (`activity A1`, `project P1`).
+        what: String,
+        /// The team.
+        team: String,
+        /// The org.
+        org: String,
+    },
+    /// An activity id is unknown.
+    #[error("activity {id} does not exist / 活动 {id} 不存在")]
+    UnknownActivity {
+        /// The activity id.
+        id: String,
+    },
+    /// A project id is unknown.
+    #[error("project {id} does not exist / 服务项目 {id} 不存在")]
+    UnknownProject {
+        /// The project id.
+        id: String,
+    },
+    /// A project has been claimed already.
+    #[error(
+        "project {project} is claimed by team {team} already / 服务项目 {project} 已被服务队 {team} 认领"
+    )]
+    ProjectClaimed {
+        /// The project.
+        project: String,
+        /// The team that claimed it.
+        team: String,
+    },
+    /// An activity of a claimed project names another team.
+    #[error(
+        "activity {activity}: project {project} belongs to team {team}, not the team named / 活动 {activity}：服务项目 {project} 由服务队 {team} 认领"
+    )]
+    ProjectTeam {
+        /// The activity.
+        activity: String,
+        /// The project.
+        project: String,
+        /// The team that claimed it.
+        team: String,
+    },
+    /// A record's org or team is not its activity's.
+    #[error(
+        "record {record}: its {field} is not the {field} of activity {activity} / 服务记录 {record}：与活动 {activity} 的组织或服务队不一致"
+    )]
+    ActivityMismatch {
+        /// The record.
+        record: String,
+        /// The activity.
+        activity: String,
+        /// `org` or `team`.
+        field: String,
+    },
+    /// A make-up record claims more minutes than its activity's planned duration.
+    #[error(
+        "record {record}: a make-up record of {minutes} minutes exceeds the {planned} planned minutes of activity {activity} / 服务记录 {record}：补录时长 {minutes} 分钟超过活动 {activity} 计划时长 {planned} 分钟"
+    )]
+    MakeUpExceedsActivity {
+        /// The record.
+        record: String,
+        /// The activity.
+        activity: String,
+        /// Minutes claimed.
+        minutes: u32,
+        /// The activity's planned minutes.
+        planned: i64,
+    },
+    /// An evaluation is not 1 to 5.
+    #[error(
+        "activity {activity}: an evaluation is 1 to 5, not {score} / 活动 {activity}：评价应为 1 至 5 分，而非 {score}"
+    )]
+    EvaluationScore {
+        /// The activity.
+        activity: String,
+        /// The score given.
+        score: u8,
+    },
+    /// An org of the wrong kind is named (a report-in to something that is not a community).
+    #[error("org {org} is not a {expected} / 组织 {org} 不是{expected_zh}")]
+    OrgKind {
+        /// The org.
+        org: String,
+        /// The kind expected (`community`, `work unit`).
+        expected: String,
+        /// The same in Chinese.
+        expected_zh: String,
+    },
+    /// A large entry needs a second admin (four eyes) to confirm it.
+    #[error(
+        "record {record}: {minutes} minutes is more than {threshold}; only an admin other than the one who entered it confirms it / 服务记录 {record}：时长 {minutes} 分钟超过 {threshold} 分钟，须由录入人以外的管理员确认"
+    )]
+    FourEyes {
+        /// The record.
+        record: String,
+        /// Its minutes.
+        minutes: u32,
+        /// The policy's threshold.
+        threshold: u32,
+    },
     /// A policy does not parse or breaks its own constraints.
     #[error("policy: {detail} / 政策配置无效：{detail}")]
     Policy {
@@ -481,6 +615,19 @@ impl LedgerError {
             Self::Storage { .. } => "E_STORAGE",
             Self::SchemaVersion { .. } => "E_SCHEMA_VERSION",
             Self::NotALedger { .. } => "E_NOT_A_LEDGER",
+            Self::AlreadyMember { .. } => "E_ALREADY_MEMBER",
+            Self::NotMember { .. } => "E_NOT_MEMBER",
+            Self::OfficerLeaves { .. } => "E_OFFICER_LEAVES",
+            Self::TeamOrg { .. } => "E_TEAM_ORG",
+            Self::UnknownActivity { .. } => "E_UNKNOWN_ACTIVITY",
+            Self::UnknownProject { .. } => "E_UNKNOWN_PROJECT",
+            Self::ProjectClaimed { .. } => "E_PROJECT_CLAIMED",
+            Self::ProjectTeam { .. } => "E_PROJECT_TEAM",
+            Self::ActivityMismatch { .. } => "E_ACTIVITY_MISMATCH",
+            Self::MakeUpExceedsActivity { .. } => "E_MAKEUP_EXCEEDS_ACTIVITY",
+            Self::EvaluationScore { .. } => "E_EVALUATION_SCORE",
+            Self::OrgKind { .. } => "E_ORG_KIND",
+            Self::FourEyes { .. } => "E_FOUR_EYES",
         }
     }
 
@@ -532,6 +679,18 @@ impl LedgerError {
                 F::Input
             }
             Self::SyncActor { .. } => F::Authorization,
+            Self::AlreadyMember { .. }
+            | Self::NotMember { .. }
+            | Self::OfficerLeaves { .. }
+            | Self::ProjectClaimed { .. } => F::State,
+            Self::UnknownActivity { .. } | Self::UnknownProject { .. } => F::NotFound,
+            Self::TeamOrg { .. }
+            | Self::ProjectTeam { .. }
+            | Self::ActivityMismatch { .. }
+            | Self::MakeUpExceedsActivity { .. }
+            | Self::OrgKind { .. } => F::Validation,
+            Self::EvaluationScore { .. } => F::Input,
+            Self::FourEyes { .. } => F::Authorization,
         }
     }
 
@@ -584,6 +743,19 @@ impl LedgerError {
         "E_STORAGE",
         "E_SCHEMA_VERSION",
         "E_NOT_A_LEDGER",
+        "E_ALREADY_MEMBER",
+        "E_NOT_MEMBER",
+        "E_OFFICER_LEAVES",
+        "E_TEAM_ORG",
+        "E_UNKNOWN_ACTIVITY",
+        "E_UNKNOWN_PROJECT",
+        "E_PROJECT_CLAIMED",
+        "E_PROJECT_TEAM",
+        "E_ACTIVITY_MISMATCH",
+        "E_MAKEUP_EXCEEDS_ACTIVITY",
+        "E_EVALUATION_SCORE",
+        "E_ORG_KIND",
+        "E_FOUR_EYES",
     ];
 }
 

@@ -113,6 +113,18 @@ string_id!(
     ActivityId, "activity"
 );
 string_id!(
+    /// A service project's id (服务项目), published by an org and claimed by a team.
+    ProjectId, "project"
+);
+string_id!(
+    /// A training session attended (培训情况), recorded like service.
+    TrainingId, "training"
+);
+string_id!(
+    /// A commendation received (表彰奖励).
+    CommendationId, "commendation"
+);
+string_id!(
     /// A service record's id. Clients may make their own (a phone offline, a sheet row's key),
     /// so sending the same record twice records it once.
     RecordId, "record"

@@ -10,7 +10,7 @@ use crate::ids::{ActorId, Identity, OrgId, RecordId, TeamId, VolunteerId, mask_n
 use crate::intern::{Interner, Texts};
 use crate::log::{
     CertificateEntry, CertifiedRecord, Change, Entry, Hash, KeyRegistration, Move, TransferIn,
-    TransferOut, VerifyReport, check_position, hash_bytes, unhex, verify_chain,
+    TransferOut, VerifyReport, canonical_bytes, check_position, hash_bytes, unhex, verify_chain,
 };
 use crate::org::{
     BoardVisibility, LedgerConfig, NewOrg, NewTeam, NewVolunteer, Org, Role, VolunteerView,
@@ -32,6 +32,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
+
+mod community;
+
+use community::Side;
 
 const NONE: u32 = u32::MAX;
 
@@ -126,7 +130,8 @@ struct Rec {
     seq: u32,
     /// The state (low 4 bits) and the state before a dispute (high 4 bits).
     status: u8,
-    /// The source (low 2 bits), make-up (bit 2), confirmed as it was entered (bit 3).
+    /// The source (low 2 bits), make-up (bit 2), confirmed as it was entered (bit 3), needs
+    /// a second admin (bit 4).
     bits: u8,
 }
 
@@ -135,6 +140,8 @@ const _: () = assert!(std::mem::size_of::<Rec>() == 36);
 
 const MAKE_UP: u8 = 1 << 2;
 const CONFIRMED_ON_ENTRY: u8 = 1 << 3;
+/// Above the policy's four-eyes threshold: only an admin other than the enterer confirms it.
+const FOUR_EYES: u8 = 1 << 4;
 
 fn state_code(s: RecordState) -> u8 {
     match s {
@@ -175,6 +182,9 @@ impl Rec {
     }
     fn confirmed_on_entry(&self) -> bool {
         self.bits & CONFIRMED_ON_ENTRY != 0
+    }
+    fn four_eyes(&self) -> bool {
+        self.bits & FOUR_EYES != 0
     }
     fn counted(&self) -> bool {
         let state = self.state();
@@ -224,6 +234,8 @@ struct BoardKey {
 struct Admit {
     state: RecordState,
     make_up: bool,
+    /// Held pending for a second admin (four eyes).
+    four_eyes: bool,
 }
 
 /// The replayable state. It is also what a file ledger's snapshot holds (postcard-encoded,
@@ -233,6 +245,9 @@ struct Admit {
 struct State {
     #[serde(with = "offset_seconds")]
     off: FixedOffset,
+    /// As its JSON text: a policy leaves default sections out of its serde form, which a
+    /// self-describing format reads back and postcard cannot.
+    #[serde(with = "json_text")]
     policy: Policy,
     orgs: Vec<OrgNode>,
     org_index: HashMap<OrgId, u32>,
@@ -260,6 +275,25 @@ struct State {
     #[serde(skip)]
     boards: HashMap<BoardKey, Board>,
     travel: Travel,
+    /// Teams' members over time, projects, activities, training, commendations, reports-in.
+    side: Side,
+}
+
+/// A value as its JSON text inside a snapshot.
+mod json_text {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer, de::DeserializeOwned};
+
+    pub(super) fn serialize<T: Serialize, S: Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+        let text = serde_json::to_string(v).map_err(serde::ser::Error::custom)?;
+        s.serialize_str(&text)
+    }
+
+    pub(super) fn deserialize<'de, T: DeserializeOwned, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<T, D::Error> {
+        let text = String::deserialize(d)?;
+        serde_json::from_str(&text).map_err(serde::de::Error::custom)
+    }
 }
 
 /// A UTC offset as its seconds east of UTC.
@@ -337,6 +371,7 @@ impl State {
                 ledger_id: config.ledger_id.to_string(),
                 ..Travel::default()
             },
+            side: Side::default(),
         })
     }
 
@@ -521,10 +556,7 @@ impl State {
                 "the ledger's clock lies outside 1970–2106",
             ));
         }
-        let ok = Some(Admit {
-            state: RecordState::Confirmed,
-            make_up: false,
-        });
+        let ok = Some(Admit::confirmed());
         let forbid = |action: &str, rule: &str| LedgerError::Forbidden {
             actor: actor.to_string(),
             action: action.to_owned(),
@@ -675,6 +707,13 @@ impl State {
                         "confirm a record",
                         "only the organising org's recorders or admins, or the organising team's leader or liaisons, confirm records",
                     ));
+                }
+                if rec.four_eyes() && !self.is_org_admin(actor, rec.org) {
+                    return Err(LedgerError::FourEyes {
+                        record: record.to_string(),
+                        minutes: u32::from(rec.minutes),
+                        threshold: self.policy.fraud.four_eyes_minutes,
+                    });
                 }
                 if rec.make_up() && !self.is_org_admin(actor, rec.org) {
                     return Err(LedgerError::MakeUpNeedsOrgAdmin {
@@ -900,6 +939,16 @@ impl State {
                 }
                 Ok(ok)
             }
+            Change::TeamMemberJoined(_)
+            | Change::TeamMemberLeft(_)
+            | Change::ProjectPublished(_)
+            | Change::ProjectClaimed(_)
+            | Change::ActivityCreated(_)
+            | Change::ActivityEvaluated(_)
+            | Change::ComplaintRecorded(_)
+            | Change::TrainingRecorded(_)
+            | Change::CommendationRecorded(_)
+            | Change::ReportedIn(_) => self.check_side(actor, now, change),
         }
     }
 
@@ -969,14 +1018,23 @@ impl State {
         let is_self = actor.as_str() == r.volunteer.as_str();
         self.check_against_others(r, vol, replacing)?;
         let make_up = is_make_up(r, &self.policy, self.off, now);
+        self.check_record_activity(r, org, team, make_up)?;
+        // Against bought hours: a large record waits for a second admin (four eyes).
+        let threshold = self.policy.fraud.four_eyes_minutes;
+        let four_eyes = threshold > 0 && r.minutes > threshold;
         // An organiser's record is confirmed as entered, but never one about themselves:
         // nobody certifies their own hours.
-        let state = if organiser && !is_self && (!make_up || self.is_org_admin(actor, org)) {
-            RecordState::Confirmed
-        } else {
-            RecordState::Pending
-        };
-        Ok(Admit { state, make_up })
+        let state =
+            if organiser && !is_self && !four_eyes && (!make_up || self.is_org_admin(actor, org)) {
+                RecordState::Confirmed
+            } else {
+                RecordState::Pending
+            };
+        Ok(Admit {
+            state,
+            make_up,
+            four_eyes,
+        })
     }
 
     /// The checks against the volunteer's other live records: overlap, daily cap, check-in
@@ -1138,6 +1196,7 @@ impl State {
                     org,
                 });
                 self.team_index.insert(t.id.clone(), idx);
+                self.team_created(idx, entry)?;
             }
             Change::RecordAdded(r) => {
                 self.push_record(r, actor, entry.seq, admit)?;
@@ -1247,6 +1306,16 @@ impl State {
                 self.travel.certificates.push(c.clone());
                 self.travel.certificate_times.push(entry.time);
             }
+            Change::TeamMemberJoined(_)
+            | Change::TeamMemberLeft(_)
+            | Change::ProjectPublished(_)
+            | Change::ProjectClaimed(_)
+            | Change::ActivityCreated(_)
+            | Change::ActivityEvaluated(_)
+            | Change::ComplaintRecorded(_)
+            | Change::TrainingRecorded(_)
+            | Change::CommendationRecorded(_)
+            | Change::ReportedIn(_) => self.apply_side(entry)?,
         }
         Ok(())
     }
@@ -1324,7 +1393,8 @@ impl State {
                     CONFIRMED_ON_ENTRY
                 } else {
                     0
-                },
+                }
+                | if admit.four_eyes { FOUR_EYES } else { 0 },
         };
         self.records.push(rec);
         if let Some(v) = self.vols.get_mut(vol as usize) {
@@ -1554,6 +1624,10 @@ impl State {
         for t in &self.teams {
             h.update(serde_json::to_vec(&t.team).unwrap_or_default());
         }
+        let mut units: Vec<_> = self.travel.work_units.iter().collect();
+        units.sort();
+        h.update(format!("{units:?}"));
+        self.side.digest(&mut h);
         Hash(h.finalize().into())
     }
 
@@ -1601,6 +1675,7 @@ impl State {
                 None if rec.confirmed_on_entry() => actor(rec.recorded_by),
                 None => None,
             },
+            four_eyes: rec.four_eyes(),
             amends: rid(extra.and_then(|e| e.amends)),
             superseded_by: rid(extra.and_then(|e| e.superseded_by)),
             reason: extra.and_then(|e| e.reason.clone()),
@@ -1682,6 +1757,46 @@ fn check_ids(actor: &ActorId, change: &Change) -> Result<()> {
             c.volunteer.check()?;
             c.issuing_org.check()?;
             c.records.iter().try_for_each(|r| r.record.check())
+        }
+        Change::TeamMemberJoined(m) | Change::TeamMemberLeft(m) => {
+            m.team.check()?;
+            m.volunteer.check()
+        }
+        Change::ProjectPublished(p) => {
+            p.id.check()?;
+            p.org.check()
+        }
+        Change::ProjectClaimed(c) => {
+            c.project.check()?;
+            c.team.check()
+        }
+        Change::ActivityCreated(a) => {
+            a.id.check()?;
+            a.org.check()?;
+            a.project
+                .as_ref()
+                .map_or(Ok(()), crate::ids::ProjectId::check)?;
+            a.team.as_ref().map_or(Ok(()), TeamId::check)
+        }
+        Change::ActivityEvaluated(e) => e.activity.check(),
+        Change::ComplaintRecorded(c) => {
+            c.activity.check()?;
+            c.volunteer.as_ref().map_or(Ok(()), VolunteerId::check)
+        }
+        Change::TrainingRecorded(t) => {
+            t.id.check()?;
+            t.org.check()?;
+            t.volunteer.check()
+        }
+        Change::CommendationRecorded(c) => {
+            c.id.check()?;
+            c.org.check()?;
+            c.volunteer.check()
+        }
+        Change::ReportedIn(r) => {
+            r.community.check()?;
+            r.volunteer.check()?;
+            r.work_unit.check()
         }
     }
 }
@@ -1872,6 +1987,8 @@ pub struct Ledger {
     dirty: Dirty,
     /// The entry the file's snapshot was taken after (file ledgers).
     snapshot_len: u64,
+    /// How many entries opening the file replayed (the rest came from its snapshot).
+    replayed_at_open: u64,
     /// What a device ledger remembers of its syncs (`crate::sync`); not part of the log.
     pub(crate) sync: crate::sync::SyncState,
 }
@@ -1893,6 +2010,7 @@ impl Clone for Ledger {
             signing_key: self.signing_key.clone(),
             dirty: Dirty::default(),
             snapshot_len: self.snapshot_len,
+            replayed_at_open: self.replayed_at_open,
             sync: self.sync.clone(),
         }
     }
@@ -1944,6 +2062,7 @@ impl Ledger {
             signing_key: None,
             dirty: Dirty::default(),
             snapshot_len: 0,
+            replayed_at_open: 0,
             sync: crate::sync::SyncState::default(),
         }
     }
@@ -2024,6 +2143,7 @@ impl Ledger {
         ledger.len = len;
         ledger.last = last;
         ledger.snapshot_len = from;
+        ledger.replayed_at_open = len - from;
         if let Log::File(store) = &ledger.log {
             // Sync state that does not read is dropped: the device only sends again, and the
             // server answers "already had".
@@ -2039,6 +2159,59 @@ impl Ledger {
             ledger.checkpoint()?;
         }
         Ok(ledger)
+    }
+
+    /// Writes this ledger — its whole log, its projections and a snapshot — into a new ledger
+    /// file at `path`, and returns the file ledger (same state, same clock; give the signing key
+    /// again). For a ledger kept in memory that should now live in a file, and for copies.
+    /// Refuses a path where a file exists (`E_STORAGE`) and leaves no file when it fails.
+    pub fn save_as(&self, path: impl AsRef<Path>) -> Result<Ledger> {
+        let path = path.as_ref();
+        let entries = self.entries()?;
+        let mut store = Store::create(path, self.config.ledger_id.as_str())?;
+        let written = (|| -> Result<Ledger> {
+            store.begin(0, Hash::ZERO)?;
+            for e in &entries {
+                store.append(
+                    e,
+                    &canonical_bytes(e.seq, e.time, &e.actor, &e.change, e.prev),
+                )?;
+            }
+            let mut l = Self::assemble(
+                self.config.clone(),
+                self.clock,
+                Log::File(Box::new(store)),
+                self.state.clone(),
+            );
+            l.len = self.len;
+            l.last = self.last;
+            l.keep_sync_state(self.sync.clone())?;
+            let all = |n: usize| (0..n).filter_map(|i| u32::try_from(i).ok()).collect();
+            l.dirty = Dirty {
+                orgs: all(l.state.orgs.len()),
+                teams: all(l.state.teams.len()),
+                vols: all(l.state.vols.len()),
+                records: all(l.state.records.len()),
+            };
+            l.flush()?;
+            l.checkpoint()?;
+            Ok(l)
+        })();
+        if written.is_err() {
+            for suffix in ["", "-wal", "-shm"] {
+                let mut p = path.as_os_str().to_owned();
+                p.push(suffix);
+                let _ = std::fs::remove_file(p);
+            }
+        }
+        written
+    }
+
+    /// How many entries opening this ledger file replayed through the rules; the state of
+    /// the others was read from the file's snapshot. After a clean close it is 0; after a
+    /// crash, the entries made since the last snapshot. 0 for a ledger in memory.
+    pub fn replayed_at_open(&self) -> u64 {
+        self.replayed_at_open
     }
 
     /// The path of a file ledger (`None` in memory).
@@ -2208,7 +2381,18 @@ impl Ledger {
                     vol(&p.volunteer, d);
                 }
             }
-            Change::LedgerCreated(_)
+            Change::TeamMemberJoined(m) | Change::TeamMemberLeft(m) => {
+                d.teams.extend(st.team_idx(&m.team).ok());
+            }
+            Change::ReportedIn(r) => vol(&r.volunteer, d),
+            Change::ProjectPublished(_)
+            | Change::ProjectClaimed(_)
+            | Change::ActivityCreated(_)
+            | Change::ActivityEvaluated(_)
+            | Change::ComplaintRecorded(_)
+            | Change::TrainingRecorded(_)
+            | Change::CommendationRecorded(_)
+            | Change::LedgerCreated(_)
             | Change::RoleGranted { .. }
             | Change::SigningKeyRegistered(_)
             | Change::IssuerTrusted(_)
@@ -2393,6 +2577,15 @@ impl Ledger {
     /// The hash of an entry, if the ledger can still read it.
     fn entry_hash(&self, seq: u32) -> Option<Hash> {
         self.hash_of_entry(u64::from(seq))
+    }
+
+    /// When an entry was made, if the ledger can still read it.
+    pub(crate) fn entry_time(&self, seq: u32) -> Option<Timestamp> {
+        match &self.log {
+            Log::Memory(log) => log.get(seq as usize).map(|e| e.time),
+            Log::File(store) => store.entry_time(u64::from(seq)),
+            Log::Detached | Log::Failed(_) => None,
+        }
     }
 
     /// The hash of an entry by its seq, if the ledger can still read it.
@@ -2832,6 +3025,18 @@ impl Ledger {
         actor: &ActorId,
         req: CertificateRequest,
     ) -> Result<Certificate> {
+        self.issue_certificate_with(actor, req, false)
+    }
+
+    /// As [`Ledger::issue_certificate`]; with `with_training_and_commendations`, the
+    /// certificate also lists the training attended and the commendations received in the
+    /// period that the issuing org (or one below it) recorded.
+    pub fn issue_certificate_with(
+        &mut self,
+        actor: &ActorId,
+        req: CertificateRequest,
+        with_training_and_commendations: bool,
+    ) -> Result<Certificate> {
         let key = self.signing_key.clone().ok_or(LedgerError::NoSigningKey)?;
         if req.period_to < req.period_from {
             return Err(invalid_field(
@@ -2906,7 +3111,32 @@ impl Ledger {
             chrono::Datelike::year(&issued_on),
             self.state.travel.certificates.len() + 1
         );
+        let (training, commendations) = if with_training_and_commendations {
+            self.training_and_commendations(v, issuing, req.period_from, req.period_to)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let org_name = |o: &OrgId| self.org(o).map(|x| x.name).unwrap_or_default();
+        let training = training
+            .into_iter()
+            .map(|t| crate::certificate::CertificateTraining {
+                date: t.date,
+                minutes: t.minutes,
+                org_name: org_name(&t.org),
+                title: t.title,
+            })
+            .collect();
+        let commendations = commendations
+            .into_iter()
+            .map(|c| crate::certificate::CertificateCommendation {
+                date: c.date,
+                org_name: org_name(&c.org),
+                title: c.title,
+            })
+            .collect();
         let mut cert = Certificate {
+            commendations,
+            training,
             contact: req.contact,
             handler: req.handler,
             identity_kind: vol.identity.kind(),

@@ -26,6 +26,7 @@
 //! # Ok::<(), LedgerError>(())
 //! ```
 
+pub mod activity;
 pub mod certificate;
 pub mod error;
 pub mod export;
@@ -46,12 +47,22 @@ pub mod sync;
 pub mod time;
 pub mod transfer;
 
-pub use certificate::{Certificate, CertificateCheck, CertificateRecord, CertificateStatus};
+pub use activity::{
+    ActivityView, Anomaly, AnomalyKind, Commendation, CommunityVolunteer, Complaint, Evaluation,
+    EvaluationSource, ExcellentCandidate, MemberPeriod, Membership, NewActivity, NewProject,
+    ProjectClaim, ProjectView, ReportIn, TeamRating, Training, UnitReport, UnitStaffLine,
+    VolunteerSummary,
+};
+pub use certificate::{
+    Certificate, CertificateCheck, CertificateCommendation, CertificateRecord, CertificateStatus,
+    CertificateTraining,
+};
 pub use error::{ErrorFamily, LedgerError, Result};
 pub use export::{ExportFormat, Language, RecordScope, leaderboard_file, records_file};
 pub use ids::{
-    ActivityId, ActorId, Identity, IdentityKind, LedgerId, OrgId, RecordId, TeamId, VolunteerId,
-    mask_identity, mask_name, resident_id_check_char, validate_identity,
+    ActivityId, ActorId, CommendationId, Identity, IdentityKind, LedgerId, OrgId, ProjectId,
+    RecordId, TeamId, TrainingId, VolunteerId, mask_identity, mask_name, resident_id_check_char,
+    validate_identity,
 };
 pub use import::{
     Field, ImportOptions, ImportReport, RowProblem, Sheet, SheetFormat, SheetRow, TextEncoding,
@@ -65,9 +76,12 @@ pub use log::{Change, Entry, Hash, VerifyReport, canonical_bytes, verify_chain};
 pub use org::{
     BoardVisibility, LedgerConfig, NewOrg, NewTeam, NewVolunteer, Org, OrgKind, Role, VolunteerView,
 };
-pub use policy::{Policy, StarProfile};
+pub use policy::{ExcellentRule, FraudRules, Policy, StarProfile};
 pub use ranking::{BoardEntry, BoardKind, Leaderboard, Scope, Standing, rank_pairs};
-pub use rating::{LevelReached, StarSummary, level_for_minutes, star_summary, stars_for_minutes};
+pub use rating::{
+    Criterion, CriterionLine, CriterionMode, LevelReached, StarSummary, TeamFacts, TeamMetric,
+    TeamScore, TeamScoring, level_for_minutes, rate_team, star_summary, stars_for_minutes,
+};
 pub use record::{NewRecord, RecordSource, RecordState, ServiceRecord, check_record, is_make_up};
 pub use sync::{
     MAX_BATCH_RECORDS, SYNC_BATCH_FORMAT, SYNC_RECEIPT_FORMAT, SyncApplied, SyncBatch, SyncReceipt,

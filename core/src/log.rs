@@ -2,6 +2,10 @@
 //! a pure function of its entries. The canonical encoding and the hash are written down in
 //! `docs/log-format.md` so that another implementation can check a chain.
 
+use crate::activity::{
+    Commendation, Complaint, Evaluation, Membership, NewActivity, NewProject, ProjectClaim,
+    ReportIn, Training,
+};
 use crate::error::{LedgerError, Result};
 use crate::ids::{ActorId, LedgerId, OrgId, RecordId, VolunteerId};
 use crate::org::{BoardVisibility, LedgerConfig, NewOrg, NewTeam, NewVolunteer, Role};
@@ -162,6 +166,26 @@ pub enum Change {
     TransferredIn(TransferIn),
     /// A service certificate is issued.
     CertificateIssued(CertificateEntry),
+    /// A volunteer joins a team.
+    TeamMemberJoined(Membership),
+    /// A volunteer leaves a team.
+    TeamMemberLeft(Membership),
+    /// An org publishes a service project.
+    ProjectPublished(NewProject),
+    /// A team claims a service project.
+    ProjectClaimed(ProjectClaim),
+    /// An activity is created.
+    ActivityCreated(NewActivity),
+    /// An activity is evaluated (1–5).
+    ActivityEvaluated(Evaluation),
+    /// A complaint about an activity is recorded.
+    ComplaintRecorded(Complaint),
+    /// A volunteer's training session is recorded.
+    TrainingRecorded(Training),
+    /// A volunteer's commendation is recorded.
+    CommendationRecorded(Commendation),
+    /// A volunteer reports in at a community from their work unit.
+    ReportedIn(ReportIn),
 }
 
 /// A ledger's public signing key.
@@ -254,6 +278,16 @@ impl Change {
             Self::TransferredOut(_) => "transferred_out",
             Self::TransferredIn(_) => "transferred_in",
             Self::CertificateIssued(_) => "certificate_issued",
+            Self::TeamMemberJoined(_) => "team_member_joined",
+            Self::TeamMemberLeft(_) => "team_member_left",
+            Self::ProjectPublished(_) => "project_published",
+            Self::ProjectClaimed(_) => "project_claimed",
+            Self::ActivityCreated(_) => "activity_created",
+            Self::ActivityEvaluated(_) => "activity_evaluated",
+            Self::ComplaintRecorded(_) => "complaint_recorded",
+            Self::TrainingRecorded(_) => "training_recorded",
+            Self::CommendationRecorded(_) => "commendation_recorded",
+            Self::ReportedIn(_) => "reported_in",
         }
     }
 }
@@ -335,6 +369,15 @@ impl Serialize for Body<'_> {
             Change::TransferredOut(t) => t.serialize(s),
             Change::TransferredIn(t) => t.serialize(s),
             Change::CertificateIssued(c) => c.serialize(s),
+            Change::TeamMemberJoined(m) | Change::TeamMemberLeft(m) => m.serialize(s),
+            Change::ProjectPublished(p) => p.serialize(s),
+            Change::ProjectClaimed(c) => c.serialize(s),
+            Change::ActivityCreated(a) => a.serialize(s),
+            Change::ActivityEvaluated(e) => e.serialize(s),
+            Change::ComplaintRecorded(c) => c.serialize(s),
+            Change::TrainingRecorded(t) => t.serialize(s),
+            Change::CommendationRecorded(c) => c.serialize(s),
+            Change::ReportedIn(r) => r.serialize(s),
         }
     }
 }
@@ -534,8 +577,15 @@ mod tests {
             .push(chrono::NaiveDate::from_ymd_opt(2015, 6, 20).unwrap());
         let mut config = LedgerConfig::new("L".parse().unwrap(), "某区", "admin".parse().unwrap());
         config.policy = policy;
+        // A policy whose newer sections differ from their defaults, so that they are written.
+        let mut custom =
+            LedgerConfig::new("L2".parse().unwrap(), "另一区", "admin".parse().unwrap());
+        custom.policy.team_rating = crate::rating::TeamScoring::pvsa_group();
+        custom.policy.fraud.four_eyes_minutes = 240;
+        custom.policy.excellent.top_per_street = 3;
         vec![
             Change::LedgerCreated(config),
+            Change::LedgerCreated(custom),
             Change::OrgRegistered(NewOrg {
                 id: "O1".parse().unwrap(),
                 name: "学田社区".into(),
@@ -629,7 +679,71 @@ mod tests {
                 total_minutes: 120,
                 volunteer: "V1".parse().unwrap(),
             }),
+            Change::TeamMemberJoined(Membership {
+                date: day(2015, 6, 1),
+                team: "T1".parse().unwrap(),
+                volunteer: "V1".parse().unwrap(),
+            }),
+            Change::TeamMemberLeft(Membership {
+                date: day(2015, 7, 1),
+                team: "T1".parse().unwrap(),
+                volunteer: "V1".parse().unwrap(),
+            }),
+            Change::ProjectPublished(NewProject {
+                category: "助老".into(),
+                id: "P1".parse().unwrap(),
+                name: "银龄陪伴".into(),
+                org: "O1".parse().unwrap(),
+            }),
+            Change::ProjectClaimed(ProjectClaim {
+                project: "P1".parse().unwrap(),
+                team: "T1".parse().unwrap(),
+            }),
+            Change::ActivityCreated(NewActivity {
+                end: Timestamp(1_433_214_000),
+                id: "A1".parse().unwrap(),
+                name: "六月集中服务日".into(),
+                org: "O1".parse().unwrap(),
+                project: Some("P1".parse().unwrap()),
+                start: Timestamp(1_433_206_800),
+                team: None,
+            }),
+            Change::ActivityEvaluated(Evaluation {
+                activity: "A1".parse().unwrap(),
+                score: 5,
+                source: crate::activity::EvaluationSource::Recipient,
+            }),
+            Change::ComplaintRecorded(Complaint {
+                activity: "A1".parse().unwrap(),
+                reason: "迟到".into(),
+                volunteer: Some("V1".parse().unwrap()),
+            }),
+            Change::TrainingRecorded(Training {
+                date: day(2015, 5, 1),
+                id: "TR1".parse().unwrap(),
+                minutes: 90,
+                org: "O1".parse().unwrap(),
+                title: "急救培训".into(),
+                volunteer: "V1".parse().unwrap(),
+            }),
+            Change::CommendationRecorded(Commendation {
+                date: day(2015, 12, 1),
+                id: "C1".parse().unwrap(),
+                org: "O1".parse().unwrap(),
+                title: "优秀志愿者".into(),
+                volunteer: "V1".parse().unwrap(),
+            }),
+            Change::ReportedIn(ReportIn {
+                community: "O1".parse().unwrap(),
+                date: day(2015, 3, 1),
+                volunteer: "V1".parse().unwrap(),
+                work_unit: "U1".parse().unwrap(),
+            }),
         ]
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> chrono::NaiveDate {
+        chrono::NaiveDate::from_ymd_opt(y, m, d).unwrap()
     }
 
     #[test]
@@ -637,7 +751,7 @@ mod tests {
         let actor: ActorId = "admin".parse().unwrap();
         let kinds = every_kind();
         let names: std::collections::HashSet<&str> = kinds.iter().map(Change::kind).collect();
-        assert_eq!(names.len(), 18, "every kind of change is covered");
+        assert_eq!(names.len(), 28, "every kind of change is covered");
         for (i, c) in kinds.iter().enumerate() {
             let fast =
                 canonical_bytes(i as u64, Timestamp(1_433_300_000), &actor, c, Hash([7; 32]));

@@ -3,6 +3,7 @@
 //! and JSON, so a platform changes rules by data, not code.
 
 use crate::error::{LedgerError, Result};
+use crate::rating::TeamScoring;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -58,8 +59,15 @@ pub struct Policy {
     pub clock_skew_seconds: u32,
     /// Most minutes one volunteer may serve on one local day (default 720: 12 hours).
     pub daily_cap_minutes: u32,
+    /// Who may be proposed as an excellent volunteer (优秀志愿者). Written only when it differs
+    /// from the default, so that logs made before it keep their hashes.
+    #[serde(default, skip_serializing_if = "ExcellentRule::is_default")]
+    pub excellent: ExcellentRule,
     /// Weekend days that are working days (调休).
     pub extra_working_days: Vec<NaiveDate>,
+    /// Four-eyes confirmation and anomaly flags. Written only when it differs from the default.
+    #[serde(default, skip_serializing_if = "FraudRules::is_default")]
+    pub fraud: FraudRules,
     /// Public holidays that are not working days.
     pub holidays: Vec<NaiveDate>,
     /// The policy's name.
@@ -69,6 +77,84 @@ pub struct Policy {
     pub recording_window_working_days: u32,
     /// Volunteer star thresholds.
     pub stars: StarProfile,
+    /// The team scoring table (服务队星级评定). Written only when it differs from the default
+    /// (`district`).
+    #[serde(default, skip_serializing_if = "TeamScoring::is_default")]
+    pub team_rating: TeamScoring,
+}
+
+/// The rule that proposes excellent volunteers (优秀志愿者) for a year: a star level, hours in
+/// the year, a clean year (no record of theirs revoked or disputed), and a place among the
+/// top of their street. Fields in sorted order, as every log-bound struct (it is part of the
+/// policy in `ledger_created`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(deny_unknown_fields)]
+pub struct ExcellentRule {
+    /// The star level held at the end of the year at least (default 1).
+    pub min_star_level: u8,
+    /// Hours of counted service in the year at least (default 100).
+    pub min_year_hours: u32,
+    /// How many per street, by hours in the year (default 10; ties at the last place are all
+    /// proposed).
+    pub top_per_street: u32,
+}
+
+impl Default for ExcellentRule {
+    fn default() -> Self {
+        Self {
+            min_year_hours: 100,
+            min_star_level: 1,
+            top_per_street: 10,
+        }
+    }
+}
+
+impl ExcellentRule {
+    /// Whether this is the default rule.
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+/// Rules against bought hours (DESIGN §3): four-eyes confirmation of large entries, and the
+/// thresholds of the anomaly flags. Fields in sorted order (part of the policy in
+/// `ledger_created`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(deny_unknown_fields)]
+pub struct FraudRules {
+    /// Flag an actor who enters more records than this … (default 30)
+    pub burst_entries: u32,
+    /// … within this many seconds (default 600).
+    pub burst_window_seconds: u32,
+    /// Flag a volunteer's day of more minutes than this (default 600; the daily cap refuses
+    /// beyond `daily_cap_minutes`).
+    pub flag_day_minutes: u32,
+    /// A record of more minutes than this counts only once an admin other than the one who
+    /// entered it confirms it (default 480: 8 hours). 0 turns four eyes off.
+    pub four_eyes_minutes: u32,
+    /// Flag a record entered more than this many days after its service ended (default 30).
+    pub late_entry_days: u32,
+}
+
+impl Default for FraudRules {
+    fn default() -> Self {
+        Self {
+            four_eyes_minutes: 480,
+            burst_entries: 30,
+            burst_window_seconds: 600,
+            flag_day_minutes: 600,
+            late_entry_days: 30,
+        }
+    }
+}
+
+impl FraudRules {
+    /// Whether these are the default rules.
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
 }
 
 #[cfg(feature = "uniffi")]
@@ -96,6 +182,9 @@ impl Policy {
             holidays: Vec::new(),
             extra_working_days: Vec::new(),
             clock_skew_seconds: 300,
+            excellent: ExcellentRule::default(),
+            fraud: FraudRules::default(),
+            team_rating: TeamScoring::default(),
         }
     }
 
@@ -151,7 +240,16 @@ impl Policy {
         if self.clock_skew_seconds > 86_400 {
             return bad("clock_skew_seconds must be at most 86400");
         }
-        Ok(())
+        if self.excellent.min_year_hours == 0 || self.excellent.top_per_street == 0 {
+            return bad("excellent.min_year_hours and excellent.top_per_street must be at least 1");
+        }
+        let f = &self.fraud;
+        if f.burst_entries == 0 || f.burst_window_seconds == 0 || f.flag_day_minutes == 0 {
+            return bad(
+                "fraud.burst_entries, fraud.burst_window_seconds and fraud.flag_day_minutes must be at least 1",
+            );
+        }
+        self.team_rating.validate()
     }
 
     /// Reads a policy from TOML and validates it.
@@ -198,6 +296,23 @@ mod tests {
             assert_eq!(Policy::from_toml(&p.to_toml().unwrap()).unwrap(), p);
             assert_eq!(Policy::from_json(&p.to_json().unwrap()).unwrap(), p);
         }
+    }
+
+    #[test]
+    fn new_sections_are_written_only_when_changed() {
+        // Logs made before the sections existed keep their hashes: the defaults write nothing.
+        let json = Policy::mca().to_json().unwrap();
+        for key in ["team_rating", "fraud", "excellent"] {
+            assert!(!json.contains(key), "{key} in {json}");
+        }
+        let mut p = Policy::mca();
+        p.team_rating = TeamScoring::pvsa_group();
+        p.fraud.four_eyes_minutes = 240;
+        p.excellent.top_per_street = 3;
+        assert_eq!(Policy::from_toml(&p.to_toml().unwrap()).unwrap(), p);
+        assert_eq!(Policy::from_json(&p.to_json().unwrap()).unwrap(), p);
+        p.team_rating.star_thresholds.clear();
+        assert_eq!(p.validate().unwrap_err().code(), "E_POLICY");
     }
 
     #[test]

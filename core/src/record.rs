@@ -162,6 +162,9 @@ pub struct ServiceRecord {
     pub recorded_by: ActorId,
     /// Who confirmed it (the recorder itself when an organiser entered it).
     pub confirmed_by: Option<ActorId>,
+    /// Above the policy's four-eyes threshold: only an admin other than the one who entered
+    /// it confirms it.
+    pub four_eyes: bool,
     /// The record it replaces, if it is an amendment.
     pub amends: Option<RecordId>,
     /// The record that replaced it, if amended.

@@ -22,6 +22,7 @@
 //! # fn main() -> Result<()> {
 //! # let d = |m, day| NaiveDate::from_ymd_opt(2015, m, day).unwrap();
 //! # let c = Certificate {
+//! #     commendations: vec![], training: vec![],
 //! #     contact: "010-12345678".into(), handler: "李四".into(),
 //! #     identity_kind: IdentityKind::ResidentId, identity_number: "11010519491231002X".into(),
 //! #     issued_on: d(12, 31), issuing_org: "D".parse()?, issuing_org_name: "某区志愿者协会".into(),
@@ -73,6 +74,7 @@ const CONTENT_COLUMN_MAX: usize = 32;
 /// # fn main() -> Result<()> {
 /// # let d = |m, day| NaiveDate::from_ymd_opt(2015, m, day).unwrap();
 /// # let c = Certificate {
+/// #     commendations: vec![], training: vec![],
 /// #     contact: "010-12345678".into(), handler: "李四".into(),
 /// #     identity_kind: IdentityKind::Passport, identity_number: "E12345678".into(),
 /// #     issued_on: d(12, 31), issuing_org: "D".parse()?, issuing_org_name: "某区志愿者协会".into(),
@@ -162,6 +164,37 @@ pub fn certificate_text(c: &Certificate) -> String {
         ),
     );
     out.push('\n');
+    if !c.training.is_empty() {
+        push_line(&mut out, "培训情况 / Training");
+        for t in &c.training {
+            push_line(
+                &mut out,
+                &format!(
+                    "  {}  {}  {} 小时 / hours  {}",
+                    t.date,
+                    clean_line(&t.title),
+                    hours(u64::from(t.minutes)),
+                    clean_line(&t.org_name)
+                ),
+            );
+        }
+        out.push('\n');
+    }
+    if !c.commendations.is_empty() {
+        push_line(&mut out, "表彰奖励 / Commendations");
+        for x in &c.commendations {
+            push_line(
+                &mut out,
+                &format!(
+                    "  {}  {}  {}",
+                    x.date,
+                    clean_line(&x.title),
+                    clean_line(&x.org_name)
+                ),
+            );
+        }
+        out.push('\n');
+    }
 
     for (label, value) in &tail {
         if label.starts_with("备注") {
@@ -209,6 +242,7 @@ pub fn certificate_text(c: &Certificate) -> String {
 /// # fn main() -> Result<()> {
 /// # let d = |m, day| NaiveDate::from_ymd_opt(2015, m, day).unwrap();
 /// # let c = Certificate {
+/// #     commendations: vec![], training: vec![],
 /// #     contact: "010-12345678".into(), handler: "李四".into(),
 /// #     identity_kind: IdentityKind::ResidentId, identity_number: "11010519491231002X".into(),
 /// #     issued_on: d(12, 31), issuing_org: "D".parse()?, issuing_org_name: "某区志愿者协会".into(),
@@ -732,6 +766,8 @@ mod tests {
 
     fn sample() -> Certificate {
         Certificate {
+            commendations: vec![],
+            training: vec![],
             contact: "010-12345678".into(),
             handler: "李四".into(),
             identity_kind: IdentityKind::ResidentId,

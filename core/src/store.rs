@@ -601,6 +601,19 @@ impl Store {
             .and_then(|h| hash_of(&h))
     }
 
+    /// When one entry was made.
+    pub(crate) fn entry_time(&self, seq: u64) -> Option<crate::time::Timestamp> {
+        self.conn
+            .prepare_cached("SELECT time FROM entries WHERE seq = ?1")
+            .and_then(|mut st| {
+                st.query_row(params![seq as i64], |r| r.get::<_, i64>(0))
+                    .optional()
+            })
+            .ok()
+            .flatten()
+            .map(crate::time::Timestamp)
+    }
+
     /// The saved snapshot: (seq of the last entry it includes, that entry's hash, bytes).
     pub(crate) fn snapshot(&self) -> Result<Option<(u64, Hash, Vec<u8>)>> {
         let row: Option<SnapshotRow> = self

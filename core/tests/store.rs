@@ -128,6 +128,7 @@ fn reopening_gives_the_same_ledger_and_sql_tools_can_read_it() {
     drop(l);
 
     let mut l = Ledger::open(f.path()).unwrap();
+    assert_eq!(l.replayed_at_open(), 0, "a clean close leaves a snapshot");
     assert_eq!((l.state_digest(), l.head()), (digest, head));
     assert_eq!(l.verify().unwrap().entries, head.0 + 1);
     let again = l
@@ -254,6 +255,16 @@ fn verify_finds_a_forged_entry_and_a_forged_snapshot_behind_a_good_open() {
     let c = rusqlite::Connection::open(f.path()).unwrap();
     c.execute("UPDATE snapshot SET data = ?1", [data]).unwrap();
     let l = Ledger::open(f.path()).unwrap();
+    assert_eq!(
+        l.replayed_at_open(),
+        0,
+        "the forged snapshot was not even read"
+    );
+    assert_ne!(
+        l.record(&id("R3")).ok(),
+        None,
+        "the forged state is what was opened"
+    );
     let e = l.verify().unwrap_err();
     assert_eq!(e.code(), "E_CHAIN_BROKEN", "{e}");
     assert!(e.to_string().contains("snapshot"), "{e}");

@@ -403,3 +403,50 @@ fn transfer_vectors() {
         }
     }
 }
+
+/// Team star ratings by scoring table: scores, stars and points are worked out by hand in the
+/// file; the breakdown's words are the engine's (`VL_WRITE_VECTORS=1` rewrites them, and only
+/// them, after checking the hand-made figures).
+#[test]
+fn team_rating_vectors() {
+    let mut doc = load("team_rating.json");
+    let write = std::env::var_os("VL_WRITE_VECTORS").is_some();
+    let cases = doc["cases"].as_array_mut().unwrap();
+    assert!(cases.len() >= 8);
+    for c in cases.iter_mut() {
+        let name = c["name"].clone();
+        let table = match &c["table"] {
+            Value::String(n) => TeamScoring::profile(n).unwrap(),
+            inline => serde_json::from_value::<TeamScoring>(inline.clone()).unwrap(),
+        };
+        table.validate().unwrap();
+        let facts: TeamFacts = serde_json::from_value(c["facts"].clone()).unwrap();
+        let got = rate_team(&table, &facts);
+        let e = &c["expect"];
+        assert_eq!(u64::from(got.score), e["score"].as_u64().unwrap(), "{name}");
+        assert_eq!(u64::from(got.stars), e["stars"].as_u64().unwrap(), "{name}");
+        assert_eq!(json!(got.level_name), e["level_name"], "{name}");
+        let points: Vec<i32> = got.lines.iter().map(|l| l.points).collect();
+        assert_eq!(json!(points), e["points"], "{name}");
+        let lines = json!(
+            got.lines
+                .iter()
+                .map(|l| json!({"metric": l.metric, "met": l.met, "text_en": l.text_en, "text_zh": l.text_zh}))
+                .collect::<Vec<_>>()
+        );
+        if write {
+            c["expect"]["lines"] = lines;
+            c["expect"]["summary_en"] = json!(got.summary_en);
+            c["expect"]["summary_zh"] = json!(got.summary_zh);
+        } else {
+            assert_eq!(e["lines"], lines, "{name}");
+            assert_eq!(e["summary_en"], json!(got.summary_en), "{name}");
+            assert_eq!(e["summary_zh"], json!(got.summary_zh), "{name}");
+        }
+    }
+    if write {
+        let path =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/team_rating.json");
+        std::fs::write(&path, serde_json::to_string_pretty(&doc).unwrap() + "\n").unwrap();
+    }
+}

@@ -657,6 +657,245 @@ fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
 
 
 /**
+ * An activity as queries return it: its team as resolved, its records and what recipients
+ * and the org thought of it.
+ */
+public struct ActivityView: Equatable, Hashable {
+    /**
+     * The activity (its `team` is the team it belongs to, a claimed project's included).
+     */
+    public var activity: NewActivity
+    /**
+     * The project's category, if it has a project.
+     */
+    public var category: String?
+    /**
+     * Its records, in every state, in the order they were added.
+     */
+    public var records: [RecordId]
+    /**
+     * Counted minutes of its records.
+     */
+    public var countedMinutes: UInt64
+    /**
+     * How many evaluations it has.
+     */
+    public var evaluations: UInt32
+    /**
+     * Their average in tenths (45 is 4.5), if any.
+     */
+    public var averageEvaluationTenths: UInt32?
+    /**
+     * How many complaints it has.
+     */
+    public var complaints: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The activity (its `team` is the team it belongs to, a claimed project's included).
+         */activity: NewActivity, 
+        /**
+         * The project's category, if it has a project.
+         */category: String?, 
+        /**
+         * Its records, in every state, in the order they were added.
+         */records: [RecordId], 
+        /**
+         * Counted minutes of its records.
+         */countedMinutes: UInt64, 
+        /**
+         * How many evaluations it has.
+         */evaluations: UInt32, 
+        /**
+         * Their average in tenths (45 is 4.5), if any.
+         */averageEvaluationTenths: UInt32?, 
+        /**
+         * How many complaints it has.
+         */complaints: UInt32) {
+        self.activity = activity
+        self.category = category
+        self.records = records
+        self.countedMinutes = countedMinutes
+        self.evaluations = evaluations
+        self.averageEvaluationTenths = averageEvaluationTenths
+        self.complaints = complaints
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ActivityView: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActivityView: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivityView {
+        return
+            try ActivityView(
+                activity: FfiConverterTypeNewActivity.read(from: &buf), 
+                category: FfiConverterOptionString.read(from: &buf), 
+                records: FfiConverterSequenceTypeRecordId.read(from: &buf), 
+                countedMinutes: FfiConverterUInt64.read(from: &buf), 
+                evaluations: FfiConverterUInt32.read(from: &buf), 
+                averageEvaluationTenths: FfiConverterOptionUInt32.read(from: &buf), 
+                complaints: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ActivityView, into buf: inout [UInt8]) {
+        FfiConverterTypeNewActivity.write(value.activity, into: &buf)
+        FfiConverterOptionString.write(value.category, into: &buf)
+        FfiConverterSequenceTypeRecordId.write(value.records, into: &buf)
+        FfiConverterUInt64.write(value.countedMinutes, into: &buf)
+        FfiConverterUInt32.write(value.evaluations, into: &buf)
+        FfiConverterOptionUInt32.write(value.averageEvaluationTenths, into: &buf)
+        FfiConverterUInt32.write(value.complaints, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityView_lift(_ buf: RustBuffer) throws -> ActivityView {
+    return try FfiConverterTypeActivityView.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityView_lower(_ value: ActivityView) -> RustBuffer {
+    return FfiConverterTypeActivityView.lower(value)
+}
+
+
+/**
+ * A flag for a person to look at: not a refusal (the record stands until someone revokes it).
+ */
+public struct Anomaly: Equatable, Hashable {
+    /**
+     * What kind.
+     */
+    public var kind: AnomalyKind
+    /**
+     * The record it points at (for a burst: the first of the burst).
+     */
+    public var record: RecordId?
+    /**
+     * The volunteer concerned, if one.
+     */
+    public var volunteer: VolunteerId?
+    /**
+     * The actor concerned, if one.
+     */
+    public var actor: ActorId?
+    /**
+     * The local day concerned.
+     */
+    public var day: NaiveDate
+    /**
+     * Why, in English (ids and numbers only, no names).
+     */
+    public var reasonEn: String
+    /**
+     * Why, in Chinese.
+     */
+    public var reasonZh: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What kind.
+         */kind: AnomalyKind, 
+        /**
+         * The record it points at (for a burst: the first of the burst).
+         */record: RecordId?, 
+        /**
+         * The volunteer concerned, if one.
+         */volunteer: VolunteerId?, 
+        /**
+         * The actor concerned, if one.
+         */actor: ActorId?, 
+        /**
+         * The local day concerned.
+         */day: NaiveDate, 
+        /**
+         * Why, in English (ids and numbers only, no names).
+         */reasonEn: String, 
+        /**
+         * Why, in Chinese.
+         */reasonZh: String) {
+        self.kind = kind
+        self.record = record
+        self.volunteer = volunteer
+        self.actor = actor
+        self.day = day
+        self.reasonEn = reasonEn
+        self.reasonZh = reasonZh
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Anomaly: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAnomaly: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Anomaly {
+        return
+            try Anomaly(
+                kind: FfiConverterTypeAnomalyKind.read(from: &buf), 
+                record: FfiConverterOptionTypeRecordId.read(from: &buf), 
+                volunteer: FfiConverterOptionTypeVolunteerId.read(from: &buf), 
+                actor: FfiConverterOptionTypeActorId.read(from: &buf), 
+                day: FfiConverterTypeNaiveDate.read(from: &buf), 
+                reasonEn: FfiConverterString.read(from: &buf), 
+                reasonZh: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Anomaly, into buf: inout [UInt8]) {
+        FfiConverterTypeAnomalyKind.write(value.kind, into: &buf)
+        FfiConverterOptionTypeRecordId.write(value.record, into: &buf)
+        FfiConverterOptionTypeVolunteerId.write(value.volunteer, into: &buf)
+        FfiConverterOptionTypeActorId.write(value.actor, into: &buf)
+        FfiConverterTypeNaiveDate.write(value.day, into: &buf)
+        FfiConverterString.write(value.reasonEn, into: &buf)
+        FfiConverterString.write(value.reasonZh, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAnomaly_lift(_ buf: RustBuffer) throws -> Anomaly {
+    return try FfiConverterTypeAnomaly.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAnomaly_lower(_ value: Anomaly) -> RustBuffer {
+    return FfiConverterTypeAnomaly.lower(value)
+}
+
+
+/**
  * One line of a board.
  */
 public struct BoardEntry: Equatable, Hashable {
@@ -753,6 +992,11 @@ public func FfiConverterTypeBoardEntry_lower(_ value: BoardEntry) -> RustBuffer 
  */
 public struct Certificate: Equatable, Hashable {
     /**
+     * Commendations received in the period, when asked for (absent from the JSON when none,
+     * so that certificates without them read and sign as before).
+     */
+    public var commendations: [CertificateCommendation]
+    /**
      * The issuing contact (联系方式).
      */
     public var contact: String
@@ -829,6 +1073,10 @@ public struct Certificate: Equatable, Hashable {
      */
     public var totalMinutes: UInt64
     /**
+     * Training attended in the period, when asked for (absent from the JSON when none).
+     */
+    public var training: [CertificateTraining]
+    /**
      * The code anyone can check the certificate by (验证码).
      */
     public var verificationCode: String
@@ -840,6 +1088,10 @@ public struct Certificate: Equatable, Hashable {
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
+        /**
+         * Commendations received in the period, when asked for (absent from the JSON when none,
+         * so that certificates without them read and sign as before).
+         */commendations: [CertificateCommendation] = [], 
         /**
          * The issuing contact (联系方式).
          */contact: String, 
@@ -898,11 +1150,15 @@ public struct Certificate: Equatable, Hashable {
          * Total minutes of the records.
          */totalMinutes: UInt64, 
         /**
+         * Training attended in the period, when asked for (absent from the JSON when none).
+         */training: [CertificateTraining] = [], 
+        /**
          * The code anyone can check the certificate by (验证码).
          */verificationCode: String, 
         /**
          * The volunteer number.
          */volunteer: VolunteerId) {
+        self.commendations = commendations
         self.contact = contact
         self.handler = handler
         self.identityKind = identityKind
@@ -922,6 +1178,7 @@ public struct Certificate: Equatable, Hashable {
         self.responsiblePerson = responsiblePerson
         self.signature = signature
         self.totalMinutes = totalMinutes
+        self.training = training
         self.verificationCode = verificationCode
         self.volunteer = volunteer
     }
@@ -942,6 +1199,7 @@ public struct FfiConverterTypeCertificate: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Certificate {
         return
             try Certificate(
+                commendations: FfiConverterSequenceTypeCertificateCommendation.read(from: &buf), 
                 contact: FfiConverterString.read(from: &buf), 
                 handler: FfiConverterString.read(from: &buf), 
                 identityKind: FfiConverterTypeIdentityKind.read(from: &buf), 
@@ -961,12 +1219,14 @@ public struct FfiConverterTypeCertificate: FfiConverterRustBuffer {
                 responsiblePerson: FfiConverterString.read(from: &buf), 
                 signature: FfiConverterString.read(from: &buf), 
                 totalMinutes: FfiConverterUInt64.read(from: &buf), 
+                training: FfiConverterSequenceTypeCertificateTraining.read(from: &buf), 
                 verificationCode: FfiConverterString.read(from: &buf), 
                 volunteer: FfiConverterTypeVolunteerId.read(from: &buf)
         )
     }
 
     public static func write(_ value: Certificate, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeCertificateCommendation.write(value.commendations, into: &buf)
         FfiConverterString.write(value.contact, into: &buf)
         FfiConverterString.write(value.handler, into: &buf)
         FfiConverterTypeIdentityKind.write(value.identityKind, into: &buf)
@@ -986,6 +1246,7 @@ public struct FfiConverterTypeCertificate: FfiConverterRustBuffer {
         FfiConverterString.write(value.responsiblePerson, into: &buf)
         FfiConverterString.write(value.signature, into: &buf)
         FfiConverterUInt64.write(value.totalMinutes, into: &buf)
+        FfiConverterSequenceTypeCertificateTraining.write(value.training, into: &buf)
         FfiConverterString.write(value.verificationCode, into: &buf)
         FfiConverterTypeVolunteerId.write(value.volunteer, into: &buf)
     }
@@ -1173,6 +1434,85 @@ public func FfiConverterTypeCertificateCheck_lift(_ buf: RustBuffer) throws -> C
 #endif
 public func FfiConverterTypeCertificateCheck_lower(_ value: CertificateCheck) -> RustBuffer {
     return FfiConverterTypeCertificateCheck.lower(value)
+}
+
+
+/**
+ * A commendation on a certificate (when the certificate is asked to show commendations).
+ */
+public struct CertificateCommendation: Equatable, Hashable {
+    /**
+     * The local date.
+     */
+    public var date: NaiveDate
+    /**
+     * The awarding org.
+     */
+    public var orgName: String
+    /**
+     * What it was.
+     */
+    public var title: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The local date.
+         */date: NaiveDate, 
+        /**
+         * The awarding org.
+         */orgName: String, 
+        /**
+         * What it was.
+         */title: String) {
+        self.date = date
+        self.orgName = orgName
+        self.title = title
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CertificateCommendation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCertificateCommendation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CertificateCommendation {
+        return
+            try CertificateCommendation(
+                date: FfiConverterTypeNaiveDate.read(from: &buf), 
+                orgName: FfiConverterString.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CertificateCommendation, into buf: inout [UInt8]) {
+        FfiConverterTypeNaiveDate.write(value.date, into: &buf)
+        FfiConverterString.write(value.orgName, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCertificateCommendation_lift(_ buf: RustBuffer) throws -> CertificateCommendation {
+    return try FfiConverterTypeCertificateCommendation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCertificateCommendation_lower(_ value: CertificateCommendation) -> RustBuffer {
+    return FfiConverterTypeCertificateCommendation.lower(value)
 }
 
 
@@ -1411,6 +1751,991 @@ public func FfiConverterTypeCertificateRequest_lift(_ buf: RustBuffer) throws ->
 #endif
 public func FfiConverterTypeCertificateRequest_lower(_ value: CertificateRequest) -> RustBuffer {
     return FfiConverterTypeCertificateRequest.lower(value)
+}
+
+
+/**
+ * A training session on a certificate (when the certificate is asked to show training).
+ */
+public struct CertificateTraining: Equatable, Hashable {
+    /**
+     * The local date.
+     */
+    public var date: NaiveDate
+    /**
+     * Its length in minutes.
+     */
+    public var minutes: UInt32
+    /**
+     * The org that ran it.
+     */
+    public var orgName: String
+    /**
+     * What it was.
+     */
+    public var title: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The local date.
+         */date: NaiveDate, 
+        /**
+         * Its length in minutes.
+         */minutes: UInt32, 
+        /**
+         * The org that ran it.
+         */orgName: String, 
+        /**
+         * What it was.
+         */title: String) {
+        self.date = date
+        self.minutes = minutes
+        self.orgName = orgName
+        self.title = title
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CertificateTraining: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCertificateTraining: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CertificateTraining {
+        return
+            try CertificateTraining(
+                date: FfiConverterTypeNaiveDate.read(from: &buf), 
+                minutes: FfiConverterUInt32.read(from: &buf), 
+                orgName: FfiConverterString.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CertificateTraining, into buf: inout [UInt8]) {
+        FfiConverterTypeNaiveDate.write(value.date, into: &buf)
+        FfiConverterUInt32.write(value.minutes, into: &buf)
+        FfiConverterString.write(value.orgName, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCertificateTraining_lift(_ buf: RustBuffer) throws -> CertificateTraining {
+    return try FfiConverterTypeCertificateTraining.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCertificateTraining_lower(_ value: CertificateTraining) -> RustBuffer {
+    return FfiConverterTypeCertificateTraining.lower(value)
+}
+
+
+/**
+ * A commendation a volunteer received (表彰奖励), recorded by an admin of the awarding org.
+ */
+public struct Commendation: Equatable, Hashable {
+    /**
+     * The local date of the award.
+     */
+    public var date: NaiveDate
+    /**
+     * Its id.
+     */
+    public var id: CommendationId
+    /**
+     * The awarding org.
+     */
+    public var org: OrgId
+    /**
+     * What it was (`2015年度优秀志愿者`).
+     */
+    public var title: String
+    /**
+     * Who received it.
+     */
+    public var volunteer: VolunteerId
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The local date of the award.
+         */date: NaiveDate, 
+        /**
+         * Its id.
+         */id: CommendationId, 
+        /**
+         * The awarding org.
+         */org: OrgId, 
+        /**
+         * What it was (`2015年度优秀志愿者`).
+         */title: String, 
+        /**
+         * Who received it.
+         */volunteer: VolunteerId) {
+        self.date = date
+        self.id = id
+        self.org = org
+        self.title = title
+        self.volunteer = volunteer
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Commendation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCommendation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Commendation {
+        return
+            try Commendation(
+                date: FfiConverterTypeNaiveDate.read(from: &buf), 
+                id: FfiConverterTypeCommendationId.read(from: &buf), 
+                org: FfiConverterTypeOrgId.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                volunteer: FfiConverterTypeVolunteerId.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Commendation, into buf: inout [UInt8]) {
+        FfiConverterTypeNaiveDate.write(value.date, into: &buf)
+        FfiConverterTypeCommendationId.write(value.id, into: &buf)
+        FfiConverterTypeOrgId.write(value.org, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterTypeVolunteerId.write(value.volunteer, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCommendation_lift(_ buf: RustBuffer) throws -> Commendation {
+    return try FfiConverterTypeCommendation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCommendation_lower(_ value: Commendation) -> RustBuffer {
+    return FfiConverterTypeCommendation.lower(value)
+}
+
+
+/**
+ * A volunteer as their community sees them: living there, or reported in there.
+ */
+public struct CommunityVolunteer: Equatable, Hashable {
+    /**
+     * The volunteer.
+     */
+    public var volunteer: VolunteerId
+    /**
+     * Their masked name.
+     */
+    public var maskedName: String
+    /**
+     * Their work unit, if any.
+     */
+    public var workUnit: OrgId?
+    /**
+     * Whether they are here because they reported in (报到) rather than by home org.
+     */
+    public var reportedIn: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The volunteer.
+         */volunteer: VolunteerId, 
+        /**
+         * Their masked name.
+         */maskedName: String, 
+        /**
+         * Their work unit, if any.
+         */workUnit: OrgId?, 
+        /**
+         * Whether they are here because they reported in (报到) rather than by home org.
+         */reportedIn: Bool) {
+        self.volunteer = volunteer
+        self.maskedName = maskedName
+        self.workUnit = workUnit
+        self.reportedIn = reportedIn
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CommunityVolunteer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCommunityVolunteer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CommunityVolunteer {
+        return
+            try CommunityVolunteer(
+                volunteer: FfiConverterTypeVolunteerId.read(from: &buf), 
+                maskedName: FfiConverterString.read(from: &buf), 
+                workUnit: FfiConverterOptionTypeOrgId.read(from: &buf), 
+                reportedIn: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CommunityVolunteer, into buf: inout [UInt8]) {
+        FfiConverterTypeVolunteerId.write(value.volunteer, into: &buf)
+        FfiConverterString.write(value.maskedName, into: &buf)
+        FfiConverterOptionTypeOrgId.write(value.workUnit, into: &buf)
+        FfiConverterBool.write(value.reportedIn, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCommunityVolunteer_lift(_ buf: RustBuffer) throws -> CommunityVolunteer {
+    return try FfiConverterTypeCommunityVolunteer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCommunityVolunteer_lower(_ value: CommunityVolunteer) -> RustBuffer {
+    return FfiConverterTypeCommunityVolunteer.lower(value)
+}
+
+
+/**
+ * A complaint about an activity, and, when it names one, about a volunteer.
+ */
+public struct Complaint: Equatable, Hashable {
+    /**
+     * The activity.
+     */
+    public var activity: ActivityId
+    /**
+     * What it says (no names: the volunteer is named by number).
+     */
+    public var reason: String
+    /**
+     * The volunteer it is about, if any.
+     */
+    public var volunteer: VolunteerId?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The activity.
+         */activity: ActivityId, 
+        /**
+         * What it says (no names: the volunteer is named by number).
+         */reason: String, 
+        /**
+         * The volunteer it is about, if any.
+         */volunteer: VolunteerId? = nil) {
+        self.activity = activity
+        self.reason = reason
+        self.volunteer = volunteer
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Complaint: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeComplaint: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Complaint {
+        return
+            try Complaint(
+                activity: FfiConverterTypeActivityId.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf), 
+                volunteer: FfiConverterOptionTypeVolunteerId.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Complaint, into buf: inout [UInt8]) {
+        FfiConverterTypeActivityId.write(value.activity, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+        FfiConverterOptionTypeVolunteerId.write(value.volunteer, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeComplaint_lift(_ buf: RustBuffer) throws -> Complaint {
+    return try FfiConverterTypeComplaint.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeComplaint_lower(_ value: Complaint) -> RustBuffer {
+    return FfiConverterTypeComplaint.lower(value)
+}
+
+
+/**
+ * One line of a scoring table: what is measured, how, its weight and its cap.
+ */
+public struct Criterion: Equatable, Hashable {
+    /**
+     * The cap, in the metric's unit (see [`TeamMetric`]).
+     */
+    public var cap: UInt32
+    /**
+     * What is measured.
+     */
+    public var metric: TeamMetric
+    /**
+     * How it scores.
+     */
+    public var mode: CriterionMode
+    /**
+     * Its points (0 for a `required` criterion).
+     */
+    public var weight: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The cap, in the metric's unit (see [`TeamMetric`]).
+         */cap: UInt32, 
+        /**
+         * What is measured.
+         */metric: TeamMetric, 
+        /**
+         * How it scores.
+         */mode: CriterionMode, 
+        /**
+         * Its points (0 for a `required` criterion).
+         */weight: UInt32) {
+        self.cap = cap
+        self.metric = metric
+        self.mode = mode
+        self.weight = weight
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Criterion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCriterion: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Criterion {
+        return
+            try Criterion(
+                cap: FfiConverterUInt32.read(from: &buf), 
+                metric: FfiConverterTypeTeamMetric.read(from: &buf), 
+                mode: FfiConverterTypeCriterionMode.read(from: &buf), 
+                weight: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Criterion, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.cap, into: &buf)
+        FfiConverterTypeTeamMetric.write(value.metric, into: &buf)
+        FfiConverterTypeCriterionMode.write(value.mode, into: &buf)
+        FfiConverterUInt32.write(value.weight, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCriterion_lift(_ buf: RustBuffer) throws -> Criterion {
+    return try FfiConverterTypeCriterion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCriterion_lower(_ value: Criterion) -> RustBuffer {
+    return FfiConverterTypeCriterion.lower(value)
+}
+
+
+/**
+ * One criterion of a rating, with its measure, points and the words a team leader reads.
+ */
+public struct CriterionLine: Equatable, Hashable {
+    /**
+     * What was measured.
+     */
+    public var metric: TeamMetric
+    /**
+     * How it scored.
+     */
+    public var mode: CriterionMode
+    /**
+     * The measure, in the metric's counting unit (minutes for hours, tenths for evaluations,
+     * percent for shares).
+     */
+    public var value: UInt64
+    /**
+     * The cap in the same unit.
+     */
+    public var target: UInt64
+    /**
+     * Points gained (negative when taken off).
+     */
+    public var points: Int32
+    /**
+     * Points available (for `against`: the most taken off).
+     */
+    public var weight: UInt32
+    /**
+     * For `at_least` and `required`: whether the cap was reached; otherwise whether the
+     * criterion is at its best (full points, or nothing taken off).
+     */
+    public var met: Bool
+    /**
+     * In English.
+     */
+    public var textEn: String
+    /**
+     * In Chinese.
+     */
+    public var textZh: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What was measured.
+         */metric: TeamMetric, 
+        /**
+         * How it scored.
+         */mode: CriterionMode, 
+        /**
+         * The measure, in the metric's counting unit (minutes for hours, tenths for evaluations,
+         * percent for shares).
+         */value: UInt64, 
+        /**
+         * The cap in the same unit.
+         */target: UInt64, 
+        /**
+         * Points gained (negative when taken off).
+         */points: Int32, 
+        /**
+         * Points available (for `against`: the most taken off).
+         */weight: UInt32, 
+        /**
+         * For `at_least` and `required`: whether the cap was reached; otherwise whether the
+         * criterion is at its best (full points, or nothing taken off).
+         */met: Bool, 
+        /**
+         * In English.
+         */textEn: String, 
+        /**
+         * In Chinese.
+         */textZh: String) {
+        self.metric = metric
+        self.mode = mode
+        self.value = value
+        self.target = target
+        self.points = points
+        self.weight = weight
+        self.met = met
+        self.textEn = textEn
+        self.textZh = textZh
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CriterionLine: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCriterionLine: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CriterionLine {
+        return
+            try CriterionLine(
+                metric: FfiConverterTypeTeamMetric.read(from: &buf), 
+                mode: FfiConverterTypeCriterionMode.read(from: &buf), 
+                value: FfiConverterUInt64.read(from: &buf), 
+                target: FfiConverterUInt64.read(from: &buf), 
+                points: FfiConverterInt32.read(from: &buf), 
+                weight: FfiConverterUInt32.read(from: &buf), 
+                met: FfiConverterBool.read(from: &buf), 
+                textEn: FfiConverterString.read(from: &buf), 
+                textZh: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CriterionLine, into buf: inout [UInt8]) {
+        FfiConverterTypeTeamMetric.write(value.metric, into: &buf)
+        FfiConverterTypeCriterionMode.write(value.mode, into: &buf)
+        FfiConverterUInt64.write(value.value, into: &buf)
+        FfiConverterUInt64.write(value.target, into: &buf)
+        FfiConverterInt32.write(value.points, into: &buf)
+        FfiConverterUInt32.write(value.weight, into: &buf)
+        FfiConverterBool.write(value.met, into: &buf)
+        FfiConverterString.write(value.textEn, into: &buf)
+        FfiConverterString.write(value.textZh, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCriterionLine_lift(_ buf: RustBuffer) throws -> CriterionLine {
+    return try FfiConverterTypeCriterionLine.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCriterionLine_lower(_ value: CriterionLine) -> RustBuffer {
+    return FfiConverterTypeCriterionLine.lower(value)
+}
+
+
+/**
+ * An evaluation of an activity, 1 to 5.
+ */
+public struct Evaluation: Equatable, Hashable {
+    /**
+     * The activity.
+     */
+    public var activity: ActivityId
+    /**
+     * 1 (poor) to 5 (excellent).
+     */
+    public var score: UInt8
+    /**
+     * Who gave it.
+     */
+    public var source: EvaluationSource
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The activity.
+         */activity: ActivityId, 
+        /**
+         * 1 (poor) to 5 (excellent).
+         */score: UInt8, 
+        /**
+         * Who gave it.
+         */source: EvaluationSource) {
+        self.activity = activity
+        self.score = score
+        self.source = source
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Evaluation: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEvaluation: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Evaluation {
+        return
+            try Evaluation(
+                activity: FfiConverterTypeActivityId.read(from: &buf), 
+                score: FfiConverterUInt8.read(from: &buf), 
+                source: FfiConverterTypeEvaluationSource.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Evaluation, into buf: inout [UInt8]) {
+        FfiConverterTypeActivityId.write(value.activity, into: &buf)
+        FfiConverterUInt8.write(value.score, into: &buf)
+        FfiConverterTypeEvaluationSource.write(value.source, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEvaluation_lift(_ buf: RustBuffer) throws -> Evaluation {
+    return try FfiConverterTypeEvaluation.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEvaluation_lower(_ value: Evaluation) -> RustBuffer {
+    return FfiConverterTypeEvaluation.lower(value)
+}
+
+
+/**
+ * An excellent-volunteer candidate (优秀志愿者候选人) and why.
+ */
+public struct ExcellentCandidate: Equatable, Hashable {
+    /**
+     * The volunteer.
+     */
+    public var volunteer: VolunteerId
+    /**
+     * Their masked name.
+     */
+    public var maskedName: String
+    /**
+     * The street of their home org, if it lies under one.
+     */
+    public var street: OrgId?
+    /**
+     * Counted minutes in the year.
+     */
+    public var yearMinutes: UInt64
+    /**
+     * Stars held at the end of the year.
+     */
+    public var starLevel: UInt8
+    /**
+     * Their place in the street by minutes in the year (competition ranking).
+     */
+    public var rankInStreet: UInt32
+    /**
+     * Why, in English.
+     */
+    public var reasonEn: String
+    /**
+     * Why, in Chinese.
+     */
+    public var reasonZh: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The volunteer.
+         */volunteer: VolunteerId, 
+        /**
+         * Their masked name.
+         */maskedName: String, 
+        /**
+         * The street of their home org, if it lies under one.
+         */street: OrgId?, 
+        /**
+         * Counted minutes in the year.
+         */yearMinutes: UInt64, 
+        /**
+         * Stars held at the end of the year.
+         */starLevel: UInt8, 
+        /**
+         * Their place in the street by minutes in the year (competition ranking).
+         */rankInStreet: UInt32, 
+        /**
+         * Why, in English.
+         */reasonEn: String, 
+        /**
+         * Why, in Chinese.
+         */reasonZh: String) {
+        self.volunteer = volunteer
+        self.maskedName = maskedName
+        self.street = street
+        self.yearMinutes = yearMinutes
+        self.starLevel = starLevel
+        self.rankInStreet = rankInStreet
+        self.reasonEn = reasonEn
+        self.reasonZh = reasonZh
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ExcellentCandidate: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExcellentCandidate: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExcellentCandidate {
+        return
+            try ExcellentCandidate(
+                volunteer: FfiConverterTypeVolunteerId.read(from: &buf), 
+                maskedName: FfiConverterString.read(from: &buf), 
+                street: FfiConverterOptionTypeOrgId.read(from: &buf), 
+                yearMinutes: FfiConverterUInt64.read(from: &buf), 
+                starLevel: FfiConverterUInt8.read(from: &buf), 
+                rankInStreet: FfiConverterUInt32.read(from: &buf), 
+                reasonEn: FfiConverterString.read(from: &buf), 
+                reasonZh: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ExcellentCandidate, into buf: inout [UInt8]) {
+        FfiConverterTypeVolunteerId.write(value.volunteer, into: &buf)
+        FfiConverterString.write(value.maskedName, into: &buf)
+        FfiConverterOptionTypeOrgId.write(value.street, into: &buf)
+        FfiConverterUInt64.write(value.yearMinutes, into: &buf)
+        FfiConverterUInt8.write(value.starLevel, into: &buf)
+        FfiConverterUInt32.write(value.rankInStreet, into: &buf)
+        FfiConverterString.write(value.reasonEn, into: &buf)
+        FfiConverterString.write(value.reasonZh, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExcellentCandidate_lift(_ buf: RustBuffer) throws -> ExcellentCandidate {
+    return try FfiConverterTypeExcellentCandidate.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExcellentCandidate_lower(_ value: ExcellentCandidate) -> RustBuffer {
+    return FfiConverterTypeExcellentCandidate.lower(value)
+}
+
+
+/**
+ * The rule that proposes excellent volunteers (优秀志愿者) for a year: a star level, hours in
+ * the year, a clean year (no record of theirs revoked or disputed), and a place among the
+ * top of their street. Fields in sorted order, as every log-bound struct (it is part of the
+ * policy in `ledger_created`).
+ */
+public struct ExcellentRule: Equatable, Hashable {
+    /**
+     * The star level held at the end of the year at least (default 1).
+     */
+    public var minStarLevel: UInt8
+    /**
+     * Hours of counted service in the year at least (default 100).
+     */
+    public var minYearHours: UInt32
+    /**
+     * How many per street, by hours in the year (default 10; ties at the last place are all
+     * proposed).
+     */
+    public var topPerStreet: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The star level held at the end of the year at least (default 1).
+         */minStarLevel: UInt8, 
+        /**
+         * Hours of counted service in the year at least (default 100).
+         */minYearHours: UInt32, 
+        /**
+         * How many per street, by hours in the year (default 10; ties at the last place are all
+         * proposed).
+         */topPerStreet: UInt32) {
+        self.minStarLevel = minStarLevel
+        self.minYearHours = minYearHours
+        self.topPerStreet = topPerStreet
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ExcellentRule: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeExcellentRule: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExcellentRule {
+        return
+            try ExcellentRule(
+                minStarLevel: FfiConverterUInt8.read(from: &buf), 
+                minYearHours: FfiConverterUInt32.read(from: &buf), 
+                topPerStreet: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ExcellentRule, into buf: inout [UInt8]) {
+        FfiConverterUInt8.write(value.minStarLevel, into: &buf)
+        FfiConverterUInt32.write(value.minYearHours, into: &buf)
+        FfiConverterUInt32.write(value.topPerStreet, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExcellentRule_lift(_ buf: RustBuffer) throws -> ExcellentRule {
+    return try FfiConverterTypeExcellentRule.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeExcellentRule_lower(_ value: ExcellentRule) -> RustBuffer {
+    return FfiConverterTypeExcellentRule.lower(value)
+}
+
+
+/**
+ * Rules against bought hours (DESIGN §3): four-eyes confirmation of large entries, and the
+ * thresholds of the anomaly flags. Fields in sorted order (part of the policy in
+ * `ledger_created`).
+ */
+public struct FraudRules: Equatable, Hashable {
+    /**
+     * Flag an actor who enters more records than this … (default 30)
+     */
+    public var burstEntries: UInt32
+    /**
+     * … within this many seconds (default 600).
+     */
+    public var burstWindowSeconds: UInt32
+    /**
+     * Flag a volunteer's day of more minutes than this (default 600; the daily cap refuses
+     * beyond `daily_cap_minutes`).
+     */
+    public var flagDayMinutes: UInt32
+    /**
+     * A record of more minutes than this counts only once an admin other than the one who
+     * entered it confirms it (default 480: 8 hours). 0 turns four eyes off.
+     */
+    public var fourEyesMinutes: UInt32
+    /**
+     * Flag a record entered more than this many days after its service ended (default 30).
+     */
+    public var lateEntryDays: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Flag an actor who enters more records than this … (default 30)
+         */burstEntries: UInt32, 
+        /**
+         * … within this many seconds (default 600).
+         */burstWindowSeconds: UInt32, 
+        /**
+         * Flag a volunteer's day of more minutes than this (default 600; the daily cap refuses
+         * beyond `daily_cap_minutes`).
+         */flagDayMinutes: UInt32, 
+        /**
+         * A record of more minutes than this counts only once an admin other than the one who
+         * entered it confirms it (default 480: 8 hours). 0 turns four eyes off.
+         */fourEyesMinutes: UInt32, 
+        /**
+         * Flag a record entered more than this many days after its service ended (default 30).
+         */lateEntryDays: UInt32) {
+        self.burstEntries = burstEntries
+        self.burstWindowSeconds = burstWindowSeconds
+        self.flagDayMinutes = flagDayMinutes
+        self.fourEyesMinutes = fourEyesMinutes
+        self.lateEntryDays = lateEntryDays
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension FraudRules: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeFraudRules: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FraudRules {
+        return
+            try FraudRules(
+                burstEntries: FfiConverterUInt32.read(from: &buf), 
+                burstWindowSeconds: FfiConverterUInt32.read(from: &buf), 
+                flagDayMinutes: FfiConverterUInt32.read(from: &buf), 
+                fourEyesMinutes: FfiConverterUInt32.read(from: &buf), 
+                lateEntryDays: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: FraudRules, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.burstEntries, into: &buf)
+        FfiConverterUInt32.write(value.burstWindowSeconds, into: &buf)
+        FfiConverterUInt32.write(value.flagDayMinutes, into: &buf)
+        FfiConverterUInt32.write(value.fourEyesMinutes, into: &buf)
+        FfiConverterUInt32.write(value.lateEntryDays, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFraudRules_lift(_ buf: RustBuffer) throws -> FraudRules {
+    return try FfiConverterTypeFraudRules.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeFraudRules_lower(_ value: FraudRules) -> RustBuffer {
+    return FfiConverterTypeFraudRules.lower(value)
 }
 
 
@@ -1771,6 +3096,287 @@ public func FfiConverterTypeLevelReached_lower(_ value: LevelReached) -> RustBuf
 
 
 /**
+ * One stretch of a volunteer's membership of a team.
+ */
+public struct MemberPeriod: Equatable, Hashable {
+    /**
+     * The volunteer.
+     */
+    public var volunteer: VolunteerId
+    /**
+     * The first day in the team.
+     */
+    public var joined: NaiveDate
+    /**
+     * The last day in the team, if they have left.
+     */
+    public var left: NaiveDate?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The volunteer.
+         */volunteer: VolunteerId, 
+        /**
+         * The first day in the team.
+         */joined: NaiveDate, 
+        /**
+         * The last day in the team, if they have left.
+         */left: NaiveDate?) {
+        self.volunteer = volunteer
+        self.joined = joined
+        self.left = left
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MemberPeriod: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMemberPeriod: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MemberPeriod {
+        return
+            try MemberPeriod(
+                volunteer: FfiConverterTypeVolunteerId.read(from: &buf), 
+                joined: FfiConverterTypeNaiveDate.read(from: &buf), 
+                left: FfiConverterOptionTypeNaiveDate.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MemberPeriod, into buf: inout [UInt8]) {
+        FfiConverterTypeVolunteerId.write(value.volunteer, into: &buf)
+        FfiConverterTypeNaiveDate.write(value.joined, into: &buf)
+        FfiConverterOptionTypeNaiveDate.write(value.left, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMemberPeriod_lift(_ buf: RustBuffer) throws -> MemberPeriod {
+    return try FfiConverterTypeMemberPeriod.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMemberPeriod_lower(_ value: MemberPeriod) -> RustBuffer {
+    return FfiConverterTypeMemberPeriod.lower(value)
+}
+
+
+/**
+ * A volunteer joins or leaves a team on a date (the body of `team_member_joined` and
+ * `team_member_left`).
+ */
+public struct Membership: Equatable, Hashable {
+    /**
+     * The local date it takes effect (joining: the first day in; leaving: the last day in).
+     */
+    public var date: NaiveDate
+    /**
+     * The team.
+     */
+    public var team: TeamId
+    /**
+     * The volunteer.
+     */
+    public var volunteer: VolunteerId
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The local date it takes effect (joining: the first day in; leaving: the last day in).
+         */date: NaiveDate, 
+        /**
+         * The team.
+         */team: TeamId, 
+        /**
+         * The volunteer.
+         */volunteer: VolunteerId) {
+        self.date = date
+        self.team = team
+        self.volunteer = volunteer
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Membership: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMembership: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Membership {
+        return
+            try Membership(
+                date: FfiConverterTypeNaiveDate.read(from: &buf), 
+                team: FfiConverterTypeTeamId.read(from: &buf), 
+                volunteer: FfiConverterTypeVolunteerId.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Membership, into buf: inout [UInt8]) {
+        FfiConverterTypeNaiveDate.write(value.date, into: &buf)
+        FfiConverterTypeTeamId.write(value.team, into: &buf)
+        FfiConverterTypeVolunteerId.write(value.volunteer, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMembership_lift(_ buf: RustBuffer) throws -> Membership {
+    return try FfiConverterTypeMembership.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMembership_lower(_ value: Membership) -> RustBuffer {
+    return FfiConverterTypeMembership.lower(value)
+}
+
+
+/**
+ * An activity (活动) to create: an org's, optionally a team's and a project's, with a planned
+ * start and end.
+ */
+public struct NewActivity: Equatable, Hashable {
+    /**
+     * The planned end.
+     */
+    public var end: Timestamp
+    /**
+     * Its id (records name it).
+     */
+    public var id: ActivityId
+    /**
+     * Its name.
+     */
+    public var name: String
+    /**
+     * The organising org.
+     */
+    public var org: OrgId
+    /**
+     * The service project it belongs to, if any.
+     */
+    public var project: ProjectId?
+    /**
+     * The planned start.
+     */
+    public var start: Timestamp
+    /**
+     * The organising team, if any (for a claimed project's activity: the claiming team,
+     * given or not).
+     */
+    public var team: TeamId?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The planned end.
+         */end: Timestamp, 
+        /**
+         * Its id (records name it).
+         */id: ActivityId, 
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * The organising org.
+         */org: OrgId, 
+        /**
+         * The service project it belongs to, if any.
+         */project: ProjectId? = nil, 
+        /**
+         * The planned start.
+         */start: Timestamp, 
+        /**
+         * The organising team, if any (for a claimed project's activity: the claiming team,
+         * given or not).
+         */team: TeamId? = nil) {
+        self.end = end
+        self.id = id
+        self.name = name
+        self.org = org
+        self.project = project
+        self.start = start
+        self.team = team
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NewActivity: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNewActivity: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NewActivity {
+        return
+            try NewActivity(
+                end: FfiConverterTypeTimestamp.read(from: &buf), 
+                id: FfiConverterTypeActivityId.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                org: FfiConverterTypeOrgId.read(from: &buf), 
+                project: FfiConverterOptionTypeProjectId.read(from: &buf), 
+                start: FfiConverterTypeTimestamp.read(from: &buf), 
+                team: FfiConverterOptionTypeTeamId.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NewActivity, into buf: inout [UInt8]) {
+        FfiConverterTypeTimestamp.write(value.end, into: &buf)
+        FfiConverterTypeActivityId.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterTypeOrgId.write(value.org, into: &buf)
+        FfiConverterOptionTypeProjectId.write(value.project, into: &buf)
+        FfiConverterTypeTimestamp.write(value.start, into: &buf)
+        FfiConverterOptionTypeTeamId.write(value.team, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewActivity_lift(_ buf: RustBuffer) throws -> NewActivity {
+    return try FfiConverterTypeNewActivity.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewActivity_lower(_ value: NewActivity) -> RustBuffer {
+    return FfiConverterTypeNewActivity.lower(value)
+}
+
+
+/**
  * An organisation to register. `parent` places it in the tree; a root has none.
  */
 public struct NewOrg: Equatable, Hashable {
@@ -1856,6 +3462,95 @@ public func FfiConverterTypeNewOrg_lift(_ buf: RustBuffer) throws -> NewOrg {
 #endif
 public func FfiConverterTypeNewOrg_lower(_ value: NewOrg) -> RustBuffer {
     return FfiConverterTypeNewOrg.lower(value)
+}
+
+
+/**
+ * A service project (服务项目) an org publishes, for a team to claim (认领项目).
+ */
+public struct NewProject: Equatable, Hashable {
+    /**
+     * Its category (助老, 环保, 文明引导 …).
+     */
+    public var category: String
+    /**
+     * Its id.
+     */
+    public var id: ProjectId
+    /**
+     * Its name.
+     */
+    public var name: String
+    /**
+     * The org that publishes it.
+     */
+    public var org: OrgId
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Its category (助老, 环保, 文明引导 …).
+         */category: String, 
+        /**
+         * Its id.
+         */id: ProjectId, 
+        /**
+         * Its name.
+         */name: String, 
+        /**
+         * The org that publishes it.
+         */org: OrgId) {
+        self.category = category
+        self.id = id
+        self.name = name
+        self.org = org
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NewProject: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNewProject: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NewProject {
+        return
+            try NewProject(
+                category: FfiConverterString.read(from: &buf), 
+                id: FfiConverterTypeProjectId.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                org: FfiConverterTypeOrgId.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NewProject, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.category, into: &buf)
+        FfiConverterTypeProjectId.write(value.id, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterTypeOrgId.write(value.org, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewProject_lift(_ buf: RustBuffer) throws -> NewProject {
+    return try FfiConverterTypeNewProject.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNewProject_lower(_ value: NewProject) -> RustBuffer {
+    return FfiConverterTypeNewProject.lower(value)
 }
 
 
@@ -2382,9 +4077,18 @@ public struct Policy: Equatable, Hashable {
      */
     public var dailyCapMinutes: UInt32
     /**
+     * Who may be proposed as an excellent volunteer (优秀志愿者). Written only when it differs
+     * from the default, so that logs made before it keep their hashes.
+     */
+    public var excellent: ExcellentRule
+    /**
      * Weekend days that are working days (调休).
      */
     public var extraWorkingDays: [NaiveDate]
+    /**
+     * Four-eyes confirmation and anomaly flags. Written only when it differs from the default.
+     */
+    public var fraud: FraudRules
     /**
      * Public holidays that are not working days.
      */
@@ -2402,6 +4106,11 @@ public struct Policy: Equatable, Hashable {
      * Volunteer star thresholds.
      */
     public var stars: StarProfile
+    /**
+     * The team scoring table (服务队星级评定). Written only when it differs from the default
+     * (`district`).
+     */
+    public var teamRating: TeamScoring
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2416,8 +4125,15 @@ public struct Policy: Equatable, Hashable {
          * Most minutes one volunteer may serve on one local day (default 720: 12 hours).
          */dailyCapMinutes: UInt32, 
         /**
+         * Who may be proposed as an excellent volunteer (优秀志愿者). Written only when it differs
+         * from the default, so that logs made before it keep their hashes.
+         */excellent: ExcellentRule, 
+        /**
          * Weekend days that are working days (调休).
          */extraWorkingDays: [NaiveDate], 
+        /**
+         * Four-eyes confirmation and anomaly flags. Written only when it differs from the default.
+         */fraud: FraudRules, 
         /**
          * Public holidays that are not working days.
          */holidays: [NaiveDate], 
@@ -2430,15 +4146,22 @@ public struct Policy: Equatable, Hashable {
          */recordingWindowWorkingDays: UInt32, 
         /**
          * Volunteer star thresholds.
-         */stars: StarProfile) {
+         */stars: StarProfile, 
+        /**
+         * The team scoring table (服务队星级评定). Written only when it differs from the default
+         * (`district`).
+         */teamRating: TeamScoring) {
         self.checkinPairsPerDay = checkinPairsPerDay
         self.clockSkewSeconds = clockSkewSeconds
         self.dailyCapMinutes = dailyCapMinutes
+        self.excellent = excellent
         self.extraWorkingDays = extraWorkingDays
+        self.fraud = fraud
         self.holidays = holidays
         self.name = name
         self.recordingWindowWorkingDays = recordingWindowWorkingDays
         self.stars = stars
+        self.teamRating = teamRating
     }
 
     
@@ -2460,11 +4183,14 @@ public struct FfiConverterTypePolicy: FfiConverterRustBuffer {
                 checkinPairsPerDay: FfiConverterUInt32.read(from: &buf), 
                 clockSkewSeconds: FfiConverterUInt32.read(from: &buf), 
                 dailyCapMinutes: FfiConverterUInt32.read(from: &buf), 
+                excellent: FfiConverterTypeExcellentRule.read(from: &buf), 
                 extraWorkingDays: FfiConverterSequenceTypeNaiveDate.read(from: &buf), 
+                fraud: FfiConverterTypeFraudRules.read(from: &buf), 
                 holidays: FfiConverterSequenceTypeNaiveDate.read(from: &buf), 
                 name: FfiConverterString.read(from: &buf), 
                 recordingWindowWorkingDays: FfiConverterUInt32.read(from: &buf), 
-                stars: FfiConverterTypeStarProfile.read(from: &buf)
+                stars: FfiConverterTypeStarProfile.read(from: &buf), 
+                teamRating: FfiConverterTypeTeamScoring.read(from: &buf)
         )
     }
 
@@ -2472,11 +4198,14 @@ public struct FfiConverterTypePolicy: FfiConverterRustBuffer {
         FfiConverterUInt32.write(value.checkinPairsPerDay, into: &buf)
         FfiConverterUInt32.write(value.clockSkewSeconds, into: &buf)
         FfiConverterUInt32.write(value.dailyCapMinutes, into: &buf)
+        FfiConverterTypeExcellentRule.write(value.excellent, into: &buf)
         FfiConverterSequenceTypeNaiveDate.write(value.extraWorkingDays, into: &buf)
+        FfiConverterTypeFraudRules.write(value.fraud, into: &buf)
         FfiConverterSequenceTypeNaiveDate.write(value.holidays, into: &buf)
         FfiConverterString.write(value.name, into: &buf)
         FfiConverterUInt32.write(value.recordingWindowWorkingDays, into: &buf)
         FfiConverterTypeStarProfile.write(value.stars, into: &buf)
+        FfiConverterTypeTeamScoring.write(value.teamRating, into: &buf)
     }
 }
 
@@ -2493,6 +4222,144 @@ public func FfiConverterTypePolicy_lift(_ buf: RustBuffer) throws -> Policy {
 #endif
 public func FfiConverterTypePolicy_lower(_ value: Policy) -> RustBuffer {
     return FfiConverterTypePolicy.lower(value)
+}
+
+
+/**
+ * A team claims a project: the project's activities from then on belong to the team.
+ */
+public struct ProjectClaim: Equatable, Hashable {
+    /**
+     * The project.
+     */
+    public var project: ProjectId
+    /**
+     * The team claiming it.
+     */
+    public var team: TeamId
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project.
+         */project: ProjectId, 
+        /**
+         * The team claiming it.
+         */team: TeamId) {
+        self.project = project
+        self.team = team
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ProjectClaim: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProjectClaim: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProjectClaim {
+        return
+            try ProjectClaim(
+                project: FfiConverterTypeProjectId.read(from: &buf), 
+                team: FfiConverterTypeTeamId.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ProjectClaim, into buf: inout [UInt8]) {
+        FfiConverterTypeProjectId.write(value.project, into: &buf)
+        FfiConverterTypeTeamId.write(value.team, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProjectClaim_lift(_ buf: RustBuffer) throws -> ProjectClaim {
+    return try FfiConverterTypeProjectClaim.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProjectClaim_lower(_ value: ProjectClaim) -> RustBuffer {
+    return FfiConverterTypeProjectClaim.lower(value)
+}
+
+
+/**
+ * A project as queries return it.
+ */
+public struct ProjectView: Equatable, Hashable {
+    /**
+     * The project as published.
+     */
+    public var project: NewProject
+    /**
+     * The team that claimed it, if any.
+     */
+    public var claimedBy: TeamId?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The project as published.
+         */project: NewProject, 
+        /**
+         * The team that claimed it, if any.
+         */claimedBy: TeamId?) {
+        self.project = project
+        self.claimedBy = claimedBy
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ProjectView: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProjectView: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProjectView {
+        return
+            try ProjectView(
+                project: FfiConverterTypeNewProject.read(from: &buf), 
+                claimedBy: FfiConverterOptionTypeTeamId.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ProjectView, into buf: inout [UInt8]) {
+        FfiConverterTypeNewProject.write(value.project, into: &buf)
+        FfiConverterOptionTypeTeamId.write(value.claimedBy, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProjectView_lift(_ buf: RustBuffer) throws -> ProjectView {
+    return try FfiConverterTypeProjectView.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProjectView_lower(_ value: ProjectView) -> RustBuffer {
+    return FfiConverterTypeProjectView.lower(value)
 }
 
 
@@ -2675,6 +4542,96 @@ public func FfiConverterTypeRecordReceipt_lower(_ value: RecordReceipt) -> RustB
 
 
 /**
+ * A volunteer reports in (报到) at their residential community from their work unit: both
+ * manage them from then on (双向管理).
+ */
+public struct ReportIn: Equatable, Hashable {
+    /**
+     * The community reported to.
+     */
+    public var community: OrgId
+    /**
+     * The local date.
+     */
+    public var date: NaiveDate
+    /**
+     * The volunteer.
+     */
+    public var volunteer: VolunteerId
+    /**
+     * Their work unit.
+     */
+    public var workUnit: OrgId
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The community reported to.
+         */community: OrgId, 
+        /**
+         * The local date.
+         */date: NaiveDate, 
+        /**
+         * The volunteer.
+         */volunteer: VolunteerId, 
+        /**
+         * Their work unit.
+         */workUnit: OrgId) {
+        self.community = community
+        self.date = date
+        self.volunteer = volunteer
+        self.workUnit = workUnit
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ReportIn: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeReportIn: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ReportIn {
+        return
+            try ReportIn(
+                community: FfiConverterTypeOrgId.read(from: &buf), 
+                date: FfiConverterTypeNaiveDate.read(from: &buf), 
+                volunteer: FfiConverterTypeVolunteerId.read(from: &buf), 
+                workUnit: FfiConverterTypeOrgId.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ReportIn, into buf: inout [UInt8]) {
+        FfiConverterTypeOrgId.write(value.community, into: &buf)
+        FfiConverterTypeNaiveDate.write(value.date, into: &buf)
+        FfiConverterTypeVolunteerId.write(value.volunteer, into: &buf)
+        FfiConverterTypeOrgId.write(value.workUnit, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReportIn_lift(_ buf: RustBuffer) throws -> ReportIn {
+    return try FfiConverterTypeReportIn.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeReportIn_lower(_ value: ReportIn) -> RustBuffer {
+    return FfiConverterTypeReportIn.lower(value)
+}
+
+
+/**
  * A record as queries return it.
  */
 public struct ServiceRecord: Equatable, Hashable {
@@ -2702,6 +4659,11 @@ public struct ServiceRecord: Equatable, Hashable {
      * Who confirmed it (the recorder itself when an organiser entered it).
      */
     public var confirmedBy: ActorId?
+    /**
+     * Above the policy's four-eyes threshold: only an admin other than the one who entered
+     * it confirms it.
+     */
+    public var fourEyes: Bool
     /**
      * The record it replaces, if it is an amendment.
      */
@@ -2741,6 +4703,10 @@ public struct ServiceRecord: Equatable, Hashable {
          * Who confirmed it (the recorder itself when an organiser entered it).
          */confirmedBy: ActorId?, 
         /**
+         * Above the policy's four-eyes threshold: only an admin other than the one who entered
+         * it confirms it.
+         */fourEyes: Bool, 
+        /**
          * The record it replaces, if it is an amendment.
          */amends: RecordId?, 
         /**
@@ -2758,6 +4724,7 @@ public struct ServiceRecord: Equatable, Hashable {
         self.makeUp = makeUp
         self.recordedBy = recordedBy
         self.confirmedBy = confirmedBy
+        self.fourEyes = fourEyes
         self.amends = amends
         self.supersededBy = supersededBy
         self.reason = reason
@@ -2786,6 +4753,7 @@ public struct FfiConverterTypeServiceRecord: FfiConverterRustBuffer {
                 makeUp: FfiConverterBool.read(from: &buf), 
                 recordedBy: FfiConverterTypeActorId.read(from: &buf), 
                 confirmedBy: FfiConverterOptionTypeActorId.read(from: &buf), 
+                fourEyes: FfiConverterBool.read(from: &buf), 
                 amends: FfiConverterOptionTypeRecordId.read(from: &buf), 
                 supersededBy: FfiConverterOptionTypeRecordId.read(from: &buf), 
                 reason: FfiConverterOptionString.read(from: &buf), 
@@ -2800,6 +4768,7 @@ public struct FfiConverterTypeServiceRecord: FfiConverterRustBuffer {
         FfiConverterBool.write(value.makeUp, into: &buf)
         FfiConverterTypeActorId.write(value.recordedBy, into: &buf)
         FfiConverterOptionTypeActorId.write(value.confirmedBy, into: &buf)
+        FfiConverterBool.write(value.fourEyes, into: &buf)
         FfiConverterOptionTypeRecordId.write(value.amends, into: &buf)
         FfiConverterOptionTypeRecordId.write(value.supersededBy, into: &buf)
         FfiConverterOptionString.write(value.reason, into: &buf)
@@ -3563,6 +5532,578 @@ public func FfiConverterTypeSyncStatus_lower(_ value: SyncStatus) -> RustBuffer 
 
 
 /**
+ * What a team did in a year, as the scoring measures it. The ledger gathers these
+ * ([`crate::Ledger::team_rating`]); given directly, they rate a team without a ledger.
+ */
+public struct TeamFacts: Equatable, Hashable {
+    /**
+     * Members with counted service in the team's activities in the year.
+     */
+    public var activeMembers: UInt32
+    /**
+     * Complaints about the team's activities of the year.
+     */
+    public var complaints: UInt32
+    /**
+     * Evaluations of the team's activities of the year.
+     */
+    public var evaluations: UInt32
+    /**
+     * The sum of their scores (1–5 each).
+     */
+    public var evaluationPoints: UInt32
+    /**
+     * Months with a held activity on the month's first Saturday.
+     */
+    public var firstSaturdayMonths: UInt32
+    /**
+     * Members at any time of the year.
+     */
+    public var members: UInt32
+    /**
+     * The fewest minutes any member of the year served with the team (0 without members).
+     */
+    public var minMemberMinutes: UInt64
+    /**
+     * Months with at least one held activity.
+     */
+    public var monthsActive: UInt32
+    /**
+     * Counted minutes of members in the team's activities.
+     */
+    public var totalMinutes: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Members with counted service in the team's activities in the year.
+         */activeMembers: UInt32, 
+        /**
+         * Complaints about the team's activities of the year.
+         */complaints: UInt32, 
+        /**
+         * Evaluations of the team's activities of the year.
+         */evaluations: UInt32, 
+        /**
+         * The sum of their scores (1–5 each).
+         */evaluationPoints: UInt32, 
+        /**
+         * Months with a held activity on the month's first Saturday.
+         */firstSaturdayMonths: UInt32, 
+        /**
+         * Members at any time of the year.
+         */members: UInt32, 
+        /**
+         * The fewest minutes any member of the year served with the team (0 without members).
+         */minMemberMinutes: UInt64, 
+        /**
+         * Months with at least one held activity.
+         */monthsActive: UInt32, 
+        /**
+         * Counted minutes of members in the team's activities.
+         */totalMinutes: UInt64) {
+        self.activeMembers = activeMembers
+        self.complaints = complaints
+        self.evaluations = evaluations
+        self.evaluationPoints = evaluationPoints
+        self.firstSaturdayMonths = firstSaturdayMonths
+        self.members = members
+        self.minMemberMinutes = minMemberMinutes
+        self.monthsActive = monthsActive
+        self.totalMinutes = totalMinutes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TeamFacts: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTeamFacts: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TeamFacts {
+        return
+            try TeamFacts(
+                activeMembers: FfiConverterUInt32.read(from: &buf), 
+                complaints: FfiConverterUInt32.read(from: &buf), 
+                evaluations: FfiConverterUInt32.read(from: &buf), 
+                evaluationPoints: FfiConverterUInt32.read(from: &buf), 
+                firstSaturdayMonths: FfiConverterUInt32.read(from: &buf), 
+                members: FfiConverterUInt32.read(from: &buf), 
+                minMemberMinutes: FfiConverterUInt64.read(from: &buf), 
+                monthsActive: FfiConverterUInt32.read(from: &buf), 
+                totalMinutes: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TeamFacts, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.activeMembers, into: &buf)
+        FfiConverterUInt32.write(value.complaints, into: &buf)
+        FfiConverterUInt32.write(value.evaluations, into: &buf)
+        FfiConverterUInt32.write(value.evaluationPoints, into: &buf)
+        FfiConverterUInt32.write(value.firstSaturdayMonths, into: &buf)
+        FfiConverterUInt32.write(value.members, into: &buf)
+        FfiConverterUInt64.write(value.minMemberMinutes, into: &buf)
+        FfiConverterUInt32.write(value.monthsActive, into: &buf)
+        FfiConverterUInt64.write(value.totalMinutes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTeamFacts_lift(_ buf: RustBuffer) throws -> TeamFacts {
+    return try FfiConverterTypeTeamFacts.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTeamFacts_lower(_ value: TeamFacts) -> RustBuffer {
+    return FfiConverterTypeTeamFacts.lower(value)
+}
+
+
+/**
+ * A team's rating for a year: the facts gathered from the ledger and the score by a table.
+ */
+public struct TeamRating: Equatable, Hashable {
+    /**
+     * The team.
+     */
+    public var team: TeamId
+    /**
+     * Its name.
+     */
+    public var teamName: String
+    /**
+     * The rating year.
+     */
+    public var year: Int32
+    /**
+     * What the team did.
+     */
+    public var facts: TeamFacts
+    /**
+     * The score, stars and breakdown.
+     */
+    public var score: TeamScore
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The team.
+         */team: TeamId, 
+        /**
+         * Its name.
+         */teamName: String, 
+        /**
+         * The rating year.
+         */year: Int32, 
+        /**
+         * What the team did.
+         */facts: TeamFacts, 
+        /**
+         * The score, stars and breakdown.
+         */score: TeamScore) {
+        self.team = team
+        self.teamName = teamName
+        self.year = year
+        self.facts = facts
+        self.score = score
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TeamRating: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTeamRating: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TeamRating {
+        return
+            try TeamRating(
+                team: FfiConverterTypeTeamId.read(from: &buf), 
+                teamName: FfiConverterString.read(from: &buf), 
+                year: FfiConverterInt32.read(from: &buf), 
+                facts: FfiConverterTypeTeamFacts.read(from: &buf), 
+                score: FfiConverterTypeTeamScore.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TeamRating, into buf: inout [UInt8]) {
+        FfiConverterTypeTeamId.write(value.team, into: &buf)
+        FfiConverterString.write(value.teamName, into: &buf)
+        FfiConverterInt32.write(value.year, into: &buf)
+        FfiConverterTypeTeamFacts.write(value.facts, into: &buf)
+        FfiConverterTypeTeamScore.write(value.score, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTeamRating_lift(_ buf: RustBuffer) throws -> TeamRating {
+    return try FfiConverterTypeTeamRating.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTeamRating_lower(_ value: TeamRating) -> RustBuffer {
+    return FfiConverterTypeTeamRating.lower(value)
+}
+
+
+/**
+ * A team's score by a table: out of 100, the stars it earns, and why.
+ */
+public struct TeamScore: Equatable, Hashable {
+    /**
+     * The table used.
+     */
+    public var scoring: String
+    /**
+     * Points out of 100.
+     */
+    public var score: UInt32
+    /**
+     * Stars earned (0 below the first threshold or when a required criterion is not met).
+     */
+    public var stars: UInt8
+    /**
+     * The level's name, when the table names its levels.
+     */
+    public var levelName: String?
+    /**
+     * Every criterion, in the table's order.
+     */
+    public var lines: [CriterionLine]
+    /**
+     * One sentence, in English.
+     */
+    public var summaryEn: String
+    /**
+     * One sentence, in Chinese.
+     */
+    public var summaryZh: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The table used.
+         */scoring: String, 
+        /**
+         * Points out of 100.
+         */score: UInt32, 
+        /**
+         * Stars earned (0 below the first threshold or when a required criterion is not met).
+         */stars: UInt8, 
+        /**
+         * The level's name, when the table names its levels.
+         */levelName: String?, 
+        /**
+         * Every criterion, in the table's order.
+         */lines: [CriterionLine], 
+        /**
+         * One sentence, in English.
+         */summaryEn: String, 
+        /**
+         * One sentence, in Chinese.
+         */summaryZh: String) {
+        self.scoring = scoring
+        self.score = score
+        self.stars = stars
+        self.levelName = levelName
+        self.lines = lines
+        self.summaryEn = summaryEn
+        self.summaryZh = summaryZh
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TeamScore: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTeamScore: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TeamScore {
+        return
+            try TeamScore(
+                scoring: FfiConverterString.read(from: &buf), 
+                score: FfiConverterUInt32.read(from: &buf), 
+                stars: FfiConverterUInt8.read(from: &buf), 
+                levelName: FfiConverterOptionString.read(from: &buf), 
+                lines: FfiConverterSequenceTypeCriterionLine.read(from: &buf), 
+                summaryEn: FfiConverterString.read(from: &buf), 
+                summaryZh: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TeamScore, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.scoring, into: &buf)
+        FfiConverterUInt32.write(value.score, into: &buf)
+        FfiConverterUInt8.write(value.stars, into: &buf)
+        FfiConverterOptionString.write(value.levelName, into: &buf)
+        FfiConverterSequenceTypeCriterionLine.write(value.lines, into: &buf)
+        FfiConverterString.write(value.summaryEn, into: &buf)
+        FfiConverterString.write(value.summaryZh, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTeamScore_lift(_ buf: RustBuffer) throws -> TeamScore {
+    return try FfiConverterTypeTeamScore.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTeamScore_lower(_ value: TeamScore) -> RustBuffer {
+    return FfiConverterTypeTeamScore.lower(value)
+}
+
+
+/**
+ * A published team scoring table (评分表): criteria whose points add up to 100, and the scores
+ * at which each star level is reached. Profiles: `district` (the default: activity
+ * regularity, service time, reach and quality) and `pvsa_group` (the US President's Volunteer
+ * Service Award for groups: 200/500/1000 h with every member at least 25 h), which shows that
+ * award rules used elsewhere are data for the same engine.
+ *
+ * ```
+ * use volunteer_ledger::{TeamFacts, TeamScoring, rate_team};
+ * let facts = TeamFacts { months_active: 12, first_saturday_months: 12, total_minutes: 600 * 60,
+ * members: 20, active_members: 20, min_member_minutes: 30 * 60, evaluations: 10,
+ * evaluation_points: 50, complaints: 0 };
+ * let r = rate_team(&TeamScoring::district(), &facts);
+ * assert_eq!((r.score, r.stars), (100, 5));
+ * let g = rate_team(&TeamScoring::pvsa_group(), &facts);
+ * assert_eq!((g.stars, g.level_name.as_deref()), (2, Some("silver")));
+ * ```
+ */
+public struct TeamScoring: Equatable, Hashable {
+    /**
+     * The criteria, in the order the breakdown lists them.
+     */
+    public var criteria: [Criterion]
+    /**
+     * Optional names of the levels (`bronze`, `silver`, `gold`), one per threshold.
+     */
+    public var levelNames: [String]
+    /**
+     * The table's name (`district`, `pvsa_group` …).
+     */
+    public var name: String
+    /**
+     * The score (0–100) each star level needs, strictly increasing: the first is 1 star.
+     */
+    public var starThresholds: [UInt32]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The criteria, in the order the breakdown lists them.
+         */criteria: [Criterion], 
+        /**
+         * Optional names of the levels (`bronze`, `silver`, `gold`), one per threshold.
+         */levelNames: [String], 
+        /**
+         * The table's name (`district`, `pvsa_group` …).
+         */name: String, 
+        /**
+         * The score (0–100) each star level needs, strictly increasing: the first is 1 star.
+         */starThresholds: [UInt32]) {
+        self.criteria = criteria
+        self.levelNames = levelNames
+        self.name = name
+        self.starThresholds = starThresholds
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TeamScoring: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTeamScoring: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TeamScoring {
+        return
+            try TeamScoring(
+                criteria: FfiConverterSequenceTypeCriterion.read(from: &buf), 
+                levelNames: FfiConverterSequenceString.read(from: &buf), 
+                name: FfiConverterString.read(from: &buf), 
+                starThresholds: FfiConverterSequenceUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TeamScoring, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeCriterion.write(value.criteria, into: &buf)
+        FfiConverterSequenceString.write(value.levelNames, into: &buf)
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterSequenceUInt32.write(value.starThresholds, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTeamScoring_lift(_ buf: RustBuffer) throws -> TeamScoring {
+    return try FfiConverterTypeTeamScoring.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTeamScoring_lower(_ value: TeamScoring) -> RustBuffer {
+    return FfiConverterTypeTeamScoring.lower(value)
+}
+
+
+/**
+ * A training session a volunteer attended (培训情况): recorded like service, by the org that
+ * ran it; it is not service and adds no service hours.
+ */
+public struct Training: Equatable, Hashable {
+    /**
+     * The local date.
+     */
+    public var date: NaiveDate
+    /**
+     * Its id.
+     */
+    public var id: TrainingId
+    /**
+     * Its length in minutes.
+     */
+    public var minutes: UInt32
+    /**
+     * The org that ran it.
+     */
+    public var org: OrgId
+    /**
+     * What it was.
+     */
+    public var title: String
+    /**
+     * Who attended.
+     */
+    public var volunteer: VolunteerId
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The local date.
+         */date: NaiveDate, 
+        /**
+         * Its id.
+         */id: TrainingId, 
+        /**
+         * Its length in minutes.
+         */minutes: UInt32, 
+        /**
+         * The org that ran it.
+         */org: OrgId, 
+        /**
+         * What it was.
+         */title: String, 
+        /**
+         * Who attended.
+         */volunteer: VolunteerId) {
+        self.date = date
+        self.id = id
+        self.minutes = minutes
+        self.org = org
+        self.title = title
+        self.volunteer = volunteer
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Training: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTraining: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Training {
+        return
+            try Training(
+                date: FfiConverterTypeNaiveDate.read(from: &buf), 
+                id: FfiConverterTypeTrainingId.read(from: &buf), 
+                minutes: FfiConverterUInt32.read(from: &buf), 
+                org: FfiConverterTypeOrgId.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                volunteer: FfiConverterTypeVolunteerId.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Training, into buf: inout [UInt8]) {
+        FfiConverterTypeNaiveDate.write(value.date, into: &buf)
+        FfiConverterTypeTrainingId.write(value.id, into: &buf)
+        FfiConverterUInt32.write(value.minutes, into: &buf)
+        FfiConverterTypeOrgId.write(value.org, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterTypeVolunteerId.write(value.volunteer, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTraining_lift(_ buf: RustBuffer) throws -> Training {
+    return try FfiConverterTypeTraining.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTraining_lower(_ value: Training) -> RustBuffer {
+    return FfiConverterTypeTraining.lower(value)
+}
+
+
+/**
  * A volunteer's history as one ledger certifies it to another. Fields are in sorted order:
  * the signature covers the package's canonical JSON (keys sorted, no whitespace).
  */
@@ -4003,6 +6544,214 @@ public func FfiConverterTypeTransferRecord_lower(_ value: TransferRecord) -> Rus
 
 
 /**
+ * A work unit's report of its staff's service for a period (双向管理).
+ */
+public struct UnitReport: Equatable, Hashable {
+    /**
+     * The unit.
+     */
+    public var unit: OrgId
+    /**
+     * The period, as written (`2015`, `2015-06` …).
+     */
+    public var period: String
+    /**
+     * Every staff member, by volunteer number; those with no service included.
+     */
+    public var staff: [UnitStaffLine]
+    /**
+     * How many of them served in the period.
+     */
+    public var served: UInt32
+    /**
+     * Their minutes together.
+     */
+    public var totalMinutes: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The unit.
+         */unit: OrgId, 
+        /**
+         * The period, as written (`2015`, `2015-06` …).
+         */period: String, 
+        /**
+         * Every staff member, by volunteer number; those with no service included.
+         */staff: [UnitStaffLine], 
+        /**
+         * How many of them served in the period.
+         */served: UInt32, 
+        /**
+         * Their minutes together.
+         */totalMinutes: UInt64) {
+        self.unit = unit
+        self.period = period
+        self.staff = staff
+        self.served = served
+        self.totalMinutes = totalMinutes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UnitReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUnitReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UnitReport {
+        return
+            try UnitReport(
+                unit: FfiConverterTypeOrgId.read(from: &buf), 
+                period: FfiConverterString.read(from: &buf), 
+                staff: FfiConverterSequenceTypeUnitStaffLine.read(from: &buf), 
+                served: FfiConverterUInt32.read(from: &buf), 
+                totalMinutes: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UnitReport, into buf: inout [UInt8]) {
+        FfiConverterTypeOrgId.write(value.unit, into: &buf)
+        FfiConverterString.write(value.period, into: &buf)
+        FfiConverterSequenceTypeUnitStaffLine.write(value.staff, into: &buf)
+        FfiConverterUInt32.write(value.served, into: &buf)
+        FfiConverterUInt64.write(value.totalMinutes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnitReport_lift(_ buf: RustBuffer) throws -> UnitReport {
+    return try FfiConverterTypeUnitReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnitReport_lower(_ value: UnitReport) -> RustBuffer {
+    return FfiConverterTypeUnitReport.lower(value)
+}
+
+
+/**
+ * One of a work unit's staff in the unit's report.
+ */
+public struct UnitStaffLine: Equatable, Hashable {
+    /**
+     * The volunteer.
+     */
+    public var volunteer: VolunteerId
+    /**
+     * Their masked name.
+     */
+    public var maskedName: String
+    /**
+     * Counted minutes in the period (0 for those who served none).
+     */
+    public var minutes: UInt64
+    /**
+     * Their star level now.
+     */
+    public var starLevel: UInt8
+    /**
+     * The community they reported in at, if any.
+     */
+    public var community: OrgId?
+    /**
+     * Its name.
+     */
+    public var communityName: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The volunteer.
+         */volunteer: VolunteerId, 
+        /**
+         * Their masked name.
+         */maskedName: String, 
+        /**
+         * Counted minutes in the period (0 for those who served none).
+         */minutes: UInt64, 
+        /**
+         * Their star level now.
+         */starLevel: UInt8, 
+        /**
+         * The community they reported in at, if any.
+         */community: OrgId?, 
+        /**
+         * Its name.
+         */communityName: String?) {
+        self.volunteer = volunteer
+        self.maskedName = maskedName
+        self.minutes = minutes
+        self.starLevel = starLevel
+        self.community = community
+        self.communityName = communityName
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension UnitStaffLine: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeUnitStaffLine: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UnitStaffLine {
+        return
+            try UnitStaffLine(
+                volunteer: FfiConverterTypeVolunteerId.read(from: &buf), 
+                maskedName: FfiConverterString.read(from: &buf), 
+                minutes: FfiConverterUInt64.read(from: &buf), 
+                starLevel: FfiConverterUInt8.read(from: &buf), 
+                community: FfiConverterOptionTypeOrgId.read(from: &buf), 
+                communityName: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: UnitStaffLine, into buf: inout [UInt8]) {
+        FfiConverterTypeVolunteerId.write(value.volunteer, into: &buf)
+        FfiConverterString.write(value.maskedName, into: &buf)
+        FfiConverterUInt64.write(value.minutes, into: &buf)
+        FfiConverterUInt8.write(value.starLevel, into: &buf)
+        FfiConverterOptionTypeOrgId.write(value.community, into: &buf)
+        FfiConverterOptionString.write(value.communityName, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnitStaffLine_lift(_ buf: RustBuffer) throws -> UnitStaffLine {
+    return try FfiConverterTypeUnitStaffLine.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeUnitStaffLine_lower(_ value: UnitStaffLine) -> RustBuffer {
+    return FfiConverterTypeUnitStaffLine.lower(value)
+}
+
+
+/**
  * What [`verify_chain`] found.
  */
 public struct VerifyReport: Equatable, Hashable {
@@ -4068,6 +6817,146 @@ public func FfiConverterTypeVerifyReport_lift(_ buf: RustBuffer) throws -> Verif
 #endif
 public func FfiConverterTypeVerifyReport_lower(_ value: VerifyReport) -> RustBuffer {
     return FfiConverterTypeVerifyReport.lower(value)
+}
+
+
+/**
+ * The whole of a volunteer's record as the Ministry's rules define it: basic information,
+ * service, training, commendations, evaluations and complaints received.
+ */
+public struct VolunteerSummary: Equatable, Hashable {
+    /**
+     * Basic information, masked, with total minutes.
+     */
+    public var volunteer: VolunteerView
+    /**
+     * Star level and progress.
+     */
+    public var stars: StarSummary
+    /**
+     * Training attended, oldest first.
+     */
+    public var training: [Training]
+    /**
+     * Commendations received, oldest first.
+     */
+    public var commendations: [Commendation]
+    /**
+     * Evaluations of the activities they served in (with a counted record).
+     */
+    public var evaluations: UInt32
+    /**
+     * Their average in tenths, if any.
+     */
+    public var averageEvaluationTenths: UInt32?
+    /**
+     * Complaints that name them.
+     */
+    public var complaintsReceived: UInt32
+    /**
+     * The teams they are in now.
+     */
+    public var teams: [TeamId]
+    /**
+     * The community they reported in at, if they did.
+     */
+    public var reportedIn: OrgId?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Basic information, masked, with total minutes.
+         */volunteer: VolunteerView, 
+        /**
+         * Star level and progress.
+         */stars: StarSummary, 
+        /**
+         * Training attended, oldest first.
+         */training: [Training], 
+        /**
+         * Commendations received, oldest first.
+         */commendations: [Commendation], 
+        /**
+         * Evaluations of the activities they served in (with a counted record).
+         */evaluations: UInt32, 
+        /**
+         * Their average in tenths, if any.
+         */averageEvaluationTenths: UInt32?, 
+        /**
+         * Complaints that name them.
+         */complaintsReceived: UInt32, 
+        /**
+         * The teams they are in now.
+         */teams: [TeamId], 
+        /**
+         * The community they reported in at, if they did.
+         */reportedIn: OrgId?) {
+        self.volunteer = volunteer
+        self.stars = stars
+        self.training = training
+        self.commendations = commendations
+        self.evaluations = evaluations
+        self.averageEvaluationTenths = averageEvaluationTenths
+        self.complaintsReceived = complaintsReceived
+        self.teams = teams
+        self.reportedIn = reportedIn
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VolunteerSummary: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVolunteerSummary: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VolunteerSummary {
+        return
+            try VolunteerSummary(
+                volunteer: FfiConverterTypeVolunteerView.read(from: &buf), 
+                stars: FfiConverterTypeStarSummary.read(from: &buf), 
+                training: FfiConverterSequenceTypeTraining.read(from: &buf), 
+                commendations: FfiConverterSequenceTypeCommendation.read(from: &buf), 
+                evaluations: FfiConverterUInt32.read(from: &buf), 
+                averageEvaluationTenths: FfiConverterOptionUInt32.read(from: &buf), 
+                complaintsReceived: FfiConverterUInt32.read(from: &buf), 
+                teams: FfiConverterSequenceTypeTeamId.read(from: &buf), 
+                reportedIn: FfiConverterOptionTypeOrgId.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VolunteerSummary, into buf: inout [UInt8]) {
+        FfiConverterTypeVolunteerView.write(value.volunteer, into: &buf)
+        FfiConverterTypeStarSummary.write(value.stars, into: &buf)
+        FfiConverterSequenceTypeTraining.write(value.training, into: &buf)
+        FfiConverterSequenceTypeCommendation.write(value.commendations, into: &buf)
+        FfiConverterUInt32.write(value.evaluations, into: &buf)
+        FfiConverterOptionUInt32.write(value.averageEvaluationTenths, into: &buf)
+        FfiConverterUInt32.write(value.complaintsReceived, into: &buf)
+        FfiConverterSequenceTypeTeamId.write(value.teams, into: &buf)
+        FfiConverterOptionTypeOrgId.write(value.reportedIn, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVolunteerSummary_lift(_ buf: RustBuffer) throws -> VolunteerSummary {
+    return try FfiConverterTypeVolunteerSummary.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVolunteerSummary_lower(_ value: VolunteerSummary) -> RustBuffer {
+    return FfiConverterTypeVolunteerSummary.lower(value)
 }
 
 
@@ -4287,6 +7176,101 @@ public func FfiConverterTypeYearTotal_lift(_ buf: RustBuffer) throws -> YearTota
 public func FfiConverterTypeYearTotal_lower(_ value: YearTotal) -> RustBuffer {
     return FfiConverterTypeYearTotal.lower(value)
 }
+
+
+/**
+ * What an anomaly flag is about.
+ */
+
+public enum AnomalyKind: Equatable, Hashable {
+    
+    /**
+     * A volunteer's day holds more minutes than the policy flags.
+     */
+    case dayMinutes
+    /**
+     * One actor entered many records in a short time.
+     */
+    case burst
+    /**
+     * A record was entered long after its service.
+     */
+    case lateEntry
+    /**
+     * An actor recorded service for themselves.
+     */
+    case selfRecorded
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension AnomalyKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAnomalyKind: FfiConverterRustBuffer {
+    typealias SwiftType = AnomalyKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AnomalyKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .dayMinutes
+        
+        case 2: return .burst
+        
+        case 3: return .lateEntry
+        
+        case 4: return .selfRecorded
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: AnomalyKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .dayMinutes:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .burst:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .lateEntry:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .selfRecorded:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAnomalyKind_lift(_ buf: RustBuffer) throws -> AnomalyKind {
+    return try FfiConverterTypeAnomalyKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAnomalyKind_lower(_ value: AnomalyKind) -> RustBuffer {
+    return FfiConverterTypeAnomalyKind.lower(value)
+}
+
 
 
 /**
@@ -4620,6 +7604,101 @@ public func FfiConverterTypeClock_lower(_ value: Clock) -> RustBuffer {
 
 
 /**
+ * How a criterion turns its measure into points.
+ */
+
+public enum CriterionMode: Equatable, Hashable {
+    
+    /**
+     * `weight × min(value, cap) / cap`, rounded down: full points at the cap.
+     */
+    case scaled
+    /**
+     * `weight` points when the value reaches the cap, none below.
+     */
+    case atLeast
+    /**
+     * Counts against: `weight × min(value, cap) / cap` points taken off, rounded down.
+     */
+    case against
+    /**
+     * No points; a value below the cap means no stars at all (a condition of the award).
+     */
+    case required
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CriterionMode: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCriterionMode: FfiConverterRustBuffer {
+    typealias SwiftType = CriterionMode
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CriterionMode {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .scaled
+        
+        case 2: return .atLeast
+        
+        case 3: return .against
+        
+        case 4: return .required
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CriterionMode, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .scaled:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .atLeast:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .against:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .required:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCriterionMode_lift(_ buf: RustBuffer) throws -> CriterionMode {
+    return try FfiConverterTypeCriterionMode.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCriterionMode_lower(_ value: CriterionMode) -> RustBuffer {
+    return FfiConverterTypeCriterionMode.lower(value)
+}
+
+
+
+/**
  * The family an error belongs to; bindings map each family to one exception class.
  */
 
@@ -4760,6 +7839,81 @@ public func FfiConverterTypeErrorFamily_lift(_ buf: RustBuffer) throws -> ErrorF
 #endif
 public func FfiConverterTypeErrorFamily_lower(_ value: ErrorFamily) -> RustBuffer {
     return FfiConverterTypeErrorFamily.lower(value)
+}
+
+
+
+/**
+ * Who gave an evaluation.
+ */
+
+public enum EvaluationSource: Equatable, Hashable {
+    
+    /**
+     * The people served (服务对象), as the org collected it.
+     */
+    case recipient
+    /**
+     * The organising org itself.
+     */
+    case org
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension EvaluationSource: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEvaluationSource: FfiConverterRustBuffer {
+    typealias SwiftType = EvaluationSource
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EvaluationSource {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .recipient
+        
+        case 2: return .org
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: EvaluationSource, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .recipient:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .org:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEvaluationSource_lift(_ buf: RustBuffer) throws -> EvaluationSource {
+    return try FfiConverterTypeEvaluationSource.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEvaluationSource_lower(_ value: EvaluationSource) -> RustBuffer {
+    return FfiConverterTypeEvaluationSource.lower(value)
 }
 
 
@@ -5755,6 +8909,152 @@ public func FfiConverterTypeSyncResult_lower(_ value: SyncResult) -> RustBuffer 
 }
 
 
+
+/**
+ * What a criterion of a team scoring table measures, for one team and one year.
+ */
+
+public enum TeamMetric: Equatable, Hashable {
+    
+    /**
+     * Months with at least one held activity (cap in months).
+     */
+    case monthsActive
+    /**
+     * Months with a held activity on their first Saturday, the monthly service day (cap in
+     * months).
+     */
+    case firstSaturdayMonths
+    /**
+     * Total counted hours of members in the team's activities (cap in hours).
+     */
+    case totalHours
+    /**
+     * Total hours divided by the active members (cap in hours).
+     */
+    case hoursPerActiveMember
+    /**
+     * Members with counted service in the team's activities (cap in members).
+     */
+    case activeMembers
+    /**
+     * Active members as a share of the year's members (cap in percent).
+     */
+    case activeShare
+    /**
+     * Average evaluation of the team's activities (cap in tenths: 45 is 4.5 of 5).
+     */
+    case averageEvaluation
+    /**
+     * Complaints about the team's activities (cap in complaints).
+     */
+    case complaints
+    /**
+     * The fewest hours any member of the year served with the team (cap in hours).
+     */
+    case minMemberHours
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TeamMetric: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTeamMetric: FfiConverterRustBuffer {
+    typealias SwiftType = TeamMetric
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TeamMetric {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .monthsActive
+        
+        case 2: return .firstSaturdayMonths
+        
+        case 3: return .totalHours
+        
+        case 4: return .hoursPerActiveMember
+        
+        case 5: return .activeMembers
+        
+        case 6: return .activeShare
+        
+        case 7: return .averageEvaluation
+        
+        case 8: return .complaints
+        
+        case 9: return .minMemberHours
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TeamMetric, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .monthsActive:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .firstSaturdayMonths:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .totalHours:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .hoursPerActiveMember:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .activeMembers:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .activeShare:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .averageEvaluation:
+            writeInt(&buf, Int32(7))
+        
+        
+        case .complaints:
+            writeInt(&buf, Int32(8))
+        
+        
+        case .minMemberHours:
+            writeInt(&buf, Int32(9))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTeamMetric_lift(_ buf: RustBuffer) throws -> TeamMetric {
+    return try FfiConverterTypeTeamMetric.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTeamMetric_lower(_ value: TeamMetric) -> RustBuffer {
+    return FfiConverterTypeTeamMetric.lower(value)
+}
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -5998,6 +9298,30 @@ fileprivate struct FfiConverterOptionTypeOrgId: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeProjectId: FfiConverterRustBuffer {
+    typealias SwiftType = ProjectId?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeProjectId.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeProjectId.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeRecordId: FfiConverterRustBuffer {
     typealias SwiftType = RecordId?
 
@@ -6046,6 +9370,30 @@ fileprivate struct FfiConverterOptionTypeTeamId: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeVolunteerId: FfiConverterRustBuffer {
+    typealias SwiftType = VolunteerId?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeVolunteerId.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeVolunteerId.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceUInt32: FfiConverterRustBuffer {
     typealias SwiftType = [UInt32]
 
@@ -6063,6 +9411,31 @@ fileprivate struct FfiConverterSequenceUInt32: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterUInt32.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
         }
         return seq
     }
@@ -6096,6 +9469,31 @@ fileprivate struct FfiConverterSequenceTypeBoardEntry: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeCertificateCommendation: FfiConverterRustBuffer {
+    typealias SwiftType = [CertificateCommendation]
+
+    public static func write(_ value: [CertificateCommendation], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCertificateCommendation.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CertificateCommendation] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CertificateCommendation]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCertificateCommendation.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeCertificateRecord: FfiConverterRustBuffer {
     typealias SwiftType = [CertificateRecord]
 
@@ -6113,6 +9511,106 @@ fileprivate struct FfiConverterSequenceTypeCertificateRecord: FfiConverterRustBu
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeCertificateRecord.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCertificateTraining: FfiConverterRustBuffer {
+    typealias SwiftType = [CertificateTraining]
+
+    public static func write(_ value: [CertificateTraining], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCertificateTraining.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CertificateTraining] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CertificateTraining]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCertificateTraining.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCommendation: FfiConverterRustBuffer {
+    typealias SwiftType = [Commendation]
+
+    public static func write(_ value: [Commendation], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCommendation.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Commendation] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Commendation]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCommendation.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCriterion: FfiConverterRustBuffer {
+    typealias SwiftType = [Criterion]
+
+    public static func write(_ value: [Criterion], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCriterion.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Criterion] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Criterion]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCriterion.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCriterionLine: FfiConverterRustBuffer {
+    typealias SwiftType = [CriterionLine]
+
+    public static func write(_ value: [CriterionLine], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCriterionLine.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CriterionLine] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CriterionLine]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCriterionLine.read(from: &buf))
         }
         return seq
     }
@@ -6196,6 +9694,31 @@ fileprivate struct FfiConverterSequenceTypeSyncRefusal: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeTraining: FfiConverterRustBuffer {
+    typealias SwiftType = [Training]
+
+    public static func write(_ value: [Training], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTraining.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Training] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Training]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTraining.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeTransferRecord: FfiConverterRustBuffer {
     typealias SwiftType = [TransferRecord]
 
@@ -6213,6 +9736,31 @@ fileprivate struct FfiConverterSequenceTypeTransferRecord: FfiConverterRustBuffe
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeTransferRecord.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeUnitStaffLine: FfiConverterRustBuffer {
+    typealias SwiftType = [UnitStaffLine]
+
+    public static func write(_ value: [UnitStaffLine], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeUnitStaffLine.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UnitStaffLine] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UnitStaffLine]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeUnitStaffLine.read(from: &buf))
         }
         return seq
     }
@@ -6313,6 +9861,31 @@ fileprivate struct FfiConverterSequenceTypeRecordId: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeRecordId.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTeamId: FfiConverterRustBuffer {
+    typealias SwiftType = [TeamId]
+
+    public static func write(_ value: [TeamId], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTeamId.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TeamId] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TeamId]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTeamId.read(from: &buf))
         }
         return seq
     }
@@ -6460,6 +10033,46 @@ public func FfiConverterTypeBoardLines_lift(_ value: RustBuffer) throws -> Board
 #endif
 public func FfiConverterTypeBoardLines_lower(_ value: BoardLines) -> RustBuffer {
     return FfiConverterTypeBoardLines.lower(value)
+}
+
+
+
+public typealias CommendationId = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCommendationId: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CommendationId {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: CommendationId, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> CommendationId {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: CommendationId) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCommendationId_lift(_ value: RustBuffer) throws -> CommendationId {
+    return try FfiConverterTypeCommendationId.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCommendationId_lower(_ value: CommendationId) -> RustBuffer {
+    return FfiConverterTypeCommendationId.lower(value)
 }
 
 
@@ -6624,6 +10237,46 @@ public func FfiConverterTypePeriod_lower(_ value: Period) -> RustBuffer {
 
 
 
+public typealias ProjectId = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProjectId: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProjectId {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: ProjectId, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> ProjectId {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: ProjectId) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProjectId_lift(_ value: RustBuffer) throws -> ProjectId {
+    return try FfiConverterTypeProjectId.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProjectId_lower(_ value: ProjectId) -> RustBuffer {
+    return FfiConverterTypeProjectId.lower(value)
+}
+
+
+
 public typealias RecordId = String
 
 #if swift(>=5.8)
@@ -6740,6 +10393,46 @@ public func FfiConverterTypeTimestamp_lift(_ value: RustBuffer) throws -> Timest
 #endif
 public func FfiConverterTypeTimestamp_lower(_ value: Timestamp) -> RustBuffer {
     return FfiConverterTypeTimestamp.lower(value)
+}
+
+
+
+public typealias TrainingId = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTrainingId: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TrainingId {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: TrainingId, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> TrainingId {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: TrainingId) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTrainingId_lift(_ value: RustBuffer) throws -> TrainingId {
+    return try FfiConverterTypeTrainingId.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTrainingId_lower(_ value: TrainingId) -> RustBuffer {
+    return FfiConverterTypeTrainingId.lower(value)
 }
 
 

@@ -140,6 +140,7 @@ class SyncTest {
                 ErrorFamily.STATE to { l.revokeRecord("leader", "R1", "x"); l.revokeRecord("leader", "R1", "x") },
                 ErrorFamily.INTEGRITY to { certificateFromJson("{") },
                 ErrorFamily.POLICY to { policyProfile("nowhere") },
+                ErrorFamily.STORAGE to { Ledger.open("/nonexistent/district.db") },
             )
             for ((family, call) in cases) {
                 val e = assertThrows<LedgerException>("$family", call)
@@ -153,6 +154,7 @@ class SyncTest {
                     ErrorFamily.STATE -> LedgerException.State::class
                     ErrorFamily.INTEGRITY -> LedgerException.Integrity::class
                     ErrorFamily.POLICY -> LedgerException.Policy::class
+                    ErrorFamily.STORAGE -> LedgerException.Storage::class
                 }
                 assertEquals(expected, e::class, "$family")
                 assertTrue(e.code().startsWith("E_") && e.code() in errorCodes(), e.code())
