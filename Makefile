@@ -39,6 +39,7 @@ demo:
 
 bench:
 	$(CARGO) bench -p volunteer-ledger --bench ledger
+	$(CARGO) bench -p volunteer-ledger --bench store
 
 lint:
 	$(CARGO) fmt --all --check

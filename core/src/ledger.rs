@@ -245,8 +245,9 @@ struct Admit {
 struct State {
     #[serde(with = "offset_seconds")]
     off: FixedOffset,
-    /// As its JSON text: a policy leaves default sections out of its serde form, which a
-    /// self-describing format reads back and postcard cannot.
+    /// As its JSON text, as are the other fields holding the library's public types (their
+    /// serde forms leave out defaults or are tagged, which a self-describing format reads
+    /// back and postcard cannot); the bulk — records, ids, texts — stays compact.
     #[serde(with = "json_text")]
     policy: Policy,
     orgs: Vec<OrgNode>,
@@ -259,6 +260,7 @@ struct State {
     #[serde(skip)]
     identities: hashbrown::HashTable<u32>,
     /// How volunteers who are not shown plainly appear on boards (absent: public).
+    #[serde(with = "json_text")]
     visibility: HashMap<u32, BoardVisibility>,
     teams: Vec<TeamNode>,
     team_index: HashMap<TeamId, u32>,
@@ -274,8 +276,10 @@ struct State {
     /// asked for again).
     #[serde(skip)]
     boards: HashMap<BoardKey, Board>,
+    #[serde(with = "json_text")]
     travel: Travel,
     /// Teams' members over time, projects, activities, training, commendations, reports-in.
+    #[serde(with = "json_text")]
     side: Side,
 }
 

@@ -115,6 +115,14 @@ fn file_bytes(path: &Path) -> Vec<u8> {
 fn reopening_gives_the_same_ledger_and_sql_tools_can_read_it() {
     let f = TempFile::new("reopen");
     let mut l = small(f.path());
+    l.set_visibility(
+        &admin(),
+        &id("V2"),
+        BoardVisibility::Pseudonym {
+            name: "小蜜蜂".into(),
+        },
+    )
+    .unwrap();
     let board = l
         .leaderboard(
             "2015-06".parse().unwrap(),
@@ -140,6 +148,7 @@ fn reopening_gives_the_same_ledger_and_sql_tools_can_read_it() {
         )
         .unwrap();
     assert_eq!(again.entries, board.entries);
+    assert!(again.entries.iter().any(|e| e.name == "小蜜蜂"));
 
     // Plain SQL over the projections, while the ledger is open (WAL: readers never block).
     let c = rusqlite::Connection::open(f.path()).unwrap();
