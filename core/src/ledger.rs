@@ -2092,11 +2092,7 @@ impl Ledger {
             // Leave no half-made file behind: nothing was there before.
             ledger.log = Log::Detached;
             drop(ledger);
-            for suffix in ["", "-wal", "-shm"] {
-                let mut p = path.as_os_str().to_owned();
-                p.push(suffix);
-                let _ = std::fs::remove_file(p);
-            }
+            crate::store::remove_files(path);
             return Err(e);
         }
         Ok(ledger)
@@ -2202,11 +2198,7 @@ impl Ledger {
             Ok(l)
         })();
         if written.is_err() {
-            for suffix in ["", "-wal", "-shm"] {
-                let mut p = path.as_os_str().to_owned();
-                p.push(suffix);
-                let _ = std::fs::remove_file(p);
-            }
+            crate::store::remove_files(path);
         }
         written
     }

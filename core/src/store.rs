@@ -134,6 +134,16 @@ pub(crate) fn storage(path: &str, what: &str, zh: &str, e: impl std::fmt::Displa
     }
 }
 
+/// Removes a ledger file and its WAL files (a file this library just made and must not leave
+/// behind half-made); what is not there is not an error.
+pub(crate) fn remove_files(path: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        let _ = std::fs::remove_file(p);
+    }
+}
+
 fn path_text(path: &Path) -> String {
     path.display().to_string()
 }

@@ -13,6 +13,9 @@
     clippy::panic
 )]
 
+mod common;
+
+use common::{admin, id};
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -25,17 +28,6 @@ use volunteer_ledger::*;
 const OFFSET: i32 = 480;
 /// Rows per sheet: ten volunteers, ten days.
 const ROWS: u32 = 100;
-
-fn id<T: std::str::FromStr>(s: &str) -> T
-where
-    T::Err: std::fmt::Debug,
-{
-    s.parse().unwrap()
-}
-
-fn admin() -> ActorId {
-    id("admin")
-}
 
 /// Late enough that every sheet's service lies in the past.
 fn clock() -> Clock {

@@ -8,22 +8,14 @@
     clippy::too_many_arguments
 )]
 
+mod common;
+
+use common::{TempFile, admin, id};
 use proptest::prelude::*;
 use std::collections::HashMap;
 use volunteer_ledger::*;
 
 const OFFSET: i32 = 480;
-
-fn id<T: std::str::FromStr>(s: &str) -> T
-where
-    T::Err: std::fmt::Debug,
-{
-    s.parse().unwrap()
-}
-
-fn admin() -> ActorId {
-    id("admin")
-}
 
 /// D → S1 → C1, D → S2 → C2; volunteers V0..V7 living in C1 or C2; team T1 at C1 led by V0;
 /// recorder rec at D. The clock is fixed at 2015-03-01.
@@ -34,22 +26,6 @@ fn district() -> Ledger {
 /// The same district in a new ledger file.
 fn district_file(path: &std::path::Path) -> Ledger {
     district_on(|config, clock| Ledger::create_with_clock(path, config, clock))
-}
-
-/// A path for a new ledger file in the system's temporary directory.
-fn temp_path(tag: &str) -> std::path::PathBuf {
-    use std::sync::atomic::{AtomicU32, Ordering};
-    static N: AtomicU32 = AtomicU32::new(0);
-    let n = N.fetch_add(1, Ordering::Relaxed);
-    std::env::temp_dir().join(format!("vl-prop-{tag}-{}-{n}.db", std::process::id()))
-}
-
-fn remove_ledger_file(path: &std::path::Path) {
-    for suffix in ["", "-wal", "-shm"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(suffix);
-        let _ = std::fs::remove_file(p);
-    }
 }
 
 fn district_on(make: impl FnOnce(LedgerConfig, Clock) -> Result<Ledger>) -> Ledger {
@@ -379,7 +355,8 @@ proptest! {
         reopen_at in proptest::collection::vec(0usize..60, 0..3),
         drop_snapshot in any::<bool>(),
     ) {
-        let path = temp_path("same");
+        let file = TempFile::new("same");
+        let path = file.path().to_path_buf();
         let mut mem = Run { ledger: district(), made: Vec::new(), next: 0 };
         let mut file = Run { ledger: district_file(&path), made: Vec::new(), next: 0 };
         let clock = Clock::Fixed(Timestamp::from_local(OFFSET, 2015, 3, 1, 0, 0).unwrap());
@@ -426,7 +403,6 @@ proptest! {
         }
         drop(st);
         drop((c, l));
-        remove_ledger_file(&path);
     }
 
     #[test]

@@ -8,50 +8,17 @@
     clippy::panic
 )]
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::{TempFile, admin, id};
+use std::path::Path;
 use volunteer_ledger::import::{ImportOptions, upload};
 use volunteer_ledger::*;
 
 const OFFSET: i32 = 480;
 
-fn id<T: std::str::FromStr>(s: &str) -> T
-where
-    T::Err: std::fmt::Debug,
-{
-    s.parse().unwrap()
-}
-
-fn admin() -> ActorId {
-    id("admin")
-}
-
 fn t(m: u32, d: u32, h: u32) -> Timestamp {
     Timestamp::from_local(OFFSET, 2015, m, d, h, 0).unwrap()
-}
-
-/// A fresh path in the temporary directory, removed (with its WAL files) when dropped.
-struct TempFile(PathBuf);
-
-impl TempFile {
-    fn new(tag: &str) -> Self {
-        use std::sync::atomic::{AtomicU32, Ordering};
-        static N: AtomicU32 = AtomicU32::new(0);
-        let n = N.fetch_add(1, Ordering::Relaxed);
-        Self(std::env::temp_dir().join(format!("vl-store-{tag}-{}-{n}.db", std::process::id())))
-    }
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm"] {
-            let mut p = self.0.as_os_str().to_owned();
-            p.push(suffix);
-            let _ = std::fs::remove_file(p);
-        }
-    }
 }
 
 fn clock() -> Clock {

@@ -7,24 +7,17 @@
     clippy::panic
 )]
 
+mod common;
+
+use common::{admin, id};
+
 use proptest::prelude::*;
 use volunteer_ledger::*;
 
 const OFFSET: i32 = 480;
 
-fn id<T: std::str::FromStr>(s: &str) -> T
-where
-    T::Err: std::fmt::Debug,
-{
-    s.parse().unwrap()
-}
-
 fn t(d: u32, h: u32) -> Timestamp {
     Timestamp::from_local(OFFSET, 2015, 6, d, h, 0).unwrap()
-}
-
-fn admin() -> ActorId {
-    id("admin")
 }
 
 fn rec() -> ActorId {
@@ -564,9 +557,10 @@ proptest! {
 
 #[test]
 fn a_phone_keeping_a_ledger_file_remembers_what_it_synced_after_a_restart() {
-    let path = std::env::temp_dir().join(format!("vl-sync-phone-{}.db", std::process::id()));
+    let file = common::TempFile::new("phone");
+    let path = file.path();
     let config = LedgerConfig::new(id("phone-2"), "某区", admin());
-    let mut phone = district(Ledger::create(&path, config).unwrap());
+    let mut phone = district(Ledger::create(path, config).unwrap());
     let mut server = ledger("district");
     phone.register_volunteer(&admin(), v9()).unwrap();
     for (r, v, d) in [("R1", "V1", 2), ("R9", "V9", 4)] {
@@ -578,19 +572,13 @@ fn a_phone_keeping_a_ledger_file_remembers_what_it_synced_after_a_restart() {
 
     // After the restart only R2 is still to send; R9's refusal is remembered, and retrying it
     // is remembered too.
-    let mut phone = Ledger::open(&path).unwrap();
+    let mut phone = Ledger::open(path).unwrap();
     let status = phone.sync_status(Some(&rec()));
     assert_eq!((status.unsent, status.acknowledged), (1, 1));
     assert_eq!(status.refused.len(), 1);
     assert!(phone.synced_entry_hash(&id("R1")).is_some());
     assert!(phone.retry_sync(&id("R9")).unwrap());
     drop(phone);
-    let phone = Ledger::open(&path).unwrap();
+    let phone = Ledger::open(path).unwrap();
     assert_eq!(phone.sync_status(Some(&rec())).unsent, 2);
-    drop(phone);
-    for suffix in ["", "-wal", "-shm"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(suffix);
-        let _ = std::fs::remove_file(p);
-    }
 }

@@ -9,20 +9,13 @@
     clippy::panic
 )]
 
+mod common;
+
+use common::{admin, id, same_from_a_file};
+
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use volunteer_ledger::*;
-
-fn id<T: std::str::FromStr>(s: &str) -> T
-where
-    T::Err: std::fmt::Debug,
-{
-    s.parse().unwrap()
-}
-
-fn admin() -> ActorId {
-    id("admin")
-}
 
 fn day(m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(2015, m, d).unwrap()
@@ -113,45 +106,6 @@ fn district_with(policy: Policy) -> Ledger {
 }
 
 /// Sets the clock to a moment and back to the year's end afterwards.
-/// Saves `l` into a ledger file and opens it again, from its snapshot and from its whole log:
-/// both give the same state and the same answers to `ask`, which are returned.
-fn same_from_a_file<T: PartialEq + std::fmt::Debug>(l: &Ledger, ask: impl Fn(&Ledger) -> T) -> T {
-    let path = std::env::temp_dir().join(format!(
-        "vl-teams-{}-{:?}.db",
-        std::process::id(),
-        std::thread::current().id()
-    ));
-    let want = ask(l);
-    let saved = l.save_as(&path).unwrap();
-    assert_eq!(saved.state_digest(), l.state_digest());
-    drop(saved);
-    let from_snapshot = Ledger::open(&path).unwrap();
-    assert_eq!(
-        from_snapshot.replayed_at_open(),
-        0,
-        "the snapshot was not used"
-    );
-    assert_eq!(from_snapshot.state_digest(), l.state_digest());
-    assert_eq!(ask(&from_snapshot), want);
-    from_snapshot.verify().unwrap();
-    drop(from_snapshot);
-    rusqlite::Connection::open(&path)
-        .unwrap()
-        .execute("DELETE FROM snapshot", [])
-        .unwrap();
-    let replayed = Ledger::open(&path).unwrap();
-    assert_eq!(replayed.replayed_at_open(), l.entry_count());
-    assert_eq!(replayed.state_digest(), l.state_digest());
-    assert_eq!(ask(&replayed), want);
-    drop(replayed);
-    for suffix in ["", "-wal", "-shm"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(suffix);
-        let _ = std::fs::remove_file(p);
-    }
-    want
-}
-
 fn at<R>(l: &mut Ledger, now: Timestamp, f: impl FnOnce(&mut Ledger) -> R) -> R {
     l.set_clock(Clock::Fixed(now));
     let r = f(l);

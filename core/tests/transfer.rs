@@ -7,22 +7,15 @@
     clippy::panic
 )]
 
+mod common;
+
+use common::{admin, id, same_from_a_file};
+
 use chrono::NaiveDate;
 use proptest::prelude::*;
 use volunteer_ledger::*;
 
 const OFFSET: i32 = 480;
-
-fn id<T: std::str::FromStr>(s: &str) -> T
-where
-    T::Err: std::fmt::Debug,
-{
-    s.parse().unwrap()
-}
-
-fn admin() -> ActorId {
-    id("admin")
-}
 
 fn t(m: u32, d: u32, h: u32) -> Timestamp {
     Timestamp::from_local(OFFSET, 2015, m, d, h, 0).unwrap()
@@ -92,27 +85,6 @@ fn serve(l: &mut Ledger, rid: &str, v: &str, org: &str, m: u32, d: u32, minutes:
         "助老服务",
     );
     l.add_record(&admin(), r).unwrap();
-}
-
-/// Saves `l` into a ledger file and opens it from its snapshot: `ask` answers the same.
-fn same_in_a_file<T: PartialEq + std::fmt::Debug>(l: &Ledger, ask: impl Fn(&Ledger) -> T) {
-    let path = std::env::temp_dir().join(format!(
-        "vl-transfer-{}-{:?}.db",
-        std::process::id(),
-        std::thread::current().id()
-    ));
-    drop(l.save_as(&path).unwrap());
-    let opened = Ledger::open(&path).unwrap();
-    assert_eq!(opened.replayed_at_open(), 0, "the snapshot was not used");
-    assert_eq!(opened.state_digest(), l.state_digest());
-    assert_eq!(ask(&opened), ask(l));
-    opened.verify().unwrap();
-    drop(opened);
-    for suffix in ["", "-wal", "-shm"] {
-        let mut p = path.as_os_str().to_owned();
-        p.push(suffix);
-        let _ = std::fs::remove_file(p);
-    }
 }
 
 fn trust(l: &mut Ledger, other: &Ledger) {
@@ -216,7 +188,7 @@ fn a_transfer_continues_the_count_once_and_not_on_local_boards() {
     let replayed = Ledger::from_entries(b.entries().unwrap()).unwrap();
     assert_eq!(replayed.state_digest(), b.state_digest());
     // A file ledger's snapshot keeps the carried history, the trust list and the imports.
-    same_in_a_file(&b, |l| {
+    same_from_a_file(&b, |l| {
         (
             l.volunteer(&id("V1")).unwrap(),
             l.star_summary(&id("V1")).unwrap(),
@@ -463,7 +435,7 @@ fn certificates_verify_online_and_offline_and_supersede() {
             .unwrap(),
         check
     );
-    same_in_a_file(&a, |l| {
+    same_from_a_file(&a, |l| {
         l.verify_certificate(&cert.verification_code).unwrap()
     });
 }
