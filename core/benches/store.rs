@@ -169,6 +169,37 @@ fn main() {
     );
 
     let admin: ActorId = id("admin");
+    // `VL_BENCH_ONLY=memory`: the in-memory upload alone, for profiling the rules.
+    if std::env::var("VL_BENCH_ONLY").as_deref() == Ok("memory") {
+        let entries = Ledger::open(&base).unwrap().entries().unwrap();
+        let mut l = Ledger::from_entries(entries).unwrap();
+        l.set_clock(Clock::Fixed(
+            Timestamp::from_local(OFFSET, 2016, 1, 10, 0, 0).unwrap(),
+        ));
+        let t = Instant::now();
+        let (mut last, mut rows_seen) = (Instant::now(), 0u32);
+        upload(
+            &mut l,
+            &admin,
+            &csv_bytes,
+            &ImportOptions::default(),
+            false,
+            &mut |done, _| {
+                if done - rows_seen >= 100_000 {
+                    eprintln!(
+                        "{done} rows: {:.2} s for the last {}",
+                        last.elapsed().as_secs_f64(),
+                        done - rows_seen
+                    );
+                    (last, rows_seen) = (Instant::now(), done);
+                }
+            },
+        )
+        .unwrap();
+        eprintln!("in memory: {:.2} s", t.elapsed().as_secs_f64());
+        let _ = std::fs::remove_dir_all(&dir);
+        return;
+    }
     let (mut ledger_times, mut bare_times) = (Vec::new(), Vec::new());
     let ledger_file = dir.join("ledger.db");
     for run in 0..runs {

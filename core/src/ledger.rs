@@ -2238,35 +2238,24 @@ impl Ledger {
     }
 
     /// Whether the projection tables hold what the state says: they reflect the last entry,
-    /// and their row counts and minutes agree.
+    /// nobody updated or deleted their rows by hand (their triggers note it), and their row
+    /// counts agree (rows added by hand).
     fn projections_agree(&self) -> Result<bool> {
         let Log::File(store) = &self.log else {
             return Ok(true);
         };
-        if store.projected_seq()? != self.len as i64 - 1 {
+        if store.projected_seq()? != self.len as i64 - 1 || store.projections_edited()? {
             return Ok(false);
         }
         let st = &self.state;
         let n = |x: usize| i64::try_from(x).unwrap_or(i64::MAX);
-        let vol_minutes: u64 = (0..st.vols.len())
-            .filter_map(|i| st.volunteer_view(u32::try_from(i).ok()?))
-            .map(|v| v.total_minutes)
-            .sum();
-        let counted: u64 = st
-            .records
-            .iter()
-            .filter(|r| r.counted())
-            .map(|r| u64::from(r.minutes))
-            .sum();
-        let want = crate::store::ProjectionTotals {
+        let want = crate::store::ProjectionCounts {
             orgs: n(st.orgs.len()),
             volunteers: n(st.vols.len()),
-            volunteer_minutes: i64::try_from(vol_minutes).unwrap_or(i64::MAX),
             teams: n(st.teams.len()),
             records: n(st.records.len()),
-            counted_minutes: i64::try_from(counted).unwrap_or(i64::MAX),
         };
-        Ok(store.projection_totals()? == want)
+        Ok(store.projection_counts()? == want)
     }
 
     /// Rewrites every projection table of a file ledger from the state (one transaction).

@@ -100,6 +100,24 @@ CREATE TABLE records (
     reason         TEXT,
     entry_seq      INTEGER NOT NULL
 );
+CREATE TRIGGER orgs_edited AFTER UPDATE ON orgs BEGIN
+    INSERT OR REPLACE INTO meta VALUES ('projections_edited', '1'); END;
+CREATE TRIGGER orgs_deleted AFTER DELETE ON orgs BEGIN
+    INSERT OR REPLACE INTO meta VALUES ('projections_edited', '1'); END;
+CREATE TRIGGER volunteers_edited AFTER UPDATE ON volunteers BEGIN
+    INSERT OR REPLACE INTO meta VALUES ('projections_edited', '1'); END;
+CREATE TRIGGER volunteers_deleted AFTER DELETE ON volunteers BEGIN
+    INSERT OR REPLACE INTO meta VALUES ('projections_edited', '1'); END;
+CREATE TRIGGER teams_edited AFTER UPDATE ON teams BEGIN
+    INSERT OR REPLACE INTO meta VALUES ('projections_edited', '1'); END;
+CREATE TRIGGER teams_deleted AFTER DELETE ON teams BEGIN
+    INSERT OR REPLACE INTO meta VALUES ('projections_edited', '1'); END;
+CREATE TRIGGER team_members_edited AFTER UPDATE ON team_members BEGIN
+    INSERT OR REPLACE INTO meta VALUES ('projections_edited', '1'); END;
+CREATE TRIGGER records_edited AFTER UPDATE ON records BEGIN
+    INSERT OR REPLACE INTO meta VALUES ('projections_edited', '1'); END;
+CREATE TRIGGER records_deleted AFTER DELETE ON records BEGIN
+    INSERT OR REPLACE INTO meta VALUES ('projections_edited', '1'); END;
 ";
 
 /// The projection tables, in the order they are cleared and rebuilt.
@@ -478,13 +496,17 @@ impl Store {
         Ok(())
     }
 
-    /// Empties every projection table (inside the open transaction), before a rebuild.
+    /// Empties every projection table and clears the note of hand edits (inside the open
+    /// transaction), before a rebuild.
     pub(crate) fn clear_projections(&self) -> Result<()> {
         for t in PROJECTIONS {
             self.conn
                 .execute(&format!("DELETE FROM {t}"), [])
                 .map_err(|e| self.err("cannot clear the projections", "无法清空投影表", e))?;
         }
+        self.conn
+            .execute("DELETE FROM meta WHERE key = 'projections_edited'", [])
+            .map_err(|e| self.err("cannot clear the projections", "无法清空投影表", e))?;
         Ok(())
     }
 
@@ -520,20 +542,24 @@ impl Store {
             .map(|v| v.and_then(|v| v.parse().ok()).unwrap_or(i64::MIN))
     }
 
-    /// Row counts of the projections and the minutes they hold, for a cheap agreement check.
-    pub(crate) fn projection_totals(&self) -> Result<ProjectionTotals> {
+    /// Whether anyone but the ledger updated or deleted projection rows (the tables' triggers
+    /// note it; the ledger itself only inserts, and clears the note when it rebuilds).
+    pub(crate) fn projections_edited(&self) -> Result<bool> {
+        Ok(self.meta("projections_edited")?.is_some_and(|v| v != "0"))
+    }
+
+    /// Row counts of the projections, for a cheap agreement check (rows added by hand).
+    pub(crate) fn projection_counts(&self) -> Result<ProjectionCounts> {
         let q = |sql: &str| -> Result<i64> {
             self.conn
                 .query_row(sql, [], |r| r.get::<_, i64>(0))
                 .map_err(|e| self.err("cannot read the projections", "无法读取投影表", e))
         };
-        Ok(ProjectionTotals {
+        Ok(ProjectionCounts {
             orgs: q("SELECT count(*) FROM orgs")?,
             volunteers: q("SELECT count(*) FROM volunteers")?,
-            volunteer_minutes: q("SELECT coalesce(sum(total_minutes), 0) FROM volunteers")?,
             teams: q("SELECT count(*) FROM teams")?,
             records: q("SELECT count(*) FROM records")?,
-            counted_minutes: q("SELECT coalesce(sum(minutes), 0) FROM records WHERE counted")?,
         })
     }
 
@@ -673,15 +699,13 @@ impl Store {
     }
 }
 
-/// What the projections hold, summed.
+/// How many rows the projections hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) struct ProjectionTotals {
+pub(crate) struct ProjectionCounts {
     pub(crate) orgs: i64,
     pub(crate) volunteers: i64,
-    pub(crate) volunteer_minutes: i64,
     pub(crate) teams: i64,
     pub(crate) records: i64,
-    pub(crate) counted_minutes: i64,
 }
 
 /// A snapshot row: seq, hash, format, library version, data.

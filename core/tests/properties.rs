@@ -384,6 +384,9 @@ proptest! {
         prop_assert_eq!(l.head(), mem.ledger.head());
         // The records table holds every record as the ledger shows it.
         let c = rusqlite::Connection::open(&path).unwrap();
+        // The ledger's own writes (replacing rows as records change) never look like hand edits.
+        let edited: i64 = c.query_row("SELECT count(*) FROM meta WHERE key = 'projections_edited'", [], |r| r.get(0)).unwrap();
+        prop_assert_eq!(edited, 0);
         let mut st = c.prepare("SELECT id, state, minutes, counted, volunteer FROM records ORDER BY entry_seq, id").unwrap();
         let rows: Vec<(String, String, u32, bool, String)> = st
             .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))

@@ -156,6 +156,15 @@ fn a_projection_edited_by_hand_is_rebuilt_from_the_log() {
     c.execute("DELETE FROM volunteers WHERE id = 'V2'", [])
         .unwrap();
     let l = Ledger::open(f.path()).unwrap();
+    let edited = |c: &rusqlite::Connection| -> i64 {
+        c.query_row(
+            "SELECT count(*) FROM meta WHERE key = 'projections_edited'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(edited(&c), 0, "the rebuild clears the note");
     let minutes: i64 = c
         .query_row("SELECT minutes FROM records WHERE id = 'R1'", [], |r| {
             r.get(0)
@@ -168,6 +177,29 @@ fn a_projection_edited_by_hand_is_rebuilt_from_the_log() {
         .unwrap();
     assert_eq!((minutes, v2), (120, 1));
     assert_eq!(l.record(&id("R1")).unwrap().record.minutes, 120);
+    drop(l);
+    // An edit that keeps every count and every minute is found too, and so is a row added.
+    c.execute("UPDATE records SET content = '改过' WHERE id = 'R2'", [])
+        .unwrap();
+    drop(Ledger::open(f.path()).unwrap());
+    let content: String = c
+        .query_row("SELECT content FROM records WHERE id = 'R2'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(content, "巡逻");
+    c.execute(
+        "INSERT INTO orgs VALUES ('FAKE', '假组织', 'community', NULL)",
+        [],
+    )
+    .unwrap();
+    drop(Ledger::open(f.path()).unwrap());
+    let fake: i64 = c
+        .query_row("SELECT count(*) FROM orgs WHERE id = 'FAKE'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!((fake, edited(&c)), (0, 0));
 }
 
 #[test]
