@@ -1204,6 +1204,13 @@ fn apply(
     progress: &mut dyn FnMut(u32, u32),
 ) -> ImportReport {
     let total = u32::try_from(sheet.rows.len()).unwrap_or(u32::MAX);
+    ledger.reserve_records(
+        sheet
+            .rows
+            .iter()
+            .filter_map(|r| r.record.as_ref().ok())
+            .map(|r| &r.id),
+    );
     let mut report = ImportReport {
         fingerprint: sheet.fingerprint.clone(),
         dry_run,

@@ -2682,6 +2682,18 @@ impl Ledger {
         }
     }
 
+    /// Makes room for the records of these ids that the ledger does not hold yet (a bulk add
+    /// or an upload knows them all), so the tables grow once instead of doubling their way
+    /// there — and a sheet uploaded again reserves nothing.
+    pub(crate) fn reserve_records<'a>(&mut self, ids: impl Iterator<Item = &'a RecordId>) {
+        let more = ids
+            .filter(|id| self.state.record_ids.get(id.as_str()).is_none())
+            .count();
+        self.state.records.reserve(more);
+        self.state.record_ids.reserve(more);
+        self.state.texts.reserve(more);
+    }
+
     /// Adds many records, each on its own (one refusal does not stop the others); the results
     /// are in input order. A file ledger writes them in one transaction: if that write fails,
     /// none of them is kept and every result is that error.
@@ -2691,6 +2703,7 @@ impl Ledger {
         records: Vec<NewRecord>,
     ) -> Vec<Result<RecordReceipt>> {
         let n = records.len();
+        self.reserve_records(records.iter().map(|r| &r.id));
         let out = self.batch(|l| {
             records
                 .into_iter()
