@@ -47,3 +47,8 @@ echo "run-tests.sh: building volunteer_ledger with maturin"
 cd "$HERE"
 python -m pytest -p no:cacheprovider tests "$@"
 
+# The stubs are what editors and users' type checkers see: the tests and the examples must
+# type-check against them with --strict.
+echo "run-tests.sh: mypy --strict on the tests and the examples"
+python -m mypy --strict --no-incremental tests "$ROOT/examples/python"
+

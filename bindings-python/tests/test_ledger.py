@@ -284,7 +284,7 @@ def test_errors_map_to_their_family(ledger: vl.Ledger, call: Any, cls: type, cod
 
 def test_every_family_is_mapped_above() -> None:
     """The table above reaches every error family the core has."""
-    marks = test_errors_map_to_their_family.pytestmark  # type: ignore[attr-defined]
+    marks = test_errors_map_to_their_family.pytestmark
     families = {case[3] for mark in marks if mark.name == "parametrize" for case in mark.args[1]}
     assert families == {
         "input", "validation", "authorization", "not_found", "conflict", "state",

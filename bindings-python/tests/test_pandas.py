@@ -43,23 +43,31 @@ def outcome(x: Union[vl.RecordReceipt, vl.LedgerError]) -> Any:
     return x.to_dict() if isinstance(x, vl.RecordReceipt) else (type(x).__name__, x.code)
 
 
+def _row(rid: str, volunteer: str, half_hours: int, minutes: int, content: str) -> dict[str, Any]:
+    start = datetime(2015, 5, 25, 8) + timedelta(minutes=30 * half_hours)
+    return {
+        "id": rid,
+        "volunteer": volunteer,
+        "org": "C1",
+        "start": start,
+        "end": start + timedelta(minutes=minutes),
+        "minutes": minutes,
+        "content": content,
+    }
+
+
+# Records of a few volunteers around June 2015 (naive: +08:00), some overlapping, some
+# repeated, some refused (an empty id, an unknown volunteer, in the future).
 rows = st.lists(
-    st.fixed_dictionaries(
-        {
-            "id": st.sampled_from(["R1", "R2", "R3", "R4", "R5", "R6", ""]),
-            "volunteer": st.sampled_from(["V1", "V2", "V3", "V9"]),
-            "start": st.integers(0, 40 * 24 * 2).map(
-                lambda half_hours: datetime(2015, 5, 25, 8) + timedelta(minutes=30 * half_hours)
-            ),
-            "minutes": st.integers(1, 600),
-            "content": st.sampled_from(["", "助老", "巡逻"]),
-        }
+    st.builds(
+        _row,
+        st.sampled_from(["R1", "R2", "R3", "R4", "R5", "R6", ""]),
+        st.sampled_from(["V1", "V2", "V3", "V9"]),
+        st.integers(0, 40 * 24 * 2),
+        st.integers(1, 600),
+        st.sampled_from(["", "助老", "巡逻"]),
     ),
     max_size=12,
-).map(
-    lambda rs: [
-        {**r, "org": "C1", "end": r["start"] + timedelta(minutes=r["minutes"])} for r in rs
-    ]
 )
 
 

@@ -159,7 +159,7 @@ def test_team_rating_takes_a_ledgers_facts_and_refuses_bad_input() -> None:
     assert by_object == by_dict
     assert by_object.score == nothing["expect"]["score"]
     with pytest.raises(vl.InputError) as e:
-        vl.rate_team("district", {"months_active": "twelve"})
+        vl.rate_team("district", {"months_active": "twelve"})  # type: ignore[dict-item]
     assert e.value.code == "E_FIELD"
     with pytest.raises(vl.PolicyError):
         vl.rate_team("no such table", nothing["facts"])
