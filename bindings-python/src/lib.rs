@@ -1250,6 +1250,39 @@ impl From<vl::CertificateCheck> for CertificateCheck {
 // ---- teams over time, projects, activities, training, ratings, reports (issue 5) ---------
 
 result_class!(
+    /// An org as registered.
+    Org as "Org" {
+        /// The org id.
+        id: String,
+        /// Its name.
+        name: String,
+        /// district, street, community, neighbourhood, block, work_unit, volunteer_org or other.
+        kind: String,
+        /// The org above it, or None for a root.
+        parent: Option<String>,
+    }
+);
+
+result_class!(
+    /// A team (服务队) as created: its leader, liaisons and members at creation (members over
+    /// time: `Ledger.team_members`).
+    Team as "Team" {
+        /// The team id.
+        id: String,
+        /// The org it belongs to.
+        org: String,
+        /// Its name.
+        name: String,
+        /// The leader (队长).
+        leader: String,
+        /// The liaisons (联络员).
+        liaisons: Vec<String>,
+        /// The members listed at creation.
+        members: Vec<String>,
+    }
+);
+
+result_class!(
     /// A volunteer's membership of a team: when they joined and, if they did, left.
     MemberPeriod as "MemberPeriod" {
         /// The volunteer number.
@@ -3213,15 +3246,28 @@ impl PyLedger {
 
     // ---- lookups ---------------------------------------------------------------------------
 
-    /// An org: (id, name, kind, parent) as a dict.
-    fn org<'py>(&self, py: Python<'py>, id: String) -> PyResult<Bound<'py, PyDict>> {
+    /// An org as registered.
+    fn org(&self, py: Python<'_>, id: String) -> PyResult<Org> {
         let o = self.run(py, move |l| l.org(&id.parse()?))?;
-        let d = PyDict::new(py);
-        d.set_item("id", o.id.to_string())?;
-        d.set_item("name", o.name)?;
-        d.set_item("kind", o.kind.as_str())?;
-        d.set_item("parent", opt_string(o.parent))?;
-        Ok(d)
+        Ok(Org {
+            id: o.id.to_string(),
+            name: o.name,
+            kind: o.kind.as_str().to_owned(),
+            parent: opt_string(o.parent),
+        })
+    }
+
+    /// A team as created (its members over time: `team_members`).
+    fn team(&self, py: Python<'_>, id: String) -> PyResult<Team> {
+        let t = self.run(py, move |l| l.team(&id.parse()?))?;
+        Ok(Team {
+            id: t.id.to_string(),
+            org: t.org.to_string(),
+            name: t.name,
+            leader: t.leader.to_string(),
+            liaisons: strings(t.liaisons),
+            members: strings(t.members),
+        })
     }
 
     /// Every record served at an org or any org below it, in every state, in the order added.
@@ -3989,6 +4035,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<CertificateRecord>()?;
     m.add_class::<Certificate>()?;
     m.add_class::<CertificateCheck>()?;
+    m.add_class::<Org>()?;
+    m.add_class::<Team>()?;
     m.add_class::<MemberPeriod>()?;
     m.add_class::<Project>()?;
     m.add_class::<Activity>()?;

@@ -112,6 +112,19 @@ def rated_year() -> vl.Ledger:
     return l
 
 
+def test_orgs_and_teams_as_registered() -> None:
+    l = district()
+    o = l.org("C1")
+    assert (o.id, o.name, o.kind, o.parent) == ("C1", "C1名", "community", "S1")
+    assert l.org("D").parent is None
+    team = l.team("T1")
+    # The leader is a member too, whether listed or not.
+    assert (team.org, team.leader, sorted(team.members), team.name) == ("C1", "V0", ["V0", "V1"], "T1队")
+    assert team.to_dict()["liaisons"] == []
+    refused(l, "E_UNKNOWN_ORG", lambda: l.org("X9"))
+    refused(l, "E_UNKNOWN_TEAM", lambda: l.team("X9"))
+
+
 def test_members_join_and_leave_on_dates() -> None:
     l = district()
     l.join_team("admin", team="T2", volunteer="V5", date=date(2015, 3, 1))

@@ -37,6 +37,7 @@ __all__ = [
     "LevelReached",
     "MemberPeriod",
     "NotFoundError",
+    "Org",
     "PeriodInfo",
     "PolicyError",
     "Project",
@@ -56,6 +57,7 @@ __all__ = [
     "SyncRefusal",
     "SyncResult",
     "SyncStatus",
+    "Team",
     "TeamFacts",
     "TeamRating",
     "TeamScore",
@@ -599,6 +601,38 @@ class CertificateCheck:
     def to_dict(self) -> dict[str, Any]: ...
 
 # ---- teams, activities, ratings, reports, uploads -------------------------------------------
+
+@final
+class Org:
+    """An org as registered."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> OrgKind: ...
+    @property
+    def parent(self) -> Optional[str]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class Team:
+    """A team as created; its members over time: Ledger.team_members."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def org(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def leader(self) -> str: ...
+    @property
+    def liaisons(self) -> list[str]: ...
+    @property
+    def members(self) -> list[str]: ...
+    def to_dict(self) -> dict[str, Any]: ...
 
 @final
 class MemberPeriod:
@@ -1200,8 +1234,9 @@ class Ledger:
     def replay(self) -> Ledger: ...
     def state_digest(self) -> str: ...
     def head(self) -> tuple[int, str]: ...
-    def org(self, id: str) -> dict[str, Optional[str]]:
-        """{'id', 'name', 'kind', 'parent'}."""
+    def org(self, id: str) -> Org: ...
+    def team(self, id: str) -> Team:
+        """As created; members over time: team_members."""
     def records_of_org(self, org: str) -> list[ServiceRecord]: ...
     def join_team(
         self, actor: str, *, team: str, volunteer: str, date: Union[date, datetime]
