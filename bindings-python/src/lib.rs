@@ -731,6 +731,32 @@ result_class!(
     }
 );
 
+result_class!(
+    /// A training on a certificate.
+    CertificateTraining as "CertificateTraining" {
+        /// Its title.
+        title: String,
+        /// The day.
+        date: NaiveDate,
+        /// Its length in minutes.
+        minutes: u32,
+        /// The org that gave it.
+        org_name: String,
+    }
+);
+
+result_class!(
+    /// A commendation on a certificate.
+    CertificateCommendation as "CertificateCommendation" {
+        /// Its title.
+        title: String,
+        /// The day.
+        date: NaiveDate,
+        /// The org that gave it.
+        org_name: String,
+    }
+);
+
 impl DictValue for Issuer {
     fn dict_value<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(self.dict(py)?.into_any())
@@ -772,6 +798,12 @@ struct Certificate {
     /// The counted records in the period.
     #[pyo3(get)]
     records: Vec<CertificateRecord>,
+    /// With `with_training_and_commendations`: the training attended in the period.
+    #[pyo3(get)]
+    training: Vec<CertificateTraining>,
+    /// With `with_training_and_commendations`: the commendations received in the period.
+    #[pyo3(get)]
+    commendations: Vec<CertificateCommendation>,
     /// The issuing org.
     #[pyo3(get)]
     issuing_org: String,
@@ -835,6 +867,25 @@ impl From<vl::Certificate> for Certificate {
                     entry_hash: r.entry_hash.clone(),
                 })
                 .collect(),
+            training: c
+                .training
+                .iter()
+                .map(|t| CertificateTraining {
+                    title: t.title.clone(),
+                    date: t.date,
+                    minutes: t.minutes,
+                    org_name: t.org_name.clone(),
+                })
+                .collect(),
+            commendations: c
+                .commendations
+                .iter()
+                .map(|m| CertificateCommendation {
+                    title: m.title.clone(),
+                    date: m.date,
+                    org_name: m.org_name.clone(),
+                })
+                .collect(),
             issuing_org: c.issuing_org.to_string(),
             issuing_org_name: c.issuing_org_name.clone(),
             responsible_person: c.responsible_person.clone(),
@@ -868,6 +919,8 @@ impl ToDict for Certificate {
             period_to,
             total_minutes,
             records,
+            training,
+            commendations,
             issuing_org,
             issuing_org_name,
             responsible_person,
@@ -2278,10 +2331,14 @@ fn ledger_config(
     platform_admin: String,
     utc_offset_minutes: i32,
     policy: &str,
+    policy_toml: Option<&str>,
 ) -> vl::Result<vl::LedgerConfig> {
     let mut config = vl::LedgerConfig::new(ledger_id.parse()?, name, platform_admin.parse()?);
     config.utc_offset_minutes = utc_offset_minutes;
-    config.policy = vl::Policy::profile(policy)?;
+    config.policy = match policy_toml {
+        Some(text) => vl::Policy::from_toml(text)?,
+        None => vl::Policy::profile(policy)?,
+    };
     Ok(config)
 }
 
@@ -2361,12 +2418,14 @@ impl PyLedger {
 #[pymethods]
 impl PyLedger {
     /// A new ledger held in memory. Its first entry records the configuration and makes
-    /// `platform_admin` a platform admin. `policy` names a built-in profile ('mca', 'beijing').
+    /// `platform_admin` a platform admin. `policy` names a built-in profile ('mca', 'beijing');
+    /// `policy_toml`, a policy's text (as `policy_profile(name)` writes it), replaces it.
     #[staticmethod]
     #[pyo3(
-        signature = (ledger_id, name, platform_admin, *, utc_offset_minutes = 480, policy = String::from("mca")),
-        text_signature = "(ledger_id, name, platform_admin, *, utc_offset_minutes=480, policy='mca')"
+        signature = (ledger_id, name, platform_admin, *, utc_offset_minutes = 480, policy = String::from("mca"), policy_toml = None),
+        text_signature = "(ledger_id, name, platform_admin, *, utc_offset_minutes=480, policy='mca', policy_toml=None)"
     )]
+    #[allow(clippy::too_many_arguments)]
     fn in_memory(
         py: Python<'_>,
         ledger_id: String,
@@ -2374,10 +2433,17 @@ impl PyLedger {
         platform_admin: String,
         utc_offset_minutes: i32,
         policy: String,
+        policy_toml: Option<String>,
     ) -> PyResult<Self> {
         let ledger = py.detach(move || {
-            let config =
-                ledger_config(ledger_id, name, platform_admin, utc_offset_minutes, &policy)?;
+            let config = ledger_config(
+                ledger_id,
+                name,
+                platform_admin,
+                utc_offset_minutes,
+                &policy,
+                policy_toml.as_deref(),
+            )?;
             vl::Ledger::in_memory(config)
         });
         Self::wrap(py, ledger)
@@ -2387,9 +2453,10 @@ impl PyLedger {
     /// the configuration. Raises StorageError (E_STORAGE) if a file exists at `path`.
     #[staticmethod]
     #[pyo3(
-        signature = (path, ledger_id, name, platform_admin, *, utc_offset_minutes = 480, policy = String::from("mca")),
-        text_signature = "(path, ledger_id, name, platform_admin, *, utc_offset_minutes=480, policy='mca')"
+        signature = (path, ledger_id, name, platform_admin, *, utc_offset_minutes = 480, policy = String::from("mca"), policy_toml = None),
+        text_signature = "(path, ledger_id, name, platform_admin, *, utc_offset_minutes=480, policy='mca', policy_toml=None)"
     )]
+    #[allow(clippy::too_many_arguments)]
     fn create(
         py: Python<'_>,
         path: std::path::PathBuf,
@@ -2398,10 +2465,17 @@ impl PyLedger {
         platform_admin: String,
         utc_offset_minutes: i32,
         policy: String,
+        policy_toml: Option<String>,
     ) -> PyResult<Self> {
         let ledger = py.detach(move || {
-            let config =
-                ledger_config(ledger_id, name, platform_admin, utc_offset_minutes, &policy)?;
+            let config = ledger_config(
+                ledger_id,
+                name,
+                platform_admin,
+                utc_offset_minutes,
+                &policy,
+                policy_toml.as_deref(),
+            )?;
             vl::Ledger::create(path, config)
         });
         Self::wrap(py, ledger)
@@ -2996,10 +3070,10 @@ impl PyLedger {
     #[pyo3(
         signature = (
             actor, *, volunteer, period_from, period_to, issuing_org, responsible_person,
-            handler, contact, notes = String::new()
+            handler, contact, notes = String::new(), with_training_and_commendations = false
         ),
         text_signature = "($self, actor, *, volunteer, period_from, period_to, issuing_org, \
-            responsible_person, handler, contact, notes='')"
+            responsible_person, handler, contact, notes='', with_training_and_commendations=False)"
     )]
     #[allow(clippy::too_many_arguments)]
     fn issue_certificate(
@@ -3014,6 +3088,7 @@ impl PyLedger {
         handler: String,
         contact: String,
         notes: String,
+        with_training_and_commendations: bool,
     ) -> PyResult<Certificate> {
         let actor = Self::actor(py, &actor)?;
         let request = check(
@@ -3031,8 +3106,10 @@ impl PyLedger {
                 })
             })(),
         )?;
-        self.run(py, move |l| l.issue_certificate(&actor, request))
-            .map(Certificate::from)
+        self.run(py, move |l| {
+            l.issue_certificate_with(&actor, request, with_training_and_commendations)
+        })
+        .map(Certificate::from)
     }
 
     /// Checks a certificate by its verification code (case and separators do not matter).
@@ -4035,6 +4112,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<CertificateRecord>()?;
     m.add_class::<Certificate>()?;
     m.add_class::<CertificateCheck>()?;
+    m.add_class::<CertificateTraining>()?;
+    m.add_class::<CertificateCommendation>()?;
     m.add_class::<Org>()?;
     m.add_class::<Team>()?;
     m.add_class::<MemberPeriod>()?;

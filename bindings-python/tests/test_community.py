@@ -283,3 +283,44 @@ def test_the_issue_5_answers_survive_a_file(tmp_path: object) -> None:
     with vl.Ledger.open(tmp_path / "rated.db") as again:
         assert again.replayed_at_open == 0
         assert again.team_ratings(2015) == want
+
+
+def test_a_certificate_lists_training_and_commendations_when_asked() -> None:
+    l = district()
+    l.set_signing_key("admin", bytes(range(32)))
+    l.record_training(
+        "admin", id="TR1", volunteer="V1", org="C1", title="急救", date=date(2015, 4, 2), minutes=90
+    )
+    l.record_commendation(
+        "admin", id="CM1", volunteer="V1", org="S1", title="优秀志愿者", date=date(2015, 12, 5)
+    )
+    record(l, "R1", "V1", t(6, 2, 9), 60)
+    ask = dict(
+        volunteer="V1",
+        period_from=date(2015, 1, 1),
+        period_to=date(2015, 12, 31),
+        issuing_org="D",
+        responsible_person="王主任",
+        handler="李经办",
+        contact="0791-1234567",
+    )
+    plain = l.issue_certificate("admin", **ask)  # type: ignore[arg-type]
+    assert (plain.training, plain.commendations) == ([], [])
+    full = l.issue_certificate("admin", with_training_and_commendations=True, **ask)  # type: ignore[arg-type]
+    assert [(x.title, x.minutes, x.date) for x in full.training] == [("急救", 90, date(2015, 4, 2))]
+    assert [x.title for x in full.commendations] == ["优秀志愿者"]
+    assert full.to_dict()["training"][0]["org_name"] == "C1名"
+    # The lists are signed with the rest: the JSON reads back and verifies offline.
+    again = vl.Certificate.from_json(full.to_json())
+    assert again == full
+    key = l.public_key()
+    assert key is not None
+    vl.verify_certificate_offline(again, key)
+
+
+def test_a_policy_given_as_toml() -> None:
+    text = vl.policy_profile("beijing")
+    l = vl.Ledger.in_memory("L", "L", "admin", policy_toml=text)
+    assert "policy='beijing'" in repr(l)
+    with pytest.raises(vl.PolicyError):
+        vl.Ledger.in_memory("L", "L", "admin", policy_toml="stars = 'many'")

@@ -21,7 +21,9 @@ __all__ = [
     "BoardEntry",
     "Certificate",
     "CertificateCheck",
+    "CertificateCommendation",
     "CertificateRecord",
+    "CertificateTraining",
     "Commendation",
     "CommunityVolunteer",
     "ConflictError",
@@ -520,6 +522,28 @@ class CertificateRecord:
     def to_dict(self) -> dict[str, Any]: ...
 
 @final
+class CertificateTraining:
+    @property
+    def title(self) -> str: ...
+    @property
+    def date(self) -> date: ...
+    @property
+    def minutes(self) -> int: ...
+    @property
+    def org_name(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class CertificateCommendation:
+    @property
+    def title(self) -> str: ...
+    @property
+    def date(self) -> date: ...
+    @property
+    def org_name(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
 class Certificate:
     """A service certificate (志愿服务证明) as the volunteer holds it, identity in full."""
 
@@ -546,6 +570,10 @@ class Certificate:
     def total_minutes(self) -> int: ...
     @property
     def records(self) -> list[CertificateRecord]: ...
+    @property
+    def training(self) -> list[CertificateTraining]: ...
+    @property
+    def commendations(self) -> list[CertificateCommendation]: ...
     @property
     def issuing_org(self) -> str: ...
     @property
@@ -1041,6 +1069,7 @@ class Ledger:
         *,
         utc_offset_minutes: int = 480,
         policy: str = "mca",
+        policy_toml: Optional[str] = None,
     ) -> Ledger: ...
     @staticmethod
     def create(
@@ -1051,6 +1080,7 @@ class Ledger:
         *,
         utc_offset_minutes: int = 480,
         policy: str = "mca",
+        policy_toml: Optional[str] = None,
     ) -> Ledger:
         """Creates a ledger file (SQLite, see docs/schema.md); StorageError if one exists."""
     @staticmethod
@@ -1206,6 +1236,7 @@ class Ledger:
         handler: str,
         contact: str,
         notes: str = "",
+        with_training_and_commendations: bool = False,
     ) -> Certificate: ...
     def verify_certificate(self, code: str) -> CertificateCheck:
         """Raises NotFoundError (E_UNKNOWN_CERTIFICATE) for a code not issued here."""
