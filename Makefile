@@ -60,6 +60,10 @@ bench:
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --exclude volunteer-ledger-python --all-targets -- -D warnings
+	$(CARGO) clippy -p volunteer-ledger-python -- -D warnings
+	@if test -x .venv/bin/python; then \
+		.venv/bin/python -m mypy --strict --no-incremental bindings-python/tests examples/python; \
+	else echo "lint: no .venv (make test-python makes it): Python type check skipped"; fi
 
 # Fuzzing (cargo-fuzz, nightly): every target for FUZZ_SECONDS each, from the seeds in fuzz/seeds.
 FUZZ_SECONDS ?= 20

@@ -2993,6 +2993,36 @@ impl PyLedger {
         })
     }
 
+    /// The package a volunteer's history makes now, unsigned and without marking them
+    /// transferred out: a preview of `export_transfer` (times in UTC, as `open_package`).
+    #[pyo3(signature = (volunteer, *, destination = None))]
+    fn transfer_package(
+        &self,
+        py: Python<'_>,
+        volunteer: String,
+        destination: Option<String>,
+    ) -> PyResult<TransferPackage> {
+        self.run(py, move |l| {
+            l.transfer_package(&volunteer.parse()?, opt_id(destination)?)
+        })
+        .map(TransferPackage::from)
+    }
+
+    /// The ledger's policy as text, `format` 'toml' (default) or 'json' (what `policy_toml`
+    /// takes back).
+    #[pyo3(signature = (format = String::from("toml")))]
+    fn policy(&self, py: Python<'_>, format: String) -> PyResult<String> {
+        self.run(py, move |l| match format.as_str() {
+            "toml" => l.policy().to_toml(),
+            "json" => l.policy().to_json(),
+            other => Err(bad_field(
+                "policy",
+                "format",
+                format!("'{other}' is not toml or json"),
+            )),
+        })
+    }
+
     /// Imports a transfer package's text: checks its form, its issuer (on the trust list), its
     /// signature, its destination and its volunteer, then carries its history in. Importing
     /// the same package again changes nothing (`duplicate` is True).

@@ -322,5 +322,19 @@ def test_a_policy_given_as_toml() -> None:
     text = vl.policy_profile("beijing")
     l = vl.Ledger.in_memory("L", "L", "admin", policy_toml=text)
     assert "policy='beijing'" in repr(l)
+    assert l.policy() == text
+    assert vl.Ledger.in_memory("M", "M", "admin", policy_toml=l.policy()).policy("json") == l.policy("json")
+    with pytest.raises(vl.InputError):
+        l.policy("yaml")  # type: ignore[arg-type]
     with pytest.raises(vl.PolicyError):
         vl.Ledger.in_memory("L", "L", "admin", policy_toml="stars = 'many'")
+
+
+def test_a_transfer_package_previews_the_export() -> None:
+    l = rated_year()
+    refused(l, "E_NO_SIGNING_KEY", lambda: l.transfer_package("V0"))
+    l.set_signing_key("admin", bytes(range(32)))
+    preview = l.transfer_package("V0", destination="OTHER")
+    assert (preview.volunteer, preview.destination, preview.total_minutes) == ("V0", "OTHER", 360)
+    assert [r.record for r in preview.records] == ["R1", "R4"]
+    assert not l.volunteer("V0").transferred_out
