@@ -24,6 +24,16 @@ imports once (``import_transfer``), and issues certificates (``issue_certificate
 anyone checks by code (``Ledger.verify_certificate``) or offline against the issuer's public
 key (``Certificate.from_json`` and ``verify_certificate_offline``).
 
+Files and closing: ``Ledger.create(path, ...)`` and ``Ledger.open(path)`` keep the ledger in
+one SQLite file; ``with vl.Ledger.open(path) as ledger:`` writes a checkpoint and closes it at
+the end of the block, after which every call raises ``ValueError``.
+
+Data work: ``upload`` (CSV/XLSX bytes, dry run, ``progress(done, total)``), ``read_sheet``,
+``export_leaderboard`` / ``export_records`` (XLSX or CSV bytes), ``add_records`` from any
+iterable of dicts or a pandas DataFrame, and ``to_pandas()`` on boards, reports and sheets
+(``vl.to_pandas(results)`` for any list of results); pandas is the optional extra
+``volunteer-ledger[pandas]``.
+
 Errors: every refusal raises a subclass of :class:`LedgerError` — one per error family — with
 the core's stable ``code`` (such as ``"E_OVERLAP"``), its ``family`` and the core's message.
 """
