@@ -5,11 +5,14 @@
 #   make lint    fmt, clippy
 #   make fuzz    cargo-fuzz targets for FUZZ_SECONDS each (part of make test)
 #   make example-kotlin   a phone's day on the JVM: record offline, sync, hours, stars, rank
+#   make test-wheel     Python: build the abi3 wheel, install it in a fresh virtualenv, test it
+#   make bench-python   Python figures: bulk add from pandas and boards vs pandas (release build)
 #   make swift   regenerate the Swift binding in bindings-mobile/swift (check-swift: is it current?)
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: test test-rust test-python test-kotlin example-kotlin swift check-swift demo bench lint fuzz
+.PHONY: test test-rust test-python test-kotlin example-kotlin swift check-swift demo bench lint fuzz \
+	test-wheel bench-python
 
 test: test-rust fuzz test-python test-kotlin check-swift
 
@@ -21,6 +24,20 @@ test-python:
 
 test-kotlin:
 	bash bindings-mobile/run-kotlin-tests.sh
+
+# Not part of `make test`: a release build and fresh installs, several minutes.
+test-wheel:
+	bash bindings-python/test-wheel.sh
+
+# Python figures (a benchmark, not a test): the release wheel (as test-wheel builds it), installed
+# into its own virtualenv .venv-bench, so the development build in .venv is left alone.
+bench-python:
+	@test -x .venv-bench/bin/python || python3 -m venv .venv-bench
+	.venv-bench/bin/python -m pip install --quiet "maturin>=1.9.4,<2" "pandas>=2,<4"
+	rm -rf target/wheels/bench
+	.venv-bench/bin/maturin build --release --quiet -m bindings-python/Cargo.toml --out target/wheels/bench
+	.venv-bench/bin/python -m pip install --quiet --force-reinstall --no-deps target/wheels/bench/*.whl
+	.venv-bench/bin/python bindings-python/bench/bench_pandas.py
 
 # A phone's day on the JVM (also run at the end of test-kotlin, so that it cannot rot).
 example-kotlin:
@@ -44,6 +61,10 @@ bench:
 lint:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --exclude volunteer-ledger-python --all-targets -- -D warnings
+	$(CARGO) clippy -p volunteer-ledger-python -- -D warnings
+	@if test -x .venv/bin/python; then \
+		.venv/bin/python -m mypy --strict --no-incremental bindings-python/tests examples/python; \
+	else echo "lint: no .venv (make test-python makes it): Python type check skipped"; fi
 
 # Fuzzing (cargo-fuzz, nightly): every target for FUZZ_SECONDS each, from the seeds in fuzz/seeds.
 FUZZ_SECONDS ?= 20

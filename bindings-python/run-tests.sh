@@ -9,8 +9,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 HERE="$ROOT/bindings-python"
 VENV="$ROOT/.venv"
 PYTHON="${PYTHON:-python3}"
-# Test tools, pinned to ranges; changing this line reinstalls them.
-TOOLS=("maturin>=1.9.4,<2" "pytest>=8,<10" "hypothesis>=6,<7")
+# Test tools, pinned to ranges; changing this line reinstalls them. pandas (the optional
+# extra), openpyxl (to read exported workbooks back) and matplotlib (the example's chart) are
+# here so that the tests that need them run rather than skip; mypy checks the tests and the
+# examples with --strict.
+TOOLS=("maturin>=1.9.4,<2" "pytest>=8,<10" "hypothesis>=6,<7" "pandas>=2,<4" "pandas-stubs>=2"
+    "openpyxl>=3.1,<4" "matplotlib>=3.7,<4" "mypy>=1.10,<2")
 
 if [[ ! -x "$VENV/bin/python" ]]; then
     echo "run-tests.sh: creating $VENV"
@@ -42,3 +46,9 @@ echo "run-tests.sh: building volunteer_ledger with maturin"
 
 cd "$HERE"
 python -m pytest -p no:cacheprovider tests "$@"
+
+# The stubs are what editors and users' type checkers see: the tests and the examples must
+# type-check against them with --strict.
+echo "run-tests.sh: mypy --strict on the tests and the examples"
+python -m mypy --strict --no-incremental tests "$ROOT/examples/python"
+

@@ -16,9 +16,9 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeDelta,
 use pyo3::IntoPyObjectExt;
 use pyo3::conversion::FromPyObjectOwned;
 use pyo3::create_exception;
-use pyo3::exceptions::{PyException, PyRuntimeError, PyTypeError};
+use pyo3::exceptions::{PyException, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDateTime, PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyDateTime, PyDict, PyList, PyString, PyTuple};
 use std::sync::Mutex;
 use volunteer_ledger as vl;
 
@@ -241,12 +241,19 @@ macro_rules! result_class {
         $rust:ident as $py:literal {
             $( $(#[$fdoc:meta])* $field:ident : $ty:ty ),* $(,)?
         }
+        $( methods { $($methods:tt)* } )?
     ) => {
         $(#[$doc])*
         #[pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = $py)]
         #[derive(Debug, Clone, PartialEq)]
         struct $rust {
             $( $(#[$fdoc])* $field: $ty, )*
+        }
+
+        impl $rust {
+            /// The attribute names, in order: the columns of its DataFrame.
+            #[allow(dead_code)]
+            const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
         }
 
         impl ToDict for $rust {
@@ -274,6 +281,8 @@ macro_rules! result_class {
                 )*];
                 Ok(format!("{}({})", $py, parts.join(", ")))
             }
+
+            $( $($methods)* )?
         }
     };
 }
@@ -439,6 +448,12 @@ result_class!(
         ranked: u32,
         /// The top lines, best first; ties by id.
         entries: Vec<BoardEntry>,
+    }
+    methods {
+        /// The lines as a pandas DataFrame (rank, id, name, minutes); needs pandas.
+        fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            frame_of(py, &self.entries, BoardEntry::FIELDS)
+        }
     }
 );
 
@@ -716,6 +731,32 @@ result_class!(
     }
 );
 
+result_class!(
+    /// A training on a certificate.
+    CertificateTraining as "CertificateTraining" {
+        /// Its title.
+        title: String,
+        /// The day.
+        date: NaiveDate,
+        /// Its length in minutes.
+        minutes: u32,
+        /// The org that gave it.
+        org_name: String,
+    }
+);
+
+result_class!(
+    /// A commendation on a certificate.
+    CertificateCommendation as "CertificateCommendation" {
+        /// Its title.
+        title: String,
+        /// The day.
+        date: NaiveDate,
+        /// The org that gave it.
+        org_name: String,
+    }
+);
+
 impl DictValue for Issuer {
     fn dict_value<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         Ok(self.dict(py)?.into_any())
@@ -757,6 +798,12 @@ struct Certificate {
     /// The counted records in the period.
     #[pyo3(get)]
     records: Vec<CertificateRecord>,
+    /// With `with_training_and_commendations`: the training attended in the period.
+    #[pyo3(get)]
+    training: Vec<CertificateTraining>,
+    /// With `with_training_and_commendations`: the commendations received in the period.
+    #[pyo3(get)]
+    commendations: Vec<CertificateCommendation>,
     /// The issuing org.
     #[pyo3(get)]
     issuing_org: String,
@@ -820,6 +867,25 @@ impl From<vl::Certificate> for Certificate {
                     entry_hash: r.entry_hash.clone(),
                 })
                 .collect(),
+            training: c
+                .training
+                .iter()
+                .map(|t| CertificateTraining {
+                    title: t.title.clone(),
+                    date: t.date,
+                    minutes: t.minutes,
+                    org_name: t.org_name.clone(),
+                })
+                .collect(),
+            commendations: c
+                .commendations
+                .iter()
+                .map(|m| CertificateCommendation {
+                    title: m.title.clone(),
+                    date: m.date,
+                    org_name: m.org_name.clone(),
+                })
+                .collect(),
             issuing_org: c.issuing_org.to_string(),
             issuing_org_name: c.issuing_org_name.clone(),
             responsible_person: c.responsible_person.clone(),
@@ -853,6 +919,8 @@ impl ToDict for Certificate {
             period_to,
             total_minutes,
             records,
+            training,
+            commendations,
             issuing_org,
             issuing_org_name,
             responsible_person,
@@ -1232,6 +1300,812 @@ impl From<vl::CertificateCheck> for CertificateCheck {
     }
 }
 
+// ---- teams over time, projects, activities, training, ratings, reports (issue 5) ---------
+
+result_class!(
+    /// An org as registered.
+    Org as "Org" {
+        /// The org id.
+        id: String,
+        /// Its name.
+        name: String,
+        /// district, street, community, neighbourhood, block, work_unit, volunteer_org or other.
+        kind: String,
+        /// The org above it, or None for a root.
+        parent: Option<String>,
+    }
+);
+
+result_class!(
+    /// A team (服务队) as created: its leader, liaisons and members at creation (members over
+    /// time: `Ledger.team_members`).
+    Team as "Team" {
+        /// The team id.
+        id: String,
+        /// The org it belongs to.
+        org: String,
+        /// Its name.
+        name: String,
+        /// The leader (队长).
+        leader: String,
+        /// The liaisons (联络员).
+        liaisons: Vec<String>,
+        /// The members listed at creation.
+        members: Vec<String>,
+    }
+);
+
+result_class!(
+    /// A volunteer's membership of a team: when they joined and, if they did, left.
+    MemberPeriod as "MemberPeriod" {
+        /// The volunteer number.
+        volunteer: String,
+        /// The day they joined.
+        joined: NaiveDate,
+        /// The day they left, or None while a member.
+        left: Option<NaiveDate>,
+    }
+);
+
+result_class!(
+    /// A service project (服务项目) an org published, and the team that claimed it.
+    Project as "Project" {
+        /// The project id.
+        id: String,
+        /// The publishing org.
+        org: String,
+        /// Its name.
+        name: String,
+        /// Its category (such as 'elderly care').
+        category: String,
+        /// The team that claimed it, if any.
+        claimed_by: Option<String>,
+    }
+);
+
+result_class!(
+    /// An activity (活动): what was planned, and what its records and evaluations show.
+    Activity as "Activity" {
+        /// The activity id.
+        id: String,
+        /// Its name.
+        name: String,
+        /// The organising org.
+        org: String,
+        /// The organising team, if any.
+        team: Option<String>,
+        /// The project it belongs to, if any.
+        project: Option<String>,
+        /// When it starts (in the ledger's offset).
+        start: DateTime<FixedOffset>,
+        /// When it ends (in the ledger's offset).
+        end: DateTime<FixedOffset>,
+        /// Its project's category, if it has a project.
+        category: Option<String>,
+        /// The records of its service, in the order they were added.
+        records: Vec<String>,
+        /// Counted minutes of those records.
+        counted_minutes: u64,
+        /// How many evaluations it received.
+        evaluations: u32,
+        /// Their average in tenths of a point (45 is 4.5), if any.
+        average_evaluation_tenths: Option<u32>,
+        /// How many complaints were recorded against it.
+        complaints: u32,
+    }
+);
+
+result_class!(
+    /// A training (培训) a volunteer attended.
+    Training as "Training" {
+        /// The training id.
+        id: String,
+        /// The volunteer number.
+        volunteer: String,
+        /// The org that gave it.
+        org: String,
+        /// Its title.
+        title: String,
+        /// The day.
+        date: NaiveDate,
+        /// Its length in minutes (not service time).
+        minutes: u32,
+    }
+);
+
+result_class!(
+    /// A commendation (表彰奖励) a volunteer received.
+    Commendation as "Commendation" {
+        /// The commendation id.
+        id: String,
+        /// The volunteer number.
+        volunteer: String,
+        /// The org that gave it.
+        org: String,
+        /// Its title.
+        title: String,
+        /// The day.
+        date: NaiveDate,
+    }
+);
+
+result_class!(
+    /// Everything the ledger knows about a volunteer's service, masked.
+    VolunteerSummary as "VolunteerSummary" {
+        /// The volunteer, masked.
+        volunteer: VolunteerView,
+        /// Their star summary.
+        stars: StarSummary,
+        /// Trainings attended, oldest first.
+        training: Vec<Training>,
+        /// Commendations received, oldest first.
+        commendations: Vec<Commendation>,
+        /// Evaluations of activities they served in.
+        evaluations: u32,
+        /// Their average in tenths of a point, if any.
+        average_evaluation_tenths: Option<u32>,
+        /// Complaints naming them.
+        complaints_received: u32,
+        /// The teams they are a member of now.
+        teams: Vec<String>,
+        /// The community they reported in to (报到), if any.
+        reported_in: Option<String>,
+    }
+);
+
+result_class!(
+    /// What a team did in a year: the facts a scoring table rates.
+    TeamFacts as "TeamFacts" {
+        /// Members with counted service in the year.
+        active_members: u32,
+        /// Complaints against its activities.
+        complaints: u32,
+        /// Evaluations of its activities.
+        evaluations: u32,
+        /// The sum of their scores.
+        evaluation_points: u32,
+        /// Months with an activity on the first Saturday (the monthly service day).
+        first_saturday_months: u32,
+        /// Members at the end of the year.
+        members: u32,
+        /// The fewest counted minutes of any member in the year.
+        min_member_minutes: u64,
+        /// Months with an activity.
+        months_active: u32,
+        /// Counted minutes of members in its activities.
+        total_minutes: u64,
+    }
+);
+
+result_class!(
+    /// One criterion of a team's score: what was measured and the points it gave.
+    CriterionLine as "CriterionLine" {
+        /// The metric measured (months_active, total_hours …).
+        metric: String,
+        /// scaled, at_least, requirement or penalty.
+        mode: String,
+        /// The measured value, in the metric's unit.
+        value: u64,
+        /// The value that gives full marks (or the threshold).
+        target: u64,
+        /// Points given (negative for a penalty).
+        points: i32,
+        /// The criterion's weight.
+        weight: u32,
+        /// Whether the target was met.
+        met: bool,
+        /// The line in English.
+        text_en: String,
+        /// The line in Chinese.
+        text_zh: String,
+    }
+);
+
+result_class!(
+    /// A score by a scoring table: points, stars, level name and the breakdown.
+    TeamScore as "TeamScore" {
+        /// The scoring table's name.
+        scoring: String,
+        /// Points out of 100.
+        score: u32,
+        /// Stars awarded (0 for none).
+        stars: u8,
+        /// The level's name (bronze …), if the table names levels.
+        level_name: Option<String>,
+        /// One line per criterion, in the table's order.
+        lines: Vec<CriterionLine>,
+        /// The result in a sentence, English.
+        summary_en: String,
+        /// The result in a sentence, Chinese.
+        summary_zh: String,
+    }
+);
+
+result_class!(
+    /// A team's star rating (服务队星级评定) for a year.
+    TeamRating as "TeamRating" {
+        /// The team id.
+        team: String,
+        /// The team's name.
+        team_name: String,
+        /// The year rated.
+        year: i32,
+        /// What the team did.
+        facts: TeamFacts,
+        /// How the table scores it.
+        score: TeamScore,
+    }
+);
+
+result_class!(
+    /// A volunteer the policy's rule proposes as excellent (优秀志愿者) for a year, with why.
+    ExcellentCandidate as "ExcellentCandidate" {
+        /// The volunteer number.
+        volunteer: String,
+        /// The name, masked.
+        masked_name: String,
+        /// Their street, if their home org lies under one.
+        street: Option<String>,
+        /// Counted minutes in the year.
+        year_minutes: u64,
+        /// Stars held at the end of the year.
+        star_level: u8,
+        /// Their place in the street by minutes in the year.
+        rank_in_street: u32,
+        /// Why, in English.
+        reason_en: String,
+        /// Why, in Chinese.
+        reason_zh: String,
+    }
+);
+
+result_class!(
+    /// One staff member of a unit's report.
+    UnitStaffLine as "UnitStaffLine" {
+        /// The volunteer number.
+        volunteer: String,
+        /// The name, masked.
+        masked_name: String,
+        /// Counted minutes in the period.
+        minutes: u64,
+        /// Stars held.
+        star_level: u8,
+        /// The community they reported in to, if any.
+        community: Option<String>,
+        /// Its name.
+        community_name: Option<String>,
+    }
+);
+
+result_class!(
+    /// A work unit's (机关/事业单位) report of its staff's service in their communities.
+    UnitReport as "UnitReport" {
+        /// The unit.
+        unit: String,
+        /// The period.
+        period: String,
+        /// One line per staff member who reported in, by volunteer number.
+        staff: Vec<UnitStaffLine>,
+        /// How many served in the period.
+        served: u32,
+        /// Their counted minutes in the period.
+        total_minutes: u64,
+    }
+    methods {
+        /// The staff lines as a pandas DataFrame; needs pandas.
+        fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            frame_of(py, &self.staff, UnitStaffLine::FIELDS)
+        }
+    }
+);
+
+result_class!(
+    /// A volunteer who lives in, or reported in to, a community.
+    CommunityVolunteer as "CommunityVolunteer" {
+        /// The volunteer number.
+        volunteer: String,
+        /// The name, masked.
+        masked_name: String,
+        /// Their work unit, if any.
+        work_unit: Option<String>,
+        /// Whether they reported in to this community (报到).
+        reported_in: bool,
+    }
+);
+
+result_class!(
+    /// Something the anti-fraud checks flag for a person to look at (not a refusal).
+    Anomaly as "Anomaly" {
+        /// day_minutes, burst, late_entry or self_recorded.
+        kind: String,
+        /// The record, if the flag is about one.
+        record: Option<String>,
+        /// The volunteer, if the flag is about one.
+        volunteer: Option<String>,
+        /// The actor, if the flag is about one.
+        actor: Option<String>,
+        /// The local day.
+        day: NaiveDate,
+        /// Why, in English.
+        reason_en: String,
+        /// Why, in Chinese.
+        reason_zh: String,
+    }
+);
+
+// ---- uploads ------------------------------------------------------------------------------
+
+result_class!(
+    /// A row of a sheet that was not added, and why: no personal data in the messages.
+    RowProblem as "RowProblem" {
+        /// The row, 1-based as Excel shows it.
+        row: u32,
+        /// The column's header as in the sheet, if one column is at fault.
+        column: Option<String>,
+        /// The stable error code.
+        code: String,
+        /// The problem in English.
+        message_en: String,
+        /// The problem in Chinese.
+        message_zh: String,
+    }
+);
+
+result_class!(
+    /// What an upload did (or, for a dry run, would do).
+    ImportReport as "ImportReport" {
+        /// SHA-256 (hex) of the file.
+        fingerprint: String,
+        /// Whether nothing was written.
+        dry_run: bool,
+        /// Data rows read.
+        rows: u32,
+        /// Rows added.
+        accepted: u32,
+        /// Of those, rows left pending (to confirm).
+        pending: u32,
+        /// Rows recorded before with the same content (nothing written).
+        duplicates: u32,
+        /// Rows refused, in sheet order.
+        rejected: Vec<RowProblem>,
+    }
+    methods {
+        /// The rejected rows as a pandas DataFrame (row, column, code, messages); needs pandas.
+        fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            frame_of(py, &self.rejected, RowProblem::FIELDS)
+        }
+    }
+);
+
+result_class!(
+    /// A record as a sheet row gives it: `to_dict()` gives the keywords of `Ledger.add_record`.
+    SheetRecord as "SheetRecord" {
+        /// The record id.
+        id: String,
+        /// The volunteer number.
+        volunteer: String,
+        /// The org.
+        org: String,
+        /// When it started (in the offset the sheet was read in).
+        start: DateTime<FixedOffset>,
+        /// When it ended.
+        end: DateTime<FixedOffset>,
+        /// Minutes of service.
+        minutes: u32,
+        /// What was done.
+        content: String,
+        /// The organising team, if any.
+        team: Option<String>,
+        /// The activity, if any.
+        activity: Option<String>,
+        /// 'import'.
+        source: String,
+        /// Declared paid.
+        paid: bool,
+        /// Declared a job duty.
+        job_duty: bool,
+        /// Declared for the public benefit.
+        public_benefit: bool,
+    }
+);
+
+result_class!(
+    /// One data row of a sheet: a record, or the problem that keeps it from being one.
+    SheetRow as "SheetRow" {
+        /// The row, 1-based as Excel shows it.
+        row: u32,
+        /// The record, if the row reads as one.
+        record: Option<SheetRecord>,
+        /// The problem, if it does not.
+        problem: Option<RowProblem>,
+    }
+);
+
+result_class!(
+    /// A sheet as read, before anything is added: its header and its rows.
+    Sheet as "Sheet" {
+        /// SHA-256 (hex) of the file.
+        fingerprint: String,
+        /// The header row, 1-based.
+        header_row: u32,
+        /// Each header as in the sheet and the field it was matched to ('volunteer', 'other' …).
+        columns: Vec<(String, String)>,
+        /// The data rows.
+        rows: Vec<SheetRow>,
+    }
+    methods {
+        /// The rows that read as records, as a pandas DataFrame indexed by sheet row with the
+        /// columns `Ledger.add_records` takes; needs pandas.
+        fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            let mut rows = Vec::new();
+            for r in &self.rows {
+                if let Some(record) = &r.record {
+                    let d = record.dict(py)?;
+                    d.set_item("row", r.row)?;
+                    rows.push(d);
+                }
+            }
+            let mut columns = vec!["row"];
+            columns.extend_from_slice(SheetRecord::FIELDS);
+            frame(py, rows, &columns)?.call_method1("set_index", ("row",))
+        }
+    }
+);
+
+/// Nested result objects become dicts in `to_dict()`.
+macro_rules! nested_dict_value {
+    ($($t:ty),* $(,)?) => {$(
+        impl DictValue for $t {
+            fn dict_value<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                Ok(self.dict(py)?.into_any())
+            }
+        }
+        impl DictValue for Option<$t> {
+            fn dict_value<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+                match self {
+                    Some(v) => Ok(v.dict(py)?.into_any()),
+                    None => Ok(py.None().into_bound(py)),
+                }
+            }
+        }
+    )*};
+}
+
+nested_dict_value!(
+    VolunteerView,
+    StarSummary,
+    TeamFacts,
+    TeamScore,
+    RowProblem,
+    SheetRecord
+);
+
+impl DictValue for Vec<(String, String)> {
+    fn dict_value<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.clone().into_bound_py_any(py)
+    }
+}
+
+/// A core enum's name as its serde form gives it (the form the log and the vectors use).
+fn serde_name<T: serde::Serialize>(value: &T) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
+
+/// A core enum from its serde name, or an `E_FIELD` refusal naming the field.
+fn from_name<T: serde::de::DeserializeOwned>(what: &str, field: &str, name: &str) -> vl::Result<T> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned()))
+        .map_err(|_| bad_field(what, field, format!("'{name}' is not a known {field}")))
+}
+
+fn opt_string<T: ToString>(v: Option<T>) -> Option<String> {
+    v.map(|x| x.to_string())
+}
+
+fn strings<T: ToString>(v: Vec<T>) -> Vec<String> {
+    v.iter().map(ToString::to_string).collect()
+}
+
+impl From<vl::MemberPeriod> for MemberPeriod {
+    fn from(m: vl::MemberPeriod) -> Self {
+        Self {
+            volunteer: m.volunteer.to_string(),
+            joined: m.joined,
+            left: m.left,
+        }
+    }
+}
+
+impl From<vl::ProjectView> for Project {
+    fn from(p: vl::ProjectView) -> Self {
+        Self {
+            id: p.project.id.to_string(),
+            org: p.project.org.to_string(),
+            name: p.project.name,
+            category: p.project.category,
+            claimed_by: opt_string(p.claimed_by),
+        }
+    }
+}
+
+impl Activity {
+    fn new(a: vl::ActivityView, off: FixedOffset) -> Self {
+        let n = a.activity;
+        Self {
+            id: n.id.to_string(),
+            name: n.name,
+            org: n.org.to_string(),
+            team: opt_string(n.team),
+            project: opt_string(n.project),
+            start: n.start.to_datetime(off),
+            end: n.end.to_datetime(off),
+            category: a.category,
+            records: strings(a.records),
+            counted_minutes: a.counted_minutes,
+            evaluations: a.evaluations,
+            average_evaluation_tenths: a.average_evaluation_tenths,
+            complaints: a.complaints,
+        }
+    }
+}
+
+impl From<vl::Training> for Training {
+    fn from(t: vl::Training) -> Self {
+        Self {
+            id: t.id.to_string(),
+            volunteer: t.volunteer.to_string(),
+            org: t.org.to_string(),
+            title: t.title,
+            date: t.date,
+            minutes: t.minutes,
+        }
+    }
+}
+
+impl From<vl::Commendation> for Commendation {
+    fn from(c: vl::Commendation) -> Self {
+        Self {
+            id: c.id.to_string(),
+            volunteer: c.volunteer.to_string(),
+            org: c.org.to_string(),
+            title: c.title,
+            date: c.date,
+        }
+    }
+}
+
+impl From<vl::VolunteerSummary> for VolunteerSummary {
+    fn from(s: vl::VolunteerSummary) -> Self {
+        Self {
+            volunteer: s.volunteer.into(),
+            stars: s.stars.into(),
+            training: s.training.into_iter().map(Training::from).collect(),
+            commendations: s
+                .commendations
+                .into_iter()
+                .map(Commendation::from)
+                .collect(),
+            evaluations: s.evaluations,
+            average_evaluation_tenths: s.average_evaluation_tenths,
+            complaints_received: s.complaints_received,
+            teams: strings(s.teams),
+            reported_in: opt_string(s.reported_in),
+        }
+    }
+}
+
+impl From<vl::TeamFacts> for TeamFacts {
+    fn from(f: vl::TeamFacts) -> Self {
+        Self {
+            active_members: f.active_members,
+            complaints: f.complaints,
+            evaluations: f.evaluations,
+            evaluation_points: f.evaluation_points,
+            first_saturday_months: f.first_saturday_months,
+            members: f.members,
+            min_member_minutes: f.min_member_minutes,
+            months_active: f.months_active,
+            total_minutes: f.total_minutes,
+        }
+    }
+}
+
+impl From<&TeamFacts> for vl::TeamFacts {
+    fn from(f: &TeamFacts) -> Self {
+        Self {
+            active_members: f.active_members,
+            complaints: f.complaints,
+            evaluations: f.evaluations,
+            evaluation_points: f.evaluation_points,
+            first_saturday_months: f.first_saturday_months,
+            members: f.members,
+            min_member_minutes: f.min_member_minutes,
+            months_active: f.months_active,
+            total_minutes: f.total_minutes,
+        }
+    }
+}
+
+impl From<vl::TeamScore> for TeamScore {
+    fn from(s: vl::TeamScore) -> Self {
+        Self {
+            scoring: s.scoring,
+            score: s.score,
+            stars: s.stars,
+            level_name: s.level_name,
+            lines: s
+                .lines
+                .into_iter()
+                .map(|l| CriterionLine {
+                    metric: l.metric.as_str().to_owned(),
+                    mode: l.mode.as_str().to_owned(),
+                    value: l.value,
+                    target: l.target,
+                    points: l.points,
+                    weight: l.weight,
+                    met: l.met,
+                    text_en: l.text_en,
+                    text_zh: l.text_zh,
+                })
+                .collect(),
+            summary_en: s.summary_en,
+            summary_zh: s.summary_zh,
+        }
+    }
+}
+
+impl From<vl::TeamRating> for TeamRating {
+    fn from(r: vl::TeamRating) -> Self {
+        Self {
+            team: r.team.to_string(),
+            team_name: r.team_name,
+            year: r.year,
+            facts: r.facts.into(),
+            score: r.score.into(),
+        }
+    }
+}
+
+impl From<vl::ExcellentCandidate> for ExcellentCandidate {
+    fn from(c: vl::ExcellentCandidate) -> Self {
+        Self {
+            volunteer: c.volunteer.to_string(),
+            masked_name: c.masked_name,
+            street: opt_string(c.street),
+            year_minutes: c.year_minutes,
+            star_level: c.star_level,
+            rank_in_street: c.rank_in_street,
+            reason_en: c.reason_en,
+            reason_zh: c.reason_zh,
+        }
+    }
+}
+
+impl From<vl::UnitReport> for UnitReport {
+    fn from(r: vl::UnitReport) -> Self {
+        Self {
+            unit: r.unit.to_string(),
+            period: r.period,
+            staff: r
+                .staff
+                .into_iter()
+                .map(|s| UnitStaffLine {
+                    volunteer: s.volunteer.to_string(),
+                    masked_name: s.masked_name,
+                    minutes: s.minutes,
+                    star_level: s.star_level,
+                    community: opt_string(s.community),
+                    community_name: s.community_name,
+                })
+                .collect(),
+            served: r.served,
+            total_minutes: r.total_minutes,
+        }
+    }
+}
+
+impl From<vl::CommunityVolunteer> for CommunityVolunteer {
+    fn from(c: vl::CommunityVolunteer) -> Self {
+        Self {
+            volunteer: c.volunteer.to_string(),
+            masked_name: c.masked_name,
+            work_unit: opt_string(c.work_unit),
+            reported_in: c.reported_in,
+        }
+    }
+}
+
+impl From<vl::Anomaly> for Anomaly {
+    fn from(a: vl::Anomaly) -> Self {
+        Self {
+            kind: a.kind.as_str().to_owned(),
+            record: opt_string(a.record),
+            volunteer: opt_string(a.volunteer),
+            actor: opt_string(a.actor),
+            day: a.day,
+            reason_en: a.reason_en,
+            reason_zh: a.reason_zh,
+        }
+    }
+}
+
+impl From<vl::RowProblem> for RowProblem {
+    fn from(p: vl::RowProblem) -> Self {
+        Self {
+            row: p.row,
+            column: p.column,
+            code: p.code,
+            message_en: p.message_en,
+            message_zh: p.message_zh,
+        }
+    }
+}
+
+impl From<vl::ImportReport> for ImportReport {
+    fn from(r: vl::ImportReport) -> Self {
+        Self {
+            fingerprint: r.fingerprint,
+            dry_run: r.dry_run,
+            rows: r.rows,
+            accepted: r.accepted,
+            pending: r.pending,
+            duplicates: r.duplicates,
+            rejected: r.rejected.into_iter().map(RowProblem::from).collect(),
+        }
+    }
+}
+
+impl SheetRecord {
+    fn new(n: vl::NewRecord, off: FixedOffset) -> Self {
+        Self {
+            id: n.id.to_string(),
+            volunteer: n.volunteer.to_string(),
+            org: n.org.to_string(),
+            start: n.start.to_datetime(off),
+            end: n.end.to_datetime(off),
+            minutes: n.minutes,
+            content: n.content,
+            team: opt_string(n.team),
+            activity: opt_string(n.activity),
+            source: n.source.as_str().to_owned(),
+            paid: n.paid,
+            job_duty: n.job_duty,
+            public_benefit: n.public_benefit,
+        }
+    }
+}
+
+impl Sheet {
+    fn new(s: vl::Sheet, off: FixedOffset) -> Self {
+        Self {
+            fingerprint: s.fingerprint,
+            header_row: s.header_row,
+            columns: s
+                .columns
+                .into_iter()
+                .map(|(h, f)| (h, serde_name(&f)))
+                .collect(),
+            rows: s
+                .rows
+                .into_iter()
+                .map(|r| match r.record {
+                    Ok(n) => SheetRow {
+                        row: r.row,
+                        record: Some(SheetRecord::new(n, off)),
+                        problem: None,
+                    },
+                    Err(p) => SheetRow {
+                        row: r.row,
+                        record: None,
+                        problem: Some(p.into()),
+                    },
+                })
+                .collect(),
+        }
+    }
+}
 // ---- the ledger ---------------------------------------------------------------------------
 
 /// The fields of a record as Python passes them, before conversion.
@@ -1342,6 +2216,97 @@ impl<'py> RecordArgs<'py> {
     }
 }
 
+/// The records of a DataFrame, as `volunteer_ledger._frames.record_columns` gives its columns:
+/// lists of equal length, start and end in seconds since the epoch.
+fn record_columns(c: &Bound<'_, PyDict>) -> PyResult<Vec<vl::Result<vl::NewRecord>>> {
+    fn col<'py, T: FromPyObjectOwned<'py>>(c: &Bound<'py, PyDict>, k: &str) -> PyResult<Vec<T>> {
+        required(c, k)
+    }
+    let ids: Vec<String> = col(c, "id")?;
+    let volunteers: Vec<String> = col(c, "volunteer")?;
+    let orgs: Vec<String> = col(c, "org")?;
+    let starts: Vec<i64> = col(c, "start")?;
+    let ends: Vec<i64> = col(c, "end")?;
+    let minutes: Vec<u32> = col(c, "minutes")?;
+    let contents: Vec<String> = col(c, "content")?;
+    let teams: Vec<Option<String>> = col(c, "team")?;
+    let activities: Vec<Option<String>> = col(c, "activity")?;
+    let sources: Vec<String> = col(c, "source")?;
+    let paid: Vec<bool> = col(c, "paid")?;
+    let job_duty: Vec<bool> = col(c, "job_duty")?;
+    let public_benefit: Vec<bool> = col(c, "public_benefit")?;
+    let n = ids.len();
+    let lengths = [
+        volunteers.len(),
+        orgs.len(),
+        starts.len(),
+        ends.len(),
+        minutes.len(),
+        contents.len(),
+        teams.len(),
+        activities.len(),
+        sources.len(),
+        paid.len(),
+        job_duty.len(),
+        public_benefit.len(),
+    ];
+    if lengths.iter().any(|&len| len != n) {
+        return Err(PyTypeError::new_err("the record columns differ in length"));
+    }
+    let mut out = Vec::with_capacity(n);
+    let rows = ids
+        .into_iter()
+        .zip(volunteers)
+        .zip(orgs)
+        .zip(contents)
+        .zip(teams)
+        .zip(activities)
+        .zip(sources);
+    for (i, ((((((id, volunteer), org), content), team), activity), source)) in rows.enumerate() {
+        let at = |v: &[i64]| v.get(i).copied().unwrap_or_default();
+        let flag = |v: &[bool]| v.get(i).copied().unwrap_or_default();
+        out.push((|| {
+            Ok(vl::NewRecord {
+                id: id.parse()?,
+                volunteer: volunteer.parse()?,
+                org: org.parse()?,
+                team: opt_id(team)?,
+                activity: opt_id(activity)?,
+                start: vl::Timestamp(at(&starts)),
+                end: vl::Timestamp(at(&ends)),
+                minutes: minutes.get(i).copied().unwrap_or_default(),
+                content,
+                source: vl::RecordSource::parse(&source)?,
+                paid: flag(&paid),
+                job_duty: flag(&job_duty),
+                public_benefit: flag(&public_benefit),
+            })
+        })());
+    }
+    Ok(out)
+}
+
+/// A pandas DataFrame of result objects, one row each (their `to_dict()`).
+fn frame_of<'py, T: ToDict>(
+    py: Python<'py>,
+    items: &[T],
+    columns: &[&str],
+) -> PyResult<Bound<'py, PyAny>> {
+    let rows = items.iter().map(|e| e.dict(py)).collect::<PyResult<_>>()?;
+    frame(py, rows, columns)
+}
+
+/// A pandas DataFrame of dicts (one row each) with these columns first, or ImportError naming
+/// the extra to install when pandas is not there.
+fn frame<'py>(
+    py: Python<'py>,
+    rows: Vec<Bound<'py, PyDict>>,
+    columns: &[&str],
+) -> PyResult<Bound<'py, PyAny>> {
+    let frames = py.import("volunteer_ledger._frames")?;
+    frames.call_method1("frame", (PyList::new(py, rows)?, columns.to_vec()))
+}
+
 /// A ledger of volunteer service records: an append-only, hash-chained log and the state it
 /// implies. Make one with `Ledger.in_memory(...)`.
 ///
@@ -1354,7 +2319,8 @@ impl<'py> RecordArgs<'py> {
 /// second are dropped. Datetimes returned are aware, in the ledger's offset.
 #[pyclass(frozen, module = "volunteer_ledger", name = "Ledger")]
 struct PyLedger {
-    inner: Mutex<vl::Ledger>,
+    /// None once closed (`close()`, or the end of a `with` block).
+    inner: Mutex<Option<vl::Ledger>>,
     off: FixedOffset,
 }
 
@@ -1365,10 +2331,14 @@ fn ledger_config(
     platform_admin: String,
     utc_offset_minutes: i32,
     policy: &str,
+    policy_toml: Option<&str>,
 ) -> vl::Result<vl::LedgerConfig> {
     let mut config = vl::LedgerConfig::new(ledger_id.parse()?, name, platform_admin.parse()?);
     config.utc_offset_minutes = utc_offset_minutes;
-    config.policy = vl::Policy::profile(policy)?;
+    config.policy = match policy_toml {
+        Some(text) => vl::Policy::from_toml(text)?,
+        None => vl::Policy::profile(policy)?,
+    };
     Ok(config)
 }
 
@@ -1377,7 +2347,7 @@ impl PyLedger {
         let ledger = check(py, ledger)?;
         let off = ledger.utc_offset();
         Ok(Self {
-            inner: Mutex::new(ledger),
+            inner: Mutex::new(Some(ledger)),
             off,
         })
     }
@@ -1390,13 +2360,19 @@ impl PyLedger {
         F: FnOnce(&mut vl::Ledger) -> vl::Result<T> + Send,
     {
         let out = py.detach(|| match self.inner.lock() {
-            Ok(mut ledger) => Ok(f(&mut ledger)),
-            Err(_) => Err(()),
+            Ok(mut guard) => match guard.as_mut() {
+                Some(ledger) => Ok(f(ledger)),
+                None => Err(false),
+            },
+            Err(_) => Err(true),
         });
         match out {
             Ok(result) => check(py, result),
-            Err(()) => Err(PyRuntimeError::new_err(
+            Err(true) => Err(PyRuntimeError::new_err(
                 "the ledger is unusable: an earlier call panicked while holding it",
+            )),
+            Err(false) => Err(PyValueError::new_err(
+                "the ledger is closed (after close() or the end of its with block); open it again",
             )),
         }
     }
@@ -1408,17 +2384,48 @@ impl PyLedger {
     fn record_id(py: Python<'_>, record: &str) -> PyResult<vl::RecordId> {
         check(py, record.parse())
     }
+
+    /// A day: a `date` as it is, a `datetime`'s local day in the ledger's offset.
+    fn local_day(&self, value: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
+        if value.cast::<PyDateTime>().is_ok() {
+            let t = timestamp(value, self.off, "date")?;
+            return Ok(t.to_datetime(self.off).date_naive());
+        }
+        value.extract::<NaiveDate>()
+    }
+
+    fn membership(
+        &self,
+        py: Python<'_>,
+        team: String,
+        volunteer: String,
+        date: &Bound<'_, PyAny>,
+    ) -> PyResult<vl::Membership> {
+        let date = self.local_day(date)?;
+        check(
+            py,
+            (|| {
+                Ok(vl::Membership {
+                    date,
+                    team: team.parse()?,
+                    volunteer: volunteer.parse()?,
+                })
+            })(),
+        )
+    }
 }
 
 #[pymethods]
 impl PyLedger {
     /// A new ledger held in memory. Its first entry records the configuration and makes
-    /// `platform_admin` a platform admin. `policy` names a built-in profile ('mca', 'beijing').
+    /// `platform_admin` a platform admin. `policy` names a built-in profile ('mca', 'beijing');
+    /// `policy_toml`, a policy's text (as `policy_profile(name)` writes it), replaces it.
     #[staticmethod]
     #[pyo3(
-        signature = (ledger_id, name, platform_admin, *, utc_offset_minutes = 480, policy = String::from("mca")),
-        text_signature = "(ledger_id, name, platform_admin, *, utc_offset_minutes=480, policy='mca')"
+        signature = (ledger_id, name, platform_admin, *, utc_offset_minutes = 480, policy = String::from("mca"), policy_toml = None),
+        text_signature = "(ledger_id, name, platform_admin, *, utc_offset_minutes=480, policy='mca', policy_toml=None)"
     )]
+    #[allow(clippy::too_many_arguments)]
     fn in_memory(
         py: Python<'_>,
         ledger_id: String,
@@ -1426,10 +2433,17 @@ impl PyLedger {
         platform_admin: String,
         utc_offset_minutes: i32,
         policy: String,
+        policy_toml: Option<String>,
     ) -> PyResult<Self> {
         let ledger = py.detach(move || {
-            let config =
-                ledger_config(ledger_id, name, platform_admin, utc_offset_minutes, &policy)?;
+            let config = ledger_config(
+                ledger_id,
+                name,
+                platform_admin,
+                utc_offset_minutes,
+                &policy,
+                policy_toml.as_deref(),
+            )?;
             vl::Ledger::in_memory(config)
         });
         Self::wrap(py, ledger)
@@ -1439,9 +2453,10 @@ impl PyLedger {
     /// the configuration. Raises StorageError (E_STORAGE) if a file exists at `path`.
     #[staticmethod]
     #[pyo3(
-        signature = (path, ledger_id, name, platform_admin, *, utc_offset_minutes = 480, policy = String::from("mca")),
-        text_signature = "(path, ledger_id, name, platform_admin, *, utc_offset_minutes=480, policy='mca')"
+        signature = (path, ledger_id, name, platform_admin, *, utc_offset_minutes = 480, policy = String::from("mca"), policy_toml = None),
+        text_signature = "(path, ledger_id, name, platform_admin, *, utc_offset_minutes=480, policy='mca', policy_toml=None)"
     )]
+    #[allow(clippy::too_many_arguments)]
     fn create(
         py: Python<'_>,
         path: std::path::PathBuf,
@@ -1450,10 +2465,17 @@ impl PyLedger {
         platform_admin: String,
         utc_offset_minutes: i32,
         policy: String,
+        policy_toml: Option<String>,
     ) -> PyResult<Self> {
         let ledger = py.detach(move || {
-            let config =
-                ledger_config(ledger_id, name, platform_admin, utc_offset_minutes, &policy)?;
+            let config = ledger_config(
+                ledger_id,
+                name,
+                platform_admin,
+                utc_offset_minutes,
+                &policy,
+                policy_toml.as_deref(),
+            )?;
             vl::Ledger::create(path, config)
         });
         Self::wrap(py, ledger)
@@ -1679,26 +2701,61 @@ impl PyLedger {
             .map(RecordReceipt::from)
     }
 
-    /// Adds many records under one lock, each on its own: one refusal does not stop the
-    /// others. Each record is a dict with the keywords of `add_record`. Returns, in input order,
-    /// a RecordReceipt for each record added (or repeated) and the LedgerError (not raised) for
-    /// each record refused. A dict that is not a record (unknown or missing key, a start that is
-    /// not a datetime) raises TypeError before anything is added.
+    /// Adds many records, each on its own: one refusal does not stop the others. `records` is
+    /// any iterable of dicts with the keywords of `add_record`, or a pandas DataFrame with those
+    /// columns (datetime64 start/end columns, naive ones in the ledger's offset; missing
+    /// optional columns take `add_record`'s defaults). One lock and, in a file ledger, one
+    /// transaction for the lot (if that write fails, every result is that error). Returns, in
+    /// input order, a RecordReceipt for each record added (or repeated) and the LedgerError (not
+    /// raised) for each record refused. A record that is not one (an unknown or missing key or
+    /// column, a start that is not a datetime) raises TypeError before anything is added.
     fn add_records(
         &self,
         py: Python<'_>,
         actor: String,
-        records: Vec<Bound<'_, PyDict>>,
+        records: &Bound<'_, PyAny>,
     ) -> PyResult<Vec<Py<PyAny>>> {
         let actor = Self::actor(py, &actor)?;
-        let converted = records
-            .iter()
-            .map(|d| RecordArgs::from_dict(d)?.convert(self.off))
-            .collect::<PyResult<Vec<_>>>()?;
+        let converted = if records.hasattr("columns")? && records.hasattr("dtypes")? {
+            let off = self.off.local_minus_utc() / 60;
+            let frames = py.import("volunteer_ledger._frames")?;
+            let columns = frames.call_method1("record_columns", (records, off))?;
+            record_columns(&columns.cast_into::<PyDict>()?)?
+        } else {
+            let mut out = Vec::new();
+            for item in records.try_iter()? {
+                let item = item?;
+                let d = item.cast::<PyDict>().map_err(|_| {
+                    PyTypeError::new_err(
+                        "each record must be a dict with the keywords of add_record",
+                    )
+                })?;
+                out.push(RecordArgs::from_dict(d)?.convert(self.off)?);
+            }
+            out
+        };
         let results = self.run(py, move |l| {
-            Ok(converted
+            // Records the binding could not convert keep their place and their refusal.
+            let mut slots: Vec<Option<vl::Result<vl::RecordReceipt>>> = Vec::new();
+            let mut good = Vec::new();
+            for r in converted {
+                match r {
+                    Ok(record) => {
+                        good.push(record);
+                        slots.push(None);
+                    }
+                    Err(e) => slots.push(Some(Err(e))),
+                }
+            }
+            let mut added = l.add_records(&actor, good).into_iter();
+            Ok(slots
                 .into_iter()
-                .map(|r| r.and_then(|record| l.add_record(&actor, record)))
+                .map(|s| match s {
+                    Some(refused) => refused,
+                    None => added.next().unwrap_or_else(|| {
+                        Err(bad_field("records", "records", "lost in the batch"))
+                    }),
+                })
                 .collect::<Vec<_>>())
         })?;
         results
@@ -1936,6 +2993,36 @@ impl PyLedger {
         })
     }
 
+    /// The package a volunteer's history makes now, unsigned and without marking them
+    /// transferred out: a preview of `export_transfer` (times in UTC, as `open_package`).
+    #[pyo3(signature = (volunteer, *, destination = None))]
+    fn transfer_package(
+        &self,
+        py: Python<'_>,
+        volunteer: String,
+        destination: Option<String>,
+    ) -> PyResult<TransferPackage> {
+        self.run(py, move |l| {
+            l.transfer_package(&volunteer.parse()?, opt_id(destination)?)
+        })
+        .map(TransferPackage::from)
+    }
+
+    /// The ledger's policy as text, `format` 'toml' (default) or 'json' (what `policy_toml`
+    /// takes back).
+    #[pyo3(signature = (format = String::from("toml")))]
+    fn policy(&self, py: Python<'_>, format: String) -> PyResult<String> {
+        self.run(py, move |l| match format.as_str() {
+            "toml" => l.policy().to_toml(),
+            "json" => l.policy().to_json(),
+            other => Err(bad_field(
+                "policy",
+                "format",
+                format!("'{other}' is not toml or json"),
+            )),
+        })
+    }
+
     /// Imports a transfer package's text: checks its form, its issuer (on the trust list), its
     /// signature, its destination and its volunteer, then carries its history in. Importing
     /// the same package again changes nothing (`duplicate` is True).
@@ -2013,10 +3100,10 @@ impl PyLedger {
     #[pyo3(
         signature = (
             actor, *, volunteer, period_from, period_to, issuing_org, responsible_person,
-            handler, contact, notes = String::new()
+            handler, contact, notes = String::new(), with_training_and_commendations = false
         ),
         text_signature = "($self, actor, *, volunteer, period_from, period_to, issuing_org, \
-            responsible_person, handler, contact, notes='')"
+            responsible_person, handler, contact, notes='', with_training_and_commendations=False)"
     )]
     #[allow(clippy::too_many_arguments)]
     fn issue_certificate(
@@ -2031,6 +3118,7 @@ impl PyLedger {
         handler: String,
         contact: String,
         notes: String,
+        with_training_and_commendations: bool,
     ) -> PyResult<Certificate> {
         let actor = Self::actor(py, &actor)?;
         let request = check(
@@ -2048,8 +3136,10 @@ impl PyLedger {
                 })
             })(),
         )?;
-        self.run(py, move |l| l.issue_certificate(&actor, request))
-            .map(Certificate::from)
+        self.run(py, move |l| {
+            l.issue_certificate_with(&actor, request, with_training_and_commendations)
+        })
+        .map(Certificate::from)
     }
 
     /// Checks a certificate by its verification code (case and separators do not matter).
@@ -2185,7 +3275,7 @@ impl PyLedger {
     fn replay(&self, py: Python<'_>) -> PyResult<Self> {
         let ledger = self.run(py, |l| vl::Ledger::from_entries(l.entries()?))?;
         Ok(Self {
-            inner: Mutex::new(ledger),
+            inner: Mutex::new(Some(ledger)),
             off: self.off,
         })
     }
@@ -2202,6 +3292,555 @@ impl PyLedger {
             let (seq, hash) = l.head();
             Ok((seq, hash.to_hex()))
         })
+    }
+
+    // ---- the file, and closing -------------------------------------------------------------
+
+    /// Writes the whole log into a new ledger file at `path` and returns that file's ledger
+    /// (this one is unchanged). Raises StorageError (E_STORAGE) if a file exists there.
+    fn save_as(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<Self> {
+        let ledger = self.run(py, move |l| l.save_as(path))?;
+        Ok(Self {
+            inner: Mutex::new(Some(ledger)),
+            off: self.off,
+        })
+    }
+
+    /// How many entries `open` replayed after the file's newest snapshot (0 in memory).
+    #[getter]
+    fn replayed_at_open(&self, py: Python<'_>) -> PyResult<u64> {
+        self.run(py, |l| Ok(l.replayed_at_open()))
+    }
+
+    /// Whether the ledger was closed; a closed ledger raises ValueError on every call.
+    #[getter]
+    fn closed(&self, py: Python<'_>) -> bool {
+        py.detach(|| self.inner.lock().map_or(true, |g| g.is_none()))
+    }
+
+    /// Writes a checkpoint (file ledgers) and closes the ledger, releasing its file. Every
+    /// later call raises ValueError; closing again does nothing. Every change was written when
+    /// it was made, so the checkpoint only makes the next open fast; if it fails the ledger is
+    /// closed all the same and StorageError is raised.
+    fn close(&self, py: Python<'_>) -> PyResult<()> {
+        let taken = py.detach(|| match self.inner.lock() {
+            Ok(mut guard) => guard.take(),
+            Err(poisoned) => poisoned.into_inner().take(),
+        });
+        match taken {
+            Some(mut ledger) => check(py, py.detach(move || ledger.checkpoint())),
+            None => Ok(()),
+        }
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    /// The end of a `with` block: `close()`, whether or not the block raised. An exception
+    /// of the block is never swallowed.
+    #[pyo3(signature = (_exc_type = None, _exc = None, _tb = None))]
+    fn __exit__(
+        &self,
+        py: Python<'_>,
+        _exc_type: Option<&Bound<'_, PyAny>>,
+        _exc: Option<&Bound<'_, PyAny>>,
+        _tb: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<bool> {
+        self.close(py)?;
+        Ok(false)
+    }
+
+    // ---- lookups ---------------------------------------------------------------------------
+
+    /// An org as registered.
+    fn org(&self, py: Python<'_>, id: String) -> PyResult<Org> {
+        let o = self.run(py, move |l| l.org(&id.parse()?))?;
+        Ok(Org {
+            id: o.id.to_string(),
+            name: o.name,
+            kind: o.kind.as_str().to_owned(),
+            parent: opt_string(o.parent),
+        })
+    }
+
+    /// A team as created (its members over time: `team_members`).
+    fn team(&self, py: Python<'_>, id: String) -> PyResult<Team> {
+        let t = self.run(py, move |l| l.team(&id.parse()?))?;
+        Ok(Team {
+            id: t.id.to_string(),
+            org: t.org.to_string(),
+            name: t.name,
+            leader: t.leader.to_string(),
+            liaisons: strings(t.liaisons),
+            members: strings(t.members),
+        })
+    }
+
+    /// Every record served at an org or any org below it, in every state, in the order added.
+    fn records_of_org(&self, py: Python<'_>, org: String) -> PyResult<Vec<ServiceRecord>> {
+        let list = self.run(py, move |l| l.records_of_org(&org.parse()?))?;
+        Ok(list
+            .into_iter()
+            .map(|r| ServiceRecord::new(r, self.off))
+            .collect())
+    }
+
+    // ---- teams over time, projects, activities ---------------------------------------------
+
+    /// Records that a volunteer joined a team on a day (a date, or a datetime's local day).
+    #[pyo3(signature = (actor, *, team, volunteer, date))]
+    fn join_team(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        team: String,
+        volunteer: String,
+        date: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let m = self.membership(py, team, volunteer, date)?;
+        let actor = Self::actor(py, &actor)?;
+        self.run(py, move |l| l.join_team(&actor, m))
+    }
+
+    /// Records that a volunteer left a team on a day.
+    #[pyo3(signature = (actor, *, team, volunteer, date))]
+    fn leave_team(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        team: String,
+        volunteer: String,
+        date: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let m = self.membership(py, team, volunteer, date)?;
+        let actor = Self::actor(py, &actor)?;
+        self.run(py, move |l| l.leave_team(&actor, m))
+    }
+
+    /// A team's members over time, each with the day they joined and (if so) left.
+    fn team_members(&self, py: Python<'_>, team: String) -> PyResult<Vec<MemberPeriod>> {
+        let list = self.run(py, move |l| l.team_members(&team.parse()?))?;
+        Ok(list.into_iter().map(MemberPeriod::from).collect())
+    }
+
+    /// Publishes a service project (服务项目) of an org.
+    #[pyo3(signature = (actor, *, id, org, name, category))]
+    fn publish_project(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        id: String,
+        org: String,
+        name: String,
+        category: String,
+    ) -> PyResult<()> {
+        let actor = Self::actor(py, &actor)?;
+        self.run(py, move |l| {
+            let project = vl::NewProject {
+                category,
+                id: id.parse()?,
+                name,
+                org: org.parse()?,
+            };
+            l.publish_project(&actor, project)
+        })
+    }
+
+    /// A team claims a published project (认领).
+    #[pyo3(signature = (actor, *, project, team))]
+    fn claim_project(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        project: String,
+        team: String,
+    ) -> PyResult<()> {
+        let actor = Self::actor(py, &actor)?;
+        self.run(py, move |l| {
+            let claim = vl::ProjectClaim {
+                project: project.parse()?,
+                team: team.parse()?,
+            };
+            l.claim_project(&actor, claim)
+        })
+    }
+
+    /// A project, and the team that claimed it.
+    fn project(&self, py: Python<'_>, id: String) -> PyResult<Project> {
+        self.run(py, move |l| l.project(&id.parse()?))
+            .map(Project::from)
+    }
+
+    /// Creates an activity (活动) of an org, optionally of a team and a project.
+    #[pyo3(signature = (actor, *, id, org, name, start, end, team = None, project = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn create_activity(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        id: String,
+        org: String,
+        name: String,
+        start: &Bound<'_, PyAny>,
+        end: &Bound<'_, PyAny>,
+        team: Option<String>,
+        project: Option<String>,
+    ) -> PyResult<()> {
+        let actor = Self::actor(py, &actor)?;
+        let start = timestamp(start, self.off, "start")?;
+        let end = timestamp(end, self.off, "end")?;
+        self.run(py, move |l| {
+            let activity = vl::NewActivity {
+                end,
+                id: id.parse()?,
+                name,
+                org: org.parse()?,
+                project: opt_id(project)?,
+                start,
+                team: opt_id(team)?,
+            };
+            l.create_activity(&actor, activity)
+        })
+    }
+
+    /// Records an evaluation of an activity, `score` 1 to 5, `source` 'recipient' (the people
+    /// served) or 'org'.
+    #[pyo3(signature = (actor, *, activity, score, source = String::from("recipient")))]
+    fn evaluate_activity(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        activity: String,
+        score: u8,
+        source: String,
+    ) -> PyResult<()> {
+        let actor = Self::actor(py, &actor)?;
+        self.run(py, move |l| {
+            let evaluation = vl::Evaluation {
+                activity: activity.parse()?,
+                score,
+                source: vl::EvaluationSource::parse(&source)?,
+            };
+            l.evaluate_activity(&actor, evaluation)
+        })
+    }
+
+    /// Records a complaint against an activity, naming a volunteer or not.
+    #[pyo3(signature = (actor, *, activity, reason, volunteer = None))]
+    fn record_complaint(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        activity: String,
+        reason: String,
+        volunteer: Option<String>,
+    ) -> PyResult<()> {
+        let actor = Self::actor(py, &actor)?;
+        self.run(py, move |l| {
+            let complaint = vl::Complaint {
+                activity: activity.parse()?,
+                reason,
+                volunteer: opt_id(volunteer)?,
+            };
+            l.record_complaint(&actor, complaint)
+        })
+    }
+
+    /// An activity: what was planned, its records, evaluations and complaints.
+    fn activity(&self, py: Python<'_>, id: String) -> PyResult<Activity> {
+        let a = self.run(py, move |l| l.activity(&id.parse()?))?;
+        Ok(Activity::new(a, self.off))
+    }
+
+    // ---- training, commendations, reporting in ---------------------------------------------
+
+    /// Records a training (培训) a volunteer attended (not service time).
+    #[pyo3(signature = (actor, *, id, volunteer, org, title, date, minutes))]
+    #[allow(clippy::too_many_arguments)]
+    fn record_training(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        id: String,
+        volunteer: String,
+        org: String,
+        title: String,
+        date: &Bound<'_, PyAny>,
+        minutes: u32,
+    ) -> PyResult<()> {
+        let actor = Self::actor(py, &actor)?;
+        let date = self.local_day(date)?;
+        self.run(py, move |l| {
+            let training = vl::Training {
+                date,
+                id: id.parse()?,
+                minutes,
+                org: org.parse()?,
+                title,
+                volunteer: volunteer.parse()?,
+            };
+            l.record_training(&actor, training)
+        })
+    }
+
+    /// Records a commendation (表彰奖励) of a volunteer.
+    #[pyo3(signature = (actor, *, id, volunteer, org, title, date))]
+    #[allow(clippy::too_many_arguments)]
+    fn record_commendation(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        id: String,
+        volunteer: String,
+        org: String,
+        title: String,
+        date: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let actor = Self::actor(py, &actor)?;
+        let date = self.local_day(date)?;
+        self.run(py, move |l| {
+            let commendation = vl::Commendation {
+                date,
+                id: id.parse()?,
+                org: org.parse()?,
+                title,
+                volunteer: volunteer.parse()?,
+            };
+            l.record_commendation(&actor, commendation)
+        })
+    }
+
+    /// Records that a volunteer of a work unit reported in (报到) to a community.
+    #[pyo3(signature = (actor, *, volunteer, community, work_unit, date))]
+    fn report_in(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        volunteer: String,
+        community: String,
+        work_unit: String,
+        date: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let actor = Self::actor(py, &actor)?;
+        let date = self.local_day(date)?;
+        self.run(py, move |l| {
+            let report = vl::ReportIn {
+                community: community.parse()?,
+                date,
+                volunteer: volunteer.parse()?,
+                work_unit: work_unit.parse()?,
+            };
+            l.report_in(&actor, report)
+        })
+    }
+
+    /// Everything about a volunteer's service: stars, training, commendations, evaluations.
+    fn volunteer_summary(&self, py: Python<'_>, volunteer: String) -> PyResult<VolunteerSummary> {
+        self.run(py, move |l| l.volunteer_summary(&volunteer.parse()?))
+            .map(VolunteerSummary::from)
+    }
+
+    /// A work unit's report of its staff's service in their communities for a period.
+    fn unit_report(&self, py: Python<'_>, unit: String, period: String) -> PyResult<UnitReport> {
+        self.run(py, move |l| {
+            l.unit_report(&unit.parse()?, vl::Period::parse(&period)?)
+        })
+        .map(UnitReport::from)
+    }
+
+    /// The volunteers who live in, or reported in to, a community.
+    fn community_volunteers(
+        &self,
+        py: Python<'_>,
+        community: String,
+    ) -> PyResult<Vec<CommunityVolunteer>> {
+        let list = self.run(py, move |l| l.community_volunteers(&community.parse()?))?;
+        Ok(list.into_iter().map(CommunityVolunteer::from).collect())
+    }
+
+    /// What the anti-fraud checks flag in a period, for a person to look at.
+    fn anomalies(&self, py: Python<'_>, period: String) -> PyResult<Vec<Anomaly>> {
+        let list = self.run(py, move |l| l.anomalies(vl::Period::parse(&period)?))?;
+        Ok(list.into_iter().map(Anomaly::from).collect())
+    }
+
+    // ---- team ratings and excellent volunteers ---------------------------------------------
+
+    /// What a team did in a year: the facts its rating scores.
+    fn team_facts(&self, py: Python<'_>, team: String, year: i32) -> PyResult<TeamFacts> {
+        self.run(py, move |l| l.team_facts(&team.parse()?, year))
+            .map(TeamFacts::from)
+    }
+
+    /// A team's star rating for a year by the policy's scoring table.
+    fn team_rating(&self, py: Python<'_>, team: String, year: i32) -> PyResult<TeamRating> {
+        self.run(py, move |l| l.team_rating(&team.parse()?, year))
+            .map(TeamRating::from)
+    }
+
+    /// A team's rating for a year by another table: a built-in name ('district',
+    /// 'pvsa_group') or a table as a dict (the form `team_scoring(name)` returns).
+    fn team_rating_by(
+        &self,
+        py: Python<'_>,
+        team: String,
+        year: i32,
+        table: &Bound<'_, PyAny>,
+    ) -> PyResult<TeamRating> {
+        let table = scoring_table(table)?;
+        self.run(py, move |l| l.team_rating_by(&team.parse()?, year, &table?))
+            .map(TeamRating::from)
+    }
+
+    /// The ratings of every team of a scope for a year, best first (ties by team id).
+    #[pyo3(signature = (year, scope = String::from("all")))]
+    fn team_ratings(&self, py: Python<'_>, year: i32, scope: String) -> PyResult<Vec<TeamRating>> {
+        let list = self.run(py, move |l| {
+            l.team_ratings(year, &vl::Scope::parse(&scope)?)
+        })?;
+        Ok(list.into_iter().map(TeamRating::from).collect())
+    }
+
+    /// The volunteers the policy's rule proposes as excellent (优秀志愿者) for a year in a
+    /// scope, each with the reason; street by street, best first.
+    #[pyo3(signature = (year, scope = String::from("all")))]
+    fn excellent_candidates(
+        &self,
+        py: Python<'_>,
+        year: i32,
+        scope: String,
+    ) -> PyResult<Vec<ExcellentCandidate>> {
+        let list = self.run(py, move |l| {
+            l.excellent_candidates(year, &vl::Scope::parse(&scope)?)
+        })?;
+        Ok(list.into_iter().map(ExcellentCandidate::from).collect())
+    }
+
+    // ---- uploads and exports ---------------------------------------------------------------
+
+    /// Uploads a sheet (CSV in UTF-8/GBK, or XLSX, as bytes) as `actor`: each good row is
+    /// added, every other row reported with its row number and why. Rows recorded before
+    /// count as duplicates. With `dry_run` nothing is written. A file ledger writes the sheet
+    /// in one transaction. `progress(done, total)` is called every 1000 rows and at the end
+    /// (with the GIL; a tqdm bar fits; it must not call this ledger). Raises only for a file that
+    /// is not a sheet, and the callback's own exception.
+    #[pyo3(signature = (
+        actor, data, *, dry_run = false, format = None, encoding = String::from("auto"),
+        default_org = None, sheet = None, progress = None
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn upload(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        data: Vec<u8>,
+        dry_run: bool,
+        format: Option<String>,
+        encoding: String,
+        default_org: Option<String>,
+        sheet: Option<String>,
+        progress: Option<Py<PyAny>>,
+    ) -> PyResult<ImportReport> {
+        let actor = Self::actor(py, &actor)?;
+        let opts = check(
+            py,
+            import_options(format, &encoding, default_org, sheet, 480),
+        )?;
+        // The callback runs with the GIL taken back; its first error is raised at the end.
+        let failed: Mutex<Option<PyErr>> = Mutex::new(None);
+        let report = self.run(py, |l| {
+            let mut tick = |done: u32, total: u32| {
+                if let Some(cb) = &progress {
+                    Python::attach(|py| {
+                        if let Err(e) = cb.call1(py, (done, total))
+                            && let Ok(mut slot) = failed.lock()
+                        {
+                            slot.get_or_insert(e);
+                        }
+                    });
+                }
+            };
+            vl::upload(l, &actor, &data, &opts, dry_run, &mut tick)
+        })?;
+        if let Some(e) = failed.into_inner().ok().flatten() {
+            return Err(e);
+        }
+        Ok(report.into())
+    }
+
+    /// A leaderboard as a file to publish: 'xlsx' (default) or 'csv' bytes, headers in
+    /// `language` 'zh' (default) or 'en'. With `as_of` (a log entry), the board as it stood
+    /// then.
+    #[pyo3(signature = (
+        period, *, scope = String::from("all"), kind = String::from("volunteers"), limit = 100,
+        format = String::from("xlsx"), language = String::from("zh"), as_of = None
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn export_leaderboard<'py>(
+        &self,
+        py: Python<'py>,
+        period: String,
+        scope: String,
+        kind: String,
+        limit: u32,
+        format: String,
+        language: String,
+        as_of: Option<u64>,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let bytes = self.run(py, move |l| {
+            let (period, scope) = (vl::Period::parse(&period)?, vl::Scope::parse(&scope)?);
+            let kind = vl::BoardKind::parse(&kind)?;
+            let board = match as_of {
+                Some(seq) => l.leaderboard_as_of(seq, period, &scope, kind, limit)?,
+                None => l.leaderboard(period, &scope, kind, limit)?,
+            };
+            vl::leaderboard_file(
+                &board,
+                vl::ExportFormat::parse(&format)?,
+                vl::Language::parse(&language)?,
+            )
+        })?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    /// A volunteer's records, or an org's (its subtree's), in a period as a file: 'xlsx' or
+    /// 'csv' bytes, in every state (a column says which count). Give exactly one of
+    /// `volunteer` and `org`.
+    #[pyo3(signature = (
+        *, volunteer = None, org = None, period = String::from("all"),
+        format = String::from("xlsx"), language = String::from("zh")
+    ))]
+    fn export_records<'py>(
+        &self,
+        py: Python<'py>,
+        volunteer: Option<String>,
+        org: Option<String>,
+        period: String,
+        format: String,
+        language: String,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let bytes = self.run(py, move |l| {
+            let scope = match (volunteer, org) {
+                (Some(v), None) => vl::RecordScope::Volunteer(v.parse()?),
+                (None, Some(o)) => vl::RecordScope::Org(o.parse()?),
+                _ => {
+                    return Err(bad_field(
+                        "export",
+                        "volunteer",
+                        "give exactly one of volunteer and org",
+                    ));
+                }
+            };
+            vl::records_file(
+                l,
+                scope,
+                vl::Period::parse(&period)?,
+                vl::ExportFormat::parse(&format)?,
+                vl::Language::parse(&language)?,
+            )
+        })?;
+        Ok(PyBytes::new(py, &bytes))
     }
 
     /// The number of entries in the log.
@@ -2360,6 +3999,102 @@ fn certificate_html(certificate: &Certificate, verify_url: Option<&str>) -> Stri
     vl::render::certificate_html(&certificate.inner, verify_url)
 }
 
+/// How to read a sheet, from the keywords of `upload` and `read_sheet`.
+fn import_options(
+    format: Option<String>,
+    encoding: &str,
+    default_org: Option<String>,
+    sheet: Option<String>,
+    utc_offset_minutes: i32,
+) -> vl::Result<vl::ImportOptions> {
+    Ok(vl::ImportOptions {
+        format: format
+            .map(|f| from_name("sheet", "format", &f))
+            .transpose()?,
+        encoding: from_name("sheet", "encoding", encoding)?,
+        utc_offset_minutes,
+        default_org: opt_id(default_org)?,
+        sheet,
+    })
+}
+
+/// A Python value as JSON text (`json.dumps`), for a core type that reads JSON.
+fn json_text(value: &Bound<'_, PyAny>) -> PyResult<String> {
+    let json = value.py().import("json")?;
+    json.call_method1("dumps", (value,))?.extract()
+}
+
+/// A team scoring table: a built-in name, or a dict in the form `team_scoring` returns. A
+/// Python error (a value json cannot write) is raised; the core's refusal is returned.
+fn scoring_table(table: &Bound<'_, PyAny>) -> PyResult<vl::Result<vl::TeamScoring>> {
+    if let Ok(name) = table.extract::<String>() {
+        return Ok(vl::TeamScoring::profile(&name));
+    }
+    let text = json_text(table)?;
+    Ok(serde_json::from_str::<vl::TeamScoring>(&text)
+        .map_err(|e| vl::LedgerError::Policy {
+            detail: format!("the team scoring table does not read: {e}"),
+        })
+        .and_then(|t| t.validate().map(|()| t)))
+}
+
+/// Reads a sheet (CSV or XLSX bytes) without adding anything: its header and each row as a
+/// record or the problem that keeps it from being one. Times are read in `utc_offset_minutes`.
+#[pyfunction]
+#[pyo3(signature = (
+    data, *, format = None, encoding = String::from("auto"), default_org = None, sheet = None,
+    utc_offset_minutes = 480
+))]
+fn read_sheet(
+    py: Python<'_>,
+    data: Vec<u8>,
+    format: Option<String>,
+    encoding: String,
+    default_org: Option<String>,
+    sheet: Option<String>,
+    utc_offset_minutes: i32,
+) -> PyResult<Sheet> {
+    let off = offset_of(py, utc_offset_minutes)?;
+    let read = py.detach(move || {
+        let opts = import_options(format, &encoding, default_org, sheet, utc_offset_minutes)?;
+        vl::read_sheet(&data, &opts)
+    });
+    Ok(Sheet::new(check(py, read)?, off))
+}
+
+/// A built-in team scoring table ('district', 'pvsa_group') as a dict: the form
+/// `rate_team` and `Ledger.team_rating_by` take, to copy and change.
+#[pyfunction]
+fn team_scoring<'py>(py: Python<'py>, name: String) -> PyResult<Bound<'py, PyAny>> {
+    let table = check(py, vl::TeamScoring::profile(&name))?;
+    let text = serde_json::to_string(&table)
+        .map_err(|e| PyRuntimeError::new_err(format!("team scoring table: {e}")))?;
+    py.import("json")?.call_method1("loads", (text,))
+}
+
+/// Scores a team's facts by a table (a built-in name or a dict): points, stars, level name
+/// and the breakdown. `facts` is a TeamFacts or a dict with its attributes.
+#[pyfunction]
+fn rate_team(
+    py: Python<'_>,
+    table: &Bound<'_, PyAny>,
+    facts: &Bound<'_, PyAny>,
+) -> PyResult<TeamScore> {
+    let table = check(py, scoring_table(table)?)?;
+    let facts: vl::TeamFacts = match facts.cast::<TeamFacts>() {
+        Ok(f) => f.get().into(),
+        Err(_) => {
+            let text = json_text(facts)?;
+            check(
+                py,
+                serde_json::from_str(&text)
+                    .map_err(|e| bad_field("team facts", "facts", format!("do not read: {e}"))),
+            )?
+        }
+    };
+    Ok(vl::rate_team(&table, &facts).into())
+}
+
 // ---- the module ---------------------------------------------------------------------------
 
 /// Native part of the `volunteer_ledger` package; import `volunteer_ledger` instead.
@@ -2407,6 +4142,30 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<CertificateRecord>()?;
     m.add_class::<Certificate>()?;
     m.add_class::<CertificateCheck>()?;
+    m.add_class::<CertificateTraining>()?;
+    m.add_class::<CertificateCommendation>()?;
+    m.add_class::<Org>()?;
+    m.add_class::<Team>()?;
+    m.add_class::<MemberPeriod>()?;
+    m.add_class::<Project>()?;
+    m.add_class::<Activity>()?;
+    m.add_class::<Training>()?;
+    m.add_class::<Commendation>()?;
+    m.add_class::<VolunteerSummary>()?;
+    m.add_class::<TeamFacts>()?;
+    m.add_class::<CriterionLine>()?;
+    m.add_class::<TeamScore>()?;
+    m.add_class::<TeamRating>()?;
+    m.add_class::<ExcellentCandidate>()?;
+    m.add_class::<UnitStaffLine>()?;
+    m.add_class::<UnitReport>()?;
+    m.add_class::<CommunityVolunteer>()?;
+    m.add_class::<Anomaly>()?;
+    m.add_class::<RowProblem>()?;
+    m.add_class::<ImportReport>()?;
+    m.add_class::<SheetRecord>()?;
+    m.add_class::<SheetRow>()?;
+    m.add_class::<Sheet>()?;
 
     m.add_function(wrap_pyfunction!(validate_identity, m)?)?;
     m.add_function(wrap_pyfunction!(mask_name, m)?)?;
@@ -2421,5 +4180,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(verify_certificate_offline, m)?)?;
     m.add_function(wrap_pyfunction!(certificate_text, m)?)?;
     m.add_function(wrap_pyfunction!(certificate_html, m)?)?;
+    m.add_function(wrap_pyfunction!(read_sheet, m)?)?;
+    m.add_function(wrap_pyfunction!(team_scoring, m)?)?;
+    m.add_function(wrap_pyfunction!(rate_team, m)?)?;
     Ok(())
 }

@@ -262,6 +262,11 @@ def test_exception_hierarchy() -> None:
         (lambda l: vl.Ledger.in_memory("x", "x", "admin", policy="nowhere"), vl.PolicyError, "E_POLICY", "policy"),
         (lambda l: vl.stars_for_minutes("nowhere", 1), vl.PolicyError, "E_POLICY", "policy"),
         (lambda l: vl.Ledger.in_memory("x", "x", "admin", utc_offset_minutes=15 * 60), vl.InputError, "E_FIELD", "input"),
+        (lambda l: vl.Certificate.from_json("not a certificate"), vl.IntegrityError, "E_CERTIFICATE_FORMAT", "integrity"),
+        (lambda l: vl.Ledger.open("/nonexistent/dir/ledger.db"), vl.StorageError, "E_STORAGE", "storage"),
+        (lambda l: l.issuer(), vl.StateError, "E_NO_SIGNING_KEY", "state"),
+        (lambda l: l.team_rating("T404", 2015), vl.NotFoundError, "E_UNKNOWN_TEAM", "not_found"),
+        (lambda l: l.confirm_record("rec-C1", "R404"), vl.NotFoundError, "E_UNKNOWN_RECORD", "not_found"),
     ],
 )
 def test_errors_map_to_their_family(ledger: vl.Ledger, call: Any, cls: type, code: str, family: str) -> None:
@@ -275,6 +280,16 @@ def test_errors_map_to_their_family(ledger: vl.Ledger, call: Any, cls: type, cod
     assert e.code in vl.ERROR_CODES
     assert str(e) and e.args == (str(e),)
     assert ledger.head() == before
+
+
+def test_every_family_is_mapped_above() -> None:
+    """The table above reaches every error family the core has."""
+    marks = test_errors_map_to_their_family.pytestmark
+    families = {case[3] for mark in marks if mark.name == "parametrize" for case in mark.args[1]}
+    assert families == {
+        "input", "validation", "authorization", "not_found", "conflict", "state",
+        "integrity", "policy", "storage",
+    }
 
 
 def test_state_error_and_message(ledger: vl.Ledger) -> None:

@@ -63,6 +63,7 @@ def test_a_file_ledger_reopens_the_same_and_sql_reads_it(tmp_path: Path) -> None
 def test_file_refusals(tmp_path: Path) -> None:
     path = tmp_path / "district.db"
     small(path).checkpoint()
+    e: pytest.ExceptionInfo[vl.LedgerError]
     with pytest.raises(vl.StorageError) as e:
         vl.Ledger.create(path, "xuetian", "学田区", "admin")
     assert e.value.code == "E_STORAGE" and e.value.family == "storage"

@@ -81,20 +81,21 @@ def test_whole_batches_are_refused_with_stable_codes() -> None:
     visit(phone, "leader", "R1", "V1", 2)
     batch = phone.sync_batch("leader")
     head = server.head()
+    e: pytest.ExceptionInfo[vl.LedgerError]
     with pytest.raises(vl.InputError) as e:
         server.import_sync_batch("leader", batch[: len(batch) // 2])
-    assert e.value.code == "E_SYNC_FORMAT"  # type: ignore[attr-defined]
+    assert e.value.code == "E_SYNC_FORMAT"
     with pytest.raises(vl.InputError) as e:
         server.import_sync_batch("leader", batch.replace("batch@1", "batch@2"))
-    assert e.value.code == "E_SYNC_VERSION"  # type: ignore[attr-defined]
+    assert e.value.code == "E_SYNC_VERSION"
     with pytest.raises(vl.AuthorizationError) as e:
         server.import_sync_batch("admin", batch)
-    assert e.value.code == "E_SYNC_ACTOR"  # type: ignore[attr-defined]
+    assert e.value.code == "E_SYNC_ACTOR"
     assert server.head() == head
     receipt = server.import_sync_batch("leader", batch)
     with pytest.raises(vl.InputError) as e:
         ledger("phone-2").apply_sync_receipt(receipt.json)
-    assert e.value.code == "E_SYNC_DEVICE"  # type: ignore[attr-defined]
+    assert e.value.code == "E_SYNC_DEVICE"
 
 
 @settings(max_examples=50, deadline=None)
@@ -105,5 +106,5 @@ def test_arbitrary_batches_never_crash(data: bytes) -> None:
     try:
         server.import_sync_batch("leader", data.decode("utf-8", errors="replace"))
     except vl.LedgerError as e:
-        assert e.code.startswith("E_SYNC_")  # type: ignore[attr-defined]
+        assert e.code.startswith("E_SYNC_")
         assert server.head() == head

@@ -60,6 +60,7 @@ def serve(l: vl.Ledger, rid: str, month: int, day: int, minutes: int, org: str =
 def test_signing_key_and_issuer() -> None:
     l = district("A", None)
     assert l.public_key() is None
+    info: pytest.ExceptionInfo[vl.LedgerError]
     with pytest.raises(vl.StateError) as info:
         l.issuer()
     assert (info.value.code, info.value.family) == ("E_NO_SIGNING_KEY", "state")
@@ -85,6 +86,7 @@ def test_signing_key_and_issuer() -> None:
 def test_trust_list() -> None:
     a, b = district("A", 1), district("B", 2)
     assert b.trusted_issuers() == []
+    info: pytest.ExceptionInfo[vl.LedgerError]
     with pytest.raises(vl.AuthorizationError) as info:
         b.trust_issuer("rec", **a.issuer().to_dict())
     assert info.value.code == "E_FORBIDDEN"
@@ -112,6 +114,7 @@ def test_a_move_keeps_history() -> None:
     assert a.leaderboard("2015", "org:S1").entries[0].minutes == 120
     assert a.leaderboard("2015", "org:S2").entries[0].minutes == 60
 
+    info: pytest.ExceptionInfo[vl.LedgerError]
     with pytest.raises(vl.InputError) as info:
         a.move_volunteer("rec", "V1")
     assert info.value.code == "E_FIELD"
@@ -135,6 +138,7 @@ def test_export_import_continues_the_count() -> None:
     assert isinstance(text, str) and text.startswith('{"package":{')
     gone = a.volunteer("V1")
     assert gone.transferred_out and gone.total_minutes == 330, "records stay at the source"
+    info: pytest.ExceptionInfo[vl.LedgerError]
     with pytest.raises(vl.StateError) as info:
         a.export_transfer("rec", "V1", destination="B")
     assert info.value.code == "E_TRANSFERRED_OUT"
@@ -294,6 +298,7 @@ def test_certificate_issued_verified_and_superseded() -> None:
     assert (check.period_from, check.period_to, check.issued_on) == (date(2015, 1, 1), date(2015, 12, 31), date(2015, 12, 20))
     assert ZHANG not in repr(check) and "张三" not in repr(check)
     assert a.verify_certificate(cert.verification_code.lower().replace("-", " ")) == check
+    info: pytest.ExceptionInfo[vl.LedgerError]
     with pytest.raises(vl.NotFoundError) as info:
         a.verify_certificate("0000-0000-0000-0000")
     assert info.value.code == "E_UNKNOWN_CERTIFICATE"
@@ -321,6 +326,7 @@ def test_certificate_issued_verified_and_superseded() -> None:
 
 def test_certificate_refusals() -> None:
     a = district("A", 1)
+    info: pytest.ExceptionInfo[vl.LedgerError]
     with pytest.raises(vl.AuthorizationError) as info:
         issue(a, actor="rec")
     assert info.value.code == "E_FORBIDDEN"
