@@ -48,6 +48,7 @@ pub const HEADER_SEARCH_ROWS: usize = 100;
 
 /// The file format of a sheet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum SheetFormat {
     /// Comma- (or tab-) separated text.
@@ -58,6 +59,7 @@ pub enum SheetFormat {
 
 /// The text encoding of a CSV sheet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum TextEncoding {
     /// Valid UTF-8 (a BOM is dropped) is read as UTF-8, a UTF-16 BOM as UTF-16, anything
@@ -72,8 +74,10 @@ pub enum TextEncoding {
 
 /// How to read a sheet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ImportOptions {
     /// The format; `None` detects it (zip magic `PK\x03\x04` → xlsx, else CSV).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub format: Option<SheetFormat>,
     /// The text encoding of a CSV sheet.
     pub encoding: TextEncoding,
@@ -81,8 +85,10 @@ pub struct ImportOptions {
     /// [`read_sheet`]. [`upload`] uses the ledger's own offset instead.
     pub utc_offset_minutes: i32,
     /// The org of rows whose sheet has no org column, or whose org cell is empty.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub default_org: Option<OrgId>,
     /// The worksheet of an xlsx workbook to read; `None` reads the first.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sheet: Option<String>,
 }
 
@@ -257,6 +263,7 @@ pub struct SheetRow {
 /// Why a row was not recorded: where, a stable code, and a message in English and Chinese that
 /// names no person and no identity number.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct RowProblem {
     /// The row, 1-based as Excel shows it.
     pub row: u32,
@@ -272,6 +279,7 @@ pub struct RowProblem {
 
 /// What an upload did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ImportReport {
     /// SHA-256 of the file, lower-case hex.
     pub fingerprint: String,
