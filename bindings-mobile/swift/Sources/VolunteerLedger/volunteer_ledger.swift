@@ -2740,6 +2740,228 @@ public func FfiConverterTypeFraudRules_lower(_ value: FraudRules) -> RustBuffer 
 
 
 /**
+ * How to read a sheet.
+ */
+public struct ImportOptions: Equatable, Hashable {
+    /**
+     * The format; `None` detects it (zip magic `PK\x03\x04` → xlsx, else CSV).
+     */
+    public var format: SheetFormat?
+    /**
+     * The text encoding of a CSV sheet.
+     */
+    public var encoding: TextEncoding
+    /**
+     * The UTC offset (minutes east) of the sheet's local dates and times, for
+     * [`read_sheet`]. [`upload`] uses the ledger's own offset instead.
+     */
+    public var utcOffsetMinutes: Int32
+    /**
+     * The org of rows whose sheet has no org column, or whose org cell is empty.
+     */
+    public var defaultOrg: OrgId?
+    /**
+     * The worksheet of an xlsx workbook to read; `None` reads the first.
+     */
+    public var sheet: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The format; `None` detects it (zip magic `PK\x03\x04` → xlsx, else CSV).
+         */format: SheetFormat? = nil, 
+        /**
+         * The text encoding of a CSV sheet.
+         */encoding: TextEncoding, 
+        /**
+         * The UTC offset (minutes east) of the sheet's local dates and times, for
+         * [`read_sheet`]. [`upload`] uses the ledger's own offset instead.
+         */utcOffsetMinutes: Int32, 
+        /**
+         * The org of rows whose sheet has no org column, or whose org cell is empty.
+         */defaultOrg: OrgId? = nil, 
+        /**
+         * The worksheet of an xlsx workbook to read; `None` reads the first.
+         */sheet: String? = nil) {
+        self.format = format
+        self.encoding = encoding
+        self.utcOffsetMinutes = utcOffsetMinutes
+        self.defaultOrg = defaultOrg
+        self.sheet = sheet
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportOptions {
+        return
+            try ImportOptions(
+                format: FfiConverterOptionTypeSheetFormat.read(from: &buf), 
+                encoding: FfiConverterTypeTextEncoding.read(from: &buf), 
+                utcOffsetMinutes: FfiConverterInt32.read(from: &buf), 
+                defaultOrg: FfiConverterOptionTypeOrgId.read(from: &buf), 
+                sheet: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeSheetFormat.write(value.format, into: &buf)
+        FfiConverterTypeTextEncoding.write(value.encoding, into: &buf)
+        FfiConverterInt32.write(value.utcOffsetMinutes, into: &buf)
+        FfiConverterOptionTypeOrgId.write(value.defaultOrg, into: &buf)
+        FfiConverterOptionString.write(value.sheet, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportOptions_lift(_ buf: RustBuffer) throws -> ImportOptions {
+    return try FfiConverterTypeImportOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportOptions_lower(_ value: ImportOptions) -> RustBuffer {
+    return FfiConverterTypeImportOptions.lower(value)
+}
+
+
+/**
+ * What an upload did.
+ */
+public struct ImportReport: Equatable, Hashable {
+    /**
+     * SHA-256 of the file, lower-case hex.
+     */
+    public var fingerprint: String
+    /**
+     * Nothing was written.
+     */
+    public var dryRun: Bool
+    /**
+     * Data rows read (blank and total rows aside).
+     */
+    public var rows: UInt32
+    /**
+     * Rows newly recorded (in a dry run: that would be).
+     */
+    public var accepted: UInt32
+    /**
+     * Of `accepted`, records that wait for an organiser's confirmation (make-up records
+     * entered by someone who is not an org admin).
+     */
+    public var pending: UInt32
+    /**
+     * Rows recorded before (same id, same content): nothing was written for them.
+     */
+    public var duplicates: UInt32
+    /**
+     * The rows refused, in row order.
+     */
+    public var rejected: [RowProblem]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * SHA-256 of the file, lower-case hex.
+         */fingerprint: String, 
+        /**
+         * Nothing was written.
+         */dryRun: Bool, 
+        /**
+         * Data rows read (blank and total rows aside).
+         */rows: UInt32, 
+        /**
+         * Rows newly recorded (in a dry run: that would be).
+         */accepted: UInt32, 
+        /**
+         * Of `accepted`, records that wait for an organiser's confirmation (make-up records
+         * entered by someone who is not an org admin).
+         */pending: UInt32, 
+        /**
+         * Rows recorded before (same id, same content): nothing was written for them.
+         */duplicates: UInt32, 
+        /**
+         * The rows refused, in row order.
+         */rejected: [RowProblem]) {
+        self.fingerprint = fingerprint
+        self.dryRun = dryRun
+        self.rows = rows
+        self.accepted = accepted
+        self.pending = pending
+        self.duplicates = duplicates
+        self.rejected = rejected
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportReport {
+        return
+            try ImportReport(
+                fingerprint: FfiConverterString.read(from: &buf), 
+                dryRun: FfiConverterBool.read(from: &buf), 
+                rows: FfiConverterUInt32.read(from: &buf), 
+                accepted: FfiConverterUInt32.read(from: &buf), 
+                pending: FfiConverterUInt32.read(from: &buf), 
+                duplicates: FfiConverterUInt32.read(from: &buf), 
+                rejected: FfiConverterSequenceTypeRowProblem.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.fingerprint, into: &buf)
+        FfiConverterBool.write(value.dryRun, into: &buf)
+        FfiConverterUInt32.write(value.rows, into: &buf)
+        FfiConverterUInt32.write(value.accepted, into: &buf)
+        FfiConverterUInt32.write(value.pending, into: &buf)
+        FfiConverterUInt32.write(value.duplicates, into: &buf)
+        FfiConverterSequenceTypeRowProblem.write(value.rejected, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportReport_lift(_ buf: RustBuffer) throws -> ImportReport {
+    return try FfiConverterTypeImportReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportReport_lower(_ value: ImportReport) -> RustBuffer {
+    return FfiConverterTypeImportReport.lower(value)
+}
+
+
+/**
  * The ledger that issued a package or certificate.
  */
 public struct Issuer: Equatable, Hashable {
@@ -4628,6 +4850,106 @@ public func FfiConverterTypeReportIn_lift(_ buf: RustBuffer) throws -> ReportIn 
 #endif
 public func FfiConverterTypeReportIn_lower(_ value: ReportIn) -> RustBuffer {
     return FfiConverterTypeReportIn.lower(value)
+}
+
+
+/**
+ * Why a row was not recorded: where, a stable code, and a message in English and Chinese that
+ * names no person and no identity number.
+ */
+public struct RowProblem: Equatable, Hashable {
+    /**
+     * The row, 1-based as Excel shows it.
+     */
+    public var row: UInt32
+    /**
+     * The header of the column at fault, as in the sheet, when one column is.
+     */
+    public var column: String?
+    /**
+     * An `E_UPLOAD_…` code of this module, or the core's code (`E_OVERLAP` …).
+     */
+    public var code: String
+    /**
+     * The message in English.
+     */
+    public var messageEn: String
+    /**
+     * The message in Chinese.
+     */
+    public var messageZh: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The row, 1-based as Excel shows it.
+         */row: UInt32, 
+        /**
+         * The header of the column at fault, as in the sheet, when one column is.
+         */column: String?, 
+        /**
+         * An `E_UPLOAD_…` code of this module, or the core's code (`E_OVERLAP` …).
+         */code: String, 
+        /**
+         * The message in English.
+         */messageEn: String, 
+        /**
+         * The message in Chinese.
+         */messageZh: String) {
+        self.row = row
+        self.column = column
+        self.code = code
+        self.messageEn = messageEn
+        self.messageZh = messageZh
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RowProblem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRowProblem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RowProblem {
+        return
+            try RowProblem(
+                row: FfiConverterUInt32.read(from: &buf), 
+                column: FfiConverterOptionString.read(from: &buf), 
+                code: FfiConverterString.read(from: &buf), 
+                messageEn: FfiConverterString.read(from: &buf), 
+                messageZh: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RowProblem, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.row, into: &buf)
+        FfiConverterOptionString.write(value.column, into: &buf)
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.messageEn, into: &buf)
+        FfiConverterString.write(value.messageZh, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRowProblem_lift(_ buf: RustBuffer) throws -> RowProblem {
+    return try FfiConverterTypeRowProblem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRowProblem_lower(_ value: RowProblem) -> RustBuffer {
+    return FfiConverterTypeRowProblem.lower(value)
 }
 
 
@@ -8768,6 +9090,81 @@ public func FfiConverterTypeScope_lower(_ value: Scope) -> RustBuffer {
 
 
 /**
+ * The file format of a sheet.
+ */
+
+public enum SheetFormat: Equatable, Hashable {
+    
+    /**
+     * Comma- (or tab-) separated text.
+     */
+    case csv
+    /**
+     * Excel 2007+ workbook (a zip file).
+     */
+    case xlsx
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SheetFormat: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSheetFormat: FfiConverterRustBuffer {
+    typealias SwiftType = SheetFormat
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SheetFormat {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .csv
+        
+        case 2: return .xlsx
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SheetFormat, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .csv:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .xlsx:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSheetFormat_lift(_ buf: RustBuffer) throws -> SheetFormat {
+    return try FfiConverterTypeSheetFormat.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSheetFormat_lower(_ value: SheetFormat) -> RustBuffer {
+    return FfiConverterTypeSheetFormat.lower(value)
+}
+
+
+
+/**
  * What became of one record of a batch on the server.
  */
 
@@ -9055,6 +9452,92 @@ public func FfiConverterTypeTeamMetric_lower(_ value: TeamMetric) -> RustBuffer 
 }
 
 
+
+/**
+ * The text encoding of a CSV sheet.
+ */
+
+public enum TextEncoding: Equatable, Hashable {
+    
+    /**
+     * Valid UTF-8 (a BOM is dropped) is read as UTF-8, a UTF-16 BOM as UTF-16, anything
+     * else as GB18030 (which includes GBK, what Excel on Chinese Windows writes).
+     */
+    case auto
+    /**
+     * UTF-8, with or without BOM.
+     */
+    case utf8
+    /**
+     * GBK, read with the GB18030 decoder (a superset).
+     */
+    case gbk
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TextEncoding: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTextEncoding: FfiConverterRustBuffer {
+    typealias SwiftType = TextEncoding
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TextEncoding {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .auto
+        
+        case 2: return .utf8
+        
+        case 3: return .gbk
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: TextEncoding, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .auto:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .utf8:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .gbk:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTextEncoding_lift(_ buf: RustBuffer) throws -> TextEncoding {
+    return try FfiConverterTypeTextEncoding.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTextEncoding_lower(_ value: TextEncoding) -> RustBuffer {
+    return FfiConverterTypeTextEncoding.lower(value)
+}
+
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -9170,6 +9653,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSheetFormat: FfiConverterRustBuffer {
+    typealias SwiftType = SheetFormat?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSheetFormat.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSheetFormat.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -9661,6 +10168,31 @@ fileprivate struct FfiConverterSequenceTypeNewRecord: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeNewRecord.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeRowProblem: FfiConverterRustBuffer {
+    typealias SwiftType = [RowProblem]
+
+    public static func write(_ value: [RowProblem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRowProblem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RowProblem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RowProblem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRowProblem.read(from: &buf))
         }
         return seq
     }
