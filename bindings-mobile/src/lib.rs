@@ -180,7 +180,7 @@ fn parse<T: std::str::FromStr<Err = vl::LedgerError>>(text: &str) -> Result<T> {
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct LogHead {
     /// The entry's sequence number (0 is the entry that created the ledger).
-    pub seq: u64,
+    pub seq: i64,
     /// The entry's SHA-256 hash, hex.
     pub hash: String,
 }
@@ -205,19 +205,19 @@ pub enum RecordOutcome {
 pub struct RankPair {
     /// The id (volunteer, team, org …).
     pub id: String,
-    /// Its minutes.
-    pub minutes: u64,
+    /// Its minutes (a negative number is refused with `E_FIELD`).
+    pub minutes: i64,
 }
 
 /// A ranked line from [`rank_pairs`].
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct RankedPair {
     /// Standard competition rank (1, 2, 2, 4).
-    pub rank: u32,
+    pub rank: i32,
     /// The id.
     pub id: String,
     /// Its minutes.
-    pub minutes: u64,
+    pub minutes: i64,
 }
 
 /// A ledger this one trusts to issue transfer packages: its id and Ed25519 public key (64 hex
@@ -419,8 +419,8 @@ impl Ledger {
     }
 
     /// How many records the ledger holds, in every state.
-    pub fn record_count(&self) -> Result<u64> {
-        Ok(u64::try_from(self.lock()?.record_count()).unwrap_or(u64::MAX))
+    pub fn record_count(&self) -> Result<i64> {
+        Ok(i64::try_from(self.lock()?.record_count()).unwrap_or(i64::MAX))
     }
 
     /// A volunteer, personal data masked.
@@ -447,28 +447,31 @@ impl Ledger {
         Ok(self.lock()?.star_summary(&volunteer)?)
     }
 
-    /// The top `limit` lines of a leaderboard (period `2015-W23`, `2015-06`, `2015` or `all`).
+    /// The top `limit` lines of a leaderboard (period `2015-W23`, `2015-06`, `2015` or `all`);
+    /// a negative limit is refused (`E_FIELD`).
     pub fn leaderboard(
         &self,
         period: String,
         scope: Scope,
         kind: BoardKind,
-        limit: u32,
+        limit: i32,
     ) -> Result<Leaderboard> {
         let period: Period = parse(&period)?;
+        let limit = vl::error::non_negative("limit", limit.into())?;
         Ok(self.lock()?.leaderboard(period, &scope, kind, limit)?)
     }
 
     /// A leaderboard as it stood just after log entry `seq`.
     pub fn leaderboard_as_of(
         &self,
-        seq: u64,
+        seq: i64,
         period: String,
         scope: Scope,
         kind: BoardKind,
-        limit: u32,
+        limit: i32,
     ) -> Result<Leaderboard> {
         let period: Period = parse(&period)?;
+        let limit = vl::error::non_negative("limit", limit.into())?;
         Ok(self
             .lock()?
             .leaderboard_as_of(seq, period, &scope, kind, limit)?)
@@ -586,8 +589,9 @@ impl Ledger {
 
     /// On a device: the records `actor` added here that the server has neither acknowledged
     /// nor refused, at most `limit` (1 to 1000), as a sync batch. Writes nothing.
-    pub fn sync_batch(&self, actor: String, limit: u32) -> Result<SyncBatch> {
+    pub fn sync_batch(&self, actor: String, limit: i32) -> Result<SyncBatch> {
         let actor = parse(&actor)?;
+        let limit = vl::error::non_negative("limit", limit.into())?;
         Ok(self.lock()?.sync_batch(&actor, limit)?)
     }
 
@@ -821,8 +825,9 @@ impl Ledger {
     }
 
     /// How many log entries opening the file replayed after its newest snapshot (0 in memory).
-    pub fn replayed_at_open(&self) -> Result<u64> {
-        Ok(self.lock()?.replayed_at_open())
+    pub fn replayed_at_open(&self) -> Result<i64> {
+        let n = self.lock()?.replayed_at_open();
+        Ok(i64::try_from(n).unwrap_or(i64::MAX))
     }
 
     /// Rebuilds the file's SQL projections (tables for SQL tools) from the state; the log is
@@ -835,7 +840,7 @@ impl Ledger {
     pub fn head(&self) -> Result<LogHead> {
         let (seq, hash) = self.lock()?.head();
         Ok(LogHead {
-            seq,
+            seq: i64::try_from(seq).unwrap_or(i64::MAX),
             hash: hash.to_hex(),
         })
     }
@@ -917,10 +922,12 @@ pub fn periods_of(instant: Timestamp, offset_minutes: i32) -> Result<Vec<Period>
     Ok(vl::periods_of(instant, offset_minutes)?)
 }
 
-/// The star summary of a bare total of minutes under a star profile (no dates).
+/// The star summary of a bare total of minutes under a star profile (no dates); negative
+/// minutes are refused (`E_FIELD`).
 #[uniffi::export]
-pub fn stars_for_minutes(profile: StarProfile, minutes: u64) -> StarSummary {
-    vl::stars_for_minutes(&profile, minutes)
+pub fn stars_for_minutes(profile: StarProfile, minutes: i64) -> Result<StarSummary> {
+    let minutes = vl::error::non_negative("minutes", minutes)?;
+    Ok(vl::stars_for_minutes(&profile, minutes))
 }
 
 /// A built-in team scoring table by name (`district`, `pvsa_group`); `E_POLICY` otherwise.
@@ -964,14 +971,21 @@ pub fn leaderboard_file(
 }
 
 /// Ranks (id, minutes) pairs: most minutes first, ties by id, standard competition ranks;
-/// zero minutes are not ranked.
+/// zero minutes are not ranked; negative minutes are refused (`E_FIELD`).
 #[uniffi::export]
-pub fn rank_pairs(pairs: Vec<RankPair>) -> Vec<RankedPair> {
-    let pairs = pairs.into_iter().map(|p| (p.id, p.minutes)).collect();
-    vl::rank_pairs(pairs)
+pub fn rank_pairs(pairs: Vec<RankPair>) -> Result<Vec<RankedPair>> {
+    let pairs = pairs
         .into_iter()
-        .map(|(rank, id, minutes)| RankedPair { rank, id, minutes })
-        .collect()
+        .map(|p| Ok((p.id, vl::error::non_negative("minutes", p.minutes)?)))
+        .collect::<Result<_>>()?;
+    Ok(vl::rank_pairs(pairs)
+        .into_iter()
+        .map(|(rank, id, minutes)| RankedPair {
+            rank: i32::try_from(rank).unwrap_or(i32::MAX),
+            id,
+            minutes: i64::try_from(minutes).unwrap_or(i64::MAX),
+        })
+        .collect())
 }
 
 /// Opens a transfer package's text without importing it: refuses an altered or non-canonical

@@ -807,7 +807,7 @@ impl From<vl::Certificate> for Certificate {
             identity_number: c.identity_number.clone(),
             period_from: c.period_from,
             period_to: c.period_to,
-            total_minutes: c.total_minutes,
+            total_minutes: c.total_minutes.unsigned_abs(),
             records: c
                 .records
                 .iter()
@@ -909,7 +909,7 @@ impl Certificate {
 impl From<vl::Receipt> for Receipt {
     fn from(r: vl::Receipt) -> Self {
         Self {
-            seq: r.seq,
+            seq: r.seq.unsigned_abs(),
             hash: r.hash,
             duplicate: r.duplicate,
         }
@@ -922,7 +922,7 @@ impl From<vl::RecordReceipt> for RecordReceipt {
             record: r.record.to_string(),
             state: r.state.as_str().to_owned(),
             make_up: r.make_up,
-            seq: r.seq,
+            seq: r.seq.unsigned_abs(),
             duplicate: r.duplicate,
         }
     }
@@ -939,7 +939,7 @@ impl ServiceRecord {
             activity: n.activity.map(|a| a.to_string()),
             start: n.start.to_datetime(off),
             end: n.end.to_datetime(off),
-            minutes: n.minutes,
+            minutes: u32::try_from(n.minutes).unwrap_or(u32::MAX), // stored: 1 to 65535
             content: n.content,
             source: n.source.as_str().to_owned(),
             paid: n.paid,
@@ -953,7 +953,7 @@ impl ServiceRecord {
             amends: r.amends.map(|a| a.to_string()),
             superseded_by: r.superseded_by.map(|a| a.to_string()),
             reason: r.reason,
-            entry_seq: r.entry_seq,
+            entry_seq: r.entry_seq.unsigned_abs(),
         }
     }
 }
@@ -968,8 +968,8 @@ impl From<vl::VolunteerView> for VolunteerView {
             masked_identity: v.masked_identity,
             home_org: v.home_org.map(|o| o.to_string()),
             work_unit: v.work_unit.map(|o| o.to_string()),
-            total_minutes: v.total_minutes,
-            carried_minutes: v.carried_minutes,
+            total_minutes: v.total_minutes.unsigned_abs(),
+            carried_minutes: v.carried_minutes.unsigned_abs(),
             visibility,
             pseudonym,
             transferred_out: v.transferred_out,
@@ -980,18 +980,18 @@ impl From<vl::VolunteerView> for VolunteerView {
 impl From<vl::StarSummary> for StarSummary {
     fn from(s: vl::StarSummary) -> Self {
         Self {
-            total_minutes: s.total_minutes,
-            level: s.level,
+            total_minutes: s.total_minutes.unsigned_abs(),
+            level: u8::try_from(s.level).unwrap_or(u8::MAX),
             reached: s
                 .reached
                 .into_iter()
                 .map(|r| LevelReached {
-                    level: r.level,
+                    level: u8::try_from(r.level).unwrap_or(u8::MAX),
                     date: r.date,
                 })
                 .collect(),
-            next_level: s.next_level,
-            minutes_to_next: s.minutes_to_next,
+            next_level: s.next_level.and_then(|l| u8::try_from(l).ok()),
+            minutes_to_next: s.minutes_to_next.map(i64::unsigned_abs),
         }
     }
 }
@@ -1002,16 +1002,16 @@ impl From<vl::Leaderboard> for Leaderboard {
             period: b.period.to_string(),
             scope: b.scope.to_string(),
             kind: b.kind.as_str().to_owned(),
-            as_of_seq: b.as_of_seq,
-            ranked: b.ranked,
+            as_of_seq: b.as_of_seq.unsigned_abs(),
+            ranked: b.ranked.unsigned_abs(),
             entries: b
                 .entries
                 .into_iter()
                 .map(|e| BoardEntry {
-                    rank: e.rank,
+                    rank: e.rank.unsigned_abs(),
                     id: e.id,
                     name: e.name,
-                    minutes: e.minutes,
+                    minutes: e.minutes.unsigned_abs(),
                 })
                 .collect(),
         }
@@ -1024,10 +1024,10 @@ impl From<vl::Standing> for Standing {
             volunteer: s.volunteer.to_string(),
             period: s.period.to_string(),
             scope: s.scope.to_string(),
-            minutes: s.minutes,
-            rank: s.rank,
-            ranked: s.ranked,
-            previous_rank: s.previous_rank,
+            minutes: s.minutes.unsigned_abs(),
+            rank: s.rank.map(i32::unsigned_abs),
+            ranked: s.ranked.unsigned_abs(),
+            previous_rank: s.previous_rank.map(i32::unsigned_abs),
             places_up: s.places_up,
         }
     }
@@ -1036,7 +1036,7 @@ impl From<vl::Standing> for Standing {
 impl From<vl::VerifyReport> for VerifyReport {
     fn from(r: vl::VerifyReport) -> Self {
         Self {
-            entries: r.entries,
+            entries: r.entries.unsigned_abs(),
             head_hash: r.head_hash,
         }
     }
@@ -1078,22 +1078,22 @@ impl From<vl::TransferPackage> for TransferPackage {
             masked_name: p.masked_name,
             identity_kind: p.identity_kind.as_str().to_owned(),
             masked_identity: p.masked_identity,
-            total_minutes: p.total_minutes,
+            total_minutes: p.total_minutes.unsigned_abs(),
             year_totals: p
                 .year_totals
                 .into_iter()
                 .map(|y| YearTotal {
                     year: y.year,
-                    minutes: y.minutes,
+                    minutes: y.minutes.unsigned_abs(),
                 })
                 .collect(),
             star_profile: p.star_profile,
-            star_level: p.star_level,
+            star_level: u8::try_from(p.star_level).unwrap_or(u8::MAX),
             stars_reached: p
                 .stars_reached
                 .into_iter()
                 .map(|r| LevelReached {
-                    level: r.level,
+                    level: u8::try_from(r.level).unwrap_or(u8::MAX),
                     date: r.date,
                 })
                 .collect(),
@@ -1121,9 +1121,9 @@ impl From<vl::TransferReceipt> for TransferReceipt {
         Self {
             volunteer: r.volunteer.to_string(),
             package_hash: r.package_hash,
-            records_added: r.records_added,
-            minutes_added: r.minutes_added,
-            seq: r.seq,
+            records_added: r.records_added.unsigned_abs(),
+            minutes_added: r.minutes_added.unsigned_abs(),
+            seq: r.seq.unsigned_abs(),
             duplicate: r.duplicate,
         }
     }
@@ -1151,7 +1151,7 @@ impl From<vl::SyncResult> for SyncResult {
                 ..
             } => Self {
                 outcome: "accepted".into(),
-                seq: Some(seq),
+                seq: Some(seq.unsigned_abs()),
                 entry_hash: Some(entry_hash),
                 state: Some(state.as_str().to_owned()),
                 make_up: Some(make_up),
@@ -1164,7 +1164,7 @@ impl From<vl::SyncResult> for SyncResult {
                 ..
             } => Self {
                 outcome: "already_had".into(),
-                seq: Some(seq),
+                seq: Some(seq.unsigned_abs()),
                 entry_hash: Some(entry_hash),
                 state: Some(state.as_str().to_owned()),
                 ..none
@@ -1224,7 +1224,7 @@ impl From<vl::CertificateCheck> for CertificateCheck {
             masked_identity: c.masked_identity,
             period_from: c.period_from,
             period_to: c.period_to,
-            total_minutes: c.total_minutes,
+            total_minutes: c.total_minutes.unsigned_abs(),
             issuing_org_name: c.issuing_org_name,
             issued_on: c.issued_on,
             changed_records: c.changed_records.iter().map(ToString::to_string).collect(),
@@ -1331,7 +1331,7 @@ impl<'py> RecordArgs<'py> {
                 activity: opt_id(self.activity)?,
                 start,
                 end,
-                minutes: self.minutes,
+                minutes: i64::from(self.minutes),
                 content: self.content,
                 source: vl::RecordSource::parse(&self.source)?,
                 paid: self.paid,
@@ -1983,9 +1983,9 @@ impl PyLedger {
             l.apply_sync_receipt(&receipt)
         })
         .map(|a| SyncApplied {
-            acknowledged: a.acknowledged,
+            acknowledged: a.acknowledged.unsigned_abs(),
             refused: refusals(a.refused),
-            ignored: a.ignored,
+            ignored: a.ignored.unsigned_abs(),
         })
     }
 
@@ -1995,8 +1995,8 @@ impl PyLedger {
         let actor: Option<vl::ActorId> = check(py, opt_id(actor))?;
         self.run(py, move |l| Ok(l.sync_status(actor.as_ref())))
             .map(|s| SyncStatus {
-                unsent: s.unsent,
-                acknowledged: s.acknowledged,
+                unsent: s.unsent.unsigned_abs(),
+                acknowledged: s.acknowledged.unsigned_abs(),
                 refused: refusals(s.refused),
             })
     }
@@ -2140,7 +2140,7 @@ impl PyLedger {
         self.run(py, move |l| {
             let kind = vl::BoardKind::parse(&kind)?;
             l.leaderboard_as_of(
-                seq,
+                i64::try_from(seq).unwrap_or(i64::MAX),
                 vl::Period::parse(&period)?,
                 &vl::Scope::parse(&scope)?,
                 kind,

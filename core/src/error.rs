@@ -101,7 +101,7 @@ pub enum LedgerError {
         /// The record id.
         record: String,
         /// Minutes claimed.
-        minutes: u32,
+        minutes: i64,
         /// Minutes between start and end.
         span: i64,
     },
@@ -520,7 +520,7 @@ pub enum LedgerError {
         /// The activity.
         activity: String,
         /// Minutes claimed.
-        minutes: u32,
+        minutes: i64,
         /// The activity's planned minutes.
         planned: i64,
     },
@@ -532,7 +532,7 @@ pub enum LedgerError {
         /// The activity.
         activity: String,
         /// The score given.
-        score: u8,
+        score: i32,
     },
     /// An org of the wrong kind is named (a report-in to something that is not a community).
     #[error("org {org} is not a {expected} / 组织 {org} 不是{expected_zh}")]
@@ -773,4 +773,35 @@ pub(crate) fn invalid_field(
         field: field.to_owned(),
         detail: detail.into(),
     }
+}
+
+/// A count or a sequence number as the signed integer the bindings give Java callers (which
+/// have no unsigned types): exact below `i64::MAX`, which no ledger reaches.
+pub(crate) fn signed(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// A count, limit or sequence number given as a signed integer (as Java callers of the
+/// bindings give them) for a rule that needs it unsigned: a negative one, or one beyond
+/// `T`'s range, is refused with `E_FIELD` naming `field`.
+///
+/// ```
+/// use volunteer_ledger::error::non_negative;
+/// assert_eq!(non_negative::<u32>("limit", 10), Ok(10));
+/// assert_eq!(non_negative::<u32>("limit", -1).unwrap_err().code(), "E_FIELD");
+/// assert_eq!(non_negative::<u32>("limit", i64::from(u32::MAX) + 1).unwrap_err().code(), "E_FIELD");
+/// assert_eq!(non_negative::<u64>("seq", 0), Ok(0));
+/// ```
+pub fn non_negative<T: TryFrom<i64>>(field: &str, value: i64) -> Result<T> {
+    T::try_from(value).map_err(|_| {
+        invalid_field(
+            "argument",
+            field,
+            if value < 0 {
+                format!("{value} is negative")
+            } else {
+                format!("{value} is too large")
+            },
+        )
+    })
 }

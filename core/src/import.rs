@@ -266,7 +266,7 @@ pub struct SheetRow {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct RowProblem {
     /// The row, 1-based as Excel shows it.
-    pub row: u32,
+    pub row: i32,
     /// The header of the column at fault, as in the sheet, when one column is.
     pub column: Option<String>,
     /// An `E_UPLOAD_…` code of this module, or the core's code (`E_OVERLAP` …).
@@ -286,14 +286,14 @@ pub struct ImportReport {
     /// Nothing was written.
     pub dry_run: bool,
     /// Data rows read (blank and total rows aside).
-    pub rows: u32,
+    pub rows: i32,
     /// Rows newly recorded (in a dry run: that would be).
-    pub accepted: u32,
+    pub accepted: i32,
     /// Of `accepted`, records that wait for an organiser's confirmation (make-up records
     /// entered by someone who is not an org admin).
-    pub pending: u32,
+    pub pending: i32,
     /// Rows recorded before (same id, same content): nothing was written for them.
-    pub duplicates: u32,
+    pub duplicates: i32,
     /// The rows refused, in row order.
     pub rejected: Vec<RowProblem>,
 }
@@ -697,7 +697,7 @@ fn is_total_row(layout: &Layout, cells: &[Cell]) -> bool {
 /// A problem with an upload code, in both languages.
 fn problem(row: u32, column: Option<String>, code: &str, en: String, zh: String) -> RowProblem {
     RowProblem {
-        row,
+        row: i32::try_from(row).unwrap_or(i32::MAX),
         column,
         code: code.to_owned(),
         message_en: en,
@@ -1215,7 +1215,7 @@ fn apply(
     let mut report = ImportReport {
         fingerprint: sheet.fingerprint.clone(),
         dry_run,
-        rows: total,
+        rows: i32::try_from(total).unwrap_or(i32::MAX),
         accepted: 0,
         pending: 0,
         duplicates: 0,

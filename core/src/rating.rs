@@ -13,7 +13,7 @@ pub struct LevelReached {
     /// The local date of the service that reached it.
     pub date: NaiveDate,
     /// The level, 1 for one star.
-    pub level: u8,
+    pub level: i32,
 }
 
 /// A volunteer's star standing: level, the date each level was reached, and what is left
@@ -22,15 +22,15 @@ pub struct LevelReached {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct StarSummary {
     /// Cumulative counted minutes.
-    pub total_minutes: u64,
+    pub total_minutes: i64,
     /// Stars held, 0 to the profile's top level.
-    pub level: u8,
+    pub level: i32,
     /// The date each level held was reached, lowest first.
     pub reached: Vec<LevelReached>,
     /// The next level, if any.
-    pub next_level: Option<u8>,
+    pub next_level: Option<i32>,
     /// Minutes still needed for the next level, if any.
-    pub minutes_to_next: Option<u64>,
+    pub minutes_to_next: Option<i64>,
 }
 
 /// Computes a star summary from a volunteer's counted service, given as (local date,
@@ -62,19 +62,26 @@ pub fn star_summary(
                 break;
             }
             reached.push(LevelReached {
-                level: level_u8(reached.len() + 1),
+                level: i32::from(level_u8(reached.len() + 1)),
                 date,
             });
         }
     }
     let level = level_u8(reached.len());
-    let next = thresholds.get(reached.len());
+    let next = thresholds.get(reached.len()).copied();
+    summary(total, level, reached, next)
+}
+
+/// A star summary in the signed types the bindings' Java callers need (minutes as `i64`,
+/// levels as `i32`); totals beyond `i64::MAX` minutes (never reached) are shown as the maximum.
+fn summary(total: u64, level: u8, reached: Vec<LevelReached>, next: Option<u64>) -> StarSummary {
+    let signed = |m: u64| i64::try_from(m).unwrap_or(i64::MAX);
     StarSummary {
-        total_minutes: total,
-        level,
+        total_minutes: signed(total),
+        level: i32::from(level),
         reached,
-        next_level: next.map(|_| level.saturating_add(1)),
-        minutes_to_next: next.map(|t| t - total),
+        next_level: next.map(|_| i32::from(level) + 1),
+        minutes_to_next: next.map(|t| signed(t - total)),
     }
 }
 
@@ -82,13 +89,7 @@ pub fn star_summary(
 pub fn stars_for_minutes(profile: &StarProfile, minutes: u64) -> StarSummary {
     let level = level_for_minutes(profile, minutes);
     let next = profile.thresholds_minutes().nth(usize::from(level));
-    StarSummary {
-        total_minutes: minutes,
-        level,
-        reached: Vec::new(),
-        next_level: next.map(|_| level.saturating_add(1)),
-        minutes_to_next: next.map(|t| t - minutes),
-    }
+    summary(minutes, level, Vec::new(), next)
 }
 
 /// The level for a cumulative total of minutes.
@@ -411,13 +412,13 @@ pub struct CriterionLine {
     pub mode: CriterionMode,
     /// The measure, in the metric's counting unit (minutes for hours, tenths for evaluations,
     /// percent for shares).
-    pub value: u64,
+    pub value: i64,
     /// The cap in the same unit.
-    pub target: u64,
+    pub target: i64,
     /// Points gained (negative when taken off).
     pub points: i32,
     /// Points available (for `against`: the most taken off).
-    pub weight: u32,
+    pub weight: i32,
     /// For `at_least` and `required`: whether the cap was reached; otherwise whether the
     /// criterion is at its best (full points, or nothing taken off).
     pub met: bool,
@@ -434,9 +435,9 @@ pub struct TeamScore {
     /// The table used.
     pub scoring: String,
     /// Points out of 100.
-    pub score: u32,
+    pub score: i32,
     /// Stars earned (0 below the first threshold or when a required criterion is not met).
-    pub stars: u8,
+    pub stars: i32,
     /// The level's name, when the table names its levels.
     pub level_name: Option<String>,
     /// Every criterion, in the table's order.
@@ -592,10 +593,10 @@ pub fn rate_team(table: &TeamScoring, facts: &TeamFacts) -> TeamScore {
         lines.push(CriterionLine {
             metric: c.metric,
             mode: c.mode,
-            value,
-            target,
+            value: crate::error::signed(value),
+            target: crate::error::signed(target),
             points: i32::try_from(points).unwrap_or(0),
-            weight: w,
+            weight: i32::try_from(w).unwrap_or(i32::MAX),
             met,
             text_en: format!("{m_en} — {r_en}"),
             text_zh: format!("{m_zh}——{r_zh}"),
@@ -650,8 +651,8 @@ pub fn rate_team(table: &TeamScoring, facts: &TeamFacts) -> TeamScore {
     };
     TeamScore {
         scoring: table.name.clone(),
-        score,
-        stars,
+        score: i32::try_from(score).unwrap_or(i32::MAX),
+        stars: i32::from(stars),
         level_name,
         lines,
         summary_en,

@@ -103,7 +103,7 @@ pub fn certificate_text(c: &Certificate) -> String {
     push_line(&mut out, &"=".repeat(display_width(&title)));
     out.push('\n');
 
-    let total = hours(c.total_minutes);
+    let total = hours(c.total_minutes.unsigned_abs());
     let head: [(&str, String); 6] = [
         ("证明编号 / No.", clean_line(&c.number)),
         ("姓名 / Name", clean_line(&c.name)),
@@ -262,7 +262,7 @@ pub fn certificate_text(c: &Certificate) -> String {
 /// ```
 pub fn certificate_html(c: &Certificate, verify_url: Option<&str>) -> String {
     let e = |s: &str| escape_html(&clean_line(s));
-    let total = hours(c.total_minutes);
+    let total = hours(c.total_minutes.unsigned_abs());
     let mut out = String::with_capacity(16 * 1024);
 
     out.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");

@@ -59,7 +59,7 @@ pub struct TransferRecord {
 #[serde(deny_unknown_fields)]
 pub struct YearTotal {
     /// Minutes.
-    pub minutes: u64,
+    pub minutes: i64,
     /// The year.
     pub year: i32,
 }
@@ -87,13 +87,13 @@ pub struct TransferPackage {
     /// Every counted record, local and carried from earlier transfers, oldest first.
     pub records: Vec<TransferRecord>,
     /// The star level under `star_profile`.
-    pub star_level: u8,
+    pub star_level: i32,
     /// The star profile's name.
     pub star_profile: String,
     /// The date each level was reached.
     pub stars_reached: Vec<LevelReached>,
     /// Total minutes of `records`.
-    pub total_minutes: u64,
+    pub total_minutes: i64,
     /// The volunteer number.
     pub volunteer: VolunteerId,
     /// Minutes per year of `records`.
@@ -224,14 +224,15 @@ pub fn open_package(text: &str, trusted: &[(LedgerId, String)]) -> Result<Transf
         .records
         .iter()
         .try_fold(0u64, |a, r| a.checked_add(u64::from(r.minutes)));
-    if sum != Some(p.total_minutes) {
+    // Signed fields (for the bindings' Java callers): a negative one does not add up either.
+    if sum != u64::try_from(p.total_minutes).ok() {
         return Err(altered("total_minutes is not the sum of the records"));
     }
     let years = p
         .year_totals
         .iter()
-        .try_fold(0u64, |a, y| a.checked_add(y.minutes));
-    if years != Some(p.total_minutes) {
+        .try_fold(0u64, |a, y| a.checked_add(u64::try_from(y.minutes).ok()?));
+    if years != u64::try_from(p.total_minutes).ok() {
         return Err(altered("year_totals do not add up to total_minutes"));
     }
     if p.records

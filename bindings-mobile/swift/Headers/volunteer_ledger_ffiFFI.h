@@ -395,12 +395,12 @@ void uniffi_volunteer_ledger_ffi_fn_method_ledger_join_team(uint64_t ptr, RustBu
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_LEADERBOARD
 #define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_LEADERBOARD
-RustBuffer uniffi_volunteer_ledger_ffi_fn_method_ledger_leaderboard(uint64_t ptr, RustBuffer period, RustBuffer scope, RustBuffer kind, uint32_t limit, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_volunteer_ledger_ffi_fn_method_ledger_leaderboard(uint64_t ptr, RustBuffer period, RustBuffer scope, RustBuffer kind, int32_t limit, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_LEADERBOARD_AS_OF
 #define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_LEADERBOARD_AS_OF
-RustBuffer uniffi_volunteer_ledger_ffi_fn_method_ledger_leaderboard_as_of(uint64_t ptr, uint64_t seq, RustBuffer period, RustBuffer scope, RustBuffer kind, uint32_t limit, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_volunteer_ledger_ffi_fn_method_ledger_leaderboard_as_of(uint64_t ptr, int64_t seq, RustBuffer period, RustBuffer scope, RustBuffer kind, int32_t limit, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_LEAVE_TEAM
@@ -460,7 +460,7 @@ void uniffi_volunteer_ledger_ffi_fn_method_ledger_record_complaint(uint64_t ptr,
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_RECORD_COUNT
 #define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_RECORD_COUNT
-uint64_t uniffi_volunteer_ledger_ffi_fn_method_ledger_record_count(uint64_t ptr, RustCallStatus *_Nonnull out_status
+int64_t uniffi_volunteer_ledger_ffi_fn_method_ledger_record_count(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_RECORD_TRAINING
@@ -490,7 +490,7 @@ RustBuffer uniffi_volunteer_ledger_ffi_fn_method_ledger_register_volunteer(uint6
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_REPLAYED_AT_OPEN
 #define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_REPLAYED_AT_OPEN
-uint64_t uniffi_volunteer_ledger_ffi_fn_method_ledger_replayed_at_open(uint64_t ptr, RustCallStatus *_Nonnull out_status
+int64_t uniffi_volunteer_ledger_ffi_fn_method_ledger_replayed_at_open(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_REPORT_IN
@@ -545,7 +545,7 @@ RustBuffer uniffi_volunteer_ledger_ffi_fn_method_ledger_star_summary(uint64_t pt
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_SYNC_BATCH
 #define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_SYNC_BATCH
-RustBuffer uniffi_volunteer_ledger_ffi_fn_method_ledger_sync_batch(uint64_t ptr, RustBuffer actor, uint32_t limit, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_volunteer_ledger_ffi_fn_method_ledger_sync_batch(uint64_t ptr, RustBuffer actor, int32_t limit, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_SYNC_STATUS
@@ -738,7 +738,7 @@ RustBuffer uniffi_volunteer_ledger_ffi_fn_func_rate_team(RustBuffer table, RustB
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_FUNC_STARS_FOR_MINUTES
 #define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_FUNC_STARS_FOR_MINUTES
-RustBuffer uniffi_volunteer_ledger_ffi_fn_func_stars_for_minutes(RustBuffer profile, uint64_t minutes, RustCallStatus *_Nonnull out_status
+RustBuffer uniffi_volunteer_ledger_ffi_fn_func_stars_for_minutes(RustBuffer profile, int64_t minutes, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_FUNC_SYNC_BATCH_FROM_JSON

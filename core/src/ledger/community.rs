@@ -592,7 +592,7 @@ impl State {
         if node.team != team {
             return Err(mismatch("team"));
         }
-        if make_up && i64::from(r.minutes) > node.planned_minutes() {
+        if make_up && r.minutes > node.planned_minutes() {
             return Err(LedgerError::MakeUpExceedsActivity {
                 record: r.id.to_string(),
                 activity: id.to_string(),
@@ -700,7 +700,7 @@ impl State {
                     .evaluations
                     .entry(i)
                     .or_default()
-                    .push((e.score, e.source));
+                    .push((u8::try_from(e.score).unwrap_or(0), e.source)); // checked: 1 to 5
             }
             Change::ComplaintRecorded(c) => {
                 let (i, _) = self.activity_node(&c.activity)?;
@@ -966,15 +966,16 @@ impl Ledger {
                 .get(node.project as usize)
                 .map(|p| p.project.category.clone()),
             records,
-            counted_minutes: counted,
-            evaluations: n,
-            average_evaluation_tenths: (n > 0).then(|| sum * 10 / n),
+            counted_minutes: crate::error::signed(counted),
+            evaluations: i32::try_from(n).unwrap_or(i32::MAX),
+            average_evaluation_tenths: (n > 0)
+                .then(|| i32::try_from(sum * 10 / n).unwrap_or(i32::MAX)),
             complaints: self
                 .state
                 .side
                 .complaints
                 .get(&i)
-                .map_or(0, |c| c.len() as u32),
+                .map_or(0, |c| i32::try_from(c.len()).unwrap_or(i32::MAX)),
         })
     }
 
@@ -1051,9 +1052,10 @@ impl Ledger {
             stars: self.star_summary(volunteer)?,
             training,
             commendations,
-            evaluations: n,
-            average_evaluation_tenths: (n > 0).then(|| sum * 10 / n),
-            complaints_received,
+            evaluations: i32::try_from(n).unwrap_or(i32::MAX),
+            average_evaluation_tenths: (n > 0)
+                .then(|| i32::try_from(sum * 10 / n).unwrap_or(i32::MAX)),
+            complaints_received: i32::try_from(complaints_received).unwrap_or(i32::MAX),
             teams,
             reported_in: s.reported.get(&v).and_then(|c| self.state.org_id(*c)),
         })
@@ -1207,7 +1209,7 @@ impl Ledger {
         };
         let off = st.off;
         // (street, minutes, volunteer, level)
-        let mut eligible: Vec<(u32, u64, u32, u8)> = Vec::new();
+        let mut eligible: Vec<(u32, u64, u32, i32)> = Vec::new();
         for (vi, vol) in st.vols.iter().enumerate() {
             let v = vi as u32;
             if !in_scope(v) || st.travel.transferred_out.contains(&v) {
@@ -1238,7 +1240,7 @@ impl Ledger {
                 .filter(|(d, _)| *d <= last);
             let level = star_summary(&self.config.policy.stars, service).level;
             if blemished
-                || level < rule.min_star_level
+                || level < i32::from(rule.min_star_level)
                 || minutes < u64::from(rule.min_year_hours) * 60
             {
                 continue;
@@ -1288,9 +1290,9 @@ impl Ledger {
                 volunteer: VolunteerId::new(&*vol.key)?,
                 masked_name: mask_name(&vol.name),
                 street: st.org_id(s),
-                year_minutes: minutes,
+                year_minutes: crate::error::signed(minutes),
                 star_level: level,
-                rank_in_street: rank,
+                rank_in_street: i32::try_from(rank).unwrap_or(i32::MAX),
                 reason_en: format!(
                     "{level}★ at the end of {year} (needs {}★); {h} h in {year} (needs {} h); no revoked or disputed record in {year}; {} in {street_name} by hours (top {n})",
                     rule.min_star_level,
@@ -1336,7 +1338,9 @@ impl Ledger {
             let community = self.state.side.reported.get(&v).copied();
             staff.push(UnitStaffLine {
                 masked_name: mask_name(&vol.name),
-                minutes: self.state.counted_minutes_where(v, |d| period.contains(d)),
+                minutes: crate::error::signed(
+                    self.state.counted_minutes_where(v, |d| period.contains(d)),
+                ),
                 star_level: self.star_summary(&id)?.level,
                 community: community.and_then(|c| self.state.org_id(c)),
                 community_name: community
@@ -1349,7 +1353,7 @@ impl Ledger {
         Ok(UnitReport {
             unit: unit.clone(),
             period: period.to_string(),
-            served: staff.iter().filter(|s| s.minutes > 0).count() as u32,
+            served: staff.iter().filter(|s| s.minutes > 0).count() as i32,
             total_minutes: staff.iter().map(|s| s.minutes).sum(),
             staff,
         })

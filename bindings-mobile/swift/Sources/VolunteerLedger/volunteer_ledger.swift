@@ -676,19 +676,19 @@ public struct ActivityView: Equatable, Hashable {
     /**
      * Counted minutes of its records.
      */
-    public var countedMinutes: UInt64
+    public var countedMinutes: Int64
     /**
      * How many evaluations it has.
      */
-    public var evaluations: UInt32
+    public var evaluations: Int32
     /**
      * Their average in tenths (45 is 4.5), if any.
      */
-    public var averageEvaluationTenths: UInt32?
+    public var averageEvaluationTenths: Int32?
     /**
      * How many complaints it has.
      */
-    public var complaints: UInt32
+    public var complaints: Int32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -704,16 +704,16 @@ public struct ActivityView: Equatable, Hashable {
          */records: [RecordId], 
         /**
          * Counted minutes of its records.
-         */countedMinutes: UInt64, 
+         */countedMinutes: Int64, 
         /**
          * How many evaluations it has.
-         */evaluations: UInt32, 
+         */evaluations: Int32, 
         /**
          * Their average in tenths (45 is 4.5), if any.
-         */averageEvaluationTenths: UInt32?, 
+         */averageEvaluationTenths: Int32?, 
         /**
          * How many complaints it has.
-         */complaints: UInt32) {
+         */complaints: Int32) {
         self.activity = activity
         self.category = category
         self.records = records
@@ -742,10 +742,10 @@ public struct FfiConverterTypeActivityView: FfiConverterRustBuffer {
                 activity: FfiConverterTypeNewActivity.read(from: &buf), 
                 category: FfiConverterOptionString.read(from: &buf), 
                 records: FfiConverterSequenceTypeRecordId.read(from: &buf), 
-                countedMinutes: FfiConverterUInt64.read(from: &buf), 
-                evaluations: FfiConverterUInt32.read(from: &buf), 
-                averageEvaluationTenths: FfiConverterOptionUInt32.read(from: &buf), 
-                complaints: FfiConverterUInt32.read(from: &buf)
+                countedMinutes: FfiConverterInt64.read(from: &buf), 
+                evaluations: FfiConverterInt32.read(from: &buf), 
+                averageEvaluationTenths: FfiConverterOptionInt32.read(from: &buf), 
+                complaints: FfiConverterInt32.read(from: &buf)
         )
     }
 
@@ -753,10 +753,10 @@ public struct FfiConverterTypeActivityView: FfiConverterRustBuffer {
         FfiConverterTypeNewActivity.write(value.activity, into: &buf)
         FfiConverterOptionString.write(value.category, into: &buf)
         FfiConverterSequenceTypeRecordId.write(value.records, into: &buf)
-        FfiConverterUInt64.write(value.countedMinutes, into: &buf)
-        FfiConverterUInt32.write(value.evaluations, into: &buf)
-        FfiConverterOptionUInt32.write(value.averageEvaluationTenths, into: &buf)
-        FfiConverterUInt32.write(value.complaints, into: &buf)
+        FfiConverterInt64.write(value.countedMinutes, into: &buf)
+        FfiConverterInt32.write(value.evaluations, into: &buf)
+        FfiConverterOptionInt32.write(value.averageEvaluationTenths, into: &buf)
+        FfiConverterInt32.write(value.complaints, into: &buf)
     }
 }
 
@@ -902,7 +902,7 @@ public struct BoardEntry: Equatable, Hashable {
     /**
      * Standard competition rank (1, 2, 2, 4).
      */
-    public var rank: UInt32
+    public var rank: Int32
     /**
      * The volunteer number, team id or org id; `None` for a volunteer shown under a pseudonym.
      */
@@ -914,14 +914,14 @@ public struct BoardEntry: Equatable, Hashable {
     /**
      * Confirmed minutes in the period and scope.
      */
-    public var minutes: UInt64
+    public var minutes: Int64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * Standard competition rank (1, 2, 2, 4).
-         */rank: UInt32, 
+         */rank: Int32, 
         /**
          * The volunteer number, team id or org id; `None` for a volunteer shown under a pseudonym.
          */id: String?, 
@@ -930,7 +930,7 @@ public struct BoardEntry: Equatable, Hashable {
          */name: String, 
         /**
          * Confirmed minutes in the period and scope.
-         */minutes: UInt64) {
+         */minutes: Int64) {
         self.rank = rank
         self.id = id
         self.name = name
@@ -953,18 +953,18 @@ public struct FfiConverterTypeBoardEntry: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BoardEntry {
         return
             try BoardEntry(
-                rank: FfiConverterUInt32.read(from: &buf), 
+                rank: FfiConverterInt32.read(from: &buf), 
                 id: FfiConverterOptionString.read(from: &buf), 
                 name: FfiConverterString.read(from: &buf), 
-                minutes: FfiConverterUInt64.read(from: &buf)
+                minutes: FfiConverterInt64.read(from: &buf)
         )
     }
 
     public static func write(_ value: BoardEntry, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.rank, into: &buf)
+        FfiConverterInt32.write(value.rank, into: &buf)
         FfiConverterOptionString.write(value.id, into: &buf)
         FfiConverterString.write(value.name, into: &buf)
-        FfiConverterUInt64.write(value.minutes, into: &buf)
+        FfiConverterInt64.write(value.minutes, into: &buf)
     }
 }
 
@@ -1071,7 +1071,7 @@ public struct Certificate: Equatable, Hashable {
     /**
      * Total minutes of the records.
      */
-    public var totalMinutes: UInt64
+    public var totalMinutes: Int64
     /**
      * Training attended in the period, when asked for (absent from the JSON when none).
      */
@@ -1148,7 +1148,7 @@ public struct Certificate: Equatable, Hashable {
          */signature: String, 
         /**
          * Total minutes of the records.
-         */totalMinutes: UInt64, 
+         */totalMinutes: Int64, 
         /**
          * Training attended in the period, when asked for (absent from the JSON when none).
          */training: [CertificateTraining] = [], 
@@ -1218,7 +1218,7 @@ public struct FfiConverterTypeCertificate: FfiConverterRustBuffer {
                 records: FfiConverterSequenceTypeCertificateRecord.read(from: &buf), 
                 responsiblePerson: FfiConverterString.read(from: &buf), 
                 signature: FfiConverterString.read(from: &buf), 
-                totalMinutes: FfiConverterUInt64.read(from: &buf), 
+                totalMinutes: FfiConverterInt64.read(from: &buf), 
                 training: FfiConverterSequenceTypeCertificateTraining.read(from: &buf), 
                 verificationCode: FfiConverterString.read(from: &buf), 
                 volunteer: FfiConverterTypeVolunteerId.read(from: &buf)
@@ -1245,7 +1245,7 @@ public struct FfiConverterTypeCertificate: FfiConverterRustBuffer {
         FfiConverterSequenceTypeCertificateRecord.write(value.records, into: &buf)
         FfiConverterString.write(value.responsiblePerson, into: &buf)
         FfiConverterString.write(value.signature, into: &buf)
-        FfiConverterUInt64.write(value.totalMinutes, into: &buf)
+        FfiConverterInt64.write(value.totalMinutes, into: &buf)
         FfiConverterSequenceTypeCertificateTraining.write(value.training, into: &buf)
         FfiConverterString.write(value.verificationCode, into: &buf)
         FfiConverterTypeVolunteerId.write(value.volunteer, into: &buf)
@@ -1307,7 +1307,7 @@ public struct CertificateCheck: Equatable, Hashable {
     /**
      * Total minutes on the certificate.
      */
-    public var totalMinutes: UInt64
+    public var totalMinutes: Int64
     /**
      * The issuing org's name.
      */
@@ -1350,7 +1350,7 @@ public struct CertificateCheck: Equatable, Hashable {
          */periodTo: NaiveDate, 
         /**
          * Total minutes on the certificate.
-         */totalMinutes: UInt64, 
+         */totalMinutes: Int64, 
         /**
          * The issuing org's name.
          */issuingOrgName: String, 
@@ -1398,7 +1398,7 @@ public struct FfiConverterTypeCertificateCheck: FfiConverterRustBuffer {
                 maskedIdentity: FfiConverterString.read(from: &buf), 
                 periodFrom: FfiConverterTypeNaiveDate.read(from: &buf), 
                 periodTo: FfiConverterTypeNaiveDate.read(from: &buf), 
-                totalMinutes: FfiConverterUInt64.read(from: &buf), 
+                totalMinutes: FfiConverterInt64.read(from: &buf), 
                 issuingOrgName: FfiConverterString.read(from: &buf), 
                 issuedOn: FfiConverterTypeNaiveDate.read(from: &buf), 
                 changedRecords: FfiConverterSequenceTypeRecordId.read(from: &buf)
@@ -1414,7 +1414,7 @@ public struct FfiConverterTypeCertificateCheck: FfiConverterRustBuffer {
         FfiConverterString.write(value.maskedIdentity, into: &buf)
         FfiConverterTypeNaiveDate.write(value.periodFrom, into: &buf)
         FfiConverterTypeNaiveDate.write(value.periodTo, into: &buf)
-        FfiConverterUInt64.write(value.totalMinutes, into: &buf)
+        FfiConverterInt64.write(value.totalMinutes, into: &buf)
         FfiConverterString.write(value.issuingOrgName, into: &buf)
         FfiConverterTypeNaiveDate.write(value.issuedOn, into: &buf)
         FfiConverterSequenceTypeRecordId.write(value.changedRecords, into: &buf)
@@ -2215,11 +2215,11 @@ public struct CriterionLine: Equatable, Hashable {
      * The measure, in the metric's counting unit (minutes for hours, tenths for evaluations,
      * percent for shares).
      */
-    public var value: UInt64
+    public var value: Int64
     /**
      * The cap in the same unit.
      */
-    public var target: UInt64
+    public var target: Int64
     /**
      * Points gained (negative when taken off).
      */
@@ -2227,7 +2227,7 @@ public struct CriterionLine: Equatable, Hashable {
     /**
      * Points available (for `against`: the most taken off).
      */
-    public var weight: UInt32
+    public var weight: Int32
     /**
      * For `at_least` and `required`: whether the cap was reached; otherwise whether the
      * criterion is at its best (full points, or nothing taken off).
@@ -2254,16 +2254,16 @@ public struct CriterionLine: Equatable, Hashable {
         /**
          * The measure, in the metric's counting unit (minutes for hours, tenths for evaluations,
          * percent for shares).
-         */value: UInt64, 
+         */value: Int64, 
         /**
          * The cap in the same unit.
-         */target: UInt64, 
+         */target: Int64, 
         /**
          * Points gained (negative when taken off).
          */points: Int32, 
         /**
          * Points available (for `against`: the most taken off).
-         */weight: UInt32, 
+         */weight: Int32, 
         /**
          * For `at_least` and `required`: whether the cap was reached; otherwise whether the
          * criterion is at its best (full points, or nothing taken off).
@@ -2303,10 +2303,10 @@ public struct FfiConverterTypeCriterionLine: FfiConverterRustBuffer {
             try CriterionLine(
                 metric: FfiConverterTypeTeamMetric.read(from: &buf), 
                 mode: FfiConverterTypeCriterionMode.read(from: &buf), 
-                value: FfiConverterUInt64.read(from: &buf), 
-                target: FfiConverterUInt64.read(from: &buf), 
+                value: FfiConverterInt64.read(from: &buf), 
+                target: FfiConverterInt64.read(from: &buf), 
                 points: FfiConverterInt32.read(from: &buf), 
-                weight: FfiConverterUInt32.read(from: &buf), 
+                weight: FfiConverterInt32.read(from: &buf), 
                 met: FfiConverterBool.read(from: &buf), 
                 textEn: FfiConverterString.read(from: &buf), 
                 textZh: FfiConverterString.read(from: &buf)
@@ -2316,10 +2316,10 @@ public struct FfiConverterTypeCriterionLine: FfiConverterRustBuffer {
     public static func write(_ value: CriterionLine, into buf: inout [UInt8]) {
         FfiConverterTypeTeamMetric.write(value.metric, into: &buf)
         FfiConverterTypeCriterionMode.write(value.mode, into: &buf)
-        FfiConverterUInt64.write(value.value, into: &buf)
-        FfiConverterUInt64.write(value.target, into: &buf)
+        FfiConverterInt64.write(value.value, into: &buf)
+        FfiConverterInt64.write(value.target, into: &buf)
         FfiConverterInt32.write(value.points, into: &buf)
-        FfiConverterUInt32.write(value.weight, into: &buf)
+        FfiConverterInt32.write(value.weight, into: &buf)
         FfiConverterBool.write(value.met, into: &buf)
         FfiConverterString.write(value.textEn, into: &buf)
         FfiConverterString.write(value.textZh, into: &buf)
@@ -2353,7 +2353,7 @@ public struct Evaluation: Equatable, Hashable {
     /**
      * 1 (poor) to 5 (excellent).
      */
-    public var score: UInt8
+    public var score: Int32
     /**
      * Who gave it.
      */
@@ -2367,7 +2367,7 @@ public struct Evaluation: Equatable, Hashable {
          */activity: ActivityId, 
         /**
          * 1 (poor) to 5 (excellent).
-         */score: UInt8, 
+         */score: Int32, 
         /**
          * Who gave it.
          */source: EvaluationSource) {
@@ -2393,14 +2393,14 @@ public struct FfiConverterTypeEvaluation: FfiConverterRustBuffer {
         return
             try Evaluation(
                 activity: FfiConverterTypeActivityId.read(from: &buf), 
-                score: FfiConverterUInt8.read(from: &buf), 
+                score: FfiConverterInt32.read(from: &buf), 
                 source: FfiConverterTypeEvaluationSource.read(from: &buf)
         )
     }
 
     public static func write(_ value: Evaluation, into buf: inout [UInt8]) {
         FfiConverterTypeActivityId.write(value.activity, into: &buf)
-        FfiConverterUInt8.write(value.score, into: &buf)
+        FfiConverterInt32.write(value.score, into: &buf)
         FfiConverterTypeEvaluationSource.write(value.source, into: &buf)
     }
 }
@@ -2440,15 +2440,15 @@ public struct ExcellentCandidate: Equatable, Hashable {
     /**
      * Counted minutes in the year.
      */
-    public var yearMinutes: UInt64
+    public var yearMinutes: Int64
     /**
      * Stars held at the end of the year.
      */
-    public var starLevel: UInt8
+    public var starLevel: Int32
     /**
      * Their place in the street by minutes in the year (competition ranking).
      */
-    public var rankInStreet: UInt32
+    public var rankInStreet: Int32
     /**
      * Why, in English.
      */
@@ -2472,13 +2472,13 @@ public struct ExcellentCandidate: Equatable, Hashable {
          */street: OrgId?, 
         /**
          * Counted minutes in the year.
-         */yearMinutes: UInt64, 
+         */yearMinutes: Int64, 
         /**
          * Stars held at the end of the year.
-         */starLevel: UInt8, 
+         */starLevel: Int32, 
         /**
          * Their place in the street by minutes in the year (competition ranking).
-         */rankInStreet: UInt32, 
+         */rankInStreet: Int32, 
         /**
          * Why, in English.
          */reasonEn: String, 
@@ -2514,9 +2514,9 @@ public struct FfiConverterTypeExcellentCandidate: FfiConverterRustBuffer {
                 volunteer: FfiConverterTypeVolunteerId.read(from: &buf), 
                 maskedName: FfiConverterString.read(from: &buf), 
                 street: FfiConverterOptionTypeOrgId.read(from: &buf), 
-                yearMinutes: FfiConverterUInt64.read(from: &buf), 
-                starLevel: FfiConverterUInt8.read(from: &buf), 
-                rankInStreet: FfiConverterUInt32.read(from: &buf), 
+                yearMinutes: FfiConverterInt64.read(from: &buf), 
+                starLevel: FfiConverterInt32.read(from: &buf), 
+                rankInStreet: FfiConverterInt32.read(from: &buf), 
                 reasonEn: FfiConverterString.read(from: &buf), 
                 reasonZh: FfiConverterString.read(from: &buf)
         )
@@ -2526,9 +2526,9 @@ public struct FfiConverterTypeExcellentCandidate: FfiConverterRustBuffer {
         FfiConverterTypeVolunteerId.write(value.volunteer, into: &buf)
         FfiConverterString.write(value.maskedName, into: &buf)
         FfiConverterOptionTypeOrgId.write(value.street, into: &buf)
-        FfiConverterUInt64.write(value.yearMinutes, into: &buf)
-        FfiConverterUInt8.write(value.starLevel, into: &buf)
-        FfiConverterUInt32.write(value.rankInStreet, into: &buf)
+        FfiConverterInt64.write(value.yearMinutes, into: &buf)
+        FfiConverterInt32.write(value.starLevel, into: &buf)
+        FfiConverterInt32.write(value.rankInStreet, into: &buf)
         FfiConverterString.write(value.reasonEn, into: &buf)
         FfiConverterString.write(value.reasonZh, into: &buf)
     }
@@ -2855,20 +2855,20 @@ public struct ImportReport: Equatable, Hashable {
     /**
      * Data rows read (blank and total rows aside).
      */
-    public var rows: UInt32
+    public var rows: Int32
     /**
      * Rows newly recorded (in a dry run: that would be).
      */
-    public var accepted: UInt32
+    public var accepted: Int32
     /**
      * Of `accepted`, records that wait for an organiser's confirmation (make-up records
      * entered by someone who is not an org admin).
      */
-    public var pending: UInt32
+    public var pending: Int32
     /**
      * Rows recorded before (same id, same content): nothing was written for them.
      */
-    public var duplicates: UInt32
+    public var duplicates: Int32
     /**
      * The rows refused, in row order.
      */
@@ -2885,17 +2885,17 @@ public struct ImportReport: Equatable, Hashable {
          */dryRun: Bool, 
         /**
          * Data rows read (blank and total rows aside).
-         */rows: UInt32, 
+         */rows: Int32, 
         /**
          * Rows newly recorded (in a dry run: that would be).
-         */accepted: UInt32, 
+         */accepted: Int32, 
         /**
          * Of `accepted`, records that wait for an organiser's confirmation (make-up records
          * entered by someone who is not an org admin).
-         */pending: UInt32, 
+         */pending: Int32, 
         /**
          * Rows recorded before (same id, same content): nothing was written for them.
-         */duplicates: UInt32, 
+         */duplicates: Int32, 
         /**
          * The rows refused, in row order.
          */rejected: [RowProblem]) {
@@ -2926,10 +2926,10 @@ public struct FfiConverterTypeImportReport: FfiConverterRustBuffer {
             try ImportReport(
                 fingerprint: FfiConverterString.read(from: &buf), 
                 dryRun: FfiConverterBool.read(from: &buf), 
-                rows: FfiConverterUInt32.read(from: &buf), 
-                accepted: FfiConverterUInt32.read(from: &buf), 
-                pending: FfiConverterUInt32.read(from: &buf), 
-                duplicates: FfiConverterUInt32.read(from: &buf), 
+                rows: FfiConverterInt32.read(from: &buf), 
+                accepted: FfiConverterInt32.read(from: &buf), 
+                pending: FfiConverterInt32.read(from: &buf), 
+                duplicates: FfiConverterInt32.read(from: &buf), 
                 rejected: FfiConverterSequenceTypeRowProblem.read(from: &buf)
         )
     }
@@ -2937,10 +2937,10 @@ public struct FfiConverterTypeImportReport: FfiConverterRustBuffer {
     public static func write(_ value: ImportReport, into buf: inout [UInt8]) {
         FfiConverterString.write(value.fingerprint, into: &buf)
         FfiConverterBool.write(value.dryRun, into: &buf)
-        FfiConverterUInt32.write(value.rows, into: &buf)
-        FfiConverterUInt32.write(value.accepted, into: &buf)
-        FfiConverterUInt32.write(value.pending, into: &buf)
-        FfiConverterUInt32.write(value.duplicates, into: &buf)
+        FfiConverterInt32.write(value.rows, into: &buf)
+        FfiConverterInt32.write(value.accepted, into: &buf)
+        FfiConverterInt32.write(value.pending, into: &buf)
+        FfiConverterInt32.write(value.duplicates, into: &buf)
         FfiConverterSequenceTypeRowProblem.write(value.rejected, into: &buf)
     }
 }
@@ -3059,11 +3059,11 @@ public struct Leaderboard: Equatable, Hashable {
     /**
      * The log entry the board is as of (the last one applied).
      */
-    public var asOfSeq: UInt64
+    public var asOfSeq: Int64
     /**
      * How many are ranked (those with minutes in the period), beyond the lines shown.
      */
-    public var ranked: UInt32
+    public var ranked: Int32
     /**
      * The top lines, best first; ties by id.
      */
@@ -3083,10 +3083,10 @@ public struct Leaderboard: Equatable, Hashable {
          */kind: BoardKind, 
         /**
          * The log entry the board is as of (the last one applied).
-         */asOfSeq: UInt64, 
+         */asOfSeq: Int64, 
         /**
          * How many are ranked (those with minutes in the period), beyond the lines shown.
-         */ranked: UInt32, 
+         */ranked: Int32, 
         /**
          * The top lines, best first; ties by id.
          */entries: BoardLines) {
@@ -3117,8 +3117,8 @@ public struct FfiConverterTypeLeaderboard: FfiConverterRustBuffer {
                 period: FfiConverterTypePeriod.read(from: &buf), 
                 scope: FfiConverterTypeScope.read(from: &buf), 
                 kind: FfiConverterTypeBoardKind.read(from: &buf), 
-                asOfSeq: FfiConverterUInt64.read(from: &buf), 
-                ranked: FfiConverterUInt32.read(from: &buf), 
+                asOfSeq: FfiConverterInt64.read(from: &buf), 
+                ranked: FfiConverterInt32.read(from: &buf), 
                 entries: FfiConverterTypeBoardLines.read(from: &buf)
         )
     }
@@ -3127,8 +3127,8 @@ public struct FfiConverterTypeLeaderboard: FfiConverterRustBuffer {
         FfiConverterTypePeriod.write(value.period, into: &buf)
         FfiConverterTypeScope.write(value.scope, into: &buf)
         FfiConverterTypeBoardKind.write(value.kind, into: &buf)
-        FfiConverterUInt64.write(value.asOfSeq, into: &buf)
-        FfiConverterUInt32.write(value.ranked, into: &buf)
+        FfiConverterInt64.write(value.asOfSeq, into: &buf)
+        FfiConverterInt32.write(value.ranked, into: &buf)
         FfiConverterTypeBoardLines.write(value.entries, into: &buf)
     }
 }
@@ -3259,7 +3259,7 @@ public struct LevelReached: Equatable, Hashable {
     /**
      * The level, 1 for one star.
      */
-    public var level: UInt8
+    public var level: Int32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3269,7 +3269,7 @@ public struct LevelReached: Equatable, Hashable {
          */date: NaiveDate, 
         /**
          * The level, 1 for one star.
-         */level: UInt8) {
+         */level: Int32) {
         self.date = date
         self.level = level
     }
@@ -3291,13 +3291,13 @@ public struct FfiConverterTypeLevelReached: FfiConverterRustBuffer {
         return
             try LevelReached(
                 date: FfiConverterTypeNaiveDate.read(from: &buf), 
-                level: FfiConverterUInt8.read(from: &buf)
+                level: FfiConverterInt32.read(from: &buf)
         )
     }
 
     public static func write(_ value: LevelReached, into buf: inout [UInt8]) {
         FfiConverterTypeNaiveDate.write(value.date, into: &buf)
-        FfiConverterUInt8.write(value.level, into: &buf)
+        FfiConverterInt32.write(value.level, into: &buf)
     }
 }
 
@@ -3801,9 +3801,11 @@ public struct NewRecord: Equatable, Hashable {
      */
     public var jobDuty: Bool
     /**
-     * Minutes of actual service (实际服务时间, travel excluded), at most `end − start`.
+     * Minutes of actual service (实际服务时间, travel excluded), more than zero and at most
+     * `end − start`. Signed so that Java callers of the bindings can write it (a `long`);
+     * zero is refused with `E_ZERO_MINUTES` and a negative number with `E_FIELD`.
      */
-    public var minutes: UInt32
+    public var minutes: Int64
     /**
      * The org where the service was done (the organiser).
      */
@@ -3852,8 +3854,10 @@ public struct NewRecord: Equatable, Hashable {
          * The service was part of a job (履行岗位职责): refused.
          */jobDuty: Bool = false, 
         /**
-         * Minutes of actual service (实际服务时间, travel excluded), at most `end − start`.
-         */minutes: UInt32, 
+         * Minutes of actual service (实际服务时间, travel excluded), more than zero and at most
+         * `end − start`. Signed so that Java callers of the bindings can write it (a `long`);
+         * zero is refused with `E_ZERO_MINUTES` and a negative number with `E_FIELD`.
+         */minutes: Int64, 
         /**
          * The org where the service was done (the organiser).
          */org: OrgId, 
@@ -3911,7 +3915,7 @@ public struct FfiConverterTypeNewRecord: FfiConverterRustBuffer {
                 end: FfiConverterTypeTimestamp.read(from: &buf), 
                 id: FfiConverterTypeRecordId.read(from: &buf), 
                 jobDuty: FfiConverterBool.read(from: &buf), 
-                minutes: FfiConverterUInt32.read(from: &buf), 
+                minutes: FfiConverterInt64.read(from: &buf), 
                 org: FfiConverterTypeOrgId.read(from: &buf), 
                 paid: FfiConverterBool.read(from: &buf), 
                 publicBenefit: FfiConverterBool.read(from: &buf), 
@@ -3928,7 +3932,7 @@ public struct FfiConverterTypeNewRecord: FfiConverterRustBuffer {
         FfiConverterTypeTimestamp.write(value.end, into: &buf)
         FfiConverterTypeRecordId.write(value.id, into: &buf)
         FfiConverterBool.write(value.jobDuty, into: &buf)
-        FfiConverterUInt32.write(value.minutes, into: &buf)
+        FfiConverterInt64.write(value.minutes, into: &buf)
         FfiConverterTypeOrgId.write(value.org, into: &buf)
         FfiConverterBool.write(value.paid, into: &buf)
         FfiConverterBool.write(value.publicBenefit, into: &buf)
@@ -4592,7 +4596,7 @@ public struct Receipt: Equatable, Hashable {
     /**
      * The entry's sequence number (for a duplicate: the entry that first recorded it).
      */
-    public var seq: UInt64
+    public var seq: Int64
     /**
      * The entry's hash (hex).
      */
@@ -4607,7 +4611,7 @@ public struct Receipt: Equatable, Hashable {
     public init(
         /**
          * The entry's sequence number (for a duplicate: the entry that first recorded it).
-         */seq: UInt64, 
+         */seq: Int64, 
         /**
          * The entry's hash (hex).
          */hash: String, 
@@ -4635,14 +4639,14 @@ public struct FfiConverterTypeReceipt: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Receipt {
         return
             try Receipt(
-                seq: FfiConverterUInt64.read(from: &buf), 
+                seq: FfiConverterInt64.read(from: &buf), 
                 hash: FfiConverterString.read(from: &buf), 
                 duplicate: FfiConverterBool.read(from: &buf)
         )
     }
 
     public static func write(_ value: Receipt, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.seq, into: &buf)
+        FfiConverterInt64.write(value.seq, into: &buf)
         FfiConverterString.write(value.hash, into: &buf)
         FfiConverterBool.write(value.duplicate, into: &buf)
     }
@@ -4683,7 +4687,7 @@ public struct RecordReceipt: Equatable, Hashable {
     /**
      * The entry that added it.
      */
-    public var seq: UInt64
+    public var seq: Int64
     /**
      * It had been recorded before with the same content: nothing was written.
      */
@@ -4703,7 +4707,7 @@ public struct RecordReceipt: Equatable, Hashable {
          */makeUp: Bool, 
         /**
          * The entry that added it.
-         */seq: UInt64, 
+         */seq: Int64, 
         /**
          * It had been recorded before with the same content: nothing was written.
          */duplicate: Bool) {
@@ -4733,7 +4737,7 @@ public struct FfiConverterTypeRecordReceipt: FfiConverterRustBuffer {
                 record: FfiConverterTypeRecordId.read(from: &buf), 
                 state: FfiConverterTypeRecordState.read(from: &buf), 
                 makeUp: FfiConverterBool.read(from: &buf), 
-                seq: FfiConverterUInt64.read(from: &buf), 
+                seq: FfiConverterInt64.read(from: &buf), 
                 duplicate: FfiConverterBool.read(from: &buf)
         )
     }
@@ -4742,7 +4746,7 @@ public struct FfiConverterTypeRecordReceipt: FfiConverterRustBuffer {
         FfiConverterTypeRecordId.write(value.record, into: &buf)
         FfiConverterTypeRecordState.write(value.state, into: &buf)
         FfiConverterBool.write(value.makeUp, into: &buf)
-        FfiConverterUInt64.write(value.seq, into: &buf)
+        FfiConverterInt64.write(value.seq, into: &buf)
         FfiConverterBool.write(value.duplicate, into: &buf)
     }
 }
@@ -4861,7 +4865,7 @@ public struct RowProblem: Equatable, Hashable {
     /**
      * The row, 1-based as Excel shows it.
      */
-    public var row: UInt32
+    public var row: Int32
     /**
      * The header of the column at fault, as in the sheet, when one column is.
      */
@@ -4884,7 +4888,7 @@ public struct RowProblem: Equatable, Hashable {
     public init(
         /**
          * The row, 1-based as Excel shows it.
-         */row: UInt32, 
+         */row: Int32, 
         /**
          * The header of the column at fault, as in the sheet, when one column is.
          */column: String?, 
@@ -4920,7 +4924,7 @@ public struct FfiConverterTypeRowProblem: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RowProblem {
         return
             try RowProblem(
-                row: FfiConverterUInt32.read(from: &buf), 
+                row: FfiConverterInt32.read(from: &buf), 
                 column: FfiConverterOptionString.read(from: &buf), 
                 code: FfiConverterString.read(from: &buf), 
                 messageEn: FfiConverterString.read(from: &buf), 
@@ -4929,7 +4933,7 @@ public struct FfiConverterTypeRowProblem: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: RowProblem, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.row, into: &buf)
+        FfiConverterInt32.write(value.row, into: &buf)
         FfiConverterOptionString.write(value.column, into: &buf)
         FfiConverterString.write(value.code, into: &buf)
         FfiConverterString.write(value.messageEn, into: &buf)
@@ -5001,7 +5005,7 @@ public struct ServiceRecord: Equatable, Hashable {
     /**
      * The log entry that added it.
      */
-    public var entrySeq: UInt64
+    public var entrySeq: Int64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5039,7 +5043,7 @@ public struct ServiceRecord: Equatable, Hashable {
          */reason: String?, 
         /**
          * The log entry that added it.
-         */entrySeq: UInt64) {
+         */entrySeq: Int64) {
         self.record = record
         self.state = state
         self.counted = counted
@@ -5079,7 +5083,7 @@ public struct FfiConverterTypeServiceRecord: FfiConverterRustBuffer {
                 amends: FfiConverterOptionTypeRecordId.read(from: &buf), 
                 supersededBy: FfiConverterOptionTypeRecordId.read(from: &buf), 
                 reason: FfiConverterOptionString.read(from: &buf), 
-                entrySeq: FfiConverterUInt64.read(from: &buf)
+                entrySeq: FfiConverterInt64.read(from: &buf)
         )
     }
 
@@ -5094,7 +5098,7 @@ public struct FfiConverterTypeServiceRecord: FfiConverterRustBuffer {
         FfiConverterOptionTypeRecordId.write(value.amends, into: &buf)
         FfiConverterOptionTypeRecordId.write(value.supersededBy, into: &buf)
         FfiConverterOptionString.write(value.reason, into: &buf)
-        FfiConverterUInt64.write(value.entrySeq, into: &buf)
+        FfiConverterInt64.write(value.entrySeq, into: &buf)
     }
 }
 
@@ -5133,19 +5137,19 @@ public struct Standing: Equatable, Hashable {
     /**
      * Their minutes in the period and scope.
      */
-    public var minutes: UInt64
+    public var minutes: Int64
     /**
      * Their rank, if they have minutes.
      */
-    public var rank: UInt32?
+    public var rank: Int32?
     /**
      * How many are ranked.
      */
-    public var ranked: UInt32
+    public var ranked: Int32
     /**
      * Their rank in the previous period, if any.
      */
-    public var previousRank: UInt32?
+    public var previousRank: Int32?
     /**
      * Places gained since the previous period (positive is up); `None` when either period
      * has no rank.
@@ -5166,16 +5170,16 @@ public struct Standing: Equatable, Hashable {
          */scope: Scope, 
         /**
          * Their minutes in the period and scope.
-         */minutes: UInt64, 
+         */minutes: Int64, 
         /**
          * Their rank, if they have minutes.
-         */rank: UInt32?, 
+         */rank: Int32?, 
         /**
          * How many are ranked.
-         */ranked: UInt32, 
+         */ranked: Int32, 
         /**
          * Their rank in the previous period, if any.
-         */previousRank: UInt32?, 
+         */previousRank: Int32?, 
         /**
          * Places gained since the previous period (positive is up); `None` when either period
          * has no rank.
@@ -5209,10 +5213,10 @@ public struct FfiConverterTypeStanding: FfiConverterRustBuffer {
                 volunteer: FfiConverterTypeVolunteerId.read(from: &buf), 
                 period: FfiConverterTypePeriod.read(from: &buf), 
                 scope: FfiConverterTypeScope.read(from: &buf), 
-                minutes: FfiConverterUInt64.read(from: &buf), 
-                rank: FfiConverterOptionUInt32.read(from: &buf), 
-                ranked: FfiConverterUInt32.read(from: &buf), 
-                previousRank: FfiConverterOptionUInt32.read(from: &buf), 
+                minutes: FfiConverterInt64.read(from: &buf), 
+                rank: FfiConverterOptionInt32.read(from: &buf), 
+                ranked: FfiConverterInt32.read(from: &buf), 
+                previousRank: FfiConverterOptionInt32.read(from: &buf), 
                 placesUp: FfiConverterOptionInt64.read(from: &buf)
         )
     }
@@ -5221,10 +5225,10 @@ public struct FfiConverterTypeStanding: FfiConverterRustBuffer {
         FfiConverterTypeVolunteerId.write(value.volunteer, into: &buf)
         FfiConverterTypePeriod.write(value.period, into: &buf)
         FfiConverterTypeScope.write(value.scope, into: &buf)
-        FfiConverterUInt64.write(value.minutes, into: &buf)
-        FfiConverterOptionUInt32.write(value.rank, into: &buf)
-        FfiConverterUInt32.write(value.ranked, into: &buf)
-        FfiConverterOptionUInt32.write(value.previousRank, into: &buf)
+        FfiConverterInt64.write(value.minutes, into: &buf)
+        FfiConverterOptionInt32.write(value.rank, into: &buf)
+        FfiConverterInt32.write(value.ranked, into: &buf)
+        FfiConverterOptionInt32.write(value.previousRank, into: &buf)
         FfiConverterOptionInt64.write(value.placesUp, into: &buf)
     }
 }
@@ -5323,11 +5327,11 @@ public struct StarSummary: Equatable, Hashable {
     /**
      * Cumulative counted minutes.
      */
-    public var totalMinutes: UInt64
+    public var totalMinutes: Int64
     /**
      * Stars held, 0 to the profile's top level.
      */
-    public var level: UInt8
+    public var level: Int32
     /**
      * The date each level held was reached, lowest first.
      */
@@ -5335,30 +5339,30 @@ public struct StarSummary: Equatable, Hashable {
     /**
      * The next level, if any.
      */
-    public var nextLevel: UInt8?
+    public var nextLevel: Int32?
     /**
      * Minutes still needed for the next level, if any.
      */
-    public var minutesToNext: UInt64?
+    public var minutesToNext: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * Cumulative counted minutes.
-         */totalMinutes: UInt64, 
+         */totalMinutes: Int64, 
         /**
          * Stars held, 0 to the profile's top level.
-         */level: UInt8, 
+         */level: Int32, 
         /**
          * The date each level held was reached, lowest first.
          */reached: [LevelReached], 
         /**
          * The next level, if any.
-         */nextLevel: UInt8?, 
+         */nextLevel: Int32?, 
         /**
          * Minutes still needed for the next level, if any.
-         */minutesToNext: UInt64?) {
+         */minutesToNext: Int64?) {
         self.totalMinutes = totalMinutes
         self.level = level
         self.reached = reached
@@ -5382,20 +5386,20 @@ public struct FfiConverterTypeStarSummary: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StarSummary {
         return
             try StarSummary(
-                totalMinutes: FfiConverterUInt64.read(from: &buf), 
-                level: FfiConverterUInt8.read(from: &buf), 
+                totalMinutes: FfiConverterInt64.read(from: &buf), 
+                level: FfiConverterInt32.read(from: &buf), 
                 reached: FfiConverterSequenceTypeLevelReached.read(from: &buf), 
-                nextLevel: FfiConverterOptionUInt8.read(from: &buf), 
-                minutesToNext: FfiConverterOptionUInt64.read(from: &buf)
+                nextLevel: FfiConverterOptionInt32.read(from: &buf), 
+                minutesToNext: FfiConverterOptionInt64.read(from: &buf)
         )
     }
 
     public static func write(_ value: StarSummary, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.totalMinutes, into: &buf)
-        FfiConverterUInt8.write(value.level, into: &buf)
+        FfiConverterInt64.write(value.totalMinutes, into: &buf)
+        FfiConverterInt32.write(value.level, into: &buf)
         FfiConverterSequenceTypeLevelReached.write(value.reached, into: &buf)
-        FfiConverterOptionUInt8.write(value.nextLevel, into: &buf)
-        FfiConverterOptionUInt64.write(value.minutesToNext, into: &buf)
+        FfiConverterOptionInt32.write(value.nextLevel, into: &buf)
+        FfiConverterOptionInt64.write(value.minutesToNext, into: &buf)
     }
 }
 
@@ -5422,7 +5426,7 @@ public struct SyncApplied: Equatable, Hashable {
     /**
      * Records the server now holds that the device had not known to be acknowledged.
      */
-    public var acknowledged: UInt32
+    public var acknowledged: Int32
     /**
      * Records newly refused by this receipt; they will not be sent again.
      */
@@ -5430,20 +5434,20 @@ public struct SyncApplied: Equatable, Hashable {
     /**
      * Results already applied before, or about records this ledger never recorded.
      */
-    public var ignored: UInt32
+    public var ignored: Int32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * Records the server now holds that the device had not known to be acknowledged.
-         */acknowledged: UInt32, 
+         */acknowledged: Int32, 
         /**
          * Records newly refused by this receipt; they will not be sent again.
          */refused: [SyncRefusal], 
         /**
          * Results already applied before, or about records this ledger never recorded.
-         */ignored: UInt32) {
+         */ignored: Int32) {
         self.acknowledged = acknowledged
         self.refused = refused
         self.ignored = ignored
@@ -5465,16 +5469,16 @@ public struct FfiConverterTypeSyncApplied: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SyncApplied {
         return
             try SyncApplied(
-                acknowledged: FfiConverterUInt32.read(from: &buf), 
+                acknowledged: FfiConverterInt32.read(from: &buf), 
                 refused: FfiConverterSequenceTypeSyncRefusal.read(from: &buf), 
-                ignored: FfiConverterUInt32.read(from: &buf)
+                ignored: FfiConverterInt32.read(from: &buf)
         )
     }
 
     public static func write(_ value: SyncApplied, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.acknowledged, into: &buf)
+        FfiConverterInt32.write(value.acknowledged, into: &buf)
         FfiConverterSequenceTypeSyncRefusal.write(value.refused, into: &buf)
-        FfiConverterUInt32.write(value.ignored, into: &buf)
+        FfiConverterInt32.write(value.ignored, into: &buf)
     }
 }
 
@@ -5781,11 +5785,11 @@ public struct SyncStatus: Equatable, Hashable {
     /**
      * Records still to send (of the actor asked about, or of everyone).
      */
-    public var unsent: UInt32
+    public var unsent: Int32
     /**
      * Records the server has acknowledged.
      */
-    public var acknowledged: UInt32
+    public var acknowledged: Int32
     /**
      * Records the server refused, oldest refusal first.
      */
@@ -5796,10 +5800,10 @@ public struct SyncStatus: Equatable, Hashable {
     public init(
         /**
          * Records still to send (of the actor asked about, or of everyone).
-         */unsent: UInt32, 
+         */unsent: Int32, 
         /**
          * Records the server has acknowledged.
-         */acknowledged: UInt32, 
+         */acknowledged: Int32, 
         /**
          * Records the server refused, oldest refusal first.
          */refused: [SyncRefusal]) {
@@ -5824,15 +5828,15 @@ public struct FfiConverterTypeSyncStatus: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SyncStatus {
         return
             try SyncStatus(
-                unsent: FfiConverterUInt32.read(from: &buf), 
-                acknowledged: FfiConverterUInt32.read(from: &buf), 
+                unsent: FfiConverterInt32.read(from: &buf), 
+                acknowledged: FfiConverterInt32.read(from: &buf), 
                 refused: FfiConverterSequenceTypeSyncRefusal.read(from: &buf)
         )
     }
 
     public static func write(_ value: SyncStatus, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.unsent, into: &buf)
-        FfiConverterUInt32.write(value.acknowledged, into: &buf)
+        FfiConverterInt32.write(value.unsent, into: &buf)
+        FfiConverterInt32.write(value.acknowledged, into: &buf)
         FfiConverterSequenceTypeSyncRefusal.write(value.refused, into: &buf)
     }
 }
@@ -6103,11 +6107,11 @@ public struct TeamScore: Equatable, Hashable {
     /**
      * Points out of 100.
      */
-    public var score: UInt32
+    public var score: Int32
     /**
      * Stars earned (0 below the first threshold or when a required criterion is not met).
      */
-    public var stars: UInt8
+    public var stars: Int32
     /**
      * The level's name, when the table names its levels.
      */
@@ -6133,10 +6137,10 @@ public struct TeamScore: Equatable, Hashable {
          */scoring: String, 
         /**
          * Points out of 100.
-         */score: UInt32, 
+         */score: Int32, 
         /**
          * Stars earned (0 below the first threshold or when a required criterion is not met).
-         */stars: UInt8, 
+         */stars: Int32, 
         /**
          * The level's name, when the table names its levels.
          */levelName: String?, 
@@ -6175,8 +6179,8 @@ public struct FfiConverterTypeTeamScore: FfiConverterRustBuffer {
         return
             try TeamScore(
                 scoring: FfiConverterString.read(from: &buf), 
-                score: FfiConverterUInt32.read(from: &buf), 
-                stars: FfiConverterUInt8.read(from: &buf), 
+                score: FfiConverterInt32.read(from: &buf), 
+                stars: FfiConverterInt32.read(from: &buf), 
                 levelName: FfiConverterOptionString.read(from: &buf), 
                 lines: FfiConverterSequenceTypeCriterionLine.read(from: &buf), 
                 summaryEn: FfiConverterString.read(from: &buf), 
@@ -6186,8 +6190,8 @@ public struct FfiConverterTypeTeamScore: FfiConverterRustBuffer {
 
     public static func write(_ value: TeamScore, into buf: inout [UInt8]) {
         FfiConverterString.write(value.scoring, into: &buf)
-        FfiConverterUInt32.write(value.score, into: &buf)
-        FfiConverterUInt8.write(value.stars, into: &buf)
+        FfiConverterInt32.write(value.score, into: &buf)
+        FfiConverterInt32.write(value.stars, into: &buf)
         FfiConverterOptionString.write(value.levelName, into: &buf)
         FfiConverterSequenceTypeCriterionLine.write(value.lines, into: &buf)
         FfiConverterString.write(value.summaryEn, into: &buf)
@@ -6331,7 +6335,7 @@ public struct Training: Equatable, Hashable {
     /**
      * Its length in minutes.
      */
-    public var minutes: UInt32
+    public var minutes: Int32
     /**
      * The org that ran it.
      */
@@ -6356,7 +6360,7 @@ public struct Training: Equatable, Hashable {
          */id: TrainingId, 
         /**
          * Its length in minutes.
-         */minutes: UInt32, 
+         */minutes: Int32, 
         /**
          * The org that ran it.
          */org: OrgId, 
@@ -6392,7 +6396,7 @@ public struct FfiConverterTypeTraining: FfiConverterRustBuffer {
             try Training(
                 date: FfiConverterTypeNaiveDate.read(from: &buf), 
                 id: FfiConverterTypeTrainingId.read(from: &buf), 
-                minutes: FfiConverterUInt32.read(from: &buf), 
+                minutes: FfiConverterInt32.read(from: &buf), 
                 org: FfiConverterTypeOrgId.read(from: &buf), 
                 title: FfiConverterString.read(from: &buf), 
                 volunteer: FfiConverterTypeVolunteerId.read(from: &buf)
@@ -6402,7 +6406,7 @@ public struct FfiConverterTypeTraining: FfiConverterRustBuffer {
     public static func write(_ value: Training, into buf: inout [UInt8]) {
         FfiConverterTypeNaiveDate.write(value.date, into: &buf)
         FfiConverterTypeTrainingId.write(value.id, into: &buf)
-        FfiConverterUInt32.write(value.minutes, into: &buf)
+        FfiConverterInt32.write(value.minutes, into: &buf)
         FfiConverterTypeOrgId.write(value.org, into: &buf)
         FfiConverterString.write(value.title, into: &buf)
         FfiConverterTypeVolunteerId.write(value.volunteer, into: &buf)
@@ -6465,7 +6469,7 @@ public struct TransferPackage: Equatable, Hashable {
     /**
      * The star level under `star_profile`.
      */
-    public var starLevel: UInt8
+    public var starLevel: Int32
     /**
      * The star profile's name.
      */
@@ -6477,7 +6481,7 @@ public struct TransferPackage: Equatable, Hashable {
     /**
      * Total minutes of `records`.
      */
-    public var totalMinutes: UInt64
+    public var totalMinutes: Int64
     /**
      * The volunteer number.
      */
@@ -6516,7 +6520,7 @@ public struct TransferPackage: Equatable, Hashable {
          */records: [TransferRecord], 
         /**
          * The star level under `star_profile`.
-         */starLevel: UInt8, 
+         */starLevel: Int32, 
         /**
          * The star profile's name.
          */starProfile: String, 
@@ -6525,7 +6529,7 @@ public struct TransferPackage: Equatable, Hashable {
          */starsReached: [LevelReached], 
         /**
          * Total minutes of `records`.
-         */totalMinutes: UInt64, 
+         */totalMinutes: Int64, 
         /**
          * The volunteer number.
          */volunteer: VolunteerId, 
@@ -6572,10 +6576,10 @@ public struct FfiConverterTypeTransferPackage: FfiConverterRustBuffer {
                 maskedIdentity: FfiConverterString.read(from: &buf), 
                 maskedName: FfiConverterString.read(from: &buf), 
                 records: FfiConverterSequenceTypeTransferRecord.read(from: &buf), 
-                starLevel: FfiConverterUInt8.read(from: &buf), 
+                starLevel: FfiConverterInt32.read(from: &buf), 
                 starProfile: FfiConverterString.read(from: &buf), 
                 starsReached: FfiConverterSequenceTypeLevelReached.read(from: &buf), 
-                totalMinutes: FfiConverterUInt64.read(from: &buf), 
+                totalMinutes: FfiConverterInt64.read(from: &buf), 
                 volunteer: FfiConverterTypeVolunteerId.read(from: &buf), 
                 yearTotals: FfiConverterSequenceTypeYearTotal.read(from: &buf)
         )
@@ -6590,10 +6594,10 @@ public struct FfiConverterTypeTransferPackage: FfiConverterRustBuffer {
         FfiConverterString.write(value.maskedIdentity, into: &buf)
         FfiConverterString.write(value.maskedName, into: &buf)
         FfiConverterSequenceTypeTransferRecord.write(value.records, into: &buf)
-        FfiConverterUInt8.write(value.starLevel, into: &buf)
+        FfiConverterInt32.write(value.starLevel, into: &buf)
         FfiConverterString.write(value.starProfile, into: &buf)
         FfiConverterSequenceTypeLevelReached.write(value.starsReached, into: &buf)
-        FfiConverterUInt64.write(value.totalMinutes, into: &buf)
+        FfiConverterInt64.write(value.totalMinutes, into: &buf)
         FfiConverterTypeVolunteerId.write(value.volunteer, into: &buf)
         FfiConverterSequenceTypeYearTotal.write(value.yearTotals, into: &buf)
     }
@@ -6630,15 +6634,15 @@ public struct TransferReceipt: Equatable, Hashable {
     /**
      * Records carried in (those not here already).
      */
-    public var recordsAdded: UInt32
+    public var recordsAdded: Int32
     /**
      * Their minutes.
      */
-    public var minutesAdded: UInt64
+    public var minutesAdded: Int64
     /**
      * The entry that imported it (for a duplicate: the head).
      */
-    public var seq: UInt64
+    public var seq: Int64
     /**
      * The package had been imported before: nothing changed.
      */
@@ -6655,13 +6659,13 @@ public struct TransferReceipt: Equatable, Hashable {
          */packageHash: String, 
         /**
          * Records carried in (those not here already).
-         */recordsAdded: UInt32, 
+         */recordsAdded: Int32, 
         /**
          * Their minutes.
-         */minutesAdded: UInt64, 
+         */minutesAdded: Int64, 
         /**
          * The entry that imported it (for a duplicate: the head).
-         */seq: UInt64, 
+         */seq: Int64, 
         /**
          * The package had been imported before: nothing changed.
          */duplicate: Bool) {
@@ -6691,9 +6695,9 @@ public struct FfiConverterTypeTransferReceipt: FfiConverterRustBuffer {
             try TransferReceipt(
                 volunteer: FfiConverterTypeVolunteerId.read(from: &buf), 
                 packageHash: FfiConverterString.read(from: &buf), 
-                recordsAdded: FfiConverterUInt32.read(from: &buf), 
-                minutesAdded: FfiConverterUInt64.read(from: &buf), 
-                seq: FfiConverterUInt64.read(from: &buf), 
+                recordsAdded: FfiConverterInt32.read(from: &buf), 
+                minutesAdded: FfiConverterInt64.read(from: &buf), 
+                seq: FfiConverterInt64.read(from: &buf), 
                 duplicate: FfiConverterBool.read(from: &buf)
         )
     }
@@ -6701,9 +6705,9 @@ public struct FfiConverterTypeTransferReceipt: FfiConverterRustBuffer {
     public static func write(_ value: TransferReceipt, into buf: inout [UInt8]) {
         FfiConverterTypeVolunteerId.write(value.volunteer, into: &buf)
         FfiConverterString.write(value.packageHash, into: &buf)
-        FfiConverterUInt32.write(value.recordsAdded, into: &buf)
-        FfiConverterUInt64.write(value.minutesAdded, into: &buf)
-        FfiConverterUInt64.write(value.seq, into: &buf)
+        FfiConverterInt32.write(value.recordsAdded, into: &buf)
+        FfiConverterInt64.write(value.minutesAdded, into: &buf)
+        FfiConverterInt64.write(value.seq, into: &buf)
         FfiConverterBool.write(value.duplicate, into: &buf)
     }
 }
@@ -6884,11 +6888,11 @@ public struct UnitReport: Equatable, Hashable {
     /**
      * How many of them served in the period.
      */
-    public var served: UInt32
+    public var served: Int32
     /**
      * Their minutes together.
      */
-    public var totalMinutes: UInt64
+    public var totalMinutes: Int64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6904,10 +6908,10 @@ public struct UnitReport: Equatable, Hashable {
          */staff: [UnitStaffLine], 
         /**
          * How many of them served in the period.
-         */served: UInt32, 
+         */served: Int32, 
         /**
          * Their minutes together.
-         */totalMinutes: UInt64) {
+         */totalMinutes: Int64) {
         self.unit = unit
         self.period = period
         self.staff = staff
@@ -6934,8 +6938,8 @@ public struct FfiConverterTypeUnitReport: FfiConverterRustBuffer {
                 unit: FfiConverterTypeOrgId.read(from: &buf), 
                 period: FfiConverterString.read(from: &buf), 
                 staff: FfiConverterSequenceTypeUnitStaffLine.read(from: &buf), 
-                served: FfiConverterUInt32.read(from: &buf), 
-                totalMinutes: FfiConverterUInt64.read(from: &buf)
+                served: FfiConverterInt32.read(from: &buf), 
+                totalMinutes: FfiConverterInt64.read(from: &buf)
         )
     }
 
@@ -6943,8 +6947,8 @@ public struct FfiConverterTypeUnitReport: FfiConverterRustBuffer {
         FfiConverterTypeOrgId.write(value.unit, into: &buf)
         FfiConverterString.write(value.period, into: &buf)
         FfiConverterSequenceTypeUnitStaffLine.write(value.staff, into: &buf)
-        FfiConverterUInt32.write(value.served, into: &buf)
-        FfiConverterUInt64.write(value.totalMinutes, into: &buf)
+        FfiConverterInt32.write(value.served, into: &buf)
+        FfiConverterInt64.write(value.totalMinutes, into: &buf)
     }
 }
 
@@ -6979,11 +6983,11 @@ public struct UnitStaffLine: Equatable, Hashable {
     /**
      * Counted minutes in the period (0 for those who served none).
      */
-    public var minutes: UInt64
+    public var minutes: Int64
     /**
      * Their star level now.
      */
-    public var starLevel: UInt8
+    public var starLevel: Int32
     /**
      * The community they reported in at, if any.
      */
@@ -7004,10 +7008,10 @@ public struct UnitStaffLine: Equatable, Hashable {
          */maskedName: String, 
         /**
          * Counted minutes in the period (0 for those who served none).
-         */minutes: UInt64, 
+         */minutes: Int64, 
         /**
          * Their star level now.
-         */starLevel: UInt8, 
+         */starLevel: Int32, 
         /**
          * The community they reported in at, if any.
          */community: OrgId?, 
@@ -7040,8 +7044,8 @@ public struct FfiConverterTypeUnitStaffLine: FfiConverterRustBuffer {
             try UnitStaffLine(
                 volunteer: FfiConverterTypeVolunteerId.read(from: &buf), 
                 maskedName: FfiConverterString.read(from: &buf), 
-                minutes: FfiConverterUInt64.read(from: &buf), 
-                starLevel: FfiConverterUInt8.read(from: &buf), 
+                minutes: FfiConverterInt64.read(from: &buf), 
+                starLevel: FfiConverterInt32.read(from: &buf), 
                 community: FfiConverterOptionTypeOrgId.read(from: &buf), 
                 communityName: FfiConverterOptionString.read(from: &buf)
         )
@@ -7050,8 +7054,8 @@ public struct FfiConverterTypeUnitStaffLine: FfiConverterRustBuffer {
     public static func write(_ value: UnitStaffLine, into buf: inout [UInt8]) {
         FfiConverterTypeVolunteerId.write(value.volunteer, into: &buf)
         FfiConverterString.write(value.maskedName, into: &buf)
-        FfiConverterUInt64.write(value.minutes, into: &buf)
-        FfiConverterUInt8.write(value.starLevel, into: &buf)
+        FfiConverterInt64.write(value.minutes, into: &buf)
+        FfiConverterInt32.write(value.starLevel, into: &buf)
         FfiConverterOptionTypeOrgId.write(value.community, into: &buf)
         FfiConverterOptionString.write(value.communityName, into: &buf)
     }
@@ -7080,7 +7084,7 @@ public struct VerifyReport: Equatable, Hashable {
     /**
      * Entries checked.
      */
-    public var entries: UInt64
+    public var entries: Int64
     /**
      * The hash of the last entry (hex), the head a copy can be compared by.
      */
@@ -7091,7 +7095,7 @@ public struct VerifyReport: Equatable, Hashable {
     public init(
         /**
          * Entries checked.
-         */entries: UInt64, 
+         */entries: Int64, 
         /**
          * The hash of the last entry (hex), the head a copy can be compared by.
          */headHash: String) {
@@ -7115,13 +7119,13 @@ public struct FfiConverterTypeVerifyReport: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VerifyReport {
         return
             try VerifyReport(
-                entries: FfiConverterUInt64.read(from: &buf), 
+                entries: FfiConverterInt64.read(from: &buf), 
                 headHash: FfiConverterString.read(from: &buf)
         )
     }
 
     public static func write(_ value: VerifyReport, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.entries, into: &buf)
+        FfiConverterInt64.write(value.entries, into: &buf)
         FfiConverterString.write(value.headHash, into: &buf)
     }
 }
@@ -7166,15 +7170,15 @@ public struct VolunteerSummary: Equatable, Hashable {
     /**
      * Evaluations of the activities they served in (with a counted record).
      */
-    public var evaluations: UInt32
+    public var evaluations: Int32
     /**
      * Their average in tenths, if any.
      */
-    public var averageEvaluationTenths: UInt32?
+    public var averageEvaluationTenths: Int32?
     /**
      * Complaints that name them.
      */
-    public var complaintsReceived: UInt32
+    public var complaintsReceived: Int32
     /**
      * The teams they are in now.
      */
@@ -7201,13 +7205,13 @@ public struct VolunteerSummary: Equatable, Hashable {
          */commendations: [Commendation], 
         /**
          * Evaluations of the activities they served in (with a counted record).
-         */evaluations: UInt32, 
+         */evaluations: Int32, 
         /**
          * Their average in tenths, if any.
-         */averageEvaluationTenths: UInt32?, 
+         */averageEvaluationTenths: Int32?, 
         /**
          * Complaints that name them.
-         */complaintsReceived: UInt32, 
+         */complaintsReceived: Int32, 
         /**
          * The teams they are in now.
          */teams: [TeamId], 
@@ -7245,9 +7249,9 @@ public struct FfiConverterTypeVolunteerSummary: FfiConverterRustBuffer {
                 stars: FfiConverterTypeStarSummary.read(from: &buf), 
                 training: FfiConverterSequenceTypeTraining.read(from: &buf), 
                 commendations: FfiConverterSequenceTypeCommendation.read(from: &buf), 
-                evaluations: FfiConverterUInt32.read(from: &buf), 
-                averageEvaluationTenths: FfiConverterOptionUInt32.read(from: &buf), 
-                complaintsReceived: FfiConverterUInt32.read(from: &buf), 
+                evaluations: FfiConverterInt32.read(from: &buf), 
+                averageEvaluationTenths: FfiConverterOptionInt32.read(from: &buf), 
+                complaintsReceived: FfiConverterInt32.read(from: &buf), 
                 teams: FfiConverterSequenceTypeTeamId.read(from: &buf), 
                 reportedIn: FfiConverterOptionTypeOrgId.read(from: &buf)
         )
@@ -7258,9 +7262,9 @@ public struct FfiConverterTypeVolunteerSummary: FfiConverterRustBuffer {
         FfiConverterTypeStarSummary.write(value.stars, into: &buf)
         FfiConverterSequenceTypeTraining.write(value.training, into: &buf)
         FfiConverterSequenceTypeCommendation.write(value.commendations, into: &buf)
-        FfiConverterUInt32.write(value.evaluations, into: &buf)
-        FfiConverterOptionUInt32.write(value.averageEvaluationTenths, into: &buf)
-        FfiConverterUInt32.write(value.complaintsReceived, into: &buf)
+        FfiConverterInt32.write(value.evaluations, into: &buf)
+        FfiConverterOptionInt32.write(value.averageEvaluationTenths, into: &buf)
+        FfiConverterInt32.write(value.complaintsReceived, into: &buf)
         FfiConverterSequenceTypeTeamId.write(value.teams, into: &buf)
         FfiConverterOptionTypeOrgId.write(value.reportedIn, into: &buf)
     }
@@ -7309,11 +7313,11 @@ public struct VolunteerView: Equatable, Hashable {
     /**
      * Cumulative counted minutes, those carried in from other ledgers included.
      */
-    public var totalMinutes: UInt64
+    public var totalMinutes: Int64
     /**
      * Of `total_minutes`, those carried in from other ledgers (转移接续).
      */
-    public var carriedMinutes: UInt64
+    public var carriedMinutes: Int64
     /**
      * How the volunteer appears on boards.
      */
@@ -7347,10 +7351,10 @@ public struct VolunteerView: Equatable, Hashable {
          */homeOrg: OrgId?, 
         /**
          * Cumulative counted minutes, those carried in from other ledgers included.
-         */totalMinutes: UInt64, 
+         */totalMinutes: Int64, 
         /**
          * Of `total_minutes`, those carried in from other ledgers (转移接续).
-         */carriedMinutes: UInt64, 
+         */carriedMinutes: Int64, 
         /**
          * How the volunteer appears on boards.
          */visibility: BoardVisibility, 
@@ -7393,8 +7397,8 @@ public struct FfiConverterTypeVolunteerView: FfiConverterRustBuffer {
                 identityKind: FfiConverterTypeIdentityKind.read(from: &buf), 
                 maskedIdentity: FfiConverterString.read(from: &buf), 
                 homeOrg: FfiConverterOptionTypeOrgId.read(from: &buf), 
-                totalMinutes: FfiConverterUInt64.read(from: &buf), 
-                carriedMinutes: FfiConverterUInt64.read(from: &buf), 
+                totalMinutes: FfiConverterInt64.read(from: &buf), 
+                carriedMinutes: FfiConverterInt64.read(from: &buf), 
                 visibility: FfiConverterTypeBoardVisibility.read(from: &buf), 
                 workUnit: FfiConverterOptionTypeOrgId.read(from: &buf), 
                 transferredOut: FfiConverterBool.read(from: &buf)
@@ -7407,8 +7411,8 @@ public struct FfiConverterTypeVolunteerView: FfiConverterRustBuffer {
         FfiConverterTypeIdentityKind.write(value.identityKind, into: &buf)
         FfiConverterString.write(value.maskedIdentity, into: &buf)
         FfiConverterOptionTypeOrgId.write(value.homeOrg, into: &buf)
-        FfiConverterUInt64.write(value.totalMinutes, into: &buf)
-        FfiConverterUInt64.write(value.carriedMinutes, into: &buf)
+        FfiConverterInt64.write(value.totalMinutes, into: &buf)
+        FfiConverterInt64.write(value.carriedMinutes, into: &buf)
         FfiConverterTypeBoardVisibility.write(value.visibility, into: &buf)
         FfiConverterOptionTypeOrgId.write(value.workUnit, into: &buf)
         FfiConverterBool.write(value.transferredOut, into: &buf)
@@ -7438,7 +7442,7 @@ public struct YearTotal: Equatable, Hashable {
     /**
      * Minutes.
      */
-    public var minutes: UInt64
+    public var minutes: Int64
     /**
      * The year.
      */
@@ -7449,7 +7453,7 @@ public struct YearTotal: Equatable, Hashable {
     public init(
         /**
          * Minutes.
-         */minutes: UInt64, 
+         */minutes: Int64, 
         /**
          * The year.
          */year: Int32) {
@@ -7473,13 +7477,13 @@ public struct FfiConverterTypeYearTotal: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> YearTotal {
         return
             try YearTotal(
-                minutes: FfiConverterUInt64.read(from: &buf), 
+                minutes: FfiConverterInt64.read(from: &buf), 
                 year: FfiConverterInt32.read(from: &buf)
         )
     }
 
     public static func write(_ value: YearTotal, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.minutes, into: &buf)
+        FfiConverterInt64.write(value.minutes, into: &buf)
         FfiConverterInt32.write(value.year, into: &buf)
     }
 }
@@ -9179,7 +9183,7 @@ public enum SyncResult: Equatable, Hashable {
          */record: RecordId, 
         /**
          * The server's entry that recorded it.
-         */seq: UInt64, 
+         */seq: Int64, 
         /**
          * That entry's hash (hex).
          */entryHash: String, 
@@ -9199,7 +9203,7 @@ public enum SyncResult: Equatable, Hashable {
          */record: RecordId, 
         /**
          * The server's entry that first recorded it.
-         */seq: UInt64, 
+         */seq: Int64, 
         /**
          * That entry's hash (hex).
          */entryHash: String, 
@@ -9245,10 +9249,10 @@ public struct FfiConverterTypeSyncResult: FfiConverterRustBuffer {
         let variant: Int32 = try readInt(&buf)
         switch variant {
         
-        case 1: return .accepted(record: try FfiConverterTypeRecordId.read(from: &buf), seq: try FfiConverterUInt64.read(from: &buf), entryHash: try FfiConverterString.read(from: &buf), state: try FfiConverterTypeRecordState.read(from: &buf), makeUp: try FfiConverterBool.read(from: &buf)
+        case 1: return .accepted(record: try FfiConverterTypeRecordId.read(from: &buf), seq: try FfiConverterInt64.read(from: &buf), entryHash: try FfiConverterString.read(from: &buf), state: try FfiConverterTypeRecordState.read(from: &buf), makeUp: try FfiConverterBool.read(from: &buf)
         )
         
-        case 2: return .alreadyHad(record: try FfiConverterTypeRecordId.read(from: &buf), seq: try FfiConverterUInt64.read(from: &buf), entryHash: try FfiConverterString.read(from: &buf), state: try FfiConverterTypeRecordState.read(from: &buf)
+        case 2: return .alreadyHad(record: try FfiConverterTypeRecordId.read(from: &buf), seq: try FfiConverterInt64.read(from: &buf), entryHash: try FfiConverterString.read(from: &buf), state: try FfiConverterTypeRecordState.read(from: &buf)
         )
         
         case 3: return .refused(record: try FfiConverterTypeRecordId.read(from: &buf), code: try FfiConverterString.read(from: &buf), messageEn: try FfiConverterString.read(from: &buf), messageZh: try FfiConverterString.read(from: &buf)
@@ -9265,7 +9269,7 @@ public struct FfiConverterTypeSyncResult: FfiConverterRustBuffer {
         case let .accepted(record,seq,entryHash,state,makeUp):
             writeInt(&buf, Int32(1))
             FfiConverterTypeRecordId.write(record, into: &buf)
-            FfiConverterUInt64.write(seq, into: &buf)
+            FfiConverterInt64.write(seq, into: &buf)
             FfiConverterString.write(entryHash, into: &buf)
             FfiConverterTypeRecordState.write(state, into: &buf)
             FfiConverterBool.write(makeUp, into: &buf)
@@ -9274,7 +9278,7 @@ public struct FfiConverterTypeSyncResult: FfiConverterRustBuffer {
         case let .alreadyHad(record,seq,entryHash,state):
             writeInt(&buf, Int32(2))
             FfiConverterTypeRecordId.write(record, into: &buf)
-            FfiConverterUInt64.write(seq, into: &buf)
+            FfiConverterInt64.write(seq, into: &buf)
             FfiConverterString.write(entryHash, into: &buf)
             FfiConverterTypeRecordState.write(state, into: &buf)
             
@@ -9541,8 +9545,8 @@ public func FfiConverterTypeTextEncoding_lower(_ value: TextEncoding) -> RustBuf
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionUInt8: FfiConverterRustBuffer {
-    typealias SwiftType = UInt8?
+fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
+    typealias SwiftType = Int32?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -9550,61 +9554,13 @@ fileprivate struct FfiConverterOptionUInt8: FfiConverterRustBuffer {
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterUInt8.write(value, into: &buf)
+        FfiConverterInt32.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterUInt8.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
-    typealias SwiftType = UInt32?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterUInt32.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterUInt32.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
-    typealias SwiftType = UInt64?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterUInt64.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterUInt64.read(from: &buf)
+        case 1: return try FfiConverterInt32.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

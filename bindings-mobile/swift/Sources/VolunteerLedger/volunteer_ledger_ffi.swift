@@ -465,22 +465,6 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
-    typealias FfiType = UInt32
-    typealias SwiftType = UInt32
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
     typealias FfiType = Int32
     typealias SwiftType = Int32
@@ -497,15 +481,15 @@ fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
-    typealias FfiType = UInt64
-    typealias SwiftType = UInt64
+fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
+    typealias FfiType = Int64
+    typealias SwiftType = Int64
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt64 {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int64 {
         return try lift(readInt(&buf))
     }
 
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+    public static func write(_ value: Int64, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -784,14 +768,15 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func joinTeam(actor: String, membership: Membership) throws 
     
     /**
-     * The top `limit` lines of a leaderboard (period `2015-W23`, `2015-06`, `2015` or `all`).
+     * The top `limit` lines of a leaderboard (period `2015-W23`, `2015-06`, `2015` or `all`);
+     * a negative limit is refused (`E_FIELD`).
      */
-    func leaderboard(period: String, scope: Scope, kind: BoardKind, limit: UInt32) throws  -> Leaderboard
+    func leaderboard(period: String, scope: Scope, kind: BoardKind, limit: Int32) throws  -> Leaderboard
     
     /**
      * A leaderboard as it stood just after log entry `seq`.
      */
-    func leaderboardAsOf(seq: UInt64, period: String, scope: Scope, kind: BoardKind, limit: UInt32) throws  -> Leaderboard
+    func leaderboardAsOf(seq: Int64, period: String, scope: Scope, kind: BoardKind, limit: Int32) throws  -> Leaderboard
     
     /**
      * Records a volunteer leaving a team; the date is their last day in it. The leader and
@@ -854,7 +839,7 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     /**
      * How many records the ledger holds, in every state.
      */
-    func recordCount() throws  -> UInt64
+    func recordCount() throws  -> Int64
     
     /**
      * Records training (培训) a volunteer attended; it adds no service hours.
@@ -885,7 +870,7 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     /**
      * How many log entries opening the file replayed after its newest snapshot (0 in memory).
      */
-    func replayedAtOpen() throws  -> UInt64
+    func replayedAtOpen() throws  -> Int64
     
     /**
      * Records a volunteer reporting in (报到) at a community from their work unit.
@@ -946,7 +931,7 @@ public protocol LedgerProtocol: AnyObject, Sendable {
      * On a device: the records `actor` added here that the server has neither acknowledged
      * nor refused, at most `limit` (1 to 1000), as a sync batch. Writes nothing.
      */
-    func syncBatch(actor: String, limit: UInt32) throws  -> SyncBatch
+    func syncBatch(actor: String, limit: Int32) throws  -> SyncBatch
     
     /**
      * On a device: records still to send (of `actor`, or of everyone), acknowledged, refused.
@@ -1477,9 +1462,10 @@ open func joinTeam(actor: String, membership: Membership)throws   {try rustCallW
 }
     
     /**
-     * The top `limit` lines of a leaderboard (period `2015-W23`, `2015-06`, `2015` or `all`).
+     * The top `limit` lines of a leaderboard (period `2015-W23`, `2015-06`, `2015` or `all`);
+     * a negative limit is refused (`E_FIELD`).
      */
-open func leaderboard(period: String, scope: Scope, kind: BoardKind, limit: UInt32)throws  -> Leaderboard  {
+open func leaderboard(period: String, scope: Scope, kind: BoardKind, limit: Int32)throws  -> Leaderboard  {
     return try  FfiConverterTypeLeaderboard_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledger_leaderboard(
@@ -1487,7 +1473,7 @@ open func leaderboard(period: String, scope: Scope, kind: BoardKind, limit: UInt
         FfiConverterString.lower(period),
         FfiConverterTypeScope_lower(scope),
         FfiConverterTypeBoardKind_lower(kind),
-        FfiConverterUInt32.lower(limit),uniffiCallStatus
+        FfiConverterInt32.lower(limit),uniffiCallStatus
     )
 })
 }
@@ -1495,16 +1481,16 @@ open func leaderboard(period: String, scope: Scope, kind: BoardKind, limit: UInt
     /**
      * A leaderboard as it stood just after log entry `seq`.
      */
-open func leaderboardAsOf(seq: UInt64, period: String, scope: Scope, kind: BoardKind, limit: UInt32)throws  -> Leaderboard  {
+open func leaderboardAsOf(seq: Int64, period: String, scope: Scope, kind: BoardKind, limit: Int32)throws  -> Leaderboard  {
     return try  FfiConverterTypeLeaderboard_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledger_leaderboard_as_of(
             self.uniffiCloneHandle(),
-        FfiConverterUInt64.lower(seq),
+        FfiConverterInt64.lower(seq),
         FfiConverterString.lower(period),
         FfiConverterTypeScope_lower(scope),
         FfiConverterTypeBoardKind_lower(kind),
-        FfiConverterUInt32.lower(limit),uniffiCallStatus
+        FfiConverterInt32.lower(limit),uniffiCallStatus
     )
 })
 }
@@ -1657,8 +1643,8 @@ open func recordComplaint(actor: String, complaint: Complaint)throws   {try rust
     /**
      * How many records the ledger holds, in every state.
      */
-open func recordCount()throws  -> UInt64  {
-    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+open func recordCount()throws  -> Int64  {
+    return try  FfiConverterInt64.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledger_record_count(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -1740,8 +1726,8 @@ open func registerVolunteer(actor: String, volunteer: NewVolunteer)throws  -> Re
     /**
      * How many log entries opening the file replayed after its newest snapshot (0 in memory).
      */
-open func replayedAtOpen()throws  -> UInt64  {
-    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+open func replayedAtOpen()throws  -> Int64  {
+    return try  FfiConverterInt64.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledger_replayed_at_open(
             self.uniffiCloneHandle(),uniffiCallStatus
@@ -1896,13 +1882,13 @@ open func starSummary(volunteer: String)throws  -> StarSummary  {
      * On a device: the records `actor` added here that the server has neither acknowledged
      * nor refused, at most `limit` (1 to 1000), as a sync batch. Writes nothing.
      */
-open func syncBatch(actor: String, limit: UInt32)throws  -> SyncBatch  {
+open func syncBatch(actor: String, limit: Int32)throws  -> SyncBatch  {
     return try  FfiConverterTypeSyncBatch_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledger_sync_batch(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(actor),
-        FfiConverterUInt32.lower(limit),uniffiCallStatus
+        FfiConverterInt32.lower(limit),uniffiCallStatus
     )
 })
 }
@@ -2184,7 +2170,7 @@ public struct LogHead: Equatable, Hashable {
     /**
      * The entry's sequence number (0 is the entry that created the ledger).
      */
-    public var seq: UInt64
+    public var seq: Int64
     /**
      * The entry's SHA-256 hash, hex.
      */
@@ -2195,7 +2181,7 @@ public struct LogHead: Equatable, Hashable {
     public init(
         /**
          * The entry's sequence number (0 is the entry that created the ledger).
-         */seq: UInt64, 
+         */seq: Int64, 
         /**
          * The entry's SHA-256 hash, hex.
          */hash: String) {
@@ -2219,13 +2205,13 @@ public struct FfiConverterTypeLogHead: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LogHead {
         return
             try LogHead(
-                seq: FfiConverterUInt64.read(from: &buf), 
+                seq: FfiConverterInt64.read(from: &buf), 
                 hash: FfiConverterString.read(from: &buf)
         )
     }
 
     public static func write(_ value: LogHead, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.seq, into: &buf)
+        FfiConverterInt64.write(value.seq, into: &buf)
         FfiConverterString.write(value.hash, into: &buf)
     }
 }
@@ -2255,9 +2241,9 @@ public struct RankPair: Equatable, Hashable {
      */
     public var id: String
     /**
-     * Its minutes.
+     * Its minutes (a negative number is refused with `E_FIELD`).
      */
-    public var minutes: UInt64
+    public var minutes: Int64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2266,8 +2252,8 @@ public struct RankPair: Equatable, Hashable {
          * The id (volunteer, team, org …).
          */id: String, 
         /**
-         * Its minutes.
-         */minutes: UInt64) {
+         * Its minutes (a negative number is refused with `E_FIELD`).
+         */minutes: Int64) {
         self.id = id
         self.minutes = minutes
     }
@@ -2289,13 +2275,13 @@ public struct FfiConverterTypeRankPair: FfiConverterRustBuffer {
         return
             try RankPair(
                 id: FfiConverterString.read(from: &buf), 
-                minutes: FfiConverterUInt64.read(from: &buf)
+                minutes: FfiConverterInt64.read(from: &buf)
         )
     }
 
     public static func write(_ value: RankPair, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
-        FfiConverterUInt64.write(value.minutes, into: &buf)
+        FfiConverterInt64.write(value.minutes, into: &buf)
     }
 }
 
@@ -2322,7 +2308,7 @@ public struct RankedPair: Equatable, Hashable {
     /**
      * Standard competition rank (1, 2, 2, 4).
      */
-    public var rank: UInt32
+    public var rank: Int32
     /**
      * The id.
      */
@@ -2330,20 +2316,20 @@ public struct RankedPair: Equatable, Hashable {
     /**
      * Its minutes.
      */
-    public var minutes: UInt64
+    public var minutes: Int64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * Standard competition rank (1, 2, 2, 4).
-         */rank: UInt32, 
+         */rank: Int32, 
         /**
          * The id.
          */id: String, 
         /**
          * Its minutes.
-         */minutes: UInt64) {
+         */minutes: Int64) {
         self.rank = rank
         self.id = id
         self.minutes = minutes
@@ -2365,16 +2351,16 @@ public struct FfiConverterTypeRankedPair: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RankedPair {
         return
             try RankedPair(
-                rank: FfiConverterUInt32.read(from: &buf), 
+                rank: FfiConverterInt32.read(from: &buf), 
                 id: FfiConverterString.read(from: &buf), 
-                minutes: FfiConverterUInt64.read(from: &buf)
+                minutes: FfiConverterInt64.read(from: &buf)
         )
     }
 
     public static func write(_ value: RankedPair, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.rank, into: &buf)
+        FfiConverterInt32.write(value.rank, into: &buf)
         FfiConverterString.write(value.id, into: &buf)
-        FfiConverterUInt64.write(value.minutes, into: &buf)
+        FfiConverterInt64.write(value.minutes, into: &buf)
     }
 }
 
@@ -3381,10 +3367,10 @@ public func policyProfileNames() -> [String]  {
 }
 /**
  * Ranks (id, minutes) pairs: most minutes first, ties by id, standard competition ranks;
- * zero minutes are not ranked.
+ * zero minutes are not ranked; negative minutes are refused (`E_FIELD`).
  */
-public func rankPairs(pairs: [RankPair]) -> [RankedPair]  {
-    return try!  FfiConverterSequenceTypeRankedPair.lift(try! rustCall() {
+public func rankPairs(pairs: [RankPair])throws  -> [RankedPair]  {
+    return try  FfiConverterSequenceTypeRankedPair.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_func_rank_pairs(
         FfiConverterSequenceTypeRankPair.lower(pairs),uniffiCallStatus
@@ -3405,14 +3391,15 @@ public func rateTeam(table: TeamScoring, facts: TeamFacts)throws  -> TeamScore  
 })
 }
 /**
- * The star summary of a bare total of minutes under a star profile (no dates).
+ * The star summary of a bare total of minutes under a star profile (no dates); negative
+ * minutes are refused (`E_FIELD`).
  */
-public func starsForMinutes(profile: StarProfile, minutes: UInt64) -> StarSummary  {
-    return try!  FfiConverterTypeStarSummary_lift(try! rustCall() {
+public func starsForMinutes(profile: StarProfile, minutes: Int64)throws  -> StarSummary  {
+    return try  FfiConverterTypeStarSummary_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_func_stars_for_minutes(
         FfiConverterTypeStarProfile_lower(profile),
-        FfiConverterUInt64.lower(minutes),uniffiCallStatus
+        FfiConverterInt64.lower(minutes),uniffiCallStatus
     )
 })
 }
@@ -3573,13 +3560,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_func_policy_profile_names() != 3705) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_rank_pairs() != 62329) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_rank_pairs() != 31591) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_func_rate_team() != 26213) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_stars_for_minutes() != 47426) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_stars_for_minutes() != 10479) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_func_sync_batch_from_json() != 54392) {
@@ -3681,10 +3668,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_join_team() != 17613) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_leaderboard() != 25145) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_leaderboard() != 36382) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_leaderboard_as_of() != 48880) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_leaderboard_as_of() != 7866) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_leave_team() != 29871) {
@@ -3720,7 +3707,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_record_complaint() != 25642) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_record_count() != 60927) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_record_count() != 16266) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_record_training() != 7500) {
@@ -3738,7 +3725,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_register_volunteer() != 29670) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_replayed_at_open() != 41960) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_replayed_at_open() != 3755) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_report_in() != 22532) {
@@ -3771,7 +3758,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_star_summary() != 23330) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_batch() != 64557) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_batch() != 28093) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_status() != 41145) {

@@ -88,7 +88,7 @@ class CommunityTest {
     private fun record(id: String, v: String, org: String, team: String?, activity: String?, start: Instant, minutes: Int) =
         NewRecord(
             id = id, volunteer = v, org = org, team = team, activity = activity,
-            start = start, end = start.plusSeconds(minutes * 60L), minutes = minutes.toUInt(),
+            start = start, end = start.plusSeconds(minutes * 60L), minutes = minutes.toLong(),
             content = "服务", source = RecordSource.ENTRY,
         )
 
@@ -121,7 +121,7 @@ class CommunityTest {
             l.addRecord("admin", record(r, v, "C1", "T1", a, t(md.first, md.second, 9), minutes))
         }
         for (score in listOf(5, 4, 4)) {
-            l.evaluateActivity("rec1", Evaluation(activity = "A1", score = score.toUByte(), source = EvaluationSource.RECIPIENT))
+            l.evaluateActivity("rec1", Evaluation(activity = "A1", score = score, source = EvaluationSource.RECIPIENT))
         }
         l.recordComplaint("rec1", Complaint(activity = "A2", reason = "未按时开始", volunteer = null))
         return l
@@ -166,7 +166,7 @@ class CommunityTest {
             assertEquals(43L, norm(a1.averageEvaluationTenths))
             assertEquals("T1", a1.activity.team)
             refused<LedgerException.Input>(l, "E_EVALUATION_SCORE") {
-                l.evaluateActivity("rec1", Evaluation(activity = "A1", score = 6u, source = EvaluationSource.ORG))
+                l.evaluateActivity("rec1", Evaluation(activity = "A1", score = 6, source = EvaluationSource.ORG))
             }
             // The team's own officers do not judge their work.
             refused<LedgerException.Authorization>(l, "E_FORBIDDEN") {
@@ -196,7 +196,7 @@ class CommunityTest {
     @Test
     fun `training and commendations are in the volunteer's summary`() {
         district().use { l ->
-            l.recordTraining("rec1", Training(date = day(3, 2), id = "TR1", minutes = 90u, org = "C1", title = "急救培训", volunteer = "V1"))
+            l.recordTraining("rec1", Training(date = day(3, 2), id = "TR1", minutes = 90, org = "C1", title = "急救培训", volunteer = "V1"))
             l.recordCommendation("adm1", Commendation(date = day(12, 1), id = "CM1", org = "S1", title = "2015年度优秀志愿者", volunteer = "V1"))
             l.addRecord("admin", record("R1", "V1", "C1", null, null, t(5, 2, 9), 120))
             val s = l.volunteerSummary("V1")
@@ -292,7 +292,7 @@ class CommunityTest {
             assertTrue(text.contains("V1") && !text.contains("志愿者1") && !text.contains("E10000001"), text)
             val xlsx = l.recordsFile(RecordScope.Volunteer("V1"), "2015", ExportFormat.XLSX, Language.ZH)
             assertArrayEquals(byteArrayOf(0x50, 0x4b, 0x03, 0x04), xlsx.copyOf(4), "an xlsx is a zip")
-            val board = l.leaderboard("2015", Scope.All, BoardKind.VOLUNTEERS, 10u)
+            val board = l.leaderboard("2015", Scope.All, BoardKind.VOLUNTEERS, 10)
             val boardCsv = leaderboardFile(board, ExportFormat.CSV, Language.EN).toString(Charsets.UTF_8)
             assertTrue(boardCsv.contains("V1") && boardCsv.contains("志*"), boardCsv)
             refused<LedgerException.NotFound>(l, "E_UNKNOWN_ORG") {
@@ -306,7 +306,7 @@ class CommunityTest {
         val path = File(dir, "district.db").path
         val digest = ratedYear().use { l ->
             assertNull(l.path())
-            assertEquals(0UL, l.replayedAtOpen())
+            assertEquals(0L, l.replayedAtOpen())
             l.saveAs(path).use { saved ->
                 assertEquals(path, saved.path())
                 assertEquals(l.head(), saved.head())
@@ -316,7 +316,7 @@ class CommunityTest {
             l.head()
         }
         Ledger.open(path).use { l ->
-            assertEquals(0UL, l.replayedAtOpen(), "the snapshot was used")
+            assertEquals(0L, l.replayedAtOpen(), "the snapshot was used")
             assertEquals(digest, l.head())
             l.rebuildProjections()
             assertEquals(listOf(35L, 1L), norm(l.teamRating("T1", 2015).score.let { listOf(it.score, it.stars) }))

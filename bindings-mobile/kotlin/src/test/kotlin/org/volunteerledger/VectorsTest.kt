@@ -84,7 +84,7 @@ class VectorsTest {
     fun `star vectors`() {
         for (c in loadVector("stars.json").objects("cases")) {
             val profile = policyProfile(c.getString("profile")).stars
-            val got = starsForMinutes(profile, c.getLong("minutes").toULong())
+            val got = starsForMinutes(profile, c.getLong("minutes"))
             assertEquals(c.getLong("level"), got.level.toLong(), "$c")
             assertEquals(norm(c.opt("next_level")), norm(got.nextLevel), "$c")
             assertEquals(norm(c.opt("minutes_to_next")), norm(got.minutesToNext), "$c")
@@ -96,7 +96,7 @@ class VectorsTest {
         for (c in loadVector("ranking.json").objects("cases")) {
             val input = c.getJSONArray("input").map { p ->
                 val pair = p as org.json.JSONArray
-                RankPair(id = pair.getString(0), minutes = pair.getLong(1).toULong())
+                RankPair(id = pair.getString(0), minutes = pair.getLong(1))
             }
             val got = rankPairs(input).map { listOf(it.rank, it.id, it.minutes) }
             assertEquals(norm(c.getJSONArray("expected")), norm(got), "$c")
@@ -235,7 +235,7 @@ class VectorsTest {
             }
             val report = l.verify()
             val head = l.head()
-            assertEquals(head.seq + 1UL, report.entries)
+            assertEquals(head.seq + 1L, report.entries)
             assertEquals(head.hash, report.headHash)
         }
     }
@@ -256,7 +256,7 @@ class VectorsTest {
         activity = v.str("activity"),
         start = instant(v.getString("start")),
         end = instant(v.getString("end")),
-        minutes = v.getLong("minutes").toUInt(),
+        minutes = v.getLong("minutes"),
         content = v.str("content") ?: "",
         source = enumOf<RecordSource>(v.str("source") ?: "entry"),
         paid = v.optBoolean("paid", false),
@@ -332,7 +332,7 @@ class VectorsTest {
                     st.getString("period"),
                     parseScope(st.getString("scope")),
                     enumOf<BoardKind>(st.getString("kind")),
-                    st.getLong("limit").toUInt(),
+                    st.getLong("limit").toInt(),
                 )
                 val entries = b.entries.map { mapOf("rank" to it.rank, "id" to it.id, "name" to it.name, "minutes" to it.minutes) }
                 mapOf("ranked" to b.ranked, "entries" to entries)
