@@ -946,10 +946,12 @@ pub fn team_scoring_profile_names() -> Vec<String> {
 }
 
 /// Rates a team's facts by a table: score, stars, level name and the breakdown in English and
-/// Chinese. `E_POLICY` for a malformed table (the core's pure `rate_team` assumes a valid one).
+/// Chinese. `E_POLICY` for a malformed table, `E_FIELD` for a negative fact (the core's pure
+/// `rate_team` assumes both valid).
 #[uniffi::export]
 pub fn rate_team(table: TeamScoring, facts: TeamFacts) -> Result<TeamScore> {
     table.validate()?;
+    facts.validate()?;
     Ok(vl::rate_team(&table, &facts))
 }
 

@@ -815,7 +815,7 @@ impl From<vl::Certificate> for Certificate {
                     record: r.record.to_string(),
                     date: r.date,
                     org_name: r.org_name.clone(),
-                    minutes: r.minutes,
+                    minutes: u32::try_from(r.minutes).unwrap_or(u32::MAX),
                     content: r.content.clone(),
                     entry_hash: r.entry_hash.clone(),
                 })
@@ -1107,7 +1107,7 @@ impl From<vl::TransferPackage> for TransferPackage {
                     org_name: r.org_name,
                     start: r.start.to_datetime(utc),
                     end: r.end.to_datetime(utc),
-                    minutes: r.minutes,
+                    minutes: u32::try_from(r.minutes).unwrap_or(u32::MAX),
                     content: r.content,
                     entry_hash: r.entry_hash,
                 })

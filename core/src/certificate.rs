@@ -17,7 +17,7 @@ pub struct CertificateRecord {
     /// The hash of the log entry that recorded it (hex).
     pub entry_hash: String,
     /// Minutes of service.
-    pub minutes: u32,
+    pub minutes: i64,
     /// The org where the service was done.
     pub org_name: String,
     /// The record's id.
@@ -32,7 +32,7 @@ pub struct CertificateTraining {
     /// The local date.
     pub date: NaiveDate,
     /// Its length in minutes.
-    pub minutes: u32,
+    pub minutes: i64,
     /// The org that ran it.
     pub org_name: String,
     /// What it was.

@@ -983,10 +983,9 @@ impl State {
 
     /// Minutes carried in from other ledgers.
     fn carried_minutes(&self, v: u32) -> u64 {
-        self.travel
-            .carried
-            .get(&v)
-            .map_or(0, |c| c.iter().map(|r| u64::from(r.minutes)).sum())
+        self.travel.carried.get(&v).map_or(0, |c| {
+            c.iter().map(|r| u64::from(r.counted_minutes())).sum()
+        })
     }
 
     fn bad_state(&self, record: &RecordId, rec: Rec, action: &str) -> LedgerError {
@@ -1090,7 +1089,7 @@ impl State {
                 });
             }
             if c.start.local_date(self.off) == day {
-                day_total += u64::from(c.minutes);
+                day_total += u64::from(c.counted_minutes());
             }
         }
         if day_total > u64::from(self.policy.daily_cap_minutes) {
@@ -2934,7 +2933,7 @@ impl Ledger {
                     end: Timestamp(r.end()),
                     entry_hash: self.entry_hash(r.seq)?.to_hex(),
                     ledger: self.config.ledger_id.clone(),
-                    minutes: u32::from(r.minutes),
+                    minutes: i64::from(r.minutes),
                     org: org.org.id.clone(),
                     org_name: org.org.name.clone(),
                     record: RecordId::new(self.state.record_ids.resolve(i)).ok()?,
@@ -2957,7 +2956,7 @@ impl Ledger {
         for r in &records {
             *years
                 .entry(chrono::Datelike::year(&r.start.local_date(off)))
-                .or_default() += i64::from(r.minutes);
+                .or_default() += r.minutes;
         }
         let stars = self.star_summary(volunteer)?;
         Ok(TransferPackage {
@@ -2968,7 +2967,7 @@ impl Ledger {
             issuer: self.issuer()?,
             masked_identity: vol.identity.masked(),
             masked_name: mask_name(&vol.name),
-            total_minutes: records.iter().map(|r| i64::from(r.minutes)).sum(),
+            total_minutes: records.iter().map(|r| r.minutes).sum(),
             records,
             star_level: stars.level,
             star_profile: self.config.policy.stars.name.clone(),
@@ -3000,7 +2999,9 @@ impl Ledger {
             .collect();
         let (records_added, minutes_added) = (
             new.len() as u32,
-            new.iter().map(|r| u64::from(r.minutes)).sum::<u64>(),
+            new.iter()
+                .map(|r| u64::from(r.counted_minutes()))
+                .sum::<u64>(),
         );
         let (receipt, admit) = self.commit(
             actor,
@@ -3100,7 +3101,7 @@ impl Ledger {
                     content: self.state.texts.get(i).to_owned(),
                     date,
                     entry_hash: self.entry_hash(r.seq)?.to_hex(),
-                    minutes: u32::from(r.minutes),
+                    minutes: i64::from(r.minutes),
                     org_name: self.state.orgs.get(r.org as usize)?.org.name.clone(),
                     record: RecordId::new(self.state.record_ids.resolve(i)).ok()?,
                 })
@@ -3130,7 +3131,7 @@ impl Ledger {
             .into_iter()
             .map(|t| crate::certificate::CertificateTraining {
                 date: t.date,
-                minutes: t.minutes.unsigned_abs(), // checked: 1 to 1440
+                minutes: i64::from(t.minutes),
                 org_name: org_name(&t.org),
                 title: t.title,
             })
@@ -3161,7 +3162,7 @@ impl Ledger {
             period_from: req.period_from,
             period_to: req.period_to,
             public_key: crate::transfer::public_key_hex(&key),
-            total_minutes: records.iter().map(|r| i64::from(r.minutes)).sum(),
+            total_minutes: records.iter().map(|r| r.minutes).sum(),
             records,
             responsible_person: req.responsible_person,
             signature: String::new(),
@@ -3374,7 +3375,7 @@ impl Ledger {
             .get(&v)
             .into_iter()
             .flatten()
-            .map(|r| (r.start.local_date(off), r.minutes));
+            .map(|r| (r.start.local_date(off), r.counted_minutes()));
         Ok(star_summary(
             &self.config.policy.stars,
             service.chain(carried),

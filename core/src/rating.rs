@@ -174,18 +174,18 @@ crate::names::named_enum!(CriterionMode, "criterion mode", {
 #[serde(deny_unknown_fields)]
 pub struct Criterion {
     /// The cap, in the metric's unit (see [`TeamMetric`]).
-    pub cap: u32,
+    pub cap: i32,
     /// What is measured.
     pub metric: TeamMetric,
     /// How it scores.
     pub mode: CriterionMode,
     /// Its points (0 for a `required` criterion).
-    pub weight: u32,
+    pub weight: i32,
 }
 
 impl Criterion {
     /// A criterion: what it measures, how it scores, its weight and its cap.
-    pub const fn new(metric: TeamMetric, mode: CriterionMode, weight: u32, cap: u32) -> Self {
+    pub const fn new(metric: TeamMetric, mode: CriterionMode, weight: i32, cap: i32) -> Self {
         Self {
             cap,
             metric,
@@ -222,7 +222,7 @@ pub struct TeamScoring {
     /// The table's name (`district`, `pvsa_group` …).
     pub name: String,
     /// The score (0–100) each star level needs, strictly increasing: the first is 1 star.
-    pub star_thresholds: Vec<u32>,
+    pub star_thresholds: Vec<i32>,
 }
 
 impl Default for TeamScoring {
@@ -313,17 +313,17 @@ impl TeamScoring {
         }
         let mut adding = 0u64;
         for c in &self.criteria {
-            if c.cap == 0 {
-                return bad(format!("the cap of {} is zero", c.metric));
+            if c.cap <= 0 {
+                return bad(format!("the cap of {} is not above zero", c.metric));
             }
-            if c.weight > 100 {
-                return bad(format!("the weight of {} is above 100", c.metric));
+            if !(0..=100).contains(&c.weight) {
+                return bad(format!("the weight of {} is not within 0–100", c.metric));
             }
             match c.mode {
                 CriterionMode::Required if c.weight != 0 => {
                     return bad(format!("required criterion {} must weigh 0", c.metric));
                 }
-                CriterionMode::Scaled | CriterionMode::AtLeast => adding += u64::from(c.weight),
+                CriterionMode::Scaled | CriterionMode::AtLeast => adding += count(c.weight),
                 _ => {}
             }
         }
@@ -336,7 +336,7 @@ impl TeamScoring {
         if t.is_empty() || t.len() > 10 {
             return bad("star_thresholds must hold 1 to 10 levels".into());
         }
-        if t.first() == Some(&0)
+        if t.first().is_some_and(|x| *x <= 0)
             || t.iter().any(|x| *x > 100)
             || t.windows(2).any(|w| w.first() >= w.get(1))
         {
@@ -355,51 +355,84 @@ impl TeamScoring {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TeamFacts {
     /// Members with counted service in the team's activities in the year.
-    pub active_members: u32,
+    pub active_members: i32,
     /// Complaints about the team's activities of the year.
-    pub complaints: u32,
+    pub complaints: i32,
     /// Evaluations of the team's activities of the year.
-    pub evaluations: u32,
+    pub evaluations: i32,
     /// The sum of their scores (1–5 each).
-    pub evaluation_points: u32,
+    pub evaluation_points: i32,
     /// Months with a held activity on the month's first Saturday.
-    pub first_saturday_months: u32,
+    pub first_saturday_months: i32,
     /// Members at any time of the year.
-    pub members: u32,
+    pub members: i32,
     /// The fewest minutes any member of the year served with the team (0 without members).
-    pub min_member_minutes: u64,
+    pub min_member_minutes: i64,
     /// Months with at least one held activity.
-    pub months_active: u32,
+    pub months_active: i32,
     /// Counted minutes of members in the team's activities.
-    pub total_minutes: u64,
+    pub total_minutes: i64,
 }
 
 impl TeamFacts {
     /// The measure of a metric in the unit its cap is compared in, scaled so that no
     /// fraction is lost: minutes for hours (the cap × 60), tenths for evaluations, percent
     /// for shares. Returns (value, cap in the same unit).
-    fn measure(&self, metric: TeamMetric, cap: u32) -> (u64, u64) {
-        let cap = u64::from(cap);
-        let per = |a: u64, b: u32| a.checked_div(u64::from(b)).unwrap_or(0);
+    fn measure(&self, metric: TeamMetric, cap: i32) -> (u64, u64) {
+        let cap = count(cap);
+        let per = |a: u64, b: i32| a.checked_div(count(b)).unwrap_or(0);
         match metric {
-            TeamMetric::MonthsActive => (u64::from(self.months_active), cap),
-            TeamMetric::FirstSaturdayMonths => (u64::from(self.first_saturday_months), cap),
-            TeamMetric::TotalHours => (self.total_minutes, cap * 60),
-            TeamMetric::HoursPerActiveMember => {
-                (per(self.total_minutes, self.active_members), cap * 60)
-            }
-            TeamMetric::ActiveMembers => (u64::from(self.active_members), cap),
-            TeamMetric::ActiveShare => {
-                (per(u64::from(self.active_members) * 100, self.members), cap)
-            }
+            TeamMetric::MonthsActive => (count(self.months_active), cap),
+            TeamMetric::FirstSaturdayMonths => (count(self.first_saturday_months), cap),
+            TeamMetric::TotalHours => (count(self.total_minutes), cap * 60),
+            TeamMetric::HoursPerActiveMember => (
+                per(count(self.total_minutes), self.active_members),
+                cap * 60,
+            ),
+            TeamMetric::ActiveMembers => (count(self.active_members), cap),
+            TeamMetric::ActiveShare => (per(count(self.active_members) * 100, self.members), cap),
             TeamMetric::AverageEvaluation => (
-                per(u64::from(self.evaluation_points) * 10, self.evaluations),
+                per(count(self.evaluation_points) * 10, self.evaluations),
                 cap,
             ),
-            TeamMetric::Complaints => (u64::from(self.complaints), cap),
-            TeamMetric::MinMemberHours => (self.min_member_minutes, cap * 60),
+            TeamMetric::Complaints => (count(self.complaints), cap),
+            TeamMetric::MinMemberHours => (count(self.min_member_minutes), cap * 60),
         }
     }
+
+    /// Checks that no fact is negative (they are signed for the bindings' Java callers):
+    /// `E_FIELD` naming the first that is. Facts from [`crate::Ledger::team_facts`] always
+    /// pass; [`rate_team`] counts a negative fact as zero.
+    pub fn validate(&self) -> Result<()> {
+        let signed = [
+            ("active_members", i64::from(self.active_members)),
+            ("complaints", i64::from(self.complaints)),
+            ("evaluations", i64::from(self.evaluations)),
+            ("evaluation_points", i64::from(self.evaluation_points)),
+            (
+                "first_saturday_months",
+                i64::from(self.first_saturday_months),
+            ),
+            ("members", i64::from(self.members)),
+            ("min_member_minutes", self.min_member_minutes),
+            ("months_active", i64::from(self.months_active)),
+            ("total_minutes", self.total_minutes),
+        ];
+        match signed.iter().find(|(_, v)| *v < 0) {
+            Some((field, v)) => Err(crate::error::invalid_field(
+                "team facts",
+                field,
+                format!("{v} is negative"),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A signed count or total as the unsigned number the scoring counts in; a negative one
+/// (refused by [`TeamFacts::validate`] and [`TeamScoring::validate`]) counts as zero.
+fn count(x: impl Into<i64>) -> u64 {
+    u64::try_from(x.into()).unwrap_or(0)
 }
 
 /// One criterion of a rating, with its measure, points and the words a team leader reads.
@@ -512,7 +545,7 @@ fn measure_text(metric: TeamMetric, value: u64, facts: &TeamFacts) -> (String, S
 }
 
 /// The cap in words (English, Chinese).
-fn cap_text(metric: TeamMetric, cap: u32) -> (String, String) {
+fn cap_text(metric: TeamMetric, cap: i32) -> (String, String) {
     match metric {
         TeamMetric::MonthsActive | TeamMetric::FirstSaturdayMonths => {
             (format!("{cap} months"), format!("{cap} 个月"))
@@ -540,8 +573,8 @@ pub fn rate_team(table: &TeamScoring, facts: &TeamFacts) -> TeamScore {
     for c in &table.criteria {
         let (value, target) = facts.measure(c.metric, c.cap);
         let reached = target > 0 && value >= target;
-        let share = |w: u32| -> i64 {
-            (u64::from(w) * value.min(target))
+        let share = |w: i32| -> i64 {
+            (count(w) * value.min(target))
                 .checked_div(target)
                 .and_then(|x| i64::try_from(x).ok())
                 .unwrap_or(0)
@@ -596,7 +629,7 @@ pub fn rate_team(table: &TeamScoring, facts: &TeamFacts) -> TeamScore {
             value: crate::error::signed(value),
             target: crate::error::signed(target),
             points: i32::try_from(points).unwrap_or(0),
-            weight: i32::try_from(w).unwrap_or(i32::MAX),
+            weight: w,
             met,
             text_en: format!("{m_en} — {r_en}"),
             text_zh: format!("{m_zh}——{r_zh}"),
@@ -608,7 +641,7 @@ pub fn rate_team(table: &TeamScoring, facts: &TeamFacts) -> TeamScore {
             table
                 .star_thresholds
                 .iter()
-                .filter(|t| **t <= score)
+                .filter(|t| i64::from(**t) <= i64::from(score))
                 .count(),
         )
     } else {

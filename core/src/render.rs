@@ -173,7 +173,7 @@ pub fn certificate_text(c: &Certificate) -> String {
                     "  {}  {}  {} 小时 / hours  {}",
                     t.date,
                     clean_line(&t.title),
-                    hours(u64::from(t.minutes)),
+                    hours(t.minutes.unsigned_abs()),
                     clean_line(&t.org_name)
                 ),
             );
@@ -331,7 +331,7 @@ pub fn certificate_html(c: &Certificate, verify_url: Option<&str>) -> String {
             r.date,
             e(&r.org_name),
             e(&r.content),
-            hours(u64::from(r.minutes))
+            hours(r.minutes.unsigned_abs())
         ));
     }
     out.push_str(&format!(
@@ -500,7 +500,7 @@ fn records_table(out: &mut String, c: &Certificate) {
                 r.date.to_string(),
                 clean_line(&r.org_name),
                 clean_line(&r.content),
-                hours(u64::from(r.minutes)),
+                hours(r.minutes.unsigned_abs()),
             ]
         })
         .collect();
@@ -758,7 +758,7 @@ mod tests {
             content: content.into(),
             date: date(m, d),
             entry_hash: "ab".repeat(32),
-            minutes,
+            minutes: i64::from(minutes),
             org_name: org.into(),
             record: id.parse().unwrap(),
         }

@@ -42,7 +42,7 @@ pub struct TransferRecord {
     /// package's issuer).
     pub ledger: LedgerId,
     /// Minutes of service.
-    pub minutes: u32,
+    pub minutes: i64,
     /// The org where it was served.
     pub org: OrgId,
     /// That org's name.
@@ -51,6 +51,14 @@ pub struct TransferRecord {
     pub record: RecordId,
     /// When it started.
     pub start: Timestamp,
+}
+
+impl TransferRecord {
+    /// The minutes as the ledger counts them: a package's records are checked to hold 1 to
+    /// `u32::MAX` minutes when it is opened, so this is exact for every carried record.
+    pub(crate) fn counted_minutes(&self) -> u32 {
+        u32::try_from(self.minutes).unwrap_or(0)
+    }
 }
 
 /// Minutes in one calendar year (of the issuing ledger's local time).
@@ -223,7 +231,7 @@ pub fn open_package(text: &str, trusted: &[(LedgerId, String)]) -> Result<Transf
     let sum = p
         .records
         .iter()
-        .try_fold(0u64, |a, r| a.checked_add(u64::from(r.minutes)));
+        .try_fold(0u64, |a, r| a.checked_add(u64::try_from(r.minutes).ok()?));
     // Signed fields (for the bindings' Java callers): a negative one does not add up either.
     if sum != u64::try_from(p.total_minutes).ok() {
         return Err(altered("total_minutes is not the sum of the records"));
@@ -240,6 +248,14 @@ pub fn open_package(text: &str, trusted: &[(LedgerId, String)]) -> Result<Transf
         .any(|r| unhex::<32>(&r.entry_hash).is_none() || r.end <= r.start)
     {
         return Err(altered("a record has a malformed entry hash or times"));
+    }
+    // Minutes are signed for the bindings' Java callers; a record's must still fit the u32
+    // the ledger counts carried minutes in, and be more than zero.
+    if p.records
+        .iter()
+        .any(|r| r.minutes <= 0 || u32::try_from(r.minutes).is_err())
+    {
+        return Err(altered("a record's minutes are out of range"));
     }
     let is_trusted = trusted.iter().any(|(id, key)| {
         *id == p.issuer.ledger_id && key.eq_ignore_ascii_case(&p.issuer.public_key)

@@ -390,3 +390,42 @@ fn negative_minutes_are_refused_as_a_field_not_stored() {
         "E_REPLAY_REFUSED"
     );
 }
+
+#[test]
+fn negative_team_facts_and_tables_are_refused() {
+    // Team facts and scoring tables are signed for the bindings' Java callers.
+    let facts = TeamFacts {
+        months_active: 12,
+        total_minutes: 600 * 60,
+        ..TeamFacts::default()
+    };
+    assert!(facts.validate().is_ok());
+    let bad = TeamFacts {
+        total_minutes: -1,
+        ..facts.clone()
+    };
+    let e = bad.validate().unwrap_err();
+    assert_eq!(e.code(), "E_FIELD");
+    assert!(e.to_string().contains("total_minutes"), "{e}");
+    // The pure function counts a negative fact as nothing, never as a bonus or a panic.
+    let table = TeamScoring::district();
+    assert_eq!(rate_team(&table, &bad).lines[2].points, 0);
+    let against = TeamFacts {
+        complaints: -5,
+        ..facts
+    };
+    assert_eq!(rate_team(&table, &against).lines[7].points, 0);
+    for (cap, weight) in [(0, 20), (-12, 20), (12, -20), (12, 101)] {
+        let mut t = TeamScoring::district();
+        t.criteria[0].cap = cap;
+        t.criteria[0].weight = weight;
+        assert_eq!(
+            t.validate().unwrap_err().code(),
+            "E_POLICY",
+            "{cap} {weight}"
+        );
+    }
+    let mut t = TeamScoring::district();
+    t.star_thresholds = vec![-30, 45, 60, 75, 90];
+    assert_eq!(t.validate().unwrap_err().code(), "E_POLICY");
+}

@@ -769,16 +769,20 @@ impl State {
                 continue;
             };
             let members = self.side.members_between(team, first, last);
-            f.members = u32::try_from(members.len()).unwrap_or(u32::MAX);
-            f.active_members = u32::try_from(mins.len()).unwrap_or(u32::MAX);
-            f.total_minutes = mins.values().sum();
-            f.min_member_minutes = members
-                .iter()
-                .map(|v| mins.get(v).copied().unwrap_or(0))
-                .min()
-                .unwrap_or(0);
-            f.months_active = months.get(k).map_or(0, |m| m.len() as u32);
-            f.first_saturday_months = saturdays.get(k).map_or(0, |m| m.len() as u32);
+            // Signed for the bindings' Java callers (see docs/decisions.md).
+            let n = |x: usize| i32::try_from(x).unwrap_or(i32::MAX);
+            f.members = n(members.len());
+            f.active_members = n(mins.len());
+            f.total_minutes = crate::error::signed(mins.values().sum());
+            f.min_member_minutes = crate::error::signed(
+                members
+                    .iter()
+                    .map(|v| mins.get(v).copied().unwrap_or(0))
+                    .min()
+                    .unwrap_or(0),
+            );
+            f.months_active = months.get(k).map_or(0, |m| n(m.len()));
+            f.first_saturday_months = saturdays.get(k).map_or(0, |m| n(m.len()));
         }
         // Evaluations and complaints of the activities planned in the year.
         for (a, node) in &self.side.activities {
@@ -790,9 +794,13 @@ impl State {
             }
             for (score, _) in self.side.evaluations.get(a).into_iter().flatten() {
                 f.evaluations += 1;
-                f.evaluation_points += u32::from(*score);
+                f.evaluation_points += i32::from(*score);
             }
-            f.complaints += self.side.complaints.get(a).map_or(0, |c| c.len() as u32);
+            f.complaints += self
+                .side
+                .complaints
+                .get(a)
+                .map_or(0, |c| i32::try_from(c.len()).unwrap_or(i32::MAX));
         }
         Ok(facts)
     }
@@ -1235,7 +1243,7 @@ impl Ledger {
                         .get(&v)
                         .into_iter()
                         .flatten()
-                        .map(|c| (c.start.local_date(off), c.minutes)),
+                        .map(|c| (c.start.local_date(off), c.counted_minutes())),
                 )
                 .filter(|(d, _)| *d <= last);
             let level = star_summary(&self.config.policy.stars, service).level;

@@ -513,22 +513,6 @@ fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
-    typealias FfiType = UInt64
-    typealias SwiftType = UInt64
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt64 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
     typealias FfiType = Int64
     typealias SwiftType = Int64
@@ -1535,7 +1519,7 @@ public struct CertificateRecord: Equatable, Hashable {
     /**
      * Minutes of service.
      */
-    public var minutes: UInt32
+    public var minutes: Int64
     /**
      * The org where the service was done.
      */
@@ -1559,7 +1543,7 @@ public struct CertificateRecord: Equatable, Hashable {
          */entryHash: String, 
         /**
          * Minutes of service.
-         */minutes: UInt32, 
+         */minutes: Int64, 
         /**
          * The org where the service was done.
          */orgName: String, 
@@ -1593,7 +1577,7 @@ public struct FfiConverterTypeCertificateRecord: FfiConverterRustBuffer {
                 content: FfiConverterString.read(from: &buf), 
                 date: FfiConverterTypeNaiveDate.read(from: &buf), 
                 entryHash: FfiConverterString.read(from: &buf), 
-                minutes: FfiConverterUInt32.read(from: &buf), 
+                minutes: FfiConverterInt64.read(from: &buf), 
                 orgName: FfiConverterString.read(from: &buf), 
                 record: FfiConverterTypeRecordId.read(from: &buf)
         )
@@ -1603,7 +1587,7 @@ public struct FfiConverterTypeCertificateRecord: FfiConverterRustBuffer {
         FfiConverterString.write(value.content, into: &buf)
         FfiConverterTypeNaiveDate.write(value.date, into: &buf)
         FfiConverterString.write(value.entryHash, into: &buf)
-        FfiConverterUInt32.write(value.minutes, into: &buf)
+        FfiConverterInt64.write(value.minutes, into: &buf)
         FfiConverterString.write(value.orgName, into: &buf)
         FfiConverterTypeRecordId.write(value.record, into: &buf)
     }
@@ -1765,7 +1749,7 @@ public struct CertificateTraining: Equatable, Hashable {
     /**
      * Its length in minutes.
      */
-    public var minutes: UInt32
+    public var minutes: Int64
     /**
      * The org that ran it.
      */
@@ -1783,7 +1767,7 @@ public struct CertificateTraining: Equatable, Hashable {
          */date: NaiveDate, 
         /**
          * Its length in minutes.
-         */minutes: UInt32, 
+         */minutes: Int64, 
         /**
          * The org that ran it.
          */orgName: String, 
@@ -1813,7 +1797,7 @@ public struct FfiConverterTypeCertificateTraining: FfiConverterRustBuffer {
         return
             try CertificateTraining(
                 date: FfiConverterTypeNaiveDate.read(from: &buf), 
-                minutes: FfiConverterUInt32.read(from: &buf), 
+                minutes: FfiConverterInt64.read(from: &buf), 
                 orgName: FfiConverterString.read(from: &buf), 
                 title: FfiConverterString.read(from: &buf)
         )
@@ -1821,7 +1805,7 @@ public struct FfiConverterTypeCertificateTraining: FfiConverterRustBuffer {
 
     public static func write(_ value: CertificateTraining, into buf: inout [UInt8]) {
         FfiConverterTypeNaiveDate.write(value.date, into: &buf)
-        FfiConverterUInt32.write(value.minutes, into: &buf)
+        FfiConverterInt64.write(value.minutes, into: &buf)
         FfiConverterString.write(value.orgName, into: &buf)
         FfiConverterString.write(value.title, into: &buf)
     }
@@ -2117,7 +2101,7 @@ public struct Criterion: Equatable, Hashable {
     /**
      * The cap, in the metric's unit (see [`TeamMetric`]).
      */
-    public var cap: UInt32
+    public var cap: Int32
     /**
      * What is measured.
      */
@@ -2129,14 +2113,14 @@ public struct Criterion: Equatable, Hashable {
     /**
      * Its points (0 for a `required` criterion).
      */
-    public var weight: UInt32
+    public var weight: Int32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * The cap, in the metric's unit (see [`TeamMetric`]).
-         */cap: UInt32, 
+         */cap: Int32, 
         /**
          * What is measured.
          */metric: TeamMetric, 
@@ -2145,7 +2129,7 @@ public struct Criterion: Equatable, Hashable {
          */mode: CriterionMode, 
         /**
          * Its points (0 for a `required` criterion).
-         */weight: UInt32) {
+         */weight: Int32) {
         self.cap = cap
         self.metric = metric
         self.mode = mode
@@ -2168,18 +2152,18 @@ public struct FfiConverterTypeCriterion: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Criterion {
         return
             try Criterion(
-                cap: FfiConverterUInt32.read(from: &buf), 
+                cap: FfiConverterInt32.read(from: &buf), 
                 metric: FfiConverterTypeTeamMetric.read(from: &buf), 
                 mode: FfiConverterTypeCriterionMode.read(from: &buf), 
-                weight: FfiConverterUInt32.read(from: &buf)
+                weight: FfiConverterInt32.read(from: &buf)
         )
     }
 
     public static func write(_ value: Criterion, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.cap, into: &buf)
+        FfiConverterInt32.write(value.cap, into: &buf)
         FfiConverterTypeTeamMetric.write(value.metric, into: &buf)
         FfiConverterTypeCriterionMode.write(value.mode, into: &buf)
-        FfiConverterUInt32.write(value.weight, into: &buf)
+        FfiConverterInt32.write(value.weight, into: &buf)
     }
 }
 
@@ -5865,70 +5849,70 @@ public struct TeamFacts: Equatable, Hashable {
     /**
      * Members with counted service in the team's activities in the year.
      */
-    public var activeMembers: UInt32
+    public var activeMembers: Int32
     /**
      * Complaints about the team's activities of the year.
      */
-    public var complaints: UInt32
+    public var complaints: Int32
     /**
      * Evaluations of the team's activities of the year.
      */
-    public var evaluations: UInt32
+    public var evaluations: Int32
     /**
      * The sum of their scores (1–5 each).
      */
-    public var evaluationPoints: UInt32
+    public var evaluationPoints: Int32
     /**
      * Months with a held activity on the month's first Saturday.
      */
-    public var firstSaturdayMonths: UInt32
+    public var firstSaturdayMonths: Int32
     /**
      * Members at any time of the year.
      */
-    public var members: UInt32
+    public var members: Int32
     /**
      * The fewest minutes any member of the year served with the team (0 without members).
      */
-    public var minMemberMinutes: UInt64
+    public var minMemberMinutes: Int64
     /**
      * Months with at least one held activity.
      */
-    public var monthsActive: UInt32
+    public var monthsActive: Int32
     /**
      * Counted minutes of members in the team's activities.
      */
-    public var totalMinutes: UInt64
+    public var totalMinutes: Int64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * Members with counted service in the team's activities in the year.
-         */activeMembers: UInt32, 
+         */activeMembers: Int32, 
         /**
          * Complaints about the team's activities of the year.
-         */complaints: UInt32, 
+         */complaints: Int32, 
         /**
          * Evaluations of the team's activities of the year.
-         */evaluations: UInt32, 
+         */evaluations: Int32, 
         /**
          * The sum of their scores (1–5 each).
-         */evaluationPoints: UInt32, 
+         */evaluationPoints: Int32, 
         /**
          * Months with a held activity on the month's first Saturday.
-         */firstSaturdayMonths: UInt32, 
+         */firstSaturdayMonths: Int32, 
         /**
          * Members at any time of the year.
-         */members: UInt32, 
+         */members: Int32, 
         /**
          * The fewest minutes any member of the year served with the team (0 without members).
-         */minMemberMinutes: UInt64, 
+         */minMemberMinutes: Int64, 
         /**
          * Months with at least one held activity.
-         */monthsActive: UInt32, 
+         */monthsActive: Int32, 
         /**
          * Counted minutes of members in the team's activities.
-         */totalMinutes: UInt64) {
+         */totalMinutes: Int64) {
         self.activeMembers = activeMembers
         self.complaints = complaints
         self.evaluations = evaluations
@@ -5956,28 +5940,28 @@ public struct FfiConverterTypeTeamFacts: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TeamFacts {
         return
             try TeamFacts(
-                activeMembers: FfiConverterUInt32.read(from: &buf), 
-                complaints: FfiConverterUInt32.read(from: &buf), 
-                evaluations: FfiConverterUInt32.read(from: &buf), 
-                evaluationPoints: FfiConverterUInt32.read(from: &buf), 
-                firstSaturdayMonths: FfiConverterUInt32.read(from: &buf), 
-                members: FfiConverterUInt32.read(from: &buf), 
-                minMemberMinutes: FfiConverterUInt64.read(from: &buf), 
-                monthsActive: FfiConverterUInt32.read(from: &buf), 
-                totalMinutes: FfiConverterUInt64.read(from: &buf)
+                activeMembers: FfiConverterInt32.read(from: &buf), 
+                complaints: FfiConverterInt32.read(from: &buf), 
+                evaluations: FfiConverterInt32.read(from: &buf), 
+                evaluationPoints: FfiConverterInt32.read(from: &buf), 
+                firstSaturdayMonths: FfiConverterInt32.read(from: &buf), 
+                members: FfiConverterInt32.read(from: &buf), 
+                minMemberMinutes: FfiConverterInt64.read(from: &buf), 
+                monthsActive: FfiConverterInt32.read(from: &buf), 
+                totalMinutes: FfiConverterInt64.read(from: &buf)
         )
     }
 
     public static func write(_ value: TeamFacts, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.activeMembers, into: &buf)
-        FfiConverterUInt32.write(value.complaints, into: &buf)
-        FfiConverterUInt32.write(value.evaluations, into: &buf)
-        FfiConverterUInt32.write(value.evaluationPoints, into: &buf)
-        FfiConverterUInt32.write(value.firstSaturdayMonths, into: &buf)
-        FfiConverterUInt32.write(value.members, into: &buf)
-        FfiConverterUInt64.write(value.minMemberMinutes, into: &buf)
-        FfiConverterUInt32.write(value.monthsActive, into: &buf)
-        FfiConverterUInt64.write(value.totalMinutes, into: &buf)
+        FfiConverterInt32.write(value.activeMembers, into: &buf)
+        FfiConverterInt32.write(value.complaints, into: &buf)
+        FfiConverterInt32.write(value.evaluations, into: &buf)
+        FfiConverterInt32.write(value.evaluationPoints, into: &buf)
+        FfiConverterInt32.write(value.firstSaturdayMonths, into: &buf)
+        FfiConverterInt32.write(value.members, into: &buf)
+        FfiConverterInt64.write(value.minMemberMinutes, into: &buf)
+        FfiConverterInt32.write(value.monthsActive, into: &buf)
+        FfiConverterInt64.write(value.totalMinutes, into: &buf)
     }
 }
 
@@ -6249,7 +6233,7 @@ public struct TeamScoring: Equatable, Hashable {
     /**
      * The score (0–100) each star level needs, strictly increasing: the first is 1 star.
      */
-    public var starThresholds: [UInt32]
+    public var starThresholds: [Int32]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6265,7 +6249,7 @@ public struct TeamScoring: Equatable, Hashable {
          */name: String, 
         /**
          * The score (0–100) each star level needs, strictly increasing: the first is 1 star.
-         */starThresholds: [UInt32]) {
+         */starThresholds: [Int32]) {
         self.criteria = criteria
         self.levelNames = levelNames
         self.name = name
@@ -6291,7 +6275,7 @@ public struct FfiConverterTypeTeamScoring: FfiConverterRustBuffer {
                 criteria: FfiConverterSequenceTypeCriterion.read(from: &buf), 
                 levelNames: FfiConverterSequenceString.read(from: &buf), 
                 name: FfiConverterString.read(from: &buf), 
-                starThresholds: FfiConverterSequenceUInt32.read(from: &buf)
+                starThresholds: FfiConverterSequenceInt32.read(from: &buf)
         )
     }
 
@@ -6299,7 +6283,7 @@ public struct FfiConverterTypeTeamScoring: FfiConverterRustBuffer {
         FfiConverterSequenceTypeCriterion.write(value.criteria, into: &buf)
         FfiConverterSequenceString.write(value.levelNames, into: &buf)
         FfiConverterString.write(value.name, into: &buf)
-        FfiConverterSequenceUInt32.write(value.starThresholds, into: &buf)
+        FfiConverterSequenceInt32.write(value.starThresholds, into: &buf)
     }
 }
 
@@ -6752,7 +6736,7 @@ public struct TransferRecord: Equatable, Hashable {
     /**
      * Minutes of service.
      */
-    public var minutes: UInt32
+    public var minutes: Int64
     /**
      * The org where it was served.
      */
@@ -6788,7 +6772,7 @@ public struct TransferRecord: Equatable, Hashable {
          */ledger: LedgerId, 
         /**
          * Minutes of service.
-         */minutes: UInt32, 
+         */minutes: Int64, 
         /**
          * The org where it was served.
          */org: OrgId, 
@@ -6832,7 +6816,7 @@ public struct FfiConverterTypeTransferRecord: FfiConverterRustBuffer {
                 end: FfiConverterTypeTimestamp.read(from: &buf), 
                 entryHash: FfiConverterString.read(from: &buf), 
                 ledger: FfiConverterTypeLedgerId.read(from: &buf), 
-                minutes: FfiConverterUInt32.read(from: &buf), 
+                minutes: FfiConverterInt64.read(from: &buf), 
                 org: FfiConverterTypeOrgId.read(from: &buf), 
                 orgName: FfiConverterString.read(from: &buf), 
                 record: FfiConverterTypeRecordId.read(from: &buf), 
@@ -6845,7 +6829,7 @@ public struct FfiConverterTypeTransferRecord: FfiConverterRustBuffer {
         FfiConverterTypeTimestamp.write(value.end, into: &buf)
         FfiConverterString.write(value.entryHash, into: &buf)
         FfiConverterTypeLedgerId.write(value.ledger, into: &buf)
-        FfiConverterUInt32.write(value.minutes, into: &buf)
+        FfiConverterInt64.write(value.minutes, into: &buf)
         FfiConverterTypeOrgId.write(value.org, into: &buf)
         FfiConverterString.write(value.orgName, into: &buf)
         FfiConverterTypeRecordId.write(value.record, into: &buf)
@@ -9874,6 +9858,31 @@ fileprivate struct FfiConverterSequenceUInt32: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterUInt32.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceInt32: FfiConverterRustBuffer {
+    typealias SwiftType = [Int32]
+
+    public static func write(_ value: [Int32], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterInt32.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Int32] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Int32]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterInt32.read(from: &buf))
         }
         return seq
     }

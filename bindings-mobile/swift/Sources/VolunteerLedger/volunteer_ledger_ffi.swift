@@ -3379,7 +3379,8 @@ public func rankPairs(pairs: [RankPair])throws  -> [RankedPair]  {
 }
 /**
  * Rates a team's facts by a table: score, stars, level name and the breakdown in English and
- * Chinese. `E_POLICY` for a malformed table (the core's pure `rate_team` assumes a valid one).
+ * Chinese. `E_POLICY` for a malformed table, `E_FIELD` for a negative fact (the core's pure
+ * `rate_team` assumes both valid).
  */
 public func rateTeam(table: TeamScoring, facts: TeamFacts)throws  -> TeamScore  {
     return try  FfiConverterTypeTeamScore_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
@@ -3563,7 +3564,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_func_rank_pairs() != 31591) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_rate_team() != 26213) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_rate_team() != 42468) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_func_stars_for_minutes() != 10479) {

@@ -155,6 +155,12 @@ class CommunityTest {
             val bad = teamScoringProfile("district").let { it.copy(starThresholds = listOf()) }
             refused<LedgerException.Policy>(l, "E_POLICY") { l.teamRatingBy("T1", 2015, bad) }
             assertThrows<LedgerException.Policy> { rateTeam(bad, l.teamFacts("T1", 2015)) }
+            val negativeCap = teamScoringProfile("district").let { t -> t.copy(criteria = t.criteria.map { it.copy(cap = -12) }) }
+            assertEquals("E_POLICY", assertThrows<LedgerException.Policy> { rateTeam(negativeCap, l.teamFacts("T1", 2015)) }.code)
+            // Facts are signed Ints and Longs for Java; a negative one is E_FIELD.
+            val e = assertThrows<LedgerException.Input> { rateTeam(teamScoringProfile("district"), l.teamFacts("T1", 2015).copy(complaints = -1)) }
+            assertEquals("E_FIELD", e.code)
+            assertTrue(e.detail.contains("complaints"), e.detail)
             refused<LedgerException.NotFound>(l, "E_UNKNOWN_TEAM") { l.teamRating("T9", 2015) }
 
             // Members over time, the activity as the ledger sees it.

@@ -175,15 +175,15 @@ class VectorsTest {
             }
             val f = c.getJSONObject("facts")
             val facts = TeamFacts(
-                activeMembers = f.getLong("active_members").toUInt(),
-                complaints = f.getLong("complaints").toUInt(),
-                evaluations = f.getLong("evaluations").toUInt(),
-                evaluationPoints = f.getLong("evaluation_points").toUInt(),
-                firstSaturdayMonths = f.getLong("first_saturday_months").toUInt(),
-                members = f.getLong("members").toUInt(),
-                minMemberMinutes = f.getLong("min_member_minutes").toULong(),
-                monthsActive = f.getLong("months_active").toUInt(),
-                totalMinutes = f.getLong("total_minutes").toULong(),
+                activeMembers = f.getInt("active_members"),
+                complaints = f.getInt("complaints"),
+                evaluations = f.getInt("evaluations"),
+                evaluationPoints = f.getInt("evaluation_points"),
+                firstSaturdayMonths = f.getInt("first_saturday_months"),
+                members = f.getInt("members"),
+                minMemberMinutes = f.getLong("min_member_minutes"),
+                monthsActive = f.getInt("months_active"),
+                totalMinutes = f.getLong("total_minutes"),
             )
             val got = rateTeam(table, facts)
             val e = c.getJSONObject("expect")
@@ -201,15 +201,15 @@ class VectorsTest {
     private fun scoring(t: JSONObject) = TeamScoring(
         criteria = t.objects("criteria").map {
             Criterion(
-                cap = it.getLong("cap").toUInt(),
+                cap = it.getInt("cap"),
                 metric = enumOf<TeamMetric>(it.getString("metric")),
                 mode = enumOf<CriterionMode>(it.getString("mode")),
-                weight = it.getLong("weight").toUInt(),
+                weight = it.getInt("weight"),
             )
         },
         levelNames = t.array("level_names").map { it as String },
         name = t.getString("name"),
-        starThresholds = t.array("star_thresholds").map { (it as Int).toUInt() },
+        starThresholds = t.array("star_thresholds").map { it as Int },
     )
 
     @Test
