@@ -141,7 +141,7 @@ pub enum LedgerError {
         /// Minutes that day including this record.
         total: u64,
         /// The policy's cap.
-        cap: u32,
+        cap: i32,
     },
     /// A volunteer already has the policy's limit of check-in/check-out pairs for this
     /// activity on this day.
@@ -154,7 +154,7 @@ pub enum LedgerError {
         /// The local day.
         day: String,
         /// The policy's limit.
-        limit: u32,
+        limit: i32,
     },
     /// Paid service is not volunteering.
     #[error(
@@ -188,7 +188,7 @@ pub enum LedgerError {
         /// The record id.
         record: String,
         /// The window in working days.
-        window: u32,
+        window: i32,
     },
     /// The actor lacks the role the change requires.
     #[error("actor {actor} may not {action}: {rule} / 操作人 {actor} 无权执行该操作")]
@@ -554,7 +554,7 @@ pub enum LedgerError {
         /// Its minutes.
         minutes: u32,
         /// The policy's threshold.
-        threshold: u32,
+        threshold: i32,
     },
     /// A policy does not parse or breaks its own constraints.
     #[error("policy: {detail} / 政策配置无效：{detail}")]
@@ -804,4 +804,11 @@ pub fn non_negative<T: TryFrom<i64>>(field: &str, value: i64) -> Result<T> {
             },
         )
     })
+}
+
+/// A signed number of the policy or of the bindings' types, as the unsigned number a rule
+/// counts in; validation refuses negatives before any rule reads them, and a negative one
+/// that slipped through counts as zero rather than wrapping around.
+pub(crate) fn count(x: impl Into<i64>) -> u64 {
+    u64::try_from(x.into()).unwrap_or(0)
 }

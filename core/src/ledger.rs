@@ -1092,7 +1092,7 @@ impl State {
                 day_total += u64::from(c.counted_minutes());
             }
         }
-        if day_total > u64::from(self.policy.daily_cap_minutes) {
+        if day_total > crate::error::count(self.policy.daily_cap_minutes) {
             return Err(LedgerError::DailyCap {
                 record: r.id.to_string(),
                 day: day.to_string(),
@@ -1100,7 +1100,9 @@ impl State {
                 cap: self.policy.daily_cap_minutes,
             });
         }
-        if r.source == RecordSource::CheckIn && pairs >= self.policy.checkin_pairs_per_day {
+        if r.source == RecordSource::CheckIn
+            && i64::from(pairs) >= i64::from(self.policy.checkin_pairs_per_day)
+        {
             return Err(LedgerError::CheckInLimit {
                 record: r.id.to_string(),
                 day: day.to_string(),

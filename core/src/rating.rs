@@ -1,7 +1,7 @@
 //! Volunteer star levels (星级) from cumulative confirmed hours, and team star ratings
 //! (服务队星级评定) by a published scoring table, as pure functions.
 
-use crate::error::{LedgerError, Result};
+use crate::error::{LedgerError, Result, count};
 use crate::policy::StarProfile;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -427,12 +427,6 @@ impl TeamFacts {
             None => Ok(()),
         }
     }
-}
-
-/// A signed count or total as the unsigned number the scoring counts in; a negative one
-/// (refused by [`TeamFacts::validate`] and [`TeamScoring::validate`]) counts as zero.
-fn count(x: impl Into<i64>) -> u64 {
-    u64::try_from(x.into()).unwrap_or(0)
 }
 
 /// One criterion of a rating, with its measure, points and the words a team leader reads.

@@ -273,7 +273,7 @@ pub fn is_make_up(r: &NewRecord, policy: &Policy, off: FixedOffset, now: Timesta
     let served = r.end.local_date(off);
     let deadline = add_working_days(
         served,
-        policy.recording_window_working_days,
+        u32::try_from(policy.recording_window_working_days).unwrap_or(0), // validated: 0 to 366
         &policy.holidays,
         &policy.extra_working_days,
     );

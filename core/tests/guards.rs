@@ -429,3 +429,34 @@ fn negative_team_facts_and_tables_are_refused() {
     t.star_thresholds = vec![-30, 45, 60, 75, 90];
     assert_eq!(t.validate().unwrap_err().code(), "E_POLICY");
 }
+
+#[test]
+fn negative_policy_numbers_are_refused() {
+    // A policy's numbers are signed for the bindings' Java callers; each keeps its range.
+    let cases: [fn(&mut Policy); 9] = [
+        |p| p.stars.thresholds_hours = vec![-100, 300],
+        |p| p.daily_cap_minutes = -1,
+        |p| p.checkin_pairs_per_day = -1,
+        |p| p.recording_window_working_days = -1,
+        |p| p.clock_skew_seconds = -1,
+        |p| p.excellent.min_star_level = -1,
+        |p| p.excellent.top_per_street = -1,
+        |p| p.fraud.four_eyes_minutes = -1,
+        |p| p.fraud.late_entry_days = -1,
+    ];
+    for (i, change) in cases.iter().enumerate() {
+        let mut p = Policy::mca();
+        change(&mut p);
+        assert_eq!(p.validate().unwrap_err().code(), "E_POLICY", "case {i}");
+        let mut cfg = LedgerConfig::new(id("X"), "X", admin());
+        cfg.policy = p;
+        assert_eq!(
+            Ledger::in_memory(cfg).unwrap_err().code(),
+            "E_POLICY",
+            "case {i}"
+        );
+    }
+    let mut off = Policy::mca();
+    off.fraud.four_eyes_minutes = 0;
+    off.validate().unwrap();
+}

@@ -1248,8 +1248,8 @@ impl Ledger {
                 .filter(|(d, _)| *d <= last);
             let level = star_summary(&self.config.policy.stars, service).level;
             if blemished
-                || level < i32::from(rule.min_star_level)
-                || minutes < u64::from(rule.min_year_hours) * 60
+                || level < rule.min_star_level
+                || minutes < crate::error::count(rule.min_year_hours) * 60
             {
                 continue;
             }
@@ -1280,7 +1280,7 @@ impl Ledger {
                 rank = place;
                 prev = minutes;
             }
-            if rank > rule.top_per_street {
+            if i64::from(rank) > i64::from(rule.top_per_street) {
                 continue;
             }
             let Some(vol) = st.vol(v) else { continue };
@@ -1469,7 +1469,7 @@ impl Ledger {
             }
         }
         for ((v, day), (minutes, last)) in days {
-            if minutes <= u64::from(rules.flag_day_minutes) {
+            if minutes <= crate::error::count(rules.flag_day_minutes) {
                 continue;
             }
             let vkey = st.vol(v).map(|x| x.key.to_string()).unwrap_or_default();

@@ -465,38 +465,6 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
-    typealias FfiType = UInt8
-    typealias SwiftType = UInt8
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt8 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: UInt8, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
-    typealias FfiType = UInt32
-    typealias SwiftType = UInt32
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
     typealias FfiType = Int32
     typealias SwiftType = Int32
@@ -2544,30 +2512,30 @@ public struct ExcellentRule: Equatable, Hashable {
     /**
      * The star level held at the end of the year at least (default 1).
      */
-    public var minStarLevel: UInt8
+    public var minStarLevel: Int32
     /**
      * Hours of counted service in the year at least (default 100).
      */
-    public var minYearHours: UInt32
+    public var minYearHours: Int32
     /**
      * How many per street, by hours in the year (default 10; ties at the last place are all
      * proposed).
      */
-    public var topPerStreet: UInt32
+    public var topPerStreet: Int32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * The star level held at the end of the year at least (default 1).
-         */minStarLevel: UInt8, 
+         */minStarLevel: Int32, 
         /**
          * Hours of counted service in the year at least (default 100).
-         */minYearHours: UInt32, 
+         */minYearHours: Int32, 
         /**
          * How many per street, by hours in the year (default 10; ties at the last place are all
          * proposed).
-         */topPerStreet: UInt32) {
+         */topPerStreet: Int32) {
         self.minStarLevel = minStarLevel
         self.minYearHours = minYearHours
         self.topPerStreet = topPerStreet
@@ -2589,16 +2557,16 @@ public struct FfiConverterTypeExcellentRule: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExcellentRule {
         return
             try ExcellentRule(
-                minStarLevel: FfiConverterUInt8.read(from: &buf), 
-                minYearHours: FfiConverterUInt32.read(from: &buf), 
-                topPerStreet: FfiConverterUInt32.read(from: &buf)
+                minStarLevel: FfiConverterInt32.read(from: &buf), 
+                minYearHours: FfiConverterInt32.read(from: &buf), 
+                topPerStreet: FfiConverterInt32.read(from: &buf)
         )
     }
 
     public static func write(_ value: ExcellentRule, into buf: inout [UInt8]) {
-        FfiConverterUInt8.write(value.minStarLevel, into: &buf)
-        FfiConverterUInt32.write(value.minYearHours, into: &buf)
-        FfiConverterUInt32.write(value.topPerStreet, into: &buf)
+        FfiConverterInt32.write(value.minStarLevel, into: &buf)
+        FfiConverterInt32.write(value.minYearHours, into: &buf)
+        FfiConverterInt32.write(value.topPerStreet, into: &buf)
     }
 }
 
@@ -2627,46 +2595,46 @@ public struct FraudRules: Equatable, Hashable {
     /**
      * Flag an actor who enters more records than this … (default 30)
      */
-    public var burstEntries: UInt32
+    public var burstEntries: Int32
     /**
      * … within this many seconds (default 600).
      */
-    public var burstWindowSeconds: UInt32
+    public var burstWindowSeconds: Int32
     /**
      * Flag a volunteer's day of more minutes than this (default 600; the daily cap refuses
      * beyond `daily_cap_minutes`).
      */
-    public var flagDayMinutes: UInt32
+    public var flagDayMinutes: Int32
     /**
      * A record of more minutes than this counts only once an admin other than the one who
      * entered it confirms it (default 480: 8 hours). 0 turns four eyes off.
      */
-    public var fourEyesMinutes: UInt32
+    public var fourEyesMinutes: Int32
     /**
      * Flag a record entered more than this many days after its service ended (default 30).
      */
-    public var lateEntryDays: UInt32
+    public var lateEntryDays: Int32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * Flag an actor who enters more records than this … (default 30)
-         */burstEntries: UInt32, 
+         */burstEntries: Int32, 
         /**
          * … within this many seconds (default 600).
-         */burstWindowSeconds: UInt32, 
+         */burstWindowSeconds: Int32, 
         /**
          * Flag a volunteer's day of more minutes than this (default 600; the daily cap refuses
          * beyond `daily_cap_minutes`).
-         */flagDayMinutes: UInt32, 
+         */flagDayMinutes: Int32, 
         /**
          * A record of more minutes than this counts only once an admin other than the one who
          * entered it confirms it (default 480: 8 hours). 0 turns four eyes off.
-         */fourEyesMinutes: UInt32, 
+         */fourEyesMinutes: Int32, 
         /**
          * Flag a record entered more than this many days after its service ended (default 30).
-         */lateEntryDays: UInt32) {
+         */lateEntryDays: Int32) {
         self.burstEntries = burstEntries
         self.burstWindowSeconds = burstWindowSeconds
         self.flagDayMinutes = flagDayMinutes
@@ -2690,20 +2658,20 @@ public struct FfiConverterTypeFraudRules: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FraudRules {
         return
             try FraudRules(
-                burstEntries: FfiConverterUInt32.read(from: &buf), 
-                burstWindowSeconds: FfiConverterUInt32.read(from: &buf), 
-                flagDayMinutes: FfiConverterUInt32.read(from: &buf), 
-                fourEyesMinutes: FfiConverterUInt32.read(from: &buf), 
-                lateEntryDays: FfiConverterUInt32.read(from: &buf)
+                burstEntries: FfiConverterInt32.read(from: &buf), 
+                burstWindowSeconds: FfiConverterInt32.read(from: &buf), 
+                flagDayMinutes: FfiConverterInt32.read(from: &buf), 
+                fourEyesMinutes: FfiConverterInt32.read(from: &buf), 
+                lateEntryDays: FfiConverterInt32.read(from: &buf)
         )
     }
 
     public static func write(_ value: FraudRules, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.burstEntries, into: &buf)
-        FfiConverterUInt32.write(value.burstWindowSeconds, into: &buf)
-        FfiConverterUInt32.write(value.flagDayMinutes, into: &buf)
-        FfiConverterUInt32.write(value.fourEyesMinutes, into: &buf)
-        FfiConverterUInt32.write(value.lateEntryDays, into: &buf)
+        FfiConverterInt32.write(value.burstEntries, into: &buf)
+        FfiConverterInt32.write(value.burstWindowSeconds, into: &buf)
+        FfiConverterInt32.write(value.flagDayMinutes, into: &buf)
+        FfiConverterInt32.write(value.fourEyesMinutes, into: &buf)
+        FfiConverterInt32.write(value.lateEntryDays, into: &buf)
     }
 }
 
@@ -4277,15 +4245,15 @@ public struct Policy: Equatable, Hashable {
     /**
      * Most check-in/check-out pairs per volunteer, activity and day (default 3).
      */
-    public var checkinPairsPerDay: UInt32
+    public var checkinPairsPerDay: Int32
     /**
      * How far in the future a record may end, for clocks that disagree (default 300 s).
      */
-    public var clockSkewSeconds: UInt32
+    public var clockSkewSeconds: Int32
     /**
      * Most minutes one volunteer may serve on one local day (default 720: 12 hours).
      */
-    public var dailyCapMinutes: UInt32
+    public var dailyCapMinutes: Int32
     /**
      * Who may be proposed as an excellent volunteer (优秀志愿者). Written only when it differs
      * from the default, so that logs made before it keep their hashes.
@@ -4311,7 +4279,7 @@ public struct Policy: Equatable, Hashable {
      * Working days after the service within which a record is recorded normally (default
      * 10). A later record is a make-up (补录) that needs an org admin to confirm.
      */
-    public var recordingWindowWorkingDays: UInt32
+    public var recordingWindowWorkingDays: Int32
     /**
      * Volunteer star thresholds.
      */
@@ -4327,13 +4295,13 @@ public struct Policy: Equatable, Hashable {
     public init(
         /**
          * Most check-in/check-out pairs per volunteer, activity and day (default 3).
-         */checkinPairsPerDay: UInt32, 
+         */checkinPairsPerDay: Int32, 
         /**
          * How far in the future a record may end, for clocks that disagree (default 300 s).
-         */clockSkewSeconds: UInt32, 
+         */clockSkewSeconds: Int32, 
         /**
          * Most minutes one volunteer may serve on one local day (default 720: 12 hours).
-         */dailyCapMinutes: UInt32, 
+         */dailyCapMinutes: Int32, 
         /**
          * Who may be proposed as an excellent volunteer (优秀志愿者). Written only when it differs
          * from the default, so that logs made before it keep their hashes.
@@ -4353,7 +4321,7 @@ public struct Policy: Equatable, Hashable {
         /**
          * Working days after the service within which a record is recorded normally (default
          * 10). A later record is a make-up (补录) that needs an org admin to confirm.
-         */recordingWindowWorkingDays: UInt32, 
+         */recordingWindowWorkingDays: Int32, 
         /**
          * Volunteer star thresholds.
          */stars: StarProfile, 
@@ -4390,30 +4358,30 @@ public struct FfiConverterTypePolicy: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Policy {
         return
             try Policy(
-                checkinPairsPerDay: FfiConverterUInt32.read(from: &buf), 
-                clockSkewSeconds: FfiConverterUInt32.read(from: &buf), 
-                dailyCapMinutes: FfiConverterUInt32.read(from: &buf), 
+                checkinPairsPerDay: FfiConverterInt32.read(from: &buf), 
+                clockSkewSeconds: FfiConverterInt32.read(from: &buf), 
+                dailyCapMinutes: FfiConverterInt32.read(from: &buf), 
                 excellent: FfiConverterTypeExcellentRule.read(from: &buf), 
                 extraWorkingDays: FfiConverterSequenceTypeNaiveDate.read(from: &buf), 
                 fraud: FfiConverterTypeFraudRules.read(from: &buf), 
                 holidays: FfiConverterSequenceTypeNaiveDate.read(from: &buf), 
                 name: FfiConverterString.read(from: &buf), 
-                recordingWindowWorkingDays: FfiConverterUInt32.read(from: &buf), 
+                recordingWindowWorkingDays: FfiConverterInt32.read(from: &buf), 
                 stars: FfiConverterTypeStarProfile.read(from: &buf), 
                 teamRating: FfiConverterTypeTeamScoring.read(from: &buf)
         )
     }
 
     public static func write(_ value: Policy, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.checkinPairsPerDay, into: &buf)
-        FfiConverterUInt32.write(value.clockSkewSeconds, into: &buf)
-        FfiConverterUInt32.write(value.dailyCapMinutes, into: &buf)
+        FfiConverterInt32.write(value.checkinPairsPerDay, into: &buf)
+        FfiConverterInt32.write(value.clockSkewSeconds, into: &buf)
+        FfiConverterInt32.write(value.dailyCapMinutes, into: &buf)
         FfiConverterTypeExcellentRule.write(value.excellent, into: &buf)
         FfiConverterSequenceTypeNaiveDate.write(value.extraWorkingDays, into: &buf)
         FfiConverterTypeFraudRules.write(value.fraud, into: &buf)
         FfiConverterSequenceTypeNaiveDate.write(value.holidays, into: &buf)
         FfiConverterString.write(value.name, into: &buf)
-        FfiConverterUInt32.write(value.recordingWindowWorkingDays, into: &buf)
+        FfiConverterInt32.write(value.recordingWindowWorkingDays, into: &buf)
         FfiConverterTypeStarProfile.write(value.stars, into: &buf)
         FfiConverterTypeTeamScoring.write(value.teamRating, into: &buf)
     }
@@ -5245,7 +5213,7 @@ public struct StarProfile: Equatable, Hashable {
     /**
      * Hours needed for each level, strictly increasing.
      */
-    public var thresholdsHours: [UInt32]
+    public var thresholdsHours: [Int32]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5255,7 +5223,7 @@ public struct StarProfile: Equatable, Hashable {
          */name: String, 
         /**
          * Hours needed for each level, strictly increasing.
-         */thresholdsHours: [UInt32]) {
+         */thresholdsHours: [Int32]) {
         self.name = name
         self.thresholdsHours = thresholdsHours
     }
@@ -5277,13 +5245,13 @@ public struct FfiConverterTypeStarProfile: FfiConverterRustBuffer {
         return
             try StarProfile(
                 name: FfiConverterString.read(from: &buf), 
-                thresholdsHours: FfiConverterSequenceUInt32.read(from: &buf)
+                thresholdsHours: FfiConverterSequenceInt32.read(from: &buf)
         )
     }
 
     public static func write(_ value: StarProfile, into buf: inout [UInt8]) {
         FfiConverterString.write(value.name, into: &buf)
-        FfiConverterSequenceUInt32.write(value.thresholdsHours, into: &buf)
+        FfiConverterSequenceInt32.write(value.thresholdsHours, into: &buf)
     }
 }
 
@@ -9835,31 +9803,6 @@ fileprivate struct FfiConverterOptionTypeVolunteerId: FfiConverterRustBuffer {
         case 1: return try FfiConverterTypeVolunteerId.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterSequenceUInt32: FfiConverterRustBuffer {
-    typealias SwiftType = [UInt32]
-
-    public static func write(_ value: [UInt32], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterUInt32.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt32] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [UInt32]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterUInt32.read(from: &buf))
-        }
-        return seq
     }
 }
 

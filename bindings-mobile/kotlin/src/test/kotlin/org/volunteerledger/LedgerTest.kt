@@ -249,7 +249,18 @@ class LedgerTest {
         assertEquals(listOf("2015-W53", "2016-01", "2016"), periodsOf(Instant.parse("2015-12-31T20:00:00Z"), 480))
         assertEquals(Scope.Team("T1"), parseScope("team:T1"))
         assertEquals(listOf("mca", "beijing"), policyProfileNames())
-        assertEquals(listOf(100u, 300u, 600u, 1000u, 1500u), policyProfile("mca").stars.thresholdsHours)
+        assertEquals(listOf(100, 300, 600, 1000, 1500), policyProfile("mca").stars.thresholdsHours)
+        // A policy's numbers are Ints for Java; a negative one is refused with E_POLICY.
+        val mca = policyProfile("mca")
+        val cfg = defaultLedgerConfig("district", "某区", "admin")
+        for (bad in listOf(
+            mca.copy(dailyCapMinutes = -1),
+            mca.copy(fraud = mca.fraud.copy(fourEyesMinutes = -480)),
+            mca.copy(excellent = mca.excellent.copy(minStarLevel = -1)),
+            mca.copy(stars = mca.stars.copy(thresholdsHours = listOf(-100, 300))),
+        )) {
+            assertEquals("E_POLICY", assertThrows<LedgerException.Policy> { Ledger.inMemory(cfg.copy(policy = bad)) }.code, "$bad")
+        }
         val s = starsForMinutes(policyProfile("beijing").stars, 250L * 60L)
         assertEquals(2, s.level)
     }
