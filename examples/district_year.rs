@@ -44,12 +44,12 @@ fn at(day: NaiveDate, hour: u32, minute: u32) -> Res<Timestamp> {
     )?)
 }
 
-fn hours(minutes: u64) -> String {
-    format!("{:.1} h", minutes as f64 / 60.0)
+fn hours(minutes: impl Into<i128>) -> String {
+    format!("{:.1} h", minutes.into() as f64 / 60.0)
 }
 
-fn stars(level: u8) -> String {
-    "★".repeat(usize::from(level))
+fn stars(level: impl Into<i64>) -> String {
+    "★".repeat(usize::try_from(level.into()).unwrap_or(0))
 }
 
 struct District {
@@ -319,7 +319,7 @@ fn main() -> Res<()> {
                             &format!("rec-{org}").parse()?,
                             Evaluation {
                                 activity: activity.clone(),
-                                score: 3 + (opinions.below(3) as u8).min(2),
+                                score: 3 + (opinions.below(3) as i32).min(2),
                                 source: EvaluationSource::Recipient,
                             },
                         )?;

@@ -13,11 +13,15 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use vl::{
-    BoardKind, BoardVisibility, Certificate, CertificateCheck, CertificateRequest, Clock,
-    ErrorFamily, IdentityKind, Issuer, Leaderboard, LedgerConfig, LedgerId, NewOrg, NewRecord,
-    NewTeam, NewVolunteer, Period, PeriodInfo, Policy, Receipt, RecordReceipt, Role, Scope,
-    ServiceRecord, Standing, StarProfile, StarSummary, SyncApplied, SyncBatch, SyncReceipt,
-    SyncStatus, Timestamp, TransferPackage, TransferReceipt, VerifyReport, VolunteerView,
+    ActivityView, Anomaly, BoardKind, BoardVisibility, Certificate, CertificateCheck,
+    CertificateRequest, Clock, Commendation, CommunityVolunteer, Complaint, ErrorFamily,
+    Evaluation, ExcellentCandidate, ExportFormat, IdentityKind, ImportOptions, ImportReport,
+    Issuer, Language, Leaderboard, LedgerConfig, LedgerId, MemberPeriod, Membership, NewActivity,
+    NewOrg, NewProject, NewRecord, NewTeam, NewVolunteer, Period, PeriodInfo, Policy, ProjectClaim,
+    ProjectView, Receipt, RecordReceipt, RecordScope, ReportIn, Role, Scope, ServiceRecord,
+    Standing, StarProfile, StarSummary, SyncApplied, SyncBatch, SyncReceipt, SyncStatus, TeamFacts,
+    TeamRating, TeamScore, TeamScoring, Timestamp, Training, TransferPackage, TransferReceipt,
+    UnitReport, VerifyReport, VolunteerSummary, VolunteerView,
 };
 use volunteer_ledger as vl;
 
@@ -176,7 +180,7 @@ fn parse<T: std::str::FromStr<Err = vl::LedgerError>>(text: &str) -> Result<T> {
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct LogHead {
     /// The entry's sequence number (0 is the entry that created the ledger).
-    pub seq: u64,
+    pub seq: i64,
     /// The entry's SHA-256 hash, hex.
     pub hash: String,
 }
@@ -201,19 +205,19 @@ pub enum RecordOutcome {
 pub struct RankPair {
     /// The id (volunteer, team, org …).
     pub id: String,
-    /// Its minutes.
-    pub minutes: u64,
+    /// Its minutes (a negative number is refused with `E_FIELD`).
+    pub minutes: i64,
 }
 
 /// A ranked line from [`rank_pairs`].
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct RankedPair {
     /// Standard competition rank (1, 2, 2, 4).
-    pub rank: u32,
+    pub rank: i32,
     /// The id.
     pub id: String,
     /// Its minutes.
-    pub minutes: u64,
+    pub minutes: i64,
 }
 
 /// A ledger this one trusts to issue transfer packages: its id and Ed25519 public key (64 hex
@@ -415,8 +419,8 @@ impl Ledger {
     }
 
     /// How many records the ledger holds, in every state.
-    pub fn record_count(&self) -> Result<u64> {
-        Ok(u64::try_from(self.lock()?.record_count()).unwrap_or(u64::MAX))
+    pub fn record_count(&self) -> Result<i64> {
+        Ok(i64::try_from(self.lock()?.record_count()).unwrap_or(i64::MAX))
     }
 
     /// A volunteer, personal data masked.
@@ -443,28 +447,31 @@ impl Ledger {
         Ok(self.lock()?.star_summary(&volunteer)?)
     }
 
-    /// The top `limit` lines of a leaderboard (period `2015-W23`, `2015-06`, `2015` or `all`).
+    /// The top `limit` lines of a leaderboard (period `2015-W23`, `2015-06`, `2015` or `all`);
+    /// a negative limit is refused (`E_FIELD`).
     pub fn leaderboard(
         &self,
         period: String,
         scope: Scope,
         kind: BoardKind,
-        limit: u32,
+        limit: i32,
     ) -> Result<Leaderboard> {
         let period: Period = parse(&period)?;
+        let limit = vl::error::non_negative("limit", limit.into())?;
         Ok(self.lock()?.leaderboard(period, &scope, kind, limit)?)
     }
 
     /// A leaderboard as it stood just after log entry `seq`.
     pub fn leaderboard_as_of(
         &self,
-        seq: u64,
+        seq: i64,
         period: String,
         scope: Scope,
         kind: BoardKind,
-        limit: u32,
+        limit: i32,
     ) -> Result<Leaderboard> {
         let period: Period = parse(&period)?;
+        let limit = vl::error::non_negative("limit", limit.into())?;
         Ok(self
             .lock()?
             .leaderboard_as_of(seq, period, &scope, kind, limit)?)
@@ -582,8 +589,9 @@ impl Ledger {
 
     /// On a device: the records `actor` added here that the server has neither acknowledged
     /// nor refused, at most `limit` (1 to 1000), as a sync batch. Writes nothing.
-    pub fn sync_batch(&self, actor: String, limit: u32) -> Result<SyncBatch> {
+    pub fn sync_batch(&self, actor: String, limit: i32) -> Result<SyncBatch> {
         let actor = parse(&actor)?;
+        let limit = vl::error::non_negative("limit", limit.into())?;
         Ok(self.lock()?.sync_batch(&actor, limit)?)
     }
 
@@ -621,11 +629,218 @@ impl Ledger {
         Ok(self.lock()?.retry_sync(&record)?)
     }
 
+    // ---- teams, projects, activities, training, commendations (issue 5) ----------------
+
+    /// Admits a volunteer to a team from a date (the team's leader, liaisons, or an admin of
+    /// its org or above).
+    pub fn join_team(&self, actor: String, membership: Membership) -> Result<()> {
+        let actor = parse(&actor)?;
+        Ok(self.lock()?.join_team(&actor, membership)?)
+    }
+
+    /// Records a volunteer leaving a team; the date is their last day in it. The leader and
+    /// liaisons cannot leave (`E_OFFICER_LEAVES`).
+    pub fn leave_team(&self, actor: String, membership: Membership) -> Result<()> {
+        let actor = parse(&actor)?;
+        Ok(self.lock()?.leave_team(&actor, membership)?)
+    }
+
+    /// A team's members over time, one line per stretch of membership.
+    pub fn team_members(&self, team: String) -> Result<Vec<MemberPeriod>> {
+        let team = parse(&team)?;
+        Ok(self.lock()?.team_members(&team)?)
+    }
+
+    /// Publishes a service project (服务项目) of an org, for a team to claim.
+    pub fn publish_project(&self, actor: String, project: NewProject) -> Result<()> {
+        let actor = parse(&actor)?;
+        Ok(self.lock()?.publish_project(&actor, project)?)
+    }
+
+    /// A team claims a project (认领项目), once and for good.
+    pub fn claim_project(&self, actor: String, claim: ProjectClaim) -> Result<()> {
+        let actor = parse(&actor)?;
+        Ok(self.lock()?.claim_project(&actor, claim)?)
+    }
+
+    /// A project and the team that claimed it.
+    pub fn project(&self, id: String) -> Result<ProjectView> {
+        let id = parse(&id)?;
+        Ok(self.lock()?.project(&id)?)
+    }
+
+    /// Creates an activity (活动) with its planned start and end.
+    pub fn create_activity(&self, actor: String, activity: NewActivity) -> Result<()> {
+        let actor = parse(&actor)?;
+        Ok(self.lock()?.create_activity(&actor, activity)?)
+    }
+
+    /// Records an evaluation (1–5) of an activity, as its org collected it.
+    pub fn evaluate_activity(&self, actor: String, evaluation: Evaluation) -> Result<()> {
+        let actor = parse(&actor)?;
+        Ok(self.lock()?.evaluate_activity(&actor, evaluation)?)
+    }
+
+    /// Records a complaint about an activity (and a volunteer, if it names one).
+    pub fn record_complaint(&self, actor: String, complaint: Complaint) -> Result<()> {
+        let actor = parse(&actor)?;
+        Ok(self.lock()?.record_complaint(&actor, complaint)?)
+    }
+
+    /// An activity: its team as resolved, its records, evaluations and complaints.
+    pub fn activity(&self, id: String) -> Result<ActivityView> {
+        let id = parse(&id)?;
+        Ok(self.lock()?.activity(&id)?)
+    }
+
+    /// Records training (培训) a volunteer attended; it adds no service hours.
+    pub fn record_training(&self, actor: String, training: Training) -> Result<()> {
+        let actor = parse(&actor)?;
+        Ok(self.lock()?.record_training(&actor, training)?)
+    }
+
+    /// Records a commendation (表彰奖励) a volunteer received.
+    pub fn record_commendation(&self, actor: String, commendation: Commendation) -> Result<()> {
+        let actor = parse(&actor)?;
+        Ok(self.lock()?.record_commendation(&actor, commendation)?)
+    }
+
+    /// The whole of a volunteer's record: basic information, stars, training, commendations,
+    /// evaluations and complaints, teams, where they reported in.
+    pub fn volunteer_summary(&self, volunteer: String) -> Result<VolunteerSummary> {
+        let volunteer = parse(&volunteer)?;
+        Ok(self.lock()?.volunteer_summary(&volunteer)?)
+    }
+
+    // ---- team ratings, excellent volunteers, reporting in, anomaly flags ----------------
+
+    /// What a team did in a year: the facts its rating is computed from.
+    pub fn team_facts(&self, team: String, year: i32) -> Result<TeamFacts> {
+        let team = parse(&team)?;
+        Ok(self.lock()?.team_facts(&team, year)?)
+    }
+
+    /// A team's rating (服务队星级评定) for a year by the policy's scoring table.
+    pub fn team_rating(&self, team: String, year: i32) -> Result<TeamRating> {
+        let team = parse(&team)?;
+        Ok(self.lock()?.team_rating(&team, year)?)
+    }
+
+    /// A team's rating for a year by another table (`E_POLICY` if the table is malformed).
+    pub fn team_rating_by(
+        &self,
+        team: String,
+        year: i32,
+        table: TeamScoring,
+    ) -> Result<TeamRating> {
+        let team = parse(&team)?;
+        Ok(self.lock()?.team_rating_by(&team, year, &table)?)
+    }
+
+    /// The ratings of every team in a scope for a year, by the policy's table.
+    pub fn team_ratings(&self, year: i32, scope: Scope) -> Result<Vec<TeamRating>> {
+        Ok(self.lock()?.team_ratings(year, &scope)?)
+    }
+
+    /// The excellent-volunteer candidates (优秀志愿者候选人) of a year in a scope, with why.
+    pub fn excellent_candidates(&self, year: i32, scope: Scope) -> Result<Vec<ExcellentCandidate>> {
+        Ok(self.lock()?.excellent_candidates(year, &scope)?)
+    }
+
+    /// Records a volunteer reporting in (报到) at a community from their work unit.
+    pub fn report_in(&self, actor: String, report: ReportIn) -> Result<()> {
+        let actor = parse(&actor)?;
+        Ok(self.lock()?.report_in(&actor, report)?)
+    }
+
+    /// A work unit's report of its staff's service in a period (`2015`, `2015-06` …).
+    pub fn unit_report(&self, unit: String, period: String) -> Result<UnitReport> {
+        let (unit, period) = (parse(&unit)?, parse::<Period>(&period)?);
+        Ok(self.lock()?.unit_report(&unit, period)?)
+    }
+
+    /// A community's volunteers: living there, or reported in there.
+    pub fn community_volunteers(&self, community: String) -> Result<Vec<CommunityVolunteer>> {
+        let community = parse(&community)?;
+        Ok(self.lock()?.community_volunteers(&community)?)
+    }
+
+    /// Anomaly flags of a period, for a person to look at: they refuse and change nothing.
+    pub fn anomalies(&self, period: String) -> Result<Vec<Anomaly>> {
+        let period: Period = parse(&period)?;
+        Ok(self.lock()?.anomalies(period)?)
+    }
+
+    // ---- uploads and exports --------------------------------------------------------------
+
+    /// Uploads a sheet's bytes (CSV or xlsx): each row is added on its own and each refused
+    /// row reported with its code and column. A dry run writes nothing and says what an upload
+    /// would do. Refuses only a sheet that cannot be read, or a failed write (`E_STORAGE`,
+    /// nothing of the sheet written).
+    pub fn upload(
+        &self,
+        actor: String,
+        bytes: Vec<u8>,
+        options: ImportOptions,
+        dry_run: bool,
+    ) -> Result<ImportReport> {
+        let actor = parse(&actor)?;
+        let mut ledger = self.lock()?;
+        Ok(vl::upload(
+            &mut ledger,
+            &actor,
+            &bytes,
+            &options,
+            dry_run,
+            &mut |_, _| {},
+        )?)
+    }
+
+    /// Records served by a volunteer or at an org's subtree in a period, as a file's bytes
+    /// (xlsx or CSV), names masked, identity numbers never written.
+    pub fn records_file(
+        &self,
+        scope: RecordScope,
+        period: String,
+        format: ExportFormat,
+        language: Language,
+    ) -> Result<Vec<u8>> {
+        let period: Period = parse(&period)?;
+        let ledger = self.lock()?;
+        Ok(vl::records_file(&ledger, scope, period, format, language)?)
+    }
+
+    // ---- the ledger file ------------------------------------------------------------------
+
+    /// Writes this ledger (in memory or a file) to a new ledger file at `path` and returns the
+    /// ledger of that file; `E_STORAGE` where a file exists.
+    pub fn save_as(&self, path: String) -> Result<Arc<Self>> {
+        let saved = self.lock()?.save_as(path)?;
+        Ok(Self::wrap(saved))
+    }
+
+    /// The path of a file ledger (`None` in memory).
+    pub fn path(&self) -> Result<Option<String>> {
+        Ok(self.lock()?.path().map(str::to_owned))
+    }
+
+    /// How many log entries opening the file replayed after its newest snapshot (0 in memory).
+    pub fn replayed_at_open(&self) -> Result<i64> {
+        let n = self.lock()?.replayed_at_open();
+        Ok(i64::try_from(n).unwrap_or(i64::MAX))
+    }
+
+    /// Rebuilds the file's SQL projections (tables for SQL tools) from the state; the log is
+    /// untouched. Does nothing in memory.
+    pub fn rebuild_projections(&self) -> Result<()> {
+        Ok(self.lock()?.rebuild_projections()?)
+    }
+
     /// The sequence number and hash of the newest log entry.
     pub fn head(&self) -> Result<LogHead> {
         let (seq, hash) = self.lock()?.head();
         Ok(LogHead {
-            seq,
+            seq: i64::try_from(seq).unwrap_or(i64::MAX),
             hash: hash.to_hex(),
         })
     }
@@ -707,21 +922,72 @@ pub fn periods_of(instant: Timestamp, offset_minutes: i32) -> Result<Vec<Period>
     Ok(vl::periods_of(instant, offset_minutes)?)
 }
 
-/// The star summary of a bare total of minutes under a star profile (no dates).
+/// The star summary of a bare total of minutes under a star profile (no dates); negative
+/// minutes are refused (`E_FIELD`).
 #[uniffi::export]
-pub fn stars_for_minutes(profile: StarProfile, minutes: u64) -> StarSummary {
-    vl::stars_for_minutes(&profile, minutes)
+pub fn stars_for_minutes(profile: StarProfile, minutes: i64) -> Result<StarSummary> {
+    let minutes = vl::error::non_negative("minutes", minutes)?;
+    Ok(vl::stars_for_minutes(&profile, minutes))
+}
+
+/// A built-in team scoring table by name (`district`, `pvsa_group`); `E_POLICY` otherwise.
+#[uniffi::export]
+pub fn team_scoring_profile(name: String) -> Result<TeamScoring> {
+    Ok(TeamScoring::profile(&name)?)
+}
+
+/// The names of the built-in team scoring tables.
+#[uniffi::export]
+pub fn team_scoring_profile_names() -> Vec<String> {
+    TeamScoring::PROFILES
+        .iter()
+        .map(|p| (*p).to_owned())
+        .collect()
+}
+
+/// Rates a team's facts by a table: score, stars, level name and the breakdown in English and
+/// Chinese. `E_POLICY` for a malformed table, `E_FIELD` for a negative fact (the core's pure
+/// `rate_team` assumes both valid).
+#[uniffi::export]
+pub fn rate_team(table: TeamScoring, facts: TeamFacts) -> Result<TeamScore> {
+    table.validate()?;
+    facts.validate()?;
+    Ok(vl::rate_team(&table, &facts))
+}
+
+/// How to read an uploaded sheet, by default: format and encoding detected, UTC+08:00, no
+/// default org, the first worksheet.
+#[uniffi::export]
+pub fn default_import_options() -> ImportOptions {
+    ImportOptions::default()
+}
+
+/// A leaderboard as a file's bytes (xlsx or CSV): rank, id, name, hours and minutes.
+#[uniffi::export]
+pub fn leaderboard_file(
+    board: Leaderboard,
+    format: ExportFormat,
+    language: Language,
+) -> Result<Vec<u8>> {
+    Ok(vl::leaderboard_file(&board, format, language)?)
 }
 
 /// Ranks (id, minutes) pairs: most minutes first, ties by id, standard competition ranks;
-/// zero minutes are not ranked.
+/// zero minutes are not ranked; negative minutes are refused (`E_FIELD`).
 #[uniffi::export]
-pub fn rank_pairs(pairs: Vec<RankPair>) -> Vec<RankedPair> {
-    let pairs = pairs.into_iter().map(|p| (p.id, p.minutes)).collect();
-    vl::rank_pairs(pairs)
+pub fn rank_pairs(pairs: Vec<RankPair>) -> Result<Vec<RankedPair>> {
+    let pairs = pairs
         .into_iter()
-        .map(|(rank, id, minutes)| RankedPair { rank, id, minutes })
-        .collect()
+        .map(|p| Ok((p.id, vl::error::non_negative("minutes", p.minutes)?)))
+        .collect::<Result<_>>()?;
+    Ok(vl::rank_pairs(pairs)
+        .into_iter()
+        .map(|(rank, id, minutes)| RankedPair {
+            rank: i32::try_from(rank).unwrap_or(i32::MAX),
+            id,
+            minutes: i64::try_from(minutes).unwrap_or(i64::MAX),
+        })
+        .collect())
 }
 
 /// Opens a transfer package's text without importing it: refuses an altered or non-canonical

@@ -214,6 +214,8 @@ plain_dict_value!(
     Option<u32>,
     Option<u64>,
     Option<i64>,
+    i64,
+    Option<i32>,
     DateTime<FixedOffset>,
     NaiveDate,
     Option<NaiveDate>,
@@ -739,7 +741,7 @@ result_class!(
         /// The day.
         date: NaiveDate,
         /// Its length in minutes.
-        minutes: u32,
+        minutes: i64,
         /// The org that gave it.
         org_name: String,
     }
@@ -854,7 +856,7 @@ impl From<vl::Certificate> for Certificate {
             identity_number: c.identity_number.clone(),
             period_from: c.period_from,
             period_to: c.period_to,
-            total_minutes: c.total_minutes,
+            total_minutes: c.total_minutes.unsigned_abs(),
             records: c
                 .records
                 .iter()
@@ -862,7 +864,7 @@ impl From<vl::Certificate> for Certificate {
                     record: r.record.to_string(),
                     date: r.date,
                     org_name: r.org_name.clone(),
-                    minutes: r.minutes,
+                    minutes: u32::try_from(r.minutes).unwrap_or(u32::MAX),
                     content: r.content.clone(),
                     entry_hash: r.entry_hash.clone(),
                 })
@@ -977,7 +979,7 @@ impl Certificate {
 impl From<vl::Receipt> for Receipt {
     fn from(r: vl::Receipt) -> Self {
         Self {
-            seq: r.seq,
+            seq: r.seq.unsigned_abs(),
             hash: r.hash,
             duplicate: r.duplicate,
         }
@@ -990,7 +992,7 @@ impl From<vl::RecordReceipt> for RecordReceipt {
             record: r.record.to_string(),
             state: r.state.as_str().to_owned(),
             make_up: r.make_up,
-            seq: r.seq,
+            seq: r.seq.unsigned_abs(),
             duplicate: r.duplicate,
         }
     }
@@ -1007,7 +1009,7 @@ impl ServiceRecord {
             activity: n.activity.map(|a| a.to_string()),
             start: n.start.to_datetime(off),
             end: n.end.to_datetime(off),
-            minutes: n.minutes,
+            minutes: u32::try_from(n.minutes).unwrap_or(u32::MAX), // stored: 1 to 65535
             content: n.content,
             source: n.source.as_str().to_owned(),
             paid: n.paid,
@@ -1021,7 +1023,7 @@ impl ServiceRecord {
             amends: r.amends.map(|a| a.to_string()),
             superseded_by: r.superseded_by.map(|a| a.to_string()),
             reason: r.reason,
-            entry_seq: r.entry_seq,
+            entry_seq: r.entry_seq.unsigned_abs(),
         }
     }
 }
@@ -1036,8 +1038,8 @@ impl From<vl::VolunteerView> for VolunteerView {
             masked_identity: v.masked_identity,
             home_org: v.home_org.map(|o| o.to_string()),
             work_unit: v.work_unit.map(|o| o.to_string()),
-            total_minutes: v.total_minutes,
-            carried_minutes: v.carried_minutes,
+            total_minutes: v.total_minutes.unsigned_abs(),
+            carried_minutes: v.carried_minutes.unsigned_abs(),
             visibility,
             pseudonym,
             transferred_out: v.transferred_out,
@@ -1048,18 +1050,18 @@ impl From<vl::VolunteerView> for VolunteerView {
 impl From<vl::StarSummary> for StarSummary {
     fn from(s: vl::StarSummary) -> Self {
         Self {
-            total_minutes: s.total_minutes,
-            level: s.level,
+            total_minutes: s.total_minutes.unsigned_abs(),
+            level: u8::try_from(s.level).unwrap_or(u8::MAX),
             reached: s
                 .reached
                 .into_iter()
                 .map(|r| LevelReached {
-                    level: r.level,
+                    level: u8::try_from(r.level).unwrap_or(u8::MAX),
                     date: r.date,
                 })
                 .collect(),
-            next_level: s.next_level,
-            minutes_to_next: s.minutes_to_next,
+            next_level: s.next_level.and_then(|l| u8::try_from(l).ok()),
+            minutes_to_next: s.minutes_to_next.map(i64::unsigned_abs),
         }
     }
 }
@@ -1070,16 +1072,16 @@ impl From<vl::Leaderboard> for Leaderboard {
             period: b.period.to_string(),
             scope: b.scope.to_string(),
             kind: b.kind.as_str().to_owned(),
-            as_of_seq: b.as_of_seq,
-            ranked: b.ranked,
+            as_of_seq: b.as_of_seq.unsigned_abs(),
+            ranked: b.ranked.unsigned_abs(),
             entries: b
                 .entries
                 .into_iter()
                 .map(|e| BoardEntry {
-                    rank: e.rank,
+                    rank: e.rank.unsigned_abs(),
                     id: e.id,
                     name: e.name,
-                    minutes: e.minutes,
+                    minutes: e.minutes.unsigned_abs(),
                 })
                 .collect(),
         }
@@ -1092,10 +1094,10 @@ impl From<vl::Standing> for Standing {
             volunteer: s.volunteer.to_string(),
             period: s.period.to_string(),
             scope: s.scope.to_string(),
-            minutes: s.minutes,
-            rank: s.rank,
-            ranked: s.ranked,
-            previous_rank: s.previous_rank,
+            minutes: s.minutes.unsigned_abs(),
+            rank: s.rank.map(i32::unsigned_abs),
+            ranked: s.ranked.unsigned_abs(),
+            previous_rank: s.previous_rank.map(i32::unsigned_abs),
             places_up: s.places_up,
         }
     }
@@ -1104,7 +1106,7 @@ impl From<vl::Standing> for Standing {
 impl From<vl::VerifyReport> for VerifyReport {
     fn from(r: vl::VerifyReport) -> Self {
         Self {
-            entries: r.entries,
+            entries: r.entries.unsigned_abs(),
             head_hash: r.head_hash,
         }
     }
@@ -1146,22 +1148,22 @@ impl From<vl::TransferPackage> for TransferPackage {
             masked_name: p.masked_name,
             identity_kind: p.identity_kind.as_str().to_owned(),
             masked_identity: p.masked_identity,
-            total_minutes: p.total_minutes,
+            total_minutes: p.total_minutes.unsigned_abs(),
             year_totals: p
                 .year_totals
                 .into_iter()
                 .map(|y| YearTotal {
                     year: y.year,
-                    minutes: y.minutes,
+                    minutes: y.minutes.unsigned_abs(),
                 })
                 .collect(),
             star_profile: p.star_profile,
-            star_level: p.star_level,
+            star_level: u8::try_from(p.star_level).unwrap_or(u8::MAX),
             stars_reached: p
                 .stars_reached
                 .into_iter()
                 .map(|r| LevelReached {
-                    level: r.level,
+                    level: u8::try_from(r.level).unwrap_or(u8::MAX),
                     date: r.date,
                 })
                 .collect(),
@@ -1175,7 +1177,7 @@ impl From<vl::TransferPackage> for TransferPackage {
                     org_name: r.org_name,
                     start: r.start.to_datetime(utc),
                     end: r.end.to_datetime(utc),
-                    minutes: r.minutes,
+                    minutes: u32::try_from(r.minutes).unwrap_or(u32::MAX),
                     content: r.content,
                     entry_hash: r.entry_hash,
                 })
@@ -1189,9 +1191,9 @@ impl From<vl::TransferReceipt> for TransferReceipt {
         Self {
             volunteer: r.volunteer.to_string(),
             package_hash: r.package_hash,
-            records_added: r.records_added,
-            minutes_added: r.minutes_added,
-            seq: r.seq,
+            records_added: r.records_added.unsigned_abs(),
+            minutes_added: r.minutes_added.unsigned_abs(),
+            seq: r.seq.unsigned_abs(),
             duplicate: r.duplicate,
         }
     }
@@ -1219,7 +1221,7 @@ impl From<vl::SyncResult> for SyncResult {
                 ..
             } => Self {
                 outcome: "accepted".into(),
-                seq: Some(seq),
+                seq: Some(seq.unsigned_abs()),
                 entry_hash: Some(entry_hash),
                 state: Some(state.as_str().to_owned()),
                 make_up: Some(make_up),
@@ -1232,7 +1234,7 @@ impl From<vl::SyncResult> for SyncResult {
                 ..
             } => Self {
                 outcome: "already_had".into(),
-                seq: Some(seq),
+                seq: Some(seq.unsigned_abs()),
                 entry_hash: Some(entry_hash),
                 state: Some(state.as_str().to_owned()),
                 ..none
@@ -1292,7 +1294,7 @@ impl From<vl::CertificateCheck> for CertificateCheck {
             masked_identity: c.masked_identity,
             period_from: c.period_from,
             period_to: c.period_to,
-            total_minutes: c.total_minutes,
+            total_minutes: c.total_minutes.unsigned_abs(),
             issuing_org_name: c.issuing_org_name,
             issued_on: c.issued_on,
             changed_records: c.changed_records.iter().map(ToString::to_string).collect(),
@@ -1385,13 +1387,13 @@ result_class!(
         /// The records of its service, in the order they were added.
         records: Vec<String>,
         /// Counted minutes of those records.
-        counted_minutes: u64,
+        counted_minutes: i64,
         /// How many evaluations it received.
-        evaluations: u32,
+        evaluations: i32,
         /// Their average in tenths of a point (45 is 4.5), if any.
-        average_evaluation_tenths: Option<u32>,
+        average_evaluation_tenths: Option<i32>,
         /// How many complaints were recorded against it.
-        complaints: u32,
+        complaints: i32,
     }
 );
 
@@ -1409,7 +1411,7 @@ result_class!(
         /// The day.
         date: NaiveDate,
         /// Its length in minutes (not service time).
-        minutes: u32,
+        minutes: i32,
     }
 );
 
@@ -1441,11 +1443,11 @@ result_class!(
         /// Commendations received, oldest first.
         commendations: Vec<Commendation>,
         /// Evaluations of activities they served in.
-        evaluations: u32,
+        evaluations: i32,
         /// Their average in tenths of a point, if any.
-        average_evaluation_tenths: Option<u32>,
+        average_evaluation_tenths: Option<i32>,
         /// Complaints naming them.
-        complaints_received: u32,
+        complaints_received: i32,
         /// The teams they are a member of now.
         teams: Vec<String>,
         /// The community they reported in to (报到), if any.
@@ -1457,23 +1459,23 @@ result_class!(
     /// What a team did in a year: the facts a scoring table rates.
     TeamFacts as "TeamFacts" {
         /// Members with counted service in the year.
-        active_members: u32,
+        active_members: i32,
         /// Complaints against its activities.
-        complaints: u32,
+        complaints: i32,
         /// Evaluations of its activities.
-        evaluations: u32,
+        evaluations: i32,
         /// The sum of their scores.
-        evaluation_points: u32,
+        evaluation_points: i32,
         /// Months with an activity on the first Saturday (the monthly service day).
-        first_saturday_months: u32,
+        first_saturday_months: i32,
         /// Members at the end of the year.
-        members: u32,
+        members: i32,
         /// The fewest counted minutes of any member in the year.
-        min_member_minutes: u64,
+        min_member_minutes: i64,
         /// Months with an activity.
-        months_active: u32,
+        months_active: i32,
         /// Counted minutes of members in its activities.
-        total_minutes: u64,
+        total_minutes: i64,
     }
 );
 
@@ -1485,13 +1487,13 @@ result_class!(
         /// scaled, at_least, requirement or penalty.
         mode: String,
         /// The measured value, in the metric's unit.
-        value: u64,
+        value: i64,
         /// The value that gives full marks (or the threshold).
-        target: u64,
+        target: i64,
         /// Points given (negative for a penalty).
         points: i32,
         /// The criterion's weight.
-        weight: u32,
+        weight: i32,
         /// Whether the target was met.
         met: bool,
         /// The line in English.
@@ -1507,9 +1509,9 @@ result_class!(
         /// The scoring table's name.
         scoring: String,
         /// Points out of 100.
-        score: u32,
+        score: i32,
         /// Stars awarded (0 for none).
-        stars: u8,
+        stars: i32,
         /// The level's name (bronze …), if the table names levels.
         level_name: Option<String>,
         /// One line per criterion, in the table's order.
@@ -1547,11 +1549,11 @@ result_class!(
         /// Their street, if their home org lies under one.
         street: Option<String>,
         /// Counted minutes in the year.
-        year_minutes: u64,
+        year_minutes: i64,
         /// Stars held at the end of the year.
-        star_level: u8,
+        star_level: i32,
         /// Their place in the street by minutes in the year.
-        rank_in_street: u32,
+        rank_in_street: i32,
         /// Why, in English.
         reason_en: String,
         /// Why, in Chinese.
@@ -1567,9 +1569,9 @@ result_class!(
         /// The name, masked.
         masked_name: String,
         /// Counted minutes in the period.
-        minutes: u64,
+        minutes: i64,
         /// Stars held.
-        star_level: u8,
+        star_level: i32,
         /// The community they reported in to, if any.
         community: Option<String>,
         /// Its name.
@@ -1587,9 +1589,9 @@ result_class!(
         /// One line per staff member who reported in, by volunteer number.
         staff: Vec<UnitStaffLine>,
         /// How many served in the period.
-        served: u32,
+        served: i32,
         /// Their counted minutes in the period.
-        total_minutes: u64,
+        total_minutes: i64,
     }
     methods {
         /// The staff lines as a pandas DataFrame; needs pandas.
@@ -1639,7 +1641,7 @@ result_class!(
     /// A row of a sheet that was not added, and why: no personal data in the messages.
     RowProblem as "RowProblem" {
         /// The row, 1-based as Excel shows it.
-        row: u32,
+        row: i32,
         /// The column's header as in the sheet, if one column is at fault.
         column: Option<String>,
         /// The stable error code.
@@ -1659,13 +1661,13 @@ result_class!(
         /// Whether nothing was written.
         dry_run: bool,
         /// Data rows read.
-        rows: u32,
+        rows: i32,
         /// Rows added.
-        accepted: u32,
+        accepted: i32,
         /// Of those, rows left pending (to confirm).
-        pending: u32,
+        pending: i32,
         /// Rows recorded before with the same content (nothing written).
-        duplicates: u32,
+        duplicates: i32,
         /// Rows refused, in sheet order.
         rejected: Vec<RowProblem>,
     }
@@ -1691,7 +1693,7 @@ result_class!(
         /// When it ended.
         end: DateTime<FixedOffset>,
         /// Minutes of service.
-        minutes: u32,
+        minutes: i64,
         /// What was done.
         content: String,
         /// The organising team, if any.
@@ -2205,7 +2207,7 @@ impl<'py> RecordArgs<'py> {
                 activity: opt_id(self.activity)?,
                 start,
                 end,
-                minutes: self.minutes,
+                minutes: i64::from(self.minutes),
                 content: self.content,
                 source: vl::RecordSource::parse(&self.source)?,
                 paid: self.paid,
@@ -2227,7 +2229,7 @@ fn record_columns(c: &Bound<'_, PyDict>) -> PyResult<Vec<vl::Result<vl::NewRecor
     let orgs: Vec<String> = col(c, "org")?;
     let starts: Vec<i64> = col(c, "start")?;
     let ends: Vec<i64> = col(c, "end")?;
-    let minutes: Vec<u32> = col(c, "minutes")?;
+    let minutes: Vec<i64> = col(c, "minutes")?;
     let contents: Vec<String> = col(c, "content")?;
     let teams: Vec<Option<String>> = col(c, "team")?;
     let activities: Vec<Option<String>> = col(c, "activity")?;
@@ -3070,9 +3072,9 @@ impl PyLedger {
             l.apply_sync_receipt(&receipt)
         })
         .map(|a| SyncApplied {
-            acknowledged: a.acknowledged,
+            acknowledged: a.acknowledged.unsigned_abs(),
             refused: refusals(a.refused),
-            ignored: a.ignored,
+            ignored: a.ignored.unsigned_abs(),
         })
     }
 
@@ -3082,8 +3084,8 @@ impl PyLedger {
         let actor: Option<vl::ActorId> = check(py, opt_id(actor))?;
         self.run(py, move |l| Ok(l.sync_status(actor.as_ref())))
             .map(|s| SyncStatus {
-                unsent: s.unsent,
-                acknowledged: s.acknowledged,
+                unsent: s.unsent.unsigned_abs(),
+                acknowledged: s.acknowledged.unsigned_abs(),
                 refused: refusals(s.refused),
             })
     }
@@ -3230,7 +3232,7 @@ impl PyLedger {
         self.run(py, move |l| {
             let kind = vl::BoardKind::parse(&kind)?;
             l.leaderboard_as_of(
-                seq,
+                i64::try_from(seq).unwrap_or(i64::MAX),
                 vl::Period::parse(&period)?,
                 &vl::Scope::parse(&scope)?,
                 kind,
@@ -3512,7 +3514,7 @@ impl PyLedger {
         py: Python<'_>,
         actor: String,
         activity: String,
-        score: u8,
+        score: i32,
         source: String,
     ) -> PyResult<()> {
         let actor = Self::actor(py, &actor)?;
@@ -3567,7 +3569,7 @@ impl PyLedger {
         org: String,
         title: String,
         date: &Bound<'_, PyAny>,
-        minutes: u32,
+        minutes: i32,
     ) -> PyResult<()> {
         let actor = Self::actor(py, &actor)?;
         let date = self.local_day(date)?;
@@ -3786,7 +3788,7 @@ impl PyLedger {
         limit: u32,
         format: String,
         language: String,
-        as_of: Option<u64>,
+        as_of: Option<i64>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let bytes = self.run(py, move |l| {
             let (period, scope) = (vl::Period::parse(&period)?, vl::Scope::parse(&scope)?);

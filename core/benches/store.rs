@@ -177,8 +177,13 @@ fn main() {
             Timestamp::from_local(OFFSET, 2016, 1, 10, 0, 0).unwrap(),
         ));
         let t = Instant::now();
-        let sheet = volunteer_ledger::import::read_sheet(&csv_bytes, &ImportOptions::default()).unwrap();
-        eprintln!("read_sheet alone: {:.2} s for {} rows", t.elapsed().as_secs_f64(), sheet.rows.len());
+        let sheet =
+            volunteer_ledger::import::read_sheet(&csv_bytes, &ImportOptions::default()).unwrap();
+        eprintln!(
+            "read_sheet alone: {:.2} s for {} rows",
+            t.elapsed().as_secs_f64(),
+            sheet.rows.len()
+        );
         drop(sheet);
         let t = Instant::now();
         let (mut last, mut rows_seen) = (Instant::now(), 0u32);

@@ -120,7 +120,7 @@ pub struct Evaluation {
     /// The activity.
     pub activity: ActivityId,
     /// 1 (poor) to 5 (excellent).
-    pub score: u8,
+    pub score: i32,
     /// Who gave it.
     pub source: EvaluationSource,
 }
@@ -150,13 +150,13 @@ pub struct ActivityView {
     /// Its records, in every state, in the order they were added.
     pub records: Vec<RecordId>,
     /// Counted minutes of its records.
-    pub counted_minutes: u64,
+    pub counted_minutes: i64,
     /// How many evaluations it has.
-    pub evaluations: u32,
+    pub evaluations: i32,
     /// Their average in tenths (45 is 4.5), if any.
-    pub average_evaluation_tenths: Option<u32>,
+    pub average_evaluation_tenths: Option<i32>,
     /// How many complaints it has.
-    pub complaints: u32,
+    pub complaints: i32,
 }
 
 /// A training session a volunteer attended (培训情况): recorded like service, by the org that
@@ -169,7 +169,7 @@ pub struct Training {
     /// Its id.
     pub id: TrainingId,
     /// Its length in minutes.
-    pub minutes: u32,
+    pub minutes: i32,
     /// The org that ran it.
     pub org: OrgId,
     /// What it was.
@@ -223,11 +223,11 @@ pub struct VolunteerSummary {
     /// Commendations received, oldest first.
     pub commendations: Vec<Commendation>,
     /// Evaluations of the activities they served in (with a counted record).
-    pub evaluations: u32,
+    pub evaluations: i32,
     /// Their average in tenths, if any.
-    pub average_evaluation_tenths: Option<u32>,
+    pub average_evaluation_tenths: Option<i32>,
     /// Complaints that name them.
-    pub complaints_received: u32,
+    pub complaints_received: i32,
     /// The teams they are in now.
     pub teams: Vec<TeamId>,
     /// The community they reported in at, if they did.
@@ -261,11 +261,11 @@ pub struct ExcellentCandidate {
     /// The street of their home org, if it lies under one.
     pub street: Option<OrgId>,
     /// Counted minutes in the year.
-    pub year_minutes: u64,
+    pub year_minutes: i64,
     /// Stars held at the end of the year.
-    pub star_level: u8,
+    pub star_level: i32,
     /// Their place in the street by minutes in the year (competition ranking).
-    pub rank_in_street: u32,
+    pub rank_in_street: i32,
     /// Why, in English.
     pub reason_en: String,
     /// Why, in Chinese.
@@ -281,9 +281,9 @@ pub struct UnitStaffLine {
     /// Their masked name.
     pub masked_name: String,
     /// Counted minutes in the period (0 for those who served none).
-    pub minutes: u64,
+    pub minutes: i64,
     /// Their star level now.
-    pub star_level: u8,
+    pub star_level: i32,
     /// The community they reported in at, if any.
     pub community: Option<OrgId>,
     /// Its name.
@@ -301,9 +301,9 @@ pub struct UnitReport {
     /// Every staff member, by volunteer number; those with no service included.
     pub staff: Vec<UnitStaffLine>,
     /// How many of them served in the period.
-    pub served: u32,
+    pub served: i32,
     /// Their minutes together.
-    pub total_minutes: u64,
+    pub total_minutes: i64,
 }
 
 /// A volunteer as their community sees them: living there, or reported in there.

@@ -17,7 +17,7 @@ pub struct CertificateRecord {
     /// The hash of the log entry that recorded it (hex).
     pub entry_hash: String,
     /// Minutes of service.
-    pub minutes: u32,
+    pub minutes: i64,
     /// The org where the service was done.
     pub org_name: String,
     /// The record's id.
@@ -32,7 +32,7 @@ pub struct CertificateTraining {
     /// The local date.
     pub date: NaiveDate,
     /// Its length in minutes.
-    pub minutes: u32,
+    pub minutes: i64,
     /// The org that ran it.
     pub org_name: String,
     /// What it was.
@@ -102,7 +102,7 @@ pub struct Certificate {
     /// Ed25519 signature (hex) over the canonical JSON of all other fields.
     pub signature: String,
     /// Total minutes of the records.
-    pub total_minutes: u64,
+    pub total_minutes: i64,
     /// Training attended in the period, when asked for (absent from the JSON when none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
@@ -171,7 +171,7 @@ pub struct CertificateCheck {
     /// The last day covered.
     pub period_to: NaiveDate,
     /// Total minutes on the certificate.
-    pub total_minutes: u64,
+    pub total_minutes: i64,
     /// The issuing org's name.
     pub issuing_org_name: String,
     /// The issue date.

@@ -101,7 +101,7 @@ pub enum LedgerError {
         /// The record id.
         record: String,
         /// Minutes claimed.
-        minutes: u32,
+        minutes: i64,
         /// Minutes between start and end.
         span: i64,
     },
@@ -141,7 +141,7 @@ pub enum LedgerError {
         /// Minutes that day including this record.
         total: u64,
         /// The policy's cap.
-        cap: u32,
+        cap: i32,
     },
     /// A volunteer already has the policy's limit of check-in/check-out pairs for this
     /// activity on this day.
@@ -154,7 +154,7 @@ pub enum LedgerError {
         /// The local day.
         day: String,
         /// The policy's limit.
-        limit: u32,
+        limit: i32,
     },
     /// Paid service is not volunteering.
     #[error(
@@ -188,7 +188,7 @@ pub enum LedgerError {
         /// The record id.
         record: String,
         /// The window in working days.
-        window: u32,
+        window: i32,
     },
     /// The actor lacks the role the change requires.
     #[error("actor {actor} may not {action}: {rule} / 操作人 {actor} 无权执行该操作")]
@@ -520,7 +520,7 @@ pub enum LedgerError {
         /// The activity.
         activity: String,
         /// Minutes claimed.
-        minutes: u32,
+        minutes: i64,
         /// The activity's planned minutes.
         planned: i64,
     },
@@ -532,7 +532,7 @@ pub enum LedgerError {
         /// The activity.
         activity: String,
         /// The score given.
-        score: u8,
+        score: i32,
     },
     /// An org of the wrong kind is named (a report-in to something that is not a community).
     #[error("org {org} is not a {expected} / 组织 {org} 不是{expected_zh}")]
@@ -554,7 +554,7 @@ pub enum LedgerError {
         /// Its minutes.
         minutes: u32,
         /// The policy's threshold.
-        threshold: u32,
+        threshold: i32,
     },
     /// A policy does not parse or breaks its own constraints.
     #[error("policy: {detail} / 政策配置无效：{detail}")]
@@ -773,4 +773,42 @@ pub(crate) fn invalid_field(
         field: field.to_owned(),
         detail: detail.into(),
     }
+}
+
+/// A count or a sequence number as the signed integer the bindings give Java callers (which
+/// have no unsigned types): exact below `i64::MAX`, which no ledger reaches.
+pub(crate) fn signed(n: u64) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// A count, limit or sequence number given as a signed integer (as Java callers of the
+/// bindings give them) for a rule that needs it unsigned: a negative one, or one beyond
+/// `T`'s range, is refused with `E_FIELD` naming `field`.
+///
+/// ```
+/// use volunteer_ledger::error::non_negative;
+/// assert_eq!(non_negative::<u32>("limit", 10), Ok(10));
+/// assert_eq!(non_negative::<u32>("limit", -1).unwrap_err().code(), "E_FIELD");
+/// assert_eq!(non_negative::<u32>("limit", i64::from(u32::MAX) + 1).unwrap_err().code(), "E_FIELD");
+/// assert_eq!(non_negative::<u64>("seq", 0), Ok(0));
+/// ```
+pub fn non_negative<T: TryFrom<i64>>(field: &str, value: i64) -> Result<T> {
+    T::try_from(value).map_err(|_| {
+        invalid_field(
+            "argument",
+            field,
+            if value < 0 {
+                format!("{value} is negative")
+            } else {
+                format!("{value} is too large")
+            },
+        )
+    })
+}
+
+/// A signed number of the policy or of the bindings' types, as the unsigned number a rule
+/// counts in; validation refuses negatives before any rule reads them, and a negative one
+/// that slipped through counts as zero rather than wrapping around.
+pub(crate) fn count(x: impl Into<i64>) -> u64 {
+    u64::try_from(x.into()).unwrap_or(0)
 }

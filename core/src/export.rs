@@ -353,11 +353,11 @@ pub fn leaderboard_file(
         .iter()
         .map(|e| {
             vec![
-                Cell::Int(u64::from(e.rank)),
+                Cell::Int(u64::from(e.rank.unsigned_abs())),
                 e.id.clone().map_or(Cell::Empty, Cell::Text),
                 Cell::Text(e.name.clone()),
-                Cell::Hours(e.minutes),
-                Cell::Int(e.minutes),
+                Cell::Hours(e.minutes.unsigned_abs()),
+                Cell::Int(e.minutes.unsigned_abs()),
             ]
         })
         .collect();
@@ -544,7 +544,7 @@ pub fn records_file(
         } else {
             end.format("%Y-%m-%d %H:%M").to_string()
         };
-        let minutes = u64::from(n.minutes);
+        let minutes = n.minutes.unsigned_abs();
         rows.push(vec![
             Cell::Text(n.id.to_string()),
             Cell::Text(n.volunteer.to_string()),

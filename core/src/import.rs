@@ -48,6 +48,7 @@ pub const HEADER_SEARCH_ROWS: usize = 100;
 
 /// The file format of a sheet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum SheetFormat {
     /// Comma- (or tab-) separated text.
@@ -58,6 +59,7 @@ pub enum SheetFormat {
 
 /// The text encoding of a CSV sheet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum TextEncoding {
     /// Valid UTF-8 (a BOM is dropped) is read as UTF-8, a UTF-16 BOM as UTF-16, anything
@@ -72,8 +74,10 @@ pub enum TextEncoding {
 
 /// How to read a sheet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ImportOptions {
     /// The format; `None` detects it (zip magic `PK\x03\x04` → xlsx, else CSV).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub format: Option<SheetFormat>,
     /// The text encoding of a CSV sheet.
     pub encoding: TextEncoding,
@@ -81,8 +85,10 @@ pub struct ImportOptions {
     /// [`read_sheet`]. [`upload`] uses the ledger's own offset instead.
     pub utc_offset_minutes: i32,
     /// The org of rows whose sheet has no org column, or whose org cell is empty.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub default_org: Option<OrgId>,
     /// The worksheet of an xlsx workbook to read; `None` reads the first.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sheet: Option<String>,
 }
 
@@ -257,9 +263,10 @@ pub struct SheetRow {
 /// Why a row was not recorded: where, a stable code, and a message in English and Chinese that
 /// names no person and no identity number.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct RowProblem {
     /// The row, 1-based as Excel shows it.
-    pub row: u32,
+    pub row: i32,
     /// The header of the column at fault, as in the sheet, when one column is.
     pub column: Option<String>,
     /// An `E_UPLOAD_…` code of this module, or the core's code (`E_OVERLAP` …).
@@ -272,20 +279,21 @@ pub struct RowProblem {
 
 /// What an upload did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ImportReport {
     /// SHA-256 of the file, lower-case hex.
     pub fingerprint: String,
     /// Nothing was written.
     pub dry_run: bool,
     /// Data rows read (blank and total rows aside).
-    pub rows: u32,
+    pub rows: i32,
     /// Rows newly recorded (in a dry run: that would be).
-    pub accepted: u32,
+    pub accepted: i32,
     /// Of `accepted`, records that wait for an organiser's confirmation (make-up records
     /// entered by someone who is not an org admin).
-    pub pending: u32,
+    pub pending: i32,
     /// Rows recorded before (same id, same content): nothing was written for them.
-    pub duplicates: u32,
+    pub duplicates: i32,
     /// The rows refused, in row order.
     pub rejected: Vec<RowProblem>,
 }
@@ -689,7 +697,7 @@ fn is_total_row(layout: &Layout, cells: &[Cell]) -> bool {
 /// A problem with an upload code, in both languages.
 fn problem(row: u32, column: Option<String>, code: &str, en: String, zh: String) -> RowProblem {
     RowProblem {
-        row,
+        row: i32::try_from(row).unwrap_or(i32::MAX),
         column,
         code: code.to_owned(),
         message_en: en,
@@ -1214,7 +1222,7 @@ fn apply(
     let mut report = ImportReport {
         fingerprint: sheet.fingerprint.clone(),
         dry_run,
-        rows: total,
+        rows: i32::try_from(total).unwrap_or(i32::MAX),
         accepted: 0,
         pending: 0,
         duplicates: 0,

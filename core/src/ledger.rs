@@ -65,7 +65,7 @@ impl Clock {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Receipt {
     /// The entry's sequence number (for a duplicate: the entry that first recorded it).
-    pub seq: u64,
+    pub seq: i64,
     /// The entry's hash (hex).
     pub hash: String,
     /// The change had been made before, so nothing was written.
@@ -83,7 +83,7 @@ pub struct RecordReceipt {
     /// Whether it is a make-up record (补录).
     pub make_up: bool,
     /// The entry that added it.
-    pub seq: u64,
+    pub seq: i64,
     /// It had been recorded before with the same content: nothing was written.
     pub duplicate: bool,
 }
@@ -987,10 +987,9 @@ impl State {
 
     /// Minutes carried in from other ledgers.
     fn carried_minutes(&self, v: u32) -> u64 {
-        self.travel
-            .carried
-            .get(&v)
-            .map_or(0, |c| c.iter().map(|r| u64::from(r.minutes)).sum())
+        self.travel.carried.get(&v).map_or(0, |c| {
+            c.iter().map(|r| u64::from(r.counted_minutes())).sum()
+        })
     }
 
     fn bad_state(&self, record: &RecordId, rec: Rec, action: &str) -> LedgerError {
@@ -1025,7 +1024,7 @@ impl State {
         self.check_record_activity(r, org, team, make_up)?;
         // Against bought hours: a large record waits for a second admin (four eyes).
         let threshold = self.policy.fraud.four_eyes_minutes;
-        let four_eyes = threshold > 0 && r.minutes > threshold;
+        let four_eyes = threshold > 0 && r.minutes > i64::from(threshold);
         // An organiser's record is confirmed as entered, but never one about themselves:
         // nobody certifies their own hours.
         let state =
@@ -1053,7 +1052,7 @@ impl State {
             .as_ref()
             .and_then(|a| self.activities.get(a.as_str()));
         let org = self.org_index.get(&r.org).copied().unwrap_or(NONE);
-        let mut day_total = u64::from(r.minutes);
+        let mut day_total = u64::try_from(r.minutes).unwrap_or(0);
         let mut pairs = 0u32;
         for &ri in &v.records {
             if Some(ri) == replacing {
@@ -1094,10 +1093,10 @@ impl State {
                 });
             }
             if c.start.local_date(self.off) == day {
-                day_total += u64::from(c.minutes);
+                day_total += u64::from(c.counted_minutes());
             }
         }
-        if day_total > u64::from(self.policy.daily_cap_minutes) {
+        if day_total > crate::error::count(self.policy.daily_cap_minutes) {
             return Err(LedgerError::DailyCap {
                 record: r.id.to_string(),
                 day: day.to_string(),
@@ -1105,7 +1104,9 @@ impl State {
                 cap: self.policy.daily_cap_minutes,
             });
         }
-        if r.source == RecordSource::CheckIn && pairs >= self.policy.checkin_pairs_per_day {
+        if r.source == RecordSource::CheckIn
+            && i64::from(pairs) >= i64::from(self.policy.checkin_pairs_per_day)
+        {
             return Err(LedgerError::CheckInLimit {
                 record: r.id.to_string(),
                 day: day.to_string(),
@@ -1541,8 +1542,8 @@ impl State {
             period: key.period,
             scope: scope.clone(),
             kind: key.kind,
-            as_of_seq,
-            ranked: u32::try_from(board.len()).unwrap_or(u32::MAX),
+            as_of_seq: crate::error::signed(as_of_seq),
+            ranked: i32::try_from(board.len()).unwrap_or(i32::MAX),
             entries,
         }
     }
@@ -1574,10 +1575,10 @@ impl State {
                         }),
                 };
                 BoardEntry {
-                    rank,
+                    rank: i32::try_from(rank).unwrap_or(i32::MAX),
                     id,
                     name,
-                    minutes,
+                    minutes: crate::error::signed(minutes),
                 }
             })
             .collect::<Vec<_>>()
@@ -1598,7 +1599,7 @@ impl State {
             },
             start: Timestamp(rec.start()),
             end: Timestamp(rec.end()),
-            minutes: u32::from(rec.minutes),
+            minutes: i64::from(rec.minutes),
             content: self.texts.get(i).to_owned(),
             source: RecordSource::from_code(rec.source_code()),
             paid: false,
@@ -1644,8 +1645,9 @@ impl State {
             identity_kind: v.identity.kind(),
             masked_identity: v.identity.masked(),
             home_org: self.orgs.get(v.home_org as usize).map(|o| o.org.id.clone()),
-            total_minutes: v.total + self.carried_minutes(vi),
-            carried_minutes: self.carried_minutes(vi),
+            // Signed for the bindings' Java callers; never near i64::MAX in practice.
+            total_minutes: i64::try_from(v.total + self.carried_minutes(vi)).unwrap_or(i64::MAX),
+            carried_minutes: i64::try_from(self.carried_minutes(vi)).unwrap_or(i64::MAX),
             visibility: self.vol_visibility(vi),
             work_unit: self
                 .travel
@@ -1683,7 +1685,7 @@ impl State {
             amends: rid(extra.and_then(|e| e.amends)),
             superseded_by: rid(extra.and_then(|e| e.superseded_by)),
             reason: extra.and_then(|e| e.reason.clone()),
-            entry_seq: u64::from(rec.seq),
+            entry_seq: i64::from(rec.seq),
         })
     }
 }
@@ -1883,11 +1885,11 @@ pub struct TransferReceipt {
     /// The package's hash (hex).
     pub package_hash: String,
     /// Records carried in (those not here already).
-    pub records_added: u32,
+    pub records_added: i32,
     /// Their minutes.
-    pub minutes_added: u64,
+    pub minutes_added: i64,
     /// The entry that imported it (for a duplicate: the head).
-    pub seq: u64,
+    pub seq: i64,
     /// The package had been imported before: nothing changed.
     pub duplicate: bool,
 }
@@ -2541,7 +2543,7 @@ impl Ledger {
         self.len += 1;
         self.last = entry.hash;
         let receipt = Receipt {
-            seq,
+            seq: crate::error::signed(seq),
             hash: entry.hash.to_hex(),
             duplicate: false,
         };
@@ -2601,7 +2603,7 @@ impl Ledger {
             .map(|h| h.to_hex())
             .unwrap_or_default();
         Receipt {
-            seq,
+            seq: crate::error::signed(seq),
             hash,
             duplicate: true,
         }
@@ -2829,7 +2831,7 @@ impl Ledger {
         let receipt = if self.state.travel.signing_keys.last() == Some(&public_key) {
             let (seq, hash) = self.head();
             Receipt {
-                seq,
+                seq: crate::error::signed(seq),
                 hash: hash.to_hex(),
                 duplicate: true,
             }
@@ -2931,7 +2933,7 @@ impl Ledger {
                     end: Timestamp(r.end()),
                     entry_hash: self.entry_hash(r.seq)?.to_hex(),
                     ledger: self.config.ledger_id.clone(),
-                    minutes: u32::from(r.minutes),
+                    minutes: i64::from(r.minutes),
                     org: org.org.id.clone(),
                     org_name: org.org.name.clone(),
                     record: RecordId::new(self.state.record_ids.resolve(i)).ok()?,
@@ -2950,11 +2952,11 @@ impl Ledger {
         );
         records
             .sort_by(|a, b| (a.start, &a.ledger, &a.record).cmp(&(b.start, &b.ledger, &b.record)));
-        let mut years: std::collections::BTreeMap<i32, u64> = std::collections::BTreeMap::new();
+        let mut years: std::collections::BTreeMap<i32, i64> = std::collections::BTreeMap::new();
         for r in &records {
             *years
                 .entry(chrono::Datelike::year(&r.start.local_date(off)))
-                .or_default() += u64::from(r.minutes);
+                .or_default() += r.minutes;
         }
         let stars = self.star_summary(volunteer)?;
         Ok(TransferPackage {
@@ -2965,7 +2967,7 @@ impl Ledger {
             issuer: self.issuer()?,
             masked_identity: vol.identity.masked(),
             masked_name: mask_name(&vol.name),
-            total_minutes: records.iter().map(|r| u64::from(r.minutes)).sum(),
+            total_minutes: records.iter().map(|r| r.minutes).sum(),
             records,
             star_level: stars.level,
             star_profile: self.config.policy.stars.name.clone(),
@@ -2997,7 +2999,9 @@ impl Ledger {
             .collect();
         let (records_added, minutes_added) = (
             new.len() as u32,
-            new.iter().map(|r| u64::from(r.minutes)).sum::<u64>(),
+            new.iter()
+                .map(|r| u64::from(r.counted_minutes()))
+                .sum::<u64>(),
         );
         let (receipt, admit) = self.commit(
             actor,
@@ -3009,8 +3013,16 @@ impl Ledger {
         Ok(TransferReceipt {
             volunteer: p.volunteer,
             package_hash: package_hash(package),
-            records_added: if fresh { records_added } else { 0 },
-            minutes_added: if fresh { minutes_added } else { 0 },
+            records_added: if fresh {
+                i32::try_from(records_added).unwrap_or(i32::MAX)
+            } else {
+                0
+            },
+            minutes_added: if fresh {
+                crate::error::signed(minutes_added)
+            } else {
+                0
+            },
             seq: receipt.seq,
             duplicate: !fresh,
         })
@@ -3089,7 +3101,7 @@ impl Ledger {
                     content: self.state.texts.get(i).to_owned(),
                     date,
                     entry_hash: self.entry_hash(r.seq)?.to_hex(),
-                    minutes: u32::from(r.minutes),
+                    minutes: i64::from(r.minutes),
                     org_name: self.state.orgs.get(r.org as usize)?.org.name.clone(),
                     record: RecordId::new(self.state.record_ids.resolve(i)).ok()?,
                 })
@@ -3119,7 +3131,7 @@ impl Ledger {
             .into_iter()
             .map(|t| crate::certificate::CertificateTraining {
                 date: t.date,
-                minutes: t.minutes,
+                minutes: i64::from(t.minutes),
                 org_name: org_name(&t.org),
                 title: t.title,
             })
@@ -3150,7 +3162,7 @@ impl Ledger {
             period_from: req.period_from,
             period_to: req.period_to,
             public_key: crate::transfer::public_key_hex(&key),
-            total_minutes: records.iter().map(|r| u64::from(r.minutes)).sum(),
+            total_minutes: records.iter().map(|r| r.minutes).sum(),
             records,
             responsible_person: req.responsible_person,
             signature: String::new(),
@@ -3175,7 +3187,7 @@ impl Ledger {
                     record: r.record.clone(),
                 })
                 .collect(),
-            total_minutes: cert.total_minutes,
+            total_minutes: cert.total_minutes.unsigned_abs(),
             volunteer: cert.volunteer.clone(),
         };
         self.commit(actor, Change::CertificateIssued(entry))?;
@@ -3229,7 +3241,7 @@ impl Ledger {
             masked_identity: vol.identity.masked(),
             period_from: c.period_from,
             period_to: c.period_to,
-            total_minutes: c.total_minutes,
+            total_minutes: crate::error::signed(c.total_minutes),
             issuing_org_name: self.org(&c.issuing_org).map(|o| o.name).unwrap_or_default(),
             issued_on: self
                 .state
@@ -3363,7 +3375,7 @@ impl Ledger {
             .get(&v)
             .into_iter()
             .flatten()
-            .map(|r| (r.start.local_date(off), r.minutes));
+            .map(|r| (r.start.local_date(off), r.counted_minutes()));
         Ok(star_summary(
             &self.config.policy.stars,
             service.chain(carried),
@@ -3409,14 +3421,17 @@ impl Ledger {
 
     /// A leaderboard as it stood just after entry `seq`: the log up to that entry is replayed
     /// and the board computed from it, so a board published earlier is shown again exactly.
+    /// `seq` is signed, as [`Receipt::seq`] and [`Leaderboard::as_of_seq`] are; a negative
+    /// one is refused with `E_FIELD`.
     pub fn leaderboard_as_of(
         &self,
-        seq: u64,
+        seq: i64,
         period: Period,
         scope: &Scope,
         kind: BoardKind,
         limit: u32,
     ) -> Result<Leaderboard> {
+        let seq: u64 = crate::error::non_negative("seq", seq)?;
         let len = self.len;
         if seq >= len {
             return Err(LedgerError::UnknownEntry { seq, len });
@@ -3493,10 +3508,10 @@ impl Ledger {
             volunteer: volunteer.clone(),
             period,
             scope: scope.clone(),
-            minutes,
-            rank,
-            ranked,
-            previous_rank,
+            minutes: crate::error::signed(minutes),
+            rank: rank.map(|r| i32::try_from(r).unwrap_or(i32::MAX)),
+            ranked: i32::try_from(ranked).unwrap_or(i32::MAX),
+            previous_rank: previous_rank.map(|r| i32::try_from(r).unwrap_or(i32::MAX)),
             places_up,
         })
     }
@@ -3591,7 +3606,7 @@ impl Ledger {
                     });
                 }
                 Ok(VerifyReport {
-                    entries: n,
+                    entries: crate::error::signed(n),
                     head_hash: head.to_hex(),
                 })
             }

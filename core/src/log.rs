@@ -480,7 +480,7 @@ pub(crate) fn entry_from_canonical(bytes: &[u8]) -> std::result::Result<Entry, S
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct VerifyReport {
     /// Entries checked.
-    pub entries: u64,
+    pub entries: i64,
     /// The hash of the last entry (hex), the head a copy can be compared by.
     pub head_hash: String,
 }
@@ -518,7 +518,7 @@ pub fn verify_chain(entries: &[Entry]) -> Result<VerifyReport> {
         prev = e.hash;
     }
     Ok(VerifyReport {
-        entries: entries.len() as u64,
+        entries: entries.len() as i64,
         head_hash: prev.to_hex(),
     })
 }

@@ -144,9 +144,9 @@ pub struct VolunteerView {
     /// The home org.
     pub home_org: Option<OrgId>,
     /// Cumulative counted minutes, those carried in from other ledgers included.
-    pub total_minutes: u64,
+    pub total_minutes: i64,
     /// Of `total_minutes`, those carried in from other ledgers (转移接续).
-    pub carried_minutes: u64,
+    pub carried_minutes: i64,
     /// How the volunteer appears on boards.
     pub visibility: BoardVisibility,
     /// The work unit, if any.

@@ -15,7 +15,7 @@ pub struct StarProfile {
     /// The profile's name (`mca`, `beijing` …).
     pub name: String,
     /// Hours needed for each level, strictly increasing.
-    pub thresholds_hours: Vec<u32>,
+    pub thresholds_hours: Vec<i32>,
 }
 
 impl StarProfile {
@@ -35,7 +35,10 @@ impl StarProfile {
     }
     /// Thresholds in minutes.
     pub fn thresholds_minutes(&self) -> impl Iterator<Item = u64> + '_ {
-        self.thresholds_hours.iter().map(|h| u64::from(*h) * 60)
+        // Validated positive (Policy::validate); a negative one would count as zero.
+        self.thresholds_hours
+            .iter()
+            .map(|h| u64::try_from(*h).unwrap_or(0) * 60)
     }
 }
 
@@ -54,11 +57,11 @@ impl StarProfile {
 #[serde(deny_unknown_fields)]
 pub struct Policy {
     /// Most check-in/check-out pairs per volunteer, activity and day (default 3).
-    pub checkin_pairs_per_day: u32,
+    pub checkin_pairs_per_day: i32,
     /// How far in the future a record may end, for clocks that disagree (default 300 s).
-    pub clock_skew_seconds: u32,
+    pub clock_skew_seconds: i32,
     /// Most minutes one volunteer may serve on one local day (default 720: 12 hours).
-    pub daily_cap_minutes: u32,
+    pub daily_cap_minutes: i32,
     /// Who may be proposed as an excellent volunteer (优秀志愿者). Written only when it differs
     /// from the default, so that logs made before it keep their hashes.
     #[serde(default, skip_serializing_if = "ExcellentRule::is_default")]
@@ -74,7 +77,7 @@ pub struct Policy {
     pub name: String,
     /// Working days after the service within which a record is recorded normally (default
     /// 10). A later record is a make-up (补录) that needs an org admin to confirm.
-    pub recording_window_working_days: u32,
+    pub recording_window_working_days: i32,
     /// Volunteer star thresholds.
     pub stars: StarProfile,
     /// The team scoring table (服务队星级评定). Written only when it differs from the default
@@ -92,12 +95,12 @@ pub struct Policy {
 #[serde(deny_unknown_fields)]
 pub struct ExcellentRule {
     /// The star level held at the end of the year at least (default 1).
-    pub min_star_level: u8,
+    pub min_star_level: i32,
     /// Hours of counted service in the year at least (default 100).
-    pub min_year_hours: u32,
+    pub min_year_hours: i32,
     /// How many per street, by hours in the year (default 10; ties at the last place are all
     /// proposed).
-    pub top_per_street: u32,
+    pub top_per_street: i32,
 }
 
 impl Default for ExcellentRule {
@@ -125,17 +128,17 @@ impl ExcellentRule {
 #[serde(deny_unknown_fields)]
 pub struct FraudRules {
     /// Flag an actor who enters more records than this … (default 30)
-    pub burst_entries: u32,
+    pub burst_entries: i32,
     /// … within this many seconds (default 600).
-    pub burst_window_seconds: u32,
+    pub burst_window_seconds: i32,
     /// Flag a volunteer's day of more minutes than this (default 600; the daily cap refuses
     /// beyond `daily_cap_minutes`).
-    pub flag_day_minutes: u32,
+    pub flag_day_minutes: i32,
     /// A record of more minutes than this counts only once an admin other than the one who
     /// entered it confirms it (default 480: 8 hours). 0 turns four eyes off.
-    pub four_eyes_minutes: u32,
+    pub four_eyes_minutes: i32,
     /// Flag a record entered more than this many days after its service ended (default 30).
-    pub late_entry_days: u32,
+    pub late_entry_days: i32,
 }
 
 impl Default for FraudRules {
@@ -225,26 +228,32 @@ impl Policy {
         if t.is_empty() || t.len() > 10 {
             return bad("stars.thresholds_hours must hold 1 to 10 levels");
         }
-        if t.first() == Some(&0) || t.windows(2).any(|w| w.first() >= w.get(1)) {
+        if t.first().is_some_and(|x| *x <= 0) || t.windows(2).any(|w| w.first() >= w.get(1)) {
             return bad("stars.thresholds_hours must be positive and strictly increasing");
         }
-        if self.daily_cap_minutes == 0 || self.daily_cap_minutes > 24 * 60 {
+        if !(1..=24 * 60).contains(&self.daily_cap_minutes) {
             return bad("daily_cap_minutes must be 1 to 1440");
         }
-        if self.checkin_pairs_per_day == 0 {
+        if self.checkin_pairs_per_day <= 0 {
             return bad("checkin_pairs_per_day must be at least 1");
         }
-        if self.recording_window_working_days > 366 {
-            return bad("recording_window_working_days must be at most 366");
+        if !(0..=366).contains(&self.recording_window_working_days) {
+            return bad("recording_window_working_days must be 0 to 366");
         }
-        if self.clock_skew_seconds > 86_400 {
-            return bad("clock_skew_seconds must be at most 86400");
+        if !(0..=86_400).contains(&self.clock_skew_seconds) {
+            return bad("clock_skew_seconds must be 0 to 86400");
         }
-        if self.excellent.min_year_hours == 0 || self.excellent.top_per_street == 0 {
+        if self.excellent.min_year_hours <= 0 || self.excellent.top_per_street <= 0 {
             return bad("excellent.min_year_hours and excellent.top_per_street must be at least 1");
         }
+        if !(0..=255).contains(&self.excellent.min_star_level) {
+            return bad("excellent.min_star_level must be 0 to 255");
+        }
         let f = &self.fraud;
-        if f.burst_entries == 0 || f.burst_window_seconds == 0 || f.flag_day_minutes == 0 {
+        if f.four_eyes_minutes < 0 || f.late_entry_days < 0 {
+            return bad("fraud.four_eyes_minutes and fraud.late_entry_days must not be negative");
+        }
+        if f.burst_entries <= 0 || f.burst_window_seconds <= 0 || f.flag_day_minutes <= 0 {
             return bad(
                 "fraud.burst_entries, fraud.burst_window_seconds and fraud.flag_day_minutes must be at least 1",
             );

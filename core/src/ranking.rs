@@ -77,13 +77,13 @@ crate::names::named_enum!(BoardKind, "board", {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct BoardEntry {
     /// Standard competition rank (1, 2, 2, 4).
-    pub rank: u32,
+    pub rank: i32,
     /// The volunteer number, team id or org id; `None` for a volunteer shown under a pseudonym.
     pub id: Option<String>,
     /// The masked name, pseudonym, team name or org name.
     pub name: String,
     /// Confirmed minutes in the period and scope.
-    pub minutes: u64,
+    pub minutes: i64,
 }
 
 /// A leaderboard.
@@ -97,9 +97,9 @@ pub struct Leaderboard {
     /// What is ranked.
     pub kind: BoardKind,
     /// The log entry the board is as of (the last one applied).
-    pub as_of_seq: u64,
+    pub as_of_seq: i64,
     /// How many are ranked (those with minutes in the period), beyond the lines shown.
-    pub ranked: u32,
+    pub ranked: i32,
     /// The top lines, best first; ties by id.
     pub entries: BoardLines,
 }
@@ -175,13 +175,13 @@ pub struct Standing {
     /// The scope.
     pub scope: Scope,
     /// Their minutes in the period and scope.
-    pub minutes: u64,
+    pub minutes: i64,
     /// Their rank, if they have minutes.
-    pub rank: Option<u32>,
+    pub rank: Option<i32>,
     /// How many are ranked.
-    pub ranked: u32,
+    pub ranked: i32,
     /// Their rank in the previous period, if any.
-    pub previous_rank: Option<u32>,
+    pub previous_rank: Option<i32>,
     /// Places gained since the previous period (positive is up); `None` when either period
     /// has no rank.
     pub places_up: Option<i64>,
@@ -246,7 +246,7 @@ impl Board {
             // The top lines depend only on entities at or above the last line's minutes: a
             // change wholly below it leaves them (and their ranks) as they are.
             let full = r.lines.len() >= r.limit as usize;
-            let cutoff = r.lines.last().map_or(0, |l| l.minutes);
+            let cutoff = r.lines.last().map_or(0, |l| l.minutes.unsigned_abs());
             if !full || old >= cutoff || new >= cutoff {
                 self.rendered = None;
             }

@@ -1,7 +1,7 @@
 //! Volunteer star levels (星级) from cumulative confirmed hours, and team star ratings
 //! (服务队星级评定) by a published scoring table, as pure functions.
 
-use crate::error::{LedgerError, Result};
+use crate::error::{LedgerError, Result, count};
 use crate::policy::StarProfile;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -13,7 +13,7 @@ pub struct LevelReached {
     /// The local date of the service that reached it.
     pub date: NaiveDate,
     /// The level, 1 for one star.
-    pub level: u8,
+    pub level: i32,
 }
 
 /// A volunteer's star standing: level, the date each level was reached, and what is left
@@ -22,15 +22,15 @@ pub struct LevelReached {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct StarSummary {
     /// Cumulative counted minutes.
-    pub total_minutes: u64,
+    pub total_minutes: i64,
     /// Stars held, 0 to the profile's top level.
-    pub level: u8,
+    pub level: i32,
     /// The date each level held was reached, lowest first.
     pub reached: Vec<LevelReached>,
     /// The next level, if any.
-    pub next_level: Option<u8>,
+    pub next_level: Option<i32>,
     /// Minutes still needed for the next level, if any.
-    pub minutes_to_next: Option<u64>,
+    pub minutes_to_next: Option<i64>,
 }
 
 /// Computes a star summary from a volunteer's counted service, given as (local date,
@@ -62,19 +62,26 @@ pub fn star_summary(
                 break;
             }
             reached.push(LevelReached {
-                level: level_u8(reached.len() + 1),
+                level: i32::from(level_u8(reached.len() + 1)),
                 date,
             });
         }
     }
     let level = level_u8(reached.len());
-    let next = thresholds.get(reached.len());
+    let next = thresholds.get(reached.len()).copied();
+    summary(total, level, reached, next)
+}
+
+/// A star summary in the signed types the bindings' Java callers need (minutes as `i64`,
+/// levels as `i32`); totals beyond `i64::MAX` minutes (never reached) are shown as the maximum.
+fn summary(total: u64, level: u8, reached: Vec<LevelReached>, next: Option<u64>) -> StarSummary {
+    let signed = |m: u64| i64::try_from(m).unwrap_or(i64::MAX);
     StarSummary {
-        total_minutes: total,
-        level,
+        total_minutes: signed(total),
+        level: i32::from(level),
         reached,
-        next_level: next.map(|_| level.saturating_add(1)),
-        minutes_to_next: next.map(|t| t - total),
+        next_level: next.map(|_| i32::from(level) + 1),
+        minutes_to_next: next.map(|t| signed(t - total)),
     }
 }
 
@@ -82,13 +89,7 @@ pub fn star_summary(
 pub fn stars_for_minutes(profile: &StarProfile, minutes: u64) -> StarSummary {
     let level = level_for_minutes(profile, minutes);
     let next = profile.thresholds_minutes().nth(usize::from(level));
-    StarSummary {
-        total_minutes: minutes,
-        level,
-        reached: Vec::new(),
-        next_level: next.map(|_| level.saturating_add(1)),
-        minutes_to_next: next.map(|t| t - minutes),
-    }
+    summary(minutes, level, Vec::new(), next)
 }
 
 /// The level for a cumulative total of minutes.
@@ -173,18 +174,18 @@ crate::names::named_enum!(CriterionMode, "criterion mode", {
 #[serde(deny_unknown_fields)]
 pub struct Criterion {
     /// The cap, in the metric's unit (see [`TeamMetric`]).
-    pub cap: u32,
+    pub cap: i32,
     /// What is measured.
     pub metric: TeamMetric,
     /// How it scores.
     pub mode: CriterionMode,
     /// Its points (0 for a `required` criterion).
-    pub weight: u32,
+    pub weight: i32,
 }
 
 impl Criterion {
     /// A criterion: what it measures, how it scores, its weight and its cap.
-    pub const fn new(metric: TeamMetric, mode: CriterionMode, weight: u32, cap: u32) -> Self {
+    pub const fn new(metric: TeamMetric, mode: CriterionMode, weight: i32, cap: i32) -> Self {
         Self {
             cap,
             metric,
@@ -221,7 +222,7 @@ pub struct TeamScoring {
     /// The table's name (`district`, `pvsa_group` …).
     pub name: String,
     /// The score (0–100) each star level needs, strictly increasing: the first is 1 star.
-    pub star_thresholds: Vec<u32>,
+    pub star_thresholds: Vec<i32>,
 }
 
 impl Default for TeamScoring {
@@ -312,17 +313,17 @@ impl TeamScoring {
         }
         let mut adding = 0u64;
         for c in &self.criteria {
-            if c.cap == 0 {
-                return bad(format!("the cap of {} is zero", c.metric));
+            if c.cap <= 0 {
+                return bad(format!("the cap of {} is not above zero", c.metric));
             }
-            if c.weight > 100 {
-                return bad(format!("the weight of {} is above 100", c.metric));
+            if !(0..=100).contains(&c.weight) {
+                return bad(format!("the weight of {} is not within 0–100", c.metric));
             }
             match c.mode {
                 CriterionMode::Required if c.weight != 0 => {
                     return bad(format!("required criterion {} must weigh 0", c.metric));
                 }
-                CriterionMode::Scaled | CriterionMode::AtLeast => adding += u64::from(c.weight),
+                CriterionMode::Scaled | CriterionMode::AtLeast => adding += count(c.weight),
                 _ => {}
             }
         }
@@ -335,7 +336,7 @@ impl TeamScoring {
         if t.is_empty() || t.len() > 10 {
             return bad("star_thresholds must hold 1 to 10 levels".into());
         }
-        if t.first() == Some(&0)
+        if t.first().is_some_and(|x| *x <= 0)
             || t.iter().any(|x| *x > 100)
             || t.windows(2).any(|w| w.first() >= w.get(1))
         {
@@ -354,49 +355,76 @@ impl TeamScoring {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct TeamFacts {
     /// Members with counted service in the team's activities in the year.
-    pub active_members: u32,
+    pub active_members: i32,
     /// Complaints about the team's activities of the year.
-    pub complaints: u32,
+    pub complaints: i32,
     /// Evaluations of the team's activities of the year.
-    pub evaluations: u32,
+    pub evaluations: i32,
     /// The sum of their scores (1–5 each).
-    pub evaluation_points: u32,
+    pub evaluation_points: i32,
     /// Months with a held activity on the month's first Saturday.
-    pub first_saturday_months: u32,
+    pub first_saturday_months: i32,
     /// Members at any time of the year.
-    pub members: u32,
+    pub members: i32,
     /// The fewest minutes any member of the year served with the team (0 without members).
-    pub min_member_minutes: u64,
+    pub min_member_minutes: i64,
     /// Months with at least one held activity.
-    pub months_active: u32,
+    pub months_active: i32,
     /// Counted minutes of members in the team's activities.
-    pub total_minutes: u64,
+    pub total_minutes: i64,
 }
 
 impl TeamFacts {
     /// The measure of a metric in the unit its cap is compared in, scaled so that no
     /// fraction is lost: minutes for hours (the cap × 60), tenths for evaluations, percent
     /// for shares. Returns (value, cap in the same unit).
-    fn measure(&self, metric: TeamMetric, cap: u32) -> (u64, u64) {
-        let cap = u64::from(cap);
-        let per = |a: u64, b: u32| a.checked_div(u64::from(b)).unwrap_or(0);
+    fn measure(&self, metric: TeamMetric, cap: i32) -> (u64, u64) {
+        let cap = count(cap);
+        let per = |a: u64, b: i32| a.checked_div(count(b)).unwrap_or(0);
         match metric {
-            TeamMetric::MonthsActive => (u64::from(self.months_active), cap),
-            TeamMetric::FirstSaturdayMonths => (u64::from(self.first_saturday_months), cap),
-            TeamMetric::TotalHours => (self.total_minutes, cap * 60),
-            TeamMetric::HoursPerActiveMember => {
-                (per(self.total_minutes, self.active_members), cap * 60)
-            }
-            TeamMetric::ActiveMembers => (u64::from(self.active_members), cap),
-            TeamMetric::ActiveShare => {
-                (per(u64::from(self.active_members) * 100, self.members), cap)
-            }
+            TeamMetric::MonthsActive => (count(self.months_active), cap),
+            TeamMetric::FirstSaturdayMonths => (count(self.first_saturday_months), cap),
+            TeamMetric::TotalHours => (count(self.total_minutes), cap * 60),
+            TeamMetric::HoursPerActiveMember => (
+                per(count(self.total_minutes), self.active_members),
+                cap * 60,
+            ),
+            TeamMetric::ActiveMembers => (count(self.active_members), cap),
+            TeamMetric::ActiveShare => (per(count(self.active_members) * 100, self.members), cap),
             TeamMetric::AverageEvaluation => (
-                per(u64::from(self.evaluation_points) * 10, self.evaluations),
+                per(count(self.evaluation_points) * 10, self.evaluations),
                 cap,
             ),
-            TeamMetric::Complaints => (u64::from(self.complaints), cap),
-            TeamMetric::MinMemberHours => (self.min_member_minutes, cap * 60),
+            TeamMetric::Complaints => (count(self.complaints), cap),
+            TeamMetric::MinMemberHours => (count(self.min_member_minutes), cap * 60),
+        }
+    }
+
+    /// Checks that no fact is negative (they are signed for the bindings' Java callers):
+    /// `E_FIELD` naming the first that is. Facts from [`crate::Ledger::team_facts`] always
+    /// pass; [`rate_team`] counts a negative fact as zero.
+    pub fn validate(&self) -> Result<()> {
+        let signed = [
+            ("active_members", i64::from(self.active_members)),
+            ("complaints", i64::from(self.complaints)),
+            ("evaluations", i64::from(self.evaluations)),
+            ("evaluation_points", i64::from(self.evaluation_points)),
+            (
+                "first_saturday_months",
+                i64::from(self.first_saturday_months),
+            ),
+            ("members", i64::from(self.members)),
+            ("min_member_minutes", self.min_member_minutes),
+            ("months_active", i64::from(self.months_active)),
+            ("total_minutes", self.total_minutes),
+        ];
+        match signed.iter().find(|(_, v)| *v < 0) {
+            Some((field, v)) => Err(crate::error::invalid_field(
+                "team facts",
+                field,
+                format!("{v} is negative"),
+            )),
+            None => Ok(()),
         }
     }
 }
@@ -411,13 +439,13 @@ pub struct CriterionLine {
     pub mode: CriterionMode,
     /// The measure, in the metric's counting unit (minutes for hours, tenths for evaluations,
     /// percent for shares).
-    pub value: u64,
+    pub value: i64,
     /// The cap in the same unit.
-    pub target: u64,
+    pub target: i64,
     /// Points gained (negative when taken off).
     pub points: i32,
     /// Points available (for `against`: the most taken off).
-    pub weight: u32,
+    pub weight: i32,
     /// For `at_least` and `required`: whether the cap was reached; otherwise whether the
     /// criterion is at its best (full points, or nothing taken off).
     pub met: bool,
@@ -434,9 +462,9 @@ pub struct TeamScore {
     /// The table used.
     pub scoring: String,
     /// Points out of 100.
-    pub score: u32,
+    pub score: i32,
     /// Stars earned (0 below the first threshold or when a required criterion is not met).
-    pub stars: u8,
+    pub stars: i32,
     /// The level's name, when the table names its levels.
     pub level_name: Option<String>,
     /// Every criterion, in the table's order.
@@ -511,7 +539,7 @@ fn measure_text(metric: TeamMetric, value: u64, facts: &TeamFacts) -> (String, S
 }
 
 /// The cap in words (English, Chinese).
-fn cap_text(metric: TeamMetric, cap: u32) -> (String, String) {
+fn cap_text(metric: TeamMetric, cap: i32) -> (String, String) {
     match metric {
         TeamMetric::MonthsActive | TeamMetric::FirstSaturdayMonths => {
             (format!("{cap} months"), format!("{cap} 个月"))
@@ -539,8 +567,8 @@ pub fn rate_team(table: &TeamScoring, facts: &TeamFacts) -> TeamScore {
     for c in &table.criteria {
         let (value, target) = facts.measure(c.metric, c.cap);
         let reached = target > 0 && value >= target;
-        let share = |w: u32| -> i64 {
-            (u64::from(w) * value.min(target))
+        let share = |w: i32| -> i64 {
+            (count(w) * value.min(target))
                 .checked_div(target)
                 .and_then(|x| i64::try_from(x).ok())
                 .unwrap_or(0)
@@ -592,8 +620,8 @@ pub fn rate_team(table: &TeamScoring, facts: &TeamFacts) -> TeamScore {
         lines.push(CriterionLine {
             metric: c.metric,
             mode: c.mode,
-            value,
-            target,
+            value: crate::error::signed(value),
+            target: crate::error::signed(target),
             points: i32::try_from(points).unwrap_or(0),
             weight: w,
             met,
@@ -607,7 +635,7 @@ pub fn rate_team(table: &TeamScoring, facts: &TeamFacts) -> TeamScore {
             table
                 .star_thresholds
                 .iter()
-                .filter(|t| **t <= score)
+                .filter(|t| i64::from(**t) <= i64::from(score))
                 .count(),
         )
     } else {
@@ -650,8 +678,8 @@ pub fn rate_team(table: &TeamScoring, facts: &TeamFacts) -> TeamScore {
     };
     TeamScore {
         scoring: table.name.clone(),
-        score,
-        stars,
+        score: i32::try_from(score).unwrap_or(i32::MAX),
+        stars: i32::from(stars),
         level_name,
         lines,
         summary_en,

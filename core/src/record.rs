@@ -95,8 +95,10 @@ pub struct NewRecord {
     /// The service was part of a job (履行岗位职责): refused.
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub job_duty: bool,
-    /// Minutes of actual service (实际服务时间, travel excluded), at most `end − start`.
-    pub minutes: u32,
+    /// Minutes of actual service (实际服务时间, travel excluded), more than zero and at most
+    /// `end − start`. Signed so that Java callers of the bindings can write it (a `long`);
+    /// zero is refused with `E_ZERO_MINUTES` and a negative number with `E_FIELD`.
+    pub minutes: i64,
     /// The org where the service was done (the organiser).
     pub org: OrgId,
     /// The service was paid (有偿): refused.
@@ -136,7 +138,7 @@ impl NewRecord {
             activity: None,
             start,
             end,
-            minutes,
+            minutes: i64::from(minutes),
             content: content.into(),
             source: RecordSource::Entry,
             paid: false,
@@ -172,7 +174,7 @@ pub struct ServiceRecord {
     /// Why it was revoked, disputed or amended, last reason given.
     pub reason: Option<String>,
     /// The log entry that added it.
-    pub entry_seq: u64,
+    pub entry_seq: i64,
 }
 
 /// The earliest instant a record may name: 1970-01-01T00:00:00Z.
@@ -224,11 +226,18 @@ pub fn check_record(r: &NewRecord, policy: &Policy, now: Timestamp) -> Result<()
     if r.end <= r.start {
         return Err(LedgerError::EndNotAfterStart { record: rid() });
     }
+    if r.minutes < 0 {
+        return Err(invalid_field(
+            format!("record {}", r.id),
+            "minutes",
+            format!("{} is negative", r.minutes),
+        ));
+    }
     if r.minutes == 0 {
         return Err(LedgerError::ZeroMinutes { record: rid() });
     }
     let span = (r.end.0 - r.start.0) / 60;
-    if i64::from(r.minutes) > span {
+    if r.minutes > span {
         return Err(LedgerError::MinutesExceedSpan {
             record: rid(),
             minutes: r.minutes,
@@ -264,7 +273,7 @@ pub fn is_make_up(r: &NewRecord, policy: &Policy, off: FixedOffset, now: Timesta
     let served = r.end.local_date(off);
     let deadline = add_working_days(
         served,
-        policy.recording_window_working_days,
+        u32::try_from(policy.recording_window_working_days).unwrap_or(0), // validated: 0 to 366
         &policy.holidays,
         &policy.extra_working_days,
     );

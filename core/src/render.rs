@@ -103,7 +103,7 @@ pub fn certificate_text(c: &Certificate) -> String {
     push_line(&mut out, &"=".repeat(display_width(&title)));
     out.push('\n');
 
-    let total = hours(c.total_minutes);
+    let total = hours(c.total_minutes.unsigned_abs());
     let head: [(&str, String); 6] = [
         ("证明编号 / No.", clean_line(&c.number)),
         ("姓名 / Name", clean_line(&c.name)),
@@ -173,7 +173,7 @@ pub fn certificate_text(c: &Certificate) -> String {
                     "  {}  {}  {} 小时 / hours  {}",
                     t.date,
                     clean_line(&t.title),
-                    hours(u64::from(t.minutes)),
+                    hours(t.minutes.unsigned_abs()),
                     clean_line(&t.org_name)
                 ),
             );
@@ -262,7 +262,7 @@ pub fn certificate_text(c: &Certificate) -> String {
 /// ```
 pub fn certificate_html(c: &Certificate, verify_url: Option<&str>) -> String {
     let e = |s: &str| escape_html(&clean_line(s));
-    let total = hours(c.total_minutes);
+    let total = hours(c.total_minutes.unsigned_abs());
     let mut out = String::with_capacity(16 * 1024);
 
     out.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
@@ -331,7 +331,7 @@ pub fn certificate_html(c: &Certificate, verify_url: Option<&str>) -> String {
             r.date,
             e(&r.org_name),
             e(&r.content),
-            hours(u64::from(r.minutes))
+            hours(r.minutes.unsigned_abs())
         ));
     }
     out.push_str(&format!(
@@ -500,7 +500,7 @@ fn records_table(out: &mut String, c: &Certificate) {
                 r.date.to_string(),
                 clean_line(&r.org_name),
                 clean_line(&r.content),
-                hours(u64::from(r.minutes)),
+                hours(r.minutes.unsigned_abs()),
             ]
         })
         .collect();
@@ -758,7 +758,7 @@ mod tests {
             content: content.into(),
             date: date(m, d),
             entry_hash: "ab".repeat(32),
-            minutes,
+            minutes: i64::from(minutes),
             org_name: org.into(),
             record: id.parse().unwrap(),
         }

@@ -16,7 +16,9 @@ pub const SCHEMA_VERSION: i64 = 1;
 /// SQLite's `application_id` of a ledger file: "VLED".
 const APPLICATION_ID: i64 = 0x564C_4544;
 /// The version of the snapshot encoding; a snapshot of another version is ignored.
-pub(crate) const SNAPSHOT_FORMAT: i64 = 1;
+/// 2: training and carried records' minutes became signed (for the bindings' Java callers),
+/// which postcard encodes differently, so a format-1 snapshot must be replayed, not read.
+pub(crate) const SNAPSHOT_FORMAT: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE meta (
@@ -415,8 +417,8 @@ impl Store {
                     v.home_org.as_ref().map(|o| o.as_str()),
                     v.work_unit.as_ref().map(|o| o.as_str()),
                     v.visibility.mode(),
-                    i64::try_from(v.total_minutes).unwrap_or(i64::MAX),
-                    i64::try_from(v.carried_minutes).unwrap_or(i64::MAX),
+                    v.total_minutes,
+                    v.carried_minutes,
                     v.transferred_out,
                 ])
             })
@@ -489,7 +491,7 @@ impl Store {
                     r.amends.as_ref().map(|a| a.as_str()),
                     r.superseded_by.as_ref().map(|a| a.as_str()),
                     r.reason,
-                    i64::try_from(r.entry_seq).unwrap_or(i64::MAX),
+                    r.entry_seq,
                 ])
             })
             .map_err(|e| self.row_failed(e))?;

@@ -78,7 +78,7 @@ pub enum SyncResult {
         /// The record.
         record: RecordId,
         /// The server's entry that recorded it.
-        seq: u64,
+        seq: i64,
         /// That entry's hash (hex).
         entry_hash: String,
         /// Its state on the server (pending if, say, it is a make-up by a non-admin).
@@ -91,7 +91,7 @@ pub enum SyncResult {
         /// The record.
         record: RecordId,
         /// The server's entry that first recorded it.
-        seq: u64,
+        seq: i64,
         /// That entry's hash (hex).
         entry_hash: String,
         /// Its state on the server now.
@@ -164,11 +164,11 @@ pub struct SyncRefusal {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SyncApplied {
     /// Records the server now holds that the device had not known to be acknowledged.
-    pub acknowledged: u32,
+    pub acknowledged: i32,
     /// Records newly refused by this receipt; they will not be sent again.
     pub refused: Vec<SyncRefusal>,
     /// Results already applied before, or about records this ledger never recorded.
-    pub ignored: u32,
+    pub ignored: i32,
 }
 
 /// Where a device ledger stands with its server.
@@ -176,9 +176,9 @@ pub struct SyncApplied {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SyncStatus {
     /// Records still to send (of the actor asked about, or of everyone).
-    pub unsent: u32,
+    pub unsent: i32,
     /// Records the server has acknowledged.
-    pub acknowledged: u32,
+    pub acknowledged: i32,
     /// Records the server refused, oldest refusal first.
     pub refused: Vec<SyncRefusal>,
 }
@@ -368,7 +368,7 @@ impl Ledger {
             let result = match self.add_record(sender, record.clone()) {
                 Ok(r) => {
                     let entry_hash = self
-                        .hash_of_entry(r.seq)
+                        .hash_of_entry(r.seq.unsigned_abs())
                         .map(|h| h.to_hex())
                         .unwrap_or_default();
                     if r.duplicate {
@@ -483,8 +483,8 @@ impl Ledger {
     /// acknowledged, and refused.
     pub fn sync_status(&self, actor: Option<&ActorId>) -> SyncStatus {
         SyncStatus {
-            unsent: u32::try_from(self.unsent(actor).count()).unwrap_or(u32::MAX),
-            acknowledged: u32::try_from(self.sync.acknowledged.len()).unwrap_or(u32::MAX),
+            unsent: i32::try_from(self.unsent(actor).count()).unwrap_or(i32::MAX),
+            acknowledged: i32::try_from(self.sync.acknowledged.len()).unwrap_or(i32::MAX),
             refused: self.sync.refusals(),
         }
     }

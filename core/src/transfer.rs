@@ -42,7 +42,7 @@ pub struct TransferRecord {
     /// package's issuer).
     pub ledger: LedgerId,
     /// Minutes of service.
-    pub minutes: u32,
+    pub minutes: i64,
     /// The org where it was served.
     pub org: OrgId,
     /// That org's name.
@@ -53,13 +53,21 @@ pub struct TransferRecord {
     pub start: Timestamp,
 }
 
+impl TransferRecord {
+    /// The minutes as the ledger counts them: a package's records are checked to hold 1 to
+    /// `u32::MAX` minutes when it is opened, so this is exact for every carried record.
+    pub(crate) fn counted_minutes(&self) -> u32 {
+        u32::try_from(self.minutes).unwrap_or(0)
+    }
+}
+
 /// Minutes in one calendar year (of the issuing ledger's local time).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct YearTotal {
     /// Minutes.
-    pub minutes: u64,
+    pub minutes: i64,
     /// The year.
     pub year: i32,
 }
@@ -87,13 +95,13 @@ pub struct TransferPackage {
     /// Every counted record, local and carried from earlier transfers, oldest first.
     pub records: Vec<TransferRecord>,
     /// The star level under `star_profile`.
-    pub star_level: u8,
+    pub star_level: i32,
     /// The star profile's name.
     pub star_profile: String,
     /// The date each level was reached.
     pub stars_reached: Vec<LevelReached>,
     /// Total minutes of `records`.
-    pub total_minutes: u64,
+    pub total_minutes: i64,
     /// The volunteer number.
     pub volunteer: VolunteerId,
     /// Minutes per year of `records`.
@@ -223,15 +231,16 @@ pub fn open_package(text: &str, trusted: &[(LedgerId, String)]) -> Result<Transf
     let sum = p
         .records
         .iter()
-        .try_fold(0u64, |a, r| a.checked_add(u64::from(r.minutes)));
-    if sum != Some(p.total_minutes) {
+        .try_fold(0u64, |a, r| a.checked_add(u64::try_from(r.minutes).ok()?));
+    // Signed fields (for the bindings' Java callers): a negative one does not add up either.
+    if sum != u64::try_from(p.total_minutes).ok() {
         return Err(altered("total_minutes is not the sum of the records"));
     }
     let years = p
         .year_totals
         .iter()
-        .try_fold(0u64, |a, y| a.checked_add(y.minutes));
-    if years != Some(p.total_minutes) {
+        .try_fold(0u64, |a, y| a.checked_add(u64::try_from(y.minutes).ok()?));
+    if years != u64::try_from(p.total_minutes).ok() {
         return Err(altered("year_totals do not add up to total_minutes"));
     }
     if p.records
@@ -239,6 +248,14 @@ pub fn open_package(text: &str, trusted: &[(LedgerId, String)]) -> Result<Transf
         .any(|r| unhex::<32>(&r.entry_hash).is_none() || r.end <= r.start)
     {
         return Err(altered("a record has a malformed entry hash or times"));
+    }
+    // Minutes are signed for the bindings' Java callers; a record's must still fit the u32
+    // the ledger counts carried minutes in, and be more than zero.
+    if p.records
+        .iter()
+        .any(|r| r.minutes <= 0 || u32::try_from(r.minutes).is_err())
+    {
+        return Err(altered("a record's minutes are out of range"));
     }
     let is_trusted = trusted.iter().any(|(id, key)| {
         *id == p.issuer.ledger_id && key.eq_ignore_ascii_case(&p.issuer.public_key)

@@ -203,7 +203,7 @@ fn an_overflowing_package_is_refused_not_a_panic() {
     let mut p = a.transfer_package(&id("V1"), None).unwrap();
     p.year_totals = vec![
         YearTotal {
-            minutes: u64::MAX,
+            minutes: i64::MAX,
             year: 2015,
         },
         YearTotal {
@@ -215,6 +215,22 @@ fn an_overflowing_package_is_refused_not_a_panic() {
     let trusted = vec![(id("A"), a.public_key().unwrap())];
     assert_eq!(
         open_package(&text, &trusted).unwrap_err().code(),
+        "E_TRANSFER_FORMAT"
+    );
+    // Minutes are signed for the bindings: negative year totals that add up are refused too.
+    p.year_totals = vec![
+        YearTotal {
+            minutes: -1,
+            year: 2015,
+        },
+        YearTotal {
+            minutes: 61,
+            year: 2016,
+        },
+    ];
+    let negative = transfer::seal_package(&p, &ed25519_dalek::SigningKey::from_bytes(&[1; 32]));
+    assert_eq!(
+        open_package(&negative, &trusted).unwrap_err().code(),
         "E_TRANSFER_FORMAT"
     );
     // A malformed field's error names the problem, not the content.
@@ -326,4 +342,121 @@ fn strangers_learn_nothing_from_resending() {
             .unwrap()
             .duplicate
     );
+}
+
+#[test]
+fn negative_minutes_are_refused_as_a_field_not_stored() {
+    // Minutes are signed (i64) so that Java callers of the bindings can write them; a negative
+    // number is refused with E_FIELD before anything else, and zero keeps E_ZERO_MINUTES.
+    let mut l = district("A", 1);
+    let before = (l.entry_count(), l.state_digest());
+    let mut r = rec("R1", "V1", "C1", 10, 60);
+    r.minutes = -60;
+    let e = l.add_record(&admin(), r.clone()).unwrap_err();
+    assert_eq!(e.code(), "E_FIELD", "{e}");
+    assert!(
+        e.to_string().contains("minutes") && e.to_string().contains(" / "),
+        "{e}"
+    );
+    assert_eq!(
+        check_record(&r, &Policy::mca(), t(6, 20, 12))
+            .unwrap_err()
+            .code(),
+        "E_FIELD"
+    );
+    r.minutes = 0;
+    assert_eq!(
+        l.add_record(&admin(), r.clone()).unwrap_err().code(),
+        "E_ZERO_MINUTES"
+    );
+    r.minutes = i64::MAX;
+    assert_eq!(
+        l.add_record(&admin(), r).unwrap_err().code(),
+        "E_MINUTES_EXCEED_SPAN"
+    );
+    assert_eq!((l.entry_count(), l.state_digest()), before);
+    // A log body with negative minutes, rehashed, does not replay.
+    l.add_record(&admin(), rec("R1", "V1", "C1", 10, 60))
+        .unwrap();
+    let mut log = l.entries().unwrap();
+    let last = log.len() - 1;
+    let body = serde_json::to_string(&log[last].change).unwrap();
+    assert!(body.contains("\"minutes\":60"), "{body}");
+    log[last].change =
+        serde_json::from_str(&body.replace("\"minutes\":60", "\"minutes\":-60")).unwrap();
+    log[last].hash = log[last].computed_hash();
+    assert_eq!(
+        Ledger::from_entries(log).unwrap_err().code(),
+        "E_REPLAY_REFUSED"
+    );
+}
+
+#[test]
+fn negative_team_facts_and_tables_are_refused() {
+    // Team facts and scoring tables are signed for the bindings' Java callers.
+    let facts = TeamFacts {
+        months_active: 12,
+        total_minutes: 600 * 60,
+        ..TeamFacts::default()
+    };
+    assert!(facts.validate().is_ok());
+    let bad = TeamFacts {
+        total_minutes: -1,
+        ..facts.clone()
+    };
+    let e = bad.validate().unwrap_err();
+    assert_eq!(e.code(), "E_FIELD");
+    assert!(e.to_string().contains("total_minutes"), "{e}");
+    // The pure function counts a negative fact as nothing, never as a bonus or a panic.
+    let table = TeamScoring::district();
+    assert_eq!(rate_team(&table, &bad).lines[2].points, 0);
+    let against = TeamFacts {
+        complaints: -5,
+        ..facts
+    };
+    assert_eq!(rate_team(&table, &against).lines[7].points, 0);
+    for (cap, weight) in [(0, 20), (-12, 20), (12, -20), (12, 101)] {
+        let mut t = TeamScoring::district();
+        t.criteria[0].cap = cap;
+        t.criteria[0].weight = weight;
+        assert_eq!(
+            t.validate().unwrap_err().code(),
+            "E_POLICY",
+            "{cap} {weight}"
+        );
+    }
+    let mut t = TeamScoring::district();
+    t.star_thresholds = vec![-30, 45, 60, 75, 90];
+    assert_eq!(t.validate().unwrap_err().code(), "E_POLICY");
+}
+
+#[test]
+fn negative_policy_numbers_are_refused() {
+    // A policy's numbers are signed for the bindings' Java callers; each keeps its range.
+    let cases: [fn(&mut Policy); 9] = [
+        |p| p.stars.thresholds_hours = vec![-100, 300],
+        |p| p.daily_cap_minutes = -1,
+        |p| p.checkin_pairs_per_day = -1,
+        |p| p.recording_window_working_days = -1,
+        |p| p.clock_skew_seconds = -1,
+        |p| p.excellent.min_star_level = -1,
+        |p| p.excellent.top_per_street = -1,
+        |p| p.fraud.four_eyes_minutes = -1,
+        |p| p.fraud.late_entry_days = -1,
+    ];
+    for (i, change) in cases.iter().enumerate() {
+        let mut p = Policy::mca();
+        change(&mut p);
+        assert_eq!(p.validate().unwrap_err().code(), "E_POLICY", "case {i}");
+        let mut cfg = LedgerConfig::new(id("X"), "X", admin());
+        cfg.policy = p;
+        assert_eq!(
+            Ledger::in_memory(cfg).unwrap_err().code(),
+            "E_POLICY",
+            "case {i}"
+        );
+    }
+    let mut off = Policy::mca();
+    off.fraud.four_eyes_minutes = 0;
+    off.validate().unwrap();
 }

@@ -95,7 +95,7 @@ fn up(l: &mut Ledger, bytes: &[u8], dry_run: bool) -> ImportReport {
     .unwrap()
 }
 
-fn codes(r: &ImportReport) -> Vec<(u32, Option<&str>, &str)> {
+fn codes(r: &ImportReport) -> Vec<(i32, Option<&str>, &str)> {
     r.rejected
         .iter()
         .map(|p| (p.row, p.column.as_deref(), p.code.as_str()))
@@ -195,7 +195,7 @@ V1,C1,,2015-06-10 09:00,2015-06-10 10:00,
         .iter()
         .map(|r| {
             let r = r.record.clone().unwrap();
-            (r.start, r.end, r.minutes)
+            (r.start, r.end, u32::try_from(r.minutes).unwrap())
         })
         .collect();
     assert_eq!(
@@ -508,7 +508,7 @@ fn row_problems_name_row_column_and_code_but_no_person() {
     assert_no_personal_data(&r.rejected, &people());
     // The same problems come from read_sheet for the rows it can judge alone.
     let sheet = read_sheet(csv.as_bytes(), &ImportOptions::default()).unwrap();
-    let alone: Vec<u32> = sheet
+    let alone: Vec<i32> = sheet
         .rows
         .iter()
         .filter_map(|r| r.record.as_ref().err().map(|p| p.row))
@@ -603,7 +603,7 @@ proptest! {
             "志愿者编号,组织编号,服务日期,开始时间,结束时间,服务时长(小时)\nV1,C1,2015-06-02,0:00,24:00,{hours}\n"
         );
         let sheet = read_sheet(csv.as_bytes(), &ImportOptions::default()).unwrap();
-        let want = (f64::from(cents) * 0.6).round() as u32;
+        let want = (f64::from(cents) * 0.6).round() as i64;
         prop_assert_eq!(sheet.rows[0].record.as_ref().unwrap().minutes, want);
     }
 }
@@ -863,7 +863,7 @@ const SAMPLE_ROWS: &[[&str; 9]] = &[
 ];
 
 /// (Excel row, column, code) of the deliberate mistakes; the header is on row 3.
-const SAMPLE_REJECTS: &[(u32, &str, &str)] = &[
+const SAMPLE_REJECTS: &[(i32, &str, &str)] = &[
     (9, "志愿者编号", "E_UNKNOWN_VOLUNTEER"),
     (10, "结束时间", "E_END_NOT_AFTER_START"),
     (11, "服务时长(小时)", "E_MINUTES_EXCEED_SPAN"),
@@ -1004,14 +1004,14 @@ fn check_sample(bytes: &[u8], what: &str) {
     let dry = up(&mut l, bytes, true);
     assert_eq!((l.entry_count(), l.state_digest()), (len, digest), "{what}");
     let r = up(&mut l, bytes, false);
-    assert_eq!(r.rows, SAMPLE_ROWS.len() as u32, "{what}");
-    let got: Vec<(u32, &str, &str)> = r
+    assert_eq!(r.rows, SAMPLE_ROWS.len() as i32, "{what}");
+    let got: Vec<(i32, &str, &str)> = r
         .rejected
         .iter()
         .map(|p| (p.row, p.column.as_deref().unwrap_or(""), p.code.as_str()))
         .collect();
     assert_eq!(got, SAMPLE_REJECTS, "{what}");
-    assert_eq!(r.accepted, r.rows - SAMPLE_REJECTS.len() as u32, "{what}");
+    assert_eq!(r.accepted, r.rows - SAMPLE_REJECTS.len() as i32, "{what}");
     assert_eq!(
         (dry.accepted, dry.rejected.clone()),
         (r.accepted, r.rejected.clone())

@@ -203,7 +203,7 @@ impl Run {
                     self.next += 1;
                     let mut new = old.clone();
                     new.id = id(&format!("R{}", self.next));
-                    new.minutes = u32::from(m).min(((old.end.0 - old.start.0) / 60) as u32);
+                    new.minutes = i64::from(m).min((old.end.0 - old.start.0) / 60);
                     let out = self
                         .ledger
                         .amend_record(&rec, &r, new.clone(), "更正")
@@ -273,7 +273,7 @@ fn brute_force(l: &Ledger, period: Period, scope: &Scope) -> Vec<(u32, String, u
                 Scope::Team(t) => r.record.team.as_ref() == Some(t),
             };
             if r.counted && period.contains(d) && in_scope {
-                *minutes.entry(vid.to_string()).or_default() += u64::from(r.record.minutes);
+                *minutes.entry(vid.to_string()).or_default() += r.record.minutes.unsigned_abs();
             }
         }
     }
@@ -293,7 +293,13 @@ fn boards() -> Vec<(Period, Scope)> {
 fn view(b: &Leaderboard) -> Vec<(u32, String, u64)> {
     b.entries
         .iter()
-        .map(|e| (e.rank, e.id.clone().unwrap(), e.minutes))
+        .map(|e| {
+            (
+                u32::try_from(e.rank).unwrap(),
+                e.id.clone().unwrap(),
+                u64::try_from(e.minutes).unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -330,7 +336,7 @@ proptest! {
         // A volunteer's total equals the sum of their counted records.
         for v in 0..8 {
             let vid: VolunteerId = id(&format!("V{v}"));
-            let sum: u64 = l.records_of(&vid).unwrap().iter().filter(|r| r.counted).map(|r| u64::from(r.record.minutes)).sum();
+            let sum: i64 = l.records_of(&vid).unwrap().iter().filter(|r| r.counted).map(|r| r.record.minutes).sum();
             prop_assert_eq!(l.volunteer(&vid).unwrap().total_minutes, sum);
             prop_assert_eq!(l.star_summary(&vid).unwrap().total_minutes, sum);
         }
@@ -341,7 +347,7 @@ proptest! {
         // Boards as of the last entry equal the live ones.
         let last = l.head().0;
         for (p, s) in boards() {
-            let then = l.leaderboard_as_of(last, p, &s, BoardKind::Volunteers, 1000).unwrap();
+            let then = l.leaderboard_as_of(i64::try_from(last).unwrap(), p, &s, BoardKind::Volunteers, 1000).unwrap();
             prop_assert_eq!(view(&then), view(&l.leaderboard(p, &s, BoardKind::Volunteers, 1000).unwrap()));
         }
     }
@@ -397,12 +403,12 @@ proptest! {
         for (rid, state, minutes, counted, vol) in rows {
             let r = l.record(&id(&rid)).unwrap();
             prop_assert_eq!((state.as_str(), minutes, counted, vol.as_str()),
-                (r.state.as_str(), r.record.minutes, r.counted, r.record.volunteer.as_str()));
+                (r.state.as_str(), u32::try_from(r.record.minutes).unwrap(), r.counted, r.record.volunteer.as_str()));
         }
         for v in 0..8 {
             let vid: VolunteerId = id(&format!("V{v}"));
             let total: i64 = c.query_row("SELECT total_minutes FROM volunteers WHERE id = ?1", [vid.as_str()], |r| r.get(0)).unwrap();
-            prop_assert_eq!(total as u64, l.volunteer(&vid).unwrap().total_minutes);
+            prop_assert_eq!(total as i64, l.volunteer(&vid).unwrap().total_minutes);
         }
         drop(st);
         drop((c, l));
@@ -418,7 +424,7 @@ proptest! {
         let before = l.volunteer(&v).unwrap().total_minutes;
         l.add_record(&id("rec"), NewRecord::new(id("A"), v.clone(), id("C2"), t(9), t(12), minutes, "")).unwrap();
         l.amend_record(&id("rec"), &id("A"), NewRecord::new(id("B"), v.clone(), id("C2"), t(9), t(12), new_minutes, ""), "更正").unwrap();
-        prop_assert_eq!(l.volunteer(&v).unwrap().total_minutes, before + u64::from(new_minutes));
+        prop_assert_eq!(l.volunteer(&v).unwrap().total_minutes, before + i64::from(new_minutes));
         l.revoke_record(&id("rec"), &id("B"), "撤销").unwrap();
         prop_assert_eq!(l.volunteer(&v).unwrap().total_minutes, before);
         prop_assert!(l.leaderboard(id("2015-02"), &Scope::All, BoardKind::Volunteers, 10).unwrap().entries.is_empty());
@@ -445,7 +451,7 @@ proptest! {
                 prop_assert_eq!((l.entry_count(), l.state_digest()), before);
             }
         }
-        let _ = l.leaderboard_as_of(u64::from(n), Period::All, &Scope::All, BoardKind::Orgs, n);
+        let _ = l.leaderboard_as_of(i64::from(n), Period::All, &Scope::All, BoardKind::Orgs, n);
         let _ = Timestamp(a).to_rfc3339(l.utc_offset());
     }
 }
@@ -552,6 +558,11 @@ fn a_published_board_can_be_shown_again_as_of_its_entry() {
         .leaderboard_as_of(seq, id("2015-02"), &Scope::All, BoardKind::Volunteers, 10)
         .unwrap();
     assert_eq!(again, published);
+    // Sequence numbers are signed for the bindings' Java callers; a negative one is E_FIELD.
+    let e = l
+        .leaderboard_as_of(-1, id("2015-02"), &Scope::All, BoardKind::Volunteers, 10)
+        .unwrap_err();
+    assert_eq!(e.code(), "E_FIELD", "{e}");
     assert_eq!(
         l.leaderboard_as_of(9999, Period::All, &Scope::All, BoardKind::Volunteers, 1)
             .unwrap_err()

@@ -74,7 +74,7 @@ type Carried = (
     Option<String>,
     i64,
     i64,
-    u32,
+    i64,
     String,
 );
 

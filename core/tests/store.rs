@@ -105,7 +105,10 @@ fn reopening_gives_the_same_ledger_and_sql_tools_can_read_it() {
     let mut l = Ledger::open(f.path()).unwrap();
     assert_eq!(l.replayed_at_open(), 0, "a clean close leaves a snapshot");
     assert_eq!((l.state_digest(), l.head()), (digest, head));
-    assert_eq!(l.verify().unwrap().entries, head.0 + 1);
+    assert_eq!(
+        l.verify().unwrap().entries,
+        i64::try_from(head.0).unwrap() + 1
+    );
     let again = l
         .leaderboard(
             "2015-06".parse().unwrap(),
@@ -469,7 +472,7 @@ fn boards_as_of_an_entry_read_the_log_from_the_file() {
     let f = TempFile::new("asof");
     let mut l = small(f.path());
     let june: Period = "2015-06".parse().unwrap();
-    let then = l.head().0;
+    let then = i64::try_from(l.head().0).unwrap();
     let before = l
         .leaderboard(june, &Scope::All, BoardKind::Volunteers, 10)
         .unwrap();

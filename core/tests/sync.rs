@@ -506,7 +506,7 @@ proptest! {
         prop_assert_eq!(phone.sync_status(None).acknowledged as usize, n);
         let minutes = server.volunteer(&id("V1")).unwrap().total_minutes
             + server.volunteer(&id("V2")).unwrap().total_minutes;
-        prop_assert_eq!(minutes, 120 * n as u64);
+        prop_assert_eq!(minutes, 120 * n as i64);
     }
 
     /// Whatever bytes arrive as a batch, the parser and the import refuse with a code or

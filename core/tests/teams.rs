@@ -919,7 +919,7 @@ proptest! {
             .map(|a| id::<ActivityId>(a))
             .filter(|a| l.activity(a).unwrap().activity.team == Some(id("T1")))
             .collect();
-        let mut expected = 0u64;
+        let mut expected = 0i64;
         for v in 0..6 {
             let vid: VolunteerId = id(&format!("V{v}"));
             for r in l.records_of(&vid).unwrap() {
@@ -927,7 +927,7 @@ proptest! {
                 let in_team_activity = r.record.activity.as_ref().is_some_and(|a| team_activities.contains(a));
                 let was_member = periods.iter().any(|p| p.volunteer == vid && p.joined <= date && p.left.is_none_or(|x| date <= x));
                 if r.counted && in_team_activity && was_member && chrono::Datelike::year(&date) == 2015 {
-                    expected += u64::from(r.record.minutes);
+                    expected += r.record.minutes;
                 }
             }
         }
@@ -956,8 +956,8 @@ proptest! {
             let result = match kind {
                 0 => l.join_team(&actor, member(teams[usize::from(tm)], &v, date)),
                 1 => l.leave_team(&actor, member(teams[usize::from(tm)], &v, date)),
-                2 => l.evaluate_activity(&actor, Evaluation { activity: id(if tm == 3 { "A9" } else { "A0" }), score: (n % 8) as u8, source: EvaluationSource::Org }),
-                3 => l.record_training(&actor, Training { date, id: id(&format!("TR{}", n % 5)), minutes: u32::from(n) * 4, org: id(org), title: "培训".into(), volunteer: id(&v) }),
+                2 => l.evaluate_activity(&actor, Evaluation { activity: id(if tm == 3 { "A9" } else { "A0" }), score: i32::from(n % 8) - 1, source: EvaluationSource::Org }),
+                3 => l.record_training(&actor, Training { date, id: id(&format!("TR{}", n % 5)), minutes: i32::from(n) * 4 - 8, org: id(org), title: "培训".into(), volunteer: id(&v) }),
                 4 => l.report_in(&actor, ReportIn { community: id(org), date, volunteer: id(&v), work_unit: id(orgs[usize::from(tm)]) }),
                 5 => l.create_activity(&actor, activity(&format!("A{}", n % 5), org, Some(teams[usize::from(tm)]), t(6, 6, 9), Timestamp(t(6, 6, 9).0 + i64::from(n) * 60))),
                 _ => l.add_record(&actor, record(&format!("R{n}"), &v, org, Some("T1"), Some("A0"), t(6, 6, 9), u32::from(n) + 1)).map(|_| ()),

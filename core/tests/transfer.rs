@@ -510,7 +510,7 @@ proptest! {
         for (k, m) in minutes.iter().enumerate() {
             serve(&mut ledgers[0], &format!("R{k}"), "V1", "C1", 1 + (k as u32 % 11), 1 + k as u32, *m);
         }
-        let total: u64 = minutes.iter().map(|m| u64::from(*m)).sum();
+        let total: i64 = minutes.iter().map(|m| i64::from(*m)).sum();
         let mut here = 0usize;
         let mut next_record = 100;
         for (step, to) in hops.iter().enumerate() {
@@ -534,7 +534,7 @@ proptest! {
             next_record += 1;
         }
         let held = ledgers[here].volunteer(&id("V1")).unwrap().total_minutes;
-        prop_assert_eq!(held, total + 30 * (next_record - 100) as u64);
+        prop_assert_eq!(held, total + 30 * (next_record - 100) as i64);
         // No record is counted twice: the package a ledger would issue now lists each once.
         let p = ledgers[here].transfer_package(&id("V1"), None).unwrap();
         let mut keys: Vec<(String, String)> = p.records.iter().map(|r| (r.ledger.to_string(), r.record.to_string())).collect();

@@ -85,7 +85,7 @@ fn star_vectors() {
     for c in doc["cases"].as_array().unwrap() {
         let p = Policy::profile(s(&c["profile"])).unwrap();
         let got = stars_for_minutes(&p.stars, c["minutes"].as_u64().unwrap());
-        assert_eq!(u64::from(got.level), c["level"].as_u64().unwrap(), "{c}");
+        assert_eq!(i64::from(got.level), c["level"].as_i64().unwrap(), "{c}");
         assert_eq!(json!(got.next_level), c["next_level"], "{c}");
         assert_eq!(json!(got.minutes_to_next), c["minutes_to_next"], "{c}");
     }
@@ -111,7 +111,7 @@ fn record_of(v: &Value) -> NewRecord {
         activity: id("activity").map(|t| t.parse().unwrap()),
         start: Timestamp::parse_rfc3339(id("start").unwrap()).unwrap(),
         end: Timestamp::parse_rfc3339(id("end").unwrap()).unwrap(),
-        minutes: v["minutes"].as_u64().unwrap() as u32,
+        minutes: v["minutes"].as_i64().unwrap(),
         content: id("content").unwrap_or("").to_owned(),
         source: serde_json::from_value(v.get("source").cloned().unwrap_or(json!("entry"))).unwrap(),
         paid: v.get("paid").and_then(Value::as_bool).unwrap_or(false),
@@ -372,9 +372,9 @@ fn transfer_vectors() {
                 let p = got.unwrap();
                 let e = &c["expect"];
                 assert_eq!(p.volunteer.as_str(), s(&e["volunteer"]));
-                assert_eq!(p.total_minutes, e["total_minutes"].as_u64().unwrap());
+                assert_eq!(p.total_minutes, e["total_minutes"].as_i64().unwrap());
                 assert_eq!(p.records.len() as u64, e["records"].as_u64().unwrap());
-                assert_eq!(u64::from(p.star_level), e["star_level"].as_u64().unwrap());
+                assert_eq!(i64::from(p.star_level), e["star_level"].as_i64().unwrap());
                 assert_eq!(
                     (p.masked_name.as_str(), p.masked_identity.as_str()),
                     (s(&e["masked_name"]), s(&e["masked_identity"]))
@@ -397,7 +397,7 @@ fn transfer_vectors() {
                 assert_eq!(cert.number, s(&c["expect"]["number"]));
                 assert_eq!(
                     cert.total_minutes,
-                    c["expect"]["total_minutes"].as_u64().unwrap()
+                    c["expect"]["total_minutes"].as_i64().unwrap()
                 );
             }
         }
@@ -423,8 +423,8 @@ fn team_rating_vectors() {
         let facts: TeamFacts = serde_json::from_value(c["facts"].clone()).unwrap();
         let got = rate_team(&table, &facts);
         let e = &c["expect"];
-        assert_eq!(u64::from(got.score), e["score"].as_u64().unwrap(), "{name}");
-        assert_eq!(u64::from(got.stars), e["stars"].as_u64().unwrap(), "{name}");
+        assert_eq!(i64::from(got.score), e["score"].as_i64().unwrap(), "{name}");
+        assert_eq!(i64::from(got.stars), e["stars"].as_i64().unwrap(), "{name}");
         assert_eq!(json!(got.level_name), e["level_name"], "{name}");
         let points: Vec<i32> = got.lines.iter().map(|l| l.points).collect();
         assert_eq!(json!(points), e["points"], "{name}");

@@ -592,7 +592,7 @@ impl State {
         if node.team != team {
             return Err(mismatch("team"));
         }
-        if make_up && i64::from(r.minutes) > node.planned_minutes() {
+        if make_up && r.minutes > node.planned_minutes() {
             return Err(LedgerError::MakeUpExceedsActivity {
                 record: r.id.to_string(),
                 activity: id.to_string(),
@@ -700,7 +700,7 @@ impl State {
                     .evaluations
                     .entry(i)
                     .or_default()
-                    .push((e.score, e.source));
+                    .push((u8::try_from(e.score).unwrap_or(0), e.source)); // checked: 1 to 5
             }
             Change::ComplaintRecorded(c) => {
                 let (i, _) = self.activity_node(&c.activity)?;
@@ -769,16 +769,20 @@ impl State {
                 continue;
             };
             let members = self.side.members_between(team, first, last);
-            f.members = u32::try_from(members.len()).unwrap_or(u32::MAX);
-            f.active_members = u32::try_from(mins.len()).unwrap_or(u32::MAX);
-            f.total_minutes = mins.values().sum();
-            f.min_member_minutes = members
-                .iter()
-                .map(|v| mins.get(v).copied().unwrap_or(0))
-                .min()
-                .unwrap_or(0);
-            f.months_active = months.get(k).map_or(0, |m| m.len() as u32);
-            f.first_saturday_months = saturdays.get(k).map_or(0, |m| m.len() as u32);
+            // Signed for the bindings' Java callers (see docs/decisions.md).
+            let n = |x: usize| i32::try_from(x).unwrap_or(i32::MAX);
+            f.members = n(members.len());
+            f.active_members = n(mins.len());
+            f.total_minutes = crate::error::signed(mins.values().sum());
+            f.min_member_minutes = crate::error::signed(
+                members
+                    .iter()
+                    .map(|v| mins.get(v).copied().unwrap_or(0))
+                    .min()
+                    .unwrap_or(0),
+            );
+            f.months_active = months.get(k).map_or(0, |m| n(m.len()));
+            f.first_saturday_months = saturdays.get(k).map_or(0, |m| n(m.len()));
         }
         // Evaluations and complaints of the activities planned in the year.
         for (a, node) in &self.side.activities {
@@ -790,9 +794,13 @@ impl State {
             }
             for (score, _) in self.side.evaluations.get(a).into_iter().flatten() {
                 f.evaluations += 1;
-                f.evaluation_points += u32::from(*score);
+                f.evaluation_points += i32::from(*score);
             }
-            f.complaints += self.side.complaints.get(a).map_or(0, |c| c.len() as u32);
+            f.complaints += self
+                .side
+                .complaints
+                .get(a)
+                .map_or(0, |c| i32::try_from(c.len()).unwrap_or(i32::MAX));
         }
         Ok(facts)
     }
@@ -966,15 +974,16 @@ impl Ledger {
                 .get(node.project as usize)
                 .map(|p| p.project.category.clone()),
             records,
-            counted_minutes: counted,
-            evaluations: n,
-            average_evaluation_tenths: (n > 0).then(|| sum * 10 / n),
+            counted_minutes: crate::error::signed(counted),
+            evaluations: i32::try_from(n).unwrap_or(i32::MAX),
+            average_evaluation_tenths: (n > 0)
+                .then(|| i32::try_from(sum * 10 / n).unwrap_or(i32::MAX)),
             complaints: self
                 .state
                 .side
                 .complaints
                 .get(&i)
-                .map_or(0, |c| c.len() as u32),
+                .map_or(0, |c| i32::try_from(c.len()).unwrap_or(i32::MAX)),
         })
     }
 
@@ -1051,9 +1060,10 @@ impl Ledger {
             stars: self.star_summary(volunteer)?,
             training,
             commendations,
-            evaluations: n,
-            average_evaluation_tenths: (n > 0).then(|| sum * 10 / n),
-            complaints_received,
+            evaluations: i32::try_from(n).unwrap_or(i32::MAX),
+            average_evaluation_tenths: (n > 0)
+                .then(|| i32::try_from(sum * 10 / n).unwrap_or(i32::MAX)),
+            complaints_received: i32::try_from(complaints_received).unwrap_or(i32::MAX),
             teams,
             reported_in: s.reported.get(&v).and_then(|c| self.state.org_id(*c)),
         })
@@ -1207,7 +1217,7 @@ impl Ledger {
         };
         let off = st.off;
         // (street, minutes, volunteer, level)
-        let mut eligible: Vec<(u32, u64, u32, u8)> = Vec::new();
+        let mut eligible: Vec<(u32, u64, u32, i32)> = Vec::new();
         for (vi, vol) in st.vols.iter().enumerate() {
             let v = vi as u32;
             if !in_scope(v) || st.travel.transferred_out.contains(&v) {
@@ -1233,13 +1243,13 @@ impl Ledger {
                         .get(&v)
                         .into_iter()
                         .flatten()
-                        .map(|c| (c.start.local_date(off), c.minutes)),
+                        .map(|c| (c.start.local_date(off), c.counted_minutes())),
                 )
                 .filter(|(d, _)| *d <= last);
             let level = star_summary(&self.config.policy.stars, service).level;
             if blemished
                 || level < rule.min_star_level
-                || minutes < u64::from(rule.min_year_hours) * 60
+                || minutes < crate::error::count(rule.min_year_hours) * 60
             {
                 continue;
             }
@@ -1270,7 +1280,7 @@ impl Ledger {
                 rank = place;
                 prev = minutes;
             }
-            if rank > rule.top_per_street {
+            if i64::from(rank) > i64::from(rule.top_per_street) {
                 continue;
             }
             let Some(vol) = st.vol(v) else { continue };
@@ -1288,9 +1298,9 @@ impl Ledger {
                 volunteer: VolunteerId::new(&*vol.key)?,
                 masked_name: mask_name(&vol.name),
                 street: st.org_id(s),
-                year_minutes: minutes,
+                year_minutes: crate::error::signed(minutes),
                 star_level: level,
-                rank_in_street: rank,
+                rank_in_street: i32::try_from(rank).unwrap_or(i32::MAX),
                 reason_en: format!(
                     "{level}★ at the end of {year} (needs {}★); {h} h in {year} (needs {} h); no revoked or disputed record in {year}; {} in {street_name} by hours (top {n})",
                     rule.min_star_level,
@@ -1336,7 +1346,9 @@ impl Ledger {
             let community = self.state.side.reported.get(&v).copied();
             staff.push(UnitStaffLine {
                 masked_name: mask_name(&vol.name),
-                minutes: self.state.counted_minutes_where(v, |d| period.contains(d)),
+                minutes: crate::error::signed(
+                    self.state.counted_minutes_where(v, |d| period.contains(d)),
+                ),
                 star_level: self.star_summary(&id)?.level,
                 community: community.and_then(|c| self.state.org_id(c)),
                 community_name: community
@@ -1349,7 +1361,7 @@ impl Ledger {
         Ok(UnitReport {
             unit: unit.clone(),
             period: period.to_string(),
-            served: staff.iter().filter(|s| s.minutes > 0).count() as u32,
+            served: staff.iter().filter(|s| s.minutes > 0).count() as i32,
             total_minutes: staff.iter().map(|s| s.minutes).sum(),
             staff,
         })
@@ -1457,7 +1469,7 @@ impl Ledger {
             }
         }
         for ((v, day), (minutes, last)) in days {
-            if minutes <= u64::from(rules.flag_day_minutes) {
+            if minutes <= crate::error::count(rules.flag_day_minutes) {
                 continue;
             }
             let vkey = st.vol(v).map(|x| x.key.to_string()).unwrap_or_default();

@@ -465,38 +465,6 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
-    typealias FfiType = UInt8
-    typealias SwiftType = UInt8
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt8 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: UInt8, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
-    typealias FfiType = UInt32
-    typealias SwiftType = UInt32
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
     typealias FfiType = Int32
     typealias SwiftType = Int32
@@ -506,22 +474,6 @@ fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
     }
 
     public static func write(_ value: Int32, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
-    typealias FfiType = UInt64
-    typealias SwiftType = UInt64
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt64 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -676,19 +628,19 @@ public struct ActivityView: Equatable, Hashable {
     /**
      * Counted minutes of its records.
      */
-    public var countedMinutes: UInt64
+    public var countedMinutes: Int64
     /**
      * How many evaluations it has.
      */
-    public var evaluations: UInt32
+    public var evaluations: Int32
     /**
      * Their average in tenths (45 is 4.5), if any.
      */
-    public var averageEvaluationTenths: UInt32?
+    public var averageEvaluationTenths: Int32?
     /**
      * How many complaints it has.
      */
-    public var complaints: UInt32
+    public var complaints: Int32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -704,16 +656,16 @@ public struct ActivityView: Equatable, Hashable {
          */records: [RecordId], 
         /**
          * Counted minutes of its records.
-         */countedMinutes: UInt64, 
+         */countedMinutes: Int64, 
         /**
          * How many evaluations it has.
-         */evaluations: UInt32, 
+         */evaluations: Int32, 
         /**
          * Their average in tenths (45 is 4.5), if any.
-         */averageEvaluationTenths: UInt32?, 
+         */averageEvaluationTenths: Int32?, 
         /**
          * How many complaints it has.
-         */complaints: UInt32) {
+         */complaints: Int32) {
         self.activity = activity
         self.category = category
         self.records = records
@@ -742,10 +694,10 @@ public struct FfiConverterTypeActivityView: FfiConverterRustBuffer {
                 activity: FfiConverterTypeNewActivity.read(from: &buf), 
                 category: FfiConverterOptionString.read(from: &buf), 
                 records: FfiConverterSequenceTypeRecordId.read(from: &buf), 
-                countedMinutes: FfiConverterUInt64.read(from: &buf), 
-                evaluations: FfiConverterUInt32.read(from: &buf), 
-                averageEvaluationTenths: FfiConverterOptionUInt32.read(from: &buf), 
-                complaints: FfiConverterUInt32.read(from: &buf)
+                countedMinutes: FfiConverterInt64.read(from: &buf), 
+                evaluations: FfiConverterInt32.read(from: &buf), 
+                averageEvaluationTenths: FfiConverterOptionInt32.read(from: &buf), 
+                complaints: FfiConverterInt32.read(from: &buf)
         )
     }
 
@@ -753,10 +705,10 @@ public struct FfiConverterTypeActivityView: FfiConverterRustBuffer {
         FfiConverterTypeNewActivity.write(value.activity, into: &buf)
         FfiConverterOptionString.write(value.category, into: &buf)
         FfiConverterSequenceTypeRecordId.write(value.records, into: &buf)
-        FfiConverterUInt64.write(value.countedMinutes, into: &buf)
-        FfiConverterUInt32.write(value.evaluations, into: &buf)
-        FfiConverterOptionUInt32.write(value.averageEvaluationTenths, into: &buf)
-        FfiConverterUInt32.write(value.complaints, into: &buf)
+        FfiConverterInt64.write(value.countedMinutes, into: &buf)
+        FfiConverterInt32.write(value.evaluations, into: &buf)
+        FfiConverterOptionInt32.write(value.averageEvaluationTenths, into: &buf)
+        FfiConverterInt32.write(value.complaints, into: &buf)
     }
 }
 
@@ -902,7 +854,7 @@ public struct BoardEntry: Equatable, Hashable {
     /**
      * Standard competition rank (1, 2, 2, 4).
      */
-    public var rank: UInt32
+    public var rank: Int32
     /**
      * The volunteer number, team id or org id; `None` for a volunteer shown under a pseudonym.
      */
@@ -914,14 +866,14 @@ public struct BoardEntry: Equatable, Hashable {
     /**
      * Confirmed minutes in the period and scope.
      */
-    public var minutes: UInt64
+    public var minutes: Int64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * Standard competition rank (1, 2, 2, 4).
-         */rank: UInt32, 
+         */rank: Int32, 
         /**
          * The volunteer number, team id or org id; `None` for a volunteer shown under a pseudonym.
          */id: String?, 
@@ -930,7 +882,7 @@ public struct BoardEntry: Equatable, Hashable {
          */name: String, 
         /**
          * Confirmed minutes in the period and scope.
-         */minutes: UInt64) {
+         */minutes: Int64) {
         self.rank = rank
         self.id = id
         self.name = name
@@ -953,18 +905,18 @@ public struct FfiConverterTypeBoardEntry: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BoardEntry {
         return
             try BoardEntry(
-                rank: FfiConverterUInt32.read(from: &buf), 
+                rank: FfiConverterInt32.read(from: &buf), 
                 id: FfiConverterOptionString.read(from: &buf), 
                 name: FfiConverterString.read(from: &buf), 
-                minutes: FfiConverterUInt64.read(from: &buf)
+                minutes: FfiConverterInt64.read(from: &buf)
         )
     }
 
     public static func write(_ value: BoardEntry, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.rank, into: &buf)
+        FfiConverterInt32.write(value.rank, into: &buf)
         FfiConverterOptionString.write(value.id, into: &buf)
         FfiConverterString.write(value.name, into: &buf)
-        FfiConverterUInt64.write(value.minutes, into: &buf)
+        FfiConverterInt64.write(value.minutes, into: &buf)
     }
 }
 
@@ -1071,7 +1023,7 @@ public struct Certificate: Equatable, Hashable {
     /**
      * Total minutes of the records.
      */
-    public var totalMinutes: UInt64
+    public var totalMinutes: Int64
     /**
      * Training attended in the period, when asked for (absent from the JSON when none).
      */
@@ -1148,7 +1100,7 @@ public struct Certificate: Equatable, Hashable {
          */signature: String, 
         /**
          * Total minutes of the records.
-         */totalMinutes: UInt64, 
+         */totalMinutes: Int64, 
         /**
          * Training attended in the period, when asked for (absent from the JSON when none).
          */training: [CertificateTraining] = [], 
@@ -1218,7 +1170,7 @@ public struct FfiConverterTypeCertificate: FfiConverterRustBuffer {
                 records: FfiConverterSequenceTypeCertificateRecord.read(from: &buf), 
                 responsiblePerson: FfiConverterString.read(from: &buf), 
                 signature: FfiConverterString.read(from: &buf), 
-                totalMinutes: FfiConverterUInt64.read(from: &buf), 
+                totalMinutes: FfiConverterInt64.read(from: &buf), 
                 training: FfiConverterSequenceTypeCertificateTraining.read(from: &buf), 
                 verificationCode: FfiConverterString.read(from: &buf), 
                 volunteer: FfiConverterTypeVolunteerId.read(from: &buf)
@@ -1245,7 +1197,7 @@ public struct FfiConverterTypeCertificate: FfiConverterRustBuffer {
         FfiConverterSequenceTypeCertificateRecord.write(value.records, into: &buf)
         FfiConverterString.write(value.responsiblePerson, into: &buf)
         FfiConverterString.write(value.signature, into: &buf)
-        FfiConverterUInt64.write(value.totalMinutes, into: &buf)
+        FfiConverterInt64.write(value.totalMinutes, into: &buf)
         FfiConverterSequenceTypeCertificateTraining.write(value.training, into: &buf)
         FfiConverterString.write(value.verificationCode, into: &buf)
         FfiConverterTypeVolunteerId.write(value.volunteer, into: &buf)
@@ -1307,7 +1259,7 @@ public struct CertificateCheck: Equatable, Hashable {
     /**
      * Total minutes on the certificate.
      */
-    public var totalMinutes: UInt64
+    public var totalMinutes: Int64
     /**
      * The issuing org's name.
      */
@@ -1350,7 +1302,7 @@ public struct CertificateCheck: Equatable, Hashable {
          */periodTo: NaiveDate, 
         /**
          * Total minutes on the certificate.
-         */totalMinutes: UInt64, 
+         */totalMinutes: Int64, 
         /**
          * The issuing org's name.
          */issuingOrgName: String, 
@@ -1398,7 +1350,7 @@ public struct FfiConverterTypeCertificateCheck: FfiConverterRustBuffer {
                 maskedIdentity: FfiConverterString.read(from: &buf), 
                 periodFrom: FfiConverterTypeNaiveDate.read(from: &buf), 
                 periodTo: FfiConverterTypeNaiveDate.read(from: &buf), 
-                totalMinutes: FfiConverterUInt64.read(from: &buf), 
+                totalMinutes: FfiConverterInt64.read(from: &buf), 
                 issuingOrgName: FfiConverterString.read(from: &buf), 
                 issuedOn: FfiConverterTypeNaiveDate.read(from: &buf), 
                 changedRecords: FfiConverterSequenceTypeRecordId.read(from: &buf)
@@ -1414,7 +1366,7 @@ public struct FfiConverterTypeCertificateCheck: FfiConverterRustBuffer {
         FfiConverterString.write(value.maskedIdentity, into: &buf)
         FfiConverterTypeNaiveDate.write(value.periodFrom, into: &buf)
         FfiConverterTypeNaiveDate.write(value.periodTo, into: &buf)
-        FfiConverterUInt64.write(value.totalMinutes, into: &buf)
+        FfiConverterInt64.write(value.totalMinutes, into: &buf)
         FfiConverterString.write(value.issuingOrgName, into: &buf)
         FfiConverterTypeNaiveDate.write(value.issuedOn, into: &buf)
         FfiConverterSequenceTypeRecordId.write(value.changedRecords, into: &buf)
@@ -1535,7 +1487,7 @@ public struct CertificateRecord: Equatable, Hashable {
     /**
      * Minutes of service.
      */
-    public var minutes: UInt32
+    public var minutes: Int64
     /**
      * The org where the service was done.
      */
@@ -1559,7 +1511,7 @@ public struct CertificateRecord: Equatable, Hashable {
          */entryHash: String, 
         /**
          * Minutes of service.
-         */minutes: UInt32, 
+         */minutes: Int64, 
         /**
          * The org where the service was done.
          */orgName: String, 
@@ -1593,7 +1545,7 @@ public struct FfiConverterTypeCertificateRecord: FfiConverterRustBuffer {
                 content: FfiConverterString.read(from: &buf), 
                 date: FfiConverterTypeNaiveDate.read(from: &buf), 
                 entryHash: FfiConverterString.read(from: &buf), 
-                minutes: FfiConverterUInt32.read(from: &buf), 
+                minutes: FfiConverterInt64.read(from: &buf), 
                 orgName: FfiConverterString.read(from: &buf), 
                 record: FfiConverterTypeRecordId.read(from: &buf)
         )
@@ -1603,7 +1555,7 @@ public struct FfiConverterTypeCertificateRecord: FfiConverterRustBuffer {
         FfiConverterString.write(value.content, into: &buf)
         FfiConverterTypeNaiveDate.write(value.date, into: &buf)
         FfiConverterString.write(value.entryHash, into: &buf)
-        FfiConverterUInt32.write(value.minutes, into: &buf)
+        FfiConverterInt64.write(value.minutes, into: &buf)
         FfiConverterString.write(value.orgName, into: &buf)
         FfiConverterTypeRecordId.write(value.record, into: &buf)
     }
@@ -1765,7 +1717,7 @@ public struct CertificateTraining: Equatable, Hashable {
     /**
      * Its length in minutes.
      */
-    public var minutes: UInt32
+    public var minutes: Int64
     /**
      * The org that ran it.
      */
@@ -1783,7 +1735,7 @@ public struct CertificateTraining: Equatable, Hashable {
          */date: NaiveDate, 
         /**
          * Its length in minutes.
-         */minutes: UInt32, 
+         */minutes: Int64, 
         /**
          * The org that ran it.
          */orgName: String, 
@@ -1813,7 +1765,7 @@ public struct FfiConverterTypeCertificateTraining: FfiConverterRustBuffer {
         return
             try CertificateTraining(
                 date: FfiConverterTypeNaiveDate.read(from: &buf), 
-                minutes: FfiConverterUInt32.read(from: &buf), 
+                minutes: FfiConverterInt64.read(from: &buf), 
                 orgName: FfiConverterString.read(from: &buf), 
                 title: FfiConverterString.read(from: &buf)
         )
@@ -1821,7 +1773,7 @@ public struct FfiConverterTypeCertificateTraining: FfiConverterRustBuffer {
 
     public static func write(_ value: CertificateTraining, into buf: inout [UInt8]) {
         FfiConverterTypeNaiveDate.write(value.date, into: &buf)
-        FfiConverterUInt32.write(value.minutes, into: &buf)
+        FfiConverterInt64.write(value.minutes, into: &buf)
         FfiConverterString.write(value.orgName, into: &buf)
         FfiConverterString.write(value.title, into: &buf)
     }
@@ -2117,7 +2069,7 @@ public struct Criterion: Equatable, Hashable {
     /**
      * The cap, in the metric's unit (see [`TeamMetric`]).
      */
-    public var cap: UInt32
+    public var cap: Int32
     /**
      * What is measured.
      */
@@ -2129,14 +2081,14 @@ public struct Criterion: Equatable, Hashable {
     /**
      * Its points (0 for a `required` criterion).
      */
-    public var weight: UInt32
+    public var weight: Int32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * The cap, in the metric's unit (see [`TeamMetric`]).
-         */cap: UInt32, 
+         */cap: Int32, 
         /**
          * What is measured.
          */metric: TeamMetric, 
@@ -2145,7 +2097,7 @@ public struct Criterion: Equatable, Hashable {
          */mode: CriterionMode, 
         /**
          * Its points (0 for a `required` criterion).
-         */weight: UInt32) {
+         */weight: Int32) {
         self.cap = cap
         self.metric = metric
         self.mode = mode
@@ -2168,18 +2120,18 @@ public struct FfiConverterTypeCriterion: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Criterion {
         return
             try Criterion(
-                cap: FfiConverterUInt32.read(from: &buf), 
+                cap: FfiConverterInt32.read(from: &buf), 
                 metric: FfiConverterTypeTeamMetric.read(from: &buf), 
                 mode: FfiConverterTypeCriterionMode.read(from: &buf), 
-                weight: FfiConverterUInt32.read(from: &buf)
+                weight: FfiConverterInt32.read(from: &buf)
         )
     }
 
     public static func write(_ value: Criterion, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.cap, into: &buf)
+        FfiConverterInt32.write(value.cap, into: &buf)
         FfiConverterTypeTeamMetric.write(value.metric, into: &buf)
         FfiConverterTypeCriterionMode.write(value.mode, into: &buf)
-        FfiConverterUInt32.write(value.weight, into: &buf)
+        FfiConverterInt32.write(value.weight, into: &buf)
     }
 }
 
@@ -2215,11 +2167,11 @@ public struct CriterionLine: Equatable, Hashable {
      * The measure, in the metric's counting unit (minutes for hours, tenths for evaluations,
      * percent for shares).
      */
-    public var value: UInt64
+    public var value: Int64
     /**
      * The cap in the same unit.
      */
-    public var target: UInt64
+    public var target: Int64
     /**
      * Points gained (negative when taken off).
      */
@@ -2227,7 +2179,7 @@ public struct CriterionLine: Equatable, Hashable {
     /**
      * Points available (for `against`: the most taken off).
      */
-    public var weight: UInt32
+    public var weight: Int32
     /**
      * For `at_least` and `required`: whether the cap was reached; otherwise whether the
      * criterion is at its best (full points, or nothing taken off).
@@ -2254,16 +2206,16 @@ public struct CriterionLine: Equatable, Hashable {
         /**
          * The measure, in the metric's counting unit (minutes for hours, tenths for evaluations,
          * percent for shares).
-         */value: UInt64, 
+         */value: Int64, 
         /**
          * The cap in the same unit.
-         */target: UInt64, 
+         */target: Int64, 
         /**
          * Points gained (negative when taken off).
          */points: Int32, 
         /**
          * Points available (for `against`: the most taken off).
-         */weight: UInt32, 
+         */weight: Int32, 
         /**
          * For `at_least` and `required`: whether the cap was reached; otherwise whether the
          * criterion is at its best (full points, or nothing taken off).
@@ -2303,10 +2255,10 @@ public struct FfiConverterTypeCriterionLine: FfiConverterRustBuffer {
             try CriterionLine(
                 metric: FfiConverterTypeTeamMetric.read(from: &buf), 
                 mode: FfiConverterTypeCriterionMode.read(from: &buf), 
-                value: FfiConverterUInt64.read(from: &buf), 
-                target: FfiConverterUInt64.read(from: &buf), 
+                value: FfiConverterInt64.read(from: &buf), 
+                target: FfiConverterInt64.read(from: &buf), 
                 points: FfiConverterInt32.read(from: &buf), 
-                weight: FfiConverterUInt32.read(from: &buf), 
+                weight: FfiConverterInt32.read(from: &buf), 
                 met: FfiConverterBool.read(from: &buf), 
                 textEn: FfiConverterString.read(from: &buf), 
                 textZh: FfiConverterString.read(from: &buf)
@@ -2316,10 +2268,10 @@ public struct FfiConverterTypeCriterionLine: FfiConverterRustBuffer {
     public static func write(_ value: CriterionLine, into buf: inout [UInt8]) {
         FfiConverterTypeTeamMetric.write(value.metric, into: &buf)
         FfiConverterTypeCriterionMode.write(value.mode, into: &buf)
-        FfiConverterUInt64.write(value.value, into: &buf)
-        FfiConverterUInt64.write(value.target, into: &buf)
+        FfiConverterInt64.write(value.value, into: &buf)
+        FfiConverterInt64.write(value.target, into: &buf)
         FfiConverterInt32.write(value.points, into: &buf)
-        FfiConverterUInt32.write(value.weight, into: &buf)
+        FfiConverterInt32.write(value.weight, into: &buf)
         FfiConverterBool.write(value.met, into: &buf)
         FfiConverterString.write(value.textEn, into: &buf)
         FfiConverterString.write(value.textZh, into: &buf)
@@ -2353,7 +2305,7 @@ public struct Evaluation: Equatable, Hashable {
     /**
      * 1 (poor) to 5 (excellent).
      */
-    public var score: UInt8
+    public var score: Int32
     /**
      * Who gave it.
      */
@@ -2367,7 +2319,7 @@ public struct Evaluation: Equatable, Hashable {
          */activity: ActivityId, 
         /**
          * 1 (poor) to 5 (excellent).
-         */score: UInt8, 
+         */score: Int32, 
         /**
          * Who gave it.
          */source: EvaluationSource) {
@@ -2393,14 +2345,14 @@ public struct FfiConverterTypeEvaluation: FfiConverterRustBuffer {
         return
             try Evaluation(
                 activity: FfiConverterTypeActivityId.read(from: &buf), 
-                score: FfiConverterUInt8.read(from: &buf), 
+                score: FfiConverterInt32.read(from: &buf), 
                 source: FfiConverterTypeEvaluationSource.read(from: &buf)
         )
     }
 
     public static func write(_ value: Evaluation, into buf: inout [UInt8]) {
         FfiConverterTypeActivityId.write(value.activity, into: &buf)
-        FfiConverterUInt8.write(value.score, into: &buf)
+        FfiConverterInt32.write(value.score, into: &buf)
         FfiConverterTypeEvaluationSource.write(value.source, into: &buf)
     }
 }
@@ -2440,15 +2392,15 @@ public struct ExcellentCandidate: Equatable, Hashable {
     /**
      * Counted minutes in the year.
      */
-    public var yearMinutes: UInt64
+    public var yearMinutes: Int64
     /**
      * Stars held at the end of the year.
      */
-    public var starLevel: UInt8
+    public var starLevel: Int32
     /**
      * Their place in the street by minutes in the year (competition ranking).
      */
-    public var rankInStreet: UInt32
+    public var rankInStreet: Int32
     /**
      * Why, in English.
      */
@@ -2472,13 +2424,13 @@ public struct ExcellentCandidate: Equatable, Hashable {
          */street: OrgId?, 
         /**
          * Counted minutes in the year.
-         */yearMinutes: UInt64, 
+         */yearMinutes: Int64, 
         /**
          * Stars held at the end of the year.
-         */starLevel: UInt8, 
+         */starLevel: Int32, 
         /**
          * Their place in the street by minutes in the year (competition ranking).
-         */rankInStreet: UInt32, 
+         */rankInStreet: Int32, 
         /**
          * Why, in English.
          */reasonEn: String, 
@@ -2514,9 +2466,9 @@ public struct FfiConverterTypeExcellentCandidate: FfiConverterRustBuffer {
                 volunteer: FfiConverterTypeVolunteerId.read(from: &buf), 
                 maskedName: FfiConverterString.read(from: &buf), 
                 street: FfiConverterOptionTypeOrgId.read(from: &buf), 
-                yearMinutes: FfiConverterUInt64.read(from: &buf), 
-                starLevel: FfiConverterUInt8.read(from: &buf), 
-                rankInStreet: FfiConverterUInt32.read(from: &buf), 
+                yearMinutes: FfiConverterInt64.read(from: &buf), 
+                starLevel: FfiConverterInt32.read(from: &buf), 
+                rankInStreet: FfiConverterInt32.read(from: &buf), 
                 reasonEn: FfiConverterString.read(from: &buf), 
                 reasonZh: FfiConverterString.read(from: &buf)
         )
@@ -2526,9 +2478,9 @@ public struct FfiConverterTypeExcellentCandidate: FfiConverterRustBuffer {
         FfiConverterTypeVolunteerId.write(value.volunteer, into: &buf)
         FfiConverterString.write(value.maskedName, into: &buf)
         FfiConverterOptionTypeOrgId.write(value.street, into: &buf)
-        FfiConverterUInt64.write(value.yearMinutes, into: &buf)
-        FfiConverterUInt8.write(value.starLevel, into: &buf)
-        FfiConverterUInt32.write(value.rankInStreet, into: &buf)
+        FfiConverterInt64.write(value.yearMinutes, into: &buf)
+        FfiConverterInt32.write(value.starLevel, into: &buf)
+        FfiConverterInt32.write(value.rankInStreet, into: &buf)
         FfiConverterString.write(value.reasonEn, into: &buf)
         FfiConverterString.write(value.reasonZh, into: &buf)
     }
@@ -2560,30 +2512,30 @@ public struct ExcellentRule: Equatable, Hashable {
     /**
      * The star level held at the end of the year at least (default 1).
      */
-    public var minStarLevel: UInt8
+    public var minStarLevel: Int32
     /**
      * Hours of counted service in the year at least (default 100).
      */
-    public var minYearHours: UInt32
+    public var minYearHours: Int32
     /**
      * How many per street, by hours in the year (default 10; ties at the last place are all
      * proposed).
      */
-    public var topPerStreet: UInt32
+    public var topPerStreet: Int32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * The star level held at the end of the year at least (default 1).
-         */minStarLevel: UInt8, 
+         */minStarLevel: Int32, 
         /**
          * Hours of counted service in the year at least (default 100).
-         */minYearHours: UInt32, 
+         */minYearHours: Int32, 
         /**
          * How many per street, by hours in the year (default 10; ties at the last place are all
          * proposed).
-         */topPerStreet: UInt32) {
+         */topPerStreet: Int32) {
         self.minStarLevel = minStarLevel
         self.minYearHours = minYearHours
         self.topPerStreet = topPerStreet
@@ -2605,16 +2557,16 @@ public struct FfiConverterTypeExcellentRule: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ExcellentRule {
         return
             try ExcellentRule(
-                minStarLevel: FfiConverterUInt8.read(from: &buf), 
-                minYearHours: FfiConverterUInt32.read(from: &buf), 
-                topPerStreet: FfiConverterUInt32.read(from: &buf)
+                minStarLevel: FfiConverterInt32.read(from: &buf), 
+                minYearHours: FfiConverterInt32.read(from: &buf), 
+                topPerStreet: FfiConverterInt32.read(from: &buf)
         )
     }
 
     public static func write(_ value: ExcellentRule, into buf: inout [UInt8]) {
-        FfiConverterUInt8.write(value.minStarLevel, into: &buf)
-        FfiConverterUInt32.write(value.minYearHours, into: &buf)
-        FfiConverterUInt32.write(value.topPerStreet, into: &buf)
+        FfiConverterInt32.write(value.minStarLevel, into: &buf)
+        FfiConverterInt32.write(value.minYearHours, into: &buf)
+        FfiConverterInt32.write(value.topPerStreet, into: &buf)
     }
 }
 
@@ -2643,46 +2595,46 @@ public struct FraudRules: Equatable, Hashable {
     /**
      * Flag an actor who enters more records than this … (default 30)
      */
-    public var burstEntries: UInt32
+    public var burstEntries: Int32
     /**
      * … within this many seconds (default 600).
      */
-    public var burstWindowSeconds: UInt32
+    public var burstWindowSeconds: Int32
     /**
      * Flag a volunteer's day of more minutes than this (default 600; the daily cap refuses
      * beyond `daily_cap_minutes`).
      */
-    public var flagDayMinutes: UInt32
+    public var flagDayMinutes: Int32
     /**
      * A record of more minutes than this counts only once an admin other than the one who
      * entered it confirms it (default 480: 8 hours). 0 turns four eyes off.
      */
-    public var fourEyesMinutes: UInt32
+    public var fourEyesMinutes: Int32
     /**
      * Flag a record entered more than this many days after its service ended (default 30).
      */
-    public var lateEntryDays: UInt32
+    public var lateEntryDays: Int32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * Flag an actor who enters more records than this … (default 30)
-         */burstEntries: UInt32, 
+         */burstEntries: Int32, 
         /**
          * … within this many seconds (default 600).
-         */burstWindowSeconds: UInt32, 
+         */burstWindowSeconds: Int32, 
         /**
          * Flag a volunteer's day of more minutes than this (default 600; the daily cap refuses
          * beyond `daily_cap_minutes`).
-         */flagDayMinutes: UInt32, 
+         */flagDayMinutes: Int32, 
         /**
          * A record of more minutes than this counts only once an admin other than the one who
          * entered it confirms it (default 480: 8 hours). 0 turns four eyes off.
-         */fourEyesMinutes: UInt32, 
+         */fourEyesMinutes: Int32, 
         /**
          * Flag a record entered more than this many days after its service ended (default 30).
-         */lateEntryDays: UInt32) {
+         */lateEntryDays: Int32) {
         self.burstEntries = burstEntries
         self.burstWindowSeconds = burstWindowSeconds
         self.flagDayMinutes = flagDayMinutes
@@ -2706,20 +2658,20 @@ public struct FfiConverterTypeFraudRules: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> FraudRules {
         return
             try FraudRules(
-                burstEntries: FfiConverterUInt32.read(from: &buf), 
-                burstWindowSeconds: FfiConverterUInt32.read(from: &buf), 
-                flagDayMinutes: FfiConverterUInt32.read(from: &buf), 
-                fourEyesMinutes: FfiConverterUInt32.read(from: &buf), 
-                lateEntryDays: FfiConverterUInt32.read(from: &buf)
+                burstEntries: FfiConverterInt32.read(from: &buf), 
+                burstWindowSeconds: FfiConverterInt32.read(from: &buf), 
+                flagDayMinutes: FfiConverterInt32.read(from: &buf), 
+                fourEyesMinutes: FfiConverterInt32.read(from: &buf), 
+                lateEntryDays: FfiConverterInt32.read(from: &buf)
         )
     }
 
     public static func write(_ value: FraudRules, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.burstEntries, into: &buf)
-        FfiConverterUInt32.write(value.burstWindowSeconds, into: &buf)
-        FfiConverterUInt32.write(value.flagDayMinutes, into: &buf)
-        FfiConverterUInt32.write(value.fourEyesMinutes, into: &buf)
-        FfiConverterUInt32.write(value.lateEntryDays, into: &buf)
+        FfiConverterInt32.write(value.burstEntries, into: &buf)
+        FfiConverterInt32.write(value.burstWindowSeconds, into: &buf)
+        FfiConverterInt32.write(value.flagDayMinutes, into: &buf)
+        FfiConverterInt32.write(value.fourEyesMinutes, into: &buf)
+        FfiConverterInt32.write(value.lateEntryDays, into: &buf)
     }
 }
 
@@ -2736,6 +2688,228 @@ public func FfiConverterTypeFraudRules_lift(_ buf: RustBuffer) throws -> FraudRu
 #endif
 public func FfiConverterTypeFraudRules_lower(_ value: FraudRules) -> RustBuffer {
     return FfiConverterTypeFraudRules.lower(value)
+}
+
+
+/**
+ * How to read a sheet.
+ */
+public struct ImportOptions: Equatable, Hashable {
+    /**
+     * The format; `None` detects it (zip magic `PK\x03\x04` → xlsx, else CSV).
+     */
+    public var format: SheetFormat?
+    /**
+     * The text encoding of a CSV sheet.
+     */
+    public var encoding: TextEncoding
+    /**
+     * The UTC offset (minutes east) of the sheet's local dates and times, for
+     * [`read_sheet`]. [`upload`] uses the ledger's own offset instead.
+     */
+    public var utcOffsetMinutes: Int32
+    /**
+     * The org of rows whose sheet has no org column, or whose org cell is empty.
+     */
+    public var defaultOrg: OrgId?
+    /**
+     * The worksheet of an xlsx workbook to read; `None` reads the first.
+     */
+    public var sheet: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The format; `None` detects it (zip magic `PK\x03\x04` → xlsx, else CSV).
+         */format: SheetFormat? = nil, 
+        /**
+         * The text encoding of a CSV sheet.
+         */encoding: TextEncoding, 
+        /**
+         * The UTC offset (minutes east) of the sheet's local dates and times, for
+         * [`read_sheet`]. [`upload`] uses the ledger's own offset instead.
+         */utcOffsetMinutes: Int32, 
+        /**
+         * The org of rows whose sheet has no org column, or whose org cell is empty.
+         */defaultOrg: OrgId? = nil, 
+        /**
+         * The worksheet of an xlsx workbook to read; `None` reads the first.
+         */sheet: String? = nil) {
+        self.format = format
+        self.encoding = encoding
+        self.utcOffsetMinutes = utcOffsetMinutes
+        self.defaultOrg = defaultOrg
+        self.sheet = sheet
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportOptions {
+        return
+            try ImportOptions(
+                format: FfiConverterOptionTypeSheetFormat.read(from: &buf), 
+                encoding: FfiConverterTypeTextEncoding.read(from: &buf), 
+                utcOffsetMinutes: FfiConverterInt32.read(from: &buf), 
+                defaultOrg: FfiConverterOptionTypeOrgId.read(from: &buf), 
+                sheet: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeSheetFormat.write(value.format, into: &buf)
+        FfiConverterTypeTextEncoding.write(value.encoding, into: &buf)
+        FfiConverterInt32.write(value.utcOffsetMinutes, into: &buf)
+        FfiConverterOptionTypeOrgId.write(value.defaultOrg, into: &buf)
+        FfiConverterOptionString.write(value.sheet, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportOptions_lift(_ buf: RustBuffer) throws -> ImportOptions {
+    return try FfiConverterTypeImportOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportOptions_lower(_ value: ImportOptions) -> RustBuffer {
+    return FfiConverterTypeImportOptions.lower(value)
+}
+
+
+/**
+ * What an upload did.
+ */
+public struct ImportReport: Equatable, Hashable {
+    /**
+     * SHA-256 of the file, lower-case hex.
+     */
+    public var fingerprint: String
+    /**
+     * Nothing was written.
+     */
+    public var dryRun: Bool
+    /**
+     * Data rows read (blank and total rows aside).
+     */
+    public var rows: Int32
+    /**
+     * Rows newly recorded (in a dry run: that would be).
+     */
+    public var accepted: Int32
+    /**
+     * Of `accepted`, records that wait for an organiser's confirmation (make-up records
+     * entered by someone who is not an org admin).
+     */
+    public var pending: Int32
+    /**
+     * Rows recorded before (same id, same content): nothing was written for them.
+     */
+    public var duplicates: Int32
+    /**
+     * The rows refused, in row order.
+     */
+    public var rejected: [RowProblem]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * SHA-256 of the file, lower-case hex.
+         */fingerprint: String, 
+        /**
+         * Nothing was written.
+         */dryRun: Bool, 
+        /**
+         * Data rows read (blank and total rows aside).
+         */rows: Int32, 
+        /**
+         * Rows newly recorded (in a dry run: that would be).
+         */accepted: Int32, 
+        /**
+         * Of `accepted`, records that wait for an organiser's confirmation (make-up records
+         * entered by someone who is not an org admin).
+         */pending: Int32, 
+        /**
+         * Rows recorded before (same id, same content): nothing was written for them.
+         */duplicates: Int32, 
+        /**
+         * The rows refused, in row order.
+         */rejected: [RowProblem]) {
+        self.fingerprint = fingerprint
+        self.dryRun = dryRun
+        self.rows = rows
+        self.accepted = accepted
+        self.pending = pending
+        self.duplicates = duplicates
+        self.rejected = rejected
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImportReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImportReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImportReport {
+        return
+            try ImportReport(
+                fingerprint: FfiConverterString.read(from: &buf), 
+                dryRun: FfiConverterBool.read(from: &buf), 
+                rows: FfiConverterInt32.read(from: &buf), 
+                accepted: FfiConverterInt32.read(from: &buf), 
+                pending: FfiConverterInt32.read(from: &buf), 
+                duplicates: FfiConverterInt32.read(from: &buf), 
+                rejected: FfiConverterSequenceTypeRowProblem.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImportReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.fingerprint, into: &buf)
+        FfiConverterBool.write(value.dryRun, into: &buf)
+        FfiConverterInt32.write(value.rows, into: &buf)
+        FfiConverterInt32.write(value.accepted, into: &buf)
+        FfiConverterInt32.write(value.pending, into: &buf)
+        FfiConverterInt32.write(value.duplicates, into: &buf)
+        FfiConverterSequenceTypeRowProblem.write(value.rejected, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportReport_lift(_ buf: RustBuffer) throws -> ImportReport {
+    return try FfiConverterTypeImportReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImportReport_lower(_ value: ImportReport) -> RustBuffer {
+    return FfiConverterTypeImportReport.lower(value)
 }
 
 
@@ -2837,11 +3011,11 @@ public struct Leaderboard: Equatable, Hashable {
     /**
      * The log entry the board is as of (the last one applied).
      */
-    public var asOfSeq: UInt64
+    public var asOfSeq: Int64
     /**
      * How many are ranked (those with minutes in the period), beyond the lines shown.
      */
-    public var ranked: UInt32
+    public var ranked: Int32
     /**
      * The top lines, best first; ties by id.
      */
@@ -2861,10 +3035,10 @@ public struct Leaderboard: Equatable, Hashable {
          */kind: BoardKind, 
         /**
          * The log entry the board is as of (the last one applied).
-         */asOfSeq: UInt64, 
+         */asOfSeq: Int64, 
         /**
          * How many are ranked (those with minutes in the period), beyond the lines shown.
-         */ranked: UInt32, 
+         */ranked: Int32, 
         /**
          * The top lines, best first; ties by id.
          */entries: BoardLines) {
@@ -2895,8 +3069,8 @@ public struct FfiConverterTypeLeaderboard: FfiConverterRustBuffer {
                 period: FfiConverterTypePeriod.read(from: &buf), 
                 scope: FfiConverterTypeScope.read(from: &buf), 
                 kind: FfiConverterTypeBoardKind.read(from: &buf), 
-                asOfSeq: FfiConverterUInt64.read(from: &buf), 
-                ranked: FfiConverterUInt32.read(from: &buf), 
+                asOfSeq: FfiConverterInt64.read(from: &buf), 
+                ranked: FfiConverterInt32.read(from: &buf), 
                 entries: FfiConverterTypeBoardLines.read(from: &buf)
         )
     }
@@ -2905,8 +3079,8 @@ public struct FfiConverterTypeLeaderboard: FfiConverterRustBuffer {
         FfiConverterTypePeriod.write(value.period, into: &buf)
         FfiConverterTypeScope.write(value.scope, into: &buf)
         FfiConverterTypeBoardKind.write(value.kind, into: &buf)
-        FfiConverterUInt64.write(value.asOfSeq, into: &buf)
-        FfiConverterUInt32.write(value.ranked, into: &buf)
+        FfiConverterInt64.write(value.asOfSeq, into: &buf)
+        FfiConverterInt32.write(value.ranked, into: &buf)
         FfiConverterTypeBoardLines.write(value.entries, into: &buf)
     }
 }
@@ -3037,7 +3211,7 @@ public struct LevelReached: Equatable, Hashable {
     /**
      * The level, 1 for one star.
      */
-    public var level: UInt8
+    public var level: Int32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3047,7 +3221,7 @@ public struct LevelReached: Equatable, Hashable {
          */date: NaiveDate, 
         /**
          * The level, 1 for one star.
-         */level: UInt8) {
+         */level: Int32) {
         self.date = date
         self.level = level
     }
@@ -3069,13 +3243,13 @@ public struct FfiConverterTypeLevelReached: FfiConverterRustBuffer {
         return
             try LevelReached(
                 date: FfiConverterTypeNaiveDate.read(from: &buf), 
-                level: FfiConverterUInt8.read(from: &buf)
+                level: FfiConverterInt32.read(from: &buf)
         )
     }
 
     public static func write(_ value: LevelReached, into buf: inout [UInt8]) {
         FfiConverterTypeNaiveDate.write(value.date, into: &buf)
-        FfiConverterUInt8.write(value.level, into: &buf)
+        FfiConverterInt32.write(value.level, into: &buf)
     }
 }
 
@@ -3579,9 +3753,11 @@ public struct NewRecord: Equatable, Hashable {
      */
     public var jobDuty: Bool
     /**
-     * Minutes of actual service (实际服务时间, travel excluded), at most `end − start`.
+     * Minutes of actual service (实际服务时间, travel excluded), more than zero and at most
+     * `end − start`. Signed so that Java callers of the bindings can write it (a `long`);
+     * zero is refused with `E_ZERO_MINUTES` and a negative number with `E_FIELD`.
      */
-    public var minutes: UInt32
+    public var minutes: Int64
     /**
      * The org where the service was done (the organiser).
      */
@@ -3630,8 +3806,10 @@ public struct NewRecord: Equatable, Hashable {
          * The service was part of a job (履行岗位职责): refused.
          */jobDuty: Bool = false, 
         /**
-         * Minutes of actual service (实际服务时间, travel excluded), at most `end − start`.
-         */minutes: UInt32, 
+         * Minutes of actual service (实际服务时间, travel excluded), more than zero and at most
+         * `end − start`. Signed so that Java callers of the bindings can write it (a `long`);
+         * zero is refused with `E_ZERO_MINUTES` and a negative number with `E_FIELD`.
+         */minutes: Int64, 
         /**
          * The org where the service was done (the organiser).
          */org: OrgId, 
@@ -3689,7 +3867,7 @@ public struct FfiConverterTypeNewRecord: FfiConverterRustBuffer {
                 end: FfiConverterTypeTimestamp.read(from: &buf), 
                 id: FfiConverterTypeRecordId.read(from: &buf), 
                 jobDuty: FfiConverterBool.read(from: &buf), 
-                minutes: FfiConverterUInt32.read(from: &buf), 
+                minutes: FfiConverterInt64.read(from: &buf), 
                 org: FfiConverterTypeOrgId.read(from: &buf), 
                 paid: FfiConverterBool.read(from: &buf), 
                 publicBenefit: FfiConverterBool.read(from: &buf), 
@@ -3706,7 +3884,7 @@ public struct FfiConverterTypeNewRecord: FfiConverterRustBuffer {
         FfiConverterTypeTimestamp.write(value.end, into: &buf)
         FfiConverterTypeRecordId.write(value.id, into: &buf)
         FfiConverterBool.write(value.jobDuty, into: &buf)
-        FfiConverterUInt32.write(value.minutes, into: &buf)
+        FfiConverterInt64.write(value.minutes, into: &buf)
         FfiConverterTypeOrgId.write(value.org, into: &buf)
         FfiConverterBool.write(value.paid, into: &buf)
         FfiConverterBool.write(value.publicBenefit, into: &buf)
@@ -4067,15 +4245,15 @@ public struct Policy: Equatable, Hashable {
     /**
      * Most check-in/check-out pairs per volunteer, activity and day (default 3).
      */
-    public var checkinPairsPerDay: UInt32
+    public var checkinPairsPerDay: Int32
     /**
      * How far in the future a record may end, for clocks that disagree (default 300 s).
      */
-    public var clockSkewSeconds: UInt32
+    public var clockSkewSeconds: Int32
     /**
      * Most minutes one volunteer may serve on one local day (default 720: 12 hours).
      */
-    public var dailyCapMinutes: UInt32
+    public var dailyCapMinutes: Int32
     /**
      * Who may be proposed as an excellent volunteer (优秀志愿者). Written only when it differs
      * from the default, so that logs made before it keep their hashes.
@@ -4101,7 +4279,7 @@ public struct Policy: Equatable, Hashable {
      * Working days after the service within which a record is recorded normally (default
      * 10). A later record is a make-up (补录) that needs an org admin to confirm.
      */
-    public var recordingWindowWorkingDays: UInt32
+    public var recordingWindowWorkingDays: Int32
     /**
      * Volunteer star thresholds.
      */
@@ -4117,13 +4295,13 @@ public struct Policy: Equatable, Hashable {
     public init(
         /**
          * Most check-in/check-out pairs per volunteer, activity and day (default 3).
-         */checkinPairsPerDay: UInt32, 
+         */checkinPairsPerDay: Int32, 
         /**
          * How far in the future a record may end, for clocks that disagree (default 300 s).
-         */clockSkewSeconds: UInt32, 
+         */clockSkewSeconds: Int32, 
         /**
          * Most minutes one volunteer may serve on one local day (default 720: 12 hours).
-         */dailyCapMinutes: UInt32, 
+         */dailyCapMinutes: Int32, 
         /**
          * Who may be proposed as an excellent volunteer (优秀志愿者). Written only when it differs
          * from the default, so that logs made before it keep their hashes.
@@ -4143,7 +4321,7 @@ public struct Policy: Equatable, Hashable {
         /**
          * Working days after the service within which a record is recorded normally (default
          * 10). A later record is a make-up (补录) that needs an org admin to confirm.
-         */recordingWindowWorkingDays: UInt32, 
+         */recordingWindowWorkingDays: Int32, 
         /**
          * Volunteer star thresholds.
          */stars: StarProfile, 
@@ -4180,30 +4358,30 @@ public struct FfiConverterTypePolicy: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Policy {
         return
             try Policy(
-                checkinPairsPerDay: FfiConverterUInt32.read(from: &buf), 
-                clockSkewSeconds: FfiConverterUInt32.read(from: &buf), 
-                dailyCapMinutes: FfiConverterUInt32.read(from: &buf), 
+                checkinPairsPerDay: FfiConverterInt32.read(from: &buf), 
+                clockSkewSeconds: FfiConverterInt32.read(from: &buf), 
+                dailyCapMinutes: FfiConverterInt32.read(from: &buf), 
                 excellent: FfiConverterTypeExcellentRule.read(from: &buf), 
                 extraWorkingDays: FfiConverterSequenceTypeNaiveDate.read(from: &buf), 
                 fraud: FfiConverterTypeFraudRules.read(from: &buf), 
                 holidays: FfiConverterSequenceTypeNaiveDate.read(from: &buf), 
                 name: FfiConverterString.read(from: &buf), 
-                recordingWindowWorkingDays: FfiConverterUInt32.read(from: &buf), 
+                recordingWindowWorkingDays: FfiConverterInt32.read(from: &buf), 
                 stars: FfiConverterTypeStarProfile.read(from: &buf), 
                 teamRating: FfiConverterTypeTeamScoring.read(from: &buf)
         )
     }
 
     public static func write(_ value: Policy, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.checkinPairsPerDay, into: &buf)
-        FfiConverterUInt32.write(value.clockSkewSeconds, into: &buf)
-        FfiConverterUInt32.write(value.dailyCapMinutes, into: &buf)
+        FfiConverterInt32.write(value.checkinPairsPerDay, into: &buf)
+        FfiConverterInt32.write(value.clockSkewSeconds, into: &buf)
+        FfiConverterInt32.write(value.dailyCapMinutes, into: &buf)
         FfiConverterTypeExcellentRule.write(value.excellent, into: &buf)
         FfiConverterSequenceTypeNaiveDate.write(value.extraWorkingDays, into: &buf)
         FfiConverterTypeFraudRules.write(value.fraud, into: &buf)
         FfiConverterSequenceTypeNaiveDate.write(value.holidays, into: &buf)
         FfiConverterString.write(value.name, into: &buf)
-        FfiConverterUInt32.write(value.recordingWindowWorkingDays, into: &buf)
+        FfiConverterInt32.write(value.recordingWindowWorkingDays, into: &buf)
         FfiConverterTypeStarProfile.write(value.stars, into: &buf)
         FfiConverterTypeTeamScoring.write(value.teamRating, into: &buf)
     }
@@ -4370,7 +4548,7 @@ public struct Receipt: Equatable, Hashable {
     /**
      * The entry's sequence number (for a duplicate: the entry that first recorded it).
      */
-    public var seq: UInt64
+    public var seq: Int64
     /**
      * The entry's hash (hex).
      */
@@ -4385,7 +4563,7 @@ public struct Receipt: Equatable, Hashable {
     public init(
         /**
          * The entry's sequence number (for a duplicate: the entry that first recorded it).
-         */seq: UInt64, 
+         */seq: Int64, 
         /**
          * The entry's hash (hex).
          */hash: String, 
@@ -4413,14 +4591,14 @@ public struct FfiConverterTypeReceipt: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Receipt {
         return
             try Receipt(
-                seq: FfiConverterUInt64.read(from: &buf), 
+                seq: FfiConverterInt64.read(from: &buf), 
                 hash: FfiConverterString.read(from: &buf), 
                 duplicate: FfiConverterBool.read(from: &buf)
         )
     }
 
     public static func write(_ value: Receipt, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.seq, into: &buf)
+        FfiConverterInt64.write(value.seq, into: &buf)
         FfiConverterString.write(value.hash, into: &buf)
         FfiConverterBool.write(value.duplicate, into: &buf)
     }
@@ -4461,7 +4639,7 @@ public struct RecordReceipt: Equatable, Hashable {
     /**
      * The entry that added it.
      */
-    public var seq: UInt64
+    public var seq: Int64
     /**
      * It had been recorded before with the same content: nothing was written.
      */
@@ -4481,7 +4659,7 @@ public struct RecordReceipt: Equatable, Hashable {
          */makeUp: Bool, 
         /**
          * The entry that added it.
-         */seq: UInt64, 
+         */seq: Int64, 
         /**
          * It had been recorded before with the same content: nothing was written.
          */duplicate: Bool) {
@@ -4511,7 +4689,7 @@ public struct FfiConverterTypeRecordReceipt: FfiConverterRustBuffer {
                 record: FfiConverterTypeRecordId.read(from: &buf), 
                 state: FfiConverterTypeRecordState.read(from: &buf), 
                 makeUp: FfiConverterBool.read(from: &buf), 
-                seq: FfiConverterUInt64.read(from: &buf), 
+                seq: FfiConverterInt64.read(from: &buf), 
                 duplicate: FfiConverterBool.read(from: &buf)
         )
     }
@@ -4520,7 +4698,7 @@ public struct FfiConverterTypeRecordReceipt: FfiConverterRustBuffer {
         FfiConverterTypeRecordId.write(value.record, into: &buf)
         FfiConverterTypeRecordState.write(value.state, into: &buf)
         FfiConverterBool.write(value.makeUp, into: &buf)
-        FfiConverterUInt64.write(value.seq, into: &buf)
+        FfiConverterInt64.write(value.seq, into: &buf)
         FfiConverterBool.write(value.duplicate, into: &buf)
     }
 }
@@ -4632,6 +4810,106 @@ public func FfiConverterTypeReportIn_lower(_ value: ReportIn) -> RustBuffer {
 
 
 /**
+ * Why a row was not recorded: where, a stable code, and a message in English and Chinese that
+ * names no person and no identity number.
+ */
+public struct RowProblem: Equatable, Hashable {
+    /**
+     * The row, 1-based as Excel shows it.
+     */
+    public var row: Int32
+    /**
+     * The header of the column at fault, as in the sheet, when one column is.
+     */
+    public var column: String?
+    /**
+     * An `E_UPLOAD_…` code of this module, or the core's code (`E_OVERLAP` …).
+     */
+    public var code: String
+    /**
+     * The message in English.
+     */
+    public var messageEn: String
+    /**
+     * The message in Chinese.
+     */
+    public var messageZh: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The row, 1-based as Excel shows it.
+         */row: Int32, 
+        /**
+         * The header of the column at fault, as in the sheet, when one column is.
+         */column: String?, 
+        /**
+         * An `E_UPLOAD_…` code of this module, or the core's code (`E_OVERLAP` …).
+         */code: String, 
+        /**
+         * The message in English.
+         */messageEn: String, 
+        /**
+         * The message in Chinese.
+         */messageZh: String) {
+        self.row = row
+        self.column = column
+        self.code = code
+        self.messageEn = messageEn
+        self.messageZh = messageZh
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RowProblem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRowProblem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RowProblem {
+        return
+            try RowProblem(
+                row: FfiConverterInt32.read(from: &buf), 
+                column: FfiConverterOptionString.read(from: &buf), 
+                code: FfiConverterString.read(from: &buf), 
+                messageEn: FfiConverterString.read(from: &buf), 
+                messageZh: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RowProblem, into buf: inout [UInt8]) {
+        FfiConverterInt32.write(value.row, into: &buf)
+        FfiConverterOptionString.write(value.column, into: &buf)
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.messageEn, into: &buf)
+        FfiConverterString.write(value.messageZh, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRowProblem_lift(_ buf: RustBuffer) throws -> RowProblem {
+    return try FfiConverterTypeRowProblem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRowProblem_lower(_ value: RowProblem) -> RustBuffer {
+    return FfiConverterTypeRowProblem.lower(value)
+}
+
+
+/**
  * A record as queries return it.
  */
 public struct ServiceRecord: Equatable, Hashable {
@@ -4679,7 +4957,7 @@ public struct ServiceRecord: Equatable, Hashable {
     /**
      * The log entry that added it.
      */
-    public var entrySeq: UInt64
+    public var entrySeq: Int64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4717,7 +4995,7 @@ public struct ServiceRecord: Equatable, Hashable {
          */reason: String?, 
         /**
          * The log entry that added it.
-         */entrySeq: UInt64) {
+         */entrySeq: Int64) {
         self.record = record
         self.state = state
         self.counted = counted
@@ -4757,7 +5035,7 @@ public struct FfiConverterTypeServiceRecord: FfiConverterRustBuffer {
                 amends: FfiConverterOptionTypeRecordId.read(from: &buf), 
                 supersededBy: FfiConverterOptionTypeRecordId.read(from: &buf), 
                 reason: FfiConverterOptionString.read(from: &buf), 
-                entrySeq: FfiConverterUInt64.read(from: &buf)
+                entrySeq: FfiConverterInt64.read(from: &buf)
         )
     }
 
@@ -4772,7 +5050,7 @@ public struct FfiConverterTypeServiceRecord: FfiConverterRustBuffer {
         FfiConverterOptionTypeRecordId.write(value.amends, into: &buf)
         FfiConverterOptionTypeRecordId.write(value.supersededBy, into: &buf)
         FfiConverterOptionString.write(value.reason, into: &buf)
-        FfiConverterUInt64.write(value.entrySeq, into: &buf)
+        FfiConverterInt64.write(value.entrySeq, into: &buf)
     }
 }
 
@@ -4811,19 +5089,19 @@ public struct Standing: Equatable, Hashable {
     /**
      * Their minutes in the period and scope.
      */
-    public var minutes: UInt64
+    public var minutes: Int64
     /**
      * Their rank, if they have minutes.
      */
-    public var rank: UInt32?
+    public var rank: Int32?
     /**
      * How many are ranked.
      */
-    public var ranked: UInt32
+    public var ranked: Int32
     /**
      * Their rank in the previous period, if any.
      */
-    public var previousRank: UInt32?
+    public var previousRank: Int32?
     /**
      * Places gained since the previous period (positive is up); `None` when either period
      * has no rank.
@@ -4844,16 +5122,16 @@ public struct Standing: Equatable, Hashable {
          */scope: Scope, 
         /**
          * Their minutes in the period and scope.
-         */minutes: UInt64, 
+         */minutes: Int64, 
         /**
          * Their rank, if they have minutes.
-         */rank: UInt32?, 
+         */rank: Int32?, 
         /**
          * How many are ranked.
-         */ranked: UInt32, 
+         */ranked: Int32, 
         /**
          * Their rank in the previous period, if any.
-         */previousRank: UInt32?, 
+         */previousRank: Int32?, 
         /**
          * Places gained since the previous period (positive is up); `None` when either period
          * has no rank.
@@ -4887,10 +5165,10 @@ public struct FfiConverterTypeStanding: FfiConverterRustBuffer {
                 volunteer: FfiConverterTypeVolunteerId.read(from: &buf), 
                 period: FfiConverterTypePeriod.read(from: &buf), 
                 scope: FfiConverterTypeScope.read(from: &buf), 
-                minutes: FfiConverterUInt64.read(from: &buf), 
-                rank: FfiConverterOptionUInt32.read(from: &buf), 
-                ranked: FfiConverterUInt32.read(from: &buf), 
-                previousRank: FfiConverterOptionUInt32.read(from: &buf), 
+                minutes: FfiConverterInt64.read(from: &buf), 
+                rank: FfiConverterOptionInt32.read(from: &buf), 
+                ranked: FfiConverterInt32.read(from: &buf), 
+                previousRank: FfiConverterOptionInt32.read(from: &buf), 
                 placesUp: FfiConverterOptionInt64.read(from: &buf)
         )
     }
@@ -4899,10 +5177,10 @@ public struct FfiConverterTypeStanding: FfiConverterRustBuffer {
         FfiConverterTypeVolunteerId.write(value.volunteer, into: &buf)
         FfiConverterTypePeriod.write(value.period, into: &buf)
         FfiConverterTypeScope.write(value.scope, into: &buf)
-        FfiConverterUInt64.write(value.minutes, into: &buf)
-        FfiConverterOptionUInt32.write(value.rank, into: &buf)
-        FfiConverterUInt32.write(value.ranked, into: &buf)
-        FfiConverterOptionUInt32.write(value.previousRank, into: &buf)
+        FfiConverterInt64.write(value.minutes, into: &buf)
+        FfiConverterOptionInt32.write(value.rank, into: &buf)
+        FfiConverterInt32.write(value.ranked, into: &buf)
+        FfiConverterOptionInt32.write(value.previousRank, into: &buf)
         FfiConverterOptionInt64.write(value.placesUp, into: &buf)
     }
 }
@@ -4935,7 +5213,7 @@ public struct StarProfile: Equatable, Hashable {
     /**
      * Hours needed for each level, strictly increasing.
      */
-    public var thresholdsHours: [UInt32]
+    public var thresholdsHours: [Int32]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -4945,7 +5223,7 @@ public struct StarProfile: Equatable, Hashable {
          */name: String, 
         /**
          * Hours needed for each level, strictly increasing.
-         */thresholdsHours: [UInt32]) {
+         */thresholdsHours: [Int32]) {
         self.name = name
         self.thresholdsHours = thresholdsHours
     }
@@ -4967,13 +5245,13 @@ public struct FfiConverterTypeStarProfile: FfiConverterRustBuffer {
         return
             try StarProfile(
                 name: FfiConverterString.read(from: &buf), 
-                thresholdsHours: FfiConverterSequenceUInt32.read(from: &buf)
+                thresholdsHours: FfiConverterSequenceInt32.read(from: &buf)
         )
     }
 
     public static func write(_ value: StarProfile, into buf: inout [UInt8]) {
         FfiConverterString.write(value.name, into: &buf)
-        FfiConverterSequenceUInt32.write(value.thresholdsHours, into: &buf)
+        FfiConverterSequenceInt32.write(value.thresholdsHours, into: &buf)
     }
 }
 
@@ -5001,11 +5279,11 @@ public struct StarSummary: Equatable, Hashable {
     /**
      * Cumulative counted minutes.
      */
-    public var totalMinutes: UInt64
+    public var totalMinutes: Int64
     /**
      * Stars held, 0 to the profile's top level.
      */
-    public var level: UInt8
+    public var level: Int32
     /**
      * The date each level held was reached, lowest first.
      */
@@ -5013,30 +5291,30 @@ public struct StarSummary: Equatable, Hashable {
     /**
      * The next level, if any.
      */
-    public var nextLevel: UInt8?
+    public var nextLevel: Int32?
     /**
      * Minutes still needed for the next level, if any.
      */
-    public var minutesToNext: UInt64?
+    public var minutesToNext: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * Cumulative counted minutes.
-         */totalMinutes: UInt64, 
+         */totalMinutes: Int64, 
         /**
          * Stars held, 0 to the profile's top level.
-         */level: UInt8, 
+         */level: Int32, 
         /**
          * The date each level held was reached, lowest first.
          */reached: [LevelReached], 
         /**
          * The next level, if any.
-         */nextLevel: UInt8?, 
+         */nextLevel: Int32?, 
         /**
          * Minutes still needed for the next level, if any.
-         */minutesToNext: UInt64?) {
+         */minutesToNext: Int64?) {
         self.totalMinutes = totalMinutes
         self.level = level
         self.reached = reached
@@ -5060,20 +5338,20 @@ public struct FfiConverterTypeStarSummary: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StarSummary {
         return
             try StarSummary(
-                totalMinutes: FfiConverterUInt64.read(from: &buf), 
-                level: FfiConverterUInt8.read(from: &buf), 
+                totalMinutes: FfiConverterInt64.read(from: &buf), 
+                level: FfiConverterInt32.read(from: &buf), 
                 reached: FfiConverterSequenceTypeLevelReached.read(from: &buf), 
-                nextLevel: FfiConverterOptionUInt8.read(from: &buf), 
-                minutesToNext: FfiConverterOptionUInt64.read(from: &buf)
+                nextLevel: FfiConverterOptionInt32.read(from: &buf), 
+                minutesToNext: FfiConverterOptionInt64.read(from: &buf)
         )
     }
 
     public static func write(_ value: StarSummary, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.totalMinutes, into: &buf)
-        FfiConverterUInt8.write(value.level, into: &buf)
+        FfiConverterInt64.write(value.totalMinutes, into: &buf)
+        FfiConverterInt32.write(value.level, into: &buf)
         FfiConverterSequenceTypeLevelReached.write(value.reached, into: &buf)
-        FfiConverterOptionUInt8.write(value.nextLevel, into: &buf)
-        FfiConverterOptionUInt64.write(value.minutesToNext, into: &buf)
+        FfiConverterOptionInt32.write(value.nextLevel, into: &buf)
+        FfiConverterOptionInt64.write(value.minutesToNext, into: &buf)
     }
 }
 
@@ -5100,7 +5378,7 @@ public struct SyncApplied: Equatable, Hashable {
     /**
      * Records the server now holds that the device had not known to be acknowledged.
      */
-    public var acknowledged: UInt32
+    public var acknowledged: Int32
     /**
      * Records newly refused by this receipt; they will not be sent again.
      */
@@ -5108,20 +5386,20 @@ public struct SyncApplied: Equatable, Hashable {
     /**
      * Results already applied before, or about records this ledger never recorded.
      */
-    public var ignored: UInt32
+    public var ignored: Int32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * Records the server now holds that the device had not known to be acknowledged.
-         */acknowledged: UInt32, 
+         */acknowledged: Int32, 
         /**
          * Records newly refused by this receipt; they will not be sent again.
          */refused: [SyncRefusal], 
         /**
          * Results already applied before, or about records this ledger never recorded.
-         */ignored: UInt32) {
+         */ignored: Int32) {
         self.acknowledged = acknowledged
         self.refused = refused
         self.ignored = ignored
@@ -5143,16 +5421,16 @@ public struct FfiConverterTypeSyncApplied: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SyncApplied {
         return
             try SyncApplied(
-                acknowledged: FfiConverterUInt32.read(from: &buf), 
+                acknowledged: FfiConverterInt32.read(from: &buf), 
                 refused: FfiConverterSequenceTypeSyncRefusal.read(from: &buf), 
-                ignored: FfiConverterUInt32.read(from: &buf)
+                ignored: FfiConverterInt32.read(from: &buf)
         )
     }
 
     public static func write(_ value: SyncApplied, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.acknowledged, into: &buf)
+        FfiConverterInt32.write(value.acknowledged, into: &buf)
         FfiConverterSequenceTypeSyncRefusal.write(value.refused, into: &buf)
-        FfiConverterUInt32.write(value.ignored, into: &buf)
+        FfiConverterInt32.write(value.ignored, into: &buf)
     }
 }
 
@@ -5459,11 +5737,11 @@ public struct SyncStatus: Equatable, Hashable {
     /**
      * Records still to send (of the actor asked about, or of everyone).
      */
-    public var unsent: UInt32
+    public var unsent: Int32
     /**
      * Records the server has acknowledged.
      */
-    public var acknowledged: UInt32
+    public var acknowledged: Int32
     /**
      * Records the server refused, oldest refusal first.
      */
@@ -5474,10 +5752,10 @@ public struct SyncStatus: Equatable, Hashable {
     public init(
         /**
          * Records still to send (of the actor asked about, or of everyone).
-         */unsent: UInt32, 
+         */unsent: Int32, 
         /**
          * Records the server has acknowledged.
-         */acknowledged: UInt32, 
+         */acknowledged: Int32, 
         /**
          * Records the server refused, oldest refusal first.
          */refused: [SyncRefusal]) {
@@ -5502,15 +5780,15 @@ public struct FfiConverterTypeSyncStatus: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SyncStatus {
         return
             try SyncStatus(
-                unsent: FfiConverterUInt32.read(from: &buf), 
-                acknowledged: FfiConverterUInt32.read(from: &buf), 
+                unsent: FfiConverterInt32.read(from: &buf), 
+                acknowledged: FfiConverterInt32.read(from: &buf), 
                 refused: FfiConverterSequenceTypeSyncRefusal.read(from: &buf)
         )
     }
 
     public static func write(_ value: SyncStatus, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.unsent, into: &buf)
-        FfiConverterUInt32.write(value.acknowledged, into: &buf)
+        FfiConverterInt32.write(value.unsent, into: &buf)
+        FfiConverterInt32.write(value.acknowledged, into: &buf)
         FfiConverterSequenceTypeSyncRefusal.write(value.refused, into: &buf)
     }
 }
@@ -5539,70 +5817,70 @@ public struct TeamFacts: Equatable, Hashable {
     /**
      * Members with counted service in the team's activities in the year.
      */
-    public var activeMembers: UInt32
+    public var activeMembers: Int32
     /**
      * Complaints about the team's activities of the year.
      */
-    public var complaints: UInt32
+    public var complaints: Int32
     /**
      * Evaluations of the team's activities of the year.
      */
-    public var evaluations: UInt32
+    public var evaluations: Int32
     /**
      * The sum of their scores (1–5 each).
      */
-    public var evaluationPoints: UInt32
+    public var evaluationPoints: Int32
     /**
      * Months with a held activity on the month's first Saturday.
      */
-    public var firstSaturdayMonths: UInt32
+    public var firstSaturdayMonths: Int32
     /**
      * Members at any time of the year.
      */
-    public var members: UInt32
+    public var members: Int32
     /**
      * The fewest minutes any member of the year served with the team (0 without members).
      */
-    public var minMemberMinutes: UInt64
+    public var minMemberMinutes: Int64
     /**
      * Months with at least one held activity.
      */
-    public var monthsActive: UInt32
+    public var monthsActive: Int32
     /**
      * Counted minutes of members in the team's activities.
      */
-    public var totalMinutes: UInt64
+    public var totalMinutes: Int64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * Members with counted service in the team's activities in the year.
-         */activeMembers: UInt32, 
+         */activeMembers: Int32, 
         /**
          * Complaints about the team's activities of the year.
-         */complaints: UInt32, 
+         */complaints: Int32, 
         /**
          * Evaluations of the team's activities of the year.
-         */evaluations: UInt32, 
+         */evaluations: Int32, 
         /**
          * The sum of their scores (1–5 each).
-         */evaluationPoints: UInt32, 
+         */evaluationPoints: Int32, 
         /**
          * Months with a held activity on the month's first Saturday.
-         */firstSaturdayMonths: UInt32, 
+         */firstSaturdayMonths: Int32, 
         /**
          * Members at any time of the year.
-         */members: UInt32, 
+         */members: Int32, 
         /**
          * The fewest minutes any member of the year served with the team (0 without members).
-         */minMemberMinutes: UInt64, 
+         */minMemberMinutes: Int64, 
         /**
          * Months with at least one held activity.
-         */monthsActive: UInt32, 
+         */monthsActive: Int32, 
         /**
          * Counted minutes of members in the team's activities.
-         */totalMinutes: UInt64) {
+         */totalMinutes: Int64) {
         self.activeMembers = activeMembers
         self.complaints = complaints
         self.evaluations = evaluations
@@ -5630,28 +5908,28 @@ public struct FfiConverterTypeTeamFacts: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TeamFacts {
         return
             try TeamFacts(
-                activeMembers: FfiConverterUInt32.read(from: &buf), 
-                complaints: FfiConverterUInt32.read(from: &buf), 
-                evaluations: FfiConverterUInt32.read(from: &buf), 
-                evaluationPoints: FfiConverterUInt32.read(from: &buf), 
-                firstSaturdayMonths: FfiConverterUInt32.read(from: &buf), 
-                members: FfiConverterUInt32.read(from: &buf), 
-                minMemberMinutes: FfiConverterUInt64.read(from: &buf), 
-                monthsActive: FfiConverterUInt32.read(from: &buf), 
-                totalMinutes: FfiConverterUInt64.read(from: &buf)
+                activeMembers: FfiConverterInt32.read(from: &buf), 
+                complaints: FfiConverterInt32.read(from: &buf), 
+                evaluations: FfiConverterInt32.read(from: &buf), 
+                evaluationPoints: FfiConverterInt32.read(from: &buf), 
+                firstSaturdayMonths: FfiConverterInt32.read(from: &buf), 
+                members: FfiConverterInt32.read(from: &buf), 
+                minMemberMinutes: FfiConverterInt64.read(from: &buf), 
+                monthsActive: FfiConverterInt32.read(from: &buf), 
+                totalMinutes: FfiConverterInt64.read(from: &buf)
         )
     }
 
     public static func write(_ value: TeamFacts, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.activeMembers, into: &buf)
-        FfiConverterUInt32.write(value.complaints, into: &buf)
-        FfiConverterUInt32.write(value.evaluations, into: &buf)
-        FfiConverterUInt32.write(value.evaluationPoints, into: &buf)
-        FfiConverterUInt32.write(value.firstSaturdayMonths, into: &buf)
-        FfiConverterUInt32.write(value.members, into: &buf)
-        FfiConverterUInt64.write(value.minMemberMinutes, into: &buf)
-        FfiConverterUInt32.write(value.monthsActive, into: &buf)
-        FfiConverterUInt64.write(value.totalMinutes, into: &buf)
+        FfiConverterInt32.write(value.activeMembers, into: &buf)
+        FfiConverterInt32.write(value.complaints, into: &buf)
+        FfiConverterInt32.write(value.evaluations, into: &buf)
+        FfiConverterInt32.write(value.evaluationPoints, into: &buf)
+        FfiConverterInt32.write(value.firstSaturdayMonths, into: &buf)
+        FfiConverterInt32.write(value.members, into: &buf)
+        FfiConverterInt64.write(value.minMemberMinutes, into: &buf)
+        FfiConverterInt32.write(value.monthsActive, into: &buf)
+        FfiConverterInt64.write(value.totalMinutes, into: &buf)
     }
 }
 
@@ -5781,11 +6059,11 @@ public struct TeamScore: Equatable, Hashable {
     /**
      * Points out of 100.
      */
-    public var score: UInt32
+    public var score: Int32
     /**
      * Stars earned (0 below the first threshold or when a required criterion is not met).
      */
-    public var stars: UInt8
+    public var stars: Int32
     /**
      * The level's name, when the table names its levels.
      */
@@ -5811,10 +6089,10 @@ public struct TeamScore: Equatable, Hashable {
          */scoring: String, 
         /**
          * Points out of 100.
-         */score: UInt32, 
+         */score: Int32, 
         /**
          * Stars earned (0 below the first threshold or when a required criterion is not met).
-         */stars: UInt8, 
+         */stars: Int32, 
         /**
          * The level's name, when the table names its levels.
          */levelName: String?, 
@@ -5853,8 +6131,8 @@ public struct FfiConverterTypeTeamScore: FfiConverterRustBuffer {
         return
             try TeamScore(
                 scoring: FfiConverterString.read(from: &buf), 
-                score: FfiConverterUInt32.read(from: &buf), 
-                stars: FfiConverterUInt8.read(from: &buf), 
+                score: FfiConverterInt32.read(from: &buf), 
+                stars: FfiConverterInt32.read(from: &buf), 
                 levelName: FfiConverterOptionString.read(from: &buf), 
                 lines: FfiConverterSequenceTypeCriterionLine.read(from: &buf), 
                 summaryEn: FfiConverterString.read(from: &buf), 
@@ -5864,8 +6142,8 @@ public struct FfiConverterTypeTeamScore: FfiConverterRustBuffer {
 
     public static func write(_ value: TeamScore, into buf: inout [UInt8]) {
         FfiConverterString.write(value.scoring, into: &buf)
-        FfiConverterUInt32.write(value.score, into: &buf)
-        FfiConverterUInt8.write(value.stars, into: &buf)
+        FfiConverterInt32.write(value.score, into: &buf)
+        FfiConverterInt32.write(value.stars, into: &buf)
         FfiConverterOptionString.write(value.levelName, into: &buf)
         FfiConverterSequenceTypeCriterionLine.write(value.lines, into: &buf)
         FfiConverterString.write(value.summaryEn, into: &buf)
@@ -5923,7 +6201,7 @@ public struct TeamScoring: Equatable, Hashable {
     /**
      * The score (0–100) each star level needs, strictly increasing: the first is 1 star.
      */
-    public var starThresholds: [UInt32]
+    public var starThresholds: [Int32]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5939,7 +6217,7 @@ public struct TeamScoring: Equatable, Hashable {
          */name: String, 
         /**
          * The score (0–100) each star level needs, strictly increasing: the first is 1 star.
-         */starThresholds: [UInt32]) {
+         */starThresholds: [Int32]) {
         self.criteria = criteria
         self.levelNames = levelNames
         self.name = name
@@ -5965,7 +6243,7 @@ public struct FfiConverterTypeTeamScoring: FfiConverterRustBuffer {
                 criteria: FfiConverterSequenceTypeCriterion.read(from: &buf), 
                 levelNames: FfiConverterSequenceString.read(from: &buf), 
                 name: FfiConverterString.read(from: &buf), 
-                starThresholds: FfiConverterSequenceUInt32.read(from: &buf)
+                starThresholds: FfiConverterSequenceInt32.read(from: &buf)
         )
     }
 
@@ -5973,7 +6251,7 @@ public struct FfiConverterTypeTeamScoring: FfiConverterRustBuffer {
         FfiConverterSequenceTypeCriterion.write(value.criteria, into: &buf)
         FfiConverterSequenceString.write(value.levelNames, into: &buf)
         FfiConverterString.write(value.name, into: &buf)
-        FfiConverterSequenceUInt32.write(value.starThresholds, into: &buf)
+        FfiConverterSequenceInt32.write(value.starThresholds, into: &buf)
     }
 }
 
@@ -6009,7 +6287,7 @@ public struct Training: Equatable, Hashable {
     /**
      * Its length in minutes.
      */
-    public var minutes: UInt32
+    public var minutes: Int32
     /**
      * The org that ran it.
      */
@@ -6034,7 +6312,7 @@ public struct Training: Equatable, Hashable {
          */id: TrainingId, 
         /**
          * Its length in minutes.
-         */minutes: UInt32, 
+         */minutes: Int32, 
         /**
          * The org that ran it.
          */org: OrgId, 
@@ -6070,7 +6348,7 @@ public struct FfiConverterTypeTraining: FfiConverterRustBuffer {
             try Training(
                 date: FfiConverterTypeNaiveDate.read(from: &buf), 
                 id: FfiConverterTypeTrainingId.read(from: &buf), 
-                minutes: FfiConverterUInt32.read(from: &buf), 
+                minutes: FfiConverterInt32.read(from: &buf), 
                 org: FfiConverterTypeOrgId.read(from: &buf), 
                 title: FfiConverterString.read(from: &buf), 
                 volunteer: FfiConverterTypeVolunteerId.read(from: &buf)
@@ -6080,7 +6358,7 @@ public struct FfiConverterTypeTraining: FfiConverterRustBuffer {
     public static func write(_ value: Training, into buf: inout [UInt8]) {
         FfiConverterTypeNaiveDate.write(value.date, into: &buf)
         FfiConverterTypeTrainingId.write(value.id, into: &buf)
-        FfiConverterUInt32.write(value.minutes, into: &buf)
+        FfiConverterInt32.write(value.minutes, into: &buf)
         FfiConverterTypeOrgId.write(value.org, into: &buf)
         FfiConverterString.write(value.title, into: &buf)
         FfiConverterTypeVolunteerId.write(value.volunteer, into: &buf)
@@ -6143,7 +6421,7 @@ public struct TransferPackage: Equatable, Hashable {
     /**
      * The star level under `star_profile`.
      */
-    public var starLevel: UInt8
+    public var starLevel: Int32
     /**
      * The star profile's name.
      */
@@ -6155,7 +6433,7 @@ public struct TransferPackage: Equatable, Hashable {
     /**
      * Total minutes of `records`.
      */
-    public var totalMinutes: UInt64
+    public var totalMinutes: Int64
     /**
      * The volunteer number.
      */
@@ -6194,7 +6472,7 @@ public struct TransferPackage: Equatable, Hashable {
          */records: [TransferRecord], 
         /**
          * The star level under `star_profile`.
-         */starLevel: UInt8, 
+         */starLevel: Int32, 
         /**
          * The star profile's name.
          */starProfile: String, 
@@ -6203,7 +6481,7 @@ public struct TransferPackage: Equatable, Hashable {
          */starsReached: [LevelReached], 
         /**
          * Total minutes of `records`.
-         */totalMinutes: UInt64, 
+         */totalMinutes: Int64, 
         /**
          * The volunteer number.
          */volunteer: VolunteerId, 
@@ -6250,10 +6528,10 @@ public struct FfiConverterTypeTransferPackage: FfiConverterRustBuffer {
                 maskedIdentity: FfiConverterString.read(from: &buf), 
                 maskedName: FfiConverterString.read(from: &buf), 
                 records: FfiConverterSequenceTypeTransferRecord.read(from: &buf), 
-                starLevel: FfiConverterUInt8.read(from: &buf), 
+                starLevel: FfiConverterInt32.read(from: &buf), 
                 starProfile: FfiConverterString.read(from: &buf), 
                 starsReached: FfiConverterSequenceTypeLevelReached.read(from: &buf), 
-                totalMinutes: FfiConverterUInt64.read(from: &buf), 
+                totalMinutes: FfiConverterInt64.read(from: &buf), 
                 volunteer: FfiConverterTypeVolunteerId.read(from: &buf), 
                 yearTotals: FfiConverterSequenceTypeYearTotal.read(from: &buf)
         )
@@ -6268,10 +6546,10 @@ public struct FfiConverterTypeTransferPackage: FfiConverterRustBuffer {
         FfiConverterString.write(value.maskedIdentity, into: &buf)
         FfiConverterString.write(value.maskedName, into: &buf)
         FfiConverterSequenceTypeTransferRecord.write(value.records, into: &buf)
-        FfiConverterUInt8.write(value.starLevel, into: &buf)
+        FfiConverterInt32.write(value.starLevel, into: &buf)
         FfiConverterString.write(value.starProfile, into: &buf)
         FfiConverterSequenceTypeLevelReached.write(value.starsReached, into: &buf)
-        FfiConverterUInt64.write(value.totalMinutes, into: &buf)
+        FfiConverterInt64.write(value.totalMinutes, into: &buf)
         FfiConverterTypeVolunteerId.write(value.volunteer, into: &buf)
         FfiConverterSequenceTypeYearTotal.write(value.yearTotals, into: &buf)
     }
@@ -6308,15 +6586,15 @@ public struct TransferReceipt: Equatable, Hashable {
     /**
      * Records carried in (those not here already).
      */
-    public var recordsAdded: UInt32
+    public var recordsAdded: Int32
     /**
      * Their minutes.
      */
-    public var minutesAdded: UInt64
+    public var minutesAdded: Int64
     /**
      * The entry that imported it (for a duplicate: the head).
      */
-    public var seq: UInt64
+    public var seq: Int64
     /**
      * The package had been imported before: nothing changed.
      */
@@ -6333,13 +6611,13 @@ public struct TransferReceipt: Equatable, Hashable {
          */packageHash: String, 
         /**
          * Records carried in (those not here already).
-         */recordsAdded: UInt32, 
+         */recordsAdded: Int32, 
         /**
          * Their minutes.
-         */minutesAdded: UInt64, 
+         */minutesAdded: Int64, 
         /**
          * The entry that imported it (for a duplicate: the head).
-         */seq: UInt64, 
+         */seq: Int64, 
         /**
          * The package had been imported before: nothing changed.
          */duplicate: Bool) {
@@ -6369,9 +6647,9 @@ public struct FfiConverterTypeTransferReceipt: FfiConverterRustBuffer {
             try TransferReceipt(
                 volunteer: FfiConverterTypeVolunteerId.read(from: &buf), 
                 packageHash: FfiConverterString.read(from: &buf), 
-                recordsAdded: FfiConverterUInt32.read(from: &buf), 
-                minutesAdded: FfiConverterUInt64.read(from: &buf), 
-                seq: FfiConverterUInt64.read(from: &buf), 
+                recordsAdded: FfiConverterInt32.read(from: &buf), 
+                minutesAdded: FfiConverterInt64.read(from: &buf), 
+                seq: FfiConverterInt64.read(from: &buf), 
                 duplicate: FfiConverterBool.read(from: &buf)
         )
     }
@@ -6379,9 +6657,9 @@ public struct FfiConverterTypeTransferReceipt: FfiConverterRustBuffer {
     public static func write(_ value: TransferReceipt, into buf: inout [UInt8]) {
         FfiConverterTypeVolunteerId.write(value.volunteer, into: &buf)
         FfiConverterString.write(value.packageHash, into: &buf)
-        FfiConverterUInt32.write(value.recordsAdded, into: &buf)
-        FfiConverterUInt64.write(value.minutesAdded, into: &buf)
-        FfiConverterUInt64.write(value.seq, into: &buf)
+        FfiConverterInt32.write(value.recordsAdded, into: &buf)
+        FfiConverterInt64.write(value.minutesAdded, into: &buf)
+        FfiConverterInt64.write(value.seq, into: &buf)
         FfiConverterBool.write(value.duplicate, into: &buf)
     }
 }
@@ -6426,7 +6704,7 @@ public struct TransferRecord: Equatable, Hashable {
     /**
      * Minutes of service.
      */
-    public var minutes: UInt32
+    public var minutes: Int64
     /**
      * The org where it was served.
      */
@@ -6462,7 +6740,7 @@ public struct TransferRecord: Equatable, Hashable {
          */ledger: LedgerId, 
         /**
          * Minutes of service.
-         */minutes: UInt32, 
+         */minutes: Int64, 
         /**
          * The org where it was served.
          */org: OrgId, 
@@ -6506,7 +6784,7 @@ public struct FfiConverterTypeTransferRecord: FfiConverterRustBuffer {
                 end: FfiConverterTypeTimestamp.read(from: &buf), 
                 entryHash: FfiConverterString.read(from: &buf), 
                 ledger: FfiConverterTypeLedgerId.read(from: &buf), 
-                minutes: FfiConverterUInt32.read(from: &buf), 
+                minutes: FfiConverterInt64.read(from: &buf), 
                 org: FfiConverterTypeOrgId.read(from: &buf), 
                 orgName: FfiConverterString.read(from: &buf), 
                 record: FfiConverterTypeRecordId.read(from: &buf), 
@@ -6519,7 +6797,7 @@ public struct FfiConverterTypeTransferRecord: FfiConverterRustBuffer {
         FfiConverterTypeTimestamp.write(value.end, into: &buf)
         FfiConverterString.write(value.entryHash, into: &buf)
         FfiConverterTypeLedgerId.write(value.ledger, into: &buf)
-        FfiConverterUInt32.write(value.minutes, into: &buf)
+        FfiConverterInt64.write(value.minutes, into: &buf)
         FfiConverterTypeOrgId.write(value.org, into: &buf)
         FfiConverterString.write(value.orgName, into: &buf)
         FfiConverterTypeRecordId.write(value.record, into: &buf)
@@ -6562,11 +6840,11 @@ public struct UnitReport: Equatable, Hashable {
     /**
      * How many of them served in the period.
      */
-    public var served: UInt32
+    public var served: Int32
     /**
      * Their minutes together.
      */
-    public var totalMinutes: UInt64
+    public var totalMinutes: Int64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -6582,10 +6860,10 @@ public struct UnitReport: Equatable, Hashable {
          */staff: [UnitStaffLine], 
         /**
          * How many of them served in the period.
-         */served: UInt32, 
+         */served: Int32, 
         /**
          * Their minutes together.
-         */totalMinutes: UInt64) {
+         */totalMinutes: Int64) {
         self.unit = unit
         self.period = period
         self.staff = staff
@@ -6612,8 +6890,8 @@ public struct FfiConverterTypeUnitReport: FfiConverterRustBuffer {
                 unit: FfiConverterTypeOrgId.read(from: &buf), 
                 period: FfiConverterString.read(from: &buf), 
                 staff: FfiConverterSequenceTypeUnitStaffLine.read(from: &buf), 
-                served: FfiConverterUInt32.read(from: &buf), 
-                totalMinutes: FfiConverterUInt64.read(from: &buf)
+                served: FfiConverterInt32.read(from: &buf), 
+                totalMinutes: FfiConverterInt64.read(from: &buf)
         )
     }
 
@@ -6621,8 +6899,8 @@ public struct FfiConverterTypeUnitReport: FfiConverterRustBuffer {
         FfiConverterTypeOrgId.write(value.unit, into: &buf)
         FfiConverterString.write(value.period, into: &buf)
         FfiConverterSequenceTypeUnitStaffLine.write(value.staff, into: &buf)
-        FfiConverterUInt32.write(value.served, into: &buf)
-        FfiConverterUInt64.write(value.totalMinutes, into: &buf)
+        FfiConverterInt32.write(value.served, into: &buf)
+        FfiConverterInt64.write(value.totalMinutes, into: &buf)
     }
 }
 
@@ -6657,11 +6935,11 @@ public struct UnitStaffLine: Equatable, Hashable {
     /**
      * Counted minutes in the period (0 for those who served none).
      */
-    public var minutes: UInt64
+    public var minutes: Int64
     /**
      * Their star level now.
      */
-    public var starLevel: UInt8
+    public var starLevel: Int32
     /**
      * The community they reported in at, if any.
      */
@@ -6682,10 +6960,10 @@ public struct UnitStaffLine: Equatable, Hashable {
          */maskedName: String, 
         /**
          * Counted minutes in the period (0 for those who served none).
-         */minutes: UInt64, 
+         */minutes: Int64, 
         /**
          * Their star level now.
-         */starLevel: UInt8, 
+         */starLevel: Int32, 
         /**
          * The community they reported in at, if any.
          */community: OrgId?, 
@@ -6718,8 +6996,8 @@ public struct FfiConverterTypeUnitStaffLine: FfiConverterRustBuffer {
             try UnitStaffLine(
                 volunteer: FfiConverterTypeVolunteerId.read(from: &buf), 
                 maskedName: FfiConverterString.read(from: &buf), 
-                minutes: FfiConverterUInt64.read(from: &buf), 
-                starLevel: FfiConverterUInt8.read(from: &buf), 
+                minutes: FfiConverterInt64.read(from: &buf), 
+                starLevel: FfiConverterInt32.read(from: &buf), 
                 community: FfiConverterOptionTypeOrgId.read(from: &buf), 
                 communityName: FfiConverterOptionString.read(from: &buf)
         )
@@ -6728,8 +7006,8 @@ public struct FfiConverterTypeUnitStaffLine: FfiConverterRustBuffer {
     public static func write(_ value: UnitStaffLine, into buf: inout [UInt8]) {
         FfiConverterTypeVolunteerId.write(value.volunteer, into: &buf)
         FfiConverterString.write(value.maskedName, into: &buf)
-        FfiConverterUInt64.write(value.minutes, into: &buf)
-        FfiConverterUInt8.write(value.starLevel, into: &buf)
+        FfiConverterInt64.write(value.minutes, into: &buf)
+        FfiConverterInt32.write(value.starLevel, into: &buf)
         FfiConverterOptionTypeOrgId.write(value.community, into: &buf)
         FfiConverterOptionString.write(value.communityName, into: &buf)
     }
@@ -6758,7 +7036,7 @@ public struct VerifyReport: Equatable, Hashable {
     /**
      * Entries checked.
      */
-    public var entries: UInt64
+    public var entries: Int64
     /**
      * The hash of the last entry (hex), the head a copy can be compared by.
      */
@@ -6769,7 +7047,7 @@ public struct VerifyReport: Equatable, Hashable {
     public init(
         /**
          * Entries checked.
-         */entries: UInt64, 
+         */entries: Int64, 
         /**
          * The hash of the last entry (hex), the head a copy can be compared by.
          */headHash: String) {
@@ -6793,13 +7071,13 @@ public struct FfiConverterTypeVerifyReport: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VerifyReport {
         return
             try VerifyReport(
-                entries: FfiConverterUInt64.read(from: &buf), 
+                entries: FfiConverterInt64.read(from: &buf), 
                 headHash: FfiConverterString.read(from: &buf)
         )
     }
 
     public static func write(_ value: VerifyReport, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.entries, into: &buf)
+        FfiConverterInt64.write(value.entries, into: &buf)
         FfiConverterString.write(value.headHash, into: &buf)
     }
 }
@@ -6844,15 +7122,15 @@ public struct VolunteerSummary: Equatable, Hashable {
     /**
      * Evaluations of the activities they served in (with a counted record).
      */
-    public var evaluations: UInt32
+    public var evaluations: Int32
     /**
      * Their average in tenths, if any.
      */
-    public var averageEvaluationTenths: UInt32?
+    public var averageEvaluationTenths: Int32?
     /**
      * Complaints that name them.
      */
-    public var complaintsReceived: UInt32
+    public var complaintsReceived: Int32
     /**
      * The teams they are in now.
      */
@@ -6879,13 +7157,13 @@ public struct VolunteerSummary: Equatable, Hashable {
          */commendations: [Commendation], 
         /**
          * Evaluations of the activities they served in (with a counted record).
-         */evaluations: UInt32, 
+         */evaluations: Int32, 
         /**
          * Their average in tenths, if any.
-         */averageEvaluationTenths: UInt32?, 
+         */averageEvaluationTenths: Int32?, 
         /**
          * Complaints that name them.
-         */complaintsReceived: UInt32, 
+         */complaintsReceived: Int32, 
         /**
          * The teams they are in now.
          */teams: [TeamId], 
@@ -6923,9 +7201,9 @@ public struct FfiConverterTypeVolunteerSummary: FfiConverterRustBuffer {
                 stars: FfiConverterTypeStarSummary.read(from: &buf), 
                 training: FfiConverterSequenceTypeTraining.read(from: &buf), 
                 commendations: FfiConverterSequenceTypeCommendation.read(from: &buf), 
-                evaluations: FfiConverterUInt32.read(from: &buf), 
-                averageEvaluationTenths: FfiConverterOptionUInt32.read(from: &buf), 
-                complaintsReceived: FfiConverterUInt32.read(from: &buf), 
+                evaluations: FfiConverterInt32.read(from: &buf), 
+                averageEvaluationTenths: FfiConverterOptionInt32.read(from: &buf), 
+                complaintsReceived: FfiConverterInt32.read(from: &buf), 
                 teams: FfiConverterSequenceTypeTeamId.read(from: &buf), 
                 reportedIn: FfiConverterOptionTypeOrgId.read(from: &buf)
         )
@@ -6936,9 +7214,9 @@ public struct FfiConverterTypeVolunteerSummary: FfiConverterRustBuffer {
         FfiConverterTypeStarSummary.write(value.stars, into: &buf)
         FfiConverterSequenceTypeTraining.write(value.training, into: &buf)
         FfiConverterSequenceTypeCommendation.write(value.commendations, into: &buf)
-        FfiConverterUInt32.write(value.evaluations, into: &buf)
-        FfiConverterOptionUInt32.write(value.averageEvaluationTenths, into: &buf)
-        FfiConverterUInt32.write(value.complaintsReceived, into: &buf)
+        FfiConverterInt32.write(value.evaluations, into: &buf)
+        FfiConverterOptionInt32.write(value.averageEvaluationTenths, into: &buf)
+        FfiConverterInt32.write(value.complaintsReceived, into: &buf)
         FfiConverterSequenceTypeTeamId.write(value.teams, into: &buf)
         FfiConverterOptionTypeOrgId.write(value.reportedIn, into: &buf)
     }
@@ -6987,11 +7265,11 @@ public struct VolunteerView: Equatable, Hashable {
     /**
      * Cumulative counted minutes, those carried in from other ledgers included.
      */
-    public var totalMinutes: UInt64
+    public var totalMinutes: Int64
     /**
      * Of `total_minutes`, those carried in from other ledgers (转移接续).
      */
-    public var carriedMinutes: UInt64
+    public var carriedMinutes: Int64
     /**
      * How the volunteer appears on boards.
      */
@@ -7025,10 +7303,10 @@ public struct VolunteerView: Equatable, Hashable {
          */homeOrg: OrgId?, 
         /**
          * Cumulative counted minutes, those carried in from other ledgers included.
-         */totalMinutes: UInt64, 
+         */totalMinutes: Int64, 
         /**
          * Of `total_minutes`, those carried in from other ledgers (转移接续).
-         */carriedMinutes: UInt64, 
+         */carriedMinutes: Int64, 
         /**
          * How the volunteer appears on boards.
          */visibility: BoardVisibility, 
@@ -7071,8 +7349,8 @@ public struct FfiConverterTypeVolunteerView: FfiConverterRustBuffer {
                 identityKind: FfiConverterTypeIdentityKind.read(from: &buf), 
                 maskedIdentity: FfiConverterString.read(from: &buf), 
                 homeOrg: FfiConverterOptionTypeOrgId.read(from: &buf), 
-                totalMinutes: FfiConverterUInt64.read(from: &buf), 
-                carriedMinutes: FfiConverterUInt64.read(from: &buf), 
+                totalMinutes: FfiConverterInt64.read(from: &buf), 
+                carriedMinutes: FfiConverterInt64.read(from: &buf), 
                 visibility: FfiConverterTypeBoardVisibility.read(from: &buf), 
                 workUnit: FfiConverterOptionTypeOrgId.read(from: &buf), 
                 transferredOut: FfiConverterBool.read(from: &buf)
@@ -7085,8 +7363,8 @@ public struct FfiConverterTypeVolunteerView: FfiConverterRustBuffer {
         FfiConverterTypeIdentityKind.write(value.identityKind, into: &buf)
         FfiConverterString.write(value.maskedIdentity, into: &buf)
         FfiConverterOptionTypeOrgId.write(value.homeOrg, into: &buf)
-        FfiConverterUInt64.write(value.totalMinutes, into: &buf)
-        FfiConverterUInt64.write(value.carriedMinutes, into: &buf)
+        FfiConverterInt64.write(value.totalMinutes, into: &buf)
+        FfiConverterInt64.write(value.carriedMinutes, into: &buf)
         FfiConverterTypeBoardVisibility.write(value.visibility, into: &buf)
         FfiConverterOptionTypeOrgId.write(value.workUnit, into: &buf)
         FfiConverterBool.write(value.transferredOut, into: &buf)
@@ -7116,7 +7394,7 @@ public struct YearTotal: Equatable, Hashable {
     /**
      * Minutes.
      */
-    public var minutes: UInt64
+    public var minutes: Int64
     /**
      * The year.
      */
@@ -7127,7 +7405,7 @@ public struct YearTotal: Equatable, Hashable {
     public init(
         /**
          * Minutes.
-         */minutes: UInt64, 
+         */minutes: Int64, 
         /**
          * The year.
          */year: Int32) {
@@ -7151,13 +7429,13 @@ public struct FfiConverterTypeYearTotal: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> YearTotal {
         return
             try YearTotal(
-                minutes: FfiConverterUInt64.read(from: &buf), 
+                minutes: FfiConverterInt64.read(from: &buf), 
                 year: FfiConverterInt32.read(from: &buf)
         )
     }
 
     public static func write(_ value: YearTotal, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.minutes, into: &buf)
+        FfiConverterInt64.write(value.minutes, into: &buf)
         FfiConverterInt32.write(value.year, into: &buf)
     }
 }
@@ -8768,6 +9046,81 @@ public func FfiConverterTypeScope_lower(_ value: Scope) -> RustBuffer {
 
 
 /**
+ * The file format of a sheet.
+ */
+
+public enum SheetFormat: Equatable, Hashable {
+    
+    /**
+     * Comma- (or tab-) separated text.
+     */
+    case csv
+    /**
+     * Excel 2007+ workbook (a zip file).
+     */
+    case xlsx
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SheetFormat: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSheetFormat: FfiConverterRustBuffer {
+    typealias SwiftType = SheetFormat
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SheetFormat {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .csv
+        
+        case 2: return .xlsx
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SheetFormat, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .csv:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .xlsx:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSheetFormat_lift(_ buf: RustBuffer) throws -> SheetFormat {
+    return try FfiConverterTypeSheetFormat.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSheetFormat_lower(_ value: SheetFormat) -> RustBuffer {
+    return FfiConverterTypeSheetFormat.lower(value)
+}
+
+
+
+/**
  * What became of one record of a batch on the server.
  */
 
@@ -8782,7 +9135,7 @@ public enum SyncResult: Equatable, Hashable {
          */record: RecordId, 
         /**
          * The server's entry that recorded it.
-         */seq: UInt64, 
+         */seq: Int64, 
         /**
          * That entry's hash (hex).
          */entryHash: String, 
@@ -8802,7 +9155,7 @@ public enum SyncResult: Equatable, Hashable {
          */record: RecordId, 
         /**
          * The server's entry that first recorded it.
-         */seq: UInt64, 
+         */seq: Int64, 
         /**
          * That entry's hash (hex).
          */entryHash: String, 
@@ -8848,10 +9201,10 @@ public struct FfiConverterTypeSyncResult: FfiConverterRustBuffer {
         let variant: Int32 = try readInt(&buf)
         switch variant {
         
-        case 1: return .accepted(record: try FfiConverterTypeRecordId.read(from: &buf), seq: try FfiConverterUInt64.read(from: &buf), entryHash: try FfiConverterString.read(from: &buf), state: try FfiConverterTypeRecordState.read(from: &buf), makeUp: try FfiConverterBool.read(from: &buf)
+        case 1: return .accepted(record: try FfiConverterTypeRecordId.read(from: &buf), seq: try FfiConverterInt64.read(from: &buf), entryHash: try FfiConverterString.read(from: &buf), state: try FfiConverterTypeRecordState.read(from: &buf), makeUp: try FfiConverterBool.read(from: &buf)
         )
         
-        case 2: return .alreadyHad(record: try FfiConverterTypeRecordId.read(from: &buf), seq: try FfiConverterUInt64.read(from: &buf), entryHash: try FfiConverterString.read(from: &buf), state: try FfiConverterTypeRecordState.read(from: &buf)
+        case 2: return .alreadyHad(record: try FfiConverterTypeRecordId.read(from: &buf), seq: try FfiConverterInt64.read(from: &buf), entryHash: try FfiConverterString.read(from: &buf), state: try FfiConverterTypeRecordState.read(from: &buf)
         )
         
         case 3: return .refused(record: try FfiConverterTypeRecordId.read(from: &buf), code: try FfiConverterString.read(from: &buf), messageEn: try FfiConverterString.read(from: &buf), messageZh: try FfiConverterString.read(from: &buf)
@@ -8868,7 +9221,7 @@ public struct FfiConverterTypeSyncResult: FfiConverterRustBuffer {
         case let .accepted(record,seq,entryHash,state,makeUp):
             writeInt(&buf, Int32(1))
             FfiConverterTypeRecordId.write(record, into: &buf)
-            FfiConverterUInt64.write(seq, into: &buf)
+            FfiConverterInt64.write(seq, into: &buf)
             FfiConverterString.write(entryHash, into: &buf)
             FfiConverterTypeRecordState.write(state, into: &buf)
             FfiConverterBool.write(makeUp, into: &buf)
@@ -8877,7 +9230,7 @@ public struct FfiConverterTypeSyncResult: FfiConverterRustBuffer {
         case let .alreadyHad(record,seq,entryHash,state):
             writeInt(&buf, Int32(2))
             FfiConverterTypeRecordId.write(record, into: &buf)
-            FfiConverterUInt64.write(seq, into: &buf)
+            FfiConverterInt64.write(seq, into: &buf)
             FfiConverterString.write(entryHash, into: &buf)
             FfiConverterTypeRecordState.write(state, into: &buf)
             
@@ -9055,59 +9408,97 @@ public func FfiConverterTypeTeamMetric_lower(_ value: TeamMetric) -> RustBuffer 
 }
 
 
+
+/**
+ * The text encoding of a CSV sheet.
+ */
+
+public enum TextEncoding: Equatable, Hashable {
+    
+    /**
+     * Valid UTF-8 (a BOM is dropped) is read as UTF-8, a UTF-16 BOM as UTF-16, anything
+     * else as GB18030 (which includes GBK, what Excel on Chinese Windows writes).
+     */
+    case auto
+    /**
+     * UTF-8, with or without BOM.
+     */
+    case utf8
+    /**
+     * GBK, read with the GB18030 decoder (a superset).
+     */
+    case gbk
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension TextEncoding: Sendable {}
+#endif
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionUInt8: FfiConverterRustBuffer {
-    typealias SwiftType = UInt8?
+public struct FfiConverterTypeTextEncoding: FfiConverterRustBuffer {
+    typealias SwiftType = TextEncoding
 
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterUInt8.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterUInt8.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TextEncoding {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .auto
+        
+        case 2: return .utf8
+        
+        case 3: return .gbk
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
         }
     }
+
+    public static func write(_ value: TextEncoding, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .auto:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .utf8:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .gbk:
+            writeInt(&buf, Int32(3))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTextEncoding_lift(_ buf: RustBuffer) throws -> TextEncoding {
+    return try FfiConverterTypeTextEncoding.lift(buf)
 }
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
-    typealias SwiftType = UInt32?
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        guard let value = value else {
-            writeInt(&buf, Int8(0))
-            return
-        }
-        writeInt(&buf, Int8(1))
-        FfiConverterUInt32.write(value, into: &buf)
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
-        switch try readInt(&buf) as Int8 {
-        case 0: return nil
-        case 1: return try FfiConverterUInt32.read(from: &buf)
-        default: throw UniffiInternalError.unexpectedOptionalTag
-        }
-    }
+public func FfiConverterTypeTextEncoding_lower(_ value: TextEncoding) -> RustBuffer {
+    return FfiConverterTypeTextEncoding.lower(value)
 }
+
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
-    typealias SwiftType = UInt64?
+fileprivate struct FfiConverterOptionInt32: FfiConverterRustBuffer {
+    typealias SwiftType = Int32?
 
     public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
         guard let value = value else {
@@ -9115,13 +9506,13 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
             return
         }
         writeInt(&buf, Int8(1))
-        FfiConverterUInt64.write(value, into: &buf)
+        FfiConverterInt32.write(value, into: &buf)
     }
 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
-        case 1: return try FfiConverterUInt64.read(from: &buf)
+        case 1: return try FfiConverterInt32.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -9170,6 +9561,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSheetFormat: FfiConverterRustBuffer {
+    typealias SwiftType = SheetFormat?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSheetFormat.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSheetFormat.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -9394,23 +9809,23 @@ fileprivate struct FfiConverterOptionTypeVolunteerId: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceUInt32: FfiConverterRustBuffer {
-    typealias SwiftType = [UInt32]
+fileprivate struct FfiConverterSequenceInt32: FfiConverterRustBuffer {
+    typealias SwiftType = [Int32]
 
-    public static func write(_ value: [UInt32], into buf: inout [UInt8]) {
+    public static func write(_ value: [Int32], into buf: inout [UInt8]) {
         let len = Int32(value.count)
         writeInt(&buf, len)
         for item in value {
-            FfiConverterUInt32.write(item, into: &buf)
+            FfiConverterInt32.write(item, into: &buf)
         }
     }
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt32] {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Int32] {
         let len: Int32 = try readInt(&buf)
-        var seq = [UInt32]()
+        var seq = [Int32]()
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
-            seq.append(try FfiConverterUInt32.read(from: &buf))
+            seq.append(try FfiConverterInt32.read(from: &buf))
         }
         return seq
     }
@@ -9661,6 +10076,31 @@ fileprivate struct FfiConverterSequenceTypeNewRecord: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeNewRecord.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeRowProblem: FfiConverterRustBuffer {
+    typealias SwiftType = [RowProblem]
+
+    public static func write(_ value: [RowProblem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRowProblem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RowProblem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RowProblem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRowProblem.read(from: &buf))
         }
         return seq
     }

@@ -465,22 +465,6 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
-    typealias FfiType = UInt32
-    typealias SwiftType = UInt32
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
-        return try lift(readInt(&buf))
-    }
-
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
-        writeInt(&buf, lower(value))
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
     typealias FfiType = Int32
     typealias SwiftType = Int32
@@ -497,15 +481,15 @@ fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
-    typealias FfiType = UInt64
-    typealias SwiftType = UInt64
+fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
+    typealias FfiType = Int64
+    typealias SwiftType = Int64
 
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt64 {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int64 {
         return try lift(readInt(&buf))
     }
 
-    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+    public static func write(_ value: Int64, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
     }
 }
@@ -651,6 +635,11 @@ fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
 public protocol LedgerProtocol: AnyObject, Sendable {
     
     /**
+     * An activity: its team as resolved, its records, evaluations and complaints.
+     */
+    func activity(id: String) throws  -> ActivityView
+    
+    /**
      * Adds a service record; sending the same record again records it once.
      */
     func addRecord(actor: String, record: NewRecord) throws  -> RecordReceipt
@@ -666,6 +655,11 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func amendRecord(actor: String, record: String, replacement: NewRecord, reason: String) throws  -> RecordReceipt
     
     /**
+     * Anomaly flags of a period, for a person to look at: they refuse and change nothing.
+     */
+    func anomalies(period: String) throws  -> [Anomaly]
+    
+    /**
      * On a device: applies the server's receipt. Acknowledged records are not sent again;
      * refused ones neither (see [`Ledger::sync_status`] and [`Ledger::retry_sync`]).
      */
@@ -675,6 +669,16 @@ public protocol LedgerProtocol: AnyObject, Sendable {
      * Writes a snapshot of the state into the ledger file so the next open is fast.
      */
     func checkpoint() throws 
+    
+    /**
+     * A team claims a project (认领项目), once and for good.
+     */
+    func claimProject(actor: String, claim: ProjectClaim) throws 
+    
+    /**
+     * A community's volunteers: living there, or reported in there.
+     */
+    func communityVolunteers(community: String) throws  -> [CommunityVolunteer]
     
     /**
      * The ledger's configuration.
@@ -687,6 +691,11 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func confirmRecord(actor: String, record: String) throws  -> Receipt
     
     /**
+     * Creates an activity (活动) with its planned start and end.
+     */
+    func createActivity(actor: String, activity: NewActivity) throws 
+    
+    /**
      * Creates a team of registered volunteers under an org.
      */
     func createTeam(actor: String, team: NewTeam) throws  -> Receipt
@@ -695,6 +704,16 @@ public protocol LedgerProtocol: AnyObject, Sendable {
      * Disputes a record (申诉).
      */
     func disputeRecord(actor: String, record: String, reason: String) throws  -> Receipt
+    
+    /**
+     * Records an evaluation (1–5) of an activity, as its org collected it.
+     */
+    func evaluateActivity(actor: String, evaluation: Evaluation) throws 
+    
+    /**
+     * The excellent-volunteer candidates (优秀志愿者候选人) of a year in a scope, with why.
+     */
+    func excellentCandidates(year: Int32, scope: Scope) throws  -> [ExcellentCandidate]
     
     /**
      * Issues the signed transfer package of a volunteer leaving for another ledger (named by
@@ -743,14 +762,27 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func issuer() throws  -> Issuer
     
     /**
-     * The top `limit` lines of a leaderboard (period `2015-W23`, `2015-06`, `2015` or `all`).
+     * Admits a volunteer to a team from a date (the team's leader, liaisons, or an admin of
+     * its org or above).
      */
-    func leaderboard(period: String, scope: Scope, kind: BoardKind, limit: UInt32) throws  -> Leaderboard
+    func joinTeam(actor: String, membership: Membership) throws 
+    
+    /**
+     * The top `limit` lines of a leaderboard (period `2015-W23`, `2015-06`, `2015` or `all`);
+     * a negative limit is refused (`E_FIELD`).
+     */
+    func leaderboard(period: String, scope: Scope, kind: BoardKind, limit: Int32) throws  -> Leaderboard
     
     /**
      * A leaderboard as it stood just after log entry `seq`.
      */
-    func leaderboardAsOf(seq: UInt64, period: String, scope: Scope, kind: BoardKind, limit: UInt32) throws  -> Leaderboard
+    func leaderboardAsOf(seq: Int64, period: String, scope: Scope, kind: BoardKind, limit: Int32) throws  -> Leaderboard
+    
+    /**
+     * Records a volunteer leaving a team; the date is their last day in it. The leader and
+     * liaisons cannot leave (`E_OFFICER_LEAVES`).
+     */
+    func leaveTeam(actor: String, membership: Membership) throws 
     
     /**
      * Moves a volunteer to a new home community and/or work unit; their history stays with
@@ -764,9 +796,30 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func org(id: String) throws  -> NewOrg
     
     /**
+     * The path of a file ledger (`None` in memory).
+     */
+    func path() throws  -> String?
+    
+    /**
+     * A project and the team that claimed it.
+     */
+    func project(id: String) throws  -> ProjectView
+    
+    /**
      * The ledger's current public key (64 hex digits), if it has one.
      */
     func publicKey() throws  -> String?
+    
+    /**
+     * Publishes a service project (服务项目) of an org, for a team to claim.
+     */
+    func publishProject(actor: String, project: NewProject) throws 
+    
+    /**
+     * Rebuilds the file's SQL projections (tables for SQL tools) from the state; the log is
+     * untouched. Does nothing in memory.
+     */
+    func rebuildProjections() throws 
     
     /**
      * A record by id.
@@ -774,9 +827,30 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func record(id: String) throws  -> ServiceRecord
     
     /**
+     * Records a commendation (表彰奖励) a volunteer received.
+     */
+    func recordCommendation(actor: String, commendation: Commendation) throws 
+    
+    /**
+     * Records a complaint about an activity (and a volunteer, if it names one).
+     */
+    func recordComplaint(actor: String, complaint: Complaint) throws 
+    
+    /**
      * How many records the ledger holds, in every state.
      */
-    func recordCount() throws  -> UInt64
+    func recordCount() throws  -> Int64
+    
+    /**
+     * Records training (培训) a volunteer attended; it adds no service hours.
+     */
+    func recordTraining(actor: String, training: Training) throws 
+    
+    /**
+     * Records served by a volunteer or at an org's subtree in a period, as a file's bytes
+     * (xlsx or CSV), names masked, identity numbers never written.
+     */
+    func recordsFile(scope: RecordScope, period: String, format: ExportFormat, language: Language) throws  -> Data
     
     /**
      * A volunteer's records, in the order they were added.
@@ -794,6 +868,16 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func registerVolunteer(actor: String, volunteer: NewVolunteer) throws  -> Receipt
     
     /**
+     * How many log entries opening the file replayed after its newest snapshot (0 in memory).
+     */
+    func replayedAtOpen() throws  -> Int64
+    
+    /**
+     * Records a volunteer reporting in (报到) at a community from their work unit.
+     */
+    func reportIn(actor: String, report: ReportIn) throws 
+    
+    /**
      * Resolves a dispute: the record returns to its state before it.
      */
     func resolveDispute(actor: String, record: String, note: String) throws  -> Receipt
@@ -808,6 +892,12 @@ public protocol LedgerProtocol: AnyObject, Sendable {
      * Revokes a record with a reason; it stays in the ledger and stops counting.
      */
     func revokeRecord(actor: String, record: String, reason: String) throws  -> Receipt
+    
+    /**
+     * Writes this ledger (in memory or a file) to a new ledger file at `path` and returns the
+     * ledger of that file; `E_STORAGE` where a file exists.
+     */
+    func saveAs(path: String) throws  -> Ledger
     
     /**
      * Sets where the ledger's "now" comes from (the system clock, or a fixed instant).
@@ -841,7 +931,7 @@ public protocol LedgerProtocol: AnyObject, Sendable {
      * On a device: the records `actor` added here that the server has neither acknowledged
      * nor refused, at most `limit` (1 to 1000), as a sync batch. Writes nothing.
      */
-    func syncBatch(actor: String, limit: UInt32) throws  -> SyncBatch
+    func syncBatch(actor: String, limit: Int32) throws  -> SyncBatch
     
     /**
      * On a device: records still to send (of `actor`, or of everyone), acknowledged, refused.
@@ -852,6 +942,31 @@ public protocol LedgerProtocol: AnyObject, Sendable {
      * A team.
      */
     func team(id: String) throws  -> NewTeam
+    
+    /**
+     * What a team did in a year: the facts its rating is computed from.
+     */
+    func teamFacts(team: String, year: Int32) throws  -> TeamFacts
+    
+    /**
+     * A team's members over time, one line per stretch of membership.
+     */
+    func teamMembers(team: String) throws  -> [MemberPeriod]
+    
+    /**
+     * A team's rating (服务队星级评定) for a year by the policy's scoring table.
+     */
+    func teamRating(team: String, year: Int32) throws  -> TeamRating
+    
+    /**
+     * A team's rating for a year by another table (`E_POLICY` if the table is malformed).
+     */
+    func teamRatingBy(team: String, year: Int32, table: TeamScoring) throws  -> TeamRating
+    
+    /**
+     * The ratings of every team in a scope for a year, by the policy's table.
+     */
+    func teamRatings(year: Int32, scope: Scope) throws  -> [TeamRating]
     
     /**
      * The package a volunteer's history makes now, unsigned (a preview; nothing is written).
@@ -869,6 +984,19 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func trustedIssuers() throws  -> [TrustedIssuer]
     
     /**
+     * A work unit's report of its staff's service in a period (`2015`, `2015-06` …).
+     */
+    func unitReport(unit: String, period: String) throws  -> UnitReport
+    
+    /**
+     * Uploads a sheet's bytes (CSV or xlsx): each row is added on its own and each refused
+     * row reported with its code and column. A dry run writes nothing and says what an upload
+     * would do. Refuses only a sheet that cannot be read, or a failed write (`E_STORAGE`,
+     * nothing of the sheet written).
+     */
+    func upload(actor: String, bytes: Data, options: ImportOptions, dryRun: Bool) throws  -> ImportReport
+    
+    /**
      * Checks the whole hash chain (`E_CHAIN_BROKEN` names the first entry at fault).
      */
     func verify() throws  -> VerifyReport
@@ -883,6 +1011,12 @@ public protocol LedgerProtocol: AnyObject, Sendable {
      * A volunteer, personal data masked.
      */
     func volunteer(id: String) throws  -> VolunteerView
+    
+    /**
+     * The whole of a volunteer's record: basic information, stars, training, commendations,
+     * evaluations and complaints, teams, where they reported in.
+     */
+    func volunteerSummary(volunteer: String) throws  -> VolunteerSummary
     
 }
 /**
@@ -982,6 +1116,19 @@ public static func `open`(path: String)throws  -> Ledger  {
 
     
     /**
+     * An activity: its team as resolved, its records, evaluations and complaints.
+     */
+open func activity(id: String)throws  -> ActivityView  {
+    return try  FfiConverterTypeActivityView_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Adds a service record; sending the same record again records it once.
      */
 open func addRecord(actor: String, record: NewRecord)throws  -> RecordReceipt  {
@@ -1026,6 +1173,19 @@ open func amendRecord(actor: String, record: String, replacement: NewRecord, rea
 }
     
     /**
+     * Anomaly flags of a period, for a person to look at: they refuse and change nothing.
+     */
+open func anomalies(period: String)throws  -> [Anomaly]  {
+    return try  FfiConverterSequenceTypeAnomaly.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_anomalies(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(period),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * On a device: applies the server's receipt. Acknowledged records are not sent again;
      * refused ones neither (see [`Ledger::sync_status`] and [`Ledger::retry_sync`]).
      */
@@ -1048,6 +1208,32 @@ open func checkpoint()throws   {try rustCallWithError(FfiConverterTypeLedgerErro
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 }
+}
+    
+    /**
+     * A team claims a project (认领项目), once and for good.
+     */
+open func claimProject(actor: String, claim: ProjectClaim)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_claim_project(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeProjectClaim_lower(claim),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * A community's volunteers: living there, or reported in there.
+     */
+open func communityVolunteers(community: String)throws  -> [CommunityVolunteer]  {
+    return try  FfiConverterSequenceTypeCommunityVolunteer.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_community_volunteers(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(community),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -1077,6 +1263,19 @@ open func confirmRecord(actor: String, record: String)throws  -> Receipt  {
 }
     
     /**
+     * Creates an activity (活动) with its planned start and end.
+     */
+open func createActivity(actor: String, activity: NewActivity)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_create_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeNewActivity_lower(activity),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * Creates a team of registered volunteers under an org.
      */
 open func createTeam(actor: String, team: NewTeam)throws  -> Receipt  {
@@ -1101,6 +1300,33 @@ open func disputeRecord(actor: String, record: String, reason: String)throws  ->
         FfiConverterString.lower(actor),
         FfiConverterString.lower(record),
         FfiConverterString.lower(reason),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Records an evaluation (1–5) of an activity, as its org collected it.
+     */
+open func evaluateActivity(actor: String, evaluation: Evaluation)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_evaluate_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeEvaluation_lower(evaluation),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The excellent-volunteer candidates (优秀志愿者候选人) of a year in a scope, with why.
+     */
+open func excellentCandidates(year: Int32, scope: Scope)throws  -> [ExcellentCandidate]  {
+    return try  FfiConverterSequenceTypeExcellentCandidate.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_excellent_candidates(
+            self.uniffiCloneHandle(),
+        FfiConverterInt32.lower(year),
+        FfiConverterTypeScope_lower(scope),uniffiCallStatus
     )
 })
 }
@@ -1222,9 +1448,24 @@ open func issuer()throws  -> Issuer  {
 }
     
     /**
-     * The top `limit` lines of a leaderboard (period `2015-W23`, `2015-06`, `2015` or `all`).
+     * Admits a volunteer to a team from a date (the team's leader, liaisons, or an admin of
+     * its org or above).
      */
-open func leaderboard(period: String, scope: Scope, kind: BoardKind, limit: UInt32)throws  -> Leaderboard  {
+open func joinTeam(actor: String, membership: Membership)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_join_team(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeMembership_lower(membership),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The top `limit` lines of a leaderboard (period `2015-W23`, `2015-06`, `2015` or `all`);
+     * a negative limit is refused (`E_FIELD`).
+     */
+open func leaderboard(period: String, scope: Scope, kind: BoardKind, limit: Int32)throws  -> Leaderboard  {
     return try  FfiConverterTypeLeaderboard_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledger_leaderboard(
@@ -1232,7 +1473,7 @@ open func leaderboard(period: String, scope: Scope, kind: BoardKind, limit: UInt
         FfiConverterString.lower(period),
         FfiConverterTypeScope_lower(scope),
         FfiConverterTypeBoardKind_lower(kind),
-        FfiConverterUInt32.lower(limit),uniffiCallStatus
+        FfiConverterInt32.lower(limit),uniffiCallStatus
     )
 })
 }
@@ -1240,18 +1481,32 @@ open func leaderboard(period: String, scope: Scope, kind: BoardKind, limit: UInt
     /**
      * A leaderboard as it stood just after log entry `seq`.
      */
-open func leaderboardAsOf(seq: UInt64, period: String, scope: Scope, kind: BoardKind, limit: UInt32)throws  -> Leaderboard  {
+open func leaderboardAsOf(seq: Int64, period: String, scope: Scope, kind: BoardKind, limit: Int32)throws  -> Leaderboard  {
     return try  FfiConverterTypeLeaderboard_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledger_leaderboard_as_of(
             self.uniffiCloneHandle(),
-        FfiConverterUInt64.lower(seq),
+        FfiConverterInt64.lower(seq),
         FfiConverterString.lower(period),
         FfiConverterTypeScope_lower(scope),
         FfiConverterTypeBoardKind_lower(kind),
-        FfiConverterUInt32.lower(limit),uniffiCallStatus
+        FfiConverterInt32.lower(limit),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Records a volunteer leaving a team; the date is their last day in it. The leader and
+     * liaisons cannot leave (`E_OFFICER_LEAVES`).
+     */
+open func leaveTeam(actor: String, membership: Membership)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_leave_team(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeMembership_lower(membership),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -1285,6 +1540,31 @@ open func org(id: String)throws  -> NewOrg  {
 }
     
     /**
+     * The path of a file ledger (`None` in memory).
+     */
+open func path()throws  -> String?  {
+    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_path(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A project and the team that claimed it.
+     */
+open func project(id: String)throws  -> ProjectView  {
+    return try  FfiConverterTypeProjectView_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_project(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The ledger's current public key (64 hex digits), if it has one.
      */
 open func publicKey()throws  -> String?  {
@@ -1294,6 +1574,31 @@ open func publicKey()throws  -> String?  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Publishes a service project (服务项目) of an org, for a team to claim.
+     */
+open func publishProject(actor: String, project: NewProject)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_publish_project(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeNewProject_lower(project),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Rebuilds the file's SQL projections (tables for SQL tools) from the state; the log is
+     * untouched. Does nothing in memory.
+     */
+open func rebuildProjections()throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_rebuild_projections(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -1310,13 +1615,69 @@ open func record(id: String)throws  -> ServiceRecord  {
 }
     
     /**
+     * Records a commendation (表彰奖励) a volunteer received.
+     */
+open func recordCommendation(actor: String, commendation: Commendation)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_record_commendation(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeCommendation_lower(commendation),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Records a complaint about an activity (and a volunteer, if it names one).
+     */
+open func recordComplaint(actor: String, complaint: Complaint)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_record_complaint(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeComplaint_lower(complaint),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * How many records the ledger holds, in every state.
      */
-open func recordCount()throws  -> UInt64  {
-    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+open func recordCount()throws  -> Int64  {
+    return try  FfiConverterInt64.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledger_record_count(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Records training (培训) a volunteer attended; it adds no service hours.
+     */
+open func recordTraining(actor: String, training: Training)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_record_training(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeTraining_lower(training),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Records served by a volunteer or at an org's subtree in a period, as a file's bytes
+     * (xlsx or CSV), names masked, identity numbers never written.
+     */
+open func recordsFile(scope: RecordScope, period: String, format: ExportFormat, language: Language)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_records_file(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRecordScope_lower(scope),
+        FfiConverterString.lower(period),
+        FfiConverterTypeExportFormat_lower(format),
+        FfiConverterTypeLanguage_lower(language),uniffiCallStatus
     )
 })
 }
@@ -1363,6 +1724,31 @@ open func registerVolunteer(actor: String, volunteer: NewVolunteer)throws  -> Re
 }
     
     /**
+     * How many log entries opening the file replayed after its newest snapshot (0 in memory).
+     */
+open func replayedAtOpen()throws  -> Int64  {
+    return try  FfiConverterInt64.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_replayed_at_open(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Records a volunteer reporting in (报到) at a community from their work unit.
+     */
+open func reportIn(actor: String, report: ReportIn)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_report_in(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeReportIn_lower(report),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * Resolves a dispute: the record returns to its state before it.
      */
 open func resolveDispute(actor: String, record: String, note: String)throws  -> Receipt  {
@@ -1402,6 +1788,20 @@ open func revokeRecord(actor: String, record: String, reason: String)throws  -> 
         FfiConverterString.lower(actor),
         FfiConverterString.lower(record),
         FfiConverterString.lower(reason),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Writes this ledger (in memory or a file) to a new ledger file at `path` and returns the
+     * ledger of that file; `E_STORAGE` where a file exists.
+     */
+open func saveAs(path: String)throws  -> Ledger  {
+    return try  FfiConverterTypeLedger_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_save_as(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(path),uniffiCallStatus
     )
 })
 }
@@ -1482,13 +1882,13 @@ open func starSummary(volunteer: String)throws  -> StarSummary  {
      * On a device: the records `actor` added here that the server has neither acknowledged
      * nor refused, at most `limit` (1 to 1000), as a sync batch. Writes nothing.
      */
-open func syncBatch(actor: String, limit: UInt32)throws  -> SyncBatch  {
+open func syncBatch(actor: String, limit: Int32)throws  -> SyncBatch  {
     return try  FfiConverterTypeSyncBatch_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledger_sync_batch(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(actor),
-        FfiConverterUInt32.lower(limit),uniffiCallStatus
+        FfiConverterInt32.lower(limit),uniffiCallStatus
     )
 })
 }
@@ -1515,6 +1915,76 @@ open func team(id: String)throws  -> NewTeam  {
     uniffi_volunteer_ledger_ffi_fn_method_ledger_team(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * What a team did in a year: the facts its rating is computed from.
+     */
+open func teamFacts(team: String, year: Int32)throws  -> TeamFacts  {
+    return try  FfiConverterTypeTeamFacts_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_team_facts(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(team),
+        FfiConverterInt32.lower(year),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A team's members over time, one line per stretch of membership.
+     */
+open func teamMembers(team: String)throws  -> [MemberPeriod]  {
+    return try  FfiConverterSequenceTypeMemberPeriod.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_team_members(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(team),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A team's rating (服务队星级评定) for a year by the policy's scoring table.
+     */
+open func teamRating(team: String, year: Int32)throws  -> TeamRating  {
+    return try  FfiConverterTypeTeamRating_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_team_rating(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(team),
+        FfiConverterInt32.lower(year),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A team's rating for a year by another table (`E_POLICY` if the table is malformed).
+     */
+open func teamRatingBy(team: String, year: Int32, table: TeamScoring)throws  -> TeamRating  {
+    return try  FfiConverterTypeTeamRating_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_team_rating_by(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(team),
+        FfiConverterInt32.lower(year),
+        FfiConverterTypeTeamScoring_lower(table),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The ratings of every team in a scope for a year, by the policy's table.
+     */
+open func teamRatings(year: Int32, scope: Scope)throws  -> [TeamRating]  {
+    return try  FfiConverterSequenceTypeTeamRating.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_team_ratings(
+            self.uniffiCloneHandle(),
+        FfiConverterInt32.lower(year),
+        FfiConverterTypeScope_lower(scope),uniffiCallStatus
     )
 })
 }
@@ -1560,6 +2030,39 @@ open func trustedIssuers()throws  -> [TrustedIssuer]  {
 }
     
     /**
+     * A work unit's report of its staff's service in a period (`2015`, `2015-06` …).
+     */
+open func unitReport(unit: String, period: String)throws  -> UnitReport  {
+    return try  FfiConverterTypeUnitReport_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_unit_report(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(unit),
+        FfiConverterString.lower(period),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Uploads a sheet's bytes (CSV or xlsx): each row is added on its own and each refused
+     * row reported with its code and column. A dry run writes nothing and says what an upload
+     * would do. Refuses only a sheet that cannot be read, or a failed write (`E_STORAGE`,
+     * nothing of the sheet written).
+     */
+open func upload(actor: String, bytes: Data, options: ImportOptions, dryRun: Bool)throws  -> ImportReport  {
+    return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_upload(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterData.lower(bytes),
+        FfiConverterTypeImportOptions_lower(options),
+        FfiConverterBool.lower(dryRun),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Checks the whole hash chain (`E_CHAIN_BROKEN` names the first entry at fault).
      */
 open func verify()throws  -> VerifyReport  {
@@ -1594,6 +2097,20 @@ open func volunteer(id: String)throws  -> VolunteerView  {
     uniffi_volunteer_ledger_ffi_fn_method_ledger_volunteer(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The whole of a volunteer's record: basic information, stars, training, commendations,
+     * evaluations and complaints, teams, where they reported in.
+     */
+open func volunteerSummary(volunteer: String)throws  -> VolunteerSummary  {
+    return try  FfiConverterTypeVolunteerSummary_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_volunteer_summary(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(volunteer),uniffiCallStatus
     )
 })
 }
@@ -1653,7 +2170,7 @@ public struct LogHead: Equatable, Hashable {
     /**
      * The entry's sequence number (0 is the entry that created the ledger).
      */
-    public var seq: UInt64
+    public var seq: Int64
     /**
      * The entry's SHA-256 hash, hex.
      */
@@ -1664,7 +2181,7 @@ public struct LogHead: Equatable, Hashable {
     public init(
         /**
          * The entry's sequence number (0 is the entry that created the ledger).
-         */seq: UInt64, 
+         */seq: Int64, 
         /**
          * The entry's SHA-256 hash, hex.
          */hash: String) {
@@ -1688,13 +2205,13 @@ public struct FfiConverterTypeLogHead: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LogHead {
         return
             try LogHead(
-                seq: FfiConverterUInt64.read(from: &buf), 
+                seq: FfiConverterInt64.read(from: &buf), 
                 hash: FfiConverterString.read(from: &buf)
         )
     }
 
     public static func write(_ value: LogHead, into buf: inout [UInt8]) {
-        FfiConverterUInt64.write(value.seq, into: &buf)
+        FfiConverterInt64.write(value.seq, into: &buf)
         FfiConverterString.write(value.hash, into: &buf)
     }
 }
@@ -1724,9 +2241,9 @@ public struct RankPair: Equatable, Hashable {
      */
     public var id: String
     /**
-     * Its minutes.
+     * Its minutes (a negative number is refused with `E_FIELD`).
      */
-    public var minutes: UInt64
+    public var minutes: Int64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1735,8 +2252,8 @@ public struct RankPair: Equatable, Hashable {
          * The id (volunteer, team, org …).
          */id: String, 
         /**
-         * Its minutes.
-         */minutes: UInt64) {
+         * Its minutes (a negative number is refused with `E_FIELD`).
+         */minutes: Int64) {
         self.id = id
         self.minutes = minutes
     }
@@ -1758,13 +2275,13 @@ public struct FfiConverterTypeRankPair: FfiConverterRustBuffer {
         return
             try RankPair(
                 id: FfiConverterString.read(from: &buf), 
-                minutes: FfiConverterUInt64.read(from: &buf)
+                minutes: FfiConverterInt64.read(from: &buf)
         )
     }
 
     public static func write(_ value: RankPair, into buf: inout [UInt8]) {
         FfiConverterString.write(value.id, into: &buf)
-        FfiConverterUInt64.write(value.minutes, into: &buf)
+        FfiConverterInt64.write(value.minutes, into: &buf)
     }
 }
 
@@ -1791,7 +2308,7 @@ public struct RankedPair: Equatable, Hashable {
     /**
      * Standard competition rank (1, 2, 2, 4).
      */
-    public var rank: UInt32
+    public var rank: Int32
     /**
      * The id.
      */
@@ -1799,20 +2316,20 @@ public struct RankedPair: Equatable, Hashable {
     /**
      * Its minutes.
      */
-    public var minutes: UInt64
+    public var minutes: Int64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
          * Standard competition rank (1, 2, 2, 4).
-         */rank: UInt32, 
+         */rank: Int32, 
         /**
          * The id.
          */id: String, 
         /**
          * Its minutes.
-         */minutes: UInt64) {
+         */minutes: Int64) {
         self.rank = rank
         self.id = id
         self.minutes = minutes
@@ -1834,16 +2351,16 @@ public struct FfiConverterTypeRankedPair: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RankedPair {
         return
             try RankedPair(
-                rank: FfiConverterUInt32.read(from: &buf), 
+                rank: FfiConverterInt32.read(from: &buf), 
                 id: FfiConverterString.read(from: &buf), 
-                minutes: FfiConverterUInt64.read(from: &buf)
+                minutes: FfiConverterInt64.read(from: &buf)
         )
     }
 
     public static func write(_ value: RankedPair, into buf: inout [UInt8]) {
-        FfiConverterUInt32.write(value.rank, into: &buf)
+        FfiConverterInt32.write(value.rank, into: &buf)
         FfiConverterString.write(value.id, into: &buf)
-        FfiConverterUInt64.write(value.minutes, into: &buf)
+        FfiConverterInt64.write(value.minutes, into: &buf)
     }
 }
 
@@ -2355,6 +2872,106 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeAnomaly: FfiConverterRustBuffer {
+    typealias SwiftType = [Anomaly]
+
+    public static func write(_ value: [Anomaly], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAnomaly.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Anomaly] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Anomaly]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAnomaly.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCommunityVolunteer: FfiConverterRustBuffer {
+    typealias SwiftType = [CommunityVolunteer]
+
+    public static func write(_ value: [CommunityVolunteer], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCommunityVolunteer.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CommunityVolunteer] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CommunityVolunteer]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCommunityVolunteer.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeExcellentCandidate: FfiConverterRustBuffer {
+    typealias SwiftType = [ExcellentCandidate]
+
+    public static func write(_ value: [ExcellentCandidate], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeExcellentCandidate.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ExcellentCandidate] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ExcellentCandidate]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeExcellentCandidate.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeMemberPeriod: FfiConverterRustBuffer {
+    typealias SwiftType = [MemberPeriod]
+
+    public static func write(_ value: [MemberPeriod], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMemberPeriod.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [MemberPeriod] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [MemberPeriod]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMemberPeriod.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeNewRecord: FfiConverterRustBuffer {
     typealias SwiftType = [NewRecord]
 
@@ -2397,6 +3014,31 @@ fileprivate struct FfiConverterSequenceTypeServiceRecord: FfiConverterRustBuffer
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeServiceRecord.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeTeamRating: FfiConverterRustBuffer {
+    typealias SwiftType = [TeamRating]
+
+    public static func write(_ value: [TeamRating], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeTeamRating.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [TeamRating] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [TeamRating]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeTeamRating.read(from: &buf))
         }
         return seq
     }
@@ -2575,6 +3217,17 @@ public func certificateToJson(certificate: Certificate) -> String  {
 })
 }
 /**
+ * How to read an uploaded sheet, by default: format and encoding detected, UTC+08:00, no
+ * default org, the first worksheet.
+ */
+public func defaultImportOptions() -> ImportOptions  {
+    return try!  FfiConverterTypeImportOptions_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_default_import_options(uniffiCallStatus
+    )
+})
+}
+/**
  * A ledger configuration with the defaults: UTC+08:00 and the `mca` policy.
  */
 public func defaultLedgerConfig(ledgerId: String, name: String, platformAdmin: String)throws  -> LedgerConfig  {
@@ -2594,6 +3247,19 @@ public func errorCodes() -> [String]  {
     return try!  FfiConverterSequenceString.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_func_error_codes(uniffiCallStatus
+    )
+})
+}
+/**
+ * A leaderboard as a file's bytes (xlsx or CSV): rank, id, name, hours and minutes.
+ */
+public func leaderboardFile(board: Leaderboard, format: ExportFormat, language: Language)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_leaderboard_file(
+        FfiConverterTypeLeaderboard_lower(board),
+        FfiConverterTypeExportFormat_lower(format),
+        FfiConverterTypeLanguage_lower(language),uniffiCallStatus
     )
 })
 }
@@ -2701,10 +3367,10 @@ public func policyProfileNames() -> [String]  {
 }
 /**
  * Ranks (id, minutes) pairs: most minutes first, ties by id, standard competition ranks;
- * zero minutes are not ranked.
+ * zero minutes are not ranked; negative minutes are refused (`E_FIELD`).
  */
-public func rankPairs(pairs: [RankPair]) -> [RankedPair]  {
-    return try!  FfiConverterSequenceTypeRankedPair.lift(try! rustCall() {
+public func rankPairs(pairs: [RankPair])throws  -> [RankedPair]  {
+    return try  FfiConverterSequenceTypeRankedPair.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_func_rank_pairs(
         FfiConverterSequenceTypeRankPair.lower(pairs),uniffiCallStatus
@@ -2712,14 +3378,29 @@ public func rankPairs(pairs: [RankPair]) -> [RankedPair]  {
 })
 }
 /**
- * The star summary of a bare total of minutes under a star profile (no dates).
+ * Rates a team's facts by a table: score, stars, level name and the breakdown in English and
+ * Chinese. `E_POLICY` for a malformed table, `E_FIELD` for a negative fact (the core's pure
+ * `rate_team` assumes both valid).
  */
-public func starsForMinutes(profile: StarProfile, minutes: UInt64) -> StarSummary  {
-    return try!  FfiConverterTypeStarSummary_lift(try! rustCall() {
+public func rateTeam(table: TeamScoring, facts: TeamFacts)throws  -> TeamScore  {
+    return try  FfiConverterTypeTeamScore_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_rate_team(
+        FfiConverterTypeTeamScoring_lower(table),
+        FfiConverterTypeTeamFacts_lower(facts),uniffiCallStatus
+    )
+})
+}
+/**
+ * The star summary of a bare total of minutes under a star profile (no dates); negative
+ * minutes are refused (`E_FIELD`).
+ */
+public func starsForMinutes(profile: StarProfile, minutes: Int64)throws  -> StarSummary  {
+    return try  FfiConverterTypeStarSummary_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_func_stars_for_minutes(
         FfiConverterTypeStarProfile_lower(profile),
-        FfiConverterUInt64.lower(minutes),uniffiCallStatus
+        FfiConverterInt64.lower(minutes),uniffiCallStatus
     )
 })
 }
@@ -2764,6 +3445,27 @@ public func syncReceiptToJson(receipt: SyncReceipt) -> String  {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_func_sync_receipt_to_json(
         FfiConverterTypeSyncReceipt_lower(receipt),uniffiCallStatus
+    )
+})
+}
+/**
+ * A built-in team scoring table by name (`district`, `pvsa_group`); `E_POLICY` otherwise.
+ */
+public func teamScoringProfile(name: String)throws  -> TeamScoring  {
+    return try  FfiConverterTypeTeamScoring_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_team_scoring_profile(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
+ * The names of the built-in team scoring tables.
+ */
+public func teamScoringProfileNames() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_team_scoring_profile_names(uniffiCallStatus
     )
 })
 }
@@ -2820,10 +3522,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_func_certificate_to_json() != 34073) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_func_default_import_options() != 63690) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_volunteer_ledger_ffi_checksum_func_default_ledger_config() != 21544) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_func_error_codes() != 38584) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_func_leaderboard_file() != 45435) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_func_mask_identity() != 39117) {
@@ -2853,10 +3561,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_func_policy_profile_names() != 3705) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_rank_pairs() != 62329) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_rank_pairs() != 31591) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_stars_for_minutes() != 47426) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_rate_team() != 42468) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_func_stars_for_minutes() != 10479) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_func_sync_batch_from_json() != 54392) {
@@ -2871,10 +3582,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_func_sync_receipt_to_json() != 47863) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_func_team_scoring_profile() != 3397) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_func_team_scoring_profile_names() != 30377) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_volunteer_ledger_ffi_checksum_func_validate_identity() != 48684) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_func_verify_certificate_offline() != 55203) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_activity() != 18728) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_add_record() != 40233) {
@@ -2886,10 +3606,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_amend_record() != 11424) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_anomalies() != 4310) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_apply_sync_receipt() != 47253) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_checkpoint() != 33924) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_claim_project() != 54331) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_community_volunteers() != 34115) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_config() != 2320) {
@@ -2898,10 +3627,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_confirm_record() != 55209) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_create_activity() != 42338) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_create_team() != 6766) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_dispute_record() != 26080) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_evaluate_activity() != 65462) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_excellent_candidates() != 59190) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_export_transfer() != 4541) {
@@ -2928,10 +3666,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_issuer() != 26700) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_leaderboard() != 25145) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_join_team() != 17613) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_leaderboard_as_of() != 48880) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_leaderboard() != 36382) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_leaderboard_as_of() != 7866) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_leave_team() != 29871) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_move_volunteer() != 37036) {
@@ -2940,13 +3684,37 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_org() != 22261) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_path() != 62835) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_project() != 40902) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_public_key() != 237) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_publish_project() != 26460) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_rebuild_projections() != 41653) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_record() != 43417) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_record_count() != 60927) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_record_commendation() != 2625) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_record_complaint() != 25642) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_record_count() != 16266) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_record_training() != 7500) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_records_file() != 5983) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_records_of() != 21054) {
@@ -2958,6 +3726,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_register_volunteer() != 29670) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_replayed_at_open() != 3755) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_report_in() != 22532) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_resolve_dispute() != 54305) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2965,6 +3739,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_revoke_record() != 54124) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_save_as() != 24550) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_set_clock() != 37244) {
@@ -2982,13 +3759,28 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_star_summary() != 23330) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_batch() != 64557) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_batch() != 28093) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_status() != 41145) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team() != 12347) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team_facts() != 62346) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team_members() != 21462) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team_rating() != 1734) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team_rating_by() != 38897) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team_ratings() != 30499) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_transfer_package() != 27600) {
@@ -3000,6 +3792,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_trusted_issuers() != 37277) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_unit_report() != 27664) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload() != 21636) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_verify() != 37919) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3007,6 +3805,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_volunteer() != 20916) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_volunteer_summary() != 60957) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_create() != 44937) {

@@ -34,7 +34,7 @@ class LedgerTest {
 
     private fun record(id: String, volunteer: String, day: Int, from: Int, to: Int, minutes: Int) = NewRecord(
         id = id, volunteer = volunteer, org = "D", team = null, activity = null,
-        start = at(day, from), end = at(day, to), minutes = minutes.toUInt(), content = "助老服务",
+        start = at(day, from), end = at(day, to), minutes = minutes.toLong(), content = "助老服务",
         source = RecordSource.ENTRY, paid = false, jobDuty = false, publicBenefit = true,
     )
 
@@ -43,7 +43,7 @@ class LedgerTest {
         district().use { l ->
             val r = NewRecord(
                 id = "R-min", volunteer = "V1", org = "D", start = at(6, 9), end = at(6, 10),
-                minutes = 60u, source = RecordSource.ENTRY,
+                minutes = 60L, source = RecordSource.ENTRY,
             )
             assertEquals(RecordState.CONFIRMED, l.addRecord("admin", r).state)
             val back = l.record("R-min").record
@@ -80,23 +80,23 @@ class LedgerTest {
             assertEquals(RecordState.CONFIRMED, l.record("R2").state)
             assertEquals(at(3, 9), l.record("R2").record.start)
 
-            val board = l.leaderboard("2015-06", Scope.All, BoardKind.VOLUNTEERS, 10u)
-            assertEquals(2u, board.ranked)
-            assertEquals(listOf("李*" to 240UL, "张*" to 180UL), board.entries.map { it.name to it.minutes })
-            assertEquals(listOf(1u, 2u), board.entries.map { it.rank })
+            val board = l.leaderboard("2015-06", Scope.All, BoardKind.VOLUNTEERS, 10)
+            assertEquals(2, board.ranked)
+            assertEquals(listOf("李*" to 240L, "张*" to 180L), board.entries.map { it.name to it.minutes })
+            assertEquals(listOf(1, 2), board.entries.map { it.rank })
 
             val stars = l.starSummary("V1")
-            assertEquals(180UL, stars.totalMinutes)
-            assertEquals(0.toUByte(), stars.level)
-            assertEquals(100UL * 60UL - 180UL, stars.minutesToNext)
+            assertEquals(180L, stars.totalMinutes)
+            assertEquals(0, stars.level)
+            assertEquals(100L * 60L - 180L, stars.minutesToNext)
 
             val me = l.volunteer("V1")
             assertEquals("张*", me.maskedName)
             assertEquals("110105********002X", me.maskedIdentity)
 
             val standing = l.standing("V1", "2015-06", Scope.Org("D"))
-            assertEquals(2u, standing.rank)
-            assertEquals(180UL, standing.minutes)
+            assertEquals(2, standing.rank)
+            assertEquals(180L, standing.minutes)
         }
     }
 
@@ -144,7 +144,7 @@ class LedgerTest {
             // Malformed ids and periods are the core's input errors, not lift failures.
             assertEquals("E_FIELD", assertThrows<LedgerException.Input> { l.record("") }.code)
             assertEquals("E_PERIOD", assertThrows<LedgerException.Input> {
-                l.leaderboard("2015-13", Scope.All, BoardKind.VOLUNTEERS, 10u)
+                l.leaderboard("2015-13", Scope.All, BoardKind.VOLUNTEERS, 10)
             }.code)
             assertEquals("E_POLICY", assertThrows<LedgerException.Policy> { policyProfile("nowhere") }.code)
 
@@ -153,6 +153,35 @@ class LedgerTest {
             assertEquals("E_UNKNOWN_RECORD", any.code())
             assertEquals(ErrorFamily.NOT_FOUND, any.family())
             assertTrue(errorCodes().containsAll(listOf("E_OVERLAP", "E_DUPLICATE", "E_FORBIDDEN", "E_PERIOD")))
+        }
+    }
+
+    @Test
+    fun `numbers are signed for Java callers, and a negative one is refused with E_FIELD`() {
+        district().use { l ->
+            val before = l.head()
+            val negative = record("R-neg", "V1", 2, 9, 12, 60).copy(minutes = -60L)
+            val e = assertThrows<LedgerException.Input> { l.addRecord("admin", negative) }
+            assertEquals("E_FIELD", e.code)
+            assertTrue(e.detail.contains("minutes"), e.detail)
+            assertEquals("E_ZERO_MINUTES", assertThrows<LedgerException.Validation> {
+                l.addRecord("admin", negative.copy(minutes = 0L))
+            }.code)
+            for (limit in listOf(-1, Int.MIN_VALUE)) {
+                assertEquals("E_FIELD", assertThrows<LedgerException.Input> {
+                    l.leaderboard("2015-06", Scope.All, BoardKind.VOLUNTEERS, limit)
+                }.code)
+            }
+            assertEquals("E_FIELD", assertThrows<LedgerException.Input> {
+                l.leaderboardAsOf(-1L, "2015-06", Scope.All, BoardKind.VOLUNTEERS, 10)
+            }.code)
+            assertEquals("E_FIELD", assertThrows<LedgerException.Input> { l.syncBatch("admin", -5) }.code)
+            assertEquals("E_FIELD", assertThrows<LedgerException.Input> { starsForMinutes(policyProfile("mca").stars, -1L) }.code)
+            assertEquals(before, l.head(), "a refusal wrote an entry")
+            // What comes back is Long and Int, plain Java types.
+            val r: Long = l.addRecord("admin", record("R-ok", "V1", 2, 9, 12, 180)).seq
+            val level: Int = l.starSummary("V1").level
+            assertEquals(listOf(before.seq + 1, 0L), listOf(r, level.toLong()))
         }
     }
 
@@ -179,8 +208,8 @@ class LedgerTest {
             }
             assertEquals(listOf("added", "E_OVERLAP", "E_ZERO_MINUTES", "duplicate", "added"), codes)
             assertTrue((outcomes[1] as RecordOutcome.Refused).error is LedgerException.Validation)
-            assertEquals(before + 2UL, l.head().seq)
-            assertEquals(2UL, l.recordCount())
+            assertEquals(before + 2L, l.head().seq)
+            assertEquals(2L, l.recordCount())
             assertEquals(listOf("R1"), l.recordsOf("V1").map { it.record.id })
         }
     }
@@ -194,17 +223,17 @@ class LedgerTest {
             l.addRecord("admin", record("R2", "V2", 3, 9, 13, 240))
             assertNotEquals(published, l.head())
 
-            val then = l.leaderboardAsOf(published.seq, "2015-06", Scope.All, BoardKind.VOLUNTEERS, 10u)
+            val then = l.leaderboardAsOf(published.seq, "2015-06", Scope.All, BoardKind.VOLUNTEERS, 10)
             assertEquals(published.seq, then.asOfSeq)
             assertEquals(listOf("V1"), then.entries.map { it.id })
-            val now = l.leaderboard("2015-06", Scope.All, BoardKind.VOLUNTEERS, 10u)
+            val now = l.leaderboard("2015-06", Scope.All, BoardKind.VOLUNTEERS, 10)
             assertEquals(listOf("V2", "V1"), now.entries.map { it.id })
             assertEquals("E_UNKNOWN_ENTRY", assertThrows<LedgerException.NotFound> {
-                l.leaderboardAsOf(999UL, "2015-06", Scope.All, BoardKind.VOLUNTEERS, 10u)
+                l.leaderboardAsOf(999L, "2015-06", Scope.All, BoardKind.VOLUNTEERS, 10)
             }.code)
 
             val report = l.verify()
-            assertEquals(l.head().seq + 1UL, report.entries)
+            assertEquals(l.head().seq + 1L, report.entries)
             assertEquals(l.head().hash, report.headHash)
         }
     }
@@ -220,9 +249,20 @@ class LedgerTest {
         assertEquals(listOf("2015-W53", "2016-01", "2016"), periodsOf(Instant.parse("2015-12-31T20:00:00Z"), 480))
         assertEquals(Scope.Team("T1"), parseScope("team:T1"))
         assertEquals(listOf("mca", "beijing"), policyProfileNames())
-        assertEquals(listOf(100u, 300u, 600u, 1000u, 1500u), policyProfile("mca").stars.thresholdsHours)
-        val s = starsForMinutes(policyProfile("beijing").stars, 250UL * 60UL)
-        assertEquals(2.toUByte(), s.level)
+        assertEquals(listOf(100, 300, 600, 1000, 1500), policyProfile("mca").stars.thresholdsHours)
+        // A policy's numbers are Ints for Java; a negative one is refused with E_POLICY.
+        val mca = policyProfile("mca")
+        val cfg = defaultLedgerConfig("district", "某区", "admin")
+        for (bad in listOf(
+            mca.copy(dailyCapMinutes = -1),
+            mca.copy(fraud = mca.fraud.copy(fourEyesMinutes = -480)),
+            mca.copy(excellent = mca.excellent.copy(minStarLevel = -1)),
+            mca.copy(stars = mca.stars.copy(thresholdsHours = listOf(-100, 300))),
+        )) {
+            assertEquals("E_POLICY", assertThrows<LedgerException.Policy> { Ledger.inMemory(cfg.copy(policy = bad)) }.code, "$bad")
+        }
+        val s = starsForMinutes(policyProfile("beijing").stars, 250L * 60L)
+        assertEquals(2, s.level)
     }
 
     @Test
@@ -252,10 +292,10 @@ class LedgerTest {
             }
             pool.shutdown()
             assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS))
-            assertEquals((threads * perThread).toULong(), l.recordCount())
-            val board = l.leaderboard("2015-06", Scope.All, BoardKind.VOLUNTEERS, 100u)
-            assertEquals(threads.toUInt(), board.ranked)
-            assertTrue(board.entries.all { it.minutes == (perThread * 60).toULong() && it.rank == 1u })
+            assertEquals((threads * perThread).toLong(), l.recordCount())
+            val board = l.leaderboard("2015-06", Scope.All, BoardKind.VOLUNTEERS, 100)
+            assertEquals(threads.toInt(), board.ranked)
+            assertTrue(board.entries.all { it.minutes == (perThread * 60).toLong() && it.rank == 1 })
             l.verify()
         }
     }

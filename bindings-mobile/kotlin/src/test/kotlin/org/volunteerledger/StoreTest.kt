@@ -31,13 +31,13 @@ class StoreTest {
             l.registerVolunteer("admin", NewVolunteer(id = "V1", name = "张三",
                 identityKind = IdentityKind.PASSPORT, identityNumber = "E12345678", homeOrg = "D"))
             l.addRecord("admin", NewRecord(id = "R1", volunteer = "V1", org = "D", start = at(2, 9),
-                end = at(2, 11), minutes = 120u, source = RecordSource.ENTRY))
+                end = at(2, 11), minutes = 120L, source = RecordSource.ENTRY))
             l.head()
         }
         Ledger.open(path).use { l ->
             assertEquals(head, l.head())
-            assertEquals(head.seq + 1UL, l.verify().entries)
-            assertEquals(120UL, l.volunteer("V1").totalMinutes)
+            assertEquals(head.seq + 1L, l.verify().entries)
+            assertEquals(120L, l.volunteer("V1").totalMinutes)
         }
     }
 

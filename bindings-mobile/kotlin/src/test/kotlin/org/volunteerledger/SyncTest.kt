@@ -29,7 +29,7 @@ class SyncTest {
 
     private fun record(id: String, volunteer: String, day: Int) = NewRecord(
         id = id, volunteer = volunteer, org = "C1", start = at(day, 9), end = at(day, 11),
-        minutes = 120u, content = "助老服务", source = RecordSource.ENTRY,
+        minutes = 120L, content = "助老服务", source = RecordSource.ENTRY,
     )
 
     /** A ledger on 2015-06-12 with community C1, its recorder `leader`, volunteers V1 and V2. */
@@ -60,45 +60,45 @@ class SyncTest {
                 // Roles the phone grants itself count for nothing on the server.
                 phone.grantRole("admin", "helper", Role.Recorder("C1"))
                 phone.addRecord("helper", record("phone-1-3", "V1", 4))
-                assertEquals(2u, phone.syncStatus("leader").unsent)
+                assertEquals(2, phone.syncStatus("leader").unsent)
 
                 // The batch travels as JSON, the receipt comes back as JSON.
-                val batch = syncBatchToJson(phone.syncBatch("leader", 100u))
+                val batch = syncBatchToJson(phone.syncBatch("leader", 100))
                 val receipt = syncReceiptFromJson(syncReceiptToJson(server.importSyncJson("leader", batch)))
                 assertEquals(listOf("accepted", "accepted"), receipt.results.map(::outcome))
                 val first = receipt.results[0] as SyncResult.Accepted
                 assertEquals(RecordState.CONFIRMED, first.state)
                 assertEquals(64, first.entryHash.length)
                 val applied = phone.applySyncReceipt(receipt)
-                assertEquals(2u, applied.acknowledged)
-                assertTrue(phone.syncBatch("leader", 100u).records.isEmpty())
+                assertEquals(2, applied.acknowledged)
+                assertTrue(phone.syncBatch("leader", 100).records.isEmpty())
 
                 // The same batch again (the receipt was lost): recorded once.
                 val head = server.head()
                 val again = server.importSyncJson("leader", batch)
                 assertEquals(listOf("already_had", "already_had"), again.results.map(::outcome))
                 assertEquals(head, server.head())
-                assertEquals(listOf(120UL, 120UL), listOf(server.volunteer("V1").totalMinutes, server.volunteer("V2").totalMinutes))
+                assertEquals(listOf(120L, 120L), listOf(server.volunteer("V1").totalMinutes, server.volunteer("V2").totalMinutes))
 
                 // The helper's record is refused by the server's own roles, and not sent again.
-                val helper = server.importSyncBatch("helper", phone.syncBatch("helper", 100u))
+                val helper = server.importSyncBatch("helper", phone.syncBatch("helper", 100))
                 val refused = helper.results.single() as SyncResult.Refused
                 assertEquals("E_FORBIDDEN", refused.code)
                 assertTrue(refused.messageZh.contains("无权"), refused.messageZh)
                 assertFalse(refused.messageEn.contains("王"), refused.messageEn)
                 assertEquals(1, phone.applySyncReceipt(helper).refused.size)
                 val status = phone.syncStatus(null)
-                assertEquals(listOf(0u, 2u), listOf(status.unsent, status.acknowledged))
+                assertEquals(listOf(0, 2), listOf(status.unsent, status.acknowledged))
                 assertEquals(listOf("phone-1-3"), status.refused.map { it.record })
 
                 // Once the server grants the role, the phone may retry it.
                 server.grantRole("admin", "helper", Role.Recorder("C1"))
                 assertTrue(phone.retrySync("phone-1-3"))
-                val retried = server.importSyncBatch("helper", phone.syncBatch("helper", 100u))
+                val retried = server.importSyncBatch("helper", phone.syncBatch("helper", 100))
                 assertEquals(listOf("accepted"), retried.results.map(::outcome))
                 phone.applySyncReceipt(retried)
                 assertEquals(0, phone.syncStatus(null).refused.size)
-                assertEquals(240UL, server.starSummary("V1").totalMinutes)
+                assertEquals(240L, server.starSummary("V1").totalMinutes)
                 server.verify()
             }
         }
@@ -109,7 +109,7 @@ class SyncTest {
         ledger("district").use { server ->
             ledger("phone-1").use { phone ->
                 phone.addRecord("leader", record("R1", "V1", 2))
-                val batch = phone.syncBatch("leader", 10u)
+                val batch = phone.syncBatch("leader", 10)
                 val head = server.head()
                 assertEquals("E_SYNC_FORMAT", assertThrows<LedgerException.Input> { server.importSyncJson("leader", "{\"format\":") }.code)
                 assertEquals("E_SYNC_VERSION", assertThrows<LedgerException.Input> {
@@ -118,7 +118,7 @@ class SyncTest {
                 assertEquals("E_SYNC_FORMAT", assertThrows<LedgerException.Input> { syncBatchFromJson("[]") }.code)
                 assertEquals("E_SYNC_ACTOR", assertThrows<LedgerException.Authorization> { server.importSyncBatch("admin", batch) }.code)
                 assertEquals(head, server.head())
-                assertEquals("E_FIELD", assertThrows<LedgerException.Input> { phone.syncBatch("leader", 0u) }.code)
+                assertEquals("E_FIELD", assertThrows<LedgerException.Input> { phone.syncBatch("leader", 0) }.code)
                 ledger("phone-2").use { other ->
                     val receipt = server.importSyncBatch("leader", batch)
                     assertEquals("E_SYNC_DEVICE", assertThrows<LedgerException.Input> { other.applySyncReceipt(receipt) }.code)

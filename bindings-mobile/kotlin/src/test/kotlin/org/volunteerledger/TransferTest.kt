@@ -31,7 +31,7 @@ class TransferTest {
 
     private fun record(id: String, month: Int, day: Int, minutes: Int) = NewRecord(
         id = id, volunteer = "V1", org = "C1", start = at(month, day, 9), end = at(month, day, 12),
-        minutes = minutes.toUInt(), content = "助老服务", source = RecordSource.ENTRY,
+        minutes = minutes.toLong(), content = "助老服务", source = RecordSource.ENTRY,
     )
 
     private val zhang = NewVolunteer(
@@ -61,10 +61,10 @@ class TransferTest {
             val moved = a.moveVolunteer("admin", "V1", "C2", "W1")
             assertFalse(moved.duplicate)
             val v = a.volunteer("V1")
-            assertEquals(listOf("C2", "W1", 180UL, 0UL, false),
+            assertEquals(listOf("C2", "W1", 180L, 0L, false),
                 listOf(v.homeOrg, v.workUnit, v.totalMinutes, v.carriedMinutes, v.transferredOut))
             assertEquals("C1", a.record("R1").record.org)
-            assertEquals(180UL, a.starSummary("V1").totalMinutes)
+            assertEquals(180L, a.starSummary("V1").totalMinutes)
             assertEquals("E_UNKNOWN_ORG", assertThrows<LedgerException.NotFound> {
                 a.moveVolunteer("admin", "V1", "C404", null)
             }.code)
@@ -91,7 +91,7 @@ class TransferTest {
                 assertEquals(listOf(TrustedIssuer(ledgerId = "A", publicKey = issuer.publicKey)), b.trustedIssuers())
 
                 val preview = a.transferPackage("V1", "B")
-                assertEquals(listOf(330UL, 2, "B", "张*"),
+                assertEquals(listOf(330L, 2, "B", "张*"),
                     listOf(preview.totalMinutes, preview.records.size, preview.destination, preview.maskedName))
 
                 val text = a.exportTransfer("admin", "V1", "B")
@@ -99,25 +99,25 @@ class TransferTest {
                 assertEquals(preview.records, openPackage(text, b.trustedIssuers()).records)
 
                 val first = b.importTransfer("admin", text)
-                assertEquals(listOf("V1", 2u, 330UL, false, packageHash(text)),
+                assertEquals(listOf("V1", 2, 330L, false, packageHash(text)),
                     listOf(first.volunteer, first.recordsAdded, first.minutesAdded, first.duplicate, first.packageHash))
                 assertEquals(b.head().seq, first.seq)
 
                 val v = b.volunteer("V1")
-                assertEquals(listOf(390UL, 330UL), listOf(v.totalMinutes, v.carriedMinutes))
-                assertEquals(390UL, b.starSummary("V1").totalMinutes)
+                assertEquals(listOf(390L, 330L), listOf(v.totalMinutes, v.carriedMinutes))
+                assertEquals(390L, b.starSummary("V1").totalMinutes)
                 // Carried hours count for the person, not for B's boards: that service was not done here.
-                val board = b.leaderboard("2015-12", Scope.All, BoardKind.VOLUNTEERS, 10u)
-                assertEquals(listOf("V1" to 60UL), board.entries.map { it.id to it.minutes })
+                val board = b.leaderboard("2015-12", Scope.All, BoardKind.VOLUNTEERS, 10)
+                assertEquals(listOf("V1" to 60L), board.entries.map { it.id to it.minutes })
 
                 // The same package again changes nothing.
                 val head = b.head()
                 val again = b.importTransfer("admin", text)
                 assertTrue(again.duplicate)
-                assertEquals(0u, again.recordsAdded)
-                assertEquals(0UL, again.minutesAdded)
+                assertEquals(0, again.recordsAdded)
+                assertEquals(0L, again.minutesAdded)
                 assertEquals(head, b.head())
-                assertEquals(390UL, b.volunteer("V1").totalMinutes)
+                assertEquals(390L, b.volunteer("V1").totalMinutes)
                 b.verify()
             }
         }
@@ -147,7 +147,7 @@ class TransferTest {
                 assertEquals("E_FIELD", assertThrows<LedgerException.Input> {
                     openPackage(text, listOf(TrustedIssuer(ledgerId = "", publicKey = a.publicKey()!!)))
                 }.code)
-                assertEquals(0UL, b.volunteer("V1").carriedMinutes)
+                assertEquals(0L, b.volunteer("V1").carriedMinutes)
             }
         }
     }
@@ -185,7 +185,7 @@ class TransferTest {
 
             val cert = a.issueCertificate("admin", request())
             assertEquals("xuetian-2015-000001", cert.number)
-            assertEquals(listOf("张三", "11010519491231002X", 330UL, LocalDate.of(2015, 12, 20)),
+            assertEquals(listOf("张三", "11010519491231002X", 330L, LocalDate.of(2015, 12, 20)),
                 listOf(cert.name, cert.identityNumber, cert.totalMinutes, cert.issuedOn))
             assertEquals(listOf("R1", "R2"), cert.records.map { it.record })
             assertEquals(listOf(LocalDate.of(2015, 6, 2), LocalDate.of(2015, 12, 5)), cert.records.map { it.date })
@@ -193,7 +193,7 @@ class TransferTest {
 
             val check = a.verifyCertificate(cert.verificationCode)
             assertEquals(CertificateStatus.VALID, check.status)
-            assertEquals(listOf(cert.number, "张*", "110105********002X", 330UL, emptyList<String>()),
+            assertEquals(listOf(cert.number, "张*", "110105********002X", 330L, emptyList<String>()),
                 listOf(check.number, check.maskedName, check.maskedIdentity, check.totalMinutes, check.changedRecords))
             // The code is read however it is typed.
             assertEquals(check, a.verifyCertificate(cert.verificationCode.lowercase().replace("-", "")))
@@ -207,7 +207,7 @@ class TransferTest {
             assertEquals(cert, certificateFromJson(certificateToJson(cert)))
             verifyCertificateOffline(certificateFromJson(certificateToJson(cert)), key)
             assertEquals("E_BAD_SIGNATURE", assertThrows<LedgerException.Integrity> {
-                verifyCertificateOffline(cert.copy(totalMinutes = 630UL), key)
+                verifyCertificateOffline(cert.copy(totalMinutes = 630L), key)
             }.code)
             assertEquals("E_UNTRUSTED_ISSUER", assertThrows<LedgerException.Authorization> {
                 verifyCertificateOffline(cert, "00".repeat(32))
@@ -234,7 +234,7 @@ class TransferTest {
 
             val next = a.issueCertificate("admin", request("补开"))
             assertEquals("xuetian-2015-000002", next.number)
-            assertEquals(150UL, next.totalMinutes)
+            assertEquals(150L, next.totalMinutes)
             assertEquals(CertificateStatus.VALID, a.verifyCertificate(next.verificationCode).status)
             a.verify()
         }

@@ -31,7 +31,7 @@ private val today = LocalDate.of(2015, 6, 12)
 
 private fun visit(id: String, volunteer: String, day: LocalDate) = NewRecord(
     id = id, volunteer = volunteer, org = "C1", start = at(day, 9), end = at(day, 11),
-    minutes = 120u, content = "助老服务：陪同就医", source = RecordSource.ENTRY,
+    minutes = 120L, content = "助老服务：陪同就医", source = RecordSource.ENTRY,
 )
 
 /** The district's ledger and the phone's are set up alike; the server decides again on sync. */
@@ -72,7 +72,7 @@ private fun day(server: Ledger, phone: Ledger) {
     println("offline: ${phone.syncStatus("leader").unsent} records waiting on phone-1")
 
     // Back online: the batch goes up as JSON, the receipt comes back as JSON.
-    val batch = syncBatchToJson(phone.syncBatch("leader", 100u))
+    val batch = syncBatchToJson(phone.syncBatch("leader", 100))
     val receipt = syncReceiptFromJson(syncReceiptToJson(server.importSyncJson("leader", batch)))
     for (r in receipt.results) {
         println(when (r) {
@@ -82,21 +82,21 @@ private fun day(server: Ledger, phone: Ledger) {
         })
     }
     val applied = phone.applySyncReceipt(receipt)
-    val left = phone.syncBatch("leader", 100u).records.size
+    val left = phone.syncBatch("leader", 100).records.size
     println("synced: ${applied.acknowledged} acknowledged, ${applied.refused.size} refused, $left left to send")
-    check(applied.acknowledged == 2u && applied.refused.single().code == "E_OVERLAP" && left == 0)
+    check(applied.acknowledged == 2 && applied.refused.single().code == "E_OVERLAP" && left == 0)
 
     // The volunteer looks themselves up.
     val me = server.volunteer("V1")
     val stars = server.starSummary("V1")
     val standing = server.standing("V1", "2015-06", Scope.All)
-    val hours = { minutes: ULong -> "%.1f h".format(minutes.toDouble() / 60) }
+    val hours = { minutes: Long -> "%.1f h".format(minutes.toDouble() / 60) }
     println("${me.maskedName} (V1): ${hours(me.totalMinutes)} in all, ${"★".repeat(stars.level.toInt())} " +
         "(level ${stars.level} since ${stars.reached.lastOrNull()?.date}), " +
         "${stars.minutesToNext?.let(hours)} to the next")
     println("June 2015: ${hours(standing.minutes)}, rank ${standing.rank} of ${standing.ranked}" +
         (standing.placesUp?.let { ", $it places up on May" } ?: ""))
-    val board = server.leaderboard("2015-06", Scope.All, BoardKind.VOLUNTEERS, 10u)
+    val board = server.leaderboard("2015-06", Scope.All, BoardKind.VOLUNTEERS, 10)
     board.entries.forEach { println("  ${it.rank}. ${it.name} ${hours(it.minutes)}") }
-    check(stars.level.toInt() == 1 && standing.rank == 1u)
+    check(stars.level.toInt() == 1 && standing.rank == 1)
 }
