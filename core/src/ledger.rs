@@ -259,6 +259,7 @@ struct State {
     #[serde(skip)]
     identities: hashbrown::HashTable<u32>,
     /// How volunteers who are not shown plainly appear on boards (absent: public).
+    #[serde(with = "visibility_list")]
     visibility: HashMap<u32, BoardVisibility>,
     teams: Vec<TeamNode>,
     team_index: HashMap<TeamId, u32>,
@@ -293,6 +294,44 @@ mod json_text {
     ) -> Result<T, D::Error> {
         let text = String::deserialize(d)?;
         serde_json::from_str(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// Board visibilities as a list of (volunteer, mode, pseudonym), sorted by volunteer:
+/// postcard cannot read the adjacently tagged `BoardVisibility` back, which made every
+/// snapshot of a ledger with a hidden or pseudonymous volunteer unusable (a whole replay at
+/// each open). An empty list encodes as the empty map did, so earlier snapshots still read.
+mod visibility_list {
+    use super::{BoardVisibility, HashMap};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(
+        m: &HashMap<u32, BoardVisibility>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut list: Vec<(u32, &str, Option<&str>)> = m
+            .iter()
+            .map(|(v, vis)| match vis {
+                BoardVisibility::Public => (*v, "public", None),
+                BoardVisibility::Hidden => (*v, "hidden", None),
+                BoardVisibility::Pseudonym { name } => (*v, "pseudonym", Some(name.as_str())),
+            })
+            .collect();
+        list.sort_unstable();
+        list.serialize(s)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<HashMap<u32, BoardVisibility>, D::Error> {
+        Vec::<(u32, String, Option<String>)>::deserialize(d)?
+            .into_iter()
+            .map(|(v, mode, name)| {
+                BoardVisibility::parse(&mode, name.as_deref())
+                    .map(|vis| (v, vis))
+                    .map_err(serde::de::Error::custom)
+            })
+            .collect()
     }
 }
 
