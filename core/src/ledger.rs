@@ -1544,12 +1544,21 @@ impl State {
 
     fn build_board(&self, key: &BoardKey) -> Board {
         let mut board = Board::default();
-        let range = key.period.date_range();
+        // The period as instants: [local midnight of its first day, that of the day after its
+        // last). A start in it is a start on one of its local days, found with two integer
+        // comparisons instead of a date conversion per record of the ledger.
+        let midnight = |d: NaiveDate| {
+            d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp()
+                - i64::from(self.off.local_minus_utc())
+        };
+        let range = key
+            .period
+            .date_range()
+            .map(|(first, last)| (midnight(first), last.succ_opt().map_or(i64::MAX, midnight)));
         for rec in self.records.iter().filter(|r| r.counted()) {
-            if let Some((first, last)) = range {
-                // Cheap pre-filter on the instant: a day either side covers any offset.
-                let d = Timestamp(rec.start()).local_date(self.off);
-                if d < first || d > last {
+            if let Some((from, until)) = range {
+                let start = rec.start();
+                if start < from || start >= until {
                     continue;
                 }
             }
