@@ -300,7 +300,7 @@ mod json_text {
 /// Board visibilities as a list of (volunteer, mode, pseudonym), sorted by volunteer:
 /// postcard cannot read the adjacently tagged `BoardVisibility` back, which made every
 /// snapshot of a ledger with a hidden or pseudonymous volunteer unusable (a whole replay at
-/// each open). An empty list encodes as the empty map did, so earlier snapshots still read.
+/// each open). Snapshots of format 1 hold the old form and are ignored (`SNAPSHOT_FORMAT`).
 mod visibility_list {
     use super::{BoardVisibility, HashMap};
     use serde::{Deserialize, Deserializer, Serialize, Serializer};

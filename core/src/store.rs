@@ -16,7 +16,7 @@ pub const SCHEMA_VERSION: i64 = 1;
 /// SQLite's `application_id` of a ledger file: "VLED".
 const APPLICATION_ID: i64 = 0x564C_4544;
 /// The version of the snapshot encoding; a snapshot of another version is ignored.
-pub(crate) const SNAPSHOT_FORMAT: i64 = 1;
+pub(crate) const SNAPSHOT_FORMAT: i64 = 2;
 
 const SCHEMA: &str = "
 CREATE TABLE meta (
