@@ -16,7 +16,9 @@ use crate::org::{
     BoardVisibility, LedgerConfig, NewOrg, NewTeam, NewVolunteer, Org, Role, VolunteerView,
 };
 use crate::policy::Policy;
-use crate::ranking::{Board, BoardEntry, BoardKind, Leaderboard, Scope, Standing};
+use crate::ranking::{
+    Board, BoardEntry, BoardKind, BoardTally, Leaderboard, Scope, Standing, Tally,
+};
 use crate::rating::{StarSummary, star_summary};
 use crate::record::{
     NewRecord, RecordSource, RecordState, ServiceRecord, check_record, is_make_up,
@@ -1493,7 +1495,7 @@ impl State {
     }
 
     /// Adds a record's minutes to a board if the board counts it.
-    fn feed(&self, key: &BoardKey, board: &mut Board, c: &RecCtx<'_>, delta: i64) {
+    fn feed(&self, key: &BoardKey, board: &mut impl Tally, c: &RecCtx<'_>, delta: i64) {
         if !key.period.contains(c.date) {
             return;
         }
@@ -1543,7 +1545,7 @@ impl State {
     }
 
     fn build_board(&self, key: &BoardKey) -> Board {
-        let mut board = Board::default();
+        let mut board = BoardTally::default();
         // The period as instants: [local midnight of its first day, that of the day after its
         // last). A start in it is a start on one of its local days, found with two integer
         // comparisons instead of a date conversion per record of the ledger.
@@ -1566,7 +1568,7 @@ impl State {
                 self.feed(key, &mut board, &ctx, i64::from(rec.minutes));
             }
         }
-        board
+        board.into_board()
     }
 
     fn render(
