@@ -1,7 +1,7 @@
 //! The ledger's side of `make bench`: timings and answers as JSON on stdout, for
 //! `bench/compare.py` to check against and set beside DuckDB, SQLite, pandas and polars.
 
-use crate::generator::{CHUNK, HEADER, OFFSET, admin, clock, remove_db};
+use crate::generator::{CHUNK, OFFSET, admin, clock, remove_db};
 use chrono::{Days, NaiveDate};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -310,7 +310,6 @@ pub fn run(dir: &Path, runs: usize, fresh_iters: usize, alt_fresh: usize) -> Res
         median(&up),
         median(&bare)
     );
-    let _ = HEADER;
 
     Ok(json!({
         "meta": meta,
