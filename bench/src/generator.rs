@@ -679,8 +679,11 @@ impl District {
     }
 
     fn write_xlsx(&self, path: &Path) -> Result<(), Box<dyn std::error::Error>> {
-        use rust_xlsxwriter::Workbook;
+        use rust_xlsxwriter::{DocProperties, ExcelDateTime, Workbook};
         let mut wb = Workbook::new();
+        // A fixed creation time: the same seed and size give the same bytes.
+        let created = ExcelDateTime::from_ymd(2026, 1, 5)?;
+        wb.set_properties(&DocProperties::new().set_creation_datetime(&created));
         let ws = wb.add_worksheet();
         ws.set_name("服务记录")?;
         for (c, h) in HEADER.split(',').enumerate() {
