@@ -1,7 +1,9 @@
 # volunteer-ledger — every command sets up what it needs on a fresh machine.
 #   make test    all languages: Rust, Python (virtualenv + maturin), Kotlin (Maven)
 #   make demo    a small district through a year
-#   make bench   criterion benchmarks (figures in README)
+#   make bench   volunteer-ledger beside DuckDB, SQLite, pandas and polars on generated data
+#                (SIZE=demo|small|medium|large, default medium; RUNS=3; figures in README)
+#   make bench-criterion   the criterion benchmark of the core and the store benchmark
 #   make lint    fmt, clippy
 #   make fuzz    cargo-fuzz targets for FUZZ_SECONDS each (part of make test)
 #   make example-kotlin   a phone's day on the JVM: record offline, sync, hours, stars, rank
@@ -11,7 +13,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: test test-rust test-python test-kotlin example-kotlin swift check-swift demo bench lint fuzz \
+.PHONY: test test-rust test-python test-kotlin example-kotlin swift check-swift demo bench bench-criterion bench-venv lint fuzz \
 	test-wheel bench-python
 
 test: test-rust fuzz test-python test-kotlin check-swift
@@ -54,7 +56,26 @@ check-swift:
 demo:
 	$(CARGO) run -q -p volunteer-ledger --example district_year
 
-bench:
+# Benchmarks (never part of make test). The generated data is kept in target/bench-data/, one
+# directory per size and seed, and made again only when missing (BENCH_REGEN=1 forces it).
+SIZE ?= medium
+SEED ?= 8
+RUNS ?= 3
+BENCH_DATA := target/bench-data/$(SIZE)-$(SEED)
+BENCH_PY := bench/.venv/bin/python
+
+bench: bench-venv
+	$(CARGO) build -q --release -p volunteer-ledger-bench
+	@if [ -n "$(BENCH_REGEN)" ] || [ ! -f $(BENCH_DATA)/meta.json ]; then \
+		rm -rf $(BENCH_DATA); target/release/vl-bench gen --size $(SIZE) --seed $(SEED) --out $(BENCH_DATA) || exit 1; \
+	fi
+	target/release/vl-bench run --data $(BENCH_DATA) --runs $(RUNS) > $(BENCH_DATA)/ledger.json
+	$(BENCH_PY) bench/compare.py $(BENCH_DATA) $(BENCH_DATA)/ledger.json --runs $(RUNS) | tee $(BENCH_DATA)/table.md
+
+bench-venv:
+	@test -x $(BENCH_PY) || { python3 -m venv bench/.venv && bench/.venv/bin/pip install -q -r bench/requirements.txt; }
+
+bench-criterion:
 	$(CARGO) bench -p volunteer-ledger --bench ledger
 	$(CARGO) bench -p volunteer-ledger --bench store
 

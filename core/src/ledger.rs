@@ -16,7 +16,9 @@ use crate::org::{
     BoardVisibility, LedgerConfig, NewOrg, NewTeam, NewVolunteer, Org, Role, VolunteerView,
 };
 use crate::policy::Policy;
-use crate::ranking::{Board, BoardEntry, BoardKind, Leaderboard, Scope, Standing};
+use crate::ranking::{
+    Board, BoardEntry, BoardKind, BoardTally, Leaderboard, Scope, Standing, Tally,
+};
 use crate::rating::{StarSummary, star_summary};
 use crate::record::{
     NewRecord, RecordSource, RecordState, ServiceRecord, check_record, is_make_up,
@@ -1459,7 +1461,7 @@ impl State {
     }
 
     /// Adds a record's minutes to a board if the board counts it.
-    fn feed(&self, key: &BoardKey, board: &mut Board, c: &RecCtx<'_>, delta: i64) {
+    fn feed(&self, key: &BoardKey, board: &mut impl Tally, c: &RecCtx<'_>, delta: i64) {
         if !key.period.contains(c.date) {
             return;
         }
@@ -1509,13 +1511,22 @@ impl State {
     }
 
     fn build_board(&self, key: &BoardKey) -> Board {
-        let mut board = Board::default();
-        let range = key.period.date_range();
+        let mut board = BoardTally::default();
+        // The period as instants: [local midnight of its first day, that of the day after its
+        // last). A start in it is a start on one of its local days, found with two integer
+        // comparisons instead of a date conversion per record of the ledger.
+        let midnight = |d: NaiveDate| {
+            d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp()
+                - i64::from(self.off.local_minus_utc())
+        };
+        let range = key
+            .period
+            .date_range()
+            .map(|(first, last)| (midnight(first), last.succ_opt().map_or(i64::MAX, midnight)));
         for rec in self.records.iter().filter(|r| r.counted()) {
-            if let Some((first, last)) = range {
-                // Cheap pre-filter on the instant: a day either side covers any offset.
-                let d = Timestamp(rec.start()).local_date(self.off);
-                if d < first || d > last {
+            if let Some((from, until)) = range {
+                let start = rec.start();
+                if start < from || start >= until {
                     continue;
                 }
             }
@@ -1523,7 +1534,7 @@ impl State {
                 self.feed(key, &mut board, &ctx, i64::from(rec.minutes));
             }
         }
-        board
+        board.into_board()
     }
 
     fn render(

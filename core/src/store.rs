@@ -17,7 +17,8 @@ pub const SCHEMA_VERSION: i64 = 1;
 const APPLICATION_ID: i64 = 0x564C_4544;
 /// The version of the snapshot encoding; a snapshot of another version is ignored.
 /// 2: training and carried records' minutes became signed (for the bindings' Java callers),
-/// which postcard encodes differently, so a format-1 snapshot must be replayed, not read.
+/// which postcard encodes differently, and board visibilities are kept as JSON text: a
+/// format-1 snapshot must be replayed, not read.
 pub(crate) const SNAPSHOT_FORMAT: i64 = 2;
 
 const SCHEMA: &str = "

@@ -79,6 +79,42 @@ fn file_bytes(path: &Path) -> Vec<u8> {
 }
 
 #[test]
+fn a_ledger_with_hidden_and_pseudonymous_volunteers_reopens_from_its_snapshot() {
+    let f = TempFile::new("visibility");
+    let mut l = small(f.path());
+    l.set_visibility(&admin(), &id("V1"), BoardVisibility::Hidden)
+        .unwrap();
+    l.set_visibility(
+        &admin(),
+        &id("V2"),
+        BoardVisibility::Pseudonym {
+            name: "热心市民".into(),
+        },
+    )
+    .unwrap();
+    let board = |l: &mut Ledger| {
+        l.leaderboard(
+            "2015-06".parse().unwrap(),
+            &Scope::All,
+            BoardKind::Volunteers,
+            10,
+        )
+        .unwrap()
+        .entries
+    };
+    let (digest, lines) = (l.state_digest(), board(&mut l));
+    drop(l);
+    let mut l = Ledger::open(f.path()).unwrap();
+    assert_eq!(
+        l.replayed_at_open(),
+        0,
+        "the snapshot holds the visibilities"
+    );
+    assert_eq!(l.state_digest(), digest);
+    assert_eq!(board(&mut l), lines);
+}
+
+#[test]
 fn reopening_gives_the_same_ledger_and_sql_tools_can_read_it() {
     let f = TempFile::new("reopen");
     let mut l = small(f.path());

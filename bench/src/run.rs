@@ -1,0 +1,334 @@
+//! The ledger's side of `make bench`: timings and answers as JSON on stdout, for
+//! `bench/compare.py` to check against and set beside DuckDB, SQLite, pandas and polars.
+
+use crate::generator::{CHUNK, OFFSET, admin, clock, remove_db};
+use chrono::{Days, NaiveDate};
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+use volunteer_ledger::import::{ImportOptions, upload};
+use volunteer_ledger::*;
+
+type Boards = BTreeMap<String, Vec<(i32, String, i64)>>;
+type Res<T> = Result<T, Box<dyn std::error::Error>>;
+
+fn rss_bytes() -> usize {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1)?.parse::<usize>().ok())
+        .map_or(0, |p| p * 4096)
+}
+
+fn secs(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64()
+}
+
+/// Every week, month and year holding a day of the data, in order.
+fn periods(first: NaiveDate, last: NaiveDate) -> Vec<Period> {
+    let mut out = Vec::new();
+    let mut d = first;
+    while d <= last {
+        for p in [Period::week_of(d), Period::month_of(d), Period::year_of(d)] {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+        d = d.checked_add_days(Days::new(1)).unwrap_or(NaiveDate::MAX);
+    }
+    out
+}
+
+fn lines(b: &Leaderboard) -> Vec<(i32, String, i64)> {
+    b.entries
+        .iter()
+        .map(|e| (e.rank, e.id.clone().unwrap_or_default(), e.minutes))
+        .collect()
+}
+
+fn all_boards(l: &mut Ledger, ps: &[Period]) -> Res<Boards> {
+    let mut out = Boards::new();
+    for p in ps {
+        let b = l.leaderboard(*p, &Scope::All, BoardKind::Volunteers, 100)?;
+        if !b.entries.is_empty() {
+            out.insert(p.to_string(), lines(&b));
+        }
+    }
+    Ok(out)
+}
+
+/// The sheet cut into uploads of at most `CHUNK` rows, each under the header.
+fn chunks(sheet: &[u8]) -> Vec<Vec<u8>> {
+    let body_start = sheet
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(sheet.len(), |i| i + 1);
+    let (head, body) = sheet.split_at(body_start);
+    let mut out = Vec::new();
+    let mut rest = body;
+    while !rest.is_empty() {
+        let mut end = 0;
+        let mut rows = 0;
+        while end < rest.len() && rows < CHUNK {
+            end = rest[end..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map_or(rest.len(), |i| end + i + 1);
+            rows += 1;
+        }
+        let mut c = head.to_vec();
+        c.extend_from_slice(&rest[..end]);
+        out.push(c);
+        rest = &rest[end..];
+    }
+    out
+}
+
+fn upload_all(l: &mut Ledger, sheet: &[u8]) -> Res<u64> {
+    let mut accepted = 0;
+    for c in chunks(sheet) {
+        let r = upload(
+            l,
+            &admin(),
+            &c,
+            &ImportOptions::default(),
+            false,
+            &mut |_, _| {},
+        )?;
+        if !r.rejected.is_empty() {
+            return Err(format!("rows refused: {:?}", r.rejected.first()).into());
+        }
+        accepted += u64::try_from(r.accepted).unwrap_or(0);
+    }
+    Ok(accepted)
+}
+
+/// The baseline of the upload: the same CSV read and inserted into a plain SQLite table with
+/// the same fields, one transaction, the durability of the file ledger (WAL, synchronous FULL),
+/// as `core/benches/store.rs` does.
+fn bare_sqlite(path: &Path, sheet: &[u8]) -> Res<usize> {
+    let mut c = rusqlite::Connection::open(path)?;
+    c.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;
+         CREATE TABLE records (record_id TEXT, volunteer TEXT, name TEXT, org TEXT, team TEXT,
+                               service_date TEXT, start TEXT, \"end\" TEXT, minutes INTEGER,
+                               content TEXT);",
+    )?;
+    let tx = c.transaction()?;
+    let mut n = 0;
+    {
+        let mut st = tx.prepare("INSERT INTO records VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")?;
+        let mut reader = csv::Reader::from_reader(sheet);
+        for row in reader.records() {
+            let row = row?;
+            let f = |i: usize| row.get(i).unwrap_or("");
+            let minutes: i64 = f(8).parse()?;
+            st.execute(rusqlite::params![
+                f(0),
+                f(1),
+                f(2),
+                f(3),
+                f(4),
+                f(5),
+                f(6),
+                f(7),
+                minutes,
+                f(9)
+            ])?;
+            n += 1;
+        }
+    }
+    tx.commit()?;
+    Ok(n)
+}
+
+fn median(v: &[f64]) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
+}
+
+/// Runs the ledger's side and returns the JSON.
+pub fn run(dir: &Path, runs: usize, fresh_iters: usize, alt_fresh: usize) -> Res<Value> {
+    let meta: Value = serde_json::from_slice(&std::fs::read(dir.join("meta.json"))?)?;
+    let first: NaiveDate = meta["first_day"].as_str().unwrap_or("").parse()?;
+    let last: NaiveDate = meta["last_day"].as_str().unwrap_or("").parse()?;
+    let volunteers = meta["volunteers"].as_u64().unwrap_or(1) as usize;
+    let ps = periods(first, last);
+    let ledger_file = dir.join("ledger.db");
+    let csv_path = dir.join("records.csv");
+
+    // Reopen, and the memory the opened ledger holds.
+    let mut reopen = Vec::new();
+    let (mut state_bytes, mut rss_growth, mut records) = (0, 0, 0);
+    for i in 0..runs {
+        let rss0 = rss_bytes();
+        let t = Instant::now();
+        let l = Ledger::open(&ledger_file)?;
+        reopen.push(secs(t));
+        if i == 0 {
+            rss_growth = rss_bytes().saturating_sub(rss0);
+            state_bytes = l.state_bytes();
+            records = l.record_count();
+        }
+    }
+    eprintln!("ledger: reopen {:.2} s", median(&reopen));
+
+    // All boards from the file ledger: open + every board.
+    let mut from_file = Vec::new();
+    let mut boards = Boards::new();
+    for _ in 0..runs {
+        let t = Instant::now();
+        let mut l = Ledger::open(&ledger_file)?;
+        boards = all_boards(&mut l, &ps)?;
+        from_file.push(secs(t));
+    }
+    eprintln!(
+        "ledger: all {} boards from the file {:.2} s",
+        boards.len(),
+        median(&from_file)
+    );
+
+    // All boards from the CSV: upload into a ledger in memory holding the register, then
+    // every board. The register (orgs, teams, volunteers) is there before the clock starts.
+    let base = Ledger::from_entries(Ledger::open(dir.join("base.db"))?.entries()?)?;
+    let mut from_csv = Vec::new();
+    for _ in 0..runs {
+        let mut l = base.clone();
+        l.set_clock(Clock::Fixed(clock()));
+        let t = Instant::now();
+        let sheet = std::fs::read(&csv_path)?;
+        upload_all(&mut l, &sheet)?;
+        let b = all_boards(&mut l, &ps)?;
+        from_csv.push(secs(t));
+        if b != boards {
+            return Err("the boards from the CSV differ from the file ledger's".into());
+        }
+    }
+    eprintln!("ledger: all boards from the CSV {:.2} s", median(&from_csv));
+
+    // Fresh leaderboard: a live ledger in memory with its three boards of the week of
+    // 22 December 2025 asked for once; then each append (22:00–22:30, 30 minutes, at the
+    // district) is followed by reading the three top-100 boards.
+    let mut l = Ledger::from_entries(Ledger::open(&ledger_file)?.entries()?)?;
+    l.set_clock(Clock::Fixed(clock()));
+    let monday = NaiveDate::from_ymd_opt(2025, 12, 22).unwrap_or_default();
+    let fresh_ps = vec![
+        Period::week_of(monday),
+        Period::month_of(monday),
+        Period::year_of(monday),
+    ];
+    for p in &fresh_ps {
+        l.leaderboard(*p, &Scope::All, BoardKind::Volunteers, 100)?;
+    }
+    let append = |k: usize| -> Res<(NewRecord, Value)> {
+        let v = (k * 7919 + 13) % volunteers;
+        let day = monday
+            .checked_add_days(Days::new((k % 7) as u64))
+            .unwrap_or_default();
+        let start = Timestamp::from_local(OFFSET, 2025, 12, 22 + (k % 7) as u32, 22, 0)?;
+        let r = NewRecord::new(
+            format!("F{k:09}").parse()?,
+            crate::generator::volunteer_id(v).parse()?,
+            "D".parse()?,
+            start,
+            Timestamp(start.0 + 1800),
+            30,
+            "晚间巡逻",
+        );
+        Ok((
+            r,
+            json!({"volunteer": crate::generator::volunteer_id(v), "date": day.to_string(), "minutes": 30}),
+        ))
+    };
+    let mut fresh_times = Vec::with_capacity(fresh_iters);
+    let mut appended = Vec::new();
+    let mut first_boards = Boards::new();
+    let admin = admin();
+    for k in 0..fresh_iters.min(volunteers) {
+        let (r, j) = append(k)?;
+        if k < alt_fresh {
+            appended.push(j);
+        }
+        let t = Instant::now();
+        l.add_record(&admin, r)?;
+        let mut got = Vec::with_capacity(3);
+        for p in &fresh_ps {
+            got.push(l.leaderboard(*p, &Scope::All, BoardKind::Volunteers, 100)?);
+        }
+        fresh_times.push(t.elapsed().as_secs_f64());
+        if k == 0 {
+            for (p, b) in fresh_ps.iter().zip(&got) {
+                first_boards.insert(p.to_string(), lines(b));
+            }
+        }
+    }
+    drop(l);
+    eprintln!(
+        "ledger: fresh leaderboard {:.1} µs (median of {})",
+        median(&fresh_times) * 1e6,
+        fresh_times.len()
+    );
+
+    // Upload: the first 1,000,000 rows (or all) into a file ledger holding the register,
+    // beside bare SQLite inserts of the same rows.
+    let sheet = std::fs::read(&csv_path)?;
+    let sheet = chunks(&sheet).into_iter().next().unwrap_or_default();
+    let rows = sheet.iter().filter(|&&b| b == b'\n').count() - 1;
+    let tmp = std::env::temp_dir().join(format!("vl-bench-upload-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp)?;
+    let (mut up, mut bare, mut close) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..runs {
+        let b = tmp.join("bare.db");
+        remove_db(&b);
+        let t = Instant::now();
+        let n = bare_sqlite(&b, &sheet)?;
+        bare.push(secs(t));
+        remove_db(&b);
+        if n != rows {
+            return Err("bare SQLite inserted another number of rows".into());
+        }
+        let f = tmp.join("up.db");
+        remove_db(&f);
+        std::fs::copy(dir.join("base.db"), &f)?;
+        let mut l = Ledger::open(&f)?;
+        l.set_clock(Clock::Fixed(clock()));
+        let t = Instant::now();
+        let n = upload_all(&mut l, &sheet)?;
+        up.push(secs(t));
+        if n as usize != rows {
+            return Err("the upload accepted another number of rows".into());
+        }
+        let t = Instant::now();
+        drop(l);
+        close.push(secs(t));
+        remove_db(&f);
+    }
+    let _ = std::fs::remove_dir_all(&tmp);
+    eprintln!(
+        "upload of {rows} rows: ledger {:.2} s, bare SQLite {:.2} s",
+        median(&up),
+        median(&bare)
+    );
+
+    Ok(json!({
+        "meta": meta,
+        "runs": runs,
+        "records": records,
+        "periods": ps.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+        "reopen_s": reopen,
+        "memory": {
+            "state_bytes_per_record": state_bytes as f64 / records.max(1) as f64,
+            "rss_growth_per_record": rss_growth as f64 / records.max(1) as f64,
+            "file_bytes_per_record": std::fs::metadata(&ledger_file).map_or(0, |m| m.len()) as f64 / records.max(1) as f64,
+        },
+        "all_boards": {"from_file_s": from_file, "from_csv_s": from_csv, "boards": boards},
+        "fresh": {
+            "periods": fresh_ps.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+            "times_s": fresh_times,
+            "appended": appended,
+            "boards_after_first": first_boards,
+        },
+        "upload": {"rows": rows, "ledger_s": up, "close_s": close, "bare_sqlite_s": bare},
+    }))
+}
