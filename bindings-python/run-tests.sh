@@ -14,7 +14,7 @@ PYTHON="${PYTHON:-python3}"
 # here so that the tests that need them run rather than skip; mypy checks the tests and the
 # examples with --strict.
 TOOLS=("maturin>=1.9.4,<2" "pytest>=8,<10" "hypothesis>=6,<7" "pandas>=2,<4" "pandas-stubs>=2"
-    "openpyxl>=3.1,<4" "matplotlib>=3.7,<4" "mypy>=1.10,<2")
+    "openpyxl>=3.1,<4" "matplotlib>=3.7,<4" "mypy>=1.10,<2" "tzdata>=2024.1")
 
 if [[ ! -x "$VENV/bin/python" ]]; then
     echo "run-tests.sh: creating $VENV"

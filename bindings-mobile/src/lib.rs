@@ -950,9 +950,7 @@ pub fn team_scoring_profile_names() -> Vec<String> {
 /// `rate_team` assumes both valid).
 #[uniffi::export]
 pub fn rate_team(table: TeamScoring, facts: TeamFacts) -> Result<TeamScore> {
-    table.validate()?;
-    facts.validate()?;
-    Ok(vl::rate_team(&table, &facts))
+    Ok(vl::rate_team_checked(&table, &facts)?)
 }
 
 /// How to read an uploaded sheet, by default: format and encoding detected, UTC+08:00, no

@@ -4094,7 +4094,7 @@ fn rate_team(
             )?
         }
     };
-    Ok(vl::rate_team(&table, &facts).into())
+    Ok(check(py, vl::rate_team_checked(&table, &facts))?.into())
 }
 
 // ---- the module ---------------------------------------------------------------------------

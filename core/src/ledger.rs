@@ -1981,6 +1981,19 @@ struct Dirty {
     records: Vec<u32>,
 }
 
+impl Dirty {
+    /// Every org, team, volunteer and record: what a rebuild of the projections writes.
+    fn everything(st: &State) -> Self {
+        let all = |n: usize| (0..n).filter_map(|i| u32::try_from(i).ok()).collect();
+        Self {
+            orgs: all(st.orgs.len()),
+            teams: all(st.teams.len()),
+            vols: all(st.vols.len()),
+            records: all(st.records.len()),
+        }
+    }
+}
+
 /// A file ledger writes a snapshot of its state when it is closed, or when this many entries
 /// were added since the last one, so that reopening replays little.
 const SNAPSHOT_EVERY: u64 = 200_000;
@@ -2199,13 +2212,7 @@ impl Ledger {
             l.len = self.len;
             l.last = self.last;
             l.keep_sync_state(self.sync.clone())?;
-            let all = |n: usize| (0..n).filter_map(|i| u32::try_from(i).ok()).collect();
-            l.dirty = Dirty {
-                orgs: all(l.state.orgs.len()),
-                teams: all(l.state.teams.len()),
-                vols: all(l.state.vols.len()),
-                records: all(l.state.records.len()),
-            };
+            l.dirty = Dirty::everything(&l.state);
             l.flush()?;
             l.checkpoint()?;
             Ok(l)
@@ -2283,13 +2290,7 @@ impl Ledger {
             store.rollback();
             return Err(e);
         }
-        let all = |n: usize| (0..n).filter_map(|i| u32::try_from(i).ok()).collect();
-        self.dirty = Dirty {
-            orgs: all(self.state.orgs.len()),
-            teams: all(self.state.teams.len()),
-            vols: all(self.state.vols.len()),
-            records: all(self.state.records.len()),
-        };
+        self.dirty = Dirty::everything(&self.state);
         self.flush()
     }
 

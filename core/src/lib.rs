@@ -80,7 +80,8 @@ pub use policy::{ExcellentRule, FraudRules, Policy, StarProfile};
 pub use ranking::{BoardEntry, BoardKind, Leaderboard, Scope, Standing, rank_pairs};
 pub use rating::{
     Criterion, CriterionLine, CriterionMode, LevelReached, StarSummary, TeamFacts, TeamMetric,
-    TeamScore, TeamScoring, level_for_minutes, rate_team, star_summary, stars_for_minutes,
+    TeamScore, TeamScoring, level_for_minutes, rate_team, rate_team_checked, star_summary,
+    stars_for_minutes,
 };
 pub use record::{NewRecord, RecordSource, RecordState, ServiceRecord, check_record, is_make_up};
 pub use sync::{

@@ -557,6 +557,14 @@ fn cap_text(metric: TeamMetric, cap: i32) -> (String, String) {
     }
 }
 
+/// [`rate_team`] for a table and facts that come from outside the ledger (a binding's caller):
+/// refuses a malformed table (`E_POLICY`) or a negative fact (`E_FIELD`) before rating.
+pub fn rate_team_checked(table: &TeamScoring, facts: &TeamFacts) -> Result<TeamScore> {
+    table.validate()?;
+    facts.validate()?;
+    Ok(rate_team(table, facts))
+}
+
 /// Rates a team's year by a scoring table: each criterion's points, the score (clamped to
 /// 0–100), the stars, and every line in words. A pure function: the shared vectors
 /// (`tests/vectors/team_rating.json`) pin it for every language.

@@ -629,30 +629,27 @@ impl Store {
         Ok(())
     }
 
-    /// The hash of one entry.
-    pub(crate) fn entry_hash(&self, seq: u64) -> Option<Hash> {
+    /// A column of one entry's row (`hash` or `time`), if the entry is there.
+    fn entry_column<T: rusqlite::types::FromSql>(&self, seq: u64, column: &str) -> Option<T> {
         self.conn
-            .prepare_cached("SELECT hash FROM entries WHERE seq = ?1")
+            .prepare_cached(&format!("SELECT {column} FROM entries WHERE seq = ?1"))
             .and_then(|mut st| {
-                st.query_row(params![seq as i64], |r| r.get::<_, Vec<u8>>(0))
+                st.query_row(params![seq as i64], |r| r.get::<_, T>(0))
                     .optional()
             })
             .ok()
             .flatten()
+    }
+
+    /// The hash of one entry.
+    pub(crate) fn entry_hash(&self, seq: u64) -> Option<Hash> {
+        self.entry_column::<Vec<u8>>(seq, "hash")
             .and_then(|h| hash_of(&h))
     }
 
     /// When one entry was made.
     pub(crate) fn entry_time(&self, seq: u64) -> Option<crate::time::Timestamp> {
-        self.conn
-            .prepare_cached("SELECT time FROM entries WHERE seq = ?1")
-            .and_then(|mut st| {
-                st.query_row(params![seq as i64], |r| r.get::<_, i64>(0))
-                    .optional()
-            })
-            .ok()
-            .flatten()
-            .map(crate::time::Timestamp)
+        self.entry_column(seq, "time").map(crate::time::Timestamp)
     }
 
     /// The saved snapshot: (seq of the last entry it includes, that entry's hash, bytes).

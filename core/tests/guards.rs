@@ -415,6 +415,27 @@ fn negative_team_facts_and_tables_are_refused() {
         ..facts
     };
     assert_eq!(rate_team(&table, &against).lines[7].points, 0);
+    // Facts and tables from outside (the bindings' callers) are checked before rating.
+    assert_eq!(
+        rate_team_checked(&table, &bad).unwrap_err().code(),
+        "E_FIELD"
+    );
+    let mut broken = TeamScoring::district();
+    broken.criteria[0].cap = 0;
+    assert_eq!(
+        rate_team_checked(&broken, &against.clone())
+            .unwrap_err()
+            .code(),
+        "E_POLICY"
+    );
+    let good = TeamFacts {
+        complaints: 0,
+        ..against.clone()
+    };
+    assert_eq!(
+        rate_team_checked(&table, &good).unwrap(),
+        rate_team(&table, &good)
+    );
     for (cap, weight) in [(0, 20), (-12, 20), (12, -20), (12, 101)] {
         let mut t = TeamScoring::district();
         t.criteria[0].cap = cap;

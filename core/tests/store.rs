@@ -409,6 +409,18 @@ fn a_second_writer_is_refused_instead_of_forking_the_chain() {
     l.verify().unwrap();
 }
 
+/// Uploads a sheet as the admin, with the default options and no progress callback.
+fn upload_sheet(l: &mut Ledger, bytes: &[u8], dry_run: bool) -> Result<import::ImportReport> {
+    upload(
+        l,
+        &admin(),
+        bytes,
+        &ImportOptions::default(),
+        dry_run,
+        &mut |_, _| {},
+    )
+}
+
 /// A sheet of `n` rows for V1 and V2, one a day from 1 June 2015.
 fn sheet(n: u32) -> Vec<u8> {
     let mut s =
@@ -441,15 +453,7 @@ fn an_upload_whose_write_fails_leaves_file_and_memory_as_they_were() {
         )
         .unwrap();
     }
-    let e = upload(
-        &mut l,
-        &admin(),
-        &sheet(20),
-        &ImportOptions::default(),
-        false,
-        &mut |_, _| {},
-    )
-    .unwrap_err();
+    let e = upload_sheet(&mut l, &sheet(20), false).unwrap_err();
     assert_eq!(e.code(), "E_STORAGE", "{e}");
     assert!(e.to_string().contains("disk is full"), "{e}");
     assert_eq!((l.state_digest(), l.head()), (digest, head));
@@ -459,15 +463,7 @@ fn an_upload_whose_write_fails_leaves_file_and_memory_as_they_were() {
         let c = rusqlite::Connection::open(f.path()).unwrap();
         c.execute_batch("DROP TRIGGER full_disk").unwrap();
     }
-    let report = upload(
-        &mut l,
-        &admin(),
-        &sheet(20),
-        &ImportOptions::default(),
-        false,
-        &mut |_, _| {},
-    )
-    .unwrap();
+    let report = upload_sheet(&mut l, &sheet(20), false).unwrap();
     assert_eq!(report.accepted, 20, "{report:?}");
     drop(l);
     let l = Ledger::open(f.path()).unwrap();
@@ -485,15 +481,7 @@ fn a_dry_run_on_a_file_ledger_writes_nothing() {
             .unwrap()
     };
     let before = count(&c);
-    let report = upload(
-        &mut l,
-        &admin(),
-        &sheet(10),
-        &ImportOptions::default(),
-        true,
-        &mut |_, _| {},
-    )
-    .unwrap();
+    let report = upload_sheet(&mut l, &sheet(10), true).unwrap();
     assert_eq!(report.accepted, 10);
     assert_eq!(count(&c), before);
     assert_eq!(l.record_count(), 2);
@@ -547,15 +535,7 @@ fn a_large_upload_is_one_transaction_and_survives_reopening() {
     .unwrap();
     assert_eq!(report.accepted, 2500, "{:?}", report.rejected.first());
     assert_eq!(calls.last(), Some(&(2500, 2500)));
-    let again = upload(
-        &mut l,
-        &admin(),
-        &sheet(2500),
-        &ImportOptions::default(),
-        false,
-        &mut |_, _| {},
-    )
-    .unwrap();
+    let again = upload_sheet(&mut l, &sheet(2500), false).unwrap();
     assert_eq!((again.accepted, again.duplicates), (0, 2500));
     let digest = l.state_digest();
     drop(l);
