@@ -80,6 +80,16 @@ macro_rules! string_id {
 }
 
 fn check_id(what: &str, id: &str) -> Result<()> {
+    // Nearly every id is short ASCII: one pass. (For ASCII, the control characters are
+    // below 0x20 and 0x7f, and every whitespace but the space is one of them.)
+    if id.len() <= 64
+        && !id.starts_with(' ')
+        && !id.ends_with(' ')
+        && id.bytes().all(|b| (0x20..0x7f).contains(&b))
+        && !id.is_empty()
+    {
+        return Ok(());
+    }
     if id.is_empty() {
         return Err(invalid_field(what, "id", "is empty"));
     }

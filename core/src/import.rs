@@ -1207,7 +1207,7 @@ pub fn upload(
 fn apply(
     ledger: &mut Ledger,
     actor: &ActorId,
-    sheet: Sheet,
+    mut sheet: Sheet,
     dry_run: bool,
     progress: &mut dyn FnMut(u32, u32),
 ) -> ImportReport {
@@ -1228,28 +1228,47 @@ fn apply(
         duplicates: 0,
         rejected: Vec::new(),
     };
-    for (done, row) in sheet.rows.iter().enumerate() {
-        match &row.record {
-            Err(p) => report.rejected.push(p.clone()),
-            Ok(r) => match ledger.add_record(actor, r.clone()) {
-                Ok(receipt) if receipt.duplicate => report.duplicates += 1,
-                Ok(receipt) => {
-                    report.accepted += 1;
-                    if receipt.state == RecordState::Pending {
-                        report.pending += 1;
-                    }
+    // The records go to the ledger in one stream (a file ledger writes them on a second
+    // thread); the rows they came from are kept to place a refusal.
+    let rows = std::mem::take(&mut sheet.rows);
+    let row_numbers: Vec<u32> = rows.iter().map(|r| r.row).collect();
+    let mut problems = Vec::new();
+    let records = rows
+        .into_iter()
+        .enumerate()
+        .filter_map(|(i, row)| match row.record {
+            Ok(r) => Some((i, r)),
+            Err(p) => {
+                problems.push(p);
+                None
+            }
+        });
+    let (mut done, mut next) = (0u32, 1000u32);
+    ledger.add_records_each(actor, records, &mut |i, result| {
+        match result {
+            Ok(receipt) if receipt.duplicate => report.duplicates += 1,
+            Ok(receipt) => {
+                report.accepted += 1;
+                if receipt.state == RecordState::Pending {
+                    report.pending += 1;
                 }
-                Err(e) => {
-                    let column = column_for(&sheet, &e);
-                    report.rejected.push(core_problem(row.row, column, &e));
-                }
-            },
+            }
+            Err(e) => {
+                let column = column_for(&sheet, &e);
+                let row = row_numbers.get(i).copied().unwrap_or_default();
+                report.rejected.push(core_problem(row, column, &e));
+            }
         }
-        let done = u32::try_from(done + 1).unwrap_or(u32::MAX);
-        if done % 1000 == 0 && done != total {
+        // Rows in order (a duplicate's answer comes last): the row reached so far.
+        done = done.max(u32::try_from(i + 1).unwrap_or(u32::MAX));
+        if done >= next && done < total {
             progress(done, total);
+            next = (done / 1000 + 1) * 1000;
         }
-    }
+    });
+    report.rejected.extend(problems);
+    // Row order, as the sheet shows them (a row has one problem at most).
+    report.rejected.sort_by_key(|p| p.row);
     progress(total, total);
     report
 }

@@ -10,7 +10,7 @@ use crate::ids::{ActorId, Identity, OrgId, RecordId, TeamId, VolunteerId, mask_n
 use crate::intern::{Interner, Texts};
 use crate::log::{
     CertificateEntry, CertifiedRecord, Change, Entry, Hash, KeyRegistration, Move, TransferIn,
-    TransferOut, VerifyReport, canonical_bytes, check_position, hash_bytes, unhex, verify_chain,
+    TransferOut, VerifyReport, check_position, hash_bytes, unhex, verify_chain,
 };
 use crate::org::{
     BoardVisibility, LedgerConfig, NewOrg, NewTeam, NewVolunteer, Org, Role, VolunteerView,
@@ -2198,10 +2198,7 @@ impl Ledger {
         let written = (|| -> Result<Ledger> {
             store.begin(0, Hash::ZERO)?;
             for e in &entries {
-                store.append(
-                    e,
-                    &canonical_bytes(e.seq, e.time, &e.actor, &e.change, e.prev),
-                )?;
+                store.append(e)?;
             }
             let mut l = Self::assemble(
                 self.config.clone(),
@@ -2541,11 +2538,11 @@ impl Ledger {
             return Ok((self.duplicate_receipt(&change), None));
         };
         let seq = self.len;
-        let (entry, bytes) = Entry::with_canonical(seq, now, actor.clone(), change, self.last);
+        let entry = Entry::new(seq, now, actor.clone(), change, self.last);
         if let Log::File(store) = &mut self.log {
             // Nothing is applied yet: a failure here leaves memory and file as they were.
             store.begin(self.len, self.last)?;
-            if let Err(e) = store.append(&entry, &bytes) {
+            if let Err(e) = store.append(&entry) {
                 return Err(self.write_failed(e));
             }
         }
@@ -2719,14 +2716,114 @@ impl Ledger {
         let n = records.len();
         self.reserve_records(records.iter().map(|r| &r.id));
         let out = self.batch(|l| {
-            records
-                .into_iter()
-                .map(|r| l.add_record(actor, r))
-                .collect::<Vec<_>>()
+            let mut results: Vec<Option<Result<RecordReceipt>>> = vec![None; n];
+            l.add_records_each(actor, records.into_iter().enumerate(), &mut |i, r| {
+                if let Some(slot) = results.get_mut(i) {
+                    *slot = Some(r);
+                }
+            });
+            results
         });
         match out {
-            Ok(results) => results,
+            Ok(results) => results
+                .into_iter()
+                .map(|r| r.unwrap_or_else(|| Err(detached())))
+                .collect(),
             Err(e) => vec![Err(e); n],
+        }
+    }
+
+    /// Adds records as [`Ledger::add_record`] would, one after the other, and hands each
+    /// result to `each` with the tag it came with — not always in order: a duplicate's
+    /// receipt comes at the end. Inside a batch of a file ledger the entries and record rows
+    /// are written by a second thread while this one applies the rules (a failed write fails
+    /// the batch, which then rolls back as any batch does); otherwise each is committed as
+    /// usual.
+    pub(crate) fn add_records_each(
+        &mut self,
+        actor: &ActorId,
+        records: impl Iterator<Item = (usize, NewRecord)>,
+        each: &mut dyn FnMut(usize, Result<RecordReceipt>),
+    ) {
+        let piped = matches!(&self.log, Log::File(s) if s.batch && s.batch_failed.is_none());
+        if !piped {
+            for (i, r) in records {
+                each(i, self.add_record(actor, r));
+            }
+            return;
+        }
+        let Log::File(mut store) = std::mem::replace(&mut self.log, Log::Detached) else {
+            return;
+        };
+        let mut duplicates = Vec::new();
+        let mut failed = None;
+        let offset = self.state.off;
+        let ((), written) = store.piped(offset, |send| {
+            for (i, r) in records {
+                let now = self.clock.now();
+                let change = Change::RecordAdded(r);
+                let admit = match self.state.check(actor, now, &change) {
+                    Ok(Some(admit)) => admit,
+                    Ok(None) => {
+                        duplicates.push((i, change));
+                        continue;
+                    }
+                    Err(e) => {
+                        each(i, Err(e));
+                        continue;
+                    }
+                };
+                let seq = self.len;
+                let entry = Entry::new(seq, now, actor.clone(), change, self.last);
+                if let Err(e) = self.state.apply(&entry, admit) {
+                    // Applied in part: only reading the file again undoes it.
+                    failed = Some(e);
+                    break;
+                }
+                self.len += 1;
+                self.last = entry.hash;
+                let Change::RecordAdded(r) = &entry.change else {
+                    continue;
+                };
+                let Ok(n) = self.state.rec_idx(&r.id) else {
+                    continue;
+                };
+                if let Some(rec) = self.state.records.get(n as usize) {
+                    self.dirty.vols.push(rec.vol);
+                }
+                each(
+                    i,
+                    Ok(RecordReceipt {
+                        record: r.id.clone(),
+                        state: admit.state,
+                        make_up: admit.make_up,
+                        seq: crate::error::signed(seq),
+                        duplicate: false,
+                    }),
+                );
+                let piped = crate::store::Piped {
+                    entry,
+                    n,
+                    state: admit.state,
+                    make_up: admit.make_up,
+                    four_eyes: admit.four_eyes,
+                };
+                if !send(piped) {
+                    break;
+                }
+            }
+        });
+        if let Some(e) = failed.or(written.err()) {
+            store.batch_failed = Some(e);
+        }
+        self.log = Log::File(store);
+        // The rows are written now (in the open transaction): a duplicate's entry can be read.
+        for (i, change) in duplicates {
+            let Change::RecordAdded(r) = &change else {
+                continue;
+            };
+            let receipt = self.duplicate_receipt(&change);
+            each(i, Ok(self.record_receipt(r.id.clone(), receipt, None)));
         }
     }
 

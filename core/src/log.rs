@@ -424,6 +424,102 @@ fn general_canonical(
     }
 }
 
+/// A JSON string as serde_json writes it (only `"`, `\\` and control characters escaped).
+fn text(b: &mut Vec<u8>, s: &str) {
+    b.push(b'"');
+    let mut from = 0;
+    for (i, &c) in s.as_bytes().iter().enumerate() {
+        let escape: &[u8] = match c {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\t' => b"\\t",
+            b'\r' => b"\\r",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            0..0x20 => b"",
+            _ => continue,
+        };
+        b.extend_from_slice(s.as_bytes().get(from..i).unwrap_or_default());
+        if escape.is_empty() {
+            b.extend_from_slice(b"\\u00");
+            b.push(hex_digit(c >> 4));
+            b.push(hex_digit(c));
+        } else {
+            b.extend_from_slice(escape);
+        }
+        from = i + 1;
+    }
+    b.extend_from_slice(s.as_bytes().get(from..).unwrap_or_default());
+    b.push(b'"');
+}
+/// A JSON string or `null`.
+fn optional(b: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => text(b, s),
+        None => b.extend_from_slice(b"null"),
+    }
+}
+/// A JSON integer.
+fn int(b: &mut Vec<u8>, n: impl itoa::Integer) {
+    b.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
+}
+/// A JSON boolean.
+fn flag(b: &mut Vec<u8>, v: bool) {
+    b.extend_from_slice(if v { b"true" } else { b"false" });
+}
+/// A lower-case hex digit of the low four bits.
+fn hex_digit(n: u8) -> u8 {
+    b"0123456789abcdef"
+        .get(usize::from(n & 15))
+        .copied()
+        .unwrap_or(b'0')
+}
+
+/// A record's body: the canonical object (`keys`), or its values alone in the same order, a
+/// JSON array (how a file ledger stores it; `docs/schema.md`).
+fn record_body(b: &mut Vec<u8>, r: &NewRecord, keys: bool) {
+    let mut first = true;
+    let mut key = |b: &mut Vec<u8>, name: &str| {
+        if !first {
+            b.push(b',');
+        }
+        first = false;
+        if keys {
+            text(b, name);
+            b.push(b':');
+        }
+    };
+    b.push(if keys { b'{' } else { b'[' });
+    key(b, "activity");
+    optional(b, r.activity.as_ref().map(|a| a.as_str()));
+    key(b, "content");
+    text(b, &r.content);
+    key(b, "end");
+    int(b, r.end.0);
+    key(b, "id");
+    text(b, r.id.as_str());
+    key(b, "job_duty");
+    flag(b, r.job_duty);
+    key(b, "minutes");
+    int(b, r.minutes);
+    key(b, "org");
+    text(b, r.org.as_str());
+    key(b, "paid");
+    flag(b, r.paid);
+    key(b, "public_benefit");
+    flag(b, r.public_benefit);
+    key(b, "source");
+    text(b, r.source.as_str());
+    key(b, "start");
+    int(b, r.start.0);
+    key(b, "team");
+    optional(b, r.team.as_ref().map(|t| t.as_str()));
+    key(b, "volunteer");
+    text(b, r.volunteer.as_str());
+    b.push(if keys { b'}' } else { b']' });
+}
+
 /// The canonical bytes of a `record_added` entry, written field by field.
 fn record_canonical(
     seq: u64,
@@ -432,82 +528,12 @@ fn record_canonical(
     r: &NewRecord,
     prev: Hash,
 ) -> Vec<u8> {
-    fn text(b: &mut Vec<u8>, s: &str) {
-        b.push(b'"');
-        let mut from = 0;
-        for (i, &c) in s.as_bytes().iter().enumerate() {
-            let escape: &[u8] = match c {
-                b'"' => b"\\\"",
-                b'\\' => b"\\\\",
-                b'\n' => b"\\n",
-                b'\t' => b"\\t",
-                b'\r' => b"\\r",
-                0x08 => b"\\b",
-                0x0c => b"\\f",
-                0..0x20 => b"",
-                _ => continue,
-            };
-            b.extend_from_slice(s.as_bytes().get(from..i).unwrap_or_default());
-            if escape.is_empty() {
-                b.extend_from_slice(b"\\u00");
-                b.push(hex_digit(c >> 4));
-                b.push(hex_digit(c));
-            } else {
-                b.extend_from_slice(escape);
-            }
-            from = i + 1;
-        }
-        b.extend_from_slice(s.as_bytes().get(from..).unwrap_or_default());
-        b.push(b'"');
-    }
-    fn optional(b: &mut Vec<u8>, s: Option<&str>) {
-        match s {
-            Some(s) => text(b, s),
-            None => b.extend_from_slice(b"null"),
-        }
-    }
-    fn int(b: &mut Vec<u8>, n: impl itoa::Integer) {
-        b.extend_from_slice(itoa::Buffer::new().format(n).as_bytes());
-    }
-    fn flag(b: &mut Vec<u8>, v: bool) {
-        b.extend_from_slice(if v { b"true" } else { b"false" });
-    }
-    fn hex_digit(n: u8) -> u8 {
-        b"0123456789abcdef"
-            .get(usize::from(n & 15))
-            .copied()
-            .unwrap_or(b'0')
-    }
     let mut b = Vec::with_capacity(330 + r.content.len() + r.id.as_str().len());
     b.extend_from_slice(b"{\"actor\":");
     text(&mut b, actor.as_str());
-    b.extend_from_slice(b",\"body\":{\"activity\":");
-    optional(&mut b, r.activity.as_ref().map(|a| a.as_str()));
-    b.extend_from_slice(b",\"content\":");
-    text(&mut b, &r.content);
-    b.extend_from_slice(b",\"end\":");
-    int(&mut b, r.end.0);
-    b.extend_from_slice(b",\"id\":");
-    text(&mut b, r.id.as_str());
-    b.extend_from_slice(b",\"job_duty\":");
-    flag(&mut b, r.job_duty);
-    b.extend_from_slice(b",\"minutes\":");
-    int(&mut b, r.minutes);
-    b.extend_from_slice(b",\"org\":");
-    text(&mut b, r.org.as_str());
-    b.extend_from_slice(b",\"paid\":");
-    flag(&mut b, r.paid);
-    b.extend_from_slice(b",\"public_benefit\":");
-    flag(&mut b, r.public_benefit);
-    b.extend_from_slice(b",\"source\":");
-    text(&mut b, r.source.as_str());
-    b.extend_from_slice(b",\"start\":");
-    int(&mut b, r.start.0);
-    b.extend_from_slice(b",\"team\":");
-    optional(&mut b, r.team.as_ref().map(|t| t.as_str()));
-    b.extend_from_slice(b",\"volunteer\":");
-    text(&mut b, r.volunteer.as_str());
-    b.extend_from_slice(b"},\"kind\":\"record_added\",\"prev\":\"");
+    b.extend_from_slice(b",\"body\":");
+    record_body(&mut b, r, true);
+    b.extend_from_slice(b",\"kind\":\"record_added\",\"prev\":\"");
     for x in prev.0 {
         b.push(hex_digit(x >> 4));
         b.push(hex_digit(x));
@@ -591,6 +617,65 @@ pub(crate) fn entry_from_canonical(bytes: &[u8]) -> std::result::Result<Entry, S
         return Err("stored bytes are not in canonical form".into());
     }
     Ok(entry)
+}
+
+/// The body of an entry as a file ledger stores it (`docs/schema.md`): the canonical JSON of
+/// the body; for `record_added` — nearly every entry of a big ledger — its values alone, a
+/// JSON array in key order, less than half the bytes.
+pub(crate) fn stored_body(change: &Change) -> Vec<u8> {
+    let mut b = Vec::with_capacity(128);
+    match change {
+        Change::RecordAdded(r) => record_body(&mut b, r, false),
+        _ => {
+            // Our own types always serialise (string keys, no floats).
+            if serde_json::to_writer(&mut b, &Body(change)).is_err() {
+                b.clear();
+            }
+        }
+    }
+    b
+}
+
+/// Reads an entry back from a file ledger's row, given the previous entry's hash: the
+/// canonical bytes are rebuilt from the row and hashed. Refuses a row that does not parse,
+/// and one not stored in exactly the form [`stored_body`] writes.
+pub(crate) fn entry_from_stored(
+    seq: u64,
+    time: Timestamp,
+    actor: &str,
+    kind: &str,
+    body: &[u8],
+    prev: Hash,
+) -> std::result::Result<Entry, String> {
+    if kind == "record_added" {
+        // serde reads a struct from an array in the order its fields are declared — the
+        // sorted order of the keys; the check below refuses an object or any other form.
+        let record: NewRecord = serde_json::from_slice(body)
+            .map_err(|e| format!("stored record does not parse: {e}"))?;
+        let actor = ActorId::new(actor).map_err(|e| format!("stored actor: {e}"))?;
+        let change = Change::RecordAdded(record);
+        if stored_body(&change) != body {
+            return Err("stored record is not in canonical form".into());
+        }
+        return Ok(Entry::new(seq, time, actor, change, prev));
+    }
+    let mut b = Vec::with_capacity(body.len() + 200);
+    b.extend_from_slice(b"{\"actor\":");
+    text(&mut b, actor);
+    b.extend_from_slice(b",\"body\":");
+    b.extend_from_slice(body);
+    b.extend_from_slice(b",\"kind\":");
+    text(&mut b, kind);
+    b.extend_from_slice(b",\"prev\":\"");
+    b.extend_from_slice(prev.to_hex().as_bytes());
+    b.extend_from_slice(b"\",\"seq\":");
+    int(&mut b, seq);
+    b.extend_from_slice(b",\"time\":");
+    int(&mut b, time.0);
+    b.extend_from_slice(b",\"v\":");
+    int(&mut b, LOG_FORMAT_VERSION);
+    b.push(b'}');
+    entry_from_canonical(&b)
 }
 
 /// What [`verify_chain`] found.

@@ -5,14 +5,16 @@
 //! usable. The layout is documented in `docs/schema.md`.
 
 use crate::error::{LedgerError, Result};
-use crate::log::{Entry, Hash, entry_from_canonical};
+use crate::log::{Change, Entry, Hash, entry_from_stored, stored_body};
 use crate::org::{NewTeam, Org, VolunteerView};
 use crate::record::ServiceRecord;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::path::Path;
 
-/// The schema version this library writes and the newest it reads.
-pub const SCHEMA_VERSION: i64 = 1;
+/// The schema version this library writes and the newest it reads. 2: an entry's row holds
+/// its body (`body`) instead of its whole canonical bytes, which are rebuilt from the row;
+/// a version-1 file is upgraded when it is opened.
+pub const SCHEMA_VERSION: i64 = 2;
 /// SQLite's `application_id` of a ledger file: "VLED".
 const APPLICATION_ID: i64 = 0x564C_4544;
 /// The version of the snapshot encoding; a snapshot of another version is ignored.
@@ -21,23 +23,27 @@ const APPLICATION_ID: i64 = 0x564C_4544;
 /// format-1 snapshot must be replayed, not read.
 pub(crate) const SNAPSHOT_FORMAT: i64 = 2;
 
-const SCHEMA: &str = "
-CREATE TABLE meta (
-    key   TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-) WITHOUT ROWID;
+/// The log's table (also what an upgrade from version 1 creates).
+const ENTRIES: &str = "
 CREATE TABLE entries (
-    seq       INTEGER PRIMARY KEY,
-    time      INTEGER NOT NULL,
-    actor     TEXT NOT NULL,
-    kind      TEXT NOT NULL,
-    canonical BLOB NOT NULL,
-    hash      BLOB NOT NULL
+    seq   INTEGER PRIMARY KEY,
+    time  INTEGER NOT NULL,
+    actor TEXT NOT NULL,
+    kind  TEXT NOT NULL,
+    body  BLOB NOT NULL,
+    hash  BLOB NOT NULL
 );
 CREATE TRIGGER entries_no_update BEFORE UPDATE ON entries
 BEGIN SELECT RAISE(ABORT, 'the entry log is append-only'); END;
 CREATE TRIGGER entries_no_delete BEFORE DELETE ON entries
 BEGIN SELECT RAISE(ABORT, 'the entry log is append-only'); END;
+";
+
+const SCHEMA: &str = "
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE snapshot (
     slot    INTEGER PRIMARY KEY CHECK (slot = 1),
     seq     INTEGER NOT NULL,
@@ -185,11 +191,14 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| storage(&p, "cannot create the file", "无法创建文件", e))?;
+        // 8 KiB pages (before WAL fixes the size): a big upload writes fewer, fuller pages.
+        conn.execute_batch("PRAGMA page_size = 8192")
+            .map_err(|e| storage(&p, "cannot set up the file", "无法设置文件", e))?;
         let mut store = Self::configure(conn, p)?;
         let p = store.path.clone();
         let init = format!(
             "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};
-             BEGIN; {SCHEMA}
+             BEGIN; {ENTRIES} {SCHEMA}
              INSERT INTO meta VALUES ('schema_version', '{SCHEMA_VERSION}');
              INSERT INTO meta VALUES ('library_version', '{}');
              INSERT INTO meta VALUES ('ledger_id', '{}');
@@ -251,7 +260,83 @@ impl Store {
                 detail: format!("schema version {version}"),
             });
         }
-        Self::configure(conn, p)
+        let mut store = Self::configure(conn, p)?;
+        if version == 1 {
+            store.upgrade_from_1()?;
+        }
+        Ok(store)
+    }
+
+    /// Upgrades a version-1 file in one transaction: every entry is read back from its
+    /// canonical bytes, its chain checked, and written as a version-2 row. A file whose chain
+    /// does not hold is refused (`E_CHAIN_BROKEN`) and left as it was.
+    fn upgrade_from_1(&mut self) -> Result<()> {
+        self.begin_rebuild()?;
+        let done = (|| -> Result<()> {
+            let fail = |e: rusqlite::Error| self.err("cannot upgrade the file", "无法升级文件", e);
+            self.conn
+                .execute_batch(&format!(
+                    "DROP TRIGGER IF EXISTS entries_no_update; DROP TRIGGER IF EXISTS entries_no_delete;
+                     ALTER TABLE entries RENAME TO entries_1; {ENTRIES}"
+                ))
+                .map_err(fail)?;
+            let mut read = self
+                .conn
+                .prepare("SELECT seq, canonical, hash FROM entries_1 ORDER BY seq")
+                .map_err(fail)?;
+            let mut write = self
+                .conn
+                .prepare("INSERT INTO entries VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+                .map_err(fail)?;
+            let mut rows = read.query([]).map_err(fail)?;
+            let (mut expect, mut prev) = (0u64, Hash::ZERO);
+            while let Some(row) = rows.next().map_err(fail)? {
+                let seq: i64 = row.get(0).map_err(fail)?;
+                // Bytes, as written — or text, if someone's SQL turned them into text.
+                let bytes = row
+                    .get_ref(1)
+                    .map_err(fail)?
+                    .as_bytes()
+                    .map(<[u8]>::to_vec)
+                    .map_err(|e| self.err("cannot upgrade the file", "无法升级文件", e))?;
+                let stored: Vec<u8> = row.get(2).map_err(fail)?;
+                let broken = |detail: String| LedgerError::ChainBroken {
+                    seq: expect,
+                    detail,
+                };
+                let entry = crate::log::entry_from_canonical(&bytes).map_err(broken)?;
+                if seq != expect as i64 || entry.seq != expect || entry.prev != prev {
+                    return Err(broken("the chain does not hold".into()));
+                }
+                if Some(entry.hash) != hash_of(&stored) {
+                    return Err(broken("content does not match its stored hash".into()));
+                }
+                write
+                    .execute(params![
+                        seq,
+                        entry.time.0,
+                        entry.actor.as_str(),
+                        entry.change.kind(),
+                        stored_body(&entry.change),
+                        &entry.hash.0[..],
+                    ])
+                    .map_err(fail)?;
+                (expect, prev) = (expect + 1, entry.hash);
+            }
+            self.conn
+                .execute_batch(&format!(
+                    "DROP TABLE entries_1; PRAGMA user_version = {SCHEMA_VERSION};
+                     UPDATE meta SET value = '{SCHEMA_VERSION}' WHERE key = 'schema_version';"
+                ))
+                .map_err(fail)
+        })();
+        match done {
+            Ok(()) => self.commit_plain(),
+            Err(e) => {
+                self.rollback();
+                Err(e)
+            }
+        }
     }
 
     fn configure(conn: Connection, path: String) -> Result<Self> {
@@ -330,23 +415,18 @@ impl Store {
     }
 
     /// Writes one entry (inside the open transaction).
-    pub(crate) fn append(&mut self, entry: &Entry, canonical: &[u8]) -> Result<()> {
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "INSERT INTO entries (seq, time, actor, kind, canonical, hash) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )
-            .map_err(|e| self.err("cannot write the log", "无法写入日志", e))?;
-        st.execute(params![
-            entry.seq as i64,
-            entry.time.0,
-            entry.actor.as_str(),
-            entry.change.kind(),
-            canonical,
-            &entry.hash.0[..],
-        ])
-        .map_err(|e| self.err("cannot write the log", "无法写入日志", e))?;
+    pub(crate) fn append(&mut self, entry: &Entry) -> Result<()> {
+        append_entry(&self.conn, entry)
+            .map_err(|e| self.err("cannot write the log", "无法写入日志", e))
+    }
+
+    /// Commits the open transaction as it is (no projection bookkeeping).
+    fn commit_plain(&mut self) -> Result<()> {
+        if let Err(e) = self.conn.execute_batch("COMMIT") {
+            self.rollback();
+            return Err(self.err("cannot commit", "无法提交事务", e));
+        }
+        self.in_tx = false;
         Ok(())
     }
 
@@ -364,12 +444,7 @@ impl Store {
             self.rollback();
             return Err(e);
         }
-        if let Err(e) = self.conn.execute_batch("COMMIT") {
-            self.rollback();
-            return Err(self.err("cannot commit", "无法提交事务", e));
-        }
-        self.in_tx = false;
-        Ok(())
+        self.commit_plain()
     }
 
     /// Abandons the open transaction (nothing of it reaches the file).
@@ -461,42 +536,80 @@ impl Store {
 
     /// Writes a record's projection row; `date` is its local service date.
     pub(crate) fn put_record(&self, n: u32, r: &ServiceRecord, date: &str) -> Result<()> {
-        let rec = &r.record;
-        self.conn
-            .prepare_cached(
-                "INSERT OR REPLACE INTO records VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, \
-                 ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
-            )
-            .and_then(|mut st| {
-                st.execute(params![
-                    n,
-                    rec.id.as_str(),
-                    rec.volunteer.as_str(),
-                    rec.org.as_str(),
-                    rec.team.as_ref().map(|t| t.as_str()),
-                    rec.activity.as_ref().map(|a| a.as_str()),
-                    date,
-                    rec.start.0,
-                    rec.end.0,
-                    rec.minutes,
-                    rec.content,
-                    r.state.as_str(),
-                    r.counted,
-                    r.make_up,
-                    rec.source.as_str(),
-                    rec.paid,
-                    rec.public_benefit,
-                    rec.job_duty,
-                    r.recorded_by.as_str(),
-                    r.confirmed_by.as_ref().map(|a| a.as_str()),
-                    r.amends.as_ref().map(|a| a.as_str()),
-                    r.superseded_by.as_ref().map(|a| a.as_str()),
-                    r.reason,
-                    r.entry_seq,
-                ])
-            })
-            .map_err(|e| self.row_failed(e))?;
-        Ok(())
+        record_row(&self.conn, n, r, date).map_err(|e| self.row_failed(e))
+    }
+
+    /// Runs `f` — the rules of a bulk add, inside the open batch — while a second thread
+    /// writes what `f` sends: each new entry's row and, for a record, its projection row (the
+    /// record as it was admitted; later changes in the batch are written by the usual flush).
+    /// The sender returns `false` once the writer has stopped (its error is returned with `f`'s
+    /// result: the batch must then be rolled back).
+    pub(crate) fn piped<R>(
+        &mut self,
+        offset: chrono::FixedOffset,
+        f: impl FnOnce(&mut dyn FnMut(Piped) -> bool) -> R,
+    ) -> (R, Result<()>) {
+        const CHUNK: usize = 512;
+        let path = self.path.clone();
+        let conn = &mut self.conn;
+        std::thread::scope(|s| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Piped>>(32);
+            type Failure = (&'static str, &'static str, rusqlite::Error);
+            let writer = s.spawn(move || -> std::result::Result<(), Failure> {
+                let fail = |e| ("cannot write the log", "无法写入日志", e);
+                for chunk in rx {
+                    for p in chunk {
+                        append_entry(conn, &p.entry).map_err(fail)?;
+                        let Change::RecordAdded(record) = p.entry.change else {
+                            continue;
+                        };
+                        let confirmed = p.state == crate::record::RecordState::Confirmed;
+                        let date = record.start.local_date(offset).to_string();
+                        let row = ServiceRecord {
+                            record,
+                            state: p.state,
+                            counted: confirmed,
+                            make_up: p.make_up,
+                            recorded_by: p.entry.actor.clone(),
+                            confirmed_by: confirmed.then(|| p.entry.actor.clone()),
+                            four_eyes: p.four_eyes,
+                            amends: None,
+                            superseded_by: None,
+                            reason: None,
+                            entry_seq: p.entry.seq as i64,
+                        };
+                        record_row(conn, p.n, &row, &date)
+                            .map_err(|e| ("cannot write the projections", "无法写入投影表", e))?;
+                    }
+                }
+                Ok(())
+            });
+            let mut buf = Vec::with_capacity(CHUNK);
+            let mut open = true;
+            let out = f(&mut |p| {
+                buf.push(p);
+                if buf.len() == CHUNK {
+                    let full = std::mem::replace(&mut buf, Vec::with_capacity(CHUNK));
+                    open = open && tx.send(full).is_ok();
+                }
+                open
+            });
+            if !buf.is_empty() {
+                let _ = tx.send(buf);
+            }
+            drop(tx);
+            let written = match writer.join() {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err((what, zh, e))) => Err(storage(&path, what, zh, e)),
+                Err(_) => Err(storage(
+                    &path,
+                    "cannot write",
+                    "无法写入",
+                    "the writing thread stopped",
+                )),
+            };
+            (out, written)
+        })
     }
 
     /// Empties every projection table and clears the note of hand edits (inside the open
@@ -580,8 +693,8 @@ impl Store {
         let mut st = self
             .conn
             .prepare(
-                "SELECT seq, canonical, hash FROM entries WHERE seq >= ?1 AND seq <= ?2 \
-                 ORDER BY seq",
+                "SELECT seq, time, actor, kind, body, hash FROM entries \
+                 WHERE seq >= ?1 AND seq <= ?2 ORDER BY seq",
             )
             .map_err(|e| self.err("cannot read the log", "无法读取日志", e))?;
         let last = until.map_or(i64::MAX, |u| u as i64);
@@ -593,18 +706,19 @@ impl Store {
             .next()
             .map_err(|e| self.err("cannot read the log", "无法读取日志", e))?
         {
-            let read = |e: rusqlite::Error| self.err("cannot read the log", "无法读取日志", e);
-            let seq: i64 = row.get(0).map_err(read)?;
-            let bytes = row
-                .get_ref(1)
-                .map_err(read)?
-                .as_blob()
-                .map_err(|e| self.err("cannot read the log", "无法读取日志", e))?;
-            let stored = row
-                .get_ref(2)
-                .map_err(read)?
-                .as_blob()
-                .map_err(|e| self.err("cannot read the log", "无法读取日志", e))?;
+            let read = |e: rusqlite::types::FromSqlError| {
+                self.err("cannot read the log", "无法读取日志", e)
+            };
+            let cell = |i: usize| {
+                row.get_ref(i)
+                    .map_err(|e| self.err("cannot read the log", "无法读取日志", e))
+            };
+            let seq = cell(0)?.as_i64().map_err(read)?;
+            let time = cell(1)?.as_i64().map_err(read)?;
+            let actor = cell(2)?.as_str().map_err(read)?;
+            let kind = cell(3)?.as_str().map_err(read)?;
+            let body = cell(4)?.as_bytes().map_err(read)?;
+            let stored = cell(5)?.as_blob().map_err(read)?;
             let broken = |detail: &str| LedgerError::ChainBroken {
                 seq: expect,
                 detail: detail.to_owned(),
@@ -612,15 +726,17 @@ impl Store {
             if seq != expect as i64 {
                 return Err(broken("sequence number out of order (an entry is missing)"));
             }
-            let entry = entry_from_canonical(bytes).map_err(|e| broken(&e))?;
+            let entry = entry_from_stored(
+                expect,
+                crate::time::Timestamp(time),
+                actor,
+                kind,
+                body,
+                prev,
+            )
+            .map_err(|e| broken(&e))?;
             if Some(entry.hash) != hash_of(stored) {
                 return Err(broken("content does not match its stored hash"));
-            }
-            if entry.seq != expect {
-                return Err(broken("sequence number inside the entry is wrong"));
-            }
-            if entry.prev != prev {
-                return Err(broken("does not name the previous entry's hash"));
             }
             prev = entry.hash;
             expect += 1;
@@ -712,6 +828,66 @@ pub(crate) struct ProjectionCounts {
 
 /// A snapshot row: seq, hash, format, library version, data.
 type SnapshotRow = (i64, Vec<u8>, i64, String, Vec<u8>);
+
+/// What a bulk add sends to its writing thread: an entry and, for a record, how it was
+/// admitted and its index.
+pub(crate) struct Piped {
+    pub(crate) entry: Entry,
+    pub(crate) n: u32,
+    pub(crate) state: crate::record::RecordState,
+    pub(crate) make_up: bool,
+    pub(crate) four_eyes: bool,
+}
+
+/// Writes a record's projection row.
+fn record_row(conn: &Connection, n: u32, r: &ServiceRecord, date: &str) -> rusqlite::Result<()> {
+    let rec = &r.record;
+    conn.prepare_cached(
+        "INSERT OR REPLACE INTO records VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, \
+         ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
+    )?
+    .execute(params![
+        n,
+        rec.id.as_str(),
+        rec.volunteer.as_str(),
+        rec.org.as_str(),
+        rec.team.as_ref().map(|t| t.as_str()),
+        rec.activity.as_ref().map(|a| a.as_str()),
+        date,
+        rec.start.0,
+        rec.end.0,
+        rec.minutes,
+        rec.content,
+        r.state.as_str(),
+        r.counted,
+        r.make_up,
+        rec.source.as_str(),
+        rec.paid,
+        rec.public_benefit,
+        rec.job_duty,
+        r.recorded_by.as_str(),
+        r.confirmed_by.as_ref().map(|a| a.as_str()),
+        r.amends.as_ref().map(|a| a.as_str()),
+        r.superseded_by.as_ref().map(|a| a.as_str()),
+        r.reason,
+        r.entry_seq,
+    ])?;
+    Ok(())
+}
+
+/// Writes one entry's row: its body as `docs/schema.md` says, and its hash.
+pub(crate) fn append_entry(conn: &Connection, entry: &Entry) -> rusqlite::Result<()> {
+    conn.prepare_cached("INSERT INTO entries VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
+        .execute(params![
+            entry.seq as i64,
+            entry.time.0,
+            entry.actor.as_str(),
+            entry.change.kind(),
+            stored_body(&entry.change),
+            &entry.hash.0[..],
+        ])?;
+    Ok(())
+}
 
 fn hash_of(bytes: &[u8]) -> Option<Hash> {
     <[u8; 32]>::try_from(bytes).ok().map(Hash)
