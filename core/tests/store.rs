@@ -546,20 +546,23 @@ fn a_large_upload_is_one_transaction_and_survives_reopening() {
     assert_eq!(l.record_count(), 2502);
 }
 
+/// A copy of the version-1 fixture.
+fn schema_1_copy(tag: &str) -> TempFile {
+    let f = TempFile::new(tag);
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/ledger-schema-1.db"
+    );
+    std::fs::copy(fixture, f.path()).unwrap();
+    f
+}
+
 /// A file written by schema version 1 (whole canonical bytes per row, `tests/fixtures`, made
 /// by the Python example of 0.1 before the change) opens, is upgraded in one transaction, and
 /// holds the same chain: the same head hash, every entry checked.
 #[test]
 fn a_version_1_file_is_upgraded_with_its_chain_intact() {
-    let f = TempFile::new("schema1");
-    std::fs::copy(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/ledger-schema-1.db"
-        ),
-        f.path(),
-    )
-    .unwrap();
+    let f = schema_1_copy("schema1");
     let head = "968eb7d72b1fcda627634fd785c7e1fc78c41190cf42da1bebccb43094df4254";
     let l = Ledger::open(f.path()).unwrap();
     assert_eq!((l.entry_count(), l.record_count()), (341, 10));
@@ -587,15 +590,7 @@ fn a_version_1_file_is_upgraded_with_its_chain_intact() {
 /// A version-1 file whose chain does not hold is refused and left byte for byte as it was.
 #[test]
 fn a_broken_version_1_file_is_not_upgraded() {
-    let f = TempFile::new("schema1-broken");
-    std::fs::copy(
-        concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/tests/fixtures/ledger-schema-1.db"
-        ),
-        f.path(),
-    )
-    .unwrap();
+    let f = schema_1_copy("schema1-broken");
     {
         let c = rusqlite::Connection::open(f.path()).unwrap();
         c.execute_batch(
