@@ -2745,79 +2745,45 @@ impl Ledger {
         records: impl Iterator<Item = (usize, NewRecord)>,
         each: &mut dyn FnMut(usize, Result<RecordReceipt>),
     ) {
-        let piped = matches!(&self.log, Log::File(s) if s.batch && s.batch_failed.is_none());
-        if !piped {
-            for (i, r) in records {
-                each(i, self.add_record(actor, r));
-            }
-            return;
-        }
-        let Log::File(mut store) = std::mem::replace(&mut self.log, Log::Detached) else {
-            return;
-        };
         let mut duplicates = Vec::new();
-        let mut failed = None;
-        let offset = self.state.off;
-        let ((), written) = store.piped(offset, |send| {
-            for (i, r) in records {
-                let now = self.clock.now();
-                let change = Change::RecordAdded(r);
-                let admit = match self.state.check(actor, now, &change) {
-                    Ok(Some(admit)) => admit,
-                    Ok(None) => {
-                        duplicates.push((i, change));
-                        continue;
-                    }
-                    Err(e) => {
-                        each(i, Err(e));
-                        continue;
-                    }
+        match &self.log {
+            Log::File(s) if s.batch && s.batch_failed.is_none() => {
+                let Log::File(mut store) = std::mem::replace(&mut self.log, Log::Detached) else {
+                    return;
                 };
-                let seq = self.len;
-                let entry = Entry::new(seq, now, actor.clone(), change, self.last);
-                if let Err(e) = self.state.apply(&entry, admit) {
-                    // Applied in part: only reading the file again undoes it.
-                    failed = Some(e);
-                    break;
+                let offset = self.state.off;
+                let (failed, written) = store.piped(offset, |send| {
+                    self.admit_records(actor, records, each, &mut duplicates, &mut |l, a| {
+                        // The volunteer's totals changed: their row is written at the end.
+                        l.dirty.vols.push(a.vol);
+                        send(a)
+                    })
+                });
+                if let Some(e) = failed.err().or(written.err()) {
+                    store.batch_failed = Some(e);
                 }
-                self.len += 1;
-                self.last = entry.hash;
-                let Change::RecordAdded(r) = &entry.change else {
-                    continue;
-                };
-                let Ok(n) = self.state.rec_idx(&r.id) else {
-                    continue;
-                };
-                if let Some(rec) = self.state.records.get(n as usize) {
-                    self.dirty.vols.push(rec.vol);
-                }
-                each(
-                    i,
-                    Ok(RecordReceipt {
-                        record: r.id.clone(),
-                        state: admit.state,
-                        make_up: admit.make_up,
-                        seq: crate::error::signed(seq),
-                        duplicate: false,
-                    }),
-                );
-                let piped = crate::store::Piped {
-                    entry,
-                    n,
-                    state: admit.state,
-                    make_up: admit.make_up,
-                    four_eyes: admit.four_eyes,
-                };
-                if !send(piped) {
-                    break;
+                self.log = Log::File(store);
+            }
+            Log::Memory(_) | Log::Detached => {
+                let kept =
+                    self.admit_records(actor, records, each, &mut duplicates, &mut |l, a| {
+                        if let Log::Memory(log) = &mut l.log {
+                            log.push(a.entry);
+                        }
+                        true
+                    });
+                if let Err(e) = kept {
+                    // Applied in part (an internal limit): as `commit` leaves it.
+                    self.log = Log::Failed(e);
                 }
             }
-        });
-        if let Some(e) = failed.or(written.err()) {
-            store.batch_failed = Some(e);
+            Log::File(_) | Log::Failed(_) => {
+                for (i, r) in records {
+                    each(i, self.add_record(actor, r));
+                }
+            }
         }
-        self.log = Log::File(store);
-        // The rows are written now (in the open transaction): a duplicate's entry can be read.
+        // Every entry is in the log now: a duplicate's entry can be read.
         for (i, change) in duplicates {
             let Change::RecordAdded(r) = &change else {
                 continue;
@@ -2825,6 +2791,72 @@ impl Ledger {
             let receipt = self.duplicate_receipt(&change);
             each(i, Ok(self.record_receipt(r.id.clone(), receipt, None)));
         }
+    }
+
+    /// The rules of a bulk add, record after record, as `commit` applies them: each admitted
+    /// entry goes to `keep` (which says whether to go on), each refusal to `each`, each
+    /// duplicate to `duplicates` (answered once the log holds every entry). Fails only when
+    /// applying an admitted entry fails (an internal limit), leaving the state changed in
+    /// part: the caller must read it again.
+    fn admit_records(
+        &mut self,
+        actor: &ActorId,
+        records: impl Iterator<Item = (usize, NewRecord)>,
+        each: &mut dyn FnMut(usize, Result<RecordReceipt>),
+        duplicates: &mut Vec<(usize, Change)>,
+        keep: &mut dyn FnMut(&mut Self, crate::store::Admitted) -> bool,
+    ) -> Result<()> {
+        for (i, r) in records {
+            let now = self.clock.now();
+            let change = Change::RecordAdded(r);
+            let admit = match self.state.check(actor, now, &change) {
+                Ok(Some(admit)) => admit,
+                Ok(None) => {
+                    duplicates.push((i, change));
+                    continue;
+                }
+                Err(e) => {
+                    each(i, Err(e));
+                    continue;
+                }
+            };
+            let seq = self.len;
+            let entry = Entry::new(seq, now, actor.clone(), change, self.last);
+            self.state.apply(&entry, admit)?;
+            self.len += 1;
+            self.last = entry.hash;
+            let Change::RecordAdded(r) = &entry.change else {
+                continue;
+            };
+            let n = self.state.rec_idx(&r.id)?;
+            let vol = self
+                .state
+                .records
+                .get(n as usize)
+                .map_or(NONE, |rec| rec.vol);
+            each(
+                i,
+                Ok(RecordReceipt {
+                    record: r.id.clone(),
+                    state: admit.state,
+                    make_up: admit.make_up,
+                    seq: crate::error::signed(seq),
+                    duplicate: false,
+                }),
+            );
+            let admitted = crate::store::Admitted {
+                entry,
+                n,
+                vol,
+                state: admit.state,
+                make_up: admit.make_up,
+                four_eyes: admit.four_eyes,
+            };
+            if !keep(self, admitted) {
+                break;
+            }
+        }
+        Ok(())
     }
 
     /// Confirms a pending record. Refuses the person who entered it (`E_SELF_CONFIRM`), anyone

@@ -547,43 +547,55 @@ impl Store {
     pub(crate) fn piped<R>(
         &mut self,
         offset: chrono::FixedOffset,
-        f: impl FnOnce(&mut dyn FnMut(Piped) -> bool) -> R,
+        f: impl FnOnce(&mut dyn FnMut(Admitted) -> bool) -> R,
     ) -> (R, Result<()>) {
         const CHUNK: usize = 512;
         let path = self.path.clone();
         let conn = &mut self.conn;
         std::thread::scope(|s| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Piped>>(32);
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Admitted>>(32);
             type Failure = (&'static str, &'static str, rusqlite::Error);
-            let writer = s.spawn(move || -> std::result::Result<(), Failure> {
-                let fail = |e| ("cannot write the log", "无法写入日志", e);
-                for chunk in rx {
-                    for p in chunk {
-                        append_entry(conn, &p.entry).map_err(fail)?;
-                        let Change::RecordAdded(record) = p.entry.change else {
-                            continue;
-                        };
-                        let confirmed = p.state == crate::record::RecordState::Confirmed;
-                        let date = record.start.local_date(offset).to_string();
-                        let row = ServiceRecord {
-                            record,
-                            state: p.state,
-                            counted: confirmed,
-                            make_up: p.make_up,
-                            recorded_by: p.entry.actor.clone(),
-                            confirmed_by: confirmed.then(|| p.entry.actor.clone()),
-                            four_eyes: p.four_eyes,
-                            amends: None,
-                            superseded_by: None,
-                            reason: None,
-                            entry_seq: p.entry.seq as i64,
-                        };
-                        record_row(conn, p.n, &row, &date)
-                            .map_err(|e| ("cannot write the projections", "无法写入投影表", e))?;
+            let writer = std::thread::Builder::new()
+                .name("vl-writer".into())
+                .spawn_scoped(s, move || -> std::result::Result<(), Failure> {
+                    let fail = |e| ("cannot write the log", "无法写入日志", e);
+                    for chunk in rx {
+                        for p in chunk {
+                            append_entry(conn, &p.entry).map_err(fail)?;
+                            let Change::RecordAdded(record) = p.entry.change else {
+                                continue;
+                            };
+                            let confirmed = p.state == crate::record::RecordState::Confirmed;
+                            let date = record.start.local_date(offset).to_string();
+                            let row = ServiceRecord {
+                                record,
+                                state: p.state,
+                                counted: confirmed,
+                                make_up: p.make_up,
+                                recorded_by: p.entry.actor.clone(),
+                                confirmed_by: confirmed.then(|| p.entry.actor.clone()),
+                                four_eyes: p.four_eyes,
+                                amends: None,
+                                superseded_by: None,
+                                reason: None,
+                                entry_seq: p.entry.seq as i64,
+                            };
+                            record_row(conn, p.n, &row, &date).map_err(|e| {
+                                ("cannot write the projections", "无法写入投影表", e)
+                            })?;
+                        }
                     }
+                    Ok(())
+                });
+            let writer = match writer {
+                Ok(w) => w,
+                Err(e) => {
+                    // No thread to write: nothing is written, and the batch fails.
+                    let out = f(&mut |_| false);
+                    let e = storage(&path, "cannot start a thread", "无法启动线程", e);
+                    return (out, Err(e));
                 }
-                Ok(())
-            });
+            };
             let mut buf = Vec::with_capacity(CHUNK);
             let mut open = true;
             let out = f(&mut |p| {
@@ -829,11 +841,13 @@ pub(crate) struct ProjectionCounts {
 /// A snapshot row: seq, hash, format, library version, data.
 type SnapshotRow = (i64, Vec<u8>, i64, String, Vec<u8>);
 
-/// What a bulk add sends to its writing thread: an entry and, for a record, how it was
-/// admitted and its index.
-pub(crate) struct Piped {
+/// A record's entry that a bulk add admitted, and how: what goes to the log in memory, or
+/// to the writing thread of a file ledger.
+pub(crate) struct Admitted {
     pub(crate) entry: Entry,
     pub(crate) n: u32,
+    /// The volunteer's index.
+    pub(crate) vol: u32,
     pub(crate) state: crate::record::RecordState,
     pub(crate) make_up: bool,
     pub(crate) four_eyes: bool,
