@@ -2828,7 +2828,9 @@ impl Ledger {
             let Change::RecordAdded(r) = &entry.change else {
                 continue;
             };
-            let n = self.state.rec_idx(&r.id)?;
+            // A new record takes the next index (`push_record`).
+            let n = u32::try_from(self.state.records.len().saturating_sub(1)).unwrap_or(NONE);
+            debug_assert_eq!(self.state.rec_idx(&r.id).ok(), Some(n));
             let vol = self
                 .state
                 .records
