@@ -284,10 +284,7 @@ impl Store {
                 .conn
                 .prepare("SELECT seq, canonical, hash FROM entries_1 ORDER BY seq")
                 .map_err(fail)?;
-            let mut write = self
-                .conn
-                .prepare("INSERT INTO entries VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
-                .map_err(fail)?;
+            let mut write = self.conn.prepare(INSERT_ENTRY).map_err(fail)?;
             let mut rows = read.query([]).map_err(fail)?;
             let (mut expect, mut prev) = (0u64, Hash::ZERO);
             while let Some(row) = rows.next().map_err(fail)? {
@@ -311,16 +308,7 @@ impl Store {
                 if Some(entry.hash) != hash_of(&stored) {
                     return Err(broken("content does not match its stored hash".into()));
                 }
-                write
-                    .execute(params![
-                        seq,
-                        entry.time.0,
-                        entry.actor.as_str(),
-                        entry.change.kind(),
-                        stored_body(&entry.change),
-                        &entry.hash.0[..],
-                    ])
-                    .map_err(fail)?;
+                append_entry(&mut write, &entry).map_err(fail)?;
                 (expect, prev) = (expect + 1, entry.hash);
             }
             self.conn
@@ -416,7 +404,9 @@ impl Store {
 
     /// Writes one entry (inside the open transaction).
     pub(crate) fn append(&mut self, entry: &Entry) -> Result<()> {
-        append_entry(&self.conn, entry)
+        self.conn
+            .prepare_cached(INSERT_ENTRY)
+            .and_then(|mut st| append_entry(&mut st, entry))
             .map_err(|e| self.err("cannot write the log", "无法写入日志", e))
     }
 
@@ -536,7 +526,10 @@ impl Store {
 
     /// Writes a record's projection row; `date` is its local service date.
     pub(crate) fn put_record(&self, n: u32, r: &ServiceRecord, date: &str) -> Result<()> {
-        record_row(&self.conn, n, r, date).map_err(|e| self.row_failed(e))
+        self.conn
+            .prepare_cached(INSERT_RECORD)
+            .and_then(|mut st| record_row(&mut st, n, r, date))
+            .map_err(|e| self.row_failed(e))
     }
 
     /// Runs `f` — the rules of a bulk add, inside the open batch — while a second thread
@@ -559,9 +552,11 @@ impl Store {
                 .name("vl-writer".into())
                 .spawn_scoped(s, move || -> std::result::Result<(), Failure> {
                     let fail = |e| ("cannot write the log", "无法写入日志", e);
+                    let mut entries = conn.prepare_cached(INSERT_ENTRY).map_err(fail)?;
+                    let mut records = conn.prepare_cached(INSERT_RECORD).map_err(fail)?;
                     for chunk in rx {
                         for p in chunk {
-                            append_entry(conn, &p.entry).map_err(fail)?;
+                            append_entry(&mut entries, &p.entry).map_err(fail)?;
                             let Change::RecordAdded(record) = p.entry.change else {
                                 continue;
                             };
@@ -580,7 +575,7 @@ impl Store {
                                 reason: None,
                                 entry_seq: p.entry.seq as i64,
                             };
-                            record_row(conn, p.n, &row, &date).map_err(|e| {
+                            record_row(&mut records, p.n, &row, &date).map_err(|e| {
                                 ("cannot write the projections", "无法写入投影表", e)
                             })?;
                         }
@@ -853,14 +848,19 @@ pub(crate) struct Admitted {
     pub(crate) four_eyes: bool,
 }
 
-/// Writes a record's projection row.
-fn record_row(conn: &Connection, n: u32, r: &ServiceRecord, date: &str) -> rusqlite::Result<()> {
+const INSERT_ENTRY: &str = "INSERT INTO entries VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
+const INSERT_RECORD: &str = "INSERT OR REPLACE INTO records VALUES (?1, ?2, ?3, ?4, ?5, ?6, \
+     ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
+
+/// Writes a record's projection row (`st` is [`INSERT_RECORD`]).
+fn record_row(
+    st: &mut rusqlite::Statement<'_>,
+    n: u32,
+    r: &ServiceRecord,
+    date: &str,
+) -> rusqlite::Result<()> {
     let rec = &r.record;
-    conn.prepare_cached(
-        "INSERT OR REPLACE INTO records VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, \
-         ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
-    )?
-    .execute(params![
+    st.execute(params![
         n,
         rec.id.as_str(),
         rec.volunteer.as_str(),
@@ -889,17 +889,16 @@ fn record_row(conn: &Connection, n: u32, r: &ServiceRecord, date: &str) -> rusql
     Ok(())
 }
 
-/// Writes one entry's row: its body as `docs/schema.md` says, and its hash.
-pub(crate) fn append_entry(conn: &Connection, entry: &Entry) -> rusqlite::Result<()> {
-    conn.prepare_cached("INSERT INTO entries VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?
-        .execute(params![
-            entry.seq as i64,
-            entry.time.0,
-            entry.actor.as_str(),
-            entry.change.kind(),
-            stored_body(&entry.change),
-            &entry.hash.0[..],
-        ])?;
+/// Writes one entry's row (`st` is [`INSERT_ENTRY`]): its body as `docs/schema.md` says, and its hash.
+fn append_entry(st: &mut rusqlite::Statement<'_>, entry: &Entry) -> rusqlite::Result<()> {
+    st.execute(params![
+        entry.seq as i64,
+        entry.time.0,
+        entry.actor.as_str(),
+        entry.change.kind(),
+        stored_body(&entry.change),
+        &entry.hash.0[..],
+    ])?;
     Ok(())
 }
 
