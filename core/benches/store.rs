@@ -224,6 +224,36 @@ fn main() {
         let _ = std::fs::remove_dir_all(&dir);
         return;
     }
+    // `VL_BENCH_ONLY=add`: the rules alone — `add_records` of the sheet's records, already
+    // read, into a ledger in memory (what a binding's bulk add costs in the core).
+    if std::env::var("VL_BENCH_ONLY").as_deref() == Ok("add") {
+        let entries = Ledger::open(&base).unwrap().entries().unwrap();
+        let sheet =
+            volunteer_ledger::import::read_sheet(&csv_bytes, &ImportOptions::default()).unwrap();
+        let records: Vec<NewRecord> = sheet
+            .rows
+            .into_iter()
+            .filter_map(|r| r.record.ok())
+            .collect();
+        for _ in 0..runs {
+            let mut l = Ledger::from_entries(entries.clone()).unwrap();
+            l.set_clock(Clock::Fixed(
+                Timestamp::from_local(OFFSET, 2016, 1, 10, 0, 0).unwrap(),
+            ));
+            let batch = records.clone();
+            let (t, cpu) = (Instant::now(), cpu_seconds());
+            let results = l.add_records(&admin, batch);
+            let (wall, cpu) = (t.elapsed().as_secs_f64(), cpu_seconds() - cpu);
+            assert!(results.iter().all(|r| r.is_ok()));
+            eprintln!(
+                "add_records in memory: {:.2} s wall ({:.2} µs/record), {cpu:.2} s CPU",
+                wall,
+                wall * 1e6 / records.len() as f64
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+        return;
+    }
     // `VL_BENCH_ONLY=file`: one upload into a file ledger, with the CPU time it took.
     if std::env::var("VL_BENCH_ONLY").as_deref() == Ok("file") {
         let file = dir.join("ledger.db");

@@ -30,8 +30,8 @@ use crate::transfer::{
     package_hash, parse_public_key, seal_package,
 };
 use chrono::{FixedOffset, NaiveDate};
+use hashbrown::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -1048,7 +1048,10 @@ impl State {
         let Some(v) = self.vol(vol) else {
             return Ok(());
         };
-        let day = r.start.local_date(self.off);
+        // Local days as numbers: the same day as `local_date`, without the calendar.
+        let secs = i64::from(self.off.local_minus_utc());
+        let day_of = |t: i64| (t + secs).div_euclid(86_400);
+        let day = day_of(r.start.0);
         let activity = r
             .activity
             .as_ref()
@@ -1072,7 +1075,7 @@ impl State {
                     other: self.record_ids.resolve(ri).to_owned(),
                 });
             }
-            if Timestamp(o.start()).local_date(self.off) == day {
+            if day_of(o.start()) == day {
                 day_total += u64::from(o.minutes);
                 let same_activity = match r.activity {
                     Some(_) => activity.is_some() && o.activity == activity.unwrap_or(NONE),
@@ -1094,14 +1097,14 @@ impl State {
                     other: format!("{}@{}", c.record, c.ledger),
                 });
             }
-            if c.start.local_date(self.off) == day {
+            if day_of(c.start.0) == day {
                 day_total += u64::from(c.counted_minutes());
             }
         }
         if day_total > crate::error::count(self.policy.daily_cap_minutes) {
             return Err(LedgerError::DailyCap {
                 record: r.id.to_string(),
-                day: day.to_string(),
+                day: r.start.local_date(self.off).to_string(),
                 total: day_total,
                 cap: self.policy.daily_cap_minutes,
             });
@@ -1111,7 +1114,7 @@ impl State {
         {
             return Err(LedgerError::CheckInLimit {
                 record: r.id.to_string(),
-                day: day.to_string(),
+                day: r.start.local_date(self.off).to_string(),
                 limit: self.policy.checkin_pairs_per_day,
             });
         }
@@ -2077,7 +2080,7 @@ impl Ledger {
         let state = State::new(&config)?;
         let mut ledger = Self::assemble(config.clone(), clock, Log::Memory(Vec::new()), state);
         let admin = config.platform_admin.clone();
-        ledger.commit(&admin, Change::LedgerCreated(config))?;
+        ledger.commit(&admin, Change::LedgerCreated(Box::new(config)))?;
         Ok(ledger)
     }
 
@@ -2114,7 +2117,7 @@ impl Ledger {
         let store = Store::create(path, config.ledger_id.as_str())?;
         let mut ledger = Self::assemble(config.clone(), clock, Log::File(Box::new(store)), state);
         let admin = config.platform_admin.clone();
-        if let Err(e) = ledger.commit(&admin, Change::LedgerCreated(config)) {
+        if let Err(e) = ledger.commit(&admin, Change::LedgerCreated(Box::new(config))) {
             // Leave no half-made file behind: nothing was there before.
             ledger.log = Log::Detached;
             drop(ledger);
@@ -2165,7 +2168,7 @@ impl Ledger {
             None => (fresh()?, 0, Hash::ZERO),
         };
         store.each_entry(from, None, prev, |e| replay_entry(&mut state, &e))?;
-        let mut ledger = Self::assemble(config, clock, Log::File(Box::new(store)), state);
+        let mut ledger = Self::assemble(*config, clock, Log::File(Box::new(store)), state);
         ledger.len = len;
         ledger.last = last;
         ledger.snapshot_len = from;
@@ -2486,7 +2489,7 @@ impl Ledger {
                 detail: "the log is empty".into(),
             });
         };
-        let config = config.clone();
+        let config = LedgerConfig::clone(config);
         let state = replay(&config, &entries)?;
         let (len, last) = (
             entries.len() as u64,
@@ -2703,6 +2706,9 @@ impl Ledger {
         self.state.records.reserve(more);
         self.state.record_ids.reserve(more);
         self.state.texts.reserve(more);
+        if let Log::Memory(log) = &mut self.log {
+            log.reserve(more);
+        }
     }
 
     /// Adds many records, each on its own (one refusal does not stop the others); the results

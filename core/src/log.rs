@@ -96,7 +96,7 @@ pub(crate) fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
 #[serde(tag = "kind", content = "body", rename_all = "snake_case")]
 pub enum Change {
     /// The first entry: the ledger's identity, offset, policy and first admin.
-    LedgerCreated(LedgerConfig),
+    LedgerCreated(Box<LedgerConfig>),
     /// An org joins the tree.
     OrgRegistered(NewOrg),
     /// An actor is given a role.
@@ -426,6 +426,13 @@ fn general_canonical(
 
 /// A JSON string as serde_json writes it (only `"`, `\\` and control characters escaped).
 fn text(b: &mut Vec<u8>, s: &str) {
+    if !s.bytes().any(|c| c < 0x20 || c == b'"' || c == b'\\') {
+        b.reserve(s.len() + 2);
+        b.push(b'"');
+        b.extend_from_slice(s.as_bytes());
+        b.push(b'"');
+        return;
+    }
     b.push(b'"');
     let mut from = 0;
     for (i, &c) in s.as_bytes().iter().enumerate() {
@@ -787,8 +794,8 @@ mod tests {
         custom.policy.fraud.four_eyes_minutes = 240;
         custom.policy.excellent.top_per_street = 3;
         vec![
-            Change::LedgerCreated(config),
-            Change::LedgerCreated(custom),
+            Change::LedgerCreated(Box::new(config)),
+            Change::LedgerCreated(Box::new(custom)),
             Change::OrgRegistered(NewOrg {
                 id: "O1".parse().unwrap(),
                 name: "学田社区".into(),
@@ -1009,6 +1016,16 @@ mod tests {
                 String::from_utf8(slow).unwrap()
             );
         }
+    }
+
+    #[test]
+    fn entries_stay_small_to_move() {
+        // A bulk add moves every entry several times: a large kind belongs in a Box.
+        assert!(
+            std::mem::size_of::<Change>() <= 256,
+            "{}",
+            std::mem::size_of::<Change>()
+        );
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crate::error::{LedgerError, Result, invalid_field};
 use crate::ids::{ActivityId, ActorId, OrgId, RecordId, TeamId, VolunteerId};
 use crate::policy::Policy;
 use crate::time::{Timestamp, add_working_days};
-use chrono::FixedOffset;
+use chrono::{FixedOffset, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 /// Where a record came from.
@@ -271,11 +271,77 @@ pub fn check_record(r: &NewRecord, policy: &Policy, now: Timestamp) -> Result<()
 /// the policy's working-day window before `now`, in local dates.
 pub fn is_make_up(r: &NewRecord, policy: &Policy, off: FixedOffset, now: Timestamp) -> bool {
     let served = r.end.local_date(off);
+    let today = now.local_date(off);
+    // The deadline lies at least `window` days after the service, and at most
+    // (window + holidays + 2) × 7/5 (at most two weekend days in any seven, each holiday
+    // costing at most one working day): only between the two is the calendar walked.
+    let window = i64::from(policy.recording_window_working_days.max(0));
+    let holidays = i64::try_from(policy.holidays.len()).unwrap_or(i64::MAX / 8);
+    let days = (today - served).num_days();
+    if days <= window {
+        return false;
+    }
+    if days > (window + holidays + 2) * 7 / 5 + 1 {
+        return true;
+    }
+    is_make_up_walked(served, today, policy)
+}
+
+/// [`is_make_up`] by walking the calendar from the day of service.
+fn is_make_up_walked(served: NaiveDate, today: NaiveDate, policy: &Policy) -> bool {
     let deadline = add_working_days(
         served,
         u32::try_from(policy.recording_window_working_days).unwrap_or(0), // validated: 0 to 366
         &policy.holidays,
         &policy.extra_working_days,
     );
-    now.local_date(off) > deadline
+    today > deadline
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Datelike;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The bounds that spare the calendar walk never change the answer.
+        #[test]
+        fn make_up_bounds_agree_with_the_walk(
+            served in 0i64..800,
+            later in 0i64..200,
+            window in 0i32..40,
+            holidays in proptest::collection::vec(0i64..1000, 0..30),
+            extra in proptest::collection::vec(0i64..1000, 0..10),
+        ) {
+            let day = |n: i64| {
+                NaiveDate::from_ymd_opt(2015, 1, 1).unwrap() + chrono::Days::new(n as u64)
+            };
+            let policy = Policy {
+                recording_window_working_days: window,
+                holidays: holidays.iter().map(|&n| day(n)).collect(),
+                extra_working_days: extra.iter().map(|&n| day(n)).collect(),
+                ..Policy::default()
+            };
+            let off = crate::time::offset(480).unwrap();
+            let at = |n: i64, h: u32| {
+                let d = day(n);
+                Timestamp::from_local(480, d.year(), d.month(), d.day(), h, 0).unwrap()
+            };
+            let r = NewRecord::new(
+                "R1".parse().unwrap(),
+                "V1".parse().unwrap(),
+                "C1".parse().unwrap(),
+                at(served, 9),
+                at(served, 11),
+                60,
+                "",
+            );
+            let now = at(served + later, 12);
+            prop_assert_eq!(
+                is_make_up(&r, &policy, off, now),
+                is_make_up_walked(day(served), day(served + later), &policy)
+            );
+        }
+    }
 }
