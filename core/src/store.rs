@@ -60,7 +60,7 @@ CREATE TABLE orgs (
 ) WITHOUT ROWID;
 CREATE TABLE volunteers (
     n               INTEGER PRIMARY KEY,
-    id              TEXT NOT NULL UNIQUE,
+    id              TEXT NOT NULL,
     masked_name     TEXT NOT NULL,
     identity_kind   TEXT NOT NULL,
     masked_identity TEXT NOT NULL,
