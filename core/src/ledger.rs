@@ -2762,7 +2762,9 @@ impl Ledger {
                     self.admit_records(actor, records, each, &mut duplicates, &mut |l, a| {
                         // The volunteer's totals changed: their row is written at the end.
                         l.dirty.vols.push(a.vol);
-                        send(a)
+                        // Encoded here, where there is time to spare: the writer is busier.
+                        let body = Some(crate::log::stored_body(&a.entry.change));
+                        send(crate::store::Admitted { body, ..a })
                     })
                 });
                 if let Some(e) = failed.err().or(written.err()) {
@@ -2856,9 +2858,9 @@ impl Ledger {
                 entry,
                 n,
                 vol,
+                body: None,
                 state: admit.state,
                 make_up: admit.make_up,
-                four_eyes: admit.four_eyes,
             };
             if !keep(self, admitted) {
                 break;

@@ -526,9 +526,23 @@ impl Store {
 
     /// Writes a record's projection row; `date` is its local service date.
     pub(crate) fn put_record(&self, n: u32, r: &ServiceRecord, date: &str) -> Result<()> {
+        let row = RecordRow {
+            n,
+            record: &r.record,
+            date,
+            state: r.state,
+            counted: r.counted,
+            make_up: r.make_up,
+            recorded_by: r.recorded_by.as_str(),
+            confirmed_by: r.confirmed_by.as_ref().map(|a| a.as_str()),
+            amends: r.amends.as_ref().map(|a| a.as_str()),
+            superseded_by: r.superseded_by.as_ref().map(|a| a.as_str()),
+            reason: r.reason.as_deref(),
+            entry_seq: r.entry_seq,
+        };
         self.conn
             .prepare_cached(INSERT_RECORD)
-            .and_then(|mut st| record_row(&mut st, n, r, date))
+            .and_then(|mut st| record_row(&mut st, &row))
             .map_err(|e| self.row_failed(e))
     }
 
@@ -556,26 +570,31 @@ impl Store {
                     let mut records = conn.prepare_cached(INSERT_RECORD).map_err(fail)?;
                     for chunk in rx {
                         for p in chunk {
-                            append_entry(&mut entries, &p.entry).map_err(fail)?;
-                            let Change::RecordAdded(record) = p.entry.change else {
+                            match &p.body {
+                                Some(body) => append_entry_with(&mut entries, &p.entry, body),
+                                None => append_entry(&mut entries, &p.entry),
+                            }
+                            .map_err(fail)?;
+                            let Change::RecordAdded(record) = &p.entry.change else {
                                 continue;
                             };
                             let confirmed = p.state == crate::record::RecordState::Confirmed;
-                            let date = record.start.local_date(offset).to_string();
-                            let row = ServiceRecord {
+                            let actor = p.entry.actor.as_str();
+                            let row = RecordRow {
+                                n: p.n,
                                 record,
+                                date: &iso_date(record.start.local_date(offset)),
                                 state: p.state,
                                 counted: confirmed,
                                 make_up: p.make_up,
-                                recorded_by: p.entry.actor.clone(),
-                                confirmed_by: confirmed.then(|| p.entry.actor.clone()),
-                                four_eyes: p.four_eyes,
+                                recorded_by: actor,
+                                confirmed_by: confirmed.then_some(actor),
                                 amends: None,
                                 superseded_by: None,
                                 reason: None,
                                 entry_seq: p.entry.seq as i64,
                             };
-                            record_row(&mut records, p.n, &row, &date).map_err(|e| {
+                            record_row(&mut records, &row).map_err(|e| {
                                 ("cannot write the projections", "无法写入投影表", e)
                             })?;
                         }
@@ -843,31 +862,43 @@ pub(crate) struct Admitted {
     pub(crate) n: u32,
     /// The volunteer's index.
     pub(crate) vol: u32,
+    /// The entry's stored body, if the rules' thread encoded it already.
+    pub(crate) body: Option<Vec<u8>>,
     pub(crate) state: crate::record::RecordState,
     pub(crate) make_up: bool,
-    pub(crate) four_eyes: bool,
 }
 
 const INSERT_ENTRY: &str = "INSERT INTO entries VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
 const INSERT_RECORD: &str = "INSERT OR REPLACE INTO records VALUES (?1, ?2, ?3, ?4, ?5, ?6, \
      ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
 
-/// Writes a record's projection row (`st` is [`INSERT_RECORD`]).
-fn record_row(
-    st: &mut rusqlite::Statement<'_>,
+/// A record's projection row, borrowed from what holds it.
+struct RecordRow<'a> {
     n: u32,
-    r: &ServiceRecord,
-    date: &str,
-) -> rusqlite::Result<()> {
-    let rec = &r.record;
+    record: &'a crate::record::NewRecord,
+    date: &'a str,
+    state: crate::record::RecordState,
+    counted: bool,
+    make_up: bool,
+    recorded_by: &'a str,
+    confirmed_by: Option<&'a str>,
+    amends: Option<&'a str>,
+    superseded_by: Option<&'a str>,
+    reason: Option<&'a str>,
+    entry_seq: i64,
+}
+
+/// Writes a record's projection row (`st` is [`INSERT_RECORD`]).
+fn record_row(st: &mut rusqlite::Statement<'_>, r: &RecordRow<'_>) -> rusqlite::Result<()> {
+    let rec = r.record;
     st.execute(params![
-        n,
+        r.n,
         rec.id.as_str(),
         rec.volunteer.as_str(),
         rec.org.as_str(),
         rec.team.as_ref().map(|t| t.as_str()),
         rec.activity.as_ref().map(|a| a.as_str()),
-        date,
+        r.date,
         rec.start.0,
         rec.end.0,
         rec.minutes,
@@ -879,24 +910,58 @@ fn record_row(
         rec.paid,
         rec.public_benefit,
         rec.job_duty,
-        r.recorded_by.as_str(),
-        r.confirmed_by.as_ref().map(|a| a.as_str()),
-        r.amends.as_ref().map(|a| a.as_str()),
-        r.superseded_by.as_ref().map(|a| a.as_str()),
+        r.recorded_by,
+        r.confirmed_by,
+        r.amends,
+        r.superseded_by,
         r.reason,
         r.entry_seq,
     ])?;
     Ok(())
 }
 
+/// `YYYY-MM-DD`, as `NaiveDate` shows it, without the formatting machinery.
+fn iso_date(d: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if !(1000..=9999).contains(&y) {
+        return d.to_string();
+    }
+    let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+    let y = y.unsigned_abs();
+    [
+        digit(y / 1000),
+        digit(y / 100),
+        digit(y / 10),
+        digit(y),
+        '-',
+        digit(m / 10),
+        digit(m),
+        '-',
+        digit(day / 10),
+        digit(day),
+    ]
+    .iter()
+    .collect()
+}
+
 /// Writes one entry's row (`st` is [`INSERT_ENTRY`]): its body as `docs/schema.md` says, and its hash.
 fn append_entry(st: &mut rusqlite::Statement<'_>, entry: &Entry) -> rusqlite::Result<()> {
+    append_entry_with(st, entry, &stored_body(&entry.change))
+}
+
+/// [`append_entry`] with the body already encoded.
+fn append_entry_with(
+    st: &mut rusqlite::Statement<'_>,
+    entry: &Entry,
+    body: &[u8],
+) -> rusqlite::Result<()> {
     st.execute(params![
         entry.seq as i64,
         entry.time.0,
         entry.actor.as_str(),
         entry.change.kind(),
-        stored_body(&entry.change),
+        body,
         &entry.hash.0[..],
     ])?;
     Ok(())
@@ -904,4 +969,19 @@ fn append_entry(st: &mut rusqlite::Statement<'_>, entry: &Entry) -> rusqlite::Re
 
 fn hash_of(bytes: &[u8]) -> Option<Hash> {
     <[u8; 32]>::try_from(bytes).ok().map(Hash)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn iso_dates_are_as_chrono_writes_them() {
+        let mut d = chrono::NaiveDate::from_ymd_opt(1969, 12, 25).unwrap_or_default();
+        for _ in 0..60_000 {
+            assert_eq!(super::iso_date(d), d.to_string());
+            d = d.succ_opt().unwrap_or_default();
+        }
+        for d in [chrono::NaiveDate::MIN, chrono::NaiveDate::MAX] {
+            assert_eq!(super::iso_date(d), d.to_string());
+        }
+    }
 }
