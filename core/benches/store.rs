@@ -7,6 +7,8 @@
 //! - **reopen**: opening the resulting file ledger, from its snapshot and from the whole log.
 //!
 //! Each figure is the median of `VL_BENCH_RUNS` runs (3 by default). Run with `make bench`.
+//! `VL_BENCH_ONLY=memory` uploads into an in-memory ledger once (and times `read_sheet` alone
+//! first); `VL_BENCH_ONLY=read_sheet` times `read_sheet` alone, `VL_BENCH_RUNS` times.
 
 #![allow(
     missing_docs,
@@ -158,6 +160,31 @@ fn main() {
     let rows = env("VL_BENCH_ROWS", 1_000_000);
     let runs = env("VL_BENCH_RUNS", 3).max(1);
     let vols = (rows / 10).max(1);
+    // `VL_BENCH_ONLY=read_sheet`: reading the sheet alone, `VL_BENCH_RUNS` times, with no
+    // ledger to build first — the quick loop for work on the reader.
+    if std::env::var("VL_BENCH_ONLY").as_deref() == Ok("read_sheet") {
+        let csv_bytes = sheet(rows, vols);
+        let mut times = Vec::new();
+        for _ in 0..runs {
+            let t = Instant::now();
+            let sheet =
+                volunteer_ledger::import::read_sheet(&csv_bytes, &ImportOptions::default())
+                    .unwrap();
+            times.push(t.elapsed());
+            assert_eq!(sheet.rows.len(), rows);
+            eprintln!(
+                "read_sheet alone: {:.2} s for {} rows",
+                times.last().unwrap().as_secs_f64(),
+                sheet.rows.len()
+            );
+        }
+        eprintln!(
+            "read_sheet median of {runs}: {:.2} s ({:.2} µs per row)",
+            median(times.clone()).as_secs_f64(),
+            median(times).as_secs_f64() * 1e6 / rows as f64
+        );
+        return;
+    }
     let dir: PathBuf = std::env::temp_dir().join(format!("vl-bench-store-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let base = dir.join("base.db");
