@@ -51,6 +51,14 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+/// The time this thread has run on a CPU (Linux only): on a shared machine, a steadier figure
+/// than the wall clock.
+fn thread_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns = stat.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
+}
+
 fn community(v: usize) -> String {
     format!("C{}-{}", v % 5, (v / 5) % 10)
 }
@@ -164,25 +172,39 @@ fn main() {
     // ledger to build first — the quick loop for work on the reader.
     if std::env::var("VL_BENCH_ONLY").as_deref() == Ok("read_sheet") {
         let csv_bytes = sheet(rows, vols);
-        let mut times = Vec::new();
+        let (mut times, mut cpu_times) = (Vec::new(), Vec::new());
         for _ in 0..runs {
-            let t = Instant::now();
-            let sheet =
-                volunteer_ledger::import::read_sheet(&csv_bytes, &ImportOptions::default())
-                    .unwrap();
+            let (t, cpu) = (Instant::now(), thread_cpu());
+            let sheet = volunteer_ledger::import::read_sheet(&csv_bytes, &ImportOptions::default())
+                .unwrap();
             times.push(t.elapsed());
+            let cpu = thread_cpu().zip(cpu).map(|(b, a)| b - a);
+            cpu_times.extend(cpu);
             assert_eq!(sheet.rows.len(), rows);
             eprintln!(
-                "read_sheet alone: {:.2} s for {} rows",
+                "read_sheet alone: {:.2} s for {} rows{}",
                 times.last().unwrap().as_secs_f64(),
-                sheet.rows.len()
+                sheet.rows.len(),
+                cpu.map(|c| format!(" ({:.2} s on the CPU)", c.as_secs_f64()))
+                    .unwrap_or_default()
             );
         }
-        eprintln!(
+        let per_row = |d: Duration| d.as_secs_f64() * 1e6 / rows as f64;
+        let wall = median(times);
+        eprint!(
             "read_sheet median of {runs}: {:.2} s ({:.2} µs per row)",
-            median(times.clone()).as_secs_f64(),
-            median(times).as_secs_f64() * 1e6 / rows as f64
+            wall.as_secs_f64(),
+            per_row(wall)
         );
+        if cpu_times.len() == runs {
+            let cpu = median(cpu_times);
+            eprint!(
+                "; on the CPU {:.2} s ({:.2} µs per row)",
+                cpu.as_secs_f64(),
+                per_row(cpu)
+            );
+        }
+        eprintln!();
         return;
     }
     let dir: PathBuf = std::env::temp_dir().join(format!("vl-bench-store-{}", std::process::id()));
