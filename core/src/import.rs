@@ -528,9 +528,28 @@ impl RowCells for [Cell<'_>] {
     }
 }
 
+impl RowCells for [&str] {
+    fn width(&self) -> usize {
+        self.len()
+    }
+    fn cell(&self, i: usize) -> Cell<'_> {
+        self.get(i).map_or(Cell::Empty, |s| Cell::text(s))
+    }
+}
+
 fn csv_rows(text: &str, sheet: &mut SheetBuilder<'_>) -> Result<()> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let delimiter = sniff_delimiter(text);
+    if text.contains('"') {
+        reader_csv_rows(text, delimiter, sheet)
+    } else {
+        plain_csv_rows(text, delimiter, sheet);
+        Ok(())
+    }
+}
+
+/// Any CSV text, read by the CSV reader, a record at a time.
+fn reader_csv_rows(text: &str, delimiter: u8, sheet: &mut SheetBuilder<'_>) -> Result<()> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -573,6 +592,49 @@ fn csv_rows(text: &str, sheet: &mut SheetBuilder<'_>) -> Result<()> {
         sheet.push(row, &rec);
     }
     Ok(())
+}
+
+/// CSV text without a quote character — what most sheets are — read as the CSV reader
+/// reads it, but with each field a slice of the text: a record is a run of bytes between line
+/// breaks (`\r`, `\n` or `\r\n`; blank lines are skipped), its fields are split at the
+/// delimiter, and nothing can be quoted or escaped. The rows are numbered as
+/// [`reader_csv_rows`] numbers them from the reader's positions: the line breaks before the
+/// record, plus one.
+fn plain_csv_rows(text: &str, delimiter: u8, sheet: &mut SheetBuilder<'_>) {
+    let bytes = text.as_bytes();
+    // The CSV reader drops one more UTF-8 BOM at the very start, and then reports its first
+    // record at byte 0, before any blank lines it skipped: that record is row 1.
+    let bom = text.starts_with('\u{FEFF}');
+    let mut at = if bom { '\u{FEFF}'.len_utf8() } else { 0 };
+    let mut breaks = 0u64;
+    let mut first = true;
+    let mut fields: Vec<&str> = Vec::new();
+    loop {
+        while let Some(&c) = bytes.get(at) {
+            match c {
+                b'\n' => breaks += 1,
+                b'\r' => {}
+                _ => break,
+            }
+            at += 1;
+        }
+        let Some(rest) = bytes.get(at..).filter(|b| !b.is_empty()) else {
+            break;
+        };
+        let end = at
+            + rest
+                .iter()
+                .position(|&c| c == b'\n' || c == b'\r')
+                .unwrap_or(rest.len());
+        // Both ends are ASCII bytes (or the end of the text): always a char boundary.
+        let line = text.get(at..end).unwrap_or_default();
+        let row = if bom && first { 1 } else { breaks + 1 };
+        first = false;
+        fields.clear();
+        fields.extend(line.split(char::from(delimiter)));
+        sheet.push(u32::try_from(row).unwrap_or(u32::MAX), fields.as_slice());
+        at = end;
+    }
 }
 
 /// Comma unless the first lines hold more tabs (Excel's "Unicode text") or semicolons.
@@ -1720,6 +1782,111 @@ mod tests {
             "志愿者编号\t组织编号\t服务日期\t开始时间\t结束时间\nV1\tC1\t2015-06-02\t9:00\t10:00\n";
         let sheet = read_sheet(s.as_bytes(), &ImportOptions::default()).unwrap();
         assert_eq!(sheet.rows[0].record.as_ref().unwrap().minutes, 60);
+    }
+
+    #[test]
+    fn fast_paths_read_as_the_general_parsers() {
+        let mut texts = Vec::new();
+        for h in 0..30 {
+            for m in 0..100 {
+                for s in [None, Some(0), Some(1), Some(59), Some(60), Some(99)] {
+                    let sec = s.map(|s| format!(":{s:02}")).unwrap_or_default();
+                    texts.push(format!("{h}:{m:02}{sec}"));
+                    texts.push(format!("{h:02}:{m:02}{sec}"));
+                }
+            }
+        }
+        for t in &texts {
+            if let Some(fast) = plain_clock(t) {
+                assert_eq!(fast.map(|m| (None, m)), parse_time_general(t), "{t}");
+            }
+        }
+        for y in ["0000", "0001", "1900", "2015", "2016", "9999"] {
+            for m in 0..100 {
+                for d in 0..100 {
+                    let t = format!("{y}-{m:02}-{d:02}");
+                    assert_eq!(iso_date(&t), Some(parse_date_general(&t)), "{t}");
+                }
+            }
+        }
+        for c in 0..3000 {
+            for t in [
+                format!("{}", c / 100),
+                format!("{}.{}", c / 100, c % 100),
+                format!("{}.{:02}", c / 100, c % 100),
+                format!(".{c}"),
+                format!("{c}."),
+            ] {
+                assert!(is_plain_decimal(&t), "{t}");
+                let fast = t.parse::<f64>().ok().map(|h| h * 60.0);
+                assert_eq!(fast, parse_duration_general(&t, 60.0), "{t}");
+            }
+        }
+        for t in ["", ".", "1..2", "1.2.3", "1e3", "-1", " 1", "１"] {
+            assert!(!is_plain_decimal(t), "{t}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_paths_agree_on_any_text(t in "[0-9:.\\- a]{0,10}") {
+            if let Some(fast) = plain_clock(&t) {
+                proptest::prop_assert_eq!(fast.map(|m| (None, m)), parse_time_general(&t));
+            }
+            if let Some(fast) = iso_date(&t) {
+                proptest::prop_assert_eq!(fast, parse_date_general(&t));
+            }
+            if is_plain_decimal(&t) {
+                let fast = t.parse::<f64>().ok().map(|h| h * 60.0);
+                proptest::prop_assert_eq!(fast, parse_duration_general(&t, 60.0));
+            }
+            let label = TOTAL_LABELS.contains(&normalise_header(&t).as_str());
+            proptest::prop_assert_eq!(is_total_label(&t), label);
+            proptest::prop_assert_eq!(trim(&t), t.trim());
+        }
+
+        #[test]
+        fn plain_csv_reads_as_the_csv_reader(
+            text in "\u{FEFF}{0,2}[V1C,;\t\r\n \u{3000}合计a-]{0,40}(志愿者编号,组织编号,服务日期,开始时间,结束时间[\r\n]{1,3})?[V1C,;\t\r\n 0-9:\u{FEFF}合计-]{0,300}",
+            default_org in proptest::bool::ANY,
+        ) {
+            let opts = ImportOptions {
+                default_org: default_org.then(|| OrgId::new("D")).transpose().unwrap(),
+                ..ImportOptions::default()
+            };
+            let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+            let read = |plain: bool| {
+                let mut sheet = SheetBuilder::new("0".repeat(64), &opts, offset(480).unwrap());
+                let delimiter = sniff_delimiter(text);
+                if plain {
+                    plain_csv_rows(text, delimiter, &mut sheet);
+                } else {
+                    reader_csv_rows(text, delimiter, &mut sheet).unwrap();
+                }
+                format!("{:?}", sheet.finish())
+            };
+            proptest::prop_assert_eq!(read(true), read(false));
+        }
+    }
+
+    #[test]
+    fn total_labels_fit_the_ascii_check() {
+        for l in TOTAL_LABELS {
+            assert!(l.len() <= TOTAL_LABEL_MAX, "{l}");
+            assert_eq!(normalise_header(l), *l);
+        }
+        for (t, want) in [
+            ("Total", true),
+            (" T-O-T-A-L ", true),
+            ("s_u_m:", true),
+            ("totals", false),
+            ("V000123", false),
+            ("合计", true),
+            ("合 计", true),
+            ("ｔｏｔａｌ", true),
+        ] {
+            assert_eq!(is_total_label(t), want, "{t}");
+        }
     }
 
     #[test]
