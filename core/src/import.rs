@@ -355,10 +355,10 @@ impl<'a> Cell<'a> {
     }
 }
 
-/// [`str::trim`], returning at once when both ends are visible ASCII, as in most cells.
+/// [`str::trim`], returning at once when neither end is whitespace, as in most cells.
 fn trim(s: &str) -> &str {
-    let plain = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b.is_ascii());
-    if plain(s.as_bytes().first()) && plain(s.as_bytes().last()) {
+    let plain = |c: Option<char>| c.is_some_and(|c| !c.is_whitespace());
+    if plain(s.chars().next()) && plain(s.chars().next_back()) {
         s
     } else {
         s.trim()
@@ -621,17 +621,22 @@ fn plain_csv_rows(text: &str, delimiter: u8, sheet: &mut SheetBuilder<'_>) {
         let Some(rest) = bytes.get(at..).filter(|b| !b.is_empty()) else {
             break;
         };
-        let end = at
-            + rest
-                .iter()
-                .position(|&c| c == b'\n' || c == b'\r')
-                .unwrap_or(rest.len());
-        // Both ends are ASCII bytes (or the end of the text): always a char boundary.
-        let line = text.get(at..end).unwrap_or_default();
+        // One pass to the line break, splitting at the delimiter on the way. Every cut is
+        // next to an ASCII byte (or at the end of the text): always a char boundary.
+        fields.clear();
+        let (mut from, mut end) = (at, bytes.len());
+        for (i, &c) in rest.iter().enumerate() {
+            if c == delimiter {
+                fields.push(text.get(from..at + i).unwrap_or_default());
+                from = at + i + 1;
+            } else if c == b'\n' || c == b'\r' {
+                end = at + i;
+                break;
+            }
+        }
+        fields.push(text.get(from..end).unwrap_or_default());
         let row = if bom && first { 1 } else { breaks + 1 };
         first = false;
-        fields.clear();
-        fields.extend(line.split(char::from(delimiter)));
         sheet.push(u32::try_from(row).unwrap_or(u32::MAX), fields.as_slice());
         at = end;
     }
@@ -1165,13 +1170,24 @@ fn row_record<R: RowCells + ?Sized>(
     Ok(r)
 }
 
-/// A made-up record id: `{prefix}-{row}`.
+/// A made-up record id, `{prefix}-{row}`, written digit by digit: one is made for most rows
+/// of most sheets, and the formatting machinery cost more than the rest of the id.
 fn made_up_id(prefix: &str, row: u32) -> String {
-    use std::fmt::Write;
-    let mut id = String::with_capacity(prefix.len() + 11);
+    let mut digits = [0u8; 10];
+    let mut n = row;
+    let mut from = digits.len();
+    for slot in digits.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
+        from -= 1;
+        if n == 0 {
+            break;
+        }
+    }
+    let mut id = String::with_capacity(prefix.len() + 1 + digits.len() - from);
     id.push_str(prefix);
     id.push('-');
-    let _ = write!(id, "{row}");
+    id.extend(digits.iter().skip(from).map(|&d| char::from(d)));
     id
 }
 
@@ -1866,6 +1882,24 @@ mod tests {
                 format!("{:?}", sheet.finish())
             };
             proptest::prop_assert_eq!(read(true), read(false));
+        }
+    }
+
+    #[test]
+    fn made_up_ids_read_prefix_dash_row() {
+        for row in [
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            12345,
+            999_999_999,
+            1_000_000_000,
+            u32::MAX,
+        ] {
+            assert_eq!(made_up_id("abc", row), format!("abc-{row}"));
         }
     }
 
