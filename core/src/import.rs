@@ -928,10 +928,19 @@ fn is_total_label(t: &str) -> bool {
         if char::from(b).is_whitespace() || matches!(b, b'*' | b'_' | b'-' | b'.' | b':') {
             continue;
         }
+        let b = b.to_ascii_lowercase();
+        // Most cells asked are volunteer numbers: their first letter rules them out.
+        if len == 0
+            && !TOTAL_LABELS
+                .iter()
+                .any(|l| l.as_bytes().first() == Some(&b))
+        {
+            return false;
+        }
         let Some(slot) = key.get_mut(len) else {
             return false;
         };
-        *slot = b.to_ascii_lowercase();
+        *slot = b;
         len += 1;
     }
     let key = key.get(..len).unwrap_or_default();
@@ -1184,10 +1193,14 @@ fn made_up_id(prefix: &str, row: u32) -> String {
             break;
         }
     }
-    let mut id = String::with_capacity(prefix.len() + 1 + digits.len() - from);
+    let digits = digits
+        .get(from..)
+        .and_then(|d| std::str::from_utf8(d).ok())
+        .unwrap_or_default();
+    let mut id = String::with_capacity(prefix.len() + 1 + digits.len());
     id.push_str(prefix);
     id.push('-');
-    id.extend(digits.iter().skip(from).map(|&d| char::from(d)));
+    id.push_str(digits);
     id
 }
 
