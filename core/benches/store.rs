@@ -7,6 +7,8 @@
 //! - **reopen**: opening the resulting file ledger, from its snapshot and from the whole log.
 //!
 //! Each figure is the median of `VL_BENCH_RUNS` runs (3 by default). Run with `make bench`.
+//! `VL_BENCH_ONLY=memory` uploads into an in-memory ledger once (and times `read_sheet` alone
+//! first); `VL_BENCH_ONLY=read_sheet` times `read_sheet` alone, `VL_BENCH_RUNS` times.
 
 #![allow(
     missing_docs,
@@ -62,6 +64,14 @@ fn cpu_seconds() -> f64 {
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
+}
+
+/// The time this thread has run on a CPU (Linux only): on a shared machine, a steadier figure
+/// than the wall clock.
+fn thread_cpu() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    let ns = stat.split_whitespace().next()?.parse().ok()?;
+    Some(Duration::from_nanos(ns))
 }
 
 fn community(v: usize) -> String {
@@ -173,6 +183,45 @@ fn main() {
     let rows = env("VL_BENCH_ROWS", 1_000_000);
     let runs = env("VL_BENCH_RUNS", 3).max(1);
     let vols = (rows / 10).max(1);
+    // `VL_BENCH_ONLY=read_sheet`: reading the sheet alone, `VL_BENCH_RUNS` times, with no
+    // ledger to build first — the quick loop for work on the reader.
+    if std::env::var("VL_BENCH_ONLY").as_deref() == Ok("read_sheet") {
+        let csv_bytes = sheet(rows, vols);
+        let (mut times, mut cpu_times) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            let (t, cpu) = (Instant::now(), thread_cpu());
+            let sheet = volunteer_ledger::import::read_sheet(&csv_bytes, &ImportOptions::default())
+                .unwrap();
+            times.push(t.elapsed());
+            let cpu = thread_cpu().zip(cpu).map(|(b, a)| b - a);
+            cpu_times.extend(cpu);
+            assert_eq!(sheet.rows.len(), rows);
+            eprintln!(
+                "read_sheet alone: {:.2} s for {} rows{}",
+                times.last().unwrap().as_secs_f64(),
+                sheet.rows.len(),
+                cpu.map(|c| format!(" ({:.2} s on the CPU)", c.as_secs_f64()))
+                    .unwrap_or_default()
+            );
+        }
+        let per_row = |d: Duration| d.as_secs_f64() * 1e6 / rows as f64;
+        let wall = median(times);
+        eprint!(
+            "read_sheet median of {runs}: {:.2} s ({:.2} µs per row)",
+            wall.as_secs_f64(),
+            per_row(wall)
+        );
+        if cpu_times.len() == runs {
+            let cpu = median(cpu_times);
+            eprint!(
+                "; on the CPU {:.2} s ({:.2} µs per row)",
+                cpu.as_secs_f64(),
+                per_row(cpu)
+            );
+        }
+        eprintln!();
+        return;
+    }
     let dir: PathBuf = std::env::temp_dir().join(format!("vl-bench-store-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let base = dir.join("base.db");

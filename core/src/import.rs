@@ -26,9 +26,10 @@ use crate::ids::{ActivityId, ActorId, OrgId, RecordId, TeamId, VolunteerId};
 use crate::ledger::Ledger;
 use crate::record::{NewRecord, RecordSource, RecordState};
 use crate::time::{Timestamp, offset};
-use chrono::{Duration, NaiveDate};
+use chrono::{Duration, FixedOffset, NaiveDate, TimeZone};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 
 /// A required cell is empty (or its column is missing).
 pub const E_UPLOAD_MISSING: &str = "E_UPLOAD_MISSING";
@@ -301,10 +302,12 @@ pub struct ImportReport {
 // ---------------------------------------------------------------------------------------------
 // Cells
 
+/// One cell, borrowing its text from the sheet where it can: a CSV row's cells are views into
+/// the reader's record, never copies.
 #[derive(Debug, Clone, PartialEq)]
-enum Cell {
+enum Cell<'a> {
     Empty,
-    Text(String),
+    Text(Cow<'a, str>),
     Number(f64),
     /// An xlsx date/time cell: its local date (none for a bare time), minute of day, and raw
     /// serial value (days).
@@ -315,15 +318,15 @@ enum Cell {
     },
 }
 
-impl Cell {
+impl<'a> Cell<'a> {
     /// A text cell, trimmed (ideographic spaces too) but otherwise as written; the parsers
     /// normalise full-width forms themselves.
-    fn text(s: &str) -> Self {
-        let t = s.trim();
+    fn text(s: &'a str) -> Self {
+        let t = trim(s);
         if t.is_empty() {
             Self::Empty
         } else {
-            Self::Text(t.to_owned())
+            Self::Text(Cow::Borrowed(t))
         }
     }
 
@@ -333,17 +336,32 @@ impl Cell {
 
     /// The cell as an id: full-width forms normalised.
     fn as_id(&self) -> String {
-        normalise(&self.as_text()).trim().to_owned()
+        normalise_cow(&self.as_str()).trim().to_owned()
     }
 
     /// The cell as text (numbers without a trailing `.0`).
     fn as_text(&self) -> String {
+        self.as_str().into_owned()
+    }
+
+    /// The cell as text, borrowed where it is text already.
+    fn as_str(&self) -> Cow<'_, str> {
         match self {
-            Self::Empty => String::new(),
-            Self::Text(s) => s.clone(),
-            Self::Number(f) => number_text(*f),
-            Self::Stamp { days, .. } => number_text(*days),
+            Self::Empty => Cow::Borrowed(""),
+            Self::Text(s) => Cow::Borrowed(s),
+            Self::Number(f) => Cow::Owned(number_text(*f)),
+            Self::Stamp { days, .. } => Cow::Owned(number_text(*days)),
         }
+    }
+}
+
+/// [`str::trim`], returning at once when neither end is whitespace, as in most cells.
+fn trim(s: &str) -> &str {
+    let plain = |c: Option<char>| c.is_some_and(|c| !c.is_whitespace());
+    if plain(s.chars().next()) && plain(s.chars().next_back()) {
+        s
+    } else {
+        s.trim()
     }
 }
 
@@ -353,6 +371,11 @@ fn number_text(f: f64) -> String {
     } else {
         format!("{f}")
     }
+}
+
+/// Whether [`normalise`] changes a character.
+fn is_wide(c: char) -> bool {
+    matches!(c, '\u{FF01}'..='\u{FF5E}' | '\u{3000}' | '\u{00A0}')
 }
 
 /// Full-width ASCII (U+FF01–U+FF5E) to ASCII and the ideographic space to a space, so that
@@ -365,6 +388,15 @@ pub fn normalise(s: &str) -> String {
             _ => c,
         })
         .collect()
+}
+
+/// [`normalise`], borrowing the text when there is nothing to change (always so for ASCII).
+fn normalise_cow(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() || !s.chars().any(is_wide) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(normalise(s))
+    }
 }
 
 /// A header as the synonym table spells it: full-width to ASCII, lower case, and spaces, `*`,
@@ -389,8 +421,6 @@ pub fn field_for_header(header: &str) -> Field {
 // ---------------------------------------------------------------------------------------------
 // Reading bytes into rows of cells
 
-type RawRows = Vec<(u32, Vec<Cell>)>;
-
 fn sheet_error(field: &str, detail: impl Into<String>) -> LedgerError {
     invalid_field("sheet", field, detail)
 }
@@ -405,7 +435,7 @@ fn sheet_error(field: &str, detail: impl Into<String>) -> LedgerError {
 /// without a volunteer number column, or without an org column when no default org is given.
 /// Never panics, whatever the bytes.
 pub fn read_sheet(bytes: &[u8], opts: &ImportOptions) -> Result<Sheet> {
-    offset(opts.utc_offset_minutes)?;
+    let off = offset(opts.utc_offset_minutes)?;
     let fingerprint = hex_sha256(bytes);
     let format = match opts.format {
         Some(f) => f,
@@ -419,11 +449,12 @@ pub fn read_sheet(bytes: &[u8], opts: &ImportOptions) -> Result<Sheet> {
         }
         None => SheetFormat::Csv,
     };
-    let raw = match format {
-        SheetFormat::Csv => csv_rows(&decode(bytes, opts.encoding)?)?,
-        SheetFormat::Xlsx => xlsx_rows(bytes, opts.sheet.as_deref())?,
-    };
-    build_sheet(fingerprint, raw, opts)
+    let mut sheet = SheetBuilder::new(fingerprint, opts, off);
+    match format {
+        SheetFormat::Csv => csv_rows(&decode(bytes, opts.encoding)?, &mut sheet)?,
+        SheetFormat::Xlsx => xlsx_rows(bytes, opts.sheet.as_deref(), &mut sheet)?,
+    }
+    sheet.finish()
 }
 
 fn hex_sha256(bytes: &[u8]) -> String {
@@ -431,37 +462,39 @@ fn hex_sha256(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn decode(bytes: &[u8], encoding: TextEncoding) -> Result<String> {
+/// The bytes as text; UTF-8 is borrowed, not copied.
+fn decode<'a>(bytes: &'a [u8], encoding: TextEncoding) -> Result<Cow<'a, str>> {
     let bad = |what: &str| {
         sheet_error(
             "encoding",
             format!("is not {what} text (E_UPLOAD_ENCODING)"),
         )
     };
-    let utf8 = |b: &[u8]| -> Result<String> {
+    let utf8 = |b: &'a [u8]| -> Result<Cow<'a, str>> {
         let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
         std::str::from_utf8(b)
-            .map(str::to_owned)
+            .map(Cow::Borrowed)
             .map_err(|_| bad("UTF-8"))
     };
-    let gb = |b: &[u8]| -> Result<String> {
+    let gb = |b: &'a [u8]| -> Result<Cow<'a, str>> {
         encoding_rs::GB18030
             .decode_without_bom_handling_and_without_replacement(b)
-            .map(|c| c.into_owned())
             .ok_or_else(|| bad("UTF-8 or GBK/GB18030"))
     };
     match encoding {
         TextEncoding::Utf8 => utf8(bytes),
         TextEncoding::Gbk => gb(bytes),
         TextEncoding::Auto => {
-            if bytes.starts_with(b"\xEF\xBB\xBF") || std::str::from_utf8(bytes).is_ok() {
+            if bytes.starts_with(b"\xEF\xBB\xBF") {
                 return utf8(bytes);
+            }
+            if let Ok(text) = std::str::from_utf8(bytes) {
+                return Ok(Cow::Borrowed(text));
             }
             if let Some((enc, bom)) = encoding_rs::Encoding::for_bom(bytes) {
                 let rest = bytes.get(bom..).unwrap_or_default();
                 return enc
                     .decode_without_bom_handling_and_without_replacement(rest)
-                    .map(|c| c.into_owned())
                     .ok_or_else(|| bad("UTF-16"));
             }
             gb(bytes)
@@ -469,22 +502,75 @@ fn decode(bytes: &[u8], encoding: TextEncoding) -> Result<String> {
     }
 }
 
-fn csv_rows(text: &str) -> Result<RawRows> {
+/// One row of a sheet as the reader sees it: cells by column, an empty cell past the end.
+trait RowCells {
+    /// The number of cells, empty ones included.
+    fn width(&self) -> usize;
+    /// The cell of column `i`.
+    fn cell(&self, i: usize) -> Cell<'_>;
+}
+
+impl RowCells for csv::StringRecord {
+    fn width(&self) -> usize {
+        self.len()
+    }
+    fn cell(&self, i: usize) -> Cell<'_> {
+        self.get(i).map_or(Cell::Empty, Cell::text)
+    }
+}
+
+impl RowCells for [Cell<'_>] {
+    fn width(&self) -> usize {
+        self.len()
+    }
+    fn cell(&self, i: usize) -> Cell<'_> {
+        self.get(i).cloned().unwrap_or(Cell::Empty)
+    }
+}
+
+impl RowCells for [&str] {
+    fn width(&self) -> usize {
+        self.len()
+    }
+    fn cell(&self, i: usize) -> Cell<'_> {
+        self.get(i).map_or(Cell::Empty, |s| Cell::text(s))
+    }
+}
+
+fn csv_rows(text: &str, sheet: &mut SheetBuilder<'_>) -> Result<()> {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     let delimiter = sniff_delimiter(text);
+    if text.contains('"') {
+        reader_csv_rows(text, delimiter, sheet)
+    } else {
+        plain_csv_rows(text, delimiter, sheet);
+        Ok(())
+    }
+}
+
+/// Any CSV text, read by the CSV reader, a record at a time.
+fn reader_csv_rows(text: &str, delimiter: u8, sheet: &mut SheetBuilder<'_>) -> Result<()> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(delimiter)
         .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
+    // One record, read into again and again: the cells of a row borrow from it.
+    let mut rec = csv::StringRecord::new();
     // The row Excel shows: line breaks before the record, less those inside quoted fields.
     let (mut seen_byte, mut breaks, mut embedded) = (0usize, 0u64, 0u64);
-    for rec in reader.records() {
-        let rec = rec.map_err(|e| {
-            let line = e.position().map_or(0, csv::Position::line);
-            sheet_error("csv", format!("does not parse near line {line} (E_FIELD)"))
-        })?;
+    loop {
+        match reader.read_record(&mut rec) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                let line = e.position().map_or(0, csv::Position::line);
+                return Err(sheet_error(
+                    "csv",
+                    format!("does not parse near line {line} (E_FIELD)"),
+                ));
+            }
+        }
         let at = rec
             .position()
             .and_then(|p| usize::try_from(p.byte()).ok())
@@ -501,13 +587,59 @@ fn csv_rows(text: &str) -> Result<RawRows> {
             .map_or(0, |b| b.iter().filter(|&&c| c == b'\n').count() as u64);
         seen_byte = at;
         let row = u32::try_from((breaks + 1).saturating_sub(embedded)).unwrap_or(u32::MAX);
-        embedded += rec
-            .iter()
-            .map(|f| f.matches('\n').count() as u64)
-            .sum::<u64>();
-        rows.push((row, rec.iter().map(Cell::text).collect()));
+        // The fields end to end: their line breaks are those inside quoted fields.
+        embedded += rec.as_slice().bytes().filter(|&c| c == b'\n').count() as u64;
+        sheet.push(row, &rec);
     }
-    Ok(rows)
+    Ok(())
+}
+
+/// CSV text without a quote character — what most sheets are — read as the CSV reader
+/// reads it, but with each field a slice of the text: a record is a run of bytes between line
+/// breaks (`\r`, `\n` or `\r\n`; blank lines are skipped), its fields are split at the
+/// delimiter, and nothing can be quoted or escaped. The rows are numbered as
+/// [`reader_csv_rows`] numbers them from the reader's positions: the line breaks before the
+/// record, plus one.
+fn plain_csv_rows(text: &str, delimiter: u8, sheet: &mut SheetBuilder<'_>) {
+    let bytes = text.as_bytes();
+    // The CSV reader drops one more UTF-8 BOM at the very start, and then reports its first
+    // record at byte 0, before any blank lines it skipped: that record is row 1.
+    let bom = text.starts_with('\u{FEFF}');
+    let mut at = if bom { '\u{FEFF}'.len_utf8() } else { 0 };
+    let mut breaks = 0u64;
+    let mut first = true;
+    let mut fields: Vec<&str> = Vec::new();
+    loop {
+        while let Some(&c) = bytes.get(at) {
+            match c {
+                b'\n' => breaks += 1,
+                b'\r' => {}
+                _ => break,
+            }
+            at += 1;
+        }
+        let Some(rest) = bytes.get(at..).filter(|b| !b.is_empty()) else {
+            break;
+        };
+        // One pass to the line break, splitting at the delimiter on the way. Every cut is
+        // next to an ASCII byte (or at the end of the text): always a char boundary.
+        fields.clear();
+        let (mut from, mut end) = (at, bytes.len());
+        for (i, &c) in rest.iter().enumerate() {
+            if c == delimiter {
+                fields.push(text.get(from..at + i).unwrap_or_default());
+                from = at + i + 1;
+            } else if c == b'\n' || c == b'\r' {
+                end = at + i;
+                break;
+            }
+        }
+        fields.push(text.get(from..end).unwrap_or_default());
+        let row = if bom && first { 1 } else { breaks + 1 };
+        first = false;
+        sheet.push(u32::try_from(row).unwrap_or(u32::MAX), fields.as_slice());
+        at = end;
+    }
 }
 
 /// Comma unless the first lines hold more tabs (Excel's "Unicode text") or semicolons.
@@ -524,7 +656,7 @@ fn sniff_delimiter(text: &str) -> u8 {
     }
 }
 
-fn xlsx_rows(bytes: &[u8], name: Option<&str>) -> Result<RawRows> {
+fn xlsx_rows(bytes: &[u8], name: Option<&str>, sheet: &mut SheetBuilder<'_>) -> Result<()> {
     use calamine::{Data, Reader, Xlsx};
     let damaged = |e: calamine::XlsxError| {
         sheet_error(
@@ -549,31 +681,29 @@ fn xlsx_rows(bytes: &[u8], name: Option<&str>) -> Result<RawRows> {
         },
     };
     let first_row = range.start().map_or(0, |(r, _)| r);
-    let mut rows = Vec::new();
+    let mut cells: Vec<Cell<'_>> = Vec::new();
     for (i, row) in range.rows().enumerate() {
         let n = u32::try_from(i)
             .ok()
             .and_then(|i| i.checked_add(first_row))
             .and_then(|i| i.checked_add(1))
             .unwrap_or(u32::MAX);
-        let cells = row
-            .iter()
-            .map(|d| match d {
-                Data::Empty => Cell::Empty,
-                Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::text(s),
-                Data::Int(i) => Cell::Number(*i as f64),
-                Data::Float(f) => Cell::Number(*f),
-                Data::Bool(b) => Cell::Text(b.to_string()),
-                Data::Error(e) => Cell::Text(format!("#{e:?}")),
-                Data::DateTime(dt) => excel_stamp(dt),
-            })
-            .collect();
-        rows.push((n, cells));
+        cells.clear();
+        cells.extend(row.iter().map(|d| match d {
+            Data::Empty => Cell::Empty,
+            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::text(s),
+            Data::Int(i) => Cell::Number(*i as f64),
+            Data::Float(f) => Cell::Number(*f),
+            Data::Bool(b) => Cell::Text(Cow::Owned(b.to_string())),
+            Data::Error(e) => Cell::Text(Cow::Owned(format!("#{e:?}"))),
+            Data::DateTime(dt) => excel_stamp(dt),
+        }));
+        sheet.push(n, cells.as_slice());
     }
-    Ok(rows)
+    Ok(())
 }
 
-fn excel_stamp(dt: &calamine::ExcelDateTime) -> Cell {
+fn excel_stamp(dt: &calamine::ExcelDateTime) -> Cell<'static> {
     let days = dt.as_f64();
     if !days.is_finite() || days < 0.0 {
         return Cell::Number(days);
@@ -598,14 +728,35 @@ fn excel_stamp(dt: &calamine::ExcelDateTime) -> Cell {
 
 const TOTAL_LABELS: &[&str] = &["合计", "总计", "小计", "total", "sum"];
 
+/// The longest total label, in bytes: an ASCII cell whose header form is longer is no label.
+const TOTAL_LABEL_MAX: usize = 16;
+
+/// The number of [`Field`]s ([`Field::Other`] is the last).
+const FIELDS: usize = Field::Other as usize + 1;
+
 struct Layout {
     header_row: u32,
     columns: Vec<(String, Field)>,
+    /// The first column of each field, by `Field as usize`: looked up for every cell read.
+    first: [Option<usize>; FIELDS],
 }
 
 impl Layout {
+    fn new(header_row: u32, columns: Vec<(String, Field)>) -> Self {
+        let mut first = [None; FIELDS];
+        for (i, (_, f)) in columns.iter().enumerate().rev() {
+            if let Some(slot) = first.get_mut(*f as usize) {
+                *slot = Some(i);
+            }
+        }
+        Self {
+            header_row,
+            columns,
+            first,
+        }
+    }
     fn index(&self, field: Field) -> Option<usize> {
-        self.columns.iter().position(|(_, f)| *f == field)
+        self.first.get(field as usize).copied().flatten()
     }
     fn header(&self, field: Field) -> Option<String> {
         self.index(field)
@@ -614,47 +765,44 @@ impl Layout {
     }
 }
 
-fn find_header(raw: &RawRows) -> Option<usize> {
-    raw.iter().take(HEADER_SEARCH_ROWS).position(|(_, cells)| {
-        let mut seen: Vec<Field> = Vec::new();
-        for c in cells {
-            if let Cell::Text(t) = c {
-                let f = field_for_header(t);
-                if f != Field::Other && !seen.contains(&f) {
-                    seen.push(f);
-                }
+/// A header row: three cells (or more) name known fields, each a different one.
+fn is_header_row<R: RowCells + ?Sized>(cells: &R) -> bool {
+    let mut seen: Vec<Field> = Vec::new();
+    for i in 0..cells.width() {
+        if let Cell::Text(t) = cells.cell(i) {
+            let f = field_for_header(&t);
+            if f != Field::Other && !seen.contains(&f) {
+                seen.push(f);
             }
         }
-        seen.len() >= 3
-    })
+    }
+    seen.len() >= 3
 }
 
-fn build_sheet(fingerprint: String, raw: RawRows, opts: &ImportOptions) -> Result<Sheet> {
-    let Some(h) = find_header(&raw) else {
-        return Err(sheet_error(
-            "header",
-            format!(
-                "has no row among the first {HEADER_SEARCH_ROWS} with three known column \
-                 headers such as 志愿者编号, 服务日期, 开始时间 (E_UPLOAD_HEADER)"
-            ),
-        ));
-    };
-    let (header_row, header_cells) = raw
-        .get(h)
-        .map(|(n, c)| (*n, c.as_slice()))
-        .unwrap_or((0, &[]));
-    let columns: Vec<(String, Field)> = header_cells
-        .iter()
-        .map(|c| {
-            let text = c.as_text();
+fn no_header() -> LedgerError {
+    sheet_error(
+        "header",
+        format!(
+            "has no row among the first {HEADER_SEARCH_ROWS} with three known column \
+             headers such as 志愿者编号, 服务日期, 开始时间 (E_UPLOAD_HEADER)"
+        ),
+    )
+}
+
+/// The layout a header row gives, or why the sheet cannot be read with it.
+fn layout_of<R: RowCells + ?Sized>(
+    header_row: u32,
+    cells: &R,
+    opts: &ImportOptions,
+) -> Result<Layout> {
+    let columns: Vec<(String, Field)> = (0..cells.width())
+        .map(|i| {
+            let text = cells.cell(i).as_text();
             let f = field_for_header(&text);
             (text, f)
         })
         .collect();
-    let layout = Layout {
-        header_row,
-        columns,
-    };
+    let layout = Layout::new(header_row, columns);
     if layout.index(Field::Volunteer).is_none() {
         return Err(sheet_error(
             "header",
@@ -667,31 +815,136 @@ fn build_sheet(fingerprint: String, raw: RawRows, opts: &ImportOptions) -> Resul
             "has no org column (组织编号 / org) and no default org was given (E_UPLOAD_HEADER)",
         ));
     }
-    let prefix: String = fingerprint.chars().take(16).collect();
-    let mut rows = Vec::new();
-    for (n, cells) in raw.iter().skip(h + 1) {
-        if cells.iter().all(Cell::is_empty) || is_total_row(&layout, cells) {
-            continue;
+    Ok(layout)
+}
+
+/// Where the reader is in a sheet.
+enum Stage {
+    /// Looking for the header row among the first [`HEADER_SEARCH_ROWS`] rows.
+    Searching,
+    /// Past the header: each row is data.
+    Data(Layout),
+    /// The sheet is refused; the rest is read only so that a broken CSV is reported as such,
+    /// as it is when the header is fine.
+    Refused(LedgerError),
+}
+
+/// Builds a [`Sheet`] from its rows, given one at a time in order, so that no row is kept
+/// as cells: the rows above the header are skipped, the header row gives the [`Layout`], and
+/// every row below it becomes a [`SheetRow`] at once.
+struct SheetBuilder<'o> {
+    opts: &'o ImportOptions,
+    off: FixedOffset,
+    fingerprint: String,
+    /// The first 16 hex digits of the fingerprint: the stem of made-up record ids.
+    prefix: String,
+    /// Rows given so far.
+    seen: usize,
+    stage: Stage,
+    rows: Vec<SheetRow>,
+}
+
+impl<'o> SheetBuilder<'o> {
+    fn new(fingerprint: String, opts: &'o ImportOptions, off: FixedOffset) -> Self {
+        let prefix: String = fingerprint.chars().take(16).collect();
+        Self {
+            opts,
+            off,
+            fingerprint,
+            prefix,
+            seen: 0,
+            stage: Stage::Searching,
+            rows: Vec::new(),
         }
-        let record = row_record(&layout, cells, *n, &prefix, opts);
-        rows.push(SheetRow { row: *n, record });
     }
-    Ok(Sheet {
-        fingerprint,
-        header_row: layout.header_row,
-        columns: layout.columns,
-        rows,
-    })
+
+    /// The next row of the sheet, numbered as Excel shows it.
+    fn push<R: RowCells + ?Sized>(&mut self, n: u32, cells: &R) {
+        match &self.stage {
+            Stage::Data(layout) => {
+                if is_blank(cells) || is_total_row(layout, cells) {
+                    return;
+                }
+                let record = row_record(layout, cells, n, &self.prefix, self.opts, self.off);
+                self.rows.push(SheetRow { row: n, record });
+            }
+            Stage::Searching if self.seen >= HEADER_SEARCH_ROWS => {
+                self.stage = Stage::Refused(no_header());
+            }
+            Stage::Searching => {
+                if is_header_row(cells) {
+                    self.stage = match layout_of(n, cells, self.opts) {
+                        Ok(layout) => Stage::Data(layout),
+                        Err(e) => Stage::Refused(e),
+                    };
+                }
+            }
+            Stage::Refused(_) => {}
+        }
+        self.seen += 1;
+    }
+
+    fn finish(self) -> Result<Sheet> {
+        match self.stage {
+            Stage::Searching => Err(no_header()),
+            Stage::Refused(e) => Err(e),
+            Stage::Data(layout) => Ok(Sheet {
+                fingerprint: self.fingerprint,
+                header_row: layout.header_row,
+                columns: layout.columns,
+                rows: self.rows,
+            }),
+        }
+    }
+}
+
+fn is_blank<R: RowCells + ?Sized>(cells: &R) -> bool {
+    (0..cells.width()).all(|i| cells.cell(i).is_empty())
 }
 
 /// A total row (合计, 总计, 小计, total): a total label in some cell, and no volunteer number.
-fn is_total_row(layout: &Layout, cells: &[Cell]) -> bool {
-    let is_label = |c: &Cell| match c {
-        Cell::Text(t) => TOTAL_LABELS.contains(&normalise_header(t).as_str()),
+fn is_total_row<R: RowCells + ?Sized>(layout: &Layout, cells: &R) -> bool {
+    let is_label = |c: &Cell<'_>| match c {
+        Cell::Text(t) => is_total_label(t),
         _ => false,
     };
-    let vol = layout.index(Field::Volunteer).and_then(|i| cells.get(i));
-    vol.is_none_or(|v| v.is_empty() || is_label(v)) && cells.iter().any(is_label)
+    // A column past the end of the row reads as empty.
+    let vol = layout
+        .index(Field::Volunteer)
+        .map_or(Cell::Empty, |i| cells.cell(i));
+    (vol.is_empty() || is_label(&vol)) && (0..cells.width()).any(|i| is_label(&cells.cell(i)))
+}
+
+/// A total label (合计 …) in its header form ([`normalise_header`]); ASCII text is checked
+/// without building that form, since it is asked of every row's volunteer number.
+fn is_total_label(t: &str) -> bool {
+    if !t.is_ascii() {
+        return TOTAL_LABELS.contains(&normalise_header(t).as_str());
+    }
+    let mut key = [0u8; TOTAL_LABEL_MAX];
+    let mut len = 0;
+    for b in t.bytes() {
+        // ASCII is as `normalise_header` leaves it, but for these and upper case.
+        if char::from(b).is_whitespace() || matches!(b, b'*' | b'_' | b'-' | b'.' | b':') {
+            continue;
+        }
+        let b = b.to_ascii_lowercase();
+        // Most cells asked are volunteer numbers: their first letter rules them out.
+        if len == 0
+            && !TOTAL_LABELS
+                .iter()
+                .any(|l| l.as_bytes().first() == Some(&b))
+        {
+            return false;
+        }
+        let Some(slot) = key.get_mut(len) else {
+            return false;
+        };
+        *slot = b;
+        len += 1;
+    }
+    let key = key.get(..len).unwrap_or_default();
+    TOTAL_LABELS.iter().any(|l| l.as_bytes() == key)
 }
 
 /// A problem with an upload code, in both languages.
@@ -735,7 +988,7 @@ fn is_cjk(c: char) -> bool {
 
 /// A cell's text, quoted in a message only if it cannot hold a name or an identity number:
 /// at most 12 characters, digits and date/time punctuation only. English and Chinese quoting.
-fn quote(cell: &Cell) -> (String, String) {
+fn quote(cell: &Cell<'_>) -> (String, String) {
     let t = normalise(&cell.as_text());
     let safe = t.chars().count() <= 12
         && t.chars().all(|c| {
@@ -748,19 +1001,15 @@ fn quote(cell: &Cell) -> (String, String) {
     }
 }
 
-fn row_record(
+fn row_record<R: RowCells + ?Sized>(
     layout: &Layout,
-    cells: &[Cell],
+    cells: &R,
     row: u32,
     prefix: &str,
     opts: &ImportOptions,
+    off: FixedOffset,
 ) -> std::result::Result<NewRecord, RowProblem> {
-    let cell = |f: Field| {
-        layout
-            .index(f)
-            .and_then(|i| cells.get(i))
-            .unwrap_or(&Cell::Empty)
-    };
+    let cell = |f: Field| layout.index(f).map_or(Cell::Empty, |i| cells.cell(i));
     let col = |f: Field| layout.header(f);
     let missing = |f: Field, en: &str, zh: &str| {
         problem(
@@ -794,14 +1043,14 @@ fn row_record(
     };
     let id_cell = cell(Field::RecordId);
     let id = if id_cell.is_empty() {
-        RecordId::new(format!("{prefix}-{row}"))
+        RecordId::new(made_up_id(prefix, row))
     } else {
         RecordId::new(id_cell.as_id())
     }
     .map_err(|e| core_problem(row, col(Field::RecordId), &e))?;
 
     // When.
-    let bad_date = |c: &Cell, f: Field| {
+    let bad_date = |c: &Cell<'_>, f: Field| {
         let (q, qz) = quote(c);
         problem(
             row,
@@ -817,7 +1066,7 @@ fn row_record(
             ),
         )
     };
-    let bad_time = |c: &Cell, f: Field| {
+    let bad_time = |c: &Cell<'_>, f: Field| {
         let (q, qz) = quote(c);
         problem(
             row,
@@ -836,7 +1085,7 @@ fn row_record(
     let date = if date_cell.is_empty() {
         None
     } else {
-        Some(parse_date(date_cell).ok_or_else(|| bad_date(date_cell, Field::Date))?)
+        Some(parse_date(&date_cell).ok_or_else(|| bad_date(&date_cell, Field::Date))?)
     };
     let start_cell = cell(Field::Start);
     let end_cell = cell(Field::End);
@@ -860,21 +1109,27 @@ fn row_record(
         ));
     }
     let (start_date, start_min) =
-        parse_time(start_cell).ok_or_else(|| bad_time(start_cell, Field::Start))?;
-    let (end_date, end_min) = parse_time(end_cell).ok_or_else(|| bad_time(end_cell, Field::End))?;
+        parse_time(&start_cell).ok_or_else(|| bad_time(&start_cell, Field::Start))?;
+    let (end_date, end_min) =
+        parse_time(&end_cell).ok_or_else(|| bad_time(&end_cell, Field::End))?;
     let Some(day) = date.or(start_date) else {
         return Err(missing(Field::Date, "the service date", "服务日期"));
     };
     let end_day = end_date.or(date).unwrap_or(day);
-    let start = local_instant(opts.utc_offset_minutes, day, start_min)
-        .ok_or_else(|| bad_date(date_cell, Field::Date))?;
-    let end = local_instant(opts.utc_offset_minutes, end_day, end_min)
-        .ok_or_else(|| bad_date(date_cell, Field::Date))?;
+    let midnight = local_midnight(off, day).ok_or_else(|| bad_date(&date_cell, Field::Date))?;
+    let end_midnight = if end_day == day {
+        Some(midnight)
+    } else {
+        local_midnight(off, end_day)
+    }
+    .ok_or_else(|| bad_date(&date_cell, Field::Date))?;
+    let start = Timestamp(midnight + i64::from(start_min) * 60);
+    let end = Timestamp(end_midnight + i64::from(end_min) * 60);
 
     // How long.
     let hours_cell = cell(Field::Hours);
     let minutes_cell = cell(Field::Minutes);
-    let bad_duration = |c: &Cell, f: Field| {
+    let bad_duration = |c: &Cell<'_>, f: Field| {
         let (q, qz) = quote(c);
         problem(
             row,
@@ -888,10 +1143,10 @@ fn row_record(
         )
     };
     let minutes = if !hours_cell.is_empty() {
-        parse_duration(hours_cell, 60.0).ok_or_else(|| bad_duration(hours_cell, Field::Hours))?
+        parse_duration(&hours_cell, 60.0).ok_or_else(|| bad_duration(&hours_cell, Field::Hours))?
     } else if !minutes_cell.is_empty() {
-        parse_duration(minutes_cell, 1.0)
-            .ok_or_else(|| bad_duration(minutes_cell, Field::Minutes))?
+        parse_duration(&minutes_cell, 1.0)
+            .ok_or_else(|| bad_duration(&minutes_cell, Field::Minutes))?
     } else {
         u32::try_from(((end.0 - start.0) / 60).max(0)).unwrap_or(u32::MAX)
     };
@@ -924,11 +1179,39 @@ fn row_record(
     Ok(r)
 }
 
-fn local_instant(offset_minutes: i32, day: NaiveDate, minute: u32) -> Option<Timestamp> {
-    use chrono::Datelike;
-    let midnight =
-        Timestamp::from_local(offset_minutes, day.year(), day.month(), day.day(), 0, 0).ok()?;
-    Some(Timestamp(midnight.0 + i64::from(minute) * 60))
+/// A made-up record id, `{prefix}-{row}`, written digit by digit: one is made for most rows
+/// of most sheets, and the formatting machinery cost more than the rest of the id.
+fn made_up_id(prefix: &str, row: u32) -> String {
+    let mut digits = [0u8; 10];
+    let mut n = row;
+    let mut from = digits.len();
+    for slot in digits.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
+        from -= 1;
+        if n == 0 {
+            break;
+        }
+    }
+    let digits = digits
+        .get(from..)
+        .and_then(|d| std::str::from_utf8(d).ok())
+        .unwrap_or_default();
+    let mut id = String::with_capacity(prefix.len() + 1 + digits.len());
+    id.push_str(prefix);
+    id.push('-');
+    id.push_str(digits);
+    id
+}
+
+/// The instant of a local date's midnight, in seconds: what [`Timestamp::from_local`] gives,
+/// with the offset checked once per sheet rather than once per time.
+fn local_midnight(off: FixedOffset, day: NaiveDate) -> Option<i64> {
+    Some(
+        off.from_local_datetime(&day.and_hms_opt(0, 0, 0)?)
+            .single()?
+            .timestamp(),
+    )
 }
 
 /// An Excel serial day (1900 system, with Excel's phantom 1900-02-29) as a date.
@@ -950,7 +1233,7 @@ fn all_digits(s: &str) -> bool {
 }
 
 /// A date cell: text forms, numeric text as an Excel serial, a number, or an xlsx date.
-fn parse_date(cell: &Cell) -> Option<NaiveDate> {
+fn parse_date(cell: &Cell<'_>) -> Option<NaiveDate> {
     match cell {
         Cell::Empty => None,
         Cell::Number(f) => serial_date(*f),
@@ -960,7 +1243,12 @@ fn parse_date(cell: &Cell) -> Option<NaiveDate> {
 }
 
 fn parse_date_text(t: &str) -> Option<NaiveDate> {
-    let t = normalise(t);
+    iso_date(t).unwrap_or_else(|| parse_date_general(t))
+}
+
+/// Every text form of a date; [`iso_date`] reads the most common one first.
+fn parse_date_general(t: &str) -> Option<NaiveDate> {
+    let t = normalise_cow(t);
     let t = t.trim();
     // A date followed by a time ("2015-06-02 09:00", "2015-06-02T09:00:00"): the date part.
     let date_part = t
@@ -992,6 +1280,25 @@ fn parse_date_text(t: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
+/// The common form `2015-06-02`, read without the general parser's copies: `None` if `t` is
+/// not of that form (the general parser reads it then), else what the general parser gives.
+fn iso_date(t: &str) -> Option<Option<NaiveDate>> {
+    let &[y1, y2, y3, y4, b'-', m1, m2, b'-', d1, d2] = t.as_bytes() else {
+        return None;
+    };
+    let y = digits(&[y1, y2, y3, y4])?;
+    let m = digits(&[m1, m2])?;
+    let d = digits(&[d1, d2])?;
+    Some(NaiveDate::from_ymd_opt(i32::try_from(y).ok()?, m, d))
+}
+
+/// ASCII digits (at most 9) as a number; `None` if any byte is no digit.
+fn digits(b: &[u8]) -> Option<u32> {
+    b.iter().try_fold(0u32, |n, &c| {
+        c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
+    })
+}
+
 /// Numeric text that reads as an Excel serial: up to 7 digits, an optional fraction.
 fn is_serial_text(s: &str) -> bool {
     let (int, frac) = s.split_once('.').unwrap_or((s, "0"));
@@ -999,7 +1306,7 @@ fn is_serial_text(s: &str) -> bool {
 }
 
 /// A time cell: the local date it names, if any, and the minute of the day (0–1440).
-fn parse_time(cell: &Cell) -> Option<(Option<NaiveDate>, u32)> {
+fn parse_time(cell: &Cell<'_>) -> Option<(Option<NaiveDate>, u32)> {
     match cell {
         Cell::Empty => None,
         Cell::Number(f) => fraction_time(*f),
@@ -1025,7 +1332,15 @@ fn fraction_time(f: f64) -> Option<(Option<NaiveDate>, u32)> {
 }
 
 fn parse_time_text(t: &str) -> Option<(Option<NaiveDate>, u32)> {
-    let t = normalise(t);
+    match plain_clock(t) {
+        Some(minute) => minute.map(|m| (None, m)),
+        None => parse_time_general(t),
+    }
+}
+
+/// Every text form of a time; [`plain_clock`] reads the most common ones first.
+fn parse_time_general(t: &str) -> Option<(Option<NaiveDate>, u32)> {
+    let t = normalise_cow(t);
     let t = t.trim();
     if let Some((d, rest)) = t.split_once(|c: char| c.is_whitespace() || c == 'T') {
         let rest = rest.trim();
@@ -1037,6 +1352,25 @@ fn parse_time_text(t: &str) -> Option<(Option<NaiveDate>, u32)> {
         return fraction_time(t.parse().ok()?);
     }
     parse_clock(t).map(|m| (None, m))
+}
+
+/// The common forms `9:00`, `09:00`, `9:00:00` and `09:00:00`, read without the general
+/// parser's copies: `None` if `t` is of none of them (the general parser reads it then), else
+/// what [`parse_clock`] gives.
+fn plain_clock(t: &str) -> Option<Option<u32>> {
+    let (h, m, s) = match *t.as_bytes() {
+        [h1, b':', m1, m2] => (digits(&[h1])?, digits(&[m1, m2])?, 0),
+        [h1, h2, b':', m1, m2] => (digits(&[h1, h2])?, digits(&[m1, m2])?, 0),
+        [h1, b':', m1, m2, b':', s1, s2] => {
+            (digits(&[h1])?, digits(&[m1, m2])?, digits(&[s1, s2])?)
+        }
+        [h1, h2, b':', m1, m2, b':', s1, s2] => {
+            (digits(&[h1, h2])?, digits(&[m1, m2])?, digits(&[s1, s2])?)
+        }
+        _ => return None,
+    };
+    let valid = m < 60 && s < 60 && (h < 24 || (h == 24 && m == 0 && s == 0));
+    Some(valid.then_some(h * 60 + m))
 }
 
 /// `9:00`, `09:00:00`, `9时30分`, `9点半`, `下午3点`, `3:00 PM` → minute of the day.
@@ -1091,57 +1425,77 @@ fn parse_clock(t: &str) -> Option<u32> {
 
 /// A duration cell as minutes, rounded to the nearest minute; `per_unit` is 60 for an hours
 /// column and 1 for a minutes column (a unit written in the cell wins).
-fn parse_duration(cell: &Cell, per_unit: f64) -> Option<u32> {
+fn parse_duration(cell: &Cell<'_>, per_unit: f64) -> Option<u32> {
     let minutes = match cell {
         Cell::Empty => return None,
         Cell::Number(f) => f * per_unit,
         // A time-formatted cell (2:30) is a length of time: days × 1440.
         Cell::Stamp { days, .. } => days * 1440.0,
-        Cell::Text(t) => {
-            let s = normalise(t).trim().to_lowercase();
-            let units: [(&str, f64); 11] = [
-                ("小时", 60.0),
-                ("hours", 60.0),
-                ("hour", 60.0),
-                ("hrs", 60.0),
-                ("hr", 60.0),
-                ("h", 60.0),
-                ("分钟", 1.0),
-                ("minutes", 1.0),
-                ("mins", 1.0),
-                ("min", 1.0),
-                ("分", 1.0),
-            ];
-            let (num, unit) = units
-                .iter()
-                .find_map(|(u, k)| s.strip_suffix(u).map(|n| (n.trim().to_owned(), *k)))
-                .unwrap_or((s.clone(), per_unit));
-            if let Some((h, m)) = num.split_once(':') {
-                if !all_digits(h) || !all_digits(m) || m.len() != 2 {
-                    return None;
-                }
-                let h: f64 = h.parse().ok()?;
-                let m: f64 = m.parse().ok()?;
-                if m >= 60.0 {
-                    return None;
-                }
-                h * 60.0 + m
-            } else {
-                let ok = !num.is_empty()
-                    && num.chars().all(|c| c.is_ascii_digit() || c == '.')
-                    && num.matches('.').count() <= 1
-                    && num != ".";
-                if !ok {
-                    return None;
-                }
-                num.parse::<f64>().ok()? * unit
-            }
-        }
+        // Plain decimal hours ("2.5"), the common form, without the general parser's copies.
+        Cell::Text(t) if is_plain_decimal(t) => t.parse::<f64>().ok()? * per_unit,
+        Cell::Text(t) => parse_duration_general(t, per_unit)?,
     };
     if !minutes.is_finite() || !(0.0..=1_000_000.0).contains(&minutes) {
         return None;
     }
     Some(minutes.round() as u32)
+}
+
+/// Every text form of a duration, as minutes before rounding; [`is_plain_decimal`] picks
+/// out the most common one first.
+fn parse_duration_general(t: &str, per_unit: f64) -> Option<f64> {
+    let s = normalise(t).trim().to_lowercase();
+    let units: [(&str, f64); 11] = [
+        ("小时", 60.0),
+        ("hours", 60.0),
+        ("hour", 60.0),
+        ("hrs", 60.0),
+        ("hr", 60.0),
+        ("h", 60.0),
+        ("分钟", 1.0),
+        ("minutes", 1.0),
+        ("mins", 1.0),
+        ("min", 1.0),
+        ("分", 1.0),
+    ];
+    let (num, unit) = units
+        .iter()
+        .find_map(|(u, k)| s.strip_suffix(u).map(|n| (n.trim().to_owned(), *k)))
+        .unwrap_or((s.clone(), per_unit));
+    if let Some((h, m)) = num.split_once(':') {
+        if !all_digits(h) || !all_digits(m) || m.len() != 2 {
+            return None;
+        }
+        let h: f64 = h.parse().ok()?;
+        let m: f64 = m.parse().ok()?;
+        if m >= 60.0 {
+            return None;
+        }
+        Some(h * 60.0 + m)
+    } else {
+        let ok = !num.is_empty()
+            && num.chars().all(|c| c.is_ascii_digit() || c == '.')
+            && num.matches('.').count() <= 1
+            && num != ".";
+        if !ok {
+            return None;
+        }
+        Some(num.parse::<f64>().ok()? * unit)
+    }
+}
+
+/// Digits with at most one `.`, not `.` alone: what [`parse_duration`] reads as a plain
+/// number of the column's unit, once any unit and full-width forms are gone.
+fn is_plain_decimal(t: &str) -> bool {
+    let mut dots = 0;
+    for b in t.bytes() {
+        match b {
+            b'0'..=b'9' => {}
+            b'.' => dots += 1,
+            _ => return false,
+        }
+    }
+    !t.is_empty() && dots <= 1 && t != "."
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1476,6 +1830,129 @@ mod tests {
             "志愿者编号\t组织编号\t服务日期\t开始时间\t结束时间\nV1\tC1\t2015-06-02\t9:00\t10:00\n";
         let sheet = read_sheet(s.as_bytes(), &ImportOptions::default()).unwrap();
         assert_eq!(sheet.rows[0].record.as_ref().unwrap().minutes, 60);
+    }
+
+    #[test]
+    fn fast_paths_read_as_the_general_parsers() {
+        let mut texts = Vec::new();
+        for h in 0..30 {
+            for m in 0..100 {
+                for s in [None, Some(0), Some(1), Some(59), Some(60), Some(99)] {
+                    let sec = s.map(|s| format!(":{s:02}")).unwrap_or_default();
+                    texts.push(format!("{h}:{m:02}{sec}"));
+                    texts.push(format!("{h:02}:{m:02}{sec}"));
+                }
+            }
+        }
+        for t in &texts {
+            if let Some(fast) = plain_clock(t) {
+                assert_eq!(fast.map(|m| (None, m)), parse_time_general(t), "{t}");
+            }
+        }
+        for y in ["0000", "0001", "1900", "2015", "2016", "9999"] {
+            for m in 0..100 {
+                for d in 0..100 {
+                    let t = format!("{y}-{m:02}-{d:02}");
+                    assert_eq!(iso_date(&t), Some(parse_date_general(&t)), "{t}");
+                }
+            }
+        }
+        for c in 0..3000 {
+            for t in [
+                format!("{}", c / 100),
+                format!("{}.{}", c / 100, c % 100),
+                format!("{}.{:02}", c / 100, c % 100),
+                format!(".{c}"),
+                format!("{c}."),
+            ] {
+                assert!(is_plain_decimal(&t), "{t}");
+                let fast = t.parse::<f64>().ok().map(|h| h * 60.0);
+                assert_eq!(fast, parse_duration_general(&t, 60.0), "{t}");
+            }
+        }
+        for t in ["", ".", "1..2", "1.2.3", "1e3", "-1", " 1", "１"] {
+            assert!(!is_plain_decimal(t), "{t}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn fast_paths_agree_on_any_text(t in "[0-9:.\\- a]{0,10}") {
+            if let Some(fast) = plain_clock(&t) {
+                proptest::prop_assert_eq!(fast.map(|m| (None, m)), parse_time_general(&t));
+            }
+            if let Some(fast) = iso_date(&t) {
+                proptest::prop_assert_eq!(fast, parse_date_general(&t));
+            }
+            if is_plain_decimal(&t) {
+                let fast = t.parse::<f64>().ok().map(|h| h * 60.0);
+                proptest::prop_assert_eq!(fast, parse_duration_general(&t, 60.0));
+            }
+            let label = TOTAL_LABELS.contains(&normalise_header(&t).as_str());
+            proptest::prop_assert_eq!(is_total_label(&t), label);
+            proptest::prop_assert_eq!(trim(&t), t.trim());
+        }
+
+        #[test]
+        fn plain_csv_reads_as_the_csv_reader(
+            text in "\u{FEFF}{0,2}[V1C,;\t\r\n \u{3000}合计a-]{0,40}(志愿者编号,组织编号,服务日期,开始时间,结束时间[\r\n]{1,3})?[V1C,;\t\r\n 0-9:\u{FEFF}合计-]{0,300}",
+            default_org in proptest::bool::ANY,
+        ) {
+            let opts = ImportOptions {
+                default_org: default_org.then(|| OrgId::new("D")).transpose().unwrap(),
+                ..ImportOptions::default()
+            };
+            let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
+            let read = |plain: bool| {
+                let mut sheet = SheetBuilder::new("0".repeat(64), &opts, offset(480).unwrap());
+                let delimiter = sniff_delimiter(text);
+                if plain {
+                    plain_csv_rows(text, delimiter, &mut sheet);
+                } else {
+                    reader_csv_rows(text, delimiter, &mut sheet).unwrap();
+                }
+                format!("{:?}", sheet.finish())
+            };
+            proptest::prop_assert_eq!(read(true), read(false));
+        }
+    }
+
+    #[test]
+    fn made_up_ids_read_prefix_dash_row() {
+        for row in [
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            12345,
+            999_999_999,
+            1_000_000_000,
+            u32::MAX,
+        ] {
+            assert_eq!(made_up_id("abc", row), format!("abc-{row}"));
+        }
+    }
+
+    #[test]
+    fn total_labels_fit_the_ascii_check() {
+        for l in TOTAL_LABELS {
+            assert!(l.len() <= TOTAL_LABEL_MAX, "{l}");
+            assert_eq!(normalise_header(l), *l);
+        }
+        for (t, want) in [
+            ("Total", true),
+            (" T-O-T-A-L ", true),
+            ("s_u_m:", true),
+            ("totals", false),
+            ("V000123", false),
+            ("合计", true),
+            ("合 计", true),
+            ("ｔｏｔａｌ", true),
+        ] {
+            assert_eq!(is_total_label(t), want, "{t}");
+        }
     }
 
     #[test]
