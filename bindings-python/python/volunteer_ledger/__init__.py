@@ -38,6 +38,7 @@ Errors: every refusal raises a subclass of :class:`LedgerError` — one per erro
 the core's stable ``code`` (such as ``"E_OVERLAP"``), its ``family`` and the core's message.
 """
 
+from collections.abc import Sequence as _Sequence
 from typing import Literal
 
 from ._frames import to_pandas
@@ -75,6 +76,7 @@ from ._native import (
     Project,
     Receipt,
     RecordReceipt,
+    RecordResults,
     RowProblem,
     ServiceRecord,
     Sheet,
@@ -122,6 +124,9 @@ from ._native import (
     verify_certificate_offline,
     __version__,
 )
+
+# add_records' results are a sequence: isinstance(results, Sequence) holds, as for a list.
+_Sequence.register(RecordResults)
 
 # The names the API takes and returns, for annotations (the stubs use the same aliases).
 OrgKind = Literal[
@@ -186,6 +191,7 @@ __all__ = [
     "Project",
     "Receipt",
     "RecordReceipt",
+    "RecordResults",
     "RowProblem",
     "ServiceRecord",
     "Sheet",
