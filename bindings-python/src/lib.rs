@@ -2319,8 +2319,10 @@ impl<'a> Texts<'a> {
         }
     }
 
-    /// The next row's value (None: it has none). Past the last row: None.
-    fn next(&mut self) -> Option<Cow<'a, str>> {
+    /// The next row's value (None: it has none). Past the last row: None. Borrowed where it
+    /// can be, so that a value the record does not keep (a source) or keeps empty costs no
+    /// allocation.
+    fn next(&mut self) -> Option<Cow<'_, str>> {
         match self {
             Self::Joined { values, missing } => {
                 let value = values.next()?;
@@ -2330,7 +2332,7 @@ impl<'a> Texts<'a> {
                 }
             }
             Self::Listed(values) => values.next().flatten().map(Cow::Owned),
-            Self::Same(value) => value.clone().map(Cow::Owned),
+            Self::Same(value) => value.as_deref().map(Cow::Borrowed),
         }
     }
 }
