@@ -30,7 +30,8 @@ the end of the block, after which every call raises ``ValueError``.
 
 Data work: ``upload`` (CSV/XLSX bytes, dry run, ``progress(done, total)``), ``read_sheet``,
 ``export_leaderboard`` / ``export_records`` (XLSX or CSV bytes), ``add_records`` from any
-iterable of dicts or a pandas DataFrame, and ``to_pandas()`` on boards, reports and sheets
+iterable of dicts or a pandas DataFrame (a lazy ``RecordResults`` sequence back, with counts,
+``refusals()`` and ``to_pandas()``), and ``to_pandas()`` on boards, reports and sheets
 (``vl.to_pandas(results)`` for any list of results); pandas is the optional extra
 ``volunteer-ledger[pandas]``.
 
