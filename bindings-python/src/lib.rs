@@ -16,9 +16,11 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeDelta,
 use pyo3::IntoPyObjectExt;
 use pyo3::conversion::FromPyObjectOwned;
 use pyo3::create_exception;
-use pyo3::exceptions::{PyException, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyException, PyIndexError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDateTime, PyDict, PyList, PyString, PyTuple};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyDateTime, PyDict, PyList, PySlice, PyString, PyTuple};
+use std::borrow::Cow;
 use std::sync::Mutex;
 use volunteer_ledger as vl;
 
@@ -2218,74 +2220,625 @@ impl<'py> RecordArgs<'py> {
     }
 }
 
-/// The records of a DataFrame, as `volunteer_ledger._frames.record_columns` gives its columns:
-/// lists of equal length, start and end in seconds since the epoch.
-fn record_columns(c: &Bound<'_, PyDict>) -> PyResult<Vec<vl::Result<vl::NewRecord>>> {
-    fn col<'py, T: FromPyObjectOwned<'py>>(c: &Bound<'py, PyDict>, k: &str) -> PyResult<Vec<T>> {
-        required(c, k)
+/// The records of a call, converted: those the binding could turn into records, and those it
+/// could not (a malformed id, an unknown source) with their place in the input and the core's
+/// refusal.
+#[derive(Default)]
+struct Converted {
+    records: Vec<vl::NewRecord>,
+    refused: Vec<(usize, vl::LedgerError)>,
+}
+
+impl Converted {
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            records: Vec::with_capacity(n),
+            refused: Vec::new(),
+        }
     }
-    let ids: Vec<String> = col(c, "id")?;
-    let volunteers: Vec<String> = col(c, "volunteer")?;
-    let orgs: Vec<String> = col(c, "org")?;
-    let starts: Vec<i64> = col(c, "start")?;
-    let ends: Vec<i64> = col(c, "end")?;
-    let minutes: Vec<i64> = col(c, "minutes")?;
-    let contents: Vec<String> = col(c, "content")?;
-    let teams: Vec<Option<String>> = col(c, "team")?;
-    let activities: Vec<Option<String>> = col(c, "activity")?;
-    let sources: Vec<String> = col(c, "source")?;
-    let paid: Vec<bool> = col(c, "paid")?;
-    let job_duty: Vec<bool> = col(c, "job_duty")?;
-    let public_benefit: Vec<bool> = col(c, "public_benefit")?;
-    let n = ids.len();
-    let lengths = [
-        volunteers.len(),
-        orgs.len(),
-        starts.len(),
-        ends.len(),
-        minutes.len(),
-        contents.len(),
-        teams.len(),
-        activities.len(),
-        sources.len(),
-        paid.len(),
-        job_duty.len(),
-        public_benefit.len(),
-    ];
-    if lengths.iter().any(|&len| len != n) {
-        return Err(PyTypeError::new_err("the record columns differ in length"));
+
+    fn push(&mut self, record: vl::Result<vl::NewRecord>) {
+        match record {
+            Ok(r) => self.records.push(r),
+            Err(e) => self
+                .refused
+                .push((self.records.len() + self.refused.len(), e)),
+        }
     }
-    let mut out = Vec::with_capacity(n);
-    let rows = ids
-        .into_iter()
-        .zip(volunteers)
-        .zip(orgs)
-        .zip(contents)
-        .zip(teams)
-        .zip(activities)
-        .zip(sources);
-    for (i, ((((((id, volunteer), org), content), team), activity), source)) in rows.enumerate() {
-        let at = |v: &[i64]| v.get(i).copied().unwrap_or_default();
-        let flag = |v: &[bool]| v.get(i).copied().unwrap_or_default();
-        out.push((|| {
-            Ok(vl::NewRecord {
-                id: id.parse()?,
-                volunteer: volunteer.parse()?,
-                org: org.parse()?,
-                team: opt_id(team)?,
-                activity: opt_id(activity)?,
-                start: vl::Timestamp(at(&starts)),
-                end: vl::Timestamp(at(&ends)),
-                minutes: minutes.get(i).copied().unwrap_or_default(),
-                content,
-                source: vl::RecordSource::parse(&source)?,
-                paid: flag(&paid),
-                job_duty: flag(&job_duty),
-                public_benefit: flag(&public_benefit),
+}
+
+fn column_length_error() -> PyErr {
+    PyTypeError::new_err("the record columns differ in length")
+}
+
+/// A text column of a DataFrame, as `_frames.record_columns` passes it.
+enum Texts<'a> {
+    /// Every value joined by NUL, and (1) the rows that have none.
+    Joined {
+        values: std::str::Split<'a, char>,
+        missing: Option<std::slice::Iter<'a, u8>>,
+    },
+    /// One value at a time.
+    Listed(std::vec::IntoIter<Option<String>>),
+    /// The same value on every row.
+    Same(Option<String>),
+}
+
+impl<'a> Texts<'a> {
+    /// `missing` is the column's mask of rows without a value, if any; a required column
+    /// (`optional` false) holds strings only.
+    fn read(
+        value: &'a Bound<'_, PyAny>,
+        missing: Option<&'a Bound<'_, PyAny>>,
+        n: usize,
+        optional: bool,
+    ) -> PyResult<Self> {
+        if let Ok(bytes) = value.cast::<PyBytes>() {
+            let text = std::str::from_utf8(bytes.as_bytes())
+                .map_err(|e| PyValueError::new_err(format!("a text column is not UTF-8: {e}")))?;
+            let values = if n == 0 {
+                0
+            } else {
+                text.bytes().filter(|&b| b == 0).count() + 1
+            };
+            if values != n {
+                return Err(column_length_error());
+            }
+            let missing = match missing {
+                Some(m) => {
+                    let m = m.cast::<PyBytes>()?.as_bytes();
+                    if m.len() != n {
+                        return Err(column_length_error());
+                    }
+                    Some(m.iter())
+                }
+                None => None,
+            };
+            Ok(Self::Joined {
+                values: text.split('\0'),
+                missing,
             })
-        })());
+        } else if value.is_instance_of::<PyList>() {
+            let values: Vec<Option<String>> = if optional {
+                value.extract()?
+            } else {
+                value
+                    .extract::<Vec<String>>()?
+                    .into_iter()
+                    .map(Some)
+                    .collect()
+            };
+            if values.len() != n {
+                return Err(column_length_error());
+            }
+            Ok(Self::Listed(values.into_iter()))
+        } else if optional {
+            Ok(Self::Same(value.extract()?))
+        } else {
+            Ok(Self::Same(Some(value.extract()?)))
+        }
     }
-    Ok(out)
+
+    /// The next row's value (None: it has none). Past the last row: None. Borrowed where it
+    /// can be, so that a value the record does not keep (a source) or keeps empty costs no
+    /// allocation.
+    fn next(&mut self) -> Option<Cow<'_, str>> {
+        match self {
+            Self::Joined { values, missing } => {
+                let value = values.next()?;
+                match missing.as_mut().and_then(Iterator::next) {
+                    Some(1) => None,
+                    _ => Some(Cow::Borrowed(value)),
+                }
+            }
+            Self::Listed(values) => values.next().flatten().map(Cow::Owned),
+            Self::Same(value) => value.as_deref().map(Cow::Borrowed),
+        }
+    }
+}
+
+/// A column of whole numbers: little-endian int64 bytes, a list, or one value for every row.
+enum Numbers<'a> {
+    Packed(std::slice::ChunksExact<'a, u8>),
+    Listed(std::vec::IntoIter<i64>),
+    Same(i64),
+}
+
+impl<'a> Numbers<'a> {
+    fn read(value: &'a Bound<'_, PyAny>, n: usize) -> PyResult<Self> {
+        if let Ok(bytes) = value.cast::<PyBytes>() {
+            let bytes = bytes.as_bytes();
+            if bytes.len() != n * 8 {
+                return Err(column_length_error());
+            }
+            Ok(Self::Packed(bytes.chunks_exact(8)))
+        } else if value.is_instance_of::<PyList>() {
+            let values: Vec<i64> = value.extract()?;
+            if values.len() != n {
+                return Err(column_length_error());
+            }
+            Ok(Self::Listed(values.into_iter()))
+        } else {
+            Ok(Self::Same(value.extract()?))
+        }
+    }
+
+    fn next(&mut self) -> i64 {
+        match self {
+            Self::Packed(chunks) => chunks
+                .next()
+                .and_then(|c| c.try_into().ok())
+                .map_or(0, i64::from_le_bytes),
+            Self::Listed(values) => values.next().unwrap_or_default(),
+            Self::Same(value) => *value,
+        }
+    }
+}
+
+/// A column of flags: one byte each, a list, or one value for every row.
+enum Flags<'a> {
+    Packed(std::slice::Iter<'a, u8>),
+    Listed(std::vec::IntoIter<bool>),
+    Same(bool),
+}
+
+impl<'a> Flags<'a> {
+    fn read(value: &'a Bound<'_, PyAny>, n: usize) -> PyResult<Self> {
+        if let Ok(bytes) = value.cast::<PyBytes>() {
+            let bytes = bytes.as_bytes();
+            if bytes.len() != n {
+                return Err(column_length_error());
+            }
+            Ok(Self::Packed(bytes.iter()))
+        } else if value.is_instance_of::<PyList>() {
+            let values: Vec<bool> = value.extract()?;
+            if values.len() != n {
+                return Err(column_length_error());
+            }
+            Ok(Self::Listed(values.into_iter()))
+        } else {
+            Ok(Self::Same(value.extract()?))
+        }
+    }
+
+    fn next(&mut self) -> bool {
+        match self {
+            Self::Packed(bytes) => bytes.next().is_some_and(|&b| b != 0),
+            Self::Listed(values) => values.next().unwrap_or_default(),
+            Self::Same(value) => *value,
+        }
+    }
+}
+
+/// The records of a DataFrame, as `volunteer_ledger._frames.record_columns` gives its
+/// columns. Read with the GIL held (a few Python calls, whatever the number of rows); turned
+/// into records by `convert`, which needs no Python and runs with the GIL released.
+struct RecordColumns<'a> {
+    n: usize,
+    id: Texts<'a>,
+    volunteer: Texts<'a>,
+    org: Texts<'a>,
+    start: Numbers<'a>,
+    end: Numbers<'a>,
+    minutes: Numbers<'a>,
+    content: Texts<'a>,
+    team: Texts<'a>,
+    activity: Texts<'a>,
+    source: Texts<'a>,
+    paid: Flags<'a>,
+    job_duty: Flags<'a>,
+    public_benefit: Flags<'a>,
+}
+
+/// The keys of `_frames.record_columns`' dict, in the order `RecordColumns::read` takes them.
+const FRAME_KEYS: &[&str] = &[
+    "id",
+    "volunteer",
+    "org",
+    "start",
+    "end",
+    "minutes",
+    "content",
+    "team",
+    "team_missing",
+    "activity",
+    "activity_missing",
+    "source",
+    "paid",
+    "job_duty",
+    "public_benefit",
+];
+
+impl<'a> RecordColumns<'a> {
+    /// `values`: the dict's values for `FRAME_KEYS` (None where a key is absent).
+    fn read(n: usize, values: &'a [Option<Bound<'_, PyAny>>]) -> PyResult<Self> {
+        let get = |i: usize| -> PyResult<&'a Bound<'_, PyAny>> {
+            values.get(i).and_then(Option::as_ref).ok_or_else(|| {
+                PyTypeError::new_err(format!(
+                    "record is missing the field '{}'",
+                    FRAME_KEYS.get(i).unwrap_or(&"?")
+                ))
+            })
+        };
+        let mask = |i: usize| values.get(i).and_then(Option::as_ref);
+        Ok(Self {
+            n,
+            id: Texts::read(get(0)?, None, n, false)?,
+            volunteer: Texts::read(get(1)?, None, n, false)?,
+            org: Texts::read(get(2)?, None, n, false)?,
+            start: Numbers::read(get(3)?, n)?,
+            end: Numbers::read(get(4)?, n)?,
+            minutes: Numbers::read(get(5)?, n)?,
+            content: Texts::read(get(6)?, None, n, false)?,
+            team: Texts::read(get(7)?, mask(8), n, true)?,
+            activity: Texts::read(get(9)?, mask(10), n, true)?,
+            source: Texts::read(get(11)?, None, n, false)?,
+            paid: Flags::read(get(12)?, n)?,
+            job_duty: Flags::read(get(13)?, n)?,
+            public_benefit: Flags::read(get(14)?, n)?,
+        })
+    }
+
+    /// The records, row by row; a field the core refuses (a malformed id, an unknown source)
+    /// refuses that row only.
+    fn convert(mut self) -> Converted {
+        let mut out = Converted::with_capacity(self.n);
+        for _ in 0..self.n {
+            let id = self.id.next();
+            let volunteer = self.volunteer.next();
+            let org = self.org.next();
+            let team = self.team.next();
+            let activity = self.activity.next();
+            let content = self.content.next();
+            let source = self.source.next();
+            let start = self.start.next();
+            let end = self.end.next();
+            let minutes = self.minutes.next();
+            let paid = self.paid.next();
+            let job_duty = self.job_duty.next();
+            let public_benefit = self.public_benefit.next();
+            out.push((|| {
+                Ok(vl::NewRecord {
+                    id: vl::RecordId::new(id.unwrap_or_default())?,
+                    volunteer: vl::VolunteerId::new(volunteer.unwrap_or_default())?,
+                    org: vl::OrgId::new(org.unwrap_or_default())?,
+                    team: team.map(vl::TeamId::new).transpose()?,
+                    activity: activity.map(vl::ActivityId::new).transpose()?,
+                    start: vl::Timestamp(start),
+                    end: vl::Timestamp(end),
+                    minutes,
+                    content: content.unwrap_or_default().into_owned(),
+                    source: vl::RecordSource::parse(source.as_deref().unwrap_or_default())?,
+                    paid,
+                    job_duty,
+                    public_benefit,
+                })
+            })());
+        }
+        out
+    }
+}
+
+/// What `Ledger.add_records` did: one result per input record, in input order — a
+/// RecordReceipt for each record added (or repeated), the LedgerError (not raised) for each
+/// record refused. A read-only sequence that makes each result's Python object when it is
+/// asked for, so a bulk add of a million records creates one object, not a million.
+#[pyclass(frozen, sequence, module = "volunteer_ledger", name = "RecordResults")]
+struct RecordResults {
+    /// The receipts of the records not refused, in input order.
+    receipts: Vec<vl::RecordReceipt>,
+    /// The refused records: their place in the input (ascending), the refusal, and its Python
+    /// exception once made (so the same refusal is the same object each time).
+    refusals: Vec<(usize, vl::LedgerError, PyOnceLock<Py<PyAny>>)>,
+    added: usize,
+    duplicates: usize,
+}
+
+impl RecordResults {
+    /// The results of a call: `refused` are the records the binding could not convert (with
+    /// their place in the input), `added` the core's results for the others, in order.
+    fn new(
+        refused: Vec<(usize, vl::LedgerError)>,
+        added: Vec<vl::Result<vl::RecordReceipt>>,
+    ) -> Self {
+        let n = refused.len() + added.len();
+        let mut out = Self {
+            receipts: Vec::with_capacity(added.len()),
+            refusals: Vec::new(),
+            added: 0,
+            duplicates: 0,
+        };
+        let mut refused = refused.into_iter().peekable();
+        let mut added = added.into_iter();
+        for i in 0..n {
+            let result = match refused.next_if(|(at, _)| *at == i) {
+                Some((_, e)) => Err(e),
+                None => added
+                    .next()
+                    .unwrap_or_else(|| Err(bad_field("records", "records", "lost in the batch"))),
+            };
+            match result {
+                Ok(receipt) => {
+                    if receipt.duplicate {
+                        out.duplicates += 1;
+                    } else {
+                        out.added += 1;
+                    }
+                    out.receipts.push(receipt);
+                }
+                Err(e) => out.refusals.push((i, e, PyOnceLock::new())),
+            }
+        }
+        out
+    }
+
+    fn len(&self) -> usize {
+        self.receipts.len() + self.refusals.len()
+    }
+
+    /// The result at place `i` (< len) as a Python object.
+    fn item(&self, py: Python<'_>, i: usize) -> PyResult<Py<PyAny>> {
+        match self.refusals.binary_search_by_key(&i, |(at, _, _)| *at) {
+            Ok(k) => match self.refusals.get(k) {
+                Some(refusal) => Ok(Self::refusal(py, refusal).clone_ref(py)),
+                None => Err(PyIndexError::new_err("RecordResults index out of range")),
+            },
+            Err(k) => match self.receipts.get(i - k) {
+                Some(r) => RecordReceipt::from(r.clone()).into_py_any(py),
+                None => Err(PyIndexError::new_err("RecordResults index out of range")),
+            },
+        }
+    }
+
+    /// A refusal's exception, made once.
+    fn refusal<'a>(
+        py: Python<'_>,
+        (_, e, made): &'a (usize, vl::LedgerError, PyOnceLock<Py<PyAny>>),
+    ) -> &'a Py<PyAny> {
+        made.get_or_init(py, || ledger_err(py, e).into_value(py).into_any())
+    }
+
+    /// A Python index (negative from the end) as a place, or IndexError.
+    fn place(&self, index: isize) -> PyResult<usize> {
+        let len = self.len();
+        let place = if index < 0 {
+            len.checked_sub(index.unsigned_abs())
+        } else {
+            Some(index.unsigned_abs()).filter(|&i| i < len)
+        };
+        place.ok_or_else(|| PyIndexError::new_err("RecordResults index out of range"))
+    }
+
+    /// Every result, as a list.
+    fn list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let items = (0..self.len())
+            .map(|i| self.item(py, i))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, items)
+    }
+
+    /// The first place in `start..stop` whose result equals `value`.
+    fn find(&self, value: &Bound<'_, PyAny>, start: usize, stop: usize) -> PyResult<Option<usize>> {
+        let py = value.py();
+        for i in start..stop.min(self.len()) {
+            if self.item(py, i)?.bind(py).eq(value)? {
+                return Ok(Some(i));
+            }
+        }
+        Ok(None)
+    }
+}
+
+#[pymethods]
+impl RecordResults {
+    fn __len__(&self) -> usize {
+        self.len()
+    }
+
+    /// One result by place (negative from the end), or a list of them by slice.
+    fn __getitem__(&self, py: Python<'_>, index: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        if let Ok(slice) = index.cast::<PySlice>() {
+            let len = isize::try_from(self.len())
+                .map_err(|_| PyIndexError::new_err("RecordResults too long"))?;
+            let s = slice.indices(len)?;
+            let mut items = Vec::with_capacity(s.slicelength);
+            let mut at = s.start;
+            for _ in 0..s.slicelength {
+                items.push(self.item(py, at.unsigned_abs())?);
+                at += s.step;
+            }
+            return Ok(PyList::new(py, items)?.into_any().unbind());
+        }
+        let index: isize = index.extract()?;
+        self.item(py, self.place(index)?)
+    }
+
+    fn __iter__(slf: Py<Self>) -> RecordResultsIter {
+        RecordResultsIter {
+            results: slf,
+            done: 0,
+            reverse: false,
+        }
+    }
+
+    fn __reversed__(slf: Py<Self>) -> RecordResultsIter {
+        RecordResultsIter {
+            results: slf,
+            done: 0,
+            reverse: true,
+        }
+    }
+
+    fn __contains__(&self, value: &Bound<'_, PyAny>) -> PyResult<bool> {
+        Ok(self.find(value, 0, self.len())?.is_some())
+    }
+
+    /// The place of the first result equal to `value` (between `start` and `stop`), or
+    /// ValueError; as `list.index`.
+    #[pyo3(signature = (value, start = 0, stop = None))]
+    fn index(
+        &self,
+        value: &Bound<'_, PyAny>,
+        start: isize,
+        stop: Option<isize>,
+    ) -> PyResult<usize> {
+        let len = self.len();
+        let clamp = |i: isize| {
+            if i < 0 {
+                len.saturating_sub(i.unsigned_abs())
+            } else {
+                i.unsigned_abs().min(len)
+            }
+        };
+        let stop = stop.map_or(len, clamp);
+        self.find(value, clamp(start), stop)?
+            .ok_or_else(|| PyValueError::new_err("the value is not among the results"))
+    }
+
+    /// How many results equal `value`; as `list.count`.
+    fn count(&self, value: &Bound<'_, PyAny>) -> PyResult<usize> {
+        let py = value.py();
+        let mut n = 0;
+        for i in 0..self.len() {
+            if self.item(py, i)?.bind(py).eq(value)? {
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    /// `results + other`: a list, as for the list this class replaces (other: a list or
+    /// RecordResults).
+    fn __add__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        if !(other.is_instance_of::<PyList>() || other.is_instance_of::<RecordResults>()) {
+            return Ok(py.NotImplemented());
+        }
+        let out = self.list(py)?;
+        out.call_method1("extend", (other,))?;
+        Ok(out.into_any().unbind())
+    }
+
+    /// `a_list + results`: a list.
+    fn __radd__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        if !other.is_instance_of::<PyList>() {
+            return Ok(py.NotImplemented());
+        }
+        let out = PyList::empty(py);
+        out.call_method1("extend", (other,))?;
+        out.call_method1("extend", (self.list(py)?,))?;
+        Ok(out.into_any().unbind())
+    }
+
+    /// Records added (new to the ledger).
+    #[getter]
+    fn added(&self) -> usize {
+        self.added
+    }
+
+    /// Records that had been recorded before with the same content (nothing was written).
+    #[getter]
+    fn duplicates(&self) -> usize {
+        self.duplicates
+    }
+
+    /// Records refused.
+    #[getter]
+    fn refused(&self) -> usize {
+        self.refusals.len()
+    }
+
+    /// The refusals, each with the record's place in the input: [(index, LedgerError), ...].
+    fn refusals(&self, py: Python<'_>) -> Vec<(usize, Py<PyAny>)> {
+        self.refusals
+            .iter()
+            .map(|r| (r.0, Self::refusal(py, r).clone_ref(py)))
+            .collect()
+    }
+
+    /// The results as a pandas DataFrame, one row per input record (the index is its place in
+    /// the input): the RecordReceipt's columns (record, state, make_up, seq, duplicate), then
+    /// the refusal's code and message; missing values are pandas' own. Needs pandas.
+    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let n = self.len();
+        let mut record = Vec::with_capacity(n);
+        let mut state = Vec::with_capacity(n);
+        let mut make_up = Vec::with_capacity(n);
+        let mut seq = Vec::with_capacity(n);
+        let mut duplicate = Vec::with_capacity(n);
+        let mut code = Vec::with_capacity(n);
+        let mut message = Vec::with_capacity(n);
+        let mut receipts = self.receipts.iter();
+        let mut refusals = self.refusals.iter().peekable();
+        for i in 0..n {
+            if let Some((_, e, _)) = refusals.next_if(|(at, _, _)| *at == i) {
+                record.push(None);
+                state.push(None);
+                make_up.push(None);
+                seq.push(None);
+                duplicate.push(None);
+                code.push(Some(e.code()));
+                message.push(Some(e.to_string()));
+            } else if let Some(r) = receipts.next() {
+                record.push(Some(r.record.as_str()));
+                state.push(Some(r.state.as_str()));
+                make_up.push(Some(r.make_up));
+                seq.push(Some(r.seq.unsigned_abs()));
+                duplicate.push(Some(r.duplicate));
+                code.push(None);
+                message.push(None);
+            }
+        }
+        let data = PyDict::new(py);
+        data.set_item("record", record)?;
+        data.set_item("state", state)?;
+        data.set_item("make_up", make_up)?;
+        data.set_item("seq", seq)?;
+        data.set_item("duplicate", duplicate)?;
+        data.set_item("code", code)?;
+        data.set_item("message", message)?;
+        let frames = py.import("volunteer_ledger._frames")?;
+        frames.call_method1("columns_frame", (data,))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "RecordResults(len={}, added={}, duplicates={}, refused={})",
+            self.len(),
+            self.added,
+            self.duplicates,
+            self.refusals.len()
+        )
+    }
+}
+
+/// Iterates over a RecordResults (forwards, or backwards for `reversed`).
+#[pyclass(module = "volunteer_ledger", name = "RecordResultsIterator")]
+struct RecordResultsIter {
+    results: Py<RecordResults>,
+    done: usize,
+    reverse: bool,
+}
+
+#[pymethods]
+impl RecordResultsIter {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        let results = self.results.get();
+        let len = results.len();
+        if self.done >= len {
+            return Ok(None);
+        }
+        let i = if self.reverse {
+            len - 1 - self.done
+        } else {
+            self.done
+        };
+        self.done += 1;
+        results.item(py, i).map(Some)
+    }
 }
 
 /// A pandas DataFrame of result objects, one row each (their `to_dict()`).
@@ -2707,24 +3260,37 @@ impl PyLedger {
     /// any iterable of dicts with the keywords of `add_record`, or a pandas DataFrame with those
     /// columns (datetime64 start/end columns, naive ones in the ledger's offset; missing
     /// optional columns take `add_record`'s defaults). One lock and, in a file ledger, one
-    /// transaction for the lot (if that write fails, every result is that error). Returns, in
-    /// input order, a RecordReceipt for each record added (or repeated) and the LedgerError (not
-    /// raised) for each record refused. A record that is not one (an unknown or missing key or
-    /// column, a start that is not a datetime) raises TypeError before anything is added.
+    /// transaction for the lot (if that write fails, every result is that error). Returns a
+    /// RecordResults: in input order, a RecordReceipt for each record added (or repeated) and
+    /// the LedgerError (not raised) for each record refused, with their counts. A record that
+    /// is not one (an unknown or missing key or column, a start that is not a datetime) raises
+    /// TypeError before anything is added.
+    ///
+    /// A DataFrame's columns cross as a few packed buffers (`_frames.record_columns`); turning
+    /// them into records, the core's work and the results run with the GIL released.
     fn add_records(
         &self,
         py: Python<'_>,
         actor: String,
         records: &Bound<'_, PyAny>,
-    ) -> PyResult<Vec<Py<PyAny>>> {
+    ) -> PyResult<RecordResults> {
         let actor = Self::actor(py, &actor)?;
-        let converted = if records.hasattr("columns")? && records.hasattr("dtypes")? {
+        // The frame's column objects: the records are read from their bytes, which these keep.
+        let values: Vec<Option<Bound<'_, PyAny>>>;
+        let batch = if records.hasattr("columns")? && records.hasattr("dtypes")? {
             let off = self.off.local_minus_utc() / 60;
             let frames = py.import("volunteer_ledger._frames")?;
-            let columns = frames.call_method1("record_columns", (records, off))?;
-            record_columns(&columns.cast_into::<PyDict>()?)?
+            let columns = frames
+                .call_method1("record_columns", (records, off))?
+                .cast_into::<PyDict>()?;
+            let n: usize = required(&columns, "n")?;
+            values = FRAME_KEYS
+                .iter()
+                .map(|k| columns.get_item(k))
+                .collect::<PyResult<_>>()?;
+            Ok(RecordColumns::read(n, &values)?)
         } else {
-            let mut out = Vec::new();
+            let mut out = Converted::default();
             for item in records.try_iter()? {
                 let item = item?;
                 let d = item.cast::<PyDict>().map_err(|_| {
@@ -2734,39 +3300,16 @@ impl PyLedger {
                 })?;
                 out.push(RecordArgs::from_dict(d)?.convert(self.off)?);
             }
-            out
+            Err(out)
         };
-        let results = self.run(py, move |l| {
-            // Records the binding could not convert keep their place and their refusal.
-            let mut slots: Vec<Option<vl::Result<vl::RecordReceipt>>> = Vec::new();
-            let mut good = Vec::new();
-            for r in converted {
-                match r {
-                    Ok(record) => {
-                        good.push(record);
-                        slots.push(None);
-                    }
-                    Err(e) => slots.push(Some(Err(e))),
-                }
-            }
-            let mut added = l.add_records(&actor, good).into_iter();
-            Ok(slots
-                .into_iter()
-                .map(|s| match s {
-                    Some(refused) => refused,
-                    None => added.next().unwrap_or_else(|| {
-                        Err(bad_field("records", "records", "lost in the batch"))
-                    }),
-                })
-                .collect::<Vec<_>>())
-        })?;
-        results
-            .into_iter()
-            .map(|r| match r {
-                Ok(receipt) => RecordReceipt::from(receipt).into_py_any(py),
-                Err(e) => Ok(ledger_err(py, &e).into_value(py).into_any()),
-            })
-            .collect()
+        self.run(py, move |l| {
+            let converted = match batch {
+                Ok(columns) => columns.convert(),
+                Err(converted) => converted,
+            };
+            let added = l.add_records(&actor, converted.records);
+            Ok(RecordResults::new(converted.refused, added))
+        })
     }
 
     /// Confirms a pending record. Nobody confirms a record they entered themselves; a make-up
@@ -4122,6 +4665,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyLedger>()?;
     m.add_class::<Receipt>()?;
     m.add_class::<RecordReceipt>()?;
+    m.add_class::<RecordResults>()?;
     m.add_class::<ServiceRecord>()?;
     m.add_class::<VolunteerView>()?;
     m.add_class::<LevelReached>()?;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -214,6 +215,40 @@ def test_add_records_in_bulk(ledger: vl.Ledger) -> None:
         with pytest.raises(TypeError):
             ledger.add_records("rec-C1", [row("B8", at(18, 9), 60), bad])
     assert len(ledger) == before + 2, "a malformed batch adds nothing"
+
+
+def test_add_records_results_are_a_lazy_sequence(ledger: vl.Ledger) -> None:
+    def row(rid: str, start: datetime) -> dict[str, Any]:
+        return {"id": rid, "volunteer": "V1", "org": "C1", "start": start,
+                "end": start + timedelta(minutes=60), "minutes": 60}
+
+    rows = [row("B1", at(15, 9)), row("B2", at(15, 9, 30)), row("B3", at(16, 9)), row("B1", at(15, 9)), row("", at(17, 9))]
+    got = ledger.add_records("rec-C1", rows)
+    assert isinstance(got, vl.RecordResults) and isinstance(got, Sequence)
+    assert repr(got) == "RecordResults(len=5, added=2, duplicates=1, refused=2)"
+    assert (len(got), got.added, got.duplicates, got.refused) == (5, 2, 1, 2)
+    assert [(i, e.code) for i, e in got.refusals()] == [(1, "E_OVERLAP"), (4, "E_FIELD")]
+    # Indexing from either end, slices and reversal agree with the list of the results.
+    items = list(got)
+    assert len(items) == 5 and [x for x in got] == items
+    assert [got[i] for i in range(-5, 0)] == items == [got[i] for i in range(5)]
+    assert got[1:4] == items[1:4] and got[::-2] == items[::-2] and got[7:] == []
+    assert list(reversed(got)) == items[::-1]
+    for bad in (5, -6):
+        with pytest.raises(IndexError):
+            got[bad]
+    # A receipt is made afresh but equal each time; a refusal is the same exception object.
+    assert got[0] == got[0] and got[0] is not got[0]
+    assert got[1] is got[1] is got.refusals()[0][1]
+    assert got[0] in got and got[4] in got and got.index(got[4]) == 4
+    assert got.index(got[2], 1, -1) == 2 and got.count(got[0]) == 1
+    with pytest.raises(ValueError):
+        got.index(got[0], 1)
+    # Adding to a list gives a list, as when the results were one.
+    assert got + [] == items == [] + got and got + got == items + items
+    empty = ledger.add_records("rec-C1", [])
+    assert len(empty) == 0 and list(empty) == [] and empty.refusals() == []
+    assert repr(empty) == "RecordResults(len=0, added=0, duplicates=0, refused=0)"
 
 
 # ---- exceptions ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import volunteer_ledger as vl
+from volunteer_ledger import _frames
 
 pd = pytest.importorskip("pandas")
 
@@ -150,6 +151,113 @@ def test_a_frame_reads_naive_datetimes_in_the_ledgers_offset() -> None:
     assert l.record("N1").start == want == l.record("N2").start
 
 
+def test_every_form_of_column_adds_what_the_dicts_add() -> None:
+    """A frame's columns cross as packed bytes where they can (texts joined, with the rows
+    missing an optional value; int64 seconds; flags) and as lists where they cannot (a NUL in
+    a text, unsigned 64-bit or object columns, datetimes as objects); absent columns as their
+    default. Each form adds exactly what the same records add as dicts, refusals in place."""
+    def ledger() -> vl.Ledger:
+        l = small()
+        l.create_team("admin", id="T1", org="C1", name="一队", leader="V1", members=["V2"])
+        return l
+
+    n = 8
+    base = datetime(2015, 6, 1, 8)
+    # Fractions of a second, dropped towards the past on both paths.
+    starts = [base + timedelta(days=i, microseconds=999_999 * (i % 2)) for i in range(n)]
+    rows: list[dict[str, Any]] = [
+        {
+            "id": " F3" if i == 3 else f"F{i}",  # a malformed id: refused in its place
+            "volunteer": ["V1", "V2", "V3"][i % 3],
+            "org": "C1",
+            "start": starts[i],
+            "end": starts[i] + timedelta(minutes=60),
+            "minutes": 60,
+            "content": ["", "a\0b", "助老", "巡逻"][i % 4],  # a NUL: that column as a list
+            "team": ["T1", None, "T9", None][i % 4],  # some missing, one unknown
+            "activity": None,
+            "source": ["entry", "import", "check_in", "entry"][i % 4],
+            "paid": i == 5,
+            "job_duty": i == 6,
+        }
+        for i in range(n)
+    ]
+    want = ledger()
+    expected = [outcome(x) for x in want.add_records("admin", rows)]
+    assert ("InputError", "E_FIELD") in expected
+    assert any(isinstance(x, dict) for x in expected)
+
+    frame = pd.DataFrame(rows)
+    frame["start"] = frame["start"].astype("datetime64[ns]")
+    frame["end"] = frame["end"].astype("datetime64[ns]")
+    frame["minutes"] = frame["minutes"].astype("int32")
+    frame["paid"] = frame["paid"].astype(bool)
+    frame["job_duty"] = frame["job_duty"].astype(int).astype(object)  # read by Python truth
+    aware = frame.assign(
+        start=frame["start"].dt.tz_localize(CST), end=frame["end"].dt.tz_localize(CST)
+    )
+    as_objects = frame.assign(
+        start=pd.Series(starts, dtype=object), end=pd.Series([s + timedelta(minutes=60) for s in starts], dtype=object)
+    )
+    forms = {
+        "packed": frame,
+        "no NUL": frame.assign(content=frame["content"].str.replace("\0", "")),
+        "aware": aware,
+        "objects": as_objects,
+        "unsigned": frame.assign(minutes=frame["minutes"].astype("uint64")),
+        "defaults": frame.drop(columns=["content", "team", "activity", "source", "paid", "job_duty"]),
+    }
+    # The forms cover each way across (the packing is internal, but this keeps the test honest).
+    kinds = {k: type(v).__name__ for k, v in _frames.record_columns(frame, 480).items()}
+    assert kinds == {
+        "n": "int", "id": "bytes", "volunteer": "bytes", "org": "bytes", "start": "bytes",
+        "end": "bytes", "minutes": "bytes", "content": "list", "team": "bytes",
+        "team_missing": "bytes", "activity": "NoneType", "source": "bytes", "paid": "bytes",
+        "job_duty": "list", "public_benefit": "bool",
+    }
+    assert type(_frames.record_columns(as_objects, 480)["start"]) is list
+    assert type(_frames.record_columns(forms["unsigned"], 480)["minutes"]) is list
+    for name, df in forms.items():
+        l = ledger()
+        got = [outcome(x) for x in l.add_records("admin", df)]
+        if name == "no NUL":
+            dicts = [{**r, "content": r["content"].replace("\0", "")} for r in rows]
+        elif name == "defaults":
+            dicts = [{k: r[k] for k in ("id", "volunteer", "org", "start", "end", "minutes")} for r in rows]
+        else:
+            dicts = rows
+        one = ledger()
+        assert got == [outcome(x) for x in one.add_records("admin", dicts)], name
+        assert l.state_digest() == one.state_digest(), name
+        if name in ("packed", "aware", "objects", "unsigned"):
+            assert got == expected, name
+
+
+def test_bulk_results_to_pandas() -> None:
+    l = small()
+    day = datetime(2015, 6, 2, 9)
+    records = [
+        {"id": rid, "volunteer": v, "org": "C1", "start": day, "end": day + timedelta(hours=1), "minutes": 60}
+        for rid, v in [("P1", "V1"), ("P2", "V9"), ("P1", "V1"), ("", "V2")]
+    ]
+    got = l.add_records("admin", records)
+    df = got.to_pandas()
+    assert list(df.columns) == ["record", "state", "make_up", "seq", "duplicate", "code", "message"]
+    assert df.index.tolist() == [0, 1, 2, 3]
+    assert [None if pd.isna(c) else c for c in df["code"]] == [None, "E_UNKNOWN_VOLUNTEER", None, "E_FIELD"] == [
+        None if isinstance(x, vl.RecordReceipt) else x.code for x in got
+    ]
+    for i, x in enumerate(got):
+        row = df.iloc[i]
+        if isinstance(x, vl.RecordReceipt):
+            assert {k: row[k] for k in x.to_dict()} == x.to_dict() and pd.isna(row["message"])
+        else:
+            assert row["message"] == str(x) and row[["record", "state", "seq"]].isna().all()
+    assert got.to_pandas().equals(df)
+    empty = l.add_records("admin", []).to_pandas()
+    assert list(empty.columns) == list(df.columns) and len(empty) == 0
+
+
 def test_a_frame_that_is_not_records_raises_type_error() -> None:
     l = small()
     good = {"id": ["R1"], "volunteer": ["V1"], "org": ["C1"], "start": [datetime(2015, 6, 2, 9)],
@@ -159,6 +267,9 @@ def test_a_frame_that_is_not_records_raises_type_error() -> None:
         {**good, "volunter": ["V1"]},
         {k: v for k, v in good.items() if k != "org"},
         {**good, "start": ["2015-06-02 09:00"]},
+        {**good, "volunteer": [None]},
+        {**good, "content": [float("nan")]},
+        {**good, "start": [pd.NaT]},
     ):
         with pytest.raises(TypeError):
             l.add_records("admin", pd.DataFrame(bad))

@@ -30,7 +30,8 @@ the end of the block, after which every call raises ``ValueError``.
 
 Data work: ``upload`` (CSV/XLSX bytes, dry run, ``progress(done, total)``), ``read_sheet``,
 ``export_leaderboard`` / ``export_records`` (XLSX or CSV bytes), ``add_records`` from any
-iterable of dicts or a pandas DataFrame, and ``to_pandas()`` on boards, reports and sheets
+iterable of dicts or a pandas DataFrame (a lazy ``RecordResults`` sequence back, with counts,
+``refusals()`` and ``to_pandas()``), and ``to_pandas()`` on boards, reports and sheets
 (``vl.to_pandas(results)`` for any list of results); pandas is the optional extra
 ``volunteer-ledger[pandas]``.
 
@@ -38,6 +39,7 @@ Errors: every refusal raises a subclass of :class:`LedgerError` — one per erro
 the core's stable ``code`` (such as ``"E_OVERLAP"``), its ``family`` and the core's message.
 """
 
+from collections.abc import Sequence as _Sequence
 from typing import Literal
 
 from ._frames import to_pandas
@@ -75,6 +77,7 @@ from ._native import (
     Project,
     Receipt,
     RecordReceipt,
+    RecordResults,
     RowProblem,
     ServiceRecord,
     Sheet,
@@ -122,6 +125,9 @@ from ._native import (
     verify_certificate_offline,
     __version__,
 )
+
+# add_records' results are a sequence: isinstance(results, Sequence) holds, as for a list.
+_Sequence.register(RecordResults)
 
 # The names the API takes and returns, for annotations (the stubs use the same aliases).
 OrgKind = Literal[
@@ -186,6 +192,7 @@ __all__ = [
     "Project",
     "Receipt",
     "RecordReceipt",
+    "RecordResults",
     "RowProblem",
     "ServiceRecord",
     "Sheet",

@@ -4,9 +4,9 @@
 import os
 from collections.abc import Sequence
 from datetime import date, datetime
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, Optional, Union, final
+from typing import TYPE_CHECKING, Any, Literal, Optional, Union, final, overload
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -45,6 +45,7 @@ __all__ = [
     "Project",
     "Receipt",
     "RecordReceipt",
+    "RecordResults",
     "RowProblem",
     "ServiceRecord",
     "Sheet",
@@ -173,6 +174,45 @@ class RecordReceipt:
     @property
     def duplicate(self) -> bool: ...
     def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class RecordResults(Sequence[Union[RecordReceipt, LedgerError]]):
+    """What ``Ledger.add_records`` did: one result per input record, in input order — a
+    RecordReceipt for each record added (or repeated), the LedgerError (not raised) for each
+    record refused. A read-only sequence (len, index, slice, iterate, ``in``) that makes each
+    result's object when asked: a receipt is a new, equal object each time; a refusal is the
+    same exception object each time. ``results + a_list`` is a list."""
+
+    def __len__(self) -> int: ...
+    @overload
+    def __getitem__(self, index: int) -> Union[RecordReceipt, LedgerError]: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Union[RecordReceipt, LedgerError]]: ...
+    def __iter__(self) -> Iterator[Union[RecordReceipt, LedgerError]]: ...
+    def __reversed__(self) -> Iterator[Union[RecordReceipt, LedgerError]]: ...
+    def __contains__(self, value: object) -> bool: ...
+    def index(self, value: Any, start: int = 0, stop: Optional[int] = None) -> int: ...
+    def count(self, value: Any) -> int: ...
+    def __add__(
+        self, other: Union[RecordResults, list[Union[RecordReceipt, LedgerError]]]
+    ) -> list[Union[RecordReceipt, LedgerError]]: ...
+    def __radd__(
+        self, other: list[Union[RecordReceipt, LedgerError]]
+    ) -> list[Union[RecordReceipt, LedgerError]]: ...
+    @property
+    def added(self) -> int:
+        """Records added (new to the ledger)."""
+    @property
+    def duplicates(self) -> int:
+        """Records recorded before with the same content: nothing was written."""
+    @property
+    def refused(self) -> int:
+        """Records refused."""
+    def refusals(self) -> list[tuple[int, LedgerError]]:
+        """The refusals, each with the record's place in the input."""
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per input record (index: its place): record, state, make_up, seq,
+        duplicate, then the refusal's code and message; needs pandas."""
 
 @final
 class ServiceRecord:
@@ -1162,9 +1202,9 @@ class Ledger:
     ) -> RecordReceipt: ...
     def add_records(
         self, actor: str, records: Union[Iterable[dict[str, Any]], pd.DataFrame]
-    ) -> list[Union[RecordReceipt, LedgerError]]:
+    ) -> RecordResults:
         """Dicts of add_record's keywords, or a DataFrame with those columns; refusals are
-        returned, not raised."""
+        returned in place, not raised."""
     def confirm_record(self, actor: str, record: str) -> Receipt: ...
     def revoke_record(self, actor: str, record: str, reason: str) -> Receipt: ...
     def dispute_record(self, actor: str, record: str, reason: str) -> Receipt: ...

@@ -53,21 +53,36 @@ def to_pandas(items: Iterable[_HasToDict]) -> pd.DataFrame:
     return frame(rows, columns)
 
 
-def _seconds(column: Any, offset_minutes: int) -> list[int]:
+def _packed(values: Any) -> bytes:
+    """A numpy array of integers as little-endian int64 bytes: the native side reads them in
+    one pass instead of one Python int at a time."""
+    return bytes(values.astype("<i8", copy=False).tobytes())
+
+
+def _seconds(column: Any, offset_minutes: int) -> bytes | list[int]:
     """A column of datetimes as whole seconds since the epoch, fractions dropped towards the
-    past; naive ones are read in the ledger's offset."""
+    past; naive ones are read in the ledger's offset. A datetime64 column (naive or aware) is
+    converted in numpy and packed; any other column is read one datetime at a time."""
     pd = _pandas()
     if pd.api.types.is_datetime64_any_dtype(column.dtype):
+        import numpy as np
+
         if getattr(column.dt, "tz", None) is None:
             shift = offset_minutes * 60
-            since = column - pd.Timestamp(0)
         else:
             shift = 0
-            since = column - pd.Timestamp(0, tz="UTC")
-        if since.isna().any():
+            column = column.dt.tz_convert("UTC").dt.tz_localize(None)
+        values = column.to_numpy()
+        if np.isnat(values).any():
             raise TypeError("a start or end is missing (NaT)")
-        seconds = (since // pd.Timedelta(seconds=1)).astype("int64") - shift
-        return [int(x) for x in seconds.tolist()]
+        unit, count = np.datetime_data(values.dtype)
+        per_second = np.timedelta64(1, "s") // np.timedelta64(count, unit)
+        if per_second >= 1:
+            # numpy's // floors, so fractions of a second go towards the past.
+            seconds = values.view("i8") // per_second
+        else:  # a unit coarser than a second (minutes, days)
+            seconds = values.astype("datetime64[s]").view("i8")
+        return _packed(seconds - shift)
     local = timezone(timedelta(minutes=offset_minutes))
     out = []
     for value in column.tolist():
@@ -80,9 +95,64 @@ def _seconds(column: Any, offset_minutes: int) -> list[int]:
     return out
 
 
-def record_columns(df: pd.DataFrame, offset_minutes: int) -> dict[str, list[Any]]:
-    """The columns of a DataFrame of records as lists, for the native bulk add."""
-    pd = _pandas()
+def _texts(column: Any, key: str, optional: bool) -> tuple[Any, bytes | None]:
+    """A column of strings for the native side, and which rows have none (bytes, 1 where
+    missing) when some of an optional column's do: every value joined by NUL and encoded as
+    UTF-8 (one bytes object, split natively); the plain list when a value itself holds a NUL
+    (no id can, content may); None for an optional column with nothing in it."""
+    mask: bytes | None = None
+    if optional:
+        missing = column.isna().to_numpy()
+        if missing.all():
+            return None, None
+        if missing.any():
+            values = column.astype(object).where(~missing, "").tolist()
+            mask = missing.astype("u1").tobytes()
+        else:
+            values = column.tolist()
+    else:
+        values = column.tolist()
+    try:
+        joined = "\0".join(values)
+    except TypeError:
+        bad = next(v for v in values if not isinstance(v, str))
+        raise TypeError(
+            f"the column '{key}' must hold strings, not {type(bad).__name__}"
+        ) from None
+    if joined.count("\0") != max(len(values) - 1, 0):
+        if mask is None:
+            return values, None
+        return [None if m else v for v, m in zip(values, mask)], None
+    return joined.encode("utf-8"), mask
+
+
+def _flags(column: Any) -> bytes | list[bool]:
+    """A column of flags: a numpy bool column packed one byte each, anything else by Python
+    truth, one value at a time."""
+    import numpy as np
+
+    if column.dtype == np.bool_:
+        return bytes(column.to_numpy().astype("u1").tobytes())
+    return [bool(x) for x in column.tolist()]
+
+
+def _integers(column: Any) -> bytes | list[Any]:
+    """A column of whole numbers: a numpy integer column that fits int64 packed, anything
+    else (floats, objects, nullable integers) as a list, read one value at a time."""
+    import numpy as np
+
+    dtype = column.dtype
+    if isinstance(dtype, np.dtype) and (dtype.kind == "i" or (dtype.kind == "u" and dtype.itemsize < 8)):
+        return _packed(column.to_numpy())
+    return list(column.tolist())
+
+
+def record_columns(df: pd.DataFrame, offset_minutes: int) -> dict[str, Any]:
+    """The columns of a DataFrame of records, for the native bulk add, keyed by field, and
+    "n" the number of rows. A column is bytes (texts joined by NUL, see `_texts`, with the
+    rows that have none under "<field>_missing"; numbers as little-endian int64; flags one
+    byte each), a list of values read one at a time, or one value for every row (an absent
+    column's default)."""
     names = [str(c) for c in df.columns]
     unknown = [c for c in names if c not in REQUIRED and c not in DEFAULTS]
     if unknown:
@@ -93,21 +163,27 @@ def record_columns(df: pd.DataFrame, offset_minutes: int) -> dict[str, list[Any]
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         raise TypeError(f"records are missing the column '{missing[0]}'")
-    n = len(df)
-    out: dict[str, list[Any]] = {}
+    out: dict[str, Any] = {"n": len(df)}
     for key in ("id", "volunteer", "org"):
-        out[key] = df[key].tolist()
+        out[key], _ = _texts(df[key], key, optional=False)
     out["start"] = _seconds(df["start"], offset_minutes)
     out["end"] = _seconds(df["end"], offset_minutes)
-    out["minutes"] = df["minutes"].tolist()
+    out["minutes"] = _integers(df["minutes"])
     for key, default in DEFAULTS.items():
         if key not in names:
-            out[key] = [default] * n
+            out[key] = default
         elif key in ("team", "activity"):
-            column = df[key].astype(object)
-            out[key] = column.where(pd.notna(column), None).tolist()
+            out[key], mask = _texts(df[key], key, optional=True)
+            if mask is not None:
+                out[f"{key}_missing"] = mask
         elif key in ("paid", "job_duty", "public_benefit"):
-            out[key] = [bool(x) for x in df[key].tolist()]
+            out[key] = _flags(df[key])
         else:
-            out[key] = df[key].tolist()
+            out[key], _ = _texts(df[key], key, optional=False)
     return out
+
+
+def columns_frame(data: dict[str, list[Any]]) -> pd.DataFrame:
+    """A DataFrame of columns (lists of equal length), in the dict's order."""
+    df: pd.DataFrame = _pandas().DataFrame(data)
+    return df
