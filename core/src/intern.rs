@@ -146,11 +146,12 @@ impl Interner {
     /// Interns a text, returning its index (the existing one if already there), or `None`
     /// when there is no room.
     pub(crate) fn intern(&mut self, s: &str) -> Option<u32> {
-        if let Some(i) = self.get(s) {
+        // One hash for the lookup and the insert.
+        let h = self.hasher.hash_one(s);
+        if let Some(&i) = self.table.find(h, |&i| self.texts.get(i) == s) {
             return Some(i);
         }
         let idx = self.texts.push(s)?;
-        let h = self.hasher.hash_one(s);
         let Self {
             table,
             texts,

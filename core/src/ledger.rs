@@ -106,6 +106,9 @@ struct Vol {
     home_org: u32,
     total: u64,
     records: Vec<u32>,
+    /// When the latest of their records (live or not) ends: a record starting on a later day
+    /// than that meets none of them, and the checks against them are skipped.
+    records_end: i64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -238,6 +241,9 @@ struct Admit {
     make_up: bool,
     /// Held pending for a second admin (four eyes).
     four_eyes: bool,
+    /// For a record: its volunteer's, org's and team's indexes, as the check found them (so
+    /// that applying it right after does not look them up again).
+    at: Option<(u32, u32, u32)>,
 }
 
 /// The replayable state. It is also what a file ledger's snapshot holds (postcard-encoded,
@@ -1039,6 +1045,7 @@ impl State {
             state,
             make_up,
             four_eyes,
+            at: Some((vol, org, team)),
         })
     }
 
@@ -1059,7 +1066,10 @@ impl State {
         let org = self.org_index.get(&r.org).copied().unwrap_or(NONE);
         let mut day_total = u64::try_from(r.minutes).unwrap_or(0);
         let mut pairs = 0u32;
-        for &ri in &v.records {
+        // Records kept in time order (the usual bulk add) all end before this one's day
+        // begins: none overlaps it or shares its day.
+        let unmet = v.records_end <= day * 86_400 - secs;
+        for &ri in if unmet { &[][..] } else { &v.records[..] } {
             if Some(ri) == replacing {
                 continue;
             }
@@ -1189,6 +1199,7 @@ impl State {
                     },
                     total: 0,
                     records: Vec::new(),
+                    records_end: 0,
                 });
             }
             Change::TeamCreated(t) => {
@@ -1341,11 +1352,16 @@ impl State {
         seq: u64,
         admit: Admit,
     ) -> Result<u32> {
-        let vol = self.vol_idx(&r.volunteer)?;
-        let org = self.org_idx(&r.org)?;
-        let team = match &r.team {
-            Some(t) => self.team_idx(t)?,
-            None => NONE,
+        let (vol, org, team) = match admit.at {
+            Some(at) => at,
+            None => (
+                self.vol_idx(&r.volunteer)?,
+                self.org_idx(&r.org)?,
+                match &r.team {
+                    Some(t) => self.team_idx(t)?,
+                    None => NONE,
+                },
+            ),
         };
         let activity = match &r.activity {
             Some(a) => self
@@ -1413,6 +1429,7 @@ impl State {
                 v.records.reserve_exact((v.records.len() / 4).max(4));
             }
             v.records.push(idx);
+            v.records_end = v.records_end.max(rec.end());
         }
         if rec.counted() {
             self.count(idx, i64::from(rec.minutes));

@@ -20,8 +20,9 @@ const APPLICATION_ID: i64 = 0x564C_4544;
 /// The version of the snapshot encoding; a snapshot of another version is ignored.
 /// 2: training and carried records' minutes became signed (for the bindings' Java callers),
 /// which postcard encodes differently, and board visibilities are kept as JSON text: a
-/// format-1 snapshot must be replayed, not read.
-pub(crate) const SNAPSHOT_FORMAT: i64 = 2;
+/// format-1 snapshot must be replayed, not read. 3: a volunteer keeps when their latest
+/// record ends.
+pub(crate) const SNAPSHOT_FORMAT: i64 = 3;
 
 /// The log's table (also what an upgrade from version 1 creates).
 const ENTRIES: &str = "

@@ -840,6 +840,7 @@ impl Admit {
             state: RecordState::Confirmed,
             make_up: false,
             four_eyes: false,
+            at: None,
         }
     }
 }
