@@ -2483,39 +2483,85 @@ impl<'a> RecordColumns<'a> {
     /// refuses that row only.
     fn convert(mut self) -> Converted {
         let mut out = Converted::with_capacity(self.n);
-        for _ in 0..self.n {
-            let id = self.id.next();
-            let volunteer = self.volunteer.next();
-            let org = self.org.next();
-            let team = self.team.next();
-            let activity = self.activity.next();
-            let content = self.content.next();
-            let source = self.source.next();
-            let start = self.start.next();
-            let end = self.end.next();
-            let minutes = self.minutes.next();
-            let paid = self.paid.next();
-            let job_duty = self.job_duty.next();
-            let public_benefit = self.public_benefit.next();
-            out.push((|| {
-                Ok(vl::NewRecord {
-                    id: vl::RecordId::new(id.unwrap_or_default())?,
-                    volunteer: vl::VolunteerId::new(volunteer.unwrap_or_default())?,
-                    org: vl::OrgId::new(org.unwrap_or_default())?,
-                    team: team.map(vl::TeamId::new).transpose()?,
-                    activity: activity.map(vl::ActivityId::new).transpose()?,
-                    start: vl::Timestamp(start),
-                    end: vl::Timestamp(end),
-                    minutes,
-                    content: content.unwrap_or_default().into_owned(),
-                    source: vl::RecordSource::parse(source.as_deref().unwrap_or_default())?,
-                    paid,
-                    job_duty,
-                    public_benefit,
-                })
-            })());
+        while let Some(record) = self.next_record() {
+            out.push(record);
         }
         out
+    }
+
+    /// The next row as a record, or why it is none; `None` after the last row.
+    fn next_record(&mut self) -> Option<vl::Result<vl::NewRecord>> {
+        self.n = self.n.checked_sub(1)?;
+        let id = self.id.next();
+        let volunteer = self.volunteer.next();
+        let org = self.org.next();
+        let team = self.team.next();
+        let activity = self.activity.next();
+        let content = self.content.next();
+        let source = self.source.next();
+        let start = self.start.next();
+        let end = self.end.next();
+        let minutes = self.minutes.next();
+        let paid = self.paid.next();
+        let job_duty = self.job_duty.next();
+        let public_benefit = self.public_benefit.next();
+        Some((|| {
+            Ok(vl::NewRecord {
+                id: vl::RecordId::new(id.unwrap_or_default())?,
+                volunteer: vl::VolunteerId::new(volunteer.unwrap_or_default())?,
+                org: vl::OrgId::new(org.unwrap_or_default())?,
+                team: team.map(vl::TeamId::new).transpose()?,
+                activity: activity.map(vl::ActivityId::new).transpose()?,
+                start: vl::Timestamp(start),
+                end: vl::Timestamp(end),
+                minutes,
+                content: content.unwrap_or_default().into_owned(),
+                source: vl::RecordSource::parse(source.as_deref().unwrap_or_default())?,
+                paid,
+                job_duty,
+                public_benefit,
+            })
+        })())
+    }
+
+    /// Adds the columns' records to `l`, converting them on a second thread while the core
+    /// adds those already converted (on one thread if a second cannot start).
+    fn add_to(mut self, l: &mut vl::Ledger, actor: &vl::ActorId) -> RecordResults {
+        const CHUNK: usize = 4096;
+        l.reserve_records_for(self.n);
+        let mut refused = Vec::new();
+        let added = std::thread::scope(|s| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<vl::Result<vl::NewRecord>>>(16);
+            let columns = &mut self;
+            let converter = std::thread::Builder::new()
+                .name("vl-convert".into())
+                .spawn_scoped(s, move || {
+                    loop {
+                        let chunk: Vec<_> = std::iter::from_fn(|| columns.next_record())
+                            .take(CHUNK)
+                            .collect();
+                        if chunk.is_empty() || tx.send(chunk).is_err() {
+                            break;
+                        }
+                    }
+                });
+            if converter.is_err() {
+                return None;
+            }
+            let mut at = 0usize;
+            let records = rx.into_iter().flatten().filter_map(|r| {
+                at += 1;
+                r.map_err(|e| refused.push((at - 1, e))).ok()
+            });
+            Some(l.add_records_from(actor, records))
+        });
+        match added {
+            Some(added) => RecordResults::new(refused, added),
+            None => {
+                let converted = self.convert();
+                RecordResults::new(converted.refused, l.add_records(actor, converted.records))
+            }
+        }
     }
 }
 
@@ -3304,7 +3350,7 @@ impl PyLedger {
         };
         self.run(py, move |l| {
             let converted = match batch {
-                Ok(columns) => columns.convert(),
+                Ok(columns) => return Ok(columns.add_to(l, &actor)),
                 Err(converted) => converted,
             };
             let added = l.add_records(&actor, converted.records);

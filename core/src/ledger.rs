@@ -2720,6 +2720,10 @@ impl Ledger {
         let more = ids
             .filter(|id| self.state.record_ids.get(id.as_str()).is_none())
             .count();
+        self.reserve_more(more);
+    }
+
+    fn reserve_more(&mut self, more: usize) {
         self.state.records.reserve(more);
         self.state.record_ids.reserve(more);
         self.state.texts.reserve(more);
@@ -2736,11 +2740,28 @@ impl Ledger {
         actor: &ActorId,
         records: Vec<NewRecord>,
     ) -> Vec<Result<RecordReceipt>> {
-        let n = records.len();
         self.reserve_records(records.iter().map(|r| &r.id));
+        self.add_records_from(actor, records)
+    }
+
+    /// [`Ledger::add_records`] for records that arrive as they are made (a binding converting
+    /// its caller's columns on another thread, say): the same answers, in input order. Call
+    /// [`Ledger::reserve_records_for`] first when the count is known.
+    pub fn add_records_from(
+        &mut self,
+        actor: &ActorId,
+        records: impl IntoIterator<Item = NewRecord>,
+    ) -> Vec<Result<RecordReceipt>> {
+        let records = records.into_iter();
+        let mut seen = 0;
         let out = self.batch(|l| {
-            let mut results: Vec<Option<Result<RecordReceipt>>> = vec![None; n];
-            l.add_records_each(actor, records.into_iter().enumerate(), &mut |i, r| {
+            let mut results: Vec<Option<Result<RecordReceipt>>> =
+                Vec::with_capacity(records.size_hint().0);
+            let counted = records.enumerate().inspect(|(i, _)| seen = i + 1);
+            l.add_records_each(actor, counted, &mut |i, r| {
+                if results.len() <= i {
+                    results.resize(i + 1, None);
+                }
                 if let Some(slot) = results.get_mut(i) {
                     *slot = Some(r);
                 }
@@ -2748,12 +2769,21 @@ impl Ledger {
             results
         });
         match out {
-            Ok(results) => results
-                .into_iter()
-                .map(|r| r.unwrap_or_else(|| Err(detached())))
-                .collect(),
-            Err(e) => vec![Err(e); n],
+            Ok(mut results) => {
+                results.resize(seen, None);
+                results
+                    .into_iter()
+                    .map(|r| r.unwrap_or_else(|| Err(detached())))
+                    .collect()
+            }
+            Err(e) => vec![Err(e); seen],
         }
+    }
+
+    /// Makes room for `n` more records (as a `Vec` reserves), so that a bulk add of a known
+    /// size grows the ledger's tables once.
+    pub fn reserve_records_for(&mut self, n: usize) {
+        self.reserve_more(n);
     }
 
     /// Adds records as [`Ledger::add_record`] would, one after the other, and hands each

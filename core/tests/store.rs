@@ -649,7 +649,11 @@ fn a_bulk_add_into_a_file_answers_as_in_memory() {
         r("B3", "V2", 11, 14), // same id, other content
         r("B4", "V9", 11, 8),  // no such volunteer
     ];
+    let mut streamed = Ledger::from_entries(file.entries().unwrap()).unwrap();
+    streamed.set_clock(clock());
     let a = file.add_records(&admin(), batch.clone());
+    // Records that arrive one by one, their number unknown (no size hint): the same answers.
+    let c = streamed.add_records_from(&admin(), batch.clone().into_iter().filter(|_| true));
     let b = mem.add_records(&admin(), batch);
     let show = |v: &[Result<RecordReceipt>]| {
         v.iter()
@@ -660,6 +664,8 @@ fn a_bulk_add_into_a_file_answers_as_in_memory() {
             .collect::<Vec<_>>()
     };
     assert_eq!(show(&a), show(&b));
+    assert_eq!(show(&c), show(&b));
+    assert_eq!(streamed.state_digest(), mem.state_digest());
     assert_eq!(
         show(&a)
             .iter()
