@@ -46,6 +46,29 @@ fn remove(path: &Path) {
     }
 }
 
+/// A copy of the base ledger file at `file`, opened, its clock set after the sheet's year.
+fn copy_of(base: &Path, file: &Path) -> Ledger {
+    std::fs::copy(base, file).unwrap();
+    let mut l = Ledger::open(file).unwrap();
+    l.set_clock(Clock::Fixed(
+        Timestamp::from_local(OFFSET, 2016, 1, 10, 0, 0).unwrap(),
+    ));
+    l
+}
+
+/// The sheet uploaded by the district's admin.
+fn upload_all(l: &mut Ledger, csv_bytes: &[u8]) -> volunteer_ledger::import::ImportReport {
+    upload(
+        l,
+        &id("admin"),
+        csv_bytes,
+        &ImportOptions::default(),
+        false,
+        &mut |_, _| {},
+    )
+    .unwrap()
+}
+
 /// CPU seconds (user + system) this process has used, from /proc (0 where there is none).
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
@@ -306,21 +329,9 @@ fn main() {
     // `VL_BENCH_ONLY=file`: one upload into a file ledger, with the CPU time it took.
     if std::env::var("VL_BENCH_ONLY").as_deref() == Ok("file") {
         let file = dir.join("ledger.db");
-        std::fs::copy(&base, &file).unwrap();
-        let mut l = Ledger::open(&file).unwrap();
-        l.set_clock(Clock::Fixed(
-            Timestamp::from_local(OFFSET, 2016, 1, 10, 0, 0).unwrap(),
-        ));
+        let mut l = copy_of(&base, &file);
         let (t, cpu) = (Instant::now(), cpu_seconds());
-        let report = upload(
-            &mut l,
-            &admin,
-            &csv_bytes,
-            &ImportOptions::default(),
-            false,
-            &mut |_, _| {},
-        )
-        .unwrap();
+        let report = upload_all(&mut l, &csv_bytes);
         eprintln!(
             "file upload: {:.2} s wall, {:.2} s CPU, {} accepted",
             t.elapsed().as_secs_f64(),
@@ -343,21 +354,9 @@ fn main() {
         remove(&bare);
 
         remove(&ledger_file);
-        std::fs::copy(&base, &ledger_file).unwrap();
-        let mut l = Ledger::open(&ledger_file).unwrap();
-        l.set_clock(Clock::Fixed(
-            Timestamp::from_local(OFFSET, 2016, 1, 10, 0, 0).unwrap(),
-        ));
+        let mut l = copy_of(&base, &ledger_file);
         let t = Instant::now();
-        let report = upload(
-            &mut l,
-            &admin,
-            &csv_bytes,
-            &ImportOptions::default(),
-            false,
-            &mut |_, _| {},
-        )
-        .unwrap();
+        let report = upload_all(&mut l, &csv_bytes);
         ledger_times.push(t.elapsed());
         assert_eq!(
             report.accepted as usize,
