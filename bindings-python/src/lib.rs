@@ -2489,6 +2489,11 @@ impl<'a> RecordColumns<'a> {
         out
     }
 
+    /// Every row as a record, or why it is none.
+    fn convert_rows(mut self) -> Vec<vl::Result<vl::NewRecord>> {
+        std::iter::from_fn(|| self.next_record()).collect()
+    }
+
     /// The next row as a record, or why it is none; `None` after the last row.
     fn next_record(&mut self) -> Option<vl::Result<vl::NewRecord>> {
         self.n = self.n.checked_sub(1)?;
@@ -2562,6 +2567,17 @@ impl<'a> RecordColumns<'a> {
                 RecordResults::new(converted.refused, l.add_records(actor, converted.records))
             }
         }
+    }
+}
+
+/// Why a ledger cannot be used: an earlier call panicked while holding it, or it is closed.
+fn unavailable(poisoned: bool) -> PyErr {
+    if poisoned {
+        PyRuntimeError::new_err("the ledger is unusable: an earlier call panicked while holding it")
+    } else {
+        PyValueError::new_err(
+            "the ledger is closed (after close() or the end of its with block); open it again",
+        )
     }
 }
 
@@ -2953,6 +2969,82 @@ impl PyLedger {
         })
     }
 
+    /// A bulk add from a frame whose every column packs (`_frames.streamable`): the frame is
+    /// prepared chunk by chunk (Python, with the GIL) while the core adds the records of the
+    /// chunks before on a second thread (without it). Nothing in such a frame can raise once
+    /// the add has begun, so the ledger is never left with part of a call that raised.
+    fn add_frame_in_chunks(
+        &self,
+        py: Python<'_>,
+        actor: &vl::ActorId,
+        frame: &Bound<'_, PyAny>,
+        frames: &Bound<'_, PyModule>,
+        off: i32,
+    ) -> PyResult<RecordResults> {
+        const CHUNK: usize = 1 << 16;
+        type Added = (
+            Vec<(usize, vl::LedgerError)>,
+            Vec<vl::Result<vl::RecordReceipt>>,
+        );
+        let n = frame.len()?;
+        let iloc = frame.getattr("iloc")?;
+        let inner = &self.inner;
+        std::thread::scope(|s| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<vl::Result<vl::NewRecord>>>(2);
+            let core = std::thread::Builder::new()
+                .name("vl-core".into())
+                .spawn_scoped(s, move || -> Result<Added, bool> {
+                    let mut guard = inner.lock().map_err(|_| true)?;
+                    let ledger = guard.as_mut().ok_or(false)?;
+                    ledger.reserve_records_for(n);
+                    let (mut refused, mut at) = (Vec::new(), 0usize);
+                    let records = rx.into_iter().flatten().filter_map(|r| {
+                        at += 1;
+                        r.map_err(|e| refused.push((at - 1, e))).ok()
+                    });
+                    let added = ledger.add_records_from(actor, records);
+                    Ok((refused, added))
+                })
+                .map_err(|e| PyRuntimeError::new_err(format!("cannot start a thread: {e}")))?;
+            let mut failure = None;
+            for a in (0..n).step_by(CHUNK) {
+                let b = (a + CHUNK).min(n);
+                let chunk = (|| -> PyResult<_> {
+                    let part = iloc.get_item(PySlice::new(py, a as isize, b as isize, 1))?;
+                    let columns = frames
+                        .call_method1("record_columns", (part, off))?
+                        .cast_into::<PyDict>()?;
+                    let values = FRAME_KEYS
+                        .iter()
+                        .map(|k| columns.get_item(k))
+                        .collect::<PyResult<Vec<_>>>()?;
+                    Ok(RecordColumns::read(b - a, &values)?.convert_rows())
+                })();
+                match chunk {
+                    Ok(chunk) => {
+                        if py.detach(|| tx.send(chunk)).is_err() {
+                            break;
+                        }
+                    }
+                    Err(e) => {
+                        failure = Some(e);
+                        break;
+                    }
+                }
+            }
+            drop(tx);
+            let joined = py.detach(move || core.join());
+            if let Some(e) = failure {
+                return Err(e);
+            }
+            match joined {
+                Ok(Ok((refused, added))) => Ok(RecordResults::new(refused, added)),
+                Ok(Err(poisoned)) => Err(unavailable(poisoned)),
+                Err(_) => Err(PyRuntimeError::new_err("the bulk add stopped unexpectedly")),
+            }
+        })
+    }
+
     /// Runs `f` on the core ledger with the GIL released (the lock is taken while detached, so
     /// a thread waiting for it never holds the GIL), and raises its error.
     fn run<T, F>(&self, py: Python<'_>, f: F) -> PyResult<T>
@@ -2969,12 +3061,7 @@ impl PyLedger {
         });
         match out {
             Ok(result) => check(py, result),
-            Err(true) => Err(PyRuntimeError::new_err(
-                "the ledger is unusable: an earlier call panicked while holding it",
-            )),
-            Err(false) => Err(PyValueError::new_err(
-                "the ledger is closed (after close() or the end of its with block); open it again",
-            )),
+            Err(poisoned) => Err(unavailable(poisoned)),
         }
     }
 
@@ -3326,6 +3413,9 @@ impl PyLedger {
         let batch = if records.hasattr("columns")? && records.hasattr("dtypes")? {
             let off = self.off.local_minus_utc() / 60;
             let frames = py.import("volunteer_ledger._frames")?;
+            if frames.call_method1("streamable", (records,))?.is_truthy()? {
+                return self.add_frame_in_chunks(py, &actor, records, &frames, off);
+            }
             let columns = frames
                 .call_method1("record_columns", (records, off))?
                 .cast_into::<PyDict>()?;

@@ -295,3 +295,70 @@ def test_reports_to_pandas() -> None:
     assert upload.to_pandas()["row"].tolist() == [2]
     empty = l.upload("admin", header.encode())
     assert list(empty.to_pandas().columns) == ["row", "column", "code", "message_en", "message_zh"]
+
+
+def test_streamable_frames() -> None:
+    """Only frames that cannot raise once an add has begun are prepared chunk by chunk."""
+    start = pd.Series(pd.to_datetime(["2015-06-01 09:00"]))
+    base = {
+        "id": pd.Series(["R1"], dtype="string"),
+        "volunteer": pd.Series(["V1"], dtype="string"),
+        "org": pd.Series(["C1"], dtype="string"),
+        "start": start,
+        "end": start + pd.Timedelta(hours=1),
+        "minutes": pd.Series([60], dtype="int64"),
+    }
+    assert _frames.streamable(pd.DataFrame(base))
+    assert _frames.streamable(pd.DataFrame({**base, "team": pd.Series([None], dtype="string")}))
+    for change in (
+        {"id": pd.Series(["R1"], dtype=object)},  # texts as objects may hold anything
+        {"volunteer": pd.Series([None], dtype="string")},  # a missing required text
+        {"start": pd.Series([pd.NaT], dtype="datetime64[ns]")},
+        {"minutes": pd.Series([60.0])},
+        {"paid": pd.Series([0])},
+        {"colour": pd.Series(["red"], dtype="string")},
+    ):
+        assert not _frames.streamable(pd.DataFrame({**base, **change}))
+    assert not _frames.streamable(pd.DataFrame({k: v for k, v in base.items() if k != "org"}))
+
+
+def test_a_frame_added_in_chunks_answers_as_one_prepared_whole() -> None:
+    """More rows than one chunk (65,536), with refusals in several chunks: the same answers
+    and the same ledger as the same frame prepared whole (object columns are never streamed)."""
+    n, people = 70_000, 150
+    k = pd.Series(range(n))
+    j = k // people  # each volunteer's j-th record: three a day, two hours apart
+    start = pd.Timestamp("2015-01-01 08:00") + pd.to_timedelta(j // 3, unit="D") + pd.to_timedelta((j % 3) * 2, unit="h")
+    frame = pd.DataFrame({
+        "id": ("R" + k.astype(str)).astype("string"),
+        "volunteer": ("P" + (k % people).astype(str)).astype("string"),
+        "org": pd.Series(["C1"] * n, dtype="string"),
+        "start": start,
+        "end": start + pd.Timedelta(hours=1),
+        "minutes": pd.Series([60] * n, dtype="int64"),
+        # rows 5, 40,000 and 69,999: an unknown source (refused by the binding); 66,000 a
+        # bad id; 30,000 an unknown org (refused by the core)
+        "source": pd.Series(["entry"] * n, dtype="string"),
+    })
+    frame.loc[[5, 40_000, 69_999], "source"] = "fax"
+    frame.loc[66_000, "id"] = " bad id"
+    frame.loc[30_000, "org"] = "C9"
+    frame = frame.astype({"source": "string", "id": "string", "org": "string"})
+    assert _frames.streamable(frame)
+    whole = frame.astype({"content": object} if "content" in frame else {"org": object})
+    assert not _frames.streamable(whole)
+    a, b = small(), small()
+    for l in (a, b):
+        for v in range(people):
+            l.register_volunteer("admin", id=f"P{v}", name="志愿者", identity_kind="passport",
+                                 identity_number=f"P{v:08d}", home_org="C1")
+    ra = a.add_records("admin", frame)
+    rb = b.add_records("admin", whole)
+    assert len(ra) == len(rb) == n
+    assert (ra.added, ra.duplicates, ra.refused) == (rb.added, rb.duplicates, rb.refused)
+    assert ra.refused == 5
+    assert [(i, e.code) for i, e in ra.refusals()] == [(i, e.code) for i, e in rb.refusals()]
+    assert [outcome(ra[i]) for i in (0, 5, 30_000, 65_535, 65_536, 66_000, n - 1)] == [
+        outcome(rb[i]) for i in (0, 5, 30_000, 65_535, 65_536, 66_000, n - 1)
+    ]
+    assert a.state_digest() == b.state_digest()

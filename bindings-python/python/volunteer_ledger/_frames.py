@@ -147,6 +147,40 @@ def _integers(column: Any) -> bytes | list[Any]:
     return list(column.tolist())
 
 
+def streamable(df: pd.DataFrame) -> bool:
+    """Whether every part of a frame packs with nothing to refuse, so that the native bulk
+    add may prepare it chunk by chunk while the core adds the chunks before: the known columns
+    only, each once; texts of pandas' string dtype (none missing but in team and activity),
+    start and end datetime64 without NaT, minutes int64, flags bool. Any other frame is
+    prepared whole before the first record is added, so that a TypeError leaves the ledger as
+    it was."""
+    pd = _pandas()
+    import numpy as np
+
+    names = [str(c) for c in df.columns]
+    if len(set(names)) != len(names) or any(c not in REQUIRED and c not in DEFAULTS for c in names):
+        return False
+    if any(c not in names for c in REQUIRED):
+        return False
+    for name in names:
+        column = df[name]
+        dtype = column.dtype
+        if name in ("start", "end"):
+            if not pd.api.types.is_datetime64_any_dtype(dtype) or bool(column.isna().any()):
+                return False
+        elif name == "minutes":
+            if not (isinstance(dtype, np.dtype) and dtype.kind == "i"):
+                return False
+        elif name in ("paid", "job_duty", "public_benefit"):
+            if not (isinstance(dtype, np.dtype) and dtype == np.bool_):
+                return False
+        elif not isinstance(dtype, pd.StringDtype):
+            return False
+        elif name not in ("team", "activity") and bool(column.isna().any()):
+            return False
+    return True
+
+
 def record_columns(df: pd.DataFrame, offset_minutes: int) -> dict[str, Any]:
     """The columns of a DataFrame of records, for the native bulk add, keyed by field, and
     "n" the number of rows. A column is bytes (texts joined by NUL, see `_texts`, with the
