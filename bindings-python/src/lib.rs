@@ -2230,13 +2230,6 @@ struct Converted {
 }
 
 impl Converted {
-    fn with_capacity(n: usize) -> Self {
-        Self {
-            records: Vec::with_capacity(n),
-            refused: Vec::new(),
-        }
-    }
-
     fn push(&mut self, record: vl::Result<vl::NewRecord>) {
         match record {
             Ok(r) => self.records.push(r),
@@ -2430,6 +2423,27 @@ struct RecordColumns<'a> {
     public_benefit: Flags<'a>,
 }
 
+/// How many rows of a bulk add are prepared and converted at a time.
+const CHUNK: usize = 1 << 16;
+
+/// A frame's columns as `_frames.record_columns` packs them: the row count, and the dict's
+/// values for `FRAME_KEYS` (which keep the bytes `RecordColumns` reads).
+fn frame_columns<'py>(
+    frames: &Bound<'py, PyModule>,
+    frame: &Bound<'py, PyAny>,
+    off: i32,
+) -> PyResult<(usize, Vec<Option<Bound<'py, PyAny>>>)> {
+    let columns = frames
+        .call_method1("record_columns", (frame, off))?
+        .cast_into::<PyDict>()?;
+    let rows: usize = required(&columns, "n")?;
+    let values = FRAME_KEYS
+        .iter()
+        .map(|k| columns.get_item(k))
+        .collect::<PyResult<_>>()?;
+    Ok((rows, values))
+}
+
 /// The keys of `_frames.record_columns`' dict, in the order `RecordColumns::read` takes them.
 const FRAME_KEYS: &[&str] = &[
     "id",
@@ -2479,17 +2493,8 @@ impl<'a> RecordColumns<'a> {
         })
     }
 
-    /// The records, row by row; a field the core refuses (a malformed id, an unknown source)
-    /// refuses that row only.
-    fn convert(mut self) -> Converted {
-        let mut out = Converted::with_capacity(self.n);
-        while let Some(record) = self.next_record() {
-            out.push(record);
-        }
-        out
-    }
-
-    /// Every row as a record, or why it is none.
+    /// Every row as a record, or why it is none: a field the core refuses (a malformed id, an
+    /// unknown source) refuses that row only.
     fn convert_rows(mut self) -> Vec<vl::Result<vl::NewRecord>> {
         std::iter::from_fn(|| self.next_record()).collect()
     }
@@ -2527,46 +2532,6 @@ impl<'a> RecordColumns<'a> {
                 public_benefit,
             })
         })())
-    }
-
-    /// Adds the columns' records to `l`, converting them on a second thread while the core
-    /// adds those already converted (on one thread if a second cannot start).
-    fn add_to(mut self, l: &mut vl::Ledger, actor: &vl::ActorId) -> RecordResults {
-        const CHUNK: usize = 4096;
-        l.reserve_records_for(self.n);
-        let mut refused = Vec::new();
-        let added = std::thread::scope(|s| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<vl::Result<vl::NewRecord>>>(16);
-            let columns = &mut self;
-            let converter = std::thread::Builder::new()
-                .name("vl-convert".into())
-                .spawn_scoped(s, move || {
-                    loop {
-                        let chunk: Vec<_> = std::iter::from_fn(|| columns.next_record())
-                            .take(CHUNK)
-                            .collect();
-                        if chunk.is_empty() || tx.send(chunk).is_err() {
-                            break;
-                        }
-                    }
-                });
-            if converter.is_err() {
-                return None;
-            }
-            let mut at = 0usize;
-            let records = rx.into_iter().flatten().filter_map(|r| {
-                at += 1;
-                r.map_err(|e| refused.push((at - 1, e))).ok()
-            });
-            Some(l.add_records_from(actor, records))
-        });
-        match added {
-            Some(added) => RecordResults::new(refused, added),
-            None => {
-                let converted = self.convert();
-                RecordResults::new(converted.refused, l.add_records(actor, converted.records))
-            }
-        }
     }
 }
 
@@ -2969,25 +2934,66 @@ impl PyLedger {
         })
     }
 
-    /// A bulk add from a frame whose every column packs (`_frames.streamable`): the frame is
-    /// prepared chunk by chunk (Python, with the GIL) while the core adds the records of the
-    /// chunks before on a second thread (without it). Nothing in such a frame can raise once
-    /// the add has begun, so the ledger is never left with part of a call that raised.
-    fn add_frame_in_chunks(
+    /// A bulk add from a DataFrame. A frame whose every column packs (`_frames.streamable`)
+    /// cannot raise once begun: each chunk of it is prepared (Python, with the GIL) while the
+    /// core adds the chunks before. Any other frame is prepared whole before the first record
+    /// is added (a TypeError leaves the ledger as it was), then converted chunk by chunk while
+    /// the core adds.
+    fn add_frame(
         &self,
         py: Python<'_>,
         actor: &vl::ActorId,
         frame: &Bound<'_, PyAny>,
-        frames: &Bound<'_, PyModule>,
-        off: i32,
     ) -> PyResult<RecordResults> {
-        const CHUNK: usize = 1 << 16;
+        let off = self.off.local_minus_utc() / 60;
+        let frames = py.import("volunteer_ledger._frames")?;
+        let n = frame.len()?;
+        if frames.call_method1("streamable", (frame,))?.is_truthy()? {
+            let iloc = frame.getattr("iloc")?;
+            return self.add_alongside(py, actor, n, |send| {
+                for a in (0..n).step_by(CHUNK) {
+                    let b = (a + CHUNK).min(n);
+                    let part = iloc.get_item(PySlice::new(py, a as isize, b as isize, 1))?;
+                    let (rows, values) = frame_columns(&frames, &part, off)?;
+                    if !send(RecordColumns::read(rows, &values)?.convert_rows()) {
+                        break;
+                    }
+                }
+                Ok(())
+            });
+        }
+        let (rows, values) = frame_columns(&frames, frame, off)?;
+        let mut columns = RecordColumns::read(rows, &values)?;
+        self.add_alongside(py, actor, n, |send| {
+            loop {
+                let chunk = py.detach(|| {
+                    std::iter::from_fn(|| columns.next_record())
+                        .take(CHUNK)
+                        .collect::<Vec<_>>()
+                });
+                if chunk.is_empty() || !send(chunk) {
+                    return Ok(());
+                }
+            }
+        })
+    }
+
+    /// A bulk add whose records `produce` makes, on this thread and in chunks, handing each
+    /// to `send` (which says whether to go on), while a second thread holds the ledger and
+    /// adds the chunks before. `produce` may hold the GIL; the adding thread never needs it.
+    /// A `produce` error after the first chunk leaves that chunk added: callers produce only
+    /// what cannot fail once the add has begun.
+    fn add_alongside(
+        &self,
+        py: Python<'_>,
+        actor: &vl::ActorId,
+        n: usize,
+        produce: impl FnOnce(&mut dyn FnMut(Vec<vl::Result<vl::NewRecord>>) -> bool) -> PyResult<()>,
+    ) -> PyResult<RecordResults> {
         type Added = (
             Vec<(usize, vl::LedgerError)>,
             Vec<vl::Result<vl::RecordReceipt>>,
         );
-        let n = frame.len()?;
-        let iloc = frame.getattr("iloc")?;
         let inner = &self.inner;
         std::thread::scope(|s| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<vl::Result<vl::NewRecord>>>(2);
@@ -2997,6 +3003,7 @@ impl PyLedger {
                     let mut guard = inner.lock().map_err(|_| true)?;
                     let ledger = guard.as_mut().ok_or(false)?;
                     ledger.reserve_records_for(n);
+                    // The binding's refusals keep their place in the input.
                     let (mut refused, mut at) = (Vec::new(), 0usize);
                     let records = rx.into_iter().flatten().filter_map(|r| {
                         at += 1;
@@ -3006,37 +3013,10 @@ impl PyLedger {
                     Ok((refused, added))
                 })
                 .map_err(|e| PyRuntimeError::new_err(format!("cannot start a thread: {e}")))?;
-            let mut failure = None;
-            for a in (0..n).step_by(CHUNK) {
-                let b = (a + CHUNK).min(n);
-                let chunk = (|| -> PyResult<_> {
-                    let part = iloc.get_item(PySlice::new(py, a as isize, b as isize, 1))?;
-                    let columns = frames
-                        .call_method1("record_columns", (part, off))?
-                        .cast_into::<PyDict>()?;
-                    let values = FRAME_KEYS
-                        .iter()
-                        .map(|k| columns.get_item(k))
-                        .collect::<PyResult<Vec<_>>>()?;
-                    Ok(RecordColumns::read(b - a, &values)?.convert_rows())
-                })();
-                match chunk {
-                    Ok(chunk) => {
-                        if py.detach(|| tx.send(chunk)).is_err() {
-                            break;
-                        }
-                    }
-                    Err(e) => {
-                        failure = Some(e);
-                        break;
-                    }
-                }
-            }
+            let produced = produce(&mut |chunk| py.detach(|| tx.send(chunk)).is_ok());
             drop(tx);
             let joined = py.detach(move || core.join());
-            if let Some(e) = failure {
-                return Err(e);
-            }
+            produced?;
             match joined {
                 Ok(Ok((refused, added))) => Ok(RecordResults::new(refused, added)),
                 Ok(Err(poisoned)) => Err(unavailable(poisoned)),
@@ -3408,41 +3388,18 @@ impl PyLedger {
         records: &Bound<'_, PyAny>,
     ) -> PyResult<RecordResults> {
         let actor = Self::actor(py, &actor)?;
-        // The frame's column objects: the records are read from their bytes, which these keep.
-        let values: Vec<Option<Bound<'_, PyAny>>>;
-        let batch = if records.hasattr("columns")? && records.hasattr("dtypes")? {
-            let off = self.off.local_minus_utc() / 60;
-            let frames = py.import("volunteer_ledger._frames")?;
-            if frames.call_method1("streamable", (records,))?.is_truthy()? {
-                return self.add_frame_in_chunks(py, &actor, records, &frames, off);
-            }
-            let columns = frames
-                .call_method1("record_columns", (records, off))?
-                .cast_into::<PyDict>()?;
-            let n: usize = required(&columns, "n")?;
-            values = FRAME_KEYS
-                .iter()
-                .map(|k| columns.get_item(k))
-                .collect::<PyResult<_>>()?;
-            Ok(RecordColumns::read(n, &values)?)
-        } else {
-            let mut out = Converted::default();
-            for item in records.try_iter()? {
-                let item = item?;
-                let d = item.cast::<PyDict>().map_err(|_| {
-                    PyTypeError::new_err(
-                        "each record must be a dict with the keywords of add_record",
-                    )
-                })?;
-                out.push(RecordArgs::from_dict(d)?.convert(self.off)?);
-            }
-            Err(out)
-        };
+        if records.hasattr("columns")? && records.hasattr("dtypes")? {
+            return self.add_frame(py, &actor, records);
+        }
+        let mut converted = Converted::default();
+        for item in records.try_iter()? {
+            let item = item?;
+            let d = item.cast::<PyDict>().map_err(|_| {
+                PyTypeError::new_err("each record must be a dict with the keywords of add_record")
+            })?;
+            converted.push(RecordArgs::from_dict(d)?.convert(self.off)?);
+        }
         self.run(py, move |l| {
-            let converted = match batch {
-                Ok(columns) => return Ok(columns.add_to(l, &actor)),
-                Err(converted) => converted,
-            };
             let added = l.add_records(&actor, converted.records);
             Ok(RecordResults::new(converted.refused, added))
         })

@@ -2720,16 +2720,7 @@ impl Ledger {
         let more = ids
             .filter(|id| self.state.record_ids.get(id.as_str()).is_none())
             .count();
-        self.reserve_more(more);
-    }
-
-    fn reserve_more(&mut self, more: usize) {
-        self.state.records.reserve(more);
-        self.state.record_ids.reserve(more);
-        self.state.texts.reserve(more);
-        if let Log::Memory(log) = &mut self.log {
-            log.reserve(more);
-        }
+        self.reserve_records_for(more);
     }
 
     /// Adds many records, each on its own (one refusal does not stop the others); the results
@@ -2783,7 +2774,12 @@ impl Ledger {
     /// Makes room for `n` more records (as a `Vec` reserves), so that a bulk add of a known
     /// size grows the ledger's tables once.
     pub fn reserve_records_for(&mut self, n: usize) {
-        self.reserve_more(n);
+        self.state.records.reserve(n);
+        self.state.record_ids.reserve(n);
+        self.state.texts.reserve(n);
+        if let Log::Memory(log) = &mut self.log {
+            log.reserve(n);
+        }
     }
 
     /// Adds records as [`Ledger::add_record`] would, one after the other, and hands each
