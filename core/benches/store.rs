@@ -339,7 +339,11 @@ fn main() {
             report.accepted
         );
         drop(l);
-        let _ = std::fs::remove_dir_all(&dir);
+        if std::env::var_os("VL_BENCH_KEEP").is_some() {
+            eprintln!("kept: {}", file.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
         return;
     }
     let (mut ledger_times, mut bare_times) = (Vec::new(), Vec::new());

@@ -245,11 +245,15 @@ pub struct Sheet {
 impl Sheet {
     /// The header text of the first column of a field, as in the sheet.
     pub fn header_of(&self, field: Field) -> Option<String> {
-        self.columns
-            .iter()
-            .find(|(_, f)| *f == field)
-            .map(|(h, _)| h.clone())
+        header_of(&self.columns, field)
     }
+}
+
+fn header_of(columns: &[(String, Field)], field: Field) -> Option<String> {
+    columns
+        .iter()
+        .find(|(_, f)| *f == field)
+        .map(|(h, _)| h.clone())
 }
 
 /// One data row of a sheet.
@@ -436,7 +440,29 @@ fn sheet_error(field: &str, detail: impl Into<String>) -> LedgerError {
 /// Never panics, whatever the bytes.
 pub fn read_sheet(bytes: &[u8], opts: &ImportOptions) -> Result<Sheet> {
     let off = offset(opts.utc_offset_minutes)?;
-    let fingerprint = hex_sha256(bytes);
+    let text = csv_text(bytes, opts)?;
+    read_text(bytes, text.as_deref(), hex_sha256(bytes), opts, off)
+}
+
+/// [`read_sheet`] of a file whose text is decoded already (`None` for an xlsx file).
+fn read_text(
+    bytes: &[u8],
+    text: Option<&str>,
+    fingerprint: String,
+    opts: &ImportOptions,
+    off: FixedOffset,
+) -> Result<Sheet> {
+    let mut sheet = SheetBuilder::new(fingerprint, opts, off);
+    match text {
+        Some(text) => csv_rows(text, &mut sheet)?,
+        None => xlsx_rows(bytes, opts.sheet.as_deref(), &mut sheet)?,
+    }
+    sheet.finish()
+}
+
+/// A CSV file's text (UTF-8 is borrowed, not copied), or `None` for an xlsx file; refuses an
+/// .xls file and text that is not in its encoding.
+fn csv_text<'a>(bytes: &'a [u8], opts: &ImportOptions) -> Result<Option<Cow<'a, str>>> {
     let format = match opts.format {
         Some(f) => f,
         None if bytes.starts_with(b"PK\x03\x04") => SheetFormat::Xlsx,
@@ -449,12 +475,10 @@ pub fn read_sheet(bytes: &[u8], opts: &ImportOptions) -> Result<Sheet> {
         }
         None => SheetFormat::Csv,
     };
-    let mut sheet = SheetBuilder::new(fingerprint, opts, off);
     match format {
-        SheetFormat::Csv => csv_rows(&decode(bytes, opts.encoding)?, &mut sheet)?,
-        SheetFormat::Xlsx => xlsx_rows(bytes, opts.sheet.as_deref(), &mut sheet)?,
+        SheetFormat::Csv => decode(bytes, opts.encoding).map(Some),
+        SheetFormat::Xlsx => Ok(None),
     }
-    sheet.finish()
 }
 
 fn hex_sha256(bytes: &[u8]) -> String {
@@ -601,44 +625,75 @@ fn reader_csv_rows(text: &str, delimiter: u8, sheet: &mut SheetBuilder<'_>) -> R
 /// [`reader_csv_rows`] numbers them from the reader's positions: the line breaks before the
 /// record, plus one.
 fn plain_csv_rows(text: &str, delimiter: u8, sheet: &mut SheetBuilder<'_>) {
-    let bytes = text.as_bytes();
-    // The CSV reader drops one more UTF-8 BOM at the very start, and then reports its first
-    // record at byte 0, before any blank lines it skipped: that record is row 1.
-    let bom = text.starts_with('\u{FEFF}');
-    let mut at = if bom { '\u{FEFF}'.len_utf8() } else { 0 };
-    let mut breaks = 0u64;
-    let mut first = true;
-    let mut fields: Vec<&str> = Vec::new();
-    loop {
+    let mut rows = PlainRows::new(text, delimiter);
+    while let Some(n) = rows.next_row() {
+        sheet.push(n, rows.fields.as_slice());
+    }
+}
+
+/// The rows of CSV text without a quote character ([`plain_csv_rows`]), one at a time: each
+/// row's fields are left in `fields`, slices of the text.
+struct PlainRows<'t> {
+    text: &'t str,
+    delimiter: u8,
+    /// Where the next row starts looking.
+    at: usize,
+    /// Line breaks before `at`.
+    breaks: u64,
+    /// The text starts with a (second) BOM and no row has been read yet.
+    bom_first: bool,
+    fields: Vec<&'t str>,
+}
+
+impl<'t> PlainRows<'t> {
+    fn new(text: &'t str, delimiter: u8) -> Self {
+        // The CSV reader drops one more UTF-8 BOM at the very start, and then reports its
+        // first record at byte 0, before any blank lines it skipped: that record is row 1.
+        let bom = text.starts_with('\u{FEFF}');
+        Self {
+            text,
+            delimiter,
+            at: if bom { '\u{FEFF}'.len_utf8() } else { 0 },
+            breaks: 0,
+            bom_first: bom,
+            fields: Vec::new(),
+        }
+    }
+
+    /// Reads the next row into `fields` and returns its number, or `None` at the end.
+    fn next_row(&mut self) -> Option<u32> {
+        let (text, bytes) = (self.text, self.text.as_bytes());
+        let mut at = self.at;
         while let Some(&c) = bytes.get(at) {
             match c {
-                b'\n' => breaks += 1,
+                b'\n' => self.breaks += 1,
                 b'\r' => {}
                 _ => break,
             }
             at += 1;
         }
-        let Some(rest) = bytes.get(at..).filter(|b| !b.is_empty()) else {
-            break;
-        };
+        let rest = bytes.get(at..).filter(|b| !b.is_empty())?;
         // One pass to the line break, splitting at the delimiter on the way. Every cut is
         // next to an ASCII byte (or at the end of the text): always a char boundary.
-        fields.clear();
+        self.fields.clear();
         let (mut from, mut end) = (at, bytes.len());
         for (i, &c) in rest.iter().enumerate() {
-            if c == delimiter {
-                fields.push(text.get(from..at + i).unwrap_or_default());
+            if c == self.delimiter {
+                self.fields.push(text.get(from..at + i).unwrap_or_default());
                 from = at + i + 1;
             } else if c == b'\n' || c == b'\r' {
                 end = at + i;
                 break;
             }
         }
-        fields.push(text.get(from..end).unwrap_or_default());
-        let row = if bom && first { 1 } else { breaks + 1 };
-        first = false;
-        sheet.push(u32::try_from(row).unwrap_or(u32::MAX), fields.as_slice());
-        at = end;
+        self.fields.push(text.get(from..end).unwrap_or_default());
+        let row = if std::mem::take(&mut self.bom_first) {
+            1
+        } else {
+            self.breaks + 1
+        };
+        self.at = end;
+        Some(u32::try_from(row).unwrap_or(u32::MAX))
     }
 }
 
@@ -860,16 +915,29 @@ impl<'o> SheetBuilder<'o> {
 
     /// The next row of the sheet, numbered as Excel shows it.
     fn push<R: RowCells + ?Sized>(&mut self, n: u32, cells: &R) {
-        match &self.stage {
-            Stage::Data(layout) => {
-                if is_blank(cells) || is_total_row(layout, cells) {
-                    return;
-                }
-                let record = row_record(layout, cells, n, &self.prefix, self.opts, self.off);
-                self.rows.push(SheetRow { row: n, record });
-            }
+        if let Some(row) = self.next(n, cells) {
+            self.rows.push(row);
+        }
+    }
+
+    /// Takes the next row of the sheet, numbered as Excel shows it, and gives the data row it
+    /// is, if it is one.
+    fn next<R: RowCells + ?Sized>(&mut self, n: u32, cells: &R) -> Option<SheetRow> {
+        if self.is_data(n, cells) {
+            self.data_row(n, cells)
+        } else {
+            None
+        }
+    }
+
+    /// Takes the next row: whether it is a data row (not above the header, not the header,
+    /// not blank, not a total row).
+    fn is_data<R: RowCells + ?Sized>(&mut self, n: u32, cells: &R) -> bool {
+        let data = match &self.stage {
+            Stage::Data(layout) => !(is_blank(cells) || is_total_row(layout, cells)),
             Stage::Searching if self.seen >= HEADER_SEARCH_ROWS => {
                 self.stage = Stage::Refused(no_header());
+                false
             }
             Stage::Searching => {
                 if is_header_row(cells) {
@@ -878,10 +946,21 @@ impl<'o> SheetBuilder<'o> {
                         Err(e) => Stage::Refused(e),
                     };
                 }
+                false
             }
-            Stage::Refused(_) => {}
-        }
+            Stage::Refused(_) => false,
+        };
         self.seen += 1;
+        data
+    }
+
+    /// The record (or problem) a data row makes.
+    fn data_row<R: RowCells + ?Sized>(&self, n: u32, cells: &R) -> Option<SheetRow> {
+        let Stage::Data(layout) = &self.stage else {
+            return None;
+        };
+        let record = row_record(layout, cells, n, &self.prefix, self.opts, self.off);
+        Some(SheetRow { row: n, record })
     }
 
     fn finish(self) -> Result<Sheet> {
@@ -1502,8 +1581,8 @@ fn is_plain_decimal(t: &str) -> bool {
 // Upload
 
 /// The column a core refusal points at.
-fn column_for(sheet: &Sheet, e: &LedgerError) -> Option<String> {
-    let first = |fs: &[Field]| fs.iter().find_map(|f| sheet.header_of(*f));
+fn column_for(columns: &[(String, Field)], e: &LedgerError) -> Option<String> {
+    let first = |fs: &[Field]| fs.iter().find_map(|f| header_of(columns, *f));
     match e.code() {
         "E_OVERLAP" | "E_CHECKIN_LIMIT" => first(&[Field::Start, Field::End]),
         "E_END_NOT_AFTER_START" | "E_FUTURE" => first(&[Field::End, Field::Start]),
@@ -1532,6 +1611,9 @@ fn column_for(sheet: &Sheet, e: &LedgerError) -> Option<String> {
 /// id, same content — an upload of the same sheet again) counts as a duplicate and writes
 /// nothing. A dry run works on a copy of the ledger and leaves `ledger` untouched, so its
 /// report says what a real upload would do, rows of the sheet checked against each other too.
+/// A CSV file without a quote character (what most are) is read in two passes — the first
+/// finds the header and counts the rows, the second reads each row as the ledger takes it —
+/// with the same rows, numbers and problems as [`read_sheet`].
 ///
 /// `progress(done, total)` is called every 1000 rows and once at the end.
 ///
@@ -1547,34 +1629,101 @@ pub fn upload(
 ) -> Result<ImportReport> {
     let mut opts = opts.clone();
     opts.utc_offset_minutes = ledger.utc_offset().local_minus_utc() / 60;
-    let sheet = read_sheet(bytes, &opts)?;
+    let off = offset(opts.utc_offset_minutes)?;
+    let fingerprint = hex_sha256(bytes);
+    let text = csv_text(bytes, &opts)?;
+    let plain = text
+        .as_deref()
+        .map(|t| t.strip_prefix('\u{FEFF}').unwrap_or(t))
+        .filter(|t| !t.contains('"'));
+    let Some(text) = plain else {
+        let sheet = read_text(bytes, text.as_deref(), fingerprint, &opts, off)?;
+        return upload_sheet(ledger, actor, sheet, dry_run, progress);
+    };
+    // A CSV without quotes cannot fail to parse: once a first pass has found its header and
+    // counted its data rows, the rows are read as the ledger takes them (in a file ledger,
+    // while a second thread writes the ones before).
+    let delimiter = sniff_delimiter(text);
+    let mut counting = SheetBuilder::new(fingerprint.clone(), &opts, off);
+    let mut rows = PlainRows::new(text, delimiter);
+    let mut total = 0;
+    while let Some(n) = rows.next_row() {
+        total += usize::from(counting.is_data(n, rows.fields.as_slice()));
+    }
+    let head = counting.finish()?;
+    let mut sheet = SheetBuilder::new(fingerprint, &opts, off);
+    let mut rows = PlainRows::new(text, delimiter);
+    let stream = std::iter::from_fn(move || {
+        loop {
+            let n = rows.next_row()?;
+            if let Some(row) = sheet.next(n, rows.fields.as_slice()) {
+                return Some(row);
+            }
+        }
+    });
+    in_batch(ledger, dry_run, |l| {
+        l.reserve_records_for(total);
+        apply(l, actor, &head, total, stream, dry_run, progress)
+    })
+}
+
+/// [`upload`] of a sheet read whole.
+fn upload_sheet(
+    ledger: &mut Ledger,
+    actor: &ActorId,
+    sheet: Sheet,
+    dry_run: bool,
+    progress: &mut dyn FnMut(u32, u32),
+) -> Result<ImportReport> {
+    let Sheet {
+        fingerprint,
+        header_row,
+        columns,
+        rows,
+    } = sheet;
+    let head = Sheet {
+        fingerprint,
+        header_row,
+        columns,
+        rows: Vec::new(),
+    };
+    in_batch(ledger, dry_run, |l| {
+        let ids = rows.iter().filter_map(|r| r.record.as_ref().ok());
+        l.reserve_records(ids.map(|r| &r.id));
+        let total = rows.len();
+        apply(l, actor, &head, total, rows.into_iter(), dry_run, progress)
+    })
+}
+
+/// Runs `f` on a copy of the ledger for a dry run, else as one batch: in a file ledger the
+/// accepted rows reach the file together or, if the write fails, not at all (and the error is
+/// returned instead of a report).
+fn in_batch(
+    ledger: &mut Ledger,
+    dry_run: bool,
+    f: impl FnOnce(&mut Ledger) -> ImportReport,
+) -> Result<ImportReport> {
     if dry_run {
-        let mut copy = ledger.clone();
-        Ok(apply(&mut copy, actor, sheet, true, progress))
+        Ok(f(&mut ledger.clone()))
     } else {
-        // One transaction: in a file ledger the accepted rows reach the file together or,
-        // if the write fails, not at all (and the error is returned instead of a report).
-        ledger.batch(|l| apply(l, actor, sheet, false, progress))
+        ledger.batch(f)
     }
 }
 
+/// Adds the records of a sheet's data rows (`total` of them, in order) and reports; `head`
+/// is the sheet's fingerprint and columns.
 fn apply(
     ledger: &mut Ledger,
     actor: &ActorId,
-    mut sheet: Sheet,
+    head: &Sheet,
+    total: usize,
+    rows: impl Iterator<Item = SheetRow>,
     dry_run: bool,
     progress: &mut dyn FnMut(u32, u32),
 ) -> ImportReport {
-    let total = u32::try_from(sheet.rows.len()).unwrap_or(u32::MAX);
-    ledger.reserve_records(
-        sheet
-            .rows
-            .iter()
-            .filter_map(|r| r.record.as_ref().ok())
-            .map(|r| &r.id),
-    );
+    let total = u32::try_from(total).unwrap_or(u32::MAX);
     let mut report = ImportReport {
-        fingerprint: sheet.fingerprint.clone(),
+        fingerprint: head.fingerprint.clone(),
         dry_run,
         rows: i32::try_from(total).unwrap_or(i32::MAX),
         accepted: 0,
@@ -1583,20 +1732,22 @@ fn apply(
         rejected: Vec::new(),
     };
     // The records go to the ledger in one stream (a file ledger writes them on a second
-    // thread); the rows they came from are kept to place a refusal.
-    let rows = std::mem::take(&mut sheet.rows);
-    let row_numbers: Vec<u32> = rows.iter().map(|r| r.row).collect();
+    // thread); the rows they came from are kept to place a refusal. The stream notes them,
+    // and a refusal reads them once its record has been taken from the stream.
+    let row_numbers = std::cell::RefCell::new(Vec::with_capacity(total as usize));
     let mut problems = Vec::new();
-    let records = rows
-        .into_iter()
-        .enumerate()
-        .filter_map(|(i, row)| match row.record {
+    let records = rows.enumerate().filter_map(|(i, row)| {
+        if let Ok(mut numbers) = row_numbers.try_borrow_mut() {
+            numbers.push(row.row);
+        }
+        match row.record {
             Ok(r) => Some((i, r)),
             Err(p) => {
                 problems.push(p);
                 None
             }
-        });
+        }
+    });
     let (mut done, mut next) = (0u32, 1000u32);
     ledger.add_records_each(actor, records, &mut |i, result| {
         match result {
@@ -1608,8 +1759,12 @@ fn apply(
                 }
             }
             Err(e) => {
-                let column = column_for(&sheet, &e);
-                let row = row_numbers.get(i).copied().unwrap_or_default();
+                let column = column_for(&head.columns, &e);
+                let row = row_numbers
+                    .try_borrow()
+                    .ok()
+                    .and_then(|numbers| numbers.get(i).copied())
+                    .unwrap_or_default();
                 report.rejected.push(core_problem(row, column, &e));
             }
         }
@@ -1914,6 +2069,101 @@ mod tests {
                 format!("{:?}", sheet.finish())
             };
             proptest::prop_assert_eq!(read(true), read(false));
+        }
+
+        /// An upload of a quote-free CSV, read as the ledger takes its rows, answers as the
+        /// same sheet read whole first: the same report, progress calls and ledger.
+        #[test]
+        fn streamed_uploads_answer_as_sheets_read_whole(
+            text in "\u{FEFF}{0,2}[V1,\r\n 合计]{0,12}(志愿者编号,组织编号,服务日期,开始时间,结束时间,记录编号[\r\n]{1,3})?((V[1-3]|V9|合计|)?,(C[12]|X)?,2015-06-0[1-3],(9|1[0-2]):[03]0,1[0-3]:00,(R[1-4])?[\r\n]{1,2}){0,24}",
+            dry_run in proptest::bool::ANY,
+        ) {
+            let streamed = streamed_and_whole(&text, dry_run);
+            proptest::prop_assert_eq!(&streamed.0, &streamed.1);
+        }
+    }
+
+    /// `text` uploaded by [`upload`] and, read whole by [`read_sheet`], by [`upload_sheet`] —
+    /// each into its own copy of one ledger: the report, progress calls and state digest.
+    fn streamed_and_whole(text: &str, dry_run: bool) -> (String, String) {
+        use crate::*;
+        let admin = ActorId::new("admin").unwrap();
+        let t = |d: u32, h: u32| Timestamp::from_local(480, 2015, 6, d, h, 0).unwrap();
+        let mut base = Ledger::in_memory(LedgerConfig::new(
+            LedgerId::new("t").unwrap(),
+            "测试区",
+            admin.clone(),
+        ))
+        .unwrap();
+        base.set_clock(Clock::Fixed(t(30, 12)));
+        for (o, parent, kind) in [
+            ("D", None, OrgKind::District),
+            ("C1", Some("D"), OrgKind::Community),
+            ("C2", Some("D"), OrgKind::Community),
+        ] {
+            let org = NewOrg {
+                id: OrgId::new(o).unwrap(),
+                name: format!("{o}名"),
+                kind,
+                parent: parent.map(|p| OrgId::new(p).unwrap()),
+            };
+            base.register_org(&admin, org).unwrap();
+        }
+        for (v, number) in [
+            ("V1", "11010519491231002X"),
+            ("V2", "360502198912010016"),
+            ("V3", "360502195809020028"),
+        ] {
+            let vol = NewVolunteer {
+                id: VolunteerId::new(v).unwrap(),
+                name: "某人".into(),
+                identity_kind: IdentityKind::ResidentId,
+                identity_number: number.into(),
+                home_org: Some(OrgId::new("C1").unwrap()),
+            };
+            base.register_volunteer(&admin, vol).unwrap();
+        }
+        let opts = ImportOptions::default();
+        let run = |whole: bool| {
+            let mut l = base.clone();
+            let mut calls = Vec::new();
+            let mut progress = |done, total| calls.push((done, total));
+            let report = if whole {
+                read_sheet(text.as_bytes(), &opts)
+                    .and_then(|s| upload_sheet(&mut l, &admin, s, dry_run, &mut progress))
+            } else {
+                upload(
+                    &mut l,
+                    &admin,
+                    text.as_bytes(),
+                    &opts,
+                    dry_run,
+                    &mut progress,
+                )
+            };
+            format!("{report:?} {calls:?} {}", l.state_digest())
+        };
+        (run(false), run(true))
+    }
+
+    #[test]
+    fn streamed_uploads_answer_as_sheets_read_whole_for_every_kind_of_row() {
+        let text = "\u{FEFF}说明\n\n志愿者编号,组织编号,服务日期,开始时间,结束时间,记录编号\r\n\
+            V1,C1,2015-06-01,9:00,11:00,\nV1,C1,2015-06-01,10:00,12:00,\n\nV9,C1,2015-06-02,9:00,10:00,\n\
+            V2,X,2015-06-02,9:00,10:00,R1\nV2,C2,2015-06-02,9:00,10:00,R2\nV2,C2,2015-06-02,9:00,10:00,R2\n\
+            V3,C1,2015-06-03,12:00,10:00,\n合计,,,,,\n";
+        for dry_run in [false, true] {
+            let (streamed, whole) = streamed_and_whole(text, dry_run);
+            assert_eq!(streamed, whole);
+            // Accepted, overlapping, unknown volunteer, unknown org, duplicate, end before start.
+            for code in [
+                "E_OVERLAP",
+                "E_UNKNOWN_VOLUNTEER",
+                "E_UNKNOWN_ORG",
+                "duplicates: 1",
+            ] {
+                assert!(streamed.contains(code), "{code}: {streamed}");
+            }
         }
     }
 

@@ -2231,7 +2231,9 @@ impl Ledger {
             l.keep_sync_state(self.sync.clone())?;
             l.dirty = Dirty::everything(&l.state);
             l.flush()?;
-            l.checkpoint()?;
+            if l.snapshot_len < l.len {
+                l.checkpoint()?;
+            }
             Ok(l)
         })();
         if written.is_err() {
@@ -2312,7 +2314,10 @@ impl Ledger {
     }
 
     /// Writes the projection rows of what changed and commits the open transaction; on a
-    /// failure the transaction is rolled back.
+    /// failure the transaction is rolled back. When a snapshot is due (every
+    /// [`SNAPSHOT_EVERY`] entries, outside a batch's inner commits) it is written into the same
+    /// transaction — one commit, and the snapshot reaches the file with the entries it
+    /// reflects — and encoded on a second thread while this one writes the rows.
     fn flush(&mut self) -> Result<()> {
         let Log::File(store) = &mut self.log else {
             self.dirty = Dirty::default();
@@ -2324,37 +2329,60 @@ impl Ledger {
             v.dedup();
         }
         let st = &self.state;
-        let written = (|| -> Result<()> {
-            for &i in &d.orgs {
-                if let Some(o) = st.orgs.get(i as usize) {
-                    store.put_org(&o.org)?;
+        let snapshot_due =
+            self.len > 0 && self.len >= self.snapshot_len + SNAPSHOT_EVERY && !store.batch;
+        let (written, snapshot) = std::thread::scope(|s| {
+            let encoder = snapshot_due.then(|| {
+                std::thread::Builder::new()
+                    .name("vl-snapshot".into())
+                    .spawn_scoped(s, || st.snapshot_bytes())
+            });
+            let written = (|| -> Result<()> {
+                for &i in &d.orgs {
+                    if let Some(o) = st.orgs.get(i as usize) {
+                        store.put_org(&o.org)?;
+                    }
                 }
-            }
-            for &i in &d.teams {
-                if let Some(t) = st.teams.get(i as usize) {
-                    store.put_team(&t.team)?;
+                for &i in &d.teams {
+                    if let Some(t) = st.teams.get(i as usize) {
+                        store.put_team(&t.team)?;
+                    }
                 }
-            }
-            for &i in &d.vols {
-                if let Some(v) = st.volunteer_view(i) {
-                    store.put_volunteer(i, &v)?;
+                for &i in &d.vols {
+                    if let Some(v) = st.volunteer_view(i) {
+                        store.put_volunteer(i, &v)?;
+                    }
                 }
-            }
-            for &i in &d.records {
-                if let Some(r) = st.view_record(i) {
-                    let date = r.record.start.local_date(st.off).to_string();
-                    store.put_record(i, &r, &date)?;
+                for &i in &d.records {
+                    if let Some(r) = st.view_record(i) {
+                        let date = r.record.start.local_date(st.off).to_string();
+                        store.put_record(i, &r, &date)?;
+                    }
                 }
-            }
-            Ok(())
-        })();
+                Ok(())
+            })();
+            // A thread that could not start or stopped: encoded here instead. An empty
+            // snapshot is simply not written (the next open replays).
+            let snapshot = encoder.map(|spawned| {
+                spawned
+                    .ok()
+                    .and_then(|h| h.join().ok())
+                    .unwrap_or_else(|| st.snapshot_bytes())
+            });
+            (written, snapshot)
+        });
+        let snapshot = snapshot.filter(|data| !data.is_empty());
+        let written = written.and_then(|()| match &snapshot {
+            Some(data) => store.put_snapshot(self.len - 1, self.last, data),
+            None => Ok(()),
+        });
         if let Err(e) = written {
             store.rollback();
             return Err(e);
         }
         store.commit(self.len as i64 - 1)?;
-        if self.len >= self.snapshot_len + SNAPSHOT_EVERY && !store.batch {
-            self.checkpoint()?;
+        if snapshot.is_some() {
+            self.snapshot_len = self.len;
         }
         Ok(())
     }

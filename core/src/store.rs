@@ -562,6 +562,10 @@ impl Store {
         let conn = &mut self.conn;
         std::thread::scope(|s| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Admitted>>(32);
+            // Written chunks go back, to be emptied where they were filled: what they hold is
+            // freed by the thread that allocated it (no contention on the allocator's arenas),
+            // and their buffers are used again.
+            let (back, written) = std::sync::mpsc::channel::<Vec<Admitted>>();
             type Failure = (&'static str, &'static str, rusqlite::Error);
             let writer = std::thread::Builder::new()
                 .name("vl-writer".into())
@@ -570,7 +574,7 @@ impl Store {
                     let mut entries = conn.prepare_cached(INSERT_ENTRY).map_err(fail)?;
                     let mut records = conn.prepare_cached(INSERT_RECORD).map_err(fail)?;
                     for chunk in rx {
-                        for p in chunk {
+                        for p in &chunk {
                             match &p.body {
                                 Some(body) => append_entry_with(&mut entries, &p.entry, body),
                                 None => append_entry(&mut entries, &p.entry),
@@ -599,6 +603,7 @@ impl Store {
                                 ("cannot write the projections", "无法写入投影表", e)
                             })?;
                         }
+                        let _ = back.send(chunk);
                     }
                     Ok(())
                 });
@@ -616,7 +621,14 @@ impl Store {
             let out = f(&mut |p| {
                 buf.push(p);
                 if buf.len() == CHUNK {
-                    let full = std::mem::replace(&mut buf, Vec::with_capacity(CHUNK));
+                    let empty = match written.try_recv() {
+                        Ok(mut used) => {
+                            used.clear();
+                            used
+                        }
+                        Err(_) => Vec::with_capacity(CHUNK),
+                    };
+                    let full = std::mem::replace(&mut buf, empty);
                     open = open && tx.send(full).is_ok();
                 }
                 open
@@ -819,6 +831,12 @@ impl Store {
         if self.in_tx {
             return Ok(());
         }
+        self.put_snapshot(seq, hash, data)
+    }
+
+    /// Writes a snapshot into the open transaction, if any (it then reaches the file with the
+    /// entries it reflects, or not at all).
+    pub(crate) fn put_snapshot(&mut self, seq: u64, hash: Hash, data: &[u8]) -> Result<()> {
         self.conn
             .execute(
                 "INSERT OR REPLACE INTO snapshot VALUES (1, ?1, ?2, ?3, ?4, ?5)",

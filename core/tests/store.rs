@@ -10,6 +10,7 @@
 
 mod common;
 
+use chrono::Datelike;
 use common::{TempFile, admin, id};
 use std::path::Path;
 use volunteer_ledger::import::{ImportOptions, upload};
@@ -687,4 +688,59 @@ fn a_bulk_add_into_a_file_answers_as_in_memory() {
     assert_eq!(again.state_digest(), mem.state_digest());
     assert_eq!(again.record_count(), 4);
     again.verify().unwrap();
+}
+
+/// A batch that takes the ledger 200,000 entries past its last snapshot writes one in its own
+/// transaction: a process killed right after it (no close) reopens without replaying anything.
+#[test]
+fn a_big_batch_commits_a_snapshot_with_its_entries() {
+    let f = TempFile::new("big-batch");
+    let mut l = small(f.path());
+    l.set_clock(Clock::Fixed(
+        Timestamp::from_local(OFFSET, 2016, 1, 10, 0, 0).unwrap(),
+    ));
+    l.batch(|l| {
+        for v in 0..1000 {
+            l.register_volunteer(
+                &admin(),
+                NewVolunteer {
+                    id: id(&format!("P{v:04}")),
+                    name: "志愿者".into(),
+                    identity_kind: IdentityKind::Passport,
+                    identity_number: format!("E{v:08}"),
+                    home_org: Some(id("C1")),
+                },
+            )
+            .unwrap();
+        }
+    })
+    .unwrap();
+    let jan1 = chrono::NaiveDate::from_ymd_opt(2015, 1, 1).unwrap();
+    let records: Vec<NewRecord> = (0..200_000u32)
+        .map(|k| {
+            let (v, day) = (k % 1000, jan1 + chrono::Days::new(u64::from(k / 1000)));
+            let at = |h| Timestamp::from_local(OFFSET, 2015, day.month(), day.day(), h, 0).unwrap();
+            NewRecord::new(
+                id(&format!("B{k}")),
+                id(&format!("P{v:04}")),
+                id("C1"),
+                at(9),
+                at(10),
+                60,
+                "巡逻",
+            )
+        })
+        .collect();
+    assert!(l.add_records(&admin(), records).iter().all(|r| r.is_ok()));
+    let (digest, head) = (l.state_digest(), l.head());
+    let c = rusqlite::Connection::open(f.path()).unwrap();
+    let seq: i64 = c
+        .query_row("SELECT seq FROM snapshot", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(u64::try_from(seq).unwrap(), head.0);
+    // Killed: no close, no snapshot written on the way out.
+    std::mem::forget(l);
+    let l = Ledger::open(f.path()).unwrap();
+    assert_eq!(l.replayed_at_open(), 0);
+    assert_eq!((l.state_digest(), l.head()), (digest, head));
 }
