@@ -368,6 +368,12 @@ fn main() {
             "{:?}",
             report.rejected.first()
         );
+        eprintln!(
+            "run {}: bare SQLite {:.2} s, upload into the file ledger {:.2} s",
+            run + 1,
+            bare_times.last().unwrap().as_secs_f64(),
+            ledger_times.last().unwrap().as_secs_f64()
+        );
         let t = Instant::now();
         drop(l); // writes the snapshot
         if run == 0 {

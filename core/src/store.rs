@@ -192,8 +192,10 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| storage(&p, "cannot create the file", "无法创建文件", e))?;
-        // 8 KiB pages (before WAL fixes the size): a big upload writes fewer, fuller pages.
-        conn.execute_batch("PRAGMA page_size = 8192")
+        // 32 KiB pages (before WAL fixes the size): a big upload writes fewer, fuller pages —
+        // fewer WAL frames to write, sync and copy back — while a single change's commit costs
+        // about what it does with 8 KiB pages (measured; 64 KiB pages doubled it).
+        conn.execute_batch("PRAGMA page_size = 32768")
             .map_err(|e| storage(&p, "cannot set up the file", "无法设置文件", e))?;
         let mut store = Self::configure(conn, p)?;
         let p = store.path.clone();
