@@ -2201,7 +2201,8 @@ impl Ledger {
         if !ledger.projections_agree()? {
             ledger.rebuild_projections()?;
         }
-        if len - from > SNAPSHOT_EVERY / 4 {
+        // (A rebuild of the projections just above may have written one already.)
+        if len - ledger.snapshot_len > SNAPSHOT_EVERY / 4 {
             ledger.checkpoint()?;
         }
         Ok(ledger)
@@ -2259,19 +2260,20 @@ impl Ledger {
 
     /// Writes a snapshot of the state into a file ledger, so that the next open replays only
     /// what comes after it. Done by itself on close and every 200,000 entries; a snapshot is a
-    /// cache, never the truth: it is checked against the log when read. Does nothing in memory.
+    /// cache, never the truth: it is checked against the log when read. Does nothing in memory,
+    /// nor inside [`Ledger::batch`] (whose commit writes one when it is due).
     pub fn checkpoint(&mut self) -> Result<()> {
         let Log::File(store) = &mut self.log else {
             return Ok(());
         };
-        if self.len == 0 {
+        if self.len == 0 || store.in_transaction() {
             return Ok(());
         }
         let data = self.state.snapshot_bytes();
         if data.is_empty() {
             return Ok(());
         }
-        store.save_snapshot(self.len - 1, self.last, &data)?;
+        store.put_snapshot(self.len - 1, self.last, &data)?;
         self.snapshot_len = self.len;
         Ok(())
     }
@@ -2742,8 +2744,9 @@ impl Ledger {
     }
 
     /// Makes room for the records of these ids that the ledger does not hold yet (a bulk add
-    /// or an upload knows them all), so the tables grow once instead of doubling their way
-    /// there — and a sheet uploaded again reserves nothing.
+    /// or an upload of a sheet read whole knows them all), so the tables grow once instead of
+    /// doubling their way there — and such a sheet uploaded again reserves nothing. (An upload
+    /// that reads its rows as it goes reserves room for every row: see `import::upload`.)
     pub(crate) fn reserve_records<'a>(&mut self, ids: impl Iterator<Item = &'a RecordId>) {
         let more = ids
             .filter(|id| self.state.record_ids.get(id.as_str()).is_none())

@@ -333,11 +333,21 @@ impl Store {
     fn configure(conn: Connection, path: String) -> Result<Self> {
         // WAL: readers (sqlite3, pandas) never block the ledger; FULL: a commit that returned
         // survives a power cut, not only a crash of the process.
-        conn.execute_batch(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;
-             PRAGMA cache_size = -65536;",
-        )
-        .map_err(|e| storage(&path, "cannot set up the file", "无法设置文件", e))?;
+        // The WAL is copied into the file once it holds 8 MiB (SQLite's 1000 pages, at 8 KiB;
+        // so 256 at 32 KiB), and cut back to 64 MiB after that, so that a big upload does not
+        // leave a WAL of its own size on disk until the ledger closes.
+        let set_up = |conn: &Connection| -> rusqlite::Result<()> {
+            conn.execute_batch(
+                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;
+                 PRAGMA cache_size = -65536; PRAGMA journal_size_limit = 67108864;",
+            )?;
+            let page: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+            conn.execute_batch(&format!(
+                "PRAGMA wal_autocheckpoint = {}",
+                (8 << 20) / page.max(512)
+            ))
+        };
+        set_up(&conn).map_err(|e| storage(&path, "cannot set up the file", "无法设置文件", e))?;
         Ok(Self {
             conn,
             path,
@@ -828,16 +838,13 @@ impl Store {
         }))
     }
 
-    /// Replaces the snapshot (its own transaction).
-    pub(crate) fn save_snapshot(&mut self, seq: u64, hash: Hash, data: &[u8]) -> Result<()> {
-        if self.in_tx {
-            return Ok(());
-        }
-        self.put_snapshot(seq, hash, data)
+    /// Whether a transaction is open.
+    pub(crate) fn in_transaction(&self) -> bool {
+        self.in_tx
     }
 
-    /// Writes a snapshot into the open transaction, if any (it then reaches the file with the
-    /// entries it reflects, or not at all).
+    /// Replaces the snapshot: in the open transaction, if any (it then reaches the file with
+    /// the entries it reflects, or not at all), else in one of its own.
     pub(crate) fn put_snapshot(&mut self, seq: u64, hash: Hash, data: &[u8]) -> Result<()> {
         self.conn
             .execute(

@@ -690,8 +690,9 @@ fn a_bulk_add_into_a_file_answers_as_in_memory() {
     again.verify().unwrap();
 }
 
-/// A batch that takes the ledger 200,000 entries past its last snapshot writes one in its own
-/// transaction: a process killed right after it (no close) reopens without replaying anything.
+/// A batch that takes the ledger 200,000 entries past its last snapshot commits one with its
+/// entries, in the batch's own transaction: a process killed right after it (no close)
+/// reopens without replaying anything.
 #[test]
 fn a_big_batch_commits_a_snapshot_with_its_entries() {
     let f = TempFile::new("big-batch");
@@ -743,4 +744,67 @@ fn a_big_batch_commits_a_snapshot_with_its_entries() {
     let l = Ledger::open(f.path()).unwrap();
     assert_eq!(l.replayed_at_open(), 0);
     assert_eq!((l.state_digest(), l.head()), (digest, head));
+}
+
+/// `checkpoint()` inside a batch writes nothing and is not taken for a snapshot: the close
+/// after the batch still writes one, and the next open replays nothing.
+#[test]
+fn a_checkpoint_inside_a_batch_leaves_the_snapshot_to_the_close() {
+    let f = TempFile::new("checkpoint-in-batch");
+    drop(small(f.path()));
+    let mut l = Ledger::open(f.path()).unwrap();
+    l.set_clock(clock());
+    l.batch(|l| {
+        l.add_record(
+            &admin(),
+            NewRecord::new(
+                id("R3"),
+                id("V1"),
+                id("C1"),
+                t(6, 3, 9),
+                t(6, 3, 10),
+                60,
+                "巡逻",
+            ),
+        )
+        .unwrap();
+        l.checkpoint().unwrap();
+    })
+    .unwrap();
+    let digest = l.state_digest();
+    drop(l);
+    let l = Ledger::open(f.path()).unwrap();
+    assert_eq!(l.replayed_at_open(), 0);
+    assert_eq!(l.state_digest(), digest);
+}
+
+/// Single changes, each its own commit, keep the WAL file at about 8 MiB however large the
+/// pages: it is copied into the file and reused once it holds that much.
+#[test]
+fn single_commits_keep_the_wal_small() {
+    let f = TempFile::new("wal-size");
+    let mut l = small(f.path());
+    for day in 0..400u64 {
+        let date = chrono::NaiveDate::from_ymd_opt(2014, 1, 1).unwrap() + chrono::Days::new(day);
+        let at =
+            |h| Timestamp::from_local(OFFSET, date.year(), date.month(), date.day(), h, 0).unwrap();
+        l.add_record(
+            &admin(),
+            NewRecord::new(
+                id(&format!("S{day}")),
+                id("V1"),
+                id("C1"),
+                at(9),
+                at(10),
+                60,
+                "巡逻",
+            ),
+        )
+        .unwrap();
+    }
+    let mut wal = f.path().as_os_str().to_owned();
+    wal.push("-wal");
+    let size = std::fs::metadata(&wal).unwrap().len();
+    assert!(size < 12 << 20, "the WAL holds {size} bytes");
+    drop(l);
 }
