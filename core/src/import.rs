@@ -712,29 +712,16 @@ fn sniff_delimiter(text: &str) -> u8 {
 }
 
 fn xlsx_rows(bytes: &[u8], name: Option<&str>, sheet: &mut SheetBuilder<'_>) -> Result<()> {
-    use calamine::{Data, Reader, Xlsx};
-    let damaged = |e: calamine::XlsxError| {
-        sheet_error(
+    use calamine::Data;
+    // calamine 0.38 can panic on a mangled file (a cell reference whose row number overflows,
+    // where overflow is checked): such a file is refused as unreadable, like any other. (An
+    // application built with `panic = "abort"` loses this guard.)
+    let range = std::panic::catch_unwind(|| xlsx_range(bytes, name)).unwrap_or_else(|_| {
+        Err(sheet_error(
             "xlsx",
-            format!("is not a readable .xlsx workbook: {e} (E_UPLOAD_ENCODING)"),
-        )
-    };
-    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).map_err(damaged)?;
-    let range = match name {
-        Some(n) => {
-            if !book.sheet_names().iter().any(|s| s == n) {
-                return Err(sheet_error(
-                    "xlsx",
-                    format!("has no worksheet named '{n}' (E_UPLOAD_HEADER)"),
-                ));
-            }
-            book.worksheet_range(n).map_err(damaged)?
-        }
-        None => match book.worksheet_range_at(0) {
-            Some(r) => r.map_err(damaged)?,
-            None => return Err(sheet_error("xlsx", "has no worksheet (E_UPLOAD_HEADER)")),
-        },
-    };
+            "is not a readable .xlsx workbook: a cell reference is out of range (E_UPLOAD_ENCODING)",
+        ))
+    })?;
     let first_row = range.start().map_or(0, |(r, _)| r);
     let mut cells: Vec<Cell<'_>> = Vec::new();
     for (i, row) in range.rows().enumerate() {
@@ -756,6 +743,33 @@ fn xlsx_rows(bytes: &[u8], name: Option<&str>, sheet: &mut SheetBuilder<'_>) -> 
         sheet.push(n, cells.as_slice());
     }
     Ok(())
+}
+
+/// The worksheet asked for (by name, else the first), as calamine reads it.
+fn xlsx_range(bytes: &[u8], name: Option<&str>) -> Result<calamine::Range<calamine::Data>> {
+    use calamine::{Reader, Xlsx};
+    let damaged = |e: calamine::XlsxError| {
+        sheet_error(
+            "xlsx",
+            format!("is not a readable .xlsx workbook: {e} (E_UPLOAD_ENCODING)"),
+        )
+    };
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).map_err(damaged)?;
+    Ok(match name {
+        Some(n) => {
+            if !book.sheet_names().iter().any(|s| s == n) {
+                return Err(sheet_error(
+                    "xlsx",
+                    format!("has no worksheet named '{n}' (E_UPLOAD_HEADER)"),
+                ));
+            }
+            book.worksheet_range(n).map_err(damaged)?
+        }
+        None => match book.worksheet_range_at(0) {
+            Some(r) => r.map_err(damaged)?,
+            None => return Err(sheet_error("xlsx", "has no worksheet (E_UPLOAD_HEADER)")),
+        },
+    })
 }
 
 fn excel_stamp(dt: &calamine::ExcelDateTime) -> Cell<'static> {

@@ -562,6 +562,37 @@ fn garbage_is_an_error_not_a_panic() {
     }
 }
 
+/// A workbook whose cell reference overflows a row number (`A99999999999`, found by the fuzzer
+/// in a mangled file) makes calamine 0.38 panic where overflow is checked; the reader refuses
+/// it as an unreadable workbook instead.
+#[test]
+fn a_cell_reference_that_overflows_is_a_damaged_workbook() {
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/xlsx-cell-row-overflows.xlsx"
+    ))
+    .unwrap();
+    let e = read_sheet(&bytes, &ImportOptions::default()).unwrap_err();
+    // Refused as any damaged workbook is.
+    let garbage = read_sheet(b"PK\x03\x04garbage", &ImportOptions::default()).unwrap_err();
+    assert_eq!(e.code(), garbage.code(), "{e}");
+    assert!(e.to_string().contains("E_UPLOAD_ENCODING"), "{e}");
+    let mut l = small_ledger();
+    let before = l.state_digest();
+    assert!(
+        upload(
+            &mut l,
+            &admin(),
+            &bytes,
+            &ImportOptions::default(),
+            false,
+            &mut no_progress()
+        )
+        .is_err()
+    );
+    assert_eq!(l.state_digest(), before);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
