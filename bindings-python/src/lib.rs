@@ -2330,73 +2330,77 @@ impl<'a> Texts<'a> {
     }
 }
 
-/// A column of whole numbers: little-endian int64 bytes, a list, or one value for every row.
-enum Numbers<'a> {
+/// A value of a fixed-width column: how many bytes it packs into, how it unpacks, and how it
+/// is read from a Python list or scalar.
+trait Packed: Copy + Default {
+    const WIDTH: usize;
+    fn unpack(bytes: &[u8]) -> Self;
+    fn extract_list(value: &Bound<'_, PyAny>) -> PyResult<Vec<Self>>;
+    fn extract_one(value: &Bound<'_, PyAny>) -> PyResult<Self>;
+}
+
+/// Whole numbers: little-endian int64.
+impl Packed for i64 {
+    const WIDTH: usize = 8;
+    fn unpack(bytes: &[u8]) -> Self {
+        bytes.try_into().map_or(0, i64::from_le_bytes)
+    }
+    fn extract_list(value: &Bound<'_, PyAny>) -> PyResult<Vec<Self>> {
+        value.extract()
+    }
+    fn extract_one(value: &Bound<'_, PyAny>) -> PyResult<Self> {
+        value.extract()
+    }
+}
+
+/// Flags: one byte, non-zero for true.
+impl Packed for bool {
+    const WIDTH: usize = 1;
+    fn unpack(bytes: &[u8]) -> Self {
+        bytes.first().is_some_and(|&b| b != 0)
+    }
+    fn extract_list(value: &Bound<'_, PyAny>) -> PyResult<Vec<Self>> {
+        value.extract()
+    }
+    fn extract_one(value: &Bound<'_, PyAny>) -> PyResult<Self> {
+        value.extract()
+    }
+}
+
+/// A column of fixed-width values: packed bytes, a list, or one value for every row.
+enum Values<'a, T> {
     Packed(std::slice::ChunksExact<'a, u8>),
-    Listed(std::vec::IntoIter<i64>),
-    Same(i64),
+    Listed(std::vec::IntoIter<T>),
+    Same(T),
 }
 
-impl<'a> Numbers<'a> {
+/// A column of whole numbers.
+type Numbers<'a> = Values<'a, i64>;
+/// A column of flags.
+type Flags<'a> = Values<'a, bool>;
+
+impl<'a, T: Packed> Values<'a, T> {
     fn read(value: &'a Bound<'_, PyAny>, n: usize) -> PyResult<Self> {
         if let Ok(bytes) = value.cast::<PyBytes>() {
             let bytes = bytes.as_bytes();
-            if bytes.len() != n * 8 {
+            if bytes.len() != n * T::WIDTH {
                 return Err(column_length_error());
             }
-            Ok(Self::Packed(bytes.chunks_exact(8)))
+            Ok(Self::Packed(bytes.chunks_exact(T::WIDTH)))
         } else if value.is_instance_of::<PyList>() {
-            let values: Vec<i64> = value.extract()?;
+            let values = T::extract_list(value)?;
             if values.len() != n {
                 return Err(column_length_error());
             }
             Ok(Self::Listed(values.into_iter()))
         } else {
-            Ok(Self::Same(value.extract()?))
+            Ok(Self::Same(T::extract_one(value)?))
         }
     }
 
-    fn next(&mut self) -> i64 {
+    fn next(&mut self) -> T {
         match self {
-            Self::Packed(chunks) => chunks
-                .next()
-                .and_then(|c| c.try_into().ok())
-                .map_or(0, i64::from_le_bytes),
-            Self::Listed(values) => values.next().unwrap_or_default(),
-            Self::Same(value) => *value,
-        }
-    }
-}
-
-/// A column of flags: one byte each, a list, or one value for every row.
-enum Flags<'a> {
-    Packed(std::slice::Iter<'a, u8>),
-    Listed(std::vec::IntoIter<bool>),
-    Same(bool),
-}
-
-impl<'a> Flags<'a> {
-    fn read(value: &'a Bound<'_, PyAny>, n: usize) -> PyResult<Self> {
-        if let Ok(bytes) = value.cast::<PyBytes>() {
-            let bytes = bytes.as_bytes();
-            if bytes.len() != n {
-                return Err(column_length_error());
-            }
-            Ok(Self::Packed(bytes.iter()))
-        } else if value.is_instance_of::<PyList>() {
-            let values: Vec<bool> = value.extract()?;
-            if values.len() != n {
-                return Err(column_length_error());
-            }
-            Ok(Self::Listed(values.into_iter()))
-        } else {
-            Ok(Self::Same(value.extract()?))
-        }
-    }
-
-    fn next(&mut self) -> bool {
-        match self {
-            Self::Packed(bytes) => bytes.next().is_some_and(|&b| b != 0),
+            Self::Packed(chunks) => chunks.next().map_or_else(T::default, T::unpack),
             Self::Listed(values) => values.next().unwrap_or_default(),
             Self::Same(value) => *value,
         }

@@ -2068,10 +2068,8 @@ impl Clone for Ledger {
 
 impl Drop for Ledger {
     fn drop(&mut self) {
-        if matches!(self.log, Log::File(_)) && self.len > self.snapshot_len {
-            // Best effort: a missing snapshot only makes the next open replay more.
-            let _ = self.checkpoint();
-        }
+        // Best effort: a missing snapshot only makes the next open replay more.
+        let _ = self.checkpoint();
     }
 }
 
@@ -2232,9 +2230,7 @@ impl Ledger {
             l.keep_sync_state(self.sync.clone())?;
             l.dirty = Dirty::everything(&l.state);
             l.flush()?;
-            if l.snapshot_len < l.len {
-                l.checkpoint()?;
-            }
+            l.checkpoint()?;
             Ok(l)
         })();
         if written.is_err() {
@@ -2261,12 +2257,13 @@ impl Ledger {
     /// Writes a snapshot of the state into a file ledger, so that the next open replays only
     /// what comes after it. Done by itself on close and every 200,000 entries; a snapshot is a
     /// cache, never the truth: it is checked against the log when read. Does nothing in memory,
-    /// nor inside [`Ledger::batch`] (whose commit writes one when it is due).
+    /// when the file's snapshot is current already, nor inside [`Ledger::batch`] (whose commit
+    /// writes one when it is due).
     pub fn checkpoint(&mut self) -> Result<()> {
         let Log::File(store) = &mut self.log else {
             return Ok(());
         };
-        if self.len == 0 || store.in_transaction() {
+        if self.len == self.snapshot_len || store.in_transaction() {
             return Ok(());
         }
         let data = self.state.snapshot_bytes();
