@@ -2342,6 +2342,7 @@ trait Packed: Copy + Default {
 /// Whole numbers: little-endian int64.
 impl Packed for i64 {
     const WIDTH: usize = 8;
+    #[inline]
     fn unpack(bytes: &[u8]) -> Self {
         bytes.try_into().map_or(0, i64::from_le_bytes)
     }
@@ -2356,6 +2357,7 @@ impl Packed for i64 {
 /// Flags: one byte, non-zero for true.
 impl Packed for bool {
     const WIDTH: usize = 1;
+    #[inline]
     fn unpack(bytes: &[u8]) -> Self {
         bytes.first().is_some_and(|&b| b != 0)
     }
@@ -2398,6 +2400,7 @@ impl<'a, T: Packed> Values<'a, T> {
         }
     }
 
+    #[inline]
     fn next(&mut self) -> T {
         match self {
             Self::Packed(chunks) => chunks.next().map_or_else(T::default, T::unpack),
