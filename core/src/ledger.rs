@@ -1027,7 +1027,7 @@ impl State {
         self.may_record_at(actor, r, org, team)?;
         let organiser = self.is_organiser(actor, org, team);
         let is_self = actor.as_str() == r.volunteer.as_str();
-        self.check_against_others(r, vol, replacing)?;
+        self.check_against_others(r, vol, org, replacing)?;
         let make_up = is_make_up(r, &self.policy, self.off, now);
         self.check_record_activity(r, org, team, make_up)?;
         // Against bought hours: a large record waits for a second admin (four eyes).
@@ -1050,8 +1050,14 @@ impl State {
     }
 
     /// The checks against the volunteer's other live records: overlap, daily cap, check-in
-    /// pairs.
-    fn check_against_others(&self, r: &NewRecord, vol: u32, replacing: Option<u32>) -> Result<()> {
+    /// pairs (`vol` and `org` are the record's volunteer and org).
+    fn check_against_others(
+        &self,
+        r: &NewRecord,
+        vol: u32,
+        org: u32,
+        replacing: Option<u32>,
+    ) -> Result<()> {
         let Some(v) = self.vol(vol) else {
             return Ok(());
         };
@@ -1063,7 +1069,6 @@ impl State {
             .activity
             .as_ref()
             .and_then(|a| self.activities.get(a.as_str()));
-        let org = self.org_index.get(&r.org).copied().unwrap_or(NONE);
         let mut day_total = u64::try_from(r.minutes).unwrap_or(0);
         let mut pairs = 0u32;
         // Records kept in time order (the usual bulk add) all end before this one's day
@@ -2833,9 +2838,7 @@ impl Ledger {
                     self.admit_records(actor, records, each, &mut duplicates, &mut |l, a| {
                         // The volunteer's totals changed: their row is written at the end.
                         l.dirty.vols.push(a.vol);
-                        // Encoded here, where there is time to spare: the writer is busier.
-                        let body = Some(crate::log::stored_body(&a.entry.change));
-                        send(crate::store::Admitted { body, ..a })
+                        send(a)
                     })
                 });
                 if let Some(e) = failed.err().or(written.err()) {
@@ -2929,7 +2932,6 @@ impl Ledger {
                 entry,
                 n,
                 vol,
-                body: None,
                 state: admit.state,
                 make_up: admit.make_up,
             };

@@ -662,16 +662,22 @@ pub(crate) fn entry_from_canonical(bytes: &[u8]) -> std::result::Result<Entry, S
 /// JSON array in key order, less than half the bytes.
 pub(crate) fn stored_body(change: &Change) -> Vec<u8> {
     let mut b = Vec::with_capacity(128);
+    append_stored_body(&mut b, change);
+    b
+}
+
+/// Appends an entry's stored body (as [`stored_body`] makes it) to `b`.
+pub(crate) fn append_stored_body(b: &mut Vec<u8>, change: &Change) {
     match change {
-        Change::RecordAdded(r) => record_body(&mut b, r, false),
+        Change::RecordAdded(r) => record_body(b, r, false),
         _ => {
+            let from = b.len();
             // Our own types always serialise (string keys, no floats).
-            if serde_json::to_writer(&mut b, &Body(change)).is_err() {
-                b.clear();
+            if serde_json::to_writer(&mut *b, &Body(change)).is_err() {
+                b.truncate(from);
             }
         }
     }
-    b
 }
 
 /// Reads an entry back from a file ledger's row, given the previous entry's hash: the

@@ -539,10 +539,23 @@ impl Store {
 
     /// Writes a record's projection row; `date` is its local service date.
     pub(crate) fn put_record(&self, n: u32, r: &ServiceRecord, date: &str) -> Result<()> {
+        let rec = &r.record;
         let row = RecordRow {
             n,
-            record: &r.record,
+            id: rec.id.as_str(),
+            volunteer: rec.volunteer.as_str(),
+            org: rec.org.as_str(),
+            team: rec.team.as_ref().map(|t| t.as_str()),
+            activity: rec.activity.as_ref().map(|a| a.as_str()),
             date,
+            start: rec.start.0,
+            end: rec.end.0,
+            minutes: rec.minutes,
+            content: &rec.content,
+            source: rec.source,
+            paid: rec.paid,
+            public_benefit: rec.public_benefit,
+            job_duty: rec.job_duty,
             state: r.state,
             counted: r.counted,
             make_up: r.make_up,
@@ -564,21 +577,22 @@ impl Store {
     /// record as it was admitted; later changes in the batch are written by the usual flush).
     /// The sender returns `false` once the writer has stopped (its error is returned with `f`'s
     /// result: the batch must then be rolled back).
+    ///
+    /// What is sent is packed into chunks ([`Packed`]) on this thread and the entry itself is
+    /// dropped here at once: nothing allocated per record crosses to the writer (its strings
+    /// are freed while still in this core's cache, and the writer reads one buffer in order).
     pub(crate) fn piped<R>(
         &mut self,
         offset: chrono::FixedOffset,
         f: impl FnOnce(&mut dyn FnMut(Admitted) -> bool) -> R,
     ) -> (R, Result<()>) {
-        const CHUNK: usize = 512;
         let path = self.path.clone();
         let conn = &mut self.conn;
         std::thread::scope(|s| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Admitted>>(32);
-            // Written chunks go back, to be emptied where they were filled: what they hold is
-            // freed by the thread that allocated it (no contention on the allocator's arenas),
-            // and their buffers are used again.
-            let (back, written) = std::sync::mpsc::channel::<Vec<Admitted>>();
-            type Failure = (&'static str, &'static str, rusqlite::Error);
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Packed>(32);
+            // Written chunks come back to be filled again: their buffers are reused, and
+            // freed (at the end) by the thread that allocated them.
+            let (back, written) = std::sync::mpsc::channel::<Packed>();
             let writer = std::thread::Builder::new()
                 .name("vl-writer".into())
                 .spawn_scoped(s, move || -> std::result::Result<(), Failure> {
@@ -586,35 +600,7 @@ impl Store {
                     let mut entries = conn.prepare_cached(INSERT_ENTRY).map_err(fail)?;
                     let mut records = conn.prepare_cached(INSERT_RECORD).map_err(fail)?;
                     for chunk in rx {
-                        for p in &chunk {
-                            match &p.body {
-                                Some(body) => append_entry_with(&mut entries, &p.entry, body),
-                                None => append_entry(&mut entries, &p.entry),
-                            }
-                            .map_err(fail)?;
-                            let Change::RecordAdded(record) = &p.entry.change else {
-                                continue;
-                            };
-                            let confirmed = p.state == crate::record::RecordState::Confirmed;
-                            let actor = p.entry.actor.as_str();
-                            let row = RecordRow {
-                                n: p.n,
-                                record,
-                                date: &iso_date(record.start.local_date(offset)),
-                                state: p.state,
-                                counted: confirmed,
-                                make_up: p.make_up,
-                                recorded_by: actor,
-                                confirmed_by: confirmed.then_some(actor),
-                                amends: None,
-                                superseded_by: None,
-                                reason: None,
-                                entry_seq: p.entry.seq as i64,
-                            };
-                            record_row(&mut records, &row).map_err(|e| {
-                                ("cannot write the projections", "无法写入投影表", e)
-                            })?;
-                        }
+                        write_packed(&mut entries, &mut records, &chunk, offset)?;
                         let _ = back.send(chunk);
                     }
                     Ok(())
@@ -628,24 +614,25 @@ impl Store {
                     return (out, Err(e));
                 }
             };
-            let mut buf = Vec::with_capacity(CHUNK);
+            let mut buf = Packed::default();
             let mut open = true;
-            let out = f(&mut |p| {
-                buf.push(p);
-                if buf.len() == CHUNK {
+            let out = f(&mut |a| {
+                buf.push(&a);
+                drop(a);
+                if buf.is_full() {
                     let empty = match written.try_recv() {
                         Ok(mut used) => {
                             used.clear();
                             used
                         }
-                        Err(_) => Vec::with_capacity(CHUNK),
+                        Err(_) => Packed::default(),
                     };
                     let full = std::mem::replace(&mut buf, empty);
                     open = open && tx.send(full).is_ok();
                 }
                 open
             });
-            if !buf.is_empty() {
+            if !buf.rows.is_empty() {
                 let _ = tx.send(buf);
             }
             drop(tx);
@@ -890,10 +877,194 @@ pub(crate) struct Admitted {
     pub(crate) n: u32,
     /// The volunteer's index.
     pub(crate) vol: u32,
-    /// The entry's stored body, if the rules' thread encoded it already.
-    pub(crate) body: Option<Vec<u8>>,
     pub(crate) state: crate::record::RecordState,
     pub(crate) make_up: bool,
+}
+
+/// Why the writing thread stopped: what it could not do (English, Chinese) and SQLite's error.
+type Failure = (&'static str, &'static str, rusqlite::Error);
+
+/// A packed chunk goes to the writer once it holds this many entries …
+const CHUNK_ROWS: usize = 512;
+/// … or this many bytes of text (a chunk of long contents stays small).
+const CHUNK_BYTES: usize = 1 << 20;
+
+/// Admitted entries as the writing thread takes them: each row's numbers, and its texts one
+/// after another in two buffers (the bodies are bytes, the rest text).
+#[derive(Default)]
+struct Packed {
+    rows: Vec<PackedRow>,
+    text: String,
+    bodies: Vec<u8>,
+}
+
+/// One packed entry. Its body is `bodies[body.0..body.1]`; its texts, in the order of
+/// [`Packed::push`] (actor, then a record's id, volunteer, org, team, activity, content),
+/// start at `text_from` in `text` and end at `ends`, each starting where the one before ends.
+struct PackedRow {
+    seq: i64,
+    time: i64,
+    kind: &'static str,
+    hash: [u8; 32],
+    body: (usize, usize),
+    text_from: usize,
+    ends: [usize; TEXTS],
+    /// The record's projection row, if the entry added a record.
+    record: Option<PackedRecord>,
+}
+
+/// The texts of a packed row.
+const TEXTS: usize = 7;
+
+/// The numbers of a record's projection row (its texts are the row's).
+struct PackedRecord {
+    n: u32,
+    start: crate::time::Timestamp,
+    end: crate::time::Timestamp,
+    minutes: i64,
+    state: crate::record::RecordState,
+    source: crate::record::RecordSource,
+    make_up: bool,
+    paid: bool,
+    public_benefit: bool,
+    job_duty: bool,
+    team: bool,
+    activity: bool,
+}
+
+impl Packed {
+    /// Packs an admitted entry (copies what the writer needs of it).
+    fn push(&mut self, a: &Admitted) {
+        let e = &a.entry;
+        let from = self.bodies.len();
+        crate::log::append_stored_body(&mut self.bodies, &e.change);
+        let body = (from, self.bodies.len());
+        let r = match &e.change {
+            Change::RecordAdded(r) => Some(r),
+            _ => None,
+        };
+        let texts = [
+            Some(e.actor.as_str()),
+            r.map(|r| r.id.as_str()),
+            r.map(|r| r.volunteer.as_str()),
+            r.map(|r| r.org.as_str()),
+            r.and_then(|r| r.team.as_ref()).map(|t| t.as_str()),
+            r.and_then(|r| r.activity.as_ref()).map(|a| a.as_str()),
+            r.map(|r| r.content.as_str()),
+        ];
+        let text_from = self.text.len();
+        let mut ends = [0; TEXTS];
+        for (end, t) in ends.iter_mut().zip(texts) {
+            self.text.push_str(t.unwrap_or_default());
+            *end = self.text.len();
+        }
+        let record = r.map(|r| PackedRecord {
+            n: a.n,
+            start: r.start,
+            end: r.end,
+            minutes: r.minutes,
+            state: a.state,
+            source: r.source,
+            make_up: a.make_up,
+            paid: r.paid,
+            public_benefit: r.public_benefit,
+            job_duty: r.job_duty,
+            team: r.team.is_some(),
+            activity: r.activity.is_some(),
+        });
+        self.rows.push(PackedRow {
+            seq: e.seq as i64,
+            time: e.time.0,
+            kind: e.change.kind(),
+            hash: e.hash.0,
+            body,
+            text_from,
+            ends,
+            record,
+        });
+    }
+
+    /// Whether the chunk is ready to go.
+    fn is_full(&self) -> bool {
+        self.rows.len() >= CHUNK_ROWS || self.text.len() + self.bodies.len() >= CHUNK_BYTES
+    }
+
+    /// Empties the chunk, keeping its buffers.
+    fn clear(&mut self) {
+        self.rows.clear();
+        self.text.clear();
+        self.bodies.clear();
+    }
+
+    /// A row's texts, in packing order.
+    fn texts<'a>(&'a self, row: &PackedRow) -> [&'a str; TEXTS] {
+        let mut from = row.text_from;
+        row.ends.map(|end| {
+            let t = self.text.get(from..end).unwrap_or_default();
+            from = end;
+            t
+        })
+    }
+
+    /// A row's body.
+    fn body(&self, row: &PackedRow) -> &[u8] {
+        self.bodies.get(row.body.0..row.body.1).unwrap_or_default()
+    }
+}
+
+/// Writes a chunk's entries and its records' projection rows (`entries` is [`INSERT_ENTRY`],
+/// `records` [`INSERT_RECORD`]).
+fn write_packed(
+    entries: &mut rusqlite::Statement<'_>,
+    records: &mut rusqlite::Statement<'_>,
+    chunk: &Packed,
+    offset: chrono::FixedOffset,
+) -> std::result::Result<(), Failure> {
+    for row in &chunk.rows {
+        let [actor, id, volunteer, org, team, activity, content] = chunk.texts(row);
+        let entry = EntryRow {
+            seq: row.seq,
+            time: row.time,
+            actor,
+            kind: row.kind,
+            body: chunk.body(row),
+            hash: &row.hash,
+        };
+        entry_row(entries, &entry).map_err(|e| ("cannot write the log", "无法写入日志", e))?;
+        let Some(r) = &row.record else {
+            continue;
+        };
+        let confirmed = r.state == crate::record::RecordState::Confirmed;
+        let record = RecordRow {
+            n: r.n,
+            id,
+            volunteer,
+            org,
+            team: r.team.then_some(team),
+            activity: r.activity.then_some(activity),
+            date: &iso_date(r.start.local_date(offset)),
+            start: r.start.0,
+            end: r.end.0,
+            minutes: r.minutes,
+            content,
+            source: r.source,
+            paid: r.paid,
+            public_benefit: r.public_benefit,
+            job_duty: r.job_duty,
+            state: r.state,
+            counted: confirmed,
+            make_up: r.make_up,
+            recorded_by: actor,
+            confirmed_by: confirmed.then_some(actor),
+            amends: None,
+            superseded_by: None,
+            reason: None,
+            entry_seq: row.seq,
+        };
+        record_row(records, &record)
+            .map_err(|e| ("cannot write the projections", "无法写入投影表", e))?;
+    }
+    Ok(())
 }
 
 const INSERT_ENTRY: &str = "INSERT INTO entries VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
@@ -903,8 +1074,20 @@ const INSERT_RECORD: &str = "INSERT OR REPLACE INTO records VALUES (?1, ?2, ?3, 
 /// A record's projection row, borrowed from what holds it.
 struct RecordRow<'a> {
     n: u32,
-    record: &'a crate::record::NewRecord,
+    id: &'a str,
+    volunteer: &'a str,
+    org: &'a str,
+    team: Option<&'a str>,
+    activity: Option<&'a str>,
     date: &'a str,
+    start: i64,
+    end: i64,
+    minutes: i64,
+    content: &'a str,
+    source: crate::record::RecordSource,
+    paid: bool,
+    public_benefit: bool,
+    job_duty: bool,
     state: crate::record::RecordState,
     counted: bool,
     make_up: bool,
@@ -916,35 +1099,34 @@ struct RecordRow<'a> {
     entry_seq: i64,
 }
 
-/// Writes a record's projection row (`st` is [`INSERT_RECORD`]).
+/// Writes a record's projection row (`st` is [`INSERT_RECORD`]): the columns in the order of
+/// `docs/schema.md`.
 fn record_row(st: &mut rusqlite::Statement<'_>, r: &RecordRow<'_>) -> rusqlite::Result<()> {
-    let rec = r.record;
-    st.execute(params![
-        r.n,
-        rec.id.as_str(),
-        rec.volunteer.as_str(),
-        rec.org.as_str(),
-        rec.team.as_ref().map(|t| t.as_str()),
-        rec.activity.as_ref().map(|a| a.as_str()),
-        r.date,
-        rec.start.0,
-        rec.end.0,
-        rec.minutes,
-        rec.content,
-        r.state.as_str(),
-        r.counted,
-        r.make_up,
-        rec.source.as_str(),
-        rec.paid,
-        rec.public_benefit,
-        rec.job_duty,
-        r.recorded_by,
-        r.confirmed_by,
-        r.amends,
-        r.superseded_by,
-        r.reason,
-        r.entry_seq,
-    ])?;
+    st.raw_bind_parameter(1, r.n)?;
+    st.raw_bind_parameter(2, r.id)?;
+    st.raw_bind_parameter(3, r.volunteer)?;
+    st.raw_bind_parameter(4, r.org)?;
+    st.raw_bind_parameter(5, r.team)?;
+    st.raw_bind_parameter(6, r.activity)?;
+    st.raw_bind_parameter(7, r.date)?;
+    st.raw_bind_parameter(8, r.start)?;
+    st.raw_bind_parameter(9, r.end)?;
+    st.raw_bind_parameter(10, r.minutes)?;
+    st.raw_bind_parameter(11, r.content)?;
+    st.raw_bind_parameter(12, r.state.as_str())?;
+    st.raw_bind_parameter(13, r.counted)?;
+    st.raw_bind_parameter(14, r.make_up)?;
+    st.raw_bind_parameter(15, r.source.as_str())?;
+    st.raw_bind_parameter(16, r.paid)?;
+    st.raw_bind_parameter(17, r.public_benefit)?;
+    st.raw_bind_parameter(18, r.job_duty)?;
+    st.raw_bind_parameter(19, r.recorded_by)?;
+    st.raw_bind_parameter(20, r.confirmed_by)?;
+    st.raw_bind_parameter(21, r.amends)?;
+    st.raw_bind_parameter(22, r.superseded_by)?;
+    st.raw_bind_parameter(23, r.reason)?;
+    st.raw_bind_parameter(24, r.entry_seq)?;
+    st.raw_execute()?;
     Ok(())
 }
 
@@ -975,23 +1157,36 @@ fn iso_date(d: chrono::NaiveDate) -> String {
 
 /// Writes one entry's row (`st` is [`INSERT_ENTRY`]): its body as `docs/schema.md` says, and its hash.
 fn append_entry(st: &mut rusqlite::Statement<'_>, entry: &Entry) -> rusqlite::Result<()> {
-    append_entry_with(st, entry, &stored_body(&entry.change))
+    let row = EntryRow {
+        seq: entry.seq as i64,
+        time: entry.time.0,
+        actor: entry.actor.as_str(),
+        kind: entry.change.kind(),
+        body: &stored_body(&entry.change),
+        hash: &entry.hash.0,
+    };
+    entry_row(st, &row)
 }
 
-/// [`append_entry`] with the body already encoded.
-fn append_entry_with(
-    st: &mut rusqlite::Statement<'_>,
-    entry: &Entry,
-    body: &[u8],
-) -> rusqlite::Result<()> {
-    st.execute(params![
-        entry.seq as i64,
-        entry.time.0,
-        entry.actor.as_str(),
-        entry.change.kind(),
-        body,
-        &entry.hash.0[..],
-    ])?;
+/// An entry's row, borrowed from what holds it.
+struct EntryRow<'a> {
+    seq: i64,
+    time: i64,
+    actor: &'a str,
+    kind: &'a str,
+    body: &'a [u8],
+    hash: &'a [u8],
+}
+
+/// Writes an entry's row (`st` is [`INSERT_ENTRY`]).
+fn entry_row(st: &mut rusqlite::Statement<'_>, e: &EntryRow<'_>) -> rusqlite::Result<()> {
+    st.raw_bind_parameter(1, e.seq)?;
+    st.raw_bind_parameter(2, e.time)?;
+    st.raw_bind_parameter(3, e.actor)?;
+    st.raw_bind_parameter(4, e.kind)?;
+    st.raw_bind_parameter(5, e.body)?;
+    st.raw_bind_parameter(6, e.hash)?;
+    st.raw_execute()?;
     Ok(())
 }
 
