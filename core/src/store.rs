@@ -425,7 +425,17 @@ impl Store {
 
     /// Commits the open transaction as it is (no projection bookkeeping).
     fn commit_plain(&mut self) -> Result<()> {
-        if let Err(e) = self.conn.execute_batch("COMMIT") {
+        // After a big batch the commit syncs a big WAL and copies it into the file (the
+        // checkpoint), which it syncs too: their pages go to the disk as they are written.
+        let big = std::fs::metadata(format!("{}-wal", self.path)).is_ok_and(|m| m.len() >= BIG_WAL);
+        let committed = if big {
+            synced_meanwhile(&self.path, EARLY_SYNC / 5, || {
+                self.conn.execute_batch("COMMIT")
+            })
+        } else {
+            self.conn.execute_batch("COMMIT")
+        };
+        if let Err(e) = committed {
             self.rollback();
             return Err(self.err("cannot commit", "无法提交事务", e));
         }
@@ -588,65 +598,68 @@ impl Store {
     ) -> (R, Result<()>) {
         let path = self.path.clone();
         let conn = &mut self.conn;
-        std::thread::scope(|s| {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Packed>(32);
-            // Written chunks come back to be filled again: their buffers are reused, and
-            // freed (at the end) by the thread that allocated them.
-            let (back, written) = std::sync::mpsc::channel::<Packed>();
-            let writer = std::thread::Builder::new()
-                .name("vl-writer".into())
-                .spawn_scoped(s, move || -> std::result::Result<(), Failure> {
-                    let fail = |e| ("cannot write the log", "无法写入日志", e);
-                    let mut entries = conn.prepare_cached(INSERT_ENTRY).map_err(fail)?;
-                    let mut records = conn.prepare_cached(INSERT_RECORD).map_err(fail)?;
-                    for chunk in rx {
-                        write_packed(&mut entries, &mut records, &chunk, offset)?;
-                        let _ = back.send(chunk);
-                    }
-                    Ok(())
-                });
-            let writer = match writer {
-                Ok(w) => w,
-                Err(e) => {
-                    // No thread to write: nothing is written, and the batch fails.
-                    let out = f(&mut |_| false);
-                    let e = storage(&path, "cannot start a thread", "无法启动线程", e);
-                    return (out, Err(e));
-                }
-            };
-            let mut buf = Packed::default();
-            let mut open = true;
-            let out = f(&mut |a| {
-                buf.push(&a);
-                drop(a);
-                if buf.is_full() {
-                    let empty = match written.try_recv() {
-                        Ok(mut used) => {
-                            used.clear();
-                            used
+        // What the batch writes goes to the disk while the rules run.
+        synced_meanwhile(&path, EARLY_SYNC, || {
+            std::thread::scope(|s| {
+                let (tx, rx) = std::sync::mpsc::sync_channel::<Packed>(32);
+                // Written chunks come back to be filled again: their buffers are reused, and
+                // freed (at the end) by the thread that allocated them.
+                let (back, written) = std::sync::mpsc::channel::<Packed>();
+                let writer = std::thread::Builder::new()
+                    .name("vl-writer".into())
+                    .spawn_scoped(s, move || -> std::result::Result<(), Failure> {
+                        let fail = |e| ("cannot write the log", "无法写入日志", e);
+                        let mut entries = conn.prepare_cached(INSERT_ENTRY).map_err(fail)?;
+                        let mut records = conn.prepare_cached(INSERT_RECORD).map_err(fail)?;
+                        for chunk in rx {
+                            write_packed(&mut entries, &mut records, &chunk, offset)?;
+                            let _ = back.send(chunk);
                         }
-                        Err(_) => Packed::default(),
-                    };
-                    let full = std::mem::replace(&mut buf, empty);
-                    open = open && tx.send(full).is_ok();
+                        Ok(())
+                    });
+                let writer = match writer {
+                    Ok(w) => w,
+                    Err(e) => {
+                        // No thread to write: nothing is written, and the batch fails.
+                        let out = f(&mut |_| false);
+                        let e = storage(&path, "cannot start a thread", "无法启动线程", e);
+                        return (out, Err(e));
+                    }
+                };
+                let mut buf = Packed::default();
+                let mut open = true;
+                let out = f(&mut |a| {
+                    buf.push(&a);
+                    drop(a);
+                    if buf.is_full() {
+                        let empty = match written.try_recv() {
+                            Ok(mut used) => {
+                                used.clear();
+                                used
+                            }
+                            Err(_) => Packed::default(),
+                        };
+                        let full = std::mem::replace(&mut buf, empty);
+                        open = open && tx.send(full).is_ok();
+                    }
+                    open
+                });
+                if !buf.rows.is_empty() {
+                    let _ = tx.send(buf);
                 }
-                open
-            });
-            if !buf.rows.is_empty() {
-                let _ = tx.send(buf);
-            }
-            drop(tx);
-            let written = match writer.join() {
-                Ok(Ok(())) => Ok(()),
-                Ok(Err((what, zh, e))) => Err(storage(&path, what, zh, e)),
-                Err(_) => Err(storage(
-                    &path,
-                    "cannot write",
-                    "无法写入",
-                    "the writing thread stopped",
-                )),
-            };
-            (out, written)
+                drop(tx);
+                let written = match writer.join() {
+                    Ok(Ok(())) => Ok(()),
+                    Ok(Err((what, zh, e))) => Err(storage(&path, what, zh, e)),
+                    Err(_) => Err(storage(
+                        &path,
+                        "cannot write",
+                        "无法写入",
+                        "the writing thread stopped",
+                    )),
+                };
+                (out, written)
+            })
         })
     }
 
@@ -879,6 +892,38 @@ pub(crate) struct Admitted {
     pub(crate) vol: u32,
     pub(crate) state: crate::record::RecordState,
     pub(crate) make_up: bool,
+}
+
+/// How often the pages a big batch writes are synced while it runs (see [`synced_meanwhile`]).
+const EARLY_SYNC: std::time::Duration = std::time::Duration::from_millis(100);
+/// A WAL this big at a commit makes it a big batch's commit.
+const BIG_WAL: u64 = 64 << 20;
+
+/// Runs `f` while a second thread syncs the ledger file and its WAL every `every`, so that the
+/// pages a big batch writes reach the disk while it runs instead of all at the commit's sync.
+/// Only a head start: SQLite still syncs at the commit as it always does; a file that cannot
+/// be opened, or a thread that cannot start, is simply not synced early.
+fn synced_meanwhile<R>(path: &str, every: std::time::Duration, f: impl FnOnce() -> R) -> R {
+    let files: Vec<std::fs::File> = [path.to_owned(), format!("{path}-wal")]
+        .iter()
+        .filter_map(|p| std::fs::File::open(p).ok())
+        .collect();
+    std::thread::scope(|s| {
+        let (done, wait) = std::sync::mpsc::channel::<()>();
+        let _ = std::thread::Builder::new()
+            .name("vl-sync".into())
+            .spawn_scoped(s, move || {
+                while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(every)
+                {
+                    for f in &files {
+                        let _ = f.sync_data();
+                    }
+                }
+            });
+        let out = f();
+        drop(done);
+        out
+    })
 }
 
 /// Why the writing thread stopped: what it could not do (English, Chinese) and SQLite's error.
@@ -1196,6 +1241,26 @@ fn hash_of(bytes: &[u8]) -> Option<Hash> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn syncing_meanwhile_returns_what_f_returns_and_stops_with_it() {
+        let dir = std::env::temp_dir().join(format!("vl-synced-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap_or_default();
+        let file = dir.join("ledger.db");
+        std::fs::write(&file, b"pages").unwrap_or_default();
+        let path = file.to_string_lossy().into_owned();
+        let every = std::time::Duration::from_millis(5);
+        // The file (no WAL beside it) is synced a few times while `f` runs.
+        let out = super::synced_meanwhile(&path, every, || {
+            std::thread::sleep(every * 6);
+            42
+        });
+        assert_eq!(out, 42);
+        // Nothing to sync: nothing fails.
+        let missing = dir.join("missing.db").to_string_lossy().into_owned();
+        assert_eq!(super::synced_meanwhile(&missing, every, || "done"), "done");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
     #[test]
     fn iso_dates_are_as_chrono_writes_them() {
         let mut d = chrono::NaiveDate::from_ymd_opt(1969, 12, 25).unwrap_or_default();
