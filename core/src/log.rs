@@ -483,9 +483,52 @@ fn hex_digit(n: u8) -> u8 {
         .unwrap_or(b'0')
 }
 
+/// A record's fields as its body holds them, borrowed: from a [`NewRecord`], or from the copy
+/// a file ledger's writing thread works from.
+pub(crate) struct RecordFields<'a> {
+    pub(crate) activity: Option<&'a str>,
+    pub(crate) content: &'a str,
+    pub(crate) end: i64,
+    pub(crate) id: &'a str,
+    pub(crate) job_duty: bool,
+    pub(crate) minutes: i64,
+    pub(crate) org: &'a str,
+    pub(crate) paid: bool,
+    pub(crate) public_benefit: bool,
+    pub(crate) source: &'a str,
+    pub(crate) start: i64,
+    pub(crate) team: Option<&'a str>,
+    pub(crate) volunteer: &'a str,
+}
+
+impl<'a> From<&'a NewRecord> for RecordFields<'a> {
+    fn from(r: &'a NewRecord) -> Self {
+        Self {
+            activity: r.activity.as_ref().map(|a| a.as_str()),
+            content: &r.content,
+            end: r.end.0,
+            id: r.id.as_str(),
+            job_duty: r.job_duty,
+            minutes: r.minutes,
+            org: r.org.as_str(),
+            paid: r.paid,
+            public_benefit: r.public_benefit,
+            source: r.source.as_str(),
+            start: r.start.0,
+            team: r.team.as_ref().map(|t| t.as_str()),
+            volunteer: r.volunteer.as_str(),
+        }
+    }
+}
+
+/// Appends a `record_added` entry's stored body (as [`stored_body`] makes it) to `b`.
+pub(crate) fn append_record_body(b: &mut Vec<u8>, r: &RecordFields<'_>) {
+    record_body(b, r, false);
+}
+
 /// A record's body: the canonical object (`keys`), or its values alone in the same order, a
 /// JSON array (how a file ledger stores it; `docs/schema.md`).
-fn record_body(b: &mut Vec<u8>, r: &NewRecord, keys: bool) {
+fn record_body(b: &mut Vec<u8>, r: &RecordFields<'_>, keys: bool) {
     // Each field after the first starts with a comma; the keys are fixed ASCII.
     let key = |b: &mut Vec<u8>, k: &[u8]| {
         if k.first() == Some(&b',') {
@@ -497,31 +540,31 @@ fn record_body(b: &mut Vec<u8>, r: &NewRecord, keys: bool) {
     };
     b.push(if keys { b'{' } else { b'[' });
     key(b, b"\"activity\":");
-    optional(b, r.activity.as_ref().map(|a| a.as_str()));
+    optional(b, r.activity);
     key(b, b",\"content\":");
-    text(b, &r.content);
+    text(b, r.content);
     key(b, b",\"end\":");
-    int(b, r.end.0);
+    int(b, r.end);
     key(b, b",\"id\":");
-    text(b, r.id.as_str());
+    text(b, r.id);
     key(b, b",\"job_duty\":");
     flag(b, r.job_duty);
     key(b, b",\"minutes\":");
     int(b, r.minutes);
     key(b, b",\"org\":");
-    text(b, r.org.as_str());
+    text(b, r.org);
     key(b, b",\"paid\":");
     flag(b, r.paid);
     key(b, b",\"public_benefit\":");
     flag(b, r.public_benefit);
     key(b, b",\"source\":");
-    text(b, r.source.as_str());
+    text(b, r.source);
     key(b, b",\"start\":");
-    int(b, r.start.0);
+    int(b, r.start);
     key(b, b",\"team\":");
-    optional(b, r.team.as_ref().map(|t| t.as_str()));
+    optional(b, r.team);
     key(b, b",\"volunteer\":");
-    text(b, r.volunteer.as_str());
+    text(b, r.volunteer);
     b.push(if keys { b'}' } else { b']' });
 }
 
@@ -550,7 +593,7 @@ fn write_record_canonical(
     b.extend_from_slice(b"{\"actor\":");
     text(b, actor.as_str());
     b.extend_from_slice(b",\"body\":");
-    record_body(b, r, true);
+    record_body(b, &RecordFields::from(r), true);
     b.extend_from_slice(b",\"kind\":\"record_added\",\"prev\":\"");
     for x in prev.0 {
         b.push(hex_digit(x >> 4));
@@ -669,7 +712,7 @@ pub(crate) fn stored_body(change: &Change) -> Vec<u8> {
 /// Appends an entry's stored body (as [`stored_body`] makes it) to `b`.
 pub(crate) fn append_stored_body(b: &mut Vec<u8>, change: &Change) {
     match change {
-        Change::RecordAdded(r) => record_body(b, r, false),
+        Change::RecordAdded(r) => record_body(b, &RecordFields::from(r), false),
         _ => {
             let from = b.len();
             // Our own types always serialise (string keys, no floats).

@@ -611,8 +611,9 @@ impl Store {
                         let fail = |e| ("cannot write the log", "无法写入日志", e);
                         let mut entries = conn.prepare_cached(INSERT_ENTRY).map_err(fail)?;
                         let mut records = conn.prepare_cached(INSERT_RECORD).map_err(fail)?;
+                        let mut body = Vec::with_capacity(512);
                         for chunk in rx {
-                            write_packed(&mut entries, &mut records, &chunk, offset)?;
+                            write_packed(&mut entries, &mut records, &chunk, offset, &mut body)?;
                             let _ = back.send(chunk);
                         }
                         Ok(())
@@ -943,7 +944,8 @@ struct Packed {
     bodies: Vec<u8>,
 }
 
-/// One packed entry. Its body is `bodies[body.0..body.1]`; its texts, in the order of
+/// One packed entry. Its body is `bodies[body.0..body.1]` (empty for a record, whose body the
+/// writer encodes from its fields); its texts, in the order of
 /// [`Packed::push`] (actor, then a record's id, volunteer, org, team, activity, content),
 /// start at `text_from` in `text` and end at `ends`, each starting where the one before ends.
 struct PackedRow {
@@ -981,13 +983,16 @@ impl Packed {
     /// Packs an admitted entry (copies what the writer needs of it).
     fn push(&mut self, a: &Admitted) {
         let e = &a.entry;
-        let from = self.bodies.len();
-        crate::log::append_stored_body(&mut self.bodies, &e.change);
-        let body = (from, self.bodies.len());
         let r = match &e.change {
             Change::RecordAdded(r) => Some(r),
             _ => None,
         };
+        // A record's body is written by the writer, from the fields packed below.
+        let from = self.bodies.len();
+        if r.is_none() {
+            crate::log::append_stored_body(&mut self.bodies, &e.change);
+        }
+        let body = (from, self.bodies.len());
         let texts = [
             Some(e.actor.as_str()),
             r.map(|r| r.id.as_str()),
@@ -1064,15 +1069,42 @@ fn write_packed(
     records: &mut rusqlite::Statement<'_>,
     chunk: &Packed,
     offset: chrono::FixedOffset,
+    body: &mut Vec<u8>,
 ) -> std::result::Result<(), Failure> {
     for row in &chunk.rows {
         let [actor, id, volunteer, org, team, activity, content] = chunk.texts(row);
+        let team = row.record.as_ref().and_then(|r| r.team.then_some(team));
+        let activity = row
+            .record
+            .as_ref()
+            .and_then(|r| r.activity.then_some(activity));
+        body.clear();
+        if let Some(r) = &row.record {
+            let fields = crate::log::RecordFields {
+                activity,
+                content,
+                end: r.end.0,
+                id,
+                job_duty: r.job_duty,
+                minutes: r.minutes,
+                org,
+                paid: r.paid,
+                public_benefit: r.public_benefit,
+                source: r.source.as_str(),
+                start: r.start.0,
+                team,
+                volunteer,
+            };
+            crate::log::append_record_body(body, &fields);
+        } else {
+            body.extend_from_slice(chunk.body(row));
+        }
         let entry = EntryRow {
             seq: row.seq,
             time: row.time,
             actor,
             kind: row.kind,
-            body: chunk.body(row),
+            body,
             hash: &row.hash,
         };
         entry_row(entries, &entry).map_err(|e| ("cannot write the log", "无法写入日志", e))?;
@@ -1085,8 +1117,8 @@ fn write_packed(
             id,
             volunteer,
             org,
-            team: r.team.then_some(team),
-            activity: r.activity.then_some(activity),
+            team,
+            activity,
             date: &iso_date(r.start.local_date(offset)),
             start: r.start.0,
             end: r.end.0,
