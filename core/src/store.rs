@@ -145,6 +145,9 @@ pub(crate) struct Store {
     /// A write inside the current batch failed: the batch is rolled back at its end, and
     /// every change until then is refused with this error.
     pub(crate) batch_failed: Option<LedgerError>,
+    /// Rows a bulk add wrote in the open transaction (its commit is a big one past
+    /// [`BIG_COMMIT_ROWS`]).
+    bulk_rows: usize,
 }
 
 impl std::fmt::Debug for Store {
@@ -354,6 +357,7 @@ impl Store {
             in_tx: false,
             batch: false,
             batch_failed: None,
+            bulk_rows: 0,
         })
     }
 
@@ -425,9 +429,9 @@ impl Store {
 
     /// Commits the open transaction as it is (no projection bookkeeping).
     fn commit_plain(&mut self) -> Result<()> {
-        // After a big batch the commit syncs a big WAL and copies it into the file (the
-        // checkpoint), which it syncs too: their pages go to the disk as they are written.
-        let big = std::fs::metadata(format!("{}-wal", self.path)).is_ok_and(|m| m.len() >= BIG_WAL);
+        // After a big bulk add the commit writes the rest of the transaction to the WAL and
+        // syncs it: its pages go to the disk as they are written.
+        let big = std::mem::take(&mut self.bulk_rows) >= BIG_COMMIT_ROWS;
         let committed = if big {
             synced_meanwhile(&self.path, EARLY_SYNC / 5, || {
                 self.conn.execute_batch("COMMIT")
@@ -467,6 +471,7 @@ impl Store {
             // file is next opened; there is nothing better to do with the error here.
             let _ = self.conn.execute_batch("ROLLBACK");
             self.in_tx = false;
+            self.bulk_rows = 0;
         }
     }
 
@@ -598,6 +603,7 @@ impl Store {
     ) -> (R, Result<()>) {
         let path = self.path.clone();
         let conn = &mut self.conn;
+        let rows = &mut self.bulk_rows;
         // What the batch writes goes to the disk while the rules run.
         synced_meanwhile(&path, EARLY_SYNC, || {
             std::thread::scope(|s| {
@@ -630,6 +636,7 @@ impl Store {
                 let mut buf = Packed::default();
                 let mut open = true;
                 let out = f(&mut |a| {
+                    *rows += 1;
                     buf.push(&a);
                     drop(a);
                     if buf.is_full() {
@@ -895,20 +902,28 @@ pub(crate) struct Admitted {
     pub(crate) make_up: bool,
 }
 
-/// How often the pages a big batch writes are synced while it runs (see [`synced_meanwhile`]).
+/// How often the WAL is synced while a bulk add runs (see [`synced_meanwhile`]).
 const EARLY_SYNC: std::time::Duration = std::time::Duration::from_millis(100);
-/// A WAL this big at a commit makes it a big batch's commit.
-const BIG_WAL: u64 = 64 << 20;
+/// A transaction in which a bulk add wrote this many rows (≈ 20 MB) has a big commit.
+const BIG_COMMIT_ROWS: usize = 50_000;
 
-/// Runs `f` while a second thread syncs the ledger file and its WAL every `every`, so that the
-/// pages a big batch writes reach the disk while it runs instead of all at the commit's sync.
-/// Only a head start: SQLite still syncs at the commit as it always does; a file that cannot
-/// be opened, or a thread that cannot start, is simply not synced early.
+/// Runs `f` while a second thread syncs the ledger's WAL every `every`, so that the pages a
+/// bulk add writes reach the disk while it runs instead of all at the commit's sync. Only a
+/// head start: SQLite still syncs at the commit as it always does; a WAL that cannot be
+/// opened, or a thread that cannot start, is simply not synced early.
+///
+/// Never the database file itself: closing any descriptor of a file drops every POSIX lock
+/// the process holds on it, SQLite's included (a test checks that a bulk add leaves them as
+/// they were). SQLite takes no lock on the WAL. It is opened for writing only because some
+/// systems sync nothing through a read-only handle; nothing is written through it.
 fn synced_meanwhile<R>(path: &str, every: std::time::Duration, f: impl FnOnce() -> R) -> R {
-    let files: Vec<std::fs::File> = [path.to_owned(), format!("{path}-wal")]
-        .iter()
-        .filter_map(|p| std::fs::File::open(p).ok())
-        .collect();
+    let wal = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(format!("{path}-wal"));
+    let Ok(wal) = wal else {
+        return f();
+    };
     std::thread::scope(|s| {
         let (done, wait) = std::sync::mpsc::channel::<()>();
         let _ = std::thread::Builder::new()
@@ -916,9 +931,7 @@ fn synced_meanwhile<R>(path: &str, every: std::time::Duration, f: impl FnOnce() 
             .spawn_scoped(s, move || {
                 while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(every)
                 {
-                    for f in &files {
-                        let _ = f.sync_data();
-                    }
+                    let _ = wal.sync_data();
                 }
             });
         let out = f();
@@ -1273,21 +1286,120 @@ fn hash_of(bytes: &[u8]) -> Option<Hash> {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::ids::{ActorId, OrgId, RecordId, VolunteerId};
+    use crate::record::NewRecord;
+    use crate::time::Timestamp;
+
+    /// A log row: seq, time, actor, kind, body, hash.
+    type LogRow = (i64, i64, String, String, Vec<u8>, Vec<u8>);
+
+    /// Every row of the log table, in order.
+    fn entry_rows(c: &Connection) -> Vec<LogRow> {
+        let mut st = c.prepare("SELECT * FROM entries ORDER BY seq").unwrap();
+        let rows = st
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })
+            .unwrap();
+        rows.collect::<rusqlite::Result<_>>().unwrap()
+    }
+
+    /// The writing thread's log rows are the rows the single-row path writes, for a record
+    /// (its body encoded by the writer from the packed fields) and for any other kind of entry
+    /// (its body packed as it is).
+    #[test]
+    fn packed_entries_are_written_as_single_entries_are() {
+        let actor = ActorId::new("admin").unwrap();
+        let mut record = NewRecord::new(
+            RecordId::new("R-1").unwrap(),
+            VolunteerId::new("V1").unwrap(),
+            OrgId::new("C1").unwrap(),
+            Timestamp(1_433_206_800),
+            Timestamp(1_433_214_000),
+            90,
+            "巡逻 \"夜\"\n",
+        );
+        record.team = Some(crate::ids::TeamId::new("T1").unwrap());
+        let changes = [
+            Change::RecordAdded(record),
+            Change::VisibilitySet {
+                volunteer: VolunteerId::new("V1").unwrap(),
+                visibility: crate::org::BoardVisibility::Hidden,
+            },
+        ];
+        let mut prev = Hash([0; 32]);
+        let mut entries = Vec::new();
+        for (seq, change) in changes.into_iter().enumerate() {
+            let e = Entry::new(
+                seq as u64,
+                Timestamp(1_433_300_000),
+                actor.clone(),
+                change,
+                prev,
+            );
+            prev = e.hash;
+            entries.push(e);
+        }
+        let table = |sql: &str| {
+            let c = Connection::open_in_memory().unwrap();
+            c.execute_batch(ENTRIES).unwrap();
+            c.execute_batch(SCHEMA).unwrap();
+            c.execute_batch(sql).unwrap();
+            c
+        };
+        let single = table("");
+        for e in &entries {
+            append_entry(&mut single.prepare(INSERT_ENTRY).unwrap(), e).unwrap();
+        }
+        let packed = table("");
+        let mut chunk = Packed::default();
+        for (n, entry) in entries.into_iter().enumerate() {
+            let admitted = Admitted {
+                entry,
+                n: n as u32,
+                vol: 0,
+                state: crate::record::RecordState::Confirmed,
+                make_up: false,
+            };
+            chunk.push(&admitted);
+        }
+        let offset = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
+        let mut body = Vec::new();
+        write_packed(
+            &mut packed.prepare(INSERT_ENTRY).unwrap(),
+            &mut packed.prepare(INSERT_RECORD).unwrap(),
+            &chunk,
+            offset,
+            &mut body,
+        )
+        .unwrap();
+        assert_eq!(entry_rows(&packed), entry_rows(&single));
+        assert_eq!(entry_rows(&packed).len(), 2);
+    }
+
     #[test]
     fn syncing_meanwhile_returns_what_f_returns_and_stops_with_it() {
         let dir = std::env::temp_dir().join(format!("vl-synced-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap_or_default();
         let file = dir.join("ledger.db");
-        std::fs::write(&file, b"pages").unwrap_or_default();
+        std::fs::write(dir.join("ledger.db-wal"), b"frames").unwrap_or_default();
         let path = file.to_string_lossy().into_owned();
         let every = std::time::Duration::from_millis(5);
-        // The file (no WAL beside it) is synced a few times while `f` runs.
+        // The WAL is synced a few times while `f` runs.
         let out = super::synced_meanwhile(&path, every, || {
             std::thread::sleep(every * 6);
             42
         });
         assert_eq!(out, 42);
-        // Nothing to sync: nothing fails.
+        // No WAL: nothing to sync, nothing fails.
         let missing = dir.join("missing.db").to_string_lossy().into_owned();
         assert_eq!(super::synced_meanwhile(&missing, every, || "done"), "done");
         let _ = std::fs::remove_dir_all(&dir);

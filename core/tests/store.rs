@@ -830,6 +830,35 @@ fn a_bulk_add_writes_the_rows_a_rebuild_writes() {
     let at = |d: chrono::NaiveDate, h: u32| {
         Timestamp::from_local(OFFSET, d.year(), d.month(), d.day(), h, 0).unwrap()
     };
+    l.create_team(
+        &admin(),
+        NewTeam {
+            id: id("T1"),
+            org: id("C1"),
+            name: "巡逻队".into(),
+            leader: id("V1"),
+            liaisons: vec![],
+            members: vec![id("V2")],
+        },
+    )
+    .unwrap();
+    let (first, last) = (
+        chrono::NaiveDate::from_ymd_opt(2014, 10, 1).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2015, 6, 29).unwrap(),
+    );
+    l.create_activity(
+        &admin(),
+        NewActivity {
+            id: id("A1"),
+            name: "巡逻".into(),
+            org: id("C1"),
+            project: None,
+            team: Some(id("T1")),
+            start: at(first, 0),
+            end: at(last, 23),
+        },
+    )
+    .unwrap();
     let mut records = Vec::new();
     for i in 0..1500u32 {
         // Per volunteer, four one-hour records a day: from October 2014 (make-up records,
@@ -857,6 +886,13 @@ fn a_bulk_add_writes_the_rows_a_rebuild_writes() {
             RecordSource::Import,
             RecordSource::CheckIn,
         ][i as usize % 3];
+        // Some with a team, some with the team's activity too, the rest with neither.
+        if i % 4 != 0 {
+            r.team = Some(id("T1"));
+        }
+        if i % 4 == 3 {
+            r.activity = Some(id("A1"));
+        }
         records.push(r);
     }
     // Nine hours: above the four-eyes threshold, it waits for a second admin.
@@ -887,6 +923,12 @@ fn a_bulk_add_writes_the_rows_a_rebuild_writes() {
         .map(|row| format!("{:?} {:?} {:?}", row[11], row[13], row[14]))
         .collect();
     assert_eq!(kinds.len(), 7, "{kinds:?}");
+    // Columns 4 and 5: the team and the activity.
+    let teams: std::collections::BTreeSet<String> = written
+        .iter()
+        .map(|row| format!("{:?} {:?}", row[4], row[5]))
+        .collect();
+    assert_eq!(teams.len(), 3, "{teams:?}");
     // A hand edit makes the next open rebuild every projection row from the log.
     c.execute("UPDATE records SET content = '改过' WHERE n = 7", [])
         .unwrap();
@@ -894,4 +936,64 @@ fn a_bulk_add_writes_the_rows_a_rebuild_writes() {
     l.verify().unwrap();
     drop(l);
     assert_eq!(table_rows(&c, records_sql), written);
+}
+
+/// The POSIX locks this process holds on a file, as Linux lists them.
+#[cfg(target_os = "linux")]
+fn locks_held_on(path: &Path) -> Vec<String> {
+    use std::os::unix::fs::MetadataExt;
+    let ino = std::fs::metadata(path).unwrap().ino();
+    let pid = std::process::id().to_string();
+    std::fs::read_to_string("/proc/locks")
+        .unwrap()
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            // "1: POSIX  ADVISORY  READ 444 fe:00:9978184 128 128": type, pid, device:inode, range.
+            let on_file = f.get(5).is_some_and(|d| d.ends_with(&format!(":{ino}")));
+            (f.get(4) == Some(&pid.as_str()) && on_file).then(|| f[3..].join(" "))
+        })
+        .collect()
+}
+
+/// A bulk add (its writing thread, its early syncs) leaves SQLite's locks on the ledger's file
+/// as they were: closing any descriptor of a file drops every POSIX lock the process holds on
+/// it, SQLite's included, so the ledger must never open and close its database file itself.
+/// (Inside a batch SQLite holds a shared lock on the file; a bulk add used to drop it.)
+#[cfg(target_os = "linux")]
+#[test]
+fn a_bulk_add_keeps_the_ledgers_lock_on_its_file() {
+    let f = TempFile::new("lock");
+    let mut l = small(f.path());
+    let records: Vec<NewRecord> = (0..200u32)
+        .map(|i| {
+            let d = 1 + i / 8;
+            let h = 8 + i % 8;
+            NewRecord::new(
+                id(&format!("L{i}")),
+                id("V2"),
+                id("C1"),
+                Timestamp::from_local(OFFSET, 2015, 4, d, h, 0).unwrap(),
+                Timestamp::from_local(OFFSET, 2015, 4, d, h, 30).unwrap(),
+                30,
+                "巡逻",
+            )
+        })
+        .collect();
+    let (before, after) = l
+        .batch(|l| {
+            let before = locks_held_on(f.path());
+            assert!(l.add_records(&admin(), records).iter().all(|r| r.is_ok()));
+            (before, locks_held_on(f.path()))
+        })
+        .unwrap();
+    assert!(
+        !before.is_empty(),
+        "SQLite holds a lock on the file in a batch"
+    );
+    assert_eq!(after, before);
+    drop(l);
+    let again = Ledger::open(f.path()).unwrap();
+    assert_eq!(again.record_count(), 202);
+    again.verify().unwrap();
 }
