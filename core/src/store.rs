@@ -915,7 +915,7 @@ const BIG_COMMIT_ROWS: usize = 50_000;
 /// Never the database file itself: closing any descriptor of a file drops every POSIX lock
 /// the process holds on it, SQLite's included (a test checks that a bulk add leaves them as
 /// they were). SQLite takes no lock on the WAL. It is opened for writing only because some
-/// systems sync nothing through a read-only handle; nothing is written through it.
+/// systems (Windows) sync nothing through a read-only handle; nothing is written through it.
 fn synced_meanwhile<R>(path: &str, every: std::time::Duration, f: impl FnOnce() -> R) -> R {
     let wal = std::fs::OpenOptions::new()
         .read(true)
@@ -1327,9 +1327,17 @@ mod tests {
             90,
             "巡逻 \"夜\"\n",
         );
+        // Every optional field set, and flags that differ pairwise across the two records: a
+        // field the writer put in another's place would show (no rules are applied here).
         record.team = Some(crate::ids::TeamId::new("T1").unwrap());
+        record.activity = Some(crate::ids::ActivityId::new("A1").unwrap());
+        let mut other = record.clone();
+        other.id = RecordId::new("R-2").unwrap();
+        (record.paid, record.job_duty, record.public_benefit) = (true, false, false);
+        (other.paid, other.job_duty, other.public_benefit) = (false, true, false);
         let changes = [
             Change::RecordAdded(record),
+            Change::RecordAdded(other),
             Change::VisibilitySet {
                 volunteer: VolunteerId::new("V1").unwrap(),
                 visibility: crate::org::BoardVisibility::Hidden,
@@ -1382,7 +1390,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(entry_rows(&packed), entry_rows(&single));
-        assert_eq!(entry_rows(&packed).len(), 2);
+        assert_eq!(entry_rows(&packed).len(), 3);
     }
 
     #[test]

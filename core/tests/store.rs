@@ -942,7 +942,14 @@ fn a_bulk_add_writes_the_rows_a_rebuild_writes() {
 #[cfg(target_os = "linux")]
 fn locks_held_on(path: &Path) -> Vec<String> {
     use std::os::unix::fs::MetadataExt;
-    let ino = std::fs::metadata(path).unwrap().ino();
+    let meta = std::fs::metadata(path).unwrap();
+    // Linux's device number, as /proc/locks writes it: major:minor in hex.
+    let dev = meta.dev();
+    let (major, minor) = (
+        ((dev >> 8) & 0xfff) | ((dev >> 32) & !0xfff),
+        (dev & 0xff) | ((dev >> 12) & !0xff),
+    );
+    let file = format!("{major:02x}:{minor:02x}:{}", meta.ino());
     let pid = std::process::id().to_string();
     std::fs::read_to_string("/proc/locks")
         .unwrap()
@@ -950,7 +957,7 @@ fn locks_held_on(path: &Path) -> Vec<String> {
         .filter_map(|l| {
             let f: Vec<&str> = l.split_whitespace().collect();
             // "1: POSIX  ADVISORY  READ 444 fe:00:9978184 128 128": type, pid, device:inode, range.
-            let on_file = f.get(5).is_some_and(|d| d.ends_with(&format!(":{ino}")));
+            let on_file = f.get(5) == Some(&file.as_str());
             (f.get(4) == Some(&pid.as_str()) && on_file).then(|| f[3..].join(" "))
         })
         .collect()
@@ -959,7 +966,7 @@ fn locks_held_on(path: &Path) -> Vec<String> {
 /// A bulk add (its writing thread, its early syncs) leaves SQLite's locks on the ledger's file
 /// as they were: closing any descriptor of a file drops every POSIX lock the process holds on
 /// it, SQLite's included, so the ledger must never open and close its database file itself.
-/// (Inside a batch SQLite holds a shared lock on the file; a bulk add used to drop it.)
+/// (Inside a batch SQLite holds a shared lock on the file, which a bulk add used to drop.)
 #[cfg(target_os = "linux")]
 #[test]
 fn a_bulk_add_keeps_the_ledgers_lock_on_its_file() {
