@@ -976,7 +976,8 @@ struct PackedRow {
 /// The texts of a packed row.
 const TEXTS: usize = 7;
 
-/// The numbers of a record's projection row (its texts are the row's).
+/// The numbers of a record's projection row (its texts are the row's; a missing team or
+/// activity is an empty text, since no id is empty).
 struct PackedRecord {
     n: u32,
     start: crate::time::Timestamp,
@@ -988,8 +989,6 @@ struct PackedRecord {
     paid: bool,
     public_benefit: bool,
     job_duty: bool,
-    team: bool,
-    activity: bool,
 }
 
 impl Packed {
@@ -1032,8 +1031,6 @@ impl Packed {
             paid: r.paid,
             public_benefit: r.public_benefit,
             job_duty: r.job_duty,
-            team: r.team.is_some(),
-            activity: r.activity.is_some(),
         });
         self.rows.push(PackedRow {
             seq: e.seq as i64,
@@ -1086,11 +1083,10 @@ fn write_packed(
 ) -> std::result::Result<(), Failure> {
     for row in &chunk.rows {
         let [actor, id, volunteer, org, team, activity, content] = chunk.texts(row);
-        let team = row.record.as_ref().and_then(|r| r.team.then_some(team));
-        let activity = row
-            .record
-            .as_ref()
-            .and_then(|r| r.activity.then_some(activity));
+        // No admitted id is empty (`check_ids`): an empty text is a team or activity the
+        // record has not.
+        let team = (!team.is_empty()).then_some(team);
+        let activity = (!activity.is_empty()).then_some(activity);
         body.clear();
         if let Some(r) = &row.record {
             let fields = crate::log::RecordFields {
@@ -1192,31 +1188,32 @@ struct RecordRow<'a> {
 /// Writes a record's projection row (`st` is [`INSERT_RECORD`]): the columns in the order of
 /// `docs/schema.md`.
 fn record_row(st: &mut rusqlite::Statement<'_>, r: &RecordRow<'_>) -> rusqlite::Result<()> {
-    st.raw_bind_parameter(1, r.n)?;
-    st.raw_bind_parameter(2, r.id)?;
-    st.raw_bind_parameter(3, r.volunteer)?;
-    st.raw_bind_parameter(4, r.org)?;
-    st.raw_bind_parameter(5, r.team)?;
-    st.raw_bind_parameter(6, r.activity)?;
-    st.raw_bind_parameter(7, r.date)?;
-    st.raw_bind_parameter(8, r.start)?;
-    st.raw_bind_parameter(9, r.end)?;
-    st.raw_bind_parameter(10, r.minutes)?;
-    st.raw_bind_parameter(11, r.content)?;
-    st.raw_bind_parameter(12, r.state.as_str())?;
-    st.raw_bind_parameter(13, r.counted)?;
-    st.raw_bind_parameter(14, r.make_up)?;
-    st.raw_bind_parameter(15, r.source.as_str())?;
-    st.raw_bind_parameter(16, r.paid)?;
-    st.raw_bind_parameter(17, r.public_benefit)?;
-    st.raw_bind_parameter(18, r.job_duty)?;
-    st.raw_bind_parameter(19, r.recorded_by)?;
-    st.raw_bind_parameter(20, r.confirmed_by)?;
-    st.raw_bind_parameter(21, r.amends)?;
-    st.raw_bind_parameter(22, r.superseded_by)?;
-    st.raw_bind_parameter(23, r.reason)?;
-    st.raw_bind_parameter(24, r.entry_seq)?;
-    st.raw_execute()?;
+    st.execute(params![
+        r.n,
+        r.id,
+        r.volunteer,
+        r.org,
+        r.team,
+        r.activity,
+        r.date,
+        r.start,
+        r.end,
+        r.minutes,
+        r.content,
+        r.state.as_str(),
+        r.counted,
+        r.make_up,
+        r.source.as_str(),
+        r.paid,
+        r.public_benefit,
+        r.job_duty,
+        r.recorded_by,
+        r.confirmed_by,
+        r.amends,
+        r.superseded_by,
+        r.reason,
+        r.entry_seq,
+    ])?;
     Ok(())
 }
 
@@ -1270,13 +1267,7 @@ struct EntryRow<'a> {
 
 /// Writes an entry's row (`st` is [`INSERT_ENTRY`]).
 fn entry_row(st: &mut rusqlite::Statement<'_>, e: &EntryRow<'_>) -> rusqlite::Result<()> {
-    st.raw_bind_parameter(1, e.seq)?;
-    st.raw_bind_parameter(2, e.time)?;
-    st.raw_bind_parameter(3, e.actor)?;
-    st.raw_bind_parameter(4, e.kind)?;
-    st.raw_bind_parameter(5, e.body)?;
-    st.raw_bind_parameter(6, e.hash)?;
-    st.raw_execute()?;
+    st.execute(params![e.seq, e.time, e.actor, e.kind, e.body, e.hash])?;
     Ok(())
 }
 
