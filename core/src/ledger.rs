@@ -143,6 +143,10 @@ struct Rec {
 // The memory figure rests on this size; a new field must earn its bytes.
 const _: () = assert!(std::mem::size_of::<Rec>() == 36);
 
+/// How many records of a bulk add are looked up together before they are checked
+/// (`State::warm`): measured best of 8, 16 and 64.
+const WARM_AHEAD: usize = 16;
+
 const MAKE_UP: u8 = 1 << 2;
 const CONFIRMED_ON_ENTRY: u8 = 1 << 3;
 /// Above the policy's four-eyes threshold: only an admin other than the enterer confirms it.
@@ -451,6 +455,17 @@ impl State {
         self.record_ids
             .get(id.as_str())
             .ok_or_else(|| LedgerError::UnknownRecord { id: id.to_string() })
+    }
+    /// Reads what checking `r` reads first — its volunteer's and its own id's lookups, the
+    /// volunteer's entry — and decides nothing. A bulk add calls it for a few records before
+    /// checking them, so that their waits on memory overlap instead of coming one after
+    /// another (in a big ledger each of these reads misses the caches).
+    fn warm(&self, r: &NewRecord) {
+        let vol = self.vol_ids.get(r.volunteer.as_str());
+        let v = vol
+            .and_then(|i| self.vol(i))
+            .map(|v| (v.records_end, v.records.last().copied()));
+        std::hint::black_box((v, self.record_ids.get(r.id.as_str())));
     }
     fn vol(&self, i: u32) -> Option<&Vol> {
         self.vols.get(i as usize)
@@ -2888,7 +2903,19 @@ impl Ledger {
         duplicates: &mut Vec<(usize, Change)>,
         keep: &mut dyn FnMut(&mut Self, crate::store::Admitted) -> bool,
     ) -> Result<()> {
-        for (i, r) in records {
+        // Records are taken a few at a time and looked up together first (`State::warm`).
+        let mut records = records.fuse();
+        let mut window = std::collections::VecDeque::with_capacity(WARM_AHEAD);
+        loop {
+            if window.is_empty() {
+                window.extend(records.by_ref().take(WARM_AHEAD));
+                for (_, r) in &window {
+                    self.state.warm(r);
+                }
+            }
+            let Some((i, r)) = window.pop_front() else {
+                break;
+            };
             let now = self.clock.now();
             let change = Change::RecordAdded(r);
             let admit = match self.state.check(actor, now, &change) {

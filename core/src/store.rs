@@ -8,6 +8,7 @@ use crate::error::{LedgerError, Result};
 use crate::log::{Change, Entry, Hash, entry_from_stored, stored_body};
 use crate::org::{NewTeam, Org, VolunteerView};
 use crate::record::ServiceRecord;
+use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::path::Path;
 
@@ -615,11 +616,9 @@ impl Store {
                     .name("vl-writer".into())
                     .spawn_scoped(s, move || -> std::result::Result<(), Failure> {
                         let fail = |e| ("cannot write the log", "无法写入日志", e);
-                        let mut entries = conn.prepare_cached(INSERT_ENTRY).map_err(fail)?;
-                        let mut records = conn.prepare_cached(INSERT_RECORD).map_err(fail)?;
-                        let mut body = Vec::with_capacity(512);
+                        let mut w = RowWriter::new(conn).map_err(fail)?;
                         for chunk in rx {
-                            write_packed(&mut entries, &mut records, &chunk, offset, &mut body)?;
+                            w.write(&chunk, offset)?;
                             let _ = back.send(chunk);
                         }
                         Ok(())
@@ -1072,85 +1071,113 @@ impl Packed {
     }
 }
 
-/// Writes a chunk's entries and its records' projection rows (`entries` is [`INSERT_ENTRY`],
-/// `records` [`INSERT_RECORD`]).
-fn write_packed(
-    entries: &mut rusqlite::Statement<'_>,
-    records: &mut rusqlite::Statement<'_>,
-    chunk: &Packed,
-    offset: chrono::FixedOffset,
-    body: &mut Vec<u8>,
-) -> std::result::Result<(), Failure> {
-    for row in &chunk.rows {
-        let [actor, id, volunteer, org, team, activity, content] = chunk.texts(row);
-        // No admitted id is empty (`check_ids`): an empty text is a team or activity the
-        // record has not.
-        let team = (!team.is_empty()).then_some(team);
-        let activity = (!activity.is_empty()).then_some(activity);
-        body.clear();
-        if let Some(r) = &row.record {
-            let fields = crate::log::RecordFields {
-                activity,
-                content,
-                end: r.end.0,
+/// The writing thread of a bulk add: its two statements, what their parameters were last
+/// bound to, and a buffer for the stored bodies.
+struct RowWriter<'c> {
+    entries: rusqlite::CachedStatement<'c>,
+    records: rusqlite::CachedStatement<'c>,
+    bound: (Bound, Bound),
+    body: Vec<u8>,
+}
+
+impl<'c> RowWriter<'c> {
+    fn new(conn: &'c Connection) -> rusqlite::Result<Self> {
+        Ok(Self {
+            entries: conn.prepare_cached(INSERT_ENTRY)?,
+            records: conn.prepare_cached(INSERT_RECORD)?,
+            bound: (Bound::new(6), Bound::new(24)),
+            body: Vec::with_capacity(512),
+        })
+    }
+
+    /// Writes a chunk's entries and its records' projection rows.
+    fn write(
+        &mut self,
+        chunk: &Packed,
+        offset: chrono::FixedOffset,
+    ) -> std::result::Result<(), Failure> {
+        let Self {
+            entries,
+            records,
+            bound,
+            body,
+        } = self;
+        for row in &chunk.rows {
+            let [actor, id, volunteer, org, team, activity, content] = chunk.texts(row);
+            // No admitted id is empty (`check_ids`): an empty text is a team or activity the
+            // record has not.
+            let team = (!team.is_empty()).then_some(team);
+            let activity = (!activity.is_empty()).then_some(activity);
+            body.clear();
+            if let Some(r) = &row.record {
+                let fields = crate::log::RecordFields {
+                    activity,
+                    content,
+                    end: r.end.0,
+                    id,
+                    job_duty: r.job_duty,
+                    minutes: r.minutes,
+                    org,
+                    paid: r.paid,
+                    public_benefit: r.public_benefit,
+                    source: r.source.as_str(),
+                    start: r.start.0,
+                    team,
+                    volunteer,
+                };
+                crate::log::append_record_body(body, &fields);
+            } else {
+                body.extend_from_slice(chunk.body(row));
+            }
+            let entry = EntryRow {
+                seq: row.seq,
+                time: row.time,
+                actor,
+                kind: row.kind,
+                body,
+                hash: &row.hash,
+            };
+            bound
+                .0
+                .execute(entries, &entry.values())
+                .map_err(|e| ("cannot write the log", "无法写入日志", e))?;
+            let Some(r) = &row.record else {
+                continue;
+            };
+            let confirmed = r.state == crate::record::RecordState::Confirmed;
+            let record = RecordRow {
+                n: r.n,
                 id,
-                job_duty: r.job_duty,
-                minutes: r.minutes,
+                volunteer,
                 org,
+                team,
+                activity,
+                date: &iso_date(r.start.local_date(offset)),
+                start: r.start.0,
+                end: r.end.0,
+                minutes: r.minutes,
+                content,
+                source: r.source,
                 paid: r.paid,
                 public_benefit: r.public_benefit,
-                source: r.source.as_str(),
-                start: r.start.0,
-                team,
-                volunteer,
+                job_duty: r.job_duty,
+                state: r.state,
+                counted: confirmed,
+                make_up: r.make_up,
+                recorded_by: actor,
+                confirmed_by: confirmed.then_some(actor),
+                amends: None,
+                superseded_by: None,
+                reason: None,
+                entry_seq: row.seq,
             };
-            crate::log::append_record_body(body, &fields);
-        } else {
-            body.extend_from_slice(chunk.body(row));
+            bound
+                .1
+                .execute(records, &record.values())
+                .map_err(|e| ("cannot write the projections", "无法写入投影表", e))?;
         }
-        let entry = EntryRow {
-            seq: row.seq,
-            time: row.time,
-            actor,
-            kind: row.kind,
-            body,
-            hash: &row.hash,
-        };
-        entry_row(entries, &entry).map_err(|e| ("cannot write the log", "无法写入日志", e))?;
-        let Some(r) = &row.record else {
-            continue;
-        };
-        let confirmed = r.state == crate::record::RecordState::Confirmed;
-        let record = RecordRow {
-            n: r.n,
-            id,
-            volunteer,
-            org,
-            team,
-            activity,
-            date: &iso_date(r.start.local_date(offset)),
-            start: r.start.0,
-            end: r.end.0,
-            minutes: r.minutes,
-            content,
-            source: r.source,
-            paid: r.paid,
-            public_benefit: r.public_benefit,
-            job_duty: r.job_duty,
-            state: r.state,
-            counted: confirmed,
-            make_up: r.make_up,
-            recorded_by: actor,
-            confirmed_by: confirmed.then_some(actor),
-            amends: None,
-            superseded_by: None,
-            reason: None,
-            entry_seq: row.seq,
-        };
-        record_row(records, &record)
-            .map_err(|e| ("cannot write the projections", "无法写入投影表", e))?;
+        Ok(())
     }
-    Ok(())
 }
 
 const INSERT_ENTRY: &str = "INSERT INTO entries VALUES (?1, ?2, ?3, ?4, ?5, ?6)";
@@ -1185,36 +1212,126 @@ struct RecordRow<'a> {
     entry_seq: i64,
 }
 
-/// Writes a record's projection row (`st` is [`INSERT_RECORD`]): the columns in the order of
-/// `docs/schema.md`.
+impl RecordRow<'_> {
+    /// The row's values ([`INSERT_RECORD`]'s parameters): the columns in the order of
+    /// `docs/schema.md`.
+    fn values(&self) -> [ValueRef<'_>; 24] {
+        [
+            int(self.n),
+            text(self.id),
+            text(self.volunteer),
+            text(self.org),
+            optional(self.team),
+            optional(self.activity),
+            text(self.date),
+            int(self.start),
+            int(self.end),
+            int(self.minutes),
+            text(self.content),
+            text(self.state.as_str()),
+            int(self.counted),
+            int(self.make_up),
+            text(self.source.as_str()),
+            int(self.paid),
+            int(self.public_benefit),
+            int(self.job_duty),
+            text(self.recorded_by),
+            optional(self.confirmed_by),
+            optional(self.amends),
+            optional(self.superseded_by),
+            optional(self.reason),
+            int(self.entry_seq),
+        ]
+    }
+}
+
+/// Writes a record's projection row (`st` is [`INSERT_RECORD`]).
 fn record_row(st: &mut rusqlite::Statement<'_>, r: &RecordRow<'_>) -> rusqlite::Result<()> {
-    st.execute(params![
-        r.n,
-        r.id,
-        r.volunteer,
-        r.org,
-        r.team,
-        r.activity,
-        r.date,
-        r.start,
-        r.end,
-        r.minutes,
-        r.content,
-        r.state.as_str(),
-        r.counted,
-        r.make_up,
-        r.source.as_str(),
-        r.paid,
-        r.public_benefit,
-        r.job_duty,
-        r.recorded_by,
-        r.confirmed_by,
-        r.amends,
-        r.superseded_by,
-        r.reason,
-        r.entry_seq,
-    ])?;
+    st.execute(rusqlite::params_from_iter(
+        r.values().map(ToSqlOutput::Borrowed),
+    ))?;
     Ok(())
+}
+
+fn int(n: impl Into<i64>) -> ValueRef<'static> {
+    ValueRef::Integer(n.into())
+}
+fn text(s: &str) -> ValueRef<'_> {
+    ValueRef::Text(s.as_bytes())
+}
+fn optional(s: Option<&str>) -> ValueRef<'_> {
+    s.map_or(ValueRef::Null, text)
+}
+
+/// What a statement's parameters were last bound to, for rows written one after another with
+/// it: only the parameters whose value differs from the row before are bound again (SQLite
+/// keeps a statement's bindings from one execution to the next). Most columns of a bulk add's
+/// rows — actor, kind, state, source, flags, a missing team or activity — keep their value
+/// from row to row, and binding a text copies it.
+struct Bound {
+    last: Vec<Last>,
+}
+
+/// A parameter's last bound value (`Unset` before the first row).
+#[derive(PartialEq)]
+enum Last {
+    Unset,
+    Null,
+    Integer(i64),
+    Text(Vec<u8>),
+    Blob(Vec<u8>),
+}
+
+impl Bound {
+    fn new(parameters: usize) -> Self {
+        Self {
+            last: (0..parameters).map(|_| Last::Unset).collect(),
+        }
+    }
+
+    /// Binds `values` to `st`'s parameters 1, 2 … where they changed, and runs it once.
+    fn execute(
+        &mut self,
+        st: &mut rusqlite::Statement<'_>,
+        values: &[ValueRef<'_>],
+    ) -> rusqlite::Result<()> {
+        for (i, (&v, last)) in values.iter().zip(&mut self.last).enumerate() {
+            let same = match (v, &*last) {
+                (ValueRef::Null, Last::Null) => true,
+                (ValueRef::Integer(a), Last::Integer(b)) => a == *b,
+                (ValueRef::Text(a), Last::Text(b)) | (ValueRef::Blob(a), Last::Blob(b)) => {
+                    a == b.as_slice()
+                }
+                _ => false,
+            };
+            if same {
+                continue;
+            }
+            // Forgotten first: if binding fails, the next row binds this parameter again.
+            let kept = std::mem::replace(last, Last::Unset);
+            st.raw_bind_parameter(i + 1, ToSqlOutput::Borrowed(v))?;
+            *last = match (v, kept) {
+                (ValueRef::Null, _) => Last::Null,
+                (ValueRef::Integer(n), _) => Last::Integer(n),
+                (ValueRef::Text(t), Last::Text(mut b) | Last::Blob(mut b)) => {
+                    b.clear();
+                    b.extend_from_slice(t);
+                    Last::Text(b)
+                }
+                (ValueRef::Blob(t), Last::Text(mut b) | Last::Blob(mut b)) => {
+                    b.clear();
+                    b.extend_from_slice(t);
+                    Last::Blob(b)
+                }
+                (ValueRef::Text(t), _) => Last::Text(t.to_vec()),
+                (ValueRef::Blob(t), _) => Last::Blob(t.to_vec()),
+                // Not a value any row writes: bound each time.
+                (ValueRef::Real(_), _) => Last::Unset,
+            };
+        }
+        st.raw_execute()?;
+        Ok(())
+    }
 }
 
 /// `YYYY-MM-DD`, as `NaiveDate` shows it, without the formatting machinery.
@@ -1265,9 +1382,25 @@ struct EntryRow<'a> {
     hash: &'a [u8],
 }
 
+impl EntryRow<'_> {
+    /// The row's values ([`INSERT_ENTRY`]'s parameters).
+    fn values(&self) -> [ValueRef<'_>; 6] {
+        [
+            int(self.seq),
+            int(self.time),
+            text(self.actor),
+            text(self.kind),
+            ValueRef::Blob(self.body),
+            ValueRef::Blob(self.hash),
+        ]
+    }
+}
+
 /// Writes an entry's row (`st` is [`INSERT_ENTRY`]).
 fn entry_row(st: &mut rusqlite::Statement<'_>, e: &EntryRow<'_>) -> rusqlite::Result<()> {
-    st.execute(params![e.seq, e.time, e.actor, e.kind, e.body, e.hash])?;
+    st.execute(rusqlite::params_from_iter(
+        e.values().map(ToSqlOutput::Borrowed),
+    ))?;
     Ok(())
 }
 
@@ -1371,15 +1504,10 @@ mod tests {
             chunk.push(&admitted);
         }
         let offset = chrono::FixedOffset::east_opt(8 * 3600).unwrap();
-        let mut body = Vec::new();
-        write_packed(
-            &mut packed.prepare(INSERT_ENTRY).unwrap(),
-            &mut packed.prepare(INSERT_RECORD).unwrap(),
-            &chunk,
-            offset,
-            &mut body,
-        )
-        .unwrap();
+        RowWriter::new(&packed)
+            .unwrap()
+            .write(&chunk, offset)
+            .unwrap();
         assert_eq!(entry_rows(&packed), entry_rows(&single));
         assert_eq!(entry_rows(&packed).len(), 3);
     }
