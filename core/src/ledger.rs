@@ -129,7 +129,9 @@ struct Rec {
     minutes: u16,
     vol: u32,
     org: u32,
+    #[serde(with = "optional_index")]
     team: u32,
+    #[serde(with = "optional_index")]
     activity: u32,
     recorded_by: u32,
     seq: u32,
@@ -309,6 +311,20 @@ mod json_text {
     ) -> Result<T, D::Error> {
         let text = String::deserialize(d)?;
         serde_json::from_str(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+/// An index that may be [`NONE`], in a snapshot as one more than itself (`NONE` as 0): one
+/// byte instead of five for a record without a team or an activity.
+mod optional_index {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub(super) fn serialize<S: Serializer>(i: &u32, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u32(i.wrapping_add(1))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+        u32::deserialize(d).map(|i| i.wrapping_sub(1))
     }
 }
 

@@ -22,8 +22,9 @@ const APPLICATION_ID: i64 = 0x564C_4544;
 /// 2: training and carried records' minutes became signed (for the bindings' Java callers),
 /// which postcard encodes differently, and board visibilities are kept as JSON text: a
 /// format-1 snapshot must be replayed, not read. 3: a volunteer keeps when their latest
-/// record ends.
-pub(crate) const SNAPSHOT_FORMAT: i64 = 3;
+/// record ends. 4: texts (record ids, contents, other ids) are front-coded, and a record's
+/// missing team or activity takes one byte.
+pub(crate) const SNAPSHOT_FORMAT: i64 = 4;
 
 /// The log's table (also what an upgrade from version 1 creates).
 const ENTRIES: &str = "

@@ -181,6 +181,28 @@ fn reopening_gives_the_same_ledger_and_sql_tools_can_read_it() {
         .query_row("SELECT count(*) FROM orgs", [], |r| r.get(0))
         .unwrap();
     assert_eq!(orgs, 2);
+    // The log's bodies parse with json_extract, as docs/schema.md says: a record's values in
+    // key order (its id fourth), any other entry's body object.
+    let ids: Vec<(String, String)> = c
+        .prepare(
+            "SELECT json_extract(e.body, '$[3]'), r.id FROM entries e \
+             JOIN records r ON r.entry_seq = e.seq WHERE e.kind = 'record_added' ORDER BY r.n",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(ids.len(), 2);
+    assert!(ids.iter().all(|(logged, projected)| logged == projected), "{ids:?}");
+    let org: String = c
+        .query_row(
+            "SELECT json_extract(body, '$.id') FROM entries WHERE kind = 'org_registered'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(org, "D");
 }
 
 #[test]
