@@ -150,6 +150,10 @@ pub(crate) struct Store {
     /// Rows a bulk add wrote in the open transaction (its commit is a big one past
     /// [`BIG_COMMIT_ROWS`]).
     bulk_rows: usize,
+    /// The database file, held open by this process while any store of it is (for early
+    /// syncs; see [`Held`]). Declared after `conn`, so that it is let go after the connection
+    /// is closed.
+    held: Option<Held>,
 }
 
 impl std::fmt::Debug for Store {
@@ -353,6 +357,7 @@ impl Store {
             ))
         };
         set_up(&conn).map_err(|e| storage(&path, "cannot set up the file", "无法设置文件", e))?;
+        let held = Held::open(&path);
         Ok(Self {
             conn,
             path,
@@ -360,6 +365,7 @@ impl Store {
             batch: false,
             batch_failed: None,
             bulk_rows: 0,
+            held,
         })
     }
 
@@ -435,7 +441,8 @@ impl Store {
         // syncs it: its pages go to the disk as they are written.
         let big = std::mem::take(&mut self.bulk_rows) >= BIG_COMMIT_ROWS;
         let committed = if big {
-            synced_meanwhile(&self.path, EARLY_SYNC / 5, || {
+            let file = self.held.as_ref().map(Held::file);
+            synced_meanwhile(&self.path, file, EARLY_SYNC / 5, || {
                 self.conn.execute_batch("COMMIT")
             })
         } else {
@@ -607,7 +614,7 @@ impl Store {
         let conn = &mut self.conn;
         let rows = &mut self.bulk_rows;
         // What the batch writes goes to the disk while the rules run.
-        synced_meanwhile(&path, EARLY_SYNC, || {
+        synced_meanwhile(&path, None, EARLY_SYNC, || {
             std::thread::scope(|s| {
                 let (tx, rx) = std::sync::mpsc::sync_channel::<Packed>(32);
                 // Written chunks come back to be filled again: their buffers are reused, and
@@ -907,16 +914,23 @@ const EARLY_SYNC: std::time::Duration = std::time::Duration::from_millis(100);
 /// A transaction in which a bulk add wrote this many rows (≈ 20 MB) has a big commit.
 const BIG_COMMIT_ROWS: usize = 50_000;
 
-/// Runs `f` while a second thread syncs the ledger's WAL every `every`, so that the pages a
-/// bulk add writes reach the disk while it runs instead of all at the commit's sync. Only a
-/// head start: SQLite still syncs at the commit as it always does; a WAL that cannot be
-/// opened, or a thread that cannot start, is simply not synced early.
+/// Runs `f` while a second thread syncs the ledger's WAL every `every` — and the database
+/// file, when given (a big commit copies the WAL into it) — so that the pages `f` writes reach
+/// the disk while it runs instead of all at SQLite's sync. Only a head start: SQLite still
+/// syncs at the commit as it always does; a WAL that cannot be opened, or a thread that cannot
+/// start, is simply not synced early.
 ///
-/// Never the database file itself: closing any descriptor of a file drops every POSIX lock
-/// the process holds on it, SQLite's included (a test checks that a bulk add leaves them as
-/// they were). SQLite takes no lock on the WAL. It is opened for writing only because some
-/// systems (Windows) sync nothing through a read-only handle; nothing is written through it.
-fn synced_meanwhile<R>(path: &str, every: std::time::Duration, f: impl FnOnce() -> R) -> R {
+/// The database file is only ever synced through the descriptor [`Held`] keeps: closing any
+/// descriptor of a file drops every POSIX lock the process holds on it, SQLite's included (a
+/// test checks that a bulk add leaves them as they were). SQLite takes no lock on the WAL,
+/// which is opened here and closed again. It is opened for writing only because some systems
+/// (Windows) sync nothing through a read-only handle; nothing is written through it.
+fn synced_meanwhile<R>(
+    path: &str,
+    db: Option<&std::fs::File>,
+    every: std::time::Duration,
+    f: impl FnOnce() -> R,
+) -> R {
     let wal = std::fs::OpenOptions::new()
         .read(true)
         .write(true)
@@ -932,12 +946,97 @@ fn synced_meanwhile<R>(path: &str, every: std::time::Duration, f: impl FnOnce() 
                 while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(every)
                 {
                     let _ = wal.sync_data();
+                    if let Some(db) = db {
+                        let _ = db.sync_data();
+                    }
                 }
             });
         let out = f();
         drop(done);
         out
     })
+}
+
+/// A descriptor of a ledger file, shared by every store of that file in this process and
+/// closed when the last of them closes (after its connection): the one through which the
+/// file is synced early ([`synced_meanwhile`]).
+///
+/// Closing any descriptor of a file drops every POSIX lock the process holds on it, SQLite's
+/// included. A descriptor per store, closed with it, would drop the locks of another store's
+/// connection to the same file at that moment; this one is closed only when no connection of
+/// this library's SQLite to the file is left. (Another copy of SQLite in the process — Python's
+/// `sqlite3` — loses its locks whenever a connection of ours closes anyway: docs/schema.md.)
+#[derive(Debug)]
+struct Held {
+    file: std::sync::Arc<std::fs::File>,
+    key: (u64, u64),
+}
+
+/// The held files: device and inode, the descriptors opened for it (normally one), and how
+/// many stores hold it.
+type HeldFiles = Vec<((u64, u64), Vec<std::sync::Arc<std::fs::File>>, usize)>;
+
+static HELD: std::sync::Mutex<HeldFiles> = std::sync::Mutex::new(Vec::new());
+
+impl Held {
+    /// Holds the file at `path`, or `None` where files have no device and inode (it is then
+    /// not synced early) or it cannot be opened.
+    fn open(path: &str) -> Option<Self> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let mut held = HELD.lock().ok()?;
+            let key = |f: &std::fs::File| f.metadata().ok().map(|m| (m.dev(), m.ino()));
+            // Another store's descriptor, if the path names a file held already.
+            let named = std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()));
+            if let Some((k, files, stores)) = held.iter_mut().find(|(k, ..)| Some(*k) == named) {
+                let file = files.first()?.clone();
+                *stores += 1;
+                return Some(Self { file, key: *k });
+            }
+            let file = std::sync::Arc::new(std::fs::File::open(path).ok()?);
+            // The file as opened (the path may have been renamed over meanwhile): a second
+            // descriptor of a held file is kept with it, never closed before it.
+            let k = key(&file)?;
+            match held.iter_mut().find(|(held_key, ..)| *held_key == k) {
+                Some((_, files, stores)) => {
+                    files.push(file.clone());
+                    *stores += 1;
+                }
+                None => held.push((k, vec![file.clone()], 1)),
+            }
+            Some(Self { file, key: k })
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = path;
+            None
+        }
+    }
+
+    fn file(&self) -> &std::fs::File {
+        &self.file
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        // A poisoned lock: the descriptors stay open until the process ends (never closed
+        // early).
+        let Ok(mut held) = HELD.lock() else {
+            return;
+        };
+        let Some(i) = held.iter().position(|(k, ..)| *k == self.key) else {
+            return;
+        };
+        if let Some((_, _, stores)) = held.get_mut(i) {
+            *stores = stores.saturating_sub(1);
+            if *stores == 0 {
+                // The last store of the file: its descriptors close with this entry.
+                held.swap_remove(i);
+            }
+        }
+    }
 }
 
 /// Why the writing thread stopped: what it could not do (English, Chinese) and SQLite's error.
@@ -1522,14 +1621,14 @@ mod tests {
         let path = file.to_string_lossy().into_owned();
         let every = std::time::Duration::from_millis(5);
         // The WAL is synced a few times while `f` runs.
-        let out = super::synced_meanwhile(&path, every, || {
+        let out = super::synced_meanwhile(&path, None, every, || {
             std::thread::sleep(every * 6);
             42
         });
         assert_eq!(out, 42);
         // No WAL: nothing to sync, nothing fails.
         let missing = dir.join("missing.db").to_string_lossy().into_owned();
-        assert_eq!(super::synced_meanwhile(&missing, every, || "done"), "done");
+        assert_eq!(super::synced_meanwhile(&missing, None, every, || "done"), "done");
         let _ = std::fs::remove_dir_all(&dir);
     }
 

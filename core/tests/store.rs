@@ -1026,3 +1026,43 @@ fn a_bulk_add_keeps_the_ledgers_lock_on_its_file() {
     assert_eq!(again.record_count(), 202);
     again.verify().unwrap();
 }
+
+/// Two ledgers of one file in one process: closing one leaves the other's locks on the file
+/// as they were. (The store holds one descriptor of the file for its early syncs, shared by
+/// every store of the file and closed with the last: a descriptor of its own, closed with it,
+/// would drop every lock the process holds on the file.)
+#[cfg(target_os = "linux")]
+#[test]
+fn closing_a_second_ledger_of_the_file_keeps_the_firsts_locks() {
+    let f = TempFile::new("two");
+    let mut l = small(f.path());
+    let other = Ledger::open(f.path()).unwrap();
+    assert_eq!(other.record_count(), 2);
+    let path = f.path().to_owned();
+    let (before, after) = l
+        .batch(move |l| {
+            let record = NewRecord::new(
+                id("T1"),
+                id("V2"),
+                id("C1"),
+                t(5, 2, 9),
+                t(5, 2, 10),
+                60,
+                "巡逻",
+            );
+            l.add_record(&admin(), record).unwrap();
+            let before = locks_held_on(&path);
+            drop(other);
+            (before, locks_held_on(&path))
+        })
+        .unwrap();
+    assert!(
+        !before.is_empty(),
+        "SQLite holds a lock on the file in a batch"
+    );
+    assert_eq!(after, before);
+    drop(l);
+    let again = Ledger::open(f.path()).unwrap();
+    assert_eq!(again.record_count(), 3);
+    again.verify().unwrap();
+}
