@@ -1644,27 +1644,40 @@ pub fn upload(
     let mut opts = opts.clone();
     opts.utc_offset_minutes = ledger.utc_offset().local_minus_utc() / 60;
     let off = offset(opts.utc_offset_minutes)?;
-    let fingerprint = hex_sha256(bytes);
     let text = csv_text(bytes, &opts)?;
     let plain = text
         .as_deref()
         .map(|t| t.strip_prefix('\u{FEFF}').unwrap_or(t))
         .filter(|t| !t.contains('"'));
     let Some(text) = plain else {
-        let sheet = read_text(bytes, text.as_deref(), fingerprint, &opts, off)?;
+        let sheet = read_text(bytes, text.as_deref(), hex_sha256(bytes), &opts, off)?;
         return upload_sheet(ledger, actor, sheet, dry_run, progress);
     };
     // A CSV without quotes cannot fail to parse: once a first pass has found its header and
     // counted its data rows, the rows are read as the ledger takes them (in a file ledger,
-    // while a second thread writes the ones before).
+    // while a second thread writes the ones before). The file's fingerprint is taken on a
+    // second thread during that pass.
     let delimiter = sniff_delimiter(text);
-    let mut counting = SheetBuilder::new(fingerprint.clone(), &opts, off);
-    let mut rows = PlainRows::new(text, delimiter);
-    let mut total = 0;
-    while let Some(n) = rows.next_row() {
-        total += usize::from(counting.is_data(n, rows.fields.as_slice()));
-    }
-    let head = counting.finish()?;
+    let (fingerprint, counted) = std::thread::scope(|s| {
+        let fingerprint = std::thread::Builder::new()
+            .name("vl-fingerprint".into())
+            .spawn_scoped(s, || hex_sha256(bytes));
+        // The fingerprint is not needed to find the header and count the rows.
+        let mut counting = SheetBuilder::new(String::new(), &opts, off);
+        let mut rows = PlainRows::new(text, delimiter);
+        let mut total = 0;
+        while let Some(n) = rows.next_row() {
+            total += usize::from(counting.is_data(n, rows.fields.as_slice()));
+        }
+        let counted = counting.finish().map(|head| (head, total));
+        let fingerprint = match fingerprint {
+            Ok(thread) => thread.join().unwrap_or_else(|_| hex_sha256(bytes)),
+            Err(_) => hex_sha256(bytes),
+        };
+        (fingerprint, counted)
+    });
+    let (mut head, total) = counted?;
+    head.fingerprint.clone_from(&fingerprint);
     let mut sheet = SheetBuilder::new(fingerprint, &opts, off);
     let mut rows = PlainRows::new(text, delimiter);
     let stream = std::iter::from_fn(move || {

@@ -480,7 +480,7 @@ impl State {
         let vol = self.vol_ids.get(r.volunteer.as_str());
         let v = vol
             .and_then(|i| self.vol(i))
-            .map(|v| (v.records_end, v.records.last().copied()));
+            .map(|v| (v.records_end, v.total, v.records.last().copied()));
         std::hint::black_box((v, self.record_ids.get(r.id.as_str())));
     }
     fn vol(&self, i: u32) -> Option<&Vol> {
@@ -2383,11 +2383,11 @@ impl Ledger {
                         store.put_team(&t.team)?;
                     }
                 }
-                for &i in &d.vols {
-                    if let Some(v) = st.volunteer_view(i) {
-                        store.put_volunteer(i, &v)?;
-                    }
-                }
+                store.put_volunteers(
+                    d.vols
+                        .iter()
+                        .filter_map(|&i| st.volunteer_view(i).map(|v| (i, v))),
+                )?;
                 for &i in &d.records {
                     if let Some(r) = st.view_record(i) {
                         let date = r.record.start.local_date(st.off).to_string();

@@ -504,28 +504,36 @@ impl Store {
         Ok(())
     }
 
-    /// Writes a volunteer's projection row (masked, as every view of them is).
-    pub(crate) fn put_volunteer(&self, n: u32, v: &VolunteerView) -> Result<()> {
-        self.conn
+    /// Writes volunteers' projection rows (masked, as every view of them is), one statement for
+    /// them all, binding only what changed from the row before ([`Bound`]).
+    pub(crate) fn put_volunteers(
+        &self,
+        views: impl Iterator<Item = (u32, VolunteerView)>,
+    ) -> Result<()> {
+        let fail = |e| self.row_failed(e);
+        let mut st = self
+            .conn
             .prepare_cached(
                 "INSERT OR REPLACE INTO volunteers VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )
-            .and_then(|mut st| {
-                st.execute(params![
-                    n,
-                    v.id.as_str(),
-                    v.masked_name,
-                    v.identity_kind.as_str(),
-                    v.masked_identity,
-                    v.home_org.as_ref().map(|o| o.as_str()),
-                    v.work_unit.as_ref().map(|o| o.as_str()),
-                    v.visibility.mode(),
-                    v.total_minutes,
-                    v.carried_minutes,
-                    v.transferred_out,
-                ])
-            })
-            .map_err(|e| self.row_failed(e))?;
+            .map_err(fail)?;
+        let mut bound = Bound::new(11);
+        for (n, v) in views {
+            let values = [
+                int(n),
+                text(v.id.as_str()),
+                text(&v.masked_name),
+                text(v.identity_kind.as_str()),
+                text(&v.masked_identity),
+                optional(v.home_org.as_ref().map(|o| o.as_str())),
+                optional(v.work_unit.as_ref().map(|o| o.as_str())),
+                text(v.visibility.mode()),
+                int(v.total_minutes),
+                int(v.carried_minutes),
+                int(v.transferred_out),
+            ];
+            bound.execute(&mut st, &values).map_err(fail)?;
+        }
         Ok(())
     }
 
@@ -1178,6 +1186,27 @@ struct RowWriter<'c> {
     records: rusqlite::CachedStatement<'c>,
     bound: (Bound, Bound),
     body: Vec<u8>,
+    dates: LastDate,
+}
+
+/// The local date of the last record written, kept for the next: rows of one day follow one
+/// another.
+#[derive(Default)]
+struct LastDate {
+    day: Option<i64>,
+    date: String,
+}
+
+impl LastDate {
+    /// `YYYY-MM-DD` of `t` in `offset`.
+    fn of(&mut self, t: crate::time::Timestamp, offset: chrono::FixedOffset) -> &str {
+        let day = (t.0 + i64::from(offset.local_minus_utc())).div_euclid(86_400);
+        if self.day != Some(day) {
+            self.date = iso_date(t.local_date(offset));
+            self.day = Some(day);
+        }
+        &self.date
+    }
 }
 
 impl<'c> RowWriter<'c> {
@@ -1187,6 +1216,7 @@ impl<'c> RowWriter<'c> {
             records: conn.prepare_cached(INSERT_RECORD)?,
             bound: (Bound::new(6), Bound::new(24)),
             body: Vec::with_capacity(512),
+            dates: LastDate::default(),
         })
     }
 
@@ -1201,6 +1231,7 @@ impl<'c> RowWriter<'c> {
             records,
             bound,
             body,
+            dates,
         } = self;
         for row in &chunk.rows {
             let [actor, id, volunteer, org, team, activity, content] = chunk.texts(row);
@@ -1252,7 +1283,7 @@ impl<'c> RowWriter<'c> {
                 org,
                 team,
                 activity,
-                date: &iso_date(r.start.local_date(offset)),
+                date: dates.of(r.start, offset),
                 start: r.start.0,
                 end: r.end.0,
                 minutes: r.minutes,
