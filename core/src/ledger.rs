@@ -2869,7 +2869,7 @@ impl Ledger {
                     self.admit_records(actor, records, each, &mut duplicates, &mut |l, a| {
                         // The volunteer's totals changed: their row is written at the end.
                         l.dirty.vols.push(a.vol);
-                        send(a)
+                        send(&a)
                     })
                 });
                 if let Some(e) = failed.err().or(written.err()) {

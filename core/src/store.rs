@@ -610,13 +610,13 @@ impl Store {
     /// The sender returns `false` once the writer has stopped (its error is returned with `f`'s
     /// result: the batch must then be rolled back).
     ///
-    /// What is sent is packed into chunks ([`Packed`]) on this thread and the entry itself is
-    /// dropped here at once: nothing allocated per record crosses to the writer (its strings
+    /// What is sent is packed into chunks ([`Packed`]) on this thread, and the caller drops the
+    /// entry here at once: nothing allocated per record crosses to the writer (its strings
     /// are freed while still in this core's cache, and the writer reads one buffer in order).
     pub(crate) fn piped<R>(
         &mut self,
         offset: chrono::FixedOffset,
-        f: impl FnOnce(&mut dyn FnMut(Admitted) -> bool) -> R,
+        f: impl FnOnce(&mut dyn FnMut(&Admitted) -> bool) -> R,
     ) -> (R, Result<()>) {
         let path = self.path.clone();
         let conn = &mut self.conn;
@@ -652,8 +652,7 @@ impl Store {
                 let mut open = true;
                 let out = f(&mut |a| {
                     *rows += 1;
-                    buf.push(&a);
-                    drop(a);
+                    buf.push(a);
                     if buf.is_full() {
                         let empty = match written.try_recv() {
                             Ok(mut used) => {
