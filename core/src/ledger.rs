@@ -1468,7 +1468,7 @@ impl State {
             v.records_end = v.records_end.max(rec.end());
         }
         if rec.counted() {
-            self.count(idx, i64::from(rec.minutes));
+            self.count_rec(rec, i64::from(rec.minutes));
         }
         Ok(idx)
     }
@@ -1490,6 +1490,13 @@ impl State {
     /// A record starts or stops counting: totals and every cached board follow.
     fn count(&mut self, i: u32, delta: i64) {
         let Ok(rec) = self.rec(i) else { return };
+        self.count_rec(rec, delta);
+    }
+
+    /// [`State::count`] for a record at hand. A record just pushed is not read back: its
+    /// entry often straddles two cache lines, and reading it back waits until the line being
+    /// written to has come from memory.
+    fn count_rec(&mut self, rec: Rec, delta: i64) {
         if let Some(v) = self.vols.get_mut(rec.vol as usize) {
             v.total = v.total.saturating_add_signed(delta);
         }
@@ -2956,11 +2963,12 @@ impl Ledger {
             // A new record takes the next index (`push_record`).
             let n = u32::try_from(self.state.records.len().saturating_sub(1)).unwrap_or(NONE);
             debug_assert_eq!(self.state.rec_idx(&r.id).ok(), Some(n));
-            let vol = self
-                .state
-                .records
-                .get(n as usize)
-                .map_or(NONE, |rec| rec.vol);
+            // The volunteer as the check found it (the record just pushed is not read back:
+            // see `State::count_rec`).
+            let vol = match admit.at {
+                Some((vol, ..)) => vol,
+                None => self.state.records.get(n as usize).map_or(NONE, |rec| rec.vol),
+            };
             each(
                 i,
                 Ok(RecordReceipt {
