@@ -462,7 +462,7 @@ def main():
     print("| the file ledger | |")
     print("|---|---:|")
     print(f"| reopen (snapshot + tail), median | {fmt_time(median(L['reopen_s']))} |")
-    print(f"| close after the upload (writes the snapshot), median | {fmt_time(median(up['close_s']))} |")
+    print(f"| close after the upload (frees the state; the snapshot was committed with the upload), median | {fmt_time(median(up['close_s']))} |")
     print(f"| memory: the state, per record | {mem['state_bytes_per_record']:.0f} bytes |")
     print(f"| memory: resident growth on open, per record | {mem['rss_growth_per_record']:.0f} bytes |")
     print(f"| file size per record | {mem['file_bytes_per_record']:.0f} bytes |")

@@ -375,10 +375,11 @@ fn main() {
             ledger_times.last().unwrap().as_secs_f64()
         );
         let t = Instant::now();
-        drop(l); // writes the snapshot
+        // The upload committed its snapshot: closing frees the state and closes SQLite.
+        drop(l);
         if run == 0 {
             eprintln!(
-                "closing the ledger (writing its snapshot): {:.2} s",
+                "closing the ledger: {:.2} s",
                 t.elapsed().as_secs_f64()
             );
         }
