@@ -45,6 +45,10 @@ impl<'de> serde::Deserialize<'de> for Texts {
     }
 }
 
+/// How many times its own size front-coded texts may grow to when read (see
+/// [`Texts::from_front_coded`]): a million uploaded records' ids and contents grow ≈ 6 times.
+const MAX_GROWTH: usize = 256;
+
 /// Appends `n` as LEB128 (7 bits a byte, low bits first).
 fn put_varint(out: &mut Vec<u8>, mut n: usize) {
     while n >= 0x80 {
@@ -93,8 +97,13 @@ impl Texts {
         out
     }
 
-    /// The texts [`Texts::front_coded`] wrote, or `None` when the bytes are not such.
+    /// The texts [`Texts::front_coded`] wrote, or `None` when the bytes are not such — or
+    /// when they would make more than [`MAX_GROWTH`] times their size (and at least 64 MiB):
+    /// four bytes can repeat 64 KiB of the text before, and a snapshot planted in the file must
+    /// not make the ledger allocate gigabytes (an unusable snapshot only means a replay).
     fn from_front_coded(b: &[u8]) -> Option<Self> {
+        let limit = b.len().saturating_mul(MAX_GROWTH).max(64 << 20);
+        let mut made = 0usize;
         let mut texts = Self::default();
         let (mut prev, mut text) = (String::new(), String::new());
         let mut at = 0;
@@ -103,6 +112,10 @@ impl Texts {
             let len = take_varint(b, &mut at)?;
             let rest = b.get(at..at.checked_add(len)?)?;
             at += len;
+            made = made.checked_add(shared)?.checked_add(len)?;
+            if made > limit {
+                return None;
+            }
             text.clear();
             text.push_str(prev.get(..shared)?);
             text.push_str(std::str::from_utf8(rest).ok()?);
@@ -324,6 +337,14 @@ mod tests {
         assert!(Texts::from_front_coded(&[5, 1, b'a']).is_none());
         assert!(Texts::from_front_coded(&[0, 1, 0xff]).is_none());
         assert!(Texts::from_front_coded(&[0x80, 0x80, 0x80, 0x80, 0x01]).is_none());
+        // 4 bytes a text repeating 60,000 bytes: past 256 times the input and 64 MiB, refused.
+        let mut bomb = vec![0, 0xe0, 0xd4, 0x03];
+        bomb.extend(std::iter::repeat_n(b'x', 60_000));
+        for _ in 0..2_000 {
+            bomb.extend_from_slice(&[0xe0, 0xd4, 0x03, 0]);
+        }
+        assert!(Texts::from_front_coded(&bomb).is_none());
+        assert!(Texts::from_front_coded(&bomb[..60_004 + 4 * 1_000]).is_some());
         // Sharing part of a character: refused.
         assert!(Texts::from_front_coded(&[0, 3, 0xe7, 0xa4, 0xbe, 1, 0]).is_none());
     }

@@ -2808,7 +2808,9 @@ impl Ledger {
 
     /// [`Ledger::add_records`] for records that arrive as they are made (a binding converting
     /// its caller's columns on another thread, say): the same answers, in input order. Call
-    /// [`Ledger::reserve_records_for`] first when the count is known.
+    /// [`Ledger::reserve_records_for`] first when the count is known. Records are taken from
+    /// `records` a few at a time (16) ahead of being checked; if a file ledger's write fails,
+    /// the answer is that error for every record taken, and the rest are not taken.
     pub fn add_records_from(
         &mut self,
         actor: &ActorId,

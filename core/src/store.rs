@@ -153,7 +153,7 @@ pub(crate) struct Store {
     /// The database file, held open by this process while any store of it is (for early
     /// syncs; see [`Held`]). Declared after `conn`, so that it is let go after the connection
     /// is closed.
-    held: Option<Held>,
+    held: Held,
 }
 
 impl std::fmt::Debug for Store {
@@ -201,12 +201,14 @@ impl Store {
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| storage(&p, "cannot create the file", "无法创建文件", e))?;
+        // Before the connection reads or locks anything (see `Held`).
+        let held = Held::open(path);
         // 32 KiB pages (before WAL fixes the size): a big upload writes fewer, fuller pages —
         // fewer WAL frames to write, sync and copy back — while a single change's commit costs
         // about what it does with 8 KiB pages (measured; 64 KiB pages doubled it).
         conn.execute_batch("PRAGMA page_size = 32768")
             .map_err(|e| storage(&p, "cannot set up the file", "无法设置文件", e))?;
-        let mut store = Self::configure(conn, p)?;
+        let mut store = Self::configure(conn, p, held)?;
         let p = store.path.clone();
         let init = format!(
             "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {SCHEMA_VERSION};
@@ -241,6 +243,8 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| storage(&p, "cannot open the file", "无法打开文件", e))?;
+        // Before the connection reads or locks anything (see `Held`).
+        let held = Held::open(path);
         let pragma = |name: &str| -> Result<i64> {
             conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, i64>(0))
                 .map_err(|e| match e.sqlite_error_code() {
@@ -272,7 +276,7 @@ impl Store {
                 detail: format!("schema version {version}"),
             });
         }
-        let mut store = Self::configure(conn, p)?;
+        let mut store = Self::configure(conn, p, held)?;
         if version == 1 {
             store.upgrade_from_1()?;
         }
@@ -339,7 +343,7 @@ impl Store {
         }
     }
 
-    fn configure(conn: Connection, path: String) -> Result<Self> {
+    fn configure(conn: Connection, path: String, held: Held) -> Result<Self> {
         // WAL: readers (sqlite3, pandas) never block the ledger; FULL: a commit that returned
         // survives a power cut, not only a crash of the process.
         // The WAL is copied into the file once it holds 8 MiB (SQLite's 1000 pages, at 8 KiB;
@@ -357,7 +361,6 @@ impl Store {
             ))
         };
         set_up(&conn).map_err(|e| storage(&path, "cannot set up the file", "无法设置文件", e))?;
-        let held = Held::open(&path);
         Ok(Self {
             conn,
             path,
@@ -441,7 +444,7 @@ impl Store {
         // syncs it: its pages go to the disk as they are written.
         let big = std::mem::take(&mut self.bulk_rows) >= BIG_COMMIT_ROWS;
         let committed = if big {
-            let file = self.held.as_ref().map(Held::file);
+            let file = self.held.file();
             synced_meanwhile(&self.path, file, EARLY_SYNC / 5, || {
                 self.conn.execute_batch("COMMIT")
             })
@@ -964,83 +967,122 @@ fn synced_meanwhile<R>(
     })
 }
 
-/// A descriptor of a ledger file, shared by every store of that file in this process and
-/// closed when the last of them closes (after its connection): the one through which the
-/// file is synced early ([`synced_meanwhile`]).
+/// A store's place among the stores of its file in this process, and the one descriptor of the
+/// file they share: the one through which the file is synced early ([`synced_meanwhile`]).
 ///
 /// Closing any descriptor of a file drops every POSIX lock the process holds on it, SQLite's
-/// included. A descriptor per store, closed with it, would drop the locks of another store's
-/// connection to the same file at that moment; this one is closed only when no connection of
-/// this library's SQLite to the file is left. (Another copy of SQLite in the process — Python's
-/// `sqlite3` — loses its locks whenever a connection of ours closes anyway: docs/schema.md.)
+/// included. So the descriptor is opened with the first store of the file (device and inode)
+/// and closed when the last one has gone, after its connection; a store is counted from just
+/// after its connection is opened — before that connection reads or locks anything — until
+/// just after it is closed ([`Store`] declares `held` after `conn`). So while any connection of
+/// this library's SQLite to the file lives, the descriptor stays open: a descriptor per store,
+/// closed with it, would drop the locks of another store's connection at that moment. (Another
+/// copy of SQLite in the process — Python's `sqlite3` — loses its locks whenever a connection
+/// of ours closes anyway: docs/schema.md.) A store whose file has no device and inode numbers
+/// (not Unix), or whose descriptor cannot be opened, is still counted; its file is only not
+/// synced early.
 #[derive(Debug)]
+#[cfg_attr(not(unix), allow(dead_code))]
 struct Held {
-    file: std::sync::Arc<std::fs::File>,
-    key: (u64, u64),
+    key: Option<(u64, u64)>,
+    file: Option<std::sync::Arc<std::fs::File>>,
 }
 
-/// The held files: device and inode, the descriptors opened for it (normally one), and how
-/// many stores hold it.
-type HeldFiles = Vec<((u64, u64), Vec<std::sync::Arc<std::fs::File>>, usize)>;
+/// One file's stores in this process.
+#[cfg_attr(not(unix), allow(dead_code))]
+struct HeldFile {
+    key: (u64, u64),
+    file: Option<std::sync::Arc<std::fs::File>>,
+    stores: usize,
+}
 
-static HELD: std::sync::Mutex<HeldFiles> = std::sync::Mutex::new(Vec::new());
+static HELD: std::sync::Mutex<Vec<HeldFile>> = std::sync::Mutex::new(Vec::new());
+/// Descriptors that turned out to name another file than the path did a moment before (it was
+/// renamed over in between): never closed, as they might be the last of a file another store
+/// holds a lock on.
+static STRAY: std::sync::Mutex<Vec<std::fs::File>> = std::sync::Mutex::new(Vec::new());
+
+/// The registry, even if a thread panicked while holding it (it holds counts and descriptors
+/// only, and every change to it is a single step).
+fn held_files() -> std::sync::MutexGuard<'static, Vec<HeldFile>> {
+    HELD.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 impl Held {
-    /// Holds the file at `path`, or `None` where files have no device and inode (it is then
-    /// not synced early) or it cannot be opened.
-    fn open(path: &str) -> Option<Self> {
+    /// Counts a store of the file at `path` (whose connection has just been opened).
+    fn open(path: &Path) -> Self {
         #[cfg(unix)]
         {
             use std::os::unix::fs::MetadataExt;
-            let mut held = HELD.lock().ok()?;
-            let key = |f: &std::fs::File| f.metadata().ok().map(|m| (m.dev(), m.ino()));
-            // Another store's descriptor, if the path names a file held already.
-            let named = std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()));
-            if let Some((k, files, stores)) = held.iter_mut().find(|(k, ..)| Some(*k) == named) {
-                let file = files.first()?.clone();
-                *stores += 1;
-                return Some(Self { file, key: *k });
+            let key_of = |m: std::fs::Metadata| (m.dev(), m.ino());
+            let Some(key) = std::fs::metadata(path).ok().map(key_of) else {
+                return Self {
+                    key: None,
+                    file: None,
+                };
+            };
+            let mut held = held_files();
+            if let Some(h) = held.iter_mut().find(|h| h.key == key) {
+                h.stores += 1;
+                return Self {
+                    key: Some(key),
+                    file: h.file.clone(),
+                };
             }
-            let file = std::sync::Arc::new(std::fs::File::open(path).ok()?);
-            // The file as opened (the path may have been renamed over meanwhile): a second
-            // descriptor of a held file is kept with it, never closed before it.
-            let k = key(&file)?;
-            match held.iter_mut().find(|(held_key, ..)| *held_key == k) {
-                Some((_, files, stores)) => {
-                    files.push(file.clone());
-                    *stores += 1;
+            let mut file = std::fs::File::open(path).ok().map(std::sync::Arc::new);
+            if let Some(f) = file.take() {
+                if f.metadata().ok().map(key_of) == Some(key) {
+                    file = Some(f);
+                } else if let Ok(f) = std::sync::Arc::try_unwrap(f) {
+                    STRAY
+                        .lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .push(f);
                 }
-                None => held.push((k, vec![file.clone()], 1)),
             }
-            Some(Self { file, key: k })
+            held.push(HeldFile {
+                key,
+                file: file.clone(),
+                stores: 1,
+            });
+            Self {
+                key: Some(key),
+                file,
+            }
         }
         #[cfg(not(unix))]
         {
             let _ = path;
-            None
+            Self {
+                key: None,
+                file: None,
+            }
         }
     }
 
-    fn file(&self) -> &std::fs::File {
-        &self.file
+    /// The shared descriptor of the file, if there is one.
+    fn file(&self) -> Option<&std::fs::File> {
+        self.file.as_deref()
     }
 }
 
 impl Drop for Held {
     fn drop(&mut self) {
-        // A poisoned lock: the descriptors stay open until the process ends (never closed
-        // early).
-        let Ok(mut held) = HELD.lock() else {
+        let Some(key) = self.key else {
             return;
         };
-        let Some(i) = held.iter().position(|(k, ..)| *k == self.key) else {
+        let mut held = held_files();
+        let Some(i) = held.iter().position(|h| h.key == key) else {
             return;
         };
-        if let Some((_, _, stores)) = held.get_mut(i) {
-            *stores = stores.saturating_sub(1);
-            if *stores == 0 {
-                // The last store of the file: its descriptors close with this entry.
+        if let Some(h) = held.get_mut(i) {
+            h.stores = h.stores.saturating_sub(1);
+            if h.stores == 0 {
+                // The last store of the file (its connection is closed already): the descriptor
+                // closes here, while the registry is locked, so that no store of the file can
+                // be counted — and its connection lock anything — before it is closed.
                 held.swap_remove(i);
+                drop(self.file.take());
             }
         }
     }
@@ -1425,6 +1467,15 @@ impl Bound {
         st: &mut rusqlite::Statement<'_>,
         values: &[ValueRef<'_>],
     ) -> rusqlite::Result<()> {
+        // A value without a parameter, or a parameter without a value, would be left bound to
+        // the row before's.
+        let parameters = st.parameter_count();
+        if values.len() != self.last.len() || values.len() != parameters {
+            return Err(rusqlite::Error::InvalidParameterCount(
+                values.len(),
+                parameters,
+            ));
+        }
         for (i, (&v, last)) in values.iter().zip(&mut self.last).enumerate() {
             let same = match (v, &*last) {
                 (ValueRef::Null, Last::Null) => true,

@@ -987,7 +987,8 @@ fn locks_held_on(path: &Path) -> Vec<String> {
 
 /// A bulk add (its writing thread, its early syncs) leaves SQLite's locks on the ledger's file
 /// as they were: closing any descriptor of a file drops every POSIX lock the process holds on
-/// it, SQLite's included, so the ledger must never open and close its database file itself.
+/// it, SQLite's included, so the ledger never opens and closes its database file around a
+/// bulk add (the one descriptor it holds lives as long as the file's stores: see the next test).
 /// (Inside a batch SQLite holds a shared lock on the file, which a bulk add used to drop.)
 #[cfg(target_os = "linux")]
 #[test]
