@@ -46,8 +46,14 @@ impl<'de> serde::Deserialize<'de> for Texts {
 }
 
 /// How many times its own size front-coded texts may grow to when read (see
-/// [`Texts::from_front_coded`]): a million uploaded records' ids and contents grow ≈ 6 times.
+/// [`Texts::from_front_coded`]): a million uploaded records' ids and contents grow ≈ 6 times;
+/// texts that would grow more are written sharing nothing ([`Texts::front_coded`]).
 const MAX_GROWTH: usize = 256;
+
+/// The most text bytes front-coded texts of `len` bytes are read back as.
+fn read_limit(len: usize) -> usize {
+    len.saturating_mul(MAX_GROWTH).max(64 << 20)
+}
 
 /// Appends `n` as LEB128 (7 bits a byte, low bits first).
 fn put_varint(out: &mut Vec<u8>, mut n: usize) {
@@ -75,16 +81,33 @@ fn take_varint(b: &[u8], at: &mut usize) -> Option<usize> {
 impl Texts {
     /// Every text, front-coded: the bytes it shares with the one before (cut back to a
     /// character boundary) and the rest, as `shared`, `rest length`, `rest`.
+    ///
+    /// Texts that would grow past what [`Texts::from_front_coded`] reads back (long contents
+    /// repeated row after row) are written sharing nothing: every snapshot written can be read.
     fn front_coded(&self) -> Vec<u8> {
+        let shared = self.coded(true);
+        let whole: usize = self.chunks.iter().map(String::len).sum();
+        if whole <= read_limit(shared.len()) {
+            shared
+        } else {
+            self.coded(false)
+        }
+    }
+
+    /// The texts as `shared`, `rest length`, `rest` each (`shared` always 0 unless `share`).
+    fn coded(&self, share: bool) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.starts.len() * 4);
         let mut prev = "";
         for i in 0..self.starts.len() {
             let text = self.get(u32::try_from(i).unwrap_or(u32::MAX));
-            let mut shared = prev
-                .bytes()
-                .zip(text.bytes())
-                .take_while(|(a, b)| a == b)
-                .count();
+            let mut shared = if share {
+                prev.bytes()
+                    .zip(text.bytes())
+                    .take_while(|(a, b)| a == b)
+                    .count()
+            } else {
+                0
+            };
             while !text.is_char_boundary(shared) {
                 shared -= 1;
             }
@@ -102,7 +125,7 @@ impl Texts {
     /// four bytes can repeat 64 KiB of the text before, and a snapshot planted in the file must
     /// not make the ledger allocate gigabytes (an unusable snapshot only means a replay).
     fn from_front_coded(b: &[u8]) -> Option<Self> {
-        let limit = b.len().saturating_mul(MAX_GROWTH).max(64 << 20);
+        let limit = read_limit(b.len());
         let mut made = 0usize;
         let mut texts = Self::default();
         let (mut prev, mut text) = (String::new(), String::new());
@@ -345,6 +368,17 @@ mod tests {
         }
         assert!(Texts::from_front_coded(&bomb).is_none());
         assert!(Texts::from_front_coded(&bomb[..60_004 + 4 * 1_000]).is_some());
+        // What the writer writes is always read back, even texts that would grow past the
+        // limit if shared: 30,000 copies of a 3,000-byte content (90 MB).
+        let mut long = Texts::default();
+        let content = "说明".repeat(500);
+        for _ in 0..30_000 {
+            long.push(&content).unwrap();
+        }
+        let coded = long.front_coded();
+        assert!(coded.len() > 90_000_000, "written sharing nothing");
+        let back = Texts::from_front_coded(&coded).unwrap();
+        assert_eq!(back.get(29_999), content);
         // Sharing part of a character: refused.
         assert!(Texts::from_front_coded(&[0, 3, 0xe7, 0xa4, 0xbe, 1, 0]).is_none());
     }

@@ -199,10 +199,12 @@ impl Store {
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        // Declared before the connection, so that a refusal below closes the connection first.
+        let held;
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| storage(&p, "cannot create the file", "无法创建文件", e))?;
         // Before the connection reads or locks anything (see `Held`).
-        let held = Held::open(path);
+        held = Held::open(path, None).map_err(|e| e.at(&p))?;
         // 32 KiB pages (before WAL fixes the size): a big upload writes fewer, fuller pages —
         // fewer WAL frames to write, sync and copy back — while a single change's commit costs
         // about what it does with 8 KiB pages (measured; 64 KiB pages doubled it).
@@ -241,10 +243,13 @@ impl Store {
             });
         }
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let named = file_key(path);
+        // Declared before the connection, so that a refusal below closes the connection first.
+        let held;
         let conn = Connection::open_with_flags(path, flags)
             .map_err(|e| storage(&p, "cannot open the file", "无法打开文件", e))?;
         // Before the connection reads or locks anything (see `Held`).
-        let held = Held::open(path);
+        held = Held::open(path, named).map_err(|e| e.at(&p))?;
         let pragma = |name: &str| -> Result<i64> {
             conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get::<_, i64>(0))
                 .map_err(|e| match e.sqlite_error_code() {
@@ -360,7 +365,12 @@ impl Store {
                 (8 << 20) / page.max(512)
             ))
         };
-        set_up(&conn).map_err(|e| storage(&path, "cannot set up the file", "无法设置文件", e))?;
+        if let Err(e) = set_up(&conn) {
+            // The connection closes before the file's count is let go (see `Held`).
+            drop(conn);
+            drop(held);
+            return Err(storage(&path, "cannot set up the file", "无法设置文件", e));
+        }
         Ok(Self {
             conn,
             path,
@@ -1008,56 +1018,96 @@ fn held_files() -> std::sync::MutexGuard<'static, Vec<HeldFile>> {
     HELD.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-impl Held {
-    /// Counts a store of the file at `path` (whose connection has just been opened).
-    fn open(path: &Path) -> Self {
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::MetadataExt;
-            let key_of = |m: std::fs::Metadata| (m.dev(), m.ino());
-            let Some(key) = std::fs::metadata(path).ok().map(key_of) else {
-                return Self {
-                    key: None,
-                    file: None,
-                };
-            };
-            let mut held = held_files();
-            if let Some(h) = held.iter_mut().find(|h| h.key == key) {
-                h.stores += 1;
-                return Self {
-                    key: Some(key),
-                    file: h.file.clone(),
-                };
-            }
-            let mut file = std::fs::File::open(path).ok().map(std::sync::Arc::new);
-            if let Some(f) = file.take() {
-                if f.metadata().ok().map(key_of) == Some(key) {
-                    file = Some(f);
-                } else if let Ok(f) = std::sync::Arc::try_unwrap(f) {
-                    STRAY
-                        .lock()
-                        .unwrap_or_else(std::sync::PoisonError::into_inner)
-                        .push(f);
-                }
-            }
-            held.push(HeldFile {
-                key,
-                file: file.clone(),
-                stores: 1,
-            });
-            Self {
-                key: Some(key),
-                file,
-            }
+/// The device and inode of an open file (`None` where files have none).
+fn file_key_of(f: &std::fs::File) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        f.metadata().ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = f;
+        None
+    }
+}
+
+/// The device and inode of the file at `path` (`None` where files have none, or it cannot be
+/// read).
+fn file_key(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+/// Why a store could not be counted among its file's: the file at the path changed while it
+/// was opened, or cannot be identified.
+#[derive(Debug)]
+struct NotHeld;
+
+impl NotHeld {
+    fn at(self, path: &str) -> LedgerError {
+        LedgerError::Storage {
+            path: path.to_owned(),
+            detail: "the file changed while it was being opened (renamed or replaced); open it again"
+                .into(),
+            detail_zh: "文件在打开过程中被改名或替换；请重新打开".into(),
         }
-        #[cfg(not(unix))]
-        {
-            let _ = path;
-            Self {
+    }
+}
+
+impl Held {
+    /// Counts a store of the file at `path`, whose connection has just been opened (and has
+    /// read and locked nothing yet). `named` is the file the path named before the connection
+    /// was opened (none for a file the connection creates): on Unix a store is refused unless
+    /// the path still names that file — otherwise the connection's file might go uncounted.
+    fn open(path: &Path, named: Option<(u64, u64)>) -> std::result::Result<Self, NotHeld> {
+        if cfg!(not(unix)) {
+            return Ok(Self {
                 key: None,
                 file: None,
+            });
+        }
+        let key = file_key(path).ok_or(NotHeld)?;
+        if named.is_some_and(|n| n != key) {
+            return Err(NotHeld);
+        }
+        let mut held = held_files();
+        if let Some(h) = held.iter_mut().find(|h| h.key == key) {
+            h.stores += 1;
+            return Ok(Self {
+                key: Some(key),
+                file: h.file.clone(),
+            });
+        }
+        let mut file = std::fs::File::open(path).ok().map(std::sync::Arc::new);
+        if let Some(f) = file.take() {
+            // The descriptor names the file counted, or it is never closed (see `STRAY`).
+            if file_key_of(&f) == Some(key) {
+                file = Some(f);
+            } else if let Ok(f) = std::sync::Arc::try_unwrap(f) {
+                STRAY
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .push(f);
             }
         }
+        held.push(HeldFile {
+            key,
+            file: file.clone(),
+            stores: 1,
+        });
+        Ok(Self {
+            key: Some(key),
+            file,
+        })
     }
 
     /// The shared descriptor of the file, if there is one.
