@@ -378,10 +378,7 @@ fn main() {
         // The upload committed its snapshot: closing frees the state and closes SQLite.
         drop(l);
         if run == 0 {
-            eprintln!(
-                "closing the ledger: {:.2} s",
-                t.elapsed().as_secs_f64()
-            );
+            eprintln!("closing the ledger: {:.2} s", t.elapsed().as_secs_f64());
         }
     }
     let (up, bare) = (median(ledger_times), median(bare_times));

@@ -2969,7 +2969,11 @@ impl Ledger {
             // see `State::count_rec`).
             let vol = match admit.at {
                 Some((vol, ..)) => vol,
-                None => self.state.records.get(n as usize).map_or(NONE, |rec| rec.vol),
+                None => self
+                    .state
+                    .records
+                    .get(n as usize)
+                    .map_or(NONE, |rec| rec.vol),
             };
             each(
                 i,

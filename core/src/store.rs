@@ -530,7 +530,7 @@ impl Store {
                 "INSERT OR REPLACE INTO volunteers VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
             )
             .map_err(fail)?;
-        let mut bound = Bound::new(11);
+        let mut bound = Bound::default();
         for (n, v) in views {
             let values = [
                 int(n),
@@ -1015,36 +1015,28 @@ static STRAY: std::sync::Mutex<Vec<std::fs::File>> = std::sync::Mutex::new(Vec::
 /// The registry, even if a thread panicked while holding it (it holds counts and descriptors
 /// only, and every change to it is a single step).
 fn held_files() -> std::sync::MutexGuard<'static, Vec<HeldFile>> {
-    HELD.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    HELD.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// The device and inode of an open file (`None` where files have none).
-fn file_key_of(f: &std::fs::File) -> Option<(u64, u64)> {
+/// A file's device and inode, from its metadata (`None` where files have none, or the
+/// metadata cannot be read).
+fn key_of(metadata: std::io::Result<std::fs::Metadata>) -> Option<(u64, u64)> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
-        f.metadata().ok().map(|m| (m.dev(), m.ino()))
+        metadata.ok().map(|m| (m.dev(), m.ino()))
     }
     #[cfg(not(unix))]
     {
-        let _ = f;
+        let _ = metadata;
         None
     }
 }
 
-/// The device and inode of the file at `path` (`None` where files have none, or it cannot be
-/// read).
+/// The device and inode of the file at `path`.
 fn file_key(path: &Path) -> Option<(u64, u64)> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = path;
-        None
-    }
+    key_of(std::fs::metadata(path))
 }
 
 /// Why a store could not be counted among its file's: the file at the path changed while it
@@ -1056,8 +1048,9 @@ impl NotHeld {
     fn at(self, path: &str) -> LedgerError {
         LedgerError::Storage {
             path: path.to_owned(),
-            detail: "the file changed while it was being opened (renamed or replaced); open it again"
-                .into(),
+            detail:
+                "the file changed while it was being opened (renamed or replaced); open it again"
+                    .into(),
             detail_zh: "文件在打开过程中被改名或替换；请重新打开".into(),
         }
     }
@@ -1090,7 +1083,7 @@ impl Held {
         let mut file = std::fs::File::open(path).ok().map(std::sync::Arc::new);
         if let Some(f) = file.take() {
             // The descriptor names the file counted, or it is never closed (see `STRAY`).
-            if file_key_of(&f) == Some(key) {
+            if key_of(f.metadata()) == Some(key) {
                 file = Some(f);
             } else if let Ok(f) = std::sync::Arc::try_unwrap(f) {
                 STRAY
@@ -1305,7 +1298,7 @@ impl<'c> RowWriter<'c> {
         Ok(Self {
             entries: conn.prepare_cached(INSERT_ENTRY)?,
             records: conn.prepare_cached(INSERT_RECORD)?,
-            bound: (Bound::new(6), Bound::new(24)),
+            bound: (Bound::default(), Bound::default()),
             body: Vec::with_capacity(512),
             dates: LastDate::default(),
         })
@@ -1489,7 +1482,8 @@ fn optional(s: Option<&str>) -> ValueRef<'_> {
 /// it: only the parameters whose value differs from the row before are bound again (SQLite
 /// keeps a statement's bindings from one execution to the next). Most columns of a bulk add's
 /// rows — actor, kind, state, source, flags, a missing team or activity — keep their value
-/// from row to row, and binding a text copies it.
+/// from row to row, and binding a text copies it. Sized by the statement's first row.
+#[derive(Default)]
 struct Bound {
     last: Vec<Last>,
 }
@@ -1505,25 +1499,22 @@ enum Last {
 }
 
 impl Bound {
-    fn new(parameters: usize) -> Self {
-        Self {
-            last: (0..parameters).map(|_| Last::Unset).collect(),
-        }
-    }
-
-    /// Binds `values` to `st`'s parameters 1, 2 … where they changed, and runs it once.
+    /// Binds `values` to `st`'s parameters 1, 2 … where they changed, and runs it once (`st`
+    /// is the same statement every time).
     fn execute(
         &mut self,
         st: &mut rusqlite::Statement<'_>,
         values: &[ValueRef<'_>],
     ) -> rusqlite::Result<()> {
+        if self.last.is_empty() {
+            self.last = (0..st.parameter_count()).map(|_| Last::Unset).collect();
+        }
         // A value without a parameter, or a parameter without a value, would be left bound to
         // the row before's.
-        let parameters = st.parameter_count();
-        if values.len() != self.last.len() || values.len() != parameters {
+        if values.len() != self.last.len() {
             return Err(rusqlite::Error::InvalidParameterCount(
                 values.len(),
-                parameters,
+                self.last.len(),
             ));
         }
         for (i, (&v, last)) in values.iter().zip(&mut self.last).enumerate() {
@@ -1541,23 +1532,23 @@ impl Bound {
             // Forgotten first: if binding fails, the next row binds this parameter again.
             let kept = std::mem::replace(last, Last::Unset);
             st.raw_bind_parameter(i + 1, ToSqlOutput::Borrowed(v))?;
-            *last = match (v, kept) {
-                (ValueRef::Null, _) => Last::Null,
-                (ValueRef::Integer(n), _) => Last::Integer(n),
-                (ValueRef::Text(t), Last::Text(mut b) | Last::Blob(mut b)) => {
-                    b.clear();
-                    b.extend_from_slice(t);
-                    Last::Text(b)
-                }
-                (ValueRef::Blob(t), Last::Text(mut b) | Last::Blob(mut b)) => {
-                    b.clear();
-                    b.extend_from_slice(t);
-                    Last::Blob(b)
-                }
-                (ValueRef::Text(t), _) => Last::Text(t.to_vec()),
-                (ValueRef::Blob(t), _) => Last::Blob(t.to_vec()),
+            // The buffer of the value before is reused for a text or a blob.
+            let copy = |t: &[u8]| {
+                let mut b = match kept {
+                    Last::Text(b) | Last::Blob(b) => b,
+                    _ => Vec::new(),
+                };
+                b.clear();
+                b.extend_from_slice(t);
+                b
+            };
+            *last = match v {
+                ValueRef::Null => Last::Null,
+                ValueRef::Integer(n) => Last::Integer(n),
+                ValueRef::Text(t) => Last::Text(copy(t)),
+                ValueRef::Blob(t) => Last::Blob(copy(t)),
                 // Not a value any row writes: bound each time.
-                (ValueRef::Real(_), _) => Last::Unset,
+                ValueRef::Real(_) => Last::Unset,
             };
         }
         st.raw_execute()?;
@@ -1759,7 +1750,10 @@ mod tests {
         assert_eq!(out, 42);
         // No WAL: nothing to sync, nothing fails.
         let missing = dir.join("missing.db").to_string_lossy().into_owned();
-        assert_eq!(super::synced_meanwhile(&missing, None, every, || "done"), "done");
+        assert_eq!(
+            super::synced_meanwhile(&missing, None, every, || "done"),
+            "done"
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 
