@@ -23,12 +23,13 @@ use crate::rating::{StarSummary, star_summary};
 use crate::record::{
     NewRecord, RecordSource, RecordState, ServiceRecord, check_record, is_make_up,
 };
-use crate::store::Store;
+use crate::store::{Begun, Store};
 use crate::time::{Period, Timestamp, offset};
 use crate::transfer::{
     Issuer, TRANSFER_FORMAT, TransferPackage, TransferRecord, YearTotal, open_package,
     package_hash, parse_public_key, seal_package,
 };
+use crate::warning::Warning;
 use chrono::{FixedOffset, NaiveDate};
 use hashbrown::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
@@ -2082,6 +2083,8 @@ pub struct Ledger {
     snapshot_len: u64,
     /// How many entries opening the file replayed (the rest came from its snapshot).
     replayed_at_open: u64,
+    /// What opening the file noticed and worked around (a snapshot set aside, say).
+    warnings: Vec<Warning>,
     /// What a device ledger remembers of its syncs (`crate::sync`); not part of the log.
     pub(crate) sync: crate::sync::SyncState,
 }
@@ -2104,6 +2107,7 @@ impl Clone for Ledger {
             dirty: Dirty::default(),
             snapshot_len: self.snapshot_len,
             replayed_at_open: self.replayed_at_open,
+            warnings: self.warnings.clone(),
             sync: self.sync.clone(),
         }
     }
@@ -2154,6 +2158,7 @@ impl Ledger {
             dirty: Dirty::default(),
             snapshot_len: 0,
             replayed_at_open: 0,
+            warnings: Vec::new(),
             sync: crate::sync::SyncState::default(),
         }
     }
@@ -2196,7 +2201,9 @@ impl Ledger {
         Self::load(Store::open(path.as_ref())?, Clock::System)
     }
 
-    fn load(store: Store, clock: Clock) -> Result<Self> {
+    fn load(mut store: Store, clock: Clock) -> Result<Self> {
+        // Everything is read as of one moment: another process may commit meanwhile.
+        store.begin_read()?;
         let (len, last) = store.head()?;
         let mut first = None;
         store.each_entry(0, Some(0), Hash::ZERO, |e| {
@@ -2213,7 +2220,14 @@ impl Ledger {
                 detail: "its log does not start by creating a ledger".into(),
             });
         };
-        let fresh = || State::new(&config);
+        // Only the entries up to the head read above: another process may append meanwhile,
+        // and the state must be exactly the one the head (len, last) names.
+        let until = Some(len.saturating_sub(1));
+        let replay_all = || -> Result<State> {
+            let mut state = State::new(&config)?;
+            store.each_entry(0, until, Hash::ZERO, |e| replay_entry(&mut state, &e))?;
+            Ok(state)
+        };
         let snap = store.snapshot()?.and_then(|(seq, hash, data)| {
             let usable = seq < len && store.entry_hash(seq) == Some(hash);
             let state = usable
@@ -2221,16 +2235,26 @@ impl Ledger {
                 .flatten()?;
             Some((state, seq + 1, hash))
         });
-        let (mut state, from, prev) = match snap {
-            Some(s) => s,
-            None => (fresh()?, 0, Hash::ZERO),
+        let mut warnings = Vec::new();
+        let (state, from) = match snap {
+            None => (replay_all()?, 0),
+            Some((mut state, from, prev)) => {
+                match store.each_entry(from, until, prev, |e| replay_entry(&mut state, &e)) {
+                    Ok(()) => (state, from),
+                    // A snapshot is a cache: one the log does not continue is set aside.
+                    Err(e) => {
+                        warnings.push(Warning::snapshot_ignored(from, &e));
+                        (replay_all()?, 0)
+                    }
+                }
+            }
         };
-        store.each_entry(from, None, prev, |e| replay_entry(&mut state, &e))?;
         let mut ledger = Self::assemble(*config, clock, Log::File(Box::new(store)), state);
         ledger.len = len;
         ledger.last = last;
         ledger.snapshot_len = from;
         ledger.replayed_at_open = len - from;
+        ledger.warnings = warnings;
         if let Log::File(store) = &ledger.log {
             // Sync state that does not read is dropped: the device only sends again, and the
             // server answers "already had".
@@ -2239,7 +2263,11 @@ impl Ledger {
                 .and_then(|json| serde_json::from_str(&json).ok())
                 .unwrap_or_default();
         }
-        if !ledger.projections_agree()? {
+        let agree = ledger.projections_agree()?;
+        if let Log::File(store) = &mut ledger.log {
+            store.end_read()?;
+        }
+        if !agree {
             ledger.rebuild_projections()?;
         }
         // (A rebuild of the projections just above may have written one already.)
@@ -2289,6 +2317,14 @@ impl Ledger {
         self.replayed_at_open
     }
 
+    /// What opening this ledger file noticed and worked around, each with a stable code: a
+    /// snapshot that the log does not continue is set aside and the whole log replayed
+    /// (`W_SNAPSHOT_IGNORED`; [`Ledger::replayed_at_open`] then counts every entry). Empty
+    /// for a ledger in memory and for a clean open.
+    pub fn open_warnings(&self) -> &[Warning] {
+        &self.warnings
+    }
+
     /// The path of a file ledger (`None` in memory).
     pub fn path(&self) -> Option<&str> {
         match &self.log {
@@ -2313,7 +2349,20 @@ impl Ledger {
         if data.is_empty() {
             return Ok(());
         }
-        store.put_snapshot(self.len - 1, self.last, &data)?;
+        // Written only inside a write transaction that found the file's head to be the one
+        // the state was taken at: a snapshot labelled with another head would make the next
+        // open replay entries on a state that holds them already. Another process wrote since
+        // this ledger looked: its snapshot is not written (that process writes its own).
+        if !store.begin_at_head(self.len, self.last)? {
+            return Ok(());
+        }
+        let written = store
+            .put_snapshot(self.len - 1, self.last, &data)
+            .and_then(|()| store.commit_plain());
+        if let Err(e) = written {
+            store.rollback();
+            return Err(e);
+        }
         self.snapshot_len = self.len;
         Ok(())
     }
@@ -2343,10 +2392,11 @@ impl Ledger {
     /// Opening a file does this by itself when they disagree with the log; call it after
     /// editing the tables by hand. Does nothing in memory.
     pub fn rebuild_projections(&mut self) -> Result<()> {
+        // Of the file's latest state: entries another process appended are replayed first.
+        self.begin_write()?;
         let Log::File(store) = &mut self.log else {
             return Ok(());
         };
-        store.begin_rebuild()?;
         if let Err(e) = store.clear_projections() {
             store.rollback();
             return Err(e);
@@ -2538,14 +2588,16 @@ impl Ledger {
     /// the others are. Uploads and [`Ledger::add_records`] are batches already; use this to
     /// register many volunteers or orgs at once (one disk sync instead of one per change).
     pub fn batch<T>(&mut self, f: impl FnOnce(&mut Self) -> T) -> Result<T> {
-        let (len, last) = (self.len, self.last);
-        let Log::File(store) = &mut self.log else {
+        let Log::File(store) = &self.log else {
             return Ok(f(self));
         };
         if store.batch {
             return Ok(f(self));
         }
-        store.begin(len, last)?;
+        self.begin_write()?;
+        let Log::File(store) = &mut self.log else {
+            return Err(detached());
+        };
         store.batch = true;
         let out = f(self);
         let Log::File(store) = &mut self.log else {
@@ -2623,15 +2675,24 @@ impl Ledger {
             }
             Log::Memory(_) | Log::Detached => {}
         }
+        // A file ledger checks the change against the file's latest state: the transaction
+        // opens (catching up with other processes' entries) before the check.
+        let opened = self.begin_write()?;
         let now = self.clock.now();
-        let Some(admit) = self.state.check(actor, now, &change)? else {
-            return Ok((self.duplicate_receipt(&change), None));
+        let checked = self.state.check(actor, now, &change);
+        let admit = match checked {
+            Ok(Some(admit)) => admit,
+            Ok(None) | Err(_) => {
+                if opened && let Log::File(store) = &mut self.log {
+                    store.rollback();
+                }
+                return checked.map(|_| (self.duplicate_receipt(&change), None));
+            }
         };
         let seq = self.len;
         let entry = Entry::new(seq, now, actor.clone(), change, self.last);
         if let Log::File(store) = &mut self.log {
             // Nothing is applied yet: a failure here leaves memory and file as they were.
-            store.begin(self.len, self.last)?;
             if let Err(e) = store.append(&entry) {
                 return Err(self.write_failed(e));
             }
@@ -2658,6 +2719,46 @@ impl Ledger {
             Log::Detached | Log::Failed(_) => {}
         }
         Ok((receipt, Some(admit)))
+    }
+
+    /// Opens a file ledger's write transaction unless one is open (`true` when this call
+    /// opened it; always `false` in memory). Entries another process appended since this
+    /// ledger last looked are replayed first, inside the transaction, so that what is written
+    /// next builds on the file's head; a file whose log does not continue this ledger's is
+    /// refused (`E_STORAGE`).
+    fn begin_write(&mut self) -> Result<bool> {
+        let Log::File(store) = &mut self.log else {
+            return Ok(false);
+        };
+        if store.in_transaction() {
+            return Ok(false);
+        }
+        match store.begin(self.len, self.last)? {
+            Begun::Current => Ok(true),
+            Begun::Behind { head } => self.catch_up(head).map(|()| true),
+        }
+    }
+
+    /// Replays the file's entries from this ledger's head up to `head` (the count), inside the
+    /// open write transaction. If one does not replay, the transaction is rolled back and the
+    /// ledger read again from the file.
+    fn catch_up(&mut self, head: u64) -> Result<()> {
+        let Log::File(store) = &mut self.log else {
+            return Ok(());
+        };
+        let (state, len, last) = (&mut self.state, &mut self.len, &mut self.last);
+        let read = store.each_entry(*len, Some(head - 1), *last, |e| {
+            replay_entry(state, &e)?;
+            *len += 1;
+            *last = e.hash;
+            Ok(())
+        });
+        if let Err(e) = read {
+            store.rollback();
+            self.reload();
+            return Err(e);
+        }
+        Ok(())
     }
 
     /// The hash of an entry, if the ledger can still read it.
@@ -2816,9 +2917,12 @@ impl Ledger {
         actor: &ActorId,
         records: impl IntoIterator<Item = NewRecord>,
     ) -> Vec<Result<RecordReceipt>> {
-        let records = records.into_iter();
+        let mut records = Some(records.into_iter());
         let mut seen = 0;
         let out = self.batch(|l| {
+            let Some(records) = records.take() else {
+                return Vec::new();
+            };
             let mut results: Vec<Option<Result<RecordReceipt>>> =
                 Vec::with_capacity(records.size_hint().0);
             let counted = records.enumerate().inspect(|(i, _)| seen = i + 1);
@@ -2840,7 +2944,12 @@ impl Ledger {
                     .map(|r| r.unwrap_or_else(|| Err(detached())))
                     .collect()
             }
-            Err(e) => vec![Err(e); seen],
+            // Refused before it began (the file could not be written): every record is
+            // answered with that error, none silently dropped.
+            Err(e) => {
+                let untaken = records.map_or(0, Iterator::count);
+                vec![Err(e); seen + untaken]
+            }
         }
     }
 
@@ -3862,7 +3971,10 @@ impl Ledger {
             Log::File(store) => {
                 let (mut n, mut head) = (0u64, Hash::ZERO);
                 let mut state = State::new(&self.config)?;
-                store.each_entry(0, None, Hash::ZERO, |e| {
+                // The entries this ledger holds: another process may have appended more since
+                // (they are checked when this ledger catches up with them, or by that process).
+                let until = Some(self.len.saturating_sub(1));
+                store.each_entry(0, until, Hash::ZERO, |e| {
                     check_position(&e).map_err(|d| LedgerError::ChainBroken {
                         seq: e.seq,
                         detail: d.into(),
@@ -3875,7 +3987,9 @@ impl Ledger {
                 if (n, head) != (self.len, self.last) {
                     return Err(LedgerError::ChainBroken {
                         seq: n.min(self.len),
-                        detail: "the file ends elsewhere than this ledger (another writer?)".into(),
+                        detail: "the file's log does not hold this ledger's entries (it ends \
+                                 before them, or another entry stands where its last one was)"
+                            .into(),
                     });
                 }
                 if state.digest() != self.state.digest() {

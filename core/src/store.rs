@@ -413,31 +413,75 @@ impl Store {
         }
     }
 
-    /// Opens a write transaction unless one is open, after checking that nobody else has
-    /// written to the file since this ledger last looked (two writers would fork the chain).
-    pub(crate) fn begin(&mut self, len: u64, last: Hash) -> Result<()> {
+    /// Opens a write transaction unless one is open, and says where the file's log stands
+    /// against this ledger's (`len` entries, the last one `last`): the same, or ahead — another
+    /// process appended entries since this ledger last looked, and they continue this ledger's
+    /// chain, so it can catch up inside the transaction (nobody else can write until it ends).
+    /// A file whose log does not continue this ledger's (shorter, or another entry where this
+    /// ledger's last one was) is refused and the transaction closed: writing would fork the
+    /// chain.
+    pub(crate) fn begin(&mut self, len: u64, last: Hash) -> Result<Begun> {
         if self.in_tx {
-            return Ok(());
+            return Ok(Begun::Current);
         }
         self.conn
             .execute_batch("BEGIN IMMEDIATE")
             .map_err(|e| self.err("cannot start a transaction", "无法开始事务", e))?;
         self.in_tx = true;
-        match self.head() {
-            Ok(h) if h == (len, last) => Ok(()),
-            Ok(_) => {
-                self.rollback();
-                Err(LedgerError::Storage {
-                    path: self.path.clone(),
-                    detail: "another process wrote to this ledger file; reopen it".into(),
-                    detail_zh: "另一进程写入了此账本文件，请重新打开".into(),
-                })
+        let begun = match self.head() {
+            Ok(h) if h == (len, last) => Ok(Begun::Current),
+            Ok((head, _)) if head > len && (len == 0 || self.entry_hash(len - 1) == Some(last)) => {
+                Ok(Begun::Behind { head })
             }
-            Err(e) => {
-                self.rollback();
-                Err(e)
-            }
+            Ok(_) => Err(LedgerError::Storage {
+                path: self.path.clone(),
+                detail: "the file's log no longer continues this ledger's (another process \
+                         replaced or rewrote it); reopen it"
+                    .into(),
+                detail_zh:
+                    "文件中的日志已不再延续本账本的日志（另一进程替换或改写了它），请重新打开"
+                        .into(),
+            }),
+            Err(e) => Err(e),
+        };
+        if begun.is_err() {
+            self.rollback();
         }
+        begun
+    }
+
+    /// Opens a write transaction only if the file's log ends where this ledger's does
+    /// (`len` entries, the last one `last`): for writing what is true of exactly that head,
+    /// such as a snapshot. `false` (and no transaction) when it ends elsewhere.
+    pub(crate) fn begin_at_head(&mut self, len: u64, last: Hash) -> Result<bool> {
+        // Looked at first without the write lock: a ledger behind the file's head (a reader
+        // beside a busy writer) need not wait for the lock only to write nothing.
+        if self.in_tx || self.head()? != (len, last) {
+            return Ok(false);
+        }
+        match self.begin(len, last) {
+            Ok(Begun::Current) => Ok(true),
+            Ok(Begun::Behind { .. }) => {
+                self.rollback();
+                Ok(false)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Opens a read transaction: until [`Store::end_read`], every read sees the file as it
+    /// was at the first of them, whatever other processes commit meanwhile.
+    pub(crate) fn begin_read(&mut self) -> Result<()> {
+        self.conn
+            .execute_batch("BEGIN DEFERRED")
+            .map_err(|e| self.err("cannot start a transaction", "无法开始事务", e))
+    }
+
+    /// Ends the read transaction [`Store::begin_read`] opened.
+    pub(crate) fn end_read(&mut self) -> Result<()> {
+        self.conn
+            .execute_batch("COMMIT")
+            .map_err(|e| self.err("cannot end a transaction", "无法结束事务", e))
     }
 
     /// Writes one entry (inside the open transaction).
@@ -449,7 +493,7 @@ impl Store {
     }
 
     /// Commits the open transaction as it is (no projection bookkeeping).
-    fn commit_plain(&mut self) -> Result<()> {
+    pub(crate) fn commit_plain(&mut self) -> Result<()> {
         // After a big bulk add the commit writes the rest of the transaction to the WAL and
         // syncs it: its pages go to the disk as they are written.
         let big = std::mem::take(&mut self.bulk_rows) >= BIG_COMMIT_ROWS;
@@ -904,6 +948,19 @@ impl Store {
         self.in_tx = true;
         Ok(())
     }
+}
+
+/// Where a file's log stands when a write transaction opens (see [`Store::begin`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Begun {
+    /// It ends where the ledger's does (or the transaction was open already).
+    Current,
+    /// Another process appended entries up to `head` (the count) that continue the ledger's
+    /// chain: the ledger catches up before it writes.
+    Behind {
+        /// The number of entries in the file.
+        head: u64,
+    },
 }
 
 /// How many rows the projections hold.

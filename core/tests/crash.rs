@@ -15,7 +15,7 @@
 
 mod common;
 
-use common::{admin, id};
+use common::admin;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -35,35 +35,7 @@ fn clock() -> Clock {
 }
 
 fn create(path: &Path) {
-    let mut l = Ledger::create_with_clock(
-        path,
-        LedgerConfig::new(id("crash"), "测试区", admin()),
-        clock(),
-    )
-    .unwrap();
-    l.register_org(
-        &admin(),
-        NewOrg {
-            id: id("C1"),
-            name: "社区".into(),
-            kind: OrgKind::Community,
-            parent: None,
-        },
-    )
-    .unwrap();
-    for v in 0..10 {
-        l.register_volunteer(
-            &admin(),
-            NewVolunteer {
-                id: id(&format!("V{v}")),
-                name: "志愿者".into(),
-                identity_kind: IdentityKind::Passport,
-                identity_number: format!("E{v:08}"),
-                home_org: Some(id("C1")),
-            },
-        )
-        .unwrap();
-    }
+    common::community_file(path, "crash", 10, clock());
 }
 
 /// Sheet `k`: ten days from 2000-01-01 + 10k days, each volunteer one hour a day; its content

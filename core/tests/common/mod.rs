@@ -3,7 +3,9 @@
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
-use volunteer_ledger::{ActorId, Ledger};
+use volunteer_ledger::{
+    ActorId, Clock, IdentityKind, Ledger, LedgerConfig, NewOrg, NewVolunteer, OrgKind,
+};
 
 /// Parses an id (or a period) that the test knows to be well formed.
 pub fn id<T: std::str::FromStr>(s: &str) -> T
@@ -75,4 +77,39 @@ pub fn same_from_a_file<T: PartialEq + std::fmt::Debug>(
     assert_eq!(replayed.state_digest(), l.state_digest());
     assert_eq!(ask(&replayed), want);
     want
+}
+
+/// A ledger file at `path` holding community `C1` and volunteers `V0`, `V1` … (`volunteers`
+/// of them, passports `E00000000` …), made on `clock`: what the process tests write into.
+pub fn community_file(path: &Path, ledger: &str, volunteers: u32, clock: Clock) -> Ledger {
+    let mut l = Ledger::create_with_clock(
+        path,
+        LedgerConfig::new(id(ledger), "测试区", admin()),
+        clock,
+    )
+    .unwrap();
+    l.register_org(
+        &admin(),
+        NewOrg {
+            id: id("C1"),
+            name: "社区".into(),
+            kind: OrgKind::Community,
+            parent: None,
+        },
+    )
+    .unwrap();
+    for v in 0..volunteers {
+        l.register_volunteer(
+            &admin(),
+            NewVolunteer {
+                id: id(&format!("V{v}")),
+                name: "志愿者".into(),
+                identity_kind: IdentityKind::Passport,
+                identity_number: format!("E{v:08}"),
+                home_org: Some(id("C1")),
+            },
+        )
+        .unwrap();
+    }
+    l
 }
