@@ -36,8 +36,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 mod community;
+mod own;
 
 use community::Side;
+use own::OwnAction;
 
 const NONE: u32 = u32::MAX;
 
@@ -745,6 +747,7 @@ impl State {
                         record: record.to_string(),
                     });
                 }
+                self.not_own_record(actor, record.as_str(), rec, OwnAction::Confirm)?;
                 if !self.is_organiser(actor, rec.org, rec.team) {
                     return Err(forbid(
                         "confirm a record",
@@ -790,6 +793,7 @@ impl State {
                         id: replacement.id.to_string(),
                     });
                 }
+                self.not_own_record(actor, record.as_str(), rec, OwnAction::Amend)?;
                 if !(self.is_platform_admin(actor) || self.has_org_role(actor, rec.org, false)) {
                     return Err(forbid(
                         "amend a record",
@@ -841,6 +845,7 @@ impl State {
                 }
                 self.record_volunteer_here(rec)?;
                 check_text("record", record.as_str(), "note", note, 500, true)?;
+                self.not_own_record(actor, record.as_str(), rec, OwnAction::Resolve)?;
                 if !self.is_org_admin(actor, rec.org) {
                     return Err(forbid(
                         "resolve a dispute",
@@ -979,6 +984,13 @@ impl State {
                         "issue a certificate",
                         "only an admin of the issuing org or above issues certificates",
                     ));
+                }
+                // Nobody certifies their own hours, even as an admin of the issuing org.
+                if actor.as_str() == c.volunteer.as_str() {
+                    let first = c.records.first().map(|r| r.record.to_string());
+                    return Err(
+                        OwnAction::Certify.refused(first.unwrap_or_else(|| c.number.clone()))
+                    );
                 }
                 Ok(ok)
             }
