@@ -909,8 +909,10 @@ impl State {
                         "a move names a new home org, a new work unit, or both",
                     ));
                 }
-                // Every org the move names must be the actor's to receive people into.
-                let mut allowed = true;
+                // The org that holds the volunteer now lets them go, and every org the move
+                // names must be the actor's to receive people into: nobody takes another
+                // org's volunteer, nor hands their own to an org that did not ask.
+                let mut allowed = self.holds_volunteer(actor, v);
                 for o in [&m.home_org, &m.work_unit].into_iter().flatten() {
                     let o = self.org_idx(o)?;
                     allowed &= self.has_org_role(actor, o, false);
@@ -921,7 +923,7 @@ impl State {
                 } else {
                     Err(forbid(
                         "move a volunteer",
-                        "only a platform admin, or an admin or recorder of every org they move to, moves a volunteer",
+                        "only a platform admin, or an admin or recorder of both the volunteer's current home org and every org they move to, moves a volunteer",
                     ))
                 }
             }
@@ -1017,21 +1019,16 @@ impl State {
         Ok(())
     }
 
-    /// Platform admins, and admins or recorders of the volunteer's home org or work unit.
+    /// Platform admins, and admins or recorders of the volunteer's current home org (or
+    /// above): not their work unit's, which anyone who reports them in or moves them names.
     fn may_manage(&self, actor: &ActorId, v: u32, action: &str) -> Result<()> {
-        let home = self.vol(v).map_or(NONE, |x| x.home_org);
-        let unit = self.travel.work_units.get(&v).copied().unwrap_or(NONE);
-        let allowed = self.is_platform_admin(actor)
-            || [home, unit]
-                .into_iter()
-                .any(|o| o != NONE && self.has_org_role(actor, o, false));
-        if allowed {
+        if self.holds_volunteer(actor, v) {
             Ok(())
         } else {
             Err(LedgerError::Forbidden {
                 actor: actor.to_string(),
                 action: action.to_owned(),
-                rule: "only a platform admin, or an admin or recorder of the volunteer's home org or work unit, may".into(),
+                rule: "only a platform admin, or an admin or recorder of the volunteer's current home org or above, may".into(),
             })
         }
     }

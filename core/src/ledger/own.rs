@@ -1,10 +1,13 @@
-//! A rule of who may act that holds whatever roles an actor has (see `docs/roles.md`):
+//! Two rules of who may act that hold whatever roles an actor has (see `docs/roles.md`):
 //!
 //! - **Nobody certifies their own hours.** An actor who is a record's volunteer (actor id =
 //!   volunteer number) never confirms, amends, resolves a dispute of, or certifies that record
 //!   (`E_OWN_RECORD`), even as an org admin, a platform admin, a recorder or a team leader.
+//! - **Nobody takes another org's volunteer.** Moving a volunteer, reporting them in and
+//!   transferring them need a role over the org that holds them now: their current home org
+//!   (or an org above it), or a platform admin's.
 
-use super::{Rec, State};
+use super::{NONE, Rec, State};
 use crate::error::{LedgerError, Result};
 use crate::ids::ActorId;
 
@@ -57,5 +60,14 @@ impl State {
             return Err(action.refused(record.to_owned()));
         }
         Ok(())
+    }
+
+    /// Whether the actor holds the volunteer now: a platform admin, or an admin or recorder of
+    /// their current home org or an org above it. A volunteer without a home org is held by
+    /// platform admins only. A work unit does not hold its staff: it is named by a report-in or
+    /// a move, which the home org (or the volunteer) makes.
+    pub(super) fn holds_volunteer(&self, actor: &ActorId, v: u32) -> bool {
+        let home = self.vol(v).map_or(NONE, |x| x.home_org);
+        self.is_platform_admin(actor) || (home != NONE && self.has_org_role(actor, home, false))
     }
 }
