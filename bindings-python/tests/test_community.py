@@ -227,7 +227,15 @@ def test_a_unit_report_and_the_community_list() -> None:
             "admin", volunteer="V1", community="S1", work_unit="U1", date=date(2015, 3, 1)
         ),
     )
-    l.report_in("unitrec", volunteer="V1", community="C2", work_unit="U1", date=date(2015, 3, 1))
+    # A unit's recorder takes nobody from their home org: V1 reports themselves in (报到).
+    refused(
+        l,
+        "E_FORBIDDEN",
+        lambda: l.report_in(
+            "unitrec", volunteer="V1", community="C2", work_unit="U1", date=date(2015, 3, 1)
+        ),
+    )
+    l.report_in("V1", volunteer="V1", community="C2", work_unit="U1", date=date(2015, 3, 1))
     l.report_in("rec1", volunteer="V2", community="C1", work_unit="U1", date=date(2015, 3, 1))
     record(l, "R1", "V1", t(5, 2, 9), 120, org="C2")
     record(l, "R2", "V1", t(7, 2, 9), 60, org="C2")

@@ -556,6 +556,19 @@ pub enum LedgerError {
         /// The policy's threshold.
         threshold: i32,
     },
+    /// Nobody certifies their own hours: the actor is the volunteer of the record (or of the
+    /// records a certificate would cover), whatever roles they hold.
+    #[error(
+        "record {record}: nobody {action} a record of their own service / 服务记录 {record}：任何人不得{action_zh}"
+    )]
+    OwnRecord {
+        /// The record (for a certificate, the first record it would cover).
+        record: String,
+        /// What was attempted (`confirms`, `amends`, `resolves a dispute of`, `certifies`).
+        action: String,
+        /// The same in Chinese, with its object (`确认本人的服务记录` …).
+        action_zh: String,
+    },
     /// A policy does not parse or breaks its own constraints.
     #[error("policy: {detail} / 政策配置无效：{detail}")]
     Policy {
@@ -628,6 +641,7 @@ impl LedgerError {
             Self::EvaluationScore { .. } => "E_EVALUATION_SCORE",
             Self::OrgKind { .. } => "E_ORG_KIND",
             Self::FourEyes { .. } => "E_FOUR_EYES",
+            Self::OwnRecord { .. } => "E_OWN_RECORD",
         }
     }
 
@@ -690,7 +704,7 @@ impl LedgerError {
             | Self::MakeUpExceedsActivity { .. }
             | Self::OrgKind { .. } => F::Validation,
             Self::EvaluationScore { .. } => F::Input,
-            Self::FourEyes { .. } => F::Authorization,
+            Self::FourEyes { .. } | Self::OwnRecord { .. } => F::Authorization,
         }
     }
 
@@ -756,6 +770,7 @@ impl LedgerError {
         "E_EVALUATION_SCORE",
         "E_ORG_KIND",
         "E_FOUR_EYES",
+        "E_OWN_RECORD",
     ];
 }
 

@@ -37,8 +37,10 @@ use std::path::Path;
 use std::sync::Arc;
 
 mod community;
+mod own;
 
 use community::Side;
+use own::OwnAction;
 
 const NONE: u32 = u32::MAX;
 
@@ -746,6 +748,7 @@ impl State {
                         record: record.to_string(),
                     });
                 }
+                self.not_own_record(actor, record.as_str(), rec, OwnAction::Confirm)?;
                 if !self.is_organiser(actor, rec.org, rec.team) {
                     return Err(forbid(
                         "confirm a record",
@@ -791,6 +794,7 @@ impl State {
                         id: replacement.id.to_string(),
                     });
                 }
+                self.not_own_record(actor, record.as_str(), rec, OwnAction::Amend)?;
                 if !(self.is_platform_admin(actor) || self.has_org_role(actor, rec.org, false)) {
                     return Err(forbid(
                         "amend a record",
@@ -842,6 +846,7 @@ impl State {
                 }
                 self.record_volunteer_here(rec)?;
                 check_text("record", record.as_str(), "note", note, 500, true)?;
+                self.not_own_record(actor, record.as_str(), rec, OwnAction::Resolve)?;
                 if !self.is_org_admin(actor, rec.org) {
                     return Err(forbid(
                         "resolve a dispute",
@@ -905,8 +910,10 @@ impl State {
                         "a move names a new home org, a new work unit, or both",
                     ));
                 }
-                // Every org the move names must be the actor's to receive people into.
-                let mut allowed = true;
+                // The org that holds the volunteer now lets them go, and every org the move
+                // names must be the actor's to receive people into: nobody takes another
+                // org's volunteer, nor hands their own to an org that did not ask.
+                let mut allowed = self.holds_volunteer(actor, v);
                 for o in [&m.home_org, &m.work_unit].into_iter().flatten() {
                     let o = self.org_idx(o)?;
                     allowed &= self.has_org_role(actor, o, false);
@@ -917,7 +924,7 @@ impl State {
                 } else {
                     Err(forbid(
                         "move a volunteer",
-                        "only a platform admin, or an admin or recorder of every org they move to, moves a volunteer",
+                        "only a platform admin, or an admin or recorder of both the volunteer's current home org and every org they move to, moves a volunteer",
                     ))
                 }
             }
@@ -981,6 +988,13 @@ impl State {
                         "only an admin of the issuing org or above issues certificates",
                     ));
                 }
+                // Nobody certifies their own hours, even as an admin of the issuing org.
+                if actor.as_str() == c.volunteer.as_str() {
+                    let first = c.records.first().map(|r| r.record.to_string());
+                    return Err(
+                        OwnAction::Certify.refused(first.unwrap_or_else(|| c.number.clone()))
+                    );
+                }
                 Ok(ok)
             }
             Change::TeamMemberJoined(_)
@@ -1006,21 +1020,16 @@ impl State {
         Ok(())
     }
 
-    /// Platform admins, and admins or recorders of the volunteer's home org or work unit.
+    /// Platform admins, and admins or recorders of the volunteer's current home org (or
+    /// above): not their work unit's, which anyone who reports them in or moves them names.
     fn may_manage(&self, actor: &ActorId, v: u32, action: &str) -> Result<()> {
-        let home = self.vol(v).map_or(NONE, |x| x.home_org);
-        let unit = self.travel.work_units.get(&v).copied().unwrap_or(NONE);
-        let allowed = self.is_platform_admin(actor)
-            || [home, unit]
-                .into_iter()
-                .any(|o| o != NONE && self.has_org_role(actor, o, false));
-        if allowed {
+        if self.holds_volunteer(actor, v) {
             Ok(())
         } else {
             Err(LedgerError::Forbidden {
                 actor: actor.to_string(),
                 action: action.to_owned(),
-                rule: "only a platform admin, or an admin or recorder of the volunteer's home org or work unit, may".into(),
+                rule: "only a platform admin, or an admin or recorder of the volunteer's current home org or above, may".into(),
             })
         }
     }

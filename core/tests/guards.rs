@@ -246,7 +246,14 @@ fn a_move_needs_a_role_on_every_org_it_names() {
         .move_volunteer(&id("rec2"), &id("V1"), Some(id("C2")), Some(id("C1")))
         .unwrap_err();
     assert_eq!(e.code(), "E_FORBIDDEN");
-    l.move_volunteer(&id("rec2"), &id("V1"), Some(id("C2")), None)
+    // The receiving side alone does not take a volunteer from their current home (C1).
+    let e = l
+        .move_volunteer(&id("rec2"), &id("V1"), Some(id("C2")), None)
+        .unwrap_err();
+    assert_eq!(e.code(), "E_FORBIDDEN");
+    l.grant_role(&admin(), &id("recd"), Role::Recorder(id("D")))
+        .unwrap();
+    l.move_volunteer(&id("recd"), &id("V1"), Some(id("C2")), None)
         .unwrap();
 }
 

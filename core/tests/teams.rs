@@ -531,11 +531,15 @@ fn a_unit_lists_its_staff_and_the_community_sees_them() {
     refused(&mut l, "E_ORG_KIND", |l| {
         l.report_in(&admin(), report("V1", "C1", "C2"))
     });
+    // Another volunteer reports nobody in; a unit's recorder takes nobody from their home
+    // org (C1): V1 reports themselves in (报到), or C1's side records it.
     refused(&mut l, "E_FORBIDDEN", |l| {
-        l.report_in(&id("V1"), report("V1", "C1", "U1"))
+        l.report_in(&id("V3"), report("V1", "C1", "U1"))
     });
-    l.report_in(&id("unitrec"), report("V1", "C2", "U1"))
-        .unwrap();
+    refused(&mut l, "E_FORBIDDEN", |l| {
+        l.report_in(&id("unitrec"), report("V1", "C2", "U1"))
+    });
+    l.report_in(&id("V1"), report("V1", "C2", "U1")).unwrap();
     l.report_in(&id("rec1"), report("V2", "C1", "U1")).unwrap();
     l.add_record(
         &admin(),

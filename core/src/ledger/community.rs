@@ -443,28 +443,27 @@ impl State {
             Change::ReportedIn(r) => {
                 let v = self.vol_idx(&r.volunteer)?;
                 self.still_here(v, &r.volunteer)?;
-                let community = self.expect_kind(
+                self.expect_kind(
                     &r.community,
                     &[OrgKind::Community, OrgKind::Neighbourhood, OrgKind::Block],
                     "community",
                     "社区",
                 )?;
-                let unit = self.expect_kind(
+                self.expect_kind(
                     &r.work_unit,
                     &[OrgKind::WorkUnit],
                     "work unit",
                     "机关/事业单位",
                 )?;
                 self.not_in_future(format!("report-in of {}", r.volunteer), r.date, now)?;
-                if self.is_platform_admin(actor)
-                    || self.has_org_role(actor, community, false)
-                    || self.has_org_role(actor, unit, false)
-                {
+                // The volunteer reports themselves in (报到), or the org that holds them
+                // now records it: naming a unit or a community takes nobody from their home.
+                if actor.as_str() == r.volunteer.as_str() || self.holds_volunteer(actor, v) {
                     Ok(ok)
                 } else {
                     Err(forbid(
                         "record a report-in",
-                        "only a platform admin, or an admin or recorder of the community or the work unit, records a report-in",
+                        "only the volunteer, a platform admin, or an admin or recorder of the volunteer's current home org or above, records a report-in",
                     ))
                 }
             }

@@ -221,8 +221,11 @@ class CommunityTest {
                 ReportIn(community = community, date = day(3, 1), volunteer = v, workUnit = unit)
             }
             refused<LedgerException.Validation>(l, "E_ORG_KIND") { l.reportIn("admin", report("V1", "S1", "U1")) }
-            refused<LedgerException.Authorization>(l, "E_FORBIDDEN") { l.reportIn("V1", report("V1", "C1", "U1")) }
-            l.reportIn("unitrec", report("V1", "C2", "U1"))
+            // Another volunteer reports nobody in; a unit's recorder takes nobody from their home
+            // org: V1 reports themselves in (报到).
+            refused<LedgerException.Authorization>(l, "E_FORBIDDEN") { l.reportIn("V3", report("V1", "C1", "U1")) }
+            refused<LedgerException.Authorization>(l, "E_FORBIDDEN") { l.reportIn("unitrec", report("V1", "C2", "U1")) }
+            l.reportIn("V1", report("V1", "C2", "U1"))
             l.reportIn("rec1", report("V2", "C1", "U1"))
             l.addRecord("admin", record("R1", "V1", "C2", null, null, t(5, 2, 9), 120))
             l.addRecord("admin", record("R2", "V1", "C2", null, null, t(7, 2, 9), 60))
