@@ -602,6 +602,11 @@ result_class!(
         records_added: u32,
         /// Their minutes.
         minutes_added: u64,
+        /// Carried records set aside because their time overlaps service the volunteer
+        /// already has here (`record@ledger`): never counted twice.
+        overlapping: Vec<String>,
+        /// Their minutes.
+        minutes_overlapping: u64,
         /// The log entry that imported it (for a duplicate: the head).
         seq: u64,
         /// The package had been imported before: nothing changed.
@@ -1195,6 +1200,8 @@ impl From<vl::TransferReceipt> for TransferReceipt {
             package_hash: r.package_hash,
             records_added: r.records_added.unsigned_abs(),
             minutes_added: r.minutes_added.unsigned_abs(),
+            overlapping: r.overlapping,
+            minutes_overlapping: r.minutes_overlapping.unsigned_abs(),
             seq: r.seq.unsigned_abs(),
             duplicate: r.duplicate,
         }

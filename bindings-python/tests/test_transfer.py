@@ -176,6 +176,8 @@ def test_export_import_continues_the_count() -> None:
         "package_hash": vl.package_hash(text),
         "records_added": 2,
         "minutes_added": 330,
+        "overlapping": [],
+        "minutes_overlapping": 0,
         "seq": receipt.seq,
         "duplicate": False,
     }

@@ -36,6 +36,7 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::Arc;
 
+mod carry;
 mod community;
 mod own;
 
@@ -617,6 +618,7 @@ impl State {
                     });
                 }
                 c.policy.validate()?;
+                check_text("ledger", c.ledger_id.as_str(), "name", &c.name, 200, false)?;
                 Ok(ok)
             }
             Change::OrgRegistered(o) => {
@@ -1352,18 +1354,18 @@ impl State {
                 let v = self.vol_idx(&p.volunteer)?;
                 self.travel.imported.insert(package_hash(&t.package));
                 self.travel.transferred_out.remove(&v);
-                for r in p.records {
-                    // This ledger's own records are counted here already.
-                    if r.ledger.as_str() == self.travel.ledger_id {
-                        continue;
-                    }
-                    if self
-                        .travel
+                // Service is counted once: see `carry`.
+                let kept: Vec<TransferRecord> = self
+                    .carry(v, &p.records)
+                    .kept
+                    .into_iter()
+                    .cloned()
+                    .collect();
+                for r in kept {
+                    self.travel
                         .carried_keys
-                        .insert((r.ledger.to_string(), r.record.to_string()))
-                    {
-                        self.travel.carried.entry(v).or_default().push(r);
-                    }
+                        .insert((r.ledger.to_string(), r.record.to_string()));
+                    self.travel.carried.entry(v).or_default().push(r);
                 }
             }
             Change::CertificateIssued(c) => {
@@ -1972,6 +1974,12 @@ pub struct TransferReceipt {
     pub records_added: i32,
     /// Their minutes.
     pub minutes_added: i64,
+    /// Carried records not carried in because their time overlaps service the volunteer
+    /// already has here (a live local record, service carried in earlier, or an earlier record
+    /// of the package): `record@ledger`, in the package's order. They are never counted twice.
+    pub overlapping: Vec<String>,
+    /// Their minutes.
+    pub minutes_overlapping: i64,
     /// The entry that imported it (for a duplicate: the head).
     pub seq: i64,
     /// The package had been imported before: nothing changed.
@@ -3386,22 +3394,30 @@ impl Ledger {
     /// here). Importing the same package again changes nothing.
     pub fn import_transfer(&mut self, actor: &ActorId, package: &str) -> Result<TransferReceipt> {
         let p = open_package(package, &self.state.travel.trusted)?;
-        let mut seen = HashSet::new();
-        let new: Vec<&TransferRecord> = p
-            .records
-            .iter()
-            .filter(|r| r.ledger.as_str() != self.state.travel.ledger_id)
-            .filter(|r| {
-                let key = (r.ledger.to_string(), r.record.to_string());
-                !self.state.travel.carried_keys.contains(&key) && seen.insert(key)
-            })
-            .collect();
-        let (records_added, minutes_added) = (
-            new.len() as u32,
-            new.iter()
+        // What the import will carry in, sorted as applying it will sort it (on the state
+        // before it; an unknown volunteer is refused by the check below).
+        let sorted = self
+            .state
+            .vol_idx(&p.volunteer)
+            .ok()
+            .map(|v| self.state.carry(v, &p.records));
+        let minutes = |rs: &[&TransferRecord]| {
+            rs.iter()
                 .map(|r| u64::from(r.counted_minutes()))
-                .sum::<u64>(),
-        );
+                .sum::<u64>()
+        };
+        let (records_added, minutes_added, overlapping, minutes_overlapping) = match &sorted {
+            Some(c) => (
+                c.kept.len() as u32,
+                minutes(&c.kept),
+                c.overlapping
+                    .iter()
+                    .map(|r| format!("{}@{}", r.record, r.ledger))
+                    .collect(),
+                minutes(&c.overlapping),
+            ),
+            None => (0, 0, Vec::new(), 0),
+        };
         let (receipt, admit) = self.commit(
             actor,
             Change::TransferredIn(TransferIn {
@@ -3419,6 +3435,12 @@ impl Ledger {
             },
             minutes_added: if fresh {
                 crate::error::signed(minutes_added)
+            } else {
+                0
+            },
+            overlapping: if fresh { overlapping } else { Vec::new() },
+            minutes_overlapping: if fresh {
+                crate::error::signed(minutes_overlapping)
             } else {
                 0
             },

@@ -257,6 +257,13 @@ pub fn open_package(text: &str, trusted: &[(LedgerId, String)]) -> Result<Transf
     {
         return Err(altered("a record's minutes are out of range"));
     }
+    // As for every record: no more minutes than the time between its start and end.
+    if p.records
+        .iter()
+        .any(|r| r.minutes > (r.end.0 - r.start.0) / 60)
+    {
+        return Err(altered("a record has more minutes than its start and end allow"));
+    }
     let is_trusted = trusted.iter().any(|(id, key)| {
         *id == p.issuer.ledger_id && key.eq_ignore_ascii_case(&p.issuer.public_key)
     });

@@ -487,6 +487,37 @@ fn without_a_key_nothing_is_signed() {
     );
 }
 
+#[test]
+fn carried_service_that_overlaps_local_service_is_reported_and_counted_once() {
+    let mut a = district("A", 1);
+    let mut b = district("B", 2);
+    // The same morning served twice over: once in A (9–12), once in B (10–12) — an error of
+    // one of the two, or hours typed twice; and one record of A's that B has nothing against.
+    serve(&mut a, "R1", "V1", "C1", 3, 1, 120);
+    serve(&mut a, "R2", "V1", "C1", 3, 2, 60);
+    let r = NewRecord::new(
+        id("B1"),
+        id("V1"),
+        id("C1"),
+        t(3, 1, 10),
+        t(3, 1, 12),
+        120,
+        "巡逻",
+    );
+    b.add_record(&admin(), r).unwrap();
+    trust(&mut b, &a);
+    let text = a.export_transfer(&admin(), &id("V1"), None).unwrap();
+    let got = b.import_transfer(&admin(), &text).unwrap();
+    assert_eq!((got.records_added, got.minutes_added), (1, 60));
+    assert_eq!(got.overlapping, ["R1@A"]);
+    assert_eq!(got.minutes_overlapping, 120);
+    let v = b.volunteer(&id("V1")).unwrap();
+    assert_eq!((v.total_minutes, v.carried_minutes), (180, 60));
+    // Replaying the log sorts the package the same way.
+    let replayed = Ledger::from_entries(b.entries().unwrap()).unwrap();
+    assert_eq!(replayed.state_digest(), b.state_digest());
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
 
@@ -543,5 +574,55 @@ proptest! {
         keys.dedup();
         prop_assert_eq!(keys.len(), n);
         prop_assert_eq!(p.total_minutes, held);
+    }
+    /// Overlapping histories: whatever service a volunteer has in two ledgers, some of it at
+    /// the same time, the receiving ledger counts no two records whose times overlap, every
+    /// record of the package is either carried in or reported as overlapping, and a further
+    /// transfer conserves what the receiver holds.
+    #[test]
+    fn overlapping_service_is_never_counted_twice(
+        here in proptest::collection::vec((1u32..8, 8u32..18, 1u32..4), 1..10),
+        there in proptest::collection::vec((1u32..8, 8u32..18, 1u32..4), 0..10),
+    ) {
+        let mut ledgers = [district("A", 1), district("B", 2), district("C", 3)];
+        let issuer = |l: &Ledger| l.issuer().unwrap();
+        let (ia, ib) = (issuer(&ledgers[0]), issuer(&ledgers[1]));
+        ledgers[1].trust_issuer(&admin(), ia).unwrap();
+        ledgers[2].trust_issuer(&admin(), ib).unwrap();
+        // Service on days 1–7 of March, from an hour for 1–3 hours; a ledger refuses what
+        // overlaps its own records, so each ledger's own history is clean.
+        for (k, (ledger, days)) in [(0, &here), (1, &there)].into_iter().enumerate() {
+            for (n, (d, h, len)) in days.iter().enumerate() {
+                let r = NewRecord::new(
+                    id(&format!("R{k}-{n}")), id("V1"), id("C1"),
+                    t(3, *d, *h), t(3, *d, h + len), len * 60, "服务",
+                );
+                let _ = ledgers[ledger].add_record(&admin(), r);
+            }
+        }
+        let sent = ledgers[0].transfer_package(&id("V1"), None).unwrap();
+        let text = ledgers[0].export_transfer(&admin(), &id("V1"), None).unwrap();
+        let got = ledgers[1].import_transfer(&admin(), &text).unwrap();
+        prop_assert_eq!(got.records_added as usize + got.overlapping.len(), sent.records.len());
+        prop_assert_eq!(got.minutes_added + got.minutes_overlapping, sent.total_minutes);
+        let again = ledgers[1].import_transfer(&admin(), &text).unwrap();
+        prop_assert!(again.duplicate);
+        // What B counts: no two records overlap, and the total is their sum.
+        let held = ledgers[1].transfer_package(&id("V1"), None).unwrap();
+        for (i, x) in held.records.iter().enumerate() {
+            for y in held.records.iter().skip(i + 1) {
+                prop_assert!(
+                    !(x.start < y.end && y.start < x.end),
+                    "{}@{} and {}@{} overlap", x.record, x.ledger, y.record, y.ledger
+                );
+            }
+        }
+        let total = ledgers[1].volunteer(&id("V1")).unwrap().total_minutes;
+        prop_assert_eq!(held.total_minutes, total);
+        // And on to C: C holds what B held.
+        let text = ledgers[1].export_transfer(&admin(), &id("V1"), None).unwrap();
+        let got = ledgers[2].import_transfer(&admin(), &text).unwrap();
+        prop_assert!(got.overlapping.is_empty());
+        prop_assert_eq!(ledgers[2].volunteer(&id("V1")).unwrap().total_minutes, total);
     }
 }

@@ -402,7 +402,7 @@ impl State {
                 self.still_here(v, &t.volunteer)?;
                 let org = self.org_idx(&t.org)?;
                 check_text("training", t.id.as_str(), "title", &t.title, 200, false)?;
-                if t.minutes == 0 || t.minutes > 24 * 60 {
+                if !(1..=24 * 60).contains(&t.minutes) {
                     return Err(invalid_field(
                         format!("training {}", t.id),
                         "minutes",
