@@ -16,7 +16,9 @@ use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, Offset, TimeDelta,
 use pyo3::IntoPyObjectExt;
 use pyo3::conversion::FromPyObjectOwned;
 use pyo3::create_exception;
-use pyo3::exceptions::{PyException, PyIndexError, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::exceptions::{
+    PyException, PyIndexError, PyOverflowError, PyRuntimeError, PyTypeError, PyValueError,
+};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDateTime, PyDict, PyList, PySlice, PyString, PyTuple};
@@ -181,8 +183,35 @@ fn opt_timestamp(
     value.map(|v| timestamp(v, off, field)).transpose()
 }
 
-fn offset_of(py: Python<'_>, minutes: i32) -> PyResult<FixedOffset> {
-    check(py, vl::time::offset(minutes))
+fn offset_of(py: Python<'_>, minutes: Int) -> PyResult<FixedOffset> {
+    check(py, vl::time::offset(minutes.saturating()))
+}
+
+/// A Python int as the core takes it, whatever its size, so that the core's range rules (and
+/// their codes, such as `E_FIELD`) decide about it rather than Python's `OverflowError`: an
+/// int beyond 64 bits reads as `i64::MIN` or `i64::MAX`, which every rule refuses.
+#[derive(Debug, Clone, Copy)]
+struct Int(i64);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Int {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        match obj.extract::<i64>() {
+            Ok(v) => Ok(Self(v)),
+            Err(e) if e.is_instance_of::<PyOverflowError>(obj.py()) => {
+                Ok(Self(if obj.lt(0)? { i64::MIN } else { i64::MAX }))
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl Int {
+    /// As a 32-bit int, or the nearest of its bounds: the core's rule refuses those.
+    fn saturating(self) -> i32 {
+        i32::try_from(self.0).unwrap_or(if self.0 < 0 { i32::MIN } else { i32::MAX })
+    }
 }
 
 // ---- result objects -----------------------------------------------------------------------
@@ -2126,7 +2155,7 @@ struct RecordArgs<'py> {
     org: String,
     start: Bound<'py, PyAny>,
     end: Bound<'py, PyAny>,
-    minutes: u32,
+    minutes: Int,
     content: String,
     team: Option<String>,
     activity: Option<String>,
@@ -2216,7 +2245,7 @@ impl<'py> RecordArgs<'py> {
                 activity: opt_id(self.activity)?,
                 start,
                 end,
-                minutes: i64::from(self.minutes),
+                minutes: self.minutes.0,
                 content: self.content,
                 source: vl::RecordSource::parse(&self.source)?,
                 paid: self.paid,
@@ -2925,12 +2954,12 @@ fn ledger_config(
     ledger_id: String,
     name: String,
     platform_admin: String,
-    utc_offset_minutes: i32,
+    utc_offset_minutes: Int,
     policy: &str,
     policy_toml: Option<&str>,
 ) -> vl::Result<vl::LedgerConfig> {
     let mut config = vl::LedgerConfig::new(ledger_id.parse()?, name, platform_admin.parse()?);
-    config.utc_offset_minutes = utc_offset_minutes;
+    config.utc_offset_minutes = utc_offset_minutes.saturating();
     config.policy = match policy_toml {
         Some(text) => vl::Policy::from_toml(text)?,
         None => vl::Policy::profile(policy)?,
@@ -3104,7 +3133,7 @@ impl PyLedger {
     /// `policy_toml`, a policy's text (as `policy_profile(name)` writes it), replaces it.
     #[staticmethod]
     #[pyo3(
-        signature = (ledger_id, name, platform_admin, *, utc_offset_minutes = 480, policy = String::from("mca"), policy_toml = None),
+        signature = (ledger_id, name, platform_admin, *, utc_offset_minutes = Int(480), policy = String::from("mca"), policy_toml = None),
         text_signature = "(ledger_id, name, platform_admin, *, utc_offset_minutes=480, policy='mca', policy_toml=None)"
     )]
     #[allow(clippy::too_many_arguments)]
@@ -3113,7 +3142,7 @@ impl PyLedger {
         ledger_id: String,
         name: String,
         platform_admin: String,
-        utc_offset_minutes: i32,
+        utc_offset_minutes: Int,
         policy: String,
         policy_toml: Option<String>,
     ) -> PyResult<Self> {
@@ -3135,7 +3164,7 @@ impl PyLedger {
     /// the configuration. Raises StorageError (E_STORAGE) if a file exists at `path`.
     #[staticmethod]
     #[pyo3(
-        signature = (path, ledger_id, name, platform_admin, *, utc_offset_minutes = 480, policy = String::from("mca"), policy_toml = None),
+        signature = (path, ledger_id, name, platform_admin, *, utc_offset_minutes = Int(480), policy = String::from("mca"), policy_toml = None),
         text_signature = "(path, ledger_id, name, platform_admin, *, utc_offset_minutes=480, policy='mca', policy_toml=None)"
     )]
     #[allow(clippy::too_many_arguments)]
@@ -3145,7 +3174,7 @@ impl PyLedger {
         ledger_id: String,
         name: String,
         platform_admin: String,
-        utc_offset_minutes: i32,
+        utc_offset_minutes: Int,
         policy: String,
         policy_toml: Option<String>,
     ) -> PyResult<Self> {
@@ -3353,7 +3382,7 @@ impl PyLedger {
         org: String,
         start: &Bound<'_, PyAny>,
         end: &Bound<'_, PyAny>,
-        minutes: u32,
+        minutes: Int,
         content: String,
         team: Option<String>,
         activity: Option<String>,
@@ -3495,7 +3524,7 @@ impl PyLedger {
         org: String,
         start: &Bound<'_, PyAny>,
         end: &Bound<'_, PyAny>,
-        minutes: u32,
+        minutes: Int,
         content: String,
         team: Option<String>,
         activity: Option<String>,
@@ -3841,7 +3870,7 @@ impl PyLedger {
     /// '2015' or 'all'; `scope`: 'all', 'org:<id>' or 'team:<id>'; `kind`: volunteers, teams or
     /// orgs.
     #[pyo3(
-        signature = (period, scope = String::from("all"), kind = String::from("volunteers"), limit = 100),
+        signature = (period, scope = String::from("all"), kind = String::from("volunteers"), limit = Int(100)),
         text_signature = "($self, period, scope='all', kind='volunteers', limit=100)"
     )]
     fn leaderboard(
@@ -3850,7 +3879,7 @@ impl PyLedger {
         period: String,
         scope: String,
         kind: String,
-        limit: u32,
+        limit: Int,
     ) -> PyResult<Leaderboard> {
         self.run(py, move |l| {
             let kind = vl::BoardKind::parse(&kind)?;
@@ -3858,7 +3887,7 @@ impl PyLedger {
                 vl::Period::parse(&period)?,
                 &vl::Scope::parse(&scope)?,
                 kind,
-                limit,
+                vl::error::non_negative("limit", limit.0)?,
             )
         })
         .map(Leaderboard::from)
@@ -3867,26 +3896,26 @@ impl PyLedger {
     /// A leaderboard as it stood just after log entry `seq` (the log up to it is replayed), so
     /// a board published earlier is shown again exactly.
     #[pyo3(
-        signature = (seq, period, scope = String::from("all"), kind = String::from("volunteers"), limit = 100),
+        signature = (seq, period, scope = String::from("all"), kind = String::from("volunteers"), limit = Int(100)),
         text_signature = "($self, seq, period, scope='all', kind='volunteers', limit=100)"
     )]
     fn leaderboard_as_of(
         &self,
         py: Python<'_>,
-        seq: u64,
+        seq: Int,
         period: String,
         scope: String,
         kind: String,
-        limit: u32,
+        limit: Int,
     ) -> PyResult<Leaderboard> {
         self.run(py, move |l| {
             let kind = vl::BoardKind::parse(&kind)?;
             l.leaderboard_as_of(
-                i64::try_from(seq).unwrap_or(i64::MAX),
+                seq.0,
                 vl::Period::parse(&period)?,
                 &vl::Scope::parse(&scope)?,
                 kind,
-                limit,
+                vl::error::non_negative("limit", limit.0)?,
             )
         })
         .map(Leaderboard::from)
@@ -4164,14 +4193,14 @@ impl PyLedger {
         py: Python<'_>,
         actor: String,
         activity: String,
-        score: i32,
+        score: Int,
         source: String,
     ) -> PyResult<()> {
         let actor = Self::actor(py, &actor)?;
         self.run(py, move |l| {
             let evaluation = vl::Evaluation {
                 activity: activity.parse()?,
-                score,
+                score: score.saturating(),
                 source: vl::EvaluationSource::parse(&source)?,
             };
             l.evaluate_activity(&actor, evaluation)
@@ -4219,7 +4248,7 @@ impl PyLedger {
         org: String,
         title: String,
         date: &Bound<'_, PyAny>,
-        minutes: i32,
+        minutes: Int,
     ) -> PyResult<()> {
         let actor = Self::actor(py, &actor)?;
         let date = self.local_day(date)?;
@@ -4227,7 +4256,7 @@ impl PyLedger {
             let training = vl::Training {
                 date,
                 id: id.parse()?,
-                minutes,
+                minutes: minutes.saturating(),
                 org: org.parse()?,
                 title,
                 volunteer: volunteer.parse()?,
@@ -4320,14 +4349,14 @@ impl PyLedger {
     // ---- team ratings and excellent volunteers ---------------------------------------------
 
     /// What a team did in a year: the facts its rating scores.
-    fn team_facts(&self, py: Python<'_>, team: String, year: i32) -> PyResult<TeamFacts> {
-        self.run(py, move |l| l.team_facts(&team.parse()?, year))
+    fn team_facts(&self, py: Python<'_>, team: String, year: Int) -> PyResult<TeamFacts> {
+        self.run(py, move |l| l.team_facts(&team.parse()?, year.saturating()))
             .map(TeamFacts::from)
     }
 
     /// A team's star rating for a year by the policy's scoring table.
-    fn team_rating(&self, py: Python<'_>, team: String, year: i32) -> PyResult<TeamRating> {
-        self.run(py, move |l| l.team_rating(&team.parse()?, year))
+    fn team_rating(&self, py: Python<'_>, team: String, year: Int) -> PyResult<TeamRating> {
+        self.run(py, move |l| l.team_rating(&team.parse()?, year.saturating()))
             .map(TeamRating::from)
     }
 
@@ -4337,19 +4366,19 @@ impl PyLedger {
         &self,
         py: Python<'_>,
         team: String,
-        year: i32,
+        year: Int,
         table: &Bound<'_, PyAny>,
     ) -> PyResult<TeamRating> {
         let table = scoring_table(table)?;
-        self.run(py, move |l| l.team_rating_by(&team.parse()?, year, &table?))
+        self.run(py, move |l| l.team_rating_by(&team.parse()?, year.saturating(), &table?))
             .map(TeamRating::from)
     }
 
     /// The ratings of every team of a scope for a year, best first (ties by team id).
     #[pyo3(signature = (year, scope = String::from("all")))]
-    fn team_ratings(&self, py: Python<'_>, year: i32, scope: String) -> PyResult<Vec<TeamRating>> {
+    fn team_ratings(&self, py: Python<'_>, year: Int, scope: String) -> PyResult<Vec<TeamRating>> {
         let list = self.run(py, move |l| {
-            l.team_ratings(year, &vl::Scope::parse(&scope)?)
+            l.team_ratings(year.saturating(), &vl::Scope::parse(&scope)?)
         })?;
         Ok(list.into_iter().map(TeamRating::from).collect())
     }
@@ -4360,11 +4389,11 @@ impl PyLedger {
     fn excellent_candidates(
         &self,
         py: Python<'_>,
-        year: i32,
+        year: Int,
         scope: String,
     ) -> PyResult<Vec<ExcellentCandidate>> {
         let list = self.run(py, move |l| {
-            l.excellent_candidates(year, &vl::Scope::parse(&scope)?)
+            l.excellent_candidates(year.saturating(), &vl::Scope::parse(&scope)?)
         })?;
         Ok(list.into_iter().map(ExcellentCandidate::from).collect())
     }
@@ -4425,7 +4454,7 @@ impl PyLedger {
     /// `language` 'zh' (default) or 'en'. With `as_of` (a log entry), the board as it stood
     /// then.
     #[pyo3(signature = (
-        period, *, scope = String::from("all"), kind = String::from("volunteers"), limit = 100,
+        period, *, scope = String::from("all"), kind = String::from("volunteers"), limit = Int(100),
         format = String::from("xlsx"), language = String::from("zh"), as_of = None
     ))]
     #[allow(clippy::too_many_arguments)]
@@ -4435,16 +4464,17 @@ impl PyLedger {
         period: String,
         scope: String,
         kind: String,
-        limit: u32,
+        limit: Int,
         format: String,
         language: String,
-        as_of: Option<i64>,
+        as_of: Option<Int>,
     ) -> PyResult<Bound<'py, PyBytes>> {
         let bytes = self.run(py, move |l| {
             let (period, scope) = (vl::Period::parse(&period)?, vl::Scope::parse(&scope)?);
             let kind = vl::BoardKind::parse(&kind)?;
+            let limit = vl::error::non_negative("limit", limit.0)?;
             let board = match as_of {
-                Some(seq) => l.leaderboard_as_of(seq, period, &scope, kind, limit)?,
+                Some(seq) => l.leaderboard_as_of(seq.0, period, &scope, kind, limit)?,
                 None => l.leaderboard(period, &scope, kind, limit)?,
             };
             vl::leaderboard_file(
@@ -4552,15 +4582,15 @@ fn period_info(py: Python<'_>, text: String) -> PyResult<PeriodInfo> {
 /// The [week, month, year] periods an instant falls in at a UTC offset (minutes east). A
 /// naive datetime is read in that offset.
 #[pyfunction]
-#[pyo3(signature = (instant, offset_minutes = 480))]
+#[pyo3(signature = (instant, offset_minutes = Int(480)))]
 fn periods_of(
     py: Python<'_>,
     instant: &Bound<'_, PyAny>,
-    offset_minutes: i32,
+    offset_minutes: Int,
 ) -> PyResult<Vec<String>> {
     let off = offset_of(py, offset_minutes)?;
     let t = timestamp(instant, off, "instant")?;
-    let periods = check(py, vl::periods_of(t, offset_minutes))?;
+    let periods = check(py, vl::periods_of(t, offset_minutes.saturating()))?;
     Ok(periods.iter().map(ToString::to_string).collect())
 }
 
@@ -4695,7 +4725,7 @@ fn scoring_table(table: &Bound<'_, PyAny>) -> PyResult<vl::Result<vl::TeamScorin
 #[pyfunction]
 #[pyo3(signature = (
     data, *, format = None, encoding = String::from("auto"), default_org = None, sheet = None,
-    utc_offset_minutes = 480
+    utc_offset_minutes = Int(480)
 ))]
 fn read_sheet(
     py: Python<'_>,
@@ -4704,11 +4734,11 @@ fn read_sheet(
     encoding: String,
     default_org: Option<String>,
     sheet: Option<String>,
-    utc_offset_minutes: i32,
+    utc_offset_minutes: Int,
 ) -> PyResult<Sheet> {
     let off = offset_of(py, utc_offset_minutes)?;
     let read = py.detach(move || {
-        let opts = import_options(format, &encoding, default_org, sheet, utc_offset_minutes)?;
+        let opts = import_options(format, &encoding, default_org, sheet, utc_offset_minutes.saturating())?;
         vl::read_sheet(&data, &opts)
     });
     Ok(Sheet::new(check(py, read)?, off))

@@ -360,8 +360,29 @@ def test_wrong_python_types_raise_type_error(ledger: vl.Ledger) -> None:
         untyped.add_record("rec-C1", start=date(2015, 6, 15), **fields)
     with pytest.raises(TypeError):
         untyped.register_org("admin", "X", "x", "community")  # keyword-only
-    with pytest.raises(OverflowError):
-        untyped.add_record("rec-C1", start=at(15, 9), **{**fields, "minutes": -1})
+    assert ledger.record_count() == 0
+
+
+@pytest.mark.parametrize("minutes", [-1, -(2**70), 2**32, 2**70])
+def test_out_of_range_ints_get_the_cores_codes_not_overflow_error(ledger: vl.Ledger, minutes: int) -> None:
+    # The core decides about every number, whatever its size: a stable code, not OverflowError.
+    fields = {"id": "R1", "volunteer": "V1", "org": "C1", "start": at(15, 9), "end": at(15, 10)}
+    with pytest.raises(vl.LedgerError) as info:
+        ledger.add_record("rec-C1", **fields, minutes=minutes)
+    expected = "E_FIELD" if minutes < 0 else "E_MINUTES_EXCEED_SPAN"
+    assert info.value.code == expected
+    for huge in (-1, 2**70, -(2**70)):
+        with pytest.raises(vl.InputError) as info:
+            ledger.leaderboard("2015-06", limit=huge)
+        assert info.value.code == "E_FIELD"
+        with pytest.raises(vl.InputError) as info:
+            ledger.record_training("admin", id="T1", volunteer="V1", org="C1", title="急救", date=date(2015, 6, 1), minutes=huge)
+        assert info.value.code == "E_FIELD"
+        with pytest.raises(vl.LedgerError):
+            ledger.team_ratings(huge)
+    with pytest.raises(vl.InputError) as info:
+        vl.Ledger.in_memory("x", "区", "admin", utc_offset_minutes=2**70)
+    assert info.value.code == "E_FIELD"
     assert ledger.record_count() == 0
 
 
