@@ -19,9 +19,9 @@ use vl::{
     Issuer, Language, Leaderboard, LedgerConfig, LedgerId, MemberPeriod, Membership, NewActivity,
     NewOrg, NewProject, NewRecord, NewTeam, NewVolunteer, Period, PeriodInfo, Policy, ProjectClaim,
     ProjectView, Receipt, RecordReceipt, RecordScope, ReportIn, Role, Scope, ServiceRecord,
-    Standing, StarProfile, StarSummary, SyncApplied, SyncBatch, SyncReceipt, SyncStatus, TeamFacts,
-    TeamRating, TeamScore, TeamScoring, Timestamp, Training, TransferPackage, TransferReceipt,
-    UnitReport, VerifyReport, VolunteerSummary, VolunteerView,
+    Standing, StarProfile, StarSummary, SyncApplied, SyncBatch, SyncReceipt, SyncServer,
+    SyncStatus, TeamFacts, TeamRating, TeamScore, TeamScoring, Timestamp, Training,
+    TransferPackage, TransferReceipt, UnitReport, VerifyReport, VolunteerSummary, VolunteerView,
 };
 use volunteer_ledger as vl;
 
@@ -587,8 +587,21 @@ impl Ledger {
         Ok(self.lock()?.verify_certificate(&code)?)
     }
 
+    /// On a device: sets the sync server it trusts (its ledger id and public key, hex); only
+    /// receipts signed by it are applied. Kept beside the log in a ledger file.
+    pub fn trust_sync_server(&self, ledger_id: String, public_key: String) -> Result<()> {
+        let ledger_id = parse(&ledger_id)?;
+        Ok(self.lock()?.trust_sync_server(ledger_id, &public_key)?)
+    }
+
+    /// On a device: the sync server it trusts, if one was set.
+    pub fn sync_server(&self) -> Result<Option<SyncServer>> {
+        Ok(self.lock()?.sync_server().cloned())
+    }
+
     /// On a device: the records `actor` added here that the server has neither acknowledged
-    /// nor refused, at most `limit` (1 to 1000), as a sync batch. Writes nothing.
+    /// nor refused, at most `limit` (1 to 1000), as a sync batch. Writes no log entry;
+    /// remembers the batch to check the server's receipt against.
     pub fn sync_batch(&self, actor: String, limit: i32) -> Result<SyncBatch> {
         let actor = parse(&actor)?;
         let limit = vl::error::non_negative("limit", limit.into())?;
@@ -597,7 +610,8 @@ impl Ledger {
 
     /// On the server: imports a device's batch as `sender` (the actor the platform
     /// authenticated, who must be the batch's actor: `E_SYNC_ACTOR`). Each record goes through
-    /// the same validation and authorisation as any record; each is recorded once.
+    /// the same validation and authorisation as any record; each is recorded once. The
+    /// receipt is signed with this ledger's key (`E_NO_SIGNING_KEY` without one).
     pub fn import_sync_batch(&self, sender: String, batch: SyncBatch) -> Result<SyncReceipt> {
         let sender = parse(&sender)?;
         Ok(self.lock()?.import_sync_batch(&sender, &batch)?)
@@ -610,8 +624,11 @@ impl Ledger {
         Ok(self.lock()?.import_sync_json(&sender, &batch)?)
     }
 
-    /// On a device: applies the server's receipt. Acknowledged records are not sent again;
-    /// refused ones neither (see [`Ledger::sync_status`] and [`Ledger::retry_sync`]).
+    /// On a device: applies the server's receipt, only if signed by the trusted sync server
+    /// and answering a batch this device is waiting on (`E_SYNC_UNSIGNED`, `E_SYNC_NO_SERVER`,
+    /// `E_SYNC_UNTRUSTED_SERVER`, `E_BAD_SIGNATURE`, `E_SYNC_RECEIPT_BATCH`,
+    /// `E_SYNC_RECEIPT_RECORDS`). Acknowledged records are not sent again; refused ones
+    /// neither (see [`Ledger::sync_status`] and [`Ledger::retry_sync`]).
     pub fn apply_sync_receipt(&self, receipt: SyncReceipt) -> Result<SyncApplied> {
         Ok(self.lock()?.apply_sync_receipt(&receipt)?)
     }

@@ -676,9 +676,13 @@ result_class!(
         device: String,
         /// The actor the batch was imported as.
         actor: String,
+        /// The SHA-256 (hex) of the batch it answers.
+        batch: String,
         /// One result per record of the batch, in order.
         results: Vec<SyncResult>,
-        /// The receipt as JSON ('volunteer-ledger/sync-receipt@1').
+        /// The server's public key (hex) the receipt is signed with.
+        public_key: String,
+        /// The receipt as JSON ('volunteer-ledger/sync-receipt@2', signed).
         json: String,
     }
 );
@@ -1300,7 +1304,9 @@ impl From<vl::SyncReceipt> for SyncReceipt {
             ledger: r.ledger.to_string(),
             device: r.device.to_string(),
             actor: r.actor.to_string(),
+            batch: r.batch,
             results: r.results.into_iter().map(SyncResult::from).collect(),
+            public_key: r.public_key,
             json,
         }
     }
@@ -3718,8 +3724,29 @@ impl PyLedger {
             .map(TransferReceipt::from)
     }
 
+    /// On a device: sets the sync server it trusts (its ledger id and public key, hex); only
+    /// receipts signed by it are applied. Kept beside the log in a ledger file.
+    fn trust_sync_server(
+        &self,
+        py: Python<'_>,
+        ledger_id: String,
+        public_key: String,
+    ) -> PyResult<()> {
+        let ledger_id: vl::LedgerId = check(py, ledger_id.parse())?;
+        self.run(py, move |l| l.trust_sync_server(ledger_id, &public_key))
+    }
+
+    /// On a device: the sync server it trusts, as (ledger id, public key), or None.
+    fn sync_server(&self, py: Python<'_>) -> PyResult<Option<(String, String)>> {
+        self.run(py, |l| {
+            Ok(l.sync_server()
+                .map(|s| (s.ledger_id.to_string(), s.public_key.clone())))
+        })
+    }
+
     /// On a device: the records `actor` added here that the server has neither acknowledged
-    /// nor refused, at most `limit` (1 to 1000), as the sync batch's JSON. Writes nothing.
+    /// nor refused, at most `limit` (1 to 1000), as the sync batch's JSON. Writes no log
+    /// entry; remembers the batch to check the server's receipt against.
     #[pyo3(signature = (actor, limit = 1000))]
     fn sync_batch(&self, py: Python<'_>, actor: String, limit: u32) -> PyResult<String> {
         let actor = Self::actor(py, &actor)?;
@@ -3731,6 +3758,7 @@ impl PyLedger {
     /// On the server: imports a device's sync batch (its JSON) as `sender`, the actor the
     /// platform authenticated, who must be the batch's actor (E_SYNC_ACTOR). Each record goes
     /// through the same validation and authorisation as any record, and is recorded once.
+    /// The receipt is signed with this ledger's key (StateError E_NO_SIGNING_KEY without one).
     /// Send `receipt.json` back to the device.
     fn import_sync_batch(
         &self,
@@ -3743,8 +3771,11 @@ impl PyLedger {
             .map(SyncReceipt::from)
     }
 
-    /// On a device: applies the server's receipt (its JSON). Acknowledged records are not sent
-    /// again; refused ones neither (see `sync_status` and `retry_sync`).
+    /// On a device: applies the server's receipt (its JSON), only if signed by the trusted sync
+    /// server and answering a batch this device is waiting on (E_SYNC_UNSIGNED,
+    /// E_SYNC_NO_SERVER, E_SYNC_UNTRUSTED_SERVER, E_BAD_SIGNATURE, E_SYNC_RECEIPT_BATCH,
+    /// E_SYNC_RECEIPT_RECORDS). Acknowledged records are not sent again; refused ones neither
+    /// (see `sync_status` and `retry_sync`).
     fn apply_sync_receipt(&self, py: Python<'_>, receipt: String) -> PyResult<SyncApplied> {
         self.run(py, move |l| {
             let receipt = vl::SyncReceipt::from_json(&receipt)?;

@@ -12,10 +12,12 @@ from hypothesis import strategies as st
 import volunteer_ledger as vl
 
 CST = timezone(timedelta(hours=8))
+SERVER_SEED = bytes([7] * 32)
 
 
-def ledger(ledger_id: str) -> vl.Ledger:
-    """Community C1 with its recorder `leader` and volunteers V1, V2; the clock on 2015-06-12."""
+def ledger(ledger_id: str, server_key: str | None = None) -> vl.Ledger:
+    """Community C1 with its recorder `leader` and volunteers V1, V2; the clock on 2015-06-12.
+    The ledger `district` signs with SERVER_SEED; a device trusts `server_key` as district's."""
     l = vl.Ledger.in_memory(ledger_id, "某区", "admin")
     l.set_clock(datetime(2015, 6, 12, 12, tzinfo=CST))
     l.register_org("admin", id="C1", name="学田社区", kind="community")
@@ -26,7 +28,16 @@ def ledger(ledger_id: str) -> vl.Ledger:
     l.register_volunteer(
         "admin", id="V2", name="李四", identity_kind="passport", identity_number="E12345678", home_org="C1"
     )
+    if ledger_id == "district":
+        l.set_signing_key("admin", SERVER_SEED)
+    if server_key is not None:
+        l.trust_sync_server("district", server_key)
     return l
+
+
+def server_and_phone(phone_id: str = "phone-1") -> tuple[vl.Ledger, vl.Ledger]:
+    server = ledger("district")
+    return server, ledger(phone_id, server.public_key())
 
 
 def visit(l: vl.Ledger, actor: str, rid: str, volunteer: str, day: int) -> None:
@@ -36,7 +47,8 @@ def visit(l: vl.Ledger, actor: str, rid: str, volunteer: str, day: int) -> None:
 
 
 def test_a_phone_syncs_once_and_keeps_refusals() -> None:
-    server, phone = ledger("district"), ledger("phone-1")
+    server, phone = server_and_phone()
+    assert phone.sync_server() == ("district", server.public_key())
     visit(phone, "leader", "phone-1-1", "V1", 2)
     visit(phone, "leader", "phone-1-2", "V2", 3)
     phone.grant_role("admin", "helper", "recorder", "C1")  # the server never granted this
@@ -44,13 +56,14 @@ def test_a_phone_syncs_once_and_keeps_refusals() -> None:
     assert phone.sync_status("leader").unsent == 2
 
     batch = phone.sync_batch("leader")
-    assert json.loads(batch)["format"] == "volunteer-ledger/sync-batch@1"
+    assert json.loads(batch)["format"] == "volunteer-ledger/sync-batch@2"
     receipt = server.import_sync_batch("leader", batch)
     assert [(r.record, r.outcome, r.state) for r in receipt.results] == [
         ("phone-1-1", "accepted", "confirmed"),
         ("phone-1-2", "accepted", "confirmed"),
     ]
     assert len(receipt.results[0].entry_hash or "") == 64
+    assert (receipt.public_key, len(receipt.batch)) == (server.public_key(), 64)
     assert phone.apply_sync_receipt(receipt.json).acknowledged == 2
     assert json.loads(phone.sync_batch("leader"))["records"] == []
 
@@ -77,7 +90,7 @@ def test_a_phone_syncs_once_and_keeps_refusals() -> None:
 
 
 def test_whole_batches_are_refused_with_stable_codes() -> None:
-    server, phone = ledger("district"), ledger("phone-1")
+    server, phone = server_and_phone()
     visit(phone, "leader", "R1", "V1", 2)
     batch = phone.sync_batch("leader")
     head = server.head()
@@ -86,16 +99,57 @@ def test_whole_batches_are_refused_with_stable_codes() -> None:
         server.import_sync_batch("leader", batch[: len(batch) // 2])
     assert e.value.code == "E_SYNC_FORMAT"
     with pytest.raises(vl.InputError) as e:
-        server.import_sync_batch("leader", batch.replace("batch@1", "batch@2"))
+        server.import_sync_batch("leader", batch.replace("batch@2", "batch@7"))
     assert e.value.code == "E_SYNC_VERSION"
     with pytest.raises(vl.AuthorizationError) as e:
         server.import_sync_batch("admin", batch)
     assert e.value.code == "E_SYNC_ACTOR"
     assert server.head() == head
+    with pytest.raises(vl.InputError) as e:
+        server.import_sync_batch("leader", batch.replace('"minutes":120', '"minutes":120,"minutes_x":5'))
+    assert e.value.code == "E_SYNC_FORMAT"
+    assert "minutes_x" in str(e.value) and "R1" in str(e.value)
+    assert server.head() == head
     receipt = server.import_sync_batch("leader", batch)
     with pytest.raises(vl.InputError) as e:
-        ledger("phone-2").apply_sync_receipt(receipt.json)
+        ledger("phone-2", server.public_key()).apply_sync_receipt(receipt.json)
     assert e.value.code == "E_SYNC_DEVICE"
+    with pytest.raises(vl.StateError) as e:
+        ledger("city").import_sync_batch("leader", batch)
+    assert e.value.code == "E_NO_SIGNING_KEY"
+
+
+def test_receipts_the_device_cannot_trust_are_refused_and_the_record_still_sent() -> None:
+    server, phone = server_and_phone()
+    visit(phone, "leader", "R1", "V1", 2)
+    batch = phone.sync_batch("leader")
+    genuine = server.import_sync_batch("leader", batch).json
+    forged = json.loads(genuine)
+    forged["results"] = [{"outcome": "refused", "record": "R1", "code": "E_FORBIDDEN",
+                          "message_en": "forbidden", "message_zh": "无权"}]
+    unsigned = dict(forged, signature="")
+    old = {k: v for k, v in forged.items() if k not in ("batch", "public_key", "signature")}
+    old["format"] = "volunteer-ledger/sync-receipt@1"
+    other = ledger("district")  # same id, another key
+    other.set_signing_key("admin", bytes([9] * 32))
+    cases: list[tuple[str, type[vl.LedgerError], str]] = [
+        (json.dumps(forged), vl.IntegrityError, "E_BAD_SIGNATURE"),
+        (json.dumps(unsigned), vl.IntegrityError, "E_SYNC_UNSIGNED"),
+        (json.dumps(old), vl.IntegrityError, "E_SYNC_UNSIGNED"),
+        (other.import_sync_batch("leader", batch).json, vl.AuthorizationError, "E_SYNC_UNTRUSTED_SERVER"),
+        (server.import_sync_batch("mallory", batch.replace('"leader"', '"mallory"')).json,
+         vl.IntegrityError, "E_SYNC_RECEIPT_BATCH"),
+    ]
+    for text, kind, code in cases:
+        with pytest.raises(kind) as e:
+            phone.apply_sync_receipt(text)
+        assert e.value.code == code
+        assert phone.sync_status().unsent == 1
+    with pytest.raises(vl.StateError) as e:
+        ledger("phone-1").apply_sync_receipt(genuine)
+    assert e.value.code == "E_SYNC_NO_SERVER"
+    assert phone.apply_sync_receipt(genuine).acknowledged == 1
+    assert phone.sync_status().unsent == 0
 
 
 @settings(max_examples=50, deadline=None)

@@ -384,7 +384,7 @@ pub enum LedgerError {
     },
     /// A sync batch or receipt has a format version this ledger does not know.
     #[error(
-        "sync format '{found}' is not supported (this ledger reads volunteer-ledger/sync-batch@1 and sync-receipt@1) / 不支持的同步数据格式版本"
+        "sync format '{found}' is not supported (this ledger reads volunteer-ledger/sync-batch@2 and sync-receipt@2) / 不支持的同步数据格式版本"
     )]
     SyncVersion {
         /// The format found (at most 60 characters of it).
@@ -409,6 +409,45 @@ pub enum LedgerError {
         device: String,
         /// This ledger's id.
         this: String,
+    },
+    /// A sync receipt carries no signature (every `sync-receipt@1` receipt is unsigned).
+    #[error(
+        "the sync receipt is not signed ({detail}); only receipts signed by the sync server are applied / 同步回执未签名，不予采用"
+    )]
+    SyncUnsigned {
+        /// Why it counts as unsigned.
+        detail: String,
+    },
+    /// A device was given a receipt before it was told which sync server to trust.
+    #[error(
+        "this device trusts no sync server yet; set the server's ledger id and public key first / 本设备尚未设置可信的同步服务器"
+    )]
+    SyncNoServer,
+    /// A sync receipt is signed as another ledger, or with a key other than the trusted server's.
+    #[error(
+        "the sync receipt is signed as ledger {ledger} with a key that is not the trusted sync server's / 同步回执的签发方 {ledger} 不是本设备信任的同步服务器"
+    )]
+    SyncUntrustedServer {
+        /// The ledger the receipt names.
+        ledger: String,
+    },
+    /// A sync receipt answers no batch this device is waiting on an answer for.
+    #[error(
+        "the sync receipt answers batch {batch}, which this device did not send or no longer waits on; its records stay to send / 该同步回执所答复的批次 {batch} 不是本设备待答复的批次"
+    )]
+    SyncReceiptBatch {
+        /// The batch hash the receipt names (at most 64 characters of it).
+        batch: String,
+    },
+    /// A sync receipt's results are not the records of the batch it answers.
+    #[error(
+        "the sync receipt for batch {batch} {detail} / 同步回执与所答复批次 {batch} 的记录不符"
+    )]
+    SyncReceiptRecords {
+        /// The batch hash.
+        batch: String,
+        /// What does not match (ids and positions only).
+        detail: String,
     },
     /// A certificate's JSON does not read as a certificate.
     #[error("certificate: {detail} / 证明格式无效：{detail}")]
@@ -623,6 +662,11 @@ impl LedgerError {
             Self::SyncVersion { .. } => "E_SYNC_VERSION",
             Self::SyncActor { .. } => "E_SYNC_ACTOR",
             Self::SyncDevice { .. } => "E_SYNC_DEVICE",
+            Self::SyncUnsigned { .. } => "E_SYNC_UNSIGNED",
+            Self::SyncNoServer => "E_SYNC_NO_SERVER",
+            Self::SyncUntrustedServer { .. } => "E_SYNC_UNTRUSTED_SERVER",
+            Self::SyncReceiptBatch { .. } => "E_SYNC_RECEIPT_BATCH",
+            Self::SyncReceiptRecords { .. } => "E_SYNC_RECEIPT_RECORDS",
             Self::UnknownCertificate { .. } => "E_UNKNOWN_CERTIFICATE",
             Self::CertificateFormat { .. } => "E_CERTIFICATE_FORMAT",
             Self::Storage { .. } => "E_STORAGE",
@@ -693,6 +737,11 @@ impl LedgerError {
                 F::Input
             }
             Self::SyncActor { .. } => F::Authorization,
+            Self::SyncUnsigned { .. }
+            | Self::SyncReceiptBatch { .. }
+            | Self::SyncReceiptRecords { .. } => F::Integrity,
+            Self::SyncUntrustedServer { .. } => F::Authorization,
+            Self::SyncNoServer => F::State,
             Self::AlreadyMember { .. }
             | Self::NotMember { .. }
             | Self::OfficerLeaves { .. }
@@ -752,6 +801,11 @@ impl LedgerError {
         "E_SYNC_VERSION",
         "E_SYNC_ACTOR",
         "E_SYNC_DEVICE",
+        "E_SYNC_UNSIGNED",
+        "E_SYNC_NO_SERVER",
+        "E_SYNC_UNTRUSTED_SERVER",
+        "E_SYNC_RECEIPT_BATCH",
+        "E_SYNC_RECEIPT_RECORDS",
         "E_UNKNOWN_CERTIFICATE",
         "E_CERTIFICATE_FORMAT",
         "E_STORAGE",

@@ -2584,6 +2584,11 @@ impl Ledger {
         Ok(())
     }
 
+    /// The key a server ledger signs its sync receipts with, if it has one.
+    pub(crate) fn sync_signing_key(&self) -> Option<&ed25519_dalek::SigningKey> {
+        self.signing_key.as_ref()
+    }
+
     /// Reads the state again from the file (after a failed write).
     fn reload(&mut self) {
         let log = std::mem::replace(&mut self.log, Log::Detached);

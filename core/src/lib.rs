@@ -86,8 +86,9 @@ pub use rating::{
 };
 pub use record::{NewRecord, RecordSource, RecordState, ServiceRecord, check_record, is_make_up};
 pub use sync::{
-    MAX_BATCH_RECORDS, SYNC_BATCH_FORMAT, SYNC_RECEIPT_FORMAT, SyncApplied, SyncBatch, SyncReceipt,
-    SyncRefusal, SyncResult, SyncState, SyncStatus,
+    MAX_BATCH_RECORDS, MAX_WAITING_BATCHES, SYNC_BATCH_FORMAT, SYNC_RECEIPT_FORMAT, SyncApplied,
+    SyncBatch, SyncReceipt, SyncRefusal, SyncResult, SyncServer, SyncState, SyncStatus, batch_hash,
+    receipt_bytes,
 };
 pub use time::{Period, PeriodInfo, Timestamp, period_info, periods_of};
 pub use transfer::{

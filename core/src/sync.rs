@@ -23,6 +23,10 @@
 //!     Ok(l)
 //! };
 //! let (mut server, mut phone) = (setup("district")?, setup("phone-1")?);
+//! // The server signs its receipts; the phone applies only receipts signed with that key.
+//! server.set_signing_key(&admin, &[7; 32])?;
+//! let key = server.public_key().unwrap_or_default();
+//! phone.trust_sync_server("district".parse()?, &key)?;
 //! let t = |h| Timestamp::from_local(480, 2015, 6, 2, h, 0);
 //! phone.add_record(&admin, NewRecord::new("R1".parse()?, "V1".parse()?, "D".parse()?, t(9)?, t(12)?, 180, "助老服务"))?;
 //!
@@ -43,10 +47,23 @@ use crate::ids::{ActorId, LedgerId, RecordId};
 use crate::ledger::Ledger;
 use crate::record::{NewRecord, RecordState};
 
+mod trust;
+mod wire;
+
+use trust::SentBatch;
+pub use trust::{SyncServer, batch_hash, receipt_bytes};
+
 /// The batch format this version writes and reads.
-pub const SYNC_BATCH_FORMAT: &str = "volunteer-ledger/sync-batch@1";
+pub const SYNC_BATCH_FORMAT: &str = "volunteer-ledger/sync-batch@2";
 /// The receipt format this version writes and reads.
-pub const SYNC_RECEIPT_FORMAT: &str = "volunteer-ledger/sync-receipt@1";
+pub const SYNC_RECEIPT_FORMAT: &str = "volunteer-ledger/sync-receipt@2";
+/// The unsigned receipt format of earlier versions: refused (`E_SYNC_UNSIGNED`).
+const UNSIGNED_RECEIPT_FORMAT: &str = "volunteer-ledger/sync-receipt@1";
+/// How many batches a device waits on answers for at once; making another forgets the oldest
+/// (its records are sent again, and a late receipt for it is refused).
+pub const MAX_WAITING_BATCHES: usize = 8;
+/// How many answered batches a device remembers, so that a receipt applied again is ignored.
+const MAX_ANSWERED_BATCHES: usize = 32;
 /// The most records one batch (and so one receipt) may hold.
 pub const MAX_BATCH_RECORDS: u32 = 1000;
 /// The largest batch or receipt text read, in bytes (a full batch is well under 1 MiB).
@@ -57,13 +74,17 @@ pub const MAX_SYNC_BYTES: usize = 4 << 20;
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct SyncBatch {
-    /// `volunteer-ledger/sync-batch@1`.
+    /// `volunteer-ledger/sync-batch@2`.
     pub format: String,
     /// The device ledger's id (make it unique per installation, e.g. `phone-<uuid>`).
     pub device: LedgerId,
     /// Who recorded every record of the batch on the device. The server imports the batch only
     /// from this actor, as the platform authenticated them.
     pub actor: ActorId,
+    /// The batch's number on the device: a new one after every receipt applied, so that a
+    /// batch is never the same bytes as one answered before and an old receipt cannot pass for
+    /// the answer to a new batch.
+    pub number: i64,
     /// The records, in the order they were recorded on the device.
     pub records: Vec<NewRecord>,
 }
@@ -126,12 +147,14 @@ impl SyncResult {
     }
 }
 
-/// The server's answer to a batch: one result per record, in the batch's order.
+/// The server's answer to a batch: one result per record, in the batch's order, bound to the
+/// batch by its hash and signed by the server ledger's key. A device applies only a receipt
+/// signed by the server it trusts that answers a batch it is waiting on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct SyncReceipt {
-    /// `volunteer-ledger/sync-receipt@1`.
+    /// `volunteer-ledger/sync-receipt@2`.
     pub format: String,
     /// The server ledger's id.
     pub ledger: LedgerId,
@@ -139,8 +162,18 @@ pub struct SyncReceipt {
     pub device: LedgerId,
     /// The actor the batch was imported as.
     pub actor: ActorId,
+    /// The SHA-256 (hex) of the batch's canonical bytes ([`batch_hash`]).
+    pub batch: String,
     /// One result per record of the batch, in order.
     pub results: Vec<SyncResult>,
+    /// The server's Ed25519 public key (64 hex digits); empty if unsigned.
+    #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub public_key: String,
+    /// The Ed25519 signature (128 hex digits) over [`receipt_bytes`]; empty if unsigned.
+    #[serde(default)]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub signature: String,
 }
 
 /// A record the server refused, as the device keeps it: it is not sent again (see
@@ -183,10 +216,11 @@ pub struct SyncStatus {
     pub refused: Vec<SyncRefusal>,
 }
 
-/// What a device ledger remembers of its syncs: which records the server acknowledged and which
-/// it refused. It is not part of the log (it says nothing about service, only about delivery);
-/// a file store keeps it beside the log. Losing it is safe: every record is sent again, and the
-/// server answers "already had".
+/// What a device ledger remembers of its syncs: the server it trusts, the batches it waits on
+/// answers for, which records the server acknowledged and which it refused. It is not part of
+/// the log (it says nothing about service, only about delivery); a file store keeps it beside
+/// the log. Losing it is safe: every record is sent again, and the server answers "already
+/// had" (the trusted server must be set again).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SyncState {
@@ -196,6 +230,18 @@ pub struct SyncState {
     refused: BTreeMap<String, (u64, SyncRefusal)>,
     /// How many refusals have arrived (orders `refused`).
     refusals_seen: u64,
+    /// The server whose signed receipts this device applies.
+    #[serde(default)]
+    server: Option<SyncServer>,
+    /// The number the next batch gets.
+    #[serde(default)]
+    next_batch: i64,
+    /// The batches made and not yet answered, oldest first (at most [`MAX_WAITING_BATCHES`]).
+    #[serde(default)]
+    waiting: Vec<SentBatch>,
+    /// Hashes of batches whose receipt was applied, oldest first.
+    #[serde(default)]
+    answered: Vec<String>,
 }
 
 impl SyncState {
@@ -211,7 +257,11 @@ impl SyncState {
 }
 
 /// Reads a batch or receipt: size, JSON, then the format's name and version, then the fields.
-fn read<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str, format: &str) -> Result<T> {
+fn read<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    what: &str,
+    check: impl Fn(&str) -> Result<()>,
+) -> Result<T> {
     let bad = |detail: String| LedgerError::SyncFormat {
         what: what.to_owned(),
         detail,
@@ -232,7 +282,7 @@ fn read<T: serde::de::DeserializeOwned>(bytes: &[u8], what: &str, format: &str) 
         ))
     };
     let probe: Probe = serde_json::from_slice(bytes).map_err(json_error)?;
-    check_format(&probe.format, what, format)?;
+    check(&probe.format)?;
     serde_json::from_slice(bytes).map_err(json_error)
 }
 
@@ -265,16 +315,30 @@ fn check_size(what: &str, n: usize) -> Result<()> {
     }
 }
 
+/// A receipt's format: `@1` receipts are unsigned (`E_SYNC_UNSIGNED`), not merely old.
+fn check_receipt_format(found: &str) -> Result<()> {
+    if found == UNSIGNED_RECEIPT_FORMAT {
+        return Err(LedgerError::SyncUnsigned {
+            detail: format!("{UNSIGNED_RECEIPT_FORMAT} receipts carry no signature"),
+        });
+    }
+    check_format(found, "sync receipt", SYNC_RECEIPT_FORMAT)
+}
+
 impl SyncBatch {
     /// Reads a batch from its JSON. Refuses anything else with `E_SYNC_FORMAT` (the message says
-    /// where, never what) or `E_SYNC_VERSION`; never panics, whatever the bytes.
+    /// where, never what, except the name of a key a record does not have) or
+    /// `E_SYNC_VERSION`; never panics, whatever the bytes.
     pub fn from_json(text: &str) -> Result<Self> {
         Self::from_bytes(text.as_bytes())
     }
 
     /// As [`SyncBatch::from_json`], from bytes (which must be UTF-8 JSON).
     pub fn from_bytes(bytes: &[u8]) -> Result<Self> {
-        let batch: Self = read(bytes, "sync batch", SYNC_BATCH_FORMAT)?;
+        let wire: wire::WireBatch = read(bytes, "sync batch", |f| {
+            check_format(f, "sync batch", SYNC_BATCH_FORMAT)
+        })?;
+        let batch = wire.into_batch()?;
         check_size("sync batch", batch.records.len())?;
         Ok(batch)
     }
@@ -286,9 +350,11 @@ impl SyncBatch {
 }
 
 impl SyncReceipt {
-    /// Reads a receipt from its JSON (`E_SYNC_FORMAT`, `E_SYNC_VERSION`).
+    /// Reads a receipt from its JSON (`E_SYNC_FORMAT`, `E_SYNC_VERSION`, and
+    /// `E_SYNC_UNSIGNED` for an unsigned `sync-receipt@1`). Reading checks no signature:
+    /// [`Ledger::apply_sync_receipt`] does.
     pub fn from_json(text: &str) -> Result<Self> {
-        let receipt: Self = read(text.as_bytes(), "sync receipt", SYNC_RECEIPT_FORMAT)?;
+        let receipt: Self = read(text.as_bytes(), "sync receipt", check_receipt_format)?;
         check_size("sync receipt", receipt.results.len())?;
         Ok(receipt)
     }
@@ -307,13 +373,30 @@ fn live(state: RecordState) -> bool {
 }
 
 impl Ledger {
+    /// Sets the sync server this device ledger trusts: its ledger id and Ed25519 public key
+    /// (64 hex digits, the server's [`Ledger::public_key`]). Only receipts signed as that
+    /// ledger with that key are applied. Kept in the sync state (beside the log in a ledger
+    /// file); setting it again replaces it. `E_FIELD` for a key that is not one.
+    pub fn trust_sync_server(&mut self, ledger: LedgerId, public_key: &str) -> Result<()> {
+        let server = SyncServer::checked(ledger, public_key)?;
+        let mut sync = self.sync.clone();
+        sync.server = Some(server);
+        self.keep_sync_state(sync)
+    }
+
+    /// The sync server this device ledger trusts, if one was set.
+    pub fn sync_server(&self) -> Option<&SyncServer> {
+        self.sync.server.as_ref()
+    }
+
     /// The records still to send for `actor`, at most `limit` (1 to [`MAX_BATCH_RECORDS`]), in
     /// the order they were recorded. A batch carries the records the actor *added* on this
     /// ledger that are still live here (pending, confirmed or disputed) and that the server has
     /// neither acknowledged nor refused. Confirmations, amendments and revocations made on the
-    /// device do not travel: make them on the server. Nothing is written; exporting twice
-    /// gives the same batch until a receipt is applied.
-    pub fn sync_batch(&self, actor: &ActorId, limit: u32) -> Result<SyncBatch> {
+    /// device do not travel: make them on the server. The log is not written; the sync state
+    /// remembers the batch (its hash and record ids) to check the receipt against, and asking
+    /// twice gives the same batch until a receipt is applied.
+    pub fn sync_batch(&mut self, actor: &ActorId, limit: u32) -> Result<SyncBatch> {
         if !(1..=MAX_BATCH_RECORDS).contains(&limit) {
             return Err(invalid_field(
                 "sync batch",
@@ -323,12 +406,23 @@ impl Ledger {
         }
         actor.check()?;
         let records = self.unsent(Some(actor)).take(limit as usize).collect();
-        Ok(SyncBatch {
+        let batch = SyncBatch {
             format: SYNC_BATCH_FORMAT.to_owned(),
             device: self.config().ledger_id.clone(),
             actor: actor.clone(),
+            number: self.sync.next_batch,
             records,
-        })
+        };
+        let sent = SentBatch::of(&batch);
+        if !self.sync.waiting.iter().any(|w| w.hash == sent.hash) {
+            let mut sync = self.sync.clone();
+            if sync.waiting.len() >= MAX_WAITING_BATCHES {
+                sync.waiting.remove(0);
+            }
+            sync.waiting.push(sent);
+            self.keep_sync_state(sync)?;
+        }
+        Ok(batch)
     }
 
     /// Records added on this ledger (by `actor`, or by anyone) that are still to send: in the
@@ -346,7 +440,9 @@ impl Ledger {
     /// record goes through [`Ledger::add_record`] as `sender`: the same validation and
     /// authorisation as any record, whatever the device decided. A refused record does not
     /// stop the others; a record the server has already is answered "already had". The
-    /// receipt has one result per record, in order.
+    /// receipt has one result per record, in order, names the batch's hash and is signed with
+    /// this ledger's key: a ledger without one cannot answer (`E_NO_SIGNING_KEY`, nothing
+    /// written).
     pub fn import_sync_batch(
         &mut self,
         sender: &ActorId,
@@ -362,6 +458,10 @@ impl Ledger {
                 sender: sender.to_string(),
             });
         }
+        let key = self
+            .sync_signing_key()
+            .cloned()
+            .ok_or(LedgerError::NoSigningKey)?;
         let mut results = Vec::with_capacity(batch.records.len());
         for record in &batch.records {
             let id = record.id.clone();
@@ -400,13 +500,18 @@ impl Ledger {
             };
             results.push(result);
         }
-        Ok(SyncReceipt {
+        let mut receipt = SyncReceipt {
             format: SYNC_RECEIPT_FORMAT.to_owned(),
             ledger: self.config().ledger_id.clone(),
             device: batch.device.clone(),
             actor: batch.actor.clone(),
+            batch: batch_hash(batch),
             results,
-        })
+            public_key: String::new(),
+            signature: String::new(),
+        };
+        trust::seal(&mut receipt, &key);
+        Ok(receipt)
     }
 
     /// As [`Ledger::import_sync_batch`], from the batch's JSON: a malformed batch is refused
@@ -418,11 +523,19 @@ impl Ledger {
 
     /// Applies the server's receipt on the device: acknowledged records are not sent again, and
     /// neither are refused ones (they are kept, with the server's code and message, in
-    /// [`Ledger::sync_status`], until [`Ledger::retry_sync`]). Applying a receipt again, or an
-    /// old one, changes nothing more. A receipt for another device is refused
-    /// (`E_SYNC_DEVICE`). The log is not touched: delivery says nothing about the service.
+    /// [`Ledger::sync_status`], until [`Ledger::retry_sync`]). The log is not touched: delivery
+    /// says nothing about the service.
+    ///
+    /// Only the trusted server's answer to a batch this device is waiting on is applied; anything
+    /// else changes nothing and is refused: a receipt for another device (`E_SYNC_DEVICE`),
+    /// before a server is trusted (`E_SYNC_NO_SERVER`), unsigned or `sync-receipt@1`
+    /// (`E_SYNC_UNSIGNED`), signed as another ledger or with another key
+    /// (`E_SYNC_UNTRUSTED_SERVER`), altered after signing (`E_BAD_SIGNATURE`), for a batch this
+    /// device did not make or no longer waits on (`E_SYNC_RECEIPT_BATCH`), or whose results
+    /// are not the batch's records (`E_SYNC_RECEIPT_RECORDS`). Applying a receipt again
+    /// changes nothing more (every result is counted as ignored).
     pub fn apply_sync_receipt(&mut self, receipt: &SyncReceipt) -> Result<SyncApplied> {
-        check_format(&receipt.format, "sync receipt", SYNC_RECEIPT_FORMAT)?;
+        check_receipt_format(&receipt.format)?;
         check_size("sync receipt", receipt.results.len())?;
         let this = &self.config().ledger_id;
         if &receipt.device != this {
@@ -431,14 +544,39 @@ impl Ledger {
                 this: this.to_string(),
             });
         }
-        // Worked on a copy, kept (in a ledger file) and only then made current, so a failed
-        // write leaves the device as it was.
-        let mut sync = self.sync.clone();
+        let server = self.sync.server.as_ref().ok_or(LedgerError::SyncNoServer)?;
+        trust::check_sealed(receipt, server)?;
         let mut applied = SyncApplied {
             acknowledged: 0,
             refused: Vec::new(),
             ignored: 0,
         };
+        if self.sync.answered.contains(&receipt.batch) {
+            applied.ignored = i32::try_from(receipt.results.len()).unwrap_or(i32::MAX);
+            return Ok(applied);
+        }
+        let sent = self
+            .sync
+            .waiting
+            .iter()
+            .find(|w| w.hash == receipt.batch)
+            .ok_or_else(|| LedgerError::SyncReceiptBatch {
+                batch: receipt.batch.chars().take(64).collect(),
+            })?;
+        trust::check_answers(receipt, sent)?;
+        // Worked on a copy, kept (in a ledger file) and only then made current, so a failed
+        // write leaves the device as it was.
+        let mut sync = self.sync.clone();
+        // This batch and every batch made before its answer are settled: their receipts can no
+        // longer be applied, and the next batch gets a new number, so no batch made from now on
+        // has the bytes of one answered before.
+        let number = sent.number;
+        sync.waiting.retain(|w| w.number > number);
+        sync.next_batch = sync.next_batch.max(number.saturating_add(1));
+        if sync.answered.len() >= MAX_ANSWERED_BATCHES {
+            sync.answered.remove(0);
+        }
+        sync.answered.push(receipt.batch.clone());
         for result in &receipt.results {
             let id = result.record();
             let known = self.record(id).is_ok();
@@ -523,7 +661,7 @@ mod tests {
 
     #[test]
     fn formats_are_told_apart_from_versions() {
-        let e = SyncBatch::from_json(r#"{"format":"volunteer-ledger/sync-batch@2"}"#).unwrap_err();
+        let e = SyncBatch::from_json(r#"{"format":"volunteer-ledger/sync-batch@1"}"#).unwrap_err();
         assert_eq!(e.code(), "E_SYNC_VERSION");
         let e = SyncBatch::from_json(r#"{"format":"volunteer-ledger/transfer@1"}"#).unwrap_err();
         assert_eq!(e.code(), "E_SYNC_FORMAT");
@@ -538,7 +676,7 @@ mod tests {
     #[test]
     fn a_refusal_message_names_no_person() {
         let e = SyncBatch::from_json(
-            r#"{"format":"volunteer-ledger/sync-batch@1","device":"p","actor":"a","records":[{"name":"张三丰"}]}"#,
+            r#"{"format":"volunteer-ledger/sync-batch@2","device":"p","actor":"a","number":0,"records":[{"name":"张三丰"}]}"#,
         )
         .unwrap_err();
         assert_eq!(e.code(), "E_SYNC_FORMAT");

@@ -11,10 +11,19 @@ mod common;
 
 use common::{admin, id};
 
+use ed25519_dalek::{Signer, SigningKey};
 use proptest::prelude::*;
 use volunteer_ledger::*;
 
 const OFFSET: i32 = 480;
+
+/// The seed of the server ledger's signing key.
+const SERVER_SEED: [u8; 32] = [7; 32];
+
+/// The server's public key, which every device of these tests trusts.
+fn server_key() -> String {
+    transfer::public_key_hex(&SigningKey::from_bytes(&SERVER_SEED))
+}
 
 fn t(d: u32, h: u32) -> Timestamp {
     Timestamp::from_local(OFFSET, 2015, 6, d, h, 0).unwrap()
@@ -26,7 +35,9 @@ fn rec() -> ActorId {
 
 /// A ledger with org D > C1, recorder `rec` of C1, volunteers V1 and V2, clock 2015-06-12
 /// (every record of June 1–12 lies within the 10-working-day window).
-/// The server and the phone are set up alike; each is its own ledger with its own id.
+/// The server and the phone are set up alike; each is its own ledger with its own id. The
+/// ledger `district` (the server) has the signing key of [`SERVER_SEED`]; every ledger trusts
+/// it as its sync server.
 fn ledger(ledger_id: &str) -> Ledger {
     district(Ledger::in_memory(LedgerConfig::new(id(ledger_id), "某区", admin())).unwrap())
 }
@@ -63,6 +74,10 @@ fn district(mut l: Ledger) -> Ledger {
         };
         l.register_volunteer(&admin(), vol).unwrap();
     }
+    if l.config().ledger_id.as_str() == "district" {
+        l.set_signing_key(&admin(), &SERVER_SEED).unwrap();
+    }
+    l.trust_sync_server(id("district"), &server_key()).unwrap();
     l
 }
 
@@ -411,7 +426,7 @@ fn bad_batches_and_receipts_are_refused_whole() {
         ("[]", "E_SYNC_FORMAT"),
         (&good[..good.len() / 2], "E_SYNC_FORMAT"),
         (
-            &good.replace("sync-batch@1", "sync-batch@9"),
+            &good.replace("sync-batch@2", "sync-batch@9"),
             "E_SYNC_VERSION",
         ),
         (&good.replace("\"device\"", "\"devise\""), "E_SYNC_FORMAT"),
@@ -439,7 +454,7 @@ fn bad_batches_and_receipts_are_refused_whole() {
     assert_eq!(e.code(), "E_SYNC_DEVICE");
     assert_eq!(phone.sync_status(None).unsent, 1);
     let e =
-        SyncReceipt::from_json(&receipt.to_json().replace("receipt@1", "receipt@2")).unwrap_err();
+        SyncReceipt::from_json(&receipt.to_json().replace("receipt@2", "receipt@3")).unwrap_err();
     assert_eq!(e.code(), "E_SYNC_VERSION");
 }
 
@@ -482,13 +497,24 @@ proptest! {
         }
         for a in &attempts {
             let mut batch = phone.sync_batch(&rec(), a.limit).unwrap();
+            let cut_short = a.cut < batch.records.len();
             batch.records.truncate(a.cut);
             let mut receipt = None;
             for _ in 0..a.times {
                 receipt = Some(server.import_sync_json(&rec(), &batch.to_json()).unwrap());
             }
             if let (true, Some(r)) = (a.receipt_arrives, receipt) {
-                phone.apply_sync_receipt(&SyncReceipt::from_json(&r.to_json()).unwrap()).unwrap();
+                // A receipt for a batch cut short answers a batch the phone did not make (unless
+                // it made that one too): it is refused and changes nothing; any other applies.
+                let before = phone.sync_state().clone();
+                match phone.apply_sync_receipt(&SyncReceipt::from_json(&r.to_json()).unwrap()) {
+                    Ok(_) => {}
+                    Err(e) => {
+                        prop_assert!(cut_short, "{e}");
+                        prop_assert_eq!(e.code(), "E_SYNC_RECEIPT_BATCH");
+                        prop_assert_eq!(phone.sync_state(), &before);
+                    }
+                }
             }
         }
         // Then the connection holds until the phone has nothing left to send.
@@ -555,6 +581,45 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A genuine receipt with one byte changed, removed or inserted: refused (and the phone is
+    /// as it was), or it still says what the server signed.
+    #[test]
+    fn altered_receipts_are_refused_or_say_what_the_server_signed(
+        pos in any::<prop::sample::Index>(), byte in any::<u8>(), how in 0u8..3,
+    ) {
+        let (mut server, mut phone, batch) = phone_with_a_batch();
+        let genuine = server.import_sync_batch(&rec(), &batch).unwrap();
+        let mut bytes = genuine.to_json().into_bytes();
+        let i = pos.index(bytes.len());
+        match how {
+            0 => bytes[i] = byte,
+            1 => { bytes.remove(i); }
+            _ => bytes.insert(i, byte),
+        }
+        let before = phone.sync_state().clone();
+        let applied = SyncReceipt::from_json(&String::from_utf8_lossy(&bytes))
+            .and_then(|r| phone.apply_sync_receipt(&r));
+        match applied {
+            Err(e) => {
+                prop_assert!(e.code().starts_with("E_SYNC_") || e.code() == "E_BAD_SIGNATURE", "{}", e.code());
+                prop_assert_eq!(phone.sync_state(), &before);
+                prop_assert_eq!(phone.sync_status(None).unsent, 1);
+            }
+            Ok(_) => {
+                let SyncResult::Accepted { entry_hash, .. } = &genuine.results[0] else {
+                    panic!("{genuine:?}")
+                };
+                let kept = phone.synced_entry_hash(&id("R1"));
+                prop_assert_eq!(kept.as_ref(), Some(entry_hash));
+                prop_assert_eq!(phone.sync_status(None).unsent, 0);
+            }
+        }
+    }
+}
+
 #[test]
 fn a_phone_keeping_a_ledger_file_remembers_what_it_synced_after_a_restart() {
     let file = common::TempFile::new("phone");
@@ -581,4 +646,308 @@ fn a_phone_keeping_a_ledger_file_remembers_what_it_synced_after_a_restart() {
     drop(phone);
     let phone = Ledger::open(path).unwrap();
     assert_eq!(phone.sync_status(Some(&rec())).unsent, 2);
+}
+
+/// The phone's records R1 (by `rec`) and the batch that carries them, made on the phone.
+fn phone_with_a_batch() -> (Ledger, Ledger, SyncBatch) {
+    let (server, mut phone) = (ledger("district"), ledger("phone-1"));
+    phone.add_record(&rec(), record("R1", "V1", 2)).unwrap();
+    let batch = phone.sync_batch(&rec(), 10).unwrap();
+    (server, phone, batch)
+}
+
+/// Signs a receipt by hand, with any key, as a forger (or a broken server) would.
+fn signed_with(mut receipt: SyncReceipt, seed: [u8; 32]) -> SyncReceipt {
+    let key = SigningKey::from_bytes(&seed);
+    receipt.public_key = transfer::public_key_hex(&key);
+    let signature = key.sign(&receipt_bytes(&receipt)).to_bytes();
+    receipt.signature = signature.iter().map(|b| format!("{b:02x}")).collect();
+    receipt
+}
+
+/// Applies a receipt that must be refused with `code`, and checks the phone is as it was and
+/// still sends R1.
+fn refused_and_still_sent(phone: &mut Ledger, receipt: &SyncReceipt, code: &str) {
+    let before = phone.sync_state().clone();
+    let e = phone.apply_sync_receipt(receipt).unwrap_err();
+    assert_eq!(e.code(), code, "{e}");
+    assert!(LedgerError::ALL_CODES.contains(&e.code()));
+    assert_eq!(phone.sync_state(), &before);
+    let status = phone.sync_status(None);
+    assert_eq!((status.unsent, status.acknowledged), (1, 0));
+    assert!(status.refused.is_empty());
+    let again = phone.sync_batch(&rec(), 10).unwrap();
+    assert_eq!(again.records[0].id.as_str(), "R1");
+}
+
+#[test]
+fn forged_receipts_are_refused_and_the_phone_still_sends_the_record() {
+    let (mut server, mut phone, batch) = phone_with_a_batch();
+    let genuine = server.import_sync_batch(&rec(), &batch).unwrap();
+    // What a forger wants the phone to believe: R1 refused, so that it is never sent again.
+    let refusal = SyncResult::Refused {
+        record: id("R1"),
+        code: "E_FORBIDDEN".into(),
+        message_en: "forbidden".into(),
+        message_zh: "无权".into(),
+    };
+    let forged = SyncReceipt {
+        results: vec![refusal.clone()],
+        public_key: String::new(),
+        signature: String::new(),
+        ..genuine.clone()
+    };
+
+    // Made by hand, with no signature.
+    refused_and_still_sent(&mut phone, &forged, "E_SYNC_UNSIGNED");
+    // In the old, unsigned format.
+    let old = format!(
+        r#"{{"format":"volunteer-ledger/sync-receipt@1","ledger":"district","device":"phone-1","actor":"rec","results":[{}]}}"#,
+        serde_json::to_string(&refusal).unwrap()
+    );
+    let e = SyncReceipt::from_json(&old).unwrap_err();
+    assert_eq!(e.code(), "E_SYNC_UNSIGNED", "{e}");
+    let old = SyncReceipt {
+        format: "volunteer-ledger/sync-receipt@1".into(),
+        ..forged.clone()
+    };
+    refused_and_still_sent(&mut phone, &old, "E_SYNC_UNSIGNED");
+    // Signed by another key, which names itself.
+    refused_and_still_sent(
+        &mut phone,
+        &signed_with(forged.clone(), [9; 32]),
+        "E_SYNC_UNTRUSTED_SERVER",
+    );
+    // Signed by another key, claiming the server's.
+    let mut claims = signed_with(forged.clone(), [9; 32]);
+    claims.public_key = server_key();
+    refused_and_still_sent(&mut phone, &claims, "E_BAD_SIGNATURE");
+    // Signed by the server's key but naming another ledger.
+    let elsewhere = signed_with(
+        SyncReceipt {
+            ledger: id("city"),
+            ..forged.clone()
+        },
+        SERVER_SEED,
+    );
+    refused_and_still_sent(&mut phone, &elsewhere, "E_SYNC_UNTRUSTED_SERVER");
+    // The genuine receipt, edited after signing: the result, the batch, the device's actor.
+    let edited = SyncReceipt {
+        results: vec![refusal.clone()],
+        ..genuine.clone()
+    };
+    refused_and_still_sent(&mut phone, &edited, "E_BAD_SIGNATURE");
+    let json = genuine.to_json();
+    let accepted_hash = match &genuine.results[0] {
+        SyncResult::Accepted { entry_hash, .. } => entry_hash.clone(),
+        other => panic!("{other:?}"),
+    };
+    let edited = json.replace(&accepted_hash, &"0".repeat(64));
+    refused_and_still_sent(
+        &mut phone,
+        &SyncReceipt::from_json(&edited).unwrap(),
+        "E_BAD_SIGNATURE",
+    );
+    let edited = json.replace("\"confirmed\"", "\"pending\"");
+    refused_and_still_sent(
+        &mut phone,
+        &SyncReceipt::from_json(&edited).unwrap(),
+        "E_BAD_SIGNATURE",
+    );
+
+    // The honest receipt still works, after all of these.
+    let applied = phone.apply_sync_receipt(&genuine).unwrap();
+    assert_eq!(applied.acknowledged, 1);
+    assert!(phone.sync_batch(&rec(), 10).unwrap().records.is_empty());
+    assert_eq!(
+        phone.synced_entry_hash(&id("R1")).as_deref(),
+        Some(accepted_hash.as_str())
+    );
+}
+
+#[test]
+fn a_signed_receipt_for_another_batch_is_refused() {
+    let (mut server, mut phone, batch) = phone_with_a_batch();
+    // Someone else sends a batch naming this phone and its record, as an actor without a role
+    // on the server, and replays the server's signed refusal to the phone.
+    let theirs = SyncBatch {
+        actor: id("mallory"),
+        ..batch.clone()
+    };
+    let refusal = server.import_sync_batch(&id("mallory"), &theirs).unwrap();
+    assert!(matches!(refusal.results[0], SyncResult::Refused { .. }));
+    refused_and_still_sent(&mut phone, &refusal, "E_SYNC_RECEIPT_BATCH");
+    // A receipt for the batch the phone made, cut short on the way.
+    let cut = SyncBatch {
+        records: vec![],
+        ..batch.clone()
+    };
+    let short = server.import_sync_batch(&rec(), &cut).unwrap();
+    refused_and_still_sent(&mut phone, &short, "E_SYNC_RECEIPT_BATCH");
+    // The receipt for the phone's own batch applies.
+    let receipt = server.import_sync_batch(&rec(), &batch).unwrap();
+    assert_eq!(phone.apply_sync_receipt(&receipt).unwrap().acknowledged, 1);
+}
+
+#[test]
+fn a_signed_receipt_whose_results_are_not_the_batch_records_is_refused() {
+    let (mut server, mut phone, batch) = phone_with_a_batch();
+    phone.add_record(&rec(), record("R2", "V2", 3)).unwrap();
+    let genuine = server.import_sync_batch(&rec(), &batch).unwrap();
+    // Signed with the server's own key, bound to the phone's batch, but about R2, which the
+    // batch did not carry.
+    let mut other = genuine.results[0].clone();
+    if let SyncResult::Accepted { record, .. } = &mut other {
+        *record = id("R2");
+    }
+    let wrong = |results: Vec<SyncResult>| {
+        signed_with(
+            SyncReceipt {
+                results,
+                ..genuine.clone()
+            },
+            SERVER_SEED,
+        )
+    };
+    for results in [
+        vec![other.clone()],
+        vec![genuine.results[0].clone(), other],
+        vec![],
+    ] {
+        let receipt = wrong(results);
+        let before = phone.sync_state().clone();
+        let e = phone.apply_sync_receipt(&receipt).unwrap_err();
+        assert_eq!(e.code(), "E_SYNC_RECEIPT_RECORDS", "{e}");
+        assert_eq!(phone.sync_state(), &before);
+        assert_eq!(phone.sync_status(None).unsent, 2);
+    }
+    // Another actor than the batch's.
+    let receipt = signed_with(
+        SyncReceipt {
+            actor: id("mallory"),
+            ..genuine.clone()
+        },
+        SERVER_SEED,
+    );
+    let e = phone.apply_sync_receipt(&receipt).unwrap_err();
+    assert_eq!(e.code(), "E_SYNC_RECEIPT_RECORDS", "{e}");
+    assert_eq!(phone.apply_sync_receipt(&genuine).unwrap().acknowledged, 1);
+}
+
+#[test]
+fn an_old_refusal_cannot_be_replayed_after_a_retry() {
+    let (mut server, mut phone) = (ledger("district"), ledger("phone-1"));
+    phone
+        .grant_role(&admin(), &id("helper"), Role::Recorder(id("C1")))
+        .unwrap();
+    phone
+        .add_record(&id("helper"), record("H1", "V1", 5))
+        .unwrap();
+    let first = phone.sync_batch(&id("helper"), 10).unwrap();
+    let refusal = server.import_sync_batch(&id("helper"), &first).unwrap();
+    assert_eq!(phone.apply_sync_receipt(&refusal).unwrap().refused.len(), 1);
+
+    // The server grants the role; the phone retries. The new batch carries the same record
+    // but is a new batch: the old refusal, replayed, changes nothing.
+    server
+        .grant_role(&admin(), &id("helper"), Role::Recorder(id("C1")))
+        .unwrap();
+    assert!(phone.retry_sync(&id("H1")).unwrap());
+    let second = phone.sync_batch(&id("helper"), 10).unwrap();
+    assert_ne!(second.number, first.number);
+    assert_ne!(batch_hash(&second), batch_hash(&first));
+    let replayed = phone.apply_sync_receipt(&refusal).unwrap();
+    assert_eq!((replayed.refused.len(), replayed.ignored), (0, 1));
+    assert_eq!(phone.sync_status(None).unsent, 1);
+    assert!(phone.sync_status(None).refused.is_empty());
+
+    let accepted = server.import_sync_batch(&id("helper"), &second).unwrap();
+    assert_eq!(phone.apply_sync_receipt(&accepted).unwrap().acknowledged, 1);
+    assert_eq!(phone.sync_status(None).unsent, 0);
+}
+
+#[test]
+fn a_server_without_a_signing_key_cannot_answer_a_batch() {
+    let mut server = ledger("city");
+    let mut phone = ledger("phone-1");
+    phone.add_record(&rec(), record("R1", "V1", 2)).unwrap();
+    let batch = phone.sync_batch(&rec(), 10).unwrap();
+    let head = server.head();
+    let e = server.import_sync_batch(&rec(), &batch).unwrap_err();
+    assert_eq!(e.code(), "E_NO_SIGNING_KEY");
+    assert_eq!(server.head(), head, "nothing written");
+    assert!(server.record(&id("R1")).is_err());
+}
+
+#[test]
+fn a_device_applies_receipts_only_once_it_trusts_a_server() {
+    let (mut server, mut phone) = (ledger("district"), ledger("phone-1"));
+    // A phone that has not been told its server (its sync state is a fresh one).
+    phone.restore_sync_state(SyncState::default()).unwrap();
+    assert!(phone.sync_server().is_none());
+    phone.add_record(&rec(), record("R1", "V1", 2)).unwrap();
+    let batch = phone.sync_batch(&rec(), 10).unwrap();
+    let receipt = server.import_sync_batch(&rec(), &batch).unwrap();
+    let e = phone.apply_sync_receipt(&receipt).unwrap_err();
+    assert_eq!(e.code(), "E_SYNC_NO_SERVER", "{e}");
+    assert_eq!(phone.sync_status(None).unsent, 1);
+    let e = phone
+        .trust_sync_server(id("district"), "not a key")
+        .unwrap_err();
+    assert_eq!(e.code(), "E_FIELD");
+    phone
+        .trust_sync_server(id("district"), &server_key().to_uppercase())
+        .unwrap();
+    assert_eq!(phone.sync_server().unwrap().public_key, server_key());
+    assert_eq!(phone.apply_sync_receipt(&receipt).unwrap().acknowledged, 1);
+}
+
+#[test]
+fn a_record_with_a_key_the_format_does_not_know_is_refused_naming_it() {
+    let (mut server, mut phone) = (ledger("district"), ledger("phone-1"));
+    phone.add_record(&rec(), record("R1", "V1", 2)).unwrap();
+    phone.add_record(&rec(), record("R2", "V2", 3)).unwrap();
+    let good = phone.sync_batch(&rec(), 10).unwrap().to_json();
+    let head = server.head();
+    // The second record, with an extra key and with a misspelt one beside the right one.
+    let second = good.rfind("{\"activity\"").unwrap();
+    for (key, extra) in [
+        ("minutes_x", "\"minutes_x\":5,"),
+        ("pubic_benefit", "\"pubic_benefit\":true,"),
+    ] {
+        let mut text = good.clone();
+        text.insert_str(second + 1, extra);
+        let e = server.import_sync_json(&rec(), &text).unwrap_err();
+        assert_eq!(e.code(), "E_SYNC_FORMAT", "{e}");
+        let message = e.to_string();
+        assert!(
+            message.contains(key) && message.contains("record 2 (R2)"),
+            "{message}"
+        );
+        assert_eq!(server.head(), head, "nothing written");
+        assert!(server.record(&id("R1")).is_err());
+        assert_eq!(
+            SyncBatch::from_json(&text).unwrap_err().code(),
+            "E_SYNC_FORMAT"
+        );
+    }
+    // A long key is shown cut short.
+    let mut text = good.clone();
+    text.insert_str(second + 1, &format!("\"{}\":1,", "k".repeat(500)));
+    let message = SyncBatch::from_json(&text).unwrap_err().to_string();
+    assert!(!message.contains(&"k".repeat(41)), "{message}");
+    // The batch itself may not carry unknown keys either.
+    let text = good.replacen("{\"format\"", "{\"extra\":1,\"format\"", 1);
+    assert_eq!(
+        SyncBatch::from_json(&text).unwrap_err().code(),
+        "E_SYNC_FORMAT"
+    );
+    assert_eq!(
+        server
+            .import_sync_json(&rec(), &good)
+            .unwrap()
+            .results
+            .len(),
+        2
+    );
 }

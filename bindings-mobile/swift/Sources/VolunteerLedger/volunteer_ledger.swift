@@ -5455,7 +5455,7 @@ public func FfiConverterTypeSyncApplied_lower(_ value: SyncApplied) -> RustBuffe
  */
 public struct SyncBatch: Equatable, Hashable {
     /**
-     * `volunteer-ledger/sync-batch@1`.
+     * `volunteer-ledger/sync-batch@2`.
      */
     public var format: String
     /**
@@ -5468,6 +5468,12 @@ public struct SyncBatch: Equatable, Hashable {
      */
     public var actor: ActorId
     /**
+     * The batch's number on the device: a new one after every receipt applied, so that a
+     * batch is never the same bytes as one answered before and an old receipt cannot pass for
+     * the answer to a new batch.
+     */
+    public var number: Int64
+    /**
      * The records, in the order they were recorded on the device.
      */
     public var records: [NewRecord]
@@ -5476,7 +5482,7 @@ public struct SyncBatch: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * `volunteer-ledger/sync-batch@1`.
+         * `volunteer-ledger/sync-batch@2`.
          */format: String, 
         /**
          * The device ledger's id (make it unique per installation, e.g. `phone-<uuid>`).
@@ -5486,11 +5492,17 @@ public struct SyncBatch: Equatable, Hashable {
          * from this actor, as the platform authenticated them.
          */actor: ActorId, 
         /**
+         * The batch's number on the device: a new one after every receipt applied, so that a
+         * batch is never the same bytes as one answered before and an old receipt cannot pass for
+         * the answer to a new batch.
+         */number: Int64, 
+        /**
          * The records, in the order they were recorded on the device.
          */records: [NewRecord]) {
         self.format = format
         self.device = device
         self.actor = actor
+        self.number = number
         self.records = records
     }
 
@@ -5513,6 +5525,7 @@ public struct FfiConverterTypeSyncBatch: FfiConverterRustBuffer {
                 format: FfiConverterString.read(from: &buf), 
                 device: FfiConverterTypeLedgerId.read(from: &buf), 
                 actor: FfiConverterTypeActorId.read(from: &buf), 
+                number: FfiConverterInt64.read(from: &buf), 
                 records: FfiConverterSequenceTypeNewRecord.read(from: &buf)
         )
     }
@@ -5521,6 +5534,7 @@ public struct FfiConverterTypeSyncBatch: FfiConverterRustBuffer {
         FfiConverterString.write(value.format, into: &buf)
         FfiConverterTypeLedgerId.write(value.device, into: &buf)
         FfiConverterTypeActorId.write(value.actor, into: &buf)
+        FfiConverterInt64.write(value.number, into: &buf)
         FfiConverterSequenceTypeNewRecord.write(value.records, into: &buf)
     }
 }
@@ -5542,11 +5556,13 @@ public func FfiConverterTypeSyncBatch_lower(_ value: SyncBatch) -> RustBuffer {
 
 
 /**
- * The server's answer to a batch: one result per record, in the batch's order.
+ * The server's answer to a batch: one result per record, in the batch's order, bound to the
+ * batch by its hash and signed by the server ledger's key. A device applies only a receipt
+ * signed by the server it trusts that answers a batch it is waiting on.
  */
 public struct SyncReceipt: Equatable, Hashable {
     /**
-     * `volunteer-ledger/sync-receipt@1`.
+     * `volunteer-ledger/sync-receipt@2`.
      */
     public var format: String
     /**
@@ -5562,15 +5578,27 @@ public struct SyncReceipt: Equatable, Hashable {
      */
     public var actor: ActorId
     /**
+     * The SHA-256 (hex) of the batch's canonical bytes ([`batch_hash`]).
+     */
+    public var batch: String
+    /**
      * One result per record of the batch, in order.
      */
     public var results: [SyncResult]
+    /**
+     * The server's Ed25519 public key (64 hex digits); empty if unsigned.
+     */
+    public var publicKey: String
+    /**
+     * The Ed25519 signature (128 hex digits) over [`receipt_bytes`]; empty if unsigned.
+     */
+    public var signature: String
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
-         * `volunteer-ledger/sync-receipt@1`.
+         * `volunteer-ledger/sync-receipt@2`.
          */format: String, 
         /**
          * The server ledger's id.
@@ -5582,13 +5610,25 @@ public struct SyncReceipt: Equatable, Hashable {
          * The actor the batch was imported as.
          */actor: ActorId, 
         /**
+         * The SHA-256 (hex) of the batch's canonical bytes ([`batch_hash`]).
+         */batch: String, 
+        /**
          * One result per record of the batch, in order.
-         */results: [SyncResult]) {
+         */results: [SyncResult], 
+        /**
+         * The server's Ed25519 public key (64 hex digits); empty if unsigned.
+         */publicKey: String = "", 
+        /**
+         * The Ed25519 signature (128 hex digits) over [`receipt_bytes`]; empty if unsigned.
+         */signature: String = "") {
         self.format = format
         self.ledger = ledger
         self.device = device
         self.actor = actor
+        self.batch = batch
         self.results = results
+        self.publicKey = publicKey
+        self.signature = signature
     }
 
     
@@ -5611,7 +5651,10 @@ public struct FfiConverterTypeSyncReceipt: FfiConverterRustBuffer {
                 ledger: FfiConverterTypeLedgerId.read(from: &buf), 
                 device: FfiConverterTypeLedgerId.read(from: &buf), 
                 actor: FfiConverterTypeActorId.read(from: &buf), 
-                results: FfiConverterSequenceTypeSyncResult.read(from: &buf)
+                batch: FfiConverterString.read(from: &buf), 
+                results: FfiConverterSequenceTypeSyncResult.read(from: &buf), 
+                publicKey: FfiConverterString.read(from: &buf), 
+                signature: FfiConverterString.read(from: &buf)
         )
     }
 
@@ -5620,7 +5663,10 @@ public struct FfiConverterTypeSyncReceipt: FfiConverterRustBuffer {
         FfiConverterTypeLedgerId.write(value.ledger, into: &buf)
         FfiConverterTypeLedgerId.write(value.device, into: &buf)
         FfiConverterTypeActorId.write(value.actor, into: &buf)
+        FfiConverterString.write(value.batch, into: &buf)
         FfiConverterSequenceTypeSyncResult.write(value.results, into: &buf)
+        FfiConverterString.write(value.publicKey, into: &buf)
+        FfiConverterString.write(value.signature, into: &buf)
     }
 }
 
@@ -5727,6 +5773,76 @@ public func FfiConverterTypeSyncRefusal_lift(_ buf: RustBuffer) throws -> SyncRe
 #endif
 public func FfiConverterTypeSyncRefusal_lower(_ value: SyncRefusal) -> RustBuffer {
     return FfiConverterTypeSyncRefusal.lower(value)
+}
+
+
+/**
+ * The sync server a device ledger trusts: only receipts signed as this ledger, with this key,
+ * are applied.
+ */
+public struct SyncServer: Equatable, Hashable {
+    /**
+     * The server ledger's id (what its receipts name as `ledger`).
+     */
+    public var ledgerId: LedgerId
+    /**
+     * Its Ed25519 public key (64 hex digits), as [`crate::Ledger::public_key`] gives it.
+     */
+    public var publicKey: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The server ledger's id (what its receipts name as `ledger`).
+         */ledgerId: LedgerId, 
+        /**
+         * Its Ed25519 public key (64 hex digits), as [`crate::Ledger::public_key`] gives it.
+         */publicKey: String) {
+        self.ledgerId = ledgerId
+        self.publicKey = publicKey
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SyncServer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSyncServer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SyncServer {
+        return
+            try SyncServer(
+                ledgerId: FfiConverterTypeLedgerId.read(from: &buf), 
+                publicKey: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SyncServer, into buf: inout [UInt8]) {
+        FfiConverterTypeLedgerId.write(value.ledgerId, into: &buf)
+        FfiConverterString.write(value.publicKey, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSyncServer_lift(_ buf: RustBuffer) throws -> SyncServer {
+    return try FfiConverterTypeSyncServer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSyncServer_lower(_ value: SyncServer) -> RustBuffer {
+    return FfiConverterTypeSyncServer.lower(value)
 }
 
 

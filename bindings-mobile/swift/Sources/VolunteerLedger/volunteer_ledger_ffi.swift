@@ -660,8 +660,11 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func anomalies(period: String) throws  -> [Anomaly]
     
     /**
-     * On a device: applies the server's receipt. Acknowledged records are not sent again;
-     * refused ones neither (see [`Ledger::sync_status`] and [`Ledger::retry_sync`]).
+     * On a device: applies the server's receipt, only if signed by the trusted sync server
+     * and answering a batch this device is waiting on (`E_SYNC_UNSIGNED`, `E_SYNC_NO_SERVER`,
+     * `E_SYNC_UNTRUSTED_SERVER`, `E_BAD_SIGNATURE`, `E_SYNC_RECEIPT_BATCH`,
+     * `E_SYNC_RECEIPT_RECORDS`). Acknowledged records are not sent again; refused ones
+     * neither (see [`Ledger::sync_status`] and [`Ledger::retry_sync`]).
      */
     func applySyncReceipt(receipt: SyncReceipt) throws  -> SyncApplied
     
@@ -734,7 +737,8 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     /**
      * On the server: imports a device's batch as `sender` (the actor the platform
      * authenticated, who must be the batch's actor: `E_SYNC_ACTOR`). Each record goes through
-     * the same validation and authorisation as any record; each is recorded once.
+     * the same validation and authorisation as any record; each is recorded once. The
+     * receipt is signed with this ledger's key (`E_NO_SIGNING_KEY` without one).
      */
     func importSyncBatch(sender: String, batch: SyncBatch) throws  -> SyncReceipt
     
@@ -929,9 +933,15 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     
     /**
      * On a device: the records `actor` added here that the server has neither acknowledged
-     * nor refused, at most `limit` (1 to 1000), as a sync batch. Writes nothing.
+     * nor refused, at most `limit` (1 to 1000), as a sync batch. Writes no log entry;
+     * remembers the batch to check the server's receipt against.
      */
     func syncBatch(actor: String, limit: Int32) throws  -> SyncBatch
+    
+    /**
+     * On a device: the sync server it trusts, if one was set.
+     */
+    func syncServer() throws  -> SyncServer?
     
     /**
      * On a device: records still to send (of `actor`, or of everyone), acknowledged, refused.
@@ -977,6 +987,12 @@ public protocol LedgerProtocol: AnyObject, Sendable {
      * Trusts another ledger to issue transfer packages (a platform admin keeps the list).
      */
     func trustIssuer(actor: String, issuer: Issuer) throws  -> Receipt
+    
+    /**
+     * On a device: sets the sync server it trusts (its ledger id and public key, hex); only
+     * receipts signed by it are applied. Kept beside the log in a ledger file.
+     */
+    func trustSyncServer(ledgerId: String, publicKey: String) throws 
     
     /**
      * The ledgers this one trusts to issue transfer packages.
@@ -1186,8 +1202,11 @@ open func anomalies(period: String)throws  -> [Anomaly]  {
 }
     
     /**
-     * On a device: applies the server's receipt. Acknowledged records are not sent again;
-     * refused ones neither (see [`Ledger::sync_status`] and [`Ledger::retry_sync`]).
+     * On a device: applies the server's receipt, only if signed by the trusted sync server
+     * and answering a batch this device is waiting on (`E_SYNC_UNSIGNED`, `E_SYNC_NO_SERVER`,
+     * `E_SYNC_UNTRUSTED_SERVER`, `E_BAD_SIGNATURE`, `E_SYNC_RECEIPT_BATCH`,
+     * `E_SYNC_RECEIPT_RECORDS`). Acknowledged records are not sent again; refused ones
+     * neither (see [`Ledger::sync_status`] and [`Ledger::retry_sync`]).
      */
 open func applySyncReceipt(receipt: SyncReceipt)throws  -> SyncApplied  {
     return try  FfiConverterTypeSyncApplied_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
@@ -1377,7 +1396,8 @@ open func head()throws  -> LogHead  {
     /**
      * On the server: imports a device's batch as `sender` (the actor the platform
      * authenticated, who must be the batch's actor: `E_SYNC_ACTOR`). Each record goes through
-     * the same validation and authorisation as any record; each is recorded once.
+     * the same validation and authorisation as any record; each is recorded once. The
+     * receipt is signed with this ledger's key (`E_NO_SIGNING_KEY` without one).
      */
 open func importSyncBatch(sender: String, batch: SyncBatch)throws  -> SyncReceipt  {
     return try  FfiConverterTypeSyncReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
@@ -1880,7 +1900,8 @@ open func starSummary(volunteer: String)throws  -> StarSummary  {
     
     /**
      * On a device: the records `actor` added here that the server has neither acknowledged
-     * nor refused, at most `limit` (1 to 1000), as a sync batch. Writes nothing.
+     * nor refused, at most `limit` (1 to 1000), as a sync batch. Writes no log entry;
+     * remembers the batch to check the server's receipt against.
      */
 open func syncBatch(actor: String, limit: Int32)throws  -> SyncBatch  {
     return try  FfiConverterTypeSyncBatch_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
@@ -1889,6 +1910,18 @@ open func syncBatch(actor: String, limit: Int32)throws  -> SyncBatch  {
             self.uniffiCloneHandle(),
         FfiConverterString.lower(actor),
         FfiConverterInt32.lower(limit),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * On a device: the sync server it trusts, if one was set.
+     */
+open func syncServer()throws  -> SyncServer?  {
+    return try  FfiConverterOptionTypeSyncServer.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_sync_server(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
@@ -2015,6 +2048,20 @@ open func trustIssuer(actor: String, issuer: Issuer)throws  -> Receipt  {
         FfiConverterTypeIssuer_lower(issuer),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * On a device: sets the sync server it trusts (its ledger id and public key, hex); only
+     * receipts signed by it are applied. Kept beside the log in a ledger file.
+     */
+open func trustSyncServer(ledgerId: String, publicKey: String)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_trust_sync_server(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(ledgerId),
+        FfiConverterString.lower(publicKey),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -2847,6 +2894,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeSyncServer: FfiConverterRustBuffer {
+    typealias SwiftType = SyncServer?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSyncServer.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSyncServer.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -3609,7 +3680,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_anomalies() != 4310) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_apply_sync_receipt() != 47253) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_apply_sync_receipt() != 8854) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_checkpoint() != 33924) {
@@ -3651,7 +3722,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_head() != 36246) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_import_sync_batch() != 30039) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_import_sync_batch() != 59738) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_import_sync_json() != 60010) {
@@ -3759,7 +3830,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_star_summary() != 23330) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_batch() != 28093) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_batch() != 4744) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_server() != 48443) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_status() != 41145) {
@@ -3787,6 +3861,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_trust_issuer() != 33775) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_trust_sync_server() != 41710) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_trusted_issuers() != 37277) {

@@ -32,7 +32,14 @@ class SyncTest {
         minutes = 120L, content = "助老服务", source = RecordSource.ENTRY,
     )
 
-    /** A ledger on 2015-06-12 with community C1, its recorder `leader`, volunteers V1 and V2. */
+    /** The seed of the server's signing key, and its public key, which every device trusts. */
+    private val serverSeed = ByteArray(32) { 7 }
+    private val serverKey = "ea4a6c63e29c520abef5507b132ec5f9954776aebebe7b92421eea691446d22c"
+
+    /**
+     * A ledger on 2015-06-12 with community C1, its recorder `leader`, volunteers V1 and V2.
+     * `district` signs its receipts with [serverSeed]; every ledger trusts it as its sync server.
+     */
     private fun ledger(id: String): Ledger {
         val l = Ledger.inMemory(defaultLedgerConfig(id, "某区", "admin"))
         l.setClock(Clock.Fixed(at(12, 12)))
@@ -42,6 +49,8 @@ class SyncTest {
             val kind = if (n.length == 18) IdentityKind.RESIDENT_ID else IdentityKind.PASSPORT
             l.registerVolunteer("admin", NewVolunteer(id = v, name = "王小明", identityKind = kind, identityNumber = n, homeOrg = "C1"))
         }
+        if (id == "district") l.setSigningKey("admin", serverSeed)
+        l.trustSyncServer("district", serverKey)
         return l
     }
 
@@ -113,16 +122,45 @@ class SyncTest {
                 val head = server.head()
                 assertEquals("E_SYNC_FORMAT", assertThrows<LedgerException.Input> { server.importSyncJson("leader", "{\"format\":") }.code)
                 assertEquals("E_SYNC_VERSION", assertThrows<LedgerException.Input> {
-                    server.importSyncJson("leader", syncBatchToJson(batch).replace("batch@1", "batch@7"))
+                    server.importSyncJson("leader", syncBatchToJson(batch).replace("batch@2", "batch@7"))
                 }.code)
                 assertEquals("E_SYNC_FORMAT", assertThrows<LedgerException.Input> { syncBatchFromJson("[]") }.code)
                 assertEquals("E_SYNC_ACTOR", assertThrows<LedgerException.Authorization> { server.importSyncBatch("admin", batch) }.code)
                 assertEquals(head, server.head())
                 assertEquals("E_FIELD", assertThrows<LedgerException.Input> { phone.syncBatch("leader", 0) }.code)
+                // A record with a key the format does not know is refused, naming the key.
+                val extra = syncBatchToJson(batch).replace("\"minutes\":120", "\"minutes\":120,\"minutes_x\":5")
+                val unknown = assertThrows<LedgerException.Input> { server.importSyncJson("leader", extra) }
+                assertEquals("E_SYNC_FORMAT", unknown.code)
+                assertTrue(unknown.message!!.contains("minutes_x"), unknown.message)
+                assertEquals(head, server.head())
                 ledger("phone-2").use { other ->
                     val receipt = server.importSyncBatch("leader", batch)
                     assertEquals("E_SYNC_DEVICE", assertThrows<LedgerException.Input> { other.applySyncReceipt(receipt) }.code)
                 }
+                ledger("city").use { unkeyed ->
+                    assertEquals("E_NO_SIGNING_KEY", assertThrows<LedgerException.State> { unkeyed.importSyncBatch("leader", batch) }.code)
+                }
+            }
+        }
+    }
+
+    @Test
+    fun `a forged receipt is refused and the phone still sends the record`() {
+        ledger("district").use { server ->
+            ledger("phone-1").use { phone ->
+                assertEquals(serverKey, server.publicKey())
+                assertEquals(serverKey, phone.syncServer()?.publicKey)
+                phone.addRecord("leader", record("R1", "V1", 2))
+                val receipt = server.importSyncBatch("leader", phone.syncBatch("leader", 10))
+                val refusal = SyncResult.Refused("R1", "E_FORBIDDEN", "forbidden", "无权")
+                val edited = receipt.copy(results = listOf(refusal))
+                assertEquals("E_BAD_SIGNATURE", assertThrows<LedgerException.Integrity> { phone.applySyncReceipt(edited) }.code)
+                val unsigned = edited.copy(signature = "")
+                assertEquals("E_SYNC_UNSIGNED", assertThrows<LedgerException.Integrity> { phone.applySyncReceipt(unsigned) }.code)
+                assertEquals(1, phone.syncStatus(null).unsent)
+                assertEquals(1, phone.applySyncReceipt(receipt).acknowledged)
+                assertEquals(0, phone.syncStatus(null).unsent)
             }
         }
     }
