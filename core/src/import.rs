@@ -21,13 +21,13 @@
 //! # Ok::<(), volunteer_ledger::LedgerError>(())
 //! ```
 
-use crate::error::{LedgerError, Result, invalid_field};
+use crate::error::{Clip, LedgerError, Result, invalid_field};
 use crate::ids::{ActivityId, ActorId, OrgId, RecordId, TeamId, VolunteerId};
 use crate::ledger::Ledger;
 use crate::record::{NewRecord, RecordSource, RecordState};
 use crate::sheet_limits::{
     MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, cell_too_long, check_file_size,
-    check_xlsx_parts, too_large, too_long,
+    check_plain_csv_rows, check_xlsx_parts, too_large, too_long,
 };
 use crate::time::{Timestamp, offset};
 use chrono::{Duration, FixedOffset, NaiveDate, TimeZone};
@@ -621,6 +621,7 @@ fn csv_rows(text: &str, sheet: &mut SheetBuilder<'_>) -> Result<()> {
     if text.contains('"') {
         reader_csv_rows(text, delimiter, sheet)
     } else {
+        check_plain_csv_rows(text)?;
         plain_csv_rows(text, delimiter, sheet);
         Ok(())
     }
@@ -733,7 +734,10 @@ impl<'t> PlainRows<'t> {
         let (mut from, mut end) = (at, bytes.len());
         for (i, &c) in rest.iter().enumerate() {
             if c == self.delimiter {
-                self.fields.push(text.get(from..at + i).unwrap_or_default());
+                // Past the most columns a row may hold, the row is refused: no need to keep more.
+                if self.fields.len() <= MAX_COLUMNS {
+                    self.fields.push(text.get(from..at + i).unwrap_or_default());
+                }
                 from = at + i + 1;
             } else if c == b'\n' || c == b'\r' {
                 end = at + i;
@@ -785,7 +789,10 @@ fn xlsx_rows(bytes: &[u8], name: Option<&str>, sheet: &mut SheetBuilder<'_>) -> 
 fn xlsx_damaged(e: &calamine::XlsxError) -> LedgerError {
     sheet_error(
         "xlsx",
-        format!("is not a readable .xlsx workbook: {e} (E_UPLOAD_ENCODING)"),
+        format!(
+            "is not a readable .xlsx workbook: {} (E_UPLOAD_ENCODING)",
+            Clip(e, 96)
+        ),
     )
 }
 
@@ -800,7 +807,7 @@ fn xlsx_cells(bytes: &[u8], name: Option<&str>, sheet: &mut SheetBuilder<'_>) ->
             if !book.sheet_names().iter().any(|s| s == n) {
                 return Err(sheet_error(
                     "xlsx",
-                    format!("has no worksheet named '{n}' (E_UPLOAD_HEADER)"),
+                    format!("has no worksheet named '{}' (E_UPLOAD_HEADER)", Clip(n, 48)),
                 ));
             }
             n.to_owned()
@@ -867,11 +874,9 @@ fn xlsx_cells(bytes: &[u8], name: Option<&str>, sheet: &mut SheetBuilder<'_>) ->
         if c >= sheet.width_kept() {
             continue;
         }
-        if let Some(&(last, _)) = row.cells.last() {
-            if c <= last {
-                // A second cell at an address already read, or out of order: the first wins.
-                continue;
-            }
+        // A second cell at an address already read, or out of order: the first wins.
+        if row.cells.last().is_some_and(|&(last, _)| c <= last) {
+            continue;
         }
         row.text = row.text.saturating_add(value.as_str().len());
         row.cells.push((c, value));
@@ -1060,10 +1065,10 @@ impl<'o> SheetBuilder<'o> {
     /// Takes the next row: whether it is a data row (not above the header, not the header,
     /// not blank, not a total row).
     fn is_data<R: RowCells + ?Sized>(&mut self, n: u32, cells: &R) -> bool {
-        if !matches!(self.stage, Stage::Refused(_)) {
-            if let Err(e) = self.within_limits(n, cells) {
-                self.stage = Stage::Refused(e);
-            }
+        if !self.is_refused()
+            && let Err(e) = self.within_limits(n, cells)
+        {
+            self.stage = Stage::Refused(e);
         }
         let data = match &self.stage {
             Stage::Data(layout) => !(is_blank(cells) || is_total_row(layout, cells)),
@@ -1223,11 +1228,63 @@ fn problem(row: u32, column: Option<String>, code: &str, en: String, zh: String)
     }
 }
 
-/// A core refusal as a row problem: the core's code, its message split at " / ".
+/// A core refusal as a row problem: the core's code, its message split at " / ". A refusal
+/// that names the row's volunteer number says "the volunteer number" instead, since what was
+/// typed in that column may be an identity number or a name; and any run of digits that could
+/// be an identity number is withheld, whatever column it came from.
 fn core_problem(row: u32, column: Option<String>, e: &LedgerError) -> RowProblem {
-    let msg = e.to_string();
-    let (en, zh) = split_message(&msg);
+    let (en, zh) = match e {
+        LedgerError::UnknownVolunteer { .. } => (
+            format!("row {row}: the volunteer number is not registered"),
+            format!("第 {row} 行：志愿者编号未注册"),
+        ),
+        LedgerError::TransferredOut { .. } => (
+            format!("row {row}: the volunteer has transferred out of this ledger"),
+            format!("第 {row} 行：该志愿者已转出本账本"),
+        ),
+        _ => {
+            let msg = e.to_string();
+            let (en, zh) = split_message(&msg);
+            (withhold_identity_numbers(en), withhold_identity_numbers(zh))
+        }
+    };
     problem(row, column, e.code(), en, zh)
+}
+
+/// `text` with every run of 15 or more digits (an `X` may end it: an identity number, whole
+/// or in part) replaced by `***`.
+fn withhold_identity_numbers(text: String) -> String {
+    let run_at = |i: usize| {
+        let rest = text.get(i..).unwrap_or_default();
+        rest.bytes().take_while(u8::is_ascii_digit).count()
+    };
+    let mut digits = 0;
+    let long = text.bytes().any(|b| {
+        digits = if b.is_ascii_digit() { digits + 1 } else { 0 };
+        digits >= 15
+    });
+    if !long {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while let Some(c) = text.get(i..).and_then(|r| r.chars().next()) {
+        let n = run_at(i);
+        if n >= 15 {
+            out.push_str("***");
+            i += n;
+            if text.get(i..).is_some_and(|r| r.starts_with(['X', 'x'])) {
+                i += 1;
+            }
+        } else if n > 0 {
+            out.push_str(text.get(i..i + n).unwrap_or_default());
+            i += n;
+        } else {
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
 }
 
 /// Splits the core's "English / 中文" message at the first " / " followed by a CJK character.
@@ -1829,6 +1886,7 @@ pub fn upload(
     // counted its data rows, the rows are read as the ledger takes them (in a file ledger,
     // while a second thread writes the ones before). The file's fingerprint is taken on a
     // second thread during that pass.
+    check_plain_csv_rows(text)?;
     let delimiter = sniff_delimiter(text);
     let (fingerprint, counted) = std::thread::scope(|s| {
         let fingerprint = std::thread::Builder::new()
@@ -2147,6 +2205,32 @@ mod tests {
         let (en, zh) = split_message(&e.to_string());
         assert!(en.starts_with("period 'x / y'"));
         assert_eq!(zh, "统计周期无效");
+    }
+
+    #[test]
+    fn identity_numbers_are_withheld_from_row_problems() {
+        let w = |s: &str| withhold_identity_numbers(s.to_owned());
+        assert_eq!(
+            w("record 11010519491231002X: overlaps"),
+            "record ***: overlaps"
+        );
+        assert_eq!(w("record 110105194912310021-4"), "record ***-4");
+        assert_eq!(w("服务记录 11010519491231002x：与"), "服务记录 ***：与");
+        assert_eq!(
+            w("record 7ba1d0d41cdac2c0-12345"),
+            "record 7ba1d0d41cdac2c0-12345"
+        );
+        assert_eq!(w("row 12345678901234 ok"), "row 12345678901234 ok");
+        let e = LedgerError::UnknownVolunteer {
+            id: "11010519491231002X".into(),
+        };
+        let p = core_problem(7, None, &e);
+        assert_eq!(
+            p.message_en,
+            "row 7: the volunteer number is not registered"
+        );
+        assert_eq!(p.message_zh, "第 7 行：志愿者编号未注册");
+        assert_eq!(p.code, "E_UNKNOWN_VOLUNTEER");
     }
 
     #[test]

@@ -72,6 +72,35 @@ pub(crate) fn check_file_size(len: usize, xlsx: bool) -> Result<()> {
     Ok(())
 }
 
+/// The row limit of CSV text without quotes, checked before any row is read (so that no row
+/// is kept of a sheet refused at its end): a row is numbered by the line breaks before it, so
+/// one past [`MAX_ROWS`] starts after the `MAX_ROWS`-th `\n`.
+pub(crate) fn check_plain_csv_rows(text: &str) -> Result<()> {
+    let bytes = text.as_bytes();
+    let Some(at) = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .nth(MAX_ROWS as usize - 1)
+        .map(|(i, _)| i)
+    else {
+        return Ok(());
+    };
+    if bytes
+        .get(at..)
+        .unwrap_or_default()
+        .iter()
+        .any(|b| !matches!(b, b'\n' | b'\r'))
+    {
+        return Err(too_large(
+            format!("the row number (past {MAX_ROWS})"),
+            format!("行号（超过 {MAX_ROWS}）"),
+            u64::from(MAX_ROWS),
+        ));
+    }
+    Ok(())
+}
+
 /// A cell of row `row` (1-based) and column `column` (0-based) longer than
 /// [`MAX_CELL_CHARS`] characters.
 pub(crate) fn cell_too_long(row: u32, column: usize) -> LedgerError {
@@ -192,7 +221,7 @@ pub(crate) fn check_xlsx_parts(bytes: &[u8]) -> Result<()> {
 /// workbook reader reads it (digits only; `None` if it is not there or not digits).
 fn unique_count(tag: &[u8]) -> Option<u64> {
     let tag = String::from_utf8_lossy(tag);
-    let name = tag.get(1..)?.split(|c: char| c.is_whitespace()).next()?;
+    let name = tag.split(|c: char| c.is_whitespace()).next()?;
     if name.rsplit(':').next() != Some("sst") {
         return None;
     }
@@ -217,9 +246,9 @@ struct XmlScan {
     state: Token,
     /// Bytes of the current token.
     len: usize,
-    /// The last bytes seen, to find the end of a comment, CDATA section or instruction, and
+    /// The last 8 bytes seen, to find the end of a comment, CDATA section or instruction, and
     /// the kind of a tag.
-    tail: [u8; 8],
+    tail: u64,
     /// In a shared strings part: the start of the current tag (up to 4 KiB), until the
     /// `sst` tag is found.
     sst: Option<Vec<u8>>,
@@ -241,76 +270,106 @@ enum Token {
 impl XmlScan {
     /// Reads on; `false` once a token is longer than [`MAX_XML_TOKEN_BYTES`].
     fn feed(&mut self, data: &[u8]) -> bool {
-        for &b in data {
-            self.tail.rotate_left(1);
-            if let Some(last) = self.tail.last_mut() {
-                *last = b;
-            }
-            self.len += 1;
-            let ends = |t: &[u8; 8], end: &[u8]| t.ends_with(end);
-            if let Some(tag) = &mut self.sst {
-                match self.state {
-                    Token::Text if b == b'<' => tag.clear(),
-                    Token::Tag | Token::Quoted(_) if b != b'>' && tag.len() < 4096 => tag.push(b),
-                    Token::Tag if b == b'>' => {
-                        if let Some(n) = unique_count(tag) {
-                            self.announced = Some(n);
-                            self.sst = None;
-                        }
+        let mut i = 0;
+        while i < data.len() {
+            if self.state == Token::Text && self.sst.is_none() {
+                // Most bytes are text or tags: to the next `<` at once.
+                let rest = data.get(i..).unwrap_or_default();
+                match rest.iter().position(|&b| b == b'<') {
+                    Some(at) => {
+                        self.len += at;
+                        i += at;
                     }
-                    _ => {}
-                }
-            }
-            match self.state {
-                Token::Text => {
-                    if b == b'<' {
-                        self.state = Token::Tag;
-                        self.len = 1;
-                    }
-                }
-                Token::Tag => {
-                    if ends(&self.tail, b"<!--") {
-                        self.state = Token::Comment;
-                    } else if ends(&self.tail, b"<![CDATA[") || ends(&self.tail, b"![CDATA[") {
-                        self.state = Token::CData;
-                    } else if ends(&self.tail, b"<?") {
-                        self.state = Token::Instruction;
-                    } else if b == b'"' || b == b'\'' {
-                        self.state = Token::Quoted(b);
-                    } else if b == b'>' {
-                        self.state = Token::Text;
-                        self.len = 0;
-                    }
-                }
-                Token::Quoted(q) => {
-                    if b == q {
-                        self.state = Token::Tag;
-                    }
-                }
-                Token::Comment => {
-                    if ends(&self.tail, b"-->") {
-                        self.state = Token::Text;
-                        self.len = 0;
-                    }
-                }
-                Token::CData => {
-                    if ends(&self.tail, b"]]>") {
-                        self.state = Token::Text;
-                        self.len = 0;
-                    }
-                }
-                Token::Instruction => {
-                    if ends(&self.tail, b"?>") {
-                        self.state = Token::Text;
-                        self.len = 0;
+                    None => {
+                        self.len += rest.len();
+                        return self.len <= MAX_XML_TOKEN_BYTES;
                     }
                 }
             }
+            let Some(&b) = data.get(i) else {
+                break;
+            };
+            i += 1;
+            self.step(b);
             if self.len > MAX_XML_TOKEN_BYTES {
                 return false;
             }
         }
-        true
+        self.len <= MAX_XML_TOKEN_BYTES
+    }
+
+    /// One byte.
+    fn step(&mut self, b: u8) {
+        self.tail = (self.tail << 8) | u64::from(b);
+        self.len += 1;
+        let ends = |tail: u64, end: &[u8]| {
+            let bits = 8 * end.len() as u32;
+            let want = end.iter().fold(0u64, |t, &c| (t << 8) | u64::from(c));
+            let mask = if bits >= 64 {
+                u64::MAX
+            } else {
+                (1u64 << bits) - 1
+            };
+            tail & mask == want
+        };
+        if let Some(tag) = &mut self.sst {
+            match self.state {
+                Token::Text if b == b'<' => tag.clear(),
+                Token::Tag | Token::Quoted(_) if b != b'>' && tag.len() < 4096 => tag.push(b),
+                Token::Tag if b == b'>' => {
+                    if let Some(n) = unique_count(tag) {
+                        self.announced = Some(n);
+                        self.sst = None;
+                    }
+                }
+                _ => {}
+            }
+        }
+        match self.state {
+            Token::Text => {
+                if b == b'<' {
+                    self.state = Token::Tag;
+                    self.len = 1;
+                }
+            }
+            Token::Tag => {
+                if ends(self.tail, b"<!--") {
+                    self.state = Token::Comment;
+                } else if ends(self.tail, b"![CDATA[") {
+                    self.state = Token::CData;
+                } else if ends(self.tail, b"<?") {
+                    self.state = Token::Instruction;
+                } else if b == b'"' || b == b'\'' {
+                    self.state = Token::Quoted(b);
+                } else if b == b'>' {
+                    self.state = Token::Text;
+                    self.len = 0;
+                }
+            }
+            Token::Quoted(q) => {
+                if b == q {
+                    self.state = Token::Tag;
+                }
+            }
+            Token::Comment => {
+                if ends(self.tail, b"-->") {
+                    self.state = Token::Text;
+                    self.len = 0;
+                }
+            }
+            Token::CData => {
+                if ends(self.tail, b"]]>") {
+                    self.state = Token::Text;
+                    self.len = 0;
+                }
+            }
+            Token::Instruction => {
+                if ends(self.tail, b"?>") {
+                    self.state = Token::Text;
+                    self.len = 0;
+                }
+            }
+        }
     }
 }
 
