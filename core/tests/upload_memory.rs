@@ -321,3 +321,44 @@ fn hostile_csv_is_read_or_refused_within_the_budget() {
         Err("E_UPLOAD_TOO_LARGE".into())
     );
 }
+
+/// `VL_WRITE_SEEDS=1 cargo test -p volunteer-ledger --test upload_memory write_fuzz_seeds`
+/// writes the small hostile sheets above to `fuzz/seeds/sheets/`, where the sheets fuzz target
+/// starts from them.
+#[test]
+fn write_fuzz_seeds() {
+    if std::env::var_os("VL_WRITE_SEEDS").is_none() {
+        return;
+    }
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/sheets");
+    let shared = br#"<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1000000000000"><si><t>x</t></si></sst>"#;
+    let head = HEADER.join(",");
+    for (name, bytes) in [
+        (
+            "xlsx-cell-at-XFD1048576",
+            workbook(|s| {
+                s.write_string(1_048_575, 16_383, "x").unwrap();
+            }),
+        ),
+        (
+            "xlsx-cell-at-XFD4000",
+            workbook(|s| {
+                s.write_string(3_999, 16_383, "x").unwrap();
+            }),
+        ),
+        (
+            "xlsx-shared-strings-count-1e12",
+            raw_xlsx(&sheet_xml(""), shared),
+        ),
+        (
+            "csv-wide-row.csv",
+            format!(
+                "{head}\nV1,C1,2015-06-02,9:00,10:00{}\n",
+                ",x".repeat(20_000)
+            )
+            .into_bytes(),
+        ),
+    ] {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+}
