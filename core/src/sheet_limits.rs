@@ -279,6 +279,9 @@ impl XmlScan {
                     Some(at) => {
                         self.len += at;
                         i += at;
+                        if self.len > MAX_XML_TOKEN_BYTES {
+                            return false;
+                        }
                     }
                     None => {
                         self.len += rest.len();
