@@ -4,6 +4,64 @@
 
 use std::fmt;
 
+/// The most characters a message of the core has ([`LedgerError`]'s `Display`, English and
+/// Chinese together): each value a message repeats is cut to a width (below) with `…`, so that
+/// no message grows with its input and a long input is never repeated in full.
+pub const MESSAGE_MAX_CHARS: usize = 500;
+
+/// The width of an id or a short value in a message: ids are at most 64 characters, so a
+/// valid one is never cut.
+const WORD: usize = 64;
+/// The width of a detail or a rule in English.
+const TEXT: usize = 180;
+/// The width of a detail in Chinese.
+const ZH: usize = 100;
+/// The width of a file path.
+const PATH: usize = 96;
+
+/// A value as a message shows it: at most `.1` characters, the last of them `…` when it is cut.
+pub(crate) struct Clip<'a, T: ?Sized>(pub(crate) &'a T, pub(crate) usize);
+
+impl<T: fmt::Display + ?Sized> fmt::Display for Clip<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        /// Keeps the first `room` characters written to it and counts whether more came.
+        struct Head {
+            text: String,
+            room: usize,
+            more: bool,
+        }
+        impl fmt::Write for Head {
+            fn write_str(&mut self, s: &str) -> fmt::Result {
+                if self.more {
+                    return Ok(());
+                }
+                for c in s.chars() {
+                    if self.room == 0 {
+                        self.more = true;
+                        break;
+                    }
+                    self.text.push(c);
+                    self.room -= 1;
+                }
+                Ok(())
+            }
+        }
+        let width = self.1.max(1);
+        let mut head = Head {
+            text: String::new(),
+            room: width,
+            more: false,
+        };
+        fmt::write(&mut head, format_args!("{}", self.0))?;
+        if head.more {
+            // Room for the `…`: the value is cut one character shorter.
+            head.text.pop();
+            head.text.push('…');
+        }
+        f.write_str(&head.text)
+    }
+}
+
 /// The family an error belongs to; bindings map each family to one exception class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
@@ -47,7 +105,10 @@ crate::names::named_enum!(ErrorFamily, "error family", {
 #[non_exhaustive]
 pub enum LedgerError {
     /// An identity number is not in the format its kind requires.
-    #[error("identity number ({kind}) has the wrong format: {detail} / 证件号码格式错误：{detail}")]
+    #[error(
+        "identity number ({kind}) has the wrong format: {detail} / 证件号码格式错误：{detail}",
+        kind = Clip(.kind, WORD), detail = Clip(.detail, TEXT),
+    )]
     IdentityFormat {
         /// The identity kind (`resident_id`, `passport` …).
         kind: String,
@@ -59,7 +120,8 @@ pub enum LedgerError {
     IdentityChecksum,
     /// A resident identity number's birth date is not a real date, or lies in the future.
     #[error(
-        "identity number holds no real birth date: {detail} / 身份证号码中的出生日期无效：{detail}"
+        "identity number holds no real birth date: {detail} / 身份证号码中的出生日期无效：{detail}",
+        detail = Clip(.detail, TEXT),
     )]
     IdentityBirthDate {
         /// What is wrong with the date.
@@ -67,7 +129,8 @@ pub enum LedgerError {
     },
     /// A period string does not parse, or is out of range.
     #[error(
-        "period '{text}' is not valid: {detail} (expected 2015-W23, 2015-06, 2015 or all) / 统计周期无效"
+        "period '{text}' is not valid: {detail} (expected 2015-W23, 2015-06, 2015 or all) / 统计周期无效",
+        text = Clip(.text, WORD), detail = Clip(.detail, TEXT),
     )]
     InvalidPeriod {
         /// The text given.
@@ -76,7 +139,10 @@ pub enum LedgerError {
         detail: String,
     },
     /// A field is empty, too long, or out of range.
-    #[error("{what}: field '{field}' {detail} / 字段“{field}”无效")]
+    #[error(
+        "{what}: field '{field}' {detail} / 字段“{field}”无效",
+        what = Clip(.what, WORD), field = Clip(.field, WORD), detail = Clip(.detail, TEXT),
+    )]
     InvalidField {
         /// The thing being changed (`record R1`, `org 0101` …).
         what: String,
@@ -87,7 +153,8 @@ pub enum LedgerError {
     },
     /// A record ends at or before it starts.
     #[error(
-        "record {record}: end must be after start / 服务记录 {record}：结束时间必须晚于开始时间"
+        "record {record}: end must be after start / 服务记录 {record}：结束时间必须晚于开始时间",
+        record = Clip(.record, WORD),
     )]
     EndNotAfterStart {
         /// The record id.
@@ -95,7 +162,8 @@ pub enum LedgerError {
     },
     /// A record claims more minutes than its time span holds.
     #[error(
-        "record {record}: {minutes} minutes claimed but the span holds only {span} / 服务记录 {record}：服务时长 {minutes} 分钟超过起止时间跨度 {span} 分钟"
+        "record {record}: {minutes} minutes claimed but the span holds only {span} / 服务记录 {record}：服务时长 {minutes} 分钟超过起止时间跨度 {span} 分钟",
+        record = Clip(.record, WORD),
     )]
     MinutesExceedSpan {
         /// The record id.
@@ -107,21 +175,26 @@ pub enum LedgerError {
     },
     /// A record claims zero minutes.
     #[error(
-        "record {record}: service minutes must be more than zero / 服务记录 {record}：服务时长必须大于零"
+        "record {record}: service minutes must be more than zero / 服务记录 {record}：服务时长必须大于零",
+        record = Clip(.record, WORD),
     )]
     ZeroMinutes {
         /// The record id.
         record: String,
     },
     /// A record ends in the future (beyond the policy's clock-skew tolerance).
-    #[error("record {record}: ends in the future / 服务记录 {record}：结束时间晚于当前时间")]
+    #[error(
+        "record {record}: ends in the future / 服务记录 {record}：结束时间晚于当前时间",
+        record = Clip(.record, WORD),
+    )]
     Future {
         /// The record id.
         record: String,
     },
     /// A record overlaps another counted or pending record of the same volunteer.
     #[error(
-        "record {record}: overlaps record {other} of the same volunteer / 服务记录 {record}：与同一志愿者的服务记录 {other} 时间重叠"
+        "record {record}: overlaps record {other} of the same volunteer / 服务记录 {record}：与同一志愿者的服务记录 {other} 时间重叠",
+        record = Clip(.record, WORD), other = Clip(.other, WORD),
     )]
     Overlap {
         /// The record id.
@@ -131,7 +204,8 @@ pub enum LedgerError {
     },
     /// A record would take the volunteer's minutes on one day beyond the policy's cap.
     #[error(
-        "record {record}: {total} minutes on {day} exceed the daily cap of {cap} / 服务记录 {record}：{day} 当日服务时长 {total} 分钟超过上限 {cap} 分钟"
+        "record {record}: {total} minutes on {day} exceed the daily cap of {cap} / 服务记录 {record}：{day} 当日服务时长 {total} 分钟超过上限 {cap} 分钟",
+        record = Clip(.record, WORD), day = Clip(.day, WORD),
     )]
     DailyCap {
         /// The record id.
@@ -146,7 +220,8 @@ pub enum LedgerError {
     /// A volunteer already has the policy's limit of check-in/check-out pairs for this
     /// activity on this day.
     #[error(
-        "record {record}: more than {limit} check-in pairs for one activity on {day} / 服务记录 {record}：同一活动当日签到签退超过 {limit} 次"
+        "record {record}: more than {limit} check-in pairs for one activity on {day} / 服务记录 {record}：同一活动当日签到签退超过 {limit} 次",
+        record = Clip(.record, WORD), day = Clip(.day, WORD),
     )]
     CheckInLimit {
         /// The record id.
@@ -158,7 +233,8 @@ pub enum LedgerError {
     },
     /// Paid service is not volunteering.
     #[error(
-        "record {record}: paid service is not volunteer service / 服务记录 {record}：有偿服务不属于志愿服务"
+        "record {record}: paid service is not volunteer service / 服务记录 {record}：有偿服务不属于志愿服务",
+        record = Clip(.record, WORD),
     )]
     PaidService {
         /// The record id.
@@ -166,7 +242,8 @@ pub enum LedgerError {
     },
     /// Work that is part of one's job is not volunteering.
     #[error(
-        "record {record}: service that is part of a job duty is not volunteer service / 服务记录 {record}：履行岗位职责不属于志愿服务"
+        "record {record}: service that is part of a job duty is not volunteer service / 服务记录 {record}：履行岗位职责不属于志愿服务",
+        record = Clip(.record, WORD),
     )]
     JobDuty {
         /// The record id.
@@ -174,7 +251,8 @@ pub enum LedgerError {
     },
     /// Service that is not for the public benefit is not volunteering.
     #[error(
-        "record {record}: service that is not for the public benefit is not volunteer service / 服务记录 {record}：非公益性服务不属于志愿服务"
+        "record {record}: service that is not for the public benefit is not volunteer service / 服务记录 {record}：非公益性服务不属于志愿服务",
+        record = Clip(.record, WORD),
     )]
     NotPublicBenefit {
         /// The record id.
@@ -182,7 +260,8 @@ pub enum LedgerError {
     },
     /// A make-up record (recorded after the window) must be confirmed by an org admin.
     #[error(
-        "record {record}: a make-up record (recorded after the {window}-working-day window) needs an org admin to confirm / 服务记录 {record}：超过 {window} 个工作日的补录须由组织管理员确认"
+        "record {record}: a make-up record (recorded after the {window}-working-day window) needs an org admin to confirm / 服务记录 {record}：超过 {window} 个工作日的补录须由组织管理员确认",
+        record = Clip(.record, WORD),
     )]
     MakeUpNeedsOrgAdmin {
         /// The record id.
@@ -191,7 +270,10 @@ pub enum LedgerError {
         window: i32,
     },
     /// The actor lacks the role the change requires.
-    #[error("actor {actor} may not {action}: {rule} / 操作人 {actor} 无权执行该操作")]
+    #[error(
+        "actor {actor} may not {action}: {rule} / 操作人 {actor} 无权执行该操作",
+        actor = Clip(.actor, WORD), action = Clip(.action, WORD), rule = Clip(.rule, TEXT),
+    )]
     Forbidden {
         /// The actor id.
         actor: String,
@@ -202,32 +284,45 @@ pub enum LedgerError {
     },
     /// Nobody confirms a record they entered or reported themselves.
     #[error(
-        "record {record}: nobody confirms a record they entered themselves / 服务记录 {record}：不得确认本人录入的记录"
+        "record {record}: nobody confirms a record they entered themselves / 服务记录 {record}：不得确认本人录入的记录",
+        record = Clip(.record, WORD),
     )]
     SelfConfirm {
         /// The record id.
         record: String,
     },
     /// A volunteer number is unknown.
-    #[error("volunteer {id} is not registered / 志愿者 {id} 未注册")]
+    #[error(
+        "volunteer {id} is not registered / 志愿者 {id} 未注册",
+        id = Clip(.id, WORD),
+    )]
     UnknownVolunteer {
         /// The volunteer number.
         id: String,
     },
     /// An org id is unknown.
-    #[error("org {id} is not registered / 组织 {id} 未注册")]
+    #[error(
+        "org {id} is not registered / 组织 {id} 未注册",
+        id = Clip(.id, WORD),
+    )]
     UnknownOrg {
         /// The org id.
         id: String,
     },
     /// A team id is unknown.
-    #[error("team {id} does not exist / 服务队 {id} 不存在")]
+    #[error(
+        "team {id} does not exist / 服务队 {id} 不存在",
+        id = Clip(.id, WORD),
+    )]
     UnknownTeam {
         /// The team id.
         id: String,
     },
     /// A record id is unknown.
-    #[error("record {id} does not exist / 服务记录 {id} 不存在")]
+    #[error(
+        "record {id} does not exist / 服务记录 {id} 不存在",
+        id = Clip(.id, WORD),
+    )]
     UnknownRecord {
         /// The record id.
         id: String,
@@ -241,7 +336,10 @@ pub enum LedgerError {
         len: u64,
     },
     /// Something with this id exists already.
-    #[error("{what} {id} exists already / {what} {id} 已存在")]
+    #[error(
+        "{what} {id} exists already / {what} {id} 已存在",
+        what = Clip(.what, WORD), id = Clip(.id, WORD),
+    )]
     Duplicate {
         /// What kind of thing (`org`, `volunteer`, `team`).
         what: String,
@@ -250,7 +348,8 @@ pub enum LedgerError {
     },
     /// Another volunteer holds this identity number.
     #[error(
-        "volunteer {id}: the identity number is already registered to another volunteer / 志愿者 {id}：证件号码已被其他志愿者注册"
+        "volunteer {id}: the identity number is already registered to another volunteer / 志愿者 {id}：证件号码已被其他志愿者注册",
+        id = Clip(.id, WORD),
     )]
     DuplicateIdentity {
         /// The volunteer number being registered.
@@ -258,7 +357,8 @@ pub enum LedgerError {
     },
     /// A record id was sent again with different content.
     #[error(
-        "record {record}: this id was already recorded with different content / 服务记录 {record}：编号已存在且内容不同"
+        "record {record}: this id was already recorded with different content / 服务记录 {record}：编号已存在且内容不同",
+        record = Clip(.record, WORD),
     )]
     RecordIdConflict {
         /// The record id.
@@ -266,7 +366,8 @@ pub enum LedgerError {
     },
     /// The record's state does not allow this change.
     #[error(
-        "record {record} is {state}; cannot {action} / 服务记录 {record} 当前状态为 {state}，不能执行该操作"
+        "record {record} is {state}; cannot {action} / 服务记录 {record} 当前状态为 {state}，不能执行该操作",
+        record = Clip(.record, WORD), state = Clip(.state, WORD), action = Clip(.action, WORD),
     )]
     InvalidState {
         /// The record id.
@@ -277,7 +378,10 @@ pub enum LedgerError {
         action: String,
     },
     /// The hash chain is broken at an entry.
-    #[error("log entry {seq}: {detail} / 日志条目 {seq} 校验失败")]
+    #[error(
+        "log entry {seq}: {detail} / 日志条目 {seq} 校验失败",
+        detail = Clip(.detail, TEXT),
+    )]
     ChainBroken {
         /// The first entry at fault.
         seq: u64,
@@ -285,7 +389,10 @@ pub enum LedgerError {
         detail: String,
     },
     /// An entry replays to a refusal: the log holds a change its own rules reject.
-    #[error("log entry {seq} does not replay: {detail} / 日志条目 {seq} 无法重放")]
+    #[error(
+        "log entry {seq} does not replay: {detail} / 日志条目 {seq} 无法重放",
+        detail = Clip(.detail, TEXT),
+    )]
     ReplayRefused {
         /// The entry.
         seq: u64,
@@ -293,7 +400,10 @@ pub enum LedgerError {
         detail: String,
     },
     /// A ledger file could not be opened, read or written. Nothing was changed.
-    #[error("ledger file {path}: {detail} / 账本文件 {path}：{detail_zh}")]
+    #[error(
+        "ledger file {path}: {detail} / 账本文件 {path}：{detail_zh}",
+        path = Clip(.path, PATH), detail = Clip(.detail, TEXT), detail_zh = Clip(.detail_zh, ZH),
+    )]
     Storage {
         /// The file.
         path: String,
@@ -305,7 +415,8 @@ pub enum LedgerError {
     /// A ledger file was written by a newer version of this library, with a schema this one
     /// does not know; it is left untouched.
     #[error(
-        "ledger file {path} has schema version {found}; this library reads up to {supported}: upgrade volunteer-ledger to open it / 账本文件 {path} 的结构版本为 {found}，本程序只支持到 {supported}，请升级后再打开"
+        "ledger file {path} has schema version {found}; this library reads up to {supported}: upgrade volunteer-ledger to open it / 账本文件 {path} 的结构版本为 {found}，本程序只支持到 {supported}，请升级后再打开",
+        path = Clip(.path, PATH),
     )]
     SchemaVersion {
         /// The file.
@@ -316,7 +427,10 @@ pub enum LedgerError {
         supported: i64,
     },
     /// A file is not a volunteer-ledger file (another database, or not SQLite at all).
-    #[error("{path} is not a volunteer-ledger file: {detail} / {path} 不是志愿服务账本文件")]
+    #[error(
+        "{path} is not a volunteer-ledger file: {detail} / {path} 不是志愿服务账本文件",
+        path = Clip(.path, PATH), detail = Clip(.detail, TEXT),
+    )]
     NotALedger {
         /// The file.
         path: String,
@@ -324,21 +438,28 @@ pub enum LedgerError {
         detail: String,
     },
     /// A transfer package is malformed, altered or inconsistent.
-    #[error("transfer package: {detail} / 转移包无效：{detail}")]
+    #[error(
+        "transfer package: {detail} / 转移包无效：{detail}",
+        detail = Clip(.detail, TEXT),
+    )]
     TransferFormat {
         /// What is wrong.
         detail: String,
     },
     /// A transfer package has a format version this ledger does not know.
     #[error(
-        "transfer package format '{found}' is not supported (this ledger reads volunteer-ledger/transfer@1) / 不支持的转移包格式版本"
+        "transfer package format '{found}' is not supported (this ledger reads volunteer-ledger/transfer@1) / 不支持的转移包格式版本",
+        found = Clip(.found, WORD),
     )]
     TransferVersion {
         /// The format found.
         found: String,
     },
     /// A package or certificate comes from a ledger whose key is not on the trust list.
-    #[error("ledger {ledger} is not a trusted issuer here / 签发方 {ledger} 不在信任列表中")]
+    #[error(
+        "ledger {ledger} is not a trusted issuer here / 签发方 {ledger} 不在信任列表中",
+        ledger = Clip(.ledger, WORD),
+    )]
     UntrustedIssuer {
         /// The issuing ledger.
         ledger: String,
@@ -351,7 +472,8 @@ pub enum LedgerError {
     NoSigningKey,
     /// A package's volunteer does not match the local volunteer of that number.
     #[error(
-        "volunteer {volunteer}: the package's identity does not match the volunteer registered here / 志愿者 {volunteer}：转移包中的身份与本地登记不符"
+        "volunteer {volunteer}: the package's identity does not match the volunteer registered here / 志愿者 {volunteer}：转移包中的身份与本地登记不符",
+        volunteer = Clip(.volunteer, WORD),
     )]
     TransferIdentity {
         /// The volunteer number.
@@ -359,7 +481,8 @@ pub enum LedgerError {
     },
     /// A package was issued for another ledger.
     #[error(
-        "the package is meant for ledger {destination}, not this one / 该转移包的接收方为 {destination}"
+        "the package is meant for ledger {destination}, not this one / 该转移包的接收方为 {destination}",
+        destination = Clip(.destination, WORD),
     )]
     TransferDestination {
         /// The ledger named in the package.
@@ -367,7 +490,8 @@ pub enum LedgerError {
     },
     /// The volunteer has transferred out of this ledger.
     #[error(
-        "volunteer {volunteer} has transferred out of this ledger / 志愿者 {volunteer} 已转出本账本"
+        "volunteer {volunteer} has transferred out of this ledger / 志愿者 {volunteer} 已转出本账本",
+        volunteer = Clip(.volunteer, WORD),
     )]
     TransferredOut {
         /// The volunteer number.
@@ -375,7 +499,10 @@ pub enum LedgerError {
     },
     /// A sync batch or sync receipt does not read as one (bad JSON, a missing field, too many
     /// records). Nothing was changed.
-    #[error("{what}: {detail} / 同步数据格式无效：{detail}")]
+    #[error(
+        "{what}: {detail} / 同步数据格式无效：{detail}",
+        what = Clip(.what, WORD), detail = Clip(.detail, TEXT),
+    )]
     SyncFormat {
         /// `sync batch` or `sync receipt`.
         what: String,
@@ -384,7 +511,8 @@ pub enum LedgerError {
     },
     /// A sync batch or receipt has a format version this ledger does not know.
     #[error(
-        "sync format '{found}' is not supported (this ledger reads volunteer-ledger/sync-batch@2 and sync-receipt@2) / 不支持的同步数据格式版本"
+        "sync format '{found}' is not supported (this ledger reads volunteer-ledger/sync-batch@2 and sync-receipt@2) / 不支持的同步数据格式版本",
+        found = Clip(.found, WORD),
     )]
     SyncVersion {
         /// The format found (at most 60 characters of it).
@@ -392,7 +520,8 @@ pub enum LedgerError {
     },
     /// A sync batch is sent by another actor than the one who recorded it on the device.
     #[error(
-        "the sync batch was recorded by actor {actor} but is sent by {sender}; a device's records are sent by the actor who recorded them / 同步批次的录入人 {actor} 与提交人 {sender} 不一致"
+        "the sync batch was recorded by actor {actor} but is sent by {sender}; a device's records are sent by the actor who recorded them / 同步批次的录入人 {actor} 与提交人 {sender} 不一致",
+        actor = Clip(.actor, WORD), sender = Clip(.sender, WORD),
     )]
     SyncActor {
         /// The actor the batch names.
@@ -402,7 +531,8 @@ pub enum LedgerError {
     },
     /// A sync receipt answers another device's batch.
     #[error(
-        "the sync receipt is for device {device}, not for this ledger ({this}) / 该同步回执属于设备 {device}，不属于本账本 {this}"
+        "the sync receipt is for device {device}, not for this ledger ({this}) / 该同步回执属于设备 {device}，不属于本账本 {this}",
+        device = Clip(.device, WORD), this = Clip(.this, WORD),
     )]
     SyncDevice {
         /// The device the receipt names.
@@ -412,7 +542,8 @@ pub enum LedgerError {
     },
     /// A sync receipt carries no signature (every `sync-receipt@1` receipt is unsigned).
     #[error(
-        "the sync receipt is not signed ({detail}); only receipts signed by the sync server are applied / 同步回执未签名，不予采用"
+        "the sync receipt is not signed ({detail}); only receipts signed by the sync server are applied / 同步回执未签名，不予采用",
+        detail = Clip(.detail, TEXT),
     )]
     SyncUnsigned {
         /// Why it counts as unsigned.
@@ -425,7 +556,8 @@ pub enum LedgerError {
     SyncNoServer,
     /// A sync receipt is signed as another ledger, or with a key other than the trusted server's.
     #[error(
-        "the sync receipt is signed as ledger {ledger} with a key that is not the trusted sync server's / 同步回执的签发方 {ledger} 不是本设备信任的同步服务器"
+        "the sync receipt is signed as ledger {ledger} with a key that is not the trusted sync server's / 同步回执的签发方 {ledger} 不是本设备信任的同步服务器",
+        ledger = Clip(.ledger, WORD),
     )]
     SyncUntrustedServer {
         /// The ledger the receipt names.
@@ -433,7 +565,8 @@ pub enum LedgerError {
     },
     /// A sync receipt answers no batch this device is waiting on an answer for.
     #[error(
-        "the sync receipt answers batch {batch}, which this device did not send or no longer waits on; its records stay to send / 该同步回执所答复的批次 {batch} 不是本设备待答复的批次"
+        "the sync receipt answers batch {batch}, which this device did not send or no longer waits on; its records stay to send / 该同步回执所答复的批次 {batch} 不是本设备待答复的批次",
+        batch = Clip(.batch, WORD),
     )]
     SyncReceiptBatch {
         /// The batch hash the receipt names (at most 64 characters of it).
@@ -441,7 +574,8 @@ pub enum LedgerError {
     },
     /// A sync receipt's results are not the records of the batch it answers.
     #[error(
-        "the sync receipt for batch {batch} {detail} / 同步回执与所答复批次 {batch} 的记录不符"
+        "the sync receipt for batch {batch} {detail} / 同步回执与所答复批次 {batch} 的记录不符",
+        batch = Clip(.batch, WORD), detail = Clip(.detail, TEXT),
     )]
     SyncReceiptRecords {
         /// The batch hash.
@@ -450,20 +584,27 @@ pub enum LedgerError {
         detail: String,
     },
     /// A certificate's JSON does not read as a certificate.
-    #[error("certificate: {detail} / 证明格式无效：{detail}")]
+    #[error(
+        "certificate: {detail} / 证明格式无效：{detail}",
+        detail = Clip(.detail, TEXT),
+    )]
     CertificateFormat {
         /// What is wrong (where, never the content).
         detail: String,
     },
     /// No certificate has this number or verification code.
-    #[error("no certificate has the code {code} / 未找到验证码为 {code} 的证明")]
+    #[error(
+        "no certificate has the code {code} / 未找到验证码为 {code} 的证明",
+        code = Clip(.code, WORD),
+    )]
     UnknownCertificate {
         /// The code asked for.
         code: String,
     },
     /// A volunteer joins a team they are in already.
     #[error(
-        "team {team}: volunteer {volunteer} is a member already / 服务队 {team}：志愿者 {volunteer} 已是队员"
+        "team {team}: volunteer {volunteer} is a member already / 服务队 {team}：志愿者 {volunteer} 已是队员",
+        team = Clip(.team, WORD), volunteer = Clip(.volunteer, WORD),
     )]
     AlreadyMember {
         /// The team.
@@ -473,7 +614,8 @@ pub enum LedgerError {
     },
     /// A volunteer leaves a team they are not in.
     #[error(
-        "team {team}: volunteer {volunteer} is not a member / 服务队 {team}：志愿者 {volunteer} 不是队员"
+        "team {team}: volunteer {volunteer} is not a member / 服务队 {team}：志愿者 {volunteer} 不是队员",
+        team = Clip(.team, WORD), volunteer = Clip(.volunteer, WORD),
     )]
     NotMember {
         /// The team.
@@ -483,7 +625,8 @@ pub enum LedgerError {
     },
     /// The leader or a liaison leaves their team.
     #[error(
-        "team {team}: volunteer {volunteer} is its leader or a liaison and cannot leave it / 服务队 {team}：志愿者 {volunteer} 是队长或联络员，不能退队"
+        "team {team}: volunteer {volunteer} is its leader or a liaison and cannot leave it / 服务队 {team}：志愿者 {volunteer} 是队长或联络员，不能退队",
+        team = Clip(.team, WORD), volunteer = Clip(.volunteer, WORD),
     )]
     OfficerLeaves {
         /// The team.
@@ -493,7 +636,8 @@ pub enum LedgerError {
     },
     /// A team is not under the org it would organise for.
     #[error(
-        "{what}: team {team} belongs to no org at or above org {org} / {what}：服务队 {team} 不属于组织 {org} 或其上级"
+        "{what}: team {team} belongs to no org at or above org {org} / {what}：服务队 {team} 不属于组织 {org} 或其上级",
+        what = Clip(.what, WORD), team = Clip(.team, WORD), org = Clip(.org, WORD),
     )]
     TeamOrg {
         /// The thing being changed (`activity A1`, `project P1`).
@@ -504,20 +648,27 @@ pub enum LedgerError {
         org: String,
     },
     /// An activity id is unknown.
-    #[error("activity {id} does not exist / 活动 {id} 不存在")]
+    #[error(
+        "activity {id} does not exist / 活动 {id} 不存在",
+        id = Clip(.id, WORD),
+    )]
     UnknownActivity {
         /// The activity id.
         id: String,
     },
     /// A project id is unknown.
-    #[error("project {id} does not exist / 服务项目 {id} 不存在")]
+    #[error(
+        "project {id} does not exist / 服务项目 {id} 不存在",
+        id = Clip(.id, WORD),
+    )]
     UnknownProject {
         /// The project id.
         id: String,
     },
     /// A project has been claimed already.
     #[error(
-        "project {project} is claimed by team {team} already / 服务项目 {project} 已被服务队 {team} 认领"
+        "project {project} is claimed by team {team} already / 服务项目 {project} 已被服务队 {team} 认领",
+        project = Clip(.project, WORD), team = Clip(.team, WORD),
     )]
     ProjectClaimed {
         /// The project.
@@ -527,7 +678,8 @@ pub enum LedgerError {
     },
     /// An activity of a claimed project names another team.
     #[error(
-        "activity {activity}: project {project} belongs to team {team}, not the team named / 活动 {activity}：服务项目 {project} 由服务队 {team} 认领"
+        "activity {activity}: project {project} belongs to team {team}, not the team named / 活动 {activity}：服务项目 {project} 由服务队 {team} 认领",
+        activity = Clip(.activity, WORD), project = Clip(.project, WORD), team = Clip(.team, WORD),
     )]
     ProjectTeam {
         /// The activity.
@@ -539,7 +691,8 @@ pub enum LedgerError {
     },
     /// A record's org or team is not its activity's.
     #[error(
-        "record {record}: its {field} is not the {field} of activity {activity} / 服务记录 {record}：与活动 {activity} 的组织或服务队不一致"
+        "record {record}: its {field} is not the {field} of activity {activity} / 服务记录 {record}：与活动 {activity} 的组织或服务队不一致",
+        record = Clip(.record, WORD), field = Clip(.field, WORD), activity = Clip(.activity, WORD),
     )]
     ActivityMismatch {
         /// The record.
@@ -551,7 +704,8 @@ pub enum LedgerError {
     },
     /// A make-up record claims more minutes than its activity's planned duration.
     #[error(
-        "record {record}: a make-up record of {minutes} minutes exceeds the {planned} planned minutes of activity {activity} / 服务记录 {record}：补录时长 {minutes} 分钟超过活动 {activity} 计划时长 {planned} 分钟"
+        "record {record}: a make-up record of {minutes} minutes exceeds the {planned} planned minutes of activity {activity} / 服务记录 {record}：补录时长 {minutes} 分钟超过活动 {activity} 计划时长 {planned} 分钟",
+        record = Clip(.record, WORD), activity = Clip(.activity, WORD),
     )]
     MakeUpExceedsActivity {
         /// The record.
@@ -565,7 +719,8 @@ pub enum LedgerError {
     },
     /// An evaluation is not 1 to 5.
     #[error(
-        "activity {activity}: an evaluation is 1 to 5, not {score} / 活动 {activity}：评价应为 1 至 5 分，而非 {score}"
+        "activity {activity}: an evaluation is 1 to 5, not {score} / 活动 {activity}：评价应为 1 至 5 分，而非 {score}",
+        activity = Clip(.activity, WORD),
     )]
     EvaluationScore {
         /// The activity.
@@ -574,7 +729,11 @@ pub enum LedgerError {
         score: i32,
     },
     /// An org of the wrong kind is named (a report-in to something that is not a community).
-    #[error("org {org} is not a {expected} / 组织 {org} 不是{expected_zh}")]
+    #[error(
+        "org {org} is not a {expected} / 组织 {org} 不是{expected_zh}",
+        org = Clip(.org, WORD), expected = Clip(.expected, WORD),
+        expected_zh = Clip(.expected_zh, ZH),
+    )]
     OrgKind {
         /// The org.
         org: String,
@@ -585,7 +744,8 @@ pub enum LedgerError {
     },
     /// A large entry needs a second admin (four eyes) to confirm it.
     #[error(
-        "record {record}: {minutes} minutes is more than {threshold}; only an admin other than the one who entered it confirms it / 服务记录 {record}：时长 {minutes} 分钟超过 {threshold} 分钟，须由录入人以外的管理员确认"
+        "record {record}: {minutes} minutes is more than {threshold}; only an admin other than the one who entered it confirms it / 服务记录 {record}：时长 {minutes} 分钟超过 {threshold} 分钟，须由录入人以外的管理员确认",
+        record = Clip(.record, WORD),
     )]
     FourEyes {
         /// The record.
@@ -598,7 +758,8 @@ pub enum LedgerError {
     /// Nobody certifies their own hours: the actor is the volunteer of the record (or of the
     /// records a certificate would cover), whatever roles they hold.
     #[error(
-        "record {record}: nobody {action} a record of their own service / 服务记录 {record}：任何人不得{action_zh}"
+        "record {record}: nobody {action} a record of their own service / 服务记录 {record}：任何人不得{action_zh}",
+        record = Clip(.record, WORD), action = Clip(.action, WORD), action_zh = Clip(.action_zh, ZH),
     )]
     OwnRecord {
         /// The record (for a certificate, the first record it would cover).
@@ -608,8 +769,27 @@ pub enum LedgerError {
         /// The same in Chinese, with its object (`确认本人的服务记录` …).
         action_zh: String,
     },
+    /// An uploaded sheet goes past one of the reader's limits (file size, rows, columns, cells,
+    /// the text of a cell, the unpacked size of an xlsx workbook): it is refused as a whole,
+    /// before anything of it is recorded. The limits are the consts of
+    /// [`crate::sheet_limits`].
+    #[error(
+        "sheet too large: {what} is beyond the limit of {limit} / 表格超出上传限制：{what_zh}超过上限 {limit}",
+        what = Clip(.what, TEXT), what_zh = Clip(.what_zh, ZH),
+    )]
+    UploadTooLarge {
+        /// What goes past the limit, and where (`the file size in bytes`, `the cells of row 5`).
+        what: String,
+        /// The same in Chinese.
+        what_zh: String,
+        /// The limit.
+        limit: u64,
+    },
     /// A policy does not parse or breaks its own constraints.
-    #[error("policy: {detail} / 政策配置无效：{detail}")]
+    #[error(
+        "policy: {detail} / 政策配置无效：{detail}",
+        detail = Clip(.detail, TEXT),
+    )]
     Policy {
         /// What is wrong.
         detail: String,
@@ -686,6 +866,7 @@ impl LedgerError {
             Self::OrgKind { .. } => "E_ORG_KIND",
             Self::FourEyes { .. } => "E_FOUR_EYES",
             Self::OwnRecord { .. } => "E_OWN_RECORD",
+            Self::UploadTooLarge { .. } => "E_UPLOAD_TOO_LARGE",
         }
     }
 
@@ -754,6 +935,7 @@ impl LedgerError {
             | Self::OrgKind { .. } => F::Validation,
             Self::EvaluationScore { .. } => F::Input,
             Self::FourEyes { .. } | Self::OwnRecord { .. } => F::Authorization,
+            Self::UploadTooLarge { .. } => F::Input,
         }
     }
 
@@ -825,6 +1007,7 @@ impl LedgerError {
         "E_ORG_KIND",
         "E_FOUR_EYES",
         "E_OWN_RECORD",
+        "E_UPLOAD_TOO_LARGE",
     ];
 }
 
@@ -880,4 +1063,253 @@ pub fn non_negative<T: TryFrom<i64>>(field: &str, value: i64) -> Result<T> {
 /// that slipped through counts as zero rather than wrapping around.
 pub(crate) fn count(x: impl Into<i64>) -> u64 {
     u64::try_from(x.into()).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every variant, each text in it `h`.
+    fn every_variant(h: &str) -> Vec<LedgerError> {
+        let h = h.to_owned();
+        vec![
+            LedgerError::IdentityFormat {
+                kind: h.clone(),
+                detail: h.clone(),
+            },
+            LedgerError::IdentityChecksum,
+            LedgerError::IdentityBirthDate { detail: h.clone() },
+            LedgerError::InvalidPeriod {
+                text: h.clone(),
+                detail: h.clone(),
+            },
+            LedgerError::InvalidField {
+                what: h.clone(),
+                field: h.clone(),
+                detail: h.clone(),
+            },
+            LedgerError::EndNotAfterStart { record: h.clone() },
+            LedgerError::MinutesExceedSpan {
+                record: h.clone(),
+                minutes: i64::MAX,
+                span: i64::MAX,
+            },
+            LedgerError::ZeroMinutes { record: h.clone() },
+            LedgerError::Future { record: h.clone() },
+            LedgerError::Overlap {
+                record: h.clone(),
+                other: h.clone(),
+            },
+            LedgerError::DailyCap {
+                record: h.clone(),
+                day: h.clone(),
+                total: u64::MAX,
+                cap: i32::MAX,
+            },
+            LedgerError::CheckInLimit {
+                record: h.clone(),
+                day: h.clone(),
+                limit: i32::MAX,
+            },
+            LedgerError::PaidService { record: h.clone() },
+            LedgerError::JobDuty { record: h.clone() },
+            LedgerError::NotPublicBenefit { record: h.clone() },
+            LedgerError::MakeUpNeedsOrgAdmin {
+                record: h.clone(),
+                window: i32::MAX,
+            },
+            LedgerError::Forbidden {
+                actor: h.clone(),
+                action: h.clone(),
+                rule: h.clone(),
+            },
+            LedgerError::SelfConfirm { record: h.clone() },
+            LedgerError::UnknownVolunteer { id: h.clone() },
+            LedgerError::UnknownOrg { id: h.clone() },
+            LedgerError::UnknownTeam { id: h.clone() },
+            LedgerError::UnknownRecord { id: h.clone() },
+            LedgerError::UnknownEntry {
+                seq: u64::MAX,
+                len: u64::MAX,
+            },
+            LedgerError::Duplicate {
+                what: h.clone(),
+                id: h.clone(),
+            },
+            LedgerError::DuplicateIdentity { id: h.clone() },
+            LedgerError::RecordIdConflict { record: h.clone() },
+            LedgerError::InvalidState {
+                record: h.clone(),
+                state: h.clone(),
+                action: h.clone(),
+            },
+            LedgerError::ChainBroken {
+                seq: u64::MAX,
+                detail: h.clone(),
+            },
+            LedgerError::ReplayRefused {
+                seq: u64::MAX,
+                detail: h.clone(),
+            },
+            LedgerError::Storage {
+                path: h.clone(),
+                detail: h.clone(),
+                detail_zh: h.clone(),
+            },
+            LedgerError::SchemaVersion {
+                path: h.clone(),
+                found: i64::MAX,
+                supported: i64::MAX,
+            },
+            LedgerError::NotALedger {
+                path: h.clone(),
+                detail: h.clone(),
+            },
+            LedgerError::TransferFormat { detail: h.clone() },
+            LedgerError::TransferVersion { found: h.clone() },
+            LedgerError::UntrustedIssuer { ledger: h.clone() },
+            LedgerError::BadSignature,
+            LedgerError::NoSigningKey,
+            LedgerError::TransferIdentity {
+                volunteer: h.clone(),
+            },
+            LedgerError::TransferDestination {
+                destination: h.clone(),
+            },
+            LedgerError::TransferredOut {
+                volunteer: h.clone(),
+            },
+            LedgerError::SyncFormat {
+                what: h.clone(),
+                detail: h.clone(),
+            },
+            LedgerError::SyncVersion { found: h.clone() },
+            LedgerError::SyncActor {
+                actor: h.clone(),
+                sender: h.clone(),
+            },
+            LedgerError::SyncDevice {
+                device: h.clone(),
+                this: h.clone(),
+            },
+            LedgerError::CertificateFormat { detail: h.clone() },
+            LedgerError::UnknownCertificate { code: h.clone() },
+            LedgerError::AlreadyMember {
+                team: h.clone(),
+                volunteer: h.clone(),
+            },
+            LedgerError::NotMember {
+                team: h.clone(),
+                volunteer: h.clone(),
+            },
+            LedgerError::OfficerLeaves {
+                team: h.clone(),
+                volunteer: h.clone(),
+            },
+            LedgerError::TeamOrg {
+                what: h.clone(),
+                team: h.clone(),
+                org: h.clone(),
+            },
+            LedgerError::UnknownActivity { id: h.clone() },
+            LedgerError::UnknownProject { id: h.clone() },
+            LedgerError::ProjectClaimed {
+                project: h.clone(),
+                team: h.clone(),
+            },
+            LedgerError::ProjectTeam {
+                activity: h.clone(),
+                project: h.clone(),
+                team: h.clone(),
+            },
+            LedgerError::ActivityMismatch {
+                record: h.clone(),
+                activity: h.clone(),
+                field: h.clone(),
+            },
+            LedgerError::MakeUpExceedsActivity {
+                record: h.clone(),
+                activity: h.clone(),
+                minutes: i64::MAX,
+                planned: i64::MAX,
+            },
+            LedgerError::EvaluationScore {
+                activity: h.clone(),
+                score: i32::MAX,
+            },
+            LedgerError::OrgKind {
+                org: h.clone(),
+                expected: h.clone(),
+                expected_zh: h.clone(),
+            },
+            LedgerError::FourEyes {
+                record: h.clone(),
+                minutes: u32::MAX,
+                threshold: i32::MAX,
+            },
+            LedgerError::OwnRecord {
+                record: h.clone(),
+                action: h.clone(),
+                action_zh: h.clone(),
+            },
+            LedgerError::UploadTooLarge {
+                what: h.clone(),
+                what_zh: h.clone(),
+                limit: u64::MAX,
+            },
+            LedgerError::SyncUnsigned { detail: h.clone() },
+            LedgerError::SyncNoServer,
+            LedgerError::SyncUntrustedServer { ledger: h.clone() },
+            LedgerError::SyncReceiptBatch { batch: h.clone() },
+            LedgerError::SyncReceiptRecords {
+                batch: h.clone(),
+                detail: h.clone(),
+            },
+            LedgerError::Policy { detail: h.clone() },
+        ]
+    }
+
+    #[test]
+    fn every_message_is_bounded_whatever_its_values() {
+        for h in [
+            "x".repeat(1 << 20),
+            "志".repeat(300_000),
+            "a b ".repeat(100_000),
+        ] {
+            let all = every_variant(&h);
+            let mut codes: Vec<&str> = all.iter().map(LedgerError::code).collect();
+            let mut want = LedgerError::ALL_CODES.to_vec();
+            codes.sort_unstable();
+            want.sort_unstable();
+            assert_eq!(codes, want, "every variant is tried");
+            for e in &all {
+                let m = e.to_string();
+                assert!(
+                    m.chars().count() <= MESSAGE_MAX_CHARS,
+                    "{}: {} characters",
+                    e.code(),
+                    m.chars().count()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn short_values_are_shown_whole_and_long_ones_cut_with_an_ellipsis() {
+        let id = "V".repeat(64);
+        let e = LedgerError::UnknownVolunteer { id: id.clone() };
+        assert_eq!(
+            e.to_string(),
+            format!("volunteer {id} is not registered / 志愿者 {id} 未注册")
+        );
+        let e = LedgerError::UnknownVolunteer { id: "V".repeat(65) };
+        let cut = format!("{}…", "V".repeat(63));
+        assert_eq!(
+            e.to_string(),
+            format!("volunteer {cut} is not registered / 志愿者 {cut} 未注册")
+        );
+        assert_eq!(Clip(&"志愿者编号", 3).to_string(), "志愿…");
+        assert_eq!(Clip(&"志愿者", 3).to_string(), "志愿者");
+        assert_eq!(Clip(&12345, 3).to_string(), "12…");
+    }
 }

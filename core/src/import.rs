@@ -21,10 +21,14 @@
 //! # Ok::<(), volunteer_ledger::LedgerError>(())
 //! ```
 
-use crate::error::{LedgerError, Result, invalid_field};
+use crate::error::{Clip, LedgerError, Result, invalid_field};
 use crate::ids::{ActivityId, ActorId, OrgId, RecordId, TeamId, VolunteerId};
 use crate::ledger::Ledger;
 use crate::record::{NewRecord, RecordSource, RecordState};
+use crate::sheet_limits::{
+    MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, cell_too_long, check_file_size,
+    check_plain_csv_rows, check_xlsx_parts, too_large, too_long,
+};
 use crate::time::{Timestamp, offset};
 use chrono::{Duration, FixedOffset, NaiveDate, TimeZone};
 use serde::{Deserialize, Serialize};
@@ -338,6 +342,16 @@ impl<'a> Cell<'a> {
         matches!(self, Self::Empty)
     }
 
+    /// The cell, owning its text.
+    fn into_owned(self) -> Cell<'static> {
+        match self {
+            Self::Empty => Cell::Empty,
+            Self::Text(t) => Cell::Text(Cow::Owned(t.into_owned())),
+            Self::Number(f) => Cell::Number(f),
+            Self::Stamp { date, minute, days } => Cell::Stamp { date, minute, days },
+        }
+    }
+
     /// The cell as an id: full-width forms normalised.
     fn as_id(&self) -> String {
         normalise_cow(&self.as_str()).trim().to_owned()
@@ -475,6 +489,7 @@ fn csv_text<'a>(bytes: &'a [u8], opts: &ImportOptions) -> Result<Option<Cow<'a, 
         }
         None => SheetFormat::Csv,
     };
+    check_file_size(bytes.len(), format == SheetFormat::Xlsx)?;
     match format {
         SheetFormat::Csv => decode(bytes, opts.encoding).map(Some),
         SheetFormat::Xlsx => Ok(None),
@@ -532,6 +547,18 @@ trait RowCells {
     fn width(&self) -> usize;
     /// The cell of column `i`.
     fn cell(&self, i: usize) -> Cell<'_>;
+    /// The columns that may hold something, in order: every column, unless the row knows
+    /// which are empty.
+    fn filled(&self) -> impl Iterator<Item = usize> + '_ {
+        0..self.width()
+    }
+    /// The cells the row holds, for the cell limit.
+    fn count(&self) -> usize {
+        self.width()
+    }
+    /// The bytes of the row's text, or more: no cell of a row of at most
+    /// [`MAX_CELL_CHARS`] bytes is too long.
+    fn text_len(&self) -> usize;
 }
 
 impl RowCells for csv::StringRecord {
@@ -541,14 +568,8 @@ impl RowCells for csv::StringRecord {
     fn cell(&self, i: usize) -> Cell<'_> {
         self.get(i).map_or(Cell::Empty, Cell::text)
     }
-}
-
-impl RowCells for [Cell<'_>] {
-    fn width(&self) -> usize {
-        self.len()
-    }
-    fn cell(&self, i: usize) -> Cell<'_> {
-        self.get(i).cloned().unwrap_or(Cell::Empty)
+    fn text_len(&self) -> usize {
+        self.as_slice().len()
     }
 }
 
@@ -559,6 +580,39 @@ impl RowCells for [&str] {
     fn cell(&self, i: usize) -> Cell<'_> {
         self.get(i).map_or(Cell::Empty, |s| Cell::text(s))
     }
+    fn text_len(&self) -> usize {
+        self.iter().map(|f| f.len()).sum()
+    }
+}
+
+/// A row of an xlsx worksheet as read: its non-empty cells, by column, in order. An empty cell
+/// takes no room, wherever its address is.
+struct SparseRow<'a> {
+    cells: Vec<(usize, Cell<'a>)>,
+    /// The bytes of the cells' text.
+    text: usize,
+}
+
+impl RowCells for SparseRow<'_> {
+    fn width(&self) -> usize {
+        self.cells.last().map_or(0, |(i, _)| i + 1)
+    }
+    fn cell(&self, i: usize) -> Cell<'_> {
+        self.cells
+            .binary_search_by_key(&i, |(c, _)| *c)
+            .ok()
+            .and_then(|at| self.cells.get(at))
+            .map_or(Cell::Empty, |(_, c)| c.clone())
+    }
+    fn filled(&self) -> impl Iterator<Item = usize> + '_ {
+        self.cells.iter().map(|(i, _)| *i)
+    }
+    fn count(&self) -> usize {
+        self.cells.len()
+    }
+    fn text_len(&self) -> usize {
+        self.text
+    }
 }
 
 fn csv_rows(text: &str, sheet: &mut SheetBuilder<'_>) -> Result<()> {
@@ -567,6 +621,7 @@ fn csv_rows(text: &str, sheet: &mut SheetBuilder<'_>) -> Result<()> {
     if text.contains('"') {
         reader_csv_rows(text, delimiter, sheet)
     } else {
+        check_plain_csv_rows(text)?;
         plain_csv_rows(text, delimiter, sheet);
         Ok(())
     }
@@ -679,7 +734,10 @@ impl<'t> PlainRows<'t> {
         let (mut from, mut end) = (at, bytes.len());
         for (i, &c) in rest.iter().enumerate() {
             if c == self.delimiter {
-                self.fields.push(text.get(from..at + i).unwrap_or_default());
+                // Past the most columns a row may hold, the row is refused: no need to keep more.
+                if self.fields.len() <= MAX_COLUMNS {
+                    self.fields.push(text.get(from..at + i).unwrap_or_default());
+                }
                 from = at + i + 1;
             } else if c == b'\n' || c == b'\r' {
                 end = at + i;
@@ -712,64 +770,121 @@ fn sniff_delimiter(text: &str) -> u8 {
 }
 
 fn xlsx_rows(bytes: &[u8], name: Option<&str>, sheet: &mut SheetBuilder<'_>) -> Result<()> {
-    use calamine::Data;
+    // The parts are measured before the workbook reader keeps any of them whole.
+    check_xlsx_parts(bytes)?;
     // calamine 0.38 can panic on a mangled file (a cell reference whose row number overflows,
     // where overflow is checked): such a file is refused as unreadable, like any other. (An
     // application built with `panic = "abort"` loses this guard.)
-    let range = std::panic::catch_unwind(|| xlsx_range(bytes, name)).unwrap_or_else(|_| {
+    let read = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        xlsx_cells(bytes, name, sheet)
+    }));
+    read.unwrap_or_else(|_| {
         Err(sheet_error(
             "xlsx",
             "is not a readable .xlsx workbook: a cell reference is out of range (E_UPLOAD_ENCODING)",
         ))
-    })?;
-    let first_row = range.start().map_or(0, |(r, _)| r);
-    let mut cells: Vec<Cell<'_>> = Vec::new();
-    for (i, row) in range.rows().enumerate() {
-        let n = u32::try_from(i)
-            .ok()
-            .and_then(|i| i.checked_add(first_row))
-            .and_then(|i| i.checked_add(1))
-            .unwrap_or(u32::MAX);
-        cells.clear();
-        cells.extend(row.iter().map(|d| match d {
-            Data::Empty => Cell::Empty,
-            Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => Cell::text(s),
-            Data::Int(i) => Cell::Number(*i as f64),
-            Data::Float(f) => Cell::Number(*f),
-            Data::Bool(b) => Cell::Text(Cow::Owned(b.to_string())),
-            Data::Error(e) => Cell::Text(Cow::Owned(format!("#{e:?}"))),
-            Data::DateTime(dt) => excel_stamp(dt),
-        }));
-        sheet.push(n, cells.as_slice());
-    }
-    Ok(())
+    })
 }
 
-/// The worksheet asked for (by name, else the first), as calamine reads it.
-fn xlsx_range(bytes: &[u8], name: Option<&str>) -> Result<calamine::Range<calamine::Data>> {
-    use calamine::{Reader, Xlsx};
-    let damaged = |e: calamine::XlsxError| {
-        sheet_error(
-            "xlsx",
-            format!("is not a readable .xlsx workbook: {e} (E_UPLOAD_ENCODING)"),
-        )
-    };
-    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).map_err(damaged)?;
-    Ok(match name {
+fn xlsx_damaged(e: &calamine::XlsxError) -> LedgerError {
+    sheet_error(
+        "xlsx",
+        format!(
+            "is not a readable .xlsx workbook: {} (E_UPLOAD_ENCODING)",
+            Clip(e, 96)
+        ),
+    )
+}
+
+/// The worksheet asked for (by name, else the first), read a cell at a time in row order:
+/// each row's non-empty cells, within the columns worth keeping, go to the sheet as one
+/// [`SparseRow`]; the rows between are blank and only counted.
+fn xlsx_cells(bytes: &[u8], name: Option<&str>, sheet: &mut SheetBuilder<'_>) -> Result<()> {
+    use calamine::{DataRef, Reader, Xlsx};
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| xlsx_damaged(&e))?;
+    let name = match name {
         Some(n) => {
             if !book.sheet_names().iter().any(|s| s == n) {
                 return Err(sheet_error(
                     "xlsx",
-                    format!("has no worksheet named '{n}' (E_UPLOAD_HEADER)"),
+                    format!("has no worksheet named '{}' (E_UPLOAD_HEADER)", Clip(n, 48)),
                 ));
             }
-            book.worksheet_range(n).map_err(damaged)?
+            n.to_owned()
         }
-        None => match book.worksheet_range_at(0) {
-            Some(r) => r.map_err(damaged)?,
+        None => match book.sheet_names().first() {
+            Some(n) => n.clone(),
             None => return Err(sheet_error("xlsx", "has no worksheet (E_UPLOAD_HEADER)")),
         },
-    })
+    };
+    let mut reader = book
+        .worksheet_cells_reader(&name)
+        .map_err(|e| xlsx_damaged(&e))?;
+    let mut row = SparseRow {
+        cells: Vec::new(),
+        text: 0,
+    };
+    // The row being gathered (0-based), once a non-empty cell has been read.
+    let mut at: Option<u32> = None;
+    let flush = |sheet: &mut SheetBuilder<'_>, at: u32, row: &mut SparseRow<'_>| {
+        sheet.push(at.saturating_add(1), &*row);
+        row.cells.clear();
+        row.text = 0;
+    };
+    while let Some(cell) = reader.next_cell().map_err(|e| xlsx_damaged(&e))? {
+        let (r, c) = cell.get_position();
+        let value = match cell.get_value() {
+            DataRef::Empty => continue,
+            DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => {
+                Cell::text(s).into_owned()
+            }
+            DataRef::SharedString(s) => Cell::text(s),
+            DataRef::Int(i) => Cell::Number(*i as f64),
+            DataRef::Float(f) => Cell::Number(*f),
+            DataRef::Bool(b) => Cell::Text(Cow::Owned(b.to_string())),
+            DataRef::Error(e) => Cell::Text(Cow::Owned(format!("#{e:?}"))),
+            DataRef::DateTime(dt) => excel_stamp(dt),
+        };
+        if value.is_empty() {
+            continue;
+        }
+        match at {
+            Some(a) if a == r => {}
+            Some(a) if r < a => {
+                return Err(sheet_error(
+                    "xlsx",
+                    format!(
+                        "is not a readable .xlsx workbook: row {} comes after row {}                          (E_UPLOAD_ENCODING)",
+                        u64::from(r) + 1,
+                        u64::from(a) + 1
+                    ),
+                ));
+            }
+            Some(a) => {
+                flush(sheet, a, &mut row);
+                sheet.skip_blank((r - a - 1) as usize);
+            }
+            None => {}
+        }
+        at = Some(r);
+        if sheet.is_refused() {
+            break;
+        }
+        let c = c as usize;
+        if c >= sheet.width_kept() {
+            continue;
+        }
+        // A second cell at an address already read, or out of order: the first wins.
+        if row.cells.last().is_some_and(|&(last, _)| c <= last) {
+            continue;
+        }
+        row.text = row.text.saturating_add(value.as_str().len());
+        row.cells.push((c, value));
+    }
+    if let Some(a) = at {
+        flush(sheet, a, &mut row);
+    }
+    Ok(())
 }
 
 fn excel_stamp(dt: &calamine::ExcelDateTime) -> Cell<'static> {
@@ -837,7 +952,7 @@ impl Layout {
 /// A header row: three cells (or more) name known fields, each a different one.
 fn is_header_row<R: RowCells + ?Sized>(cells: &R) -> bool {
     let mut seen: Vec<Field> = Vec::new();
-    for i in 0..cells.width() {
+    for i in cells.filled() {
         if let Cell::Text(t) = cells.cell(i) {
             let f = field_for_header(&t);
             if f != Field::Other && !seen.contains(&f) {
@@ -909,6 +1024,8 @@ struct SheetBuilder<'o> {
     prefix: String,
     /// Rows given so far.
     seen: usize,
+    /// Cells given so far.
+    cells: u64,
     stage: Stage,
     rows: Vec<SheetRow>,
 }
@@ -922,6 +1039,7 @@ impl<'o> SheetBuilder<'o> {
             fingerprint,
             prefix,
             seen: 0,
+            cells: 0,
             stage: Stage::Searching,
             rows: Vec::new(),
         }
@@ -947,6 +1065,11 @@ impl<'o> SheetBuilder<'o> {
     /// Takes the next row: whether it is a data row (not above the header, not the header,
     /// not blank, not a total row).
     fn is_data<R: RowCells + ?Sized>(&mut self, n: u32, cells: &R) -> bool {
+        if !self.is_refused()
+            && let Err(e) = self.within_limits(n, cells)
+        {
+            self.stage = Stage::Refused(e);
+        }
         let data = match &self.stage {
             Stage::Data(layout) => !(is_blank(cells) || is_total_row(layout, cells)),
             Stage::Searching if self.seen >= HEADER_SEARCH_ROWS => {
@@ -966,6 +1089,60 @@ impl<'o> SheetBuilder<'o> {
         };
         self.seen += 1;
         data
+    }
+
+    /// Rows given while no header has been found (blank rows of an xlsx worksheet, which are
+    /// not read one by one).
+    fn skip_blank(&mut self, rows: usize) {
+        self.seen = self.seen.saturating_add(rows);
+    }
+
+    /// Whether the sheet is refused already: the rest need not be read.
+    fn is_refused(&self) -> bool {
+        matches!(self.stage, Stage::Refused(_))
+    }
+
+    /// The columns of a row worth keeping: those of the header once it is found.
+    fn width_kept(&self) -> usize {
+        match &self.stage {
+            Stage::Data(layout) => layout.columns.len(),
+            _ => MAX_COLUMNS,
+        }
+    }
+
+    /// Refuses the row `n` with `E_UPLOAD_TOO_LARGE` if it is past the last row, holds too
+    /// many cells, takes the sheet past its cells, or holds a cell that is too long.
+    fn within_limits<R: RowCells + ?Sized>(&mut self, n: u32, cells: &R) -> Result<()> {
+        if n > MAX_ROWS {
+            return Err(too_large(
+                format!("the row number ({n})"),
+                format!("行号（{n}）"),
+                u64::from(MAX_ROWS),
+            ));
+        }
+        if cells.width() > MAX_COLUMNS {
+            return Err(too_large(
+                format!("the cells of row {n}"),
+                format!("第 {n} 行的单元格数"),
+                MAX_COLUMNS as u64,
+            ));
+        }
+        self.cells += cells.count() as u64;
+        if self.cells > MAX_CELLS {
+            return Err(too_large(
+                format!("the cells of the sheet (at row {n})"),
+                format!("表格的单元格数（第 {n} 行）"),
+                MAX_CELLS,
+            ));
+        }
+        if cells.text_len() > MAX_CELL_CHARS {
+            for i in cells.filled() {
+                if too_long(&cells.cell(i).as_str()) {
+                    return Err(cell_too_long(n, i));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The record (or problem) a data row makes.
@@ -992,7 +1169,7 @@ impl<'o> SheetBuilder<'o> {
 }
 
 fn is_blank<R: RowCells + ?Sized>(cells: &R) -> bool {
-    (0..cells.width()).all(|i| cells.cell(i).is_empty())
+    cells.filled().all(|i| cells.cell(i).is_empty())
 }
 
 /// A total row (合计, 总计, 小计, total): a total label in some cell, and no volunteer number.
@@ -1005,7 +1182,7 @@ fn is_total_row<R: RowCells + ?Sized>(layout: &Layout, cells: &R) -> bool {
     let vol = layout
         .index(Field::Volunteer)
         .map_or(Cell::Empty, |i| cells.cell(i));
-    (vol.is_empty() || is_label(&vol)) && (0..cells.width()).any(|i| is_label(&cells.cell(i)))
+    (vol.is_empty() || is_label(&vol)) && cells.filled().any(|i| is_label(&cells.cell(i)))
 }
 
 /// A total label (合计 …) in its header form ([`normalise_header`]); ASCII text is checked
@@ -1051,11 +1228,63 @@ fn problem(row: u32, column: Option<String>, code: &str, en: String, zh: String)
     }
 }
 
-/// A core refusal as a row problem: the core's code, its message split at " / ".
+/// A core refusal as a row problem: the core's code, its message split at " / ". A refusal
+/// that names the row's volunteer number says "the volunteer number" instead, since what was
+/// typed in that column may be an identity number or a name; and any run of digits that could
+/// be an identity number is withheld, whatever column it came from.
 fn core_problem(row: u32, column: Option<String>, e: &LedgerError) -> RowProblem {
-    let msg = e.to_string();
-    let (en, zh) = split_message(&msg);
+    let (en, zh) = match e {
+        LedgerError::UnknownVolunteer { .. } => (
+            format!("row {row}: the volunteer number is not registered"),
+            format!("第 {row} 行：志愿者编号未注册"),
+        ),
+        LedgerError::TransferredOut { .. } => (
+            format!("row {row}: the volunteer has transferred out of this ledger"),
+            format!("第 {row} 行：该志愿者已转出本账本"),
+        ),
+        _ => {
+            let msg = e.to_string();
+            let (en, zh) = split_message(&msg);
+            (withhold_identity_numbers(en), withhold_identity_numbers(zh))
+        }
+    };
     problem(row, column, e.code(), en, zh)
+}
+
+/// `text` with every run of 15 or more digits (an `X` may end it: an identity number, whole
+/// or in part) replaced by `***`.
+fn withhold_identity_numbers(text: String) -> String {
+    let run_at = |i: usize| {
+        let rest = text.get(i..).unwrap_or_default();
+        rest.bytes().take_while(u8::is_ascii_digit).count()
+    };
+    let mut digits = 0;
+    let long = text.bytes().any(|b| {
+        digits = if b.is_ascii_digit() { digits + 1 } else { 0 };
+        digits >= 15
+    });
+    if !long {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while let Some(c) = text.get(i..).and_then(|r| r.chars().next()) {
+        let n = run_at(i);
+        if n >= 15 {
+            out.push_str("***");
+            i += n;
+            if text.get(i..).is_some_and(|r| r.starts_with(['X', 'x'])) {
+                i += 1;
+            }
+        } else if n > 0 {
+            out.push_str(text.get(i..i + n).unwrap_or_default());
+            i += n;
+        } else {
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
 }
 
 /// Splits the core's "English / 中文" message at the first " / " followed by a CJK character.
@@ -1657,6 +1886,7 @@ pub fn upload(
     // counted its data rows, the rows are read as the ledger takes them (in a file ledger,
     // while a second thread writes the ones before). The file's fingerprint is taken on a
     // second thread during that pass.
+    check_plain_csv_rows(text)?;
     let delimiter = sniff_delimiter(text);
     let (fingerprint, counted) = std::thread::scope(|s| {
         let fingerprint = std::thread::Builder::new()
@@ -1975,6 +2205,32 @@ mod tests {
         let (en, zh) = split_message(&e.to_string());
         assert!(en.starts_with("period 'x / y'"));
         assert_eq!(zh, "统计周期无效");
+    }
+
+    #[test]
+    fn identity_numbers_are_withheld_from_row_problems() {
+        let w = |s: &str| withhold_identity_numbers(s.to_owned());
+        assert_eq!(
+            w("record 11010519491231002X: overlaps"),
+            "record ***: overlaps"
+        );
+        assert_eq!(w("record 110105194912310021-4"), "record ***-4");
+        assert_eq!(w("服务记录 11010519491231002x：与"), "服务记录 ***：与");
+        assert_eq!(
+            w("record 7ba1d0d41cdac2c0-12345"),
+            "record 7ba1d0d41cdac2c0-12345"
+        );
+        assert_eq!(w("row 12345678901234 ok"), "row 12345678901234 ok");
+        let e = LedgerError::UnknownVolunteer {
+            id: "11010519491231002X".into(),
+        };
+        let p = core_problem(7, None, &e);
+        assert_eq!(
+            p.message_en,
+            "row 7: the volunteer number is not registered"
+        );
+        assert_eq!(p.message_zh, "第 7 行：志愿者编号未注册");
+        assert_eq!(p.code, "E_UNKNOWN_VOLUNTEER");
     }
 
     #[test]

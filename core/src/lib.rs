@@ -42,6 +42,7 @@ pub mod ranking;
 pub mod rating;
 pub mod record;
 pub mod render;
+pub mod sheet_limits;
 pub mod store;
 pub mod sync;
 pub mod time;

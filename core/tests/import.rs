@@ -1089,3 +1089,87 @@ fn write_samples() {
     std::fs::write(data_dir().join("upload_sample_gbk.csv"), sample_gbk_csv()).unwrap();
     std::fs::write(data_dir().join("upload_sample.xlsx"), sample_xlsx()).unwrap();
 }
+
+// ---------------------------------------------------------------------------------------------
+// What messages never say
+
+/// A sheet whose volunteer number column holds an identity number, as CSV and as xlsx.
+fn identity_in_the_volunteer_column() -> Vec<(&'static str, Vec<u8>)> {
+    let csv = "志愿者编号,组织编号,服务日期,开始时间,结束时间,记录编号\n\
+               11010519491231002X,C1,2015-06-02,9:00,10:00,\n\
+               V1,C1,2015-06-02,9:00,10:00,110105194912310021\n\
+               V1,C1,2015-06-02,9:30,10:30,\n";
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    for (r, line) in csv.lines().enumerate() {
+        for (c, v) in line.split(',').enumerate() {
+            sheet.write_string(r as u32, c as u16, v).unwrap();
+        }
+    }
+    vec![
+        ("csv", csv.as_bytes().to_vec()),
+        ("xlsx", book.save_to_buffer().unwrap()),
+    ]
+}
+
+#[test]
+fn an_identity_number_in_the_volunteer_column_never_comes_back() {
+    for (what, bytes) in identity_in_the_volunteer_column() {
+        let mut l = small_ledger();
+        let report = up(&mut l, &bytes, true);
+        assert_eq!(
+            codes(&report),
+            vec![
+                (2, Some("志愿者编号"), "E_UNKNOWN_VOLUNTEER"),
+                (4, Some("开始时间"), "E_OVERLAP")
+            ],
+            "{what}"
+        );
+        for p in &report.rejected {
+            for m in [&p.message_en, &p.message_zh] {
+                assert!(!m.contains("11010519491231002"), "{what}: {m}");
+                assert!(!m.contains("19491231"), "{what}: {m}");
+            }
+        }
+        assert_no_personal_data(&report.rejected, &people());
+    }
+}
+
+#[test]
+fn a_megabyte_value_makes_no_long_message() {
+    let big = "9".repeat(1 << 20);
+    let csv =
+        format!("志愿者编号,组织编号,服务日期,开始时间,结束时间\n{big},C1,2015-06-02,9:00,10:00\n");
+    let e = read_sheet(csv.as_bytes(), &ImportOptions::default()).unwrap_err();
+    assert_eq!(e.code(), "E_UPLOAD_TOO_LARGE");
+    assert!(e.to_string().chars().count() <= 500, "{e}");
+    assert!(!e.to_string().contains("9999999999"), "{e}");
+    // Long, but within a cell's limit: each row's messages stay short.
+    let long = "9".repeat(30_000);
+    let csv = format!(
+        "志愿者编号,组织编号,服务日期,开始时间,结束时间,活动名称,记录编号\n\
+         {long},C1,2015-06-02,9:00,10:00,,\nV1,{long},2015-06-02,9:00,10:00,,\n\
+         V1,C1,{long},9:00,10:00,,\nV1,C1,2015-06-02,{long},10:00,,\n\
+         V1,C1,2015-06-02,9:00,10:00,{long},\nV1,C1,2015-06-02,9:00,10:00,,{long}\n"
+    );
+    let mut l = small_ledger();
+    let report = up(&mut l, csv.as_bytes(), true);
+    assert_eq!(report.rejected.len(), 6);
+    for p in &report.rejected {
+        for m in [&p.message_en, &p.message_zh] {
+            assert!(
+                m.chars().count() <= 500,
+                "row {}: {} characters",
+                p.row,
+                m.len()
+            );
+        }
+    }
+    let opts = ImportOptions {
+        sheet: Some(big),
+        ..ImportOptions::default()
+    };
+    let e = read_sheet(&test_workbook(), &opts).unwrap_err();
+    assert!(e.to_string().chars().count() <= 500);
+    assert!(e.to_string().contains("E_UPLOAD_HEADER"), "{e}");
+}
