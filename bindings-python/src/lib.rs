@@ -1712,8 +1712,10 @@ result_class!(
         pending: i32,
         /// Rows recorded before with the same content (nothing written).
         duplicates: i32,
-        /// Rows refused, in sheet order.
+        /// Rows refused, in sheet order: the first 10,000 of them.
         rejected: Vec<RowProblem>,
+        /// How many rows were refused in all.
+        refused: i32,
     }
     methods {
         /// The rejected rows as a pandas DataFrame (row, column, code, messages); needs pandas.
@@ -1776,8 +1778,10 @@ result_class!(
         header_row: u32,
         /// Each header as in the sheet and the field it was matched to ('volunteer', 'other' …).
         columns: Vec<(String, String)>,
-        /// The data rows.
+        /// The data rows (those that are no record only up to the first 10,000).
         rows: Vec<SheetRow>,
+        /// Rows that are no record beyond the first 10,000: counted, not listed.
+        unlisted_problems: u32,
     }
     methods {
         /// The rows that read as records, as a pandas DataFrame indexed by sheet row with the
@@ -2099,6 +2103,7 @@ impl From<vl::ImportReport> for ImportReport {
             pending: r.pending,
             duplicates: r.duplicates,
             rejected: r.rejected.into_iter().map(RowProblem::from).collect(),
+            refused: r.refused,
         }
     }
 }
@@ -2149,6 +2154,7 @@ impl Sheet {
                     },
                 })
                 .collect(),
+            unlisted_problems: s.unlisted_problems,
         }
     }
 }
@@ -4387,8 +4393,10 @@ impl PyLedger {
 
     /// A team's star rating for a year by the policy's scoring table.
     fn team_rating(&self, py: Python<'_>, team: String, year: Int) -> PyResult<TeamRating> {
-        self.run(py, move |l| l.team_rating(&team.parse()?, year.saturating()))
-            .map(TeamRating::from)
+        self.run(py, move |l| {
+            l.team_rating(&team.parse()?, year.saturating())
+        })
+        .map(TeamRating::from)
     }
 
     /// A team's rating for a year by another table: a built-in name ('district',
@@ -4401,8 +4409,10 @@ impl PyLedger {
         table: &Bound<'_, PyAny>,
     ) -> PyResult<TeamRating> {
         let table = scoring_table(table)?;
-        self.run(py, move |l| l.team_rating_by(&team.parse()?, year.saturating(), &table?))
-            .map(TeamRating::from)
+        self.run(py, move |l| {
+            l.team_rating_by(&team.parse()?, year.saturating(), &table?)
+        })
+        .map(TeamRating::from)
     }
 
     /// The ratings of every team of a scope for a year, best first (ties by team id).
@@ -4769,7 +4779,13 @@ fn read_sheet(
 ) -> PyResult<Sheet> {
     let off = offset_of(py, utc_offset_minutes)?;
     let read = py.detach(move || {
-        let opts = import_options(format, &encoding, default_org, sheet, utc_offset_minutes.saturating())?;
+        let opts = import_options(
+            format,
+            &encoding,
+            default_org,
+            sheet,
+            utc_offset_minutes.saturating(),
+        )?;
         vl::read_sheet(&data, &opts)
     });
     Ok(Sheet::new(check(py, read)?, off))

@@ -242,8 +242,13 @@ pub struct Sheet {
     pub header_row: u32,
     /// Each header cell's text as in the sheet, and what it was matched to.
     pub columns: Vec<(String, Field)>,
-    /// The data rows, blank rows and total rows (合计) left out.
+    /// The data rows, blank rows and total rows (合计) left out — but for the rows that are
+    /// no record beyond the first
+    /// [`MAX_REPORTED_PROBLEMS`](crate::sheet_limits::MAX_REPORTED_PROBLEMS): those are only
+    /// counted, so that a sheet of a million bad rows takes no more room than its good rows.
     pub rows: Vec<SheetRow>,
+    /// The rows that are no record and are not in `rows` (see there).
+    pub unlisted_problems: u32,
 }
 
 impl Sheet {
@@ -303,8 +308,11 @@ pub struct ImportReport {
     pub pending: i32,
     /// Rows recorded before (same id, same content): nothing was written for them.
     pub duplicates: i32,
-    /// The rows refused, in row order.
+    /// The rows refused, in row order: the first
+    /// [`MAX_REPORTED_PROBLEMS`](crate::sheet_limits::MAX_REPORTED_PROBLEMS) of them.
     pub rejected: Vec<RowProblem>,
+    /// How many rows were refused in all (more than `rejected` holds only past that limit).
+    pub refused: i32,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1028,6 +1036,9 @@ struct SheetBuilder<'o> {
     cells: u64,
     stage: Stage,
     rows: Vec<SheetRow>,
+    /// Rows that are no record, listed and not.
+    problems: usize,
+    unlisted: u32,
 }
 
 impl<'o> SheetBuilder<'o> {
@@ -1042,12 +1053,21 @@ impl<'o> SheetBuilder<'o> {
             cells: 0,
             stage: Stage::Searching,
             rows: Vec::new(),
+            problems: 0,
+            unlisted: 0,
         }
     }
 
     /// The next row of the sheet, numbered as Excel shows it.
     fn push<R: RowCells + ?Sized>(&mut self, n: u32, cells: &R) {
         if let Some(row) = self.next(n, cells) {
+            if row.record.is_err() {
+                self.problems += 1;
+                if self.problems > crate::sheet_limits::MAX_REPORTED_PROBLEMS {
+                    self.unlisted = self.unlisted.saturating_add(1);
+                    return;
+                }
+            }
             self.rows.push(row);
         }
     }
@@ -1163,6 +1183,7 @@ impl<'o> SheetBuilder<'o> {
                 header_row: layout.header_row,
                 columns: layout.columns,
                 rows: self.rows,
+                unlisted_problems: self.unlisted,
             }),
         }
     }
@@ -1940,18 +1961,24 @@ fn upload_sheet(
         header_row,
         columns,
         rows,
+        unlisted_problems,
     } = sheet;
     let head = Sheet {
         fingerprint,
         header_row,
         columns,
         rows: Vec::new(),
+        unlisted_problems: 0,
     };
     in_batch(ledger, dry_run, |l| {
         let ids = rows.iter().filter_map(|r| r.record.as_ref().ok());
         l.reserve_records(ids.map(|r| &r.id));
         let total = rows.len();
-        apply(l, actor, &head, total, rows.into_iter(), dry_run, progress)
+        let mut report = apply(l, actor, &head, total, rows.into_iter(), dry_run, progress);
+        let unlisted = i32::try_from(unlisted_problems).unwrap_or(i32::MAX);
+        report.rows = report.rows.saturating_add(unlisted);
+        report.refused = report.refused.saturating_add(unlisted);
+        report
     })
 }
 
@@ -1990,7 +2017,12 @@ fn apply(
         pending: 0,
         duplicates: 0,
         rejected: Vec::new(),
+        refused: 0,
     };
+    // Each stream of refusals (the rows that are no record, the records the ledger refuses)
+    // comes in row order: the first few of each hold the first few of all.
+    let keep = crate::sheet_limits::MAX_REPORTED_PROBLEMS;
+    let mut refused = 0usize;
     // The records go to the ledger in one stream (a file ledger writes them on a second
     // thread); the rows they came from are kept to place a refusal. The stream notes them,
     // and a refusal reads them once its record has been taken from the stream.
@@ -2003,7 +2035,10 @@ fn apply(
         match row.record {
             Ok(r) => Some((i, r)),
             Err(p) => {
-                problems.push(p);
+                refused += 1;
+                if problems.len() < keep {
+                    problems.push(p);
+                }
                 None
             }
         }
@@ -2019,13 +2054,16 @@ fn apply(
                 }
             }
             Err(e) => {
-                let column = column_for(&head.columns, &e);
-                let row = row_numbers
-                    .try_borrow()
-                    .ok()
-                    .and_then(|numbers| numbers.get(i).copied())
-                    .unwrap_or_default();
-                report.rejected.push(core_problem(row, column, &e));
+                report.refused += 1;
+                if report.rejected.len() < keep {
+                    let column = column_for(&head.columns, &e);
+                    let row = row_numbers
+                        .try_borrow()
+                        .ok()
+                        .and_then(|numbers| numbers.get(i).copied())
+                        .unwrap_or_default();
+                    report.rejected.push(core_problem(row, column, &e));
+                }
             }
         }
         // Rows in order (a duplicate's answer comes last): the row reached so far.
@@ -2038,6 +2076,10 @@ fn apply(
     report.rejected.extend(problems);
     // Row order, as the sheet shows them (a row has one problem at most).
     report.rejected.sort_by_key(|p| p.row);
+    report.rejected.truncate(keep);
+    report.refused = report
+        .refused
+        .saturating_add(i32::try_from(refused).unwrap_or(i32::MAX));
     progress(total, total);
     report
 }

@@ -46,6 +46,11 @@ pub const MAX_WHOLE_PART_BYTES: u64 = 4 << 20;
 /// escaped.
 pub const MAX_XML_TOKEN_BYTES: usize = 1 << 20;
 
+/// The most refused rows an upload report lists in full (row, column, code, messages); the
+/// report counts the others (`ImportReport::refused`). A sheet of a million bad rows would
+/// otherwise hold hundreds of megabytes of messages.
+pub const MAX_REPORTED_PROBLEMS: usize = 10_000;
+
 /// A refusal with `E_UPLOAD_TOO_LARGE`: `what` (English and Chinese) goes past `limit`.
 pub(crate) fn too_large(
     what: impl Into<String>,

@@ -262,7 +262,9 @@ pub fn open_package(text: &str, trusted: &[(LedgerId, String)]) -> Result<Transf
         .iter()
         .any(|r| r.minutes > (r.end.0 - r.start.0) / 60)
     {
-        return Err(altered("a record has more minutes than its start and end allow"));
+        return Err(altered(
+            "a record has more minutes than its start and end allow",
+        ));
     }
     let is_trusted = trusted.iter().any(|(id, key)| {
         *id == p.issuer.ledger_id && key.eq_ignore_ascii_case(&p.issuer.public_key)

@@ -1173,3 +1173,34 @@ fn a_megabyte_value_makes_no_long_message() {
     assert!(e.to_string().chars().count() <= 500);
     assert!(e.to_string().contains("E_UPLOAD_HEADER"), "{e}");
 }
+
+#[test]
+fn a_report_lists_the_first_refused_rows_and_counts_them_all() {
+    let n = volunteer_ledger::sheet_limits::MAX_REPORTED_PROBLEMS + 25;
+    let mut csv = String::from("志愿者编号,组织编号,服务日期,开始时间,结束时间\n");
+    for _ in 0..n {
+        csv.push_str("V1,C1,not-a-date,09:00,10:00\n");
+    }
+    let mut l = Ledger::in_memory(LedgerConfig::new(id("t"), "测试区", admin())).unwrap();
+    // Read as the ledger takes the rows, and read whole (a quoted field).
+    for text in [csv.clone(), csv.replacen("V1,", "\"V1\",", 1)] {
+        let report = upload(
+            &mut l,
+            &admin(),
+            text.as_bytes(),
+            &ImportOptions::default(),
+            true,
+            &mut |_, _| {},
+        )
+        .unwrap();
+        assert_eq!(report.rows as usize, n);
+        assert_eq!(report.refused as usize, n);
+        assert_eq!(
+            report.rejected.len(),
+            volunteer_ledger::sheet_limits::MAX_REPORTED_PROBLEMS
+        );
+        assert_eq!(report.rejected[0].row, 2, "the first rows are listed");
+        let sheet = read_sheet(text.as_bytes(), &ImportOptions::default()).unwrap();
+        assert_eq!(sheet.rows.len() + sheet.unlisted_problems as usize, n);
+    }
+}

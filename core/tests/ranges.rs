@@ -186,7 +186,11 @@ fn a_package_record_with_more_minutes_than_its_span_is_refused() {
     let trusted = [(id("ranges"), l.issuer().unwrap().public_key)];
     let e = open_package(&p.to_string(), &trusted).unwrap_err();
     assert_eq!(e.code(), "E_TRANSFER_FORMAT", "{e}");
-    assert!(e.to_string().contains("more minutes than its start and end"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("more minutes than its start and end"),
+        "{e}"
+    );
 }
 
 #[test]

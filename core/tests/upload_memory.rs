@@ -91,12 +91,15 @@ fn child_reads_the_sheet_it_is_given() {
     );
     let answer = match (&read, report) {
         (Ok(sheet), Ok(report)) => {
-            assert_eq!(sheet.rows.len(), report.rows as usize);
+            let listed = sheet.rows.len() + sheet.unlisted_problems as usize;
+            assert_eq!(listed, report.rows as usize);
+            assert!(report.rejected.len() <= sheet_limits::MAX_REPORTED_PROBLEMS);
+            assert!(report.rejected.len() <= report.refused as usize);
             for p in &report.rejected {
                 assert!(p.message_en.chars().count() <= 500);
                 assert!(p.message_zh.chars().count() <= 500);
             }
-            format!("rows {}", sheet.rows.len())
+            format!("rows {}", report.rows)
         }
         (Err(a), Err(b)) => {
             assert_eq!(a.code(), b.code());
@@ -320,6 +323,20 @@ fn hostile_csv_is_read_or_refused_within_the_budget() {
         read_within_budget("tall csv", tall.as_bytes()),
         Err("E_UPLOAD_TOO_LARGE".into())
     );
+}
+
+#[test]
+fn a_sheet_of_refused_rows_lists_the_first_and_counts_the_rest_within_the_budget() {
+    let head = HEADER.join(",");
+    // Read as the ledger takes the rows (quote-free) and read whole (quoted): every row is
+    // refused (no date), a million of them would hold hundreds of megabytes of messages.
+    for (what, row, n) in [
+        ("refused rows", "V,C,x,,\n", 1_000_000),
+        ("quoted refused rows", "\"V\",C,x,,\n", 900_000),
+    ] {
+        let csv = format!("{head}\n{}", row.repeat(n));
+        assert_eq!(read_within_budget(what, csv.as_bytes()), Ok(n));
+    }
 }
 
 /// `VL_WRITE_SEEDS=1 cargo test -p volunteer-ledger --test upload_memory write_fuzz_seeds`
