@@ -338,7 +338,7 @@ fn transfer_vectors() {
             {"name": "minutes changed", "text": text.replace("\"minutes\":180", "\"minutes\":190"), "expect": {"error": "E_TRANSFER_FORMAT"}},
             {"name": "content changed", "text": text.replacen("助老服务", "助残服务", 1), "expect": {"error": "E_BAD_SIGNATURE"}},
             {"name": "pretty-printed", "text": text.replace(",\"", ", \""), "expect": {"error": "E_TRANSFER_FORMAT"}},
-            {"name": "a future format", "text": text.replace("transfer@1", "transfer@2"), "expect": {"error": "E_TRANSFER_VERSION"}},
+            {"name": "a future format", "text": text.replace("transfer@2", "transfer@3"), "expect": {"error": "E_TRANSFER_VERSION"}},
             {"name": "another issuer id", "text": text.replace("\"ledger_id\":\"xuetian\"", "\"ledger_id\":\"dongyuan\""), "expect": {"error": "E_UNTRUSTED_ISSUER"}},
             {"name": "not JSON", "text": "volunteer-ledger/transfer@1", "expect": {"error": "E_TRANSFER_FORMAT"}},
         ],
