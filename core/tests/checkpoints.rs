@@ -92,6 +92,9 @@ fn certificate(l: &mut Ledger) -> Certificate {
     l.issue_certificate(&admin(), req).unwrap()
 }
 
+/// An entry's row: seq, time, actor, kind, body, hash.
+type LogRow = (i64, i64, String, String, Vec<u8>, Vec<u8>);
+
 /// Rewrites a closed ledger file as a forger who knows `docs/log-format.md` would: the
 /// triggers dropped, R1's minutes lowered (still a valid record, so the log replays), and
 /// every later entry rehashed — a hash named in a later body (the certificate's) replaced
@@ -105,7 +108,7 @@ fn rewrite(path: &Path, keep_head: bool) {
         c.execute("DELETE FROM meta WHERE key = 'signed_head'", [])
             .unwrap();
     }
-    let rows: Vec<(i64, i64, String, String, Vec<u8>, Vec<u8>)> = c
+    let rows: Vec<LogRow> = c
         .prepare("SELECT seq, time, actor, kind, body, hash FROM entries ORDER BY seq")
         .unwrap()
         .query_map([], |r| {
