@@ -210,7 +210,7 @@ def test_altered_and_misdirected_packages() -> None:
         (text.replace('"minutes":180', '"minutes":190'), vl.IntegrityError, "E_TRANSFER_FORMAT"),
         (text.replace("助老服务", "助残服务"), vl.IntegrityError, "E_BAD_SIGNATURE"),
         (text.replace(',"', ', "'), vl.IntegrityError, "E_TRANSFER_FORMAT"),
-        (text.replace("transfer@1", "transfer@2"), vl.IntegrityError, "E_TRANSFER_VERSION"),
+        (text.replace("transfer@2", "transfer@3"), vl.IntegrityError, "E_TRANSFER_VERSION"),
         (text.replace('"ledger_id":"A"', '"ledger_id":"Z"'), vl.AuthorizationError, "E_UNTRUSTED_ISSUER"),
         ("not a package", vl.IntegrityError, "E_TRANSFER_FORMAT"),
     ]

@@ -1,6 +1,7 @@
 //! Service certificates (志愿服务证明): what a certificate says, and the answer a verification
 //! gives. Issuing and verifying live on the [`crate::Ledger`]; rendering in [`crate::render`].
 
+use crate::checkpoint::{InclusionProof, SignedHead};
 use crate::ids::{IdentityKind, LedgerId, OrgId, RecordId, VolunteerId};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,11 @@ pub struct CertificateRecord {
     pub minutes: i64,
     /// The org where the service was done.
     pub org_name: String,
+    /// The proof that the entry is among those the certificate's `checkpoint` covers (absent
+    /// from certificates issued before checkpoints existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub proof: Option<InclusionProof>,
     /// The record's id.
     pub record: RecordId,
 }
@@ -60,6 +66,13 @@ pub struct CertificateCommendation {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Certificate {
+    /// The issuing ledger's signed head just before the certificate was issued: every
+    /// record's entry is proven to be among its entries, so whoever keeps the certificate can
+    /// show later that the ledger's history was rewritten (absent from certificates issued
+    /// before checkpoints existed, which still verify as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub checkpoint: Option<SignedHead>,
     /// Commendations received in the period, when asked for (absent from the JSON when none,
     /// so that certificates without them read and sign as before).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -448,7 +448,7 @@ pub enum LedgerError {
     },
     /// A transfer package has a format version this ledger does not know.
     #[error(
-        "transfer package format '{found}' is not supported (this ledger reads volunteer-ledger/transfer@1) / 不支持的转移包格式版本",
+        "transfer package format '{found}' is not supported (this ledger reads volunteer-ledger/transfer@1 and @2) / 不支持的转移包格式版本",
         found = Clip(.found, WORD),
     )]
     TransferVersion {
@@ -581,6 +581,27 @@ pub enum LedgerError {
         /// The batch hash.
         batch: String,
         /// What does not match (ids and positions only).
+        detail: String,
+    },
+    /// A log does not extend a signed head its ledger issued, or a proof does not lead to the
+    /// signed root: entries were removed or rewritten before the head.
+    #[error(
+        "the log does not match the signed head of {size} entries: {detail} / 日志与已签名的 {size} 条目检查点不符：{detail}",
+        detail = Clip(.detail, TEXT),
+    )]
+    CheckpointMismatch {
+        /// The size of the signed head at fault.
+        size: u64,
+        /// What does not match.
+        detail: String,
+    },
+    /// A signed head or a proof is malformed.
+    #[error(
+        "signed head: {detail} / 签名检查点格式无效：{detail}",
+        detail = Clip(.detail, TEXT),
+    )]
+    CheckpointFormat {
+        /// What is wrong (which field, never the content).
         detail: String,
     },
     /// A certificate's JSON does not read as a certificate.
@@ -849,6 +870,8 @@ impl LedgerError {
             Self::SyncReceiptRecords { .. } => "E_SYNC_RECEIPT_RECORDS",
             Self::UnknownCertificate { .. } => "E_UNKNOWN_CERTIFICATE",
             Self::CertificateFormat { .. } => "E_CERTIFICATE_FORMAT",
+            Self::CheckpointMismatch { .. } => "E_CHECKPOINT_MISMATCH",
+            Self::CheckpointFormat { .. } => "E_CHECKPOINT_FORMAT",
             Self::Storage { .. } => "E_STORAGE",
             Self::SchemaVersion { .. } => "E_SCHEMA_VERSION",
             Self::NotALedger { .. } => "E_NOT_A_LEDGER",
@@ -905,6 +928,8 @@ impl LedgerError {
             Self::Policy { .. } => F::Policy,
             Self::TransferFormat { .. }
             | Self::CertificateFormat { .. }
+            | Self::CheckpointMismatch { .. }
+            | Self::CheckpointFormat { .. }
             | Self::TransferVersion { .. }
             | Self::BadSignature
             | Self::TransferIdentity { .. }
@@ -990,6 +1015,8 @@ impl LedgerError {
         "E_SYNC_RECEIPT_RECORDS",
         "E_UNKNOWN_CERTIFICATE",
         "E_CERTIFICATE_FORMAT",
+        "E_CHECKPOINT_MISMATCH",
+        "E_CHECKPOINT_FORMAT",
         "E_STORAGE",
         "E_SCHEMA_VERSION",
         "E_NOT_A_LEDGER",
@@ -1259,6 +1286,11 @@ mod tests {
             },
             LedgerError::SyncUnsigned { detail: h.clone() },
             LedgerError::SyncNoServer,
+            LedgerError::CheckpointMismatch {
+                size: u64::MAX,
+                detail: h.clone(),
+            },
+            LedgerError::CheckpointFormat { detail: h.clone() },
             LedgerError::SyncUntrustedServer { ledger: h.clone() },
             LedgerError::SyncReceiptBatch { batch: h.clone() },
             LedgerError::SyncReceiptRecords {

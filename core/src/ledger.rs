@@ -5,6 +5,7 @@
 //! path, so the state is a pure function of the entries.
 
 use crate::certificate::{Certificate, CertificateCheck, CertificateRecord, CertificateStatus};
+use crate::checkpoint::{InclusionProof, SignedHead};
 use crate::error::{LedgerError, Result, invalid_field};
 use crate::ids::{ActorId, Identity, OrgId, RecordId, TeamId, VolunteerId, mask_name};
 use crate::intern::{Interner, Texts};
@@ -299,6 +300,9 @@ struct State {
     /// Teams' members over time, projects, activities, training, commendations, reports-in.
     #[serde(with = "json_text")]
     side: Side,
+    /// The Merkle frontier of the entries applied (`crate::merkle`): O(log n) hashes that give
+    /// the root a signed head names. In the snapshot, so that an open replays nothing for it.
+    tree: crate::merkle::Frontier,
 }
 
 /// A value as its JSON text inside a snapshot.
@@ -408,6 +412,7 @@ impl State {
                 ..Travel::default()
             },
             side: Side::default(),
+            tree: crate::merkle::Frontier::default(),
         })
     }
 
@@ -1386,6 +1391,7 @@ impl State {
             | Change::CommendationRecorded(_)
             | Change::ReportedIn(_) => self.apply_side(entry)?,
         }
+        self.tree.push(&entry.hash);
         Ok(())
     }
 
@@ -1948,7 +1954,13 @@ fn verification_code_from_raw(raw: &str) -> String {
 
 /// Checks a certificate offline, against the public key of an issuer the checker trusts:
 /// the key must be the certificate's, the signature must cover its content, and the code must
-/// be the signature's. Refuses with `E_UNTRUSTED_ISSUER` or `E_BAD_SIGNATURE`.
+/// be the signature's (`E_UNTRUSTED_ISSUER`, `E_BAD_SIGNATURE`). A certificate that carries
+/// the issuer's signed head (every one issued since signed heads exist) must carry a head of
+/// its own ledger signed by the same key, and an inclusion proof per record that leads to the
+/// head's root (`E_CHECKPOINT_FORMAT`, `E_CHECKPOINT_MISMATCH`): keep the head
+/// ([`Certificate::checkpoint`]) to show later, with [`Ledger::verify_against`], that the
+/// ledger's history was not rewritten. Certificates issued before carry neither and are
+/// checked as before.
 pub fn verify_certificate_offline(c: &Certificate, trusted_public_key: &str) -> Result<()> {
     if !c.public_key.eq_ignore_ascii_case(trusted_public_key) {
         return Err(LedgerError::UntrustedIssuer {
@@ -1958,6 +1970,30 @@ pub fn verify_certificate_offline(c: &Certificate, trusted_public_key: &str) -> 
     crate::transfer::check_signature(&c.public_key, &certificate_bytes(c), &c.signature)?;
     if verification_code(&c.signature) != c.verification_code {
         return Err(LedgerError::BadSignature);
+    }
+    let Some(head) = &c.checkpoint else {
+        if c.records.iter().any(|r| r.proof.is_some()) {
+            return Err(LedgerError::CheckpointFormat {
+                detail: "the certificate's records carry proofs but it carries no head".into(),
+            });
+        }
+        return Ok(());
+    };
+    if head.ledger_id != c.ledger_id {
+        return Err(LedgerError::CheckpointMismatch {
+            size: u64::try_from(head.size).unwrap_or(0),
+            detail: "the certificate's head is another ledger's".into(),
+        });
+    }
+    head.check(&c.public_key)?;
+    for r in &c.records {
+        let proof = r
+            .proof
+            .as_ref()
+            .ok_or_else(|| LedgerError::CheckpointFormat {
+                detail: format!("record {} carries no inclusion proof", r.record),
+            })?;
+        head.check_inclusion(&r.entry_hash, proof)?;
     }
     Ok(())
 }
@@ -2266,6 +2302,7 @@ impl Ledger {
                 }
             }
         };
+        check_tail_and_kept_head(&store, &config, &state, len, last)?;
         let mut ledger = Self::assemble(*config, clock, Log::File(Box::new(store)), state);
         ledger.len = len;
         ledger.last = last;
@@ -3307,7 +3344,30 @@ impl Ledger {
         destination: Option<crate::ids::LedgerId>,
     ) -> Result<String> {
         let key = self.signing_key.clone().ok_or(LedgerError::NoSigningKey)?;
-        let package = self.transfer_package(volunteer, destination.clone())?;
+        let mut package = self.transfer_package(volunteer, destination.clone())?;
+        // The head it is made at, and where each of this ledger's own records' entries is in it.
+        let checkpoint = self.sign_head(&key)?;
+        let own: Vec<u64> = package
+            .records
+            .iter()
+            .filter(|r| r.ledger == self.config.ledger_id)
+            .map(|r| {
+                self.state
+                    .rec_idx(&r.record)
+                    .ok()
+                    .and_then(|i| self.state.records.get(i as usize))
+                    .map_or(u64::MAX, |rec| u64::from(rec.seq))
+            })
+            .collect();
+        let mut proofs = self.inclusion_proofs(self.len, &own)?.into_iter();
+        for r in package
+            .records
+            .iter_mut()
+            .filter(|r| r.ledger == self.config.ledger_id)
+        {
+            r.proof = proofs.next();
+        }
+        package.checkpoint = Some(checkpoint);
         let text = seal_package(&package, &key);
         let change = Change::TransferredOut(TransferOut {
             destination,
@@ -3315,6 +3375,10 @@ impl Ledger {
             volunteer: volunteer.clone(),
         });
         self.commit(actor, change)?;
+        if let Some(head) = &package.checkpoint {
+            // Best effort, as for certificates: the package carries the head.
+            let _ = self.keep_head(head);
+        }
         Ok(text)
     }
 
@@ -3348,6 +3412,7 @@ impl Ledger {
                     minutes: i64::from(r.minutes),
                     org: org.org.id.clone(),
                     org_name: org.org.name.clone(),
+                    proof: None,
                     record: RecordId::new(self.state.record_ids.resolve(i)).ok()?,
                     start: Timestamp(r.start()),
                 })
@@ -3360,7 +3425,12 @@ impl Ledger {
                 .get(&v)
                 .into_iter()
                 .flatten()
-                .cloned(),
+                // A carried record's proof is against its own ledger's head, which does not
+                // travel on: only the issuer's own records are proven (`export_transfer`).
+                .map(|r| TransferRecord {
+                    proof: None,
+                    ..r.clone()
+                }),
         );
         records
             .sort_by(|a, b| (a.start, &a.ledger, &a.record).cmp(&(b.start, &b.ledger, &b.record)));
@@ -3372,6 +3442,7 @@ impl Ledger {
         }
         let stars = self.star_summary(volunteer)?;
         Ok(TransferPackage {
+            checkpoint: None,
             destination,
             format: TRANSFER_FORMAT.to_owned(),
             identity_kind: vol.identity.kind(),
@@ -3513,7 +3584,7 @@ impl Ledger {
             });
         }
         // Who records certifies (谁记录谁证明): an org certifies the service done in its subtree.
-        let records: Vec<CertificateRecord> = vol
+        let (seqs, mut records): (Vec<u64>, Vec<CertificateRecord>) = vol
             .records
             .iter()
             .filter_map(|&i| self.state.records.get(i as usize).map(|r| (i, r)))
@@ -3523,22 +3594,30 @@ impl Ledger {
                 if date < req.period_from || date > req.period_to {
                     return None;
                 }
-                Some(CertificateRecord {
+                let record = CertificateRecord {
                     content: self.state.texts.get(i).to_owned(),
                     date,
                     entry_hash: self.entry_hash(r.seq)?.to_hex(),
                     minutes: i64::from(r.minutes),
                     org_name: self.state.orgs.get(r.org as usize)?.org.name.clone(),
+                    proof: None,
                     record: RecordId::new(self.state.record_ids.resolve(i)).ok()?,
-                })
+                };
+                Some((u64::from(r.seq), record))
             })
-            .collect();
+            .unzip();
         if records.is_empty() {
             return Err(invalid_field(
                 format!("certificate for {}", req.volunteer),
                 "period",
                 "holds no counted service at the issuing org or below",
             ));
+        }
+        // The head before the certificate's own entry, and where each record's entry is in it.
+        let checkpoint = self.sign_head(&key)?;
+        let proofs = self.inclusion_proofs(self.len, &seqs)?;
+        for (r, p) in records.iter_mut().zip(proofs) {
+            r.proof = Some(p);
         }
         let issued_on = self.clock.now().local_date(off);
         let number = format!(
@@ -3571,6 +3650,7 @@ impl Ledger {
             })
             .collect();
         let mut cert = Certificate {
+            checkpoint: Some(checkpoint),
             commendations,
             training,
             contact: req.contact,
@@ -3617,6 +3697,11 @@ impl Ledger {
             volunteer: cert.volunteer.clone(),
         };
         self.commit(actor, Change::CertificateIssued(entry))?;
+        if let Some(head) = &cert.checkpoint {
+            // Best effort: the head is in the certificate its holder keeps; the file's copy
+            // only lets open() and verify() check it too.
+            let _ = self.keep_head(head);
+        }
         Ok(cert)
     }
 
@@ -4001,9 +4086,38 @@ impl Ledger {
     /// next entry's link, that the file ends where this ledger does, and — since the state
     /// was read from a snapshot the chain does not cover — that replaying the whole log
     /// through the rules gives the state this ledger holds.
+    ///
+    /// The signed head a ledger file kept (the latest it issued) is checked too, as
+    /// [`Ledger::verify_against`] checks heads given to it.
     pub fn verify(&self) -> Result<VerifyReport> {
-        match &self.log {
-            Log::Memory(log) => verify_chain(log),
+        self.verify_against(&[])
+    }
+
+    /// As [`Ledger::verify`], and checks the log against signed heads this ledger issued
+    /// earlier — kept by a certificate's or package's holder, another ledger, the district's
+    /// website: each must be signed with a key this ledger's log registered
+    /// (`E_UNTRUSTED_ISSUER`, `E_BAD_SIGNATURE`), and the log must still hold at least its
+    /// entries, with the same Merkle root and last entry at its size. A history removed or
+    /// rewritten before any of them, however consistently rehashed, is refused
+    /// (`E_CHECKPOINT_MISMATCH`).
+    pub fn verify_against(&self, heads: &[SignedHead]) -> Result<VerifyReport> {
+        let kept = self.kept_signed_head()?;
+        let mut all: Vec<&SignedHead> = heads.iter().collect();
+        all.extend(kept.as_ref());
+        let mut anchors = crate::checkpoint::Anchors::new(
+            &all,
+            &self.config.ledger_id,
+            &self.state.travel.signing_keys,
+            self.len,
+        )?;
+        let report = match &self.log {
+            Log::Memory(log) => {
+                let report = verify_chain(log)?;
+                for e in log {
+                    anchors.push(&e.hash)?;
+                }
+                report
+            }
             Log::File(store) => {
                 let (mut n, mut head) = (0u64, Hash::ZERO);
                 let mut state = State::new(&self.config)?;
@@ -4016,6 +4130,7 @@ impl Ledger {
                         detail: d.into(),
                     })?;
                     replay_entry(&mut state, &e)?;
+                    anchors.push(&e.hash)?;
                     n += 1;
                     head = e.hash;
                     Ok(())
@@ -4036,14 +4151,164 @@ impl Ledger {
                             .into(),
                     });
                 }
-                Ok(VerifyReport {
+                VerifyReport {
                     entries: crate::error::signed(n),
                     head_hash: head.to_hex(),
-                })
+                }
             }
+            Log::Detached => return Err(detached()),
+            Log::Failed(e) => return Err(e.clone()),
+        };
+        if anchors.tree != self.state.tree {
+            return Err(LedgerError::ChainBroken {
+                seq: self.snapshot_len.saturating_sub(1),
+                detail: "the Merkle tree held (read from the file's snapshot) is not the log's: \
+                         reopen after deleting the snapshot row"
+                    .into(),
+            });
+        }
+        Ok(report)
+    }
+
+    /// The latest signed head a ledger file kept (`None` in memory, or before one was issued).
+    pub fn kept_signed_head(&self) -> Result<Option<SignedHead>> {
+        match &self.log {
+            Log::File(store) => store
+                .meta(KEPT_HEAD)?
+                .map(|t| SignedHead::from_json(&t))
+                .transpose(),
+            _ => Ok(None),
+        }
+    }
+
+    /// Signs the log's head — its entry count, the Merkle root of its entry hashes, its last
+    /// entry's hash, the time — with the ledger's key (`E_NO_SIGNING_KEY` without one), and a
+    /// ledger file keeps it (the latest one), so that opening and verifying the file check it.
+    /// Publish it (the district's website, other ledgers): anyone who holds it can later show,
+    /// with [`Ledger::verify_against`], whether the log still begins with those entries.
+    /// Named apart from [`Ledger::checkpoint`], which writes a snapshot. Refused inside a
+    /// [`Ledger::batch`] (`E_FIELD`): its entries are not committed yet.
+    pub fn signed_head(&mut self) -> Result<SignedHead> {
+        let key = self.signing_key.clone().ok_or(LedgerError::NoSigningKey)?;
+        let head = self.sign_head(&key)?;
+        self.keep_head(&head)?;
+        Ok(head)
+    }
+
+    fn sign_head(&self, key: &ed25519_dalek::SigningKey) -> Result<SignedHead> {
+        if let Log::File(store) = &self.log
+            && store.in_transaction()
+        {
+            return Err(invalid_field(
+                "signed head",
+                "batch",
+                "cannot be issued inside a batch: the entries it would cover are not committed yet",
+            ));
+        }
+        if self.state.tree.size() != self.len {
+            return Err(LedgerError::ChainBroken {
+                seq: self.len.saturating_sub(1),
+                detail: "the Merkle tree held does not end at the log's head (a snapshot out of \
+                         step?): run verify() and reopen"
+                    .into(),
+            });
+        }
+        Ok(SignedHead::sign(
+            self.config.ledger_id.clone(),
+            self.len,
+            self.last,
+            self.state.tree.root(),
+            self.clock.now(),
+            key,
+        ))
+    }
+
+    /// Keeps a signed head in a ledger file (its own small write; nothing in memory).
+    fn keep_head(&mut self, head: &SignedHead) -> Result<()> {
+        if let Log::File(store) = &mut self.log {
+            store.put_meta(KEPT_HEAD, &head.to_json())?;
+        }
+        Ok(())
+    }
+
+    /// Runs `f` with a reader of the entry hashes from entry 0 on.
+    fn with_leaves<R>(
+        &self,
+        f: impl FnOnce(&mut crate::merkle::Leaves<'_>) -> Result<R>,
+    ) -> Result<R> {
+        match &self.log {
+            Log::Memory(log) => {
+                let mut it = log.iter();
+                let mut next = || {
+                    it.next()
+                        .map(|e| e.hash)
+                        .ok_or_else(|| LedgerError::ChainBroken {
+                            seq: log.len() as u64,
+                            detail: "the log ends before the Merkle tree does".into(),
+                        })
+                };
+                f(&mut next)
+            }
+            Log::File(store) => store.with_hashes(f),
             Log::Detached => Err(detached()),
             Log::Failed(e) => Err(e.clone()),
         }
+    }
+
+    /// The inclusion proofs of the entries `seqs` among the first `size` entries (what a
+    /// signed head of that size covers), in the order of `seqs`: for a sync receipt, a
+    /// certificate, a package. Reads the stored entry hashes once, in order, holding
+    /// O(log n) of them. Refuses a `size` of 0 or beyond the log (`E_FIELD`) and an entry at
+    /// or beyond `size` (`E_UNKNOWN_ENTRY`); at the log's own size, the hashes read must give
+    /// the root the ledger holds (`E_CHAIN_BROKEN`), so no proof is handed out that its head
+    /// would not bear.
+    pub fn inclusion_proofs(&self, size: u64, seqs: &[u64]) -> Result<Vec<InclusionProof>> {
+        if size == 0 || size > self.len {
+            return Err(invalid_field(
+                "inclusion proof",
+                "size",
+                format!("must be 1 to {} (the log's entries)", self.len),
+            ));
+        }
+        if let Some(&seq) = seqs.iter().find(|&&s| s >= size) {
+            return Err(LedgerError::UnknownEntry { seq, len: size });
+        }
+        let (paths, root) =
+            self.with_leaves(|next| crate::merkle::inclusion_paths(size, seqs, next))?;
+        if size == self.len && root != self.state.tree.root() {
+            return Err(LedgerError::ChainBroken {
+                seq: size - 1,
+                detail: "the stored entry hashes do not give the Merkle root the ledger holds"
+                    .into(),
+            });
+        }
+        Ok(seqs
+            .iter()
+            .zip(paths)
+            .map(|(&seq, path)| InclusionProof {
+                index: crate::error::signed(seq),
+                path: path.iter().map(Hash::to_hex).collect(),
+            })
+            .collect())
+    }
+
+    /// The consistency proof (hex, RFC 9162 §2.1.4) that the first `to` entries extend the
+    /// first `from`: what shows the holder of a head of `from` entries that a head of `to`
+    /// entries continues it ([`SignedHead::check_extended_by`]). Refuses `from` of 0, `from`
+    /// after `to`, or `to` beyond the log (`E_FIELD`).
+    pub fn consistency_proof(&self, from: u64, to: u64) -> Result<Vec<String>> {
+        if from == 0 || from > to || to > self.len {
+            return Err(invalid_field(
+                "consistency proof",
+                "from",
+                format!(
+                    "must satisfy 1 <= from <= to <= {} (the log's entries)",
+                    self.len
+                ),
+            ));
+        }
+        let (path, _) = self.with_leaves(|next| crate::merkle::consistency_path(from, to, next))?;
+        Ok(path.iter().map(Hash::to_hex).collect())
     }
 
     /// Bytes held by the ledger's state — records, their ids, per-volunteer data and every
@@ -4081,6 +4346,53 @@ impl Ledger {
     pub fn state_digest(&self) -> Hash {
         self.state.digest()
     }
+}
+
+/// How many of the last entries opening a file reads again from their stored bytes, whatever
+/// its snapshot covers.
+const OPEN_TAIL: u64 = 16;
+
+/// Where a file ledger keeps the latest signed head it issued (`meta` table).
+const KEPT_HEAD: &str = "signed_head";
+
+/// What opening a file checks beyond replaying what the snapshot does not cover: the last
+/// [`OPEN_TAIL`] entries against their stored hashes and their predecessors' (an entry edited
+/// in place after its snapshot was taken is noticed at open, not only by `verify()`), and the
+/// signed head the file kept: signed by a key the log registered, no longer than the log, and
+/// at the log's size naming its root and last entry (a rewrite of the tail, rehashed, is
+/// noticed too). A kept head shorter than the log is checked by `verify()`, which reads it all.
+fn check_tail_and_kept_head(
+    store: &Store,
+    config: &LedgerConfig,
+    state: &State,
+    len: u64,
+    last: Hash,
+) -> Result<()> {
+    let tail = len.saturating_sub(OPEN_TAIL);
+    let prev = match tail {
+        0 => Hash::ZERO,
+        n => store
+            .entry_hash(n - 1)
+            .ok_or_else(|| LedgerError::ChainBroken {
+                seq: n - 1,
+                detail: "the stored hash is missing or not 32 bytes".into(),
+            })?,
+    };
+    store.each_entry(tail, Some(len.saturating_sub(1)), prev, |_| Ok(()))?;
+    let Some(text) = store.meta(KEPT_HEAD)? else {
+        return Ok(());
+    };
+    let head = SignedHead::from_json(&text)?;
+    crate::checkpoint::Anchors::new(&[&head], &config.ledger_id, &state.travel.signing_keys, len)?;
+    if head.count()? == len && (head.root()? != state.tree.root() || head.head()? != last) {
+        return Err(LedgerError::CheckpointMismatch {
+            size: len,
+            detail: "the log was rewritten after this file signed its head (its root or last \
+                     entry differs)"
+                .into(),
+        });
+    }
+    Ok(())
 }
 
 fn replay(config: &LedgerConfig, entries: &[Entry]) -> Result<State> {

@@ -28,6 +28,7 @@
 
 pub mod activity;
 pub mod certificate;
+pub mod checkpoint;
 pub mod error;
 pub mod export;
 pub mod ids;
@@ -35,6 +36,7 @@ pub mod import;
 mod intern;
 pub mod ledger;
 pub mod log;
+pub mod merkle;
 mod names;
 pub mod org;
 pub mod policy;
@@ -59,6 +61,7 @@ pub use certificate::{
     Certificate, CertificateCheck, CertificateCommendation, CertificateRecord, CertificateStatus,
     CertificateTraining,
 };
+pub use checkpoint::{InclusionProof, SIGNED_HEAD_FORMAT, SignedHead};
 pub use error::{ErrorFamily, LedgerError, Result};
 pub use export::{ExportFormat, Language, RecordScope, leaderboard_file, records_file};
 pub use ids::{
@@ -93,7 +96,8 @@ pub use sync::{
 };
 pub use time::{Period, PeriodInfo, Timestamp, period_info, periods_of};
 pub use transfer::{
-    Issuer, TRANSFER_FORMAT, TransferPackage, TransferRecord, YearTotal, open_package, package_hash,
+    Issuer, TRANSFER_FORMAT, TRANSFER_FORMAT_1, TransferPackage, TransferRecord, YearTotal,
+    open_package, package_hash,
 };
 pub use warning::Warning;
 

@@ -22,7 +22,7 @@
 //! # fn main() -> Result<()> {
 //! # let d = |m, day| NaiveDate::from_ymd_opt(2015, m, day).unwrap();
 //! # let c = Certificate {
-//! #     commendations: vec![], training: vec![],
+//! #     checkpoint: None, commendations: vec![], training: vec![],
 //! #     contact: "010-12345678".into(), handler: "李四".into(),
 //! #     identity_kind: IdentityKind::ResidentId, identity_number: "11010519491231002X".into(),
 //! #     issued_on: d(12, 31), issuing_org: "D".parse()?, issuing_org_name: "某区志愿者协会".into(),
@@ -31,7 +31,7 @@
 //! #     period_to: d(12, 31), public_key: String::new(),
 //! #     records: vec![CertificateRecord {
 //! #         content: "助老服务".into(), date: d(6, 2), entry_hash: String::new(),
-//! #         minutes: 150, org_name: "某社区".into(), record: "R1".parse()?,
+//! #         minutes: 150, org_name: "某社区".into(), proof: None, record: "R1".parse()?,
 //! #     }],
 //! #     responsible_person: "王五".into(), signature: String::new(), total_minutes: 150,
 //! #     verification_code: "7KQ2-M9XD".into(), volunteer: "V1".parse()?,
@@ -74,7 +74,7 @@ const CONTENT_COLUMN_MAX: usize = 32;
 /// # fn main() -> Result<()> {
 /// # let d = |m, day| NaiveDate::from_ymd_opt(2015, m, day).unwrap();
 /// # let c = Certificate {
-/// #     commendations: vec![], training: vec![],
+/// #     checkpoint: None, commendations: vec![], training: vec![],
 /// #     contact: "010-12345678".into(), handler: "李四".into(),
 /// #     identity_kind: IdentityKind::Passport, identity_number: "E12345678".into(),
 /// #     issued_on: d(12, 31), issuing_org: "D".parse()?, issuing_org_name: "某区志愿者协会".into(),
@@ -83,7 +83,7 @@ const CONTENT_COLUMN_MAX: usize = 32;
 /// #     period_to: d(12, 31), public_key: String::new(),
 /// #     records: vec![CertificateRecord {
 /// #         content: "助老服务".into(), date: d(6, 2), entry_hash: String::new(),
-/// #         minutes: 150, org_name: "某社区".into(), record: "R1".parse()?,
+/// #         minutes: 150, org_name: "某社区".into(), proof: None, record: "R1".parse()?,
 /// #     }],
 /// #     responsible_person: "王五".into(), signature: String::new(), total_minutes: 150,
 /// #     verification_code: "7KQ2-M9XD".into(), volunteer: "V1".parse()?,
@@ -242,7 +242,7 @@ pub fn certificate_text(c: &Certificate) -> String {
 /// # fn main() -> Result<()> {
 /// # let d = |m, day| NaiveDate::from_ymd_opt(2015, m, day).unwrap();
 /// # let c = Certificate {
-/// #     commendations: vec![], training: vec![],
+/// #     checkpoint: None, commendations: vec![], training: vec![],
 /// #     contact: "010-12345678".into(), handler: "李四".into(),
 /// #     identity_kind: IdentityKind::ResidentId, identity_number: "11010519491231002X".into(),
 /// #     issued_on: d(12, 31), issuing_org: "D".parse()?, issuing_org_name: "某区志愿者协会".into(),
@@ -760,12 +760,14 @@ mod tests {
             entry_hash: "ab".repeat(32),
             minutes: i64::from(minutes),
             org_name: org.into(),
+            proof: None,
             record: id.parse().unwrap(),
         }
     }
 
     fn sample() -> Certificate {
         Certificate {
+            checkpoint: None,
             commendations: vec![],
             training: vec![],
             contact: "010-12345678".into(),

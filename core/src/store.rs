@@ -23,8 +23,9 @@ const APPLICATION_ID: i64 = 0x564C_4544;
 /// which postcard encodes differently, and board visibilities are kept as JSON text: a
 /// format-1 snapshot must be replayed, not read. 3: a volunteer keeps when their latest
 /// record ends. 4: texts (record ids, contents, other ids) are front-coded, and a record's
-/// missing team or activity takes one byte.
-pub(crate) const SNAPSHOT_FORMAT: i64 = 4;
+/// missing team or activity takes one byte. 5: the state keeps the Merkle frontier of the log
+/// (`crate::merkle`), so that a ledger opened from a snapshot can sign its head.
+pub(crate) const SNAPSHOT_FORMAT: i64 = 5;
 
 /// The log's table (also what an upgrade from version 1 creates).
 const ENTRIES: &str = "
@@ -873,6 +874,46 @@ impl Store {
             f(entry)?;
         }
         Ok(())
+    }
+
+    /// Runs `f` with a reader of the stored entry hashes from entry 0 on, in order (one
+    /// query; nothing is held but the row being read): what Merkle proofs are computed from.
+    /// Reading past the last entry, or a hash that is not 32 bytes, is `E_CHAIN_BROKEN`.
+    pub(crate) fn with_hashes<R>(
+        &self,
+        f: impl FnOnce(&mut dyn FnMut() -> Result<Hash>) -> Result<R>,
+    ) -> Result<R> {
+        let mut st = self
+            .conn
+            .prepare("SELECT seq, hash FROM entries ORDER BY seq")
+            .map_err(|e| self.err("cannot read the log", "无法读取日志", e))?;
+        let mut rows = st
+            .query([])
+            .map_err(|e| self.err("cannot read the log", "无法读取日志", e))?;
+        let mut expect = 0u64;
+        let mut next = || -> Result<Hash> {
+            let at = expect;
+            let broken = |detail: &str| LedgerError::ChainBroken {
+                seq: at,
+                detail: detail.to_owned(),
+            };
+            let row = rows
+                .next()
+                .map_err(|e| self.err("cannot read the log", "无法读取日志", e))?
+                .ok_or_else(|| broken("the log ends before the Merkle tree does"))?;
+            let seq: i64 = row
+                .get(0)
+                .map_err(|e| self.err("cannot read the log", "无法读取日志", e))?;
+            let hash: Vec<u8> = row
+                .get(1)
+                .map_err(|e| self.err("cannot read the log", "无法读取日志", e))?;
+            if seq != expect as i64 {
+                return Err(broken("sequence number out of order (an entry is missing)"));
+            }
+            expect += 1;
+            hash_of(&hash).ok_or_else(|| broken("the stored hash is not 32 bytes"))
+        };
+        f(&mut next)
     }
 
     /// A column of one entry's row (`hash` or `time`), if the entry is there.

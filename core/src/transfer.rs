@@ -2,6 +2,7 @@
 //! Ed25519 key, so that another ledger can verify it and continue the count. The format is
 //! written down in `docs/transfer-format.md`.
 
+use crate::checkpoint::{InclusionProof, SignedHead};
 use crate::error::{LedgerError, Result};
 use crate::ids::{IdentityKind, LedgerId, OrgId, RecordId, VolunteerId};
 use crate::log::{Hash, hash_bytes, unhex};
@@ -10,8 +11,12 @@ use crate::time::Timestamp;
 use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
-/// The format this version writes and reads.
-pub const TRANSFER_FORMAT: &str = "volunteer-ledger/transfer@1";
+/// The format this version writes: 2 carries the issuer's signed head and an inclusion
+/// proof per own record. It still reads format 1 (no head, no proofs): packages issued
+/// before, and those in its own log, which replay checks again.
+pub const TRANSFER_FORMAT: &str = "volunteer-ledger/transfer@2";
+/// The format before signed heads.
+pub const TRANSFER_FORMAT_1: &str = "volunteer-ledger/transfer@1";
 const FORMAT_PREFIX: &str = "volunteer-ledger/transfer@";
 
 /// The ledger that issued a package or certificate.
@@ -47,6 +52,12 @@ pub struct TransferRecord {
     pub org: OrgId,
     /// That org's name.
     pub org_name: String,
+    /// For the issuer's own records (format 2): the proof that `entry_hash` is among the
+    /// entries the package's `checkpoint` covers. Absent for history carried from earlier
+    /// transfers (its proof is against another ledger's head) and in format 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub proof: Option<InclusionProof>,
     /// The record's id in the ledger where it was served.
     pub record: RecordId,
     /// When it started.
@@ -78,9 +89,13 @@ pub struct YearTotal {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct TransferPackage {
+    /// The issuer's signed head when the package was made (format 2; absent in format 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub checkpoint: Option<SignedHead>,
     /// The ledger it is meant for, if the issuer named one.
     pub destination: Option<LedgerId>,
-    /// `volunteer-ledger/transfer@1`.
+    /// `volunteer-ledger/transfer@2` (`@1`: packages made before checkpoints, still read).
     pub format: String,
     /// The identity kind.
     pub identity_kind: IdentityKind,
@@ -208,7 +223,7 @@ pub fn open_package(text: &str, trusted: &[(LedgerId, String)]) -> Result<Transf
         .and_then(|p| p.get("format"))
         .and_then(|f| f.as_str());
     match format {
-        Some(TRANSFER_FORMAT) => {}
+        Some(TRANSFER_FORMAT | TRANSFER_FORMAT_1) => {}
         Some(f) if f.starts_with(FORMAT_PREFIX) => {
             return Err(LedgerError::TransferVersion {
                 found: f.chars().take(60).collect(),
@@ -274,6 +289,36 @@ pub fn open_package(text: &str, trusted: &[(LedgerId, String)]) -> Result<Transf
             ledger: p.issuer.ledger_id.to_string(),
         });
     }
+    if p.format == TRANSFER_FORMAT_1 {
+        if p.checkpoint.is_some() || p.records.iter().any(|r| r.proof.is_some()) {
+            return Err(altered(
+                "a format-1 package carries no checkpoint or proofs",
+            ));
+        }
+    } else {
+        let own = |r: &TransferRecord| r.ledger == p.issuer.ledger_id;
+        match &p.checkpoint {
+            Some(h) if h.ledger_id == p.issuer.ledger_id => {}
+            _ => {
+                return Err(altered(
+                    "the issuer's checkpoint is missing or another ledger's",
+                ));
+            }
+        }
+        if p.records.iter().any(|r| own(r) != r.proof.is_some()) {
+            return Err(altered(
+                "an own record lacks its inclusion proof, or a carried one has one",
+            ));
+        }
+    }
     check_signature(&p.issuer.public_key, &package_bytes(&p), &signed.signature)?;
+    if let Some(h) = &p.checkpoint {
+        h.check(&p.issuer.public_key)?;
+        for r in &p.records {
+            if let Some(proof) = &r.proof {
+                h.check_inclusion(&r.entry_hash, proof)?;
+            }
+        }
+    }
     Ok(p)
 }

@@ -225,7 +225,7 @@ fn packages_are_refused_when_untrusted_misdirected_future_or_mismatched() {
         "E_UNTRUSTED_ISSUER"
     );
     // A future format.
-    let future = text.replace("transfer@1", "transfer@2");
+    let future = text.replace("transfer@2", "transfer@3");
     assert_eq!(
         b.import_transfer(&admin(), &future).unwrap_err().code(),
         "E_TRANSFER_VERSION"

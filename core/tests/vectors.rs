@@ -338,7 +338,7 @@ fn transfer_vectors() {
             {"name": "minutes changed", "text": text.replace("\"minutes\":180", "\"minutes\":190"), "expect": {"error": "E_TRANSFER_FORMAT"}},
             {"name": "content changed", "text": text.replacen("助老服务", "助残服务", 1), "expect": {"error": "E_BAD_SIGNATURE"}},
             {"name": "pretty-printed", "text": text.replace(",\"", ", \""), "expect": {"error": "E_TRANSFER_FORMAT"}},
-            {"name": "a future format", "text": text.replace("transfer@1", "transfer@2"), "expect": {"error": "E_TRANSFER_VERSION"}},
+            {"name": "a future format", "text": text.replace("transfer@2", "transfer@3"), "expect": {"error": "E_TRANSFER_VERSION"}},
             {"name": "another issuer id", "text": text.replace("\"ledger_id\":\"xuetian\"", "\"ledger_id\":\"dongyuan\""), "expect": {"error": "E_UNTRUSTED_ISSUER"}},
             {"name": "not JSON", "text": "volunteer-ledger/transfer@1", "expect": {"error": "E_TRANSFER_FORMAT"}},
         ],
@@ -402,6 +402,116 @@ fn transfer_vectors() {
             }
         }
     }
+}
+
+/// The Merkle tree and signed heads (`docs/checkpoints.md`): roots of trees of 1 to 8 entry
+/// hashes (entry hash i = SHA-256 of the one byte i), every inclusion and consistency proof
+/// among them, a signed head made with the fixed key of the transfer vector, and a format-1
+/// package (made before heads) that every reader still opens. `VL_WRITE_VECTORS=1` writes
+/// it anew (the format-1 package is kept as it is in the file).
+#[test]
+fn checkpoint_vectors() {
+    use volunteer_ledger::merkle;
+    let hs: Vec<Hash> = (0u8..8)
+        .map(|i| volunteer_ledger::log::hash_bytes(&[i]))
+        .collect();
+    let hex = |v: &[Hash]| v.iter().map(Hash::to_hex).collect::<Vec<_>>();
+    let mut roots = Vec::new();
+    let mut inclusion = Vec::new();
+    let mut consistency = Vec::new();
+    for n in 1..=8u64 {
+        let part = &hs[..n as usize];
+        roots.push(json!({"n": n, "root": merkle::root_of(part).to_hex()}));
+        let all: Vec<u64> = (0..n).collect();
+        let (paths, _) = merkle::inclusion_paths(n, &all, &mut merkle::slice_leaves(part)).unwrap();
+        for (i, p) in paths.iter().enumerate() {
+            inclusion.push(json!({"n": n, "index": i, "path": hex(p)}));
+        }
+        for m in 1..=n {
+            let (p, _) = merkle::consistency_path(m, n, &mut merkle::slice_leaves(part)).unwrap();
+            consistency.push(json!({"m": m, "n": n, "proof": hex(&p)}));
+        }
+    }
+    let (mut l, _, _) = transfer_source();
+    let head = l.signed_head().unwrap();
+    let mut forged = head.clone();
+    forged.size += 1;
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/vectors/checkpoints.json");
+    let before = load("checkpoints.json");
+    let made = json!({
+        "about": "Merkle roots and proofs over entry hashes (RFC 9162 §2.1: leaf = SHA-256(0x00 || entry hash), node = SHA-256(0x01 || left || right)); entry hash i is SHA-256 of the single byte i. A signed head of the transfer vector's ledger (key seed: 32 bytes of 7): `signed_bytes` is exactly what the signature covers. Every binding checks the roots and proofs, the head against `public_key`, and opens the format-1 package.",
+        "leaves": hex(&hs),
+        "roots": roots,
+        "inclusion": inclusion,
+        "consistency": consistency,
+        "public_key": l.public_key().unwrap(),
+        "signed_head": {
+            "json": head.to_json(),
+            "signed_bytes": String::from_utf8(head.signed_bytes()).unwrap(),
+        },
+        "altered_heads": [
+            {"name": "size changed", "json": forged.to_json(), "expect": {"error": "E_BAD_SIGNATURE"}},
+        ],
+        "format_1_package": before["format_1_package"],
+    });
+    if std::env::var_os("VL_WRITE_VECTORS").is_some() {
+        std::fs::write(&path, serde_json::to_string_pretty(&made).unwrap() + "\n").unwrap();
+    }
+    let doc = load("checkpoints.json");
+    assert_eq!(
+        doc, made,
+        "the ledger no longer makes the bytes of tests/vectors/checkpoints.json"
+    );
+    // The cases hold, read from the file.
+    let leaves: Vec<Hash> = doc["leaves"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| Hash::from_hex(s(h)).unwrap())
+        .collect();
+    let parse = |v: &Value| -> Vec<Hash> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|h| Hash::from_hex(s(h)).unwrap())
+            .collect()
+    };
+    let root = |n: u64| Hash::from_hex(s(&doc["roots"][n as usize - 1]["root"])).unwrap();
+    for c in doc["inclusion"].as_array().unwrap() {
+        let (n, i) = (c["n"].as_u64().unwrap(), c["index"].as_u64().unwrap());
+        assert!(merkle::verify_inclusion(
+            i,
+            n,
+            &leaves[i as usize],
+            &parse(&c["path"]),
+            &root(n)
+        ));
+    }
+    for c in doc["consistency"].as_array().unwrap() {
+        let (m, n) = (c["m"].as_u64().unwrap(), c["n"].as_u64().unwrap());
+        assert!(merkle::verify_consistency(
+            m,
+            n,
+            &root(m),
+            &root(n),
+            &parse(&c["proof"])
+        ));
+    }
+    let key = s(&doc["public_key"]);
+    let head = SignedHead::from_json(s(&doc["signed_head"]["json"])).unwrap();
+    head.check(key).unwrap();
+    assert_eq!(
+        head.signed_bytes(),
+        s(&doc["signed_head"]["signed_bytes"]).as_bytes()
+    );
+    for c in doc["altered_heads"].as_array().unwrap() {
+        let h = SignedHead::from_json(s(&c["json"])).unwrap();
+        assert_eq!(h.check(key).unwrap_err().code(), s(&c["expect"]["error"]));
+    }
+    let v1 = &doc["format_1_package"];
+    let trusted = vec![("xuetian".parse().unwrap(), s(&v1["public_key"]).to_owned())];
+    let p = open_package(s(&v1["text"]), &trusted).unwrap();
+    assert_eq!(p.format, TRANSFER_FORMAT_1);
 }
 
 /// Team star ratings by scoring table: scores, stars and points are worked out by hand in the

@@ -1,0 +1,331 @@
+//! A Merkle tree over the log's entry hashes, as Certificate Transparency builds one (RFC 9162
+//! §2.1): leaf = SHA-256(0x00 ‖ entry hash), node = SHA-256(0x01 ‖ left ‖ right), a tree of
+//! `n > 1` leaves split at the largest power of two below `n`. A signed head names the root of
+//! the first `n` entries ([`crate::checkpoint`]); an inclusion proof shows that an entry is
+//! one of them, a consistency proof that a later head extends an earlier one.
+//!
+//! The ledger keeps only the [`Frontier`] (the roots of the O(log n) full subtrees the tree
+//! is made of) to know its root; proofs are computed when asked from the stored entry hashes,
+//! reading them once, in order, holding O(log n) hashes. Format: `docs/checkpoints.md`.
+
+use crate::error::Result;
+use crate::log::Hash;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The hash of a leaf: SHA-256(0x00 ‖ entry hash).
+pub fn leaf_hash(entry: &Hash) -> Hash {
+    let mut h = Sha256::new();
+    h.update([0u8]);
+    h.update(entry.0);
+    Hash(h.finalize().into())
+}
+
+/// The hash of an inner node: SHA-256(0x01 ‖ left ‖ right).
+pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
+    let mut h = Sha256::new();
+    h.update([1u8]);
+    h.update(left.0);
+    h.update(right.0);
+    Hash(h.finalize().into())
+}
+
+/// The root of the empty tree: SHA-256 of nothing.
+pub fn empty_root() -> Hash {
+    Hash(Sha256::digest([]).into())
+}
+
+/// The largest power of two strictly below `n` (`n > 1`).
+fn split(n: u64) -> u64 {
+    debug_assert!(n > 1);
+    1u64 << (63 - (n - 1).leading_zeros())
+}
+
+/// The roots of the full subtrees a tree of `size` leaves is made of, largest (leftmost)
+/// first: one per bit set in `size`. Enough to give the root and to take the next leaf.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Frontier {
+    size: u64,
+    nodes: Vec<Hash>,
+}
+
+impl Frontier {
+    /// The number of leaves.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    /// Adds the next entry's hash as a leaf: one leaf hash and, on average, one node hash.
+    pub fn push(&mut self, entry: &Hash) {
+        let mut h = leaf_hash(entry);
+        let mut s = self.size;
+        while s & 1 == 1 {
+            let Some(left) = self.nodes.pop() else { break };
+            h = node_hash(&left, &h);
+            s >>= 1;
+        }
+        self.nodes.push(h);
+        self.size += 1;
+    }
+
+    /// The root of the tree (RFC 9162's MTH).
+    pub fn root(&self) -> Hash {
+        let mut it = self.nodes.iter().rev();
+        let Some(last) = it.next() else {
+            return empty_root();
+        };
+        it.fold(*last, |right, left| node_hash(left, &right))
+    }
+}
+
+/// The next entry hash, in order from entry 0 (what a ledger reads from its log).
+pub type Leaves<'a> = dyn FnMut() -> Result<Hash> + 'a;
+
+/// The root of the next `n` leaves.
+fn subtree_root(n: u64, next: &mut Leaves<'_>) -> Result<Hash> {
+    let mut f = Frontier::default();
+    for _ in 0..n {
+        f.push(&next()?);
+    }
+    Ok(f.root())
+}
+
+/// Inclusion paths (RFC 9162 §2.1.3.1) for the leaves `targets` (sorted, distinct, below
+/// `offset + n`) of the subtree of the next `n` leaves, which starts at `offset`; `paths[i]`
+/// receives the path of `targets[i]`, leaf to root. Returns the subtree's root. Reads the
+/// leaves once, in order.
+fn paths(
+    offset: u64,
+    n: u64,
+    targets: &[u64],
+    paths: &mut [Vec<Hash>],
+    next: &mut Leaves<'_>,
+) -> Result<Hash> {
+    if targets.is_empty() {
+        return subtree_root(n, next);
+    }
+    if n == 1 {
+        return Ok(leaf_hash(&next()?));
+    }
+    let k = split(n);
+    let at = targets.partition_point(|&t| t < offset + k);
+    let (lt, rt) = targets.split_at(at);
+    let (lp, rp) = paths.split_at_mut(at);
+    let left = self::paths(offset, k, lt, lp, next)?;
+    let right = self::paths(offset + k, n - k, rt, rp, next)?;
+    lp.iter_mut().for_each(|p| p.push(right));
+    rp.iter_mut().for_each(|p| p.push(left));
+    Ok(node_hash(&left, &right))
+}
+
+/// The inclusion paths of the leaves `targets` in the tree of the first `size` leaves read
+/// from `next`, in the order of `targets`, with the tree's root. Every target must be below
+/// `size` (the caller checks; a target out of range gets an empty path).
+pub fn inclusion_paths(
+    size: u64,
+    targets: &[u64],
+    next: &mut Leaves<'_>,
+) -> Result<(Vec<Vec<Hash>>, Hash)> {
+    let mut sorted: Vec<u64> = targets.iter().copied().filter(|&t| t < size).collect();
+    sorted.sort_unstable();
+    sorted.dedup();
+    let mut found = vec![Vec::new(); sorted.len()];
+    let root = if size == 0 {
+        empty_root()
+    } else {
+        paths(0, size, &sorted, &mut found, next)?
+    };
+    let out = targets
+        .iter()
+        .map(|t| {
+            sorted
+                .binary_search(t)
+                .ok()
+                .and_then(|i| found.get(i).cloned())
+                .unwrap_or_default()
+        })
+        .collect();
+    Ok((out, root))
+}
+
+/// RFC 9162's SUBPROOF(m, D[n], b) over the next `n` leaves; returns their root.
+fn subproof(
+    m: u64,
+    n: u64,
+    whole: bool,
+    out: &mut Vec<Hash>,
+    next: &mut Leaves<'_>,
+) -> Result<Hash> {
+    if m == n {
+        let h = subtree_root(n, next)?;
+        if !whole {
+            out.push(h);
+        }
+        return Ok(h);
+    }
+    let k = split(n);
+    if m <= k {
+        let left = subproof(m, k, whole, out, next)?;
+        let right = subtree_root(n - k, next)?;
+        out.push(right);
+        Ok(node_hash(&left, &right))
+    } else {
+        let left = subtree_root(k, next)?;
+        let right = subproof(m - k, n - k, false, out, next)?;
+        out.push(left);
+        Ok(node_hash(&left, &right))
+    }
+}
+
+/// The consistency proof (RFC 9162 §2.1.4.1) that the tree of the first `n` leaves extends
+/// the tree of the first `m`, with the root of the larger. Empty when `m` is 0 or `m == n`;
+/// the caller checks `m <= n`.
+pub fn consistency_path(m: u64, n: u64, next: &mut Leaves<'_>) -> Result<(Vec<Hash>, Hash)> {
+    let mut out = Vec::new();
+    if m == 0 || m >= n {
+        return Ok((out, subtree_root(n, next)?));
+    }
+    let root = subproof(m, n, true, &mut out, next)?;
+    Ok((out, root))
+}
+
+/// Checks an inclusion path (RFC 9162 §2.1.3.2): the entry hash `entry` is leaf `index` of
+/// the tree of `size` leaves whose root is `root`.
+pub fn verify_inclusion(index: u64, size: u64, entry: &Hash, path: &[Hash], root: &Hash) -> bool {
+    if index >= size {
+        return false;
+    }
+    let (mut f, mut s) = (index, size - 1);
+    let mut r = leaf_hash(entry);
+    for p in path {
+        if s == 0 {
+            return false;
+        }
+        if f & 1 == 1 || f == s {
+            r = node_hash(p, &r);
+            while f & 1 == 0 && f != 0 {
+                f >>= 1;
+                s >>= 1;
+            }
+        } else {
+            r = node_hash(&r, p);
+        }
+        f >>= 1;
+        s >>= 1;
+    }
+    s == 0 && r == *root
+}
+
+/// Checks a consistency proof (RFC 9162 §2.1.4.2): the tree of `n` leaves with root
+/// `root_n` extends the tree of `m` leaves with root `root_m` (`0 < m <= n`; for `m == n`
+/// the proof is empty and the roots equal).
+pub fn verify_consistency(m: u64, n: u64, root_m: &Hash, root_n: &Hash, proof: &[Hash]) -> bool {
+    if m == 0 || m > n {
+        return false;
+    }
+    if m == n {
+        return proof.is_empty() && root_m == root_n;
+    }
+    let mut path: Vec<&Hash> = Vec::with_capacity(proof.len() + 1);
+    if m.is_power_of_two() {
+        path.push(root_m);
+    }
+    path.extend(proof);
+    let mut it = path.into_iter();
+    let Some(first) = it.next() else {
+        return false;
+    };
+    let (mut f, mut s) = (m - 1, n - 1);
+    while f & 1 == 1 {
+        f >>= 1;
+        s >>= 1;
+    }
+    let (mut fr, mut sr) = (*first, *first);
+    for c in it {
+        if s == 0 {
+            return false;
+        }
+        if f & 1 == 1 || f == s {
+            fr = node_hash(c, &fr);
+            sr = node_hash(c, &sr);
+            while f & 1 == 0 && f != 0 {
+                f >>= 1;
+                s >>= 1;
+            }
+        } else {
+            sr = node_hash(&sr, c);
+        }
+        f >>= 1;
+        s >>= 1;
+    }
+    fr == *root_m && sr == *root_n && s == 0
+}
+
+/// Leaves read from a slice (tests, vectors, a log in memory).
+pub fn slice_leaves(hashes: &[Hash]) -> impl FnMut() -> Result<Hash> + '_ {
+    let mut it = hashes.iter();
+    move || {
+        it.next()
+            .copied()
+            .ok_or_else(|| crate::LedgerError::ChainBroken {
+                seq: hashes.len() as u64,
+                detail: "the log ends before the tree does".into(),
+            })
+    }
+}
+
+/// The root of a list of entry hashes (RFC 9162's MTH, by its recursive definition).
+pub fn root_of(hashes: &[Hash]) -> Hash {
+    match hashes {
+        [] => empty_root(),
+        [one] => leaf_hash(one),
+        _ => {
+            let k = usize::try_from(split(hashes.len() as u64)).unwrap_or(0);
+            let (l, r) = hashes.split_at(k.min(hashes.len()));
+            node_hash(&root_of(l), &root_of(r))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(n: usize) -> Vec<Hash> {
+        (0..n)
+            .map(|i| crate::log::hash_bytes(&(i as u64).to_le_bytes()))
+            .collect()
+    }
+
+    #[test]
+    fn the_frontier_root_is_the_recursive_root() {
+        let hs = entries(70);
+        let mut f = Frontier::default();
+        assert_eq!(f.root(), root_of(&[]));
+        for n in 1..=70 {
+            f.push(&hs[n - 1]);
+            assert_eq!(f.root(), root_of(&hs[..n]), "n = {n}");
+            assert!(f.nodes.len() as u32 == (n as u64).count_ones());
+        }
+    }
+
+    #[test]
+    fn rfc_shapes_for_small_trees() {
+        let hs = entries(3);
+        let (l0, l1, l2) = (leaf_hash(&hs[0]), leaf_hash(&hs[1]), leaf_hash(&hs[2]));
+        assert_eq!(root_of(&hs[..1]), l0);
+        assert_eq!(root_of(&hs[..2]), node_hash(&l0, &l1));
+        assert_eq!(root_of(&hs), node_hash(&node_hash(&l0, &l1), &l2));
+        // Leaf 2 of 3: its sibling is the left subtree.
+        let (p, _) = inclusion_paths(3, &[2], &mut slice_leaves(&hs)).unwrap();
+        assert_eq!(p, vec![vec![node_hash(&l0, &l1)]]);
+    }
+
+    #[test]
+    fn the_empty_tree_is_the_hash_of_nothing() {
+        assert_eq!(
+            empty_root().to_hex(),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+    }
+}
