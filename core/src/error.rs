@@ -349,6 +349,23 @@ pub enum LedgerError {
     /// The ledger has no signing key to sign with.
     #[error("this ledger has no signing key; set one first / 本账本尚未设置签名密钥")]
     NoSigningKey,
+    /// What was asked needs a key this ledger does not have now: the ledger key (no key file,
+    /// or the platform's provider does not resolve the id), or a volunteer's data key.
+    #[error(
+        "{what} is not available: the ledger key is needed and missing / 缺少{what}：需要账本密钥"
+    )]
+    KeyUnavailable {
+        /// Which key, for what.
+        what: String,
+    },
+    /// A volunteer's identity number was erased (PIPL Art. 47): it can no longer be shown.
+    #[error(
+        "volunteer {volunteer}: the identity number was erased / 志愿者 {volunteer}：证件号码已删除"
+    )]
+    IdentityErased {
+        /// The volunteer number.
+        volunteer: String,
+    },
     /// A package's volunteer does not match the local volunteer of that number.
     #[error(
         "volunteer {volunteer}: the package's identity does not match the volunteer registered here / 志愿者 {volunteer}：转移包中的身份与本地登记不符"
@@ -616,6 +633,8 @@ impl LedgerError {
             Self::UntrustedIssuer { .. } => "E_UNTRUSTED_ISSUER",
             Self::BadSignature => "E_BAD_SIGNATURE",
             Self::NoSigningKey => "E_NO_SIGNING_KEY",
+            Self::KeyUnavailable { .. } => "E_KEY_UNAVAILABLE",
+            Self::IdentityErased { .. } => "E_IDENTITY_ERASED",
             Self::TransferIdentity { .. } => "E_TRANSFER_IDENTITY",
             Self::TransferDestination { .. } => "E_TRANSFER_DESTINATION",
             Self::TransferredOut { .. } => "E_TRANSFERRED_OUT",
@@ -685,7 +704,10 @@ impl LedgerError {
             | Self::TransferIdentity { .. }
             | Self::TransferDestination { .. } => F::Integrity,
             Self::UntrustedIssuer { .. } => F::Authorization,
-            Self::NoSigningKey | Self::TransferredOut { .. } => F::State,
+            Self::NoSigningKey
+            | Self::TransferredOut { .. }
+            | Self::KeyUnavailable { .. }
+            | Self::IdentityErased { .. } => F::State,
             Self::UnknownCertificate { .. } => F::NotFound,
             Self::Storage { .. } => F::Storage,
             Self::SchemaVersion { .. } | Self::NotALedger { .. } => F::Integrity,
@@ -771,6 +793,8 @@ impl LedgerError {
         "E_ORG_KIND",
         "E_FOUR_EYES",
         "E_OWN_RECORD",
+        "E_KEY_UNAVAILABLE",
+        "E_IDENTITY_ERASED",
     ];
 }
 

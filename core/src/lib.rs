@@ -46,6 +46,7 @@ pub mod store;
 pub mod sync;
 pub mod time;
 pub mod transfer;
+pub mod vault;
 pub mod warning;
 
 pub use activity::{
@@ -93,6 +94,7 @@ pub use time::{Period, PeriodInfo, Timestamp, period_info, periods_of};
 pub use transfer::{
     Issuer, TRANSFER_FORMAT, TransferPackage, TransferRecord, YearTotal, open_package, package_hash,
 };
+pub use vault::{IdentityKeys, KeyProvider, Keyring, SealedIdentity, SealedRegistration};
 pub use warning::Warning;
 
 #[cfg(feature = "uniffi")]
