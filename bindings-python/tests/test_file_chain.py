@@ -27,8 +27,10 @@ def canonical(row: tuple[int, int, str, str, bytes], prev: str) -> bytes:
     if kind == "record_added":
         assert isinstance(value, list) and len(value) == len(RECORD_KEYS)
         value = dict(zip(RECORD_KEYS, value))
+    # docs/log-format.md: a sealed registration (its body has `identity`) is version 2.
+    version = 2 if kind == "volunteer_registered" and "identity" in value else 1
     entry = {"actor": actor, "body": value, "kind": kind, "prev": prev, "seq": seq,
-             "time": time, "v": 1}
+             "time": time, "v": version}
     text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
     return text.encode("utf-8")
 

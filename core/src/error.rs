@@ -470,6 +470,25 @@ pub enum LedgerError {
     /// The ledger has no signing key to sign with.
     #[error("this ledger has no signing key; set one first / 本账本尚未设置签名密钥")]
     NoSigningKey,
+    /// What was asked needs a key this ledger does not have now: the ledger key (no key file,
+    /// or the platform's provider does not resolve the id), or a volunteer's data key.
+    #[error(
+        "{what} is not available: the ledger key is needed and missing / 缺少{what}：需要账本密钥",
+        what = Clip(.what, TEXT),
+    )]
+    KeyUnavailable {
+        /// Which key, for what.
+        what: String,
+    },
+    /// A volunteer's identity number was erased (PIPL Art. 47): it can no longer be shown.
+    #[error(
+        "volunteer {volunteer}: the identity number was erased / 志愿者 {volunteer}：证件号码已删除",
+        volunteer = Clip(.volunteer, WORD),
+    )]
+    IdentityErased {
+        /// The volunteer number.
+        volunteer: String,
+    },
     /// A package's volunteer does not match the local volunteer of that number.
     #[error(
         "volunteer {volunteer}: the package's identity does not match the volunteer registered here / 志愿者 {volunteer}：转移包中的身份与本地登记不符",
@@ -856,6 +875,8 @@ impl LedgerError {
             Self::UntrustedIssuer { .. } => "E_UNTRUSTED_ISSUER",
             Self::BadSignature => "E_BAD_SIGNATURE",
             Self::NoSigningKey => "E_NO_SIGNING_KEY",
+            Self::KeyUnavailable { .. } => "E_KEY_UNAVAILABLE",
+            Self::IdentityErased { .. } => "E_IDENTITY_ERASED",
             Self::TransferIdentity { .. } => "E_TRANSFER_IDENTITY",
             Self::TransferDestination { .. } => "E_TRANSFER_DESTINATION",
             Self::TransferredOut { .. } => "E_TRANSFERRED_OUT",
@@ -935,7 +956,10 @@ impl LedgerError {
             | Self::TransferIdentity { .. }
             | Self::TransferDestination { .. } => F::Integrity,
             Self::UntrustedIssuer { .. } => F::Authorization,
-            Self::NoSigningKey | Self::TransferredOut { .. } => F::State,
+            Self::NoSigningKey
+            | Self::TransferredOut { .. }
+            | Self::KeyUnavailable { .. }
+            | Self::IdentityErased { .. } => F::State,
             Self::UnknownCertificate { .. } => F::NotFound,
             Self::Storage { .. } => F::Storage,
             Self::SchemaVersion { .. } | Self::NotALedger { .. } => F::Integrity,
@@ -1035,6 +1059,8 @@ impl LedgerError {
         "E_FOUR_EYES",
         "E_OWN_RECORD",
         "E_UPLOAD_TOO_LARGE",
+        "E_KEY_UNAVAILABLE",
+        "E_IDENTITY_ERASED",
     ];
 }
 
@@ -1286,6 +1312,10 @@ mod tests {
             },
             LedgerError::SyncUnsigned { detail: h.clone() },
             LedgerError::SyncNoServer,
+            LedgerError::KeyUnavailable { what: h.clone() },
+            LedgerError::IdentityErased {
+                volunteer: h.clone(),
+            },
             LedgerError::CheckpointMismatch {
                 size: u64::MAX,
                 detail: h.clone(),

@@ -13,9 +13,7 @@ use crate::log::{
     CertificateEntry, CertifiedRecord, Change, Entry, Hash, KeyRegistration, Move, TransferIn,
     TransferOut, VerifyReport, check_position, hash_bytes, unhex, verify_chain,
 };
-use crate::org::{
-    BoardVisibility, LedgerConfig, NewOrg, NewTeam, NewVolunteer, Org, Role, VolunteerView,
-};
+use crate::org::{BoardVisibility, LedgerConfig, NewOrg, NewTeam, Org, Role, VolunteerView};
 use crate::policy::Policy;
 use crate::ranking::{
     Board, BoardEntry, BoardKind, BoardTally, Leaderboard, Scope, Standing, Tally,
@@ -30,6 +28,7 @@ use crate::transfer::{
     Issuer, TRANSFER_FORMAT, TransferPackage, TransferRecord, YearTotal, open_package,
     package_hash, parse_public_key, seal_package,
 };
+use crate::vault::{DocKey, HeldIdentity, Keyring, Registration, Vault};
 use crate::warning::Warning;
 use chrono::{FixedOffset, NaiveDate};
 use hashbrown::{HashMap, HashSet};
@@ -39,6 +38,7 @@ use std::sync::Arc;
 
 mod carry;
 mod community;
+mod identity;
 mod own;
 
 use community::Side;
@@ -107,7 +107,7 @@ struct Vol {
     /// The volunteer number, shared with the boards' keys.
     key: Arc<str>,
     name: Box<str>,
-    identity: Identity,
+    identity: HeldIdentity,
     home_org: u32,
     total: u64,
     records: Vec<u32>,
@@ -434,10 +434,9 @@ impl State {
         } = &mut state;
         for (i, v) in vols.iter().enumerate() {
             let i = u32::try_from(i).ok()?;
-            identities.insert_unique(identity_hash(&v.identity), i, |&j| {
-                vols.get(j as usize)
-                    .map_or(0, |v| identity_hash(&v.identity))
-            });
+            if let Some(k) = v.identity.doc_key() {
+                identities.insert_unique(doc_hash(k), i, |&j| held_hash(vols, j));
+            }
         }
         Some(state)
     }
@@ -456,12 +455,12 @@ impl State {
             .ok_or_else(|| LedgerError::UnknownVolunteer { id: id.to_string() })
     }
     /// The volunteer holding an identity document, if any.
-    fn identity_holder(&self, identity: &Identity) -> Option<u32> {
+    pub(crate) fn identity_holder(&self, key: DocKey<'_>) -> Option<u32> {
         self.identities
-            .find(identity_hash(identity), |&i| {
+            .find(doc_hash(key), |&i| {
                 self.vols
                     .get(i as usize)
-                    .is_some_and(|v| &v.identity == identity)
+                    .is_some_and(|v| v.identity.doc_key() == Some(key))
             })
             .copied()
     }
@@ -672,24 +671,21 @@ impl State {
                 }
             },
             Change::VolunteerRegistered(v) => {
-                if self.vol_ids.get(v.id.as_str()).is_some() {
+                let id = v.id();
+                if self.vol_ids.get(id.as_str()).is_some() {
                     return Err(LedgerError::Duplicate {
                         what: "volunteer".into(),
-                        id: v.id.to_string(),
+                        id: id.to_string(),
                     });
                 }
-                check_text("volunteer", v.id.as_str(), "name", &v.name, 100, false)?;
-                let identity = Identity::new_at(
-                    v.identity_kind,
-                    &v.identity_number,
-                    now.local_date(self.off),
-                )?;
-                if self.identity_holder(&identity).is_some() {
-                    return Err(LedgerError::DuplicateIdentity {
-                        id: v.id.to_string(),
-                    });
+                check_text("volunteer", id.as_str(), "name", v.name(), 100, false)?;
+                let held = held_identity(v, now.local_date(self.off))?;
+                if let Some(k) = held.doc_key()
+                    && self.identity_holder(k).is_some()
+                {
+                    return Err(LedgerError::DuplicateIdentity { id: id.to_string() });
                 }
-                let allowed = match &v.home_org {
+                let allowed = match v.home_org() {
                     Some(h) => {
                         let h = self.org_idx(h)?;
                         self.is_platform_admin(actor) || self.has_org_role(actor, h, false)
@@ -935,6 +931,16 @@ impl State {
                     ))
                 }
             }
+            Change::IdentityErased { volunteer } => {
+                let v = self.vol_idx(volunteer)?;
+                self.may_manage(actor, v, "erase a volunteer's identity number")?;
+                if self.vol(v).is_some_and(|x| x.identity.erased) {
+                    return Err(LedgerError::IdentityErased {
+                        volunteer: volunteer.to_string(),
+                    });
+                }
+                Ok(ok)
+            }
             Change::TransferredOut(t) => {
                 let v = self.vol_idx(&t.volunteer)?;
                 self.still_here(v, &t.volunteer)?;
@@ -965,9 +971,7 @@ impl State {
                 let vol = self.vol(v).ok_or_else(|| LedgerError::UnknownVolunteer {
                     id: p.volunteer.to_string(),
                 })?;
-                if vol.identity.kind() != p.identity_kind
-                    || vol.identity.masked() != p.masked_identity
-                {
+                if vol.identity.kind != p.identity_kind || *vol.identity.mask != p.masked_identity {
                     return Err(LedgerError::TransferIdentity {
                         volunteer: p.volunteer.to_string(),
                     });
@@ -1225,31 +1229,27 @@ impl State {
                 }
             }
             Change::VolunteerRegistered(v) => {
-                let today = entry.time.local_date(self.off);
-                let identity = Identity::new_at(v.identity_kind, &v.identity_number, today)?;
-                if !self.vol_ids.has_room(v.id.as_str().len()) {
+                let identity = held_identity(v, entry.time.local_date(self.off))?;
+                let id = v.id().as_str();
+                if !self.vol_ids.has_room(id.len()) {
                     return Err(full("volunteers"));
                 }
-                let idx = self
-                    .vol_ids
-                    .intern(v.id.as_str())
-                    .ok_or_else(|| full("volunteers"))?;
-                let h = identity_hash(&identity);
+                let home_org = match v.home_org() {
+                    Some(h) => self.org_idx(h)?,
+                    None => NONE,
+                };
+                let idx = self.vol_ids.intern(id).ok_or_else(|| full("volunteers"))?;
                 let Self {
                     identities, vols, ..
                 } = self;
-                identities.insert_unique(h, idx, |&i| {
-                    vols.get(i as usize)
-                        .map_or(0, |v| identity_hash(&v.identity))
-                });
+                if let Some(k) = identity.doc_key() {
+                    identities.insert_unique(doc_hash(k), idx, |&i| held_hash(vols, i));
+                }
                 self.vols.push(Vol {
-                    key: Arc::from(v.id.as_str()),
-                    name: v.name.as_str().into(),
+                    key: Arc::from(id),
+                    name: v.name().into(),
                     identity,
-                    home_org: match &v.home_org {
-                        Some(h) => self.org_idx(h)?,
-                        None => NONE,
-                    },
+                    home_org,
                     total: 0,
                     records: Vec::new(),
                     records_end: 0,
@@ -1348,6 +1348,20 @@ impl State {
                 }
                 if let Some(u) = unit {
                     self.travel.work_units.insert(v, u);
+                }
+            }
+            Change::IdentityErased { volunteer } => {
+                let v = self.vol_idx(volunteer)?;
+                let Self {
+                    identities, vols, ..
+                } = self;
+                if let Some(k) = vols.get(v as usize).and_then(|x| x.identity.doc_key())
+                    && let Ok(found) = identities.find_entry(doc_hash(k), |&i| i == v)
+                {
+                    found.remove();
+                }
+                if let Some(x) = self.vols.get_mut(v as usize) {
+                    x.identity.erase();
                 }
             }
             Change::TransferredOut(t) => {
@@ -1734,8 +1748,9 @@ impl State {
         Some(VolunteerView {
             id: VolunteerId::new(&*v.key).ok()?,
             masked_name: mask_name(&v.name),
-            identity_kind: v.identity.kind(),
-            masked_identity: v.identity.masked(),
+            identity_kind: v.identity.kind,
+            masked_identity: v.identity.mask.to_string(),
+            identity_erased: v.identity.erased,
             home_org: self.orgs.get(v.home_org as usize).map(|o| o.org.id.clone()),
             // Signed for the bindings' Java callers; never near i64::MAX in practice.
             total_minutes: i64::try_from(v.total + self.carried_minutes(vi)).unwrap_or(i64::MAX),
@@ -1811,9 +1826,10 @@ fn check_ids(actor: &ActorId, change: &Change) -> Result<()> {
             }
         }
         Change::VolunteerRegistered(v) => {
-            v.id.check()?;
-            v.home_org.as_ref().map_or(Ok(()), OrgId::check)
+            v.id().check()?;
+            v.home_org().map_or(Ok(()), OrgId::check)
         }
+        Change::IdentityErased { volunteer } => volunteer.check(),
         Change::TeamCreated(t) => {
             t.id.check()?;
             t.org.check()?;
@@ -1899,10 +1915,37 @@ fn check_ids(actor: &ActorId, change: &Change) -> Result<()> {
     }
 }
 
-/// A hash of an identity document, stable within a process.
-fn identity_hash(identity: &Identity) -> u64 {
+/// A hash of an identity document's index key, stable within a process.
+fn doc_hash(key: DocKey<'_>) -> u64 {
     use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-    BuildHasherDefault::<DefaultHasher>::default().hash_one((identity.kind(), identity.number()))
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(key)
+}
+
+/// The index hash of a volunteer's identity (0 when it is not indexed).
+fn held_hash(vols: &[Vol], i: u32) -> u64 {
+    vols.get(i as usize)
+        .and_then(|v| v.identity.doc_key())
+        .map_or(0, doc_hash)
+}
+
+/// The identity a registration holds, as the state keeps it: a version-1 number is
+/// validated again (at the entry's local date); a sealed one must have a sealed one's shape.
+fn held_identity(r: &Registration, today: NaiveDate) -> Result<HeldIdentity> {
+    let clear = match r {
+        Registration::Clear(v) => Some(Identity::new_at(
+            v.identity_kind,
+            &v.identity_number,
+            today,
+        )?),
+        Registration::Sealed(_) => None,
+    };
+    HeldIdentity::of(r, clear.as_ref()).ok_or_else(|| {
+        invalid_field(
+            "volunteer",
+            r.id().as_str(),
+            "identity is not a sealed identity: mask, tag (64 hex digits) and ciphertext",
+        )
+    })
 }
 
 /// The bytes a certificate's signature covers: its canonical JSON (keys sorted) with the
@@ -2140,6 +2183,10 @@ pub struct Ledger {
     warnings: Vec<Warning>,
     /// What a device ledger remembers of its syncs (`crate::sync`); not part of the log.
     pub(crate) sync: crate::sync::SyncState,
+    /// The keys of identity numbers (`docs/identity.md`); never in the log.
+    vault: Vault,
+    /// The keyring this library made itself, and the key file it lives in (file ledgers).
+    own_keys: Option<(Keyring, Option<std::path::PathBuf>)>,
 }
 
 impl Clone for Ledger {
@@ -2162,6 +2209,8 @@ impl Clone for Ledger {
             replayed_at_open: self.replayed_at_open,
             warnings: self.warnings.clone(),
             sync: self.sync.clone(),
+            vault: self.vault.clone(),
+            own_keys: self.own_keys.clone(),
         }
     }
 }
@@ -2193,7 +2242,8 @@ impl Ledger {
     /// a ledger made for a test or a fixed vector has a reproducible log from entry 0).
     pub fn in_memory_with_clock(config: LedgerConfig, clock: Clock) -> Result<Self> {
         let state = State::new(&config)?;
-        let mut ledger = Self::assemble(config.clone(), clock, Log::Memory(Vec::new()), state);
+        let mut ledger = Self::assemble(config.clone(), clock, Log::Memory(Vec::new()), state)
+            .with_memory_key()?;
         let admin = config.platform_admin.clone();
         ledger.commit(&admin, Change::LedgerCreated(Box::new(config)))?;
         Ok(ledger)
@@ -2213,11 +2263,14 @@ impl Ledger {
             replayed_at_open: 0,
             warnings: Vec::new(),
             sync: crate::sync::SyncState::default(),
+            vault: Vault::default(),
+            own_keys: None,
         }
     }
 
     /// Creates a ledger file at `path` (one SQLite file, see `docs/schema.md`) whose first
-    /// entry records `config`. Refuses a path where a file exists (`E_STORAGE`).
+    /// entry records `config`, and its key file beside it (`<path>.key`, mode 0600; see
+    /// `docs/identity.md`). Refuses a path where a file or its key file exists (`E_STORAGE`).
     pub fn create(path: impl AsRef<Path>, config: LedgerConfig) -> Result<Self> {
         Self::create_with_clock(path, config, Clock::System)
     }
@@ -2228,19 +2281,52 @@ impl Ledger {
         config: LedgerConfig,
         clock: Clock,
     ) -> Result<Self> {
-        let path = path.as_ref();
+        Self::create_file(path.as_ref(), config, clock, true)
+    }
+
+    /// Creates a ledger file, and its key file when `key_file`.
+    fn create_file(
+        path: &Path,
+        config: LedgerConfig,
+        clock: Clock,
+        key_file: bool,
+    ) -> Result<Self> {
         let state = State::new(&config)?;
         let store = Store::create(path, config.ledger_id.as_str())?;
         let mut ledger = Self::assemble(config.clone(), clock, Log::File(Box::new(store)), state);
         let admin = config.platform_admin.clone();
-        if let Err(e) = ledger.commit(&admin, Change::LedgerCreated(Box::new(config))) {
-            // Leave no half-made file behind: nothing was there before.
-            ledger.log = Log::Detached;
-            drop(ledger);
-            crate::store::remove_files(path);
-            return Err(e);
+        // A key file already there refuses the creation and stays as it was.
+        let mut made_key_file = None;
+        let made = (|| {
+            let keys = if key_file {
+                Some(Self::new_key_file(path)?)
+            } else {
+                None
+            };
+            made_key_file = keys.as_ref().map(|(_, f)| f.clone());
+            ledger.commit(&admin, Change::LedgerCreated(Box::new(config)))?;
+            Ok(keys)
+        })();
+        match made {
+            Ok(keys) => {
+                if let Some((ring, file)) = keys {
+                    ledger.vault.keys =
+                        Some(crate::vault::IdentityKeys::Provider(Arc::new(ring.clone())));
+                    ledger.own_keys = Some((ring, Some(file)));
+                }
+                Ok(ledger)
+            }
+            Err(e) => {
+                // Leave no half-made file behind: nothing was there before.
+                ledger.log = Log::Detached;
+                drop(ledger);
+                crate::store::remove_files(path);
+                if let Some(f) = made_key_file {
+                    let _ = std::fs::remove_file(f);
+                }
+                Err(e)
+            }
         }
-        Ok(ledger)
     }
 
     /// Opens a ledger file. Its state is read from the snapshot the file holds and the
@@ -2251,7 +2337,9 @@ impl Ledger {
     /// written to. The signing key is not in the file: give it again with
     /// [`Ledger::set_signing_key`].
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
-        Self::load(Store::open(path.as_ref())?, Clock::System)
+        let mut l = Self::load(Store::open(path.as_ref())?, Clock::System)?;
+        l.take_file_keys(path.as_ref())?;
+        Ok(l)
     }
 
     fn load(mut store: Store, clock: Clock) -> Result<Self> {
@@ -2303,7 +2391,9 @@ impl Ledger {
             }
         };
         check_tail_and_kept_head(&store, &config, &state, len, last)?;
+        let tag_key_id = store.meta(identity::TAG_KEY_META)?;
         let mut ledger = Self::assemble(*config, clock, Log::File(Box::new(store)), state);
+        ledger.vault.tag_key_id = tag_key_id;
         ledger.len = len;
         ledger.last = last;
         ledger.snapshot_len = from;
@@ -2352,10 +2442,12 @@ impl Ledger {
             );
             l.len = self.len;
             l.last = self.last;
+            self.copy_identity_keys(&mut l)?;
             l.keep_sync_state(self.sync.clone())?;
             l.dirty = Dirty::everything(&l.state);
             l.flush()?;
             l.checkpoint()?;
+            self.copy_key_file(&mut l, path)?;
             Ok(l)
         })();
         if written.is_err() {
@@ -2549,7 +2641,8 @@ impl Ledger {
         match change {
             Change::OrgRegistered(o) => d.orgs.extend(st.org_idx(&o.id).ok()),
             Change::TeamCreated(t) => d.teams.extend(st.team_idx(&t.id).ok()),
-            Change::VolunteerRegistered(v) => vol(&v.id, d),
+            Change::VolunteerRegistered(v) => vol(v.id(), d),
+            Change::IdentityErased { volunteer } => vol(volunteer, d),
             Change::RecordAdded(r) => record(&r.id, d),
             Change::RecordConfirmed { record: id }
             | Change::RecordRevoked { record: id, .. }
@@ -2633,6 +2726,8 @@ impl Ledger {
             match Self::load(*store, self.clock) {
                 Ok(mut fresh) => {
                     fresh.signing_key = self.signing_key.take();
+                    fresh.vault.keys = self.vault.keys.take();
+                    fresh.own_keys = self.own_keys.take();
                     *self = fresh;
                 }
                 Err(e) => self.log = Log::Failed(e),
@@ -2725,6 +2820,17 @@ impl Ledger {
     }
 
     fn commit(&mut self, actor: &ActorId, change: Change) -> Result<(Receipt, Option<Admit>)> {
+        self.commit_keyed(actor, change, identity::KeyWrite::None)
+    }
+
+    /// As `commit`, writing or destroying a volunteer's data key in the same transaction as
+    /// the entry (a file ledger's key table; a ledger in memory keeps it in its vault).
+    fn commit_keyed(
+        &mut self,
+        actor: &ActorId,
+        change: Change,
+        key: identity::KeyWrite,
+    ) -> Result<(Receipt, Option<Admit>)> {
         match &self.log {
             Log::Failed(e) => return Err(e.clone()),
             Log::File(store) => {
@@ -2755,6 +2861,9 @@ impl Ledger {
             if let Err(e) = store.append(&entry) {
                 return Err(self.write_failed(e));
             }
+            if let Err(e) = key.write(store) {
+                return Err(self.write_failed(e));
+            }
         }
         if let Err(e) = self.state.apply(&entry, admit) {
             return Err(self.write_failed(e));
@@ -2766,6 +2875,7 @@ impl Ledger {
             hash: entry.hash.to_hex(),
             duplicate: false,
         };
+        key.keep(&mut self.vault, matches!(self.log, Log::File(_)));
         match &mut self.log {
             Log::Memory(log) => log.push(entry),
             Log::File(store) => {
@@ -2890,18 +3000,6 @@ impl Ledger {
             },
         )
         .map(|r| r.0)
-    }
-
-    /// Registers a volunteer, validating the identity number. Refuses a known volunteer number
-    /// (`E_DUPLICATE`) or an identity number registered to someone else
-    /// (`E_DUPLICATE_IDENTITY`).
-    pub fn register_volunteer(
-        &mut self,
-        actor: &ActorId,
-        volunteer: NewVolunteer,
-    ) -> Result<Receipt> {
-        self.commit(actor, Change::VolunteerRegistered(volunteer))
-            .map(|r| r.0)
     }
 
     /// Creates a team of registered volunteers under an org.
@@ -3445,10 +3543,10 @@ impl Ledger {
             checkpoint: None,
             destination,
             format: TRANSFER_FORMAT.to_owned(),
-            identity_kind: vol.identity.kind(),
+            identity_kind: vol.identity.kind,
             issued_at: self.clock.now(),
             issuer: self.issuer()?,
-            masked_identity: vol.identity.masked(),
+            masked_identity: vol.identity.mask.to_string(),
             masked_name: mask_name(&vol.name),
             total_minutes: records.iter().map(|r| r.minutes).sum(),
             records,
@@ -3649,14 +3747,16 @@ impl Ledger {
                 title: c.title,
             })
             .collect();
+        // The one output that needs the full number: refused without the keys that open it.
+        let identity = self.full_identity(v)?;
         let mut cert = Certificate {
             checkpoint: Some(checkpoint),
             commendations,
             training,
             contact: req.contact,
             handler: req.handler,
-            identity_kind: vol.identity.kind(),
-            identity_number: vol.identity.number().to_owned(),
+            identity_kind: identity.kind(),
+            identity_number: identity.number().to_owned(),
             issued_on,
             issuing_org: org.id.clone(),
             issuing_org_name: org.name.clone(),
@@ -3748,8 +3848,8 @@ impl Ledger {
             number: c.number.clone(),
             volunteer: c.volunteer.clone(),
             masked_name: mask_name(&vol.name),
-            identity_kind: vol.identity.kind(),
-            masked_identity: vol.identity.masked(),
+            identity_kind: vol.identity.kind,
+            masked_identity: vol.identity.mask.to_string(),
             period_from: c.period_from,
             period_to: c.period_to,
             total_minutes: crate::error::signed(c.total_minutes),
@@ -3832,17 +3932,6 @@ impl Ledger {
         self.state
             .volunteer_view(vi)
             .ok_or_else(|| LedgerError::UnknownVolunteer { id: id.to_string() })
-    }
-
-    /// A volunteer's full name and identity, for the certificate that legally needs them. Not
-    /// exposed to boards, views, logs or errors.
-    pub fn identity_for_certificate(&self, id: &VolunteerId) -> Result<(String, Identity)> {
-        let v = self.state.vol_idx(id)?;
-        let v = self
-            .state
-            .vol(v)
-            .ok_or_else(|| LedgerError::UnknownVolunteer { id: id.to_string() })?;
-        Ok((v.name.to_string(), v.identity.clone()))
     }
 
     /// An org.
@@ -4320,7 +4409,7 @@ impl Ledger {
         let per_volunteer: usize = s
             .vols
             .iter()
-            .map(|v| v.records.capacity() * 4 + 16 + v.key.len() + v.identity.number().len())
+            .map(|v| v.records.capacity() * 4 + 16 + v.key.len() + v.identity.mask.len())
             .sum::<usize>()
             + s.vols.capacity() * std::mem::size_of::<Vol>();
         // hashbrown: one control byte and the value per bucket; buckets = capacity * 8 / 7.

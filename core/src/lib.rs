@@ -49,6 +49,7 @@ pub mod store;
 pub mod sync;
 pub mod time;
 pub mod transfer;
+pub mod vault;
 pub mod warning;
 
 pub use activity::{
@@ -99,6 +100,7 @@ pub use transfer::{
     Issuer, TRANSFER_FORMAT, TRANSFER_FORMAT_1, TransferPackage, TransferRecord, YearTotal,
     open_package, package_hash,
 };
+pub use vault::{IdentityKeys, KeyProvider, Keyring, SealedIdentity, SealedRegistration};
 pub use warning::Warning;
 
 #[cfg(feature = "uniffi")]

@@ -8,16 +8,28 @@ use crate::activity::{
 };
 use crate::error::{LedgerError, Result};
 use crate::ids::{ActorId, LedgerId, OrgId, RecordId, VolunteerId};
-use crate::org::{BoardVisibility, LedgerConfig, NewOrg, NewTeam, NewVolunteer, Role};
+use crate::org::{BoardVisibility, LedgerConfig, NewOrg, NewTeam, Role};
 use crate::record::NewRecord;
 use crate::time::Timestamp;
 use crate::transfer::Issuer;
+use crate::vault::Registration;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
 
-/// The version of the canonical encoding, hashed into every entry.
-pub const LOG_FORMAT_VERSION: u32 = 1;
+/// The newest version of the canonical encoding; every entry hashes its own (`v`). Version 2
+/// is the sealed `volunteer_registered` body (`docs/identity.md`); every other entry, and a
+/// registration read from an older log, is version 1.
+pub const LOG_FORMAT_VERSION: u32 = 2;
+
+/// The version an entry of this change is written and hashed with (see
+/// [`LOG_FORMAT_VERSION`]): so that entries made before a body changed keep their hashes.
+pub fn entry_version(change: &Change) -> u32 {
+    match change {
+        Change::VolunteerRegistered(Registration::Sealed(_)) => 2,
+        _ => 1,
+    }
+}
 
 /// A SHA-256 digest.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
@@ -106,8 +118,14 @@ pub enum Change {
         /// The role.
         role: Role,
     },
-    /// A volunteer is registered.
-    VolunteerRegistered(NewVolunteer),
+    /// A volunteer is registered: sealed (version 2), or, in logs made before numbers were
+    /// sealed, with the number in clear (version 1).
+    VolunteerRegistered(Registration),
+    /// A volunteer's identity number is erased: their data key is destroyed.
+    IdentityErased {
+        /// The volunteer.
+        volunteer: VolunteerId,
+    },
     /// A team is created.
     TeamCreated(NewTeam),
     /// A service record is added (confirmed at once when an organiser enters it).
@@ -264,6 +282,7 @@ impl Change {
             Self::OrgRegistered(_) => "org_registered",
             Self::RoleGranted { .. } => "role_granted",
             Self::VolunteerRegistered(_) => "volunteer_registered",
+            Self::IdentityErased { .. } => "identity_erased",
             Self::TeamCreated(_) => "team_created",
             Self::RecordAdded(_) => "record_added",
             Self::RecordConfirmed { .. } => "record_confirmed",
@@ -342,6 +361,7 @@ impl Serialize for Body<'_> {
             Change::OrgRegistered(o) => o.serialize(s),
             Change::RoleGranted { grantee, role } => fields!("grantee" => grantee, "role" => role),
             Change::VolunteerRegistered(v) => v.serialize(s),
+            Change::IdentityErased { volunteer } => fields!("volunteer" => volunteer),
             Change::TeamCreated(t) => t.serialize(s),
             Change::RecordAdded(r) => r.serialize(s),
             Change::RecordConfirmed { record } => fields!("record" => record),
@@ -414,7 +434,7 @@ fn general_canonical(
         prev,
         seq,
         time,
-        v: LOG_FORMAT_VERSION,
+        v: entry_version(change),
     };
     let mut out = Vec::with_capacity(512);
     // Our own types always serialise (string keys, no floats): an error cannot happen.
@@ -604,7 +624,7 @@ fn write_record_canonical(
     b.extend_from_slice(b",\"time\":");
     int(b, time.0);
     b.extend_from_slice(b",\"v\":");
-    int(b, LOG_FORMAT_VERSION);
+    int(b, 1u32);
     b.push(b'}');
 }
 
@@ -690,8 +710,12 @@ struct Canonical {
 pub(crate) fn entry_from_canonical(bytes: &[u8]) -> std::result::Result<Entry, String> {
     let c: Canonical =
         serde_json::from_slice(bytes).map_err(|e| format!("stored bytes do not parse: {e}"))?;
-    if c.v != LOG_FORMAT_VERSION {
-        return Err(format!("log format version {} is not supported", c.v));
+    if c.v != entry_version(&c.change) {
+        return Err(format!(
+            "log format version {} is not supported for a {} entry",
+            c.v,
+            c.change.kind()
+        ));
     }
     let (entry, again) = Entry::with_canonical(c.seq, c.time, c.actor, c.change, c.prev);
     if again != bytes {
@@ -760,7 +784,13 @@ pub(crate) fn entry_from_stored(
     b.extend_from_slice(b",\"time\":");
     int(&mut b, time.0);
     b.extend_from_slice(b",\"v\":");
-    int(&mut b, LOG_FORMAT_VERSION);
+    // Only a registration's version depends on its body (sealed or in clear).
+    let sealed = kind == "volunteer_registered"
+        && matches!(
+            serde_json::from_slice::<Registration>(body),
+            Ok(Registration::Sealed(_))
+        );
+    int(&mut b, if sealed { 2 } else { 1 });
     b.push(b'}');
     entry_from_canonical(&b)
 }
@@ -844,7 +874,7 @@ mod tests {
         obj.insert("prev".into(), serde_json::to_value(prev).unwrap());
         obj.insert("seq".into(), seq.into());
         obj.insert("time".into(), time.0.into());
-        obj.insert("v".into(), LOG_FORMAT_VERSION.into());
+        obj.insert("v".into(), entry_version(change).into());
         serde_json::to_vec(&serde_json::Value::Object(obj)).unwrap()
     }
 
@@ -890,13 +920,43 @@ mod tests {
                 grantee: "p".parse().unwrap(),
                 role: Role::PlatformAdmin,
             },
-            Change::VolunteerRegistered(NewVolunteer {
+            // A version-1 registration (the number in clear, as older logs hold it) and a
+            // version-2 one (sealed), a device's (mask only) too.
+            Change::VolunteerRegistered(Registration::Clear(NewVolunteer {
                 id: "V1".parse().unwrap(),
                 name: "张三".into(),
                 identity_kind: IdentityKind::ResidentId,
                 identity_number: "11010519491231002X".into(),
                 home_org: Some("O1".parse().unwrap()),
-            }),
+            })),
+            Change::VolunteerRegistered(Registration::Sealed(crate::vault::SealedRegistration {
+                id: "V2".parse().unwrap(),
+                name: "李四".into(),
+                home_org: None,
+                identity: crate::vault::SealedIdentity {
+                    kind: IdentityKind::ResidentId,
+                    mask: "110105********002X".into(),
+                    sealed: Some(crate::vault::Ciphertext {
+                        ciphertext: "ab".repeat(34),
+                        nonce: "cd".repeat(24),
+                    }),
+                    tag: Some("ef".repeat(32)),
+                },
+            })),
+            Change::VolunteerRegistered(Registration::Sealed(crate::vault::SealedRegistration {
+                id: "V3".parse().unwrap(),
+                name: "王五".into(),
+                home_org: None,
+                identity: crate::vault::SealedIdentity {
+                    kind: IdentityKind::Passport,
+                    mask: "E*******8".into(),
+                    sealed: None,
+                    tag: None,
+                },
+            })),
+            Change::IdentityErased {
+                volunteer: "V2".parse().unwrap(),
+            },
             Change::TeamCreated(NewTeam {
                 id: "T1".parse().unwrap(),
                 org: "O1".parse().unwrap(),
@@ -1086,7 +1146,7 @@ mod tests {
         let actor: ActorId = "admin".parse().unwrap();
         let kinds = every_kind();
         let names: std::collections::HashSet<&str> = kinds.iter().map(Change::kind).collect();
-        assert_eq!(names.len(), 28, "every kind of change is covered");
+        assert_eq!(names.len(), 29, "every kind of change is covered");
         for (i, c) in kinds.iter().enumerate() {
             let fast =
                 canonical_bytes(i as u64, Timestamp(1_433_300_000), &actor, c, Hash([7; 32]));

@@ -55,10 +55,12 @@ pub struct NewOrg {
 /// A registered organisation, as queries return it.
 pub type Org = NewOrg;
 
-/// A volunteer to register. The identity number is validated (see [`crate::Identity`]) and
-/// never leaves the core unmasked outside a certificate.
+/// A volunteer to register. The identity number is validated (see [`crate::Identity`]),
+/// then sealed: the ledger keeps its mask, a keyed hash and its ciphertext, never the number
+/// (`docs/identity.md`); it leaves the core unmasked only on a full certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(deny_unknown_fields)]
 pub struct NewVolunteer {
     /// The home community (or other org) the volunteer belongs to, if any.
     pub home_org: Option<OrgId>,
@@ -141,6 +143,8 @@ pub struct VolunteerView {
     pub identity_kind: IdentityKind,
     /// The identity number, masked (first 6 + last 4).
     pub masked_identity: String,
+    /// The identity number was erased (PIPL Art. 47): no full certificate can show it.
+    pub identity_erased: bool,
     /// The home org.
     pub home_org: Option<OrgId>,
     /// Cumulative counted minutes, those carried in from other ledgers included.

@@ -8,6 +8,7 @@ use crate::error::{LedgerError, Result};
 use crate::log::{Change, Entry, Hash, entry_from_stored, stored_body};
 use crate::org::{NewTeam, Org, VolunteerView};
 use crate::record::ServiceRecord;
+use crate::vault::WrappedKey;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use std::path::Path;
@@ -24,8 +25,22 @@ const APPLICATION_ID: i64 = 0x564C_4544;
 /// format-1 snapshot must be replayed, not read. 3: a volunteer keeps when their latest
 /// record ends. 4: texts (record ids, contents, other ids) are front-coded, and a record's
 /// missing team or activity takes one byte. 5: the state keeps the Merkle frontier of the log
-/// (`crate::merkle`), so that a ledger opened from a snapshot can sign its head.
+/// (`crate::merkle`), so that a ledger opened from a snapshot can sign its head, and a
+/// volunteer's identity is held sealed (mask, tag, ciphertext; `docs/identity.md`), no longer
+/// as its number.
 pub(crate) const SNAPSHOT_FORMAT: i64 = 5;
+
+/// The key table: volunteers' data keys wrapped under a ledger key, outside the hash-chained
+/// log, so that erasing an identity destroys its key and nothing the chain covers.
+/// Files made before it get it on their first registration.
+const IDENTITY_KEYS: &str = "
+CREATE TABLE IF NOT EXISTS identity_keys (
+    volunteer TEXT PRIMARY KEY,
+    key_id    TEXT NOT NULL,
+    nonce     BLOB NOT NULL,
+    wrapped   BLOB NOT NULL
+) WITHOUT ROWID;
+";
 
 /// The log's table (also what an upgrade from version 1 creates).
 const ENTRIES: &str = "
@@ -560,6 +575,83 @@ impl Store {
             })
             .map_err(|e| self.row_failed(e))?;
         Ok(())
+    }
+
+    /// Keeps a volunteer's wrapped data key (in the open transaction, beside the entry that
+    /// registers them).
+    pub(crate) fn put_data_key(&self, volunteer: &str, w: &WrappedKey) -> Result<()> {
+        let fail = |e| self.row_failed(e);
+        self.conn.execute_batch(IDENTITY_KEYS).map_err(fail)?;
+        self.conn
+            .execute(
+                "INSERT OR REPLACE INTO identity_keys VALUES (?1, ?2, ?3, ?4)",
+                params![volunteer, w.key_id, &w.nonce[..], w.wrapped],
+            )
+            .map_err(fail)?;
+        Ok(())
+    }
+
+    /// A volunteer's wrapped data key, if the file holds one.
+    pub(crate) fn data_key(&self, volunteer: &str) -> Result<Option<WrappedKey>> {
+        let fail = |e| self.err("read a data key", "读取数据密钥", e);
+        let has_table: bool = self
+            .conn
+            .query_row(
+                "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'identity_keys'",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(fail)?;
+        if !has_table {
+            return Ok(None);
+        }
+        let row = self
+            .conn
+            .query_row(
+                "SELECT key_id, nonce, wrapped FROM identity_keys WHERE volunteer = ?1",
+                [volunteer],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Vec<u8>>(1)?,
+                        r.get::<_, Vec<u8>>(2)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(fail)?;
+        Ok(row.and_then(|(key_id, nonce, wrapped)| {
+            Some(WrappedKey {
+                key_id,
+                nonce: nonce.try_into().ok()?,
+                wrapped,
+            })
+        }))
+    }
+
+    /// Destroys a volunteer's wrapped data key (in the open transaction): with `secure_delete`
+    /// on, so that the freed page is overwritten with zeros, not left for a file reader.
+    pub(crate) fn delete_data_key(&self, volunteer: &str) -> Result<()> {
+        let fail = |e| self.row_failed(e);
+        self.conn
+            .execute_batch(&format!("PRAGMA secure_delete = ON;{IDENTITY_KEYS}"))
+            .map_err(fail)?;
+        self.conn
+            .execute(
+                "DELETE FROM identity_keys WHERE volunteer = ?1",
+                [volunteer],
+            )
+            .map_err(fail)?;
+        Ok(())
+    }
+
+    /// Copies the WAL into the database and truncates it, so that no frame written before an
+    /// erase (an erased data key's page among them) stays in the `-wal` file. Outside any
+    /// transaction; best effort when readers hold the WAL (the next checkpoint finishes it).
+    pub(crate) fn truncate_wal(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(|e| self.err("checkpoint the WAL", "检查点写回 WAL", e))
     }
 
     /// Writes volunteers' projection rows (masked, as every view of them is), one statement for

@@ -252,7 +252,7 @@ fn ledger_scenario_vectors() {
     assert_eq!(replayed.state_digest(), l.state_digest());
 }
 
-/// The ledger the transfer vector is made from: fixed key, fixed clock.
+/// The ledger the transfer vector is made from: fixed keys, fixed entropy, fixed clock.
 fn transfer_source() -> (Ledger, String, Certificate) {
     let admin: ActorId = "admin".parse().unwrap();
     let now = Clock::Fixed(Timestamp::parse_rfc3339("2015-12-20T12:00:00+08:00").unwrap());
@@ -263,6 +263,11 @@ fn transfer_source() -> (Ledger, String, Certificate) {
     );
     let mut l = Ledger::in_memory_with_clock(cfg, now).unwrap();
     l.set_signing_key(&admin, &[7u8; 32]).unwrap();
+    // A fixed ledger key and fixed entropy, so that the sealed registration (and so every
+    // entry hash after it) is the same on every run.
+    let keys = Keyring::new("k1", &[9u8; 32]).unwrap();
+    l.set_identity_keys(IdentityKeys::Provider(std::sync::Arc::new(keys)));
+    l.set_fixed_entropy([5u8; 32]);
     l.register_org(
         &admin,
         NewOrg {

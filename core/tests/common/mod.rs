@@ -39,7 +39,7 @@ impl TempFile {
 
 impl Drop for TempFile {
     fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm"] {
+        for suffix in ["", "-wal", "-shm", ".key", ".key.new"] {
             let mut p = self.0.as_os_str().to_owned();
             p.push(suffix);
             let _ = std::fs::remove_file(p);

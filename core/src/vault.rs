@@ -1,0 +1,638 @@
+//! Identity numbers sealed under per-volunteer data keys, found by a keyed hash, erasable
+//! (`docs/identity.md`).
+//!
+//! A registration's entry holds the number's mask, an HMAC-SHA256 tag of it and its
+//! XChaCha20-Poly1305 ciphertext under a random data key; the data key, wrapped under the
+//! ledger key, lives outside the hash-chained log, and erasing a volunteer's identity destroys it.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use volunteer_ledger::*;
+//!
+//! let admin: ActorId = "admin".parse()?;
+//! let keys = Keyring::new("k1", &[7; 32])?;
+//! let mut l = Ledger::in_memory(LedgerConfig::new("L".parse()?, "某区", admin.clone()))?;
+//! l.set_identity_keys(IdentityKeys::Provider(Arc::new(keys)));
+//! l.register_org(&admin, NewOrg { id: "D".parse()?, name: "某区".into(), kind: OrgKind::District, parent: None })?;
+//! l.register_volunteer(&admin, NewVolunteer {
+//!     id: "V1".parse()?, name: "张三".into(), identity_kind: IdentityKind::ResidentId,
+//!     identity_number: "11010519491231002X".into(), home_org: Some("D".parse()?),
+//! })?;
+//! // The log holds the mask, the tag and the ciphertext, never the number.
+//! let log = format!("{:?}", l.entries()?);
+//! assert!(!log.contains("11010519491231002X") && log.contains("110105********002X"));
+//! assert_eq!(l.identity_for_certificate(&"V1".parse()?)?.1.number(), "11010519491231002X");
+//! # Ok::<(), LedgerError>(())
+//! ```
+
+use crate::error::{LedgerError, Result, invalid_field};
+use crate::ids::{Identity, IdentityKind, OrgId, VolunteerId};
+use crate::log::{Hash, unhex};
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{XChaCha20Poly1305, XNonce};
+use hmac::{Hmac, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::Arc;
+
+/// The length of every key here: ledger keys, data keys, the tag key.
+pub const KEY_LEN: usize = 32;
+const NONCE_LEN: usize = 24;
+/// What the tag key is derived under (from the ledger's first key).
+const TAG_KEY_LABEL: &[u8] = b"volunteer-ledger/identity-tag@1";
+/// The first line of a key file.
+const KEY_FILE_FORMAT: &str = "volunteer-ledger/keys@1";
+
+/// Where a ledger's keys come from: the platform implements it (an HSM, a KMS, a keystore)
+/// or uses [`Keyring`].
+///
+/// `current` names the key that wraps new data keys; `key` resolves any id ever current, so
+/// that data keys wrapped before a rotation stay readable. Return `None` for an unknown id.
+pub trait KeyProvider: Send + Sync + fmt::Debug {
+    /// The id of the key that wraps new data keys, or `None` when no key is available now.
+    fn current(&self) -> Option<String>;
+    /// The 32 bytes of the key with this id.
+    fn key(&self, id: &str) -> Option<[u8; KEY_LEN]>;
+}
+
+/// Ledger keys held in memory, the last one added current. Its `Debug` shows ids only.
+#[derive(Clone, Default)]
+pub struct Keyring {
+    keys: Vec<(String, [u8; KEY_LEN])>,
+}
+
+impl fmt::Debug for Keyring {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries(self.keys.iter().map(|(id, _)| id))
+            .finish()
+    }
+}
+
+impl Keyring {
+    /// A keyring of one key. Refuses an id that is not 1–64 printable ASCII characters without
+    /// spaces, or bytes that are not 32 long (`E_FIELD`).
+    pub fn new(id: &str, bytes: &[u8]) -> Result<Self> {
+        let mut k = Self::default();
+        k.add(id, bytes)?;
+        Ok(k)
+    }
+
+    /// A keyring of one fresh random key.
+    pub fn generate(id: &str) -> Result<Self> {
+        Self::new(id, &random::<KEY_LEN>()?)
+    }
+
+    /// Adds a key and makes it current (a rotation). An id already held is refused.
+    pub fn add(&mut self, id: &str, bytes: &[u8]) -> Result<()> {
+        let ok_id = (1..=64).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_graphic());
+        if !ok_id {
+            return Err(invalid_field(
+                "key",
+                id,
+                "id must be 1 to 64 printable ASCII characters",
+            ));
+        }
+        if self.keys.iter().any(|(k, _)| k == id) {
+            return Err(invalid_field("key", id, "id is already in the keyring"));
+        }
+        let bytes: [u8; KEY_LEN] = bytes
+            .try_into()
+            .map_err(|_| invalid_field("key", id, "must be 32 bytes"))?;
+        self.keys.push((id.to_owned(), bytes));
+        Ok(())
+    }
+
+    /// The ids held, oldest first.
+    pub fn ids(&self) -> Vec<String> {
+        self.keys.iter().map(|(id, _)| id.clone()).collect()
+    }
+
+    /// The text of a key file: a format line, then `<id> <64 hex digits>` a line, current last.
+    pub(crate) fn to_file_text(&self) -> String {
+        let mut s = format!("{KEY_FILE_FORMAT}\n");
+        for (id, k) in &self.keys {
+            s.push_str(id);
+            s.push(' ');
+            s.push_str(&Hash::hex_of(k));
+            s.push('\n');
+        }
+        s
+    }
+
+    /// Reads a key file's text; `None` when it is not one.
+    pub(crate) fn from_file_text(text: &str) -> Option<Self> {
+        let mut lines = text.lines();
+        if lines.next()? != KEY_FILE_FORMAT {
+            return None;
+        }
+        let mut k = Self::default();
+        for line in lines.filter(|l| !l.is_empty()) {
+            let (id, hex) = line.split_once(' ')?;
+            k.add(id, &unhex::<KEY_LEN>(hex)?).ok()?;
+        }
+        (!k.keys.is_empty()).then_some(k)
+    }
+}
+
+impl KeyProvider for Keyring {
+    fn current(&self) -> Option<String> {
+        self.keys.last().map(|(id, _)| id.clone())
+    }
+    fn key(&self, id: &str) -> Option<[u8; KEY_LEN]> {
+        self.keys.iter().find(|(k, _)| k == id).map(|(_, b)| *b)
+    }
+}
+
+/// How a ledger treats identity numbers.
+#[derive(Debug, Clone)]
+pub enum IdentityKeys {
+    /// Numbers are sealed under data keys wrapped by the provider's keys.
+    Provider(Arc<dyn KeyProvider>),
+    /// A device ledger (a phone): registrations keep the kind and the mask only; no tag, no
+    /// ciphertext, so the device holds no number at all. The server finds duplicates.
+    MaskOnly,
+}
+
+/// A number's ciphertext as the log holds it (lower-case hex).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ciphertext {
+    /// XChaCha20-Poly1305 output (the number's bytes and the 16-byte tag).
+    pub ciphertext: String,
+    /// The 24-byte nonce.
+    pub nonce: String,
+}
+
+/// An identity document as a registration entry (version 2) holds it: no number in clear.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SealedIdentity {
+    /// The kind of document.
+    pub kind: IdentityKind,
+    /// The number masked (first 6 + last 4), as every masked output shows it.
+    pub mask: String,
+    /// The number under the volunteer's data key; `None` on a device ledger.
+    pub sealed: Option<Ciphertext>,
+    /// HMAC-SHA256 of kind and number under the ledger's tag key (hex); `None` on a device.
+    pub tag: Option<String>,
+}
+
+/// A volunteer's registration as a version-2 `volunteer_registered` entry holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SealedRegistration {
+    /// The home community (or other org), if any.
+    pub home_org: Option<OrgId>,
+    /// The volunteer number.
+    pub id: VolunteerId,
+    /// The identity document, sealed.
+    pub identity: SealedIdentity,
+    /// The full name.
+    pub name: String,
+}
+
+/// A `volunteer_registered` entry's body: sealed (version 2), or with the number in clear as
+/// logs made before sealing hold it (version 1; read, never written).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Registration {
+    /// Version 2: mask, tag and ciphertext.
+    Sealed(SealedRegistration),
+    /// Version 1: the number in clear.
+    Clear(crate::org::NewVolunteer),
+}
+
+impl Registration {
+    /// The volunteer number.
+    pub fn id(&self) -> &VolunteerId {
+        match self {
+            Self::Sealed(r) => &r.id,
+            Self::Clear(v) => &v.id,
+        }
+    }
+    /// The home org.
+    pub fn home_org(&self) -> Option<&OrgId> {
+        match self {
+            Self::Sealed(r) => r.home_org.as_ref(),
+            Self::Clear(v) => v.home_org.as_ref(),
+        }
+    }
+    /// The full name.
+    pub fn name(&self) -> &str {
+        match self {
+            Self::Sealed(r) => &r.name,
+            Self::Clear(v) => &v.name,
+        }
+    }
+}
+
+/// A data key wrapped under a ledger key: what the key table holds per volunteer.
+#[derive(Clone, PartialEq, Eq)]
+pub(crate) struct WrappedKey {
+    pub(crate) key_id: String,
+    pub(crate) nonce: [u8; NONCE_LEN],
+    pub(crate) wrapped: Vec<u8>,
+}
+
+impl fmt::Debug for WrappedKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "WrappedKey({})", self.key_id)
+    }
+}
+
+/// What a sealing made: the entry's identity and the data key to keep outside the log.
+pub(crate) struct Sealing {
+    pub(crate) identity: SealedIdentity,
+    pub(crate) wrapped: Option<WrappedKey>,
+    /// The tag key's id, when this sealing chose it (the ledger's first).
+    pub(crate) new_tag_key_id: Option<String>,
+}
+
+/// A ledger's keys and, for ledgers without a file, its wrapped data keys.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Vault {
+    /// `None`: no key now (a copy without its key file) — masked output only.
+    pub(crate) keys: Option<IdentityKeys>,
+    /// The id of the key the tag key is derived from (the ledger's first).
+    pub(crate) tag_key_id: Option<String>,
+    /// Wrapped data keys by volunteer number (ledgers in memory; a file keeps its own table).
+    pub(crate) wrapped: HashMap<String, WrappedKey>,
+    /// Fixed entropy (tests and fixed vectors only): draws are derived from this seed.
+    pub(crate) fixed: Option<[u8; 32]>,
+}
+
+fn unavailable(what: &str) -> LedgerError {
+    LedgerError::KeyUnavailable {
+        what: what.to_owned(),
+    }
+}
+
+/// `n` random bytes from the operating system.
+pub(crate) fn random<const N: usize>() -> Result<[u8; N]> {
+    let mut b = [0u8; N];
+    getrandom::getrandom(&mut b).map_err(|_| unavailable("randomness from the system"))?;
+    Ok(b)
+}
+
+fn aad(parts: &[&[u8]]) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push(0);
+        }
+        out.extend_from_slice(p);
+    }
+    out
+}
+
+fn hmac(key: &[u8], parts: &[&[u8]]) -> Result<[u8; 32]> {
+    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(key).map_err(|_| unavailable("tag key"))?;
+    m.update(&aad(parts));
+    Ok(m.finalize().into_bytes().into())
+}
+
+fn seal_bytes(
+    key: &[u8; KEY_LEN],
+    nonce: &[u8; NONCE_LEN],
+    msg: &[u8],
+    aad: &[u8],
+) -> Result<Vec<u8>> {
+    XChaCha20Poly1305::new(key.into())
+        .encrypt(XNonce::from_slice(nonce), Payload { msg, aad })
+        .map_err(|_| unavailable("encryption"))
+}
+
+fn open_bytes(key: &[u8; KEY_LEN], nonce: &[u8], ct: &[u8], aad: &[u8]) -> Option<Vec<u8>> {
+    if nonce.len() != NONCE_LEN {
+        return None;
+    }
+    XChaCha20Poly1305::new(key.into())
+        .decrypt(XNonce::from_slice(nonce), Payload { msg: ct, aad })
+        .ok()
+}
+
+fn unhex_vec(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) || s.len() > 512 {
+        return None;
+    }
+    (0..s.len() / 2)
+        .map(|i| unhex::<1>(s.get(2 * i..2 * i + 2)?).map(|[b]| b))
+        .collect()
+}
+
+impl Vault {
+    fn provider(&self) -> Option<&Arc<dyn KeyProvider>> {
+        match &self.keys {
+            Some(IdentityKeys::Provider(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The tag key: derived from the ledger's first key (or, before any, the current one).
+    fn tag_key(&self) -> Result<([u8; 32], Option<String>)> {
+        let p = self
+            .provider()
+            .ok_or_else(|| unavailable("ledger key for the identity index"))?;
+        let (id, chosen) = match &self.tag_key_id {
+            Some(id) => (id.clone(), None),
+            None => {
+                let id = p
+                    .current()
+                    .ok_or_else(|| unavailable("current ledger key"))?;
+                (id.clone(), Some(id))
+            }
+        };
+        let key = p
+            .key(&id)
+            .ok_or_else(|| unavailable("ledger key for the identity index"))?;
+        Ok((hmac(&key, &[TAG_KEY_LABEL])?, chosen))
+    }
+
+    /// `N` random bytes: from the system, or derived from the fixed seed, the volunteer and
+    /// what they are for (so that a reopened ledger draws as the one before it).
+    fn draw<const N: usize>(&self, volunteer: &str, what: &str) -> Result<[u8; N]> {
+        let Some(seed) = &self.fixed else {
+            return random::<N>();
+        };
+        let block = hmac(seed, &[volunteer.as_bytes(), what.as_bytes()])?;
+        let mut out = [0u8; N];
+        for (o, b) in out.iter_mut().zip(block.iter().cycle()) {
+            *o = *b;
+        }
+        Ok(out)
+    }
+
+    /// Seals a validated identity for a new registration: fresh data key and nonce, drawn now
+    /// (never during a replay). Refuses with `E_KEY_UNAVAILABLE` when no key is available.
+    pub(crate) fn seal(&self, ledger: &str, volunteer: &str, id: &Identity) -> Result<Sealing> {
+        let mask = id.masked();
+        let kind = id.kind();
+        match &self.keys {
+            Some(IdentityKeys::MaskOnly) => {
+                return Ok(Sealing {
+                    identity: SealedIdentity {
+                        kind,
+                        mask,
+                        sealed: None,
+                        tag: None,
+                    },
+                    wrapped: None,
+                    new_tag_key_id: None,
+                });
+            }
+            Some(IdentityKeys::Provider(_)) => {}
+            None => return Err(unavailable("ledger key (register a volunteer)")),
+        }
+        let p = Arc::clone(self.provider().ok_or_else(|| unavailable("ledger key"))?);
+        let (tag_key, new_tag_key_id) = self.tag_key()?;
+        let tag = hmac(
+            &tag_key,
+            &[kind.as_str().as_bytes(), id.number().as_bytes()],
+        )?;
+        let key_id = p
+            .current()
+            .ok_or_else(|| unavailable("current ledger key"))?;
+        let ledger_key = p
+            .key(&key_id)
+            .ok_or_else(|| unavailable("current ledger key"))?;
+        let data_key = self.draw::<KEY_LEN>(volunteer, "data key")?;
+        let nonce = self.draw::<NONCE_LEN>(volunteer, "nonce")?;
+        let number_aad = aad(&[
+            ledger.as_bytes(),
+            volunteer.as_bytes(),
+            kind.as_str().as_bytes(),
+        ]);
+        let ct = seal_bytes(&data_key, &nonce, id.number().as_bytes(), &number_aad)?;
+        let wrap_nonce = self.draw::<NONCE_LEN>(volunteer, "wrap nonce")?;
+        let wrapped = seal_bytes(
+            &ledger_key,
+            &wrap_nonce,
+            &data_key,
+            &wrap_aad(ledger, volunteer, &key_id),
+        )?;
+        Ok(Sealing {
+            identity: SealedIdentity {
+                kind,
+                mask,
+                sealed: Some(Ciphertext {
+                    ciphertext: Hash::hex_of(&ct),
+                    nonce: Hash::hex_of(&nonce),
+                }),
+                tag: Some(Hash::hex_of(&tag)),
+            },
+            wrapped: Some(WrappedKey {
+                key_id,
+                nonce: wrap_nonce,
+                wrapped,
+            }),
+            new_tag_key_id,
+        })
+    }
+
+    /// The number back from its ciphertext and the volunteer's wrapped data key. Refuses with
+    /// `E_KEY_UNAVAILABLE` when the data key or the ledger key it is wrapped under is missing,
+    /// or the ciphertext does not open under them.
+    pub(crate) fn open(
+        &self,
+        ledger: &str,
+        volunteer: &str,
+        identity: &SealedIdentity,
+        wrapped: Option<&WrappedKey>,
+    ) -> Result<String> {
+        let missing = || unavailable("data key of the volunteer's identity number");
+        let c = identity.sealed.as_ref().ok_or_else(missing)?;
+        let w = wrapped.ok_or_else(missing)?;
+        let p = self.provider().ok_or_else(|| unavailable("ledger key"))?;
+        let ledger_key = p
+            .key(&w.key_id)
+            .ok_or_else(|| unavailable("ledger key the data key is wrapped under"))?;
+        let data_key = open_bytes(
+            &ledger_key,
+            &w.nonce,
+            &w.wrapped,
+            &wrap_aad(ledger, volunteer, &w.key_id),
+        )
+        .and_then(|k| <[u8; KEY_LEN]>::try_from(k).ok())
+        .ok_or_else(missing)?;
+        let number_aad = aad(&[
+            ledger.as_bytes(),
+            volunteer.as_bytes(),
+            identity.kind.as_str().as_bytes(),
+        ]);
+        let number = open_bytes(
+            &data_key,
+            &unhex_vec(&c.nonce).ok_or_else(missing)?,
+            &unhex_vec(&c.ciphertext).ok_or_else(missing)?,
+            &number_aad,
+        )
+        .ok_or_else(missing)?;
+        String::from_utf8(number).map_err(|_| missing())
+    }
+}
+
+/// A volunteer's identity as the ledger's state holds it (and its snapshot): no number but
+/// that of a version-1 registration, whose log holds it in clear anyway.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct HeldIdentity {
+    pub(crate) kind: IdentityKind,
+    pub(crate) mask: Box<str>,
+    /// The keyed tag, when registered with a key.
+    pub(crate) tag: Option<[u8; 32]>,
+    /// The ciphertext, when registered with a key.
+    pub(crate) sealed: Option<Ciphertext>,
+    /// The number of a version-1 registration.
+    pub(crate) legacy: Option<Box<str>>,
+    /// Erased: tag, ciphertext and number are dropped.
+    pub(crate) erased: bool,
+}
+
+/// What finds an identity document in the ledger's index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum DocKey<'a> {
+    /// A sealed registration's tag.
+    Tag(IdentityKind, &'a [u8; 32]),
+    /// A version-1 registration's number.
+    Clear(IdentityKind, &'a str),
+}
+
+impl HeldIdentity {
+    /// From a registration's body; `None` when a sealed one's tag is not 64 hex digits or its
+    /// mask is not the shape of a mask.
+    pub(crate) fn of(r: &Registration, identity: Option<&Identity>) -> Option<Self> {
+        match r {
+            Registration::Sealed(s) => {
+                let i = &s.identity;
+                let tag = match &i.tag {
+                    Some(t) => Some(tag_bytes(t)?),
+                    None => None,
+                };
+                let shaped = (1..=32).contains(&i.mask.chars().count())
+                    && i.mask
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '*');
+                if !shaped || i.sealed.is_some() != tag.is_some() {
+                    return None;
+                }
+                Some(Self {
+                    kind: i.kind,
+                    mask: i.mask.as_str().into(),
+                    tag,
+                    sealed: i.sealed.clone(),
+                    legacy: None,
+                    erased: false,
+                })
+            }
+            Registration::Clear(_) => {
+                let id = identity?;
+                Some(Self {
+                    kind: id.kind(),
+                    mask: id.masked().into(),
+                    tag: None,
+                    sealed: None,
+                    legacy: Some(id.number().into()),
+                    erased: false,
+                })
+            }
+        }
+    }
+
+    /// How the index finds this document, if it is indexed (erased ones and a device's are not).
+    pub(crate) fn doc_key(&self) -> Option<DocKey<'_>> {
+        if self.erased {
+            return None;
+        }
+        match (&self.tag, &self.legacy) {
+            (Some(t), _) => Some(DocKey::Tag(self.kind, t)),
+            (None, Some(n)) => Some(DocKey::Clear(self.kind, n)),
+            (None, None) => None,
+        }
+    }
+
+    /// Forgets everything but kind and mask.
+    pub(crate) fn erase(&mut self) {
+        self.tag = None;
+        self.sealed = None;
+        self.legacy = None;
+        self.erased = true;
+    }
+
+    /// The identity as its registration entry sealed it (for opening it).
+    pub(crate) fn sealed_identity(&self) -> SealedIdentity {
+        SealedIdentity {
+            kind: self.kind,
+            mask: self.mask.to_string(),
+            sealed: self.sealed.clone(),
+            tag: self.tag.map(|t| Hash::hex_of(&t)),
+        }
+    }
+}
+
+fn wrap_aad(ledger: &str, volunteer: &str, key_id: &str) -> Vec<u8> {
+    aad(&[
+        b"data-key",
+        ledger.as_bytes(),
+        volunteer.as_bytes(),
+        key_id.as_bytes(),
+    ])
+}
+
+/// A tag's bytes from its hex, if it is one.
+pub(crate) fn tag_bytes(tag: &str) -> Option<[u8; 32]> {
+    unhex::<32>(tag)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vault(keys: Keyring) -> Vault {
+        Vault {
+            keys: Some(IdentityKeys::Provider(Arc::new(keys))),
+            ..Vault::default()
+        }
+    }
+
+    #[test]
+    fn a_sealed_number_opens_only_for_its_volunteer_and_ledger() {
+        let v = vault(Keyring::new("k1", &[1; 32]).unwrap());
+        let id = Identity::new(IdentityKind::ResidentId, "11010519491231002X").unwrap();
+        let s = v.seal("L", "V1", &id).unwrap();
+        let w = s.wrapped.as_ref();
+        assert_eq!(v.open("L", "V1", &s.identity, w).unwrap(), id.number());
+        assert_eq!(
+            v.open("L", "V2", &s.identity, w).unwrap_err().code(),
+            "E_KEY_UNAVAILABLE"
+        );
+        assert_eq!(s.identity.mask, "110105********002X");
+    }
+
+    #[test]
+    fn tags_are_equal_for_equal_numbers_across_a_rotation() {
+        let mut ring = Keyring::new("k1", &[1; 32]).unwrap();
+        let id = Identity::new(IdentityKind::ResidentId, "11010519491231002X").unwrap();
+        let mut v = vault(ring.clone());
+        v.fixed = Some([3; 32]);
+        let first = v.seal("L", "V1", &id).unwrap();
+        v.tag_key_id = first.new_tag_key_id.clone();
+        ring.add("k2", &[2; 32]).unwrap();
+        v.keys = Some(IdentityKeys::Provider(Arc::new(ring)));
+        let second = v.seal("L", "V2", &id).unwrap();
+        assert_eq!(first.identity.tag, second.identity.tag);
+        assert_ne!(first.identity.sealed, second.identity.sealed);
+        assert_eq!(second.wrapped.unwrap().key_id, "k2");
+    }
+
+    #[test]
+    fn key_files_read_back_and_refuse_other_text() {
+        let mut ring = Keyring::new("k1", &[1; 32]).unwrap();
+        ring.add("k2", &[2; 32]).unwrap();
+        let again = Keyring::from_file_text(&ring.to_file_text()).unwrap();
+        assert_eq!(again.ids(), ["k1", "k2"]);
+        assert_eq!(again.current().as_deref(), Some("k2"));
+        assert!(Keyring::from_file_text("k1 00").is_none());
+        assert!(!format!("{ring:?}").contains("0101"));
+    }
+}
