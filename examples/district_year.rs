@@ -78,7 +78,7 @@ impl District {
         let out = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/demo");
         std::fs::create_dir_all(&out)?;
         let path = out.join("district.db");
-        for suffix in ["", "-wal", "-shm"] {
+        for suffix in ["", "-wal", "-shm", ".key"] {
             let mut p = path.as_os_str().to_owned();
             p.push(suffix);
             if std::path::Path::new(&p).exists() {

@@ -630,7 +630,7 @@ impl District {
             remove_db(p);
         }
         self.base_ledger(&base)?;
-        std::fs::copy(&base, &ledger)?;
+        copy_ledger_file(&base, &ledger)?;
         eprintln!("gen: base.db in {:.1} s", t.elapsed().as_secs_f64());
         let t = Instant::now();
         let mut l = Ledger::open(&ledger)?;
@@ -781,9 +781,20 @@ pub fn admin() -> ActorId {
     "admin".parse().unwrap_or_else(|_| unreachable!())
 }
 
-/// Removes a SQLite file and its WAL and shared-memory files.
+/// Copies a closed ledger file and its key file (the ledger key that seals identity numbers).
+pub fn copy_ledger_file(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::copy(from, to)?;
+    let key = |p: &Path| {
+        let mut k = p.as_os_str().to_owned();
+        k.push(".key");
+        std::path::PathBuf::from(k)
+    };
+    std::fs::copy(key(from), key(to)).map(|_| ())
+}
+
+/// Removes a SQLite file and its WAL, shared-memory and key files.
 pub fn remove_db(path: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", ".key"] {
         let mut p = path.as_os_str().to_owned();
         p.push(suffix);
         let _ = std::fs::remove_file(p);

@@ -1,7 +1,7 @@
 //! The ledger's side of `make bench`: timings and answers as JSON on stdout, for
 //! `bench/compare.py` to check against and set beside DuckDB, SQLite, pandas and polars.
 
-use crate::generator::{CHUNK, OFFSET, admin, clock, remove_db};
+use crate::generator::{CHUNK, OFFSET, admin, clock, copy_ledger_file, remove_db};
 use chrono::{Days, NaiveDate};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -290,7 +290,7 @@ pub fn run(dir: &Path, runs: usize, fresh_iters: usize, alt_fresh: usize) -> Res
         }
         let f = tmp.join("up.db");
         remove_db(&f);
-        std::fs::copy(dir.join("base.db"), &f)?;
+        copy_ledger_file(&dir.join("base.db"), &f)?;
         let mut l = Ledger::open(&f)?;
         l.set_clock(Clock::Fixed(clock()));
         let t = Instant::now();

@@ -39,16 +39,27 @@ fn env(name: &str, default: usize) -> usize {
 }
 
 fn remove(path: &Path) {
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", ".key"] {
         let mut p = path.as_os_str().to_owned();
         p.push(suffix);
         let _ = std::fs::remove_file(p);
     }
 }
 
+/// Copies the key file of the ledger file `from` beside the ledger file `to`.
+fn copy_key_file(from: &Path, to: &Path) {
+    let key = |p: &Path| {
+        let mut k = p.as_os_str().to_owned();
+        k.push(".key");
+        std::path::PathBuf::from(k)
+    };
+    std::fs::copy(key(from), key(to)).unwrap();
+}
+
 /// A copy of the base ledger file at `file`, opened, its clock set after the sheet's year.
 fn copy_of(base: &Path, file: &Path) -> Ledger {
     std::fs::copy(base, file).unwrap();
+    copy_key_file(base, file);
     let mut l = Ledger::open(file).unwrap();
     l.set_clock(Clock::Fixed(
         Timestamp::from_local(OFFSET, 2016, 1, 10, 0, 0).unwrap(),

@@ -175,7 +175,7 @@ fn killed_uploads_leave_whole_sheets_and_lose_nothing_committed() {
         !committed.is_empty(),
         "no child ever committed a sheet: the test proved nothing"
     );
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", ".key"] {
         let mut p = path.as_os_str().to_owned();
         p.push(suffix);
         let _ = std::fs::remove_file(p);

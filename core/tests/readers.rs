@@ -290,7 +290,7 @@ fn readers_beside_a_killed_writer_never_make_the_file_unopenable() {
         opens > 0,
         "no reader ever opened the file: the test proved nothing"
     );
-    for suffix in ["", "-wal", "-shm"] {
+    for suffix in ["", "-wal", "-shm", ".key"] {
         let mut p = path.as_os_str().to_owned();
         p.push(suffix);
         let _ = std::fs::remove_file(p);
