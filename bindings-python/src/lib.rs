@@ -576,6 +576,9 @@ result_class!(
         content: String,
         /// The hash (hex) of the log entry that recorded it where it was served.
         entry_hash: String,
+        /// The proof that the entry is among those the package's `checkpoint` covers (None
+        /// in a package made before signed heads).
+        proof: Option<InclusionProof>,
     }
 );
 
@@ -592,7 +595,7 @@ result_class!(
 result_class!(
     /// A transfer package, opened: a volunteer's history as one ledger certifies it to another.
     TransferPackage as "TransferPackage" {
-        /// The format, 'volunteer-ledger/transfer@1'.
+        /// The format, 'volunteer-ledger/transfer@2' ('@1' for packages made before signed heads).
         format: String,
         /// Who issued it.
         issuer: Issuer,
@@ -620,6 +623,8 @@ result_class!(
         stars_reached: Vec<LevelReached>,
         /// Every counted record, oldest first.
         records: Vec<TransferRecord>,
+        /// The issuer's signed head when it issued the package (None for '@1' packages).
+        checkpoint: Option<SignedHead>,
     }
 );
 
@@ -743,6 +748,9 @@ result_class!(
         content: String,
         /// The hash (hex) of the log entry that recorded it.
         entry_hash: String,
+        /// The proof that the entry is among those the certificate's `checkpoint` covers
+        /// (None on a certificate issued before signed heads).
+        proof: Option<InclusionProof>,
     }
 );
 
@@ -885,6 +893,10 @@ struct Certificate {
     /// The code anyone can check it by (验证码).
     #[pyo3(get)]
     verification_code: String,
+    /// The issuer's signed head before the certificate's entry, which every record's `proof`
+    /// is checked against (None on a certificate issued before signed heads).
+    #[pyo3(get)]
+    checkpoint: Option<SignedHead>,
     /// The core's certificate, as issued or read: what is verified and rendered.
     inner: vl::Certificate,
 }
@@ -910,6 +922,7 @@ impl From<vl::Certificate> for Certificate {
                     minutes: u32::try_from(r.minutes).unwrap_or(u32::MAX),
                     content: r.content.clone(),
                     entry_hash: r.entry_hash.clone(),
+                    proof: r.proof.clone().map(Into::into),
                 })
                 .collect(),
             training: c
@@ -943,6 +956,7 @@ impl From<vl::Certificate> for Certificate {
             public_key: c.public_key.clone(),
             signature: c.signature.clone(),
             verification_code: c.verification_code.clone(),
+            checkpoint: c.checkpoint.clone().map(Into::into),
             inner: c,
         }
     }
@@ -977,7 +991,8 @@ impl ToDict for Certificate {
             ledger_name,
             public_key,
             signature,
-            verification_code
+            verification_code,
+            checkpoint
         );
         Ok(d)
     }
@@ -1129,6 +1144,35 @@ impl DictValue for Option<SignedHead> {
     fn dict_value<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         match self {
             Some(h) => Ok(h.dict(py)?.into_any()),
+            None => Ok(py.None().into_bound(py)),
+        }
+    }
+}
+
+result_class!(
+    /// The proof that a log entry is one of those a signed head covers: the entry's index
+    /// (its seq) and the RFC 9162 inclusion path, leaf to root (docs/checkpoints.md).
+    InclusionProof as "InclusionProof" {
+        /// The entry's seq: its leaf's index.
+        index: u64,
+        /// The sibling hashes (hex) from the leaf up.
+        path: Vec<String>,
+    }
+);
+
+impl From<vl::InclusionProof> for InclusionProof {
+    fn from(p: vl::InclusionProof) -> Self {
+        Self {
+            index: p.index.unsigned_abs(),
+            path: p.path,
+        }
+    }
+}
+
+impl DictValue for Option<InclusionProof> {
+    fn dict_value<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self {
+            Some(p) => Ok(p.dict(py)?.into_any()),
             None => Ok(py.None().into_bound(py)),
         }
     }
@@ -1441,8 +1485,10 @@ impl From<vl::TransferPackage> for TransferPackage {
                     minutes: u32::try_from(r.minutes).unwrap_or(u32::MAX),
                     content: r.content,
                     entry_hash: r.entry_hash,
+                    proof: r.proof.map(Into::into),
                 })
                 .collect(),
+            checkpoint: p.checkpoint.map(Into::into),
         }
     }
 }
@@ -5223,6 +5269,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<SheetRow>()?;
     m.add_class::<Sheet>()?;
     m.add_class::<SignedHead>()?;
+    m.add_class::<InclusionProof>()?;
     m.add_class::<Warning>()?;
 
     m.add_function(wrap_pyfunction!(validate_identity, m)?)?;

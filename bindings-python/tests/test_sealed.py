@@ -350,3 +350,30 @@ def test_a_ledger_without_a_signing_key_signs_no_head() -> None:
 def test_the_new_codes_are_known() -> None:
     for code in ("E_KEY_UNAVAILABLE", "E_IDENTITY_ERASED", "E_CHECKPOINT_MISMATCH", "E_CHECKPOINT_FORMAT"):
         assert code in vl.ERROR_CODES
+
+
+def test_certificates_and_packages_carry_a_head_and_a_proof_per_record() -> None:
+    l = populate(vl.Ledger.in_memory("xuetian", "学田区", "admin"))
+    cert = certificate(l)
+    head = cert.checkpoint
+    assert head is not None and head.public_key == l.public_key()
+    head.check(cert.public_key)
+    assert [r.proof is not None for r in cert.records] == [True]
+    proof = cert.records[0].proof
+    assert proof is not None and proof.index < head.size and all(len(h) == 64 for h in proof.path)
+    d = cert.to_dict()
+    assert d["checkpoint"] == head.to_dict()
+    assert d["records"][0]["proof"] == {"index": proof.index, "path": proof.path}
+    assert vl.Certificate.from_json(cert.to_json()).checkpoint == head
+    vl.verify_certificate_offline(cert, cert.public_key)
+    assert l.verify_against([head]).entries == l.head()[0] + 1
+
+    text = l.export_transfer("admin", "V1")
+    p = vl.open_package(text, [("xuetian", l.public_key() or "")])
+    assert p.format == "volunteer-ledger/transfer@2" == vl.TRANSFER_FORMAT
+    assert p.checkpoint is not None and p.checkpoint.ledger_id == "xuetian"
+    assert [r.proof is not None for r in p.records] == [True]
+    assert p.to_dict()["checkpoint"]["root_hash"] == p.checkpoint.root_hash
+    # The preview is unsigned: neither head nor proofs.
+    preview = l.transfer_package("V2")
+    assert preview.checkpoint is None and all(r.proof is None for r in preview.records)

@@ -30,6 +30,7 @@ __all__ = [
     "CriterionLine",
     "ExcellentCandidate",
     "ImportReport",
+    "InclusionProof",
     "InputError",
     "IntegrityError",
     "Issuer",
@@ -407,6 +408,16 @@ class SignedHead:
     def to_dict(self) -> dict[str, Any]: ...
 
 @final
+class InclusionProof:
+    """An entry's RFC 9162 inclusion path in the tree a signed head covers."""
+
+    @property
+    def index(self) -> int: ...
+    @property
+    def path(self) -> list[str]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
 class LedgerWarning:
     """What an operation noticed and worked around, with a stable code ('W_SNAPSHOT_IGNORED')."""
 
@@ -466,6 +477,8 @@ class TransferRecord:
     def content(self) -> str: ...
     @property
     def entry_hash(self) -> str: ...
+    @property
+    def proof(self) -> Optional[InclusionProof]: ...
     def to_dict(self) -> dict[str, Any]: ...
 
 @final
@@ -507,6 +520,9 @@ class TransferPackage:
     def stars_reached(self) -> list[LevelReached]: ...
     @property
     def records(self) -> list[TransferRecord]: ...
+    @property
+    def checkpoint(self) -> Optional[SignedHead]:
+        """The issuer's signed head (None for transfer@1 packages)."""
     def to_dict(self) -> dict[str, Any]: ...
 
 @final
@@ -615,6 +631,8 @@ class CertificateRecord:
     def content(self) -> str: ...
     @property
     def entry_hash(self) -> str: ...
+    @property
+    def proof(self) -> Optional[InclusionProof]: ...
     def to_dict(self) -> dict[str, Any]: ...
 
 @final
@@ -694,6 +712,9 @@ class Certificate:
     def signature(self) -> str: ...
     @property
     def verification_code(self) -> str: ...
+    @property
+    def checkpoint(self) -> Optional[SignedHead]:
+        """The issuer's signed head before it (None for older certificates)."""
     def to_dict(self) -> dict[str, Any]: ...
 
 @final
