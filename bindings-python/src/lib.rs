@@ -409,6 +409,9 @@ result_class!(
         identity_kind: String,
         /// The identity number, masked.
         masked_identity: String,
+        /// Whether the identity number was erased (`Ledger.erase_identity`): the mask stays,
+        /// the number can never be opened again.
+        identity_erased: bool,
         /// The home org, if any.
         home_org: Option<String>,
         /// The work unit (机关/事业单位), if any.
@@ -573,6 +576,9 @@ result_class!(
         content: String,
         /// The hash (hex) of the log entry that recorded it where it was served.
         entry_hash: String,
+        /// The proof that the entry is among those the package's `checkpoint` covers (None
+        /// in a package made before signed heads).
+        proof: Option<InclusionProof>,
     }
 );
 
@@ -589,7 +595,7 @@ result_class!(
 result_class!(
     /// A transfer package, opened: a volunteer's history as one ledger certifies it to another.
     TransferPackage as "TransferPackage" {
-        /// The format, 'volunteer-ledger/transfer@1'.
+        /// The format, 'volunteer-ledger/transfer@2' ('@1' for packages made before signed heads).
         format: String,
         /// Who issued it.
         issuer: Issuer,
@@ -617,6 +623,8 @@ result_class!(
         stars_reached: Vec<LevelReached>,
         /// Every counted record, oldest first.
         records: Vec<TransferRecord>,
+        /// The issuer's signed head when it issued the package (None for '@1' packages).
+        checkpoint: Option<SignedHead>,
     }
 );
 
@@ -740,6 +748,9 @@ result_class!(
         content: String,
         /// The hash (hex) of the log entry that recorded it.
         entry_hash: String,
+        /// The proof that the entry is among those the certificate's `checkpoint` covers
+        /// (None on a certificate issued before signed heads).
+        proof: Option<InclusionProof>,
     }
 );
 
@@ -882,6 +893,10 @@ struct Certificate {
     /// The code anyone can check it by (验证码).
     #[pyo3(get)]
     verification_code: String,
+    /// The issuer's signed head before the certificate's entry, which every record's `proof`
+    /// is checked against (None on a certificate issued before signed heads).
+    #[pyo3(get)]
+    checkpoint: Option<SignedHead>,
     /// The core's certificate, as issued or read: what is verified and rendered.
     inner: vl::Certificate,
 }
@@ -907,6 +922,7 @@ impl From<vl::Certificate> for Certificate {
                     minutes: u32::try_from(r.minutes).unwrap_or(u32::MAX),
                     content: r.content.clone(),
                     entry_hash: r.entry_hash.clone(),
+                    proof: r.proof.clone().map(Into::into),
                 })
                 .collect(),
             training: c
@@ -940,6 +956,7 @@ impl From<vl::Certificate> for Certificate {
             public_key: c.public_key.clone(),
             signature: c.signature.clone(),
             verification_code: c.verification_code.clone(),
+            checkpoint: c.checkpoint.clone().map(Into::into),
             inner: c,
         }
     }
@@ -974,7 +991,8 @@ impl ToDict for Certificate {
             ledger_name,
             public_key,
             signature,
-            verification_code
+            verification_code,
+            checkpoint
         );
         Ok(d)
     }
@@ -1014,6 +1032,252 @@ impl Certificate {
             PyString::new(py, &self.verification_code).repr()?,
         ))
     }
+}
+
+/// A ledger's signed head (签名检查点): "my log holds `size` entries, the last is `head_hash`,
+/// the Merkle root of their hashes is `root_hash`", signed with the ledger's Ed25519 key
+/// (docs/checkpoints.md). Publish its `to_json()`; whoever keeps it can later have the ledger
+/// prove, with `Ledger.verify_against([head])`, that its log still begins with those entries.
+#[pyclass(frozen, eq, module = "volunteer_ledger", name = "SignedHead")]
+#[derive(Debug, Clone, PartialEq)]
+struct SignedHead {
+    /// 'volunteer-ledger/signed-head@1'.
+    #[pyo3(get)]
+    format: String,
+    /// The hash (hex) of the last entry, entry `size - 1`.
+    #[pyo3(get)]
+    head_hash: String,
+    /// The ledger whose log it is.
+    #[pyo3(get)]
+    ledger_id: String,
+    /// The ledger's Ed25519 public key (hex).
+    #[pyo3(get)]
+    public_key: String,
+    /// The Merkle root (hex) of the first `size` entry hashes.
+    #[pyo3(get)]
+    root_hash: String,
+    /// The Ed25519 signature (hex) over `signed_bytes()`.
+    #[pyo3(get)]
+    signature: String,
+    /// How many entries the log held.
+    #[pyo3(get)]
+    size: u64,
+    /// When it was signed (UTC).
+    #[pyo3(get)]
+    time: DateTime<FixedOffset>,
+    /// The core's head, as signed or read.
+    inner: vl::SignedHead,
+}
+
+impl From<vl::SignedHead> for SignedHead {
+    fn from(h: vl::SignedHead) -> Self {
+        Self {
+            format: h.format.clone(),
+            head_hash: h.head_hash.clone(),
+            ledger_id: h.ledger_id.to_string(),
+            public_key: h.public_key.clone(),
+            root_hash: h.root_hash.clone(),
+            signature: h.signature.clone(),
+            size: h.size.unsigned_abs(),
+            time: h.time.to_datetime(Utc.fix()),
+            inner: h,
+        }
+    }
+}
+
+impl ToDict for SignedHead {
+    fn dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        macro_rules! put {
+            ($($field:ident),*) => {$( d.set_item(stringify!($field), self.$field.dict_value(py)?)?; )*};
+        }
+        put!(
+            format, head_hash, ledger_id, public_key, root_hash, signature, size, time
+        );
+        Ok(d)
+    }
+}
+
+#[pymethods]
+impl SignedHead {
+    /// Reads a signed head from its JSON (as `to_json()` writes it). Raises IntegrityError
+    /// (E_CHECKPOINT_FORMAT) for text that is not one; whether it is genuine is for `check`.
+    #[staticmethod]
+    fn from_json(py: Python<'_>, text: &str) -> PyResult<Self> {
+        Ok(check(py, vl::SignedHead::from_json(text))?.into())
+    }
+
+    /// The head as canonical JSON (keys sorted, no whitespace): the form to publish.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// The exact bytes the signature covers (canonical JSON of every field but `signature`).
+    fn signed_bytes<'py>(&self, py: Python<'py>) -> Bound<'py, PyBytes> {
+        PyBytes::new(py, &self.inner.signed_bytes())
+    }
+
+    /// Checks its format and its signature against a public key the caller trusts (hex).
+    /// Raises AuthorizationError E_UNTRUSTED_ISSUER when the head names another key,
+    /// IntegrityError E_BAD_SIGNATURE or E_CHECKPOINT_FORMAT.
+    fn check(&self, py: Python<'_>, trusted_public_key: &str) -> PyResult<()> {
+        check(py, self.inner.check(trusted_public_key))
+    }
+
+    /// The attributes as a plain dict.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        self.dict(py)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "SignedHead(ledger_id={}, size={}, root_hash={}, time={})",
+            PyString::new(py, &self.ledger_id).repr()?,
+            self.size,
+            PyString::new(py, &self.root_hash).repr()?,
+            self.time.into_bound_py_any(py)?.repr()?,
+        ))
+    }
+}
+
+impl DictValue for Option<SignedHead> {
+    fn dict_value<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self {
+            Some(h) => Ok(h.dict(py)?.into_any()),
+            None => Ok(py.None().into_bound(py)),
+        }
+    }
+}
+
+result_class!(
+    /// The proof that a log entry is one of those a signed head covers: the entry's index
+    /// (its seq) and the RFC 9162 inclusion path, leaf to root (docs/checkpoints.md).
+    InclusionProof as "InclusionProof" {
+        /// The entry's seq: its leaf's index.
+        index: u64,
+        /// The sibling hashes (hex) from the leaf up.
+        path: Vec<String>,
+    }
+);
+
+impl From<vl::InclusionProof> for InclusionProof {
+    fn from(p: vl::InclusionProof) -> Self {
+        Self {
+            index: p.index.unsigned_abs(),
+            path: p.path,
+        }
+    }
+}
+
+impl DictValue for Option<InclusionProof> {
+    fn dict_value<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self {
+            Some(p) => Ok(p.dict(py)?.into_any()),
+            None => Ok(py.None().into_bound(py)),
+        }
+    }
+}
+
+result_class!(
+    /// Something an operation noticed and worked around (such as a snapshot that opening a
+    /// ledger file set aside), with a stable code ('W_SNAPSHOT_IGNORED') and messages that
+    /// never carry a name or an identity number.
+    Warning as "LedgerWarning" {
+        /// The stable code, such as 'W_SNAPSHOT_IGNORED'.
+        code: String,
+        /// What happened, in English.
+        message_en: String,
+        /// What happened, in Chinese.
+        message_zh: String,
+    }
+);
+
+impl From<vl::Warning> for Warning {
+    fn from(w: vl::Warning) -> Self {
+        Self {
+            code: w.code,
+            message_en: w.message_en,
+            message_zh: w.message_zh,
+        }
+    }
+}
+
+// ---- identity keys ------------------------------------------------------------------------
+
+/// A ledger key provider written in Python: a callable taking a key id and returning that
+/// key's 32 bytes, `current` naming the key that wraps new data keys. Whatever the callable
+/// does — raises, returns None, something not bytes or bytes of another length — the core
+/// sees "no such key" and refuses with E_KEY_UNAVAILABLE; the exception is reported through
+/// `sys.unraisablehook`, never raised through the ledger, and nothing panics.
+struct PyKeyProvider {
+    current: String,
+    callable: Py<PyAny>,
+}
+
+impl std::fmt::Debug for PyKeyProvider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PyKeyProvider")
+            .field("current", &self.current)
+            .finish_non_exhaustive()
+    }
+}
+
+impl vl::KeyProvider for PyKeyProvider {
+    fn current(&self) -> Option<String> {
+        Some(self.current.clone())
+    }
+
+    fn key(&self, id: &str) -> Option<[u8; 32]> {
+        let call = std::panic::AssertUnwindSafe(|| {
+            Python::attach(|py| {
+                let out = self.callable.bind(py).call1((id,)).and_then(|k| {
+                    if k.is_none() {
+                        return Ok(None);
+                    }
+                    let bytes = k.cast::<PyBytes>().map_err(PyErr::from)?.as_bytes();
+                    Ok(<[u8; 32]>::try_from(bytes).ok())
+                });
+                out.unwrap_or_else(|e| {
+                    e.write_unraisable(py, Some(self.callable.bind(py)));
+                    None
+                })
+            })
+        });
+        std::panic::catch_unwind(call).ok().flatten()
+    }
+}
+
+/// Where a ledger's identity keys come from, from the constructors' arguments: `key` (32
+/// bytes, id `key_id`), `key_provider` (a callable, current id `key_id`) or `mask_only`; at
+/// most one of them. `None`: the default (a key file beside a ledger file).
+fn identity_keys(
+    key: Option<Vec<u8>>,
+    key_provider: Option<Py<PyAny>>,
+    key_id: String,
+    mask_only: bool,
+) -> vl::Result<Option<vl::IdentityKeys>> {
+    let given =
+        usize::from(key.is_some()) + usize::from(key_provider.is_some()) + usize::from(mask_only);
+    if given > 1 {
+        return Err(bad_field(
+            "identity keys",
+            "key",
+            "give at most one of key, key_provider and mask_only",
+        ));
+    }
+    Ok(match (key, key_provider) {
+        (Some(bytes), _) => Some(vl::IdentityKeys::Provider(std::sync::Arc::new(
+            vl::Keyring::new(&key_id, &bytes)?,
+        ))),
+        (None, Some(callable)) => Some(vl::IdentityKeys::Provider(std::sync::Arc::new(
+            PyKeyProvider {
+                current: key_id,
+                callable,
+            },
+        ))),
+        (None, None) if mask_only => Some(vl::IdentityKeys::MaskOnly),
+        (None, None) => None,
+    })
 }
 
 impl From<vl::Receipt> for Receipt {
@@ -1076,6 +1340,7 @@ impl From<vl::VolunteerView> for VolunteerView {
             masked_name: v.masked_name,
             identity_kind: v.identity_kind.as_str().to_owned(),
             masked_identity: v.masked_identity,
+            identity_erased: v.identity_erased,
             home_org: v.home_org.map(|o| o.to_string()),
             work_unit: v.work_unit.map(|o| o.to_string()),
             total_minutes: v.total_minutes.unsigned_abs(),
@@ -1220,8 +1485,10 @@ impl From<vl::TransferPackage> for TransferPackage {
                     minutes: u32::try_from(r.minutes).unwrap_or(u32::MAX),
                     content: r.content,
                     entry_hash: r.entry_hash,
+                    proof: r.proof.map(Into::into),
                 })
                 .collect(),
+            checkpoint: p.checkpoint.map(Into::into),
         }
     }
 }
@@ -3174,10 +3441,21 @@ impl PyLedger {
 
     /// Creates a ledger file (one SQLite file; see docs/schema.md) whose first entry records
     /// the configuration. Raises StorageError (E_STORAGE) if a file exists at `path`.
+    ///
+    /// Identity numbers are sealed under the ledger key (docs/identity.md). By default a new
+    /// key is written to a key file beside the database, `<path>.key` (mode 0600), which
+    /// `open` reads; keep it apart from the database's backups. Instead, give at most one of:
+    /// `key`, the ledger key's 32 bytes from the platform (a keystore, a KMS), named `key_id`;
+    /// `key_provider`, a callable taking a key id and returning that key's 32 bytes (or None
+    /// for an unknown id), `key_id` naming the current key (a provider that raises or returns
+    /// anything but 32 bytes makes the operation refuse with E_KEY_UNAVAILABLE; it must not
+    /// call this ledger); `mask_only=True`, a device's ledger that keeps masks only and can
+    /// never open a number. With `key` or `key_provider` no key file is written: pass the
+    /// same to `open`.
     #[staticmethod]
     #[pyo3(
-        signature = (path, ledger_id, name, platform_admin, *, utc_offset_minutes = Int(480), policy = String::from("mca"), policy_toml = None),
-        text_signature = "(path, ledger_id, name, platform_admin, *, utc_offset_minutes=480, policy='mca', policy_toml=None)"
+        signature = (path, ledger_id, name, platform_admin, *, utc_offset_minutes = Int(480), policy = String::from("mca"), policy_toml = None, key = None, key_provider = None, key_id = String::from("k1"), mask_only = false),
+        text_signature = "(path, ledger_id, name, platform_admin, *, utc_offset_minutes=480, policy='mca', policy_toml=None, key=None, key_provider=None, key_id='k1', mask_only=False)"
     )]
     #[allow(clippy::too_many_arguments)]
     fn create(
@@ -3189,6 +3467,10 @@ impl PyLedger {
         utc_offset_minutes: Int,
         policy: String,
         policy_toml: Option<String>,
+        key: Option<Vec<u8>>,
+        key_provider: Option<Py<PyAny>>,
+        key_id: String,
+        mask_only: bool,
     ) -> PyResult<Self> {
         let ledger = py.detach(move || {
             let config = ledger_config(
@@ -3199,7 +3481,10 @@ impl PyLedger {
                 &policy,
                 policy_toml.as_deref(),
             )?;
-            vl::Ledger::create(path, config)
+            match identity_keys(key, key_provider, key_id, mask_only)? {
+                Some(keys) => vl::Ledger::create_with_keys(path, config, keys),
+                None => vl::Ledger::create(path, config),
+            }
         });
         Self::wrap(py, ledger)
     }
@@ -3207,11 +3492,98 @@ impl PyLedger {
     /// Opens a ledger file. Raises StorageError (E_STORAGE) when there is none,
     /// IntegrityError E_SCHEMA_VERSION for a file from a newer version (left untouched) and
     /// E_NOT_A_LEDGER for any other file.
+    ///
+    /// Its identity keys: by default the key file beside it (`<path>.key`), if any; or `key`
+    /// (32 bytes, id `key_id`) or `key_provider` (as for `create`), and then the key file is
+    /// not read. A ledger opened without its key verifies and answers every masked query;
+    /// a full certificate or a registration raises StateError E_KEY_UNAVAILABLE
+    /// (`has_identity_key` says which).
     #[staticmethod]
-    #[pyo3(signature = (path))]
-    fn open(py: Python<'_>, path: std::path::PathBuf) -> PyResult<Self> {
-        let ledger = py.detach(move || vl::Ledger::open(path));
+    #[pyo3(
+        signature = (path, *, key = None, key_provider = None, key_id = String::from("k1")),
+        text_signature = "(path, *, key=None, key_provider=None, key_id='k1')"
+    )]
+    fn open(
+        py: Python<'_>,
+        path: std::path::PathBuf,
+        key: Option<Vec<u8>>,
+        key_provider: Option<Py<PyAny>>,
+        key_id: String,
+    ) -> PyResult<Self> {
+        let ledger = py.detach(
+            move || match identity_keys(key, key_provider, key_id, false)? {
+                Some(keys) => vl::Ledger::open_with_keys(path, keys),
+                None => vl::Ledger::open(path),
+            },
+        );
         Self::wrap(py, ledger)
+    }
+
+    /// Whether the ledger can open identity numbers now (it holds a ledger key or a key
+    /// provider; False for a mask-only ledger and for a file opened without its key).
+    #[getter]
+    fn has_identity_key(&self, py: Python<'_>) -> PyResult<bool> {
+        self.run(py, |l| Ok(l.has_identity_key()))
+    }
+
+    /// Rotates the ledger key this library keeps (the key file beside a ledger file, or the
+    /// key of a ledger in memory): a new random key becomes current; numbers sealed before
+    /// stay readable. Returns the new key's id. Raises StateError E_KEY_UNAVAILABLE for keys
+    /// given by `key` or `key_provider` (rotate them where they live).
+    fn rotate_key(&self, py: Python<'_>) -> PyResult<String> {
+        self.run(py, vl::Ledger::rotate_key)
+    }
+
+    /// Erases a volunteer's identity number (PIPL Art. 47): logs an `identity_erased` entry
+    /// and destroys their data key, so that the number can never be opened again while the
+    /// log still verifies; the mask stays. Cannot be undone. A full certificate then raises
+    /// StateError E_IDENTITY_ERASED, as does erasing again.
+    fn erase_identity(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        volunteer: String,
+    ) -> PyResult<Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let volunteer = check(py, volunteer.parse())?;
+        self.run(py, |l| l.erase_identity(&actor, &volunteer))
+            .map(Into::into)
+    }
+
+    /// Signs the log's head (entry count, Merkle root, last entry hash, time) with the
+    /// ledger's key — StateError E_NO_SIGNING_KEY without one — and a ledger file keeps the
+    /// latest (`kept_signed_head`), so that opening and verifying it check it. Publish its
+    /// `to_json()`; `verify_against` later proves the log still begins with those entries.
+    fn signed_head(&self, py: Python<'_>) -> PyResult<SignedHead> {
+        self.run(py, vl::Ledger::signed_head).map(Into::into)
+    }
+
+    /// As `verify()`, and checks the log against signed heads this ledger issued earlier:
+    /// each must be signed by a key its log registered (E_UNTRUSTED_ISSUER, E_BAD_SIGNATURE)
+    /// and the log must still hold its entries, with the same root and last entry at its size
+    /// (IntegrityError E_CHECKPOINT_MISMATCH otherwise).
+    fn verify_against(
+        &self,
+        py: Python<'_>,
+        heads: Vec<PyRef<'_, SignedHead>>,
+    ) -> PyResult<VerifyReport> {
+        let heads: Vec<vl::SignedHead> = heads.iter().map(|h| h.inner.clone()).collect();
+        self.run(py, |l| l.verify_against(&heads)).map(Into::into)
+    }
+
+    /// The latest signed head the ledger file kept (None in memory, or before one).
+    fn kept_signed_head(&self, py: Python<'_>) -> PyResult<Option<SignedHead>> {
+        self.run(py, |l| l.kept_signed_head())
+            .map(|h| h.map(Into::into))
+    }
+
+    /// What opening this ledger file noticed and worked around (such as W_SNAPSHOT_IGNORED:
+    /// a snapshot the log did not continue, set aside and the whole log replayed). Empty for
+    /// a ledger in memory and for a clean open.
+    fn open_warnings(&self, py: Python<'_>) -> PyResult<Vec<Warning>> {
+        self.run(py, |l| {
+            Ok(l.open_warnings().iter().cloned().map(Into::into).collect())
+        })
     }
 
     /// The ledger file's path, or None for a ledger in memory.
@@ -4896,6 +5268,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<SheetRecord>()?;
     m.add_class::<SheetRow>()?;
     m.add_class::<Sheet>()?;
+    m.add_class::<SignedHead>()?;
+    m.add_class::<InclusionProof>()?;
+    m.add_class::<Warning>()?;
 
     m.add_function(wrap_pyfunction!(validate_identity, m)?)?;
     m.add_function(wrap_pyfunction!(mask_name, m)?)?;

@@ -366,7 +366,7 @@ def test_wrong_python_types_raise_type_error(ledger: vl.Ledger) -> None:
 @pytest.mark.parametrize("minutes", [-1, -(2**70), 2**32, 2**70])
 def test_out_of_range_ints_get_the_cores_codes_not_overflow_error(ledger: vl.Ledger, minutes: int) -> None:
     # The core decides about every number, whatever its size: a stable code, not OverflowError.
-    fields = {"id": "R1", "volunteer": "V1", "org": "C1", "start": at(15, 9), "end": at(15, 10)}
+    fields: dict[str, Any] = {"id": "R1", "volunteer": "V1", "org": "C1", "start": at(15, 9), "end": at(15, 10)}
     with pytest.raises(vl.LedgerError) as info:
         ledger.add_record("rec-C1", **fields, minutes=minutes)
     expected = "E_FIELD" if minutes < 0 else "E_MINUTES_EXCEED_SPAN"

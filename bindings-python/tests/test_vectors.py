@@ -3,6 +3,7 @@ core/tests/vectors.rs does against the Rust API (and the Kotlin tests against th
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ RUN_HERE = {
     "transfer.json",
     "ledger_scenario.json",
     "team_rating.json",
+    "checkpoints.json",
 }
 # Vector files the core runs that this binding does not run yet; each waits for its issue.
 NOT_YET_HERE: dict[str, str] = {}
@@ -219,6 +221,106 @@ def test_transfer_certificate(case: dict[str, Any]) -> None:
             "verification_code": cert.verification_code,
         }
         assert got == expect
+
+
+# ---- checkpoints.json ---------------------------------------------------------------------
+# The binding exposes signed heads (the core signs and checks them); the Merkle roots and
+# proofs are checked here by hand, as docs/checkpoints.md shows, against the same vectors.
+
+CHECKPOINTS = load("checkpoints.json")
+
+
+def _h(b: bytes) -> bytes:
+    return hashlib.sha256(b).digest()
+
+
+def _node(left: bytes, right: bytes) -> bytes:
+    return _h(b"\x01" + left + right)
+
+
+def _root(hashes: list[bytes]) -> bytes:
+    if len(hashes) == 1:
+        return _h(b"\x00" + hashes[0])
+    k = 1 << ((len(hashes) - 1).bit_length() - 1)
+    return _node(_root(hashes[:k]), _root(hashes[k:]))
+
+
+LEAVES = [bytes.fromhex(h) for h in CHECKPOINTS["leaves"]]
+
+
+def test_checkpoint_roots() -> None:
+    assert len(CHECKPOINTS["roots"]) >= 8
+    for r in CHECKPOINTS["roots"]:
+        assert _root(LEAVES[: r["n"]]).hex() == r["root"], r["n"]
+
+
+@pytest.mark.parametrize("case", CHECKPOINTS["inclusion"], ids=lambda c: f"{c['index']}of{c['n']}")
+def test_checkpoint_inclusion(case: dict[str, Any]) -> None:
+    """RFC 9162 section 2.1.3.2."""
+    fn, sn = case["index"], case["n"] - 1
+    r = _h(b"\x00" + LEAVES[case["index"]])
+    for p in map(bytes.fromhex, case["path"]):
+        assert sn != 0
+        if fn & 1 or fn == sn:
+            r = _node(p, r)
+            while not fn & 1 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            r = _node(r, p)
+        fn, sn = fn >> 1, sn >> 1
+    assert sn == 0 and r == _root(LEAVES[: case["n"]])
+
+
+@pytest.mark.parametrize("case", CHECKPOINTS["consistency"], ids=lambda c: f"{c['m']}to{c['n']}")
+def test_checkpoint_consistency(case: dict[str, Any]) -> None:
+    """RFC 9162 section 2.1.4.2."""
+    m, n = case["m"], case["n"]
+    first, second = _root(LEAVES[:m]), _root(LEAVES[:n])
+    proof = [bytes.fromhex(p) for p in case["proof"]]
+    if m == n:
+        assert proof == []
+        return
+    if m & (m - 1) == 0:
+        proof = [first, *proof]
+    fn, sn = m - 1, n - 1
+    while fn & 1:
+        fn, sn = fn >> 1, sn >> 1
+    fr = sr = proof[0]
+    for c in proof[1:]:
+        assert sn != 0
+        if fn & 1 or fn == sn:
+            fr, sr = _node(c, fr), _node(c, sr)
+            while not fn & 1 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            sr = _node(sr, c)
+        fn, sn = fn >> 1, sn >> 1
+    assert (fr, sr, sn) == (first, second, 0)
+
+
+def test_checkpoint_signed_head() -> None:
+    case = CHECKPOINTS["signed_head"]
+    head = vl.SignedHead.from_json(case["json"])
+    head.check(CHECKPOINTS["public_key"])
+    assert head.signed_bytes() == case["signed_bytes"].encode()
+    assert head.to_json() == case["json"]
+    assert head.public_key == CHECKPOINTS["public_key"] and head.size >= 1
+    with pytest.raises(vl.AuthorizationError) as info:
+        head.check("00" * 32)
+    assert info.value.code == "E_UNTRUSTED_ISSUER"
+
+
+@pytest.mark.parametrize("case", CHECKPOINTS["altered_heads"], ids=lambda c: c["name"])
+def test_checkpoint_altered_head(case: dict[str, Any]) -> None:
+    with pytest.raises(vl.LedgerError) as info:
+        vl.SignedHead.from_json(case["json"]).check(CHECKPOINTS["public_key"])
+    assert info.value.code == case["expect"]["error"]
+
+
+def test_checkpoint_format_1_package_opens() -> None:
+    case = CHECKPOINTS["format_1_package"]
+    p = vl.open_package(case["text"], [("xuetian", case["public_key"])])
+    assert p.format == "volunteer-ledger/transfer@1" and p.total_minutes > 0
 
 
 # ---- ledger_scenario.json -----------------------------------------------------------------

@@ -30,12 +30,14 @@ __all__ = [
     "CriterionLine",
     "ExcellentCandidate",
     "ImportReport",
+    "InclusionProof",
     "InputError",
     "IntegrityError",
     "Issuer",
     "Leaderboard",
     "Ledger",
     "LedgerError",
+    "LedgerWarning",
     "LevelReached",
     "MemberPeriod",
     "NotFoundError",
@@ -49,6 +51,7 @@ __all__ = [
     "RowProblem",
     "ServiceRecord",
     "Sheet",
+    "SignedHead",
     "SheetRecord",
     "SheetRow",
     "Standing",
@@ -273,6 +276,9 @@ class VolunteerView:
     @property
     def masked_identity(self) -> str: ...
     @property
+    def identity_erased(self) -> bool:
+        """Whether the identity number was erased (Ledger.erase_identity); the mask stays."""
+    @property
     def home_org(self) -> Optional[str]: ...
     @property
     def work_unit(self) -> Optional[str]: ...
@@ -371,6 +377,59 @@ class VerifyReport:
     def to_dict(self) -> dict[str, Any]: ...
 
 @final
+class SignedHead:
+    """A ledger's signed statement of its log's head (docs/checkpoints.md)."""
+
+    @staticmethod
+    def from_json(text: str) -> SignedHead:
+        """Reads to_json()'s form; IntegrityError E_CHECKPOINT_FORMAT for text that is not one."""
+    def to_json(self) -> str:
+        """Canonical JSON (keys sorted, no whitespace): the form to publish."""
+    def signed_bytes(self) -> bytes:
+        """The exact bytes the signature covers."""
+    def check(self, trusted_public_key: str) -> None:
+        """Format and signature against a trusted key (E_UNTRUSTED_ISSUER, E_BAD_SIGNATURE)."""
+    @property
+    def format(self) -> str: ...
+    @property
+    def head_hash(self) -> str: ...
+    @property
+    def ledger_id(self) -> str: ...
+    @property
+    def public_key(self) -> str: ...
+    @property
+    def root_hash(self) -> str: ...
+    @property
+    def signature(self) -> str: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def time(self) -> datetime: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class InclusionProof:
+    """An entry's RFC 9162 inclusion path in the tree a signed head covers."""
+
+    @property
+    def index(self) -> int: ...
+    @property
+    def path(self) -> list[str]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class LedgerWarning:
+    """What an operation noticed and worked around, with a stable code ('W_SNAPSHOT_IGNORED')."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def message_en(self) -> str: ...
+    @property
+    def message_zh(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
 class PeriodInfo:
     @property
     def text(self) -> str: ...
@@ -418,6 +477,8 @@ class TransferRecord:
     def content(self) -> str: ...
     @property
     def entry_hash(self) -> str: ...
+    @property
+    def proof(self) -> Optional[InclusionProof]: ...
     def to_dict(self) -> dict[str, Any]: ...
 
 @final
@@ -459,6 +520,9 @@ class TransferPackage:
     def stars_reached(self) -> list[LevelReached]: ...
     @property
     def records(self) -> list[TransferRecord]: ...
+    @property
+    def checkpoint(self) -> Optional[SignedHead]:
+        """The issuer's signed head (None for transfer@1 packages)."""
     def to_dict(self) -> dict[str, Any]: ...
 
 @final
@@ -567,6 +631,8 @@ class CertificateRecord:
     def content(self) -> str: ...
     @property
     def entry_hash(self) -> str: ...
+    @property
+    def proof(self) -> Optional[InclusionProof]: ...
     def to_dict(self) -> dict[str, Any]: ...
 
 @final
@@ -646,6 +712,9 @@ class Certificate:
     def signature(self) -> str: ...
     @property
     def verification_code(self) -> str: ...
+    @property
+    def checkpoint(self) -> Optional[SignedHead]:
+        """The issuer's signed head before it (None for older certificates)."""
     def to_dict(self) -> dict[str, Any]: ...
 
 @final
@@ -1133,11 +1202,42 @@ class Ledger:
         utc_offset_minutes: int = 480,
         policy: str = "mca",
         policy_toml: Optional[str] = None,
+        key: Optional[bytes] = None,
+        key_provider: Optional[Callable[[str], Optional[bytes]]] = None,
+        key_id: str = "k1",
+        mask_only: bool = False,
     ) -> Ledger:
-        """Creates a ledger file (SQLite, see docs/schema.md); StorageError if one exists."""
+        """Creates a ledger file (SQLite, see docs/schema.md); StorageError if one exists.
+
+        Identity keys: by default a key file ``<path>.key`` is written beside it. Or at most
+        one of ``key`` (32 bytes, id ``key_id``), ``key_provider`` (key id -> 32 bytes,
+        ``key_id`` current; anything else refuses with E_KEY_UNAVAILABLE) and ``mask_only``.
+        """
     @staticmethod
-    def open(path: Union[str, os.PathLike[str]]) -> Ledger:
-        """Opens a ledger file; IntegrityError E_SCHEMA_VERSION for a newer file."""
+    def open(
+        path: Union[str, os.PathLike[str]],
+        *,
+        key: Optional[bytes] = None,
+        key_provider: Optional[Callable[[str], Optional[bytes]]] = None,
+        key_id: str = "k1",
+    ) -> Ledger:
+        """Opens a ledger file; IntegrityError E_SCHEMA_VERSION for a newer file.
+
+        Keys from the key file beside it, or from ``key`` / ``key_provider`` as for create.
+        """
+    @property
+    def has_identity_key(self) -> bool:
+        """Whether identity numbers can be opened now (False: masked output only)."""
+    def rotate_key(self) -> str:
+        """A new ledger key this library keeps becomes current; returns its id."""
+    def erase_identity(self, actor: str, volunteer: str) -> Receipt:
+        """Destroys the volunteer's identity number for good (PIPL Art. 47)."""
+    def signed_head(self) -> SignedHead:
+        """Signs the log's head; a ledger file keeps the latest (kept_signed_head)."""
+    def verify_against(self, heads: Sequence[SignedHead]) -> VerifyReport:
+        """verify() plus every head (E_CHECKPOINT_MISMATCH for a rewritten history)."""
+    def kept_signed_head(self) -> Optional[SignedHead]: ...
+    def open_warnings(self) -> list[LedgerWarning]: ...
     @property
     def path(self) -> Optional[str]: ...
     def checkpoint(self) -> None: ...
