@@ -128,11 +128,13 @@ pub(crate) fn too_long(text: &str) -> bool {
 /// unpack to more than [`MAX_XLSX_UNPACKED`] bytes together, a shared strings part beyond
 /// [`MAX_SHARED_STRINGS_BYTES`] (or announcing more strings than it can hold), another part
 /// read whole beyond [`MAX_WHOLE_PART_BYTES`], and an XML token beyond
-/// [`MAX_XML_TOKEN_BYTES`]. A file that is no zip, or a damaged part, is left to the workbook
-/// reader, which refuses it as unreadable.
+/// [`MAX_XML_TOKEN_BYTES`]. A file that is no zip, or any part that cannot be read through,
+/// is refused as unreadable (`E_FIELD`, `E_UPLOAD_ENCODING`): every part is measured or the
+/// workbook is not opened (the workbook reader finds parts by name, and would read those the
+/// walk could not measure).
 pub(crate) fn check_xlsx_parts(bytes: &[u8]) -> Result<()> {
     let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(bytes)) else {
-        return Ok(());
+        return Err(unreadable("it is no zip archive"));
     };
     if zip.len() > MAX_XLSX_PARTS {
         return Err(too_large(
@@ -145,10 +147,10 @@ pub(crate) fn check_xlsx_parts(bytes: &[u8]) -> Result<()> {
     let mut chunk = vec![0u8; 64 << 10];
     for i in 0..zip.len() {
         let Ok(mut part) = zip.by_index(i) else {
-            return Ok(());
+            return Err(unreadable("a part of it cannot be read"));
         };
         let Ok(full) = part.name().map(|n| n.into_owned()) else {
-            return Ok(());
+            return Err(unreadable("a part of it has no readable name"));
         };
         let base = full
             .rsplit('/')
@@ -178,8 +180,7 @@ pub(crate) fn check_xlsx_parts(bytes: &[u8]) -> Result<()> {
             let n = match part.read(&mut chunk) {
                 Ok(0) => break,
                 Ok(n) => n,
-                // A damaged part: the workbook reader says so.
-                Err(_) => return Ok(()),
+                Err(_) => return Err(unreadable("a part of it does not unpack")),
             };
             let data = chunk.get(..n).unwrap_or_default();
             size += n as u64;
@@ -220,6 +221,15 @@ pub(crate) fn check_xlsx_parts(bytes: &[u8]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A workbook that cannot be read through, as the sheet reader refuses any damaged workbook.
+fn unreadable(why: &str) -> LedgerError {
+    crate::error::invalid_field(
+        "sheet",
+        "xlsx",
+        format!("is not a readable .xlsx workbook: {why} (E_UPLOAD_ENCODING)"),
+    )
 }
 
 /// The `uniqueCount` of an `sst` start tag (`<sst …>` or `<x:sst …>`, without its `>`), as the

@@ -339,6 +339,20 @@ fn a_sheet_of_refused_rows_lists_the_first_and_counts_the_rest_within_the_budget
     }
 }
 
+#[test]
+fn a_workbook_whose_parts_cannot_all_be_read_is_refused_before_it_is_opened() {
+    // Found by the sheets fuzz target held to 256 MB: the first part's local name is mangled,
+    // so measuring the parts stopped there, and the workbook reader then reserved room for the
+    // 10^12 shared strings the (unmeasured) shared strings part announces — an abort.
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/mangled-header-huge-unique-count.xlsx");
+    let bytes = std::fs::read(path).unwrap();
+    assert_eq!(
+        read_within_budget("mangled part name", &bytes),
+        Err("E_FIELD".into())
+    );
+}
+
 /// `VL_WRITE_SEEDS=1 cargo test -p volunteer-ledger --test upload_memory write_fuzz_seeds`
 /// writes the small hostile sheets above to `fuzz/seeds/sheets/`, where the sheets fuzz target
 /// starts from them.
