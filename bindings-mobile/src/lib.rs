@@ -5,7 +5,8 @@
 //! live in the core: the [`Ledger`] object (the core ledger behind a mutex, since foreign
 //! callers share it across threads), the [`LedgerError`] exception family, a few small records
 //! for what the core returns as tuples ([`LogHead`], [`TrustedIssuer`], [`RankedPair`]), and
-//! free functions that forward to the core's pure rules. No rule lives here.
+//! free functions that forward to the core's pure rules, and the [`KeyProvider`] callback
+//! interface through which the platform lends the ledger its identity keys. No rule lives here.
 //!
 //! Ids and periods are taken as strings and parsed here, so that a malformed one is refused
 //! with the core's code (`E_FIELD`, `E_PERIOD`) as a [`LedgerError`], not as a lift failure.
@@ -23,6 +24,7 @@ use vl::{
     SyncStatus, TeamFacts, TeamRating, TeamScore, TeamScoring, Timestamp, Training,
     TransferPackage, TransferReceipt, UnitReport, VerifyReport, VolunteerSummary, VolunteerView,
 };
+use vl::{Hash, IdentityKeys, InclusionProof, SignedHead, Warning};
 use volunteer_ledger as vl;
 
 uniffi::setup_scaffolding!();
@@ -245,6 +247,72 @@ fn trusted_pairs(trusted: Vec<TrustedIssuer>) -> Result<Vec<(LedgerId, String)>>
         .collect()
 }
 
+/// What a [`KeyProvider`] callback may throw. Whatever it throws (this or anything else), the
+/// ledger treats the key as unavailable: the call that needed it is refused with
+/// `E_KEY_UNAVAILABLE`, nothing panics.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+pub enum KeyProviderError {
+    /// The key cannot be had now (locked keystore, no network to the KMS …).
+    #[error("key unavailable: {detail}")]
+    Unavailable {
+        /// Why, for the platform's own logs (the ledger does not show it).
+        detail: String,
+    },
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for KeyProviderError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        Self::Unavailable { detail: e.reason }
+    }
+}
+
+/// Where the ledger's identity keys come from, implemented by the platform (Android Keystore,
+/// iOS Keychain, a KMS): the core's `KeyProvider` trait as a UniFFI callback interface.
+///
+/// `current` names the key that wraps new data keys (`null`/`nil` when none is available
+/// now); `key` returns the 32 bytes of any key id ever current (`null` for an unknown id), so
+/// that data keys wrapped before a rotation stay readable. A key that is not 32 bytes long, a
+/// `null`, or a throwing callback all make the ledger refuse what needed the key with
+/// `E_KEY_UNAVAILABLE`.
+#[uniffi::export(callback_interface)]
+pub trait KeyProvider: Send + Sync {
+    /// The id of the current key, or none.
+    fn current(&self) -> std::result::Result<Option<String>, KeyProviderError>;
+    /// The 32 bytes of the key with this id, or none.
+    fn key(&self, id: String) -> std::result::Result<Option<Vec<u8>>, KeyProviderError>;
+}
+
+/// The foreign provider as the core's `KeyProvider`: a throw, a panic on the way back, or a
+/// key of the wrong length becomes `None` (which the core refuses with `E_KEY_UNAVAILABLE`).
+struct ForeignKeys(Box<dyn KeyProvider>);
+
+impl std::fmt::Debug for ForeignKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ForeignKeys")
+    }
+}
+
+impl vl::KeyProvider for ForeignKeys {
+    fn current(&self) -> Option<String> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.0.current()))
+            .ok()
+            .and_then(std::result::Result::ok)
+            .flatten()
+    }
+
+    fn key(&self, id: &str) -> Option<[u8; vl::vault::KEY_LEN]> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.0.key(id.to_owned())))
+            .ok()
+            .and_then(std::result::Result::ok)
+            .flatten()
+            .and_then(|bytes| bytes.try_into().ok())
+    }
+}
+
+fn provider_keys(provider: Box<dyn KeyProvider>) -> IdentityKeys {
+    IdentityKeys::Provider(Arc::new(ForeignKeys(provider)))
+}
+
 /// A ledger of volunteer service records: the core's `Ledger`, shared safely between threads.
 /// Every change names the actor making it; the core authorises it.
 #[derive(Debug, uniffi::Object)]
@@ -290,6 +358,89 @@ impl Ledger {
     #[uniffi::constructor]
     pub fn open(path: String) -> Result<Arc<Self>> {
         Ok(Self::wrap(vl::Ledger::open(path)?))
+    }
+
+    /// A new ledger in memory for a device (a phone): registrations keep the identity
+    /// number's kind and mask only, never the number; the server finds duplicates.
+    #[uniffi::constructor]
+    pub fn in_memory_device(config: LedgerConfig) -> Result<Arc<Self>> {
+        let mut ledger = vl::Ledger::in_memory(config)?;
+        ledger.set_identity_keys(IdentityKeys::MaskOnly);
+        Ok(Self::wrap(ledger))
+    }
+
+    /// Creates a device's ledger file (a phone's): it keeps masks only, never an identity
+    /// number, writes no key file, and remembers the mode, so `open` reopens it the same.
+    #[uniffi::constructor]
+    pub fn create_device(path: String, config: LedgerConfig) -> Result<Arc<Self>> {
+        Ok(Self::wrap(vl::Ledger::create_with_keys(
+            path,
+            config,
+            IdentityKeys::MaskOnly,
+        )?))
+    }
+
+    /// Creates a ledger file whose identity keys come from the platform's `provider`; no key
+    /// file is written beside it.
+    #[uniffi::constructor]
+    pub fn create_with_keys(
+        path: String,
+        config: LedgerConfig,
+        provider: Box<dyn KeyProvider>,
+    ) -> Result<Arc<Self>> {
+        Ok(Self::wrap(vl::Ledger::create_with_keys(
+            path,
+            config,
+            provider_keys(provider),
+        )?))
+    }
+
+    /// Opens a ledger file with identity keys from the platform's `provider` (any key file
+    /// beside it is not read).
+    #[uniffi::constructor]
+    pub fn open_with_keys(path: String, provider: Box<dyn KeyProvider>) -> Result<Arc<Self>> {
+        Ok(Self::wrap(vl::Ledger::open_with_keys(
+            path,
+            provider_keys(provider),
+        )?))
+    }
+
+    /// From now on, identity keys come from the platform's `provider`. Nothing is written.
+    pub fn set_key_provider(&self, provider: Box<dyn KeyProvider>) -> Result<()> {
+        self.lock()?.set_identity_keys(provider_keys(provider));
+        Ok(())
+    }
+
+    /// From now on, this ledger keeps masks only (a device): new registrations hold no number.
+    /// Nothing is written.
+    pub fn set_mask_only(&self) -> Result<()> {
+        self.lock()?.set_identity_keys(IdentityKeys::MaskOnly);
+        Ok(())
+    }
+
+    /// Whether the ledger can open identity numbers now (it holds a key provider).
+    pub fn has_identity_key(&self) -> Result<bool> {
+        Ok(self.lock()?.has_identity_key())
+    }
+
+    /// Rotates the ledger key this library keeps (the key file beside a ledger file, or the
+    /// key of a ledger in memory) and returns the new key's id; data keys wrapped before stay
+    /// readable. `E_KEY_UNAVAILABLE` when the keys come from the platform (rotate them there).
+    pub fn rotate_key(&self) -> Result<String> {
+        Ok(self.lock()?.rotate_key()?)
+    }
+
+    /// Erases a volunteer's identity number (PIPL Art. 47): logs `identity_erased` and
+    /// destroys the data key. The log still verifies; a full certificate is then refused
+    /// with `E_IDENTITY_ERASED`, and `VolunteerView.identityErased` says so.
+    pub fn erase_identity(&self, actor: String, volunteer: String) -> Result<Receipt> {
+        let (actor, volunteer) = (parse(&actor)?, parse(&volunteer)?);
+        Ok(self.lock()?.erase_identity(&actor, &volunteer)?)
+    }
+
+    /// What opening the file noticed and worked around (e.g. `W_SNAPSHOT_IGNORED`).
+    pub fn open_warnings(&self) -> Result<Vec<Warning>> {
+        Ok(self.lock()?.open_warnings().to_vec())
     }
 
     /// Writes a snapshot of the state into the ledger file so the next open is fast.
@@ -866,6 +1017,42 @@ impl Ledger {
     pub fn verify(&self) -> Result<VerifyReport> {
         Ok(self.lock()?.verify()?)
     }
+
+    /// Signs the log's head (entry count, Merkle root, last hash, time) with the ledger's key
+    /// (`E_NO_SIGNING_KEY` without one); a ledger file keeps the latest. Hand it to whoever
+    /// should be able to tell later whether the history was rewritten.
+    pub fn signed_head(&self) -> Result<SignedHead> {
+        Ok(self.lock()?.signed_head()?)
+    }
+
+    /// `verify` plus every head's root and last entry at its size (and the head the file
+    /// kept): a history removed or rewritten before a head is `E_CHECKPOINT_MISMATCH`.
+    pub fn verify_against(&self, heads: Vec<SignedHead>) -> Result<VerifyReport> {
+        Ok(self.lock()?.verify_against(&heads)?)
+    }
+
+    /// The latest signed head a ledger file kept (`None` in memory or before any).
+    pub fn kept_signed_head(&self) -> Result<Option<SignedHead>> {
+        Ok(self.lock()?.kept_signed_head()?)
+    }
+
+    /// Inclusion proofs of log entries `seqs` in the tree of the first `size` entries.
+    pub fn inclusion_proofs(&self, size: i64, seqs: Vec<i64>) -> Result<Vec<InclusionProof>> {
+        let size = vl::error::non_negative("size", size)?;
+        let seqs = seqs
+            .into_iter()
+            .map(|s| vl::error::non_negative("seq", s))
+            .collect::<Result<Vec<u64>, _>>()?;
+        Ok(self.lock()?.inclusion_proofs(size, &seqs)?)
+    }
+
+    /// The consistency proof (hex) that the first `from` entries are a prefix of the first
+    /// `to`, as `signedHeadCheckExtendedBy` takes it.
+    pub fn consistency_proof(&self, from: i64, to: i64) -> Result<Vec<String>> {
+        let from = vl::error::non_negative("from", from)?;
+        let to = vl::error::non_negative("to", to)?;
+        Ok(self.lock()?.consistency_proof(from, to)?)
+    }
 }
 
 /// A ledger configuration with the defaults: UTC+08:00 and the `mca` policy.
@@ -1079,6 +1266,119 @@ pub fn sync_receipt_from_json(text: String) -> Result<SyncReceipt> {
     Ok(SyncReceipt::from_json(&text)?)
 }
 
+/// A signed head as its JSON (keys sorted): the form to keep or publish.
+#[uniffi::export]
+pub fn signed_head_to_json(head: SignedHead) -> String {
+    head.to_json()
+}
+
+/// A signed head from its JSON; `E_CHECKPOINT_FORMAT` if the text is not one.
+#[uniffi::export]
+pub fn signed_head_from_json(text: String) -> Result<SignedHead> {
+    Ok(SignedHead::from_json(&text)?)
+}
+
+/// Exactly the bytes a head's signature covers (`docs/checkpoints.md`).
+#[uniffi::export]
+pub fn signed_head_signed_bytes(head: SignedHead) -> Vec<u8> {
+    head.signed_bytes()
+}
+
+/// Checks a head against the public key (hex) of the ledger the checker trusts:
+/// `E_CHECKPOINT_FORMAT`, `E_UNTRUSTED_ISSUER`, `E_BAD_SIGNATURE`.
+#[uniffi::export]
+pub fn signed_head_check(head: SignedHead, public_key: String) -> Result<()> {
+    Ok(head.check(&public_key)?)
+}
+
+/// Checks that the entry hashed `entry_hash` stands at `proof.index` among the head's
+/// entries: `E_CHECKPOINT_FORMAT`, `E_CHECKPOINT_MISMATCH`.
+#[uniffi::export]
+pub fn signed_head_check_inclusion(
+    head: SignedHead,
+    entry_hash: String,
+    proof: InclusionProof,
+) -> Result<()> {
+    Ok(head.check_inclusion(&entry_hash, &proof)?)
+}
+
+/// Checks that `later` extends `head` by the consistency `proof` (hex):
+/// `E_CHECKPOINT_MISMATCH` if the log was rewritten in between.
+#[uniffi::export]
+pub fn signed_head_check_extended_by(
+    head: SignedHead,
+    later: SignedHead,
+    proof: Vec<String>,
+) -> Result<()> {
+    Ok(head.check_extended_by(&later, &proof)?)
+}
+
+/// Hashes given as hex, each 64 digits, or `E_CHECKPOINT_FORMAT`.
+fn hashes(hex: &[String]) -> Result<Vec<Hash>> {
+    hex.iter()
+        .map(|h| {
+            Hash::from_hex(h).ok_or_else(|| {
+                vl::LedgerError::CheckpointFormat {
+                    detail: "a hash is not 64 hex digits".into(),
+                }
+                .into()
+            })
+        })
+        .collect()
+}
+
+fn one_hash(hex: &str) -> Result<Hash> {
+    Ok(hashes(&[hex.to_owned()])?.remove(0))
+}
+
+/// The Merkle root (RFC 9162) of a list of entry hashes (hex), as signed heads hold it.
+#[uniffi::export]
+pub fn merkle_root(entry_hashes: Vec<String>) -> Result<String> {
+    Ok(vl::merkle::root_of(&hashes(&entry_hashes)?).to_hex())
+}
+
+/// Whether `path` shows entry `entry_hash` at `index` in the tree of `size` entries with
+/// `root` (RFC 9162 §2.1.3.2).
+#[uniffi::export]
+pub fn merkle_verify_inclusion(
+    index: i64,
+    size: i64,
+    entry_hash: String,
+    path: Vec<String>,
+    root: String,
+) -> Result<bool> {
+    let index = vl::error::non_negative("index", index)?;
+    let size = vl::error::non_negative("size", size)?;
+    Ok(vl::merkle::verify_inclusion(
+        index,
+        size,
+        &one_hash(&entry_hash)?,
+        &hashes(&path)?,
+        &one_hash(&root)?,
+    ))
+}
+
+/// Whether `proof` shows the tree of `n` entries with `root_n` extends the tree of `m`
+/// with `root_m` (RFC 9162 §2.1.4.2).
+#[uniffi::export]
+pub fn merkle_verify_consistency(
+    m: i64,
+    n: i64,
+    root_m: String,
+    root_n: String,
+    proof: Vec<String>,
+) -> Result<bool> {
+    let m = vl::error::non_negative("m", m)?;
+    let n = vl::error::non_negative("n", n)?;
+    Ok(vl::merkle::verify_consistency(
+        m,
+        n,
+        &one_hash(&root_m)?,
+        &one_hash(&root_n)?,
+        &hashes(&proof)?,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1225,5 +1525,81 @@ mod tests {
             RecordOutcome::Refused { error: LedgerError::Validation { code, .. } } if code == "E_ZERO_MINUTES"
         ));
         assert_eq!(l.head().unwrap().seq, 3);
+    }
+
+    /// A provider answering as told: a key of `len` bytes, or a throw.
+    struct Lender {
+        len: usize,
+        throws: bool,
+    }
+
+    impl KeyProvider for Lender {
+        fn current(&self) -> std::result::Result<Option<String>, KeyProviderError> {
+            Ok(Some("k1".into()))
+        }
+        fn key(&self, _id: String) -> std::result::Result<Option<Vec<u8>>, KeyProviderError> {
+            if self.throws {
+                return Err(KeyProviderError::Unavailable {
+                    detail: "keystore locked".into(),
+                });
+            }
+            Ok(Some(vec![7; self.len]))
+        }
+    }
+
+    fn register(l: &Ledger) -> Result<Receipt> {
+        let org = NewOrg {
+            id: "D".parse().unwrap(),
+            name: "某区".into(),
+            kind: vl::OrgKind::District,
+            parent: None,
+        };
+        l.register_org("admin".into(), org).unwrap();
+        l.register_volunteer(
+            "admin".into(),
+            NewVolunteer {
+                id: "V1".parse().unwrap(),
+                name: "张三".into(),
+                identity_kind: IdentityKind::ResidentId,
+                identity_number: "11010519491231002X".into(),
+                home_org: None,
+            },
+        )
+    }
+
+    #[test]
+    fn a_wrong_length_or_throwing_provider_is_key_unavailable() {
+        for (len, throws) in [(31, false), (33, false), (0, false), (32, true)] {
+            let l = ledger();
+            l.set_key_provider(Box::new(Lender { len, throws }))
+                .unwrap();
+            let e = register(&l).unwrap_err();
+            assert!(
+                matches!(e, LedgerError::State { ref code, .. } if code == "E_KEY_UNAVAILABLE"),
+                "{len} {throws}: {e:?}"
+            );
+            // The ledger is not poisoned: it still answers.
+            l.head().unwrap();
+        }
+        let l = ledger();
+        l.set_key_provider(Box::new(Lender {
+            len: 32,
+            throws: false,
+        }))
+        .unwrap();
+        register(&l).unwrap();
+        assert!(l.has_identity_key().unwrap());
+    }
+
+    #[test]
+    fn a_device_ledger_registers_without_a_key() {
+        let cfg = default_ledger_config("L".into(), "某区".into(), "admin".into()).unwrap();
+        let l = Ledger::in_memory_device(cfg).unwrap();
+        assert!(!l.has_identity_key().unwrap());
+        register(&l).unwrap();
+        assert_eq!(
+            l.volunteer("V1".into()).unwrap().masked_identity,
+            "110105********002X"
+        );
     }
 }

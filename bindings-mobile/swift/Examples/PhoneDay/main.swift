@@ -18,9 +18,11 @@ func june(_ day: Int, _ hour: Int) -> Date {
 }
 
 /// A ledger with community C1, its recorder `leader` and volunteer V1. The server and the phone
-/// are set up alike; the server decides everything again when the records arrive.
-func ledger(_ id: String) throws -> Ledger {
-    let l = try Ledger.inMemory(config: defaultLedgerConfig(ledgerId: id, name: "某区", platformAdmin: "admin"))
+/// are set up alike; the server decides everything again when the records arrive. The phone's
+/// is a device ledger: it keeps the identity number's mask only, never the number.
+func ledger(_ id: String, device: Bool) throws -> Ledger {
+    let config = try defaultLedgerConfig(ledgerId: id, name: "某区", platformAdmin: "admin")
+    let l = try device ? Ledger.inMemoryDevice(config: config) : Ledger.inMemory(config: config)
     try l.setClock(clock: .fixed(june(12, 18)))
     _ = try l.registerOrg(actor: "admin", org: NewOrg(id: "C1", kind: .community, name: "学田社区", parent: nil))
     _ = try l.grantRole(actor: "admin", grantee: "leader", role: .recorder("C1"))
@@ -30,8 +32,8 @@ func ledger(_ id: String) throws -> Ledger {
 }
 
 do {
-    let server = try ledger("district")
-    let phone = try ledger("phone-1")
+    let server = try ledger("district", device: false)
+    let phone = try ledger("phone-1", device: true)
     // The server signs its sync receipts; the phone applies only receipts signed by its key.
     _ = try server.setSigningKey(actor: "admin", seed: Data(repeating: 7, count: 32))
     try phone.trustSyncServer(ledgerId: "district", publicKey: try server.publicKey() ?? "")

@@ -944,6 +944,13 @@ public func FfiConverterTypeBoardEntry_lower(_ value: BoardEntry) -> RustBuffer 
  */
 public struct Certificate: Equatable, Hashable {
     /**
+     * The issuing ledger's signed head just before the certificate was issued: every
+     * record's entry is proven to be among its entries, so whoever keeps the certificate can
+     * show later that the ledger's history was rewritten (absent from certificates issued
+     * before checkpoints existed, which still verify as before).
+     */
+    public var checkpoint: SignedHead?
+    /**
      * Commendations received in the period, when asked for (absent from the JSON when none,
      * so that certificates without them read and sign as before).
      */
@@ -1041,6 +1048,12 @@ public struct Certificate: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
+         * The issuing ledger's signed head just before the certificate was issued: every
+         * record's entry is proven to be among its entries, so whoever keeps the certificate can
+         * show later that the ledger's history was rewritten (absent from certificates issued
+         * before checkpoints existed, which still verify as before).
+         */checkpoint: SignedHead? = nil, 
+        /**
          * Commendations received in the period, when asked for (absent from the JSON when none,
          * so that certificates without them read and sign as before).
          */commendations: [CertificateCommendation] = [], 
@@ -1110,6 +1123,7 @@ public struct Certificate: Equatable, Hashable {
         /**
          * The volunteer number.
          */volunteer: VolunteerId) {
+        self.checkpoint = checkpoint
         self.commendations = commendations
         self.contact = contact
         self.handler = handler
@@ -1151,6 +1165,7 @@ public struct FfiConverterTypeCertificate: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Certificate {
         return
             try Certificate(
+                checkpoint: FfiConverterOptionTypeSignedHead.read(from: &buf), 
                 commendations: FfiConverterSequenceTypeCertificateCommendation.read(from: &buf), 
                 contact: FfiConverterString.read(from: &buf), 
                 handler: FfiConverterString.read(from: &buf), 
@@ -1178,6 +1193,7 @@ public struct FfiConverterTypeCertificate: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: Certificate, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeSignedHead.write(value.checkpoint, into: &buf)
         FfiConverterSequenceTypeCertificateCommendation.write(value.commendations, into: &buf)
         FfiConverterString.write(value.contact, into: &buf)
         FfiConverterString.write(value.handler, into: &buf)
@@ -1493,6 +1509,11 @@ public struct CertificateRecord: Equatable, Hashable {
      */
     public var orgName: String
     /**
+     * The proof that the entry is among those the certificate's `checkpoint` covers (absent
+     * from certificates issued before checkpoints existed).
+     */
+    public var proof: InclusionProof?
+    /**
      * The record's id.
      */
     public var record: RecordId
@@ -1516,6 +1537,10 @@ public struct CertificateRecord: Equatable, Hashable {
          * The org where the service was done.
          */orgName: String, 
         /**
+         * The proof that the entry is among those the certificate's `checkpoint` covers (absent
+         * from certificates issued before checkpoints existed).
+         */proof: InclusionProof? = nil, 
+        /**
          * The record's id.
          */record: RecordId) {
         self.content = content
@@ -1523,6 +1548,7 @@ public struct CertificateRecord: Equatable, Hashable {
         self.entryHash = entryHash
         self.minutes = minutes
         self.orgName = orgName
+        self.proof = proof
         self.record = record
     }
 
@@ -1547,6 +1573,7 @@ public struct FfiConverterTypeCertificateRecord: FfiConverterRustBuffer {
                 entryHash: FfiConverterString.read(from: &buf), 
                 minutes: FfiConverterInt64.read(from: &buf), 
                 orgName: FfiConverterString.read(from: &buf), 
+                proof: FfiConverterOptionTypeInclusionProof.read(from: &buf), 
                 record: FfiConverterTypeRecordId.read(from: &buf)
         )
     }
@@ -1557,6 +1584,7 @@ public struct FfiConverterTypeCertificateRecord: FfiConverterRustBuffer {
         FfiConverterString.write(value.entryHash, into: &buf)
         FfiConverterInt64.write(value.minutes, into: &buf)
         FfiConverterString.write(value.orgName, into: &buf)
+        FfiConverterOptionTypeInclusionProof.write(value.proof, into: &buf)
         FfiConverterTypeRecordId.write(value.record, into: &buf)
     }
 }
@@ -2822,9 +2850,14 @@ public struct ImportReport: Equatable, Hashable {
      */
     public var duplicates: Int32
     /**
-     * The rows refused, in row order.
+     * The rows refused, in row order: the first
+     * [`MAX_REPORTED_PROBLEMS`](crate::sheet_limits::MAX_REPORTED_PROBLEMS) of them.
      */
     public var rejected: [RowProblem]
+    /**
+     * How many rows were refused in all (more than `rejected` holds only past that limit).
+     */
+    public var refused: Int32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2849,8 +2882,12 @@ public struct ImportReport: Equatable, Hashable {
          * Rows recorded before (same id, same content): nothing was written for them.
          */duplicates: Int32, 
         /**
-         * The rows refused, in row order.
-         */rejected: [RowProblem]) {
+         * The rows refused, in row order: the first
+         * [`MAX_REPORTED_PROBLEMS`](crate::sheet_limits::MAX_REPORTED_PROBLEMS) of them.
+         */rejected: [RowProblem], 
+        /**
+         * How many rows were refused in all (more than `rejected` holds only past that limit).
+         */refused: Int32) {
         self.fingerprint = fingerprint
         self.dryRun = dryRun
         self.rows = rows
@@ -2858,6 +2895,7 @@ public struct ImportReport: Equatable, Hashable {
         self.pending = pending
         self.duplicates = duplicates
         self.rejected = rejected
+        self.refused = refused
     }
 
     
@@ -2882,7 +2920,8 @@ public struct FfiConverterTypeImportReport: FfiConverterRustBuffer {
                 accepted: FfiConverterInt32.read(from: &buf), 
                 pending: FfiConverterInt32.read(from: &buf), 
                 duplicates: FfiConverterInt32.read(from: &buf), 
-                rejected: FfiConverterSequenceTypeRowProblem.read(from: &buf)
+                rejected: FfiConverterSequenceTypeRowProblem.read(from: &buf), 
+                refused: FfiConverterInt32.read(from: &buf)
         )
     }
 
@@ -2894,6 +2933,7 @@ public struct FfiConverterTypeImportReport: FfiConverterRustBuffer {
         FfiConverterInt32.write(value.pending, into: &buf)
         FfiConverterInt32.write(value.duplicates, into: &buf)
         FfiConverterSequenceTypeRowProblem.write(value.rejected, into: &buf)
+        FfiConverterInt32.write(value.refused, into: &buf)
     }
 }
 
@@ -2910,6 +2950,76 @@ public func FfiConverterTypeImportReport_lift(_ buf: RustBuffer) throws -> Impor
 #endif
 public func FfiConverterTypeImportReport_lower(_ value: ImportReport) -> RustBuffer {
     return FfiConverterTypeImportReport.lower(value)
+}
+
+
+/**
+ * A proof that an entry is one of the entries a signed head covers: the entry's `index`
+ * (its seq) and the RFC 9162 inclusion path, leaf to root, as hex.
+ */
+public struct InclusionProof: Equatable, Hashable {
+    /**
+     * The entry's seq: its leaf's index.
+     */
+    public var index: Int64
+    /**
+     * The sibling hashes from the leaf up (hex).
+     */
+    public var path: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The entry's seq: its leaf's index.
+         */index: Int64, 
+        /**
+         * The sibling hashes from the leaf up (hex).
+         */path: [String]) {
+        self.index = index
+        self.path = path
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension InclusionProof: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeInclusionProof: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> InclusionProof {
+        return
+            try InclusionProof(
+                index: FfiConverterInt64.read(from: &buf), 
+                path: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: InclusionProof, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.index, into: &buf)
+        FfiConverterSequenceString.write(value.path, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInclusionProof_lift(_ buf: RustBuffer) throws -> InclusionProof {
+    return try FfiConverterTypeInclusionProof.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeInclusionProof_lower(_ value: InclusionProof) -> RustBuffer {
+    return FfiConverterTypeInclusionProof.lower(value)
 }
 
 
@@ -4021,8 +4131,9 @@ public func FfiConverterTypeNewTeam_lower(_ value: NewTeam) -> RustBuffer {
 
 
 /**
- * A volunteer to register. The identity number is validated (see [`crate::Identity`]) and
- * never leaves the core unmasked outside a certificate.
+ * A volunteer to register. The identity number is validated (see [`crate::Identity`]),
+ * then sealed: the ledger keeps its mask, a keyed hash and its ciphertext, never the number
+ * (`docs/identity.md`); it leaves the core unmasked only on a full certificate.
  */
 public struct NewVolunteer: Equatable, Hashable {
     /**
@@ -5067,6 +5178,136 @@ public func FfiConverterTypeServiceRecord_lift(_ buf: RustBuffer) throws -> Serv
 #endif
 public func FfiConverterTypeServiceRecord_lower(_ value: ServiceRecord) -> RustBuffer {
     return FfiConverterTypeServiceRecord.lower(value)
+}
+
+
+/**
+ * A ledger's signed statement of its log's head. Fields are in sorted order: the signature
+ * covers the canonical JSON of every field but `signature` (keys sorted, no whitespace).
+ */
+public struct SignedHead: Equatable, Hashable {
+    /**
+     * `volunteer-ledger/signed-head@1`.
+     */
+    public var format: String
+    /**
+     * The hash of the last entry (hex): entry `size - 1`.
+     */
+    public var headHash: String
+    /**
+     * The ledger whose log it is.
+     */
+    public var ledgerId: LedgerId
+    /**
+     * The ledger's Ed25519 public key (hex), as registered in its log.
+     */
+    public var publicKey: String
+    /**
+     * The Merkle root of the first `size` entry hashes (hex; `crate::merkle`).
+     */
+    public var rootHash: String
+    /**
+     * Ed25519 signature (hex) over the canonical JSON of the other fields.
+     */
+    public var signature: String
+    /**
+     * How many entries the log held (at least 1: entry 0 creates the ledger).
+     */
+    public var size: Int64
+    /**
+     * When it was signed (the ledger's clock).
+     */
+    public var time: Timestamp
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `volunteer-ledger/signed-head@1`.
+         */format: String, 
+        /**
+         * The hash of the last entry (hex): entry `size - 1`.
+         */headHash: String, 
+        /**
+         * The ledger whose log it is.
+         */ledgerId: LedgerId, 
+        /**
+         * The ledger's Ed25519 public key (hex), as registered in its log.
+         */publicKey: String, 
+        /**
+         * The Merkle root of the first `size` entry hashes (hex; `crate::merkle`).
+         */rootHash: String, 
+        /**
+         * Ed25519 signature (hex) over the canonical JSON of the other fields.
+         */signature: String, 
+        /**
+         * How many entries the log held (at least 1: entry 0 creates the ledger).
+         */size: Int64, 
+        /**
+         * When it was signed (the ledger's clock).
+         */time: Timestamp) {
+        self.format = format
+        self.headHash = headHash
+        self.ledgerId = ledgerId
+        self.publicKey = publicKey
+        self.rootHash = rootHash
+        self.signature = signature
+        self.size = size
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SignedHead: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSignedHead: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SignedHead {
+        return
+            try SignedHead(
+                format: FfiConverterString.read(from: &buf), 
+                headHash: FfiConverterString.read(from: &buf), 
+                ledgerId: FfiConverterTypeLedgerId.read(from: &buf), 
+                publicKey: FfiConverterString.read(from: &buf), 
+                rootHash: FfiConverterString.read(from: &buf), 
+                signature: FfiConverterString.read(from: &buf), 
+                size: FfiConverterInt64.read(from: &buf), 
+                time: FfiConverterTypeTimestamp.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SignedHead, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.format, into: &buf)
+        FfiConverterString.write(value.headHash, into: &buf)
+        FfiConverterTypeLedgerId.write(value.ledgerId, into: &buf)
+        FfiConverterString.write(value.publicKey, into: &buf)
+        FfiConverterString.write(value.rootHash, into: &buf)
+        FfiConverterString.write(value.signature, into: &buf)
+        FfiConverterInt64.write(value.size, into: &buf)
+        FfiConverterTypeTimestamp.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignedHead_lift(_ buf: RustBuffer) throws -> SignedHead {
+    return try FfiConverterTypeSignedHead.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSignedHead_lower(_ value: SignedHead) -> RustBuffer {
+    return FfiConverterTypeSignedHead.lower(value)
 }
 
 
@@ -6503,11 +6744,15 @@ public func FfiConverterTypeTraining_lower(_ value: Training) -> RustBuffer {
  */
 public struct TransferPackage: Equatable, Hashable {
     /**
+     * The issuer's signed head when the package was made (format 2; absent in format 1).
+     */
+    public var checkpoint: SignedHead?
+    /**
      * The ledger it is meant for, if the issuer named one.
      */
     public var destination: LedgerId?
     /**
-     * `volunteer-ledger/transfer@1`.
+     * `volunteer-ledger/transfer@2` (`@1`: packages made before checkpoints, still read).
      */
     public var format: String
     /**
@@ -6563,10 +6808,13 @@ public struct TransferPackage: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
+         * The issuer's signed head when the package was made (format 2; absent in format 1).
+         */checkpoint: SignedHead? = nil, 
+        /**
          * The ledger it is meant for, if the issuer named one.
          */destination: LedgerId?, 
         /**
-         * `volunteer-ledger/transfer@1`.
+         * `volunteer-ledger/transfer@2` (`@1`: packages made before checkpoints, still read).
          */format: String, 
         /**
          * The identity kind.
@@ -6604,6 +6852,7 @@ public struct TransferPackage: Equatable, Hashable {
         /**
          * Minutes per year of `records`.
          */yearTotals: [YearTotal]) {
+        self.checkpoint = checkpoint
         self.destination = destination
         self.format = format
         self.identityKind = identityKind
@@ -6636,6 +6885,7 @@ public struct FfiConverterTypeTransferPackage: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TransferPackage {
         return
             try TransferPackage(
+                checkpoint: FfiConverterOptionTypeSignedHead.read(from: &buf), 
                 destination: FfiConverterOptionTypeLedgerId.read(from: &buf), 
                 format: FfiConverterString.read(from: &buf), 
                 identityKind: FfiConverterTypeIdentityKind.read(from: &buf), 
@@ -6654,6 +6904,7 @@ public struct FfiConverterTypeTransferPackage: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: TransferPackage, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeSignedHead.write(value.checkpoint, into: &buf)
         FfiConverterOptionTypeLedgerId.write(value.destination, into: &buf)
         FfiConverterString.write(value.format, into: &buf)
         FfiConverterTypeIdentityKind.write(value.identityKind, into: &buf)
@@ -6708,6 +6959,16 @@ public struct TransferReceipt: Equatable, Hashable {
      */
     public var minutesAdded: Int64
     /**
+     * Carried records not carried in because their time overlaps service the volunteer
+     * already has here (a live local record, service carried in earlier, or an earlier record
+     * of the package): `record@ledger`, in the package's order. They are never counted twice.
+     */
+    public var overlapping: [String]
+    /**
+     * Their minutes.
+     */
+    public var minutesOverlapping: Int64
+    /**
      * The entry that imported it (for a duplicate: the head).
      */
     public var seq: Int64
@@ -6732,6 +6993,14 @@ public struct TransferReceipt: Equatable, Hashable {
          * Their minutes.
          */minutesAdded: Int64, 
         /**
+         * Carried records not carried in because their time overlaps service the volunteer
+         * already has here (a live local record, service carried in earlier, or an earlier record
+         * of the package): `record@ledger`, in the package's order. They are never counted twice.
+         */overlapping: [String], 
+        /**
+         * Their minutes.
+         */minutesOverlapping: Int64, 
+        /**
          * The entry that imported it (for a duplicate: the head).
          */seq: Int64, 
         /**
@@ -6741,6 +7010,8 @@ public struct TransferReceipt: Equatable, Hashable {
         self.packageHash = packageHash
         self.recordsAdded = recordsAdded
         self.minutesAdded = minutesAdded
+        self.overlapping = overlapping
+        self.minutesOverlapping = minutesOverlapping
         self.seq = seq
         self.duplicate = duplicate
     }
@@ -6765,6 +7036,8 @@ public struct FfiConverterTypeTransferReceipt: FfiConverterRustBuffer {
                 packageHash: FfiConverterString.read(from: &buf), 
                 recordsAdded: FfiConverterInt32.read(from: &buf), 
                 minutesAdded: FfiConverterInt64.read(from: &buf), 
+                overlapping: FfiConverterSequenceString.read(from: &buf), 
+                minutesOverlapping: FfiConverterInt64.read(from: &buf), 
                 seq: FfiConverterInt64.read(from: &buf), 
                 duplicate: FfiConverterBool.read(from: &buf)
         )
@@ -6775,6 +7048,8 @@ public struct FfiConverterTypeTransferReceipt: FfiConverterRustBuffer {
         FfiConverterString.write(value.packageHash, into: &buf)
         FfiConverterInt32.write(value.recordsAdded, into: &buf)
         FfiConverterInt64.write(value.minutesAdded, into: &buf)
+        FfiConverterSequenceString.write(value.overlapping, into: &buf)
+        FfiConverterInt64.write(value.minutesOverlapping, into: &buf)
         FfiConverterInt64.write(value.seq, into: &buf)
         FfiConverterBool.write(value.duplicate, into: &buf)
     }
@@ -6830,6 +7105,12 @@ public struct TransferRecord: Equatable, Hashable {
      */
     public var orgName: String
     /**
+     * For the issuer's own records (format 2): the proof that `entry_hash` is among the
+     * entries the package's `checkpoint` covers. Absent for history carried from earlier
+     * transfers (its proof is against another ledger's head) and in format 1.
+     */
+    public var proof: InclusionProof?
+    /**
      * The record's id in the ledger where it was served.
      */
     public var record: RecordId
@@ -6864,6 +7145,11 @@ public struct TransferRecord: Equatable, Hashable {
          * That org's name.
          */orgName: String, 
         /**
+         * For the issuer's own records (format 2): the proof that `entry_hash` is among the
+         * entries the package's `checkpoint` covers. Absent for history carried from earlier
+         * transfers (its proof is against another ledger's head) and in format 1.
+         */proof: InclusionProof? = nil, 
+        /**
          * The record's id in the ledger where it was served.
          */record: RecordId, 
         /**
@@ -6876,6 +7162,7 @@ public struct TransferRecord: Equatable, Hashable {
         self.minutes = minutes
         self.org = org
         self.orgName = orgName
+        self.proof = proof
         self.record = record
         self.start = start
     }
@@ -6903,6 +7190,7 @@ public struct FfiConverterTypeTransferRecord: FfiConverterRustBuffer {
                 minutes: FfiConverterInt64.read(from: &buf), 
                 org: FfiConverterTypeOrgId.read(from: &buf), 
                 orgName: FfiConverterString.read(from: &buf), 
+                proof: FfiConverterOptionTypeInclusionProof.read(from: &buf), 
                 record: FfiConverterTypeRecordId.read(from: &buf), 
                 start: FfiConverterTypeTimestamp.read(from: &buf)
         )
@@ -6916,6 +7204,7 @@ public struct FfiConverterTypeTransferRecord: FfiConverterRustBuffer {
         FfiConverterInt64.write(value.minutes, into: &buf)
         FfiConverterTypeOrgId.write(value.org, into: &buf)
         FfiConverterString.write(value.orgName, into: &buf)
+        FfiConverterOptionTypeInclusionProof.write(value.proof, into: &buf)
         FfiConverterTypeRecordId.write(value.record, into: &buf)
         FfiConverterTypeTimestamp.write(value.start, into: &buf)
     }
@@ -7375,6 +7664,10 @@ public struct VolunteerView: Equatable, Hashable {
      */
     public var maskedIdentity: String
     /**
+     * The identity number was erased (PIPL Art. 47): no full certificate can show it.
+     */
+    public var identityErased: Bool
+    /**
      * The home org.
      */
     public var homeOrg: OrgId?
@@ -7415,6 +7708,9 @@ public struct VolunteerView: Equatable, Hashable {
          * The identity number, masked (first 6 + last 4).
          */maskedIdentity: String, 
         /**
+         * The identity number was erased (PIPL Art. 47): no full certificate can show it.
+         */identityErased: Bool, 
+        /**
          * The home org.
          */homeOrg: OrgId?, 
         /**
@@ -7436,6 +7732,7 @@ public struct VolunteerView: Equatable, Hashable {
         self.maskedName = maskedName
         self.identityKind = identityKind
         self.maskedIdentity = maskedIdentity
+        self.identityErased = identityErased
         self.homeOrg = homeOrg
         self.totalMinutes = totalMinutes
         self.carriedMinutes = carriedMinutes
@@ -7464,6 +7761,7 @@ public struct FfiConverterTypeVolunteerView: FfiConverterRustBuffer {
                 maskedName: FfiConverterString.read(from: &buf), 
                 identityKind: FfiConverterTypeIdentityKind.read(from: &buf), 
                 maskedIdentity: FfiConverterString.read(from: &buf), 
+                identityErased: FfiConverterBool.read(from: &buf), 
                 homeOrg: FfiConverterOptionTypeOrgId.read(from: &buf), 
                 totalMinutes: FfiConverterInt64.read(from: &buf), 
                 carriedMinutes: FfiConverterInt64.read(from: &buf), 
@@ -7478,6 +7776,7 @@ public struct FfiConverterTypeVolunteerView: FfiConverterRustBuffer {
         FfiConverterString.write(value.maskedName, into: &buf)
         FfiConverterTypeIdentityKind.write(value.identityKind, into: &buf)
         FfiConverterString.write(value.maskedIdentity, into: &buf)
+        FfiConverterBool.write(value.identityErased, into: &buf)
         FfiConverterOptionTypeOrgId.write(value.homeOrg, into: &buf)
         FfiConverterInt64.write(value.totalMinutes, into: &buf)
         FfiConverterInt64.write(value.carriedMinutes, into: &buf)
@@ -7500,6 +7799,86 @@ public func FfiConverterTypeVolunteerView_lift(_ buf: RustBuffer) throws -> Volu
 #endif
 public func FfiConverterTypeVolunteerView_lower(_ value: VolunteerView) -> RustBuffer {
     return FfiConverterTypeVolunteerView.lower(value)
+}
+
+
+/**
+ * Something an operation noticed and worked around, e.g. a snapshot that opening a ledger
+ * file set aside. Codes are stable across versions and languages.
+ */
+public struct Warning: Equatable, Hashable {
+    /**
+     * The stable code, e.g. `W_SNAPSHOT_IGNORED`.
+     */
+    public var code: String
+    /**
+     * What happened, in English.
+     */
+    public var messageEn: String
+    /**
+     * What happened, in Chinese.
+     */
+    public var messageZh: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The stable code, e.g. `W_SNAPSHOT_IGNORED`.
+         */code: String, 
+        /**
+         * What happened, in English.
+         */messageEn: String, 
+        /**
+         * What happened, in Chinese.
+         */messageZh: String) {
+        self.code = code
+        self.messageEn = messageEn
+        self.messageZh = messageZh
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Warning: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWarning: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Warning {
+        return
+            try Warning(
+                code: FfiConverterString.read(from: &buf), 
+                messageEn: FfiConverterString.read(from: &buf), 
+                messageZh: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Warning, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.messageEn, into: &buf)
+        FfiConverterString.write(value.messageZh, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWarning_lift(_ buf: RustBuffer) throws -> Warning {
+    return try FfiConverterTypeWarning.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWarning_lower(_ value: Warning) -> RustBuffer {
+    return FfiConverterTypeWarning.lower(value)
 }
 
 
@@ -9677,6 +10056,54 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeInclusionProof: FfiConverterRustBuffer {
+    typealias SwiftType = InclusionProof?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeInclusionProof.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeInclusionProof.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSignedHead: FfiConverterRustBuffer {
+    typealias SwiftType = SignedHead?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSignedHead.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSignedHead.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

@@ -460,7 +460,13 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 
 
 // Public interface members begin here.
-
+// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+private let IDX_CALLBACK_FREE: Int32 = 0
+// Callback return codes
+private let UNIFFI_CALLBACK_SUCCESS: Int32 = 0
+private let UNIFFI_CALLBACK_ERROR: Int32 = 1
+private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -694,6 +700,12 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func confirmRecord(actor: String, record: String) throws  -> Receipt
     
     /**
+     * The consistency proof (hex) that the first `from` entries are a prefix of the first
+     * `to`, as `signedHeadCheckExtendedBy` takes it.
+     */
+    func consistencyProof(from: Int64, to: Int64) throws  -> [String]
+    
+    /**
      * Creates an activity (活动) with its planned start and end.
      */
     func createActivity(actor: String, activity: NewActivity) throws 
@@ -707,6 +719,13 @@ public protocol LedgerProtocol: AnyObject, Sendable {
      * Disputes a record (申诉).
      */
     func disputeRecord(actor: String, record: String, reason: String) throws  -> Receipt
+    
+    /**
+     * Erases a volunteer's identity number (PIPL Art. 47): logs `identity_erased` and
+     * destroys the data key. The log still verifies; a full certificate is then refused
+     * with `E_IDENTITY_ERASED`, and `VolunteerView.identityErased` says so.
+     */
+    func eraseIdentity(actor: String, volunteer: String) throws  -> Receipt
     
     /**
      * Records an evaluation (1–5) of an activity, as its org collected it.
@@ -728,6 +747,11 @@ public protocol LedgerProtocol: AnyObject, Sendable {
      * Grants a role to an actor.
      */
     func grantRole(actor: String, grantee: String, role: Role) throws  -> Receipt
+    
+    /**
+     * Whether the ledger can open identity numbers now (it holds a key provider).
+     */
+    func hasIdentityKey() throws  -> Bool
     
     /**
      * The sequence number and hash of the newest log entry.
@@ -755,6 +779,11 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func importTransfer(actor: String, text: String) throws  -> TransferReceipt
     
     /**
+     * Inclusion proofs of log entries `seqs` in the tree of the first `size` entries.
+     */
+    func inclusionProofs(size: Int64, seqs: [Int64]) throws  -> [InclusionProof]
+    
+    /**
      * Issues a signed service certificate (志愿服务证明) for a volunteer and a date range.
      */
     func issueCertificate(actor: String, request: CertificateRequest) throws  -> Certificate
@@ -770,6 +799,11 @@ public protocol LedgerProtocol: AnyObject, Sendable {
      * its org or above).
      */
     func joinTeam(actor: String, membership: Membership) throws 
+    
+    /**
+     * The latest signed head a ledger file kept (`None` in memory or before any).
+     */
+    func keptSignedHead() throws  -> SignedHead?
     
     /**
      * The top `limit` lines of a leaderboard (period `2015-W23`, `2015-06`, `2015` or `all`);
@@ -793,6 +827,11 @@ public protocol LedgerProtocol: AnyObject, Sendable {
      * them and past records keep the org where they were served.
      */
     func moveVolunteer(actor: String, volunteer: String, homeOrg: String?, workUnit: String?) throws  -> Receipt
+    
+    /**
+     * What opening the file noticed and worked around (e.g. `W_SNAPSHOT_IGNORED`).
+     */
+    func openWarnings() throws  -> [Warning]
     
     /**
      * An org.
@@ -898,6 +937,13 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func revokeRecord(actor: String, record: String, reason: String) throws  -> Receipt
     
     /**
+     * Rotates the ledger key this library keeps (the key file beside a ledger file, or the
+     * key of a ledger in memory) and returns the new key's id; data keys wrapped before stay
+     * readable. `E_KEY_UNAVAILABLE` when the keys come from the platform (rotate them there).
+     */
+    func rotateKey() throws  -> String
+    
+    /**
      * Writes this ledger (in memory or a file) to a new ledger file at `path` and returns the
      * ledger of that file; `E_STORAGE` where a file exists.
      */
@@ -907,6 +953,17 @@ public protocol LedgerProtocol: AnyObject, Sendable {
      * Sets where the ledger's "now" comes from (the system clock, or a fixed instant).
      */
     func setClock(clock: Clock) throws 
+    
+    /**
+     * From now on, identity keys come from the platform's `provider`. Nothing is written.
+     */
+    func setKeyProvider(provider: KeyProvider) throws 
+    
+    /**
+     * From now on, this ledger keeps masks only (a device): new registrations hold no number.
+     * Nothing is written.
+     */
+    func setMaskOnly() throws 
     
     /**
      * Gives the ledger its Ed25519 signing key from a 32-byte seed (kept out of the log). The
@@ -919,6 +976,13 @@ public protocol LedgerProtocol: AnyObject, Sendable {
      * Chooses how a volunteer appears on public boards.
      */
     func setVisibility(actor: String, volunteer: String, visibility: BoardVisibility) throws  -> Receipt
+    
+    /**
+     * Signs the log's head (entry count, Merkle root, last hash, time) with the ledger's key
+     * (`E_NO_SIGNING_KEY` without one); a ledger file keeps the latest. Hand it to whoever
+     * should be able to tell later whether the history was rewritten.
+     */
+    func signedHead() throws  -> SignedHead
     
     /**
      * A volunteer's place on the board of a period and scope, and the change since the
@@ -1018,6 +1082,12 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func verify() throws  -> VerifyReport
     
     /**
+     * `verify` plus every head's root and last entry at its size (and the head the file
+     * kept): a history removed or rewritten before a head is `E_CHECKPOINT_MISMATCH`.
+     */
+    func verifyAgainst(heads: [SignedHead]) throws  -> VerifyReport
+    
+    /**
      * Checks a certificate by its verification code against this ledger: masked answer,
      * `SUPERSEDED` if a certified record was later amended or revoked.
      */
@@ -1105,12 +1175,54 @@ public static func create(path: String, config: LedgerConfig)throws  -> Ledger  
 }
     
     /**
+     * Creates a device's ledger file (a phone's): it keeps masks only, never an identity
+     * number, writes no key file, and remembers the mode, so `open` reopens it the same.
+     */
+public static func createDevice(path: String, config: LedgerConfig)throws  -> Ledger  {
+    return try  FfiConverterTypeLedger_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_constructor_ledger_create_device(
+        FfiConverterString.lower(path),
+        FfiConverterTypeLedgerConfig_lower(config),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates a ledger file whose identity keys come from the platform's `provider`; no key
+     * file is written beside it.
+     */
+public static func createWithKeys(path: String, config: LedgerConfig, provider: KeyProvider)throws  -> Ledger  {
+    return try  FfiConverterTypeLedger_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_constructor_ledger_create_with_keys(
+        FfiConverterString.lower(path),
+        FfiConverterTypeLedgerConfig_lower(config),
+        FfiConverterCallbackInterfaceKeyProvider_lower(provider),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * A new ledger held in memory; its first entry records `config`.
      */
 public static func inMemory(config: LedgerConfig)throws  -> Ledger  {
     return try  FfiConverterTypeLedger_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_constructor_ledger_in_memory(
+        FfiConverterTypeLedgerConfig_lower(config),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A new ledger in memory for a device (a phone): registrations keep the identity
+     * number's kind and mask only, never the number; the server finds duplicates.
+     */
+public static func inMemoryDevice(config: LedgerConfig)throws  -> Ledger  {
+    return try  FfiConverterTypeLedger_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_constructor_ledger_in_memory_device(
         FfiConverterTypeLedgerConfig_lower(config),uniffiCallStatus
     )
 })
@@ -1125,6 +1237,20 @@ public static func `open`(path: String)throws  -> Ledger  {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_constructor_ledger_open(
         FfiConverterString.lower(path),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Opens a ledger file with identity keys from the platform's `provider` (any key file
+     * beside it is not read).
+     */
+public static func openWithKeys(path: String, provider: KeyProvider)throws  -> Ledger  {
+    return try  FfiConverterTypeLedger_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_constructor_ledger_open_with_keys(
+        FfiConverterString.lower(path),
+        FfiConverterCallbackInterfaceKeyProvider_lower(provider),uniffiCallStatus
     )
 })
 }
@@ -1282,6 +1408,21 @@ open func confirmRecord(actor: String, record: String)throws  -> Receipt  {
 }
     
     /**
+     * The consistency proof (hex) that the first `from` entries are a prefix of the first
+     * `to`, as `signedHeadCheckExtendedBy` takes it.
+     */
+open func consistencyProof(from: Int64, to: Int64)throws  -> [String]  {
+    return try  FfiConverterSequenceString.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_consistency_proof(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(from),
+        FfiConverterInt64.lower(to),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Creates an activity (活动) with its planned start and end.
      */
 open func createActivity(actor: String, activity: NewActivity)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
@@ -1319,6 +1460,22 @@ open func disputeRecord(actor: String, record: String, reason: String)throws  ->
         FfiConverterString.lower(actor),
         FfiConverterString.lower(record),
         FfiConverterString.lower(reason),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Erases a volunteer's identity number (PIPL Art. 47): logs `identity_erased` and
+     * destroys the data key. The log still verifies; a full certificate is then refused
+     * with `E_IDENTITY_ERASED`, and `VolunteerView.identityErased` says so.
+     */
+open func eraseIdentity(actor: String, volunteer: String)throws  -> Receipt  {
+    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_erase_identity(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterString.lower(volunteer),uniffiCallStatus
     )
 })
 }
@@ -1377,6 +1534,18 @@ open func grantRole(actor: String, grantee: String, role: Role)throws  -> Receip
         FfiConverterString.lower(actor),
         FfiConverterString.lower(grantee),
         FfiConverterTypeRole_lower(role),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Whether the ledger can open identity numbers now (it holds a key provider).
+     */
+open func hasIdentityKey()throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_has_identity_key(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
@@ -1441,6 +1610,20 @@ open func importTransfer(actor: String, text: String)throws  -> TransferReceipt 
 }
     
     /**
+     * Inclusion proofs of log entries `seqs` in the tree of the first `size` entries.
+     */
+open func inclusionProofs(size: Int64, seqs: [Int64])throws  -> [InclusionProof]  {
+    return try  FfiConverterSequenceTypeInclusionProof.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_inclusion_proofs(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(size),
+        FfiConverterSequenceInt64.lower(seqs),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Issues a signed service certificate (志愿服务证明) for a volunteer and a date range.
      */
 open func issueCertificate(actor: String, request: CertificateRequest)throws  -> Certificate  {
@@ -1479,6 +1662,18 @@ open func joinTeam(actor: String, membership: Membership)throws   {try rustCallW
         FfiConverterTypeMembership_lower(membership),uniffiCallStatus
     )
 }
+}
+    
+    /**
+     * The latest signed head a ledger file kept (`None` in memory or before any).
+     */
+open func keptSignedHead()throws  -> SignedHead?  {
+    return try  FfiConverterOptionTypeSignedHead.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_kept_signed_head(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -1542,6 +1737,18 @@ open func moveVolunteer(actor: String, volunteer: String, homeOrg: String?, work
         FfiConverterString.lower(volunteer),
         FfiConverterOptionString.lower(homeOrg),
         FfiConverterOptionString.lower(workUnit),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * What opening the file noticed and worked around (e.g. `W_SNAPSHOT_IGNORED`).
+     */
+open func openWarnings()throws  -> [Warning]  {
+    return try  FfiConverterSequenceTypeWarning.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_open_warnings(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
@@ -1813,6 +2020,20 @@ open func revokeRecord(actor: String, record: String, reason: String)throws  -> 
 }
     
     /**
+     * Rotates the ledger key this library keeps (the key file beside a ledger file, or the
+     * key of a ledger in memory) and returns the new key's id; data keys wrapped before stay
+     * readable. `E_KEY_UNAVAILABLE` when the keys come from the platform (rotate them there).
+     */
+open func rotateKey()throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_rotate_key(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Writes this ledger (in memory or a file) to a new ledger file at `path` and returns the
      * ledger of that file; `E_STORAGE` where a file exists.
      */
@@ -1834,6 +2055,30 @@ open func setClock(clock: Clock)throws   {try rustCallWithError(FfiConverterType
     uniffi_volunteer_ledger_ffi_fn_method_ledger_set_clock(
             self.uniffiCloneHandle(),
         FfiConverterTypeClock_lower(clock),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * From now on, identity keys come from the platform's `provider`. Nothing is written.
+     */
+open func setKeyProvider(provider: KeyProvider)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_set_key_provider(
+            self.uniffiCloneHandle(),
+        FfiConverterCallbackInterfaceKeyProvider_lower(provider),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * From now on, this ledger keeps masks only (a device): new registrations hold no number.
+     * Nothing is written.
+     */
+open func setMaskOnly()throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_set_mask_only(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 }
 }
@@ -1865,6 +2110,20 @@ open func setVisibility(actor: String, volunteer: String, visibility: BoardVisib
         FfiConverterString.lower(actor),
         FfiConverterString.lower(volunteer),
         FfiConverterTypeBoardVisibility_lower(visibility),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Signs the log's head (entry count, Merkle root, last hash, time) with the ledger's key
+     * (`E_NO_SIGNING_KEY` without one); a ledger file keeps the latest. Hand it to whoever
+     * should be able to tell later whether the history was rewritten.
+     */
+open func signedHead()throws  -> SignedHead  {
+    return try  FfiConverterTypeSignedHead_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_signed_head(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
@@ -2117,6 +2376,20 @@ open func verify()throws  -> VerifyReport  {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledger_verify(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `verify` plus every head's root and last entry at its size (and the head the file
+     * kept): a history removed or rewritten before a head is `E_CHECKPOINT_MISMATCH`.
+     */
+open func verifyAgainst(heads: [SignedHead])throws  -> VerifyReport  {
+    return try  FfiConverterTypeVerifyReport_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_verify_against(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceTypeSignedHead.lower(heads),uniffiCallStatus
     )
 })
 }
@@ -2498,6 +2771,92 @@ public func FfiConverterTypeTrustedIssuer_lower(_ value: TrustedIssuer) -> RustB
 
 
 /**
+ * What a [`KeyProvider`] callback may throw. Whatever it throws (this or anything else), the
+ * ledger treats the key as unavailable: the call that needed it is refused with
+ * `E_KEY_UNAVAILABLE`, nothing panics.
+ */
+public 
+enum KeyProviderError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    /**
+     * The key cannot be had now (locked keystore, no network to the KMS …).
+     */
+    case Unavailable(
+        /**
+         * Why, for the platform's own logs (the ledger does not show it).
+         */detail: String
+    )
+
+    
+
+    
+
+    
+    public var errorDescription: String? {
+        String(reflecting: self)
+    }
+    
+}
+
+#if compiler(>=6)
+extension KeyProviderError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeKeyProviderError: FfiConverterRustBuffer {
+    typealias SwiftType = KeyProviderError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> KeyProviderError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .Unavailable(
+            detail: try FfiConverterString.read(from: &buf)
+            )
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: KeyProviderError, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case let .Unavailable(detail):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(detail, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyProviderError_lift(_ buf: RustBuffer) throws -> KeyProviderError {
+    return try FfiConverterTypeKeyProviderError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeKeyProviderError_lower(_ value: KeyProviderError) -> RustBuffer {
+    return FfiConverterTypeKeyProviderError.lower(value)
+}
+
+
+/**
  * Every refusal of the ledger, one variant per error family of the core. `code` is the core's
  * stable machine code (`E_OVERLAP` …), `detail` the core's message (English and Chinese).
  *
@@ -2867,6 +3226,183 @@ public func FfiConverterTypeRecordOutcome_lower(_ value: RecordOutcome) -> RustB
 }
 
 
+
+
+
+/**
+ * Where the ledger's identity keys come from, implemented by the platform (Android Keystore,
+ * iOS Keychain, a KMS): the core's `KeyProvider` trait as a UniFFI callback interface.
+ *
+ * `current` names the key that wraps new data keys (`null`/`nil` when none is available
+ * now); `key` returns the 32 bytes of any key id ever current (`null` for an unknown id), so
+ * that data keys wrapped before a rotation stay readable. A key that is not 32 bytes long, a
+ * `null`, or a throwing callback all make the ledger refuse what needed the key with
+ * `E_KEY_UNAVAILABLE`.
+ */
+public protocol KeyProvider: AnyObject, Sendable {
+    
+    /**
+     * The id of the current key, or none.
+     */
+    func current() throws  -> String?
+    
+    /**
+     * The 32 bytes of the key with this id, or none.
+     */
+    func key(id: String) throws  -> Data?
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceKeyProvider {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceKeyProvider = UniffiVTableCallbackInterfaceKeyProvider(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceKeyProvider.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface KeyProvider: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceKeyProvider.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface KeyProvider: handle missing in uniffiClone")
+            }
+        },
+        current: { (
+            uniffiHandle: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> String? in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceKeyProvider.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.current(
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterOptionString.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeKeyProviderError_lower
+            )
+        },
+        key: { (
+            uniffiHandle: UInt64,
+            id: RustBuffer,
+            uniffiOutReturn: UnsafeMutablePointer<RustBuffer>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Data? in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceKeyProvider.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.key(
+                     id: try FfiConverterString.lift(id)
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterOptionData.lower($0) }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeKeyProviderError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceKeyProvider> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceKeyProvider>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitKeyProvider() {
+    uniffi_volunteer_ledger_ffi_fn_init_callback_vtable_keyprovider(UniffiCallbackInterfaceKeyProvider.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterCallbackInterfaceKeyProvider {
+    fileprivate static let handleMap = UniffiHandleMap<KeyProvider>()
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+extension FfiConverterCallbackInterfaceKeyProvider : FfiConverter {
+    typealias SwiftType = KeyProvider
+    typealias FfiType = UInt64
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceKeyProvider_lift(_ handle: UInt64) throws -> KeyProvider {
+    return try FfiConverterCallbackInterfaceKeyProvider.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceKeyProvider_lower(_ v: KeyProvider) -> UInt64 {
+    return FfiConverterCallbackInterfaceKeyProvider.lower(v)
+}
+
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
@@ -2894,6 +3430,54 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
+    typealias SwiftType = Data?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterData.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterData.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSignedHead: FfiConverterRustBuffer {
+    typealias SwiftType = SignedHead?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSignedHead.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSignedHead.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSyncServer: FfiConverterRustBuffer {
     typealias SwiftType = SyncServer?
 
@@ -2912,6 +3496,31 @@ fileprivate struct FfiConverterOptionTypeSyncServer: FfiConverterRustBuffer {
         case 1: return try FfiConverterTypeSyncServer.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceInt64: FfiConverterRustBuffer {
+    typealias SwiftType = [Int64]
+
+    public static func write(_ value: [Int64], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterInt64.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Int64] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Int64]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterInt64.read(from: &buf))
+        }
+        return seq
     }
 }
 
@@ -3018,6 +3627,31 @@ fileprivate struct FfiConverterSequenceTypeExcellentCandidate: FfiConverterRustB
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeInclusionProof: FfiConverterRustBuffer {
+    typealias SwiftType = [InclusionProof]
+
+    public static func write(_ value: [InclusionProof], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeInclusionProof.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [InclusionProof] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [InclusionProof]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeInclusionProof.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeMemberPeriod: FfiConverterRustBuffer {
     typealias SwiftType = [MemberPeriod]
 
@@ -3093,6 +3727,31 @@ fileprivate struct FfiConverterSequenceTypeServiceRecord: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeSignedHead: FfiConverterRustBuffer {
+    typealias SwiftType = [SignedHead]
+
+    public static func write(_ value: [SignedHead], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSignedHead.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SignedHead] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SignedHead]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSignedHead.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeTeamRating: FfiConverterRustBuffer {
     typealias SwiftType = [TeamRating]
 
@@ -3110,6 +3769,31 @@ fileprivate struct FfiConverterSequenceTypeTeamRating: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeTeamRating.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeWarning: FfiConverterRustBuffer {
+    typealias SwiftType = [Warning]
+
+    public static func write(_ value: [Warning], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeWarning.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Warning] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Warning]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeWarning.read(from: &buf))
         }
         return seq
     }
@@ -3357,6 +4041,49 @@ public func maskName(name: String) -> String  {
 })
 }
 /**
+ * The Merkle root (RFC 9162) of a list of entry hashes (hex), as signed heads hold it.
+ */
+public func merkleRoot(entryHashes: [String])throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_merkle_root(
+        FfiConverterSequenceString.lower(entryHashes),uniffiCallStatus
+    )
+})
+}
+/**
+ * Whether `proof` shows the tree of `n` entries with `root_n` extends the tree of `m`
+ * with `root_m` (RFC 9162 §2.1.4.2).
+ */
+public func merkleVerifyConsistency(m: Int64, n: Int64, rootM: String, rootN: String, proof: [String])throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_merkle_verify_consistency(
+        FfiConverterInt64.lower(m),
+        FfiConverterInt64.lower(n),
+        FfiConverterString.lower(rootM),
+        FfiConverterString.lower(rootN),
+        FfiConverterSequenceString.lower(proof),uniffiCallStatus
+    )
+})
+}
+/**
+ * Whether `path` shows entry `entry_hash` at `index` in the tree of `size` entries with
+ * `root` (RFC 9162 §2.1.3.2).
+ */
+public func merkleVerifyInclusion(index: Int64, size: Int64, entryHash: String, path: [String], root: String)throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_merkle_verify_inclusion(
+        FfiConverterInt64.lower(index),
+        FfiConverterInt64.lower(size),
+        FfiConverterString.lower(entryHash),
+        FfiConverterSequenceString.lower(path),
+        FfiConverterString.lower(root),uniffiCallStatus
+    )
+})
+}
+/**
  * Opens a transfer package's text without importing it: refuses an altered or non-canonical
  * one (`E_TRANSFER_FORMAT`), a future format (`E_TRANSFER_VERSION`), an issuer not in
  * `trusted` (`E_UNTRUSTED_ISSUER`) and a bad signature (`E_BAD_SIGNATURE`).
@@ -3459,6 +4186,77 @@ public func rateTeam(table: TeamScoring, facts: TeamFacts)throws  -> TeamScore  
     uniffi_volunteer_ledger_ffi_fn_func_rate_team(
         FfiConverterTypeTeamScoring_lower(table),
         FfiConverterTypeTeamFacts_lower(facts),uniffiCallStatus
+    )
+})
+}
+/**
+ * Checks a head against the public key (hex) of the ledger the checker trusts:
+ * `E_CHECKPOINT_FORMAT`, `E_UNTRUSTED_ISSUER`, `E_BAD_SIGNATURE`.
+ */
+public func signedHeadCheck(head: SignedHead, publicKey: String)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_signed_head_check(
+        FfiConverterTypeSignedHead_lower(head),
+        FfiConverterString.lower(publicKey),uniffiCallStatus
+    )
+}
+}
+/**
+ * Checks that `later` extends `head` by the consistency `proof` (hex):
+ * `E_CHECKPOINT_MISMATCH` if the log was rewritten in between.
+ */
+public func signedHeadCheckExtendedBy(head: SignedHead, later: SignedHead, proof: [String])throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_signed_head_check_extended_by(
+        FfiConverterTypeSignedHead_lower(head),
+        FfiConverterTypeSignedHead_lower(later),
+        FfiConverterSequenceString.lower(proof),uniffiCallStatus
+    )
+}
+}
+/**
+ * Checks that the entry hashed `entry_hash` stands at `proof.index` among the head's
+ * entries: `E_CHECKPOINT_FORMAT`, `E_CHECKPOINT_MISMATCH`.
+ */
+public func signedHeadCheckInclusion(head: SignedHead, entryHash: String, proof: InclusionProof)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_signed_head_check_inclusion(
+        FfiConverterTypeSignedHead_lower(head),
+        FfiConverterString.lower(entryHash),
+        FfiConverterTypeInclusionProof_lower(proof),uniffiCallStatus
+    )
+}
+}
+/**
+ * A signed head from its JSON; `E_CHECKPOINT_FORMAT` if the text is not one.
+ */
+public func signedHeadFromJson(text: String)throws  -> SignedHead  {
+    return try  FfiConverterTypeSignedHead_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_signed_head_from_json(
+        FfiConverterString.lower(text),uniffiCallStatus
+    )
+})
+}
+/**
+ * Exactly the bytes a head's signature covers (`docs/checkpoints.md`).
+ */
+public func signedHeadSignedBytes(head: SignedHead) -> Data  {
+    return try!  FfiConverterData.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_signed_head_signed_bytes(
+        FfiConverterTypeSignedHead_lower(head),uniffiCallStatus
+    )
+})
+}
+/**
+ * A signed head as its JSON (keys sorted): the form to keep or publish.
+ */
+public func signedHeadToJson(head: SignedHead) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_signed_head_to_json(
+        FfiConverterTypeSignedHead_lower(head),uniffiCallStatus
     )
 })
 }
@@ -3611,6 +4409,15 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_func_mask_name() != 32188) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_func_merkle_root() != 8926) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_func_merkle_verify_consistency() != 39538) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_func_merkle_verify_inclusion() != 54978) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_volunteer_ledger_ffi_checksum_func_open_package() != 31398) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3636,6 +4443,24 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_func_rate_team() != 42468) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_func_signed_head_check() != 13427) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_func_signed_head_check_extended_by() != 50540) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_func_signed_head_check_inclusion() != 20838) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_func_signed_head_from_json() != 25020) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_func_signed_head_signed_bytes() != 11929) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_func_signed_head_to_json() != 4373) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_func_stars_for_minutes() != 10479) {
@@ -3698,6 +4523,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_confirm_record() != 55209) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_consistency_proof() != 51074) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_create_activity() != 42338) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3705,6 +4533,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_dispute_record() != 26080) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_erase_identity() != 16346) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_evaluate_activity() != 65462) {
@@ -3719,6 +4550,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_grant_role() != 41419) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_has_identity_key() != 64865) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_head() != 36246) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3731,6 +4565,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_import_transfer() != 51367) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_inclusion_proofs() != 37044) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_issue_certificate() != 2926) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3738,6 +4575,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_join_team() != 17613) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_kept_signed_head() != 31773) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_leaderboard() != 36382) {
@@ -3750,6 +4590,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_move_volunteer() != 37036) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_open_warnings() != 36551) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_org() != 22261) {
@@ -3812,16 +4655,28 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_revoke_record() != 54124) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_rotate_key() != 18121) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_save_as() != 24550) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_set_clock() != 37244) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_set_key_provider() != 57283) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_set_mask_only() != 20551) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_set_signing_key() != 45411) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_set_visibility() != 55859) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_signed_head() != 50619) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_standing() != 49999) {
@@ -3878,6 +4733,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_verify() != 37919) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_verify_against() != 30371) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_verify_certificate() != 25610) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3890,13 +4748,32 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_create() != 44937) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_create_device() != 56232) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_create_with_keys() != 64304) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_in_memory() != 41009) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_in_memory_device() != 45500) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_open() != 2371) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_open_with_keys() != 41226) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_keyprovider_current() != 19979) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_keyprovider_key() != 51636) {
+        return InitializationResult.apiChecksumMismatch
+    }
 
+    uniffiCallbackInitKeyProvider()
     uniffiEnsureVolunteerLedgerInitialized()
     return InitializationResult.ok
 }()

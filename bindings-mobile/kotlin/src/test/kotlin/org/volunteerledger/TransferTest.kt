@@ -96,7 +96,17 @@ class TransferTest {
 
                 val text = a.exportTransfer("admin", "V1", "B")
                 assertTrue(a.volunteer("V1").transferredOut)
-                assertEquals(preview.records, openPackage(text, b.trustedIssuers()).records)
+                val opened = openPackage(text, b.trustedIssuers())
+                // The preview carries no head and no proofs (docs/checkpoints.md); the issued
+                // package carries A's signed head and a proof per record that leads to it.
+                assertNull(preview.checkpoint)
+                assertEquals(preview.records, opened.records.map { it.copy(proof = null) })
+                val head = opened.checkpoint!!
+                signedHeadCheck(head, issuer.publicKey)
+                for (r in opened.records) signedHeadCheckInclusion(head, r.entryHash, r.proof!!)
+                assertEquals("E_CHECKPOINT_MISMATCH", assertThrows<LedgerException.Integrity> {
+                    signedHeadCheckInclusion(head, opened.records[1].entryHash, opened.records[0].proof!!)
+                }.code)
 
                 val first = b.importTransfer("admin", text)
                 assertEquals(listOf("V1", 2, 330L, false, packageHash(text)),
@@ -111,12 +121,12 @@ class TransferTest {
                 assertEquals(listOf("V1" to 60L), board.entries.map { it.id to it.minutes })
 
                 // The same package again changes nothing.
-                val head = b.head()
+                val bHead = b.head()
                 val again = b.importTransfer("admin", text)
                 assertTrue(again.duplicate)
                 assertEquals(0, again.recordsAdded)
                 assertEquals(0L, again.minutesAdded)
-                assertEquals(head, b.head())
+                assertEquals(bHead, b.head())
                 assertEquals(390L, b.volunteer("V1").totalMinutes)
                 b.verify()
             }

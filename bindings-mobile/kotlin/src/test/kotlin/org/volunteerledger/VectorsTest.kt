@@ -164,6 +164,39 @@ class VectorsTest {
     }
 
     @Test
+    fun `checkpoint vectors`() {
+        val doc = loadVector("checkpoints.json")
+        val leaves = doc.array("leaves").map { it as String }
+        val roots = doc.objects("roots").associate { it.getLong("n") to it.getString("root") }
+        assertEquals(8, roots.size)
+        for ((n, root) in roots) assertEquals(root, merkleRoot(leaves.take(n.toInt())), "root of $n")
+        val strings = { a: org.json.JSONArray -> (0 until a.length()).map { a.getString(it) } }
+        for (c in doc.objects("inclusion")) {
+            val (n, i) = c.getLong("n") to c.getLong("index")
+            assertTrue(merkleVerifyInclusion(i, n, leaves[i.toInt()], strings(c.getJSONArray("path")), roots[n]!!), "$c")
+        }
+        for (c in doc.objects("consistency")) {
+            val (m, n) = c.getLong("m") to c.getLong("n")
+            assertTrue(merkleVerifyConsistency(m, n, roots[m]!!, roots[n]!!, strings(c.getJSONArray("proof"))), "$c")
+        }
+        val key = doc.getString("public_key")
+        val sh = doc.getJSONObject("signed_head")
+        val head = signedHeadFromJson(sh.getString("json"))
+        signedHeadCheck(head, key)
+        assertEquals(sh.getString("json"), signedHeadToJson(head))
+        assertEquals(sh.getString("signed_bytes"), String(signedHeadSignedBytes(head), Charsets.UTF_8))
+        for (c in doc.objects("altered_heads")) {
+            val e = runCatching { signedHeadCheck(signedHeadFromJson(c.getString("json")), key) }.exceptionOrNull()
+            assertTrue(e is LedgerException, "${c.getString("name")}: got $e")
+            assertEquals(c.getJSONObject("expect").getString("error"), (e as LedgerException).code(), c.getString("name"))
+        }
+        val v1 = doc.getJSONObject("format_1_package")
+        val p = openPackage(v1.getString("text"), listOf(TrustedIssuer(ledgerId = "xuetian", publicKey = v1.getString("public_key"))))
+        assertEquals("volunteer-ledger/transfer@1", p.format)
+        assertEquals(null, p.checkpoint)
+    }
+
+    @Test
     fun `team rating vectors`() {
         val cases = loadVector("team_rating.json").objects("cases")
         assertTrue(cases.size >= 8)
@@ -359,7 +392,7 @@ class VectorsTest {
         /** The vector files this runner knows; every file in tests/vectors must be one of them. */
         val RUN = setOf(
             "identity.json", "periods.json", "stars.json", "ranking.json", "ledger_scenario.json", "transfer.json",
-            "team_rating.json",
+            "team_rating.json", "checkpoints.json",
         )
 
         /** Vector files the core runs that this binding does not run yet; each waits for its issue. */

@@ -34,9 +34,13 @@ private fun visit(id: String, volunteer: String, day: LocalDate) = NewRecord(
     minutes = 120L, content = "助老服务：陪同就医", source = RecordSource.ENTRY,
 )
 
-/** The district's ledger and the phone's are set up alike; the server decides again on sync. */
-private fun ledger(id: String): Ledger {
-    val l = Ledger.inMemory(defaultLedgerConfig(id, "某区", "admin"))
+/**
+ * The district's ledger and the phone's are set up alike; the server decides again on sync.
+ * The phone's is a device ledger: it keeps the identity numbers' masks only, never a number.
+ */
+private fun ledger(id: String, device: Boolean): Ledger {
+    val config = defaultLedgerConfig(id, "某区", "admin")
+    val l = if (device) Ledger.inMemoryDevice(config) else Ledger.inMemory(config)
     l.setClock(Clock.Fixed(at(today, 18)))
     l.registerOrg("admin", NewOrg(id = "C1", name = "学田社区", kind = OrgKind.COMMUNITY, parent = null))
     l.grantRole("admin", "leader", Role.Recorder("C1"))
@@ -49,8 +53,8 @@ private fun ledger(id: String): Ledger {
 
 fun main() {
     try {
-        ledger("district").use { server ->
-            ledger("phone-1").use { phone -> day(server, phone) }
+        ledger("district", device = false).use { server ->
+            ledger("phone-1", device = true).use { phone -> day(server, phone) }
         }
     } catch (e: LedgerException) {
         System.err.println("refused: ${e.code()} ${e.message}")
