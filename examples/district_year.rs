@@ -836,7 +836,7 @@ fn main() -> Res<()> {
     the_file(d)
 }
 
-/// Teams, excellent volunteers, reporting in and the checks against bought hours (issue 5).
+/// Teams, excellent volunteers, reporting in and the checks against bought hours.
 /// The ledger lives in `target/demo/district.db`: closed, opened again, and read with SQL as
 /// data staff would (`sqlite3` or `pandas.read_sql` see the same tables).
 fn the_file(d: District) -> Res<()> {

@@ -797,7 +797,7 @@ impl Ledger {
         Ok(self.lock()?.retry_sync(&record)?)
     }
 
-    // ---- teams, projects, activities, training, commendations (issue 5) ----------------
+    // ---- teams, projects, activities, training, commendations ------------------------
 
     /// Admits a volunteer to a team from a date (the team's leader, liaisons, or an admin of
     /// its org or above).

@@ -1613,7 +1613,7 @@ impl From<vl::CertificateCheck> for CertificateCheck {
     }
 }
 
-// ---- teams over time, projects, activities, training, ratings, reports (issue 5) ---------
+// ---- teams over time, projects, activities, training, ratings, reports ---------------------
 
 result_class!(
     /// An org as registered.

@@ -1,6 +1,6 @@
 //! Teams' members over time, service projects (服务项目), activities (活动) with their
 //! evaluations and complaints, training (培训) and commendations (表彰奖励), reporting in
-//! (报到): the data issue 5 adds to a volunteer's record and a team's year. The rules that use
+//! (报到): the data these add to a volunteer's record and a team's year. The rules that use
 //! them live on the [`crate::Ledger`]; the log bodies here declare their fields in sorted
 //! order, as every log body does (`docs/log-format.md`).
 

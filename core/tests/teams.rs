@@ -1,4 +1,4 @@
-//! Issue 5: teams over time, projects and activities, evaluations and complaints, training
+//! Teams over time, projects and activities, evaluations and complaints, training
 //! and commendations, team ratings, excellent volunteers, reporting in, four eyes and anomaly
 //! flags. Every refusal is checked to leave the ledger as it was.
 
@@ -940,7 +940,7 @@ proptest! {
         prop_assert_eq!(replayed.state_digest(), l.state_digest());
     }
 
-    /// Any of issue 5's changes, with arbitrary arguments, is either accepted or refused
+    /// Any community change (teams, projects, activities, training …), with arbitrary arguments, is either accepted or refused
     /// with nothing written and nothing changed.
     #[test]
     fn a_refused_change_leaves_the_state_unchanged(

@@ -1,4 +1,4 @@
-//! Issue 5 on the ledger: team membership over time, service projects, activities with their
+//! The community side of the ledger: team membership over time, service projects, activities with their
 //! evaluations and complaints, training and commendations, reporting in, and the queries that
 //! read them (team ratings, excellent volunteers, unit reports, anomaly flags). Every change
 //! here goes through the same `check` then `apply` path as the rest of the ledger, so replay
@@ -56,7 +56,7 @@ impl ActivityNode {
     }
 }
 
-/// Issue 5's side tables: rare facts kept beside the records so that a record stays 36 bytes.
+/// The community side tables: rare facts kept beside the records so that a record stays 36 bytes.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(super) struct Side {
     /// Per team: every stretch of membership, in the order made.
@@ -221,7 +221,7 @@ impl State {
         }
     }
 
-    /// Validation and authorisation of issue 5's changes (see `check`).
+    /// Validation and authorisation of the community changes (see `check`).
     pub(super) fn check_side(
         &self,
         actor: &ActorId,
@@ -467,7 +467,11 @@ impl State {
                     ))
                 }
             }
-            _ => Err(invalid_field("entry", "kind", "is not one of issue 5's")),
+            _ => Err(invalid_field(
+                "entry",
+                "kind",
+                "is not a community change (team, project, activity, training, commendation, reporting in)",
+            )),
         }
     }
 
@@ -625,7 +629,7 @@ impl State {
         Ok(())
     }
 
-    /// Applies issue 5's checked changes.
+    /// Applies the checked community changes.
     pub(super) fn apply_side(&mut self, entry: &Entry) -> Result<()> {
         match &entry.change {
             Change::TeamMemberJoined(m) => {
