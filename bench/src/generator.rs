@@ -784,12 +784,7 @@ pub fn admin() -> ActorId {
 /// Copies a closed ledger file and its key file (the ledger key that seals identity numbers).
 pub fn copy_ledger_file(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::copy(from, to)?;
-    let key = |p: &Path| {
-        let mut k = p.as_os_str().to_owned();
-        k.push(".key");
-        std::path::PathBuf::from(k)
-    };
-    std::fs::copy(key(from), key(to)).map(|_| ())
+    std::fs::copy(key_file_of(from), key_file_of(to)).map(|_| ())
 }
 
 /// Removes a SQLite file and its WAL, shared-memory and key files.

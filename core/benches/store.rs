@@ -48,12 +48,7 @@ fn remove(path: &Path) {
 
 /// Copies the key file of the ledger file `from` beside the ledger file `to`.
 fn copy_key_file(from: &Path, to: &Path) {
-    let key = |p: &Path| {
-        let mut k = p.as_os_str().to_owned();
-        k.push(".key");
-        std::path::PathBuf::from(k)
-    };
-    std::fs::copy(key(from), key(to)).unwrap();
+    std::fs::copy(key_file_of(from), key_file_of(to)).unwrap();
 }
 
 /// A copy of the base ledger file at `file`, opened, its clock set after the sheet's year.

@@ -39,6 +39,7 @@ use std::sync::Arc;
 mod carry;
 mod community;
 mod identity;
+pub use identity::key_file_of;
 mod own;
 
 use community::Side;

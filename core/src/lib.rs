@@ -74,6 +74,7 @@ pub use import::{
     Field, ImportOptions, ImportReport, RowProblem, Sheet, SheetFormat, SheetRow, TextEncoding,
     read_sheet, upload,
 };
+pub use ledger::key_file_of;
 pub use ledger::{
     CertificateRequest, Clock, Ledger, Receipt, RecordReceipt, TransferReceipt, certificate_bytes,
     verification_code, verify_certificate_offline,

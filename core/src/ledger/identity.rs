@@ -76,8 +76,9 @@ impl KeyWrite {
     }
 }
 
-/// The key file beside a ledger file: `<path>.key`.
-pub(super) fn key_file_of(path: &Path) -> PathBuf {
+/// The default key file of a ledger file: `<path>.key` beside it (`docs/identity.md`). Copy it
+/// with the ledger file, and remove it with it.
+pub fn key_file_of(path: &Path) -> PathBuf {
     let mut p = path.as_os_str().to_owned();
     p.push(".key");
     PathBuf::from(p)
