@@ -750,6 +750,14 @@ impl Ledger {
         Ok(self.lock()?.sync_server().cloned())
     }
 
+    /// On a device: the largest signed head of the sync server's that an applied receipt
+    /// carried (none before one): the server's log held every record it acknowledged by then.
+    /// Keep or publish it; the server's [`Ledger::verify_against`] shows whether its log still
+    /// begins with those entries.
+    pub fn sync_server_head(&self) -> Result<Option<SignedHead>> {
+        Ok(self.lock()?.sync_server_head().cloned())
+    }
+
     /// On a device: the records `actor` added here that the server has neither acknowledged
     /// nor refused, at most `limit` (1 to 1000), as a sync batch. Writes no log entry;
     /// remembers the batch to check the server's receipt against.
@@ -761,8 +769,11 @@ impl Ledger {
 
     /// On the server: imports a device's batch as `sender` (the actor the platform
     /// authenticated, who must be the batch's actor: `E_SYNC_ACTOR`). Each record goes through
-    /// the same validation and authorisation as any record; each is recorded once. The
-    /// receipt is signed with this ledger's key (`E_NO_SIGNING_KEY` without one).
+    /// the same validation and authorisation as any record; each is recorded once, all in one
+    /// transaction; then the ledger signs its head (a ledger file keeps it, as
+    /// [`Ledger::signed_head`] does). The receipt carries that head and, for every record the
+    /// server holds, the proof that its entry is in it, and is signed with this ledger's key
+    /// (`E_NO_SIGNING_KEY` without one).
     pub fn import_sync_batch(&self, sender: String, batch: SyncBatch) -> Result<SyncReceipt> {
         let sender = parse(&sender)?;
         Ok(self.lock()?.import_sync_batch(&sender, &batch)?)
@@ -775,11 +786,13 @@ impl Ledger {
         Ok(self.lock()?.import_sync_json(&sender, &batch)?)
     }
 
-    /// On a device: applies the server's receipt, only if signed by the trusted sync server
-    /// and answering a batch this device is waiting on (`E_SYNC_UNSIGNED`, `E_SYNC_NO_SERVER`,
-    /// `E_SYNC_UNTRUSTED_SERVER`, `E_BAD_SIGNATURE`, `E_SYNC_RECEIPT_BATCH`,
-    /// `E_SYNC_RECEIPT_RECORDS`). Acknowledged records are not sent again; refused ones
-    /// neither (see [`Ledger::sync_status`] and [`Ledger::retry_sync`]).
+    /// On a device: applies the server's receipt (`sync-receipt@3`), only if signed by the
+    /// trusted sync server, with a head the server signed and proofs that lead to it, and
+    /// answering a batch this device is waiting on (`E_SYNC_UNSIGNED`, `E_SYNC_NO_SERVER`,
+    /// `E_SYNC_UNTRUSTED_SERVER`, `E_BAD_SIGNATURE`, `E_CHECKPOINT_FORMAT`,
+    /// `E_CHECKPOINT_MISMATCH`, `E_SYNC_RECEIPT_BATCH`, `E_SYNC_RECEIPT_RECORDS`). Acknowledged
+    /// records are not sent again; refused ones neither (see [`Ledger::sync_status`] and
+    /// [`Ledger::retry_sync`]). Keeps the largest head ([`Ledger::sync_server_head`]).
     pub fn apply_sync_receipt(&self, receipt: SyncReceipt) -> Result<SyncApplied> {
         Ok(self.lock()?.apply_sync_receipt(&receipt)?)
     }
@@ -1260,7 +1273,8 @@ pub fn sync_receipt_to_json(receipt: SyncReceipt) -> String {
     receipt.to_json()
 }
 
-/// A sync receipt from its JSON: `E_SYNC_FORMAT` or `E_SYNC_VERSION`.
+/// A sync receipt from its JSON (`volunteer-ledger/sync-receipt@3`): `E_SYNC_FORMAT` or
+/// `E_SYNC_VERSION` (an `@2` receipt).
 #[uniffi::export]
 pub fn sync_receipt_from_json(text: String) -> Result<SyncReceipt> {
     Ok(SyncReceipt::from_json(&text)?)

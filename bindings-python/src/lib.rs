@@ -672,6 +672,9 @@ result_class!(
         message_en: Option<String>,
         /// The refusal in Chinese, no personal data (None unless refused).
         message_zh: Option<String>,
+        /// The proof that entry `seq` is among those the receipt's `head` covers (None if
+        /// refused).
+        proof: Option<InclusionProof>,
     }
 );
 
@@ -688,9 +691,12 @@ result_class!(
         batch: String,
         /// One result per record of the batch, in order.
         results: Vec<SyncResult>,
+        /// The server's signed head once the batch was recorded: every acknowledged result's
+        /// proof leads to it. The device keeps the largest (`Ledger.sync_server_head`).
+        head: SignedHead,
         /// The server's public key (hex) the receipt is signed with.
         public_key: String,
-        /// The receipt as JSON ('volunteer-ledger/sync-receipt@2', signed).
+        /// The receipt as JSON ('volunteer-ledger/sync-receipt@3', signed).
         json: String,
     }
 );
@@ -1124,6 +1130,23 @@ impl SignedHead {
         check(py, self.inner.check(trusted_public_key))
     }
 
+    /// Checks that the entry whose hash is `entry_hash` (hex) stands at `proof.index` among
+    /// the entries this head covers (check the head itself with `check`). Raises
+    /// IntegrityError E_CHECKPOINT_MISMATCH when the proof does not lead to the signed root,
+    /// E_CHECKPOINT_FORMAT when it does not read.
+    fn check_inclusion(
+        &self,
+        py: Python<'_>,
+        entry_hash: &str,
+        proof: PyRef<'_, InclusionProof>,
+    ) -> PyResult<()> {
+        let proof = vl::InclusionProof {
+            index: i64::try_from(proof.index).unwrap_or(i64::MAX),
+            path: proof.path.clone(),
+        };
+        check(py, self.inner.check_inclusion(entry_hash, &proof))
+    }
+
     /// The attributes as a plain dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         self.dict(py)
@@ -1137,6 +1160,12 @@ impl SignedHead {
             PyString::new(py, &self.root_hash).repr()?,
             self.time.into_bound_py_any(py)?.repr()?,
         ))
+    }
+}
+
+impl DictValue for SignedHead {
+    fn dict_value<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(self.dict(py)?.into_any())
     }
 }
 
@@ -1520,6 +1549,7 @@ impl From<vl::SyncResult> for SyncResult {
             code: None,
             message_en: None,
             message_zh: None,
+            proof: None,
         };
         match r {
             vl::SyncResult::Accepted {
@@ -1527,6 +1557,7 @@ impl From<vl::SyncResult> for SyncResult {
                 entry_hash,
                 state,
                 make_up,
+                proof,
                 ..
             } => Self {
                 outcome: "accepted".into(),
@@ -1534,18 +1565,21 @@ impl From<vl::SyncResult> for SyncResult {
                 entry_hash: Some(entry_hash),
                 state: Some(state.as_str().to_owned()),
                 make_up: Some(make_up),
+                proof: Some(proof.into()),
                 ..none
             },
             vl::SyncResult::AlreadyHad {
                 seq,
                 entry_hash,
                 state,
+                proof,
                 ..
             } => Self {
                 outcome: "already_had".into(),
                 seq: Some(seq.unsigned_abs()),
                 entry_hash: Some(entry_hash),
                 state: Some(state.as_str().to_owned()),
+                proof: Some(proof.into()),
                 ..none
             },
             vl::SyncResult::Refused {
@@ -1573,6 +1607,7 @@ impl From<vl::SyncReceipt> for SyncReceipt {
             actor: r.actor.to_string(),
             batch: r.batch,
             results: r.results.into_iter().map(SyncResult::from).collect(),
+            head: r.head.into(),
             public_key: r.public_key,
             json,
         }
@@ -4122,6 +4157,15 @@ impl PyLedger {
         })
     }
 
+    /// On a device: the largest signed head of the sync server's that an applied receipt
+    /// carried (None before one): the server's log held every record it acknowledged by then.
+    /// Keep or publish it; the server's `verify_against([head])` shows whether its log still
+    /// begins with those entries.
+    fn sync_server_head(&self, py: Python<'_>) -> PyResult<Option<SignedHead>> {
+        self.run(py, |l| Ok(l.sync_server_head().cloned()))
+            .map(|h| h.map(Into::into))
+    }
+
     /// On a device: the records `actor` added here that the server has neither acknowledged
     /// nor refused, at most `limit` (1 to 1000), as the sync batch's JSON. Writes no log
     /// entry; remembers the batch to check the server's receipt against.
@@ -4136,8 +4180,11 @@ impl PyLedger {
     /// On the server: imports a device's sync batch (its JSON) as `sender`, the actor the
     /// platform authenticated, who must be the batch's actor (E_SYNC_ACTOR). Each record goes
     /// through the same validation and authorisation as any record, and is recorded once.
-    /// The receipt is signed with this ledger's key (StateError E_NO_SIGNING_KEY without one).
-    /// Send `receipt.json` back to the device.
+    /// The records are written in one transaction, then the ledger signs its head (a ledger
+    /// file keeps it, as `signed_head` does): the receipt carries that head and, for every
+    /// record the server holds, the proof that its entry is in it. The receipt is signed with
+    /// this ledger's key (StateError E_NO_SIGNING_KEY without one). Send `receipt.json` back
+    /// to the device.
     fn import_sync_batch(
         &self,
         py: Python<'_>,
@@ -4149,11 +4196,13 @@ impl PyLedger {
             .map(SyncReceipt::from)
     }
 
-    /// On a device: applies the server's receipt (its JSON), only if signed by the trusted sync
-    /// server and answering a batch this device is waiting on (E_SYNC_UNSIGNED,
-    /// E_SYNC_NO_SERVER, E_SYNC_UNTRUSTED_SERVER, E_BAD_SIGNATURE, E_SYNC_RECEIPT_BATCH,
+    /// On a device: applies the server's receipt (its JSON, 'volunteer-ledger/sync-receipt@3';
+    /// '@2' is refused with E_SYNC_VERSION), only if signed by the trusted sync server, with a
+    /// head the server signed and proofs that lead to it, and answering a batch this device is
+    /// waiting on (E_SYNC_UNSIGNED, E_SYNC_NO_SERVER, E_SYNC_UNTRUSTED_SERVER, E_BAD_SIGNATURE,
+    /// E_CHECKPOINT_FORMAT, E_CHECKPOINT_MISMATCH, E_SYNC_RECEIPT_BATCH,
     /// E_SYNC_RECEIPT_RECORDS). Acknowledged records are not sent again; refused ones neither
-    /// (see `sync_status` and `retry_sync`).
+    /// (see `sync_status` and `retry_sync`). Keeps the largest head (`sync_server_head`).
     fn apply_sync_receipt(&self, py: Python<'_>, receipt: String) -> PyResult<SyncApplied> {
         self.run(py, move |l| {
             let receipt = vl::SyncReceipt::from_json(&receipt)?;

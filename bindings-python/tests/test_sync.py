@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -15,10 +17,14 @@ CST = timezone(timedelta(hours=8))
 SERVER_SEED = bytes([7] * 32)
 
 
-def ledger(ledger_id: str, server_key: str | None = None) -> vl.Ledger:
+def ledger(ledger_id: str, server_key: str | None = None, path: Path | None = None) -> vl.Ledger:
     """Community C1 with its recorder `leader` and volunteers V1, V2; the clock on 2015-06-12.
-    The ledger `district` signs with SERVER_SEED; a device trusts `server_key` as district's."""
-    l = vl.Ledger.in_memory(ledger_id, "某区", "admin")
+    The ledger `district` signs with SERVER_SEED; a device trusts `server_key` as district's.
+    In memory, or a ledger file at `path`."""
+    if path is None:
+        l = vl.Ledger.in_memory(ledger_id, "某区", "admin")
+    else:
+        l = vl.Ledger.create(path, ledger_id, "某区", "admin")
     l.set_clock(datetime(2015, 6, 12, 12, tzinfo=CST))
     l.register_org("admin", id="C1", name="学田社区", kind="community")
     l.grant_role("admin", "leader", "recorder", "C1")
@@ -75,7 +81,7 @@ def test_a_phone_syncs_once_and_keeps_refusals() -> None:
 
     helper = server.import_sync_batch("helper", phone.sync_batch("helper"))
     (refused,) = helper.results
-    assert (refused.outcome, refused.code) == ("refused", "E_FORBIDDEN")
+    assert (refused.outcome, refused.code, refused.proof) == ("refused", "E_FORBIDDEN", None)
     assert "张" not in (refused.message_en or "") + (refused.message_zh or "")
     applied = phone.apply_sync_receipt(helper.json)
     assert [r.record for r in applied.refused] == ["phone-1-3"]
@@ -150,6 +156,166 @@ def test_receipts_the_device_cannot_trust_are_refused_and_the_record_still_sent(
     assert e.value.code == "E_SYNC_NO_SERVER"
     assert phone.apply_sync_receipt(genuine).acknowledged == 1
     assert phone.sync_status().unsent == 0
+
+
+def _sha256(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def root_of_path(entry_hash: str, proof: vl.InclusionProof, size: int) -> str:
+    """The root (hex) that an entry's inclusion path leads to in a tree of `size` entries: RFC
+    9162 section 2.1.3.2, by hand as docs/checkpoints.md shows (the binding checks signed heads,
+    it does not expose the tree's functions)."""
+    fn, sn = proof.index, size - 1
+    assert 0 <= fn <= sn
+    r = _sha256(b"\x00" + bytes.fromhex(entry_hash))
+    for p in map(bytes.fromhex, proof.path):
+        assert sn != 0
+        if fn & 1 or fn == sn:
+            r = _sha256(b"\x01" + p + r)
+            while not fn & 1 and fn != 0:
+                fn, sn = fn >> 1, sn >> 1
+        else:
+            r = _sha256(b"\x01" + r + p)
+        fn, sn = fn >> 1, sn >> 1
+    assert sn == 0
+    return r.hex()
+
+
+def assert_anchored(receipt: vl.SyncReceipt, server_key: str) -> None:
+    """What anyone holding a receipt can check without the server: its head is the server's,
+    signed with the server's key, and every entry it acknowledges is among those the head
+    covers."""
+    head = receipt.head
+    head.check(server_key)
+    assert (head.ledger_id, head.public_key) == (receipt.ledger, server_key)
+    for r in receipt.results:
+        if r.outcome == "refused":
+            assert r.proof is None
+            continue
+        assert r.proof is not None and r.seq is not None and r.entry_hash is not None
+        assert r.proof.index == r.seq < head.size
+        assert root_of_path(r.entry_hash, r.proof, head.size) == head.root_hash
+        head.check_inclusion(r.entry_hash, r.proof)
+        # Another entry's hash does not lead to the root; text that is not a hash does not read.
+        with pytest.raises(vl.IntegrityError) as e:
+            head.check_inclusion("00" * 32, r.proof)
+        assert e.value.code == "E_CHECKPOINT_MISMATCH"
+        with pytest.raises(vl.IntegrityError) as e:
+            head.check_inclusion("zz", r.proof)
+        assert e.value.code == "E_CHECKPOINT_FORMAT"
+
+
+def test_a_receipt_proves_offline_that_the_server_log_holds_the_records() -> None:
+    server, phone = server_and_phone()
+    for rid, day in (("R1", 2), ("R2", 3), ("R3", 4)):
+        visit(phone, "leader", rid, "V1", day)
+    assert phone.sync_server_head() is None
+    key = server.public_key()
+    assert key is not None
+    batch = phone.sync_batch("leader", 2)
+    receipt = server.import_sync_batch("leader", batch)
+    assert json.loads(receipt.json)["format"] == "volunteer-ledger/sync-receipt@3"
+    assert [r.outcome for r in receipt.results] == ["accepted", "accepted"]
+    # The head is the server's once the batch was recorded.
+    seq, last = server.head()
+    assert (receipt.head.size, receipt.head.head_hash) == (seq + 1, last)
+    assert_anchored(receipt, key)
+    with pytest.raises(vl.AuthorizationError) as e:
+        receipt.head.check("00" * 32)
+    assert e.value.code == "E_UNTRUSTED_ISSUER"
+    assert vl.SignedHead.from_json(json.dumps(json.loads(receipt.json)["head"])) == receipt.head
+    d = receipt.to_dict()
+    proof = receipt.results[0].proof
+    assert proof is not None and d["head"] == receipt.head.to_dict()
+    assert d["results"][0]["proof"] == {"index": proof.index, "path": proof.path}
+
+    # Sent again (the receipt was lost): "already had", each with its proof.
+    again = server.import_sync_batch("leader", batch)
+    assert [r.outcome for r in again.results] == ["already_had", "already_had"]
+    assert again.head.size == receipt.head.size
+    assert_anchored(again, key)
+
+    # The phone keeps the head of a receipt it applied, and the largest of them.
+    assert phone.apply_sync_receipt(receipt.json).acknowledged == 2
+    assert phone.sync_server_head() == receipt.head
+    later = server.import_sync_batch("leader", phone.sync_batch("leader"))
+    assert [r.outcome for r in later.results] == ["accepted"]
+    assert_anchored(later, key)
+    assert later.head.size > receipt.head.size
+    assert phone.apply_sync_receipt(later.json).acknowledged == 1
+    assert phone.sync_server_head() == later.head
+    assert phone.apply_sync_receipt(receipt.json).ignored == 2
+    assert phone.sync_server_head() == later.head
+
+    # Later, the server shows that its log still begins with what the phone was told.
+    visit(server, "leader", "R9", "V2", 5)
+    kept = phone.sync_server_head()
+    assert kept is not None
+    assert server.verify_against([kept]).entries > kept.size
+
+
+def test_a_receipt_edited_after_signing_is_refused_and_the_records_still_sent() -> None:
+    server, phone = server_and_phone()
+    visit(phone, "leader", "R1", "V1", 2)
+    visit(phone, "leader", "R2", "V1", 3)
+    genuine = server.import_sync_batch("leader", phone.sync_batch("leader"))
+    proof = genuine.results[1].proof
+    assert proof is not None and proof.path
+    visit(server, "leader", "R9", "V2", 5)
+    later_head = json.loads(server.signed_head().to_json())
+
+    def edited(where: str, value: object) -> str:
+        d = json.loads(genuine.json)
+        *parents, last = where.split(".")
+        target = d
+        for key in parents:
+            target = target[int(key)] if isinstance(target, list) else target[key]
+        if value is None:
+            del target[last]
+        elif isinstance(target, list):
+            target[int(last)] = value
+        else:
+            target[last] = value
+        return json.dumps(d)
+
+    # A changed proof is caught by the receipt's signature, which covers the proofs and the
+    # head (re-signing it needs the server's key); a missing one does not read as a receipt.
+    cases: list[tuple[str, type[vl.LedgerError], str]] = [
+        (edited("results.1.proof.path.0", "cd" * 32), vl.IntegrityError, "E_BAD_SIGNATURE"),
+        (edited("results.1.proof.index", proof.index - 1), vl.IntegrityError, "E_BAD_SIGNATURE"),
+        (edited("results.0.entry_hash", "ab" * 32), vl.IntegrityError, "E_BAD_SIGNATURE"),
+        (edited("head", later_head), vl.IntegrityError, "E_BAD_SIGNATURE"),
+        (edited("head.size", genuine.head.size + 1), vl.IntegrityError, "E_BAD_SIGNATURE"),
+        (edited("results.1.proof", None), vl.InputError, "E_SYNC_FORMAT"),
+        (edited("head", None), vl.InputError, "E_SYNC_FORMAT"),
+        (edited("format", "volunteer-ledger/sync-receipt@2"), vl.InputError, "E_SYNC_VERSION"),
+    ]
+    for text, kind, code in cases:
+        assert json.loads(text) != json.loads(genuine.json)
+        with pytest.raises(kind) as e:
+            phone.apply_sync_receipt(text)
+        assert e.value.code == code, text
+        assert phone.sync_status().unsent == 2
+        assert phone.sync_server_head() is None
+    assert phone.apply_sync_receipt(genuine.json).acknowledged == 2
+    assert phone.sync_server_head() == genuine.head
+
+
+def test_the_server_file_keeps_its_head_and_the_phone_file_the_servers(tmp_path: Path) -> None:
+    server = ledger("district", path=tmp_path / "district.db")
+    phone = ledger("phone-1", server.public_key(), tmp_path / "phone.db")
+    visit(phone, "leader", "R1", "V1", 2)
+    receipt = server.import_sync_batch("leader", phone.sync_batch("leader"))
+    assert server.kept_signed_head() == receipt.head
+    assert phone.apply_sync_receipt(receipt.json).acknowledged == 1
+    phone.close()
+    server.close()
+    with vl.Ledger.open(tmp_path / "phone.db") as reopened:
+        assert reopened.sync_server_head() == receipt.head
+    with vl.Ledger.open(tmp_path / "district.db") as reopened:
+        assert reopened.kept_signed_head() == receipt.head
+        assert reopened.verify_against([receipt.head]).entries == receipt.head.size
 
 
 @settings(max_examples=50, deadline=None)

@@ -8,7 +8,10 @@
 //!
 //! Each figure is the median of `VL_BENCH_RUNS` runs (3 by default). Run with `make bench`.
 //! `VL_BENCH_ONLY=memory` uploads into an in-memory ledger once (and times `read_sheet` alone
-//! first); `VL_BENCH_ONLY=read_sheet` times `read_sheet` alone, `VL_BENCH_RUNS` times.
+//! first); `VL_BENCH_ONLY=read_sheet` times `read_sheet` alone, `VL_BENCH_RUNS` times;
+//! `VL_BENCH_ONLY=sync` times a server file ledger of the uploaded sheet answering sync
+//! batches (signed head and inclusion proofs) beside writing the same records with
+//! `add_records`.
 
 #![allow(
     missing_docs,
@@ -332,6 +335,11 @@ fn main() {
         let _ = std::fs::remove_dir_all(&dir);
         return;
     }
+    if std::env::var("VL_BENCH_ONLY").as_deref() == Ok("sync") {
+        sync_figures(&dir, &base, &csv_bytes, runs);
+        let _ = std::fs::remove_dir_all(&dir);
+        return;
+    }
     // `VL_BENCH_ONLY=file`: one upload into a file ledger, with the CPU time it took.
     if std::env::var("VL_BENCH_ONLY").as_deref() == Ok("file") {
         let file = dir.join("ledger.db");
@@ -463,4 +471,75 @@ fn main() {
     );
     println!("file size: {:.0} bytes/record", size as f64 / rows as f64);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Records of 4 January 2016 for the first `n` volunteers, one each, in the `k`-th slot of the
+/// day (none overlaps the sheet's, which are of 2015, nor another round's).
+fn sync_records(k: u32, n: usize) -> Vec<NewRecord> {
+    // Every 20 minutes from 08:00, 15 minutes long: 40 rounds fit in the day.
+    let at = |m: u32| Timestamp::from_local(OFFSET, 2016, 1, 4, 8 + m / 60, m % 60).unwrap();
+    let (start, end) = (at(k * 20), at(k * 20 + 15));
+    (0..n)
+        .map(|v| {
+            NewRecord::new(
+                id(&format!("S{k}-{v}")),
+                id(&format!("V{v:06}")),
+                id(&community(v)),
+                start,
+                end,
+                15,
+                "同步服务",
+            )
+        })
+        .collect()
+}
+
+/// `VL_BENCH_ONLY=sync`: the file ledger of the whole sheet answers a sync batch of 1 and of
+/// 100 records (one transaction, a signed head, an inclusion proof per record), beside
+/// `add_records` of as many records (one transaction, no receipt): the price of the receipt.
+fn sync_figures(dir: &Path, base: &Path, csv_bytes: &[u8], runs: usize) {
+    let admin: ActorId = id("admin");
+    let file = dir.join("server.db");
+    let mut l = copy_of(base, &file);
+    upload_all(&mut l, csv_bytes);
+    l.set_signing_key(&admin, &[7; 32]).unwrap();
+    let entries = l.entry_count();
+    let t = Instant::now();
+    l.inclusion_proofs(entries, &[0, entries - 1]).unwrap();
+    println!(
+        "first proofs of a file ledger of {entries} entries (learns its blocks' roots): {:.0} ms",
+        t.elapsed().as_secs_f64() * 1e3
+    );
+    let mut round = 0u32;
+    let runs = runs.min(10);
+    for n in [1usize, 100] {
+        let (mut sync_times, mut add_times, mut bytes) = (Vec::new(), Vec::new(), 0);
+        for _ in 0..runs {
+            let batch = SyncBatch {
+                format: SYNC_BATCH_FORMAT.to_owned(),
+                device: id("phone-1"),
+                actor: admin.clone(),
+                number: i64::from(round),
+                records: sync_records(round, n),
+            };
+            let t = Instant::now();
+            let receipt = l.import_sync_batch(&admin, &batch).unwrap();
+            sync_times.push(t.elapsed());
+            bytes = receipt.to_json().len();
+            assert!(receipt.results.iter().all(SyncResult::acknowledged));
+            let records = sync_records(round + 1, n);
+            let t = Instant::now();
+            let added = l.add_records(&admin, records);
+            add_times.push(t.elapsed());
+            assert!(added.iter().all(Result::is_ok));
+            round += 2;
+        }
+        let (sync, add) = (median(sync_times), median(add_times));
+        println!(
+            "sync batch of {n} into a file ledger of {entries} entries: {:.1} ms \
+             (add_records of as many: {:.1} ms); receipt {bytes} bytes",
+            sync.as_secs_f64() * 1e3,
+            add.as_secs_f64() * 1e3
+        );
+    }
 }

@@ -2715,6 +2715,11 @@ impl Ledger {
         Ok(())
     }
 
+    /// Whether a [`Ledger::batch`] of a ledger file is open (its entries are not committed).
+    pub(crate) fn in_batch(&self) -> bool {
+        matches!(&self.log, Log::File(store) if store.batch || store.in_transaction())
+    }
+
     /// The key a server ledger signs its sync receipts with, if it has one.
     pub(crate) fn sync_signing_key(&self) -> Option<&ed25519_dalek::SigningKey> {
         self.signing_key.as_ref()
@@ -4347,8 +4352,10 @@ impl Ledger {
 
     /// The inclusion proofs of the entries `seqs` among the first `size` entries (what a
     /// signed head of that size covers), in the order of `seqs`: for a sync receipt, a
-    /// certificate, a package. Reads the stored entry hashes once, in order, holding
-    /// O(log n) of them. Refuses a `size` of 0 or beyond the log (`E_FIELD`) and an entry at
+    /// certificate, a package. A ledger file learns the Merkle roots of its blocks of 1,024
+    /// entries the first time (reading every stored hash once) and keeps them, so that later
+    /// proofs read only the blocks of `seqs` and the last one; in memory the hashes are read
+    /// in order, holding O(log n) of them. Refuses a `size` of 0 or beyond the log (`E_FIELD`) and an entry at
     /// or beyond `size` (`E_UNKNOWN_ENTRY`); at the log's own size, the hashes read must give
     /// the root the ledger holds (`E_CHAIN_BROKEN`), so no proof is handed out that its head
     /// would not bear.
@@ -4363,8 +4370,10 @@ impl Ledger {
         if let Some(&seq) = seqs.iter().find(|&&s| s >= size) {
             return Err(LedgerError::UnknownEntry { seq, len: size });
         }
-        let (paths, root) =
-            self.with_leaves(|next| crate::merkle::inclusion_paths(size, seqs, next))?;
+        let (paths, root) = match &self.log {
+            Log::File(store) => store.inclusion_paths(size, seqs)?,
+            _ => self.with_leaves(|next| crate::merkle::inclusion_paths(size, seqs, next))?,
+        };
         if size == self.len && root != self.state.tree.root() {
             return Err(LedgerError::ChainBroken {
                 seq: size - 1,

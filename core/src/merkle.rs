@@ -126,6 +126,18 @@ pub fn inclusion_paths(
     targets: &[u64],
     next: &mut Leaves<'_>,
 ) -> Result<(Vec<Vec<Hash>>, Hash)> {
+    paths_in_order(size, targets, |sorted, found| {
+        paths(0, size, sorted, found, next)
+    })
+}
+
+/// Runs `find` on the targets below `size`, sorted and distinct, and gives their paths back in
+/// the order of `targets` (an empty path for one out of range), with the root `find` gave.
+fn paths_in_order(
+    size: u64,
+    targets: &[u64],
+    find: impl FnOnce(&[u64], &mut [Vec<Hash>]) -> Result<Hash>,
+) -> Result<(Vec<Vec<Hash>>, Hash)> {
     let mut sorted: Vec<u64> = targets.iter().copied().filter(|&t| t < size).collect();
     sorted.sort_unstable();
     sorted.dedup();
@@ -133,7 +145,7 @@ pub fn inclusion_paths(
     let root = if size == 0 {
         empty_root()
     } else {
-        paths(0, size, &sorted, &mut found, next)?
+        find(&sorted, &mut found)?
     };
     let out = targets
         .iter()
@@ -146,6 +158,142 @@ pub fn inclusion_paths(
         })
         .collect();
     Ok((out, root))
+}
+
+/// How many leaves a block of [`BlockRoots`] holds.
+pub const BLOCK: u64 = 1024;
+
+/// The entry hashes of the entries `from..to`, by position (a ledger reads them from its log).
+pub type LeafRange<'a> = dyn FnMut(u64, u64) -> Result<Vec<Hash>> + 'a;
+
+/// The roots of the complete, aligned blocks of [`BLOCK`] leaves (leaves `i·BLOCK` to
+/// `(i+1)·BLOCK`): every subtree of a block's size or larger that the tree is made of is built
+/// from them, so a proof reads only the leaves of the blocks its targets lie in and of the
+/// last, incomplete block — not the whole log — and hashes about one node per block.
+/// 32 bytes per 1,024 entries; filled the first time proofs are asked, then kept up as the log
+/// grows (entries never change once written).
+#[derive(Debug, Clone, Default)]
+pub struct BlockRoots {
+    roots: Vec<Hash>,
+}
+
+/// A read of leaves that did not give what was asked.
+fn short_read(at: u64) -> crate::LedgerError {
+    crate::LedgerError::ChainBroken {
+        seq: at,
+        detail: "the log ends before the Merkle tree does".into(),
+    }
+}
+
+/// Reads leaves `from..to`, checking that all of them came.
+fn read_leaves(read: &mut LeafRange<'_>, from: u64, to: u64) -> Result<Vec<Hash>> {
+    let leaves = read(from, to)?;
+    if leaves.len() as u64 != to - from {
+        return Err(short_read(from + leaves.len() as u64));
+    }
+    Ok(leaves)
+}
+
+/// The root of a tree whose leaves are already subtree roots (`nodes`, at least one), split
+/// as RFC 9162 splits: for blocks of a power-of-two size, the root of the leaves they cover.
+fn nodes_root(nodes: &[Hash]) -> Hash {
+    match nodes {
+        [] => empty_root(),
+        [one] => *one,
+        _ => {
+            let k = usize::try_from(split(nodes.len() as u64)).unwrap_or(0);
+            let (l, r) = nodes.split_at(k.min(nodes.len()));
+            node_hash(&nodes_root(l), &nodes_root(r))
+        }
+    }
+}
+
+impl BlockRoots {
+    /// How many blocks are known.
+    pub fn len(&self) -> usize {
+        self.roots.len()
+    }
+
+    /// Whether no block is known.
+    pub fn is_empty(&self) -> bool {
+        self.roots.is_empty()
+    }
+
+    /// Learns the roots of every complete block of the first `size` leaves it does not know,
+    /// reading 64 blocks' leaves at a time.
+    fn extend_to(&mut self, size: u64, read: &mut LeafRange<'_>) -> Result<()> {
+        let want = size / BLOCK;
+        while (self.roots.len() as u64) < want {
+            let first = self.roots.len() as u64;
+            let upto = want.min(first + 64);
+            let leaves = read_leaves(read, first * BLOCK, upto * BLOCK)?;
+            self.roots
+                .extend(leaves.chunks(BLOCK as usize).map(root_of));
+        }
+        Ok(())
+    }
+
+    /// The root of the leaves `offset..offset + n` (`n > 0`), a subtree of the tree.
+    fn range_root(&self, offset: u64, n: u64, read: &mut LeafRange<'_>) -> Result<Hash> {
+        if offset.is_multiple_of(BLOCK) && n.is_multiple_of(BLOCK) {
+            let blocks = usize::try_from(offset / BLOCK)
+                .ok()
+                .zip(usize::try_from((offset + n) / BLOCK).ok())
+                .and_then(|(a, b)| self.roots.get(a..b))
+                .filter(|b| !b.is_empty())
+                .ok_or_else(|| short_read(offset))?;
+            return Ok(nodes_root(blocks));
+        }
+        if n <= BLOCK {
+            return Ok(root_of(&read_leaves(read, offset, offset + n)?));
+        }
+        let k = split(n);
+        let left = self.range_root(offset, k, read)?;
+        let right = self.range_root(offset + k, n - k, read)?;
+        Ok(node_hash(&left, &right))
+    }
+
+    /// As [`paths`], with the subtrees no target lies in taken from the blocks.
+    fn paths(
+        &self,
+        offset: u64,
+        n: u64,
+        targets: &[u64],
+        found: &mut [Vec<Hash>],
+        read: &mut LeafRange<'_>,
+    ) -> Result<Hash> {
+        if targets.is_empty() {
+            return self.range_root(offset, n, read);
+        }
+        if n <= BLOCK {
+            let leaves = read_leaves(read, offset, offset + n)?;
+            return self::paths(offset, n, targets, found, &mut slice_leaves(&leaves));
+        }
+        let k = split(n);
+        let at = targets.partition_point(|&t| t < offset + k);
+        let (lt, rt) = targets.split_at(at);
+        let (lp, rp) = found.split_at_mut(at);
+        let left = self.paths(offset, k, lt, lp, read)?;
+        let right = self.paths(offset + k, n - k, rt, rp, read)?;
+        lp.iter_mut().for_each(|p| p.push(right));
+        rp.iter_mut().for_each(|p| p.push(left));
+        Ok(node_hash(&left, &right))
+    }
+
+    /// What [`inclusion_paths`] gives, reading leaves by position: the blocks of the first
+    /// `size` leaves are learnt first (once; later calls read only new blocks), then only the
+    /// leaves of the blocks the targets lie in and of the last, incomplete block are read.
+    pub fn inclusion_paths(
+        &mut self,
+        size: u64,
+        targets: &[u64],
+        read: &mut LeafRange<'_>,
+    ) -> Result<(Vec<Vec<Hash>>, Hash)> {
+        self.extend_to(size, read)?;
+        paths_in_order(size, targets, |sorted, found| {
+            self.paths(0, size, sorted, found, read)
+        })
+    }
 }
 
 /// RFC 9162's SUBPROOF(m, D[n], b) over the next `n` leaves; returns their root.
@@ -319,6 +467,62 @@ mod tests {
         // Leaf 2 of 3: its sibling is the left subtree.
         let (p, _) = inclusion_paths(3, &[2], &mut slice_leaves(&hs)).unwrap();
         assert_eq!(p, vec![vec![node_hash(&l0, &l1)]]);
+    }
+
+    /// Leaves read by position from a slice, counting how many were read.
+    fn by_position<'a>(
+        hashes: &'a [Hash],
+        count: &'a mut u64,
+    ) -> impl FnMut(u64, u64) -> Result<Vec<Hash>> + 'a {
+        move |from, to| {
+            let (a, b) = (from as usize, (to as usize).min(hashes.len()));
+            *count += (b - a) as u64;
+            Ok(hashes[a..b].to_vec())
+        }
+    }
+
+    #[test]
+    fn block_roots_give_the_paths_and_root_of_reading_every_leaf() {
+        let all = entries(3 * BLOCK as usize + 517);
+        let mut blocks = BlockRoots::default();
+        for size in [1, 2, 7, 1023, 1024, 1025, 2048, 2049, 3000, 3 * BLOCK + 517] {
+            let hashes = &all[..size as usize];
+            let targets = [0, size / 3, size / 2, size - 1, size - 1];
+            let want = inclusion_paths(size, &targets, &mut slice_leaves(hashes)).unwrap();
+            let mut read = 0;
+            let got = blocks
+                .inclusion_paths(size, &targets, &mut by_position(hashes, &mut read))
+                .unwrap();
+            assert_eq!(got, want, "size {size}");
+            assert_eq!(got.1, root_of(hashes));
+            for (t, path) in targets.iter().zip(&got.0) {
+                assert!(verify_inclusion(
+                    *t,
+                    size,
+                    &hashes[*t as usize],
+                    path,
+                    &got.1
+                ));
+            }
+        }
+        // Once the blocks are known, a proof of the last entry reads its block and the tail.
+        let size = 3 * BLOCK + 517;
+        let mut read = 0;
+        blocks
+            .inclusion_paths(size, &[size - 1], &mut by_position(&all, &mut read))
+            .unwrap();
+        assert!(read <= BLOCK, "{read} leaves read");
+        assert_eq!(blocks.len(), 3);
+    }
+
+    #[test]
+    fn block_roots_refuse_a_log_shorter_than_the_tree() {
+        let all = entries(BLOCK as usize + 3);
+        let mut read = 0;
+        let e = BlockRoots::default()
+            .inclusion_paths(BLOCK + 10, &[0], &mut by_position(&all, &mut read))
+            .unwrap_err();
+        assert_eq!(e.code(), "E_CHAIN_BROKEN");
     }
 
     #[test]

@@ -170,6 +170,9 @@ pub(crate) struct Store {
     /// syncs; see [`Held`]). Declared after `conn`, so that it is let go after the connection
     /// is closed.
     held: Held,
+    /// The Merkle roots of the log's complete blocks of committed entries, learnt the first
+    /// time proofs are asked (`crate::merkle::BlockRoots`).
+    blocks: std::cell::RefCell<crate::merkle::BlockRoots>,
 }
 
 impl std::fmt::Debug for Store {
@@ -395,6 +398,7 @@ impl Store {
             batch_failed: None,
             bulk_rows: 0,
             held,
+            blocks: std::cell::RefCell::default(),
         })
     }
 
@@ -1006,6 +1010,59 @@ impl Store {
             hash_of(&hash).ok_or_else(|| broken("the stored hash is not 32 bytes"))
         };
         f(&mut next)
+    }
+
+    /// The hashes of the entries `from..to`, in order; fewer if the log ends before `to`.
+    /// Asked for at most 64 blocks of leaves at a time (`crate::merkle::BlockRoots`).
+    fn hashes_between(&self, from: u64, to: u64) -> Result<Vec<Hash>> {
+        let fail = |e| self.err("cannot read the log", "无法读取日志", e);
+        let mut st = self
+            .conn
+            .prepare_cached(
+                "SELECT seq, hash FROM entries WHERE seq >= ?1 AND seq < ?2 ORDER BY seq",
+            )
+            .map_err(fail)?;
+        let mut rows = st
+            .query(params![
+                i64::try_from(from).unwrap_or(i64::MAX),
+                i64::try_from(to).unwrap_or(i64::MAX)
+            ])
+            .map_err(fail)?;
+        let room = usize::try_from(to.saturating_sub(from)).unwrap_or(0);
+        let mut out = Vec::with_capacity(room.min(64 * crate::merkle::BLOCK as usize));
+        while let Some(row) = rows.next().map_err(fail)? {
+            let at = from + out.len() as u64;
+            let broken = |detail: &str| LedgerError::ChainBroken {
+                seq: at,
+                detail: detail.to_owned(),
+            };
+            let seq: i64 = row.get(0).map_err(fail)?;
+            if seq != at as i64 {
+                return Err(broken("sequence number out of order (an entry is missing)"));
+            }
+            let hash: Vec<u8> = row.get(1).map_err(fail)?;
+            out.push(hash_of(&hash).ok_or_else(|| broken("the stored hash is not 32 bytes"))?);
+        }
+        Ok(out)
+    }
+
+    /// The inclusion paths of `targets` in the tree of the first `size` entries, with its root
+    /// (`crate::merkle::inclusion_paths`), from the block roots this store keeps: after the
+    /// first call only new blocks, the targets' blocks and the last one are read. Inside a
+    /// transaction the blocks learnt are not kept (its entries may still be rolled back).
+    pub(crate) fn inclusion_paths(
+        &self,
+        size: u64,
+        targets: &[u64],
+    ) -> Result<(Vec<Vec<Hash>>, Hash)> {
+        let mut read = |from, to| self.hashes_between(from, to);
+        if self.in_tx {
+            let mut scratch = self.blocks.borrow().clone();
+            return scratch.inclusion_paths(size, targets, &mut read);
+        }
+        self.blocks
+            .borrow_mut()
+            .inclusion_paths(size, targets, &mut read)
     }
 
     /// A column of one entry's row (`hash` or `time`), if the entry is there.

@@ -42,6 +42,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::checkpoint::{InclusionProof, SignedHead};
 use crate::error::{LedgerError, Result, invalid_field};
 use crate::ids::{ActorId, LedgerId, RecordId};
 use crate::ledger::Ledger;
@@ -56,7 +57,7 @@ pub use trust::{SyncServer, batch_hash, receipt_bytes};
 /// The batch format this version writes and reads.
 pub const SYNC_BATCH_FORMAT: &str = "volunteer-ledger/sync-batch@2";
 /// The receipt format this version writes and reads.
-pub const SYNC_RECEIPT_FORMAT: &str = "volunteer-ledger/sync-receipt@2";
+pub const SYNC_RECEIPT_FORMAT: &str = "volunteer-ledger/sync-receipt@3";
 /// The unsigned receipt format of earlier versions: refused (`E_SYNC_UNSIGNED`).
 const UNSIGNED_RECEIPT_FORMAT: &str = "volunteer-ledger/sync-receipt@1";
 /// How many batches a device waits on answers for at once; making another forgets the oldest
@@ -106,6 +107,8 @@ pub enum SyncResult {
         state: RecordState,
         /// Whether the server counts it as a make-up record (补录).
         make_up: bool,
+        /// The proof that entry `seq` is among those the receipt's `head` covers.
+        proof: InclusionProof,
     },
     /// The server had it already, with the same content: nothing was written.
     AlreadyHad {
@@ -117,6 +120,8 @@ pub enum SyncResult {
         entry_hash: String,
         /// Its state on the server now.
         state: RecordState,
+        /// The proof that entry `seq` is among those the receipt's `head` covers.
+        proof: InclusionProof,
     },
     /// Refused by the server's rules: nothing was written for it.
     Refused {
@@ -148,13 +153,15 @@ impl SyncResult {
 }
 
 /// The server's answer to a batch: one result per record, in the batch's order, bound to the
-/// batch by its hash and signed by the server ledger's key. A device applies only a receipt
-/// signed by the server it trusts that answers a batch it is waiting on.
+/// batch by its hash and signed by the server ledger's key, with the server's signed head
+/// after the batch and, for each record it holds, the proof that its entry is in that head. A
+/// device applies only a receipt signed by the server it trusts that answers a batch it is
+/// waiting on, and whose proofs lead to the head.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct SyncReceipt {
-    /// `volunteer-ledger/sync-receipt@2`.
+    /// `volunteer-ledger/sync-receipt@3`.
     pub format: String,
     /// The server ledger's id.
     pub ledger: LedgerId,
@@ -166,6 +173,10 @@ pub struct SyncReceipt {
     pub batch: String,
     /// One result per record of the batch, in order.
     pub results: Vec<SyncResult>,
+    /// The server's signed head once the batch was recorded: the log every acknowledged
+    /// record's proof leads into. Keep it to show later that the server still holds them
+    /// ([`Ledger::verify_against`] on the server).
+    pub head: SignedHead,
     /// The server's Ed25519 public key (64 hex digits); empty if unsigned.
     #[serde(default)]
     #[cfg_attr(feature = "uniffi", uniffi(default))]
@@ -242,6 +253,9 @@ pub struct SyncState {
     /// Hashes of batches whose receipt was applied, oldest first.
     #[serde(default)]
     answered: Vec<String>,
+    /// The largest signed head of the server's a receipt applied here carried.
+    #[serde(default)]
+    server_head: Option<SignedHead>,
 }
 
 impl SyncState {
@@ -442,7 +456,11 @@ impl Ledger {
     /// stop the others; a record the server has already is answered "already had". The
     /// receipt has one result per record, in order, names the batch's hash and is signed with
     /// this ledger's key: a ledger without one cannot answer (`E_NO_SIGNING_KEY`, nothing
-    /// written).
+    /// written). The records are written in one transaction; then the ledger signs its head
+    /// (and a ledger file keeps it, as [`Ledger::signed_head`] does), and the receipt carries
+    /// that head and, for every record the server holds, the inclusion proof of its entry.
+    /// Refused inside a [`Ledger::batch`] (`E_FIELD`, nothing written): the head must cover
+    /// committed entries.
     pub fn import_sync_batch(
         &mut self,
         sender: &ActorId,
@@ -462,43 +480,74 @@ impl Ledger {
             .sync_signing_key()
             .cloned()
             .ok_or(LedgerError::NoSigningKey)?;
-        let mut results = Vec::with_capacity(batch.records.len());
-        for record in &batch.records {
-            let id = record.id.clone();
-            let result = match self.add_record(sender, record.clone()) {
+        // The receipt's head must cover the batch's entries once they are committed, so the
+        // batch cannot run inside a caller's batch (refused before anything is written).
+        if self.in_batch() {
+            return Err(invalid_field(
+                "sync batch",
+                "batch",
+                "cannot be imported inside a batch: the receipt's signed head must cover \
+                 committed entries",
+            ));
+        }
+        // One transaction for the batch's records (a refused record does not end it).
+        let added = self.batch(|l| {
+            batch
+                .records
+                .iter()
+                .map(|r| l.add_record(sender, r.clone()))
+                .collect::<Vec<_>>()
+        })?;
+        let head = self.signed_head()?;
+        let size = head.size.unsigned_abs();
+        let seqs: Vec<u64> = added
+            .iter()
+            .filter_map(|r| r.as_ref().ok().map(|r| r.seq.unsigned_abs()))
+            .collect();
+        let mut proofs = self.inclusion_proofs(size, &seqs)?.into_iter();
+        let mut results = Vec::with_capacity(added.len());
+        for (record, outcome) in batch.records.iter().zip(added) {
+            let record = record.id.clone();
+            results.push(match outcome {
                 Ok(r) => {
+                    let seq = r.seq.unsigned_abs();
                     let entry_hash = self
-                        .hash_of_entry(r.seq.unsigned_abs())
+                        .hash_of_entry(seq)
                         .map(|h| h.to_hex())
                         .unwrap_or_default();
+                    let proof = proofs.next().ok_or_else(|| LedgerError::ChainBroken {
+                        seq,
+                        detail: "no inclusion proof for a record just recorded".into(),
+                    })?;
                     if r.duplicate {
                         SyncResult::AlreadyHad {
-                            record: id,
+                            record,
                             seq: r.seq,
                             entry_hash,
                             state: r.state,
+                            proof,
                         }
                     } else {
                         SyncResult::Accepted {
-                            record: id,
+                            record,
                             seq: r.seq,
                             entry_hash,
                             state: r.state,
                             make_up: r.make_up,
+                            proof,
                         }
                     }
                 }
                 Err(e) => {
                     let (message_en, message_zh) = crate::import::split_message(&e.to_string());
                     SyncResult::Refused {
-                        record: id,
+                        record,
                         code: e.code().to_owned(),
                         message_en,
                         message_zh,
                     }
                 }
-            };
-            results.push(result);
+            });
         }
         let mut receipt = SyncReceipt {
             format: SYNC_RECEIPT_FORMAT.to_owned(),
@@ -507,6 +556,7 @@ impl Ledger {
             actor: batch.actor.clone(),
             batch: batch_hash(batch),
             results,
+            head,
             public_key: String::new(),
             signature: String::new(),
         };
@@ -530,7 +580,9 @@ impl Ledger {
     /// else changes nothing and is refused: a receipt for another device (`E_SYNC_DEVICE`),
     /// before a server is trusted (`E_SYNC_NO_SERVER`), unsigned or `sync-receipt@1`
     /// (`E_SYNC_UNSIGNED`), signed as another ledger or with another key
-    /// (`E_SYNC_UNTRUSTED_SERVER`), altered after signing (`E_BAD_SIGNATURE`), for a batch this
+    /// (`E_SYNC_UNTRUSTED_SERVER`), altered after signing (`E_BAD_SIGNATURE`), whose head is
+    /// not the server's or whose proofs do not lead to it (`E_CHECKPOINT_FORMAT`,
+    /// `E_SYNC_UNTRUSTED_SERVER`, `E_BAD_SIGNATURE`, `E_CHECKPOINT_MISMATCH`), for a batch this
     /// device did not make or no longer waits on (`E_SYNC_RECEIPT_BATCH`), or whose results
     /// are not the batch's records (`E_SYNC_RECEIPT_RECORDS`). Applying a receipt again
     /// changes nothing more (every result is counted as ignored).
@@ -546,6 +598,7 @@ impl Ledger {
         }
         let server = self.sync.server.as_ref().ok_or(LedgerError::SyncNoServer)?;
         trust::check_sealed(receipt, server)?;
+        trust::check_anchored(receipt, server)?;
         let mut applied = SyncApplied {
             acknowledged: 0,
             refused: Vec::new(),
@@ -577,6 +630,13 @@ impl Ledger {
             sync.answered.remove(0);
         }
         sync.answered.push(receipt.batch.clone());
+        if sync
+            .server_head
+            .as_ref()
+            .is_none_or(|kept| kept.size < receipt.head.size)
+        {
+            sync.server_head = Some(receipt.head.clone());
+        }
         for result in &receipt.results {
             let id = result.record();
             let known = self.record(id).is_ok();
@@ -636,6 +696,13 @@ impl Ledger {
             self.keep_sync_state(sync)?;
         }
         Ok(was)
+    }
+
+    /// The largest signed head of the sync server's that an applied receipt carried: the
+    /// server's log held every record it acknowledged by then. Keep or publish it; the server's
+    /// [`Ledger::verify_against`] shows whether its log still begins with those entries.
+    pub fn sync_server_head(&self) -> Option<&SignedHead> {
+        self.sync.server_head.as_ref()
     }
 
     /// The server's entry hash for a record it acknowledged, if it has.

@@ -476,3 +476,55 @@ proptest! {
         prop_assert!(!merkle::verify_consistency(m, n, &o, &r, &p));
     }
 }
+
+/// Records R-k of V1, 14:00–15:00 on each of `n` days from 2006 on (before the clock: make-up
+/// records the admin enters).
+fn many_records(from: usize, n: usize) -> Vec<NewRecord> {
+    let day0 = chrono::NaiveDate::from_ymd_opt(2006, 1, 1).unwrap();
+    (from..from + n)
+        .map(|k| {
+            let day = day0 + chrono::Days::new(k as u64);
+            let at = |h| {
+                use chrono::Datelike;
+                Timestamp::from_local(480, day.year(), day.month(), day.day(), h, 0).unwrap()
+            };
+            NewRecord::new(
+                id(&format!("R-{k}")),
+                id("V1"),
+                id("C1"),
+                at(14),
+                at(15),
+                60,
+                "助老服务",
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_file_ledger_gives_the_proofs_of_reading_its_whole_log_from_its_kept_blocks() {
+    let f = TempFile::new("blocks");
+    let mut l = file_ledger(f.path());
+    // More than two blocks of 1,024 entries, then more after the blocks were learnt.
+    for (from, n) in [(0, 2_300), (2_300, 900)] {
+        for added in l.add_records(&admin(), many_records(from, n)) {
+            added.unwrap();
+        }
+        let head = l.signed_head().unwrap();
+        let size = l.entry_count();
+        let seqs = [0, 1, 1023, 1024, 2047, 2048, size / 2, size - 2, size - 1];
+        let proofs = l.inclusion_proofs(size, &seqs).unwrap();
+        // The same proofs as a ledger in memory reading every entry hash in order gives.
+        let entries = l.entries().unwrap();
+        let hashes: Vec<String> = entries.iter().map(|e| e.hash.to_hex()).collect();
+        let copy = Ledger::from_entries(entries).unwrap();
+        assert_eq!(copy.inclusion_proofs(size, &seqs).unwrap(), proofs);
+        for (seq, proof) in seqs.iter().zip(&proofs) {
+            let hash = &hashes[*seq as usize];
+            head.check_inclusion(hash, proof).unwrap();
+        }
+        // And for an earlier size, as an older head covers.
+        let older = l.inclusion_proofs(1500, &[3, 1499]).unwrap();
+        assert_eq!(copy.inclusion_proofs(1500, &[3, 1499]).unwrap(), older);
+    }
+}

@@ -453,9 +453,11 @@ fn bad_batches_and_receipts_are_refused_whole() {
     let e = phone.apply_sync_receipt(&receipt).unwrap_err();
     assert_eq!(e.code(), "E_SYNC_DEVICE");
     assert_eq!(phone.sync_status(None).unsent, 1);
-    let e =
-        SyncReceipt::from_json(&receipt.to_json().replace("receipt@2", "receipt@3")).unwrap_err();
-    assert_eq!(e.code(), "E_SYNC_VERSION");
+    for version in ["receipt@4", "receipt@2"] {
+        let e =
+            SyncReceipt::from_json(&receipt.to_json().replace("receipt@3", version)).unwrap_err();
+        assert_eq!(e.code(), "E_SYNC_VERSION");
+    }
 }
 
 /// One delivery attempt: a batch of at most `limit`, of which the server receives the first
@@ -763,6 +765,194 @@ fn forged_receipts_are_refused_and_the_phone_still_sends_the_record() {
         phone.synced_entry_hash(&id("R1")).as_deref(),
         Some(accepted_hash.as_str())
     );
+}
+
+/// The proof of a result the server acknowledged.
+fn proof_of(result: &mut SyncResult) -> &mut InclusionProof {
+    match result {
+        SyncResult::Accepted { proof, .. } | SyncResult::AlreadyHad { proof, .. } => proof,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_receipt_proves_offline_that_the_server_log_holds_the_records() {
+    let (mut server, mut phone) = (ledger("district"), ledger("phone-1"));
+    for (r, day) in [("R1", 2), ("R2", 3), ("R3", 4)] {
+        phone.add_record(&rec(), record(r, "V1", day)).unwrap();
+    }
+    let first = phone.sync_batch(&rec(), 2).unwrap();
+    let receipt = server.import_sync_batch(&rec(), &first).unwrap();
+    phone.apply_sync_receipt(&receipt).unwrap();
+    // The second batch carries R3, and R2 again (as a lost receipt would make it): had.
+    let mut second = phone.sync_batch(&rec(), 10).unwrap();
+    second.records.push(record("R2", "V1", 3));
+    let receipt = server.import_sync_batch(&rec(), &second).unwrap();
+    assert_eq!(
+        outcomes(&receipt),
+        [("R3".into(), "accepted"), ("R2".into(), "already_had")]
+    );
+
+    // What anyone holding the receipt can check without the server: the head is the server's,
+    // and every acknowledged entry is among those the head covers.
+    let head = &receipt.head;
+    assert_eq!(head.ledger_id.as_str(), "district");
+    assert_eq!(head.size.unsigned_abs(), server.entry_count());
+    head.check(&server_key()).unwrap();
+    for result in &receipt.results {
+        let (SyncResult::Accepted {
+            seq,
+            entry_hash,
+            proof,
+            ..
+        }
+        | SyncResult::AlreadyHad {
+            seq,
+            entry_hash,
+            proof,
+            ..
+        }) = result
+        else {
+            panic!("{result:?}")
+        };
+        assert_eq!(proof.index, *seq);
+        head.check_inclusion(entry_hash, proof).unwrap();
+    }
+    // The server kept the head it signed; the phone keeps the largest it was given.
+    assert_eq!(server.kept_signed_head().unwrap(), None); // in memory: nothing is kept
+    // That receipt answers a batch the phone did not make (R2 was added on the way).
+    let e = phone.apply_sync_receipt(&receipt).unwrap_err();
+    assert_eq!(e.code(), "E_SYNC_RECEIPT_BATCH");
+    let waiting = phone.sync_batch(&rec(), 10).unwrap();
+    assert_eq!(waiting.records.len(), 1);
+    let receipt = server.import_sync_batch(&rec(), &waiting).unwrap();
+    phone.apply_sync_receipt(&receipt).unwrap();
+    assert_eq!(phone.sync_server_head(), Some(&receipt.head));
+    // Later, the server shows that its log still begins with what the phone was told.
+    let kept = phone.sync_server_head().unwrap().clone();
+    server.add_record(&rec(), record("R9", "V2", 5)).unwrap();
+    server.verify_against(&[kept]).unwrap();
+}
+
+#[test]
+fn a_receipt_whose_proofs_do_not_lead_to_its_head_is_refused() {
+    let (mut server, mut phone, batch) = phone_with_a_batch();
+    let genuine = server.import_sync_batch(&rec(), &batch).unwrap();
+
+    // A server (or whoever holds its key) that says it recorded R1 under another entry hash:
+    // signed with the right key, but the entry is not in the log its head covers.
+    let mut lie = genuine.clone();
+    if let SyncResult::Accepted { entry_hash, .. } = &mut lie.results[0] {
+        *entry_hash = "ab".repeat(32);
+    }
+    refused_and_still_sent(
+        &mut phone,
+        &signed_with(lie, SERVER_SEED),
+        "E_CHECKPOINT_MISMATCH",
+    );
+    // A proof for another entry than the one the result names.
+    let mut lie = genuine.clone();
+    proof_of(&mut lie.results[0]).index -= 1;
+    refused_and_still_sent(
+        &mut phone,
+        &signed_with(lie, SERVER_SEED),
+        "E_CHECKPOINT_MISMATCH",
+    );
+    // A path with a hash changed, or cut short.
+    let mut lie = genuine.clone();
+    proof_of(&mut lie.results[0]).path[0] = "cd".repeat(32);
+    refused_and_still_sent(
+        &mut phone,
+        &signed_with(lie, SERVER_SEED),
+        "E_CHECKPOINT_MISMATCH",
+    );
+    let mut lie = genuine.clone();
+    proof_of(&mut lie.results[0]).path.pop();
+    refused_and_still_sent(
+        &mut phone,
+        &signed_with(lie, SERVER_SEED),
+        "E_CHECKPOINT_MISMATCH",
+    );
+    let mut lie = genuine.clone();
+    proof_of(&mut lie.results[0]).path = vec!["zz".into()];
+    refused_and_still_sent(
+        &mut phone,
+        &signed_with(lie, SERVER_SEED),
+        "E_CHECKPOINT_FORMAT",
+    );
+    // A head from before the record was written (it does not cover the entry).
+    let mut older = ledger("district");
+    older.set_signing_key(&admin(), &SERVER_SEED).unwrap();
+    let mut lie = genuine.clone();
+    lie.head = older.signed_head().unwrap();
+    refused_and_still_sent(
+        &mut phone,
+        &signed_with(lie, SERVER_SEED),
+        "E_CHECKPOINT_MISMATCH",
+    );
+    // A head signed by another key (the receipt re-signed with the server's), or altered.
+    let mut stranger = ledger("district");
+    stranger.set_signing_key(&admin(), &[9; 32]).unwrap();
+    let mut lie = genuine.clone();
+    lie.head = stranger.signed_head().unwrap();
+    refused_and_still_sent(
+        &mut phone,
+        &signed_with(lie, SERVER_SEED),
+        "E_SYNC_UNTRUSTED_SERVER",
+    );
+    let mut lie = genuine.clone();
+    lie.head.size += 1;
+    refused_and_still_sent(
+        &mut phone,
+        &signed_with(lie, SERVER_SEED),
+        "E_BAD_SIGNATURE",
+    );
+    // Another ledger's head under the server's key.
+    let mut city = ledger("city");
+    city.set_signing_key(&admin(), &SERVER_SEED).unwrap();
+    let mut lie = genuine.clone();
+    lie.head = city.signed_head().unwrap();
+    refused_and_still_sent(
+        &mut phone,
+        &signed_with(lie, SERVER_SEED),
+        "E_SYNC_UNTRUSTED_SERVER",
+    );
+    // The head is signed over: swapping it after the receipt was signed breaks the signature.
+    server.add_record(&rec(), record("R9", "V2", 5)).unwrap();
+    let mut lie = genuine.clone();
+    lie.head = server.signed_head().unwrap();
+    assert_ne!(lie.head, genuine.head);
+    refused_and_still_sent(&mut phone, &lie, "E_BAD_SIGNATURE");
+
+    phone.apply_sync_receipt(&genuine).unwrap();
+    assert!(phone.sync_batch(&rec(), 10).unwrap().records.is_empty());
+}
+
+#[test]
+fn a_file_server_keeps_the_head_its_receipt_carries_and_refuses_a_batch_inside_a_batch() {
+    let file = common::TempFile::new("server");
+    let path = file.path();
+    let config = LedgerConfig::new(id("district"), "某区", admin());
+    let mut server = district(Ledger::create(path, config).unwrap());
+    let mut phone = ledger("phone-1");
+    phone.add_record(&rec(), record("R1", "V1", 2)).unwrap();
+    let batch = phone.sync_batch(&rec(), 10).unwrap();
+    let len = server.entry_count();
+    let inside = server
+        .batch(|l| l.import_sync_batch(&rec(), &batch))
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(inside.code(), "E_FIELD", "{inside}");
+    assert_eq!(server.entry_count(), len);
+    let receipt = server.import_sync_batch(&rec(), &batch).unwrap();
+    assert_eq!(
+        server.kept_signed_head().unwrap(),
+        Some(receipt.head.clone())
+    );
+    phone.apply_sync_receipt(&receipt).unwrap();
+    drop(server);
+    let reopened = Ledger::open(path).unwrap();
+    reopened.verify_against(&[receipt.head]).unwrap();
 }
 
 #[test]

@@ -8,6 +8,7 @@ use ed25519_dalek::SigningKey;
 use serde::{Deserialize, Serialize};
 
 use super::{SyncBatch, SyncReceipt, SyncResult};
+use crate::checkpoint::SignedHead;
 use crate::error::{LedgerError, Result};
 use crate::ids::{ActorId, LedgerId, RecordId};
 use crate::log::hash_bytes;
@@ -79,6 +80,7 @@ struct SignedPart<'a> {
     batch: &'a str,
     device: &'a LedgerId,
     format: &'a str,
+    head: &'a SignedHead,
     ledger: &'a LedgerId,
     public_key: &'a str,
     results: &'a [SyncResult],
@@ -92,6 +94,7 @@ pub fn receipt_bytes(r: &SyncReceipt) -> Vec<u8> {
         batch: &r.batch,
         device: &r.device,
         format: &r.format,
+        head: &r.head,
         ledger: &r.ledger,
         public_key: &r.public_key,
         results: &r.results,
@@ -125,6 +128,53 @@ pub(crate) fn check_sealed(receipt: &SyncReceipt, server: &SyncServer) -> Result
         &receipt_bytes(receipt),
         &receipt.signature,
     )
+}
+
+/// Checks that a receipt's head is the trusted server's own signed head (`E_CHECKPOINT_FORMAT`,
+/// `E_SYNC_UNTRUSTED_SERVER`, `E_BAD_SIGNATURE`) and that the entry of every record it
+/// acknowledges is in it: the proof is for the result's `seq` and leads from its entry hash to
+/// the head's root (`E_CHECKPOINT_MISMATCH`). What a device holds then shows, offline, that the
+/// server's log held its records.
+pub(crate) fn check_anchored(receipt: &SyncReceipt, server: &SyncServer) -> Result<()> {
+    let head = &receipt.head;
+    if head.ledger_id != server.ledger_id {
+        return Err(LedgerError::SyncUntrustedServer {
+            ledger: head.ledger_id.to_string(),
+        });
+    }
+    head.check(&server.public_key).map_err(|e| match e {
+        LedgerError::UntrustedIssuer { ledger } => LedgerError::SyncUntrustedServer { ledger },
+        other => other,
+    })?;
+    for result in &receipt.results {
+        let (seq, entry_hash, proof) = match result {
+            SyncResult::Accepted {
+                seq,
+                entry_hash,
+                proof,
+                ..
+            }
+            | SyncResult::AlreadyHad {
+                seq,
+                entry_hash,
+                proof,
+                ..
+            } => (*seq, entry_hash, proof),
+            SyncResult::Refused { .. } => continue,
+        };
+        if proof.index != seq {
+            return Err(LedgerError::CheckpointMismatch {
+                size: head.size.unsigned_abs(),
+                detail: format!(
+                    "record {}: the proof is for entry {}, the result names entry {seq}",
+                    result.record(),
+                    proof.index
+                ),
+            });
+        }
+        head.check_inclusion(entry_hash, proof)?;
+    }
+    Ok(())
 }
 
 /// Checks that a receipt answers exactly `sent`: its actor, and one result per record, in

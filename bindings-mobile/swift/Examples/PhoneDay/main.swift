@@ -54,6 +54,11 @@ do {
     let answer = syncReceiptToJson(receipt: receipt)
     let applied = try phone.applySyncReceipt(receipt: syncReceiptFromJson(text: answer))
     print("synced: \(applied.acknowledged) acknowledged, \(applied.refused.count) refused")
+    // The phone keeps the server's signed head from the receipt: every acknowledged record's
+    // proof led to it, so the phone can show later that the server's log held them.
+    if let head = try phone.syncServerHead() {
+        print("kept the server's signed head: \(head.size) entries, root \(head.rootHash.prefix(16))…")
+    }
 
     // The volunteer looks themselves up on the server.
     let stars = try server.starSummary(volunteer: "V1")

@@ -5798,12 +5798,14 @@ public func FfiConverterTypeSyncBatch_lower(_ value: SyncBatch) -> RustBuffer {
 
 /**
  * The server's answer to a batch: one result per record, in the batch's order, bound to the
- * batch by its hash and signed by the server ledger's key. A device applies only a receipt
- * signed by the server it trusts that answers a batch it is waiting on.
+ * batch by its hash and signed by the server ledger's key, with the server's signed head
+ * after the batch and, for each record it holds, the proof that its entry is in that head. A
+ * device applies only a receipt signed by the server it trusts that answers a batch it is
+ * waiting on, and whose proofs lead to the head.
  */
 public struct SyncReceipt: Equatable, Hashable {
     /**
-     * `volunteer-ledger/sync-receipt@2`.
+     * `volunteer-ledger/sync-receipt@3`.
      */
     public var format: String
     /**
@@ -5827,6 +5829,12 @@ public struct SyncReceipt: Equatable, Hashable {
      */
     public var results: [SyncResult]
     /**
+     * The server's signed head once the batch was recorded: the log every acknowledged
+     * record's proof leads into. Keep it to show later that the server still holds them
+     * ([`Ledger::verify_against`] on the server).
+     */
+    public var head: SignedHead
+    /**
      * The server's Ed25519 public key (64 hex digits); empty if unsigned.
      */
     public var publicKey: String
@@ -5839,7 +5847,7 @@ public struct SyncReceipt: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * `volunteer-ledger/sync-receipt@2`.
+         * `volunteer-ledger/sync-receipt@3`.
          */format: String, 
         /**
          * The server ledger's id.
@@ -5857,6 +5865,11 @@ public struct SyncReceipt: Equatable, Hashable {
          * One result per record of the batch, in order.
          */results: [SyncResult], 
         /**
+         * The server's signed head once the batch was recorded: the log every acknowledged
+         * record's proof leads into. Keep it to show later that the server still holds them
+         * ([`Ledger::verify_against`] on the server).
+         */head: SignedHead, 
+        /**
          * The server's Ed25519 public key (64 hex digits); empty if unsigned.
          */publicKey: String = "", 
         /**
@@ -5868,6 +5881,7 @@ public struct SyncReceipt: Equatable, Hashable {
         self.actor = actor
         self.batch = batch
         self.results = results
+        self.head = head
         self.publicKey = publicKey
         self.signature = signature
     }
@@ -5894,6 +5908,7 @@ public struct FfiConverterTypeSyncReceipt: FfiConverterRustBuffer {
                 actor: FfiConverterTypeActorId.read(from: &buf), 
                 batch: FfiConverterString.read(from: &buf), 
                 results: FfiConverterSequenceTypeSyncResult.read(from: &buf), 
+                head: FfiConverterTypeSignedHead.read(from: &buf), 
                 publicKey: FfiConverterString.read(from: &buf), 
                 signature: FfiConverterString.read(from: &buf)
         )
@@ -5906,6 +5921,7 @@ public struct FfiConverterTypeSyncReceipt: FfiConverterRustBuffer {
         FfiConverterTypeActorId.write(value.actor, into: &buf)
         FfiConverterString.write(value.batch, into: &buf)
         FfiConverterSequenceTypeSyncResult.write(value.results, into: &buf)
+        FfiConverterTypeSignedHead.write(value.head, into: &buf)
         FfiConverterString.write(value.publicKey, into: &buf)
         FfiConverterString.write(value.signature, into: &buf)
     }
@@ -9639,7 +9655,10 @@ public enum SyncResult: Equatable, Hashable {
          */state: RecordState, 
         /**
          * Whether the server counts it as a make-up record (补录).
-         */makeUp: Bool
+         */makeUp: Bool, 
+        /**
+         * The proof that entry `seq` is among those the receipt's `head` covers.
+         */proof: InclusionProof
     )
     /**
      * The server had it already, with the same content: nothing was written.
@@ -9656,7 +9675,10 @@ public enum SyncResult: Equatable, Hashable {
          */entryHash: String, 
         /**
          * Its state on the server now.
-         */state: RecordState
+         */state: RecordState, 
+        /**
+         * The proof that entry `seq` is among those the receipt's `head` covers.
+         */proof: InclusionProof
     )
     /**
      * Refused by the server's rules: nothing was written for it.
@@ -9696,10 +9718,10 @@ public struct FfiConverterTypeSyncResult: FfiConverterRustBuffer {
         let variant: Int32 = try readInt(&buf)
         switch variant {
         
-        case 1: return .accepted(record: try FfiConverterTypeRecordId.read(from: &buf), seq: try FfiConverterInt64.read(from: &buf), entryHash: try FfiConverterString.read(from: &buf), state: try FfiConverterTypeRecordState.read(from: &buf), makeUp: try FfiConverterBool.read(from: &buf)
+        case 1: return .accepted(record: try FfiConverterTypeRecordId.read(from: &buf), seq: try FfiConverterInt64.read(from: &buf), entryHash: try FfiConverterString.read(from: &buf), state: try FfiConverterTypeRecordState.read(from: &buf), makeUp: try FfiConverterBool.read(from: &buf), proof: try FfiConverterTypeInclusionProof.read(from: &buf)
         )
         
-        case 2: return .alreadyHad(record: try FfiConverterTypeRecordId.read(from: &buf), seq: try FfiConverterInt64.read(from: &buf), entryHash: try FfiConverterString.read(from: &buf), state: try FfiConverterTypeRecordState.read(from: &buf)
+        case 2: return .alreadyHad(record: try FfiConverterTypeRecordId.read(from: &buf), seq: try FfiConverterInt64.read(from: &buf), entryHash: try FfiConverterString.read(from: &buf), state: try FfiConverterTypeRecordState.read(from: &buf), proof: try FfiConverterTypeInclusionProof.read(from: &buf)
         )
         
         case 3: return .refused(record: try FfiConverterTypeRecordId.read(from: &buf), code: try FfiConverterString.read(from: &buf), messageEn: try FfiConverterString.read(from: &buf), messageZh: try FfiConverterString.read(from: &buf)
@@ -9713,21 +9735,23 @@ public struct FfiConverterTypeSyncResult: FfiConverterRustBuffer {
         switch value {
         
         
-        case let .accepted(record,seq,entryHash,state,makeUp):
+        case let .accepted(record,seq,entryHash,state,makeUp,proof):
             writeInt(&buf, Int32(1))
             FfiConverterTypeRecordId.write(record, into: &buf)
             FfiConverterInt64.write(seq, into: &buf)
             FfiConverterString.write(entryHash, into: &buf)
             FfiConverterTypeRecordState.write(state, into: &buf)
             FfiConverterBool.write(makeUp, into: &buf)
+            FfiConverterTypeInclusionProof.write(proof, into: &buf)
             
         
-        case let .alreadyHad(record,seq,entryHash,state):
+        case let .alreadyHad(record,seq,entryHash,state,proof):
             writeInt(&buf, Int32(2))
             FfiConverterTypeRecordId.write(record, into: &buf)
             FfiConverterInt64.write(seq, into: &buf)
             FfiConverterString.write(entryHash, into: &buf)
             FfiConverterTypeRecordState.write(state, into: &buf)
+            FfiConverterTypeInclusionProof.write(proof, into: &buf)
             
         
         case let .refused(record,code,messageEn,messageZh):

@@ -666,11 +666,13 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func anomalies(period: String) throws  -> [Anomaly]
     
     /**
-     * On a device: applies the server's receipt, only if signed by the trusted sync server
-     * and answering a batch this device is waiting on (`E_SYNC_UNSIGNED`, `E_SYNC_NO_SERVER`,
-     * `E_SYNC_UNTRUSTED_SERVER`, `E_BAD_SIGNATURE`, `E_SYNC_RECEIPT_BATCH`,
-     * `E_SYNC_RECEIPT_RECORDS`). Acknowledged records are not sent again; refused ones
-     * neither (see [`Ledger::sync_status`] and [`Ledger::retry_sync`]).
+     * On a device: applies the server's receipt (`sync-receipt@3`), only if signed by the
+     * trusted sync server, with a head the server signed and proofs that lead to it, and
+     * answering a batch this device is waiting on (`E_SYNC_UNSIGNED`, `E_SYNC_NO_SERVER`,
+     * `E_SYNC_UNTRUSTED_SERVER`, `E_BAD_SIGNATURE`, `E_CHECKPOINT_FORMAT`,
+     * `E_CHECKPOINT_MISMATCH`, `E_SYNC_RECEIPT_BATCH`, `E_SYNC_RECEIPT_RECORDS`). Acknowledged
+     * records are not sent again; refused ones neither (see [`Ledger::sync_status`] and
+     * [`Ledger::retry_sync`]). Keeps the largest head ([`Ledger::sync_server_head`]).
      */
     func applySyncReceipt(receipt: SyncReceipt) throws  -> SyncApplied
     
@@ -761,8 +763,11 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     /**
      * On the server: imports a device's batch as `sender` (the actor the platform
      * authenticated, who must be the batch's actor: `E_SYNC_ACTOR`). Each record goes through
-     * the same validation and authorisation as any record; each is recorded once. The
-     * receipt is signed with this ledger's key (`E_NO_SIGNING_KEY` without one).
+     * the same validation and authorisation as any record; each is recorded once, all in one
+     * transaction; then the ledger signs its head (a ledger file keeps it, as
+     * [`Ledger::signed_head`] does). The receipt carries that head and, for every record the
+     * server holds, the proof that its entry is in it, and is signed with this ledger's key
+     * (`E_NO_SIGNING_KEY` without one).
      */
     func importSyncBatch(sender: String, batch: SyncBatch) throws  -> SyncReceipt
     
@@ -1006,6 +1011,14 @@ public protocol LedgerProtocol: AnyObject, Sendable {
      * On a device: the sync server it trusts, if one was set.
      */
     func syncServer() throws  -> SyncServer?
+    
+    /**
+     * On a device: the largest signed head of the sync server's that an applied receipt
+     * carried (none before one): the server's log held every record it acknowledged by then.
+     * Keep or publish it; the server's [`Ledger::verify_against`] shows whether its log still
+     * begins with those entries.
+     */
+    func syncServerHead() throws  -> SignedHead?
     
     /**
      * On a device: records still to send (of `actor`, or of everyone), acknowledged, refused.
@@ -1328,11 +1341,13 @@ open func anomalies(period: String)throws  -> [Anomaly]  {
 }
     
     /**
-     * On a device: applies the server's receipt, only if signed by the trusted sync server
-     * and answering a batch this device is waiting on (`E_SYNC_UNSIGNED`, `E_SYNC_NO_SERVER`,
-     * `E_SYNC_UNTRUSTED_SERVER`, `E_BAD_SIGNATURE`, `E_SYNC_RECEIPT_BATCH`,
-     * `E_SYNC_RECEIPT_RECORDS`). Acknowledged records are not sent again; refused ones
-     * neither (see [`Ledger::sync_status`] and [`Ledger::retry_sync`]).
+     * On a device: applies the server's receipt (`sync-receipt@3`), only if signed by the
+     * trusted sync server, with a head the server signed and proofs that lead to it, and
+     * answering a batch this device is waiting on (`E_SYNC_UNSIGNED`, `E_SYNC_NO_SERVER`,
+     * `E_SYNC_UNTRUSTED_SERVER`, `E_BAD_SIGNATURE`, `E_CHECKPOINT_FORMAT`,
+     * `E_CHECKPOINT_MISMATCH`, `E_SYNC_RECEIPT_BATCH`, `E_SYNC_RECEIPT_RECORDS`). Acknowledged
+     * records are not sent again; refused ones neither (see [`Ledger::sync_status`] and
+     * [`Ledger::retry_sync`]). Keeps the largest head ([`Ledger::sync_server_head`]).
      */
 open func applySyncReceipt(receipt: SyncReceipt)throws  -> SyncApplied  {
     return try  FfiConverterTypeSyncApplied_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
@@ -1565,8 +1580,11 @@ open func head()throws  -> LogHead  {
     /**
      * On the server: imports a device's batch as `sender` (the actor the platform
      * authenticated, who must be the batch's actor: `E_SYNC_ACTOR`). Each record goes through
-     * the same validation and authorisation as any record; each is recorded once. The
-     * receipt is signed with this ledger's key (`E_NO_SIGNING_KEY` without one).
+     * the same validation and authorisation as any record; each is recorded once, all in one
+     * transaction; then the ledger signs its head (a ledger file keeps it, as
+     * [`Ledger::signed_head`] does). The receipt carries that head and, for every record the
+     * server holds, the proof that its entry is in it, and is signed with this ledger's key
+     * (`E_NO_SIGNING_KEY` without one).
      */
 open func importSyncBatch(sender: String, batch: SyncBatch)throws  -> SyncReceipt  {
     return try  FfiConverterTypeSyncReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
@@ -2180,6 +2198,21 @@ open func syncServer()throws  -> SyncServer?  {
     return try  FfiConverterOptionTypeSyncServer.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledger_sync_server(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * On a device: the largest signed head of the sync server's that an applied receipt
+     * carried (none before one): the server's log held every record it acknowledged by then.
+     * Keep or publish it; the server's [`Ledger::verify_against`] shows whether its log still
+     * begins with those entries.
+     */
+open func syncServerHead()throws  -> SignedHead?  {
+    return try  FfiConverterOptionTypeSignedHead.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_sync_server_head(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -4296,7 +4329,8 @@ public func syncBatchToJson(batch: SyncBatch) -> String  {
 })
 }
 /**
- * A sync receipt from its JSON: `E_SYNC_FORMAT` or `E_SYNC_VERSION`.
+ * A sync receipt from its JSON (`volunteer-ledger/sync-receipt@3`): `E_SYNC_FORMAT` or
+ * `E_SYNC_VERSION` (an `@2` receipt).
  */
 public func syncReceiptFromJson(text: String)throws  -> SyncReceipt  {
     return try  FfiConverterTypeSyncReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
@@ -4472,7 +4506,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_func_sync_batch_to_json() != 32088) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_sync_receipt_from_json() != 5072) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_sync_receipt_from_json() != 21308) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_func_sync_receipt_to_json() != 47863) {
@@ -4505,7 +4539,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_anomalies() != 4310) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_apply_sync_receipt() != 8854) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_apply_sync_receipt() != 31354) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_checkpoint() != 33924) {
@@ -4556,7 +4590,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_head() != 36246) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_import_sync_batch() != 59738) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_import_sync_batch() != 2691) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_import_sync_json() != 60010) {
@@ -4689,6 +4723,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_server() != 48443) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_server_head() != 3243) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_status() != 41145) {

@@ -2,6 +2,8 @@ package org.volunteerledger
 
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNotEquals
+import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.assertThrows
@@ -17,6 +19,7 @@ import org.volunteerledger.core.RecordSource
 import org.volunteerledger.core.RecordState
 import org.volunteerledger.core.Role
 import org.volunteerledger.core.SyncResult
+import org.json.JSONObject
 import java.time.Instant
 import java.time.LocalDate
 import java.time.OffsetDateTime
@@ -161,6 +164,72 @@ class SyncTest {
                 assertEquals(1, phone.syncStatus(null).unsent)
                 assertEquals(1, phone.applySyncReceipt(receipt).acknowledged)
                 assertEquals(0, phone.syncStatus(null).unsent)
+            }
+        }
+    }
+
+    @Test
+    fun `a receipt's head covers what the server holds, and an edited receipt is refused`() {
+        ledger("district").use { server ->
+            ledger("phone-1").use { phone ->
+                assertNull(phone.syncServerHead())
+                phone.addRecord("leader", record("R1", "V1", 2))
+                phone.addRecord("leader", record("R2", "V2", 3))
+                val batch = phone.syncBatch("leader", 10)
+                val receipt = server.importSyncBatch("leader", batch)
+                val text = syncReceiptToJson(receipt)
+                assertEquals("volunteer-ledger/sync-receipt@3", JSONObject(text).getString("format"))
+
+                // The head is the server's once the batch was recorded; it covers every accepted
+                // entry, and each result's proof leads from its entry to the head's root.
+                val head = receipt.head
+                assertEquals(listOf("district", serverKey, server.head().seq + 1), listOf(head.ledgerId, head.publicKey, head.size))
+                signedHeadCheck(head, serverKey)
+                val accepted = receipt.results.map { it as SyncResult.Accepted }
+                assertEquals(listOf("R1", "R2"), accepted.map { it.record })
+                for (r in accepted) {
+                    assertTrue(r.seq < head.size, "${r.seq} of ${head.size}")
+                    assertEquals(r.seq, r.proof.index)
+                    signedHeadCheckInclusion(head, r.entryHash, r.proof)
+                }
+                // Sent again (the receipt was lost): "already had", each with its proof too.
+                val again = server.importSyncBatch("leader", batch)
+                for (r in again.results.map { it as SyncResult.AlreadyHad }) {
+                    assertTrue(r.seq < again.head.size)
+                    signedHeadCheckInclusion(again.head, r.entryHash, r.proof)
+                }
+
+                // A proof hash changed in the JSON: the proof no longer leads to the head, and
+                // the receipt's signature (over its results and head) no longer holds.
+                val proof = accepted[1].proof
+                val edited = JSONObject(text).also {
+                    it.getJSONArray("results").getJSONObject(1).getJSONObject("proof").getJSONArray("path").put(0, "cd".repeat(32))
+                }.toString()
+                val forged = syncReceiptFromJson(edited)
+                assertNotEquals(receipt, forged)
+                val forgedProof = (forged.results[1] as SyncResult.Accepted).proof
+                assertEquals(proof.copy(path = listOf("cd".repeat(32)) + proof.path.drop(1)), forgedProof)
+                assertEquals("E_CHECKPOINT_MISMATCH", assertThrows<LedgerException.Integrity> {
+                    signedHeadCheckInclusion(head, accepted[1].entryHash, forgedProof)
+                }.code)
+                assertEquals("E_BAD_SIGNATURE", assertThrows<LedgerException.Integrity> { phone.applySyncReceipt(forged) }.code)
+                // A later head of the server's in place of the receipt's: not what it signed.
+                server.addRecord("leader", record("R9", "V2", 5))
+                val swapped = receipt.copy(head = server.signedHead())
+                assertEquals("E_BAD_SIGNATURE", assertThrows<LedgerException.Integrity> { phone.applySyncReceipt(swapped) }.code)
+                // A receipt of the format before heads does not read.
+                assertEquals("E_SYNC_VERSION", assertThrows<LedgerException.Input> {
+                    syncReceiptFromJson(text.replace("sync-receipt@3", "sync-receipt@2"))
+                }.code)
+                assertEquals(2, phone.syncStatus(null).unsent)
+                assertNull(phone.syncServerHead())
+
+                // The genuine receipt applies, and the phone keeps its head.
+                assertEquals(2, phone.applySyncReceipt(syncReceiptFromJson(text)).acknowledged)
+                assertEquals(0, phone.syncStatus(null).unsent)
+                assertEquals(head, phone.syncServerHead())
+                // Later, the server shows that its log still begins with what the phone was told.
+                server.verifyAgainst(listOf(phone.syncServerHead()!!))
             }
         }
     }

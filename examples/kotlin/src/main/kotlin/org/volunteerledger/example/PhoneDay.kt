@@ -94,6 +94,11 @@ private fun day(server: Ledger, phone: Ledger) {
     val left = phone.syncBatch("leader", 100).records.size
     println("synced: ${applied.acknowledged} acknowledged, ${applied.refused.size} refused, $left left to send")
     check(applied.acknowledged == 2 && applied.refused.single().code == "E_OVERLAP" && left == 0)
+    // The phone keeps the server's signed head from the receipt: every acknowledged record's
+    // proof led to it, so the phone can show later that the server's log held them.
+    val head = phone.syncServerHead()!!
+    println("kept the server's signed head: ${head.size} entries, root ${head.rootHash.take(16)}…")
+    check(head == receipt.head)
 
     // The volunteer looks themselves up.
     val me = server.volunteer("V1")
