@@ -108,7 +108,7 @@ pub enum EvaluationSource {
     Org,
 }
 
-crate::names::named_enum!(EvaluationSource, "evaluation source", {
+crate::error::named_enum!(EvaluationSource, "evaluation source", {
     Recipient => "recipient",
     Org => "org",
 });
@@ -335,7 +335,7 @@ pub enum AnomalyKind {
     SelfRecorded,
 }
 
-crate::names::named_enum!(AnomalyKind, "anomaly kind", {
+crate::error::named_enum!(AnomalyKind, "anomaly kind", {
     DayMinutes => "day_minutes",
     Burst => "burst",
     LateEntry => "late_entry",

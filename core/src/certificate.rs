@@ -147,7 +147,7 @@ impl Certificate {
     }
 }
 
-crate::names::named_enum!(CertificateStatus, "certificate status", {
+crate::error::named_enum!(CertificateStatus, "certificate status", {
     Valid => "valid",
     Superseded => "superseded",
 });

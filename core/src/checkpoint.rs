@@ -8,8 +8,8 @@
 //! snapshot of the state, which is another thing. The format is `docs/checkpoints.md`.
 
 use crate::error::{LedgerError, Result};
+use crate::hash::Hash;
 use crate::ids::LedgerId;
-use crate::log::Hash;
 use crate::merkle;
 use crate::time::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -111,13 +111,13 @@ impl SignedHead {
             format: SIGNED_HEAD_FORMAT.to_owned(),
             head_hash: head.to_hex(),
             ledger_id,
-            public_key: crate::transfer::public_key_hex(key),
+            public_key: crate::signature::public_key_hex(key),
             root_hash: root.to_hex(),
             signature: String::new(),
             size: crate::error::signed(size),
             time,
         };
-        h.signature = crate::transfer::sign(key, &h.signed_bytes());
+        h.signature = crate::signature::sign(key, &h.signed_bytes());
         h
     }
 
@@ -132,7 +132,7 @@ impl SignedHead {
         serde_json::from_str(text).map_err(|e| {
             malformed(&format!(
                 "{} at line {} column {}",
-                crate::transfer::json_problem(&e),
+                crate::error::json_problem(&e),
                 e.line(),
                 e.column()
             ))
@@ -173,7 +173,7 @@ impl SignedHead {
                 ledger: self.ledger_id.to_string(),
             });
         }
-        crate::transfer::check_signature(&self.public_key, &self.signed_bytes(), &self.signature)
+        crate::signature::check_signature(&self.public_key, &self.signed_bytes(), &self.signature)
     }
 
     /// Checks that the entry whose hash is `entry_hash` (hex) stands at `proof.index` among

@@ -60,7 +60,7 @@ pub enum ExportFormat {
     Csv,
 }
 
-crate::names::named_enum!(ExportFormat, "export format", {
+crate::error::named_enum!(ExportFormat, "export format", {
     Xlsx => "xlsx",
     Csv => "csv",
 });
@@ -92,7 +92,7 @@ pub enum Language {
     En,
 }
 
-crate::names::named_enum!(Language, "language", {
+crate::error::named_enum!(Language, "language", {
     Zh => "zh",
     En => "en",
 });

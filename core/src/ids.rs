@@ -174,7 +174,7 @@ pub enum IdentityKind {
     TaiwanPermit,
 }
 
-crate::names::named_enum!(IdentityKind, "identity", {
+crate::error::named_enum!(IdentityKind, "identity", {
     ResidentId => "resident_id",
     Passport => "passport",
     HkMacauPermit => "hk_macau_permit",

@@ -41,6 +41,7 @@ mod community;
 mod identity;
 pub use identity::key_file_of;
 mod own;
+mod sync;
 
 use community::Side;
 use own::OwnAction;

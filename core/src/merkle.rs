@@ -9,7 +9,7 @@
 //! reading them once, in order, holding O(log n) hashes. Format: `docs/checkpoints.md`.
 
 use crate::error::Result;
-use crate::log::Hash;
+use crate::hash::Hash;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -441,7 +441,7 @@ mod tests {
 
     fn entries(n: usize) -> Vec<Hash> {
         (0..n)
-            .map(|i| crate::log::hash_bytes(&(i as u64).to_le_bytes()))
+            .map(|i| crate::hash::hash_bytes(&(i as u64).to_le_bytes()))
             .collect()
     }
 

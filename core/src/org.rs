@@ -27,7 +27,7 @@ pub enum OrgKind {
     Other,
 }
 
-crate::names::named_enum!(OrgKind, "org", {
+crate::error::named_enum!(OrgKind, "org", {
     District => "district",
     Street => "street",
     Community => "community",

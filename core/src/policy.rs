@@ -3,7 +3,7 @@
 //! and JSON, so a platform changes rules by data, not code.
 
 use crate::error::{LedgerError, Result};
-use crate::rating::TeamScoring;
+use crate::team_rating::TeamScoring;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 

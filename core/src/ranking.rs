@@ -66,7 +66,7 @@ pub enum BoardKind {
     Orgs,
 }
 
-crate::names::named_enum!(BoardKind, "board", {
+crate::error::named_enum!(BoardKind, "board", {
     Volunteers => "volunteers",
     Teams => "teams",
     Orgs => "orgs",

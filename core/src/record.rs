@@ -23,7 +23,7 @@ pub enum RecordSource {
     Transfer,
 }
 
-crate::names::named_enum!(RecordSource, "record source", {
+crate::error::named_enum!(RecordSource, "record source", {
     CheckIn => "check_in",
     Entry => "entry",
     Import => "import",
@@ -70,7 +70,7 @@ pub enum RecordState {
     Disputed,
 }
 
-crate::names::named_enum!(RecordState, "record state", {
+crate::error::named_enum!(RecordState, "record state", {
     Pending => "pending",
     Confirmed => "confirmed",
     Amended => "amended",

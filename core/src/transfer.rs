@@ -3,12 +3,15 @@
 //! written down in `docs/transfer-format.md`.
 
 use crate::checkpoint::{InclusionProof, SignedHead};
+pub(crate) use crate::error::json_problem;
 use crate::error::{LedgerError, Result};
+use crate::hash::{hash_bytes, unhex};
 use crate::ids::{IdentityKind, LedgerId, OrgId, RecordId, VolunteerId};
-use crate::log::{Hash, hash_bytes, unhex};
 use crate::rating::LevelReached;
+pub(crate) use crate::signature::{check_signature, hex, sign};
+pub use crate::signature::{parse_public_key, public_key_hex};
 use crate::time::Timestamp;
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::SigningKey;
 use serde::{Deserialize, Serialize};
 
 /// The format this version writes: 2 carries the issuer's signed head and an inclusion
@@ -138,57 +141,9 @@ struct Signed {
     signature: String,
 }
 
-/// What kind of JSON problem, without quoting the text.
-pub(crate) fn json_problem(e: &serde_json::Error) -> &'static str {
-    match e.classify() {
-        serde_json::error::Category::Io => "unreadable",
-        serde_json::error::Category::Syntax => "not JSON",
-        serde_json::error::Category::Data => "a field is missing, unknown or of the wrong type",
-        serde_json::error::Category::Eof => "cut short",
-    }
-}
-
 /// The canonical bytes of a package (what the signature covers).
 pub fn package_bytes(p: &TransferPackage) -> Vec<u8> {
     serde_json::to_vec(p).unwrap_or_default()
-}
-
-/// Hex of bytes.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    Hash::hex_of(bytes)
-}
-
-/// The public key of a signing key, as hex.
-pub fn public_key_hex(key: &SigningKey) -> String {
-    hex(key.verifying_key().as_bytes())
-}
-
-/// Parses a public key written as 64 hex digits.
-pub fn parse_public_key(s: &str) -> Result<VerifyingKey> {
-    unhex::<32>(s)
-        .and_then(|b| VerifyingKey::from_bytes(&b).ok())
-        .ok_or_else(|| {
-            crate::error::invalid_field(
-                "issuer",
-                "public_key",
-                "is not an Ed25519 public key (64 hex digits)",
-            )
-        })
-}
-
-/// Signs canonical bytes; the signature as hex.
-pub(crate) fn sign(key: &SigningKey, bytes: &[u8]) -> String {
-    hex(&key.sign(bytes).to_bytes())
-}
-
-/// Checks a hex signature over bytes with a public key.
-pub(crate) fn check_signature(public_key: &str, bytes: &[u8], signature: &str) -> Result<()> {
-    let key = parse_public_key(public_key)?;
-    let sig = unhex::<64>(signature).map(|b| Signature::from_bytes(&b));
-    match sig {
-        Some(sig) if key.verify(bytes, &sig).is_ok() => Ok(()),
-        _ => Err(LedgerError::BadSignature),
-    }
 }
 
 /// Seals a package: its signed, canonical text.

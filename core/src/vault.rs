@@ -26,8 +26,8 @@
 //! ```
 
 use crate::error::{LedgerError, Result, invalid_field};
+use crate::hash::{Hash, unhex};
 use crate::ids::{Identity, IdentityKind, OrgId, VolunteerId};
-use crate::log::{Hash, unhex};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use hmac::{Hmac, Mac};

@@ -2,6 +2,9 @@
 //! message that names the thing at fault and the rule it broke, in English and Chinese.
 //! Messages never carry a name or an identity number.
 
+mod names;
+pub(crate) use names::named_enum;
+
 use std::fmt;
 
 /// The most characters a message of the core has ([`LedgerError`]'s `Display`, English and
@@ -87,7 +90,7 @@ pub enum ErrorFamily {
     Storage,
 }
 
-crate::names::named_enum!(ErrorFamily, "error family", {
+crate::error::named_enum!(ErrorFamily, "error family", {
     Input => "input",
     Validation => "validation",
     Authorization => "authorization",
@@ -836,7 +839,32 @@ pub enum LedgerError {
     },
 }
 
+/// Splits a message written "English / 中文" at the first " / " followed by a Chinese
+/// character; a message with no such split is both halves.
+pub(crate) fn split_languages(msg: &str) -> (String, String) {
+    let is_cjk =
+        |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c);
+    let mut from = 0;
+    while let Some(i) = msg
+        .get(from..)
+        .and_then(|s| s.find(" / "))
+        .map(|i| i + from)
+    {
+        let rest = msg.get(i + 3..).unwrap_or_default();
+        if rest.chars().next().is_some_and(is_cjk) {
+            return (msg.get(..i).unwrap_or(msg).to_owned(), rest.to_owned());
+        }
+        from = i + 3;
+    }
+    (msg.to_owned(), msg.to_owned())
+}
+
 impl LedgerError {
+    /// The message in English and in Chinese (the two halves of `Display`).
+    pub fn messages(&self) -> (String, String) {
+        split_languages(&self.to_string())
+    }
+
     /// The stable machine code of this error, such as `E_OVERLAP`.
     pub fn code(&self) -> &'static str {
         match self {
@@ -1116,6 +1144,16 @@ pub fn non_negative<T: TryFrom<i64>>(field: &str, value: i64) -> Result<T> {
 /// that slipped through counts as zero rather than wrapping around.
 pub(crate) fn count(x: impl Into<i64>) -> u64 {
     u64::try_from(x.into()).unwrap_or(0)
+}
+
+/// What kind of JSON problem, without quoting the text.
+pub(crate) fn json_problem(e: &serde_json::Error) -> &'static str {
+    match e.classify() {
+        serde_json::error::Category::Io => "unreadable",
+        serde_json::error::Category::Syntax => "not JSON",
+        serde_json::error::Category::Data => "a field is missing, unknown or of the wrong type",
+        serde_json::error::Category::Eof => "cut short",
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! Stable names of the core's unit enums, so that every binding parses and prints them the
-//! same way (and the same as their serde form).
+//! same way (and the same as their serde form); a name that is not one is refused with
+//! `E_FIELD`.
 
 /// Implements `as_str`, `parse`, `ALL`, `FromStr` and `Display` for a unit enum from its
 /// variants' stable names.
