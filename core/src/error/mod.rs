@@ -16,7 +16,7 @@ pub const MESSAGE_MAX_CHARS: usize = 500;
 /// valid one is never cut.
 const WORD: usize = 64;
 /// The width of a detail or a rule in English.
-const TEXT: usize = 180;
+const TEXT: usize = 120;
 /// The width of a detail in Chinese.
 const ZH: usize = 100;
 /// The width of a file path.
@@ -103,13 +103,14 @@ crate::error::named_enum!(ErrorFamily, "error family", {
 });
 
 /// Every refusal of the core. Match on the variant in Rust, or on [`LedgerError::code`]
-/// anywhere else: codes are stable across versions and languages.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+/// anywhere else: codes are stable across versions and languages. [`LedgerError::fields`]
+/// gives a variant's values by name (the record, the actor …) for the bindings' exceptions.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize)]
 #[non_exhaustive]
 pub enum LedgerError {
     /// An identity number is not in the format its kind requires.
     #[error(
-        "identity number ({kind}) has the wrong format: {detail} / 证件号码格式错误：{detail}",
+        "identity number ({kind}) has the wrong format: {detail} / 证件号码（{kind}）格式错误：{detail}",
         kind = Clip(.kind, WORD), detail = Clip(.detail, TEXT),
     )]
     IdentityFormat {
@@ -132,8 +133,8 @@ pub enum LedgerError {
     },
     /// A period string does not parse, or is out of range.
     #[error(
-        "period '{text}' is not valid: {detail} (expected 2015-W23, 2015-06, 2015 or all) / 统计周期无效",
-        text = Clip(.text, WORD), detail = Clip(.detail, TEXT),
+        "period '{text}' is not valid: {detail} (expected 2015-W23, 2015-06, 2015 or all) / 统计周期“{text}”无效：{detail}（应为 2015-W23、2015-06、2015 或 all）",
+        text = Clip(.text, 32), detail = Clip(.detail, TEXT),
     )]
     InvalidPeriod {
         /// The text given.
@@ -143,8 +144,8 @@ pub enum LedgerError {
     },
     /// A field is empty, too long, or out of range.
     #[error(
-        "{what}: field '{field}' {detail} / 字段“{field}”无效",
-        what = Clip(.what, WORD), field = Clip(.field, WORD), detail = Clip(.detail, TEXT),
+        "{what}: field '{field}' {detail} / 字段“{field}”无效（{what}）：{detail}",
+        what = Clip(.what, WORD), field = Clip(.field, 32), detail = Clip(.detail, TEXT),
     )]
     InvalidField {
         /// The thing being changed (`record R1`, `org 0101` …).
@@ -223,7 +224,7 @@ pub enum LedgerError {
     /// A volunteer already has the policy's limit of check-in/check-out pairs for this
     /// activity on this day.
     #[error(
-        "record {record}: more than {limit} check-in pairs for one activity on {day} / 服务记录 {record}：同一活动当日签到签退超过 {limit} 次",
+        "record {record}: more than {limit} check-in pairs for one activity on {day} / 服务记录 {record}：{day} 同一活动签到签退超过 {limit} 次",
         record = Clip(.record, WORD), day = Clip(.day, WORD),
     )]
     CheckInLimit {
@@ -274,8 +275,8 @@ pub enum LedgerError {
     },
     /// The actor lacks the role the change requires.
     #[error(
-        "actor {actor} may not {action}: {rule} / 操作人 {actor} 无权执行该操作",
-        actor = Clip(.actor, WORD), action = Clip(.action, WORD), rule = Clip(.rule, TEXT),
+        "actor {actor} may not {action}: {rule} / 操作人 {actor} 无权执行“{action}”：{rule}",
+        actor = Clip(.actor, WORD), action = Clip(.action, 32), rule = Clip(.rule, TEXT),
     )]
     Forbidden {
         /// The actor id.
@@ -340,7 +341,7 @@ pub enum LedgerError {
     },
     /// Something with this id exists already.
     #[error(
-        "{what} {id} exists already / {what} {id} 已存在",
+        "{what} {id} exists already / 编号已存在：{what} {id}",
         what = Clip(.what, WORD), id = Clip(.id, WORD),
     )]
     Duplicate {
@@ -369,7 +370,7 @@ pub enum LedgerError {
     },
     /// The record's state does not allow this change.
     #[error(
-        "record {record} is {state}; cannot {action} / 服务记录 {record} 当前状态为 {state}，不能执行该操作",
+        "record {record} is {state}; cannot {action} / 服务记录 {record} 当前状态为 {state}，不能执行“{action}”",
         record = Clip(.record, WORD), state = Clip(.state, WORD), action = Clip(.action, WORD),
     )]
     InvalidState {
@@ -382,7 +383,7 @@ pub enum LedgerError {
     },
     /// The hash chain is broken at an entry.
     #[error(
-        "log entry {seq}: {detail} / 日志条目 {seq} 校验失败",
+        "log entry {seq}: {detail} / 日志条目 {seq} 校验失败：{detail}",
         detail = Clip(.detail, TEXT),
     )]
     ChainBroken {
@@ -393,7 +394,7 @@ pub enum LedgerError {
     },
     /// An entry replays to a refusal: the log holds a change its own rules reject.
     #[error(
-        "log entry {seq} does not replay: {detail} / 日志条目 {seq} 无法重放",
+        "log entry {seq} does not replay: {detail} / 日志条目 {seq} 无法重放：{detail}",
         detail = Clip(.detail, TEXT),
     )]
     ReplayRefused {
@@ -431,7 +432,7 @@ pub enum LedgerError {
     },
     /// A file is not a volunteer-ledger file (another database, or not SQLite at all).
     #[error(
-        "{path} is not a volunteer-ledger file: {detail} / {path} 不是志愿服务账本文件",
+        "{path} is not a volunteer-ledger file: {detail} / 不是志愿服务账本文件：{path}（{detail}）",
         path = Clip(.path, PATH), detail = Clip(.detail, TEXT),
     )]
     NotALedger {
@@ -451,7 +452,7 @@ pub enum LedgerError {
     },
     /// A transfer package has a format version this ledger does not know.
     #[error(
-        "transfer package format '{found}' is not supported (this ledger reads volunteer-ledger/transfer@1 and @2) / 不支持的转移包格式版本",
+        "transfer package format '{found}' is not supported (this ledger reads volunteer-ledger/transfer@1 and @2) / 不支持的转移包格式版本“{found}”（本账本读取 volunteer-ledger/transfer@1 与 @2）",
         found = Clip(.found, WORD),
     )]
     TransferVersion {
@@ -522,7 +523,7 @@ pub enum LedgerError {
     /// A sync batch or sync receipt does not read as one (bad JSON, a missing field, too many
     /// records). Nothing was changed.
     #[error(
-        "{what}: {detail} / 同步数据格式无效：{detail}",
+        "{what}: {detail} / 同步数据格式无效（{what}）：{detail}",
         what = Clip(.what, WORD), detail = Clip(.detail, TEXT),
     )]
     SyncFormat {
@@ -533,7 +534,7 @@ pub enum LedgerError {
     },
     /// A sync batch or receipt has a format version this ledger does not know.
     #[error(
-        "sync format '{found}' is not supported (this ledger reads volunteer-ledger/sync-batch@2 and sync-receipt@2) / 不支持的同步数据格式版本",
+        "sync format '{found}' is not supported (this ledger reads volunteer-ledger/sync-batch@2 and sync-receipt@3) / 不支持的同步数据格式版本“{found}”（本账本读取 volunteer-ledger/sync-batch@2 与 sync-receipt@3）",
         found = Clip(.found, WORD),
     )]
     SyncVersion {
@@ -564,7 +565,7 @@ pub enum LedgerError {
     },
     /// A sync receipt carries no signature (every `sync-receipt@1` receipt is unsigned).
     #[error(
-        "the sync receipt is not signed ({detail}); only receipts signed by the sync server are applied / 同步回执未签名，不予采用",
+        "the sync receipt is not signed ({detail}); only receipts signed by the sync server are applied / 同步回执未签名（{detail}），不予采用",
         detail = Clip(.detail, TEXT),
     )]
     SyncUnsigned {
@@ -596,7 +597,7 @@ pub enum LedgerError {
     },
     /// A sync receipt's results are not the records of the batch it answers.
     #[error(
-        "the sync receipt for batch {batch} {detail} / 同步回执与所答复批次 {batch} 的记录不符",
+        "the sync receipt for batch {batch} {detail} / 同步回执与所答复批次 {batch} 的记录不符：{detail}",
         batch = Clip(.batch, WORD), detail = Clip(.detail, TEXT),
     )]
     SyncReceiptRecords {
@@ -679,7 +680,7 @@ pub enum LedgerError {
     },
     /// A team is not under the org it would organise for.
     #[error(
-        "{what}: team {team} belongs to no org at or above org {org} / {what}：服务队 {team} 不属于组织 {org} 或其上级",
+        "{what}: team {team} belongs to no org at or above org {org} / 服务队 {team} 不属于组织 {org} 或其上级（{what}）",
         what = Clip(.what, WORD), team = Clip(.team, WORD), org = Clip(.org, WORD),
     )]
     TeamOrg {
@@ -734,8 +735,8 @@ pub enum LedgerError {
     },
     /// A record's org or team is not its activity's.
     #[error(
-        "record {record}: its {field} is not the {field} of activity {activity} / 服务记录 {record}：与活动 {activity} 的组织或服务队不一致",
-        record = Clip(.record, WORD), field = Clip(.field, WORD), activity = Clip(.activity, WORD),
+        "record {record}: its {field} is not the {field} of activity {activity} / 服务记录 {record}：{field} 与活动 {activity} 的 {field} 不一致",
+        record = Clip(.record, WORD), field = Clip(.field, 16), activity = Clip(.activity, WORD),
     )]
     ActivityMismatch {
         /// The record.
@@ -863,6 +864,29 @@ impl LedgerError {
     /// The message in English and in Chinese (the two halves of `Display`).
     pub fn messages(&self) -> (String, String) {
         split_languages(&self.to_string())
+    }
+
+    /// The error's values by the names of its fields (`record`, `actor`, `seq`, `detail` …),
+    /// each as text and cut as the message cuts it ([`TEXT`] characters at most, with `…`):
+    /// what the bindings attach to their exceptions. Empty for an error with no values.
+    pub fn fields(&self) -> std::collections::BTreeMap<String, String> {
+        let mut out = std::collections::BTreeMap::new();
+        let Ok(serde_json::Value::Object(outer)) = serde_json::to_value(self) else {
+            return out;
+        };
+        for (_, inner) in outer {
+            let serde_json::Value::Object(values) = inner else {
+                continue;
+            };
+            for (name, value) in values {
+                let text = match value {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                };
+                out.insert(name, Clip(&text, TEXT).to_string());
+            }
+        }
+        out
     }
 
     /// The stable machine code of this error, such as `E_OVERLAP`.
@@ -1391,6 +1415,48 @@ mod tests {
                     m.chars().count()
                 );
             }
+        }
+    }
+
+    #[test]
+    fn every_message_has_an_english_and_a_chinese_half_with_the_same_details() {
+        let value = "Qx7";
+        let cjk = |c: char| ('\u{4E00}'..='\u{9FFF}').contains(&c);
+        let mut wrong = Vec::new();
+        for e in every_variant(value) {
+            let (en, zh) = e.messages();
+            let fits = !en.chars().any(cjk)
+                && zh.chars().next().is_some_and(cjk)
+                && e.to_string() == format!("{en} / {zh}")
+                && zh.matches(value).count() >= en.matches(value).count();
+            if !fits {
+                wrong.push(format!("{}: {en:?} / {zh:?}", e.code()));
+            }
+        }
+        // The English half has no Chinese; the Chinese half begins in Chinese (so that the two
+        // are told apart) and gives every detail the English half gives.
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    #[test]
+    fn fields_name_each_value_of_an_error_and_cut_long_ones() {
+        let e = LedgerError::Overlap {
+            record: "R1".into(),
+            other: "R0".into(),
+        };
+        let fields = e.fields();
+        assert_eq!(fields.get("record").map(String::as_str), Some("R1"));
+        assert_eq!(fields.get("other").map(String::as_str), Some("R0"));
+        assert_eq!(fields.len(), 2);
+        assert!(LedgerError::IdentityChecksum.fields().is_empty());
+        let e = LedgerError::UnknownEntry { seq: 7, len: 3 };
+        assert_eq!(e.fields().get("seq").map(String::as_str), Some("7"));
+        for e in every_variant(&"x".repeat(1 << 16)) {
+            assert!(
+                e.fields().values().all(|v| v.chars().count() <= TEXT),
+                "{}",
+                e.code()
+            );
         }
     }
 
