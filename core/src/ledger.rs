@@ -36,13 +36,13 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::Arc;
 
+mod activities;
 mod carry;
-mod community;
 mod identity;
 pub use identity::key_file_of;
 mod own;
 
-use community::Side;
+use activities::Side;
 use own::OwnAction;
 
 const NONE: u32 = u32::MAX;
