@@ -37,13 +37,24 @@ use std::path::Path;
 use std::sync::Arc;
 
 mod activities;
+mod anomalies;
 mod carry;
+mod commendations;
+mod excellent_volunteers;
 mod identity;
 pub use identity::key_file_of;
 mod own;
+mod projects;
+mod reporting_in;
+mod side;
+mod side_changes;
+mod team_ratings;
+mod teams;
+mod training;
+mod volunteer_summary;
 
-use activities::Side;
 use own::OwnAction;
+use side::Side;
 
 const NONE: u32 = u32::MAX;
 
