@@ -121,9 +121,9 @@ impl State {
     }
 
     /// A record naming a registered activity must be of its org and team, and a make-up
-    /// record of it cannot exceed its planned duration. A record may still name an activity
-    /// that was never registered (a tag, as before activities were kept); such a record is
-    /// nobody's activity and no team's.
+    /// record of it cannot exceed its planned duration. A record may also name an activity
+    /// that was never registered, as a plain tag; such a record is nobody's activity and no
+    /// team's.
     pub(super) fn check_record_activity(
         &self,
         r: &NewRecord,

@@ -74,8 +74,8 @@ impl State {
 impl Ledger {
     /// A volunteer reports in (报到) at their residential community from their work unit (an
     /// org of kind `work_unit`; the community of kind `community`, `neighbourhood` or `block`,
-    /// `E_ORG_KIND` otherwise). Sets their work unit. Recorded by an admin or recorder of either
-    /// side, or a platform admin.
+    /// `E_ORG_KIND` otherwise). Sets their work unit. Recorded by the volunteer, a platform
+    /// admin, or an admin or recorder of the volunteer's current home org or above.
     pub fn report_in(&mut self, actor: &ActorId, report: ReportIn) -> Result<()> {
         self.commit(actor, Change::ReportedIn(report)).map(|_| ())
     }

@@ -32,7 +32,9 @@ impl State {
             _ => Err(invalid_field(
                 "entry",
                 "kind",
-                "is not a community change (team, project, activity, training, commendation, reporting in)",
+                "must be a change of team membership, a project, an activity, an evaluation, a \
+                 complaint, training, a commendation or a report-in / 须为入队、退队、服务项目、\
+                 活动、服务评价、投诉、培训、表彰或报到的变更",
             )),
         }?;
         Ok(Some(Admit::confirmed()))
