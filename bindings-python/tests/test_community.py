@@ -1,4 +1,4 @@
-"""Issue 5's surface from Python: teams over time, projects and activities, evaluations and
+"""The community features from Python: teams over time, projects and activities, evaluations and
 complaints, training and commendations, team ratings, excellent volunteers, reporting in, four
 eyes and anomaly flags. The rules are the core's (core/tests/teams.rs checks them); these tests
 check that each call reaches the core and that its answer comes back whole."""

@@ -9,7 +9,8 @@ use crate::ids::{
     VolunteerId,
 };
 use crate::org::VolunteerView;
-use crate::rating::{StarSummary, TeamFacts, TeamScore};
+use crate::rating::StarSummary;
+use crate::team_rating::{TeamFacts, TeamScore};
 use crate::time::Timestamp;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};

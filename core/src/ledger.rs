@@ -36,15 +36,26 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::Arc;
 
+mod activities;
+mod anomalies;
 mod carry;
-mod community;
+mod commendations;
+mod excellent_volunteers;
 mod identity;
 pub use identity::key_file_of;
 mod own;
+mod projects;
+mod reporting_in;
+mod side;
+mod side_changes;
 mod sync;
+mod team_ratings;
+mod teams;
+mod training;
+mod volunteer_summary;
 
-use community::Side;
 use own::OwnAction;
+use side::Side;
 
 const NONE: u32 = u32::MAX;
 

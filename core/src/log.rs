@@ -823,7 +823,7 @@ mod tests {
         // A policy whose newer sections differ from their defaults, so that they are written.
         let mut custom =
             LedgerConfig::new("L2".parse().unwrap(), "另一区", "admin".parse().unwrap());
-        custom.policy.team_rating = crate::rating::TeamScoring::pvsa_group();
+        custom.policy.team_rating = crate::team_rating::TeamScoring::pvsa_group();
         custom.policy.fraud.four_eyes_minutes = 240;
         custom.policy.excellent.top_per_street = 3;
         vec![

@@ -2,7 +2,6 @@
 //! ratings (服务队星级评定) are in [`crate::team_rating`], re-exported here.
 
 use crate::policy::StarProfile;
-pub(crate) use crate::team_rating::hours_text;
 pub use crate::team_rating::{
     Criterion, CriterionLine, CriterionMode, TeamFacts, TeamMetric, TeamScore, TeamScoring,
     rate_team, rate_team_checked,

@@ -40,7 +40,7 @@ import java.time.OffsetDateTime
 import java.time.ZoneOffset
 
 /**
- * Issue 5's surface through the Kotlin binding: teams over time, projects, activities with
+ * The community features through the Kotlin binding: teams over time, projects, activities with
  * evaluations and complaints, training, commendations, team ratings, excellent volunteers,
  * reporting in, four eyes, anomaly flags; uploads and exports as bytes; the file ledger's
  * save_as and projections. The rules are the core's (core/tests/teams.rs); this checks that
