@@ -11,6 +11,12 @@
 //! Ids and periods are taken as strings and parsed here, so that a malformed one is refused
 //! with the core's code (`E_FIELD`, `E_PERIOD`) as a [`LedgerError`], not as a lift failure.
 
+// The error is what Kotlin and Swift receive (code, both messages, the values by name): it is
+// lowered into a buffer at the boundary on the rare refusal, so its size costs nothing that
+// boxing it would save.
+#![allow(clippy::result_large_err)]
+
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use vl::{
@@ -34,7 +40,8 @@ uniffi::setup_scaffolding!();
 pub const POISONED_CODE: &str = "E_LEDGER_POISONED";
 
 /// Every refusal of the ledger, one variant per error family of the core. `code` is the core's
-/// stable machine code (`E_OVERLAP` …), `detail` the core's message (English and Chinese).
+/// stable machine code (`E_OVERLAP` …), `detail` the core's message (English and Chinese),
+/// `message_en` and `message_zh` its two halves, `fields` its values by name (the record …).
 ///
 /// Kotlin sees a sealed `LedgerException` with one subclass per family; Swift an error enum.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
@@ -46,6 +53,12 @@ pub enum LedgerError {
         code: String,
         /// The core's message.
         detail: String,
+        /// The message in English.
+        message_en: String,
+        /// The message in Chinese, with the same details.
+        message_zh: String,
+        /// The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
+        fields: HashMap<String, String>,
     },
     /// A service record breaks a rule of the policy.
     #[error("{code}: {detail}")]
@@ -54,6 +67,12 @@ pub enum LedgerError {
         code: String,
         /// The core's message.
         detail: String,
+        /// The message in English.
+        message_en: String,
+        /// The message in Chinese, with the same details.
+        message_zh: String,
+        /// The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
+        fields: HashMap<String, String>,
     },
     /// The actor may not make this change.
     #[error("{code}: {detail}")]
@@ -62,6 +81,12 @@ pub enum LedgerError {
         code: String,
         /// The core's message.
         detail: String,
+        /// The message in English.
+        message_en: String,
+        /// The message in Chinese, with the same details.
+        message_zh: String,
+        /// The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
+        fields: HashMap<String, String>,
     },
     /// Something named does not exist.
     #[error("{code}: {detail}")]
@@ -70,6 +95,12 @@ pub enum LedgerError {
         code: String,
         /// The core's message.
         detail: String,
+        /// The message in English.
+        message_en: String,
+        /// The message in Chinese, with the same details.
+        message_zh: String,
+        /// The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
+        fields: HashMap<String, String>,
     },
     /// Something with this id exists already, with other content.
     #[error("{code}: {detail}")]
@@ -78,6 +109,12 @@ pub enum LedgerError {
         code: String,
         /// The core's message.
         detail: String,
+        /// The message in English.
+        message_en: String,
+        /// The message in Chinese, with the same details.
+        message_zh: String,
+        /// The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
+        fields: HashMap<String, String>,
     },
     /// The change does not fit the current state.
     #[error("{code}: {detail}")]
@@ -86,6 +123,12 @@ pub enum LedgerError {
         code: String,
         /// The core's message.
         detail: String,
+        /// The message in English.
+        message_en: String,
+        /// The message in Chinese, with the same details.
+        message_zh: String,
+        /// The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
+        fields: HashMap<String, String>,
     },
     /// The log or the ledger's state is damaged.
     #[error("{code}: {detail}")]
@@ -94,6 +137,12 @@ pub enum LedgerError {
         code: String,
         /// The core's message.
         detail: String,
+        /// The message in English.
+        message_en: String,
+        /// The message in Chinese, with the same details.
+        message_zh: String,
+        /// The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
+        fields: HashMap<String, String>,
     },
     /// A policy is malformed.
     #[error("{code}: {detail}")]
@@ -102,6 +151,12 @@ pub enum LedgerError {
         code: String,
         /// The core's message.
         detail: String,
+        /// The message in English.
+        message_en: String,
+        /// The message in Chinese, with the same details.
+        message_zh: String,
+        /// The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
+        fields: HashMap<String, String>,
     },
     /// A ledger file could not be opened, read or written; nothing was changed.
     #[error("{code}: {detail}")]
@@ -110,23 +165,68 @@ pub enum LedgerError {
         code: String,
         /// The core's message.
         detail: String,
+        /// The message in English.
+        message_en: String,
+        /// The message in Chinese, with the same details.
+        message_zh: String,
+        /// The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
+        fields: HashMap<String, String>,
     },
 }
 
 impl From<vl::LedgerError> for LedgerError {
     fn from(e: vl::LedgerError) -> Self {
-        let code = e.code().to_owned();
-        let detail = e.to_string();
-        match e.family() {
-            ErrorFamily::Input => Self::Input { code, detail },
-            ErrorFamily::Validation => Self::Validation { code, detail },
-            ErrorFamily::Authorization => Self::Authorization { code, detail },
-            ErrorFamily::NotFound => Self::NotFound { code, detail },
-            ErrorFamily::Conflict => Self::Conflict { code, detail },
-            ErrorFamily::State => Self::State { code, detail },
-            ErrorFamily::Integrity => Self::Integrity { code, detail },
-            ErrorFamily::Policy => Self::Policy { code, detail },
-            ErrorFamily::Storage => Self::Storage { code, detail },
+        let (message_en, message_zh) = e.messages();
+        let parts = ErrorParts {
+            code: e.code().to_owned(),
+            detail: e.to_string(),
+            message_en,
+            message_zh,
+            fields: e.fields().into_iter().collect(),
+        };
+        parts.into_family(e.family())
+    }
+}
+
+/// What every variant of [`LedgerError`] holds.
+struct ErrorParts {
+    code: String,
+    detail: String,
+    message_en: String,
+    message_zh: String,
+    fields: HashMap<String, String>,
+}
+
+impl ErrorParts {
+    fn into_family(self, family: ErrorFamily) -> LedgerError {
+        let Self {
+            code,
+            detail,
+            message_en,
+            message_zh,
+            fields,
+        } = self;
+        macro_rules! variant {
+            ($v:ident) => {
+                LedgerError::$v {
+                    code,
+                    detail,
+                    message_en,
+                    message_zh,
+                    fields,
+                }
+            };
+        }
+        match family {
+            ErrorFamily::Input => variant!(Input),
+            ErrorFamily::Validation => variant!(Validation),
+            ErrorFamily::Authorization => variant!(Authorization),
+            ErrorFamily::NotFound => variant!(NotFound),
+            ErrorFamily::Conflict => variant!(Conflict),
+            ErrorFamily::State => variant!(State),
+            ErrorFamily::Integrity => variant!(Integrity),
+            ErrorFamily::Policy => variant!(Policy),
+            ErrorFamily::Storage => variant!(Storage),
         }
     }
 }
@@ -158,15 +258,15 @@ impl LedgerError {
     /// The code and the message, whatever the family.
     fn parts(&self) -> (&str, &str) {
         match self {
-            Self::Input { code, detail }
-            | Self::Validation { code, detail }
-            | Self::Authorization { code, detail }
-            | Self::NotFound { code, detail }
-            | Self::Conflict { code, detail }
-            | Self::State { code, detail }
-            | Self::Integrity { code, detail }
-            | Self::Policy { code, detail }
-            | Self::Storage { code, detail } => (code, detail),
+            Self::Input { code, detail, .. }
+            | Self::Validation { code, detail, .. }
+            | Self::Authorization { code, detail, .. }
+            | Self::NotFound { code, detail, .. }
+            | Self::Conflict { code, detail, .. }
+            | Self::State { code, detail, .. }
+            | Self::Integrity { code, detail, .. }
+            | Self::Policy { code, detail, .. }
+            | Self::Storage { code, detail, .. } => (code, detail),
         }
     }
 }
@@ -329,11 +429,19 @@ impl Ledger {
 
     /// The core ledger, or `E_LEDGER_POISONED` if an earlier call panicked while holding it.
     fn lock(&self) -> Result<MutexGuard<'_, vl::Ledger>> {
-        self.inner.lock().map_err(|_| LedgerError::Integrity {
-            code: POISONED_CODE.to_owned(),
-            detail: "an earlier call failed inside the ledger; its state is no longer trusted \
-                     / 账本先前的操作异常中止，状态不再可信"
-                .to_owned(),
+        self.inner.lock().map_err(|_| {
+            let (en, zh) = (
+                "an earlier call failed inside the ledger; its state is no longer trusted",
+                "账本先前的操作异常中止，状态不再可信",
+            );
+            ErrorParts {
+                code: POISONED_CODE.to_owned(),
+                detail: format!("{en} / {zh}"),
+                message_en: en.to_owned(),
+                message_zh: zh.to_owned(),
+                fields: HashMap::new(),
+            }
+            .into_family(ErrorFamily::Integrity)
         })
     }
 }
@@ -1454,7 +1562,7 @@ mod tests {
     fn transfer_and_certificate_refusals_keep_their_code() {
         let e = certificate_from_json("{\"name\":\"张三\"".into()).unwrap_err();
         assert!(
-            matches!(e, LedgerError::Integrity { ref code, ref detail } if code == "E_CERTIFICATE_FORMAT" && !detail.contains("张三")),
+            matches!(e, LedgerError::Integrity { ref code, ref detail, .. } if code == "E_CERTIFICATE_FORMAT" && !detail.contains("张三")),
             "{e:?}"
         );
         let bad = TrustedIssuer {

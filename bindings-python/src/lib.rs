@@ -106,9 +106,16 @@ fn ledger_err(py: Python<'_>, e: &vl::LedgerError) -> PyErr {
         F::Storage => StorageError::new_err(msg),
     };
     let value = err.value(py);
+    let (message_en, message_zh) = e.messages();
+    let fields = e.fields();
+    let record = fields.get("record").cloned();
     if let Err(set) = value
         .setattr("code", e.code())
         .and_then(|()| value.setattr("family", e.family().as_str()))
+        .and_then(|()| value.setattr("message_en", message_en))
+        .and_then(|()| value.setattr("message_zh", message_zh))
+        .and_then(|()| value.setattr("fields", fields))
+        .and_then(|()| value.setattr("record", record))
     {
         return set;
     }

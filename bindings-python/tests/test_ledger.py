@@ -336,6 +336,24 @@ def test_state_error_and_message(ledger: vl.Ledger) -> None:
     assert "R1" in str(info.value)
 
 
+def test_errors_carry_both_messages_and_their_values(ledger: vl.Ledger) -> None:
+    add(ledger, "R1", "V1", at(15, 9), 60)
+    with pytest.raises(vl.ValidationError) as info:
+        add(ledger, "R2", "V1", at(15, 9), 60)
+    e = info.value
+    assert e.code == "E_OVERLAP"
+    assert e.message_en == "record R2: overlaps record R1 of the same volunteer"
+    assert e.message_zh == "服务记录 R2：与同一志愿者的服务记录 R1 时间重叠"
+    assert str(e) == f"{e.message_en} / {e.message_zh}"
+    assert e.fields == {"record": "R2", "other": "R1"}
+    assert e.record == "R2"
+    # The Chinese half gives the English half's details; an error about no record has none.
+    with pytest.raises(vl.NotFoundError) as missing:
+        ledger.volunteer("V404")
+    assert "V404" in missing.value.message_en and "V404" in missing.value.message_zh
+    assert missing.value.fields == {"id": "V404"} and missing.value.record is None
+
+
 def test_messages_carry_no_personal_data(ledger: vl.Ledger) -> None:
     with pytest.raises(vl.ConflictError) as info:
         ledger.register_volunteer(

@@ -141,6 +141,14 @@ class LedgerError(Exception):
     """The core's stable error code, such as 'E_OVERLAP'."""
     family: ErrorFamily
     """The error family, one per subclass."""
+    message_en: str
+    """The message in English (no personal data)."""
+    message_zh: str
+    """The message in Chinese, with the same details."""
+    fields: dict[str, str]
+    """The error's values by name ('record', 'actor', 'seq', 'detail' ...), as text."""
+    record: str | None
+    """The record the error is about, if it is about one."""
 
 class InputError(LedgerError): ...
 class ValidationError(LedgerError): ...

@@ -2891,7 +2891,8 @@ public func FfiConverterTypeKeyProviderError_lower(_ value: KeyProviderError) ->
 
 /**
  * Every refusal of the ledger, one variant per error family of the core. `code` is the core's
- * stable machine code (`E_OVERLAP` …), `detail` the core's message (English and Chinese).
+ * stable machine code (`E_OVERLAP` …), `detail` the core's message (English and Chinese),
+ * `message_en` and `message_zh` its two halves, `fields` its values by name (the record …).
  *
  * Kotlin sees a sealed `LedgerException` with one subclass per family; Swift an error enum.
  */
@@ -2909,7 +2910,16 @@ enum LedgerError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */code: String, 
         /**
          * The core's message.
-         */detail: String
+         */detail: String, 
+        /**
+         * The message in English.
+         */messageEn: String, 
+        /**
+         * The message in Chinese, with the same details.
+         */messageZh: String, 
+        /**
+         * The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
+         */fields: [String: String]
     )
     /**
      * A service record breaks a rule of the policy.
@@ -2920,7 +2930,16 @@ enum LedgerError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */code: String, 
         /**
          * The core's message.
-         */detail: String
+         */detail: String, 
+        /**
+         * The message in English.
+         */messageEn: String, 
+        /**
+         * The message in Chinese, with the same details.
+         */messageZh: String, 
+        /**
+         * The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
+         */fields: [String: String]
     )
     /**
      * The actor may not make this change.
@@ -2931,7 +2950,16 @@ enum LedgerError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */code: String, 
         /**
          * The core's message.
-         */detail: String
+         */detail: String, 
+        /**
+         * The message in English.
+         */messageEn: String, 
+        /**
+         * The message in Chinese, with the same details.
+         */messageZh: String, 
+        /**
+         * The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
+         */fields: [String: String]
     )
     /**
      * Something named does not exist.
@@ -2942,7 +2970,16 @@ enum LedgerError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */code: String, 
         /**
          * The core's message.
-         */detail: String
+         */detail: String, 
+        /**
+         * The message in English.
+         */messageEn: String, 
+        /**
+         * The message in Chinese, with the same details.
+         */messageZh: String, 
+        /**
+         * The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
+         */fields: [String: String]
     )
     /**
      * Something with this id exists already, with other content.
@@ -2953,7 +2990,16 @@ enum LedgerError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */code: String, 
         /**
          * The core's message.
-         */detail: String
+         */detail: String, 
+        /**
+         * The message in English.
+         */messageEn: String, 
+        /**
+         * The message in Chinese, with the same details.
+         */messageZh: String, 
+        /**
+         * The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
+         */fields: [String: String]
     )
     /**
      * The change does not fit the current state.
@@ -2964,7 +3010,16 @@ enum LedgerError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */code: String, 
         /**
          * The core's message.
-         */detail: String
+         */detail: String, 
+        /**
+         * The message in English.
+         */messageEn: String, 
+        /**
+         * The message in Chinese, with the same details.
+         */messageZh: String, 
+        /**
+         * The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
+         */fields: [String: String]
     )
     /**
      * The log or the ledger's state is damaged.
@@ -2975,7 +3030,16 @@ enum LedgerError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */code: String, 
         /**
          * The core's message.
-         */detail: String
+         */detail: String, 
+        /**
+         * The message in English.
+         */messageEn: String, 
+        /**
+         * The message in Chinese, with the same details.
+         */messageZh: String, 
+        /**
+         * The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
+         */fields: [String: String]
     )
     /**
      * A policy is malformed.
@@ -2986,7 +3050,16 @@ enum LedgerError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */code: String, 
         /**
          * The core's message.
-         */detail: String
+         */detail: String, 
+        /**
+         * The message in English.
+         */messageEn: String, 
+        /**
+         * The message in Chinese, with the same details.
+         */messageZh: String, 
+        /**
+         * The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
+         */fields: [String: String]
     )
     /**
      * A ledger file could not be opened, read or written; nothing was changed.
@@ -2997,7 +3070,16 @@ enum LedgerError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */code: String, 
         /**
          * The core's message.
-         */detail: String
+         */detail: String, 
+        /**
+         * The message in English.
+         */messageEn: String, 
+        /**
+         * The message in Chinese, with the same details.
+         */messageZh: String, 
+        /**
+         * The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
+         */fields: [String: String]
     )
 
     
@@ -3054,39 +3136,66 @@ public struct FfiConverterTypeLedgerError: FfiConverterRustBuffer {
         
         case 1: return .Input(
             code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf)
+            detail: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            messageZh: try FfiConverterString.read(from: &buf), 
+            fields: try FfiConverterDictionaryStringString.read(from: &buf)
             )
         case 2: return .Validation(
             code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf)
+            detail: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            messageZh: try FfiConverterString.read(from: &buf), 
+            fields: try FfiConverterDictionaryStringString.read(from: &buf)
             )
         case 3: return .Authorization(
             code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf)
+            detail: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            messageZh: try FfiConverterString.read(from: &buf), 
+            fields: try FfiConverterDictionaryStringString.read(from: &buf)
             )
         case 4: return .NotFound(
             code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf)
+            detail: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            messageZh: try FfiConverterString.read(from: &buf), 
+            fields: try FfiConverterDictionaryStringString.read(from: &buf)
             )
         case 5: return .Conflict(
             code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf)
+            detail: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            messageZh: try FfiConverterString.read(from: &buf), 
+            fields: try FfiConverterDictionaryStringString.read(from: &buf)
             )
         case 6: return .State(
             code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf)
+            detail: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            messageZh: try FfiConverterString.read(from: &buf), 
+            fields: try FfiConverterDictionaryStringString.read(from: &buf)
             )
         case 7: return .Integrity(
             code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf)
+            detail: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            messageZh: try FfiConverterString.read(from: &buf), 
+            fields: try FfiConverterDictionaryStringString.read(from: &buf)
             )
         case 8: return .Policy(
             code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf)
+            detail: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            messageZh: try FfiConverterString.read(from: &buf), 
+            fields: try FfiConverterDictionaryStringString.read(from: &buf)
             )
         case 9: return .Storage(
             code: try FfiConverterString.read(from: &buf), 
-            detail: try FfiConverterString.read(from: &buf)
+            detail: try FfiConverterString.read(from: &buf), 
+            messageEn: try FfiConverterString.read(from: &buf), 
+            messageZh: try FfiConverterString.read(from: &buf), 
+            fields: try FfiConverterDictionaryStringString.read(from: &buf)
             )
 
          default: throw UniffiInternalError.unexpectedEnumCase
@@ -3100,58 +3209,85 @@ public struct FfiConverterTypeLedgerError: FfiConverterRustBuffer {
 
         
         
-        case let .Input(code,detail):
+        case let .Input(code,detail,messageEn,messageZh,fields):
             writeInt(&buf, Int32(1))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(messageZh, into: &buf)
+            FfiConverterDictionaryStringString.write(fields, into: &buf)
             
         
-        case let .Validation(code,detail):
+        case let .Validation(code,detail,messageEn,messageZh,fields):
             writeInt(&buf, Int32(2))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(messageZh, into: &buf)
+            FfiConverterDictionaryStringString.write(fields, into: &buf)
             
         
-        case let .Authorization(code,detail):
+        case let .Authorization(code,detail,messageEn,messageZh,fields):
             writeInt(&buf, Int32(3))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(messageZh, into: &buf)
+            FfiConverterDictionaryStringString.write(fields, into: &buf)
             
         
-        case let .NotFound(code,detail):
+        case let .NotFound(code,detail,messageEn,messageZh,fields):
             writeInt(&buf, Int32(4))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(messageZh, into: &buf)
+            FfiConverterDictionaryStringString.write(fields, into: &buf)
             
         
-        case let .Conflict(code,detail):
+        case let .Conflict(code,detail,messageEn,messageZh,fields):
             writeInt(&buf, Int32(5))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(messageZh, into: &buf)
+            FfiConverterDictionaryStringString.write(fields, into: &buf)
             
         
-        case let .State(code,detail):
+        case let .State(code,detail,messageEn,messageZh,fields):
             writeInt(&buf, Int32(6))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(messageZh, into: &buf)
+            FfiConverterDictionaryStringString.write(fields, into: &buf)
             
         
-        case let .Integrity(code,detail):
+        case let .Integrity(code,detail,messageEn,messageZh,fields):
             writeInt(&buf, Int32(7))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(messageZh, into: &buf)
+            FfiConverterDictionaryStringString.write(fields, into: &buf)
             
         
-        case let .Policy(code,detail):
+        case let .Policy(code,detail,messageEn,messageZh,fields):
             writeInt(&buf, Int32(8))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(messageZh, into: &buf)
+            FfiConverterDictionaryStringString.write(fields, into: &buf)
             
         
-        case let .Storage(code,detail):
+        case let .Storage(code,detail,messageEn,messageZh,fields):
             writeInt(&buf, Int32(9))
             FfiConverterString.write(code, into: &buf)
             FfiConverterString.write(detail, into: &buf)
+            FfiConverterString.write(messageEn, into: &buf)
+            FfiConverterString.write(messageZh, into: &buf)
+            FfiConverterDictionaryStringString.write(fields, into: &buf)
             
         }
     }
@@ -3956,6 +4092,32 @@ fileprivate struct FfiConverterSequenceTypePeriod: FfiConverterRustBuffer {
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
+    public static func write(_ value: [String: String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterString.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: String] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: String]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterString.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
 /**
  * A certificate from its JSON; `E_CERTIFICATE_FORMAT` if the text is not a certificate (the
  * message gives the position, never the content). Whether it is genuine is for
@@ -4476,7 +4638,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_func_rank_pairs() != 31591) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_rate_team() != 42468) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_rate_team() != 47604) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_func_signed_head_check() != 13427) {
@@ -4512,7 +4674,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_func_sync_receipt_to_json() != 47863) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_team_scoring_profile() != 3397) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_team_scoring_profile() != 31733) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_func_team_scoring_profile_names() != 30377) {
@@ -4734,7 +4896,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team() != 12347) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team_facts() != 62346) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team_facts() != 11957) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team_members() != 21462) {
@@ -4743,7 +4905,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team_rating() != 1734) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team_rating_by() != 38897) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team_rating_by() != 37372) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team_ratings() != 30499) {

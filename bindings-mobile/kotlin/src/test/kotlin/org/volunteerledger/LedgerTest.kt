@@ -113,11 +113,20 @@ class LedgerTest {
             assertEquals(ErrorFamily.VALIDATION, overlap.family())
             assertTrue(overlap.detail.contains("R1"), overlap.detail)
             assertTrue(overlap.message.contains("E_OVERLAP"), overlap.message)
+            // Both halves of the message, and the values by name.
+            assertEquals("record R2: overlaps record R1 of the same volunteer", overlap.messageEn)
+            assertEquals("服务记录 R2：与同一志愿者的服务记录 R1 时间重叠", overlap.messageZh)
+            assertEquals("${overlap.messageEn} / ${overlap.messageZh}", overlap.detail)
+            assertEquals(mapOf("record" to "R2", "other" to "R1"), overlap.fields)
 
             val duplicate = assertThrows<LedgerException.Conflict> {
                 l.registerOrg("admin", NewOrg(id = "D", name = "某区", kind = OrgKind.DISTRICT, parent = null))
             }
             assertEquals("E_DUPLICATE", duplicate.code)
+            // The Chinese half gives the details the English half gives.
+            assertTrue(duplicate.messageZh.startsWith("编号已存在"), duplicate.messageZh)
+            assertTrue(duplicate.messageZh.contains("D"), duplicate.messageZh)
+            assertEquals("D", duplicate.fields["id"])
 
             // A malformed id inside a record is the core's input error, not a conversion crash.
             val badId = assertThrows<LedgerException.Input> {
