@@ -25,7 +25,7 @@ use crate::error::{Clip, LedgerError, Result, invalid_field};
 use crate::ids::{ActivityId, ActorId, OrgId, RecordId, TeamId, VolunteerId};
 use crate::ledger::Ledger;
 use crate::record::{NewRecord, RecordSource, RecordState};
-use crate::sheet_limits::{
+use limits::{
     MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_ROWS, cell_too_long, check_file_size,
     check_plain_csv_rows, check_xlsx_parts, too_large, too_long,
 };
@@ -34,6 +34,8 @@ use chrono::{Duration, FixedOffset, NaiveDate, TimeZone};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
+
+pub mod limits;
 
 /// A required cell is empty (or its column is missing).
 pub const E_UPLOAD_MISSING: &str = "E_UPLOAD_MISSING";
@@ -244,7 +246,7 @@ pub struct Sheet {
     pub columns: Vec<(String, Field)>,
     /// The data rows, blank rows and total rows (合计) left out — but for the rows that are
     /// no record beyond the first
-    /// [`MAX_REPORTED_PROBLEMS`](crate::sheet_limits::MAX_REPORTED_PROBLEMS): those are only
+    /// [`MAX_REPORTED_PROBLEMS`](limits::MAX_REPORTED_PROBLEMS): those are only
     /// counted, so that a sheet of a million bad rows takes no more room than its good rows.
     pub rows: Vec<SheetRow>,
     /// The rows that are no record and are not in `rows` (see there).
@@ -309,7 +311,7 @@ pub struct ImportReport {
     /// Rows recorded before (same id, same content): nothing was written for them.
     pub duplicates: i32,
     /// The rows refused, in row order: the first
-    /// [`MAX_REPORTED_PROBLEMS`](crate::sheet_limits::MAX_REPORTED_PROBLEMS) of them.
+    /// [`MAX_REPORTED_PROBLEMS`](limits::MAX_REPORTED_PROBLEMS) of them.
     pub rejected: Vec<RowProblem>,
     /// How many rows were refused in all (more than `rejected` holds only past that limit).
     pub refused: i32,
@@ -1063,7 +1065,7 @@ impl<'o> SheetBuilder<'o> {
         if let Some(row) = self.next(n, cells) {
             if row.record.is_err() {
                 self.problems += 1;
-                if self.problems > crate::sheet_limits::MAX_REPORTED_PROBLEMS {
+                if self.problems > limits::MAX_REPORTED_PROBLEMS {
                     self.unlisted = self.unlisted.saturating_add(1);
                     return;
                 }
@@ -2021,7 +2023,7 @@ fn apply(
     };
     // Each stream of refusals (the rows that are no record, the records the ledger refuses)
     // comes in row order: the first few of each hold the first few of all.
-    let keep = crate::sheet_limits::MAX_REPORTED_PROBLEMS;
+    let keep = limits::MAX_REPORTED_PROBLEMS;
     let mut refused = 0usize;
     // The records go to the ledger in one stream (a file ledger writes them on a second
     // thread); the rows they came from are kept to place a refusal. The stream notes them,
