@@ -44,7 +44,6 @@ pub mod ranking;
 pub mod rating;
 pub mod record;
 pub mod render;
-pub mod sheet_limits;
 pub mod signature;
 pub mod store;
 pub mod sync;
@@ -72,6 +71,7 @@ pub use ids::{
     RecordId, TeamId, TrainingId, VolunteerId, mask_identity, mask_name, resident_id_check_char,
     validate_identity,
 };
+pub use import::limits as sheet_limits;
 pub use import::{
     Field, ImportOptions, ImportReport, RowProblem, Sheet, SheetFormat, SheetRow, TextEncoding,
     read_sheet, upload,

@@ -8,6 +8,8 @@
 //! keeps its shared strings and styles whole. With these limits any sheet of up to 10 MB is
 //! read or refused within 256 MiB (`core/tests/upload_memory.rs` counts it).
 //!
+//! The crate root re-exports this module as `volunteer_ledger::sheet_limits`.
+//!
 //! ```
 //! use volunteer_ledger::import::{ImportOptions, read_sheet};
 //! let mut csv = String::from("志愿者编号,组织编号,服务日期,开始时间,结束时间\n");
