@@ -71,8 +71,7 @@ pub(super) fn core_problem(row: u32, column: Option<String>, e: &LedgerError) ->
             format!("第 {row} 行：该志愿者已转出本账本"),
         ),
         _ => {
-            let msg = e.to_string();
-            let (en, zh) = split_message(&msg);
+            let (en, zh) = e.messages();
             (withhold_identity_numbers(en), withhold_identity_numbers(zh))
         }
     };
@@ -113,27 +112,6 @@ fn withhold_identity_numbers(text: String) -> String {
         }
     }
     out
-}
-
-/// Splits the core's "English / 中文" message at the first " / " followed by a CJK character.
-fn split_message(msg: &str) -> (String, String) {
-    let mut from = 0;
-    while let Some(i) = msg
-        .get(from..)
-        .and_then(|s| s.find(" / "))
-        .map(|i| i + from)
-    {
-        let rest = msg.get(i + 3..).unwrap_or_default();
-        if rest.chars().next().is_some_and(is_cjk) {
-            return (msg.get(..i).unwrap_or(msg).to_owned(), rest.to_owned());
-        }
-        from = i + 3;
-    }
-    (msg.to_owned(), msg.to_owned())
-}
-
-fn is_cjk(c: char) -> bool {
-    ('\u{4E00}'..='\u{9FFF}').contains(&c) || ('\u{3400}'..='\u{4DBF}').contains(&c)
 }
 
 /// A cell's text, quoted in a message only if it cannot hold a name or an identity number:
@@ -186,14 +164,14 @@ mod tests {
             record: "R1".into(),
             other: "R0".into(),
         };
-        let (en, zh) = split_message(&e.to_string());
+        let (en, zh) = e.messages();
         assert_eq!(en, "record R1: overlaps record R0 of the same volunteer");
         assert_eq!(zh, "服务记录 R1：与同一志愿者的服务记录 R0 时间重叠");
         let e = LedgerError::InvalidPeriod {
             text: "x / y".into(),
             detail: "bad".into(),
         };
-        let (en, zh) = split_message(&e.to_string());
+        let (en, zh) = e.messages();
         assert!(en.starts_with("period 'x / y'"));
         assert!(zh.starts_with("统计周期“x / y”无效：bad"), "{zh}");
     }

@@ -125,7 +125,7 @@ fn xlsx_cells<S: RowSink>(bytes: &[u8], name: Option<&str>, sheet: &mut S) -> Re
                 return Err(sheet_error(
                     "xlsx",
                     format!(
-                        "is not a readable .xlsx workbook: row {} comes after row {}                          (E_UPLOAD_ENCODING)",
+                        "is not a readable .xlsx workbook: row {} comes after row {} (E_UPLOAD_ENCODING)",
                         u64::from(r) + 1,
                         u64::from(a) + 1
                     ),
