@@ -1,0 +1,341 @@
+//! Service records in a ledger: adding one or many (dicts, or a DataFrame's packed columns
+//! converted while the core adds), confirming, revoking, disputing and amending them, and
+//! reading them back.
+
+use super::{PyLedger, unavailable};
+use crate::conversions::Int;
+use crate::errors::check;
+use crate::frames::{CHUNK, RecordColumns, frame_columns};
+use crate::record_results::RecordResults;
+use crate::records::{Converted, Receipt, RecordArgs, RecordReceipt, ServiceRecord};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PySlice};
+use volunteer_ledger as vl;
+
+impl PyLedger {
+    /// A bulk add from a DataFrame. A frame whose every column packs (`_frames.streamable`)
+    /// cannot raise once begun: each chunk of it is prepared (Python, with the GIL) while the
+    /// core adds the chunks before. Any other frame is prepared whole before the first record
+    /// is added (a TypeError leaves the ledger as it was), then converted chunk by chunk while
+    /// the core adds.
+    fn add_frame(
+        &self,
+        py: Python<'_>,
+        actor: &vl::ActorId,
+        frame: &Bound<'_, PyAny>,
+    ) -> PyResult<RecordResults> {
+        let off = self.off.local_minus_utc() / 60;
+        let frames = py.import("volunteer_ledger._frames")?;
+        let n = frame.len()?;
+        if frames.call_method1("streamable", (frame,))?.is_truthy()? {
+            let iloc = frame.getattr("iloc")?;
+            return self.add_alongside(py, actor, n, |send| {
+                for a in (0..n).step_by(CHUNK) {
+                    let b = (a + CHUNK).min(n);
+                    let part = iloc.get_item(PySlice::new(py, a as isize, b as isize, 1))?;
+                    let (rows, values) = frame_columns(&frames, &part, off)?;
+                    if !send(RecordColumns::read(rows, &values)?.convert_rows()) {
+                        break;
+                    }
+                }
+                Ok(())
+            });
+        }
+        let (rows, values) = frame_columns(&frames, frame, off)?;
+        let mut columns = RecordColumns::read(rows, &values)?;
+        self.add_alongside(py, actor, n, |send| {
+            loop {
+                let chunk = py.detach(|| {
+                    std::iter::from_fn(|| columns.next_record())
+                        .take(CHUNK)
+                        .collect::<Vec<_>>()
+                });
+                if chunk.is_empty() || !send(chunk) {
+                    return Ok(());
+                }
+            }
+        })
+    }
+
+    /// A bulk add whose records `produce` makes, on this thread and in chunks, handing each
+    /// to `send` (which says whether to go on), while a second thread holds the ledger and
+    /// adds the chunks before. `produce` may hold the GIL; the adding thread never needs it.
+    /// A `produce` error after the first chunk leaves that chunk added: callers produce only
+    /// what cannot fail once the add has begun.
+    fn add_alongside(
+        &self,
+        py: Python<'_>,
+        actor: &vl::ActorId,
+        n: usize,
+        produce: impl FnOnce(&mut dyn FnMut(Vec<vl::Result<vl::NewRecord>>) -> bool) -> PyResult<()>,
+    ) -> PyResult<RecordResults> {
+        type Added = (
+            Vec<(usize, vl::LedgerError)>,
+            Vec<vl::Result<vl::RecordReceipt>>,
+        );
+        let inner = &self.inner;
+        std::thread::scope(|s| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<vl::Result<vl::NewRecord>>>(2);
+            let core = std::thread::Builder::new()
+                .name("vl-core".into())
+                .spawn_scoped(s, move || -> Result<Added, bool> {
+                    let mut guard = inner.lock().map_err(|_| true)?;
+                    let ledger = guard.as_mut().ok_or(false)?;
+                    ledger.reserve_records_for(n);
+                    // The binding's refusals keep their place in the input.
+                    let (mut refused, mut at) = (Vec::new(), 0usize);
+                    let records = rx.into_iter().flatten().filter_map(|r| {
+                        at += 1;
+                        r.map_err(|e| refused.push((at - 1, e))).ok()
+                    });
+                    let added = ledger.add_records_from(actor, records);
+                    Ok((refused, added))
+                })
+                .map_err(|e| PyRuntimeError::new_err(format!("cannot start a thread: {e}")))?;
+            let produced = produce(&mut |chunk| py.detach(|| tx.send(chunk)).is_ok());
+            drop(tx);
+            let joined = py.detach(move || core.join());
+            produced?;
+            match joined {
+                Ok(Ok((refused, added))) => Ok(RecordResults::new(refused, added)),
+                Ok(Err(poisoned)) => Err(unavailable(poisoned)),
+                Err(_) => Err(PyRuntimeError::new_err("the bulk add stopped unexpectedly")),
+            }
+        })
+    }
+}
+
+#[pymethods]
+impl PyLedger {
+    /// Adds a service record. An organiser's record is confirmed at once, unless it is a
+    /// make-up record and the organiser is not an org admin; a volunteer's own report stays
+    /// pending. Sending the same record again changes nothing (`duplicate` is True).
+    /// `start`/`end`: datetimes (naive ones in the ledger's offset). `source`: entry, check_in,
+    /// import or transfer.
+    #[pyo3(
+        signature = (
+            actor, *, id, volunteer, org, start, end, minutes, content = String::new(), team = None,
+            activity = None, source = String::from("entry"), paid = false, job_duty = false,
+            public_benefit = true
+        ),
+        text_signature = "($self, actor, *, id, volunteer, org, start, end, minutes, content='', \
+            team=None, activity=None, source='entry', paid=False, job_duty=False, \
+            public_benefit=True)"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    fn add_record(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        id: String,
+        volunteer: String,
+        org: String,
+        start: &Bound<'_, PyAny>,
+        end: &Bound<'_, PyAny>,
+        minutes: Int,
+        content: String,
+        team: Option<String>,
+        activity: Option<String>,
+        source: String,
+        paid: bool,
+        job_duty: bool,
+        public_benefit: bool,
+    ) -> PyResult<RecordReceipt> {
+        let actor = Self::actor(py, &actor)?;
+        let args = RecordArgs {
+            id,
+            volunteer,
+            org,
+            start: start.clone(),
+            end: end.clone(),
+            minutes,
+            content,
+            team,
+            activity,
+            source,
+            paid,
+            job_duty,
+            public_benefit,
+        };
+        let record = check(py, args.convert(self.off)?)?;
+        self.run(py, move |l| l.add_record(&actor, record))
+            .map(RecordReceipt::from)
+    }
+
+    /// Adds many records, each on its own: one refusal does not stop the others. `records` is
+    /// any iterable of dicts with the keywords of `add_record`, or a pandas DataFrame with those
+    /// columns (datetime64 start/end columns, naive ones in the ledger's offset; missing
+    /// optional columns take `add_record`'s defaults). One lock and, in a file ledger, one
+    /// transaction for the lot (if that write fails, every result is that error). Returns a
+    /// RecordResults: in input order, a RecordReceipt for each record added (or repeated) and
+    /// the LedgerError (not raised) for each record refused, with their counts. A record that
+    /// is not one (an unknown or missing key or column, a start that is not a datetime) raises
+    /// TypeError before anything is added.
+    ///
+    /// A DataFrame's columns cross as a few packed buffers (`_frames.record_columns`); turning
+    /// them into records, the core's work and the results run with the GIL released.
+    fn add_records(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        records: &Bound<'_, PyAny>,
+    ) -> PyResult<RecordResults> {
+        let actor = Self::actor(py, &actor)?;
+        if records.hasattr("columns")? && records.hasattr("dtypes")? {
+            return self.add_frame(py, &actor, records);
+        }
+        let mut converted = Converted::default();
+        for item in records.try_iter()? {
+            let item = item?;
+            let d = item.cast::<PyDict>().map_err(|_| {
+                PyTypeError::new_err("each record must be a dict with the keywords of add_record")
+            })?;
+            converted.push(RecordArgs::from_dict(d)?.convert(self.off)?);
+        }
+        self.run(py, move |l| {
+            let added = l.add_records(&actor, converted.records);
+            Ok(RecordResults::new(converted.refused, added))
+        })
+    }
+
+    /// Confirms a pending record. Nobody confirms a record they entered themselves; a make-up
+    /// record needs an org admin.
+    fn confirm_record(&self, py: Python<'_>, actor: String, record: String) -> PyResult<Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let record = Self::record_id(py, &record)?;
+        self.run(py, move |l| l.confirm_record(&actor, &record))
+            .map(Receipt::from)
+    }
+
+    /// Revokes a record with a reason; it stays in the ledger and stops counting.
+    fn revoke_record(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        record: String,
+        reason: String,
+    ) -> PyResult<Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let record = Self::record_id(py, &record)?;
+        self.run(py, move |l| l.revoke_record(&actor, &record, &reason))
+            .map(Receipt::from)
+    }
+
+    /// Disputes a record (申诉): the volunteer, its recorder or its organiser may.
+    fn dispute_record(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        record: String,
+        reason: String,
+    ) -> PyResult<Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let record = Self::record_id(py, &record)?;
+        self.run(py, move |l| l.dispute_record(&actor, &record, &reason))
+            .map(Receipt::from)
+    }
+
+    /// Resolves a dispute (an org admin); the record returns to its state before it.
+    fn resolve_dispute(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        record: String,
+        note: String,
+    ) -> PyResult<Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let record = Self::record_id(py, &record)?;
+        self.run(py, move |l| l.resolve_dispute(&actor, &record, &note))
+            .map(Receipt::from)
+    }
+
+    /// Replaces a counted record by a corrected one for the same volunteer; the old record
+    /// stays, marked amended and linked to its replacement. The replacement's fields are the
+    /// keyword arguments of `add_record`.
+    #[pyo3(
+        signature = (
+            actor, record, reason, *, id, volunteer, org, start, end, minutes,
+            content = String::new(), team = None, activity = None, source = String::from("entry"),
+            paid = false, job_duty = false, public_benefit = true
+        ),
+        text_signature = "($self, actor, record, reason, *, id, volunteer, org, start, end, \
+            minutes, content='', team=None, activity=None, source='entry', paid=False, \
+            job_duty=False, public_benefit=True)"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    fn amend_record(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        record: String,
+        reason: String,
+        id: String,
+        volunteer: String,
+        org: String,
+        start: &Bound<'_, PyAny>,
+        end: &Bound<'_, PyAny>,
+        minutes: Int,
+        content: String,
+        team: Option<String>,
+        activity: Option<String>,
+        source: String,
+        paid: bool,
+        job_duty: bool,
+        public_benefit: bool,
+    ) -> PyResult<RecordReceipt> {
+        let actor = Self::actor(py, &actor)?;
+        let record = Self::record_id(py, &record)?;
+        let args = RecordArgs {
+            id,
+            volunteer,
+            org,
+            start: start.clone(),
+            end: end.clone(),
+            minutes,
+            content,
+            team,
+            activity,
+            source,
+            paid,
+            job_duty,
+            public_benefit,
+        };
+        let replacement = check(py, args.convert(self.off)?)?;
+        self.run(py, move |l| {
+            l.amend_record(&actor, &record, replacement, &reason)
+        })
+        .map(RecordReceipt::from)
+    }
+
+    /// A record by id.
+    fn record(&self, py: Python<'_>, id: String) -> PyResult<ServiceRecord> {
+        let id = Self::record_id(py, &id)?;
+        let r = self.run(py, move |l| l.record(&id))?;
+        Ok(ServiceRecord::new(r, self.off))
+    }
+
+    /// A volunteer's records, in the order they were added.
+    fn records_of(&self, py: Python<'_>, volunteer: String) -> PyResult<Vec<ServiceRecord>> {
+        let v: vl::VolunteerId = check(py, volunteer.parse())?;
+        let list = self.run(py, move |l| l.records_of(&v))?;
+        Ok(list
+            .into_iter()
+            .map(|r| ServiceRecord::new(r, self.off))
+            .collect())
+    }
+
+    /// Every record served at an org or any org below it, in every state, in the order added.
+    fn records_of_org(&self, py: Python<'_>, org: String) -> PyResult<Vec<ServiceRecord>> {
+        let list = self.run(py, move |l| l.records_of_org(&org.parse()?))?;
+        Ok(list
+            .into_iter()
+            .map(|r| ServiceRecord::new(r, self.off))
+            .collect())
+    }
+
+    /// How many records the ledger holds, in every state.
+    fn record_count(&self, py: Python<'_>) -> PyResult<usize> {
+        self.run(py, |l| Ok(l.record_count()))
+    }
+}

@@ -1,0 +1,199 @@
+//! Who and what a ledger knows: orgs, roles, volunteers (registered, moved, shown on boards
+//! or not) and teams as created.
+
+use super::PyLedger;
+use crate::community::{Org, Team};
+use crate::conversions::{ids, opt_id, opt_string, role_of, strings, visibility_of};
+use crate::errors::check;
+use crate::records::{Receipt, VolunteerView};
+use pyo3::prelude::*;
+use volunteer_ledger as vl;
+
+#[pymethods]
+impl PyLedger {
+    /// Registers an org. `kind`: district, street, community, neighbourhood, block, work_unit,
+    /// volunteer_org or other. A root org (no parent) needs a platform admin.
+    #[pyo3(signature = (actor, *, id, name, kind, parent = None))]
+    fn register_org(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        id: String,
+        name: String,
+        kind: String,
+        parent: Option<String>,
+    ) -> PyResult<Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let org = check(
+            py,
+            (|| -> vl::Result<vl::NewOrg> {
+                Ok(vl::NewOrg {
+                    id: id.parse()?,
+                    name,
+                    kind: vl::OrgKind::parse(&kind)?,
+                    parent: opt_id(parent)?,
+                })
+            })(),
+        )?;
+        self.run(py, move |l| l.register_org(&actor, org))
+            .map(Receipt::from)
+    }
+
+    /// Grants a role: 'platform_admin' (no org), or 'org_admin' / 'recorder' of `org`.
+    #[pyo3(signature = (actor, grantee, role, org = None))]
+    fn grant_role(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        grantee: String,
+        role: String,
+        org: Option<String>,
+    ) -> PyResult<Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let grantee = Self::actor(py, &grantee)?;
+        let role = check(py, role_of(&role, org))?;
+        self.run(py, move |l| l.grant_role(&actor, &grantee, role))
+            .map(Receipt::from)
+    }
+
+    /// Registers a volunteer, validating the identity number. `identity_kind`: resident_id,
+    /// passport, hk_macau_permit or taiwan_permit.
+    #[pyo3(signature = (actor, *, id, name, identity_kind, identity_number, home_org = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn register_volunteer(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        id: String,
+        name: String,
+        identity_kind: String,
+        identity_number: String,
+        home_org: Option<String>,
+    ) -> PyResult<Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let volunteer = check(
+            py,
+            (|| -> vl::Result<vl::NewVolunteer> {
+                Ok(vl::NewVolunteer {
+                    id: id.parse()?,
+                    name,
+                    identity_kind: vl::IdentityKind::parse(&identity_kind)?,
+                    identity_number,
+                    home_org: opt_id(home_org)?,
+                })
+            })(),
+        )?;
+        self.run(py, move |l| l.register_volunteer(&actor, volunteer))
+            .map(Receipt::from)
+    }
+
+    /// Creates a team (服务队) of registered volunteers under an org.
+    #[pyo3(
+        signature = (actor, *, id, org, name, leader, liaisons = Vec::new(), members = Vec::new()),
+        text_signature = "($self, actor, *, id, org, name, leader, liaisons=(), members=())"
+    )]
+    #[allow(clippy::too_many_arguments)]
+    fn create_team(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        id: String,
+        org: String,
+        name: String,
+        leader: String,
+        liaisons: Vec<String>,
+        members: Vec<String>,
+    ) -> PyResult<Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let team = check(
+            py,
+            (|| -> vl::Result<vl::NewTeam> {
+                Ok(vl::NewTeam {
+                    id: id.parse()?,
+                    org: org.parse()?,
+                    name,
+                    leader: leader.parse()?,
+                    liaisons: ids(liaisons)?,
+                    members: ids(members)?,
+                })
+            })(),
+        )?;
+        self.run(py, move |l| l.create_team(&actor, team))
+            .map(Receipt::from)
+    }
+
+    /// Moves a volunteer to a new home community and/or work unit. Their history stays with
+    /// them; past records keep the org where they were served.
+    #[pyo3(signature = (actor, volunteer, *, home_org = None, work_unit = None))]
+    fn move_volunteer(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        volunteer: String,
+        home_org: Option<String>,
+        work_unit: Option<String>,
+    ) -> PyResult<Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let (volunteer, home_org, work_unit) = check(
+            py,
+            (|| -> vl::Result<(vl::VolunteerId, Option<vl::OrgId>, Option<vl::OrgId>)> {
+                Ok((volunteer.parse()?, opt_id(home_org)?, opt_id(work_unit)?))
+            })(),
+        )?;
+        self.run(py, move |l| {
+            l.move_volunteer(&actor, &volunteer, home_org, work_unit)
+        })
+        .map(Receipt::from)
+    }
+
+    /// Chooses how a volunteer appears on public boards: mode 'public', 'hidden', or
+    /// 'pseudonym' (with `pseudonym`, the name shown).
+    #[pyo3(signature = (actor, volunteer, mode, pseudonym = None))]
+    fn set_visibility(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        volunteer: String,
+        mode: String,
+        pseudonym: Option<String>,
+    ) -> PyResult<Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let volunteer: vl::VolunteerId = check(py, volunteer.parse())?;
+        let visibility = check(py, visibility_of(&mode, pseudonym))?;
+        self.run(py, move |l| {
+            l.set_visibility(&actor, &volunteer, visibility)
+        })
+        .map(Receipt::from)
+    }
+
+    /// An org as registered.
+    fn org(&self, py: Python<'_>, id: String) -> PyResult<Org> {
+        let o = self.run(py, move |l| l.org(&id.parse()?))?;
+        Ok(Org {
+            id: o.id.to_string(),
+            name: o.name,
+            kind: o.kind.as_str().to_owned(),
+            parent: opt_string(o.parent),
+        })
+    }
+
+    /// A team as created (its members over time: `team_members`).
+    fn team(&self, py: Python<'_>, id: String) -> PyResult<Team> {
+        let t = self.run(py, move |l| l.team(&id.parse()?))?;
+        Ok(Team {
+            id: t.id.to_string(),
+            org: t.org.to_string(),
+            name: t.name,
+            leader: t.leader.to_string(),
+            liaisons: strings(t.liaisons),
+            members: strings(t.members),
+        })
+    }
+
+    /// A volunteer, masked.
+    fn volunteer(&self, py: Python<'_>, id: String) -> PyResult<VolunteerView> {
+        let id: vl::VolunteerId = check(py, id.parse())?;
+        self.run(py, move |l| l.volunteer(&id))
+            .map(VolunteerView::from)
+    }
+}

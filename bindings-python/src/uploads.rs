@@ -1,0 +1,260 @@
+//! Sheets (CSV or XLSX): a sheet as read, its rows as records or problems, what an upload
+//! did, and reading a sheet without a ledger.
+
+use crate::conversions::{Int, from_name, offset_of, opt_id, opt_string, serde_name};
+use crate::errors::check;
+use crate::frames::{frame, frame_of};
+use crate::results::ToDict;
+use chrono::{DateTime, FixedOffset};
+use pyo3::prelude::*;
+use volunteer_ledger as vl;
+
+result_class!(
+    /// A row of a sheet that was not added, and why: no personal data in the messages.
+    RowProblem as "RowProblem" {
+        /// The row, 1-based as Excel shows it.
+        row: i32,
+        /// The column's header as in the sheet, if one column is at fault.
+        column: Option<String>,
+        /// The stable error code.
+        code: String,
+        /// The problem in English.
+        message_en: String,
+        /// The problem in Chinese.
+        message_zh: String,
+    }
+);
+
+result_class!(
+    /// What an upload did (or, for a dry run, would do).
+    ImportReport as "ImportReport" {
+        /// SHA-256 (hex) of the file.
+        fingerprint: String,
+        /// Whether nothing was written.
+        dry_run: bool,
+        /// Data rows read.
+        rows: i32,
+        /// Rows added.
+        accepted: i32,
+        /// Of those, rows left pending (to confirm).
+        pending: i32,
+        /// Rows recorded before with the same content (nothing written).
+        duplicates: i32,
+        /// Rows refused, in sheet order: the first 10,000 of them.
+        rejected: Vec<RowProblem>,
+        /// How many rows were refused in all.
+        refused: i32,
+    }
+    methods {
+        /// The rejected rows as a pandas DataFrame (row, column, code, messages); needs pandas.
+        fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            frame_of(py, &self.rejected, RowProblem::FIELDS)
+        }
+    }
+);
+
+result_class!(
+    /// A record as a sheet row gives it: `to_dict()` gives the keywords of `Ledger.add_record`.
+    SheetRecord as "SheetRecord" {
+        /// The record id.
+        id: String,
+        /// The volunteer number.
+        volunteer: String,
+        /// The org.
+        org: String,
+        /// When it started (in the offset the sheet was read in).
+        start: DateTime<FixedOffset>,
+        /// When it ended.
+        end: DateTime<FixedOffset>,
+        /// Minutes of service.
+        minutes: i64,
+        /// What was done.
+        content: String,
+        /// The organising team, if any.
+        team: Option<String>,
+        /// The activity, if any.
+        activity: Option<String>,
+        /// 'import'.
+        source: String,
+        /// Declared paid.
+        paid: bool,
+        /// Declared a job duty.
+        job_duty: bool,
+        /// Declared for the public benefit.
+        public_benefit: bool,
+    }
+);
+
+result_class!(
+    /// One data row of a sheet: a record, or the problem that keeps it from being one.
+    SheetRow as "SheetRow" {
+        /// The row, 1-based as Excel shows it.
+        row: u32,
+        /// The record, if the row reads as one.
+        record: Option<SheetRecord>,
+        /// The problem, if it does not.
+        problem: Option<RowProblem>,
+    }
+);
+
+result_class!(
+    /// A sheet as read, before anything is added: its header and its rows.
+    Sheet as "Sheet" {
+        /// SHA-256 (hex) of the file.
+        fingerprint: String,
+        /// The header row, 1-based.
+        header_row: u32,
+        /// Each header as in the sheet and the field it was matched to ('volunteer', 'other' …).
+        columns: Vec<(String, String)>,
+        /// The data rows (those that are no record only up to the first 10,000).
+        rows: Vec<SheetRow>,
+        /// Rows that are no record beyond the first 10,000: counted, not listed.
+        unlisted_problems: u32,
+    }
+    methods {
+        /// The rows that read as records, as a pandas DataFrame indexed by sheet row with the
+        /// columns `Ledger.add_records` takes; needs pandas.
+        fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            let mut rows = Vec::new();
+            for r in &self.rows {
+                if let Some(record) = &r.record {
+                    let d = record.dict(py)?;
+                    d.set_item("row", r.row)?;
+                    rows.push(d);
+                }
+            }
+            let mut columns = vec!["row"];
+            columns.extend_from_slice(SheetRecord::FIELDS);
+            frame(py, rows, &columns)?.call_method1("set_index", ("row",))
+        }
+    }
+);
+
+impl From<vl::RowProblem> for RowProblem {
+    fn from(p: vl::RowProblem) -> Self {
+        Self {
+            row: p.row,
+            column: p.column,
+            code: p.code,
+            message_en: p.message_en,
+            message_zh: p.message_zh,
+        }
+    }
+}
+
+impl From<vl::ImportReport> for ImportReport {
+    fn from(r: vl::ImportReport) -> Self {
+        Self {
+            fingerprint: r.fingerprint,
+            dry_run: r.dry_run,
+            rows: r.rows,
+            accepted: r.accepted,
+            pending: r.pending,
+            duplicates: r.duplicates,
+            rejected: r.rejected.into_iter().map(RowProblem::from).collect(),
+            refused: r.refused,
+        }
+    }
+}
+
+impl SheetRecord {
+    fn new(n: vl::NewRecord, off: FixedOffset) -> Self {
+        Self {
+            id: n.id.to_string(),
+            volunteer: n.volunteer.to_string(),
+            org: n.org.to_string(),
+            start: n.start.to_datetime(off),
+            end: n.end.to_datetime(off),
+            minutes: n.minutes,
+            content: n.content,
+            team: opt_string(n.team),
+            activity: opt_string(n.activity),
+            source: n.source.as_str().to_owned(),
+            paid: n.paid,
+            job_duty: n.job_duty,
+            public_benefit: n.public_benefit,
+        }
+    }
+}
+
+impl Sheet {
+    pub(crate) fn new(s: vl::Sheet, off: FixedOffset) -> Self {
+        Self {
+            fingerprint: s.fingerprint,
+            header_row: s.header_row,
+            columns: s
+                .columns
+                .into_iter()
+                .map(|(h, f)| (h, serde_name(&f)))
+                .collect(),
+            rows: s
+                .rows
+                .into_iter()
+                .map(|r| match r.record {
+                    Ok(n) => SheetRow {
+                        row: r.row,
+                        record: Some(SheetRecord::new(n, off)),
+                        problem: None,
+                    },
+                    Err(p) => SheetRow {
+                        row: r.row,
+                        record: None,
+                        problem: Some(p.into()),
+                    },
+                })
+                .collect(),
+            unlisted_problems: s.unlisted_problems,
+        }
+    }
+}
+
+nested_dict_value!(RowProblem, SheetRecord);
+
+/// How to read a sheet, from the keywords of `upload` and `read_sheet`.
+pub(crate) fn import_options(
+    format: Option<String>,
+    encoding: &str,
+    default_org: Option<String>,
+    sheet: Option<String>,
+    utc_offset_minutes: i32,
+) -> vl::Result<vl::ImportOptions> {
+    Ok(vl::ImportOptions {
+        format: format
+            .map(|f| from_name("sheet", "format", &f))
+            .transpose()?,
+        encoding: from_name("sheet", "encoding", encoding)?,
+        utc_offset_minutes,
+        default_org: opt_id(default_org)?,
+        sheet,
+    })
+}
+
+/// Reads a sheet (CSV or XLSX bytes) without adding anything: its header and each row as a
+/// record or the problem that keeps it from being one. Times are read in `utc_offset_minutes`.
+#[pyfunction]
+#[pyo3(signature = (
+    data, *, format = None, encoding = String::from("auto"), default_org = None, sheet = None,
+    utc_offset_minutes = Int(480)
+))]
+pub(crate) fn read_sheet(
+    py: Python<'_>,
+    data: Vec<u8>,
+    format: Option<String>,
+    encoding: String,
+    default_org: Option<String>,
+    sheet: Option<String>,
+    utc_offset_minutes: Int,
+) -> PyResult<Sheet> {
+    let off = offset_of(py, utc_offset_minutes)?;
+    let read = py.detach(move || {
+        let opts = import_options(
+            format,
+            &encoding,
+            default_org,
+            sheet,
+            utc_offset_minutes.saturating(),
+        )?;
+        vl::read_sheet(&data, &opts)
+    });
+    Ok(Sheet::new(check(py, read)?, off))
+}
