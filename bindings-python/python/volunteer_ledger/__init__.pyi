@@ -1,5 +1,5 @@
 # Hand-kept type stubs of volunteer_ledger (the native module volunteer_ledger._native).
-# Keep in step with bindings-python/src/lib.rs.
+# Keep in step with bindings-python/src/.
 
 import os
 from collections.abc import Sequence
