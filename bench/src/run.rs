@@ -148,8 +148,17 @@ fn median(v: &[f64]) -> f64 {
     v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
-/// Runs the ledger's side and returns the JSON.
-pub fn run(dir: &Path, runs: usize, fresh_iters: usize, alt_fresh: usize) -> Res<Value> {
+/// Runs the ledger's side and returns the JSON. `only`, when given, names the figures to time
+/// (comma-separated: `reopen`, `file`, `csv`, `fresh`, `upload`), for profiling one of them;
+/// the others are left empty.
+pub fn run(
+    dir: &Path,
+    runs: usize,
+    fresh_iters: usize,
+    alt_fresh: usize,
+    only: Option<&str>,
+) -> Res<Value> {
+    let want = |figure: &str| only.is_none_or(|o| o.split(',').any(|f| f == figure));
     let meta: Value = serde_json::from_slice(&std::fs::read(dir.join("meta.json"))?)?;
     let first: NaiveDate = meta["first_day"].as_str().unwrap_or("").parse()?;
     let last: NaiveDate = meta["last_day"].as_str().unwrap_or("").parse()?;
@@ -161,7 +170,7 @@ pub fn run(dir: &Path, runs: usize, fresh_iters: usize, alt_fresh: usize) -> Res
     // Reopen, and the memory the opened ledger holds.
     let mut reopen = Vec::new();
     let (mut state_bytes, mut rss_growth, mut records) = (0, 0, 0);
-    for i in 0..runs {
+    for i in 0..if want("reopen") { runs } else { 0 } {
         let rss0 = rss_bytes();
         let t = Instant::now();
         let l = Ledger::open(&ledger_file)?;
@@ -177,7 +186,7 @@ pub fn run(dir: &Path, runs: usize, fresh_iters: usize, alt_fresh: usize) -> Res
     // All boards from the file ledger: open + every board.
     let mut from_file = Vec::new();
     let mut boards = Boards::new();
-    for _ in 0..runs {
+    for _ in 0..if want("file") { runs } else { 0 } {
         let t = Instant::now();
         let mut l = Ledger::open(&ledger_file)?;
         boards = all_boards(&mut l, &ps)?;
@@ -191,9 +200,14 @@ pub fn run(dir: &Path, runs: usize, fresh_iters: usize, alt_fresh: usize) -> Res
 
     // All boards from the CSV: upload into a ledger in memory holding the register, then
     // every board. The register (orgs, teams, volunteers) is there before the clock starts.
-    let base = Ledger::from_entries(Ledger::open(dir.join("base.db"))?.entries()?)?;
     let mut from_csv = Vec::new();
-    for _ in 0..runs {
+    let csv_runs = if want("csv") { runs } else { 0 };
+    let base = if csv_runs > 0 {
+        Ledger::from_entries(Ledger::open(dir.join("base.db"))?.entries()?)?
+    } else {
+        Ledger::in_memory(LedgerConfig::new("linjiang".parse()?, "-", admin()))?
+    };
+    for _ in 0..csv_runs {
         let mut l = base.clone();
         l.set_clock(Clock::Fixed(clock()));
         let t = Instant::now();
@@ -201,7 +215,7 @@ pub fn run(dir: &Path, runs: usize, fresh_iters: usize, alt_fresh: usize) -> Res
         upload_all(&mut l, &sheet)?;
         let b = all_boards(&mut l, &ps)?;
         from_csv.push(secs(t));
-        if b != boards {
+        if want("file") && b != boards {
             return Err("the boards from the CSV differ from the file ledger's".into());
         }
     }
@@ -210,7 +224,11 @@ pub fn run(dir: &Path, runs: usize, fresh_iters: usize, alt_fresh: usize) -> Res
     // Fresh leaderboard: a live ledger in memory with its three boards of the week of
     // 22 December 2025 asked for once; then each append (22:00–22:30, 30 minutes, at the
     // district) is followed by reading the three top-100 boards.
-    let mut l = Ledger::from_entries(Ledger::open(&ledger_file)?.entries()?)?;
+    let mut l = if want("fresh") {
+        Ledger::from_entries(Ledger::open(&ledger_file)?.entries()?)?
+    } else {
+        Ledger::in_memory(LedgerConfig::new("linjiang".parse()?, "-", admin()))?
+    };
     l.set_clock(Clock::Fixed(clock()));
     let monday = NaiveDate::from_ymd_opt(2025, 12, 22).unwrap_or_default();
     let fresh_ps = vec![
@@ -218,7 +236,7 @@ pub fn run(dir: &Path, runs: usize, fresh_iters: usize, alt_fresh: usize) -> Res
         Period::month_of(monday),
         Period::year_of(monday),
     ];
-    for p in &fresh_ps {
+    for p in fresh_ps.iter().filter(|_| want("fresh")) {
         l.leaderboard(*p, &Scope::All, BoardKind::Volunteers, 100)?;
     }
     let append = |k: usize| -> Res<(NewRecord, Value)> {
@@ -245,7 +263,12 @@ pub fn run(dir: &Path, runs: usize, fresh_iters: usize, alt_fresh: usize) -> Res
     let mut appended = Vec::new();
     let mut first_boards = Boards::new();
     let admin = admin();
-    for k in 0..fresh_iters.min(volunteers) {
+    let fresh_n = if want("fresh") {
+        fresh_iters.min(volunteers)
+    } else {
+        0
+    };
+    for k in 0..fresh_n {
         let (r, j) = append(k)?;
         if k < alt_fresh {
             appended.push(j);
@@ -278,7 +301,7 @@ pub fn run(dir: &Path, runs: usize, fresh_iters: usize, alt_fresh: usize) -> Res
     let tmp = std::env::temp_dir().join(format!("vl-bench-upload-{}", std::process::id()));
     std::fs::create_dir_all(&tmp)?;
     let (mut up, mut bare, mut close) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..runs {
+    for _ in 0..if want("upload") { runs } else { 0 } {
         let b = tmp.join("bare.db");
         remove_db(&b);
         let t = Instant::now();
