@@ -302,8 +302,10 @@ struct State {
     #[serde(with = "json_text")]
     side: Side,
     /// The Merkle frontier of the entries applied (`crate::merkle`): O(log n) hashes that give
-    /// the root a signed head names. In the snapshot, so that an open replays nothing for it.
-    tree: crate::merkle::Frontier,
+    /// the root a signed head names, and the hashes of the entries applied since it was last
+    /// asked for, folded in when it is (a signed head, a proof, a snapshot), not on every
+    /// append. In the snapshot (folded), so that an open replays nothing for it.
+    tree: crate::merkle::LazyFrontier,
 }
 
 /// A value as its JSON text inside a snapshot.
@@ -413,7 +415,7 @@ impl State {
                 ..Travel::default()
             },
             side: Side::default(),
-            tree: crate::merkle::Frontier::default(),
+            tree: crate::merkle::LazyFrontier::default(),
         })
     }
 
@@ -2492,6 +2494,7 @@ impl Ledger {
         if self.len == self.snapshot_len || store.in_transaction() {
             return Ok(());
         }
+        self.state.tree.settle();
         let data = self.state.snapshot_bytes();
         if data.is_empty() {
             return Ok(());
@@ -2622,6 +2625,8 @@ impl Ledger {
         store.commit(self.len as i64 - 1)?;
         if snapshot.is_some() {
             self.snapshot_len = self.len;
+            // The snapshot's encoding folded the tree (on its thread): kept, not done again.
+            self.state.tree.settle();
         }
         Ok(())
     }
@@ -4249,7 +4254,7 @@ impl Ledger {
             Log::Detached => return Err(detached()),
             Log::Failed(e) => return Err(e.clone()),
         };
-        if anchors.tree != self.state.tree {
+        if &anchors.tree != self.state.tree.frontier() {
             return Err(LedgerError::ChainBroken {
                 seq: self.snapshot_len.saturating_sub(1),
                 detail: "the Merkle tree held (read from the file's snapshot) is not the log's: \
@@ -4280,6 +4285,7 @@ impl Ledger {
     /// [`Ledger::batch`] (`E_FIELD`): its entries are not committed yet.
     pub fn signed_head(&mut self) -> Result<SignedHead> {
         let key = self.signing_key.clone().ok_or(LedgerError::NoSigningKey)?;
+        self.state.tree.settle();
         let head = self.sign_head(&key)?;
         self.keep_head(&head)?;
         Ok(head)
@@ -4401,10 +4407,11 @@ impl Ledger {
         Ok(path.iter().map(Hash::to_hex).collect())
     }
 
-    /// Bytes held by the ledger's state — records, their ids, per-volunteer data and every
-    /// index — counted from the structures' sizes and capacities, free text (names, contents)
-    /// and the log aside; cached boards aside (they exist only for the boards asked for). The
-    /// memory benchmark reports it per record next to the measured growth of resident memory.
+    /// Bytes held by the ledger's state — records, their ids, per-volunteer data, every index,
+    /// the entry hashes not yet folded into the Merkle tree — counted from the structures'
+    /// sizes and capacities, free text (names, contents) and the log aside; cached boards
+    /// aside (they exist only for the boards asked for). The memory benchmark reports it per
+    /// record next to the measured growth of resident memory.
     pub fn state_bytes(&self) -> usize {
         let s = &self.state;
         let per_volunteer: usize = s
@@ -4428,6 +4435,7 @@ impl Ledger {
             )
             + s.activities.heap_bytes()
             + s.actors.heap_bytes()
+            + s.tree.pending_bytes()
     }
 
     /// A digest of the observable state (every record as viewed, every volunteer's totals):
