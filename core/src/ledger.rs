@@ -4417,7 +4417,7 @@ impl Ledger {
         let per_volunteer: usize = s
             .vols
             .iter()
-            .map(|v| v.records.capacity() * 4 + 16 + v.key.len() + v.identity.mask.len())
+            .map(|v| v.records.capacity() * 4 + 16 + v.key.len() + v.identity.heap_bytes())
             .sum::<usize>()
             + s.vols.capacity() * std::mem::size_of::<Vol>();
         // hashbrown: one control byte and the value per bucket; buckets = capacity * 8 / 7.

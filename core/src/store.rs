@@ -27,8 +27,9 @@ const APPLICATION_ID: i64 = 0x564C_4544;
 /// missing team or activity takes one byte. 5: the state keeps the Merkle frontier of the log
 /// (`crate::merkle`), so that a ledger opened from a snapshot can sign its head, and a
 /// volunteer's identity is held sealed (mask, tag, ciphertext; `docs/identity.md`), no longer
-/// as its number.
-pub(crate) const SNAPSHOT_FORMAT: i64 = 5;
+/// as its number. 6: a sealed identity is held as bytes (tag, nonce, ciphertext in one
+/// allocation), no longer as the log's hex.
+pub(crate) const SNAPSHOT_FORMAT: i64 = 6;
 
 /// The key table: volunteers' data keys wrapped under a ledger key, outside the hash-chained
 /// log, so that erasing an identity destroys its key and nothing the chain covers.
