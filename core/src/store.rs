@@ -1057,11 +1057,15 @@ impl Store {
     }
 
     /// Replaces the snapshot: in the open transaction, if any (it then reaches the file with
-    /// the entries it reflects, or not at all), else in one of its own.
+    /// the entries it reflects, or not at all), else in one of its own. The old row is deleted
+    /// before the new one is written, so that the new snapshot reuses the old one's pages: an
+    /// `INSERT OR REPLACE` writes the new row first and leaves the file a free list as large
+    /// as the old snapshot (15 to 20 bytes a record in a district's file).
     pub(crate) fn put_snapshot(&mut self, seq: u64, hash: Hash, data: &[u8]) -> Result<()> {
-        self.conn
-            .execute(
-                "INSERT OR REPLACE INTO snapshot VALUES (1, ?1, ?2, ?3, ?4, ?5)",
+        let written = self.conn.savepoint().and_then(|sp| {
+            sp.execute("DELETE FROM snapshot WHERE slot = 1", [])?;
+            sp.execute(
+                "INSERT INTO snapshot VALUES (1, ?1, ?2, ?3, ?4, ?5)",
                 params![
                     seq as i64,
                     &hash.0[..],
@@ -1069,9 +1073,10 @@ impl Store {
                     env!("CARGO_PKG_VERSION"),
                     data
                 ],
-            )
-            .map_err(|e| self.err("cannot write the snapshot", "无法写入快照", e))?;
-        Ok(())
+            )?;
+            sp.commit()
+        });
+        written.map_err(|e| self.err("cannot write the snapshot", "无法写入快照", e))
     }
 
     /// Starts a transaction for a rebuild of the projections (no entry is written).
