@@ -103,19 +103,28 @@ struct OrgNode {
     parent: u32,
 }
 
+/// A volunteer. Laid out so that what every record's check, application and board reads —
+/// number, records, their end, total, home — fills the first cache line (60 of 64 bytes),
+/// and name and identity, read by views only, the second: a record touches one line of its
+/// volunteer, not two.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[repr(C, align(64))]
 struct Vol {
     /// The volunteer number, shared with the boards' keys.
     key: Arc<str>,
-    name: Box<str>,
-    identity: HeldIdentity,
-    home_org: u32,
-    total: u64,
     records: Vec<u32>,
     /// When the latest of their records (live or not) ends: a record starting on a later day
     /// than that meets none of them, and the checks against them are skipped.
     records_end: i64,
+    total: u64,
+    home_org: u32,
+    name: Box<str>,
+    identity: HeldIdentity,
 }
+
+// Two cache lines, the first holding the fields before `name`.
+const _: () = assert!(std::mem::size_of::<Vol>() == 128);
+const _: () = assert!(std::mem::offset_of!(Vol, name) == 64);
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct TeamNode {

@@ -28,7 +28,7 @@ const APPLICATION_ID: i64 = 0x564C_4544;
 /// (`crate::merkle`), so that a ledger opened from a snapshot can sign its head, and a
 /// volunteer's identity is held sealed (mask, tag, ciphertext; `docs/identity.md`), no longer
 /// as its number. 6: a sealed identity is held as bytes (tag, nonce, ciphertext in one
-/// allocation), no longer as the log's hex.
+/// allocation), no longer as the log's hex, and a volunteer's fields are in another order.
 pub(crate) const SNAPSHOT_FORMAT: i64 = 6;
 
 /// The key table: volunteers' data keys wrapped under a ledger key, outside the hash-chained
