@@ -494,12 +494,54 @@ enum Secret {
     /// ciphertext of the number, decoded from the log's hex. When the log's nonce or
     /// ciphertext is not hex of their lengths, the ciphertext is left empty: it never opens,
     /// as the hex itself would not have.
-    Sealed(Box<[u8]>),
+    Sealed(#[serde(with = "boxed_bytes")] Box<[u8]>),
     /// The number of a version-1 registration.
     Legacy(Box<str>),
 }
 
 const TAG_LEN: usize = 32;
+
+/// Bytes as serde's bytes (in a snapshot: the length, then the bytes as they are), not as a
+/// sequence of numbers read one at a time.
+mod boxed_bytes {
+    use serde::de::{Deserializer, Error, SeqAccess, Visitor};
+    use serde::ser::Serializer;
+    use std::fmt;
+
+    pub(super) fn serialize<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(b)
+    }
+
+    struct Bytes;
+
+    impl<'de> Visitor<'de> for Bytes {
+        type Value = Box<[u8]>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("bytes")
+        }
+
+        fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+            Ok(v.into())
+        }
+
+        fn visit_byte_buf<E: Error>(self, v: Vec<u8>) -> Result<Self::Value, E> {
+            Ok(v.into_boxed_slice())
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+            while let Some(b) = seq.next_element()? {
+                out.push(b);
+            }
+            Ok(out.into_boxed_slice())
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Box<[u8]>, D::Error> {
+        d.deserialize_bytes(Bytes)
+    }
+}
 
 /// What finds an identity document in the ledger's index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
