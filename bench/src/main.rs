@@ -53,10 +53,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 num("--runs", 3).max(1),
                 num("--fresh-iters", 2000).max(1),
                 num("--alt-fresh", 10).max(1),
+                arg(&args, "--only").as_deref(),
             )?;
             println!("{}", serde_json::to_string(&out)?);
         }
-        _ => return Err("usage: vl-bench gen --size SIZE [--seed N] --out DIR | vl-bench run --data DIR [--runs N]".into()),
+        _ => return Err("usage: vl-bench gen --size SIZE [--seed N] --out DIR | vl-bench run --data DIR [--runs N] [--only reopen,file,csv,fresh,upload]".into()),
     }
     Ok(())
 }

@@ -24,6 +24,25 @@ fn secs(t: Instant) -> f64 {
     t.elapsed().as_secs_f64()
 }
 
+/// The CPU time of this process (every thread, user and system) in seconds, from
+/// `/proc/self/stat` (clock ticks of 1/100 s); 0 where there is none. Beside the wall-clock
+/// figures, for machines shared with other work, where a figure's wall time says little.
+fn cpu_secs() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or(Vec::new(), |(_, rest)| rest.split_whitespace().collect());
+    let tick = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    (tick(11) + tick(12)) / 100.0
+}
+
 /// Every week, month and year holding a day of the data, in order.
 fn periods(first: NaiveDate, last: NaiveDate) -> Vec<Period> {
     let mut out = Vec::new();
@@ -142,14 +161,32 @@ fn bare_sqlite(path: &Path, sheet: &[u8]) -> Res<usize> {
     Ok(n)
 }
 
+/// The CPU time of each run of the figures that take seconds.
+#[derive(Default)]
+struct Cpu {
+    reopen: Vec<f64>,
+    from_file: Vec<f64>,
+    from_csv: Vec<f64>,
+    upload: Vec<f64>,
+}
+
 fn median(v: &[f64]) -> f64 {
     let mut v = v.to_vec();
     v.sort_by(f64::total_cmp);
     v.get(v.len() / 2).copied().unwrap_or(f64::NAN)
 }
 
-/// Runs the ledger's side and returns the JSON.
-pub fn run(dir: &Path, runs: usize, fresh_iters: usize, alt_fresh: usize) -> Res<Value> {
+/// Runs the ledger's side and returns the JSON. `only`, when given, names the figures to time
+/// (comma-separated: `reopen`, `file`, `csv`, `fresh`, `upload`), for profiling one of them;
+/// the others are left empty.
+pub fn run(
+    dir: &Path,
+    runs: usize,
+    fresh_iters: usize,
+    alt_fresh: usize,
+    only: Option<&str>,
+) -> Res<Value> {
+    let want = |figure: &str| only.is_none_or(|o| o.split(',').any(|f| f == figure));
     let meta: Value = serde_json::from_slice(&std::fs::read(dir.join("meta.json"))?)?;
     let first: NaiveDate = meta["first_day"].as_str().unwrap_or("").parse()?;
     let last: NaiveDate = meta["last_day"].as_str().unwrap_or("").parse()?;
@@ -159,58 +196,80 @@ pub fn run(dir: &Path, runs: usize, fresh_iters: usize, alt_fresh: usize) -> Res
     let csv_path = dir.join("records.csv");
 
     // Reopen, and the memory the opened ledger holds.
+    let mut cpu = Cpu::default();
     let mut reopen = Vec::new();
     let (mut state_bytes, mut rss_growth, mut records) = (0, 0, 0);
-    for i in 0..runs {
+    for i in 0..if want("reopen") { runs } else { 0 } {
         let rss0 = rss_bytes();
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), cpu_secs());
         let l = Ledger::open(&ledger_file)?;
         reopen.push(secs(t));
+        cpu.reopen.push(cpu_secs() - c);
         if i == 0 {
             rss_growth = rss_bytes().saturating_sub(rss0);
             state_bytes = l.state_bytes();
             records = l.record_count();
         }
     }
-    eprintln!("ledger: reopen {:.2} s", median(&reopen));
+    eprintln!(
+        "ledger: reopen {:.3} s (cpu {:.2} s)",
+        median(&reopen),
+        median(&cpu.reopen)
+    );
 
     // All boards from the file ledger: open + every board.
     let mut from_file = Vec::new();
     let mut boards = Boards::new();
-    for _ in 0..runs {
-        let t = Instant::now();
+    for _ in 0..if want("file") { runs } else { 0 } {
+        let (t, c) = (Instant::now(), cpu_secs());
         let mut l = Ledger::open(&ledger_file)?;
         boards = all_boards(&mut l, &ps)?;
         from_file.push(secs(t));
+        cpu.from_file.push(cpu_secs() - c);
     }
     eprintln!(
-        "ledger: all {} boards from the file {:.2} s",
+        "ledger: all {} boards from the file {:.2} s (cpu {:.2} s)",
         boards.len(),
-        median(&from_file)
+        median(&from_file),
+        median(&cpu.from_file)
     );
 
     // All boards from the CSV: upload into a ledger in memory holding the register, then
     // every board. The register (orgs, teams, volunteers) is there before the clock starts.
-    let base = Ledger::from_entries(Ledger::open(dir.join("base.db"))?.entries()?)?;
     let mut from_csv = Vec::new();
-    for _ in 0..runs {
+    let csv_runs = if want("csv") { runs } else { 0 };
+    let base = if csv_runs > 0 {
+        Ledger::from_entries(Ledger::open(dir.join("base.db"))?.entries()?)?
+    } else {
+        Ledger::in_memory(LedgerConfig::new("linjiang".parse()?, "-", admin()))?
+    };
+    for _ in 0..csv_runs {
         let mut l = base.clone();
         l.set_clock(Clock::Fixed(clock()));
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), cpu_secs());
         let sheet = std::fs::read(&csv_path)?;
         upload_all(&mut l, &sheet)?;
         let b = all_boards(&mut l, &ps)?;
         from_csv.push(secs(t));
-        if b != boards {
+        cpu.from_csv.push(cpu_secs() - c);
+        if want("file") && b != boards {
             return Err("the boards from the CSV differ from the file ledger's".into());
         }
     }
-    eprintln!("ledger: all boards from the CSV {:.2} s", median(&from_csv));
+    eprintln!(
+        "ledger: all boards from the CSV {:.2} s (cpu {:.2} s)",
+        median(&from_csv),
+        median(&cpu.from_csv)
+    );
 
     // Fresh leaderboard: a live ledger in memory with its three boards of the week of
     // 22 December 2025 asked for once; then each append (22:00–22:30, 30 minutes, at the
     // district) is followed by reading the three top-100 boards.
-    let mut l = Ledger::from_entries(Ledger::open(&ledger_file)?.entries()?)?;
+    let mut l = if want("fresh") {
+        Ledger::from_entries(Ledger::open(&ledger_file)?.entries()?)?
+    } else {
+        Ledger::in_memory(LedgerConfig::new("linjiang".parse()?, "-", admin()))?
+    };
     l.set_clock(Clock::Fixed(clock()));
     let monday = NaiveDate::from_ymd_opt(2025, 12, 22).unwrap_or_default();
     let fresh_ps = vec![
@@ -218,7 +277,7 @@ pub fn run(dir: &Path, runs: usize, fresh_iters: usize, alt_fresh: usize) -> Res
         Period::month_of(monday),
         Period::year_of(monday),
     ];
-    for p in &fresh_ps {
+    for p in fresh_ps.iter().filter(|_| want("fresh")) {
         l.leaderboard(*p, &Scope::All, BoardKind::Volunteers, 100)?;
     }
     let append = |k: usize| -> Res<(NewRecord, Value)> {
@@ -245,7 +304,12 @@ pub fn run(dir: &Path, runs: usize, fresh_iters: usize, alt_fresh: usize) -> Res
     let mut appended = Vec::new();
     let mut first_boards = Boards::new();
     let admin = admin();
-    for k in 0..fresh_iters.min(volunteers) {
+    let fresh_n = if want("fresh") {
+        fresh_iters.min(volunteers)
+    } else {
+        0
+    };
+    for k in 0..fresh_n {
         let (r, j) = append(k)?;
         if k < alt_fresh {
             appended.push(j);
@@ -278,7 +342,7 @@ pub fn run(dir: &Path, runs: usize, fresh_iters: usize, alt_fresh: usize) -> Res
     let tmp = std::env::temp_dir().join(format!("vl-bench-upload-{}", std::process::id()));
     std::fs::create_dir_all(&tmp)?;
     let (mut up, mut bare, mut close) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..runs {
+    for _ in 0..if want("upload") { runs } else { 0 } {
         let b = tmp.join("bare.db");
         remove_db(&b);
         let t = Instant::now();
@@ -293,9 +357,10 @@ pub fn run(dir: &Path, runs: usize, fresh_iters: usize, alt_fresh: usize) -> Res
         copy_ledger_file(&dir.join("base.db"), &f)?;
         let mut l = Ledger::open(&f)?;
         l.set_clock(Clock::Fixed(clock()));
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), cpu_secs());
         let n = upload_all(&mut l, &sheet)?;
         up.push(secs(t));
+        cpu.upload.push(cpu_secs() - c);
         if n as usize != rows {
             return Err("the upload accepted another number of rows".into());
         }
@@ -306,8 +371,9 @@ pub fn run(dir: &Path, runs: usize, fresh_iters: usize, alt_fresh: usize) -> Res
     }
     let _ = std::fs::remove_dir_all(&tmp);
     eprintln!(
-        "upload of {rows} rows: ledger {:.2} s, bare SQLite {:.2} s",
+        "upload of {rows} rows: ledger {:.2} s (cpu {:.2} s), bare SQLite {:.2} s",
         median(&up),
+        median(&cpu.upload),
         median(&bare)
     );
 
@@ -330,5 +396,6 @@ pub fn run(dir: &Path, runs: usize, fresh_iters: usize, alt_fresh: usize) -> Res
             "boards_after_first": first_boards,
         },
         "upload": {"rows": rows, "ledger_s": up, "close_s": close, "bare_sqlite_s": bare},
+        "cpu_s": {"reopen": cpu.reopen, "from_file": cpu.from_file, "from_csv": cpu.from_csv, "upload": cpu.upload},
     }))
 }

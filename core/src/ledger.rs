@@ -115,19 +115,28 @@ struct OrgNode {
     parent: u32,
 }
 
+/// A volunteer. Laid out so that what every record's check, application and board reads —
+/// number, records, their end, total, home — fills the first cache line (60 of 64 bytes),
+/// and name and identity, read by views only, the second: a record touches one line of its
+/// volunteer, not two.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[repr(C, align(64))]
 struct Vol {
     /// The volunteer number, shared with the boards' keys.
     key: Arc<str>,
-    name: Box<str>,
-    identity: HeldIdentity,
-    home_org: u32,
-    total: u64,
     records: Vec<u32>,
     /// When the latest of their records (live or not) ends: a record starting on a later day
     /// than that meets none of them, and the checks against them are skipped.
     records_end: i64,
+    total: u64,
+    home_org: u32,
+    name: Box<str>,
+    identity: HeldIdentity,
 }
+
+// Two cache lines, the first holding the fields before `name`.
+const _: () = assert!(std::mem::size_of::<Vol>() == 128);
+const _: () = assert!(std::mem::offset_of!(Vol, name) == 64);
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct TeamNode {
@@ -314,8 +323,10 @@ struct State {
     #[serde(with = "json_text")]
     side: Side,
     /// The Merkle frontier of the entries applied (`crate::merkle`): O(log n) hashes that give
-    /// the root a signed head names. In the snapshot, so that an open replays nothing for it.
-    tree: crate::merkle::Frontier,
+    /// the root a signed head names, and the hashes of the entries applied since it was last
+    /// asked for, folded in when it is (a signed head, a proof, a snapshot), not on every
+    /// append. In the snapshot (folded), so that an open replays nothing for it.
+    tree: crate::merkle::LazyFrontier,
 }
 
 /// A value as its JSON text inside a snapshot.
@@ -425,7 +436,7 @@ impl State {
                 ..Travel::default()
             },
             side: Side::default(),
-            tree: crate::merkle::Frontier::default(),
+            tree: crate::merkle::LazyFrontier::default(),
         })
     }
 
@@ -2504,6 +2515,7 @@ impl Ledger {
         if self.len == self.snapshot_len || store.in_transaction() {
             return Ok(());
         }
+        self.state.tree.settle();
         let data = self.state.snapshot_bytes();
         if data.is_empty() {
             return Ok(());
@@ -2634,6 +2646,8 @@ impl Ledger {
         store.commit(self.len as i64 - 1)?;
         if snapshot.is_some() {
             self.snapshot_len = self.len;
+            // The snapshot's encoding folded the tree (on its thread): kept, not done again.
+            self.state.tree.settle();
         }
         Ok(())
     }
@@ -4266,7 +4280,7 @@ impl Ledger {
             Log::Detached => return Err(detached()),
             Log::Failed(e) => return Err(e.clone()),
         };
-        if anchors.tree != self.state.tree {
+        if &anchors.tree != self.state.tree.frontier() {
             return Err(LedgerError::ChainBroken {
                 seq: self.snapshot_len.saturating_sub(1),
                 detail: "the Merkle tree held (read from the file's snapshot) is not the log's: \
@@ -4297,6 +4311,7 @@ impl Ledger {
     /// [`Ledger::batch`] (`E_FIELD`): its entries are not committed yet.
     pub fn signed_head(&mut self) -> Result<SignedHead> {
         let key = self.signing_key.clone().ok_or(LedgerError::NoSigningKey)?;
+        self.state.tree.settle();
         let head = self.sign_head(&key)?;
         self.keep_head(&head)?;
         Ok(head)
@@ -4422,16 +4437,17 @@ impl Ledger {
         Ok(path.iter().map(Hash::to_hex).collect())
     }
 
-    /// Bytes held by the ledger's state — records, their ids, per-volunteer data and every
-    /// index — counted from the structures' sizes and capacities, free text (names, contents)
-    /// and the log aside; cached boards aside (they exist only for the boards asked for). The
-    /// memory benchmark reports it per record next to the measured growth of resident memory.
+    /// Bytes held by the ledger's state — records, their ids, per-volunteer data, every index,
+    /// the entry hashes not yet folded into the Merkle tree — counted from the structures'
+    /// sizes and capacities, free text (names, contents) and the log aside; cached boards
+    /// aside (they exist only for the boards asked for). The memory benchmark reports it per
+    /// record next to the measured growth of resident memory.
     pub fn state_bytes(&self) -> usize {
         let s = &self.state;
         let per_volunteer: usize = s
             .vols
             .iter()
-            .map(|v| v.records.capacity() * 4 + 16 + v.key.len() + v.identity.mask.len())
+            .map(|v| v.records.capacity() * 4 + 16 + v.key.len() + v.identity.heap_bytes())
             .sum::<usize>()
             + s.vols.capacity() * std::mem::size_of::<Vol>();
         // hashbrown: one control byte and the value per bucket; buckets = capacity * 8 / 7.
@@ -4449,6 +4465,7 @@ impl Ledger {
             )
             + s.activities.heap_bytes()
             + s.actors.heap_bytes()
+            + s.tree.pending_bytes()
     }
 
     /// A digest of the observable state (every record as viewed, every volunteer's totals):

@@ -5,8 +5,10 @@
 //! one of them, a consistency proof that a later head extends an earlier one.
 //!
 //! The ledger keeps only the [`Frontier`] (the roots of the O(log n) full subtrees the tree
-//! is made of) to know its root; proofs are computed when asked from the stored entry hashes,
-//! reading them once, in order, holding O(log n) hashes. Format: `docs/checkpoints.md`.
+//! is made of) to know its root, and folds the entries it applies into it lazily
+//! ([`LazyFrontier`]): when a head is signed, a proof asked for or a snapshot written, not on
+//! every append. Proofs are computed when asked from the stored entry hashes, reading them
+//! once, in order, holding O(log n) hashes. Format: `docs/checkpoints.md`.
 
 use crate::error::Result;
 use crate::hash::Hash;
@@ -75,6 +77,104 @@ impl Frontier {
             return empty_root();
         };
         it.fold(*last, |right, left| node_hash(left, &right))
+    }
+}
+
+/// A [`Frontier`] that takes entry hashes as they are applied and hashes them into the tree
+/// only when its root or its frontier is asked for (a signed head, a proof, a snapshot):
+/// appending an entry costs a copy of its hash, not two SHA-256 computations. The hashes kept
+/// pending are those the ledger applied, never read back from storage, so a root it gives is
+/// the root of the entries as applied, as if each had been folded in on the spot.
+///
+/// A fold asked for through `&self` is remembered until the next push, so that asking twice
+/// hashes once, and [`LazyFrontier::settle`] keeps it.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct LazyFrontier {
+    folded: Frontier,
+    /// Entry hashes after `folded`, in order.
+    pending: Vec<Hash>,
+    /// `folded` with every pending hash folded in, once computed.
+    memo: std::sync::OnceLock<Frontier>,
+}
+
+impl LazyFrontier {
+    /// Starts from a frontier (a snapshot's), nothing pending.
+    pub(crate) fn from_frontier(folded: Frontier) -> Self {
+        Self {
+            folded,
+            ..Self::default()
+        }
+    }
+
+    /// The number of leaves, pending ones included.
+    pub(crate) fn size(&self) -> u64 {
+        self.folded.size() + self.pending.len() as u64
+    }
+
+    /// Bytes held on the heap by the pending hashes.
+    pub(crate) fn pending_bytes(&self) -> usize {
+        self.pending.capacity() * std::mem::size_of::<Hash>()
+    }
+
+    /// Takes the next entry's hash (folded in later).
+    pub(crate) fn push(&mut self, entry: &Hash) {
+        self.pending.push(*entry);
+        self.memo = std::sync::OnceLock::new();
+    }
+
+    /// The whole frontier, pending hashes folded in (computed once until the next push).
+    pub(crate) fn frontier(&self) -> &Frontier {
+        if self.pending.is_empty() {
+            return &self.folded;
+        }
+        self.memo.get_or_init(|| {
+            let mut f = self.folded.clone();
+            for h in &self.pending {
+                f.push(h);
+            }
+            f
+        })
+    }
+
+    /// The root of the whole tree.
+    pub(crate) fn root(&self) -> Hash {
+        self.frontier().root()
+    }
+
+    /// Folds the pending hashes in for good (reusing a fold already computed) and frees them.
+    pub(crate) fn settle(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let folded = match self.memo.take() {
+            Some(f) => f,
+            None => self.frontier().clone(),
+        };
+        self.memo = std::sync::OnceLock::new();
+        self.folded = folded;
+        self.pending = Vec::new();
+    }
+}
+
+/// Equal when they give the same tree, however much of it is pending.
+impl PartialEq for LazyFrontier {
+    fn eq(&self, other: &Self) -> bool {
+        self.frontier() == other.frontier()
+    }
+}
+
+impl Eq for LazyFrontier {}
+
+/// In a snapshot as the whole frontier, pending hashes folded in.
+impl Serialize for LazyFrontier {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        self.frontier().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for LazyFrontier {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Frontier::deserialize(d).map(Self::from_frontier)
     }
 }
 
@@ -455,6 +555,35 @@ mod tests {
             assert_eq!(f.root(), root_of(&hs[..n]), "n = {n}");
             assert!(f.nodes.len() as u32 == (n as u64).count_ones());
         }
+    }
+
+    #[test]
+    fn a_lazy_frontier_gives_the_roots_of_an_eager_one() {
+        let hs = entries(70);
+        let mut lazy = LazyFrontier::default();
+        let mut eager = Frontier::default();
+        for (n, h) in hs.iter().enumerate() {
+            lazy.push(h);
+            eager.push(h);
+            assert_eq!(lazy.size(), eager.size());
+            // Asked now and then, settled now and then: the same tree every time.
+            if n % 3 == 0 {
+                assert_eq!(lazy.root(), eager.root(), "n = {n}");
+            }
+            if n % 7 == 0 {
+                lazy.settle();
+                assert!(lazy.pending.is_empty());
+            }
+            if n % 11 == 0 {
+                let bytes = postcard::to_allocvec(&lazy).unwrap();
+                assert_eq!(bytes, postcard::to_allocvec(&eager).unwrap());
+                let back: LazyFrontier = postcard::from_bytes(&bytes).unwrap();
+                assert_eq!(back, lazy);
+                assert_eq!(back.root(), eager.root());
+            }
+        }
+        assert_eq!(lazy.root(), root_of(&hs));
+        assert_eq!(lazy.frontier(), &eager);
     }
 
     #[test]

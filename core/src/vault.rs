@@ -474,19 +474,73 @@ impl Vault {
 }
 
 /// A volunteer's identity as the ledger's state holds it (and its snapshot): no number but
-/// that of a version-1 registration, whose log holds it in clear anyway.
+/// that of a version-1 registration, whose log holds it in clear anyway. Small, as every
+/// volunteer has one: what a sealed registration adds is one allocation of bytes.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct HeldIdentity {
     pub(crate) kind: IdentityKind,
-    pub(crate) mask: Box<str>,
-    /// The keyed tag, when registered with a key.
-    pub(crate) tag: Option<[u8; 32]>,
-    /// The ciphertext, when registered with a key.
-    pub(crate) sealed: Option<Ciphertext>,
-    /// The number of a version-1 registration.
-    pub(crate) legacy: Option<Box<str>>,
     /// Erased: tag, ciphertext and number are dropped.
     pub(crate) erased: bool,
+    pub(crate) mask: Box<str>,
+    secret: Secret,
+}
+
+/// What a registration held beyond kind and mask.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+enum Secret {
+    /// A device's registration (mask only), or an erased identity.
+    None,
+    /// A sealed registration: its keyed tag (32 bytes), then the nonce (24 bytes) and the
+    /// ciphertext of the number, decoded from the log's hex. When the log's nonce or
+    /// ciphertext is not hex of their lengths, the ciphertext is left empty: it never opens,
+    /// as the hex itself would not have.
+    Sealed(#[serde(with = "boxed_bytes")] Box<[u8]>),
+    /// The number of a version-1 registration.
+    Legacy(Box<str>),
+}
+
+const TAG_LEN: usize = 32;
+
+/// Bytes as serde's bytes (in a snapshot: the length, then the bytes as they are), not as a
+/// sequence of numbers read one at a time.
+mod boxed_bytes {
+    use serde::de::{Deserializer, Error, SeqAccess, Visitor};
+    use serde::ser::Serializer;
+    use std::fmt;
+
+    pub(super) fn serialize<S: Serializer>(b: &[u8], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_bytes(b)
+    }
+
+    struct Bytes;
+
+    impl<'de> Visitor<'de> for Bytes {
+        type Value = Box<[u8]>;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("bytes")
+        }
+
+        fn visit_bytes<E: Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+            Ok(v.into())
+        }
+
+        fn visit_byte_buf<E: Error>(self, v: Vec<u8>) -> Result<Self::Value, E> {
+            Ok(v.into_boxed_slice())
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+            let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+            while let Some(b) = seq.next_element()? {
+                out.push(b);
+            }
+            Ok(out.into_boxed_slice())
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Box<[u8]>, D::Error> {
+        d.deserialize_bytes(Bytes)
+    }
 }
 
 /// What finds an identity document in the ledger's index.
@@ -516,24 +570,35 @@ impl HeldIdentity {
                 if !shaped || i.sealed.is_some() != tag.is_some() {
                     return None;
                 }
+                let secret = match (tag, &i.sealed) {
+                    (Some(tag), Some(c)) => {
+                        let mut b =
+                            Vec::with_capacity(TAG_LEN + NONCE_LEN + c.ciphertext.len() / 2);
+                        b.extend_from_slice(&tag);
+                        if let (Some(nonce), Some(ct)) =
+                            (unhex::<NONCE_LEN>(&c.nonce), unhex_vec(&c.ciphertext))
+                        {
+                            b.extend_from_slice(&nonce);
+                            b.extend_from_slice(&ct);
+                        }
+                        Secret::Sealed(b.into_boxed_slice())
+                    }
+                    _ => Secret::None,
+                };
                 Some(Self {
                     kind: i.kind,
-                    mask: i.mask.as_str().into(),
-                    tag,
-                    sealed: i.sealed.clone(),
-                    legacy: None,
                     erased: false,
+                    mask: i.mask.as_str().into(),
+                    secret,
                 })
             }
             Registration::Clear(_) => {
                 let id = identity?;
                 Some(Self {
                     kind: id.kind(),
-                    mask: id.masked().into(),
-                    tag: None,
-                    sealed: None,
-                    legacy: Some(id.number().into()),
                     erased: false,
+                    mask: id.masked().into(),
+                    secret: Secret::Legacy(id.number().into()),
                 })
             }
         }
@@ -544,29 +609,57 @@ impl HeldIdentity {
         if self.erased {
             return None;
         }
-        match (&self.tag, &self.legacy) {
-            (Some(t), _) => Some(DocKey::Tag(self.kind, t)),
-            (None, Some(n)) => Some(DocKey::Clear(self.kind, n)),
-            (None, None) => None,
+        match &self.secret {
+            Secret::Sealed(b) => Some(DocKey::Tag(self.kind, b.first_chunk::<TAG_LEN>()?)),
+            Secret::Legacy(n) => Some(DocKey::Clear(self.kind, n)),
+            Secret::None => None,
+        }
+    }
+
+    /// The number of a version-1 registration.
+    pub(crate) fn legacy(&self) -> Option<&str> {
+        match &self.secret {
+            Secret::Legacy(n) => Some(n),
+            _ => None,
         }
     }
 
     /// Forgets everything but kind and mask.
     pub(crate) fn erase(&mut self) {
-        self.tag = None;
-        self.sealed = None;
-        self.legacy = None;
+        self.secret = Secret::None;
         self.erased = true;
     }
 
     /// The identity as its registration entry sealed it (for opening it).
     pub(crate) fn sealed_identity(&self) -> SealedIdentity {
+        let (tag, sealed) = match &self.secret {
+            Secret::Sealed(b) => {
+                let (tag, rest) = b.split_at(TAG_LEN.min(b.len()));
+                let (nonce, ct) = rest.split_at(NONCE_LEN.min(rest.len()));
+                let sealed = Ciphertext {
+                    ciphertext: Hash::hex_of(ct),
+                    nonce: Hash::hex_of(nonce),
+                };
+                (Some(Hash::hex_of(tag)), Some(sealed))
+            }
+            _ => (None, None),
+        };
         SealedIdentity {
             kind: self.kind,
             mask: self.mask.to_string(),
-            sealed: self.sealed.clone(),
-            tag: self.tag.map(|t| Hash::hex_of(&t)),
+            sealed,
+            tag,
         }
+    }
+
+    /// Bytes held on the heap: the mask and what the registration sealed.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.mask.len()
+            + match &self.secret {
+                Secret::Sealed(b) => b.len(),
+                Secret::Legacy(n) => n.len(),
+                Secret::None => 0,
+            }
     }
 }
 
@@ -607,6 +700,45 @@ mod tests {
             "E_KEY_UNAVAILABLE"
         );
         assert_eq!(s.identity.mask, "110105********002X");
+    }
+
+    #[test]
+    fn a_held_identity_keeps_what_opens_it_through_a_snapshot() {
+        let v = vault(Keyring::new("k1", &[1; 32]).unwrap());
+        let id = Identity::new(IdentityKind::ResidentId, "11010519491231002X").unwrap();
+        let s = v.seal("L", "V1", &id).unwrap();
+        let reg = |identity: SealedIdentity| {
+            Registration::Sealed(SealedRegistration {
+                home_org: None,
+                id: "V1".parse().unwrap(),
+                identity,
+                name: "张三".into(),
+            })
+        };
+        let held = HeldIdentity::of(&reg(s.identity.clone()), None).unwrap();
+        let bytes = postcard::to_allocvec(&held).unwrap();
+        let back: HeldIdentity = postcard::from_bytes(&bytes).unwrap();
+        assert_eq!(back.sealed_identity(), s.identity);
+        let w = s.wrapped.as_ref();
+        assert_eq!(
+            v.open("L", "V1", &back.sealed_identity(), w).unwrap(),
+            id.number()
+        );
+        let tag = tag_bytes(s.identity.tag.as_deref().unwrap()).unwrap();
+        assert_eq!(back.doc_key(), Some(DocKey::Tag(id.kind(), &tag)));
+        // A ciphertext that is not hex keeps the tag (the index) and never opens.
+        let mut odd = s.identity.clone();
+        if let Some(c) = odd.sealed.as_mut() {
+            c.ciphertext.push('g');
+        }
+        let held = HeldIdentity::of(&reg(odd), None).unwrap();
+        assert_eq!(held.doc_key(), Some(DocKey::Tag(id.kind(), &tag)));
+        let err = v.open("L", "V1", &held.sealed_identity(), w).unwrap_err();
+        assert_eq!(err.code(), "E_KEY_UNAVAILABLE");
+        let mut erased = back;
+        erased.erase();
+        assert_eq!(erased.doc_key(), None);
+        assert_eq!(erased.sealed_identity().sealed, None);
     }
 
     #[test]

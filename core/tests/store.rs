@@ -1094,3 +1094,46 @@ fn closing_a_second_ledger_of_the_file_keeps_the_firsts_locks() {
         .unwrap();
     locks_kept_and_reopens(f.path(), l, (before, after), 3);
 }
+
+#[test]
+fn a_new_snapshot_reuses_the_pages_of_the_one_it_replaces() {
+    let f = TempFile::new("snapshot-pages");
+    let mut l = common::community_file(f.path(), "test", 3000, clock());
+    l.checkpoint().unwrap();
+    let c = rusqlite::Connection::open(f.path()).unwrap();
+    let pages = |c: &rusqlite::Connection, what: &str| -> i64 {
+        c.query_row(&format!("PRAGMA {what}"), [], |r| r.get(0))
+            .unwrap()
+    };
+    let old: i64 = c
+        .query_row("SELECT length(data) FROM snapshot", [], |r| r.get(0))
+        .unwrap();
+    let old_pages = old / pages(&c, "page_size");
+    assert!(
+        old_pages >= 4,
+        "a snapshot of {old} bytes is too small to tell"
+    );
+    for v in 3000..3500 {
+        l.register_volunteer(
+            &admin(),
+            NewVolunteer {
+                id: id(&format!("V{v}")),
+                name: "志愿者".into(),
+                identity_kind: IdentityKind::Passport,
+                identity_number: format!("E{v:08}"),
+                home_org: Some(id("C1")),
+            },
+        )
+        .unwrap();
+    }
+    l.checkpoint().unwrap();
+    drop(l);
+    c.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").unwrap();
+    // Freed while the new one was written, the old pages hold the new snapshot: the file does
+    // not keep a free list the size of the old snapshot.
+    let free = pages(&c, "freelist_count");
+    assert!(
+        free < old_pages,
+        "{free} free pages; the old snapshot had {old_pages}"
+    );
+}

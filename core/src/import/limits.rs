@@ -84,13 +84,7 @@ pub(crate) fn check_file_size(len: usize, xlsx: bool) -> Result<()> {
 /// one past [`MAX_ROWS`] starts after the `MAX_ROWS`-th `\n`.
 pub(crate) fn check_plain_csv_rows(text: &str) -> Result<()> {
     let bytes = text.as_bytes();
-    let Some(at) = bytes
-        .iter()
-        .enumerate()
-        .filter(|(_, b)| **b == b'\n')
-        .nth(MAX_ROWS as usize - 1)
-        .map(|(i, _)| i)
-    else {
+    let Some(at) = nth_line_break(bytes, MAX_ROWS as usize - 1) else {
         return Ok(());
     };
     if bytes
@@ -106,6 +100,33 @@ pub(crate) fn check_plain_csv_rows(text: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// Where the `n`-th (0-based) `\n` of `bytes` is. Line breaks are counted a block at a time
+/// (a loop the compiler vectorises) and only the block holding the one sought is walked byte
+/// by byte: this runs over every uploaded CSV, a million rows of it in tens of milliseconds
+/// when walked a byte at a time.
+fn nth_line_break(bytes: &[u8], n: usize) -> Option<usize> {
+    const BLOCK: usize = 4096;
+    let mut left = n;
+    for (k, block) in bytes.chunks(BLOCK).enumerate() {
+        // Counted in bytes over runs of 255 (no overflow), which vectorises to 16 lanes.
+        let here: usize = block
+            .chunks(255)
+            .map(|run| usize::from(run.iter().fold(0u8, |k, &b| k + u8::from(b == b'\n'))))
+            .sum();
+        if here > left {
+            let i = block
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .nth(left)
+                .map(|(i, _)| i)?;
+            return Some(k * BLOCK + i);
+        }
+        left -= here;
+    }
+    None
 }
 
 /// A cell of row `row` (1-based) and column `column` (0-based) longer than
@@ -396,6 +417,30 @@ impl XmlScan {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_nth_line_break_is_found_across_blocks() {
+        let text: Vec<u8> = (0..20_000u32)
+            .flat_map(|i| {
+                let mut line = vec![b'x'; (i % 7) as usize];
+                line.push(b'\n');
+                line
+            })
+            .collect();
+        let slow = |n: usize| {
+            text.iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .nth(n)
+                .map(|(i, _)| i)
+        };
+        for n in [
+            0, 1, 585, 586, 1023, 4095, 4096, 12_345, 19_999, 20_000, 30_000,
+        ] {
+            assert_eq!(nth_line_break(&text, n), slow(n), "n = {n}");
+        }
+        assert_eq!(nth_line_break(b"", 0), None);
+    }
 
     fn longest_ok(text: &[u8]) -> bool {
         XmlScan::default().feed(text)

@@ -377,7 +377,7 @@ impl Ledger {
         }
         // Validated when it was registered; checked again only for its form.
         let whenever = NaiveDate::MAX;
-        if let Some(n) = &held.legacy {
+        if let Some(n) = held.legacy() {
             return Identity::new_at(held.kind, n, whenever);
         }
         let wrapped = match &self.log {
