@@ -120,3 +120,12 @@ impl State {
         }
     }
 }
+
+/// Refuses an action the actor's roles do not allow, naming the rule that decides it.
+pub(super) fn forbidden(actor: &ActorId, action: &str, rule: &str) -> LedgerError {
+    LedgerError::Forbidden {
+        actor: actor.to_string(),
+        action: action.to_owned(),
+        rule: rule.to_owned(),
+    }
+}

@@ -2,7 +2,11 @@
 //! signature covers, its verification code, and checking a certificate online or offline.
 
 use super::Ledger;
-use crate::certificate::{Certificate, CertificateCheck, CertificateRecord, CertificateStatus};
+use super::state::Vol;
+use crate::certificate::{
+    Certificate, CertificateCheck, CertificateCommendation, CertificateRecord, CertificateStatus,
+    CertificateTraining,
+};
 use crate::error::{LedgerError, Result, invalid_field};
 use crate::ids::{ActorId, OrgId, RecordId, VolunteerId, mask_name};
 use crate::log::{CertificateEntry, CertifiedRecord, Change, hash_bytes};
@@ -147,27 +151,7 @@ impl Ledger {
         with_training_and_commendations: bool,
     ) -> Result<Certificate> {
         let key = self.signing_key.clone().ok_or(LedgerError::NoSigningKey)?;
-        if req.period_to < req.period_from {
-            return Err(invalid_field(
-                "certificate",
-                "period_to",
-                "is before period_from",
-            ));
-        }
-        for (field, text, max) in [
-            ("responsible_person", &req.responsible_person, 50),
-            ("handler", &req.handler, 50),
-            ("contact", &req.contact, 100),
-            ("notes", &req.notes, 1000),
-        ] {
-            if text.chars().count() > max || text.chars().any(|c| c.is_control() && c != '\n') {
-                return Err(invalid_field(
-                    "certificate",
-                    field,
-                    format!("is longer than {max} characters or holds control characters"),
-                ));
-            }
-        }
+        check_request(&req)?;
         let v = self.state.vol_idx(&req.volunteer)?;
         let org = self.org(&req.issuing_org)?;
         let vol = self
@@ -185,29 +169,7 @@ impl Ledger {
                 rule: "only an admin of the issuing org or above issues certificates".into(),
             });
         }
-        // Who records certifies (谁记录谁证明): an org certifies the service done in its subtree.
-        let (seqs, mut records): (Vec<u64>, Vec<CertificateRecord>) = vol
-            .records
-            .iter()
-            .filter_map(|&i| self.state.records.get(i as usize).map(|r| (i, r)))
-            .filter(|(_, r)| r.counted() && self.state.ancestors(r.org).contains(&issuing))
-            .filter_map(|(i, r)| {
-                let date = Timestamp(r.start()).local_date(off);
-                if date < req.period_from || date > req.period_to {
-                    return None;
-                }
-                let record = CertificateRecord {
-                    content: self.state.texts.get(i).to_owned(),
-                    date,
-                    entry_hash: self.entry_hash(r.seq)?.to_hex(),
-                    minutes: i64::from(r.minutes),
-                    org_name: self.state.orgs.get(r.org as usize)?.org.name.clone(),
-                    proof: None,
-                    record: RecordId::new(self.state.record_ids.resolve(i)).ok()?,
-                };
-                Some((u64::from(r.seq), record))
-            })
-            .unzip();
+        let (seqs, mut records) = self.certified_records(vol, issuing, &req);
         if records.is_empty() {
             return Err(invalid_field(
                 format!("certificate for {}", req.volunteer),
@@ -229,28 +191,10 @@ impl Ledger {
             self.state.travel.certificates.len() + 1
         );
         let (training, commendations) = if with_training_and_commendations {
-            self.training_and_commendations(v, issuing, req.period_from, req.period_to)
+            self.certified_training_and_commendations(v, issuing, &req)
         } else {
             (Vec::new(), Vec::new())
         };
-        let org_name = |o: &OrgId| self.org(o).map(|x| x.name).unwrap_or_default();
-        let training = training
-            .into_iter()
-            .map(|t| crate::certificate::CertificateTraining {
-                date: t.date,
-                minutes: i64::from(t.minutes),
-                org_name: org_name(&t.org),
-                title: t.title,
-            })
-            .collect();
-        let commendations = commendations
-            .into_iter()
-            .map(|c| crate::certificate::CertificateCommendation {
-                date: c.date,
-                org_name: org_name(&c.org),
-                title: c.title,
-            })
-            .collect();
         // The one output that needs the full number: refused without the keys that open it.
         let identity = self.full_identity(v)?;
         let mut cert = Certificate {
@@ -282,24 +226,7 @@ impl Ledger {
         let bytes = certificate_bytes(&cert);
         cert.signature = crate::transfer::sign(&key, &bytes);
         cert.verification_code = verification_code(&cert.signature);
-        let entry = CertificateEntry {
-            code: cert.verification_code.clone(),
-            digest: hash_bytes(&bytes).to_hex(),
-            issuing_org: cert.issuing_org.clone(),
-            number: cert.number.clone(),
-            period_from: cert.period_from,
-            period_to: cert.period_to,
-            records: cert
-                .records
-                .iter()
-                .map(|r| CertifiedRecord {
-                    entry_hash: r.entry_hash.clone(),
-                    record: r.record.clone(),
-                })
-                .collect(),
-            total_minutes: cert.total_minutes.unsigned_abs(),
-            volunteer: cert.volunteer.clone(),
-        };
+        let entry = certificate_entry(&cert, &bytes);
         self.commit(actor, Change::CertificateIssued(entry))?;
         if let Some(head) = &cert.checkpoint {
             // Best effort: the head is in the certificate its holder keeps; the file's copy
@@ -307,6 +234,70 @@ impl Ledger {
             let _ = self.keep_head(head);
         }
         Ok(cert)
+    }
+
+    /// The volunteer's counted records at the issuing org or below within the requested period,
+    /// each with the sequence number of its entry. Who records certifies (谁记录谁证明): an
+    /// org certifies the service done in its subtree.
+    fn certified_records(
+        &self,
+        vol: &Vol,
+        issuing: u32,
+        req: &CertificateRequest,
+    ) -> (Vec<u64>, Vec<CertificateRecord>) {
+        let off = self.state.off;
+        vol.records
+            .iter()
+            .filter_map(|&i| self.state.records.get(i as usize).map(|r| (i, r)))
+            .filter(|(_, r)| r.counted() && self.state.ancestors(r.org).contains(&issuing))
+            .filter_map(|(i, r)| {
+                let date = Timestamp(r.start()).local_date(off);
+                if date < req.period_from || date > req.period_to {
+                    return None;
+                }
+                let record = CertificateRecord {
+                    content: self.state.texts.get(i).to_owned(),
+                    date,
+                    entry_hash: self.entry_hash(r.seq)?.to_hex(),
+                    minutes: i64::from(r.minutes),
+                    org_name: self.state.orgs.get(r.org as usize)?.org.name.clone(),
+                    proof: None,
+                    record: RecordId::new(self.state.record_ids.resolve(i)).ok()?,
+                };
+                Some((u64::from(r.seq), record))
+            })
+            .unzip()
+    }
+
+    /// The training and commendations a certificate lists: the volunteer's at the issuing org
+    /// or below within the requested period, with their orgs' names.
+    fn certified_training_and_commendations(
+        &self,
+        v: u32,
+        issuing: u32,
+        req: &CertificateRequest,
+    ) -> (Vec<CertificateTraining>, Vec<CertificateCommendation>) {
+        let (training, commendations) =
+            self.training_and_commendations(v, issuing, req.period_from, req.period_to);
+        let org_name = |o: &OrgId| self.org(o).map(|x| x.name).unwrap_or_default();
+        let training = training
+            .into_iter()
+            .map(|t| CertificateTraining {
+                date: t.date,
+                minutes: i64::from(t.minutes),
+                org_name: org_name(&t.org),
+                title: t.title,
+            })
+            .collect();
+        let commendations = commendations
+            .into_iter()
+            .map(|c| CertificateCommendation {
+                date: c.date,
+                org_name: org_name(&c.org),
+                title: c.title,
+            })
+            .collect();
+        (training, commendations)
     }
 
     /// Checks a certificate by its verification code against this ledger (online). Shows only
@@ -367,5 +358,54 @@ impl Ledger {
                 .map_or(c.period_to, |t| t.local_date(self.state.off)),
             changed_records,
         })
+    }
+}
+
+/// Refuses a request whose period ends before it begins, or whose texts are too long or hold
+/// control characters.
+fn check_request(req: &CertificateRequest) -> Result<()> {
+    if req.period_to < req.period_from {
+        return Err(invalid_field(
+            "certificate",
+            "period_to",
+            "is before period_from",
+        ));
+    }
+    for (field, text, max) in [
+        ("responsible_person", &req.responsible_person, 50),
+        ("handler", &req.handler, 50),
+        ("contact", &req.contact, 100),
+        ("notes", &req.notes, 1000),
+    ] {
+        if text.chars().count() > max || text.chars().any(|c| c.is_control() && c != '\n') {
+            return Err(invalid_field(
+                "certificate",
+                field,
+                format!("is longer than {max} characters or holds control characters"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The entry that records a certificate: its code and digest, and the records it covers.
+fn certificate_entry(cert: &Certificate, bytes: &[u8]) -> CertificateEntry {
+    CertificateEntry {
+        code: cert.verification_code.clone(),
+        digest: hash_bytes(bytes).to_hex(),
+        issuing_org: cert.issuing_org.clone(),
+        number: cert.number.clone(),
+        period_from: cert.period_from,
+        period_to: cert.period_to,
+        records: cert
+            .records
+            .iter()
+            .map(|r| CertifiedRecord {
+                entry_hash: r.entry_hash.clone(),
+                record: r.record.clone(),
+            })
+            .collect(),
+        total_minutes: cert.total_minutes.unsigned_abs(),
+        volunteer: cert.volunteer.clone(),
     }
 }

@@ -3,17 +3,22 @@
 //! trust, transfers, certificates; records in `record_checks`, teams and activities in
 //! `side_changes`).
 
+use super::authorisation::forbidden;
 use super::own::OwnAction;
 use super::state::{Admit, State, held_identity};
 use crate::error::{LedgerError, Result, invalid_field};
 use crate::ids::{ActorId, OrgId, TeamId, VolunteerId};
-use crate::log::{Change, unhex};
-use crate::org::{BoardVisibility, Role};
-use crate::record::{NewRecord, RecordState};
+use crate::log::{CertificateEntry, Change, KeyRegistration, Move, TransferIn, TransferOut, unhex};
+use crate::org::{BoardVisibility, LedgerConfig, NewOrg, NewTeam, Role};
+use crate::record::NewRecord;
 use crate::time::Timestamp;
-use crate::transfer::{open_package, package_hash, parse_public_key};
+use crate::transfer::{Issuer, open_package, package_hash, parse_public_key};
+use crate::vault::Registration;
 
 impl State {
+    /// Whether `actor` may make `change` at `now`, and in what state a new record starts:
+    /// the ids are well formed, the clock is in range, and the rules of the change's family
+    /// hold.
     pub(super) fn check(
         &self,
         actor: &ActorId,
@@ -28,407 +33,39 @@ impl State {
                 "the ledger's clock lies outside 1970–2106",
             ));
         }
-        let ok = Some(Admit::confirmed());
-        let forbid = |action: &str, rule: &str| LedgerError::Forbidden {
-            actor: actor.to_string(),
-            action: action.to_owned(),
-            rule: rule.to_owned(),
-        };
         match change {
-            Change::LedgerCreated(c) => {
-                if !self.orgs.is_empty() || !self.platform_admins.is_empty() {
-                    return Err(LedgerError::ChainBroken {
-                        seq: 0,
-                        detail: "ledger created twice".into(),
-                    });
-                }
-                c.policy.validate()?;
-                check_text("ledger", c.ledger_id.as_str(), "name", &c.name, 200, false)?;
-                Ok(ok)
-            }
-            Change::OrgRegistered(o) => {
-                check_text("org", &o.id.to_string(), "name", &o.name, 200, false)?;
-                if self.org_index.contains_key(&o.id) {
-                    return Err(LedgerError::Duplicate {
-                        what: "org".into(),
-                        id: o.id.to_string(),
-                    });
-                }
-                match &o.parent {
-                    None if !self.is_platform_admin(actor) => Err(forbid(
-                        "register a root org",
-                        "only a platform admin registers a root org",
-                    )),
-                    Some(p) => {
-                        let p = self.org_idx(p)?;
-                        if self.is_org_admin(actor, p) {
-                            Ok(ok)
-                        } else {
-                            Err(forbid(
-                                "register an org",
-                                "only an admin of the parent org registers orgs below it",
-                            ))
-                        }
-                    }
-                    None => Ok(ok),
-                }
-            }
-            Change::RoleGranted { role, .. } => match role {
-                Role::PlatformAdmin if self.is_platform_admin(actor) => Ok(ok),
-                Role::PlatformAdmin => Err(forbid(
-                    "grant platform admin",
-                    "only a platform admin grants it",
-                )),
-                Role::OrgAdmin(o) | Role::Recorder(o) => {
-                    let o = self.org_idx(o)?;
-                    if self.is_org_admin(actor, o) {
-                        Ok(ok)
-                    } else {
-                        Err(forbid(
-                            "grant an org role",
-                            "only an admin of the org or above appoints its admins and recorders",
-                        ))
-                    }
-                }
-            },
-            Change::VolunteerRegistered(v) => {
-                let id = v.id();
-                if self.vol_ids.get(id.as_str()).is_some() {
-                    return Err(LedgerError::Duplicate {
-                        what: "volunteer".into(),
-                        id: id.to_string(),
-                    });
-                }
-                check_text("volunteer", id.as_str(), "name", v.name(), 100, false)?;
-                let held = held_identity(v, now.local_date(self.off))?;
-                if let Some(k) = held.doc_key()
-                    && self.identity_holder(k).is_some()
-                {
-                    return Err(LedgerError::DuplicateIdentity { id: id.to_string() });
-                }
-                let allowed = match v.home_org() {
-                    Some(h) => {
-                        let h = self.org_idx(h)?;
-                        self.is_platform_admin(actor) || self.has_org_role(actor, h, false)
-                    }
-                    None => self.is_platform_admin(actor),
-                };
-                if allowed {
-                    Ok(ok)
-                } else {
-                    Err(forbid(
-                        "register a volunteer",
-                        "only a platform admin, or an admin or recorder of the home org, registers volunteers",
-                    ))
-                }
-            }
-            Change::TeamCreated(t) => {
-                if self.team_index.contains_key(&t.id) {
-                    return Err(LedgerError::Duplicate {
-                        what: "team".into(),
-                        id: t.id.to_string(),
-                    });
-                }
-                check_text("team", t.id.as_str(), "name", &t.name, 200, false)?;
-                let org = self.org_idx(&t.org)?;
-                for v in std::iter::once(&t.leader)
-                    .chain(&t.liaisons)
-                    .chain(&t.members)
-                {
-                    self.vol_idx(v)?;
-                }
-                if self.is_org_admin(actor, org) {
-                    Ok(ok)
-                } else {
-                    Err(forbid(
-                        "create a team",
-                        "only an admin of the team's org or above creates teams",
-                    ))
-                }
-            }
-            Change::RecordAdded(r) => {
-                if let Some(existing) = self.record_ids.get(r.id.as_str()) {
-                    // Only someone who could record it learns that it exists.
-                    self.may_record(actor, r)?;
-                    return if self.view_new_record(existing).as_ref() == Some(r) {
-                        Ok(None)
-                    } else {
-                        Err(LedgerError::RecordIdConflict {
-                            record: r.id.to_string(),
-                        })
-                    };
-                }
-                self.check_new_record(actor, now, r, None).map(Some)
-            }
-            Change::RecordConfirmed { record } => {
-                let i = self.rec_idx(record)?;
-                let rec = self.rec(i)?;
-                if rec.state() != RecordState::Pending {
-                    return Err(self.bad_state(record, rec, "confirm"));
-                }
-                self.record_volunteer_here(rec)?;
-                if self.actors.resolve(rec.recorded_by) == actor.as_str() {
-                    return Err(LedgerError::SelfConfirm {
-                        record: record.to_string(),
-                    });
-                }
-                self.not_own_record(actor, record.as_str(), rec, OwnAction::Confirm)?;
-                if !self.is_organiser(actor, rec.org, rec.team) {
-                    return Err(forbid(
-                        "confirm a record",
-                        "only the organising org's recorders or admins, or the organising team's leader or liaisons, confirm records",
-                    ));
-                }
-                if rec.four_eyes() && !self.is_org_admin(actor, rec.org) {
-                    return Err(LedgerError::FourEyes {
-                        record: record.to_string(),
-                        minutes: u32::from(rec.minutes),
-                        threshold: self.policy.fraud.four_eyes_minutes,
-                    });
-                }
-                if rec.make_up() && !self.is_org_admin(actor, rec.org) {
-                    return Err(LedgerError::MakeUpNeedsOrgAdmin {
-                        record: record.to_string(),
-                        window: self.policy.recording_window_working_days,
-                    });
-                }
-                Ok(ok)
-            }
+            Change::LedgerCreated(c) => self.check_ledger_created(c),
+            Change::OrgRegistered(o) => self.check_org_registered(actor, o),
+            Change::RoleGranted { role, .. } => self.check_role_granted(actor, role),
+            Change::VolunteerRegistered(v) => self.check_volunteer_registered(actor, now, v),
+            Change::TeamCreated(t) => self.check_team_created(actor, t),
+            Change::RecordAdded(r) => self.check_record_added(actor, now, r),
+            Change::RecordConfirmed { record } => self.check_record_confirmed(actor, record),
             Change::RecordAmended {
                 record,
                 replacement,
                 reason,
-            } => {
-                let i = self.rec_idx(record)?;
-                let rec = self.rec(i)?;
-                if !rec.counted() {
-                    return Err(self.bad_state(record, rec, "amend"));
-                }
-                check_text("record", record.as_str(), "reason", reason, 500, false)?;
-                if replacement.volunteer.as_str() != self.vol(rec.vol).map_or("", |v| &*v.key) {
-                    return Err(invalid_field(
-                        format!("record {}", replacement.id),
-                        "volunteer",
-                        "an amendment keeps the volunteer of the record it replaces",
-                    ));
-                }
-                if self.record_ids.get(replacement.id.as_str()).is_some() {
-                    return Err(LedgerError::Duplicate {
-                        what: "record".into(),
-                        id: replacement.id.to_string(),
-                    });
-                }
-                self.not_own_record(actor, record.as_str(), rec, OwnAction::Amend)?;
-                if !(self.is_platform_admin(actor) || self.has_org_role(actor, rec.org, false)) {
-                    return Err(forbid(
-                        "amend a record",
-                        "only the organising org's recorders or admins amend records",
-                    ));
-                }
-                self.check_new_record(actor, now, replacement, Some(i))
-                    .map(Some)
-            }
+            } => self.check_record_amended(actor, now, record, replacement, reason),
             Change::RecordRevoked { record, reason } => {
-                let i = self.rec_idx(record)?;
-                let rec = self.rec(i)?;
-                if !rec.live() {
-                    return Err(self.bad_state(record, rec, "revoke"));
-                }
-                check_text("record", record.as_str(), "reason", reason, 500, false)?;
-                if !(self.is_platform_admin(actor) || self.has_org_role(actor, rec.org, false)) {
-                    return Err(forbid(
-                        "revoke a record",
-                        "only the organising org's recorders or admins revoke records",
-                    ));
-                }
-                Ok(ok)
+                self.check_record_revoked(actor, record, reason)
             }
             Change::RecordDisputed { record, reason } => {
-                let i = self.rec_idx(record)?;
-                let rec = self.rec(i)?;
-                if !matches!(rec.state(), RecordState::Pending | RecordState::Confirmed) {
-                    return Err(self.bad_state(record, rec, "dispute"));
-                }
-                check_text("record", record.as_str(), "reason", reason, 500, false)?;
-                let is_volunteer = self.vol(rec.vol).is_some_and(|v| &*v.key == actor.as_str());
-                let involved = is_volunteer
-                    || self.actors.resolve(rec.recorded_by) == actor.as_str()
-                    || self.is_organiser(actor, rec.org, rec.team);
-                if !involved {
-                    return Err(forbid(
-                        "dispute a record",
-                        "only the volunteer, the recorder or the organiser disputes a record",
-                    ));
-                }
-                Ok(ok)
+                self.check_record_disputed(actor, record, reason)
             }
             Change::DisputeResolved { record, note } => {
-                let i = self.rec_idx(record)?;
-                let rec = self.rec(i)?;
-                if rec.state() != RecordState::Disputed {
-                    return Err(self.bad_state(record, rec, "resolve a dispute of"));
-                }
-                self.record_volunteer_here(rec)?;
-                check_text("record", record.as_str(), "note", note, 500, true)?;
-                self.not_own_record(actor, record.as_str(), rec, OwnAction::Resolve)?;
-                if !self.is_org_admin(actor, rec.org) {
-                    return Err(forbid(
-                        "resolve a dispute",
-                        "only an admin of the organising org or above resolves disputes",
-                    ));
-                }
-                Ok(ok)
+                self.check_dispute_resolved(actor, record, note)
             }
             Change::VisibilitySet {
                 volunteer,
                 visibility,
-            } => {
-                self.vol_idx(volunteer)?;
-                if let BoardVisibility::Pseudonym { name } = visibility {
-                    check_text(
-                        "volunteer",
-                        volunteer.as_str(),
-                        "pseudonym",
-                        name,
-                        40,
-                        false,
-                    )?;
-                }
-                if actor.as_str() == volunteer.as_str() || self.is_platform_admin(actor) {
-                    Ok(ok)
-                } else {
-                    Err(forbid(
-                        "set board visibility",
-                        "only the volunteer or a platform admin chooses how they appear",
-                    ))
-                }
-            }
-            Change::SigningKeyRegistered(k) => {
-                parse_public_key(&k.public_key)?;
-                if !self.is_platform_admin(actor) {
-                    return Err(forbid(
-                        "register a signing key",
-                        "only a platform admin sets the ledger's key",
-                    ));
-                }
-                Ok(ok)
-            }
-            Change::IssuerTrusted(i) => {
-                parse_public_key(&i.public_key)?;
-                check_text("issuer", i.ledger_id.as_str(), "name", &i.name, 200, false)?;
-                if !self.is_platform_admin(actor) {
-                    return Err(forbid(
-                        "trust an issuer",
-                        "only a platform admin keeps the trust list",
-                    ));
-                }
-                Ok(ok)
-            }
-            Change::VolunteerMoved(m) => {
-                let v = self.vol_idx(&m.volunteer)?;
-                self.still_here(v, &m.volunteer)?;
-                if m.home_org.is_none() && m.work_unit.is_none() {
-                    return Err(invalid_field(
-                        format!("move of {}", m.volunteer),
-                        "home_org",
-                        "a move names a new home org, a new work unit, or both",
-                    ));
-                }
-                // The org that holds the volunteer now lets them go, and every org the move
-                // names must be the actor's to receive people into: nobody takes another
-                // org's volunteer, nor hands their own to an org that did not ask.
-                let mut allowed = self.holds_volunteer(actor, v);
-                for o in [&m.home_org, &m.work_unit].into_iter().flatten() {
-                    let o = self.org_idx(o)?;
-                    allowed &= self.has_org_role(actor, o, false);
-                }
-                allowed |= self.is_platform_admin(actor);
-                if allowed {
-                    Ok(ok)
-                } else {
-                    Err(forbid(
-                        "move a volunteer",
-                        "only a platform admin, or an admin or recorder of both the volunteer's current home org and every org they move to, moves a volunteer",
-                    ))
-                }
-            }
-            Change::IdentityErased { volunteer } => {
-                let v = self.vol_idx(volunteer)?;
-                self.may_manage(actor, v, "erase a volunteer's identity number")?;
-                if self.vol(v).is_some_and(|x| x.identity.erased) {
-                    return Err(LedgerError::IdentityErased {
-                        volunteer: volunteer.to_string(),
-                    });
-                }
-                Ok(ok)
-            }
-            Change::TransferredOut(t) => {
-                let v = self.vol_idx(&t.volunteer)?;
-                self.still_here(v, &t.volunteer)?;
-                if unhex::<32>(&t.package_hash).is_none() {
-                    return Err(invalid_field(
-                        "transfer",
-                        "package_hash",
-                        "is not 64 hex digits",
-                    ));
-                }
-                self.may_manage(actor, v, "transfer a volunteer out")?;
-                Ok(ok)
-            }
-            Change::TransferredIn(t) => {
-                let p = open_package(&t.package, &self.travel.trusted)?;
-                let v = self.vol_idx(&p.volunteer)?;
-                self.may_manage(actor, v, "import a transfer")?;
-                if self.travel.imported.contains(&package_hash(&t.package)) {
-                    return Ok(None);
-                }
-                if let Some(d) = &p.destination
-                    && d.as_str() != self.travel.ledger_id
-                {
-                    return Err(LedgerError::TransferDestination {
-                        destination: d.to_string(),
-                    });
-                }
-                let vol = self.vol(v).ok_or_else(|| LedgerError::UnknownVolunteer {
-                    id: p.volunteer.to_string(),
-                })?;
-                if vol.identity.kind != p.identity_kind || *vol.identity.mask != p.masked_identity {
-                    return Err(LedgerError::TransferIdentity {
-                        volunteer: p.volunteer.to_string(),
-                    });
-                }
-                Ok(ok)
-            }
-            Change::CertificateIssued(c) => {
-                self.vol_idx(&c.volunteer)?;
-                let org = self.org_idx(&c.issuing_org)?;
-                if self.travel.signing_keys.is_empty() {
-                    return Err(LedgerError::NoSigningKey);
-                }
-                if self.travel.certificate_codes.contains_key(&c.code) {
-                    return Err(LedgerError::Duplicate {
-                        what: "certificate".into(),
-                        id: c.number.clone(),
-                    });
-                }
-                for r in &c.records {
-                    self.rec_idx(&r.record)?;
-                }
-                if !self.is_org_admin(actor, org) {
-                    return Err(forbid(
-                        "issue a certificate",
-                        "only an admin of the issuing org or above issues certificates",
-                    ));
-                }
-                // Nobody certifies their own hours, even as an admin of the issuing org.
-                if actor.as_str() == c.volunteer.as_str() {
-                    let first = c.records.first().map(|r| r.record.to_string());
-                    return Err(
-                        OwnAction::Certify.refused(first.unwrap_or_else(|| c.number.clone()))
-                    );
-                }
-                Ok(ok)
-            }
+            } => self.check_visibility_set(actor, volunteer, visibility),
+            Change::SigningKeyRegistered(k) => self.check_signing_key(actor, k),
+            Change::IssuerTrusted(i) => self.check_issuer_trusted(actor, i),
+            Change::VolunteerMoved(m) => self.check_volunteer_moved(actor, m),
+            Change::IdentityErased { volunteer } => self.check_identity_erased(actor, volunteer),
+            Change::TransferredOut(t) => self.check_transferred_out(actor, t),
+            Change::TransferredIn(t) => self.check_transferred_in(actor, t),
+            Change::CertificateIssued(c) => self.check_certificate_issued(actor, c),
             Change::TeamMemberJoined(_)
             | Change::TeamMemberLeft(_)
             | Change::ProjectPublished(_)
@@ -440,6 +77,324 @@ impl State {
             | Change::CommendationRecorded(_)
             | Change::ReportedIn(_) => self.check_side(actor, now, change),
         }
+    }
+
+    /// The first entry, once: its policy and name.
+    fn check_ledger_created(&self, c: &LedgerConfig) -> Result<Option<Admit>> {
+        if !self.orgs.is_empty() || !self.platform_admins.is_empty() {
+            return Err(LedgerError::ChainBroken {
+                seq: 0,
+                detail: "ledger created twice".into(),
+            });
+        }
+        c.policy.validate()?;
+        check_text("ledger", c.ledger_id.as_str(), "name", &c.name, 200, false)?;
+        admitted()
+    }
+
+    /// A root org is registered by a platform admin, an org below another by an admin of its
+    /// parent.
+    fn check_org_registered(&self, actor: &ActorId, o: &NewOrg) -> Result<Option<Admit>> {
+        check_text("org", &o.id.to_string(), "name", &o.name, 200, false)?;
+        if self.org_index.contains_key(&o.id) {
+            return Err(LedgerError::Duplicate {
+                what: "org".into(),
+                id: o.id.to_string(),
+            });
+        }
+        match &o.parent {
+            None if !self.is_platform_admin(actor) => Err(forbidden(
+                actor,
+                "register a root org",
+                "only a platform admin registers a root org",
+            )),
+            Some(p) => {
+                let p = self.org_idx(p)?;
+                if self.is_org_admin(actor, p) {
+                    admitted()
+                } else {
+                    Err(forbidden(
+                        actor,
+                        "register an org",
+                        "only an admin of the parent org registers orgs below it",
+                    ))
+                }
+            }
+            None => admitted(),
+        }
+    }
+
+    /// Platform admins appoint platform admins; an admin of an org or above appoints its admins
+    /// and recorders.
+    fn check_role_granted(&self, actor: &ActorId, role: &Role) -> Result<Option<Admit>> {
+        match role {
+            Role::PlatformAdmin if self.is_platform_admin(actor) => admitted(),
+            Role::PlatformAdmin => Err(forbidden(
+                actor,
+                "grant platform admin",
+                "only a platform admin grants it",
+            )),
+            Role::OrgAdmin(o) | Role::Recorder(o) => {
+                let o = self.org_idx(o)?;
+                if self.is_org_admin(actor, o) {
+                    admitted()
+                } else {
+                    Err(forbidden(
+                        actor,
+                        "grant an org role",
+                        "only an admin of the org or above appoints its admins and recorders",
+                    ))
+                }
+            }
+        }
+    }
+
+    /// A new volunteer number and identity document, registered by a platform admin or by an
+    /// admin or recorder of the home org.
+    fn check_volunteer_registered(
+        &self,
+        actor: &ActorId,
+        now: Timestamp,
+        v: &Registration,
+    ) -> Result<Option<Admit>> {
+        let id = v.id();
+        if self.vol_ids.get(id.as_str()).is_some() {
+            return Err(LedgerError::Duplicate {
+                what: "volunteer".into(),
+                id: id.to_string(),
+            });
+        }
+        check_text("volunteer", id.as_str(), "name", v.name(), 100, false)?;
+        let held = held_identity(v, now.local_date(self.off))?;
+        if let Some(k) = held.doc_key()
+            && self.identity_holder(k).is_some()
+        {
+            return Err(LedgerError::DuplicateIdentity { id: id.to_string() });
+        }
+        let allowed = match v.home_org() {
+            Some(h) => {
+                let h = self.org_idx(h)?;
+                self.is_platform_admin(actor) || self.has_org_role(actor, h, false)
+            }
+            None => self.is_platform_admin(actor),
+        };
+        if allowed {
+            admitted()
+        } else {
+            Err(forbidden(
+                actor,
+                "register a volunteer",
+                "only a platform admin, or an admin or recorder of the home org, registers volunteers",
+            ))
+        }
+    }
+
+    /// A new team, its officers and members registered volunteers, created by an admin of its org
+    /// or above.
+    fn check_team_created(&self, actor: &ActorId, t: &NewTeam) -> Result<Option<Admit>> {
+        if self.team_index.contains_key(&t.id) {
+            return Err(LedgerError::Duplicate {
+                what: "team".into(),
+                id: t.id.to_string(),
+            });
+        }
+        check_text("team", t.id.as_str(), "name", &t.name, 200, false)?;
+        let org = self.org_idx(&t.org)?;
+        for v in std::iter::once(&t.leader)
+            .chain(&t.liaisons)
+            .chain(&t.members)
+        {
+            self.vol_idx(v)?;
+        }
+        if self.is_org_admin(actor, org) {
+            admitted()
+        } else {
+            Err(forbidden(
+                actor,
+                "create a team",
+                "only an admin of the team's org or above creates teams",
+            ))
+        }
+    }
+
+    /// How a volunteer appears on boards, chosen by them or a platform admin.
+    fn check_visibility_set(
+        &self,
+        actor: &ActorId,
+        volunteer: &VolunteerId,
+        visibility: &BoardVisibility,
+    ) -> Result<Option<Admit>> {
+        self.vol_idx(volunteer)?;
+        if let BoardVisibility::Pseudonym { name } = visibility {
+            check_text(
+                "volunteer",
+                volunteer.as_str(),
+                "pseudonym",
+                name,
+                40,
+                false,
+            )?;
+        }
+        if actor.as_str() == volunteer.as_str() || self.is_platform_admin(actor) {
+            admitted()
+        } else {
+            Err(forbidden(
+                actor,
+                "set board visibility",
+                "only the volunteer or a platform admin chooses how they appear",
+            ))
+        }
+    }
+
+    /// The ledger's signing key, set by a platform admin.
+    fn check_signing_key(&self, actor: &ActorId, k: &KeyRegistration) -> Result<Option<Admit>> {
+        parse_public_key(&k.public_key)?;
+        if !self.is_platform_admin(actor) {
+            return Err(forbidden(
+                actor,
+                "register a signing key",
+                "only a platform admin sets the ledger's key",
+            ));
+        }
+        admitted()
+    }
+
+    /// Another ledger's key trusted, by a platform admin.
+    fn check_issuer_trusted(&self, actor: &ActorId, i: &Issuer) -> Result<Option<Admit>> {
+        parse_public_key(&i.public_key)?;
+        check_text("issuer", i.ledger_id.as_str(), "name", &i.name, 200, false)?;
+        if !self.is_platform_admin(actor) {
+            return Err(forbidden(
+                actor,
+                "trust an issuer",
+                "only a platform admin keeps the trust list",
+            ));
+        }
+        admitted()
+    }
+
+    /// A volunteer moved to another home org or work unit.
+    fn check_volunteer_moved(&self, actor: &ActorId, m: &Move) -> Result<Option<Admit>> {
+        let v = self.vol_idx(&m.volunteer)?;
+        self.still_here(v, &m.volunteer)?;
+        if m.home_org.is_none() && m.work_unit.is_none() {
+            return Err(invalid_field(
+                format!("move of {}", m.volunteer),
+                "home_org",
+                "a move names a new home org, a new work unit, or both",
+            ));
+        }
+        // The org that holds the volunteer now lets them go, and every org the move
+        // names must be the actor's to receive people into: nobody takes another
+        // org's volunteer, nor hands their own to an org that did not ask.
+        let mut allowed = self.holds_volunteer(actor, v);
+        for o in [&m.home_org, &m.work_unit].into_iter().flatten() {
+            let o = self.org_idx(o)?;
+            allowed &= self.has_org_role(actor, o, false);
+        }
+        allowed |= self.is_platform_admin(actor);
+        if allowed {
+            admitted()
+        } else {
+            Err(forbidden(
+                actor,
+                "move a volunteer",
+                "only a platform admin, or an admin or recorder of both the volunteer's current home org and every org they move to, moves a volunteer",
+            ))
+        }
+    }
+
+    /// A volunteer's identity number erased, once.
+    fn check_identity_erased(
+        &self,
+        actor: &ActorId,
+        volunteer: &VolunteerId,
+    ) -> Result<Option<Admit>> {
+        let v = self.vol_idx(volunteer)?;
+        self.may_manage(actor, v, "erase a volunteer's identity number")?;
+        if self.vol(v).is_some_and(|x| x.identity.erased) {
+            return Err(LedgerError::IdentityErased {
+                volunteer: volunteer.to_string(),
+            });
+        }
+        admitted()
+    }
+
+    /// A volunteer transferred out to another ledger.
+    fn check_transferred_out(&self, actor: &ActorId, t: &TransferOut) -> Result<Option<Admit>> {
+        let v = self.vol_idx(&t.volunteer)?;
+        self.still_here(v, &t.volunteer)?;
+        if unhex::<32>(&t.package_hash).is_none() {
+            return Err(invalid_field(
+                "transfer",
+                "package_hash",
+                "is not 64 hex digits",
+            ));
+        }
+        self.may_manage(actor, v, "transfer a volunteer out")?;
+        admitted()
+    }
+
+    /// A package from a trusted ledger, for this ledger and a volunteer with the same identity
+    /// (one imported before is admitted without effect).
+    fn check_transferred_in(&self, actor: &ActorId, t: &TransferIn) -> Result<Option<Admit>> {
+        let p = open_package(&t.package, &self.travel.trusted)?;
+        let v = self.vol_idx(&p.volunteer)?;
+        self.may_manage(actor, v, "import a transfer")?;
+        if self.travel.imported.contains(&package_hash(&t.package)) {
+            return Ok(None);
+        }
+        if let Some(d) = &p.destination
+            && d.as_str() != self.travel.ledger_id
+        {
+            return Err(LedgerError::TransferDestination {
+                destination: d.to_string(),
+            });
+        }
+        let vol = self.vol(v).ok_or_else(|| LedgerError::UnknownVolunteer {
+            id: p.volunteer.to_string(),
+        })?;
+        if vol.identity.kind != p.identity_kind || *vol.identity.mask != p.masked_identity {
+            return Err(LedgerError::TransferIdentity {
+                volunteer: p.volunteer.to_string(),
+            });
+        }
+        admitted()
+    }
+
+    /// A certificate issued by an admin of the issuing org or above, never to themselves.
+    fn check_certificate_issued(
+        &self,
+        actor: &ActorId,
+        c: &CertificateEntry,
+    ) -> Result<Option<Admit>> {
+        self.vol_idx(&c.volunteer)?;
+        let org = self.org_idx(&c.issuing_org)?;
+        if self.travel.signing_keys.is_empty() {
+            return Err(LedgerError::NoSigningKey);
+        }
+        if self.travel.certificate_codes.contains_key(&c.code) {
+            return Err(LedgerError::Duplicate {
+                what: "certificate".into(),
+                id: c.number.clone(),
+            });
+        }
+        for r in &c.records {
+            self.rec_idx(&r.record)?;
+        }
+        if !self.is_org_admin(actor, org) {
+            return Err(forbidden(
+                actor,
+                "issue a certificate",
+                "only an admin of the issuing org or above issues certificates",
+            ));
+        }
+        // Nobody certifies their own hours, even as an admin of the issuing org.
+        if actor.as_str() == c.volunteer.as_str() {
+            let first = c.records.first().map(|r| r.record.to_string());
+            return Err(OwnAction::Certify.refused(first.unwrap_or_else(|| c.number.clone())));
+        }
+        admitted()
     }
 }
 
@@ -588,4 +543,9 @@ pub(super) fn check_text(
         return Err(invalid_field(at(), field, "holds control characters"));
     }
     Ok(())
+}
+
+/// A change admitted as it is (a record says what state it starts in instead).
+pub(super) fn admitted() -> Result<Option<Admit>> {
+    Ok(Some(Admit::confirmed()))
 }

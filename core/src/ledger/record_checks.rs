@@ -2,13 +2,195 @@
 //! among the volunteer's other records (overlap, daily cap, check-in pairs).
 
 use super::NONE;
+use super::authorisation::forbidden;
+use super::checks::{admitted, check_text};
+use super::own::OwnAction;
 use super::state::{Admit, Rec, State};
-use crate::error::{LedgerError, Result};
+use crate::error::{LedgerError, Result, invalid_field};
 use crate::ids::{ActorId, RecordId};
 use crate::record::{NewRecord, RecordSource, RecordState, check_record, is_make_up};
 use crate::time::Timestamp;
 
 impl State {
+    /// A new record (the same record added again is a duplicate, admitted without effect).
+    pub(super) fn check_record_added(
+        &self,
+        actor: &ActorId,
+        now: Timestamp,
+        r: &NewRecord,
+    ) -> Result<Option<Admit>> {
+        if let Some(existing) = self.record_ids.get(r.id.as_str()) {
+            // Only someone who could record it learns that it exists.
+            self.may_record(actor, r)?;
+            return if self.view_new_record(existing).as_ref() == Some(r) {
+                Ok(None)
+            } else {
+                Err(LedgerError::RecordIdConflict {
+                    record: r.id.to_string(),
+                })
+            };
+        }
+        self.check_new_record(actor, now, r, None).map(Some)
+    }
+
+    /// A pending record confirmed by an organiser other than its recorder (an org admin for a
+    /// make-up record or one held for four eyes).
+    pub(super) fn check_record_confirmed(
+        &self,
+        actor: &ActorId,
+        record: &RecordId,
+    ) -> Result<Option<Admit>> {
+        let i = self.rec_idx(record)?;
+        let rec = self.rec(i)?;
+        if rec.state() != RecordState::Pending {
+            return Err(self.bad_state(record, rec, "confirm"));
+        }
+        self.record_volunteer_here(rec)?;
+        if self.actors.resolve(rec.recorded_by) == actor.as_str() {
+            return Err(LedgerError::SelfConfirm {
+                record: record.to_string(),
+            });
+        }
+        self.not_own_record(actor, record.as_str(), rec, OwnAction::Confirm)?;
+        if !self.is_organiser(actor, rec.org, rec.team) {
+            return Err(forbidden(
+                actor,
+                "confirm a record",
+                "only the organising org's recorders or admins, or the organising team's leader or liaisons, confirm records",
+            ));
+        }
+        if rec.four_eyes() && !self.is_org_admin(actor, rec.org) {
+            return Err(LedgerError::FourEyes {
+                record: record.to_string(),
+                minutes: u32::from(rec.minutes),
+                threshold: self.policy.fraud.four_eyes_minutes,
+            });
+        }
+        if rec.make_up() && !self.is_org_admin(actor, rec.org) {
+            return Err(LedgerError::MakeUpNeedsOrgAdmin {
+                record: record.to_string(),
+                window: self.policy.recording_window_working_days,
+            });
+        }
+        admitted()
+    }
+
+    /// A counted record replaced by a new one for the same volunteer, by the organising org's
+    /// recorders or admins.
+    pub(super) fn check_record_amended(
+        &self,
+        actor: &ActorId,
+        now: Timestamp,
+        record: &RecordId,
+        replacement: &NewRecord,
+        reason: &str,
+    ) -> Result<Option<Admit>> {
+        let i = self.rec_idx(record)?;
+        let rec = self.rec(i)?;
+        if !rec.counted() {
+            return Err(self.bad_state(record, rec, "amend"));
+        }
+        check_text("record", record.as_str(), "reason", reason, 500, false)?;
+        if replacement.volunteer.as_str() != self.vol(rec.vol).map_or("", |v| &*v.key) {
+            return Err(invalid_field(
+                format!("record {}", replacement.id),
+                "volunteer",
+                "an amendment keeps the volunteer of the record it replaces",
+            ));
+        }
+        if self.record_ids.get(replacement.id.as_str()).is_some() {
+            return Err(LedgerError::Duplicate {
+                what: "record".into(),
+                id: replacement.id.to_string(),
+            });
+        }
+        self.not_own_record(actor, record.as_str(), rec, OwnAction::Amend)?;
+        if !(self.is_platform_admin(actor) || self.has_org_role(actor, rec.org, false)) {
+            return Err(forbidden(
+                actor,
+                "amend a record",
+                "only the organising org's recorders or admins amend records",
+            ));
+        }
+        self.check_new_record(actor, now, replacement, Some(i))
+            .map(Some)
+    }
+
+    /// A live record revoked by the organising org's recorders or admins.
+    pub(super) fn check_record_revoked(
+        &self,
+        actor: &ActorId,
+        record: &RecordId,
+        reason: &str,
+    ) -> Result<Option<Admit>> {
+        let i = self.rec_idx(record)?;
+        let rec = self.rec(i)?;
+        if !rec.live() {
+            return Err(self.bad_state(record, rec, "revoke"));
+        }
+        check_text("record", record.as_str(), "reason", reason, 500, false)?;
+        if !(self.is_platform_admin(actor) || self.has_org_role(actor, rec.org, false)) {
+            return Err(forbidden(
+                actor,
+                "revoke a record",
+                "only the organising org's recorders or admins revoke records",
+            ));
+        }
+        admitted()
+    }
+
+    /// A pending or confirmed record disputed by someone involved in it.
+    pub(super) fn check_record_disputed(
+        &self,
+        actor: &ActorId,
+        record: &RecordId,
+        reason: &str,
+    ) -> Result<Option<Admit>> {
+        let i = self.rec_idx(record)?;
+        let rec = self.rec(i)?;
+        if !matches!(rec.state(), RecordState::Pending | RecordState::Confirmed) {
+            return Err(self.bad_state(record, rec, "dispute"));
+        }
+        check_text("record", record.as_str(), "reason", reason, 500, false)?;
+        let is_volunteer = self.vol(rec.vol).is_some_and(|v| &*v.key == actor.as_str());
+        let involved = is_volunteer
+            || self.actors.resolve(rec.recorded_by) == actor.as_str()
+            || self.is_organiser(actor, rec.org, rec.team);
+        if !involved {
+            return Err(forbidden(
+                actor,
+                "dispute a record",
+                "only the volunteer, the recorder or the organiser disputes a record",
+            ));
+        }
+        admitted()
+    }
+
+    /// A dispute resolved by an admin of the organising org or above.
+    pub(super) fn check_dispute_resolved(
+        &self,
+        actor: &ActorId,
+        record: &RecordId,
+        note: &str,
+    ) -> Result<Option<Admit>> {
+        let i = self.rec_idx(record)?;
+        let rec = self.rec(i)?;
+        if rec.state() != RecordState::Disputed {
+            return Err(self.bad_state(record, rec, "resolve a dispute of"));
+        }
+        self.record_volunteer_here(rec)?;
+        check_text("record", record.as_str(), "note", note, 500, true)?;
+        self.not_own_record(actor, record.as_str(), rec, OwnAction::Resolve)?;
+        if !self.is_org_admin(actor, rec.org) {
+            return Err(forbidden(
+                actor,
+                "resolve a dispute",
+                "only an admin of the organising org or above resolves disputes",
+            ));
+        }
+        admitted()
+    }
+
     pub(super) fn bad_state(&self, record: &RecordId, rec: Rec, action: &str) -> LedgerError {
         LedgerError::InvalidState {
             record: record.to_string(),
