@@ -3,6 +3,24 @@
 //! Every change goes through one path: `check` (validation and authorisation against the
 //! current state, with the entry's actor and time) then `apply`. Replaying a log runs the same
 //! path, so the state is a pure function of the entries.
+//!
+//! This file holds the [`Ledger`] type and what it is made of; each concern has a file of its
+//! own:
+//!
+//! - its life and its writes: `lifecycle` (create, open, replay, batch, checkpoint, save as)
+//!   and `commit` (check, write and apply one change);
+//! - its state: `state` (the tables, their lookups, the views built from them, the snapshot
+//!   form), `encoding` (how a snapshot writes a few of its fields), `side` (teams over time,
+//!   projects, activities, training, commendations, reports-in);
+//! - who may do what: `authorisation` (roles) and `own` (rules that hold whatever the roles);
+//! - the checks of a change and their application, by family: `checks` (the ledger, orgs,
+//!   volunteers, keys and trust, transfers, certificates), `record_checks` (records), `apply`,
+//!   and `side_changes` with the file of each side concern;
+//! - what a caller does: `organisation`, `identity`, `records`, `teams`, `projects`,
+//!   `activities`, `training`, `commendations`, `reporting_in`, `transfers` (with `carry`),
+//!   `certificates`, `sync`, `verification` (keys, signed heads, proofs);
+//! - what a caller reads: `queries`, `boards`, `volunteer_summary`, `team_ratings`,
+//!   `excellent_volunteers`, `anomalies`.
 
 use crate::error::LedgerError;
 use crate::ids::RecordId;
@@ -57,6 +75,7 @@ pub use transfers::TransferReceipt;
 use checks::{check_text, full};
 use state::{Admit, Rec, State, Vol};
 
+/// The index of nothing: no parent org, no team, no activity.
 const NONE: u32 = u32::MAX;
 
 /// Where the ledger's "now" comes from.

@@ -208,7 +208,7 @@ impl Ledger {
 
     /// A leaderboard as it stood just after entry `seq`: the log up to that entry is replayed
     /// and the board computed from it, so a board published earlier is shown again exactly.
-    /// `seq` is signed, as [`Receipt::seq`] and [`Leaderboard::as_of_seq`] are; a negative
+    /// `seq` is signed, as [`Receipt::seq`](super::Receipt::seq) and [`Leaderboard::as_of_seq`] are; a negative
     /// one is refused with `E_FIELD`.
     pub fn leaderboard_as_of(
         &self,

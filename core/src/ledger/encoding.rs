@@ -21,7 +21,7 @@ pub(super) mod json_text {
     }
 }
 
-/// An index that may be [`NONE`], in a snapshot as one more than itself (`NONE` as 0): one
+/// An index that may be [`NONE`](super::NONE), in a snapshot as one more than itself (`NONE` as 0): one
 /// byte instead of five for a record without a team or an activity.
 pub(super) mod optional_index {
     use serde::{Deserialize, Deserializer, Serializer};

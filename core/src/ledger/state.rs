@@ -20,6 +20,8 @@ use hashbrown::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
+/// An org: as it was registered, its id (shared with the boards' keys), and its parent's
+/// index ([`NONE`] for a root org).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct OrgNode {
     pub(super) org: NewOrg,
@@ -27,6 +29,8 @@ pub(super) struct OrgNode {
     pub(super) parent: u32,
 }
 
+/// A volunteer: number, name, the identity held, home org, counted minutes, and the indexes
+/// of their records.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct Vol {
     /// The volunteer number, shared with the boards' keys.
@@ -41,6 +45,8 @@ pub(super) struct Vol {
     pub(super) records_end: i64,
 }
 
+/// A team: as it was created (its officers among its members), its id (shared with the
+/// boards' keys), and its org's index.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(super) struct TeamNode {
     pub(super) team: NewTeam,
@@ -79,13 +85,16 @@ const _: () = assert!(std::mem::size_of::<Rec>() == 36);
 /// (`State::warm`): measured best of 8, 16 and 64.
 pub(super) const WARM_AHEAD: usize = 16;
 
+/// A make-up record (补录): entered after the recording window.
 pub(super) const MAKE_UP: u8 = 1 << 2;
 
+/// Confirmed as it was entered, by the organiser who entered it.
 pub(super) const CONFIRMED_ON_ENTRY: u8 = 1 << 3;
 
 /// Above the policy's four-eyes threshold: only an admin other than the enterer confirms it.
 pub(super) const FOUR_EYES: u8 = 1 << 4;
 
+/// A record state as the four bits a [`Rec`] keeps it in.
 pub(super) fn state_code(s: RecordState) -> u8 {
     match s {
         RecordState::Pending => 0,
@@ -96,6 +105,7 @@ pub(super) fn state_code(s: RecordState) -> u8 {
     }
 }
 
+/// The record state four bits hold (see [`state_code`]).
 pub(super) fn state_of(code: u8) -> RecordState {
     match code & 15 {
         1 => RecordState::Confirmed,
@@ -158,6 +168,7 @@ pub(super) struct Extra {
     pub(super) reason: Option<String>,
 }
 
+/// A board's scope by index: everyone, an org and the orgs below it, or a team.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) enum ScopeKey {
     All,
@@ -165,6 +176,7 @@ pub(super) enum ScopeKey {
     Team(u32),
 }
 
+/// Which board: its period, scope and kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) struct BoardKey {
     pub(super) period: Period,
