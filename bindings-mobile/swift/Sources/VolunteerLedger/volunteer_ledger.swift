@@ -2733,7 +2733,7 @@ public struct ImportOptions: Equatable, Hashable {
     public var encoding: TextEncoding
     /**
      * The UTC offset (minutes east) of the sheet's local dates and times, for
-     * [`read_sheet`]. [`upload`] uses the ledger's own offset instead.
+     * [`read_sheet`](super::read_sheet). [`upload`](super::upload) uses the ledger's own offset instead.
      */
     public var utcOffsetMinutes: Int32
     /**
@@ -2756,7 +2756,7 @@ public struct ImportOptions: Equatable, Hashable {
          */encoding: TextEncoding, 
         /**
          * The UTC offset (minutes east) of the sheet's local dates and times, for
-         * [`read_sheet`]. [`upload`] uses the ledger's own offset instead.
+         * [`read_sheet`](super::read_sheet). [`upload`](super::upload) uses the ledger's own offset instead.
          */utcOffsetMinutes: Int32, 
         /**
          * The org of rows whose sheet has no org column, or whose org cell is empty.
@@ -2851,7 +2851,7 @@ public struct ImportReport: Equatable, Hashable {
     public var duplicates: Int32
     /**
      * The rows refused, in row order: the first
-     * [`MAX_REPORTED_PROBLEMS`](crate::sheet_limits::MAX_REPORTED_PROBLEMS) of them.
+     * [`MAX_REPORTED_PROBLEMS`](MAX_REPORTED_PROBLEMS) of them.
      */
     public var rejected: [RowProblem]
     /**
@@ -2883,7 +2883,7 @@ public struct ImportReport: Equatable, Hashable {
          */duplicates: Int32, 
         /**
          * The rows refused, in row order: the first
-         * [`MAX_REPORTED_PROBLEMS`](crate::sheet_limits::MAX_REPORTED_PROBLEMS) of them.
+         * [`MAX_REPORTED_PROBLEMS`](MAX_REPORTED_PROBLEMS) of them.
          */rejected: [RowProblem], 
         /**
          * How many rows were refused in all (more than `rejected` holds only past that limit).

@@ -4587,7 +4587,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_func_certificate_to_json() != 34073) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_default_import_options() != 63690) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_default_import_options() != 23625) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_func_default_ledger_config() != 21544) {
@@ -4758,13 +4758,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_import_sync_json() != 60010) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_import_transfer() != 51367) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_import_transfer() != 37333) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_inclusion_proofs() != 37044) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_issue_certificate() != 2926) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_issue_certificate() != 1309) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_issuer() != 26700) {
@@ -4926,7 +4926,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_unit_report() != 27664) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload() != 21636) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload() != 40596) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_verify() != 37919) {
