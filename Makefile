@@ -15,14 +15,18 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: test check-layout test-rust test-python test-kotlin example-kotlin swift check-swift demo bench bench-criterion bench-venv lint fuzz \
+.PHONY: test check-layout check-docs test-rust test-python test-kotlin example-kotlin swift check-swift demo bench bench-criterion bench-venv lint fuzz \
 	test-wheel bench-python crash-campaign
 
-test: check-layout test-rust fuzz test-python test-kotlin check-swift
+test: check-layout test-rust check-docs fuzz test-python test-kotlin check-swift
 
 # No import loops between the core's modules (tools/check_layout.py).
 check-layout:
 	python3 tools/check_layout.py
+
+# The core's documentation builds without a broken or private link.
+check-docs:
+	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -q -p volunteer-ledger --no-deps
 
 test-rust:
 	$(CARGO) test --workspace --exclude volunteer-ledger-python

@@ -1,6 +1,6 @@
 //! SHA-256 digests as the log, the Merkle tree, transfer packages and sealed identities spell
-//! them: [`Hash`], the digest of canonical bytes ([`hash_bytes`]) and the one hex spelling the
-//! canonical forms accept ([`unhex`]). A layer under the log and everything that signs or
+//! them: [`Hash`](struct@Hash), the digest of canonical bytes ([`hash_bytes`]) and the one hex spelling the
+//! canonical forms accept (`unhex`). A layer under the log and everything that signs or
 //! hashes.
 
 use serde::{Deserialize, Serialize};

@@ -6,7 +6,7 @@
 //!
 //! The ledger keeps only the [`Frontier`] (the roots of the O(log n) full subtrees the tree
 //! is made of) to know its root, and folds the entries it applies into it lazily
-//! ([`LazyFrontier`]): when a head is signed, a proof asked for or a snapshot written, not on
+//! (`LazyFrontier`): when a head is signed, a proof asked for or a snapshot written, not on
 //! every append. Proofs are computed when asked from the stored entry hashes, reading them
 //! once, in order, holding O(log n) hashes. Format: `docs/checkpoints.md`.
 

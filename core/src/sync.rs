@@ -3,7 +3,7 @@
 //! [`SyncBatch`], and applies the server's [`SyncReceipt`]. The format is written down in
 //! `docs/sync-format.md`.
 //!
-//! The server imports a batch through [`Ledger::add_record`], with the same validation and
+//! The server imports a batch through [`crate::Ledger::add_record`], with the same validation and
 //! authorisation as any record, as the actor the platform authenticated — never as whoever the
 //! device says. Because a record id is recorded once, a batch sent twice, or cut short and sent
 //! again, records each record once.
@@ -174,7 +174,7 @@ pub struct SyncReceipt {
     pub results: Vec<SyncResult>,
     /// The server's signed head once the batch was recorded: the log every acknowledged
     /// record's proof leads into. Keep it to show later that the server still holds them
-    /// ([`Ledger::verify_against`] on the server).
+    /// ([`crate::Ledger::verify_against`] on the server).
     pub head: SignedHead,
     /// The server's Ed25519 public key (64 hex digits); empty if unsigned.
     #[serde(default)]
@@ -187,7 +187,7 @@ pub struct SyncReceipt {
 }
 
 /// A record the server refused, as the device keeps it: it is not sent again (see
-/// [`Ledger::retry_sync`]).
+/// [`crate::Ledger::retry_sync`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
@@ -365,7 +365,7 @@ impl SyncBatch {
 impl SyncReceipt {
     /// Reads a receipt from its JSON (`E_SYNC_FORMAT`, `E_SYNC_VERSION`, and
     /// `E_SYNC_UNSIGNED` for an unsigned `sync-receipt@1`). Reading checks no signature:
-    /// [`Ledger::apply_sync_receipt`] does.
+    /// [`crate::Ledger::apply_sync_receipt`] does.
     pub fn from_json(text: &str) -> Result<Self> {
         let receipt: Self = read(text.as_bytes(), "sync receipt", check_receipt_format)?;
         check_size("sync receipt", receipt.results.len())?;

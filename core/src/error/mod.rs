@@ -867,7 +867,7 @@ impl LedgerError {
     }
 
     /// The error's values by the names of its fields (`record`, `actor`, `seq`, `detail` …),
-    /// each as text and cut as the message cuts it ([`TEXT`] characters at most, with `…`):
+    /// each as text and cut as the message cuts it (120 characters at most, with `…`):
     /// what the bindings attach to their exceptions. Empty for an error with no values.
     pub fn fields(&self) -> std::collections::BTreeMap<String, String> {
         let mut out = std::collections::BTreeMap::new();

@@ -5831,7 +5831,7 @@ public struct SyncReceipt: Equatable, Hashable {
     /**
      * The server's signed head once the batch was recorded: the log every acknowledged
      * record's proof leads into. Keep it to show later that the server still holds them
-     * ([`Ledger::verify_against`] on the server).
+     * ([`crate::Ledger::verify_against`] on the server).
      */
     public var head: SignedHead
     /**
@@ -5867,7 +5867,7 @@ public struct SyncReceipt: Equatable, Hashable {
         /**
          * The server's signed head once the batch was recorded: the log every acknowledged
          * record's proof leads into. Keep it to show later that the server still holds them
-         * ([`Ledger::verify_against`] on the server).
+         * ([`crate::Ledger::verify_against`] on the server).
          */head: SignedHead, 
         /**
          * The server's Ed25519 public key (64 hex digits); empty if unsigned.
@@ -5945,7 +5945,7 @@ public func FfiConverterTypeSyncReceipt_lower(_ value: SyncReceipt) -> RustBuffe
 
 /**
  * A record the server refused, as the device keeps it: it is not sent again (see
- * [`Ledger::retry_sync`]).
+ * [`crate::Ledger::retry_sync`]).
  */
 public struct SyncRefusal: Equatable, Hashable {
     /**
