@@ -106,6 +106,19 @@ impl State {
         Ok(())
     }
 
+    /// A counted record is amended or revoked (`verb`) only by a platform admin or the
+    /// organising org's recorders or admins (`E_FORBIDDEN` otherwise).
+    pub(super) fn may_change_record(&self, actor: &ActorId, org: u32, verb: &str) -> Result<()> {
+        if self.is_platform_admin(actor) || self.has_org_role(actor, org, false) {
+            return Ok(());
+        }
+        Err(forbidden(
+            actor,
+            &format!("{verb} a record"),
+            &format!("only the organising org's recorders or admins {verb} records"),
+        ))
+    }
+
     /// Platform admins, and admins or recorders of the volunteer's current home org (or
     /// above): not their work unit's, which anyone who reports them in or moves them names.
     pub(super) fn may_manage(&self, actor: &ActorId, v: u32, action: &str) -> Result<()> {

@@ -105,13 +105,7 @@ impl State {
             });
         }
         self.not_own_record(actor, record.as_str(), rec, OwnAction::Amend)?;
-        if !(self.is_platform_admin(actor) || self.has_org_role(actor, rec.org, false)) {
-            return Err(forbidden(
-                actor,
-                "amend a record",
-                "only the organising org's recorders or admins amend records",
-            ));
-        }
+        self.may_change_record(actor, rec.org, "amend")?;
         self.check_new_record(actor, now, replacement, Some(i))
             .map(Some)
     }
@@ -129,13 +123,7 @@ impl State {
             return Err(self.bad_state(record, rec, "revoke"));
         }
         check_text("record", record.as_str(), "reason", reason, 500, false)?;
-        if !(self.is_platform_admin(actor) || self.has_org_role(actor, rec.org, false)) {
-            return Err(forbidden(
-                actor,
-                "revoke a record",
-                "only the organising org's recorders or admins revoke records",
-            ));
-        }
+        self.may_change_record(actor, rec.org, "revoke")?;
         admitted()
     }
 
