@@ -768,11 +768,16 @@ impl Store {
     /// What is sent is packed into chunks ([`Packed`]) on this thread, and the caller drops the
     /// entry here at once: nothing allocated per record crosses to the writer (its strings
     /// are freed while still in this core's cache, and the writer reads one buffer in order).
+    ///
+    /// The writer also folds each entry it writes into `tree` (the log's Merkle frontier as
+    /// the batch began) and gives it back: the tree of the log as written, computed on the
+    /// core the rules leave idle.
     pub(crate) fn piped<R>(
         &mut self,
         offset: chrono::FixedOffset,
+        mut tree: crate::merkle::Frontier,
         f: impl FnOnce(&mut dyn FnMut(&Admitted) -> bool) -> R,
-    ) -> (R, Result<()>) {
+    ) -> (R, Result<crate::merkle::Frontier>) {
         let path = self.path.clone();
         let conn = &mut self.conn;
         let rows = &mut self.bulk_rows;
@@ -785,14 +790,17 @@ impl Store {
                 let (back, written) = std::sync::mpsc::channel::<Packed>();
                 let writer = std::thread::Builder::new()
                     .name("vl-writer".into())
-                    .spawn_scoped(s, move || -> std::result::Result<(), Failure> {
+                    .spawn_scoped(s, move || -> std::result::Result<_, Failure> {
                         let fail = |e| ("cannot write the log", "无法写入日志", e);
                         let mut w = RowWriter::new(conn).map_err(fail)?;
                         for chunk in rx {
                             w.write(&chunk, offset)?;
+                            for row in &chunk.rows {
+                                tree.push(&Hash(row.hash));
+                            }
                             let _ = back.send(chunk);
                         }
-                        Ok(())
+                        Ok(tree)
                     });
                 let writer = match writer {
                     Ok(w) => w,
@@ -826,7 +834,7 @@ impl Store {
                 }
                 drop(tx);
                 let written = match writer.join() {
-                    Ok(Ok(())) => Ok(()),
+                    Ok(Ok(tree)) => Ok(tree),
                     Ok(Err((what, zh, e))) => Err(storage(&path, what, zh, e)),
                     Err(_) => Err(storage(
                         &path,
