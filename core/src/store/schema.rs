@@ -8,27 +8,19 @@ use super::rows::{INSERT_ENTRY, append_entry, hash_of};
 use crate::error::{LedgerError, Result};
 use crate::log::Hash;
 
-/// The schema version this library writes and the newest it reads. 2: an entry's row holds
-/// its body (`body`) instead of its whole canonical bytes, which are rebuilt from the row;
-/// a version-1 file is upgraded when it is opened.
+/// The schema version this library writes and the newest it reads: an entry's row holds its
+/// body (`body`), and its canonical bytes are rebuilt from the row. A version-1 file is
+/// upgraded when it is opened.
 pub const SCHEMA_VERSION: i64 = 2;
 /// SQLite's `application_id` of a ledger file: "VLED".
 pub(super) const APPLICATION_ID: i64 = 0x564C_4544;
-/// The version of the snapshot encoding; a snapshot of another version is ignored.
-/// 2: training and carried records' minutes became signed (for the bindings' Java callers),
-/// which postcard encodes differently, and board visibilities are kept as JSON text: a
-/// format-1 snapshot must be replayed, not read. 3: a volunteer keeps when their latest
-/// record ends. 4: texts (record ids, contents, other ids) are front-coded, and a record's
-/// missing team or activity takes one byte. 5: the state keeps the Merkle frontier of the log
-/// (`crate::merkle`), so that a ledger opened from a snapshot can sign its head, and a
-/// volunteer's identity is held sealed (mask, tag, ciphertext; `docs/identity.md`), no longer
-/// as its number. 6: a sealed identity is held as bytes (tag, nonce, ciphertext in one
-/// allocation), no longer as the log's hex, and a volunteer's fields are in another order.
+/// The version of the snapshot encoding (what each version holds: `docs/schema.md`); a
+/// snapshot of another version is ignored, and the log replayed instead.
 pub(crate) const SNAPSHOT_FORMAT: i64 = 6;
 
 /// The key table: volunteers' data keys wrapped under a ledger key, outside the hash-chained
 /// log, so that erasing an identity destroys its key and nothing the chain covers.
-/// Files made before it get it on their first registration.
+/// A file without it gets it with its first registration.
 pub(super) const IDENTITY_KEYS: &str = "
 CREATE TABLE IF NOT EXISTS identity_keys (
     volunteer TEXT PRIMARY KEY,
