@@ -39,139 +39,108 @@ uniffi::setup_scaffolding!();
 /// in an earlier call, so its state can no longer be trusted.
 pub const POISONED_CODE: &str = "E_LEDGER_POISONED";
 
-/// Every refusal of the ledger, one variant per error family of the core. `code` is the core's
-/// stable machine code (`E_OVERLAP` …), `detail` the core's message (English and Chinese),
-/// `message_en` and `message_zh` its two halves, `fields` its values by name (the record …).
-///
-/// Kotlin sees a sealed `LedgerException` with one subclass per family; Swift an error enum.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
-pub enum LedgerError {
-    /// A value the caller passed is malformed (an identity number, a period, an id, a field).
-    #[error("{code}: {detail}")]
-    Input {
-        /// The core's stable code.
-        code: String,
-        /// The core's message.
-        detail: String,
-        /// The message in English.
-        message_en: String,
-        /// The message in Chinese, with the same details.
-        message_zh: String,
-        /// The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
-        fields: HashMap<String, String>,
-    },
-    /// A service record breaks a rule of the policy.
-    #[error("{code}: {detail}")]
-    Validation {
-        /// The core's stable code.
-        code: String,
-        /// The core's message.
-        detail: String,
-        /// The message in English.
-        message_en: String,
-        /// The message in Chinese, with the same details.
-        message_zh: String,
-        /// The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
-        fields: HashMap<String, String>,
-    },
-    /// The actor may not make this change.
-    #[error("{code}: {detail}")]
-    Authorization {
-        /// The core's stable code.
-        code: String,
-        /// The core's message.
-        detail: String,
-        /// The message in English.
-        message_en: String,
-        /// The message in Chinese, with the same details.
-        message_zh: String,
-        /// The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
-        fields: HashMap<String, String>,
-    },
-    /// Something named does not exist.
-    #[error("{code}: {detail}")]
-    NotFound {
-        /// The core's stable code.
-        code: String,
-        /// The core's message.
-        detail: String,
-        /// The message in English.
-        message_en: String,
-        /// The message in Chinese, with the same details.
-        message_zh: String,
-        /// The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
-        fields: HashMap<String, String>,
-    },
-    /// Something with this id exists already, with other content.
-    #[error("{code}: {detail}")]
-    Conflict {
-        /// The core's stable code.
-        code: String,
-        /// The core's message.
-        detail: String,
-        /// The message in English.
-        message_en: String,
-        /// The message in Chinese, with the same details.
-        message_zh: String,
-        /// The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
-        fields: HashMap<String, String>,
-    },
-    /// The change does not fit the current state.
-    #[error("{code}: {detail}")]
-    State {
-        /// The core's stable code.
-        code: String,
-        /// The core's message.
-        detail: String,
-        /// The message in English.
-        message_en: String,
-        /// The message in Chinese, with the same details.
-        message_zh: String,
-        /// The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
-        fields: HashMap<String, String>,
-    },
-    /// The log or the ledger's state is damaged.
-    #[error("{code}: {detail}")]
-    Integrity {
-        /// The core's stable code (or `E_LEDGER_POISONED`, see [`POISONED_CODE`]).
-        code: String,
-        /// The core's message.
-        detail: String,
-        /// The message in English.
-        message_en: String,
-        /// The message in Chinese, with the same details.
-        message_zh: String,
-        /// The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
-        fields: HashMap<String, String>,
-    },
-    /// A policy is malformed.
-    #[error("{code}: {detail}")]
-    Policy {
-        /// The core's stable code.
-        code: String,
-        /// The core's message.
-        detail: String,
-        /// The message in English.
-        message_en: String,
-        /// The message in Chinese, with the same details.
-        message_zh: String,
-        /// The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
-        fields: HashMap<String, String>,
-    },
-    /// A ledger file could not be opened, read or written; nothing was changed.
-    #[error("{code}: {detail}")]
-    Storage {
-        /// The core's stable code.
-        code: String,
-        /// The core's message.
-        detail: String,
-        /// The message in English.
-        message_en: String,
-        /// The message in Chinese, with the same details.
-        message_zh: String,
-        /// The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
-        fields: HashMap<String, String>,
-    },
+/// Declares [`LedgerError`] from its list of families, written once: the enum, each variant
+/// with the same five fields, and the private mappings between a variant and its family
+/// (`ErrorParts::into_family`, `LedgerError::parts`). A variant's `code` has the plain doc
+/// unless the variant gives its own, as `Family(code = "…")`.
+macro_rules! ledger_error {
+    (
+        $(#[doc = $enum_doc:literal])*
+        pub enum LedgerError { $($families:tt)* }
+    ) => {
+        ledger_error!(@docs [$($enum_doc)*] [] $($families)*);
+    };
+    // Gives each variant the doc of its `code`, one at a time, then declares them all.
+    (@docs $enum_doc:tt [$($done:tt)*]
+        $(#[doc = $doc:literal])* $family:ident (code = $code_doc:literal), $($rest:tt)*
+    ) => {
+        ledger_error!(@docs $enum_doc [$($done)* ([$($doc)*] $family $code_doc)] $($rest)*);
+    };
+    (@docs $enum_doc:tt [$($done:tt)*] $(#[doc = $doc:literal])* $family:ident, $($rest:tt)*) => {
+        ledger_error!(
+            @docs $enum_doc [$($done)* ([$($doc)*] $family "The core's stable code.")] $($rest)*
+        );
+    };
+    (@docs [$($enum_doc:literal)*] [$(([$($doc:literal)*] $family:ident $code_doc:literal))*]) => {
+        $(#[doc = $enum_doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+        pub enum LedgerError {
+            $(
+                $(#[doc = $doc])*
+                #[error("{code}: {detail}")]
+                $family {
+                    #[doc = $code_doc]
+                    code: String,
+                    /// The core's message.
+                    detail: String,
+                    /// The message in English.
+                    message_en: String,
+                    /// The message in Chinese, with the same details.
+                    message_zh: String,
+                    /// The error's values by name (`record`, `actor`, `seq`, `detail` …), as text.
+                    fields: HashMap<String, String>,
+                },
+            )*
+        }
+
+        impl ErrorParts {
+            fn into_family(self, family: ErrorFamily) -> LedgerError {
+                let Self {
+                    code,
+                    detail,
+                    message_en,
+                    message_zh,
+                    fields,
+                } = self;
+                match family {
+                    $(ErrorFamily::$family => LedgerError::$family {
+                        code,
+                        detail,
+                        message_en,
+                        message_zh,
+                        fields,
+                    },)*
+                }
+            }
+        }
+
+        impl LedgerError {
+            /// The family, the code and the message, whatever the variant.
+            fn parts(&self) -> (ErrorFamily, &str, &str) {
+                match self {
+                    $(Self::$family { code, detail, .. } => (ErrorFamily::$family, code, detail),)*
+                }
+            }
+        }
+    };
+}
+
+ledger_error! {
+    /// Every refusal of the ledger, one variant per error family of the core. `code` is the core's
+    /// stable machine code (`E_OVERLAP` …), `detail` the core's message (English and Chinese),
+    /// `message_en` and `message_zh` its two halves, `fields` its values by name (the record …).
+    ///
+    /// Kotlin sees a sealed `LedgerException` with one subclass per family; Swift an error enum.
+    pub enum LedgerError {
+        /// A value the caller passed is malformed (an identity number, a period, an id, a field).
+        Input,
+        /// A service record breaks a rule of the policy.
+        Validation,
+        /// The actor may not make this change.
+        Authorization,
+        /// Something named does not exist.
+        NotFound,
+        /// Something with this id exists already, with other content.
+        Conflict,
+        /// The change does not fit the current state.
+        State,
+        /// The log or the ledger's state is damaged.
+        Integrity(code = "The core's stable code (or `E_LEDGER_POISONED`, see [`POISONED_CODE`])."),
+        /// A policy is malformed.
+        Policy,
+        /// A ledger file could not be opened, read or written; nothing was changed.
+        Storage,
+    }
 }
 
 impl From<vl::LedgerError> for LedgerError {
@@ -197,77 +166,16 @@ struct ErrorParts {
     fields: HashMap<String, String>,
 }
 
-impl ErrorParts {
-    fn into_family(self, family: ErrorFamily) -> LedgerError {
-        let Self {
-            code,
-            detail,
-            message_en,
-            message_zh,
-            fields,
-        } = self;
-        macro_rules! variant {
-            ($v:ident) => {
-                LedgerError::$v {
-                    code,
-                    detail,
-                    message_en,
-                    message_zh,
-                    fields,
-                }
-            };
-        }
-        match family {
-            ErrorFamily::Input => variant!(Input),
-            ErrorFamily::Validation => variant!(Validation),
-            ErrorFamily::Authorization => variant!(Authorization),
-            ErrorFamily::NotFound => variant!(NotFound),
-            ErrorFamily::Conflict => variant!(Conflict),
-            ErrorFamily::State => variant!(State),
-            ErrorFamily::Integrity => variant!(Integrity),
-            ErrorFamily::Policy => variant!(Policy),
-            ErrorFamily::Storage => variant!(Storage),
-        }
-    }
-}
-
 #[uniffi::export]
 impl LedgerError {
     /// The core's stable code, whatever the family (each variant also holds it as `code`).
     pub fn code(&self) -> String {
-        self.parts().0.to_owned()
+        self.parts().1.to_owned()
     }
 
     /// The family of the refusal, as the variant says it.
     pub fn family(&self) -> ErrorFamily {
-        match self {
-            Self::Input { .. } => ErrorFamily::Input,
-            Self::Validation { .. } => ErrorFamily::Validation,
-            Self::Authorization { .. } => ErrorFamily::Authorization,
-            Self::NotFound { .. } => ErrorFamily::NotFound,
-            Self::Conflict { .. } => ErrorFamily::Conflict,
-            Self::State { .. } => ErrorFamily::State,
-            Self::Integrity { .. } => ErrorFamily::Integrity,
-            Self::Policy { .. } => ErrorFamily::Policy,
-            Self::Storage { .. } => ErrorFamily::Storage,
-        }
-    }
-}
-
-impl LedgerError {
-    /// The code and the message, whatever the family.
-    fn parts(&self) -> (&str, &str) {
-        match self {
-            Self::Input { code, detail, .. }
-            | Self::Validation { code, detail, .. }
-            | Self::Authorization { code, detail, .. }
-            | Self::NotFound { code, detail, .. }
-            | Self::Conflict { code, detail, .. }
-            | Self::State { code, detail, .. }
-            | Self::Integrity { code, detail, .. }
-            | Self::Policy { code, detail, .. }
-            | Self::Storage { code, detail, .. } => (code, detail),
-        }
+        self.parts().0
     }
 }
 
