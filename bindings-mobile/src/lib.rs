@@ -186,6 +186,20 @@ fn parse<T: std::str::FromStr<Err = vl::LedgerError>>(text: &str) -> Result<T> {
     text.parse().map_err(LedgerError::from)
 }
 
+/// A count or a sequence number as the `i64` Kotlin and Swift take (they have no unsigned
+/// 64-bit type): exact below `i64::MAX`, which no ledger reaches.
+fn signed<T>(n: T) -> i64
+where
+    i64: TryFrom<T>,
+{
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// A list of the core's fixed names (profiles, codes) as owned strings.
+fn owned(names: &[&str]) -> Vec<String> {
+    names.iter().map(|n| (*n).to_owned()).collect()
+}
+
 /// The newest entry of a ledger's log: its sequence number and hash (64 lower-case hex).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct LogHead {
@@ -587,7 +601,7 @@ impl Ledger {
 
     /// How many records the ledger holds, in every state.
     pub fn record_count(&self) -> Result<i64> {
-        Ok(i64::try_from(self.lock()?.record_count()).unwrap_or(i64::MAX))
+        Ok(signed(self.lock()?.record_count()))
     }
 
     /// A volunteer, personal data masked.
@@ -1023,8 +1037,7 @@ impl Ledger {
 
     /// How many log entries opening the file replayed after its newest snapshot (0 in memory).
     pub fn replayed_at_open(&self) -> Result<i64> {
-        let n = self.lock()?.replayed_at_open();
-        Ok(i64::try_from(n).unwrap_or(i64::MAX))
+        Ok(signed(self.lock()?.replayed_at_open()))
     }
 
     /// Rebuilds the file's SQL projections (tables for SQL tools) from the state; the log is
@@ -1037,7 +1050,7 @@ impl Ledger {
     pub fn head(&self) -> Result<LogHead> {
         let (seq, hash) = self.lock()?.head();
         Ok(LogHead {
-            seq: i64::try_from(seq).unwrap_or(i64::MAX),
+            seq: signed(seq),
             hash: hash.to_hex(),
         })
     }
@@ -1107,16 +1120,13 @@ pub fn policy_profile(name: String) -> Result<Policy> {
 /// The names of the built-in policy profiles.
 #[uniffi::export]
 pub fn policy_profile_names() -> Vec<String> {
-    Policy::PROFILES.iter().map(|p| (*p).to_owned()).collect()
+    owned(Policy::PROFILES)
 }
 
 /// Every error code the core can return.
 #[uniffi::export]
 pub fn error_codes() -> Vec<String> {
-    vl::LedgerError::ALL_CODES
-        .iter()
-        .map(|c| (*c).to_owned())
-        .collect()
+    owned(vl::LedgerError::ALL_CODES)
 }
 
 /// Validates an identity number of a kind and returns it normalised (trimmed, upper case).
@@ -1172,10 +1182,7 @@ pub fn team_scoring_profile(name: String) -> Result<TeamScoring> {
 /// The names of the built-in team scoring tables.
 #[uniffi::export]
 pub fn team_scoring_profile_names() -> Vec<String> {
-    TeamScoring::PROFILES
-        .iter()
-        .map(|p| (*p).to_owned())
-        .collect()
+    owned(TeamScoring::PROFILES)
 }
 
 /// Rates a team's facts by a table: score, stars, level name and the breakdown in English and
@@ -1216,7 +1223,7 @@ pub fn rank_pairs(pairs: Vec<RankPair>) -> Result<Vec<RankedPair>> {
         .map(|(rank, id, minutes)| RankedPair {
             rank: i32::try_from(rank).unwrap_or(i32::MAX),
             id,
-            minutes: i64::try_from(minutes).unwrap_or(i64::MAX),
+            minutes: signed(minutes),
         })
         .collect())
 }
@@ -1519,21 +1526,7 @@ mod tests {
             Timestamp::from_local(480, 2015, 6, 20, 12, 0).unwrap(),
         ))
         .unwrap();
-        let org = NewOrg {
-            id: "D".parse().unwrap(),
-            name: "某区".into(),
-            kind: vl::OrgKind::District,
-            parent: None,
-        };
-        l.register_org(admin.clone(), org).unwrap();
-        let v = NewVolunteer {
-            id: "V1".parse().unwrap(),
-            name: "张三".into(),
-            identity_kind: IdentityKind::ResidentId,
-            identity_number: "11010519491231002X".into(),
-            home_org: None,
-        };
-        l.register_volunteer(admin.clone(), v).unwrap();
+        register(&l).unwrap();
         let t = |h| Timestamp::from_local(480, 2015, 6, 2, h, 0).unwrap();
         let rec = |id: &str, m| {
             NewRecord::new(
@@ -1577,6 +1570,7 @@ mod tests {
         }
     }
 
+    /// Registers org D and volunteer V1 as `admin`: what the volunteer's registration returned.
     fn register(l: &Ledger) -> Result<Receipt> {
         let org = NewOrg {
             id: "D".parse().unwrap(),
