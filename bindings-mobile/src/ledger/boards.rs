@@ -25,8 +25,7 @@ impl Ledger {
         kind: BoardKind,
         limit: i32,
     ) -> Result<Leaderboard> {
-        let period: Period = parse(&period)?;
-        let limit = vl::error::non_negative("limit", limit.into())?;
+        let (period, limit) = board_args(&period, limit)?;
         Ok(self.lock()?.leaderboard(period, &scope, kind, limit)?)
     }
 
@@ -39,8 +38,7 @@ impl Ledger {
         kind: BoardKind,
         limit: i32,
     ) -> Result<Leaderboard> {
-        let period: Period = parse(&period)?;
-        let limit = vl::error::non_negative("limit", limit.into())?;
+        let (period, limit) = board_args(&period, limit)?;
         Ok(self
             .lock()?
             .leaderboard_as_of(seq, period, &scope, kind, limit)?)
@@ -52,4 +50,12 @@ impl Ledger {
         let (volunteer, period) = (parse(&volunteer)?, parse::<Period>(&period)?);
         Ok(self.lock()?.standing(&volunteer, period, &scope)?)
     }
+}
+
+/// A board's period and limit as the core takes them: a malformed period is refused with
+/// `E_PERIOD`, a negative limit with `E_FIELD`.
+fn board_args(period: &str, limit: i32) -> Result<(Period, u32)> {
+    let period = parse(period)?;
+    let limit = vl::error::non_negative("limit", limit.into())?;
+    Ok((period, limit))
 }
