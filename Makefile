@@ -30,6 +30,8 @@ check-docs:
 
 test-rust:
 	$(CARGO) test --workspace --exclude volunteer-ledger-python
+	# The district's year (make demo) runs too, so that it cannot rot.
+	$(CARGO) run -q -p volunteer-ledger --example district_year > /dev/null
 
 test-python:
 	bash bindings-python/run-tests.sh

@@ -694,11 +694,13 @@ fn main() -> Res<()> {
     // The platform keeps the ledger's signing seed in its secret store; the demo uses a fixed one.
     d.ledger.set_signing_key(&d.admin, &[11u8; 32])?;
 
-    // A volunteer moves home to a community of another street: history stays with them.
+    // A volunteer moves home to a community of another street: history stays with them. The
+    // district's admin moves them (a community's recorder holds neither the old home nor,
+    // across streets, both).
     let (mover, old_home) = d.volunteers[62].clone();
     let before = d.ledger.volunteer(&mover)?.total_minutes;
     d.ledger
-        .move_volunteer(&"rec-C0201".parse()?, &mover, Some("C0201".parse()?), None)?;
+        .move_volunteer(&d.admin, &mover, Some("C0201".parse()?), None)?;
     let after = d.ledger.volunteer(&mover)?;
     println!(
         "{mover} moves from {} to {}: {} before, {} after; past records stay with {}",
@@ -1040,9 +1042,10 @@ fn issue_five(d: &mut District) -> Res<()> {
             staff.push(v.clone());
         }
     }
+    // Each community's recorder records the report-in of its own residents.
     for (v, home) in &staff {
         d.ledger.report_in(
-            &"rec-U01".parse()?,
+            &format!("rec-{home}").parse()?,
             ReportIn {
                 community: home.clone(),
                 date: date(3, 5)?,
