@@ -159,7 +159,7 @@ pub fn repr(result: &Bound<'_, PyAny>, fields: &[&str]) -> PyResult<String> {
 
 /// A pandas DataFrame of results (one row each, its `to_dict()`) with these columns, or
 /// ImportError naming the extra to install when pandas is not there.
-pub fn frame<'py>(results: Bound<'py, PyAny>, columns: &[&str]) -> PyResult<Bound<'py, PyAny>> {
+fn frame<'py>(results: Bound<'py, PyAny>, columns: &[&str]) -> PyResult<Bound<'py, PyAny>> {
     let py = results.py();
     let rows = results
         .try_iter()?
