@@ -10,12 +10,12 @@
 //! - its life and its writes: `lifecycle` (create, open, replay, batch, checkpoint, save as)
 //!   and `commit` (check, write and apply one change);
 //! - its state: `state` (the tables, their lookups, the views built from them, the snapshot
-//!   form), `encoding` (how a snapshot writes a few of its fields), `side` (teams over time,
+//!   form), `encoding` (how a snapshot writes a few of its fields), `community_tables` (teams over time,
 //!   projects, activities, training, commendations, reports-in);
 //! - who may do what: `authorisation` (roles) and `own` (rules that hold whatever the roles);
 //! - the checks of a change and their application, by family: `checks` (the ledger, orgs,
 //!   volunteers, keys and trust, transfers, certificates), `record_checks` (records), `apply`,
-//!   and `side_changes` with the file of each side concern;
+//!   and `community_changes` with the file of each community concept;
 //! - what a caller does: `organisation`, `identity`, `records`, `teams`, `projects`,
 //!   `activities`, `training`, `commendations`, `reporting_in`, `transfers` (with `carry`),
 //!   `certificates`, `sync`, `verification` (keys, signed heads, proofs);
@@ -40,11 +40,11 @@ mod commendations;
 mod excellent_volunteers;
 mod identity;
 pub use identity::key_file_of;
+mod community_changes;
+mod community_tables;
 mod own;
 mod projects;
 mod reporting_in;
-mod side;
-mod side_changes;
 mod sync;
 mod team_ratings;
 mod teams;
@@ -72,8 +72,8 @@ pub use certificates::{
 };
 pub use transfers::TransferReceipt;
 
-use checks::{check_text, full};
-use state::{Admit, Rec, State, Vol};
+use checks::{check_text, id_space_full};
+use state::{Admit, HeldRecord, HeldVolunteer, State};
 
 /// The index of nothing: no parent org, no team, no activity.
 const NONE: u32 = u32::MAX;

@@ -154,6 +154,19 @@ impl LazyFrontier {
         self.folded = folded;
         self.pending = Vec::new();
     }
+
+    /// Takes `folded` — the same leaves folded elsewhere (a writing thread folds what it
+    /// writes) — in place of the pending hashes, when it holds as many leaves as this tree.
+    /// Says whether it did; otherwise nothing changes.
+    pub(crate) fn adopt(&mut self, folded: Frontier) -> bool {
+        if folded.size() != self.size() {
+            return false;
+        }
+        self.memo = std::sync::OnceLock::new();
+        self.folded = folded;
+        self.pending = Vec::new();
+        true
+    }
 }
 
 /// Equal when they give the same tree, however much of it is pending.
@@ -584,6 +597,28 @@ mod tests {
         }
         assert_eq!(lazy.root(), root_of(&hs));
         assert_eq!(lazy.frontier(), &eager);
+    }
+
+    #[test]
+    fn a_lazy_frontier_adopts_only_a_fold_of_as_many_leaves() {
+        let hs = entries(40);
+        let mut lazy = LazyFrontier::default();
+        for h in &hs[..5] {
+            lazy.push(h);
+        }
+        // Folded elsewhere from the frontier as it stood, as a writing thread does.
+        let mut elsewhere = lazy.frontier().clone();
+        for h in &hs[5..] {
+            lazy.push(h);
+            elsewhere.push(h);
+        }
+        let mut longer = elsewhere.clone();
+        longer.push(&hs[0]);
+        assert!(!lazy.adopt(longer), "one leaf too many");
+        assert_eq!(lazy.pending.len(), hs.len());
+        assert!(lazy.adopt(elsewhere));
+        assert!(lazy.pending.is_empty());
+        assert_eq!(lazy.root(), root_of(&hs));
     }
 
     #[test]

@@ -222,7 +222,7 @@ pub(crate) fn check_xlsx_parts(bytes: &[u8]) -> Result<()> {
                     MAX_XLSX_UNPACKED,
                 ));
             }
-            if !scan.feed(data) {
+            if !scan.scan(data) {
                 return Err(too_large(
                     format!("an XML token of part {name} of the xlsx file (bytes)"),
                     format!("xlsx 文件部件 {name} 中的一段 XML"),
@@ -307,7 +307,7 @@ enum Token {
 
 impl XmlScan {
     /// Reads on; `false` once a token is longer than [`MAX_XML_TOKEN_BYTES`].
-    fn feed(&mut self, data: &[u8]) -> bool {
+    fn scan(&mut self, data: &[u8]) -> bool {
         let mut i = 0;
         while i < data.len() {
             if self.state == Token::Text && self.sst.is_none() {
@@ -443,7 +443,7 @@ mod tests {
     }
 
     fn longest_ok(text: &[u8]) -> bool {
-        XmlScan::default().feed(text)
+        XmlScan::default().scan(text)
     }
 
     #[test]
@@ -470,7 +470,7 @@ mod tests {
         let text = format!("<a b='>'>{short}<!-- > -->{short}</a>");
         let mut scan = XmlScan::default();
         for piece in text.as_bytes().chunks(3) {
-            assert!(scan.feed(piece));
+            assert!(scan.scan(piece));
         }
         assert_eq!(scan.state, Token::Text);
     }
@@ -487,7 +487,7 @@ mod tests {
                 ..XmlScan::default()
             };
             for piece in text.as_bytes().chunks(5) {
-                scan.feed(piece);
+                scan.scan(piece);
             }
             scan.announced
         };

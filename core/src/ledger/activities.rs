@@ -2,8 +2,8 @@
 //! creates an activity, of its own or of a claimed project; records naming it must be of its
 //! org and team; the organising org records what the people served thought of it.
 
-use super::side::{ActivityNode, authorise};
-use super::{Ledger, NONE, State, check_text, full};
+use super::community_tables::{ActivityNode, authorise};
+use super::{Ledger, NONE, State, check_text, id_space_full};
 use crate::activity::{ActivityView, Complaint, Evaluation, NewActivity};
 use crate::error::{LedgerError, Result, invalid_field};
 use crate::ids::{ActivityId, ActorId, RecordId};
@@ -15,7 +15,7 @@ impl State {
     pub(super) fn activity_node(&self, id: &ActivityId) -> Result<(u32, &ActivityNode)> {
         self.activities
             .get(id.as_str())
-            .and_then(|i| self.side.activities.get(&i).map(|n| (i, n)))
+            .and_then(|i| self.community.activities.get(&i).map(|n| (i, n)))
             .ok_or_else(|| LedgerError::UnknownActivity { id: id.to_string() })
     }
 
@@ -50,7 +50,7 @@ impl State {
             None => NONE,
         };
         let claimed = self
-            .side
+            .community
             .projects
             .get(project as usize)
             .map_or(NONE, |p| p.team);
@@ -97,7 +97,7 @@ impl State {
         }
         let org = self.org_idx(&a.org)?;
         let (team, project) = self.activity_team(a)?;
-        if let Some(p) = self.side.projects.get(project as usize)
+        if let Some(p) = self.community.projects.get(project as usize)
             && !self.ancestors(org).contains(&p.org)
         {
             return Err(invalid_field(
@@ -207,10 +207,10 @@ impl State {
         let idx = self
             .activities
             .intern(a.id.as_str())
-            .ok_or_else(|| full("activities"))?;
+            .ok_or_else(|| id_space_full("activities"))?;
         let mut activity = a.clone();
         activity.team = self.teams.get(team as usize).map(|t| t.team.id.clone());
-        self.side.activities.insert(
+        self.community.activities.insert(
             idx,
             ActivityNode {
                 activity,
@@ -225,7 +225,7 @@ impl State {
     /// Keeps an evaluation beside its activity.
     pub(super) fn apply_evaluation(&mut self, e: &Evaluation) -> Result<()> {
         let (i, _) = self.activity_node(&e.activity)?;
-        self.side
+        self.community
             .evaluations
             .entry(i)
             .or_default()
@@ -236,7 +236,11 @@ impl State {
     /// Keeps a complaint beside its activity.
     pub(super) fn apply_complaint(&mut self, c: &Complaint) -> Result<()> {
         let (i, _) = self.activity_node(&c.activity)?;
-        self.side.complaints.entry(i).or_default().push(c.clone());
+        self.community
+            .complaints
+            .entry(i)
+            .or_default()
+            .push(c.clone());
         Ok(())
     }
 }
@@ -281,7 +285,7 @@ impl Ledger {
         }
         let evals = self
             .state
-            .side
+            .community
             .evaluations
             .get(&i)
             .map(Vec::as_slice)
@@ -292,7 +296,7 @@ impl Ledger {
             activity: node.activity.clone(),
             category: self
                 .state
-                .side
+                .community
                 .projects
                 .get(node.project as usize)
                 .map(|p| p.project.category.clone()),
@@ -303,7 +307,7 @@ impl Ledger {
                 .then(|| i32::try_from(sum * 10 / n).unwrap_or(i32::MAX)),
             complaints: self
                 .state
-                .side
+                .community
                 .complaints
                 .get(&i)
                 .map_or(0, |c| i32::try_from(c.len()).unwrap_or(i32::MAX)),

@@ -3,7 +3,7 @@
 //! entered by the volunteer it is about. Flags are not refusals: the records stand until
 //! someone amends or revokes them.
 
-use super::{Ledger, Rec};
+use super::{HeldRecord, Ledger};
 use crate::activity::{Anomaly, AnomalyKind};
 use crate::error::Result;
 use crate::ids::{ActorId, RecordId, VolunteerId};
@@ -64,7 +64,7 @@ impl Ledger {
     fn record_flags(
         &self,
         ri: u32,
-        rec: &Rec,
+        rec: &HeldRecord,
         entered: Timestamp,
         day: NaiveDate,
         out: &mut Vec<Anomaly>,

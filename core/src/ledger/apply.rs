@@ -2,10 +2,10 @@
 //! and for one replayed alike.
 
 use super::NONE;
-use super::checks::full;
+use super::checks::id_space_full;
 use super::state::{
-    Admit, CONFIRMED_ON_ENTRY, FOUR_EYES, MAKE_UP, OrgNode, Rec, State, TeamNode, Vol, doc_hash,
-    held_hash, held_identity, state_code,
+    Admit, CONFIRMED_ON_ENTRY, FOUR_EYES, HeldRecord, HeldVolunteer, MAKE_UP, OrgNode, State,
+    TeamNode, doc_hash, held_hash, held_identity, state_code,
 };
 use crate::error::{Result, invalid_field};
 use crate::ids::{ActorId, RecordId, VolunteerId};
@@ -54,12 +54,12 @@ impl State {
                 visibility,
             } => self.apply_visibility_set(volunteer, visibility)?,
             Change::SigningKeyRegistered(k) => {
-                self.travel
+                self.keys_and_transfers
                     .signing_keys
                     .push(k.public_key.to_ascii_lowercase());
             }
             Change::IssuerTrusted(i) => {
-                self.travel
+                self.keys_and_transfers
                     .trusted
                     .push((i.ledger_id.clone(), i.public_key.to_ascii_lowercase()));
             }
@@ -67,15 +67,15 @@ impl State {
             Change::IdentityErased { volunteer } => self.apply_identity_erased(volunteer)?,
             Change::TransferredOut(t) => {
                 let v = self.vol_idx(&t.volunteer)?;
-                self.travel.transferred_out.insert(v);
+                self.keys_and_transfers.transferred_out.insert(v);
             }
             Change::TransferredIn(t) => self.apply_transferred_in(t)?,
             Change::CertificateIssued(c) => {
-                self.travel
+                self.keys_and_transfers
                     .certificate_codes
-                    .insert(c.code.clone(), self.travel.certificates.len());
-                self.travel.certificates.push(c.clone());
-                self.travel.certificate_times.push(entry.time);
+                    .insert(c.code.clone(), self.keys_and_transfers.certificates.len());
+                self.keys_and_transfers.certificates.push(c.clone());
+                self.keys_and_transfers.certificate_times.push(entry.time);
             }
             Change::TeamMemberJoined(_)
             | Change::TeamMemberLeft(_)
@@ -98,7 +98,7 @@ impl State {
             Some(p) => self.org_idx(p)?,
             None => NONE,
         };
-        let idx = u32::try_from(self.orgs.len()).map_err(|_| full("orgs"))?;
+        let idx = u32::try_from(self.orgs.len()).map_err(|_| id_space_full("orgs"))?;
         self.orgs.push(OrgNode {
             org: o.clone(),
             key: Arc::from(o.id.as_str()),
@@ -132,20 +132,23 @@ impl State {
         let identity = held_identity(v, entry.time.local_date(self.off))?;
         let id = v.id().as_str();
         if !self.vol_ids.has_room(id.len()) {
-            return Err(full("volunteers"));
+            return Err(id_space_full("volunteers"));
         }
         let home_org = match v.home_org() {
             Some(h) => self.org_idx(h)?,
             None => NONE,
         };
-        let idx = self.vol_ids.intern(id).ok_or_else(|| full("volunteers"))?;
+        let idx = self
+            .vol_ids
+            .intern(id)
+            .ok_or_else(|| id_space_full("volunteers"))?;
         let Self {
             identities, vols, ..
         } = self;
         if let Some(k) = identity.doc_key() {
             identities.insert_unique(doc_hash(k), idx, |&i| held_hash(vols, i));
         }
-        self.vols.push(Vol {
+        self.vols.push(HeldVolunteer {
             key: Arc::from(id),
             name: v.name().into(),
             identity,
@@ -160,7 +163,7 @@ impl State {
     /// A team, its officers among its members.
     fn apply_team_created(&mut self, t: &NewTeam, entry: &Entry) -> Result<()> {
         let org = self.org_idx(&t.org)?;
-        let idx = u32::try_from(self.teams.len()).map_err(|_| full("teams"))?;
+        let idx = u32::try_from(self.teams.len()).map_err(|_| id_space_full("teams"))?;
         let mut team = t.clone();
         for v in std::iter::once(&t.leader).chain(&t.liaisons) {
             if !team.members.contains(v) {
@@ -182,7 +185,7 @@ impl State {
         let i = self.rec_idx(record)?;
         let a = self.intern_actor(actor)?;
         self.set_state(i, RecordState::Confirmed)?;
-        self.extras.entry(i).or_default().confirmed_by = Some(a);
+        self.notes.entry(i).or_default().confirmed_by = Some(a);
         Ok(())
     }
 
@@ -198,10 +201,10 @@ impl State {
         let old = self.rec_idx(record)?;
         let new = self.push_record(replacement, &entry.actor, entry.seq, admit)?;
         self.set_state(old, RecordState::Amended)?;
-        let e = self.extras.entry(old).or_default();
+        let e = self.notes.entry(old).or_default();
         e.superseded_by = Some(new);
         e.reason = Some(reason.to_owned());
-        self.extras.entry(new).or_default().amends = Some(old);
+        self.notes.entry(new).or_default().amends = Some(old);
         Ok(())
     }
 
@@ -209,7 +212,7 @@ impl State {
     fn apply_record_revoked(&mut self, record: &RecordId, reason: &str) -> Result<()> {
         let i = self.rec_idx(record)?;
         self.set_state(i, RecordState::Revoked)?;
-        self.extras.entry(i).or_default().reason = Some(reason.to_owned());
+        self.notes.entry(i).or_default().reason = Some(reason.to_owned());
         Ok(())
     }
 
@@ -220,7 +223,7 @@ impl State {
             let before = rec.state();
             rec.set_status(RecordState::Disputed, before);
         }
-        self.extras.entry(i).or_default().reason = Some(reason.to_owned());
+        self.notes.entry(i).or_default().reason = Some(reason.to_owned());
         Ok(())
     }
 
@@ -232,7 +235,7 @@ impl State {
             rec.set_status(before, before);
         }
         if !note.is_empty() {
-            self.extras.entry(i).or_default().reason = Some(note.to_owned());
+            self.notes.entry(i).or_default().reason = Some(note.to_owned());
         }
         Ok(())
     }
@@ -262,7 +265,7 @@ impl State {
             vol.home_org = h;
         }
         if let Some(u) = unit {
-            self.travel.work_units.insert(v, u);
+            self.keys_and_transfers.work_units.insert(v, u);
         }
         Ok(())
     }
@@ -286,10 +289,12 @@ impl State {
 
     /// A package carried in: its records that are not counted here yet.
     fn apply_transferred_in(&mut self, t: &TransferIn) -> Result<()> {
-        let p = open_package(&t.package, &self.travel.trusted)?;
+        let p = open_package(&t.package, &self.keys_and_transfers.trusted)?;
         let v = self.vol_idx(&p.volunteer)?;
-        self.travel.imported.insert(package_hash(&t.package));
-        self.travel.transferred_out.remove(&v);
+        self.keys_and_transfers
+            .imported
+            .insert(package_hash(&t.package));
+        self.keys_and_transfers.transferred_out.remove(&v);
         // Service is counted once: see `carry`.
         let kept: Vec<TransferRecord> = self
             .carry(v, &p.records)
@@ -298,16 +303,22 @@ impl State {
             .cloned()
             .collect();
         for r in kept {
-            self.travel
+            self.keys_and_transfers
                 .carried_keys
                 .insert((r.ledger.to_string(), r.record.to_string()));
-            self.travel.carried.entry(v).or_default().push(r);
+            self.keys_and_transfers
+                .carried
+                .entry(v)
+                .or_default()
+                .push(r);
         }
         Ok(())
     }
 
     pub(super) fn intern_actor(&mut self, a: &ActorId) -> Result<u32> {
-        self.actors.intern(a.as_str()).ok_or_else(|| full("actors"))
+        self.actors
+            .intern(a.as_str())
+            .ok_or_else(|| id_space_full("actors"))
     }
 
     pub(super) fn push_record(
@@ -332,7 +343,7 @@ impl State {
             Some(a) => self
                 .activities
                 .intern(a.as_str())
-                .ok_or_else(|| full("activities"))?,
+                .ok_or_else(|| id_space_full("activities"))?,
             None => NONE,
         };
         let recorded_by = self.intern_actor(actor)?;
@@ -346,16 +357,16 @@ impl State {
         // A record's index is also its id's and its content's: check room for both first, so
         // that nothing is half-written.
         if !self.record_ids.has_room(r.id.as_str().len()) || !self.texts.has_room(r.content.len()) {
-            return Err(full("record ids and contents"));
+            return Err(id_space_full("record ids and contents"));
         }
         let idx = self
             .record_ids
             .intern(r.id.as_str())
-            .ok_or_else(|| full("record ids"))?;
+            .ok_or_else(|| id_space_full("record ids"))?;
         self.texts
             .push(&r.content)
-            .ok_or_else(|| full("record contents"))?;
-        let rec = Rec {
+            .ok_or_else(|| id_space_full("record contents"))?;
+        let rec = HeldRecord {
             start: u32::try_from(r.start.0).map_err(|_| {
                 invalid_field(
                     format!("record {}", r.id),
@@ -425,7 +436,7 @@ impl State {
     /// [`State::count`] for a record at hand. A record just pushed is not read back: its
     /// entry often straddles two cache lines, and reading it back waits until the line being
     /// written to has come from memory.
-    pub(super) fn count_rec(&mut self, rec: Rec, delta: i64) {
+    pub(super) fn count_rec(&mut self, rec: HeldRecord, delta: i64) {
         if let Some(v) = self.vols.get_mut(rec.vol as usize) {
             v.total = v.total.saturating_add_signed(delta);
         }
@@ -435,7 +446,7 @@ impl State {
         let mut boards = std::mem::take(&mut self.boards);
         if let Some(ctx) = self.rec_ctx(rec) {
             for (key, board) in &mut boards {
-                self.feed(key, board, &ctx, delta);
+                self.count_into(key, board, &ctx, delta);
             }
         }
         self.boards = boards;

@@ -2,7 +2,7 @@
 //! team leaders and liaisons, and the volunteer themselves.
 
 use super::NONE;
-use super::state::{Rec, State};
+use super::state::{HeldRecord, State};
 use crate::error::{LedgerError, Result};
 use crate::ids::{ActorId, VolunteerId};
 use crate::record::NewRecord;
@@ -85,9 +85,9 @@ impl State {
 
     /// Refuses changes to the counting of a record whose volunteer has transferred out: their
     /// hours left with the package.
-    pub(super) fn record_volunteer_here(&self, rec: Rec) -> Result<()> {
+    pub(super) fn record_volunteer_here(&self, rec: HeldRecord) -> Result<()> {
         match self.vol(rec.vol) {
-            Some(v) if self.travel.transferred_out.contains(&rec.vol) => {
+            Some(v) if self.keys_and_transfers.transferred_out.contains(&rec.vol) => {
                 Err(LedgerError::TransferredOut {
                     volunteer: v.key.to_string(),
                 })
@@ -98,7 +98,7 @@ impl State {
 
     /// Refuses a volunteer who has transferred out.
     pub(super) fn still_here(&self, v: u32, id: &VolunteerId) -> Result<()> {
-        if self.travel.transferred_out.contains(&v) {
+        if self.keys_and_transfers.transferred_out.contains(&v) {
             return Err(LedgerError::TransferredOut {
                 volunteer: id.to_string(),
             });

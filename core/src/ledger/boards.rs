@@ -2,7 +2,7 @@
 //! and a volunteer's standing.
 
 use super::lifecycle::{replay, replay_entry};
-use super::state::{BoardKey, Rec, RecCtx, ScopeKey, State};
+use super::state::{BoardKey, HeldRecord, RecordContext, ScopeKey, State};
 use super::{Ledger, Log, detached};
 use crate::error::{LedgerError, Result};
 use crate::ids::{VolunteerId, mask_name};
@@ -15,8 +15,8 @@ use crate::time::{Period, Timestamp};
 use chrono::NaiveDate;
 
 impl State {
-    pub(super) fn rec_ctx(&self, rec: Rec) -> Option<RecCtx<'_>> {
-        Some(RecCtx {
+    pub(super) fn rec_ctx(&self, rec: HeldRecord) -> Option<RecordContext<'_>> {
+        Some(RecordContext {
             date: Timestamp(rec.start()).local_date(self.off),
             ancestors: self.ancestors(rec.org),
             rec,
@@ -27,7 +27,13 @@ impl State {
     }
 
     /// Adds a record's minutes to a board if the board counts it.
-    pub(super) fn feed(&self, key: &BoardKey, board: &mut impl Tally, c: &RecCtx<'_>, delta: i64) {
+    pub(super) fn count_into(
+        &self,
+        key: &BoardKey,
+        board: &mut impl Tally,
+        c: &RecordContext<'_>,
+        delta: i64,
+    ) {
         if !key.period.contains(c.date) {
             return;
         }
@@ -97,7 +103,7 @@ impl State {
                 }
             }
             if let Some(ctx) = self.rec_ctx(*rec) {
-                self.feed(key, &mut board, &ctx, i64::from(rec.minutes));
+                self.count_into(key, &mut board, &ctx, i64::from(rec.minutes));
             }
         }
         board.into_board()
@@ -113,7 +119,7 @@ impl State {
     ) -> Leaderboard {
         let entries = match &board.rendered {
             Some(r) if r.limit == limit => r.lines.clone(),
-            _ => self.lines(key, board, limit),
+            _ => self.board_lines(key, board, limit),
         };
         Leaderboard {
             period: key.period,
@@ -125,7 +131,7 @@ impl State {
         }
     }
 
-    pub(super) fn lines(
+    pub(super) fn board_lines(
         &self,
         key: &BoardKey,
         board: &Board,
@@ -322,7 +328,7 @@ impl Ledger {
                 // Count as if visible, for the volunteer's own eyes.
                 ctx.hidden = false;
                 self.state
-                    .feed(&vis_key, &mut board, &ctx, i64::from(rec.minutes));
+                    .count_into(&vis_key, &mut board, &ctx, i64::from(rec.minutes));
             }
         }
         board.rank_of(v).0

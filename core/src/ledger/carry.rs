@@ -27,11 +27,11 @@ impl State {
             overlapping: Vec::new(),
         };
         for r in records {
-            if r.ledger.as_str() == self.travel.ledger_id {
+            if r.ledger.as_str() == self.keys_and_transfers.ledger_id {
                 continue; // this ledger's own record: counted here already
             }
             let key = (r.ledger.to_string(), r.record.to_string());
-            if self.travel.carried_keys.contains(&key) || !seen.insert(key) {
+            if self.keys_and_transfers.carried_keys.contains(&key) || !seen.insert(key) {
                 continue; // carried already
             }
             let meets = |s: i64, e: i64| s < r.end.0 && r.start.0 < e;
@@ -43,7 +43,7 @@ impl State {
                 })
             });
             let carried = self
-                .travel
+                .keys_and_transfers
                 .carried
                 .get(&v)
                 .into_iter()

@@ -2,7 +2,7 @@
 //! signature covers, its verification code, and checking a certificate online or offline.
 
 use super::Ledger;
-use super::state::Vol;
+use super::state::HeldVolunteer;
 use crate::certificate::{
     Certificate, CertificateCheck, CertificateCommendation, CertificateRecord, CertificateStatus,
     CertificateTraining,
@@ -188,7 +188,7 @@ impl Ledger {
             "{}-{}-{:06}",
             self.config.ledger_id,
             chrono::Datelike::year(&issued_on),
-            self.state.travel.certificates.len() + 1
+            self.state.keys_and_transfers.certificates.len() + 1
         );
         let (training, commendations) = if with_training_and_commendations {
             self.certified_training_and_commendations(v, issuing, &req)
@@ -241,7 +241,7 @@ impl Ledger {
     /// org certifies the service done in its subtree.
     fn certified_records(
         &self,
-        vol: &Vol,
+        vol: &HeldVolunteer,
         issuing: u32,
         req: &CertificateRequest,
     ) -> (Vec<u64>, Vec<CertificateRecord>) {
@@ -307,10 +307,10 @@ impl Ledger {
         let norm = normalise_code(code);
         let c = self
             .state
-            .travel
+            .keys_and_transfers
             .certificate_codes
             .get(&norm)
-            .and_then(|i| self.state.travel.certificates.get(*i))
+            .and_then(|i| self.state.keys_and_transfers.certificates.get(*i))
             .ok_or_else(|| LedgerError::UnknownCertificate {
                 code: code.chars().take(40).collect(),
             })?;
@@ -351,10 +351,10 @@ impl Ledger {
             issuing_org_name: self.org(&c.issuing_org).map(|o| o.name).unwrap_or_default(),
             issued_on: self
                 .state
-                .travel
+                .keys_and_transfers
                 .certificate_codes
                 .get(&c.code)
-                .and_then(|&i| self.state.travel.certificate_times.get(i))
+                .and_then(|&i| self.state.keys_and_transfers.certificate_times.get(i))
                 .map_or(c.period_to, |t| t.local_date(self.state.off)),
             changed_records,
         })

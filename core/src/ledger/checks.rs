@@ -1,7 +1,7 @@
 //! The checks a change passes before it is applied: well-formed ids, texts within their limits,
 //! and the rules of each family of changes (the ledger and its orgs, volunteers, keys and
 //! trust, transfers, certificates; records in `record_checks`, teams and activities in
-//! `side_changes`).
+//! `community_changes`).
 
 use super::authorisation::forbidden;
 use super::own::OwnAction;
@@ -338,14 +338,18 @@ impl State {
     /// A package from a trusted ledger, for this ledger and a volunteer with the same identity
     /// (one imported before is admitted without effect).
     fn check_transferred_in(&self, actor: &ActorId, t: &TransferIn) -> Result<Option<Admit>> {
-        let p = open_package(&t.package, &self.travel.trusted)?;
+        let p = open_package(&t.package, &self.keys_and_transfers.trusted)?;
         let v = self.vol_idx(&p.volunteer)?;
         self.may_manage(actor, v, "import a transfer")?;
-        if self.travel.imported.contains(&package_hash(&t.package)) {
+        if self
+            .keys_and_transfers
+            .imported
+            .contains(&package_hash(&t.package))
+        {
             return Ok(None);
         }
         if let Some(d) = &p.destination
-            && d.as_str() != self.travel.ledger_id
+            && d.as_str() != self.keys_and_transfers.ledger_id
         {
             return Err(LedgerError::TransferDestination {
                 destination: d.to_string(),
@@ -370,10 +374,14 @@ impl State {
     ) -> Result<Option<Admit>> {
         self.vol_idx(&c.volunteer)?;
         let org = self.org_idx(&c.issuing_org)?;
-        if self.travel.signing_keys.is_empty() {
+        if self.keys_and_transfers.signing_keys.is_empty() {
             return Err(LedgerError::NoSigningKey);
         }
-        if self.travel.certificate_codes.contains_key(&c.code) {
+        if self
+            .keys_and_transfers
+            .certificate_codes
+            .contains_key(&c.code)
+        {
             return Err(LedgerError::Duplicate {
                 what: "certificate".into(),
                 id: c.number.clone(),
@@ -516,7 +524,7 @@ pub(super) fn check_ids(actor: &ActorId, change: &Change) -> Result<()> {
     }
 }
 
-pub(super) fn full(what: &str) -> LedgerError {
+pub(super) fn id_space_full(what: &str) -> LedgerError {
     invalid_field("ledger", what, "the ledger's 4 GiB id space is full")
 }
 

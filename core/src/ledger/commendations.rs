@@ -1,6 +1,6 @@
 //! Commendations (表彰奖励): the awards a volunteer received, recorded by the awarding org.
 
-use super::side::authorise;
+use super::community_tables::authorise;
 use super::{Ledger, State};
 use crate::activity::Commendation;
 use crate::error::Result;
@@ -17,7 +17,7 @@ impl State {
         now: Timestamp,
         c: &Commendation,
     ) -> Result<()> {
-        let taken = self.side.commendation_ids.contains(&c.id);
+        let taken = self.community.commendation_ids.contains(&c.id);
         let org = self.check_training_or_commendation(
             "commendation",
             c.id.as_str(),
@@ -38,8 +38,8 @@ impl State {
     /// Keeps a commendation beside its volunteer.
     pub(super) fn apply_commendation(&mut self, c: &Commendation) -> Result<()> {
         let v = self.vol_idx(&c.volunteer)?;
-        self.side.commendation_ids.insert(c.id.clone());
-        self.side.commendations.push((v, c.clone()));
+        self.community.commendation_ids.insert(c.id.clone());
+        self.community.commendations.push((v, c.clone()));
         Ok(())
     }
 }

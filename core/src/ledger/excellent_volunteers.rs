@@ -3,8 +3,8 @@
 //! disputed, and a place among the top of their street — each with its reason in English and
 //! Chinese.
 
-use super::side::year_bounds;
-use super::{Ledger, NONE, State, Vol};
+use super::community_tables::year_bounds;
+use super::{HeldVolunteer, Ledger, NONE, State};
 use crate::activity::ExcellentCandidate;
 use crate::error::Result;
 use crate::ids::{VolunteerId, mask_name};
@@ -48,7 +48,7 @@ impl State {
             }
             Scope::Team(t) => {
                 let t = self.team_idx(t)?;
-                Box::new(move |v| self.side.open(t, v).is_some())
+                Box::new(move |v| self.community.open(t, v).is_some())
             }
         })
     }
@@ -105,7 +105,7 @@ impl Ledger {
         let mut eligible: Vec<Eligible> = Vec::new();
         for (vi, vol) in st.vols.iter().enumerate() {
             let v = vi as u32;
-            if !in_scope(v) || st.travel.transferred_out.contains(&v) {
+            if !in_scope(v) || st.keys_and_transfers.transferred_out.contains(&v) {
                 continue;
             }
             let recs: Vec<_> = vol
@@ -123,7 +123,7 @@ impl Ledger {
                 .filter(|r| r.counted())
                 .map(|r| (Timestamp(r.start()).local_date(off), u32::from(r.minutes)))
                 .chain(
-                    st.travel
+                    st.keys_and_transfers
                         .carried
                         .get(&v)
                         .into_iter()
@@ -161,7 +161,7 @@ impl Ledger {
     fn excellent_candidate(
         &self,
         year: i32,
-        vol: &Vol,
+        vol: &HeldVolunteer,
         (s, minutes, _, level): Eligible,
         rank: u32,
     ) -> Result<ExcellentCandidate> {

@@ -448,7 +448,7 @@ impl Ledger {
             Change::VolunteerMoved(m) => vol(&m.volunteer, d),
             Change::TransferredOut(t) => vol(&t.volunteer, d),
             Change::TransferredIn(t) => {
-                if let Ok(p) = open_package(&t.package, &st.travel.trusted) {
+                if let Ok(p) = open_package(&t.package, &st.keys_and_transfers.trusted) {
                     vol(&p.volunteer, d);
                 }
             }
@@ -623,7 +623,12 @@ pub(super) fn check_tail_and_kept_head(
         return Ok(());
     };
     let head = SignedHead::from_json(&text)?;
-    crate::checkpoint::Anchors::new(&[&head], &config.ledger_id, &state.travel.signing_keys, len)?;
+    crate::checkpoint::Anchors::new(
+        &[&head],
+        &config.ledger_id,
+        &state.keys_and_transfers.signing_keys,
+        len,
+    )?;
     if head.count()? == len && (head.root()? != state.tree.root() || head.head()? != last) {
         return Err(LedgerError::CheckpointMismatch {
             size: len,

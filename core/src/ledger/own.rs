@@ -7,7 +7,7 @@
 //!   transferring them need a role over the org that holds them now: their current home org
 //!   (or an org above it), or a platform admin's.
 
-use super::{NONE, Rec, State};
+use super::{HeldRecord, NONE, State};
 use crate::error::{LedgerError, Result};
 use crate::ids::ActorId;
 
@@ -44,7 +44,7 @@ impl OwnAction {
 
 impl State {
     /// Whether the actor is the volunteer whose service the record is.
-    pub(super) fn is_own(&self, actor: &ActorId, rec: Rec) -> bool {
+    pub(super) fn is_own(&self, actor: &ActorId, rec: HeldRecord) -> bool {
         self.vol(rec.vol).is_some_and(|v| &*v.key == actor.as_str())
     }
 
@@ -53,7 +53,7 @@ impl State {
         &self,
         actor: &ActorId,
         record: &str,
-        rec: Rec,
+        rec: HeldRecord,
         action: OwnAction,
     ) -> Result<()> {
         if self.is_own(actor, rec) {

@@ -1,8 +1,8 @@
 //! Service projects (服务项目): an org publishes a project, and a team claims it (认领项目),
 //! after which the project's activities belong to that team.
 
-use super::side::{ProjectNode, authorise};
-use super::{Ledger, NONE, State, check_text, full};
+use super::community_tables::{ProjectNode, authorise};
+use super::{Ledger, NONE, State, check_text, id_space_full};
 use crate::activity::{NewProject, ProjectClaim, ProjectView};
 use crate::error::{LedgerError, Result};
 use crate::ids::{ActorId, ProjectId};
@@ -11,7 +11,7 @@ use crate::log::Change;
 impl State {
     /// The index of a published project.
     pub(super) fn project_idx(&self, id: &ProjectId) -> Result<u32> {
-        self.side
+        self.community
             .project_index
             .get(id)
             .copied()
@@ -20,7 +20,7 @@ impl State {
 
     /// A new project, with a name and a category, published by an admin of its org or above.
     pub(super) fn check_project(&self, actor: &ActorId, p: &NewProject) -> Result<()> {
-        if self.side.project_index.contains_key(&p.id) {
+        if self.community.project_index.contains_key(&p.id) {
             return Err(LedgerError::Duplicate {
                 what: "project".into(),
                 id: p.id.to_string(),
@@ -43,7 +43,7 @@ impl State {
         let p = self.project_idx(&c.project)?;
         let t = self.team_idx(&c.team)?;
         let node =
-            self.side
+            self.community
                 .projects
                 .get(p as usize)
                 .ok_or_else(|| LedgerError::UnknownProject {
@@ -78,13 +78,14 @@ impl State {
     /// Adds a published project, claimed by nobody yet.
     pub(super) fn apply_project(&mut self, p: &NewProject) -> Result<()> {
         let org = self.org_idx(&p.org)?;
-        let idx = u32::try_from(self.side.projects.len()).map_err(|_| full("projects"))?;
-        self.side.projects.push(ProjectNode {
+        let idx =
+            u32::try_from(self.community.projects.len()).map_err(|_| id_space_full("projects"))?;
+        self.community.projects.push(ProjectNode {
             project: p.clone(),
             org,
             team: NONE,
         });
-        self.side.project_index.insert(p.id.clone(), idx);
+        self.community.project_index.insert(p.id.clone(), idx);
         Ok(())
     }
 
@@ -92,7 +93,7 @@ impl State {
     pub(super) fn apply_claim(&mut self, c: &ProjectClaim) -> Result<()> {
         let p = self.project_idx(&c.project)?;
         let t = self.team_idx(&c.team)?;
-        if let Some(node) = self.side.projects.get_mut(p as usize) {
+        if let Some(node) = self.community.projects.get_mut(p as usize) {
             node.team = t;
         }
         Ok(())
@@ -119,7 +120,7 @@ impl Ledger {
         let p = self.state.project_idx(id)?;
         let node = self
             .state
-            .side
+            .community
             .projects
             .get(p as usize)
             .ok_or_else(|| LedgerError::UnknownProject { id: id.to_string() })?;

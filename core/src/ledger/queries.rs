@@ -139,7 +139,7 @@ impl Ledger {
             .map(|r| (Timestamp(r.start()).local_date(off), u32::from(r.minutes)));
         let carried = self
             .state
-            .travel
+            .keys_and_transfers
             .carried
             .get(&v)
             .into_iter()

@@ -5,7 +5,7 @@ use super::NONE;
 use super::authorisation::forbidden;
 use super::checks::{admitted, check_text};
 use super::own::OwnAction;
-use super::state::{Admit, Rec, State};
+use super::state::{Admit, HeldRecord, State};
 use crate::error::{LedgerError, Result, invalid_field};
 use crate::ids::{ActorId, RecordId};
 use crate::record::{NewRecord, RecordSource, RecordState, check_record, is_make_up};
@@ -179,7 +179,12 @@ impl State {
         admitted()
     }
 
-    pub(super) fn bad_state(&self, record: &RecordId, rec: Rec, action: &str) -> LedgerError {
+    pub(super) fn bad_state(
+        &self,
+        record: &RecordId,
+        rec: HeldRecord,
+        action: &str,
+    ) -> LedgerError {
         LedgerError::InvalidState {
             record: record.to_string(),
             state: rec.state().as_str().to_owned(),
@@ -284,7 +289,13 @@ impl State {
             }
         }
         // Service carried in from other ledgers takes its time too.
-        for c in self.travel.carried.get(&vol).into_iter().flatten() {
+        for c in self
+            .keys_and_transfers
+            .carried
+            .get(&vol)
+            .into_iter()
+            .flatten()
+        {
             if c.start < r.end && r.start < c.end {
                 return Err(LedgerError::Overlap {
                     record: r.id.to_string(),

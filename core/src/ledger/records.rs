@@ -142,15 +142,21 @@ impl Ledger {
                     return;
                 };
                 let offset = self.state.off;
-                let (failed, written) = store.piped(offset, |send| {
+                let tree = self.state.tree.frontier().clone();
+                let (failed, written) = store.piped(offset, tree, |send| {
                     self.admit_records(actor, records, each, &mut duplicates, &mut |l, a| {
                         // The volunteer's totals changed: their row is written at the end.
                         l.dirty.vols.push(a.vol);
                         send(&a)
                     })
                 });
-                if let Some(e) = failed.err().or(written.err()) {
-                    store.batch_failed = Some(e);
+                match (failed, written) {
+                    // The writer folded the entries it wrote: their tree is not folded again.
+                    (Ok(()), Ok(tree)) => {
+                        let adopted = self.state.tree.adopt(tree);
+                        debug_assert!(adopted, "the writer folds every admitted entry");
+                    }
+                    (Err(e), _) | (_, Err(e)) => store.batch_failed = Some(e),
                 }
                 self.log = Log::File(store);
             }

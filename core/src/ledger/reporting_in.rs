@@ -2,7 +2,7 @@
 //! residential community from their work unit; the unit then sees its staff's service, and the
 //! community sees them among its own.
 
-use super::side::authorise;
+use super::community_tables::authorise;
 use super::{Ledger, State};
 use crate::activity::{CommunityVolunteer, ReportIn, UnitReport, UnitStaffLine};
 use crate::error::{LedgerError, Result};
@@ -65,8 +65,8 @@ impl State {
         let v = self.vol_idx(&r.volunteer)?;
         let community = self.org_idx(&r.community)?;
         let unit = self.org_idx(&r.work_unit)?;
-        self.side.reported.insert(v, community);
-        self.travel.work_units.insert(v, unit);
+        self.community.reported.insert(v, community);
+        self.keys_and_transfers.work_units.insert(v, unit);
         Ok(())
     }
 }
@@ -88,7 +88,7 @@ impl Ledger {
         let mut staff: Vec<UnitStaffLine> = Vec::new();
         for (&v, _) in self
             .state
-            .travel
+            .keys_and_transfers
             .work_units
             .iter()
             .filter(|(_, x)| **x == u)
@@ -97,7 +97,7 @@ impl Ledger {
                 continue;
             };
             let id = VolunteerId::new(&*vol.key)?;
-            let community = self.state.side.reported.get(&v).copied();
+            let community = self.state.community.reported.get(&v).copied();
             staff.push(UnitStaffLine {
                 masked_name: mask_name(&vol.name),
                 minutes: crate::error::signed(
@@ -128,7 +128,7 @@ impl Ledger {
         let mut out = Vec::new();
         for (vi, vol) in self.state.vols.iter().enumerate() {
             let v = vi as u32;
-            let reported = self.state.side.reported.get(&v) == Some(&c);
+            let reported = self.state.community.reported.get(&v) == Some(&c);
             if vol.home_org != c && !reported {
                 continue;
             }
@@ -137,7 +137,7 @@ impl Ledger {
                 masked_name: mask_name(&vol.name),
                 work_unit: self
                     .state
-                    .travel
+                    .keys_and_transfers
                     .work_units
                     .get(&v)
                     .and_then(|u| self.state.org_id(*u)),

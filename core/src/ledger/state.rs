@@ -1,8 +1,8 @@
 //! The replayable state: the orgs, volunteers, teams and records a ledger holds, compactly,
 //! with the lookups by id, the snapshot form of the state, and the views built from it.
 
+use super::community_tables::CommunityTables;
 use super::encoding::{json_text, offset_seconds, optional_index};
-use super::side::Side;
 use super::{Ledger, NONE};
 use crate::error::{LedgerError, Result, invalid_field};
 use crate::ids::{ActorId, Identity, OrgId, RecordId, TeamId, VolunteerId, mask_name};
@@ -36,7 +36,7 @@ pub(super) struct OrgNode {
 /// volunteer, not two.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[repr(C, align(64))]
-pub(super) struct Vol {
+pub(super) struct HeldVolunteer {
     /// The volunteer number, shared with the boards' keys.
     pub(super) key: Arc<str>,
     pub(super) records: Vec<u32>,
@@ -50,8 +50,8 @@ pub(super) struct Vol {
 }
 
 // Two cache lines, the first holding the fields before `name`.
-const _: () = assert!(std::mem::size_of::<Vol>() == 128);
-const _: () = assert!(std::mem::offset_of!(Vol, name) == 64);
+const _: () = assert!(std::mem::size_of::<HeldVolunteer>() == 128);
+const _: () = assert!(std::mem::offset_of!(HeldVolunteer, name) == 64);
 
 /// A team: as it was created (its officers among its members), its id (shared with the
 /// boards' keys), and its org's index.
@@ -65,7 +65,7 @@ pub(super) struct TeamNode {
 /// A record, compactly: 36 bytes plus its id and content in shared buffers (a record's index is
 /// also the index of its id and of its content).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
-pub(super) struct Rec {
+pub(super) struct HeldRecord {
     /// Unix seconds; records lie within 1970–2106 (see `record::EARLIEST`).
     pub(super) start: u32,
     pub(super) dur: u32,
@@ -87,7 +87,7 @@ pub(super) struct Rec {
 }
 
 // The memory figure rests on this size; a new field must earn its bytes.
-const _: () = assert!(std::mem::size_of::<Rec>() == 36);
+const _: () = assert!(std::mem::size_of::<HeldRecord>() == 36);
 
 /// How many records of a bulk add are looked up together before they are checked
 /// (`State::warm`): measured best of 8, 16 and 64.
@@ -102,7 +102,7 @@ pub(super) const CONFIRMED_ON_ENTRY: u8 = 1 << 3;
 /// Above the policy's four-eyes threshold: only an admin other than the enterer confirms it.
 pub(super) const FOUR_EYES: u8 = 1 << 4;
 
-/// A record state as the four bits a [`Rec`] keeps it in.
+/// A record state as the four bits a [`HeldRecord`] keeps it in.
 pub(super) fn state_code(s: RecordState) -> u8 {
     match s {
         RecordState::Pending => 0,
@@ -124,7 +124,7 @@ pub(super) fn state_of(code: u8) -> RecordState {
     }
 }
 
-impl Rec {
+impl HeldRecord {
     pub(super) fn state(&self) -> RecordState {
         state_of(self.status)
     }
@@ -168,7 +168,7 @@ impl Rec {
 
 /// Rarely set facts of a record, kept aside so the common record stays small.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub(super) struct Extra {
+pub(super) struct RecordNotes {
     /// Who confirmed a record that was pending (an organiser's own record is confirmed by them).
     pub(super) confirmed_by: Option<u32>,
     pub(super) amends: Option<u32>,
@@ -218,7 +218,7 @@ pub(super) struct State {
     pub(super) policy: Policy,
     pub(super) orgs: Vec<OrgNode>,
     pub(super) org_index: HashMap<OrgId, u32>,
-    pub(super) vols: Vec<Vol>,
+    pub(super) vols: Vec<HeldVolunteer>,
     /// Volunteer numbers; a volunteer's index here is their index in `vols`.
     pub(super) vol_ids: Interner,
     /// Registered identity documents, as indexes into `vols`, found by the document's hash.
@@ -235,18 +235,18 @@ pub(super) struct State {
     pub(super) org_roles: HashMap<u32, Vec<(u32, bool)>>,
     pub(super) activities: Interner,
     pub(super) record_ids: Interner,
-    pub(super) records: Vec<Rec>,
+    pub(super) records: Vec<HeldRecord>,
     pub(super) texts: Texts,
-    pub(super) extras: HashMap<u32, Extra>,
+    pub(super) notes: HashMap<u32, RecordNotes>,
     /// Boards asked for, kept up to date; a snapshot leaves them out (they are rebuilt when
     /// asked for again).
     #[serde(skip)]
     pub(super) boards: HashMap<BoardKey, Board>,
     #[serde(with = "json_text")]
-    pub(super) travel: Travel,
+    pub(super) keys_and_transfers: KeysAndTransfers,
     /// Teams' members over time, projects, activities, training, commendations, reports-in.
     #[serde(with = "json_text")]
-    pub(super) side: Side,
+    pub(super) community: CommunityTables,
     /// The Merkle frontier of the entries applied (`crate::merkle`): O(log n) hashes that give
     /// the root a signed head names, and the hashes of the entries applied since it was last
     /// asked for, folded in when it is (a signed head, a proof, a snapshot), not on every
@@ -256,7 +256,7 @@ pub(super) struct State {
 
 /// Keys, trust, moves, transfers and certificates: rare facts, kept aside.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub(super) struct Travel {
+pub(super) struct KeysAndTransfers {
     pub(super) ledger_id: String,
     /// Every public key the ledger has registered, the current one last (hex).
     pub(super) signing_keys: Vec<String>,
@@ -278,11 +278,11 @@ pub(super) struct Travel {
 }
 
 /// The context a record's board contribution is judged in.
-pub(super) struct RecCtx<'a> {
+pub(super) struct RecordContext<'a> {
     pub(super) date: NaiveDate,
     pub(super) ancestors: Vec<u32>,
-    pub(super) rec: Rec,
-    pub(super) vol: &'a Vol,
+    pub(super) rec: HeldRecord,
+    pub(super) vol: &'a HeldVolunteer,
     pub(super) team_key: Option<&'a Arc<str>>,
     pub(super) hidden: bool,
 }
@@ -308,13 +308,13 @@ impl State {
             record_ids: Interner::default(),
             records: Vec::new(),
             texts: Texts::default(),
-            extras: HashMap::new(),
+            notes: HashMap::new(),
             boards: HashMap::new(),
-            travel: Travel {
+            keys_and_transfers: KeysAndTransfers {
                 ledger_id: config.ledger_id.to_string(),
-                ..Travel::default()
+                ..KeysAndTransfers::default()
             },
-            side: Side::default(),
+            community: CommunityTables::default(),
             tree: crate::merkle::LazyFrontier::default(),
         })
     }
@@ -329,12 +329,13 @@ impl State {
     /// another ledger (the caller then replays the whole log).
     pub(super) fn from_snapshot(bytes: &[u8], config: &LedgerConfig) -> Option<Self> {
         let mut state: Self = postcard::from_bytes(bytes).ok()?;
-        if state.travel.ledger_id != config.ledger_id.as_str() {
+        if state.keys_and_transfers.ledger_id != config.ledger_id.as_str() {
             return None;
         }
         let Self {
             identities, vols, ..
         } = &mut state;
+        identities.reserve(vols.len(), |&j| held_hash(vols, j));
         for (i, v) in vols.iter().enumerate() {
             let i = u32::try_from(i).ok()?;
             if let Some(k) = v.identity.doc_key() {
@@ -397,11 +398,11 @@ impl State {
         std::hint::black_box((v, self.record_ids.get(r.id.as_str())));
     }
 
-    pub(super) fn vol(&self, i: u32) -> Option<&Vol> {
+    pub(super) fn vol(&self, i: u32) -> Option<&HeldVolunteer> {
         self.vols.get(i as usize)
     }
 
-    pub(super) fn rec(&self, i: u32) -> Result<Rec> {
+    pub(super) fn rec(&self, i: u32) -> Result<HeldRecord> {
         self.records
             .get(i as usize)
             .copied()
@@ -421,7 +422,7 @@ impl State {
 
     /// Minutes carried in from other ledgers.
     pub(super) fn carried_minutes(&self, v: u32) -> u64 {
-        self.travel.carried.get(&v).map_or(0, |c| {
+        self.keys_and_transfers.carried.get(&v).map_or(0, |c| {
             c.iter().map(|r| u64::from(r.counted_minutes())).sum()
         })
     }
@@ -470,10 +471,10 @@ impl State {
         for t in &self.teams {
             h.update(serde_json::to_vec(&t.team).unwrap_or_default());
         }
-        let mut units: Vec<_> = self.travel.work_units.iter().collect();
+        let mut units: Vec<_> = self.keys_and_transfers.work_units.iter().collect();
         units.sort();
         h.update(format!("{units:?}"));
-        self.side.digest(&mut h);
+        self.community.digest(&mut h);
         Hash(h.finalize().into())
     }
 
@@ -492,18 +493,18 @@ impl State {
             carried_minutes: i64::try_from(self.carried_minutes(vi)).unwrap_or(i64::MAX),
             visibility: self.vol_visibility(vi),
             work_unit: self
-                .travel
+                .keys_and_transfers
                 .work_units
                 .get(&vi)
                 .and_then(|u| self.orgs.get(*u as usize))
                 .map(|o| o.org.id.clone()),
-            transferred_out: self.travel.transferred_out.contains(&vi),
+            transferred_out: self.keys_and_transfers.transferred_out.contains(&vi),
         })
     }
 
     pub(super) fn view_record(&self, i: u32) -> Option<ServiceRecord> {
         let rec = self.records.get(i as usize)?;
-        let extra = self.extras.get(&i);
+        let extra = self.notes.get(&i);
         let rid = |x: Option<u32>| x.and_then(|x| RecordId::new(self.record_ids.resolve(x)).ok());
         let actor = |a: u32| {
             if a == NONE {
@@ -532,14 +533,16 @@ impl State {
     }
 }
 
-/// A hash of an identity document's index key, stable within a process.
+/// A hash of an identity document's index key, stable within a process: seeded at random
+/// once per process, so that no file or input can choose keys that collide.
 pub(super) fn doc_hash(key: DocKey<'_>) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-    BuildHasherDefault::<DefaultHasher>::default().hash_one(key)
+    use std::hash::BuildHasher;
+    static SEEDED: std::sync::OnceLock<hashbrown::DefaultHashBuilder> = std::sync::OnceLock::new();
+    SEEDED.get_or_init(Default::default).hash_one(key)
 }
 
 /// The index hash of a volunteer's identity (0 when it is not indexed).
-pub(super) fn held_hash(vols: &[Vol], i: u32) -> u64 {
+pub(super) fn held_hash(vols: &[HeldVolunteer], i: u32) -> u64 {
     vols.get(i as usize)
         .and_then(|v| v.identity.doc_key())
         .map_or(0, doc_hash)
@@ -578,16 +581,19 @@ impl Ledger {
             .iter()
             .map(|v| v.records.capacity() * 4 + 16 + v.key.len() + v.identity.heap_bytes())
             .sum::<usize>()
-            + s.vols.capacity() * std::mem::size_of::<Vol>();
+            + s.vols.capacity() * std::mem::size_of::<HeldVolunteer>();
         // hashbrown: one control byte and the value per bucket; buckets = capacity * 8 / 7.
         let table = |cap: usize, value: usize| cap * 8 / 7 * (value + 1);
-        s.records.capacity() * std::mem::size_of::<Rec>()
+        s.records.capacity() * std::mem::size_of::<HeldRecord>()
             + s.record_ids.heap_bytes()
             + s.texts.index_bytes()
             + s.vol_ids.heap_bytes()
             + per_volunteer
             + table(s.identities.capacity(), 4)
-            + table(s.extras.capacity(), std::mem::size_of::<(u32, Extra)>())
+            + table(
+                s.notes.capacity(),
+                std::mem::size_of::<(u32, RecordNotes)>(),
+            )
             + table(
                 s.visibility.capacity(),
                 std::mem::size_of::<(u32, BoardVisibility)>(),

@@ -2,7 +2,7 @@
 //! their hours, months with an activity, monthly service days, evaluations and complaints —
 //! scored by the policy's table or by any other.
 
-use super::side::year_bounds;
+use super::community_tables::year_bounds;
 use super::{Ledger, State};
 use crate::activity::TeamRating;
 use crate::error::{LedgerError, Result};
@@ -28,7 +28,7 @@ impl State {
         let mut saturdays: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); teams.len()];
         let mut facts = vec![TeamFacts::default(); teams.len()];
         for rec in self.records.iter().filter(|r| r.counted()) {
-            let Some(node) = self.side.activities.get(&rec.activity) else {
+            let Some(node) = self.community.activities.get(&rec.activity) else {
                 continue;
             };
             let Some(&k) = slot.get(&node.team) else {
@@ -49,7 +49,7 @@ impl State {
             }
             let day = Timestamp(rec.start()).local_date(self.off);
             if day.year() == year
-                && self.side.member_on(node.team, rec.vol, day)
+                && self.community.member_on(node.team, rec.vol, day)
                 && let Some(m) = minutes.get_mut(k)
             {
                 *m.entry(rec.vol).or_default() += u64::from(rec.minutes);
@@ -59,7 +59,7 @@ impl State {
             let (Some(f), Some(mins)) = (facts.get_mut(k), minutes.get(k)) else {
                 continue;
             };
-            let members = self.side.members_between(team, first, last);
+            let members = self.community.members_between(team, first, last);
             // Signed for the bindings' Java callers (see docs/decisions.md).
             let n = |x: usize| i32::try_from(x).unwrap_or(i32::MAX);
             f.members = n(members.len());
@@ -76,19 +76,19 @@ impl State {
             f.first_saturday_months = saturdays.get(k).map_or(0, |m| n(m.len()));
         }
         // Evaluations and complaints of the activities planned in the year.
-        for (a, node) in &self.side.activities {
+        for (a, node) in &self.community.activities {
             let Some(f) = slot.get(&node.team).and_then(|k| facts.get_mut(*k)) else {
                 continue;
             };
             if node.activity.start.local_date(self.off).year() != year {
                 continue;
             }
-            for (score, _) in self.side.evaluations.get(a).into_iter().flatten() {
+            for (score, _) in self.community.evaluations.get(a).into_iter().flatten() {
                 f.evaluations += 1;
                 f.evaluation_points += i32::from(*score);
             }
             f.complaints += self
-                .side
+                .community
                 .complaints
                 .get(a)
                 .map_or(0, |c| i32::try_from(c.len()).unwrap_or(i32::MAX));

@@ -2,7 +2,7 @@
 //! (入队, 退队); a new team's members join on the day it is created; every stretch of
 //! membership stays, so that the team of any day can be read back.
 
-use super::side::{Stretch, authorise};
+use super::community_tables::{Stretch, authorise};
 use super::{Ledger, State};
 use crate::activity::{MemberPeriod, Membership};
 use crate::error::{LedgerError, Result, invalid_field};
@@ -24,14 +24,14 @@ impl State {
         let v = self.vol_idx(&m.volunteer)?;
         self.still_here(v, &m.volunteer)?;
         self.not_in_future(format!("membership of team {}", m.team), m.date, now)?;
-        if self.side.open(t, v).is_some() {
+        if self.community.open(t, v).is_some() {
             return Err(LedgerError::AlreadyMember {
                 team: m.team.to_string(),
                 volunteer: m.volunteer.to_string(),
             });
         }
         let last_left = self
-            .side
+            .community
             .members
             .get(&t)
             .into_iter()
@@ -62,7 +62,7 @@ impl State {
     ) -> Result<()> {
         let t = self.team_idx(&m.team)?;
         let v = self.vol_idx(&m.volunteer)?;
-        let Some(open) = self.side.open(t, v) else {
+        let Some(open) = self.community.open(t, v) else {
             return Err(LedgerError::NotMember {
                 team: m.team.to_string(),
                 volunteer: m.volunteer.to_string(),
@@ -109,7 +109,7 @@ impl State {
                 });
             }
         }
-        self.side.members.insert(team, list);
+        self.community.members.insert(team, list);
         Ok(())
     }
 
@@ -117,7 +117,7 @@ impl State {
     pub(super) fn apply_join(&mut self, m: &Membership) -> Result<()> {
         let t = self.team_idx(&m.team)?;
         let vol = self.vol_idx(&m.volunteer)?;
-        self.side.members.entry(t).or_default().push(Stretch {
+        self.community.members.entry(t).or_default().push(Stretch {
             vol,
             from: m.date,
             to: None,
@@ -135,7 +135,7 @@ impl State {
         let t = self.team_idx(&m.team)?;
         let vol = self.vol_idx(&m.volunteer)?;
         if let Some(s) = self
-            .side
+            .community
             .members
             .get_mut(&t)
             .and_then(|l| l.iter_mut().rev().find(|s| s.vol == vol))
@@ -172,7 +172,7 @@ impl Ledger {
         let t = self.state.team_idx(team)?;
         Ok(self
             .state
-            .side
+            .community
             .members
             .get(&t)
             .into_iter()

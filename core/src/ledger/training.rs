@@ -1,7 +1,7 @@
 //! Training (培训情况): the sessions a volunteer attended, recorded by the org that ran them.
 //! Training is not service: it adds no service hours.
 
-use super::side::authorise;
+use super::community_tables::authorise;
 use super::{Ledger, State};
 use crate::activity::Training;
 use crate::error::{Result, invalid_field};
@@ -19,7 +19,7 @@ impl State {
         now: Timestamp,
         t: &Training,
     ) -> Result<()> {
-        let taken = self.side.training_ids.contains(&t.id);
+        let taken = self.community.training_ids.contains(&t.id);
         let org = self.check_training_or_commendation(
             "training",
             t.id.as_str(),
@@ -47,8 +47,8 @@ impl State {
     /// Keeps a training session beside its volunteer.
     pub(super) fn apply_training(&mut self, t: &Training) -> Result<()> {
         let v = self.vol_idx(&t.volunteer)?;
-        self.side.training_ids.insert(t.id.clone());
-        self.side.training.push((v, t.clone()));
+        self.community.training_ids.insert(t.id.clone());
+        self.community.training.push((v, t.clone()));
         Ok(())
     }
 }

@@ -133,7 +133,7 @@ impl Ledger {
             .collect();
         records.extend(
             self.state
-                .travel
+                .keys_and_transfers
                 .carried
                 .get(&v)
                 .into_iter()
@@ -182,7 +182,7 @@ impl Ledger {
     /// totals and stars include it; this ledger's boards do not (that service was not done
     /// here). Importing the same package again changes nothing.
     pub fn import_transfer(&mut self, actor: &ActorId, package: &str) -> Result<TransferReceipt> {
-        let p = open_package(package, &self.state.travel.trusted)?;
+        let p = open_package(package, &self.state.keys_and_transfers.trusted)?;
         // What the import will carry in, sorted as applying it will sort it (on the state
         // before it; an unknown volunteer is refused by the check below).
         let sorted = self

@@ -24,7 +24,7 @@ impl Ledger {
             .map_err(|_| invalid_field("ledger", "signing_key", "must be 32 bytes"))?;
         let key = ed25519_dalek::SigningKey::from_bytes(&seed);
         let public_key = crate::transfer::public_key_hex(&key);
-        let receipt = if self.state.travel.signing_keys.last() == Some(&public_key) {
+        let receipt = if self.state.keys_and_transfers.signing_keys.last() == Some(&public_key) {
             let (seq, hash) = self.head();
             Receipt {
                 seq: crate::error::signed(seq),
@@ -41,7 +41,7 @@ impl Ledger {
 
     /// The ledger's current public key (hex), if it has one.
     pub fn public_key(&self) -> Option<String> {
-        self.state.travel.signing_keys.last().cloned()
+        self.state.keys_and_transfers.signing_keys.last().cloned()
     }
 
     /// The ledger as an issuer: id, name and current public key.
@@ -61,7 +61,7 @@ impl Ledger {
 
     /// The trusted issuers: (ledger id, public key hex).
     pub fn trusted_issuers(&self) -> Vec<(crate::ids::LedgerId, String)> {
-        self.state.travel.trusted.clone()
+        self.state.keys_and_transfers.trusted.clone()
     }
 
     /// The log, oldest entry first (a file ledger reads it from its file, checking each
@@ -119,7 +119,7 @@ impl Ledger {
         let mut anchors = crate::checkpoint::Anchors::new(
             &all,
             &self.config.ledger_id,
-            &self.state.travel.signing_keys,
+            &self.state.keys_and_transfers.signing_keys,
             self.len,
         )?;
         let report = match &self.log {

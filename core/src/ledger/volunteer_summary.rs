@@ -2,7 +2,7 @@
 //! the evaluations of the activities they served in, the complaints naming them, their teams
 //! and where they reported in; and the training and commendations a certificate lists.
 
-use super::side::Side;
+use super::community_tables::CommunityTables;
 use super::{Ledger, NONE};
 use crate::activity::{Commendation, Training, VolunteerSummary};
 use crate::error::Result;
@@ -10,7 +10,7 @@ use crate::ids::{OrgId, TeamId, VolunteerId};
 use chrono::NaiveDate;
 use std::collections::HashSet;
 
-impl Side {
+impl CommunityTables {
     /// A volunteer's training and commendations whose day and org a test keeps, each by date
     /// (then id).
     fn training_and_commendations_of(
@@ -41,7 +41,7 @@ impl Ledger {
     /// commendations, evaluations and complaints received), masked.
     pub fn volunteer_summary(&self, volunteer: &VolunteerId) -> Result<VolunteerSummary> {
         let v = self.state.vol_idx(volunteer)?;
-        let s = &self.state.side;
+        let s = &self.state.community;
         let served: HashSet<u32> = self
             .state
             .vol(v)
@@ -102,7 +102,7 @@ impl Ledger {
                 .is_ok_and(|o| self.state.ancestors(o).contains(&issuing))
         };
         self.state
-            .side
+            .community
             .training_and_commendations_of(v, |d, org| from <= d && d <= to && under(org))
     }
 }

@@ -641,45 +641,36 @@ fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
 public protocol LedgerProtocol: AnyObject, Sendable {
     
     /**
+     * The top `limit` lines of a leaderboard (period `2015-W23`, `2015-06`, `2015` or `all`);
+     * a negative limit is refused (`E_FIELD`).
+     */
+    func leaderboard(period: String, scope: Scope, kind: BoardKind, limit: Int32) throws  -> Leaderboard
+    
+    /**
+     * A leaderboard as it stood just after log entry `seq`.
+     */
+    func leaderboardAsOf(seq: Int64, period: String, scope: Scope, kind: BoardKind, limit: Int32) throws  -> Leaderboard
+    
+    /**
+     * A volunteer's place on the board of a period and scope, and the change since the
+     * previous period.
+     */
+    func standing(volunteer: String, period: String, scope: Scope) throws  -> Standing
+    
+    /**
+     * A volunteer's star summary under the ledger's policy.
+     */
+    func starSummary(volunteer: String) throws  -> StarSummary
+    
+    /**
      * An activity: its team as resolved, its records, evaluations and complaints.
      */
     func activity(id: String) throws  -> ActivityView
     
     /**
-     * Adds a service record; sending the same record again records it once.
-     */
-    func addRecord(actor: String, record: NewRecord) throws  -> RecordReceipt
-    
-    /**
-     * Adds many records in one call, each on its own; outcomes are in input order.
-     */
-    func addRecords(actor: String, records: [NewRecord]) throws  -> [RecordOutcome]
-    
-    /**
-     * Replaces a counted record by a corrected one; the old one stays, linked.
-     */
-    func amendRecord(actor: String, record: String, replacement: NewRecord, reason: String) throws  -> RecordReceipt
-    
-    /**
      * Anomaly flags of a period, for a person to look at: they refuse and change nothing.
      */
     func anomalies(period: String) throws  -> [Anomaly]
-    
-    /**
-     * On a device: applies the server's receipt (`sync-receipt@3`), only if signed by the
-     * trusted sync server, with a head the server signed and proofs that lead to it, and
-     * answering a batch this device is waiting on (`E_SYNC_UNSIGNED`, `E_SYNC_NO_SERVER`,
-     * `E_SYNC_UNTRUSTED_SERVER`, `E_BAD_SIGNATURE`, `E_CHECKPOINT_FORMAT`,
-     * `E_CHECKPOINT_MISMATCH`, `E_SYNC_RECEIPT_BATCH`, `E_SYNC_RECEIPT_RECORDS`). Acknowledged
-     * records are not sent again; refused ones neither (see [`Ledger::sync_status`] and
-     * [`Ledger::retry_sync`]). Keeps the largest head ([`Ledger::sync_server_head`]).
-     */
-    func applySyncReceipt(receipt: SyncReceipt) throws  -> SyncApplied
-    
-    /**
-     * Writes a snapshot of the state into the ledger file so the next open is fast.
-     */
-    func checkpoint() throws 
     
     /**
      * A team claims a project (认领项目), once and for good.
@@ -692,112 +683,14 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func communityVolunteers(community: String) throws  -> [CommunityVolunteer]
     
     /**
-     * The ledger's configuration.
-     */
-    func config() throws  -> LedgerConfig
-    
-    /**
-     * Confirms a pending record.
-     */
-    func confirmRecord(actor: String, record: String) throws  -> Receipt
-    
-    /**
-     * The consistency proof (hex) that the first `from` entries are a prefix of the first
-     * `to`, as `signedHeadCheckExtendedBy` takes it.
-     */
-    func consistencyProof(from: Int64, to: Int64) throws  -> [String]
-    
-    /**
      * Creates an activity (活动) with its planned start and end.
      */
     func createActivity(actor: String, activity: NewActivity) throws 
     
     /**
-     * Creates a team of registered volunteers under an org.
-     */
-    func createTeam(actor: String, team: NewTeam) throws  -> Receipt
-    
-    /**
-     * Disputes a record (申诉).
-     */
-    func disputeRecord(actor: String, record: String, reason: String) throws  -> Receipt
-    
-    /**
-     * Erases a volunteer's identity number (PIPL Art. 47): logs `identity_erased` and
-     * destroys the data key. The log still verifies; a full certificate is then refused
-     * with `E_IDENTITY_ERASED`, and `VolunteerView.identityErased` says so.
-     */
-    func eraseIdentity(actor: String, volunteer: String) throws  -> Receipt
-    
-    /**
      * Records an evaluation (1–5) of an activity, as its org collected it.
      */
     func evaluateActivity(actor: String, evaluation: Evaluation) throws 
-    
-    /**
-     * The excellent-volunteer candidates (优秀志愿者候选人) of a year in a scope, with why.
-     */
-    func excellentCandidates(year: Int32, scope: Scope) throws  -> [ExcellentCandidate]
-    
-    /**
-     * Issues the signed transfer package of a volunteer leaving for another ledger (named by
-     * `destination`, if given) and marks them transferred out. Returns the package's text.
-     */
-    func exportTransfer(actor: String, volunteer: String, destination: String?) throws  -> String
-    
-    /**
-     * Grants a role to an actor.
-     */
-    func grantRole(actor: String, grantee: String, role: Role) throws  -> Receipt
-    
-    /**
-     * Whether the ledger can open identity numbers now (it holds a key provider).
-     */
-    func hasIdentityKey() throws  -> Bool
-    
-    /**
-     * The sequence number and hash of the newest log entry.
-     */
-    func head() throws  -> LogHead
-    
-    /**
-     * On the server: imports a device's batch as `sender` (the actor the platform
-     * authenticated, who must be the batch's actor: `E_SYNC_ACTOR`). Each record goes through
-     * the same validation and authorisation as any record; each is recorded once, all in one
-     * transaction; then the ledger signs its head (a ledger file keeps it, as
-     * [`Ledger::signed_head`] does). The receipt carries that head and, for every record the
-     * server holds, the proof that its entry is in it, and is signed with this ledger's key
-     * (`E_NO_SIGNING_KEY` without one).
-     */
-    func importSyncBatch(sender: String, batch: SyncBatch) throws  -> SyncReceipt
-    
-    /**
-     * As [`Ledger::import_sync_batch`], from the batch's JSON (`E_SYNC_FORMAT`,
-     * `E_SYNC_VERSION` for a batch that does not read; nothing is written then).
-     */
-    func importSyncJson(sender: String, batch: String) throws  -> SyncReceipt
-    
-    /**
-     * Imports a transfer package's text from a trusted issuer and continues the volunteer's
-     * count; importing the same package again changes nothing (`duplicate`).
-     */
-    func importTransfer(actor: String, text: String) throws  -> TransferReceipt
-    
-    /**
-     * Inclusion proofs of log entries `seqs` in the tree of the first `size` entries.
-     */
-    func inclusionProofs(size: Int64, seqs: [Int64]) throws  -> [InclusionProof]
-    
-    /**
-     * Issues a signed service certificate (志愿服务证明) for a volunteer and a date range.
-     */
-    func issueCertificate(actor: String, request: CertificateRequest) throws  -> Certificate
-    
-    /**
-     * The ledger as an issuer (id, name, public key), to hand to ledgers that will trust it;
-     * `E_NO_SIGNING_KEY` before it has a key.
-     */
-    func issuer() throws  -> Issuer
     
     /**
      * Admits a volunteer to a team from a date (the team's leader, liaisons, or an admin of
@@ -806,47 +699,10 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func joinTeam(actor: String, membership: Membership) throws 
     
     /**
-     * The latest signed head a ledger file kept (`None` in memory or before any).
-     */
-    func keptSignedHead() throws  -> SignedHead?
-    
-    /**
-     * The top `limit` lines of a leaderboard (period `2015-W23`, `2015-06`, `2015` or `all`);
-     * a negative limit is refused (`E_FIELD`).
-     */
-    func leaderboard(period: String, scope: Scope, kind: BoardKind, limit: Int32) throws  -> Leaderboard
-    
-    /**
-     * A leaderboard as it stood just after log entry `seq`.
-     */
-    func leaderboardAsOf(seq: Int64, period: String, scope: Scope, kind: BoardKind, limit: Int32) throws  -> Leaderboard
-    
-    /**
      * Records a volunteer leaving a team; the date is their last day in it. The leader and
      * liaisons cannot leave (`E_OFFICER_LEAVES`).
      */
     func leaveTeam(actor: String, membership: Membership) throws 
-    
-    /**
-     * Moves a volunteer to a new home community and/or work unit; their history stays with
-     * them and past records keep the org where they were served.
-     */
-    func moveVolunteer(actor: String, volunteer: String, homeOrg: String?, workUnit: String?) throws  -> Receipt
-    
-    /**
-     * What opening the file noticed and worked around (e.g. `W_SNAPSHOT_IGNORED`).
-     */
-    func openWarnings() throws  -> [Warning]
-    
-    /**
-     * An org.
-     */
-    func org(id: String) throws  -> NewOrg
-    
-    /**
-     * The path of a file ledger (`None` in memory).
-     */
-    func path() throws  -> String?
     
     /**
      * A project and the team that claimed it.
@@ -854,25 +710,9 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func project(id: String) throws  -> ProjectView
     
     /**
-     * The ledger's current public key (64 hex digits), if it has one.
-     */
-    func publicKey() throws  -> String?
-    
-    /**
      * Publishes a service project (服务项目) of an org, for a team to claim.
      */
     func publishProject(actor: String, project: NewProject) throws 
-    
-    /**
-     * Rebuilds the file's SQL projections (tables for SQL tools) from the state; the log is
-     * untouched. Does nothing in memory.
-     */
-    func rebuildProjections() throws 
-    
-    /**
-     * A record by id.
-     */
-    func record(id: String) throws  -> ServiceRecord
     
     /**
      * Records a commendation (表彰奖励) a volunteer received.
@@ -885,14 +725,30 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func recordComplaint(actor: String, complaint: Complaint) throws 
     
     /**
-     * How many records the ledger holds, in every state.
-     */
-    func recordCount() throws  -> Int64
-    
-    /**
      * Records training (培训) a volunteer attended; it adds no service hours.
      */
     func recordTraining(actor: String, training: Training) throws 
+    
+    /**
+     * Records a volunteer reporting in (报到) at a community from their work unit.
+     */
+    func reportIn(actor: String, report: ReportIn) throws 
+    
+    /**
+     * A team's members over time, one line per stretch of membership.
+     */
+    func teamMembers(team: String) throws  -> [MemberPeriod]
+    
+    /**
+     * A work unit's report of its staff's service in a period (`2015`, `2015-06` …).
+     */
+    func unitReport(unit: String, period: String) throws  -> UnitReport
+    
+    /**
+     * The whole of a volunteer's record: basic information, stars, training, commendations,
+     * evaluations and complaints, teams, where they reported in.
+     */
+    func volunteerSummary(volunteer: String) throws  -> VolunteerSummary
     
     /**
      * Records served by a volunteer or at an org's subtree in a period, as a file's bytes
@@ -901,45 +757,94 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func recordsFile(scope: RecordScope, period: String, format: ExportFormat, language: Language) throws  -> Data
     
     /**
-     * A volunteer's records, in the order they were added.
+     * Uploads a sheet's bytes (CSV or xlsx): each row is added on its own and each refused
+     * row reported with its code and column. A dry run writes nothing and says what an upload
+     * would do. Refuses only a sheet that cannot be read, or a failed write (`E_STORAGE`,
+     * nothing of the sheet written).
      */
-    func recordsOf(volunteer: String) throws  -> [ServiceRecord]
+    func upload(actor: String, bytes: Data, options: ImportOptions, dryRun: Bool) throws  -> ImportReport
     
     /**
-     * Registers an org (a root org needs a platform admin, others an admin of the parent).
+     * The consistency proof (hex) that the first `from` entries are a prefix of the first
+     * `to`, as `signedHeadCheckExtendedBy` takes it.
      */
-    func registerOrg(actor: String, org: NewOrg) throws  -> Receipt
+    func consistencyProof(from: Int64, to: Int64) throws  -> [String]
     
     /**
-     * Registers a volunteer, validating the identity number.
+     * The sequence number and hash of the newest log entry.
      */
-    func registerVolunteer(actor: String, volunteer: NewVolunteer) throws  -> Receipt
+    func head() throws  -> LogHead
+    
+    /**
+     * Inclusion proofs of log entries `seqs` in the tree of the first `size` entries.
+     */
+    func inclusionProofs(size: Int64, seqs: [Int64]) throws  -> [InclusionProof]
+    
+    /**
+     * The latest signed head a ledger file kept (`None` in memory or before any).
+     */
+    func keptSignedHead() throws  -> SignedHead?
+    
+    /**
+     * Signs the log's head (entry count, Merkle root, last hash, time) with the ledger's key
+     * (`E_NO_SIGNING_KEY` without one); a ledger file keeps the latest. Hand it to whoever
+     * should be able to tell later whether the history was rewritten.
+     */
+    func signedHead() throws  -> SignedHead
+    
+    /**
+     * Checks the whole hash chain (`E_CHAIN_BROKEN` names the first entry at fault).
+     */
+    func verify() throws  -> VerifyReport
+    
+    /**
+     * `verify` plus every head's root and last entry at its size (and the head the file
+     * kept): a history removed or rewritten before a head is `E_CHECKPOINT_MISMATCH`.
+     */
+    func verifyAgainst(heads: [SignedHead]) throws  -> VerifyReport
+    
+    /**
+     * Writes a snapshot of the state into the ledger file so the next open is fast.
+     */
+    func checkpoint() throws 
+    
+    /**
+     * The ledger's configuration.
+     */
+    func config() throws  -> LedgerConfig
+    
+    /**
+     * Erases a volunteer's identity number (PIPL Art. 47): logs `identity_erased` and
+     * destroys the data key. The log still verifies; a full certificate is then refused
+     * with `E_IDENTITY_ERASED`, and `VolunteerView.identityErased` says so.
+     */
+    func eraseIdentity(actor: String, volunteer: String) throws  -> Receipt
+    
+    /**
+     * Whether the ledger can open identity numbers now (it holds a key provider).
+     */
+    func hasIdentityKey() throws  -> Bool
+    
+    /**
+     * What opening the file noticed and worked around (e.g. `W_SNAPSHOT_IGNORED`).
+     */
+    func openWarnings() throws  -> [Warning]
+    
+    /**
+     * The path of a file ledger (`None` in memory).
+     */
+    func path() throws  -> String?
+    
+    /**
+     * Rebuilds the file's SQL projections (tables for SQL tools) from the state; the log is
+     * untouched. Does nothing in memory.
+     */
+    func rebuildProjections() throws 
     
     /**
      * How many log entries opening the file replayed after its newest snapshot (0 in memory).
      */
     func replayedAtOpen() throws  -> Int64
-    
-    /**
-     * Records a volunteer reporting in (报到) at a community from their work unit.
-     */
-    func reportIn(actor: String, report: ReportIn) throws 
-    
-    /**
-     * Resolves a dispute: the record returns to its state before it.
-     */
-    func resolveDispute(actor: String, record: String, note: String) throws  -> Receipt
-    
-    /**
-     * On a device: sends a refused record again with the next batch (after its cause was
-     * fixed on the server). Returns whether it had been refused.
-     */
-    func retrySync(record: String) throws  -> Bool
-    
-    /**
-     * Revokes a record with a reason; it stays in the ledger and stops counting.
-     */
-    func revokeRecord(actor: String, record: String, reason: String) throws  -> Receipt
     
     /**
      * Rotates the ledger key this library keeps (the key file beside a ledger file, or the
@@ -971,11 +876,110 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func setMaskOnly() throws 
     
     /**
-     * Gives the ledger its Ed25519 signing key from a 32-byte seed (kept out of the log). The
-     * first time, a platform admin registers its public half in the log; the same key again
-     * writes nothing (`duplicate`).
+     * The excellent-volunteer candidates (优秀志愿者候选人) of a year in a scope, with why.
      */
-    func setSigningKey(actor: String, seed: Data) throws  -> Receipt
+    func excellentCandidates(year: Int32, scope: Scope) throws  -> [ExcellentCandidate]
+    
+    /**
+     * What a team did in a year: the facts its rating is computed from.
+     */
+    func teamFacts(team: String, year: Int32) throws  -> TeamFacts
+    
+    /**
+     * A team's rating (服务队星级评定) for a year by the policy's scoring table.
+     */
+    func teamRating(team: String, year: Int32) throws  -> TeamRating
+    
+    /**
+     * A team's rating for a year by another table (`E_POLICY` if the table is malformed).
+     */
+    func teamRatingBy(team: String, year: Int32, table: TeamScoring) throws  -> TeamRating
+    
+    /**
+     * The ratings of every team in a scope for a year, by the policy's table.
+     */
+    func teamRatings(year: Int32, scope: Scope) throws  -> [TeamRating]
+    
+    /**
+     * Adds a service record; sending the same record again records it once.
+     */
+    func addRecord(actor: String, record: NewRecord) throws  -> RecordReceipt
+    
+    /**
+     * Adds many records in one call, each on its own; outcomes are in input order.
+     */
+    func addRecords(actor: String, records: [NewRecord]) throws  -> [RecordOutcome]
+    
+    /**
+     * Replaces a counted record by a corrected one; the old one stays, linked.
+     */
+    func amendRecord(actor: String, record: String, replacement: NewRecord, reason: String) throws  -> RecordReceipt
+    
+    /**
+     * Confirms a pending record.
+     */
+    func confirmRecord(actor: String, record: String) throws  -> Receipt
+    
+    /**
+     * Disputes a record (申诉).
+     */
+    func disputeRecord(actor: String, record: String, reason: String) throws  -> Receipt
+    
+    /**
+     * A record by id.
+     */
+    func record(id: String) throws  -> ServiceRecord
+    
+    /**
+     * How many records the ledger holds, in every state.
+     */
+    func recordCount() throws  -> Int64
+    
+    /**
+     * A volunteer's records, in the order they were added.
+     */
+    func recordsOf(volunteer: String) throws  -> [ServiceRecord]
+    
+    /**
+     * Resolves a dispute: the record returns to its state before it.
+     */
+    func resolveDispute(actor: String, record: String, note: String) throws  -> Receipt
+    
+    /**
+     * Revokes a record with a reason; it stays in the ledger and stops counting.
+     */
+    func revokeRecord(actor: String, record: String, reason: String) throws  -> Receipt
+    
+    /**
+     * Creates a team of registered volunteers under an org.
+     */
+    func createTeam(actor: String, team: NewTeam) throws  -> Receipt
+    
+    /**
+     * Grants a role to an actor.
+     */
+    func grantRole(actor: String, grantee: String, role: Role) throws  -> Receipt
+    
+    /**
+     * Moves a volunteer to a new home community and/or work unit; their history stays with
+     * them and past records keep the org where they were served.
+     */
+    func moveVolunteer(actor: String, volunteer: String, homeOrg: String?, workUnit: String?) throws  -> Receipt
+    
+    /**
+     * An org.
+     */
+    func org(id: String) throws  -> NewOrg
+    
+    /**
+     * Registers an org (a root org needs a platform admin, others an admin of the parent).
+     */
+    func registerOrg(actor: String, org: NewOrg) throws  -> Receipt
+    
+    /**
+     * Registers a volunteer, validating the identity number.
+     */
+    func registerVolunteer(actor: String, volunteer: NewVolunteer) throws  -> Receipt
     
     /**
      * Chooses how a volunteer appears on public boards.
@@ -983,22 +987,48 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func setVisibility(actor: String, volunteer: String, visibility: BoardVisibility) throws  -> Receipt
     
     /**
-     * Signs the log's head (entry count, Merkle root, last hash, time) with the ledger's key
-     * (`E_NO_SIGNING_KEY` without one); a ledger file keeps the latest. Hand it to whoever
-     * should be able to tell later whether the history was rewritten.
+     * A team.
      */
-    func signedHead() throws  -> SignedHead
+    func team(id: String) throws  -> NewTeam
     
     /**
-     * A volunteer's place on the board of a period and scope, and the change since the
-     * previous period.
+     * A volunteer, personal data masked.
      */
-    func standing(volunteer: String, period: String, scope: Scope) throws  -> Standing
+    func volunteer(id: String) throws  -> VolunteerView
     
     /**
-     * A volunteer's star summary under the ledger's policy.
+     * On a device: applies the server's receipt (`sync-receipt@3`), only if signed by the
+     * trusted sync server, with a head the server signed and proofs that lead to it, and
+     * answering a batch this device is waiting on (`E_SYNC_UNSIGNED`, `E_SYNC_NO_SERVER`,
+     * `E_SYNC_UNTRUSTED_SERVER`, `E_BAD_SIGNATURE`, `E_CHECKPOINT_FORMAT`,
+     * `E_CHECKPOINT_MISMATCH`, `E_SYNC_RECEIPT_BATCH`, `E_SYNC_RECEIPT_RECORDS`). Acknowledged
+     * records are not sent again; refused ones neither (see [`Ledger::sync_status`] and
+     * [`Ledger::retry_sync`]). Keeps the largest head ([`Ledger::sync_server_head`]).
      */
-    func starSummary(volunteer: String) throws  -> StarSummary
+    func applySyncReceipt(receipt: SyncReceipt) throws  -> SyncApplied
+    
+    /**
+     * On the server: imports a device's batch as `sender` (the actor the platform
+     * authenticated, who must be the batch's actor: `E_SYNC_ACTOR`). Each record goes through
+     * the same validation and authorisation as any record; each is recorded once, all in one
+     * transaction; then the ledger signs its head (a ledger file keeps it, as
+     * [`Ledger::signed_head`] does). The receipt carries that head and, for every record the
+     * server holds, the proof that its entry is in it, and is signed with this ledger's key
+     * (`E_NO_SIGNING_KEY` without one).
+     */
+    func importSyncBatch(sender: String, batch: SyncBatch) throws  -> SyncReceipt
+    
+    /**
+     * As [`Ledger::import_sync_batch`], from the batch's JSON (`E_SYNC_FORMAT`,
+     * `E_SYNC_VERSION` for a batch that does not read; nothing is written then).
+     */
+    func importSyncJson(sender: String, batch: String) throws  -> SyncReceipt
+    
+    /**
+     * On a device: sends a refused record again with the next batch (after its cause was
+     * fixed on the server). Returns whether it had been refused.
+     */
+    func retrySync(record: String) throws  -> Bool
     
     /**
      * On a device: the records `actor` added here that the server has neither acknowledged
@@ -1026,34 +1056,45 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func syncStatus(actor: String?) throws  -> SyncStatus
     
     /**
-     * A team.
+     * On a device: sets the sync server it trusts (its ledger id and public key, hex); only
+     * receipts signed by it are applied. Kept beside the log in a ledger file.
      */
-    func team(id: String) throws  -> NewTeam
+    func trustSyncServer(ledgerId: String, publicKey: String) throws 
     
     /**
-     * What a team did in a year: the facts its rating is computed from.
+     * Issues the signed transfer package of a volunteer leaving for another ledger (named by
+     * `destination`, if given) and marks them transferred out. Returns the package's text.
      */
-    func teamFacts(team: String, year: Int32) throws  -> TeamFacts
+    func exportTransfer(actor: String, volunteer: String, destination: String?) throws  -> String
     
     /**
-     * A team's members over time, one line per stretch of membership.
+     * Imports a transfer package's text from a trusted issuer and continues the volunteer's
+     * count; importing the same package again changes nothing (`duplicate`).
      */
-    func teamMembers(team: String) throws  -> [MemberPeriod]
+    func importTransfer(actor: String, text: String) throws  -> TransferReceipt
     
     /**
-     * A team's rating (服务队星级评定) for a year by the policy's scoring table.
+     * Issues a signed service certificate (志愿服务证明) for a volunteer and a date range.
      */
-    func teamRating(team: String, year: Int32) throws  -> TeamRating
+    func issueCertificate(actor: String, request: CertificateRequest) throws  -> Certificate
     
     /**
-     * A team's rating for a year by another table (`E_POLICY` if the table is malformed).
+     * The ledger as an issuer (id, name, public key), to hand to ledgers that will trust it;
+     * `E_NO_SIGNING_KEY` before it has a key.
      */
-    func teamRatingBy(team: String, year: Int32, table: TeamScoring) throws  -> TeamRating
+    func issuer() throws  -> Issuer
     
     /**
-     * The ratings of every team in a scope for a year, by the policy's table.
+     * The ledger's current public key (64 hex digits), if it has one.
      */
-    func teamRatings(year: Int32, scope: Scope) throws  -> [TeamRating]
+    func publicKey() throws  -> String?
+    
+    /**
+     * Gives the ledger its Ed25519 signing key from a 32-byte seed (kept out of the log). The
+     * first time, a platform admin registers its public half in the log; the same key again
+     * writes nothing (`duplicate`).
+     */
+    func setSigningKey(actor: String, seed: Data) throws  -> Receipt
     
     /**
      * The package a volunteer's history makes now, unsigned (a preview; nothing is written).
@@ -1066,56 +1107,15 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func trustIssuer(actor: String, issuer: Issuer) throws  -> Receipt
     
     /**
-     * On a device: sets the sync server it trusts (its ledger id and public key, hex); only
-     * receipts signed by it are applied. Kept beside the log in a ledger file.
-     */
-    func trustSyncServer(ledgerId: String, publicKey: String) throws 
-    
-    /**
      * The ledgers this one trusts to issue transfer packages.
      */
     func trustedIssuers() throws  -> [TrustedIssuer]
-    
-    /**
-     * A work unit's report of its staff's service in a period (`2015`, `2015-06` …).
-     */
-    func unitReport(unit: String, period: String) throws  -> UnitReport
-    
-    /**
-     * Uploads a sheet's bytes (CSV or xlsx): each row is added on its own and each refused
-     * row reported with its code and column. A dry run writes nothing and says what an upload
-     * would do. Refuses only a sheet that cannot be read, or a failed write (`E_STORAGE`,
-     * nothing of the sheet written).
-     */
-    func upload(actor: String, bytes: Data, options: ImportOptions, dryRun: Bool) throws  -> ImportReport
-    
-    /**
-     * Checks the whole hash chain (`E_CHAIN_BROKEN` names the first entry at fault).
-     */
-    func verify() throws  -> VerifyReport
-    
-    /**
-     * `verify` plus every head's root and last entry at its size (and the head the file
-     * kept): a history removed or rewritten before a head is `E_CHECKPOINT_MISMATCH`.
-     */
-    func verifyAgainst(heads: [SignedHead]) throws  -> VerifyReport
     
     /**
      * Checks a certificate by its verification code against this ledger: masked answer,
      * `SUPERSEDED` if a certified record was later amended or revoked.
      */
     func verifyCertificate(code: String) throws  -> CertificateCheck
-    
-    /**
-     * A volunteer, personal data masked.
-     */
-    func volunteer(id: String) throws  -> VolunteerView
-    
-    /**
-     * The whole of a volunteer's record: basic information, stars, training, commendations,
-     * evaluations and complaints, teams, where they reported in.
-     */
-    func volunteerSummary(volunteer: String) throws  -> VolunteerSummary
     
 }
 /**
@@ -1271,430 +1271,6 @@ public static func openWithKeys(path: String, provider: KeyProvider)throws  -> L
 
     
     /**
-     * An activity: its team as resolved, its records, evaluations and complaints.
-     */
-open func activity(id: String)throws  -> ActivityView  {
-    return try  FfiConverterTypeActivityView_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_activity(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Adds a service record; sending the same record again records it once.
-     */
-open func addRecord(actor: String, record: NewRecord)throws  -> RecordReceipt  {
-    return try  FfiConverterTypeRecordReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_add_record(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(actor),
-        FfiConverterTypeNewRecord_lower(record),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Adds many records in one call, each on its own; outcomes are in input order.
-     */
-open func addRecords(actor: String, records: [NewRecord])throws  -> [RecordOutcome]  {
-    return try  FfiConverterSequenceTypeRecordOutcome.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_add_records(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(actor),
-        FfiConverterSequenceTypeNewRecord.lower(records),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Replaces a counted record by a corrected one; the old one stays, linked.
-     */
-open func amendRecord(actor: String, record: String, replacement: NewRecord, reason: String)throws  -> RecordReceipt  {
-    return try  FfiConverterTypeRecordReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_amend_record(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(actor),
-        FfiConverterString.lower(record),
-        FfiConverterTypeNewRecord_lower(replacement),
-        FfiConverterString.lower(reason),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Anomaly flags of a period, for a person to look at: they refuse and change nothing.
-     */
-open func anomalies(period: String)throws  -> [Anomaly]  {
-    return try  FfiConverterSequenceTypeAnomaly.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_anomalies(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(period),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * On a device: applies the server's receipt (`sync-receipt@3`), only if signed by the
-     * trusted sync server, with a head the server signed and proofs that lead to it, and
-     * answering a batch this device is waiting on (`E_SYNC_UNSIGNED`, `E_SYNC_NO_SERVER`,
-     * `E_SYNC_UNTRUSTED_SERVER`, `E_BAD_SIGNATURE`, `E_CHECKPOINT_FORMAT`,
-     * `E_CHECKPOINT_MISMATCH`, `E_SYNC_RECEIPT_BATCH`, `E_SYNC_RECEIPT_RECORDS`). Acknowledged
-     * records are not sent again; refused ones neither (see [`Ledger::sync_status`] and
-     * [`Ledger::retry_sync`]). Keeps the largest head ([`Ledger::sync_server_head`]).
-     */
-open func applySyncReceipt(receipt: SyncReceipt)throws  -> SyncApplied  {
-    return try  FfiConverterTypeSyncApplied_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_apply_sync_receipt(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeSyncReceipt_lower(receipt),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Writes a snapshot of the state into the ledger file so the next open is fast.
-     */
-open func checkpoint()throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_checkpoint(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * A team claims a project (认领项目), once and for good.
-     */
-open func claimProject(actor: String, claim: ProjectClaim)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_claim_project(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(actor),
-        FfiConverterTypeProjectClaim_lower(claim),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * A community's volunteers: living there, or reported in there.
-     */
-open func communityVolunteers(community: String)throws  -> [CommunityVolunteer]  {
-    return try  FfiConverterSequenceTypeCommunityVolunteer.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_community_volunteers(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(community),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The ledger's configuration.
-     */
-open func config()throws  -> LedgerConfig  {
-    return try  FfiConverterTypeLedgerConfig_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_config(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Confirms a pending record.
-     */
-open func confirmRecord(actor: String, record: String)throws  -> Receipt  {
-    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_confirm_record(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(actor),
-        FfiConverterString.lower(record),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The consistency proof (hex) that the first `from` entries are a prefix of the first
-     * `to`, as `signedHeadCheckExtendedBy` takes it.
-     */
-open func consistencyProof(from: Int64, to: Int64)throws  -> [String]  {
-    return try  FfiConverterSequenceString.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_consistency_proof(
-            self.uniffiCloneHandle(),
-        FfiConverterInt64.lower(from),
-        FfiConverterInt64.lower(to),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Creates an activity (活动) with its planned start and end.
-     */
-open func createActivity(actor: String, activity: NewActivity)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_create_activity(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(actor),
-        FfiConverterTypeNewActivity_lower(activity),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Creates a team of registered volunteers under an org.
-     */
-open func createTeam(actor: String, team: NewTeam)throws  -> Receipt  {
-    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_create_team(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(actor),
-        FfiConverterTypeNewTeam_lower(team),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Disputes a record (申诉).
-     */
-open func disputeRecord(actor: String, record: String, reason: String)throws  -> Receipt  {
-    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_dispute_record(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(actor),
-        FfiConverterString.lower(record),
-        FfiConverterString.lower(reason),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Erases a volunteer's identity number (PIPL Art. 47): logs `identity_erased` and
-     * destroys the data key. The log still verifies; a full certificate is then refused
-     * with `E_IDENTITY_ERASED`, and `VolunteerView.identityErased` says so.
-     */
-open func eraseIdentity(actor: String, volunteer: String)throws  -> Receipt  {
-    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_erase_identity(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(actor),
-        FfiConverterString.lower(volunteer),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Records an evaluation (1–5) of an activity, as its org collected it.
-     */
-open func evaluateActivity(actor: String, evaluation: Evaluation)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_evaluate_activity(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(actor),
-        FfiConverterTypeEvaluation_lower(evaluation),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * The excellent-volunteer candidates (优秀志愿者候选人) of a year in a scope, with why.
-     */
-open func excellentCandidates(year: Int32, scope: Scope)throws  -> [ExcellentCandidate]  {
-    return try  FfiConverterSequenceTypeExcellentCandidate.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_excellent_candidates(
-            self.uniffiCloneHandle(),
-        FfiConverterInt32.lower(year),
-        FfiConverterTypeScope_lower(scope),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Issues the signed transfer package of a volunteer leaving for another ledger (named by
-     * `destination`, if given) and marks them transferred out. Returns the package's text.
-     */
-open func exportTransfer(actor: String, volunteer: String, destination: String?)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_export_transfer(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(actor),
-        FfiConverterString.lower(volunteer),
-        FfiConverterOptionString.lower(destination),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Grants a role to an actor.
-     */
-open func grantRole(actor: String, grantee: String, role: Role)throws  -> Receipt  {
-    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_grant_role(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(actor),
-        FfiConverterString.lower(grantee),
-        FfiConverterTypeRole_lower(role),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Whether the ledger can open identity numbers now (it holds a key provider).
-     */
-open func hasIdentityKey()throws  -> Bool  {
-    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_has_identity_key(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The sequence number and hash of the newest log entry.
-     */
-open func head()throws  -> LogHead  {
-    return try  FfiConverterTypeLogHead_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_head(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * On the server: imports a device's batch as `sender` (the actor the platform
-     * authenticated, who must be the batch's actor: `E_SYNC_ACTOR`). Each record goes through
-     * the same validation and authorisation as any record; each is recorded once, all in one
-     * transaction; then the ledger signs its head (a ledger file keeps it, as
-     * [`Ledger::signed_head`] does). The receipt carries that head and, for every record the
-     * server holds, the proof that its entry is in it, and is signed with this ledger's key
-     * (`E_NO_SIGNING_KEY` without one).
-     */
-open func importSyncBatch(sender: String, batch: SyncBatch)throws  -> SyncReceipt  {
-    return try  FfiConverterTypeSyncReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_import_sync_batch(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(sender),
-        FfiConverterTypeSyncBatch_lower(batch),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * As [`Ledger::import_sync_batch`], from the batch's JSON (`E_SYNC_FORMAT`,
-     * `E_SYNC_VERSION` for a batch that does not read; nothing is written then).
-     */
-open func importSyncJson(sender: String, batch: String)throws  -> SyncReceipt  {
-    return try  FfiConverterTypeSyncReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_import_sync_json(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(sender),
-        FfiConverterString.lower(batch),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Imports a transfer package's text from a trusted issuer and continues the volunteer's
-     * count; importing the same package again changes nothing (`duplicate`).
-     */
-open func importTransfer(actor: String, text: String)throws  -> TransferReceipt  {
-    return try  FfiConverterTypeTransferReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_import_transfer(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(actor),
-        FfiConverterString.lower(text),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Inclusion proofs of log entries `seqs` in the tree of the first `size` entries.
-     */
-open func inclusionProofs(size: Int64, seqs: [Int64])throws  -> [InclusionProof]  {
-    return try  FfiConverterSequenceTypeInclusionProof.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_inclusion_proofs(
-            self.uniffiCloneHandle(),
-        FfiConverterInt64.lower(size),
-        FfiConverterSequenceInt64.lower(seqs),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Issues a signed service certificate (志愿服务证明) for a volunteer and a date range.
-     */
-open func issueCertificate(actor: String, request: CertificateRequest)throws  -> Certificate  {
-    return try  FfiConverterTypeCertificate_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_issue_certificate(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(actor),
-        FfiConverterTypeCertificateRequest_lower(request),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The ledger as an issuer (id, name, public key), to hand to ledgers that will trust it;
-     * `E_NO_SIGNING_KEY` before it has a key.
-     */
-open func issuer()throws  -> Issuer  {
-    return try  FfiConverterTypeIssuer_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_issuer(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Admits a volunteer to a team from a date (the team's leader, liaisons, or an admin of
-     * its org or above).
-     */
-open func joinTeam(actor: String, membership: Membership)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_join_team(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(actor),
-        FfiConverterTypeMembership_lower(membership),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * The latest signed head a ledger file kept (`None` in memory or before any).
-     */
-open func keptSignedHead()throws  -> SignedHead?  {
-    return try  FfiConverterOptionTypeSignedHead.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_kept_signed_head(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * The top `limit` lines of a leaderboard (period `2015-W23`, `2015-06`, `2015` or `all`);
      * a negative limit is refused (`E_FIELD`).
      */
@@ -1729,6 +1305,127 @@ open func leaderboardAsOf(seq: Int64, period: String, scope: Scope, kind: BoardK
 }
     
     /**
+     * A volunteer's place on the board of a period and scope, and the change since the
+     * previous period.
+     */
+open func standing(volunteer: String, period: String, scope: Scope)throws  -> Standing  {
+    return try  FfiConverterTypeStanding_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_standing(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(volunteer),
+        FfiConverterString.lower(period),
+        FfiConverterTypeScope_lower(scope),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A volunteer's star summary under the ledger's policy.
+     */
+open func starSummary(volunteer: String)throws  -> StarSummary  {
+    return try  FfiConverterTypeStarSummary_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_star_summary(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(volunteer),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * An activity: its team as resolved, its records, evaluations and complaints.
+     */
+open func activity(id: String)throws  -> ActivityView  {
+    return try  FfiConverterTypeActivityView_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Anomaly flags of a period, for a person to look at: they refuse and change nothing.
+     */
+open func anomalies(period: String)throws  -> [Anomaly]  {
+    return try  FfiConverterSequenceTypeAnomaly.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_anomalies(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(period),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A team claims a project (认领项目), once and for good.
+     */
+open func claimProject(actor: String, claim: ProjectClaim)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_claim_project(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeProjectClaim_lower(claim),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * A community's volunteers: living there, or reported in there.
+     */
+open func communityVolunteers(community: String)throws  -> [CommunityVolunteer]  {
+    return try  FfiConverterSequenceTypeCommunityVolunteer.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_community_volunteers(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(community),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates an activity (活动) with its planned start and end.
+     */
+open func createActivity(actor: String, activity: NewActivity)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_create_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeNewActivity_lower(activity),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Records an evaluation (1–5) of an activity, as its org collected it.
+     */
+open func evaluateActivity(actor: String, evaluation: Evaluation)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_evaluate_activity(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeEvaluation_lower(evaluation),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Admits a volunteer to a team from a date (the team's leader, liaisons, or an admin of
+     * its org or above).
+     */
+open func joinTeam(actor: String, membership: Membership)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_join_team(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeMembership_lower(membership),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * Records a volunteer leaving a team; the date is their last day in it. The leader and
      * liaisons cannot leave (`E_OFFICER_LEAVES`).
      */
@@ -1740,60 +1437,6 @@ open func leaveTeam(actor: String, membership: Membership)throws   {try rustCall
         FfiConverterTypeMembership_lower(membership),uniffiCallStatus
     )
 }
-}
-    
-    /**
-     * Moves a volunteer to a new home community and/or work unit; their history stays with
-     * them and past records keep the org where they were served.
-     */
-open func moveVolunteer(actor: String, volunteer: String, homeOrg: String?, workUnit: String?)throws  -> Receipt  {
-    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_move_volunteer(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(actor),
-        FfiConverterString.lower(volunteer),
-        FfiConverterOptionString.lower(homeOrg),
-        FfiConverterOptionString.lower(workUnit),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * What opening the file noticed and worked around (e.g. `W_SNAPSHOT_IGNORED`).
-     */
-open func openWarnings()throws  -> [Warning]  {
-    return try  FfiConverterSequenceTypeWarning.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_open_warnings(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * An org.
-     */
-open func org(id: String)throws  -> NewOrg  {
-    return try  FfiConverterTypeNewOrg_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_org(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The path of a file ledger (`None` in memory).
-     */
-open func path()throws  -> String?  {
-    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_path(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
 }
     
     /**
@@ -1810,18 +1453,6 @@ open func project(id: String)throws  -> ProjectView  {
 }
     
     /**
-     * The ledger's current public key (64 hex digits), if it has one.
-     */
-open func publicKey()throws  -> String?  {
-    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_public_key(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * Publishes a service project (服务项目) of an org, for a team to claim.
      */
 open func publishProject(actor: String, project: NewProject)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
@@ -1832,31 +1463,6 @@ open func publishProject(actor: String, project: NewProject)throws   {try rustCa
         FfiConverterTypeNewProject_lower(project),uniffiCallStatus
     )
 }
-}
-    
-    /**
-     * Rebuilds the file's SQL projections (tables for SQL tools) from the state; the log is
-     * untouched. Does nothing in memory.
-     */
-open func rebuildProjections()throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_rebuild_projections(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * A record by id.
-     */
-open func record(id: String)throws  -> ServiceRecord  {
-    return try  FfiConverterTypeServiceRecord_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_record(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),uniffiCallStatus
-    )
-})
 }
     
     /**
@@ -1886,18 +1492,6 @@ open func recordComplaint(actor: String, complaint: Complaint)throws   {try rust
 }
     
     /**
-     * How many records the ledger holds, in every state.
-     */
-open func recordCount()throws  -> Int64  {
-    return try  FfiConverterInt64.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_record_count(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
      * Records training (培训) a volunteer attended; it adds no service hours.
      */
 open func recordTraining(actor: String, training: Training)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
@@ -1908,6 +1502,60 @@ open func recordTraining(actor: String, training: Training)throws   {try rustCal
         FfiConverterTypeTraining_lower(training),uniffiCallStatus
     )
 }
+}
+    
+    /**
+     * Records a volunteer reporting in (报到) at a community from their work unit.
+     */
+open func reportIn(actor: String, report: ReportIn)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_report_in(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeReportIn_lower(report),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * A team's members over time, one line per stretch of membership.
+     */
+open func teamMembers(team: String)throws  -> [MemberPeriod]  {
+    return try  FfiConverterSequenceTypeMemberPeriod.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_team_members(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(team),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A work unit's report of its staff's service in a period (`2015`, `2015-06` …).
+     */
+open func unitReport(unit: String, period: String)throws  -> UnitReport  {
+    return try  FfiConverterTypeUnitReport_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_unit_report(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(unit),
+        FfiConverterString.lower(period),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The whole of a volunteer's record: basic information, stars, training, commendations,
+     * evaluations and complaints, teams, where they reported in.
+     */
+open func volunteerSummary(volunteer: String)throws  -> VolunteerSummary  {
+    return try  FfiConverterTypeVolunteerSummary_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_volunteer_summary(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(volunteer),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -1928,44 +1576,202 @@ open func recordsFile(scope: RecordScope, period: String, format: ExportFormat, 
 }
     
     /**
-     * A volunteer's records, in the order they were added.
+     * Uploads a sheet's bytes (CSV or xlsx): each row is added on its own and each refused
+     * row reported with its code and column. A dry run writes nothing and says what an upload
+     * would do. Refuses only a sheet that cannot be read, or a failed write (`E_STORAGE`,
+     * nothing of the sheet written).
      */
-open func recordsOf(volunteer: String)throws  -> [ServiceRecord]  {
-    return try  FfiConverterSequenceTypeServiceRecord.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+open func upload(actor: String, bytes: Data, options: ImportOptions, dryRun: Bool)throws  -> ImportReport  {
+    return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_records_of(
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_upload(
             self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterData.lower(bytes),
+        FfiConverterTypeImportOptions_lower(options),
+        FfiConverterBool.lower(dryRun),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The consistency proof (hex) that the first `from` entries are a prefix of the first
+     * `to`, as `signedHeadCheckExtendedBy` takes it.
+     */
+open func consistencyProof(from: Int64, to: Int64)throws  -> [String]  {
+    return try  FfiConverterSequenceString.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_consistency_proof(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(from),
+        FfiConverterInt64.lower(to),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The sequence number and hash of the newest log entry.
+     */
+open func head()throws  -> LogHead  {
+    return try  FfiConverterTypeLogHead_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_head(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Inclusion proofs of log entries `seqs` in the tree of the first `size` entries.
+     */
+open func inclusionProofs(size: Int64, seqs: [Int64])throws  -> [InclusionProof]  {
+    return try  FfiConverterSequenceTypeInclusionProof.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_inclusion_proofs(
+            self.uniffiCloneHandle(),
+        FfiConverterInt64.lower(size),
+        FfiConverterSequenceInt64.lower(seqs),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The latest signed head a ledger file kept (`None` in memory or before any).
+     */
+open func keptSignedHead()throws  -> SignedHead?  {
+    return try  FfiConverterOptionTypeSignedHead.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_kept_signed_head(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Signs the log's head (entry count, Merkle root, last hash, time) with the ledger's key
+     * (`E_NO_SIGNING_KEY` without one); a ledger file keeps the latest. Hand it to whoever
+     * should be able to tell later whether the history was rewritten.
+     */
+open func signedHead()throws  -> SignedHead  {
+    return try  FfiConverterTypeSignedHead_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_signed_head(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Checks the whole hash chain (`E_CHAIN_BROKEN` names the first entry at fault).
+     */
+open func verify()throws  -> VerifyReport  {
+    return try  FfiConverterTypeVerifyReport_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_verify(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `verify` plus every head's root and last entry at its size (and the head the file
+     * kept): a history removed or rewritten before a head is `E_CHECKPOINT_MISMATCH`.
+     */
+open func verifyAgainst(heads: [SignedHead])throws  -> VerifyReport  {
+    return try  FfiConverterTypeVerifyReport_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_verify_against(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceTypeSignedHead.lower(heads),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Writes a snapshot of the state into the ledger file so the next open is fast.
+     */
+open func checkpoint()throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_checkpoint(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The ledger's configuration.
+     */
+open func config()throws  -> LedgerConfig  {
+    return try  FfiConverterTypeLedgerConfig_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_config(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Erases a volunteer's identity number (PIPL Art. 47): logs `identity_erased` and
+     * destroys the data key. The log still verifies; a full certificate is then refused
+     * with `E_IDENTITY_ERASED`, and `VolunteerView.identityErased` says so.
+     */
+open func eraseIdentity(actor: String, volunteer: String)throws  -> Receipt  {
+    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_erase_identity(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
         FfiConverterString.lower(volunteer),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Registers an org (a root org needs a platform admin, others an admin of the parent).
+     * Whether the ledger can open identity numbers now (it holds a key provider).
      */
-open func registerOrg(actor: String, org: NewOrg)throws  -> Receipt  {
-    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+open func hasIdentityKey()throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_register_org(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(actor),
-        FfiConverterTypeNewOrg_lower(org),uniffiCallStatus
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_has_identity_key(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
     
     /**
-     * Registers a volunteer, validating the identity number.
+     * What opening the file noticed and worked around (e.g. `W_SNAPSHOT_IGNORED`).
      */
-open func registerVolunteer(actor: String, volunteer: NewVolunteer)throws  -> Receipt  {
-    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+open func openWarnings()throws  -> [Warning]  {
+    return try  FfiConverterSequenceTypeWarning.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_register_volunteer(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(actor),
-        FfiConverterTypeNewVolunteer_lower(volunteer),uniffiCallStatus
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_open_warnings(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * The path of a file ledger (`None` in memory).
+     */
+open func path()throws  -> String?  {
+    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_path(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Rebuilds the file's SQL projections (tables for SQL tools) from the state; the log is
+     * untouched. Does nothing in memory.
+     */
+open func rebuildProjections()throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_rebuild_projections(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -1976,63 +1782,6 @@ open func replayedAtOpen()throws  -> Int64  {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledger_replayed_at_open(
             self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Records a volunteer reporting in (报到) at a community from their work unit.
-     */
-open func reportIn(actor: String, report: ReportIn)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_report_in(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(actor),
-        FfiConverterTypeReportIn_lower(report),uniffiCallStatus
-    )
-}
-}
-    
-    /**
-     * Resolves a dispute: the record returns to its state before it.
-     */
-open func resolveDispute(actor: String, record: String, note: String)throws  -> Receipt  {
-    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_resolve_dispute(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(actor),
-        FfiConverterString.lower(record),
-        FfiConverterString.lower(note),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * On a device: sends a refused record again with the next batch (after its cause was
-     * fixed on the server). Returns whether it had been refused.
-     */
-open func retrySync(record: String)throws  -> Bool  {
-    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_retry_sync(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(record),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Revokes a record with a reason; it stays in the ledger and stops counting.
-     */
-open func revokeRecord(actor: String, record: String, reason: String)throws  -> Receipt  {
-    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_revoke_record(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(actor),
-        FfiConverterString.lower(record),
-        FfiConverterString.lower(reason),uniffiCallStatus
     )
 })
 }
@@ -2102,17 +1851,300 @@ open func setMaskOnly()throws   {try rustCallWithError(FfiConverterTypeLedgerErr
 }
     
     /**
-     * Gives the ledger its Ed25519 signing key from a 32-byte seed (kept out of the log). The
-     * first time, a platform admin registers its public half in the log; the same key again
-     * writes nothing (`duplicate`).
+     * The excellent-volunteer candidates (优秀志愿者候选人) of a year in a scope, with why.
      */
-open func setSigningKey(actor: String, seed: Data)throws  -> Receipt  {
-    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+open func excellentCandidates(year: Int32, scope: Scope)throws  -> [ExcellentCandidate]  {
+    return try  FfiConverterSequenceTypeExcellentCandidate.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_set_signing_key(
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_excellent_candidates(
+            self.uniffiCloneHandle(),
+        FfiConverterInt32.lower(year),
+        FfiConverterTypeScope_lower(scope),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * What a team did in a year: the facts its rating is computed from.
+     */
+open func teamFacts(team: String, year: Int32)throws  -> TeamFacts  {
+    return try  FfiConverterTypeTeamFacts_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_team_facts(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(team),
+        FfiConverterInt32.lower(year),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A team's rating (服务队星级评定) for a year by the policy's scoring table.
+     */
+open func teamRating(team: String, year: Int32)throws  -> TeamRating  {
+    return try  FfiConverterTypeTeamRating_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_team_rating(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(team),
+        FfiConverterInt32.lower(year),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A team's rating for a year by another table (`E_POLICY` if the table is malformed).
+     */
+open func teamRatingBy(team: String, year: Int32, table: TeamScoring)throws  -> TeamRating  {
+    return try  FfiConverterTypeTeamRating_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_team_rating_by(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(team),
+        FfiConverterInt32.lower(year),
+        FfiConverterTypeTeamScoring_lower(table),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The ratings of every team in a scope for a year, by the policy's table.
+     */
+open func teamRatings(year: Int32, scope: Scope)throws  -> [TeamRating]  {
+    return try  FfiConverterSequenceTypeTeamRating.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_team_ratings(
+            self.uniffiCloneHandle(),
+        FfiConverterInt32.lower(year),
+        FfiConverterTypeScope_lower(scope),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Adds a service record; sending the same record again records it once.
+     */
+open func addRecord(actor: String, record: NewRecord)throws  -> RecordReceipt  {
+    return try  FfiConverterTypeRecordReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_add_record(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(actor),
-        FfiConverterData.lower(seed),uniffiCallStatus
+        FfiConverterTypeNewRecord_lower(record),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Adds many records in one call, each on its own; outcomes are in input order.
+     */
+open func addRecords(actor: String, records: [NewRecord])throws  -> [RecordOutcome]  {
+    return try  FfiConverterSequenceTypeRecordOutcome.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_add_records(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterSequenceTypeNewRecord.lower(records),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Replaces a counted record by a corrected one; the old one stays, linked.
+     */
+open func amendRecord(actor: String, record: String, replacement: NewRecord, reason: String)throws  -> RecordReceipt  {
+    return try  FfiConverterTypeRecordReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_amend_record(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterString.lower(record),
+        FfiConverterTypeNewRecord_lower(replacement),
+        FfiConverterString.lower(reason),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Confirms a pending record.
+     */
+open func confirmRecord(actor: String, record: String)throws  -> Receipt  {
+    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_confirm_record(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterString.lower(record),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Disputes a record (申诉).
+     */
+open func disputeRecord(actor: String, record: String, reason: String)throws  -> Receipt  {
+    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_dispute_record(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterString.lower(record),
+        FfiConverterString.lower(reason),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A record by id.
+     */
+open func record(id: String)throws  -> ServiceRecord  {
+    return try  FfiConverterTypeServiceRecord_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_record(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * How many records the ledger holds, in every state.
+     */
+open func recordCount()throws  -> Int64  {
+    return try  FfiConverterInt64.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_record_count(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A volunteer's records, in the order they were added.
+     */
+open func recordsOf(volunteer: String)throws  -> [ServiceRecord]  {
+    return try  FfiConverterSequenceTypeServiceRecord.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_records_of(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(volunteer),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Resolves a dispute: the record returns to its state before it.
+     */
+open func resolveDispute(actor: String, record: String, note: String)throws  -> Receipt  {
+    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_resolve_dispute(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterString.lower(record),
+        FfiConverterString.lower(note),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Revokes a record with a reason; it stays in the ledger and stops counting.
+     */
+open func revokeRecord(actor: String, record: String, reason: String)throws  -> Receipt  {
+    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_revoke_record(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterString.lower(record),
+        FfiConverterString.lower(reason),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Creates a team of registered volunteers under an org.
+     */
+open func createTeam(actor: String, team: NewTeam)throws  -> Receipt  {
+    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_create_team(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeNewTeam_lower(team),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Grants a role to an actor.
+     */
+open func grantRole(actor: String, grantee: String, role: Role)throws  -> Receipt  {
+    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_grant_role(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterString.lower(grantee),
+        FfiConverterTypeRole_lower(role),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Moves a volunteer to a new home community and/or work unit; their history stays with
+     * them and past records keep the org where they were served.
+     */
+open func moveVolunteer(actor: String, volunteer: String, homeOrg: String?, workUnit: String?)throws  -> Receipt  {
+    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_move_volunteer(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterString.lower(volunteer),
+        FfiConverterOptionString.lower(homeOrg),
+        FfiConverterOptionString.lower(workUnit),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * An org.
+     */
+open func org(id: String)throws  -> NewOrg  {
+    return try  FfiConverterTypeNewOrg_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_org(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Registers an org (a root org needs a platform admin, others an admin of the parent).
+     */
+open func registerOrg(actor: String, org: NewOrg)throws  -> Receipt  {
+    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_register_org(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeNewOrg_lower(org),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Registers a volunteer, validating the identity number.
+     */
+open func registerVolunteer(actor: String, volunteer: NewVolunteer)throws  -> Receipt  {
+    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_register_volunteer(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterTypeNewVolunteer_lower(volunteer),uniffiCallStatus
     )
 })
 }
@@ -2133,44 +2165,95 @@ open func setVisibility(actor: String, volunteer: String, visibility: BoardVisib
 }
     
     /**
-     * Signs the log's head (entry count, Merkle root, last hash, time) with the ledger's key
-     * (`E_NO_SIGNING_KEY` without one); a ledger file keeps the latest. Hand it to whoever
-     * should be able to tell later whether the history was rewritten.
+     * A team.
      */
-open func signedHead()throws  -> SignedHead  {
-    return try  FfiConverterTypeSignedHead_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+open func team(id: String)throws  -> NewTeam  {
+    return try  FfiConverterTypeNewTeam_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_signed_head(
-            self.uniffiCloneHandle(),uniffiCallStatus
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_team(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
     )
 })
 }
     
     /**
-     * A volunteer's place on the board of a period and scope, and the change since the
-     * previous period.
+     * A volunteer, personal data masked.
      */
-open func standing(volunteer: String, period: String, scope: Scope)throws  -> Standing  {
-    return try  FfiConverterTypeStanding_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+open func volunteer(id: String)throws  -> VolunteerView  {
+    return try  FfiConverterTypeVolunteerView_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_standing(
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_volunteer(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(volunteer),
-        FfiConverterString.lower(period),
-        FfiConverterTypeScope_lower(scope),uniffiCallStatus
+        FfiConverterString.lower(id),uniffiCallStatus
     )
 })
 }
     
     /**
-     * A volunteer's star summary under the ledger's policy.
+     * On a device: applies the server's receipt (`sync-receipt@3`), only if signed by the
+     * trusted sync server, with a head the server signed and proofs that lead to it, and
+     * answering a batch this device is waiting on (`E_SYNC_UNSIGNED`, `E_SYNC_NO_SERVER`,
+     * `E_SYNC_UNTRUSTED_SERVER`, `E_BAD_SIGNATURE`, `E_CHECKPOINT_FORMAT`,
+     * `E_CHECKPOINT_MISMATCH`, `E_SYNC_RECEIPT_BATCH`, `E_SYNC_RECEIPT_RECORDS`). Acknowledged
+     * records are not sent again; refused ones neither (see [`Ledger::sync_status`] and
+     * [`Ledger::retry_sync`]). Keeps the largest head ([`Ledger::sync_server_head`]).
      */
-open func starSummary(volunteer: String)throws  -> StarSummary  {
-    return try  FfiConverterTypeStarSummary_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+open func applySyncReceipt(receipt: SyncReceipt)throws  -> SyncApplied  {
+    return try  FfiConverterTypeSyncApplied_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_star_summary(
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_apply_sync_receipt(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(volunteer),uniffiCallStatus
+        FfiConverterTypeSyncReceipt_lower(receipt),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * On the server: imports a device's batch as `sender` (the actor the platform
+     * authenticated, who must be the batch's actor: `E_SYNC_ACTOR`). Each record goes through
+     * the same validation and authorisation as any record; each is recorded once, all in one
+     * transaction; then the ledger signs its head (a ledger file keeps it, as
+     * [`Ledger::signed_head`] does). The receipt carries that head and, for every record the
+     * server holds, the proof that its entry is in it, and is signed with this ledger's key
+     * (`E_NO_SIGNING_KEY` without one).
+     */
+open func importSyncBatch(sender: String, batch: SyncBatch)throws  -> SyncReceipt  {
+    return try  FfiConverterTypeSyncReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_import_sync_batch(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(sender),
+        FfiConverterTypeSyncBatch_lower(batch),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * As [`Ledger::import_sync_batch`], from the batch's JSON (`E_SYNC_FORMAT`,
+     * `E_SYNC_VERSION` for a batch that does not read; nothing is written then).
+     */
+open func importSyncJson(sender: String, batch: String)throws  -> SyncReceipt  {
+    return try  FfiConverterTypeSyncReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_import_sync_json(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(sender),
+        FfiConverterString.lower(batch),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * On a device: sends a refused record again with the next batch (after its cause was
+     * fixed on the server). Returns whether it had been refused.
+     */
+open func retrySync(record: String)throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_retry_sync(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(record),uniffiCallStatus
     )
 })
 }
@@ -2232,84 +2315,101 @@ open func syncStatus(actor: String?)throws  -> SyncStatus  {
 }
     
     /**
-     * A team.
+     * On a device: sets the sync server it trusts (its ledger id and public key, hex); only
+     * receipts signed by it are applied. Kept beside the log in a ledger file.
      */
-open func team(id: String)throws  -> NewTeam  {
-    return try  FfiConverterTypeNewTeam_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+open func trustSyncServer(ledgerId: String, publicKey: String)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_team(
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_trust_sync_server(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),uniffiCallStatus
+        FfiConverterString.lower(ledgerId),
+        FfiConverterString.lower(publicKey),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Issues the signed transfer package of a volunteer leaving for another ledger (named by
+     * `destination`, if given) and marks them transferred out. Returns the package's text.
+     */
+open func exportTransfer(actor: String, volunteer: String, destination: String?)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_export_transfer(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterString.lower(volunteer),
+        FfiConverterOptionString.lower(destination),uniffiCallStatus
     )
 })
 }
     
     /**
-     * What a team did in a year: the facts its rating is computed from.
+     * Imports a transfer package's text from a trusted issuer and continues the volunteer's
+     * count; importing the same package again changes nothing (`duplicate`).
      */
-open func teamFacts(team: String, year: Int32)throws  -> TeamFacts  {
-    return try  FfiConverterTypeTeamFacts_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+open func importTransfer(actor: String, text: String)throws  -> TransferReceipt  {
+    return try  FfiConverterTypeTransferReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_team_facts(
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_import_transfer(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(team),
-        FfiConverterInt32.lower(year),uniffiCallStatus
+        FfiConverterString.lower(actor),
+        FfiConverterString.lower(text),uniffiCallStatus
     )
 })
 }
     
     /**
-     * A team's members over time, one line per stretch of membership.
+     * Issues a signed service certificate (志愿服务证明) for a volunteer and a date range.
      */
-open func teamMembers(team: String)throws  -> [MemberPeriod]  {
-    return try  FfiConverterSequenceTypeMemberPeriod.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+open func issueCertificate(actor: String, request: CertificateRequest)throws  -> Certificate  {
+    return try  FfiConverterTypeCertificate_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_team_members(
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_issue_certificate(
             self.uniffiCloneHandle(),
-        FfiConverterString.lower(team),uniffiCallStatus
+        FfiConverterString.lower(actor),
+        FfiConverterTypeCertificateRequest_lower(request),uniffiCallStatus
     )
 })
 }
     
     /**
-     * A team's rating (服务队星级评定) for a year by the policy's scoring table.
+     * The ledger as an issuer (id, name, public key), to hand to ledgers that will trust it;
+     * `E_NO_SIGNING_KEY` before it has a key.
      */
-open func teamRating(team: String, year: Int32)throws  -> TeamRating  {
-    return try  FfiConverterTypeTeamRating_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+open func issuer()throws  -> Issuer  {
+    return try  FfiConverterTypeIssuer_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_team_rating(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(team),
-        FfiConverterInt32.lower(year),uniffiCallStatus
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_issuer(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
     
     /**
-     * A team's rating for a year by another table (`E_POLICY` if the table is malformed).
+     * The ledger's current public key (64 hex digits), if it has one.
      */
-open func teamRatingBy(team: String, year: Int32, table: TeamScoring)throws  -> TeamRating  {
-    return try  FfiConverterTypeTeamRating_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+open func publicKey()throws  -> String?  {
+    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_team_rating_by(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(team),
-        FfiConverterInt32.lower(year),
-        FfiConverterTypeTeamScoring_lower(table),uniffiCallStatus
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_public_key(
+            self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
 }
     
     /**
-     * The ratings of every team in a scope for a year, by the policy's table.
+     * Gives the ledger its Ed25519 signing key from a 32-byte seed (kept out of the log). The
+     * first time, a platform admin registers its public half in the log; the same key again
+     * writes nothing (`duplicate`).
      */
-open func teamRatings(year: Int32, scope: Scope)throws  -> [TeamRating]  {
-    return try  FfiConverterSequenceTypeTeamRating.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+open func setSigningKey(actor: String, seed: Data)throws  -> Receipt  {
+    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_team_ratings(
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_set_signing_key(
             self.uniffiCloneHandle(),
-        FfiConverterInt32.lower(year),
-        FfiConverterTypeScope_lower(scope),uniffiCallStatus
+        FfiConverterString.lower(actor),
+        FfiConverterData.lower(seed),uniffiCallStatus
     )
 })
 }
@@ -2343,20 +2443,6 @@ open func trustIssuer(actor: String, issuer: Issuer)throws  -> Receipt  {
 }
     
     /**
-     * On a device: sets the sync server it trusts (its ledger id and public key, hex); only
-     * receipts signed by it are applied. Kept beside the log in a ledger file.
-     */
-open func trustSyncServer(ledgerId: String, publicKey: String)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_trust_sync_server(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(ledgerId),
-        FfiConverterString.lower(publicKey),uniffiCallStatus
-    )
-}
-}
-    
-    /**
      * The ledgers this one trusts to issue transfer packages.
      */
 open func trustedIssuers()throws  -> [TrustedIssuer]  {
@@ -2364,65 +2450,6 @@ open func trustedIssuers()throws  -> [TrustedIssuer]  {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledger_trusted_issuers(
             self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * A work unit's report of its staff's service in a period (`2015`, `2015-06` …).
-     */
-open func unitReport(unit: String, period: String)throws  -> UnitReport  {
-    return try  FfiConverterTypeUnitReport_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_unit_report(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(unit),
-        FfiConverterString.lower(period),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Uploads a sheet's bytes (CSV or xlsx): each row is added on its own and each refused
-     * row reported with its code and column. A dry run writes nothing and says what an upload
-     * would do. Refuses only a sheet that cannot be read, or a failed write (`E_STORAGE`,
-     * nothing of the sheet written).
-     */
-open func upload(actor: String, bytes: Data, options: ImportOptions, dryRun: Bool)throws  -> ImportReport  {
-    return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_upload(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(actor),
-        FfiConverterData.lower(bytes),
-        FfiConverterTypeImportOptions_lower(options),
-        FfiConverterBool.lower(dryRun),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Checks the whole hash chain (`E_CHAIN_BROKEN` names the first entry at fault).
-     */
-open func verify()throws  -> VerifyReport  {
-    return try  FfiConverterTypeVerifyReport_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_verify(
-            self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * `verify` plus every head's root and last entry at its size (and the head the file
-     * kept): a history removed or rewritten before a head is `E_CHECKPOINT_MISMATCH`.
-     */
-open func verifyAgainst(heads: [SignedHead])throws  -> VerifyReport  {
-    return try  FfiConverterTypeVerifyReport_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_verify_against(
-            self.uniffiCloneHandle(),
-        FfiConverterSequenceTypeSignedHead.lower(heads),uniffiCallStatus
     )
 })
 }
@@ -2437,33 +2464,6 @@ open func verifyCertificate(code: String)throws  -> CertificateCheck  {
     uniffi_volunteer_ledger_ffi_fn_method_ledger_verify_certificate(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(code),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * A volunteer, personal data masked.
-     */
-open func volunteer(id: String)throws  -> VolunteerView  {
-    return try  FfiConverterTypeVolunteerView_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_volunteer(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(id),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * The whole of a volunteer's record: basic information, stars, training, commendations,
-     * evaluations and complaints, teams, where they reported in.
-     */
-open func volunteerSummary(volunteer: String)throws  -> VolunteerSummary  {
-    return try  FfiConverterTypeVolunteerSummary_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_method_ledger_volunteer_summary(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(volunteer),uniffiCallStatus
     )
 })
 }
@@ -4119,50 +4119,118 @@ fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
     }
 }
 /**
- * A certificate from its JSON; `E_CERTIFICATE_FORMAT` if the text is not a certificate (the
- * message gives the position, never the content). Whether it is genuine is for
- * [`verify_certificate_offline`] to say.
+ * A leaderboard as a file's bytes (xlsx or CSV): rank, id, name, hours and minutes.
  */
-public func certificateFromJson(text: String)throws  -> Certificate  {
-    return try  FfiConverterTypeCertificate_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+public func leaderboardFile(board: Leaderboard, format: ExportFormat, language: Language)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_func_certificate_from_json(
+    uniffi_volunteer_ledger_ffi_fn_func_leaderboard_file(
+        FfiConverterTypeLeaderboard_lower(board),
+        FfiConverterTypeExportFormat_lower(format),
+        FfiConverterTypeLanguage_lower(language),uniffiCallStatus
+    )
+})
+}
+/**
+ * Parses a board scope written `all`, `org:<id>` or `team:<id>`.
+ */
+public func parseScope(text: String)throws  -> Scope  {
+    return try  FfiConverterTypeScope_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_parse_scope(
         FfiConverterString.lower(text),uniffiCallStatus
     )
 })
 }
 /**
- * A certificate as a printable HTML page, with a QR code (SVG) of `verify_url` if given.
+ * Parses a period (`2015-W23`, `2015-06`, `2015`, `all`) and describes it.
  */
-public func certificateHtml(certificate: Certificate, verifyUrl: String?) -> String  {
-    return try!  FfiConverterString.lift(try! rustCall() {
+public func periodInfo(text: String)throws  -> PeriodInfo  {
+    return try  FfiConverterTypePeriodInfo_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_func_certificate_html(
-        FfiConverterTypeCertificate_lower(certificate),
-        FfiConverterOptionString.lower(verifyUrl),uniffiCallStatus
+    uniffi_volunteer_ledger_ffi_fn_func_period_info(
+        FfiConverterString.lower(text),uniffiCallStatus
     )
 })
 }
 /**
- * A certificate as plain text.
+ * The week, month and year an instant falls in, at a UTC offset in minutes east.
  */
-public func certificateText(certificate: Certificate) -> String  {
-    return try!  FfiConverterString.lift(try! rustCall() {
+public func periodsOf(instant: Timestamp, offsetMinutes: Int32)throws  -> [Period]  {
+    return try  FfiConverterSequenceTypePeriod.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_func_certificate_text(
-        FfiConverterTypeCertificate_lower(certificate),uniffiCallStatus
+    uniffi_volunteer_ledger_ffi_fn_func_periods_of(
+        FfiConverterTypeTimestamp_lower(instant),
+        FfiConverterInt32.lower(offsetMinutes),uniffiCallStatus
     )
 })
 }
 /**
- * A certificate as its JSON (keys sorted, no whitespace): the form a holder keeps, and the one
- * the shared vectors use.
+ * Ranks (id, minutes) pairs: most minutes first, ties by id, standard competition ranks;
+ * zero minutes are not ranked; negative minutes are refused (`E_FIELD`).
  */
-public func certificateToJson(certificate: Certificate) -> String  {
+public func rankPairs(pairs: [RankPair])throws  -> [RankedPair]  {
+    return try  FfiConverterSequenceTypeRankedPair.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_rank_pairs(
+        FfiConverterSequenceTypeRankPair.lower(pairs),uniffiCallStatus
+    )
+})
+}
+/**
+ * The star summary of a bare total of minutes under a star profile (no dates); negative
+ * minutes are refused (`E_FIELD`).
+ */
+public func starsForMinutes(profile: StarProfile, minutes: Int64)throws  -> StarSummary  {
+    return try  FfiConverterTypeStarSummary_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_stars_for_minutes(
+        FfiConverterTypeStarProfile_lower(profile),
+        FfiConverterInt64.lower(minutes),uniffiCallStatus
+    )
+})
+}
+/**
+ * Every error code the core can return.
+ */
+public func errorCodes() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_error_codes(uniffiCallStatus
+    )
+})
+}
+/**
+ * Masks an identity number: first 6 and last 4 characters kept (short numbers: first and last).
+ */
+public func maskIdentity(number: String) -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_func_certificate_to_json(
-        FfiConverterTypeCertificate_lower(certificate),uniffiCallStatus
+    uniffi_volunteer_ledger_ffi_fn_func_mask_identity(
+        FfiConverterString.lower(number),uniffiCallStatus
+    )
+})
+}
+/**
+ * Masks a name: its first character followed by `*`.
+ */
+public func maskName(name: String) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_mask_name(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
+ * Validates an identity number of a kind and returns it normalised (trimmed, upper case).
+ */
+public func validateIdentity(kind: IdentityKind, number: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_validate_identity(
+        FfiConverterTypeIdentityKind_lower(kind),
+        FfiConverterString.lower(number),uniffiCallStatus
     )
 })
 }
@@ -4191,47 +4259,58 @@ public func defaultLedgerConfig(ledgerId: String, name: String, platformAdmin: S
 })
 }
 /**
- * Every error code the core can return.
+ * A built-in policy profile by name (`mca`, `beijing`); `E_POLICY` for an unknown name.
  */
-public func errorCodes() -> [String]  {
+public func policyProfile(name: String)throws  -> Policy  {
+    return try  FfiConverterTypePolicy_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_policy_profile(
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
+ * The names of the built-in policy profiles.
+ */
+public func policyProfileNames() -> [String]  {
     return try!  FfiConverterSequenceString.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_func_error_codes(uniffiCallStatus
+    uniffi_volunteer_ledger_ffi_fn_func_policy_profile_names(uniffiCallStatus
     )
 })
 }
 /**
- * A leaderboard as a file's bytes (xlsx or CSV): rank, id, name, hours and minutes.
+ * Rates a team's facts by a table: score, stars, level name and the breakdown in English and
+ * Chinese. `E_POLICY` for a malformed table, `E_FIELD` for a negative fact (the core's pure
+ * `rate_team` assumes both valid).
  */
-public func leaderboardFile(board: Leaderboard, format: ExportFormat, language: Language)throws  -> Data  {
-    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+public func rateTeam(table: TeamScoring, facts: TeamFacts)throws  -> TeamScore  {
+    return try  FfiConverterTypeTeamScore_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_func_leaderboard_file(
-        FfiConverterTypeLeaderboard_lower(board),
-        FfiConverterTypeExportFormat_lower(format),
-        FfiConverterTypeLanguage_lower(language),uniffiCallStatus
+    uniffi_volunteer_ledger_ffi_fn_func_rate_team(
+        FfiConverterTypeTeamScoring_lower(table),
+        FfiConverterTypeTeamFacts_lower(facts),uniffiCallStatus
     )
 })
 }
 /**
- * Masks an identity number: first 6 and last 4 characters kept (short numbers: first and last).
+ * A built-in team scoring table by name (`district`, `pvsa_group`); `E_POLICY` otherwise.
  */
-public func maskIdentity(number: String) -> String  {
-    return try!  FfiConverterString.lift(try! rustCall() {
+public func teamScoringProfile(name: String)throws  -> TeamScoring  {
+    return try  FfiConverterTypeTeamScoring_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_func_mask_identity(
-        FfiConverterString.lower(number),uniffiCallStatus
-    )
-})
-}
-/**
- * Masks a name: its first character followed by `*`.
- */
-public func maskName(name: String) -> String  {
-    return try!  FfiConverterString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_func_mask_name(
+    uniffi_volunteer_ledger_ffi_fn_func_team_scoring_profile(
         FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+/**
+ * The names of the built-in team scoring tables.
+ */
+public func teamScoringProfileNames() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_team_scoring_profile_names(uniffiCallStatus
     )
 })
 }
@@ -4275,112 +4354,6 @@ public func merkleVerifyInclusion(index: Int64, size: Int64, entryHash: String, 
         FfiConverterString.lower(entryHash),
         FfiConverterSequenceString.lower(path),
         FfiConverterString.lower(root),uniffiCallStatus
-    )
-})
-}
-/**
- * Opens a transfer package's text without importing it: refuses an altered or non-canonical
- * one (`E_TRANSFER_FORMAT`), a future format (`E_TRANSFER_VERSION`), an issuer not in
- * `trusted` (`E_UNTRUSTED_ISSUER`) and a bad signature (`E_BAD_SIGNATURE`).
- */
-public func openPackage(text: String, trusted: [TrustedIssuer])throws  -> TransferPackage  {
-    return try  FfiConverterTypeTransferPackage_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_func_open_package(
-        FfiConverterString.lower(text),
-        FfiConverterSequenceTypeTrustedIssuer.lower(trusted),uniffiCallStatus
-    )
-})
-}
-/**
- * The hash of a package's text (64 hex): how a ledger recognises a package imported before.
- */
-public func packageHash(text: String) -> String  {
-    return try!  FfiConverterString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_func_package_hash(
-        FfiConverterString.lower(text),uniffiCallStatus
-    )
-})
-}
-/**
- * Parses a board scope written `all`, `org:<id>` or `team:<id>`.
- */
-public func parseScope(text: String)throws  -> Scope  {
-    return try  FfiConverterTypeScope_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_func_parse_scope(
-        FfiConverterString.lower(text),uniffiCallStatus
-    )
-})
-}
-/**
- * Parses a period (`2015-W23`, `2015-06`, `2015`, `all`) and describes it.
- */
-public func periodInfo(text: String)throws  -> PeriodInfo  {
-    return try  FfiConverterTypePeriodInfo_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_func_period_info(
-        FfiConverterString.lower(text),uniffiCallStatus
-    )
-})
-}
-/**
- * The week, month and year an instant falls in, at a UTC offset in minutes east.
- */
-public func periodsOf(instant: Timestamp, offsetMinutes: Int32)throws  -> [Period]  {
-    return try  FfiConverterSequenceTypePeriod.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_func_periods_of(
-        FfiConverterTypeTimestamp_lower(instant),
-        FfiConverterInt32.lower(offsetMinutes),uniffiCallStatus
-    )
-})
-}
-/**
- * A built-in policy profile by name (`mca`, `beijing`); `E_POLICY` for an unknown name.
- */
-public func policyProfile(name: String)throws  -> Policy  {
-    return try  FfiConverterTypePolicy_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_func_policy_profile(
-        FfiConverterString.lower(name),uniffiCallStatus
-    )
-})
-}
-/**
- * The names of the built-in policy profiles.
- */
-public func policyProfileNames() -> [String]  {
-    return try!  FfiConverterSequenceString.lift(try! rustCall() {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_func_policy_profile_names(uniffiCallStatus
-    )
-})
-}
-/**
- * Ranks (id, minutes) pairs: most minutes first, ties by id, standard competition ranks;
- * zero minutes are not ranked; negative minutes are refused (`E_FIELD`).
- */
-public func rankPairs(pairs: [RankPair])throws  -> [RankedPair]  {
-    return try  FfiConverterSequenceTypeRankedPair.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_func_rank_pairs(
-        FfiConverterSequenceTypeRankPair.lower(pairs),uniffiCallStatus
-    )
-})
-}
-/**
- * Rates a team's facts by a table: score, stars, level name and the breakdown in English and
- * Chinese. `E_POLICY` for a malformed table, `E_FIELD` for a negative fact (the core's pure
- * `rate_team` assumes both valid).
- */
-public func rateTeam(table: TeamScoring, facts: TeamFacts)throws  -> TeamScore  {
-    return try  FfiConverterTypeTeamScore_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_func_rate_team(
-        FfiConverterTypeTeamScoring_lower(table),
-        FfiConverterTypeTeamFacts_lower(facts),uniffiCallStatus
     )
 })
 }
@@ -4456,19 +4429,6 @@ public func signedHeadToJson(head: SignedHead) -> String  {
 })
 }
 /**
- * The star summary of a bare total of minutes under a star profile (no dates); negative
- * minutes are refused (`E_FIELD`).
- */
-public func starsForMinutes(profile: StarProfile, minutes: Int64)throws  -> StarSummary  {
-    return try  FfiConverterTypeStarSummary_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
-        uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_func_stars_for_minutes(
-        FfiConverterTypeStarProfile_lower(profile),
-        FfiConverterInt64.lower(minutes),uniffiCallStatus
-    )
-})
-}
-/**
  * A sync batch from its JSON: `E_SYNC_FORMAT` (where, never the content) or `E_SYNC_VERSION`.
  */
 public func syncBatchFromJson(text: String)throws  -> SyncBatch  {
@@ -4514,35 +4474,75 @@ public func syncReceiptToJson(receipt: SyncReceipt) -> String  {
 })
 }
 /**
- * A built-in team scoring table by name (`district`, `pvsa_group`); `E_POLICY` otherwise.
+ * A certificate from its JSON; `E_CERTIFICATE_FORMAT` if the text is not a certificate (the
+ * message gives the position, never the content). Whether it is genuine is for
+ * [`verify_certificate_offline`] to say.
  */
-public func teamScoringProfile(name: String)throws  -> TeamScoring  {
-    return try  FfiConverterTypeTeamScoring_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+public func certificateFromJson(text: String)throws  -> Certificate  {
+    return try  FfiConverterTypeCertificate_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_func_team_scoring_profile(
-        FfiConverterString.lower(name),uniffiCallStatus
+    uniffi_volunteer_ledger_ffi_fn_func_certificate_from_json(
+        FfiConverterString.lower(text),uniffiCallStatus
     )
 })
 }
 /**
- * The names of the built-in team scoring tables.
+ * A certificate as a printable HTML page, with a QR code (SVG) of `verify_url` if given.
  */
-public func teamScoringProfileNames() -> [String]  {
-    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+public func certificateHtml(certificate: Certificate, verifyUrl: String?) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_func_team_scoring_profile_names(uniffiCallStatus
+    uniffi_volunteer_ledger_ffi_fn_func_certificate_html(
+        FfiConverterTypeCertificate_lower(certificate),
+        FfiConverterOptionString.lower(verifyUrl),uniffiCallStatus
     )
 })
 }
 /**
- * Validates an identity number of a kind and returns it normalised (trimmed, upper case).
+ * A certificate as plain text.
  */
-public func validateIdentity(kind: IdentityKind, number: String)throws  -> String  {
-    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+public func certificateText(certificate: Certificate) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
-    uniffi_volunteer_ledger_ffi_fn_func_validate_identity(
-        FfiConverterTypeIdentityKind_lower(kind),
-        FfiConverterString.lower(number),uniffiCallStatus
+    uniffi_volunteer_ledger_ffi_fn_func_certificate_text(
+        FfiConverterTypeCertificate_lower(certificate),uniffiCallStatus
+    )
+})
+}
+/**
+ * A certificate as its JSON (keys sorted, no whitespace): the form a holder keeps, and the one
+ * the shared vectors use.
+ */
+public func certificateToJson(certificate: Certificate) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_certificate_to_json(
+        FfiConverterTypeCertificate_lower(certificate),uniffiCallStatus
+    )
+})
+}
+/**
+ * Opens a transfer package's text without importing it: refuses an altered or non-canonical
+ * one (`E_TRANSFER_FORMAT`), a future format (`E_TRANSFER_VERSION`), an issuer not in
+ * `trusted` (`E_UNTRUSTED_ISSUER`) and a bad signature (`E_BAD_SIGNATURE`).
+ */
+public func openPackage(text: String, trusted: [TrustedIssuer])throws  -> TransferPackage  {
+    return try  FfiConverterTypeTransferPackage_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_open_package(
+        FfiConverterString.lower(text),
+        FfiConverterSequenceTypeTrustedIssuer.lower(trusted),uniffiCallStatus
+    )
+})
+}
+/**
+ * The hash of a package's text (64 hex): how a ledger recognises a package imported before.
+ */
+public func packageHash(text: String) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_package_hash(
+        FfiConverterString.lower(text),uniffiCallStatus
     )
 })
 }
@@ -4575,400 +4575,400 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_certificate_from_json() != 63884) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_leaderboard_file() != 61937) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_certificate_html() != 42078) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_parse_scope() != 57261) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_certificate_text() != 49669) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_period_info() != 49738) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_certificate_to_json() != 34073) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_periods_of() != 25188) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_default_import_options() != 23625) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_rank_pairs() != 31734) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_default_ledger_config() != 21544) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_stars_for_minutes() != 8616) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_error_codes() != 38584) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_error_codes() != 64957) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_leaderboard_file() != 45435) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_mask_identity() != 15623) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_mask_identity() != 39117) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_mask_name() != 6563) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_mask_name() != 32188) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_validate_identity() != 52884) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_merkle_root() != 8926) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_default_import_options() != 30179) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_merkle_verify_consistency() != 39538) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_default_ledger_config() != 54826) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_merkle_verify_inclusion() != 54978) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_policy_profile() != 61475) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_open_package() != 31398) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_policy_profile_names() != 56770) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_package_hash() != 46869) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_rate_team() != 36942) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_parse_scope() != 31211) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_team_scoring_profile() != 8895) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_period_info() != 48455) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_team_scoring_profile_names() != 19406) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_periods_of() != 53804) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_merkle_root() != 43217) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_policy_profile() != 34004) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_merkle_verify_consistency() != 60468) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_policy_profile_names() != 3705) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_merkle_verify_inclusion() != 14763) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_rank_pairs() != 31591) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_signed_head_check() != 34175) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_rate_team() != 47604) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_signed_head_check_extended_by() != 63096) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_signed_head_check() != 13427) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_signed_head_check_inclusion() != 13375) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_signed_head_check_extended_by() != 50540) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_signed_head_from_json() != 765) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_signed_head_check_inclusion() != 20838) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_signed_head_signed_bytes() != 49762) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_signed_head_from_json() != 25020) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_signed_head_to_json() != 3171) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_signed_head_signed_bytes() != 11929) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_sync_batch_from_json() != 50832) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_signed_head_to_json() != 4373) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_sync_batch_to_json() != 28799) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_stars_for_minutes() != 10479) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_sync_receipt_from_json() != 12565) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_sync_batch_from_json() != 54392) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_sync_receipt_to_json() != 18980) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_sync_batch_to_json() != 32088) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_certificate_from_json() != 22498) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_sync_receipt_from_json() != 21308) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_certificate_html() != 50514) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_sync_receipt_to_json() != 47863) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_certificate_text() != 9128) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_team_scoring_profile() != 31733) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_certificate_to_json() != 38358) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_team_scoring_profile_names() != 30377) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_open_package() != 25673) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_validate_identity() != 48684) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_package_hash() != 11033) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_verify_certificate_offline() != 55203) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_verify_certificate_offline() != 18619) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_activity() != 18728) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_leaderboard() != 7716) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_add_record() != 40233) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_leaderboard_as_of() != 39839) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_add_records() != 22571) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_standing() != 34936) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_amend_record() != 11424) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_star_summary() != 53731) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_anomalies() != 4310) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_activity() != 58778) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_apply_sync_receipt() != 31354) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_anomalies() != 26910) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_checkpoint() != 33924) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_claim_project() != 13091) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_claim_project() != 54331) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_community_volunteers() != 19000) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_community_volunteers() != 34115) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_create_activity() != 44464) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_config() != 2320) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_evaluate_activity() != 14550) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_confirm_record() != 55209) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_join_team() != 3878) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_consistency_proof() != 51074) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_leave_team() != 31864) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_create_activity() != 42338) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_project() != 27461) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_create_team() != 6766) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_publish_project() != 59708) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_dispute_record() != 26080) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_record_commendation() != 10358) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_erase_identity() != 16346) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_record_complaint() != 5659) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_evaluate_activity() != 65462) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_record_training() != 459) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_excellent_candidates() != 59190) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_report_in() != 58886) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_export_transfer() != 4541) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team_members() != 36777) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_grant_role() != 41419) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_unit_report() != 25586) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_has_identity_key() != 64865) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_volunteer_summary() != 12543) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_head() != 36246) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_records_file() != 37006) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_import_sync_batch() != 2691) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload() != 40009) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_import_sync_json() != 60010) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_consistency_proof() != 27844) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_import_transfer() != 37333) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_head() != 22348) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_inclusion_proofs() != 37044) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_inclusion_proofs() != 26745) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_issue_certificate() != 1309) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_kept_signed_head() != 2399) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_issuer() != 26700) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_signed_head() != 36712) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_join_team() != 17613) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_verify() != 64234) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_kept_signed_head() != 31773) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_verify_against() != 7772) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_leaderboard() != 36382) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_checkpoint() != 18796) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_leaderboard_as_of() != 7866) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_config() != 21988) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_leave_team() != 29871) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_erase_identity() != 25263) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_move_volunteer() != 37036) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_has_identity_key() != 36738) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_open_warnings() != 36551) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_open_warnings() != 4077) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_org() != 22261) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_path() != 51032) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_path() != 62835) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_rebuild_projections() != 48240) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_project() != 40902) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_replayed_at_open() != 12175) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_public_key() != 237) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_rotate_key() != 33802) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_publish_project() != 26460) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_save_as() != 40497) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_rebuild_projections() != 41653) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_set_clock() != 62955) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_record() != 43417) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_set_key_provider() != 33124) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_record_commendation() != 2625) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_set_mask_only() != 63290) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_record_complaint() != 25642) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_excellent_candidates() != 2916) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_record_count() != 16266) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team_facts() != 22147) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_record_training() != 7500) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team_rating() != 56795) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_records_file() != 5983) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team_rating_by() != 41153) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_records_of() != 21054) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team_ratings() != 26200) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_register_org() != 33643) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_add_record() != 33267) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_register_volunteer() != 29670) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_add_records() != 36730) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_replayed_at_open() != 3755) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_amend_record() != 2191) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_report_in() != 22532) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_confirm_record() != 38091) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_resolve_dispute() != 54305) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_dispute_record() != 1637) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_retry_sync() != 28143) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_record() != 64699) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_revoke_record() != 54124) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_record_count() != 63117) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_rotate_key() != 18121) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_records_of() != 59175) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_save_as() != 24550) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_resolve_dispute() != 61316) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_set_clock() != 37244) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_revoke_record() != 22656) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_set_key_provider() != 57283) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_create_team() != 55830) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_set_mask_only() != 20551) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_grant_role() != 10339) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_set_signing_key() != 45411) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_move_volunteer() != 29841) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_set_visibility() != 55859) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_org() != 36749) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_signed_head() != 50619) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_register_org() != 62020) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_standing() != 49999) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_register_volunteer() != 25164) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_star_summary() != 23330) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_set_visibility() != 23536) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_batch() != 4744) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team() != 44147) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_server() != 48443) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_volunteer() != 30154) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_server_head() != 3243) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_apply_sync_receipt() != 10900) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_status() != 41145) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_import_sync_batch() != 14568) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team() != 12347) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_import_sync_json() != 3763) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team_facts() != 11957) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_retry_sync() != 20702) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team_members() != 21462) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_batch() != 31441) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team_rating() != 1734) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_server() != 49388) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team_rating_by() != 37372) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_server_head() != 14002) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_team_ratings() != 30499) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_status() != 29976) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_transfer_package() != 27600) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_trust_sync_server() != 4587) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_trust_issuer() != 33775) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_export_transfer() != 47293) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_trust_sync_server() != 41710) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_import_transfer() != 58521) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_trusted_issuers() != 37277) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_issue_certificate() != 38287) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_unit_report() != 27664) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_issuer() != 24931) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload() != 40596) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_public_key() != 38955) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_verify() != 37919) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_set_signing_key() != 38891) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_verify_against() != 30371) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_transfer_package() != 52505) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_verify_certificate() != 25610) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_trust_issuer() != 37365) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_volunteer() != 20916) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_trusted_issuers() != 39134) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_volunteer_summary() != 60957) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_verify_certificate() != 14596) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_create() != 44937) {
+    if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_create() != 18624) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_create_device() != 56232) {
+    if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_create_device() != 63648) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_create_with_keys() != 64304) {
+    if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_create_with_keys() != 8588) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_in_memory() != 41009) {
+    if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_in_memory() != 22511) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_in_memory_device() != 45500) {
+    if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_in_memory_device() != 41241) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_open() != 2371) {
+    if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_open() != 56707) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_open_with_keys() != 41226) {
+    if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_open_with_keys() != 13873) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_keyprovider_current() != 19979) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_keyprovider_current() != 2686) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_keyprovider_key() != 51636) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_keyprovider_key() != 20113) {
         return InitializationResult.apiChecksumMismatch
     }
 

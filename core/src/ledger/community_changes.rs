@@ -1,4 +1,4 @@
-//! The changes the side tables hold — team membership, projects, activities with their
+//! The changes the community tables hold — team membership, projects, activities with their
 //! evaluations and complaints, training, commendations, reports-in — each handed to the file of
 //! its concept to be checked and applied. They take the ledger's one write path (`check`, then
 //! `apply`), so replay checks every one of them again.
@@ -11,7 +11,7 @@ use crate::record::RecordState;
 use crate::time::Timestamp;
 
 impl State {
-    /// Validation and authorisation of a change the side tables hold (see `check`).
+    /// Validation and authorisation of a change the community tables hold (see `check`).
     pub(super) fn check_side(
         &self,
         actor: &ActorId,

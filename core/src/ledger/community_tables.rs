@@ -1,4 +1,4 @@
-//! The side tables: what the ledger holds of teams over time, service projects, activities
+//! The community tables: what the ledger holds of teams over time, service projects, activities
 //! with their evaluations and complaints, training, commendations and reports-in — rare facts
 //! kept beside the records so that a record stays 36 bytes — and the small lookups that the
 //! files of those concepts share.
@@ -48,9 +48,9 @@ impl ActivityNode {
     }
 }
 
-/// The side tables: rare facts kept beside the records so that a record stays 36 bytes.
+/// The community tables: rare facts kept beside the records so that a record stays 36 bytes.
 #[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
-pub(super) struct Side {
+pub(super) struct CommunityTables {
     /// Per team: every stretch of membership, in the order made.
     pub(super) members: HashMap<u32, Vec<Stretch>>,
     pub(super) projects: Vec<ProjectNode>,
@@ -69,7 +69,7 @@ pub(super) struct Side {
     pub(super) reported: HashMap<u32, u32>,
 }
 
-impl Side {
+impl CommunityTables {
     /// The open stretch of a volunteer in a team, if they are a member now.
     pub(super) fn open(&self, team: u32, vol: u32) -> Option<&Stretch> {
         self.members
@@ -104,7 +104,7 @@ impl Side {
             .collect()
     }
 
-    /// A digest of every side table, for [`Ledger::state_digest`](super::Ledger::state_digest).
+    /// A digest of every community table, for [`Ledger::state_digest`](super::Ledger::state_digest).
     pub(super) fn digest(&self, h: &mut sha2::Sha256) {
         use sha2::Digest;
         let mut teams: Vec<_> = self.members.iter().collect();

@@ -1,0 +1,49 @@
+//! Sheets and files: uploading a sheet of records (or trying it dry), and exporting the
+//! records of a volunteer or an org's subtree as an xlsx or CSV file.
+
+use vl::{ExportFormat, ImportOptions, ImportReport, Language, Period, RecordScope};
+use volunteer_ledger as vl;
+
+use super::Ledger;
+use crate::conversions::parse;
+use crate::errors::Result;
+
+#[uniffi::export]
+impl Ledger {
+    /// Uploads a sheet's bytes (CSV or xlsx): each row is added on its own and each refused
+    /// row reported with its code and column. A dry run writes nothing and says what an upload
+    /// would do. Refuses only a sheet that cannot be read, or a failed write (`E_STORAGE`,
+    /// nothing of the sheet written).
+    pub fn upload(
+        &self,
+        actor: String,
+        bytes: Vec<u8>,
+        options: ImportOptions,
+        dry_run: bool,
+    ) -> Result<ImportReport> {
+        let actor = parse(&actor)?;
+        let mut ledger = self.lock()?;
+        Ok(vl::upload(
+            &mut ledger,
+            &actor,
+            &bytes,
+            &options,
+            dry_run,
+            &mut |_, _| {},
+        )?)
+    }
+
+    /// Records served by a volunteer or at an org's subtree in a period, as a file's bytes
+    /// (xlsx or CSV), names masked, identity numbers never written.
+    pub fn records_file(
+        &self,
+        scope: RecordScope,
+        period: String,
+        format: ExportFormat,
+        language: Language,
+    ) -> Result<Vec<u8>> {
+        let period: Period = parse(&period)?;
+        let ledger = self.lock()?;
+        Ok(vl::records_file(&ledger, scope, period, format, language)?)
+    }
+}

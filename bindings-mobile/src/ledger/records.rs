@@ -1,0 +1,106 @@
+//! Service records in a ledger: adding one or many (what became of each of many is a
+//! [`RecordOutcome`]), confirming, revoking, disputing and amending them, and reading them
+//! back.
+
+use vl::{NewRecord, Receipt, RecordReceipt, ServiceRecord};
+use volunteer_ledger as vl;
+
+use super::Ledger;
+use crate::conversions::{parse, signed};
+use crate::errors::{LedgerError, Result};
+
+/// What became of one record of a bulk [`Ledger::add_records`] call.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum RecordOutcome {
+    /// The record was added (or had been, with the same content: `receipt.duplicate`).
+    Added {
+        /// What adding it did.
+        receipt: RecordReceipt,
+    },
+    /// The record was refused; the others were still tried.
+    Refused {
+        /// The refusal, as the single-record call would have raised it.
+        error: LedgerError,
+    },
+}
+
+#[uniffi::export]
+impl Ledger {
+    /// Adds a service record; sending the same record again records it once.
+    pub fn add_record(&self, actor: String, record: NewRecord) -> Result<RecordReceipt> {
+        let actor = parse(&actor)?;
+        Ok(self.lock()?.add_record(&actor, record)?)
+    }
+
+    /// Adds many records in one call, each on its own; outcomes are in input order.
+    pub fn add_records(
+        &self,
+        actor: String,
+        records: Vec<NewRecord>,
+    ) -> Result<Vec<RecordOutcome>> {
+        let actor = parse(&actor)?;
+        let results = self.lock()?.add_records(&actor, records);
+        Ok(results
+            .into_iter()
+            .map(|r| match r {
+                Ok(receipt) => RecordOutcome::Added { receipt },
+                Err(e) => RecordOutcome::Refused { error: e.into() },
+            })
+            .collect())
+    }
+
+    /// Confirms a pending record.
+    pub fn confirm_record(&self, actor: String, record: String) -> Result<Receipt> {
+        let (actor, record) = (parse(&actor)?, parse(&record)?);
+        Ok(self.lock()?.confirm_record(&actor, &record)?)
+    }
+
+    /// Revokes a record with a reason; it stays in the ledger and stops counting.
+    pub fn revoke_record(&self, actor: String, record: String, reason: String) -> Result<Receipt> {
+        let (actor, record) = (parse(&actor)?, parse(&record)?);
+        Ok(self.lock()?.revoke_record(&actor, &record, &reason)?)
+    }
+
+    /// Disputes a record (申诉).
+    pub fn dispute_record(&self, actor: String, record: String, reason: String) -> Result<Receipt> {
+        let (actor, record) = (parse(&actor)?, parse(&record)?);
+        Ok(self.lock()?.dispute_record(&actor, &record, &reason)?)
+    }
+
+    /// Resolves a dispute: the record returns to its state before it.
+    pub fn resolve_dispute(&self, actor: String, record: String, note: String) -> Result<Receipt> {
+        let (actor, record) = (parse(&actor)?, parse(&record)?);
+        Ok(self.lock()?.resolve_dispute(&actor, &record, &note)?)
+    }
+
+    /// Replaces a counted record by a corrected one; the old one stays, linked.
+    pub fn amend_record(
+        &self,
+        actor: String,
+        record: String,
+        replacement: NewRecord,
+        reason: String,
+    ) -> Result<RecordReceipt> {
+        let (actor, record) = (parse(&actor)?, parse(&record)?);
+        Ok(self
+            .lock()?
+            .amend_record(&actor, &record, replacement, &reason)?)
+    }
+
+    /// A record by id.
+    pub fn record(&self, id: String) -> Result<ServiceRecord> {
+        let id = parse(&id)?;
+        Ok(self.lock()?.record(&id)?)
+    }
+
+    /// A volunteer's records, in the order they were added.
+    pub fn records_of(&self, volunteer: String) -> Result<Vec<ServiceRecord>> {
+        let volunteer = parse(&volunteer)?;
+        Ok(self.lock()?.records_of(&volunteer)?)
+    }
+
+    /// How many records the ledger holds, in every state.
+    pub fn record_count(&self) -> Result<i64> {
+        Ok(signed(self.lock()?.record_count()))
+    }
+}
