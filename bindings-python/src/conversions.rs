@@ -32,10 +32,6 @@ pub(crate) fn visibility_of(
     vl::BoardVisibility::parse(mode, pseudonym.as_deref())
 }
 
-pub(crate) fn visibility_parts(v: &vl::BoardVisibility) -> (String, Option<String>) {
-    (v.mode().to_owned(), v.pseudonym().map(str::to_owned))
-}
-
 // ---- times --------------------------------------------------------------------------------
 
 /// A Python `datetime` as a core timestamp: an aware datetime is the instant it names; a naive
@@ -119,14 +115,6 @@ pub(crate) fn from_name<T: serde::de::DeserializeOwned>(
 ) -> vl::Result<T> {
     serde_json::from_value(serde_json::Value::String(name.to_owned()))
         .map_err(|_| bad_field(what, field, format!("'{name}' is not a known {field}")))
-}
-
-pub(crate) fn opt_string<T: ToString>(v: Option<T>) -> Option<String> {
-    v.map(|x| x.to_string())
-}
-
-pub(crate) fn strings<T: ToString>(v: Vec<T>) -> Vec<String> {
-    v.iter().map(ToString::to_string).collect()
 }
 
 /// A dict value; a missing key or None is `None`.

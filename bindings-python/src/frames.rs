@@ -1,9 +1,7 @@
-//! DataFrames: the packed columns `volunteer_ledger._frames.record_columns` makes of a frame
-//! of records, read with few Python calls and turned into records without Python; and
-//! results as pandas DataFrames.
+//! DataFrames of records: the packed columns `volunteer_ledger._frames.record_columns` makes
+//! of a frame of records, read with few Python calls and turned into records without Python.
 
 use crate::conversions::required;
-use crate::results::ToDict;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
@@ -310,27 +308,4 @@ impl<'a> RecordColumns<'a> {
             })
         })())
     }
-}
-
-// ---- results as pandas DataFrames ---------------------------------------------------------
-
-/// A pandas DataFrame of result objects, one row each (their `to_dict()`).
-pub(crate) fn frame_of<'py, T: ToDict>(
-    py: Python<'py>,
-    items: &[T],
-    columns: &[&str],
-) -> PyResult<Bound<'py, PyAny>> {
-    let rows = items.iter().map(|e| e.dict(py)).collect::<PyResult<_>>()?;
-    frame(py, rows, columns)
-}
-
-/// A pandas DataFrame of dicts (one row each) with these columns first, or ImportError naming
-/// the extra to install when pandas is not there.
-pub(crate) fn frame<'py>(
-    py: Python<'py>,
-    rows: Vec<Bound<'py, PyDict>>,
-    columns: &[&str],
-) -> PyResult<Bound<'py, PyAny>> {
-    let frames = py.import("volunteer_ledger._frames")?;
-    frames.call_method1("frame", (PyList::new(py, rows)?, columns.to_vec()))
 }

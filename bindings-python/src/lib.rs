@@ -12,14 +12,19 @@
 //! - The core `Ledger` sits in a `Mutex`; every call locks it with the GIL released, so long
 //!   calls (`verify`, `leaderboard_as_of`) let other Python threads run.
 //!
+//! - Result classes: most are the core's own types, made Python classes by its `python`
+//!   feature (`volunteer_ledger::python`); the binding declares only those whose shape is not
+//!   a core type's (`result_class!`: times in the ledger's offset, a flattened record, a
+//!   tagged outcome).
+//!
 //! The modules, by concept: `errors` (the exceptions), `conversions` (Python values as the
-//! core takes them), `results` (what every result class shares), the result classes and
+//! core takes them), `results` (`result_class!`), the binding's own result classes and the
 //! module functions of each concept (`records`, `record_results`, `boards`, `transfers`,
-//! `certificates`, `signed_heads`, `sync`, `community`, `ratings`, `uploads`), `frames`
-//! (DataFrames), `keys` (identity keys) and `ledger` (the `Ledger` class, its methods split
-//! by concern).
+//! `certificates`, `sync`, `community`, `ratings`, `uploads`), `frames` (DataFrames of
+//! records), `keys` (identity keys) and `ledger` (the `Ledger` class, its methods split by
+//! concern).
 
-// First: it declares `result_class!` and `nested_dict_value!`, which the modules below use.
+// First: it declares `result_class!`, which the modules below use.
 #[macro_use]
 mod results;
 
@@ -34,7 +39,6 @@ mod ledger;
 mod ratings;
 mod record_results;
 mod records;
-mod signed_heads;
 mod sync;
 mod transfers;
 mod uploads;
@@ -47,6 +51,7 @@ use volunteer_ledger as vl;
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
+    vl::python::raise_with(errors::ledger_err);
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("PROFILES", PyTuple::new(py, vl::Policy::PROFILES)?)?;
     m.add("ERROR_CODES", PyTuple::new(py, vl::LedgerError::ALL_CODES)?)?;
@@ -67,58 +72,58 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("StorageError", py.get_type::<errors::StorageError>())?;
 
     m.add_class::<ledger::PyLedger>()?;
-    m.add_class::<records::Receipt>()?;
-    m.add_class::<records::RecordReceipt>()?;
+    m.add_class::<vl::Receipt>()?;
+    m.add_class::<vl::RecordReceipt>()?;
     m.add_class::<record_results::RecordResults>()?;
     m.add_class::<records::ServiceRecord>()?;
-    m.add_class::<records::VolunteerView>()?;
-    m.add_class::<boards::LevelReached>()?;
-    m.add_class::<boards::StarSummary>()?;
-    m.add_class::<boards::BoardEntry>()?;
-    m.add_class::<boards::Leaderboard>()?;
-    m.add_class::<boards::Standing>()?;
+    m.add_class::<vl::VolunteerView>()?;
+    m.add_class::<vl::LevelReached>()?;
+    m.add_class::<vl::StarSummary>()?;
+    m.add_class::<vl::BoardEntry>()?;
+    m.add_class::<vl::Leaderboard>()?;
+    m.add_class::<vl::Standing>()?;
     m.add_class::<records::VerifyReport>()?;
-    m.add_class::<boards::PeriodInfo>()?;
-    m.add_class::<transfers::Issuer>()?;
-    m.add_class::<transfers::TransferRecord>()?;
-    m.add_class::<transfers::YearTotal>()?;
-    m.add_class::<transfers::TransferPackage>()?;
-    m.add_class::<transfers::TransferReceipt>()?;
+    m.add_class::<vl::PeriodInfo>()?;
+    m.add_class::<vl::Issuer>()?;
+    m.add_class::<vl::TransferRecord>()?;
+    m.add_class::<vl::YearTotal>()?;
+    m.add_class::<vl::TransferPackage>()?;
+    m.add_class::<vl::TransferReceipt>()?;
     m.add_class::<sync::SyncResult>()?;
     m.add_class::<sync::SyncReceipt>()?;
-    m.add_class::<sync::SyncRefusal>()?;
-    m.add_class::<sync::SyncApplied>()?;
-    m.add_class::<sync::SyncStatus>()?;
-    m.add_class::<certificates::CertificateRecord>()?;
-    m.add_class::<certificates::Certificate>()?;
-    m.add_class::<certificates::CertificateCheck>()?;
-    m.add_class::<certificates::CertificateTraining>()?;
-    m.add_class::<certificates::CertificateCommendation>()?;
-    m.add_class::<community::Org>()?;
-    m.add_class::<community::Team>()?;
-    m.add_class::<community::MemberPeriod>()?;
-    m.add_class::<community::Project>()?;
+    m.add_class::<vl::SyncRefusal>()?;
+    m.add_class::<vl::SyncApplied>()?;
+    m.add_class::<vl::SyncStatus>()?;
+    m.add_class::<vl::CertificateRecord>()?;
+    m.add_class::<vl::Certificate>()?;
+    m.add_class::<vl::CertificateCheck>()?;
+    m.add_class::<vl::CertificateTraining>()?;
+    m.add_class::<vl::CertificateCommendation>()?;
+    m.add_class::<vl::Org>()?;
+    m.add_class::<vl::NewTeam>()?;
+    m.add_class::<vl::MemberPeriod>()?;
+    m.add_class::<vl::ProjectView>()?;
     m.add_class::<community::Activity>()?;
-    m.add_class::<community::Training>()?;
-    m.add_class::<community::Commendation>()?;
-    m.add_class::<community::VolunteerSummary>()?;
-    m.add_class::<ratings::TeamFacts>()?;
-    m.add_class::<ratings::CriterionLine>()?;
-    m.add_class::<ratings::TeamScore>()?;
-    m.add_class::<ratings::TeamRating>()?;
-    m.add_class::<ratings::ExcellentCandidate>()?;
-    m.add_class::<community::UnitStaffLine>()?;
-    m.add_class::<community::UnitReport>()?;
-    m.add_class::<community::CommunityVolunteer>()?;
-    m.add_class::<community::Anomaly>()?;
-    m.add_class::<uploads::RowProblem>()?;
-    m.add_class::<uploads::ImportReport>()?;
+    m.add_class::<vl::Training>()?;
+    m.add_class::<vl::Commendation>()?;
+    m.add_class::<vl::VolunteerSummary>()?;
+    m.add_class::<vl::TeamFacts>()?;
+    m.add_class::<vl::CriterionLine>()?;
+    m.add_class::<vl::TeamScore>()?;
+    m.add_class::<vl::TeamRating>()?;
+    m.add_class::<vl::ExcellentCandidate>()?;
+    m.add_class::<vl::UnitStaffLine>()?;
+    m.add_class::<vl::UnitReport>()?;
+    m.add_class::<vl::CommunityVolunteer>()?;
+    m.add_class::<vl::Anomaly>()?;
+    m.add_class::<vl::RowProblem>()?;
+    m.add_class::<vl::ImportReport>()?;
     m.add_class::<uploads::SheetRecord>()?;
     m.add_class::<uploads::SheetRow>()?;
     m.add_class::<uploads::Sheet>()?;
-    m.add_class::<signed_heads::SignedHead>()?;
-    m.add_class::<signed_heads::InclusionProof>()?;
-    m.add_class::<records::Warning>()?;
+    m.add_class::<vl::SignedHead>()?;
+    m.add_class::<vl::InclusionProof>()?;
+    m.add_class::<vl::Warning>()?;
 
     m.add_function(wrap_pyfunction!(records::validate_identity, m)?)?;
     m.add_function(wrap_pyfunction!(records::mask_name, m)?)?;

@@ -2,7 +2,6 @@
 //! record that makes each result's Python object only when it is asked for.
 
 use crate::errors::{bad_field, ledger_err};
-use crate::records::RecordReceipt;
 use pyo3::IntoPyObjectExt;
 use pyo3::exceptions::{PyIndexError, PyValueError};
 use pyo3::prelude::*;
@@ -75,7 +74,7 @@ impl RecordResults {
                 None => Err(PyIndexError::new_err("RecordResults index out of range")),
             },
             Err(k) => match self.receipts.get(i - k) {
-                Some(r) => RecordReceipt::from(r.clone()).into_py_any(py),
+                Some(r) => r.clone().into_py_any(py),
                 None => Err(PyIndexError::new_err("RecordResults index out of range")),
             },
         }

@@ -1,8 +1,7 @@
-//! Service records and volunteers: a record as Python passes it (keywords or a dict) and as
-//! the ledger gives it back, the receipts of changes, a volunteer as the ledger shows them
-//! (masked), what a chain check found, warnings, and the identity-number helpers.
+//! Service records: a record as Python passes it (keywords or a dict) and as the ledger gives
+//! it back, what a chain check found, and the identity-number helpers.
 
-use crate::conversions::{Int, item, opt_id, required, timestamp, visibility_parts};
+use crate::conversions::{Int, item, opt_id, required, timestamp};
 use crate::errors::check;
 use chrono::{DateTime, FixedOffset};
 use pyo3::exceptions::PyTypeError;
@@ -11,56 +10,28 @@ use pyo3::types::PyDict;
 use volunteer_ledger as vl;
 
 result_class!(
-    /// What a change wrote: its log entry, or for a repeat the entry that first recorded it.
-    Receipt as "Receipt" {
-        /// The entry's sequence number.
-        seq: u64,
-        /// The entry's hash (hex).
-        hash: String,
-        /// The change had been made before, so nothing was written.
-        duplicate: bool,
-    }
-);
-
-result_class!(
-    /// What adding (or amending to) a record did.
-    RecordReceipt as "RecordReceipt" {
-        /// The record id.
-        record: String,
-        /// Its state now: pending, confirmed, amended, revoked or disputed.
-        state: String,
-        /// Whether it is a make-up record (补录), recorded after the policy's window.
-        make_up: bool,
-        /// The log entry that added it.
-        seq: u64,
-        /// It had been recorded before with the same content: nothing was written.
-        duplicate: bool,
-    }
-);
-
-result_class!(
     /// A service record as the ledger holds it: what was submitted, and its state.
     ServiceRecord as "ServiceRecord" {
         /// The record id.
-        id: String,
+        id: vl::RecordId,
         /// The volunteer number.
-        volunteer: String,
+        volunteer: vl::VolunteerId,
         /// The org where the service was done.
-        org: String,
+        org: vl::OrgId,
         /// The organising team, if any.
-        team: Option<String>,
+        team: Option<vl::TeamId>,
         /// The activity, if any.
-        activity: Option<String>,
+        activity: Option<vl::ActivityId>,
         /// When the service started (in the ledger's offset).
         start: DateTime<FixedOffset>,
         /// When it ended (in the ledger's offset).
         end: DateTime<FixedOffset>,
         /// Minutes of actual service.
-        minutes: u32,
+        minutes: i64,
         /// What was done.
         content: String,
         /// entry, check_in, import or transfer.
-        source: String,
+        source: vl::RecordSource,
         /// Declared paid (such records are refused, so always False here).
         paid: bool,
         /// Declared part of a job duty (refused, so always False here).
@@ -68,54 +39,23 @@ result_class!(
         /// Declared for the public benefit.
         public_benefit: bool,
         /// pending, confirmed, amended, revoked or disputed.
-        state: String,
+        state: vl::RecordState,
         /// Whether it counts in totals, stars and boards.
         counted: bool,
         /// Recorded after the policy's window (补录).
         make_up: bool,
         /// Who entered or reported it.
-        recorded_by: String,
+        recorded_by: vl::ActorId,
         /// Who confirmed it.
-        confirmed_by: Option<String>,
+        confirmed_by: Option<vl::ActorId>,
         /// The record it replaces, if it is an amendment.
-        amends: Option<String>,
+        amends: Option<vl::RecordId>,
         /// The record that replaced it, if amended.
-        superseded_by: Option<String>,
+        superseded_by: Option<vl::RecordId>,
         /// The last reason given (revoke, dispute, amend).
         reason: Option<String>,
         /// The log entry that added it.
-        entry_seq: u64,
-    }
-);
-
-result_class!(
-    /// A registered volunteer, personal data masked.
-    VolunteerView as "VolunteerView" {
-        /// The volunteer number.
-        id: String,
-        /// The name, masked (first character + '*').
-        masked_name: String,
-        /// resident_id, passport, hk_macau_permit or taiwan_permit.
-        identity_kind: String,
-        /// The identity number, masked.
-        masked_identity: String,
-        /// Whether the identity number was erased (`Ledger.erase_identity`): the mask stays,
-        /// the number can never be opened again.
-        identity_erased: bool,
-        /// The home org, if any.
-        home_org: Option<String>,
-        /// The work unit (机关/事业单位), if any.
-        work_unit: Option<String>,
-        /// Cumulative counted minutes, those carried in from other ledgers included.
-        total_minutes: u64,
-        /// Of `total_minutes`, those carried in from other ledgers (转移接续).
-        carried_minutes: u64,
-        /// public, pseudonym or hidden.
-        visibility: String,
-        /// The pseudonym shown on boards, for visibility 'pseudonym'.
-        pseudonym: Option<String>,
-        /// Whether the volunteer has transferred out of this ledger.
-        transferred_out: bool,
+        entry_seq: i64,
     }
 );
 
@@ -123,94 +63,38 @@ result_class!(
     /// What a chain check found.
     VerifyReport as "VerifyReport" {
         /// Entries checked.
-        entries: u64,
+        entries: i64,
         /// The hash of the last entry (hex).
         head_hash: String,
     }
 );
 
-result_class!(
-    /// Something an operation noticed and worked around (such as a snapshot that opening a
-    /// ledger file set aside), with a stable code ('W_SNAPSHOT_IGNORED') and messages that
-    /// never carry a name or an identity number.
-    Warning as "LedgerWarning" {
-        /// The stable code, such as 'W_SNAPSHOT_IGNORED'.
-        code: String,
-        /// What happened, in English.
-        message_en: String,
-        /// What happened, in Chinese.
-        message_zh: String,
-    }
-);
-
-impl From<vl::Receipt> for Receipt {
-    fn from(r: vl::Receipt) -> Self {
-        Self {
-            seq: r.seq.unsigned_abs(),
-            hash: r.hash,
-            duplicate: r.duplicate,
-        }
-    }
-}
-
-impl From<vl::RecordReceipt> for RecordReceipt {
-    fn from(r: vl::RecordReceipt) -> Self {
-        Self {
-            record: r.record.to_string(),
-            state: r.state.as_str().to_owned(),
-            make_up: r.make_up,
-            seq: r.seq.unsigned_abs(),
-            duplicate: r.duplicate,
-        }
-    }
-}
-
 impl ServiceRecord {
     pub(crate) fn new(r: vl::ServiceRecord, off: FixedOffset) -> Self {
         let n = r.record;
         Self {
-            id: n.id.to_string(),
-            volunteer: n.volunteer.to_string(),
-            org: n.org.to_string(),
-            team: n.team.map(|t| t.to_string()),
-            activity: n.activity.map(|a| a.to_string()),
+            id: n.id,
+            volunteer: n.volunteer,
+            org: n.org,
+            team: n.team,
+            activity: n.activity,
             start: n.start.to_datetime(off),
             end: n.end.to_datetime(off),
-            minutes: u32::try_from(n.minutes).unwrap_or(u32::MAX), // stored: 1 to 65535
+            minutes: n.minutes,
             content: n.content,
-            source: n.source.as_str().to_owned(),
+            source: n.source,
             paid: n.paid,
             job_duty: n.job_duty,
             public_benefit: n.public_benefit,
-            state: r.state.as_str().to_owned(),
+            state: r.state,
             counted: r.counted,
             make_up: r.make_up,
-            recorded_by: r.recorded_by.to_string(),
-            confirmed_by: r.confirmed_by.map(|a| a.to_string()),
-            amends: r.amends.map(|a| a.to_string()),
-            superseded_by: r.superseded_by.map(|a| a.to_string()),
+            recorded_by: r.recorded_by,
+            confirmed_by: r.confirmed_by,
+            amends: r.amends,
+            superseded_by: r.superseded_by,
             reason: r.reason,
-            entry_seq: r.entry_seq.unsigned_abs(),
-        }
-    }
-}
-
-impl From<vl::VolunteerView> for VolunteerView {
-    fn from(v: vl::VolunteerView) -> Self {
-        let (visibility, pseudonym) = visibility_parts(&v.visibility);
-        Self {
-            id: v.id.to_string(),
-            masked_name: v.masked_name,
-            identity_kind: v.identity_kind.as_str().to_owned(),
-            masked_identity: v.masked_identity,
-            identity_erased: v.identity_erased,
-            home_org: v.home_org.map(|o| o.to_string()),
-            work_unit: v.work_unit.map(|o| o.to_string()),
-            total_minutes: v.total_minutes.unsigned_abs(),
-            carried_minutes: v.carried_minutes.unsigned_abs(),
-            visibility,
-            pseudonym,
-            transferred_out: v.transferred_out,
+            entry_seq: r.entry_seq,
         }
     }
 }
@@ -218,23 +102,11 @@ impl From<vl::VolunteerView> for VolunteerView {
 impl From<vl::VerifyReport> for VerifyReport {
     fn from(r: vl::VerifyReport) -> Self {
         Self {
-            entries: r.entries.unsigned_abs(),
+            entries: r.entries,
             head_hash: r.head_hash,
         }
     }
 }
-
-impl From<vl::Warning> for Warning {
-    fn from(w: vl::Warning) -> Self {
-        Self {
-            code: w.code,
-            message_en: w.message_en,
-            message_zh: w.message_zh,
-        }
-    }
-}
-
-nested_dict_value!(VolunteerView);
 
 // ---- a record as Python passes it ---------------------------------------------------------
 

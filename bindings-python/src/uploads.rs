@@ -1,67 +1,21 @@
-//! Sheets (CSV or XLSX): a sheet as read, its rows as records or problems, what an upload
-//! did, and reading a sheet without a ledger.
+//! Sheets (CSV or XLSX): a sheet as read, its rows as records or problems (times in the
+//! offset the sheet was read in), and reading a sheet without a ledger.
 
-use crate::conversions::{Int, from_name, offset_of, opt_id, opt_string, serde_name};
+use crate::conversions::{Int, from_name, offset_of, opt_id, serde_name};
 use crate::errors::check;
-use crate::frames::{frame, frame_of};
-use crate::results::ToDict;
 use chrono::{DateTime, FixedOffset};
 use pyo3::prelude::*;
 use volunteer_ledger as vl;
 
 result_class!(
-    /// A row of a sheet that was not added, and why: no personal data in the messages.
-    RowProblem as "RowProblem" {
-        /// The row, 1-based as Excel shows it.
-        row: i32,
-        /// The column's header as in the sheet, if one column is at fault.
-        column: Option<String>,
-        /// The stable error code.
-        code: String,
-        /// The problem in English.
-        message_en: String,
-        /// The problem in Chinese.
-        message_zh: String,
-    }
-);
-
-result_class!(
-    /// What an upload did (or, for a dry run, would do).
-    ImportReport as "ImportReport" {
-        /// SHA-256 (hex) of the file.
-        fingerprint: String,
-        /// Whether nothing was written.
-        dry_run: bool,
-        /// Data rows read.
-        rows: i32,
-        /// Rows added.
-        accepted: i32,
-        /// Of those, rows left pending (to confirm).
-        pending: i32,
-        /// Rows recorded before with the same content (nothing written).
-        duplicates: i32,
-        /// Rows refused, in sheet order: the first 10,000 of them.
-        rejected: Vec<RowProblem>,
-        /// How many rows were refused in all.
-        refused: i32,
-    }
-    methods {
-        /// The rejected rows as a pandas DataFrame (row, column, code, messages); needs pandas.
-        fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-            frame_of(py, &self.rejected, RowProblem::FIELDS)
-        }
-    }
-);
-
-result_class!(
     /// A record as a sheet row gives it: `to_dict()` gives the keywords of `Ledger.add_record`.
     SheetRecord as "SheetRecord" {
         /// The record id.
-        id: String,
+        id: vl::RecordId,
         /// The volunteer number.
-        volunteer: String,
+        volunteer: vl::VolunteerId,
         /// The org.
-        org: String,
+        org: vl::OrgId,
         /// When it started (in the offset the sheet was read in).
         start: DateTime<FixedOffset>,
         /// When it ended.
@@ -71,11 +25,11 @@ result_class!(
         /// What was done.
         content: String,
         /// The organising team, if any.
-        team: Option<String>,
+        team: Option<vl::TeamId>,
         /// The activity, if any.
-        activity: Option<String>,
+        activity: Option<vl::ActivityId>,
         /// 'import'.
-        source: String,
+        source: vl::RecordSource,
         /// Declared paid.
         paid: bool,
         /// Declared a job duty.
@@ -93,7 +47,7 @@ result_class!(
         /// The record, if the row reads as one.
         record: Option<SheetRecord>,
         /// The problem, if it does not.
-        problem: Option<RowProblem>,
+        problem: Option<vl::RowProblem>,
     }
 );
 
@@ -118,58 +72,35 @@ result_class!(
             let mut rows = Vec::new();
             for r in &self.rows {
                 if let Some(record) = &r.record {
-                    let d = record.dict(py)?;
+                    let record = Bound::new(py, record.clone())?;
+                    let d = vl::python::to_dict(record.as_any(), SheetRecord::FIELDS)?;
                     d.set_item("row", r.row)?;
                     rows.push(d);
                 }
             }
             let mut columns = vec!["row"];
             columns.extend_from_slice(SheetRecord::FIELDS);
-            frame(py, rows, &columns)?.call_method1("set_index", ("row",))
+            let frames = py.import("volunteer_ledger._frames")?;
+            frames
+                .call_method1("frame", (rows, columns))?
+                .call_method1("set_index", ("row",))
         }
     }
 );
 
-impl From<vl::RowProblem> for RowProblem {
-    fn from(p: vl::RowProblem) -> Self {
-        Self {
-            row: p.row,
-            column: p.column,
-            code: p.code,
-            message_en: p.message_en,
-            message_zh: p.message_zh,
-        }
-    }
-}
-
-impl From<vl::ImportReport> for ImportReport {
-    fn from(r: vl::ImportReport) -> Self {
-        Self {
-            fingerprint: r.fingerprint,
-            dry_run: r.dry_run,
-            rows: r.rows,
-            accepted: r.accepted,
-            pending: r.pending,
-            duplicates: r.duplicates,
-            rejected: r.rejected.into_iter().map(RowProblem::from).collect(),
-            refused: r.refused,
-        }
-    }
-}
-
 impl SheetRecord {
     fn new(n: vl::NewRecord, off: FixedOffset) -> Self {
         Self {
-            id: n.id.to_string(),
-            volunteer: n.volunteer.to_string(),
-            org: n.org.to_string(),
+            id: n.id,
+            volunteer: n.volunteer,
+            org: n.org,
             start: n.start.to_datetime(off),
             end: n.end.to_datetime(off),
             minutes: n.minutes,
             content: n.content,
-            team: opt_string(n.team),
-            activity: opt_string(n.activity),
-            source: n.source.as_str().to_owned(),
+            team: n.team,
+            activity: n.activity,
+            source: n.source,
             paid: n.paid,
             job_duty: n.job_duty,
             public_benefit: n.public_benefit,
@@ -199,7 +130,7 @@ impl Sheet {
                     Err(p) => SheetRow {
                         row: r.row,
                         record: None,
-                        problem: Some(p.into()),
+                        problem: Some(p),
                     },
                 })
                 .collect(),
@@ -207,8 +138,6 @@ impl Sheet {
         }
     }
 }
-
-nested_dict_value!(RowProblem, SheetRecord);
 
 /// How to read a sheet, from the keywords of `upload` and `read_sheet`.
 pub(crate) fn import_options(

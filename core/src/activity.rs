@@ -31,6 +31,16 @@ pub struct Membership {
 /// One stretch of a volunteer's membership of a team.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(
+        frozen,
+        get_all,
+        eq,
+        module = "volunteer_ledger",
+        name = "MemberPeriod"
+    )
+)]
 pub struct MemberPeriod {
     /// The volunteer.
     pub volunteer: VolunteerId,
@@ -67,6 +77,10 @@ pub struct ProjectClaim {
 /// A project as queries return it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, eq, module = "volunteer_ledger", name = "Project")
+)]
 pub struct ProjectView {
     /// The project as published.
     pub project: NewProject,
@@ -164,6 +178,10 @@ pub struct ActivityView {
 /// ran it; it is not service and adds no service hours.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "Training")
+)]
 pub struct Training {
     /// The local date.
     pub date: NaiveDate,
@@ -182,6 +200,16 @@ pub struct Training {
 /// A commendation a volunteer received (表彰奖励), recorded by an admin of the awarding org.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(
+        frozen,
+        get_all,
+        eq,
+        module = "volunteer_ledger",
+        name = "Commendation"
+    )
+)]
 pub struct Commendation {
     /// The local date of the award.
     pub date: NaiveDate,
@@ -214,6 +242,16 @@ pub struct ReportIn {
 /// service, training, commendations, evaluations and complaints received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(
+        frozen,
+        get_all,
+        eq,
+        module = "volunteer_ledger",
+        name = "VolunteerSummary"
+    )
+)]
 pub struct VolunteerSummary {
     /// Basic information, masked, with total minutes.
     pub volunteer: VolunteerView,
@@ -238,6 +276,10 @@ pub struct VolunteerSummary {
 /// A team's rating for a year: the facts gathered from the ledger and the score by a table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "TeamRating")
+)]
 pub struct TeamRating {
     /// The team.
     pub team: TeamId,
@@ -254,6 +296,16 @@ pub struct TeamRating {
 /// An excellent-volunteer candidate (优秀志愿者候选人) and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(
+        frozen,
+        get_all,
+        eq,
+        module = "volunteer_ledger",
+        name = "ExcellentCandidate"
+    )
+)]
 pub struct ExcellentCandidate {
     /// The volunteer.
     pub volunteer: VolunteerId,
@@ -276,6 +328,16 @@ pub struct ExcellentCandidate {
 /// One of a work unit's staff in the unit's report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(
+        frozen,
+        get_all,
+        eq,
+        module = "volunteer_ledger",
+        name = "UnitStaffLine"
+    )
+)]
 pub struct UnitStaffLine {
     /// The volunteer.
     pub volunteer: VolunteerId,
@@ -294,6 +356,10 @@ pub struct UnitStaffLine {
 /// A work unit's report of its staff's service for a period (双向管理).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "UnitReport")
+)]
 pub struct UnitReport {
     /// The unit.
     pub unit: OrgId,
@@ -310,6 +376,16 @@ pub struct UnitReport {
 /// A volunteer as their community sees them: living there, or reported in there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(
+        frozen,
+        get_all,
+        eq,
+        module = "volunteer_ledger",
+        name = "CommunityVolunteer"
+    )
+)]
 pub struct CommunityVolunteer {
     /// The volunteer.
     pub volunteer: VolunteerId,
@@ -346,6 +422,10 @@ crate::error::named_enum!(AnomalyKind, "anomaly kind", {
 /// A flag for a person to look at: not a refusal (the record stands until someone revokes it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "Anomaly")
+)]
 pub struct Anomaly {
     /// What kind.
     pub kind: AnomalyKind,

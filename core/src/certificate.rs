@@ -9,6 +9,16 @@ use serde::{Deserialize, Serialize};
 /// One service record on a certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(
+        frozen,
+        get_all,
+        eq,
+        module = "volunteer_ledger",
+        name = "CertificateRecord"
+    )
+)]
 #[serde(deny_unknown_fields)]
 pub struct CertificateRecord {
     /// The record's content (服务内容).
@@ -33,6 +43,16 @@ pub struct CertificateRecord {
 /// A training session on a certificate (when the certificate is asked to show training).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(
+        frozen,
+        get_all,
+        eq,
+        module = "volunteer_ledger",
+        name = "CertificateTraining"
+    )
+)]
 #[serde(deny_unknown_fields)]
 pub struct CertificateTraining {
     /// The local date.
@@ -48,6 +68,16 @@ pub struct CertificateTraining {
 /// A commendation on a certificate (when the certificate is asked to show commendations).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(
+        frozen,
+        get_all,
+        eq,
+        module = "volunteer_ledger",
+        name = "CertificateCommendation"
+    )
+)]
 #[serde(deny_unknown_fields)]
 pub struct CertificateCommendation {
     /// The local date.
@@ -64,6 +94,10 @@ pub struct CertificateCommendation {
 /// `signature` (keys sorted, as in the log).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "Certificate")
+)]
 #[serde(deny_unknown_fields)]
 pub struct Certificate {
     /// The issuing ledger's signed head just before the certificate was issued: every
@@ -166,6 +200,16 @@ pub enum CertificateStatus {
 /// What a verification shows: only what it must, masked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(
+        frozen,
+        get_all,
+        eq,
+        module = "volunteer_ledger",
+        name = "CertificateCheck"
+    )
+)]
 pub struct CertificateCheck {
     /// The status.
     pub status: CertificateStatus,

@@ -21,6 +21,10 @@ pub const SIGNED_HEAD_FORMAT: &str = "volunteer-ledger/signed-head@1";
 /// covers the canonical JSON of every field but `signature` (keys sorted, no whitespace).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "SignedHead")
+)]
 #[serde(deny_unknown_fields)]
 pub struct SignedHead {
     /// `volunteer-ledger/signed-head@1`.
@@ -57,6 +61,16 @@ struct Unsigned<'a> {
 /// (its seq) and the RFC 9162 inclusion path, leaf to root, as hex.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(
+        frozen,
+        get_all,
+        eq,
+        module = "volunteer_ledger",
+        name = "InclusionProof"
+    )
+)]
 #[serde(deny_unknown_fields)]
 pub struct InclusionProof {
     /// The entry's seq: its leaf's index.

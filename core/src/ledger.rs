@@ -102,6 +102,10 @@ impl Clock {
 /// What a change added.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "Receipt")
+)]
 pub struct Receipt {
     /// The entry's sequence number (for a duplicate: the entry that first recorded it).
     pub seq: i64,
@@ -114,6 +118,16 @@ pub struct Receipt {
 /// What adding a record did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(
+        frozen,
+        get_all,
+        eq,
+        module = "volunteer_ledger",
+        name = "RecordReceipt"
+    )
+)]
 pub struct RecordReceipt {
     /// The record.
     pub record: RecordId,

@@ -40,6 +40,8 @@ pub mod log;
 pub mod merkle;
 pub mod org;
 pub mod policy;
+#[cfg(feature = "python")]
+pub mod python;
 pub mod ranking;
 pub mod rating;
 pub mod record;

@@ -41,6 +41,10 @@ crate::error::named_enum!(OrgKind, "org", {
 /// An organisation to register. `parent` places it in the tree; a root has none.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "Org")
+)]
 pub struct NewOrg {
     /// Its id.
     pub id: OrgId,
@@ -134,6 +138,16 @@ impl BoardVisibility {
 /// A registered volunteer as queries return it: personal data masked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(
+        frozen,
+        get_all,
+        eq,
+        module = "volunteer_ledger",
+        name = "VolunteerView"
+    )
+)]
 pub struct VolunteerView {
     /// The volunteer number.
     pub id: VolunteerId,
@@ -162,6 +176,10 @@ pub struct VolunteerView {
 /// A team (志愿服务队) to create: it belongs to an org and has a leader, liaisons and members.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "Team")
+)]
 pub struct NewTeam {
     /// Its id.
     pub id: TeamId,

@@ -75,6 +75,10 @@ crate::error::named_enum!(BoardKind, "board", {
 /// One line of a board.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "BoardEntry")
+)]
 pub struct BoardEntry {
     /// Standard competition rank (1, 2, 2, 4).
     pub rank: i32,
@@ -89,6 +93,10 @@ pub struct BoardEntry {
 /// A leaderboard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "Leaderboard")
+)]
 pub struct Leaderboard {
     /// The period.
     pub period: Period,
@@ -167,6 +175,10 @@ uniffi::custom_type!(BoardLines, Vec<BoardEntry>, {
 /// One volunteer's place on a board, with the change since the previous period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "Standing")
+)]
 pub struct Standing {
     /// The volunteer.
     pub volunteer: VolunteerId,

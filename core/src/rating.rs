@@ -12,6 +12,16 @@ use serde::{Deserialize, Serialize};
 /// When a level was reached.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(
+        frozen,
+        get_all,
+        eq,
+        module = "volunteer_ledger",
+        name = "LevelReached"
+    )
+)]
 pub struct LevelReached {
     /// The local date of the service that reached it.
     pub date: NaiveDate,
@@ -23,6 +33,10 @@ pub struct LevelReached {
 /// to the next.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "StarSummary")
+)]
 pub struct StarSummary {
     /// Cumulative counted minutes.
     pub total_minutes: i64,

@@ -190,6 +190,10 @@ pub struct SyncReceipt {
 /// [`crate::Ledger::retry_sync`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "SyncRefusal")
+)]
 #[serde(deny_unknown_fields)]
 pub struct SyncRefusal {
     /// The record.
@@ -205,6 +209,10 @@ pub struct SyncRefusal {
 /// What applying a receipt did on the device.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "SyncApplied")
+)]
 pub struct SyncApplied {
     /// Records the server now holds that the device had not known to be acknowledged.
     pub acknowledged: i32,
@@ -217,6 +225,10 @@ pub struct SyncApplied {
 /// Where a device ledger stands with its server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "SyncStatus")
+)]
 pub struct SyncStatus {
     /// Records still to send (of the actor asked about, or of everyone).
     pub unsent: i32,

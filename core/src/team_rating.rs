@@ -250,6 +250,10 @@ impl TeamScoring {
 /// ([`crate::Ledger::team_rating`]); given directly, they rate a team without a ledger.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "TeamFacts")
+)]
 pub struct TeamFacts {
     /// Members with counted service in the team's activities in the year.
     pub active_members: i32,
@@ -329,6 +333,16 @@ impl TeamFacts {
 /// One criterion of a rating, with its measure, points and the words a team leader reads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(
+        frozen,
+        get_all,
+        eq,
+        module = "volunteer_ledger",
+        name = "CriterionLine"
+    )
+)]
 pub struct CriterionLine {
     /// What was measured.
     pub metric: TeamMetric,
@@ -355,6 +369,10 @@ pub struct CriterionLine {
 /// A team's score by a table: out of 100, the stars it earns, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "TeamScore")
+)]
 pub struct TeamScore {
     /// The table used.
     pub scoring: String,

@@ -365,6 +365,10 @@ impl TryFrom<String> for Period {
 /// A period described for display and for other languages' checks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "PeriodInfo")
+)]
 pub struct PeriodInfo {
     /// The canonical text.
     pub text: String,

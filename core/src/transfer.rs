@@ -25,6 +25,10 @@ const FORMAT_PREFIX: &str = "volunteer-ledger/transfer@";
 /// The ledger that issued a package or certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "Issuer")
+)]
 #[serde(deny_unknown_fields)]
 pub struct Issuer {
     /// The issuing ledger's id.
@@ -38,6 +42,16 @@ pub struct Issuer {
 /// One counted record carried by a package.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(
+        frozen,
+        get_all,
+        eq,
+        module = "volunteer_ledger",
+        name = "TransferRecord"
+    )
+)]
 #[serde(deny_unknown_fields)]
 pub struct TransferRecord {
     /// What was done.
@@ -78,6 +92,10 @@ impl TransferRecord {
 /// Minutes in one calendar year (of the issuing ledger's local time).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "YearTotal")
+)]
 #[serde(deny_unknown_fields)]
 pub struct YearTotal {
     /// Minutes.
@@ -90,6 +108,16 @@ pub struct YearTotal {
 /// the signature covers the package's canonical JSON (keys sorted, no whitespace).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(
+        frozen,
+        get_all,
+        eq,
+        module = "volunteer_ledger",
+        name = "TransferPackage"
+    )
+)]
 #[serde(deny_unknown_fields)]
 pub struct TransferPackage {
     /// The issuer's signed head when the package was made (format 2; absent in format 1).

@@ -8,6 +8,16 @@ use crate::error::LedgerError;
 /// file set aside. Codes are stable across versions and languages.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(
+        frozen,
+        get_all,
+        eq,
+        module = "volunteer_ledger",
+        name = "LedgerWarning"
+    )
+)]
 pub struct Warning {
     /// The stable code, e.g. `W_SNAPSHOT_IGNORED`.
     pub code: String,

@@ -2,7 +2,6 @@
 //! entry, and a volunteer's standing.
 
 use super::PyLedger;
-use crate::boards::{Leaderboard, Standing, StarSummary};
 use crate::conversions::Int;
 use crate::errors::check;
 use pyo3::prelude::*;
@@ -11,10 +10,9 @@ use volunteer_ledger as vl;
 #[pymethods]
 impl PyLedger {
     /// A volunteer's star summary under the ledger's policy.
-    fn star_summary(&self, py: Python<'_>, volunteer: String) -> PyResult<StarSummary> {
+    fn star_summary(&self, py: Python<'_>, volunteer: String) -> PyResult<vl::StarSummary> {
         let v: vl::VolunteerId = check(py, volunteer.parse())?;
         self.run(py, move |l| l.star_summary(&v))
-            .map(StarSummary::from)
     }
 
     /// The top `limit` lines of a leaderboard, always current. `period`: '2015-W23', '2015-06',
@@ -31,7 +29,7 @@ impl PyLedger {
         scope: String,
         kind: String,
         limit: Int,
-    ) -> PyResult<Leaderboard> {
+    ) -> PyResult<vl::Leaderboard> {
         self.run(py, move |l| {
             let kind = vl::BoardKind::parse(&kind)?;
             l.leaderboard(
@@ -41,7 +39,6 @@ impl PyLedger {
                 vl::error::non_negative("limit", limit.0)?,
             )
         })
-        .map(Leaderboard::from)
     }
 
     /// A leaderboard as it stood just after log entry `seq` (the log up to it is replayed), so
@@ -58,7 +55,7 @@ impl PyLedger {
         scope: String,
         kind: String,
         limit: Int,
-    ) -> PyResult<Leaderboard> {
+    ) -> PyResult<vl::Leaderboard> {
         self.run(py, move |l| {
             let kind = vl::BoardKind::parse(&kind)?;
             l.leaderboard_as_of(
@@ -69,7 +66,6 @@ impl PyLedger {
                 vl::error::non_negative("limit", limit.0)?,
             )
         })
-        .map(Leaderboard::from)
     }
 
     /// A volunteer's place on the volunteers' board of a period and scope, and the change since
@@ -84,7 +80,7 @@ impl PyLedger {
         volunteer: String,
         period: String,
         scope: String,
-    ) -> PyResult<Standing> {
+    ) -> PyResult<vl::Standing> {
         self.run(py, move |l| {
             l.standing(
                 &volunteer.parse()?,
@@ -92,6 +88,5 @@ impl PyLedger {
                 &vl::Scope::parse(&scope)?,
             )
         })
-        .map(Standing::from)
     }
 }

@@ -1,7 +1,6 @@
 //! Issuing a service certificate from a ledger, and checking one by its verification code.
 
 use super::PyLedger;
-use crate::certificates::{Certificate, CertificateCheck};
 use crate::errors::check;
 use chrono::NaiveDate;
 use pyo3::prelude::*;
@@ -33,7 +32,7 @@ impl PyLedger {
         contact: String,
         notes: String,
         with_training_and_commendations: bool,
-    ) -> PyResult<Certificate> {
+    ) -> PyResult<vl::Certificate> {
         let actor = Self::actor(py, &actor)?;
         let request = check(
             py,
@@ -53,13 +52,11 @@ impl PyLedger {
         self.run(py, move |l| {
             l.issue_certificate_with(&actor, request, with_training_and_commendations)
         })
-        .map(Certificate::from)
     }
 
     /// Checks a certificate by its verification code (case and separators do not matter).
     /// Raises NotFoundError (E_UNKNOWN_CERTIFICATE) for a code this ledger did not issue.
-    fn verify_certificate(&self, py: Python<'_>, code: String) -> PyResult<CertificateCheck> {
+    fn verify_certificate(&self, py: Python<'_>, code: String) -> PyResult<vl::CertificateCheck> {
         self.run(py, move |l| l.verify_certificate(&code))
-            .map(CertificateCheck::from)
     }
 }

@@ -2,9 +2,7 @@
 //! views of them: a volunteer's summary, a unit's report, a community's volunteers, anomalies.
 
 use super::PyLedger;
-use crate::community::{
-    Activity, Anomaly, CommunityVolunteer, MemberPeriod, Project, UnitReport, VolunteerSummary,
-};
+use crate::community::Activity;
 use crate::conversions::{Int, opt_id, timestamp};
 use pyo3::prelude::*;
 use volunteer_ledger as vl;
@@ -42,9 +40,8 @@ impl PyLedger {
     }
 
     /// A team's members over time, each with the day they joined and (if so) left.
-    fn team_members(&self, py: Python<'_>, team: String) -> PyResult<Vec<MemberPeriod>> {
-        let list = self.run(py, move |l| l.team_members(&team.parse()?))?;
-        Ok(list.into_iter().map(MemberPeriod::from).collect())
+    fn team_members(&self, py: Python<'_>, team: String) -> PyResult<Vec<vl::MemberPeriod>> {
+        self.run(py, move |l| l.team_members(&team.parse()?))
     }
 
     /// Publishes a service project (服务项目) of an org.
@@ -90,9 +87,8 @@ impl PyLedger {
     }
 
     /// A project, and the team that claimed it.
-    fn project(&self, py: Python<'_>, id: String) -> PyResult<Project> {
+    fn project(&self, py: Python<'_>, id: String) -> PyResult<vl::ProjectView> {
         self.run(py, move |l| l.project(&id.parse()?))
-            .map(Project::from)
     }
 
     /// Creates an activity (活动) of an org, optionally of a team and a project.
@@ -257,17 +253,24 @@ impl PyLedger {
     }
 
     /// Everything about a volunteer's service: stars, training, commendations, evaluations.
-    fn volunteer_summary(&self, py: Python<'_>, volunteer: String) -> PyResult<VolunteerSummary> {
+    fn volunteer_summary(
+        &self,
+        py: Python<'_>,
+        volunteer: String,
+    ) -> PyResult<vl::VolunteerSummary> {
         self.run(py, move |l| l.volunteer_summary(&volunteer.parse()?))
-            .map(VolunteerSummary::from)
     }
 
     /// A work unit's report of its staff's service in their communities for a period.
-    fn unit_report(&self, py: Python<'_>, unit: String, period: String) -> PyResult<UnitReport> {
+    fn unit_report(
+        &self,
+        py: Python<'_>,
+        unit: String,
+        period: String,
+    ) -> PyResult<vl::UnitReport> {
         self.run(py, move |l| {
             l.unit_report(&unit.parse()?, vl::Period::parse(&period)?)
         })
-        .map(UnitReport::from)
     }
 
     /// The volunteers who live in, or reported in to, a community.
@@ -275,14 +278,12 @@ impl PyLedger {
         &self,
         py: Python<'_>,
         community: String,
-    ) -> PyResult<Vec<CommunityVolunteer>> {
-        let list = self.run(py, move |l| l.community_volunteers(&community.parse()?))?;
-        Ok(list.into_iter().map(CommunityVolunteer::from).collect())
+    ) -> PyResult<Vec<vl::CommunityVolunteer>> {
+        self.run(py, move |l| l.community_volunteers(&community.parse()?))
     }
 
     /// What the anti-fraud checks flag in a period, for a person to look at.
-    fn anomalies(&self, py: Python<'_>, period: String) -> PyResult<Vec<Anomaly>> {
-        let list = self.run(py, move |l| l.anomalies(vl::Period::parse(&period)?))?;
-        Ok(list.into_iter().map(Anomaly::from).collect())
+    fn anomalies(&self, py: Python<'_>, period: String) -> PyResult<Vec<vl::Anomaly>> {
+        self.run(py, move |l| l.anomalies(vl::Period::parse(&period)?))
     }
 }

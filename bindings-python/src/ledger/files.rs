@@ -4,7 +4,7 @@
 use super::PyLedger;
 use crate::conversions::Int;
 use crate::errors::{bad_field, check};
-use crate::uploads::{ImportReport, import_options};
+use crate::uploads::import_options;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use std::sync::Mutex;
@@ -34,7 +34,7 @@ impl PyLedger {
         default_org: Option<String>,
         sheet: Option<String>,
         progress: Option<Py<PyAny>>,
-    ) -> PyResult<ImportReport> {
+    ) -> PyResult<vl::ImportReport> {
         let actor = Self::actor(py, &actor)?;
         let opts = check(
             py,
@@ -59,7 +59,7 @@ impl PyLedger {
         if let Some(e) = failed.into_inner().ok().flatten() {
             return Err(e);
         }
-        Ok(report.into())
+        Ok(report)
     }
 
     /// A leaderboard as a file to publish: 'xlsx' (default) or 'csv' bytes, headers in

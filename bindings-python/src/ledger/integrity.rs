@@ -3,7 +3,6 @@
 
 use super::PyLedger;
 use crate::records::VerifyReport;
-use crate::signed_heads::SignedHead;
 use pyo3::prelude::*;
 use std::sync::Mutex;
 use volunteer_ledger as vl;
@@ -23,9 +22,9 @@ impl PyLedger {
     fn verify_against(
         &self,
         py: Python<'_>,
-        heads: Vec<PyRef<'_, SignedHead>>,
+        heads: Vec<PyRef<'_, vl::SignedHead>>,
     ) -> PyResult<VerifyReport> {
-        let heads: Vec<vl::SignedHead> = heads.iter().map(|h| h.inner.clone()).collect();
+        let heads: Vec<vl::SignedHead> = heads.iter().map(|h| (**h).clone()).collect();
         self.run(py, |l| l.verify_against(&heads)).map(Into::into)
     }
 
@@ -33,14 +32,13 @@ impl PyLedger {
     /// ledger's key — StateError E_NO_SIGNING_KEY without one — and a ledger file keeps the
     /// latest (`kept_signed_head`), so that opening and verifying it check it. Publish its
     /// `to_json()`; `verify_against` later proves the log still begins with those entries.
-    fn signed_head(&self, py: Python<'_>) -> PyResult<SignedHead> {
-        self.run(py, vl::Ledger::signed_head).map(Into::into)
+    fn signed_head(&self, py: Python<'_>) -> PyResult<vl::SignedHead> {
+        self.run(py, vl::Ledger::signed_head)
     }
 
     /// The latest signed head the ledger file kept (None in memory, or before one).
-    fn kept_signed_head(&self, py: Python<'_>) -> PyResult<Option<SignedHead>> {
+    fn kept_signed_head(&self, py: Python<'_>) -> PyResult<Option<vl::SignedHead>> {
         self.run(py, |l| l.kept_signed_head())
-            .map(|h| h.map(Into::into))
     }
 
     /// A new ledger rebuilt from a copy of this one's log: every entry is checked and replayed

@@ -6,7 +6,6 @@ use super::{PyLedger, ledger_config};
 use crate::conversions::{Int, opt_timestamp};
 use crate::errors::{bad_field, check};
 use crate::keys::identity_keys;
-use crate::records::{Receipt, Warning};
 use chrono::{DateTime, FixedOffset};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -146,10 +145,8 @@ impl PyLedger {
     /// What opening this ledger file noticed and worked around (such as W_SNAPSHOT_IGNORED:
     /// a snapshot the log did not continue, set aside and the whole log replayed). Empty for
     /// a ledger in memory and for a clean open.
-    fn open_warnings(&self, py: Python<'_>) -> PyResult<Vec<Warning>> {
-        self.run(py, |l| {
-            Ok(l.open_warnings().iter().cloned().map(Into::into).collect())
-        })
+    fn open_warnings(&self, py: Python<'_>) -> PyResult<Vec<vl::Warning>> {
+        self.run(py, |l| Ok(l.open_warnings().to_vec()))
     }
 
     /// How many entries `open` replayed after the file's newest snapshot (0 in memory).
@@ -274,11 +271,10 @@ impl PyLedger {
         py: Python<'_>,
         actor: String,
         volunteer: String,
-    ) -> PyResult<Receipt> {
+    ) -> PyResult<vl::Receipt> {
         let actor = Self::actor(py, &actor)?;
         let volunteer = check(py, volunteer.parse())?;
         self.run(py, |l| l.erase_identity(&actor, &volunteer))
-            .map(Into::into)
     }
 
     /// The number of entries in the log.

@@ -2,24 +2,22 @@
 
 use super::PyLedger;
 use crate::conversions::Int;
-use crate::ratings::{ExcellentCandidate, TeamFacts, TeamRating, scoring_table};
+use crate::ratings::scoring_table;
 use pyo3::prelude::*;
 use volunteer_ledger as vl;
 
 #[pymethods]
 impl PyLedger {
     /// What a team did in a year: the facts its rating scores.
-    fn team_facts(&self, py: Python<'_>, team: String, year: Int) -> PyResult<TeamFacts> {
+    fn team_facts(&self, py: Python<'_>, team: String, year: Int) -> PyResult<vl::TeamFacts> {
         self.run(py, move |l| l.team_facts(&team.parse()?, year.saturating()))
-            .map(TeamFacts::from)
     }
 
     /// A team's star rating for a year by the policy's scoring table.
-    fn team_rating(&self, py: Python<'_>, team: String, year: Int) -> PyResult<TeamRating> {
+    fn team_rating(&self, py: Python<'_>, team: String, year: Int) -> PyResult<vl::TeamRating> {
         self.run(py, move |l| {
             l.team_rating(&team.parse()?, year.saturating())
         })
-        .map(TeamRating::from)
     }
 
     /// A team's rating for a year by another table: a built-in name ('district',
@@ -30,21 +28,25 @@ impl PyLedger {
         team: String,
         year: Int,
         table: &Bound<'_, PyAny>,
-    ) -> PyResult<TeamRating> {
+    ) -> PyResult<vl::TeamRating> {
         let table = scoring_table(table)?;
         self.run(py, move |l| {
             l.team_rating_by(&team.parse()?, year.saturating(), &table?)
         })
-        .map(TeamRating::from)
     }
 
     /// The ratings of every team of a scope for a year, best first (ties by team id).
     #[pyo3(signature = (year, scope = String::from("all")))]
-    fn team_ratings(&self, py: Python<'_>, year: Int, scope: String) -> PyResult<Vec<TeamRating>> {
+    fn team_ratings(
+        &self,
+        py: Python<'_>,
+        year: Int,
+        scope: String,
+    ) -> PyResult<Vec<vl::TeamRating>> {
         let list = self.run(py, move |l| {
             l.team_ratings(year.saturating(), &vl::Scope::parse(&scope)?)
         })?;
-        Ok(list.into_iter().map(TeamRating::from).collect())
+        Ok(list.into_iter().collect())
     }
 
     /// The volunteers the policy's rule proposes as excellent (优秀志愿者) for a year in a
@@ -55,10 +57,10 @@ impl PyLedger {
         py: Python<'_>,
         year: Int,
         scope: String,
-    ) -> PyResult<Vec<ExcellentCandidate>> {
+    ) -> PyResult<Vec<vl::ExcellentCandidate>> {
         let list = self.run(py, move |l| {
             l.excellent_candidates(year.saturating(), &vl::Scope::parse(&scope)?)
         })?;
-        Ok(list.into_iter().map(ExcellentCandidate::from).collect())
+        Ok(list.into_iter().collect())
     }
 }

@@ -7,7 +7,7 @@ use crate::conversions::Int;
 use crate::errors::check;
 use crate::frames::{CHUNK, RecordColumns, frame_columns};
 use crate::record_results::RecordResults;
-use crate::records::{Converted, Receipt, RecordArgs, RecordReceipt, ServiceRecord};
+use crate::records::{Converted, RecordArgs, ServiceRecord};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PySlice};
@@ -141,7 +141,7 @@ impl PyLedger {
         paid: bool,
         job_duty: bool,
         public_benefit: bool,
-    ) -> PyResult<RecordReceipt> {
+    ) -> PyResult<vl::RecordReceipt> {
         let actor = Self::actor(py, &actor)?;
         let args = RecordArgs {
             id,
@@ -160,7 +160,6 @@ impl PyLedger {
         };
         let record = check(py, args.convert(self.off)?)?;
         self.run(py, move |l| l.add_record(&actor, record))
-            .map(RecordReceipt::from)
     }
 
     /// Adds many records, each on its own: one refusal does not stop the others. `records` is
@@ -201,11 +200,15 @@ impl PyLedger {
 
     /// Confirms a pending record. Nobody confirms a record they entered themselves; a make-up
     /// record needs an org admin.
-    fn confirm_record(&self, py: Python<'_>, actor: String, record: String) -> PyResult<Receipt> {
+    fn confirm_record(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        record: String,
+    ) -> PyResult<vl::Receipt> {
         let actor = Self::actor(py, &actor)?;
         let record = Self::record_id(py, &record)?;
         self.run(py, move |l| l.confirm_record(&actor, &record))
-            .map(Receipt::from)
     }
 
     /// Revokes a record with a reason; it stays in the ledger and stops counting.
@@ -215,11 +218,10 @@ impl PyLedger {
         actor: String,
         record: String,
         reason: String,
-    ) -> PyResult<Receipt> {
+    ) -> PyResult<vl::Receipt> {
         let actor = Self::actor(py, &actor)?;
         let record = Self::record_id(py, &record)?;
         self.run(py, move |l| l.revoke_record(&actor, &record, &reason))
-            .map(Receipt::from)
     }
 
     /// Disputes a record (申诉): the volunteer, its recorder or its organiser may.
@@ -229,11 +231,10 @@ impl PyLedger {
         actor: String,
         record: String,
         reason: String,
-    ) -> PyResult<Receipt> {
+    ) -> PyResult<vl::Receipt> {
         let actor = Self::actor(py, &actor)?;
         let record = Self::record_id(py, &record)?;
         self.run(py, move |l| l.dispute_record(&actor, &record, &reason))
-            .map(Receipt::from)
     }
 
     /// Resolves a dispute (an org admin); the record returns to its state before it.
@@ -243,11 +244,10 @@ impl PyLedger {
         actor: String,
         record: String,
         note: String,
-    ) -> PyResult<Receipt> {
+    ) -> PyResult<vl::Receipt> {
         let actor = Self::actor(py, &actor)?;
         let record = Self::record_id(py, &record)?;
         self.run(py, move |l| l.resolve_dispute(&actor, &record, &note))
-            .map(Receipt::from)
     }
 
     /// Replaces a counted record by a corrected one for the same volunteer; the old record
@@ -283,7 +283,7 @@ impl PyLedger {
         paid: bool,
         job_duty: bool,
         public_benefit: bool,
-    ) -> PyResult<RecordReceipt> {
+    ) -> PyResult<vl::RecordReceipt> {
         let actor = Self::actor(py, &actor)?;
         let record = Self::record_id(py, &record)?;
         let args = RecordArgs {
@@ -305,7 +305,6 @@ impl PyLedger {
         self.run(py, move |l| {
             l.amend_record(&actor, &record, replacement, &reason)
         })
-        .map(RecordReceipt::from)
     }
 
     /// A record by id.

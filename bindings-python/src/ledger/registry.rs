@@ -2,10 +2,8 @@
 //! or not) and teams as created.
 
 use super::PyLedger;
-use crate::community::{Org, Team};
-use crate::conversions::{ids, opt_id, opt_string, role_of, strings, visibility_of};
+use crate::conversions::{ids, opt_id, role_of, visibility_of};
 use crate::errors::check;
-use crate::records::{Receipt, VolunteerView};
 use pyo3::prelude::*;
 use volunteer_ledger as vl;
 
@@ -22,7 +20,7 @@ impl PyLedger {
         name: String,
         kind: String,
         parent: Option<String>,
-    ) -> PyResult<Receipt> {
+    ) -> PyResult<vl::Receipt> {
         let actor = Self::actor(py, &actor)?;
         let org = check(
             py,
@@ -36,7 +34,6 @@ impl PyLedger {
             })(),
         )?;
         self.run(py, move |l| l.register_org(&actor, org))
-            .map(Receipt::from)
     }
 
     /// Grants a role: 'platform_admin' (no org), or 'org_admin' / 'recorder' of `org`.
@@ -48,12 +45,11 @@ impl PyLedger {
         grantee: String,
         role: String,
         org: Option<String>,
-    ) -> PyResult<Receipt> {
+    ) -> PyResult<vl::Receipt> {
         let actor = Self::actor(py, &actor)?;
         let grantee = Self::actor(py, &grantee)?;
         let role = check(py, role_of(&role, org))?;
         self.run(py, move |l| l.grant_role(&actor, &grantee, role))
-            .map(Receipt::from)
     }
 
     /// Registers a volunteer, validating the identity number. `identity_kind`: resident_id,
@@ -69,7 +65,7 @@ impl PyLedger {
         identity_kind: String,
         identity_number: String,
         home_org: Option<String>,
-    ) -> PyResult<Receipt> {
+    ) -> PyResult<vl::Receipt> {
         let actor = Self::actor(py, &actor)?;
         let volunteer = check(
             py,
@@ -84,7 +80,6 @@ impl PyLedger {
             })(),
         )?;
         self.run(py, move |l| l.register_volunteer(&actor, volunteer))
-            .map(Receipt::from)
     }
 
     /// Creates a team (服务队) of registered volunteers under an org.
@@ -103,7 +98,7 @@ impl PyLedger {
         leader: String,
         liaisons: Vec<String>,
         members: Vec<String>,
-    ) -> PyResult<Receipt> {
+    ) -> PyResult<vl::Receipt> {
         let actor = Self::actor(py, &actor)?;
         let team = check(
             py,
@@ -119,7 +114,6 @@ impl PyLedger {
             })(),
         )?;
         self.run(py, move |l| l.create_team(&actor, team))
-            .map(Receipt::from)
     }
 
     /// Moves a volunteer to a new home community and/or work unit. Their history stays with
@@ -132,7 +126,7 @@ impl PyLedger {
         volunteer: String,
         home_org: Option<String>,
         work_unit: Option<String>,
-    ) -> PyResult<Receipt> {
+    ) -> PyResult<vl::Receipt> {
         let actor = Self::actor(py, &actor)?;
         let (volunteer, home_org, work_unit) = check(
             py,
@@ -143,7 +137,6 @@ impl PyLedger {
         self.run(py, move |l| {
             l.move_volunteer(&actor, &volunteer, home_org, work_unit)
         })
-        .map(Receipt::from)
     }
 
     /// Chooses how a volunteer appears on public boards: mode 'public', 'hidden', or
@@ -156,44 +149,28 @@ impl PyLedger {
         volunteer: String,
         mode: String,
         pseudonym: Option<String>,
-    ) -> PyResult<Receipt> {
+    ) -> PyResult<vl::Receipt> {
         let actor = Self::actor(py, &actor)?;
         let volunteer: vl::VolunteerId = check(py, volunteer.parse())?;
         let visibility = check(py, visibility_of(&mode, pseudonym))?;
         self.run(py, move |l| {
             l.set_visibility(&actor, &volunteer, visibility)
         })
-        .map(Receipt::from)
     }
 
     /// An org as registered.
-    fn org(&self, py: Python<'_>, id: String) -> PyResult<Org> {
-        let o = self.run(py, move |l| l.org(&id.parse()?))?;
-        Ok(Org {
-            id: o.id.to_string(),
-            name: o.name,
-            kind: o.kind.as_str().to_owned(),
-            parent: opt_string(o.parent),
-        })
+    fn org(&self, py: Python<'_>, id: String) -> PyResult<vl::Org> {
+        self.run(py, move |l| l.org(&id.parse()?))
     }
 
     /// A team as created (its members over time: `team_members`).
-    fn team(&self, py: Python<'_>, id: String) -> PyResult<Team> {
-        let t = self.run(py, move |l| l.team(&id.parse()?))?;
-        Ok(Team {
-            id: t.id.to_string(),
-            org: t.org.to_string(),
-            name: t.name,
-            leader: t.leader.to_string(),
-            liaisons: strings(t.liaisons),
-            members: strings(t.members),
-        })
+    fn team(&self, py: Python<'_>, id: String) -> PyResult<vl::NewTeam> {
+        self.run(py, move |l| l.team(&id.parse()?))
     }
 
     /// A volunteer, masked.
-    fn volunteer(&self, py: Python<'_>, id: String) -> PyResult<VolunteerView> {
+    fn volunteer(&self, py: Python<'_>, id: String) -> PyResult<vl::VolunteerView> {
         let id: vl::VolunteerId = check(py, id.parse())?;
         self.run(py, move |l| l.volunteer(&id))
-            .map(VolunteerView::from)
     }
 }

@@ -4,8 +4,7 @@
 use super::PyLedger;
 use crate::conversions::opt_id;
 use crate::errors::check;
-use crate::signed_heads::SignedHead;
-use crate::sync::{SyncApplied, SyncReceipt, SyncStatus, refusals};
+use crate::sync::SyncReceipt;
 use pyo3::prelude::*;
 use volunteer_ledger as vl;
 
@@ -35,9 +34,8 @@ impl PyLedger {
     /// carried (None before one): the server's log held every record it acknowledged by then.
     /// Keep or publish it; the server's `verify_against([head])` shows whether its log still
     /// begins with those entries.
-    fn sync_server_head(&self, py: Python<'_>) -> PyResult<Option<SignedHead>> {
+    fn sync_server_head(&self, py: Python<'_>) -> PyResult<Option<vl::SignedHead>> {
         self.run(py, |l| Ok(l.sync_server_head().cloned()))
-            .map(|h| h.map(Into::into))
     }
 
     /// On a device: the records `actor` added here that the server has neither acknowledged
@@ -77,28 +75,18 @@ impl PyLedger {
     /// E_CHECKPOINT_FORMAT, E_CHECKPOINT_MISMATCH, E_SYNC_RECEIPT_BATCH,
     /// E_SYNC_RECEIPT_RECORDS). Acknowledged records are not sent again; refused ones neither
     /// (see `sync_status` and `retry_sync`). Keeps the largest head (`sync_server_head`).
-    fn apply_sync_receipt(&self, py: Python<'_>, receipt: String) -> PyResult<SyncApplied> {
+    fn apply_sync_receipt(&self, py: Python<'_>, receipt: String) -> PyResult<vl::SyncApplied> {
         self.run(py, move |l| {
             let receipt = vl::SyncReceipt::from_json(&receipt)?;
             l.apply_sync_receipt(&receipt)
-        })
-        .map(|a| SyncApplied {
-            acknowledged: a.acknowledged.unsigned_abs(),
-            refused: refusals(a.refused),
-            ignored: a.ignored.unsigned_abs(),
         })
     }
 
     /// On a device: records still to send (of `actor`, or of everyone), acknowledged, refused.
     #[pyo3(signature = (actor = None))]
-    fn sync_status(&self, py: Python<'_>, actor: Option<String>) -> PyResult<SyncStatus> {
+    fn sync_status(&self, py: Python<'_>, actor: Option<String>) -> PyResult<vl::SyncStatus> {
         let actor: Option<vl::ActorId> = check(py, opt_id(actor))?;
         self.run(py, move |l| Ok(l.sync_status(actor.as_ref())))
-            .map(|s| SyncStatus {
-                unsent: s.unsent.unsigned_abs(),
-                acknowledged: s.acknowledged.unsigned_abs(),
-                refused: refusals(s.refused),
-            })
     }
 
     /// On a device: sends a refused record again with the next batch (after its cause was

@@ -4,8 +4,6 @@
 use super::PyLedger;
 use crate::conversions::opt_id;
 use crate::errors::check;
-use crate::records::Receipt;
-use crate::transfers::{Issuer, TransferPackage, TransferReceipt};
 use pyo3::prelude::*;
 use volunteer_ledger as vl;
 
@@ -14,11 +12,10 @@ impl PyLedger {
     /// Gives the ledger its Ed25519 signing key from a 32-byte seed (kept by the platform's
     /// secret store; the seed never enters the log). The first time, a platform admin
     /// registers its public half in the log; giving a registered key again writes nothing.
-    fn set_signing_key(&self, py: Python<'_>, actor: String, seed: &[u8]) -> PyResult<Receipt> {
+    fn set_signing_key(&self, py: Python<'_>, actor: String, seed: &[u8]) -> PyResult<vl::Receipt> {
         let actor = Self::actor(py, &actor)?;
         let seed = seed.to_vec();
         self.run(py, move |l| l.set_signing_key(&actor, &seed))
-            .map(Receipt::from)
     }
 
     /// The ledger's current public key (64 hex digits), or None if it has no signing key.
@@ -28,8 +25,8 @@ impl PyLedger {
 
     /// The ledger as an issuer (id, name, public key), to give to ledgers that will trust it.
     /// Raises StateError (E_NO_SIGNING_KEY) without a signing key.
-    fn issuer(&self, py: Python<'_>) -> PyResult<Issuer> {
-        self.run(py, |l| l.issuer()).map(Issuer::from)
+    fn issuer(&self, py: Python<'_>) -> PyResult<vl::Issuer> {
+        self.run(py, |l| l.issuer())
     }
 
     /// Trusts another ledger to issue transfer packages (a platform admin keeps the list).
@@ -41,7 +38,7 @@ impl PyLedger {
         ledger_id: String,
         name: String,
         public_key: String,
-    ) -> PyResult<Receipt> {
+    ) -> PyResult<vl::Receipt> {
         let actor = Self::actor(py, &actor)?;
         let ledger_id: vl::LedgerId = check(py, ledger_id.parse())?;
         let issuer = vl::Issuer {
@@ -50,7 +47,6 @@ impl PyLedger {
             public_key,
         };
         self.run(py, move |l| l.trust_issuer(&actor, issuer))
-            .map(Receipt::from)
     }
 
     /// The trusted issuers, as (ledger id, public key) pairs.
@@ -90,11 +86,10 @@ impl PyLedger {
         py: Python<'_>,
         volunteer: String,
         destination: Option<String>,
-    ) -> PyResult<TransferPackage> {
+    ) -> PyResult<vl::TransferPackage> {
         self.run(py, move |l| {
             l.transfer_package(&volunteer.parse()?, opt_id(destination)?)
         })
-        .map(TransferPackage::from)
     }
 
     /// Imports a transfer package's text: checks its form, its issuer (on the trust list), its
@@ -105,9 +100,8 @@ impl PyLedger {
         py: Python<'_>,
         actor: String,
         package: String,
-    ) -> PyResult<TransferReceipt> {
+    ) -> PyResult<vl::TransferReceipt> {
         let actor = Self::actor(py, &actor)?;
         self.run(py, move |l| l.import_transfer(&actor, &package))
-            .map(TransferReceipt::from)
     }
 }

@@ -26,6 +26,10 @@ pub const E_UPLOAD_ENCODING: &str = "E_UPLOAD_ENCODING";
 /// names no person and no identity number.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "RowProblem")
+)]
 pub struct RowProblem {
     /// The row, 1-based as Excel shows it.
     pub row: i32,

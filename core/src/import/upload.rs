@@ -19,6 +19,16 @@ use serde::{Deserialize, Serialize};
 /// What an upload did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(
+        frozen,
+        get_all,
+        eq,
+        module = "volunteer_ledger",
+        name = "ImportReport"
+    )
+)]
 pub struct ImportReport {
     /// SHA-256 of the file, lower-case hex.
     pub fingerprint: String,

@@ -15,6 +15,16 @@ use serde::{Deserialize, Serialize};
 /// What importing a transfer package did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(
+        frozen,
+        get_all,
+        eq,
+        module = "volunteer_ledger",
+        name = "TransferReceipt"
+    )
+)]
 pub struct TransferReceipt {
     /// The volunteer.
     pub volunteer: VolunteerId,
