@@ -82,7 +82,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<vl::BoardEntry>()?;
     m.add_class::<vl::Leaderboard>()?;
     m.add_class::<vl::Standing>()?;
-    m.add_class::<records::VerifyReport>()?;
+    m.add_class::<vl::VerifyReport>()?;
     m.add_class::<vl::PeriodInfo>()?;
     m.add_class::<vl::Issuer>()?;
     m.add_class::<vl::TransferRecord>()?;
@@ -125,6 +125,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<vl::InclusionProof>()?;
     m.add_class::<vl::Warning>()?;
 
+    m.add_function(wrap_pyfunction!(records::_record_fields, m)?)?;
     m.add_function(wrap_pyfunction!(records::validate_identity, m)?)?;
     m.add_function(wrap_pyfunction!(records::mask_name, m)?)?;
     m.add_function(wrap_pyfunction!(records::mask_identity, m)?)?;

@@ -59,16 +59,6 @@ result_class!(
     }
 );
 
-result_class!(
-    /// What a chain check found.
-    VerifyReport as "VerifyReport" {
-        /// Entries checked.
-        entries: i64,
-        /// The hash of the last entry (hex).
-        head_hash: String,
-    }
-);
-
 impl ServiceRecord {
     pub(crate) fn new(r: vl::ServiceRecord, off: FixedOffset) -> Self {
         let n = r.record;
@@ -99,42 +89,30 @@ impl ServiceRecord {
     }
 }
 
-impl From<vl::VerifyReport> for VerifyReport {
-    fn from(r: vl::VerifyReport) -> Self {
-        Self {
-            entries: r.entries,
-            head_hash: r.head_hash,
-        }
-    }
-}
-
 // ---- a record as Python passes it ---------------------------------------------------------
 
-/// The fields of a record as Python passes them, before conversion.
+/// The fields of a record as Python passes them, before conversion; an optional field not
+/// given takes the core's default (`NewRecord::new`).
 pub(crate) struct RecordArgs<'py> {
-    pub(crate) id: String,
-    pub(crate) volunteer: String,
-    pub(crate) org: String,
-    pub(crate) start: Bound<'py, PyAny>,
-    pub(crate) end: Bound<'py, PyAny>,
-    pub(crate) minutes: Int,
-    pub(crate) content: String,
-    pub(crate) team: Option<String>,
-    pub(crate) activity: Option<String>,
-    pub(crate) source: String,
-    pub(crate) paid: bool,
-    pub(crate) job_duty: bool,
-    pub(crate) public_benefit: bool,
+    id: String,
+    volunteer: String,
+    org: String,
+    start: Bound<'py, PyAny>,
+    end: Bound<'py, PyAny>,
+    minutes: Int,
+    content: Option<String>,
+    team: Option<String>,
+    activity: Option<String>,
+    source: Option<String>,
+    paid: Option<bool>,
+    job_duty: Option<bool>,
+    public_benefit: Option<bool>,
 }
 
-/// The keys of a record given as a dict (`add_records`): the keywords of `add_record`.
-const RECORD_FIELDS: &[&str] = &[
-    "id",
-    "volunteer",
-    "org",
-    "start",
-    "end",
-    "minutes",
+/// The keywords of `add_record`, the keys of a record dict and the columns of a record
+/// frame: the required ones, then the optional ones.
+const REQUIRED_FIELDS: [&str; 6] = ["id", "volunteer", "org", "start", "end", "minutes"];
+const OPTIONAL_FIELDS: [&str; 7] = [
     "content",
     "team",
     "activity",
@@ -145,15 +123,17 @@ const RECORD_FIELDS: &[&str] = &[
 ];
 
 impl<'py> RecordArgs<'py> {
-    /// Reads a record given as a dict with the keywords of `add_record`; an unknown or missing
-    /// key is a TypeError, as it would be for keyword arguments.
+    /// Reads a record given as a dict (or as the keyword arguments of `add_record`); an
+    /// unknown or missing key is a TypeError, as it is for keyword arguments.
     pub(crate) fn from_dict(d: &Bound<'py, PyDict>) -> PyResult<Self> {
         for key in d.keys() {
             let key: String = key.extract()?;
-            if !RECORD_FIELDS.contains(&key.as_str()) {
+            if !REQUIRED_FIELDS.contains(&key.as_str()) && !OPTIONAL_FIELDS.contains(&key.as_str())
+            {
                 return Err(PyTypeError::new_err(format!(
-                    "'{key}' is not a record field; the fields are {}",
-                    RECORD_FIELDS.join(", ")
+                    "'{key}' is not a record field; the fields are {}, {}",
+                    REQUIRED_FIELDS.join(", "),
+                    OPTIONAL_FIELDS.join(", ")
                 )));
             }
         }
@@ -169,13 +149,13 @@ impl<'py> RecordArgs<'py> {
             start: start.ok_or_else(|| missing("start"))?,
             end: end.ok_or_else(|| missing("end"))?,
             minutes: required(d, "minutes")?,
-            content: item(d, "content")?.unwrap_or_default(),
+            content: item(d, "content")?,
             team: item(d, "team")?,
             activity: item(d, "activity")?,
-            source: item(d, "source")?.unwrap_or_else(|| "entry".to_owned()),
-            paid: item(d, "paid")?.unwrap_or(false),
-            job_duty: item(d, "job_duty")?.unwrap_or(false),
-            public_benefit: item(d, "public_benefit")?.unwrap_or(true),
+            source: item(d, "source")?,
+            paid: item(d, "paid")?,
+            job_duty: item(d, "job_duty")?,
+            public_benefit: item(d, "public_benefit")?,
         })
     }
 
@@ -185,23 +165,50 @@ impl<'py> RecordArgs<'py> {
         let start = timestamp(&self.start, off, "start")?;
         let end = timestamp(&self.end, off, "end")?;
         Ok((|| {
-            Ok(vl::NewRecord {
-                id: self.id.parse()?,
-                volunteer: self.volunteer.parse()?,
-                org: self.org.parse()?,
-                team: opt_id(self.team)?,
-                activity: opt_id(self.activity)?,
-                start,
-                end,
-                minutes: self.minutes.0,
-                content: self.content,
-                source: vl::RecordSource::parse(&self.source)?,
-                paid: self.paid,
-                job_duty: self.job_duty,
-                public_benefit: self.public_benefit,
-            })
+            let content = self.content.unwrap_or_default();
+            let id = self.id.parse()?;
+            let (volunteer, org) = (self.volunteer.parse()?, self.org.parse()?);
+            let mut r = vl::NewRecord::new(id, volunteer, org, start, end, 0, content);
+            r.minutes = self.minutes.0;
+            r.team = opt_id(self.team)?;
+            r.activity = opt_id(self.activity)?;
+            if let Some(source) = &self.source {
+                r.source = vl::RecordSource::parse(source)?;
+            }
+            r.paid = self.paid.unwrap_or(r.paid);
+            r.job_duty = self.job_duty.unwrap_or(r.job_duty);
+            r.public_benefit = self.public_benefit.unwrap_or(r.public_benefit);
+            Ok(r)
         })())
     }
+}
+
+/// The keywords of `add_record`: the required ones, and the optional ones with the values a
+/// record that leaves them out takes (the core's `NewRecord::new`). `_frames` reads them.
+#[pyfunction]
+pub(crate) fn _record_fields<'py>(
+    py: Python<'py>,
+) -> PyResult<(Vec<&'static str>, Bound<'py, PyDict>)> {
+    let placeholder = |e: vl::LedgerError| PyTypeError::new_err(e.to_string());
+    let r = vl::NewRecord::new(
+        "R".parse().map_err(placeholder)?,
+        "V".parse().map_err(placeholder)?,
+        "O".parse().map_err(placeholder)?,
+        vl::Timestamp(0),
+        vl::Timestamp(0),
+        0,
+        "",
+    );
+    let defaults = PyDict::new(py);
+    defaults.set_item("content", r.content)?;
+    defaults.set_item("team", py.None())?;
+    defaults.set_item("activity", py.None())?;
+    defaults.set_item("source", r.source.as_str())?;
+    defaults.set_item("paid", r.paid)?;
+    defaults.set_item("job_duty", r.job_duty)?;
+    defaults.set_item("public_benefit", r.public_benefit)?;
+    debug_assert!(defaults.len() == OPTIONAL_FIELDS.len());
+    Ok((REQUIRED_FIELDS.to_vec(), defaults))
 }
 
 /// The records of a call, converted: those the binding could turn into records, and those it

@@ -111,3 +111,18 @@ def test_to_dict_and_repr_name_every_attribute_in_the_stubs_order() -> None:
     for obj in results():
         check(obj)
     assert seen == set(classes) - NOT_MADE_HERE
+
+
+def test_docstrings_read_as_python_not_as_rustdoc() -> None:
+    # The core's doc comments become the docstrings of its classes: a Rust path or an
+    # intra-doc link in one would show in help() as markup a Python user cannot follow.
+    rustdoc = ("[`", "`]", "crate::", "Self::", "](")
+    found = []
+    for name in result_classes():
+        cls = getattr(vl, name)
+        docs = {name: cls.__doc__ or ""}
+        for attr, value in vars(cls).items():
+            if not attr.startswith("__"):
+                docs[f"{name}.{attr}"] = getattr(value, "__doc__", None) or ""
+        found += [where for where, doc in docs.items() if any(m in doc for m in rustdoc)]
+    assert found == []

@@ -35,7 +35,7 @@ pub struct SignedHead {
     pub ledger_id: LedgerId,
     /// The ledger's Ed25519 public key (hex), as registered in its log.
     pub public_key: String,
-    /// The Merkle root of the first `size` entry hashes (hex; `crate::merkle`).
+    /// The Merkle root of the first `size` entry hashes (hex; RFC 9162's tree).
     pub root_hash: String,
     /// Ed25519 signature (hex) over the canonical JSON of the other fields.
     pub signature: String,

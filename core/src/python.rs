@@ -199,6 +199,7 @@ macro_rules! result_methods {
 
 result_methods! {
     crate::Receipt { seq, hash, duplicate };
+    crate::VerifyReport { entries, head_hash };
     crate::RecordReceipt { record, state, make_up, seq, duplicate };
     VolunteerView {
         id, masked_name, identity_kind, masked_identity, identity_erased, home_org, work_unit,

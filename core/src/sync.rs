@@ -186,8 +186,8 @@ pub struct SyncReceipt {
     pub signature: String,
 }
 
-/// A record the server refused, as the device keeps it: it is not sent again (see
-/// [`crate::Ledger::retry_sync`]).
+/// A record the server refused, as the device keeps it: it is not sent again unless the
+/// ledger's `retry_sync` is asked to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(

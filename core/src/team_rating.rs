@@ -246,8 +246,8 @@ impl TeamScoring {
     }
 }
 
-/// What a team did in a year, as the scoring measures it. The ledger gathers these
-/// ([`crate::Ledger::team_rating`]); given directly, they rate a team without a ledger.
+/// What a team did in a year, as the scoring measures it. The ledger's `team_rating` gathers
+/// these; given directly, they rate a team without a ledger.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(

@@ -6,23 +6,18 @@ the package works without it (``pip install "volunteer-ledger[pandas]"`` adds it
 
 from __future__ import annotations
 
+import importlib
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, Iterable, Protocol
 
 if TYPE_CHECKING:
     import pandas as pd
 
-# The keywords of Ledger.add_record: the required ones, then those with their defaults.
-REQUIRED = ("id", "volunteer", "org", "start", "end", "minutes")
-DEFAULTS: dict[str, Any] = {
-    "content": "",
-    "team": None,
-    "activity": None,
-    "source": "entry",
-    "paid": False,
-    "job_duty": False,
-    "public_benefit": True,
-}
+# The keywords of Ledger.add_record: the required ones, then those with their defaults (the
+# core's, as the native module gives them; imported by name, as it has no stub of its own).
+_fields = importlib.import_module("volunteer_ledger._native")._record_fields()
+REQUIRED: tuple[str, ...] = tuple(_fields[0])
+DEFAULTS: dict[str, Any] = dict(_fields[1])
 
 
 class _HasToDict(Protocol):

@@ -2,7 +2,6 @@
 //! signed before, replaying the log into a new ledger, the state digest and the head.
 
 use super::PyLedger;
-use crate::records::VerifyReport;
 use pyo3::prelude::*;
 use std::sync::Mutex;
 use volunteer_ledger as vl;
@@ -11,8 +10,8 @@ use volunteer_ledger as vl;
 impl PyLedger {
     /// Checks the whole hash chain; raises IntegrityError (E_CHAIN_BROKEN) naming the first
     /// entry at fault.
-    fn verify(&self, py: Python<'_>) -> PyResult<VerifyReport> {
-        self.run(py, |l| l.verify()).map(VerifyReport::from)
+    fn verify(&self, py: Python<'_>) -> PyResult<vl::VerifyReport> {
+        self.run(py, |l| l.verify())
     }
 
     /// As `verify()`, and checks the log against signed heads this ledger issued earlier:
@@ -23,9 +22,9 @@ impl PyLedger {
         &self,
         py: Python<'_>,
         heads: Vec<PyRef<'_, vl::SignedHead>>,
-    ) -> PyResult<VerifyReport> {
+    ) -> PyResult<vl::VerifyReport> {
         let heads: Vec<vl::SignedHead> = heads.iter().map(|h| (**h).clone()).collect();
-        self.run(py, |l| l.verify_against(&heads)).map(Into::into)
+        self.run(py, |l| l.verify_against(&heads))
     }
 
     /// Signs the log's head (entry count, Merkle root, last entry hash, time) with the

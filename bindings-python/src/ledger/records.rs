@@ -3,7 +3,6 @@
 //! reading them back.
 
 use super::{PyLedger, unavailable};
-use crate::conversions::Int;
 use crate::errors::check;
 use crate::frames::{CHUNK, RecordColumns, frame_columns};
 use crate::record_results::RecordResults;
@@ -114,50 +113,20 @@ impl PyLedger {
     /// `start`/`end`: datetimes (naive ones in the ledger's offset). `source`: entry, check_in,
     /// import or transfer.
     #[pyo3(
-        signature = (
-            actor, *, id, volunteer, org, start, end, minutes, content = String::new(), team = None,
-            activity = None, source = String::from("entry"), paid = false, job_duty = false,
-            public_benefit = true
-        ),
+        signature = (actor, **record),
         text_signature = "($self, actor, *, id, volunteer, org, start, end, minutes, content='', \
             team=None, activity=None, source='entry', paid=False, job_duty=False, \
             public_benefit=True)"
     )]
-    #[allow(clippy::too_many_arguments)]
     fn add_record(
         &self,
         py: Python<'_>,
         actor: String,
-        id: String,
-        volunteer: String,
-        org: String,
-        start: &Bound<'_, PyAny>,
-        end: &Bound<'_, PyAny>,
-        minutes: Int,
-        content: String,
-        team: Option<String>,
-        activity: Option<String>,
-        source: String,
-        paid: bool,
-        job_duty: bool,
-        public_benefit: bool,
+        record: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<vl::RecordReceipt> {
         let actor = Self::actor(py, &actor)?;
-        let args = RecordArgs {
-            id,
-            volunteer,
-            org,
-            start: start.clone(),
-            end: end.clone(),
-            minutes,
-            content,
-            team,
-            activity,
-            source,
-            paid,
-            job_duty,
-            public_benefit,
-        };
+        let fields = record.cloned().unwrap_or_else(|| PyDict::new(py));
+        let args = RecordArgs::from_dict(&fields)?;
         let record = check(py, args.convert(self.off)?)?;
         self.run(py, move |l| l.add_record(&actor, record))
     }
@@ -254,53 +223,23 @@ impl PyLedger {
     /// stays, marked amended and linked to its replacement. The replacement's fields are the
     /// keyword arguments of `add_record`.
     #[pyo3(
-        signature = (
-            actor, record, reason, *, id, volunteer, org, start, end, minutes,
-            content = String::new(), team = None, activity = None, source = String::from("entry"),
-            paid = false, job_duty = false, public_benefit = true
-        ),
+        signature = (actor, record, reason, **replacement),
         text_signature = "($self, actor, record, reason, *, id, volunteer, org, start, end, \
             minutes, content='', team=None, activity=None, source='entry', paid=False, \
             job_duty=False, public_benefit=True)"
     )]
-    #[allow(clippy::too_many_arguments)]
     fn amend_record(
         &self,
         py: Python<'_>,
         actor: String,
         record: String,
         reason: String,
-        id: String,
-        volunteer: String,
-        org: String,
-        start: &Bound<'_, PyAny>,
-        end: &Bound<'_, PyAny>,
-        minutes: Int,
-        content: String,
-        team: Option<String>,
-        activity: Option<String>,
-        source: String,
-        paid: bool,
-        job_duty: bool,
-        public_benefit: bool,
+        replacement: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<vl::RecordReceipt> {
         let actor = Self::actor(py, &actor)?;
         let record = Self::record_id(py, &record)?;
-        let args = RecordArgs {
-            id,
-            volunteer,
-            org,
-            start: start.clone(),
-            end: end.clone(),
-            minutes,
-            content,
-            team,
-            activity,
-            source,
-            paid,
-            job_duty,
-            public_benefit,
-        };
+        let fields = replacement.cloned().unwrap_or_else(|| PyDict::new(py));
+        let args = RecordArgs::from_dict(&fields)?;
         let replacement = check(py, args.convert(self.off)?)?;
         self.run(py, move |l| {
             l.amend_record(&actor, &record, replacement, &reason)

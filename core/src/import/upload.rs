@@ -43,8 +43,7 @@ pub struct ImportReport {
     pub pending: i32,
     /// Rows recorded before (same id, same content): nothing was written for them.
     pub duplicates: i32,
-    /// The rows refused, in row order: the first
-    /// [`MAX_REPORTED_PROBLEMS`](MAX_REPORTED_PROBLEMS) of them.
+    /// The rows refused, in row order: the first 10,000 of them (`MAX_REPORTED_PROBLEMS`).
     pub rejected: Vec<RowProblem>,
     /// How many rows were refused in all (more than `rejected` holds only past that limit).
     pub refused: i32,

@@ -30,9 +30,19 @@ use serde::{Deserialize, Serialize};
 
 // `VerifyReport` is defined here, not in `verify`: the module path of a type the bindings take
 // from UniFFI is part of their checksums.
-/// What [`verify_chain`] found.
+/// What a check of the chain (`verify_chain`) found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(
+        frozen,
+        get_all,
+        eq,
+        module = "volunteer_ledger",
+        name = "VerifyReport"
+    )
+)]
 pub struct VerifyReport {
     /// Entries checked.
     pub entries: i64,

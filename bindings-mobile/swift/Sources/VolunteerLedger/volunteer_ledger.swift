@@ -2850,8 +2850,7 @@ public struct ImportReport: Equatable, Hashable {
      */
     public var duplicates: Int32
     /**
-     * The rows refused, in row order: the first
-     * [`MAX_REPORTED_PROBLEMS`](MAX_REPORTED_PROBLEMS) of them.
+     * The rows refused, in row order: the first 10,000 of them (`MAX_REPORTED_PROBLEMS`).
      */
     public var rejected: [RowProblem]
     /**
@@ -2882,8 +2881,7 @@ public struct ImportReport: Equatable, Hashable {
          * Rows recorded before (same id, same content): nothing was written for them.
          */duplicates: Int32, 
         /**
-         * The rows refused, in row order: the first
-         * [`MAX_REPORTED_PROBLEMS`](MAX_REPORTED_PROBLEMS) of them.
+         * The rows refused, in row order: the first 10,000 of them (`MAX_REPORTED_PROBLEMS`).
          */rejected: [RowProblem], 
         /**
          * How many rows were refused in all (more than `rejected` holds only past that limit).
@@ -5203,7 +5201,7 @@ public struct SignedHead: Equatable, Hashable {
      */
     public var publicKey: String
     /**
-     * The Merkle root of the first `size` entry hashes (hex; `crate::merkle`).
+     * The Merkle root of the first `size` entry hashes (hex; RFC 9162's tree).
      */
     public var rootHash: String
     /**
@@ -5235,7 +5233,7 @@ public struct SignedHead: Equatable, Hashable {
          * The ledger's Ed25519 public key (hex), as registered in its log.
          */publicKey: String, 
         /**
-         * The Merkle root of the first `size` entry hashes (hex; `crate::merkle`).
+         * The Merkle root of the first `size` entry hashes (hex; RFC 9162's tree).
          */rootHash: String, 
         /**
          * Ed25519 signature (hex) over the canonical JSON of the other fields.
@@ -5944,8 +5942,8 @@ public func FfiConverterTypeSyncReceipt_lower(_ value: SyncReceipt) -> RustBuffe
 
 
 /**
- * A record the server refused, as the device keeps it: it is not sent again (see
- * [`crate::Ledger::retry_sync`]).
+ * A record the server refused, as the device keeps it: it is not sent again unless the
+ * ledger's `retry_sync` is asked to.
  */
 public struct SyncRefusal: Equatable, Hashable {
     /**
@@ -6183,8 +6181,8 @@ public func FfiConverterTypeSyncStatus_lower(_ value: SyncStatus) -> RustBuffer 
 
 
 /**
- * What a team did in a year, as the scoring measures it. The ledger gathers these
- * ([`crate::Ledger::team_rating`]); given directly, they rate a team without a ledger.
+ * What a team did in a year, as the scoring measures it. The ledger's `team_rating` gathers
+ * these; given directly, they rate a team without a ledger.
  */
 public struct TeamFacts: Equatable, Hashable {
     /**
@@ -7451,7 +7449,7 @@ public func FfiConverterTypeUnitStaffLine_lower(_ value: UnitStaffLine) -> RustB
 
 
 /**
- * What [`verify_chain`] found.
+ * What a check of the chain (`verify_chain`) found.
  */
 public struct VerifyReport: Equatable, Hashable {
     /**
