@@ -15,7 +15,7 @@ pub(crate) fn period_info(py: Python<'_>, text: String) -> PyResult<vl::PeriodIn
 /// The [week, month, year] periods an instant falls in at a UTC offset (minutes east). A
 /// naive datetime is read in that offset.
 #[pyfunction]
-#[pyo3(signature = (instant, offset_minutes = Int(480)))]
+#[pyo3(signature = (instant, offset_minutes = Int(vl::DEFAULT_UTC_OFFSET_MINUTES.into())))]
 pub(crate) fn periods_of(
     py: Python<'_>,
     instant: &Bound<'_, PyAny>,

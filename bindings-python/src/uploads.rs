@@ -163,7 +163,7 @@ pub(crate) fn import_options(
 #[pyfunction]
 #[pyo3(signature = (
     data, *, format = None, encoding = String::from("auto"), default_org = None, sheet = None,
-    utc_offset_minutes = Int(480)
+    utc_offset_minutes = Int(vl::DEFAULT_UTC_OFFSET_MINUTES.into())
 ))]
 pub(crate) fn read_sheet(
     py: Python<'_>,

@@ -50,3 +50,28 @@ def test_every_class_in_the_stubs_has_the_runtime_members() -> None:
         assert runtime - stubbed == set(), f"{name}: not in the stubs: {runtime - stubbed}"
         only_stubbed = {n for n in stubbed - runtime if not n.startswith("__")}
         assert only_stubbed == set(), f"{name}: in the stubs only: {only_stubbed}"
+
+
+def test_the_documented_defaults_are_the_cores() -> None:
+    # The signatures help() shows are written by hand; the values a call takes come from the
+    # core. A ledger made without the keywords, and a record without its optional fields,
+    # must be what the signatures say.
+    import inspect
+
+    from volunteer_ledger import _frames
+
+    made = inspect.signature(vl.Ledger.in_memory).parameters
+    ledger = vl.Ledger.in_memory("d", "区", "admin")
+    assert ledger.utc_offset_minutes == made["utc_offset_minutes"].default
+    assert ledger.policy("json") == vl.Ledger.in_memory(
+        "d", "区", "admin", policy=made["policy"].default
+    ).policy("json")
+    # (a comparison that can fail: another profile gives another policy)
+    assert ledger.policy("json") != vl.Ledger.in_memory(
+        "d", "区", "admin", policy="beijing"
+    ).policy("json")
+
+    added = inspect.signature(vl.Ledger.add_record).parameters
+    for field, default in _frames.DEFAULTS.items():
+        assert added[field].default == default, field
+    assert list(added)[2:] == [*_frames.REQUIRED, *_frames.DEFAULTS]

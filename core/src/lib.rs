@@ -85,7 +85,8 @@ pub use ledger::{
 };
 pub use log::{Change, Entry, Hash, VerifyReport, canonical_bytes, verify_chain};
 pub use org::{
-    BoardVisibility, LedgerConfig, NewOrg, NewTeam, NewVolunteer, Org, OrgKind, Role, VolunteerView,
+    BoardVisibility, DEFAULT_UTC_OFFSET_MINUTES, LedgerConfig, NewOrg, NewTeam, NewVolunteer, Org,
+    OrgKind, Role, VolunteerView,
 };
 pub use policy::{ExcellentRule, FraudRules, Policy, StarProfile};
 pub use ranking::{BoardEntry, BoardKind, Leaderboard, Scope, Standing, rank_pairs};

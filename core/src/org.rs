@@ -260,6 +260,10 @@ impl Role {
     }
 }
 
+/// The UTC offset a ledger and a sheet's times are in unless told otherwise, in minutes:
+/// +08:00, China Standard Time.
+pub const DEFAULT_UTC_OFFSET_MINUTES: i32 = 480;
+
 /// The creation parameters of a ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -286,7 +290,7 @@ impl LedgerConfig {
         Self {
             ledger_id,
             name: name.into(),
-            utc_offset_minutes: 480,
+            utc_offset_minutes: DEFAULT_UTC_OFFSET_MINUTES,
             policy: crate::policy::Policy::mca(),
             platform_admin,
         }

@@ -200,6 +200,9 @@ impl Policy {
         }
     }
 
+    /// The profile a ledger takes unless told otherwise: the Ministry of Civil Affairs' rules.
+    pub const DEFAULT_PROFILE: &'static str = "mca";
+
     /// The names of the built-in profiles.
     pub const PROFILES: &'static [&'static str] = &["mca", "beijing"];
 

@@ -38,7 +38,14 @@ impl PyLedger {
         let actor = Self::actor(py, &actor)?;
         let opts = check(
             py,
-            import_options(format, &encoding, default_org, sheet, 480),
+            // The upload reads the sheet in the ledger's own offset, whatever is given here.
+            import_options(
+                format,
+                &encoding,
+                default_org,
+                sheet,
+                vl::DEFAULT_UTC_OFFSET_MINUTES,
+            ),
         )?;
         // The callback runs with the GIL taken back; its first error is raised at the end.
         let failed: Mutex<Option<PyErr>> = Mutex::new(None);

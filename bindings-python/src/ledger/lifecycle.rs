@@ -19,7 +19,7 @@ impl PyLedger {
     /// `policy_toml`, a policy's text (as `policy_profile(name)` writes it), replaces it.
     #[staticmethod]
     #[pyo3(
-        signature = (ledger_id, name, platform_admin, *, utc_offset_minutes = Int(480), policy = String::from("mca"), policy_toml = None),
+        signature = (ledger_id, name, platform_admin, *, utc_offset_minutes = Int(vl::DEFAULT_UTC_OFFSET_MINUTES.into()), policy = String::from(vl::Policy::DEFAULT_PROFILE), policy_toml = None),
         text_signature = "(ledger_id, name, platform_admin, *, utc_offset_minutes=480, policy='mca', policy_toml=None)"
     )]
     #[allow(clippy::too_many_arguments)]
@@ -61,7 +61,7 @@ impl PyLedger {
     /// same to `open`.
     #[staticmethod]
     #[pyo3(
-        signature = (path, ledger_id, name, platform_admin, *, utc_offset_minutes = Int(480), policy = String::from("mca"), policy_toml = None, key = None, key_provider = None, key_id = String::from("k1"), mask_only = false),
+        signature = (path, ledger_id, name, platform_admin, *, utc_offset_minutes = Int(vl::DEFAULT_UTC_OFFSET_MINUTES.into()), policy = String::from(vl::Policy::DEFAULT_PROFILE), policy_toml = None, key = None, key_provider = None, key_id = String::from("k1"), mask_only = false),
         text_signature = "(path, ledger_id, name, platform_admin, *, utc_offset_minutes=480, policy='mca', policy_toml=None, key=None, key_provider=None, key_id='k1', mask_only=False)"
     )]
     #[allow(clippy::too_many_arguments)]

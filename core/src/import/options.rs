@@ -55,7 +55,7 @@ impl Default for ImportOptions {
         Self {
             format: None,
             encoding: TextEncoding::Auto,
-            utc_offset_minutes: 480,
+            utc_offset_minutes: crate::org::DEFAULT_UTC_OFFSET_MINUTES,
             default_org: None,
             sheet: None,
         }
