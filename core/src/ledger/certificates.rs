@@ -152,14 +152,8 @@ impl Ledger {
     ) -> Result<Certificate> {
         let key = self.signing_key.clone().ok_or(LedgerError::NoSigningKey)?;
         check_request(&req)?;
-        let v = self.state.vol_idx(&req.volunteer)?;
+        let (v, vol) = self.state.volunteer_of(&req.volunteer)?;
         let org = self.org(&req.issuing_org)?;
-        let vol = self
-            .state
-            .vol(v)
-            .ok_or_else(|| LedgerError::UnknownVolunteer {
-                id: req.volunteer.to_string(),
-            })?;
         let off = self.state.off;
         let issuing = self.state.org_idx(&req.issuing_org)?;
         if !self.state.is_org_admin(actor, issuing) {
@@ -314,13 +308,7 @@ impl Ledger {
             .ok_or_else(|| LedgerError::UnknownCertificate {
                 code: code.chars().take(40).collect(),
             })?;
-        let v = self.state.vol_idx(&c.volunteer)?;
-        let vol = self
-            .state
-            .vol(v)
-            .ok_or_else(|| LedgerError::UnknownVolunteer {
-                id: c.volunteer.to_string(),
-            })?;
+        let (_, vol) = self.state.volunteer_of(&c.volunteer)?;
         let changed_records: Vec<RecordId> = c
             .records
             .iter()

@@ -97,7 +97,7 @@ impl Ledger {
 
     /// A volunteer, masked.
     pub fn volunteer(&self, id: &VolunteerId) -> Result<VolunteerView> {
-        let vi = self.state.vol_idx(id)?;
+        let (vi, _) = self.state.volunteer_of(id)?;
         self.state
             .volunteer_view(vi)
             .ok_or_else(|| LedgerError::UnknownVolunteer { id: id.to_string() })
@@ -105,22 +105,12 @@ impl Ledger {
 
     /// An org.
     pub fn org(&self, id: &OrgId) -> Result<Org> {
-        let i = self.state.org_idx(id)?;
-        self.state
-            .orgs
-            .get(i as usize)
-            .map(|o| o.org.clone())
-            .ok_or_else(|| LedgerError::UnknownOrg { id: id.to_string() })
+        self.state.org_of(id).map(|o| o.org.clone())
     }
 
     /// A team.
     pub fn team(&self, id: &TeamId) -> Result<NewTeam> {
-        let i = self.state.team_idx(id)?;
-        self.state
-            .teams
-            .get(i as usize)
-            .map(|t| t.team.clone())
-            .ok_or_else(|| LedgerError::UnknownTeam { id: id.to_string() })
+        self.state.team_of(id).map(|t| t.team.clone())
     }
 
     /// A volunteer's star summary under the ledger's policy.

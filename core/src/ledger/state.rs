@@ -402,6 +402,30 @@ impl State {
         self.vols.get(i as usize)
     }
 
+    /// A volunteer by number, with their index (`E_UNKNOWN_VOLUNTEER` for an unknown one).
+    pub(super) fn volunteer_of(&self, id: &VolunteerId) -> Result<(u32, &HeldVolunteer)> {
+        self.vol_ids
+            .get(id.as_str())
+            .and_then(|i| self.vol(i).map(|v| (i, v)))
+            .ok_or_else(|| LedgerError::UnknownVolunteer { id: id.to_string() })
+    }
+
+    /// An org by id (`E_UNKNOWN_ORG` for an unknown one).
+    pub(super) fn org_of(&self, id: &OrgId) -> Result<&OrgNode> {
+        self.org_index
+            .get(id)
+            .and_then(|&i| self.orgs.get(i as usize))
+            .ok_or_else(|| LedgerError::UnknownOrg { id: id.to_string() })
+    }
+
+    /// A team by id (`E_UNKNOWN_TEAM` for an unknown one).
+    pub(super) fn team_of(&self, id: &TeamId) -> Result<&TeamNode> {
+        self.team_index
+            .get(id)
+            .and_then(|&i| self.teams.get(i as usize))
+            .ok_or_else(|| LedgerError::UnknownTeam { id: id.to_string() })
+    }
+
     pub(super) fn rec(&self, i: u32) -> Result<HeldRecord> {
         self.records
             .get(i as usize)

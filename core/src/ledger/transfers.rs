@@ -102,13 +102,7 @@ impl Ledger {
         volunteer: &VolunteerId,
         destination: Option<crate::ids::LedgerId>,
     ) -> Result<TransferPackage> {
-        let v = self.state.vol_idx(volunteer)?;
-        let vol = self
-            .state
-            .vol(v)
-            .ok_or_else(|| LedgerError::UnknownVolunteer {
-                id: volunteer.to_string(),
-            })?;
+        let (v, vol) = self.state.volunteer_of(volunteer)?;
         let off = self.state.off;
         let mut records: Vec<TransferRecord> = vol
             .records
