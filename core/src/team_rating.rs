@@ -488,69 +488,12 @@ pub fn rate_team(table: &TeamScoring, facts: &TeamFacts) -> TeamScore {
     let mut required_met = true;
     let mut lines = Vec::with_capacity(table.criteria.len());
     for c in &table.criteria {
-        let (value, target) = facts.measure(c.metric, c.cap);
-        let reached = target > 0 && value >= target;
-        let share = |w: i32| -> i64 {
-            (count(w) * value.min(target))
-                .checked_div(target)
-                .and_then(|x| i64::try_from(x).ok())
-                .unwrap_or(0)
-        };
-        let points = match c.mode {
-            CriterionMode::Scaled => share(c.weight),
-            CriterionMode::AtLeast if reached => i64::from(c.weight),
-            CriterionMode::AtLeast | CriterionMode::Required => 0,
-            CriterionMode::Against => -share(c.weight),
-        };
-        let met = match c.mode {
-            CriterionMode::Scaled => points == i64::from(c.weight),
-            CriterionMode::AtLeast | CriterionMode::Required => reached,
-            CriterionMode::Against => points == 0,
-        };
+        let (line, points, reached) = criterion_line(c, facts);
         if c.mode == CriterionMode::Required && !reached {
             required_met = false;
         }
         total += points;
-        let (m_en, m_zh) = measure_text(c.metric, value, facts);
-        let (c_en, c_zh) = cap_text(c.metric, c.cap);
-        let w = c.weight;
-        let (r_en, r_zh) = match c.mode {
-            CriterionMode::Scaled => (
-                format!("{points} of {w} points (full marks at {c_en})"),
-                format!("得 {points} 分（满分 {w} 分，{c_zh}即满分）"),
-            ),
-            CriterionMode::AtLeast if reached => (
-                format!("{c_en} reached: {w} points"),
-                format!("达到 {c_zh}：得 {w} 分"),
-            ),
-            CriterionMode::AtLeast => (
-                format!("below {c_en}: 0 of {w} points"),
-                format!("未达到 {c_zh}：0 分（满分 {w} 分）"),
-            ),
-            CriterionMode::Against => (
-                format!("{} points off (at most {w}, at {c_en})", -points),
-                format!("扣 {} 分（{c_zh}及以上扣 {w} 分）", -points),
-            ),
-            CriterionMode::Required if reached => (
-                format!("requirement of {c_en} met"),
-                format!("达到 {c_zh}的要求"),
-            ),
-            CriterionMode::Required => (
-                format!("requirement of {c_en} not met: no stars"),
-                format!("未达到 {c_zh}的要求：不予评星"),
-            ),
-        };
-        lines.push(CriterionLine {
-            metric: c.metric,
-            mode: c.mode,
-            value: crate::error::signed(value),
-            target: crate::error::signed(target),
-            points: i32::try_from(points).unwrap_or(0),
-            weight: w,
-            met,
-            text_en: format!("{m_en} — {r_en}"),
-            text_zh: format!("{m_zh}——{r_zh}"),
-        });
+        lines.push(line);
     }
     let score = u32::try_from(total.clamp(0, 100)).unwrap_or(0);
     let stars = if required_met {
@@ -569,15 +512,101 @@ pub fn rate_team(table: &TeamScoring, facts: &TeamFacts) -> TeamScore {
         .checked_sub(1)
         .and_then(|i| table.level_names.get(i))
         .cloned();
-    let named = level_name
-        .as_deref()
-        .map(|n| format!(" ({n})"))
-        .unwrap_or_default();
-    let named_zh = level_name
-        .as_deref()
-        .map(|n| format!("（{n}）"))
-        .unwrap_or_default();
-    let (summary_en, summary_zh) = match (stars, required_met) {
+    let (summary_en, summary_zh) =
+        summary_text(table, score, stars, required_met, level_name.as_deref());
+    TeamScore {
+        scoring: table.name.clone(),
+        score: i32::try_from(score).unwrap_or(i32::MAX),
+        stars: i32::from(stars),
+        level_name,
+        lines,
+        summary_en,
+        summary_zh,
+    }
+}
+
+/// Scores one criterion: its line, its points (negative when taken off) and whether its cap
+/// was reached.
+fn criterion_line(c: &Criterion, facts: &TeamFacts) -> (CriterionLine, i64, bool) {
+    let (value, target) = facts.measure(c.metric, c.cap);
+    let reached = target > 0 && value >= target;
+    let share = |w: i32| -> i64 {
+        (count(w) * value.min(target))
+            .checked_div(target)
+            .and_then(|x| i64::try_from(x).ok())
+            .unwrap_or(0)
+    };
+    let points = match c.mode {
+        CriterionMode::Scaled => share(c.weight),
+        CriterionMode::AtLeast if reached => i64::from(c.weight),
+        CriterionMode::AtLeast | CriterionMode::Required => 0,
+        CriterionMode::Against => -share(c.weight),
+    };
+    let met = match c.mode {
+        CriterionMode::Scaled => points == i64::from(c.weight),
+        CriterionMode::AtLeast | CriterionMode::Required => reached,
+        CriterionMode::Against => points == 0,
+    };
+    let (m_en, m_zh) = measure_text(c.metric, value, facts);
+    let (r_en, r_zh) = points_text(c, points, reached);
+    let line = CriterionLine {
+        metric: c.metric,
+        mode: c.mode,
+        value: crate::error::signed(value),
+        target: crate::error::signed(target),
+        points: i32::try_from(points).unwrap_or(0),
+        weight: c.weight,
+        met,
+        text_en: format!("{m_en} — {r_en}"),
+        text_zh: format!("{m_zh}——{r_zh}"),
+    };
+    (line, points, reached)
+}
+
+/// What a criterion's points are, in words (English, Chinese).
+fn points_text(c: &Criterion, points: i64, reached: bool) -> (String, String) {
+    let (c_en, c_zh) = cap_text(c.metric, c.cap);
+    let w = c.weight;
+    match c.mode {
+        CriterionMode::Scaled => (
+            format!("{points} of {w} points (full marks at {c_en})"),
+            format!("得 {points} 分（满分 {w} 分，{c_zh}即满分）"),
+        ),
+        CriterionMode::AtLeast if reached => (
+            format!("{c_en} reached: {w} points"),
+            format!("达到 {c_zh}：得 {w} 分"),
+        ),
+        CriterionMode::AtLeast => (
+            format!("below {c_en}: 0 of {w} points"),
+            format!("未达到 {c_zh}：0 分（满分 {w} 分）"),
+        ),
+        CriterionMode::Against => (
+            format!("{} points off (at most {w}, at {c_en})", -points),
+            format!("扣 {} 分（{c_zh}及以上扣 {w} 分）", -points),
+        ),
+        CriterionMode::Required if reached => (
+            format!("requirement of {c_en} met"),
+            format!("达到 {c_zh}的要求"),
+        ),
+        CriterionMode::Required => (
+            format!("requirement of {c_en} not met: no stars"),
+            format!("未达到 {c_zh}的要求：不予评星"),
+        ),
+    }
+}
+
+/// The rating in one sentence (English, Chinese): the score, and the stars or why there are
+/// none.
+fn summary_text(
+    table: &TeamScoring,
+    score: u32,
+    stars: u8,
+    required_met: bool,
+    level_name: Option<&str>,
+) -> (String, String) {
+    let named = level_name.map(|n| format!(" ({n})")).unwrap_or_default();
+    let named_zh = level_name.map(|n| format!("（{n}）")).unwrap_or_default();
+    match (stars, required_met) {
         (0, false) => (
             format!("{score} of 100 points, but a requirement is not met: no stars"),
             format!("得分 {score}（满分 100），但未达到评定要求：不予评星"),
@@ -599,15 +628,6 @@ pub fn rate_team(table: &TeamScoring, facts: &TeamFacts) -> TeamScore {
             ),
             format!("得分 {score}（满分 100）：{s} 星级{named_zh}"),
         ),
-    };
-    TeamScore {
-        scoring: table.name.clone(),
-        score: i32::try_from(score).unwrap_or(i32::MAX),
-        stars: i32::from(stars),
-        level_name,
-        lines,
-        summary_en,
-        summary_zh,
     }
 }
 

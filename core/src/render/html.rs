@@ -46,50 +46,10 @@ use crate::certificate::Certificate;
 ///
 /// [`certificate_text`]: super::certificate_text
 pub fn certificate_html(c: &Certificate, verify_url: Option<&str>) -> String {
-    let e = |s: &str| escape_html(&clean_line(s));
     let total = hours(c.total_minutes.unsigned_abs());
     let mut out = String::with_capacity(16 * 1024);
-
-    out.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    out.push_str(&format!(
-        "<title>{TITLE_ZH} / {TITLE_EN} — {}</title>\n<style>\n{CSS}</style>\n</head>\n",
-        e(&c.number)
-    ));
-    out.push_str("<body>\n<main class=\"sheet\">\n");
-    out.push_str(&format!(
-        "<h1>{TITLE_ZH}<span class=\"en\">{TITLE_EN}</span></h1>\n\
-         <p class=\"number\">证明编号 / No. <span class=\"value\">{}</span></p>\n",
-        e(&c.number)
-    ));
-
-    out.push_str("<table class=\"fields\">\n");
-    let row = |out: &mut String, zh: &str, en: &str, value: &str| {
-        out.push_str(&format!(
-            "<tr><th>{zh}<span class=\"en\">{en}</span></th><td>{value}</td></tr>\n"
-        ));
-    };
-    row(&mut out, "姓名", "Name", &e(&c.name));
-    row(
-        &mut out,
-        "证件类型",
-        "ID type",
-        &escape_html(&identity_kind_label(c.identity_kind)),
-    );
-    row(&mut out, "证件号码", "ID number", &e(&c.identity_number));
-    row(
-        &mut out,
-        "志愿者编号",
-        "Volunteer No.",
-        &e(c.volunteer.as_str()),
-    );
-    row(
-        &mut out,
-        "服务期间",
-        "Period",
-        &format!("{} 至 / to {}", c.period_from, c.period_to),
-    );
-    out.push_str("</table>\n");
+    heading_html(&mut out, c);
+    person_html(&mut out, c);
 
     let (zh, en) = statement(c, &total);
     out.push_str(&format!(
@@ -98,6 +58,71 @@ pub fn certificate_html(c: &Certificate, verify_url: Option<&str>) -> String {
         escape_html(&en)
     ));
 
+    records_html(&mut out, c, &total);
+    issuer_html(&mut out, c);
+    verification_html(&mut out, c, verify_url);
+
+    out.push_str("<p class=\"seal\">（盖章）<span class=\"en\">(Seal)</span></p>\n");
+    out.push_str("</main>\n</body>\n</html>\n");
+    out
+}
+
+/// A string from the certificate on one line, escaped.
+fn escaped(s: &str) -> String {
+    escape_html(&clean_line(s))
+}
+
+/// One row of a table of fields: the label in Chinese over English, then the value.
+fn field_row(out: &mut String, zh: &str, en: &str, value: &str) {
+    out.push_str(&format!(
+        "<tr><th>{zh}<span class=\"en\">{en}</span></th><td>{value}</td></tr>\n"
+    ));
+}
+
+/// The page's head (title and stylesheet), the sheet's title and the certificate's number.
+fn heading_html(out: &mut String, c: &Certificate) {
+    out.push_str("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    out.push_str(&format!(
+        "<title>{TITLE_ZH} / {TITLE_EN} — {}</title>\n<style>\n{CSS}</style>\n</head>\n",
+        escaped(&c.number)
+    ));
+    out.push_str("<body>\n<main class=\"sheet\">\n");
+    out.push_str(&format!(
+        "<h1>{TITLE_ZH}<span class=\"en\">{TITLE_EN}</span></h1>\n\
+         <p class=\"number\">证明编号 / No. <span class=\"value\">{}</span></p>\n",
+        escaped(&c.number)
+    ));
+}
+
+/// The volunteer's fields: name, identity, volunteer number and the period.
+fn person_html(out: &mut String, c: &Certificate) {
+    out.push_str("<table class=\"fields\">\n");
+    field_row(out, "姓名", "Name", &escaped(&c.name));
+    field_row(
+        out,
+        "证件类型",
+        "ID type",
+        &escape_html(&identity_kind_label(c.identity_kind)),
+    );
+    field_row(out, "证件号码", "ID number", &escaped(&c.identity_number));
+    field_row(
+        out,
+        "志愿者编号",
+        "Volunteer No.",
+        &escaped(c.volunteer.as_str()),
+    );
+    field_row(
+        out,
+        "服务期间",
+        "Period",
+        &format!("{} 至 / to {}", c.period_from, c.period_to),
+    );
+    out.push_str("</table>\n");
+}
+
+/// The table of service records with its total.
+fn records_html(out: &mut String, c: &Certificate, total: &str) {
     out.push_str(
         "<h2>服务记录 <span class=\"en\">Service records</span></h2>\n\
          <table class=\"records\">\n<thead><tr>\
@@ -114,8 +139,8 @@ pub fn certificate_html(c: &Certificate, verify_url: Option<&str>) -> String {
         out.push_str(&format!(
             "<tr><td class=\"date\">{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td></tr>\n",
             r.date,
-            e(&r.org_name),
-            e(&r.content),
+            escaped(&r.org_name),
+            escaped(&r.content),
             hours(r.minutes.unsigned_abs())
         ));
     }
@@ -125,20 +150,28 @@ pub fn certificate_html(c: &Certificate, verify_url: Option<&str>) -> String {
          </table>\n",
         c.total_minutes
     ));
+}
 
+/// The issuer's fields: org, people, contact, date, ledger and the notes.
+fn issuer_html(out: &mut String, c: &Certificate) {
     out.push_str("<table class=\"fields issuer\">\n");
-    row(&mut out, "出具单位", "Issuing org", &e(&c.issuing_org_name));
-    row(
-        &mut out,
+    field_row(
+        out,
+        "出具单位",
+        "Issuing org",
+        &escaped(&c.issuing_org_name),
+    );
+    field_row(
+        out,
         "负责人",
         "Responsible person",
-        &e(&c.responsible_person),
+        &escaped(&c.responsible_person),
     );
-    row(&mut out, "经办人", "Handler", &e(&c.handler));
-    row(&mut out, "联系方式", "Contact", &e(&c.contact));
-    row(&mut out, "出具日期", "Issue date", &c.issued_on.to_string());
-    row(
-        &mut out,
+    field_row(out, "经办人", "Handler", &escaped(&c.handler));
+    field_row(out, "联系方式", "Contact", &escaped(&c.contact));
+    field_row(out, "出具日期", "Issue date", &c.issued_on.to_string());
+    field_row(
+        out,
         "出具平台",
         "Issuing ledger",
         &escape_html(&ledger_label(c)),
@@ -149,14 +182,17 @@ pub fn certificate_html(c: &Certificate, verify_url: Option<&str>) -> String {
     } else {
         notes
     };
-    row(
-        &mut out,
+    field_row(
+        out,
         "备注",
         "Notes",
         &format!("<div class=\"notes\">{notes}</div>"),
     );
     out.push_str("</table>\n");
+}
 
+/// The QR code (when the data fits one), the verification code and where to check it.
+fn verification_html(out: &mut String, c: &Certificate, verify_url: Option<&str>) {
     let code = clean_line(&c.verification_code);
     let qr_data = match verify_url {
         Some(url) => {
@@ -189,10 +225,6 @@ pub fn certificate_html(c: &Certificate, verify_url: Option<&str>) -> String {
         out.push_str("<p class=\"url\">凭验证码向出具平台核验 / Check this code with the issuing ledger.</p>\n");
     }
     out.push_str("</div>\n</section>\n");
-
-    out.push_str("<p class=\"seal\">（盖章）<span class=\"en\">(Seal)</span></p>\n");
-    out.push_str("</main>\n</body>\n</html>\n");
-    out
 }
 
 /// The print stylesheet: A4, black on white, Chinese first with English in smaller type.

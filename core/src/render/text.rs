@@ -55,48 +55,17 @@ pub fn certificate_text(c: &Certificate) -> String {
     out.push('\n');
 
     let total = hours(c.total_minutes.unsigned_abs());
-    let head: [(&str, String); 6] = [
-        ("证明编号 / No.", clean_line(&c.number)),
-        ("姓名 / Name", clean_line(&c.name)),
-        ("证件类型 / ID type", identity_kind_label(c.identity_kind)),
-        ("证件号码 / ID number", clean_line(&c.identity_number)),
-        (
-            "志愿者编号 / Volunteer No.",
-            clean_line(c.volunteer.as_str()),
-        ),
-        (
-            "服务期间 / Period",
-            format!("{} 至 / to {}", c.period_from, c.period_to),
-        ),
-    ];
-    let tail: [(&str, String); 8] = [
-        ("出具单位 / Issuing org", clean_line(&c.issuing_org_name)),
-        (
-            "负责人 / Responsible person",
-            clean_line(&c.responsible_person),
-        ),
-        ("经办人 / Handler", clean_line(&c.handler)),
-        ("联系方式 / Contact", clean_line(&c.contact)),
-        ("出具日期 / Issue date", c.issued_on.to_string()),
-        ("出具平台 / Issuing ledger", ledger_label(c)),
-        ("备注 / Notes", String::new()),
-        (
-            "验证码 / Verification code",
-            clean_line(&c.verification_code),
-        ),
-    ];
+    let head = person_fields(c);
+    let tail = issuer_fields(c);
     let label_width = head
         .iter()
         .chain(tail.iter())
         .map(|(label, _)| display_width(label))
         .max()
         .unwrap_or(0);
-    let field = |out: &mut String, label: &str, value: &str| {
-        push_line(out, &format!("{}  {value}", pad_right(label, label_width)));
-    };
 
     for (label, value) in &head {
-        field(&mut out, label, value);
+        field(&mut out, label_width, label, value);
     }
     out.push('\n');
 
@@ -115,11 +84,64 @@ pub fn certificate_text(c: &Certificate) -> String {
         ),
     );
     out.push('\n');
+    training_and_commendations(&mut out, c);
+    issuer_lines(&mut out, c, &tail, label_width);
+    out.push('\n');
+    push_line(&mut out, "（盖章）/ (Seal)");
+    out
+}
+
+/// The volunteer's fields, labelled: number, name, identity, volunteer number and period.
+fn person_fields(c: &Certificate) -> [(&'static str, String); 6] {
+    [
+        ("证明编号 / No.", clean_line(&c.number)),
+        ("姓名 / Name", clean_line(&c.name)),
+        ("证件类型 / ID type", identity_kind_label(c.identity_kind)),
+        ("证件号码 / ID number", clean_line(&c.identity_number)),
+        (
+            "志愿者编号 / Volunteer No.",
+            clean_line(c.volunteer.as_str()),
+        ),
+        (
+            "服务期间 / Period",
+            format!("{} 至 / to {}", c.period_from, c.period_to),
+        ),
+    ]
+}
+
+/// The issuer's fields, labelled, then the notes (filled in by [`issuer_lines`]) and the
+/// verification code.
+fn issuer_fields(c: &Certificate) -> [(&'static str, String); 8] {
+    [
+        ("出具单位 / Issuing org", clean_line(&c.issuing_org_name)),
+        (
+            "负责人 / Responsible person",
+            clean_line(&c.responsible_person),
+        ),
+        ("经办人 / Handler", clean_line(&c.handler)),
+        ("联系方式 / Contact", clean_line(&c.contact)),
+        ("出具日期 / Issue date", c.issued_on.to_string()),
+        ("出具平台 / Issuing ledger", ledger_label(c)),
+        ("备注 / Notes", String::new()),
+        (
+            "验证码 / Verification code",
+            clean_line(&c.verification_code),
+        ),
+    ]
+}
+
+/// One field: its label padded to `label_width`, then the value.
+fn field(out: &mut String, label_width: usize, label: &str, value: &str) {
+    push_line(out, &format!("{}  {value}", pad_right(label, label_width)));
+}
+
+/// The training and commendations the certificate shows, each list only when it has any.
+fn training_and_commendations(out: &mut String, c: &Certificate) {
     if !c.training.is_empty() {
-        push_line(&mut out, "培训情况 / Training");
+        push_line(out, "培训情况 / Training");
         for t in &c.training {
             push_line(
-                &mut out,
+                out,
                 &format!(
                     "  {}  {}  {} 小时 / hours  {}",
                     t.date,
@@ -132,10 +154,10 @@ pub fn certificate_text(c: &Certificate) -> String {
         out.push('\n');
     }
     if !c.commendations.is_empty() {
-        push_line(&mut out, "表彰奖励 / Commendations");
+        push_line(out, "表彰奖励 / Commendations");
         for x in &c.commendations {
             push_line(
-                &mut out,
+                out,
                 &format!(
                     "  {}  {}  {}",
                     x.date,
@@ -146,8 +168,11 @@ pub fn certificate_text(c: &Certificate) -> String {
         }
         out.push('\n');
     }
+}
 
-    for (label, value) in &tail {
+/// The issuer's fields; the notes' lines after the first are indented under the value.
+fn issuer_lines(out: &mut String, c: &Certificate, tail: &[(&str, String)], label_width: usize) {
+    for (label, value) in tail {
         if label.starts_with("备注") {
             let notes = clean_block(&c.notes);
             let mut lines = notes
@@ -155,23 +180,20 @@ pub fn certificate_text(c: &Certificate) -> String {
                 .map(str::trim_end)
                 .filter(|l| !l.trim().is_empty());
             match lines.next() {
-                None => field(&mut out, label, "无 / None"),
+                None => field(out, label_width, label, "无 / None"),
                 Some(first) => {
-                    field(&mut out, label, first);
+                    field(out, label_width, label, first);
                     // Continuation lines are indented under the value, so no line of a note
                     // can pass for a field of its own.
                     for line in lines {
-                        push_line(&mut out, &format!("{}  {line}", " ".repeat(label_width)));
+                        push_line(out, &format!("{}  {line}", " ".repeat(label_width)));
                     }
                 }
             }
         } else {
-            field(&mut out, label, value);
+            field(out, label_width, label, value);
         }
     }
-    out.push('\n');
-    push_line(&mut out, "（盖章）/ (Seal)");
-    out
 }
 
 /// The table of records in the text form, with aligned, wrapping columns.
