@@ -2,7 +2,8 @@
 //! creates an activity, of its own or of a claimed project; records naming it must be of its
 //! org and team; the organising org records what the people served thought of it.
 
-use super::community_tables::{ActivityNode, authorise};
+use super::authorisation::authorise;
+use super::community_tables::ActivityNode;
 use super::{Ledger, NONE, State, check_text, id_space_full};
 use crate::activity::{ActivityView, Complaint, Evaluation, NewActivity};
 use crate::error::{LedgerError, Result, invalid_field};

@@ -1,5 +1,43 @@
 //! Who may do what: platform admins, org admins and recorders (of an org or any org above it),
-//! team leaders and liaisons, and the volunteer themselves.
+//! team leaders and liaisons, and the volunteer themselves. Every refusal goes through
+//! [`authorise`] (`E_FORBIDDEN`, naming the action and the rule); the rules that hold whatever
+//! the roles (nobody certifies their own hours) are in `own`.
+//!
+//! The matrix, one action a line ("above" = an admin or recorder of an org above counts too;
+//! "org admin" includes platform admins):
+//!
+//! - register a root org: a platform admin (`may_register_org`);
+//! - register an org below another: an admin of its parent org or above (`may_register_org`);
+//! - grant platform admin: a platform admin (`may_grant_platform_admin`);
+//! - grant an org admin or recorder role: an admin of that org or above (`may_grant_org_role`);
+//! - register a volunteer: a platform admin, or an admin or recorder of their home org or above;
+//!   one without a home org, a platform admin only (`may_register_volunteer`);
+//! - create a team: an admin of the team's org or above (`may_create_team`);
+//! - set board visibility: the volunteer or a platform admin (`may_set_visibility`);
+//! - register the ledger's signing key: a platform admin (`may_register_signing_key`);
+//! - trust another ledger as an issuer: a platform admin (`may_trust_issuer`);
+//! - move a volunteer: a platform admin, or an admin or recorder of both the org that holds them
+//!   now and every org they move to (`may_move_volunteer`);
+//! - erase an identity number, transfer out, import a transfer: whoever holds the volunteer, a
+//!   platform admin or an admin or recorder of their current home org or above (`may_manage`);
+//! - record service: an organiser (the org's recorders or admins or above, the organising team's
+//!   leader or liaisons, a platform admin), or the volunteer, pending (`may_record`);
+//! - confirm a record: an organiser, never its recorder nor its volunteer; an org admin for a
+//!   make-up record or one held for four eyes (`may_confirm_record`);
+//! - amend or revoke a counted record: a platform admin, or the organising org's recorders or
+//!   admins or above; never one's own (`may_change_record`);
+//! - dispute a record: its volunteer, its recorder, or an organiser (`may_dispute_record`);
+//! - resolve a dispute: an admin of the organising org or above, never of one's own record
+//!   (`may_resolve_dispute`);
+//! - issue a certificate: an admin of the issuing org or above, never to oneself
+//!   (`may_issue_certificate`);
+//! - publish a project, record a commendation: an admin of the org or above (`projects`,
+//!   `commendations`);
+//! - claim a project, admit a team member: the team's leader or liaisons, or an admin of its org
+//!   or above; a member leaving, the volunteer too (`projects`, `teams`);
+//! - create an activity: an organiser (`activities`); evaluate it or record a complaint, record
+//!   training: the org's recorders or admins or above (`activities`, `training`);
+//! - record a report-in: the volunteer, or whoever holds them (`reporting_in`).
 
 use super::NONE;
 use super::state::{HeldRecord, State};
@@ -72,15 +110,12 @@ impl State {
         org: u32,
         team: u32,
     ) -> Result<()> {
-        if self.is_organiser(actor, org, team) || actor.as_str() == r.volunteer.as_str() {
-            Ok(())
-        } else {
-            Err(LedgerError::Forbidden {
-                actor: actor.to_string(),
-                action: format!("record service in record {}", r.id),
-                rule: "who organises records: only the organising org's recorders or admins, the organising team's leader or liaisons, or the volunteer (pending) record service".into(),
-            })
-        }
+        authorise(
+            actor,
+            self.is_organiser(actor, org, team) || actor.as_str() == r.volunteer.as_str(),
+            &format!("record service in record {}", r.id),
+            "who organises records: only the organising org's recorders or admins, the organising team's leader or liaisons, or the volunteer (pending) record service",
+        )
     }
 
     /// Refuses changes to the counting of a record whose volunteer has transferred out: their
@@ -109,36 +144,192 @@ impl State {
     /// A counted record is amended or revoked (`verb`) only by a platform admin or the
     /// organising org's recorders or admins (`E_FORBIDDEN` otherwise).
     pub(super) fn may_change_record(&self, actor: &ActorId, org: u32, verb: &str) -> Result<()> {
-        if self.is_platform_admin(actor) || self.has_org_role(actor, org, false) {
-            return Ok(());
-        }
-        Err(forbidden(
+        authorise(
             actor,
+            self.is_platform_admin(actor) || self.has_org_role(actor, org, false),
             &format!("{verb} a record"),
             &format!("only the organising org's recorders or admins {verb} records"),
-        ))
+        )
     }
 
     /// Platform admins, and admins or recorders of the volunteer's current home org (or
     /// above): not their work unit's, which anyone who reports them in or moves them names.
+    /// Erasing an identity number, transferring out and importing a transfer take this.
     pub(super) fn may_manage(&self, actor: &ActorId, v: u32, action: &str) -> Result<()> {
-        if self.holds_volunteer(actor, v) {
-            Ok(())
-        } else {
-            Err(LedgerError::Forbidden {
-                actor: actor.to_string(),
-                action: action.to_owned(),
-                rule: "only a platform admin, or an admin or recorder of the volunteer's current home org or above, may".into(),
-            })
+        authorise(
+            actor,
+            self.holds_volunteer(actor, v),
+            action,
+            "only a platform admin, or an admin or recorder of the volunteer's current home org or above, may",
+        )
+    }
+
+    /// A root org (`parent` none) is registered by a platform admin, an org below another by an
+    /// admin of its parent or above.
+    pub(super) fn may_register_org(&self, actor: &ActorId, parent: Option<u32>) -> Result<()> {
+        match parent {
+            None => authorise(
+                actor,
+                self.is_platform_admin(actor),
+                "register a root org",
+                "only a platform admin registers a root org",
+            ),
+            Some(p) => authorise(
+                actor,
+                self.is_org_admin(actor, p),
+                "register an org",
+                "only an admin of the parent org registers orgs below it",
+            ),
         }
+    }
+
+    /// Platform admins appoint platform admins.
+    pub(super) fn may_grant_platform_admin(&self, actor: &ActorId) -> Result<()> {
+        authorise(
+            actor,
+            self.is_platform_admin(actor),
+            "grant platform admin",
+            "only a platform admin grants it",
+        )
+    }
+
+    /// An admin of `org` or above appoints its admins and recorders.
+    pub(super) fn may_grant_org_role(&self, actor: &ActorId, org: u32) -> Result<()> {
+        authorise(
+            actor,
+            self.is_org_admin(actor, org),
+            "grant an org role",
+            "only an admin of the org or above appoints its admins and recorders",
+        )
+    }
+
+    /// A volunteer is registered by a platform admin or by an admin or recorder of their home
+    /// org (or above); one without a home org by a platform admin only.
+    pub(super) fn may_register_volunteer(&self, actor: &ActorId, home: Option<u32>) -> Result<()> {
+        authorise(
+            actor,
+            self.is_platform_admin(actor)
+                || home.is_some_and(|h| self.has_org_role(actor, h, false)),
+            "register a volunteer",
+            "only a platform admin, or an admin or recorder of the home org, registers volunteers",
+        )
+    }
+
+    /// A team is created by an admin of its org or above.
+    pub(super) fn may_create_team(&self, actor: &ActorId, org: u32) -> Result<()> {
+        authorise(
+            actor,
+            self.is_org_admin(actor, org),
+            "create a team",
+            "only an admin of the team's org or above creates teams",
+        )
+    }
+
+    /// How a volunteer appears on boards is chosen by them or a platform admin.
+    pub(super) fn may_set_visibility(
+        &self,
+        actor: &ActorId,
+        volunteer: &VolunteerId,
+    ) -> Result<()> {
+        authorise(
+            actor,
+            actor.as_str() == volunteer.as_str() || self.is_platform_admin(actor),
+            "set board visibility",
+            "only the volunteer or a platform admin chooses how they appear",
+        )
+    }
+
+    /// The ledger's signing key is set by a platform admin.
+    pub(super) fn may_register_signing_key(&self, actor: &ActorId) -> Result<()> {
+        authorise(
+            actor,
+            self.is_platform_admin(actor),
+            "register a signing key",
+            "only a platform admin sets the ledger's key",
+        )
+    }
+
+    /// Another ledger's key is trusted by a platform admin.
+    pub(super) fn may_trust_issuer(&self, actor: &ActorId) -> Result<()> {
+        authorise(
+            actor,
+            self.is_platform_admin(actor),
+            "trust an issuer",
+            "only a platform admin keeps the trust list",
+        )
+    }
+
+    /// Volunteer `v` moved to the orgs `to` (a new home org, work unit, or both). The org that
+    /// holds the volunteer now lets them go, and every org the move names must be the actor's to
+    /// receive people into: nobody takes another org's volunteer, nor hands their own to an org
+    /// that did not ask. A platform admin moves anyone.
+    pub(super) fn may_move_volunteer(&self, actor: &ActorId, v: u32, to: &[u32]) -> Result<()> {
+        authorise(
+            actor,
+            self.is_platform_admin(actor)
+                || (self.holds_volunteer(actor, v)
+                    && to.iter().all(|&o| self.has_org_role(actor, o, false))),
+            "move a volunteer",
+            "only a platform admin, or an admin or recorder of both the volunteer's current home org and every org they move to, moves a volunteer",
+        )
+    }
+
+    /// A certificate is issued by an admin of the issuing org or above (and never to
+    /// themselves: see `own`).
+    pub(super) fn may_issue_certificate(&self, actor: &ActorId, org: u32) -> Result<()> {
+        authorise(
+            actor,
+            self.is_org_admin(actor, org),
+            "issue a certificate",
+            "only an admin of the issuing org or above issues certificates",
+        )
+    }
+
+    /// A pending record is confirmed by an organiser of it (whether they are its recorder or
+    /// volunteer, and whether it needs an org admin, is checked apart).
+    pub(super) fn may_confirm_record(&self, actor: &ActorId, rec: HeldRecord) -> Result<()> {
+        authorise(
+            actor,
+            self.is_organiser(actor, rec.org, rec.team),
+            "confirm a record",
+            "only the organising org's recorders or admins, or the organising team's leader or liaisons, confirm records",
+        )
+    }
+
+    /// A record is disputed by someone involved in it: its volunteer, its recorder or an
+    /// organiser.
+    pub(super) fn may_dispute_record(&self, actor: &ActorId, rec: HeldRecord) -> Result<()> {
+        authorise(
+            actor,
+            self.is_own(actor, rec)
+                || self.actors.resolve(rec.recorded_by) == actor.as_str()
+                || self.is_organiser(actor, rec.org, rec.team),
+            "dispute a record",
+            "only the volunteer, the recorder or the organiser disputes a record",
+        )
+    }
+
+    /// A dispute is resolved by an admin of the organising org or above.
+    pub(super) fn may_resolve_dispute(&self, actor: &ActorId, rec: HeldRecord) -> Result<()> {
+        authorise(
+            actor,
+            self.is_org_admin(actor, rec.org),
+            "resolve a dispute",
+            "only an admin of the organising org or above resolves disputes",
+        )
     }
 }
 
-/// Refuses an action the actor's roles do not allow, naming the rule that decides it.
-pub(super) fn forbidden(actor: &ActorId, action: &str, rule: &str) -> LedgerError {
-    LedgerError::Forbidden {
-        actor: actor.to_string(),
-        action: action.to_owned(),
-        rule: rule.to_owned(),
+/// Lets an actor do an action when `allowed`; refuses them otherwise (`E_FORBIDDEN`), naming
+/// the action and the rule that decides it. The one way the core refuses for want of a role.
+pub(super) fn authorise(actor: &ActorId, allowed: bool, action: &str, rule: &str) -> Result<()> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(LedgerError::Forbidden {
+            actor: actor.to_string(),
+            action: action.to_owned(),
+            rule: rule.to_owned(),
+        })
     }
 }

@@ -156,13 +156,7 @@ impl Ledger {
         let org = self.org(&req.issuing_org)?;
         let off = self.state.off;
         let issuing = self.state.org_idx(&req.issuing_org)?;
-        if !self.state.is_org_admin(actor, issuing) {
-            return Err(LedgerError::Forbidden {
-                actor: actor.to_string(),
-                action: "issue a certificate".into(),
-                rule: "only an admin of the issuing org or above issues certificates".into(),
-            });
-        }
+        self.state.may_issue_certificate(actor, issuing)?;
         let (seqs, mut records) = self.certified_records(vol, issuing, &req);
         if records.is_empty() {
             return Err(invalid_field(

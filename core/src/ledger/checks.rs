@@ -3,8 +3,7 @@
 //! trust, transfers, certificates; records in `record_checks`, teams and activities in
 //! `community_changes`).
 
-use super::authorisation::forbidden;
-use super::own::OwnAction;
+use super::own::not_own_certificate;
 use super::state::{Admit, State, held_identity};
 use crate::error::{LedgerError, Result, invalid_field};
 use crate::ids::{ActorId, OrgId, TeamId, VolunteerId};
@@ -102,51 +101,22 @@ impl State {
                 id: o.id.to_string(),
             });
         }
-        match &o.parent {
-            None if !self.is_platform_admin(actor) => Err(forbidden(
-                actor,
-                "register a root org",
-                "only a platform admin registers a root org",
-            )),
-            Some(p) => {
-                let p = self.org_idx(p)?;
-                if self.is_org_admin(actor, p) {
-                    admitted()
-                } else {
-                    Err(forbidden(
-                        actor,
-                        "register an org",
-                        "only an admin of the parent org registers orgs below it",
-                    ))
-                }
-            }
-            None => admitted(),
-        }
+        let parent = o.parent.as_ref().map(|p| self.org_idx(p)).transpose()?;
+        self.may_register_org(actor, parent)?;
+        admitted()
     }
 
     /// Platform admins appoint platform admins; an admin of an org or above appoints its admins
     /// and recorders.
     fn check_role_granted(&self, actor: &ActorId, role: &Role) -> Result<Option<Admit>> {
         match role {
-            Role::PlatformAdmin if self.is_platform_admin(actor) => admitted(),
-            Role::PlatformAdmin => Err(forbidden(
-                actor,
-                "grant platform admin",
-                "only a platform admin grants it",
-            )),
+            Role::PlatformAdmin => self.may_grant_platform_admin(actor)?,
             Role::OrgAdmin(o) | Role::Recorder(o) => {
                 let o = self.org_idx(o)?;
-                if self.is_org_admin(actor, o) {
-                    admitted()
-                } else {
-                    Err(forbidden(
-                        actor,
-                        "grant an org role",
-                        "only an admin of the org or above appoints its admins and recorders",
-                    ))
-                }
+                self.may_grant_org_role(actor, o)?;
             }
         }
+        admitted()
     }
 
     /// A new volunteer number and identity document, registered by a platform admin or by an
@@ -171,22 +141,9 @@ impl State {
         {
             return Err(LedgerError::DuplicateIdentity { id: id.to_string() });
         }
-        let allowed = match v.home_org() {
-            Some(h) => {
-                let h = self.org_idx(h)?;
-                self.is_platform_admin(actor) || self.has_org_role(actor, h, false)
-            }
-            None => self.is_platform_admin(actor),
-        };
-        if allowed {
-            admitted()
-        } else {
-            Err(forbidden(
-                actor,
-                "register a volunteer",
-                "only a platform admin, or an admin or recorder of the home org, registers volunteers",
-            ))
-        }
+        let home = v.home_org().map(|h| self.org_idx(h)).transpose()?;
+        self.may_register_volunteer(actor, home)?;
+        admitted()
     }
 
     /// A new team, its officers and members registered volunteers, created by an admin of its org
@@ -206,15 +163,8 @@ impl State {
         {
             self.vol_idx(v)?;
         }
-        if self.is_org_admin(actor, org) {
-            admitted()
-        } else {
-            Err(forbidden(
-                actor,
-                "create a team",
-                "only an admin of the team's org or above creates teams",
-            ))
-        }
+        self.may_create_team(actor, org)?;
+        admitted()
     }
 
     /// How a volunteer appears on boards, chosen by them or a platform admin.
@@ -235,27 +185,14 @@ impl State {
                 false,
             )?;
         }
-        if actor.as_str() == volunteer.as_str() || self.is_platform_admin(actor) {
-            admitted()
-        } else {
-            Err(forbidden(
-                actor,
-                "set board visibility",
-                "only the volunteer or a platform admin chooses how they appear",
-            ))
-        }
+        self.may_set_visibility(actor, volunteer)?;
+        admitted()
     }
 
     /// The ledger's signing key, set by a platform admin.
     fn check_signing_key(&self, actor: &ActorId, k: &KeyRegistration) -> Result<Option<Admit>> {
         parse_public_key(&k.public_key)?;
-        if !self.is_platform_admin(actor) {
-            return Err(forbidden(
-                actor,
-                "register a signing key",
-                "only a platform admin sets the ledger's key",
-            ));
-        }
+        self.may_register_signing_key(actor)?;
         admitted()
     }
 
@@ -263,13 +200,7 @@ impl State {
     fn check_issuer_trusted(&self, actor: &ActorId, i: &Issuer) -> Result<Option<Admit>> {
         parse_public_key(&i.public_key)?;
         check_text("issuer", i.ledger_id.as_str(), "name", &i.name, 200, false)?;
-        if !self.is_platform_admin(actor) {
-            return Err(forbidden(
-                actor,
-                "trust an issuer",
-                "only a platform admin keeps the trust list",
-            ));
-        }
+        self.may_trust_issuer(actor)?;
         admitted()
     }
 
@@ -284,24 +215,13 @@ impl State {
                 "a move names a new home org, a new work unit, or both",
             ));
         }
-        // The org that holds the volunteer now lets them go, and every org the move
-        // names must be the actor's to receive people into: nobody takes another
-        // org's volunteer, nor hands their own to an org that did not ask.
-        let mut allowed = self.holds_volunteer(actor, v);
-        for o in [&m.home_org, &m.work_unit].into_iter().flatten() {
-            let o = self.org_idx(o)?;
-            allowed &= self.has_org_role(actor, o, false);
-        }
-        allowed |= self.is_platform_admin(actor);
-        if allowed {
-            admitted()
-        } else {
-            Err(forbidden(
-                actor,
-                "move a volunteer",
-                "only a platform admin, or an admin or recorder of both the volunteer's current home org and every org they move to, moves a volunteer",
-            ))
-        }
+        let to = [&m.home_org, &m.work_unit]
+            .into_iter()
+            .flatten()
+            .map(|o| self.org_idx(o))
+            .collect::<Result<Vec<_>>>()?;
+        self.may_move_volunteer(actor, v, &to)?;
+        admitted()
     }
 
     /// A volunteer's identity number erased, once.
@@ -390,18 +310,8 @@ impl State {
         for r in &c.records {
             self.rec_idx(&r.record)?;
         }
-        if !self.is_org_admin(actor, org) {
-            return Err(forbidden(
-                actor,
-                "issue a certificate",
-                "only an admin of the issuing org or above issues certificates",
-            ));
-        }
-        // Nobody certifies their own hours, even as an admin of the issuing org.
-        if actor.as_str() == c.volunteer.as_str() {
-            let first = c.records.first().map(|r| r.record.to_string());
-            return Err(OwnAction::Certify.refused(first.unwrap_or_else(|| c.number.clone())));
-        }
+        self.may_issue_certificate(actor, org)?;
+        not_own_certificate(actor, c)?;
         admitted()
     }
 }

@@ -1,6 +1,6 @@
 //! Commendations (表彰奖励): the awards a volunteer received, recorded by the awarding org.
 
-use super::community_tables::authorise;
+use super::authorisation::authorise;
 use super::{Ledger, State};
 use crate::activity::Commendation;
 use crate::error::Result;

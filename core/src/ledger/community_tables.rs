@@ -9,7 +9,7 @@ use crate::activity::{
     Commendation, Complaint, EvaluationSource, NewActivity, NewProject, Training,
 };
 use crate::error::{LedgerError, Result, invalid_field};
-use crate::ids::{ActorId, CommendationId, OrgId, ProjectId, TrainingId, VolunteerId};
+use crate::ids::{CommendationId, OrgId, ProjectId, TrainingId, VolunteerId};
 use crate::time::{Period, Timestamp};
 use chrono::NaiveDate;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -144,19 +144,6 @@ impl CommunityTables {
         let mut reported: Vec<_> = self.reported.iter().collect();
         reported.sort();
         h.update(format!("r{reported:?}"));
-    }
-}
-
-/// Lets an actor do an action when `allowed`; refuses them otherwise, naming the rule.
-pub(super) fn authorise(actor: &ActorId, allowed: bool, action: &str, rule: &str) -> Result<()> {
-    if allowed {
-        Ok(())
-    } else {
-        Err(LedgerError::Forbidden {
-            actor: actor.to_string(),
-            action: action.to_owned(),
-            rule: rule.to_owned(),
-        })
     }
 }
 

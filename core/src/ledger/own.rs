@@ -10,6 +10,7 @@
 use super::{HeldRecord, NONE, State};
 use crate::error::{LedgerError, Result};
 use crate::ids::ActorId;
+use crate::log::CertificateEntry;
 
 /// What an actor may not do to a record of their own service: the English verb (as the
 /// message reads, "nobody confirms …") and the Chinese phrase with its object.
@@ -70,4 +71,14 @@ impl State {
         let home = self.vol(v).map_or(NONE, |x| x.home_org);
         self.is_platform_admin(actor) || (home != NONE && self.has_org_role(actor, home, false))
     }
+}
+
+/// Refuses a certificate of the actor's own hours (`E_OWN_RECORD`, naming its first record, or
+/// its number if it names none), even from an admin of the issuing org.
+pub(super) fn not_own_certificate(actor: &ActorId, c: &CertificateEntry) -> Result<()> {
+    if actor.as_str() == c.volunteer.as_str() {
+        let first = c.records.first().map(|r| r.record.to_string());
+        return Err(OwnAction::Certify.refused(first.unwrap_or_else(|| c.number.clone())));
+    }
+    Ok(())
 }

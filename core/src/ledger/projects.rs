@@ -1,7 +1,8 @@
 //! Service projects (服务项目): an org publishes a project, and a team claims it (认领项目),
 //! after which the project's activities belong to that team.
 
-use super::community_tables::{ProjectNode, authorise};
+use super::authorisation::authorise;
+use super::community_tables::ProjectNode;
 use super::{Ledger, NONE, State, check_text, id_space_full};
 use crate::activity::{NewProject, ProjectClaim, ProjectView};
 use crate::error::{LedgerError, Result};

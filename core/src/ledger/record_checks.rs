@@ -2,7 +2,6 @@
 //! among the volunteer's other records (overlap, daily cap, check-in pairs).
 
 use super::NONE;
-use super::authorisation::forbidden;
 use super::checks::{admitted, check_text};
 use super::own::OwnAction;
 use super::state::{Admit, HeldRecord, State};
@@ -52,13 +51,7 @@ impl State {
             });
         }
         self.not_own_record(actor, record.as_str(), rec, OwnAction::Confirm)?;
-        if !self.is_organiser(actor, rec.org, rec.team) {
-            return Err(forbidden(
-                actor,
-                "confirm a record",
-                "only the organising org's recorders or admins, or the organising team's leader or liaisons, confirm records",
-            ));
-        }
+        self.may_confirm_record(actor, rec)?;
         if rec.four_eyes() && !self.is_org_admin(actor, rec.org) {
             return Err(LedgerError::FourEyes {
                 record: record.to_string(),
@@ -140,17 +133,7 @@ impl State {
             return Err(self.bad_state(record, rec, "dispute"));
         }
         check_text("record", record.as_str(), "reason", reason, 500, false)?;
-        let is_volunteer = self.vol(rec.vol).is_some_and(|v| &*v.key == actor.as_str());
-        let involved = is_volunteer
-            || self.actors.resolve(rec.recorded_by) == actor.as_str()
-            || self.is_organiser(actor, rec.org, rec.team);
-        if !involved {
-            return Err(forbidden(
-                actor,
-                "dispute a record",
-                "only the volunteer, the recorder or the organiser disputes a record",
-            ));
-        }
+        self.may_dispute_record(actor, rec)?;
         admitted()
     }
 
@@ -169,13 +152,7 @@ impl State {
         self.record_volunteer_here(rec)?;
         check_text("record", record.as_str(), "note", note, 500, true)?;
         self.not_own_record(actor, record.as_str(), rec, OwnAction::Resolve)?;
-        if !self.is_org_admin(actor, rec.org) {
-            return Err(forbidden(
-                actor,
-                "resolve a dispute",
-                "only an admin of the organising org or above resolves disputes",
-            ));
-        }
+        self.may_resolve_dispute(actor, rec)?;
         admitted()
     }
 

@@ -2,7 +2,7 @@
 //! residential community from their work unit; the unit then sees its staff's service, and the
 //! community sees them among its own.
 
-use super::community_tables::authorise;
+use super::authorisation::authorise;
 use super::{Ledger, State};
 use crate::activity::{CommunityVolunteer, ReportIn, UnitReport, UnitStaffLine};
 use crate::error::{LedgerError, Result};

@@ -2,7 +2,8 @@
 //! (入队, 退队); a new team's members join on the day it is created; every stretch of
 //! membership stays, so that the team of any day can be read back.
 
-use super::community_tables::{Stretch, authorise};
+use super::authorisation::authorise;
+use super::community_tables::Stretch;
 use super::{Ledger, State};
 use crate::activity::{MemberPeriod, Membership};
 use crate::error::{LedgerError, Result, invalid_field};

@@ -1,7 +1,7 @@
 //! Training (培训情况): the sessions a volunteer attended, recorded by the org that ran them.
 //! Training is not service: it adds no service hours.
 
-use super::community_tables::authorise;
+use super::authorisation::authorise;
 use super::{Ledger, State};
 use crate::activity::Training;
 use crate::error::{Result, invalid_field};
