@@ -4,6 +4,7 @@
 use crate::conversions::{Int, item, opt_id, required, timestamp};
 use crate::errors::check;
 use chrono::{DateTime, FixedOffset};
+use pyo3::IntoPyObjectExt;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
@@ -199,15 +200,20 @@ pub(crate) fn _record_fields<'py>(
         0,
         "",
     );
+    // In the order of OPTIONAL_FIELDS, whose names they take (as many: the type says so).
+    let values: [Bound<'py, PyAny>; OPTIONAL_FIELDS.len()] = [
+        r.content.into_bound_py_any(py)?,
+        py.None().into_bound(py),
+        py.None().into_bound(py),
+        r.source.as_str().into_bound_py_any(py)?,
+        r.paid.into_bound_py_any(py)?,
+        r.job_duty.into_bound_py_any(py)?,
+        r.public_benefit.into_bound_py_any(py)?,
+    ];
     let defaults = PyDict::new(py);
-    defaults.set_item("content", r.content)?;
-    defaults.set_item("team", py.None())?;
-    defaults.set_item("activity", py.None())?;
-    defaults.set_item("source", r.source.as_str())?;
-    defaults.set_item("paid", r.paid)?;
-    defaults.set_item("job_duty", r.job_duty)?;
-    defaults.set_item("public_benefit", r.public_benefit)?;
-    debug_assert!(defaults.len() == OPTIONAL_FIELDS.len());
+    for (name, value) in OPTIONAL_FIELDS.iter().zip(values) {
+        defaults.set_item(name, value)?;
+    }
     Ok((REQUIRED_FIELDS.to_vec(), defaults))
 }
 

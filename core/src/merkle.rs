@@ -150,9 +150,8 @@ impl LazyFrontier {
             Some(f) => f,
             None => self.frontier().clone(),
         };
-        self.memo = std::sync::OnceLock::new();
-        self.folded = folded;
-        self.pending = Vec::new();
+        let adopted = self.adopt(folded);
+        debug_assert!(adopted, "a fold of the pending hashes holds every leaf");
     }
 
     /// Takes `folded` — the same leaves folded elsewhere (a writing thread folds what it
