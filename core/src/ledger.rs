@@ -62,7 +62,9 @@ mod lifecycle;
 mod organisation;
 mod queries;
 mod record_checks;
+mod recorded_again;
 mod records;
+mod register_index;
 mod state;
 mod transfers;
 mod verification;
@@ -70,6 +72,8 @@ mod verification;
 pub use certificates::{
     CertificateRequest, certificate_bytes, verification_code, verify_certificate_offline,
 };
+pub(crate) use recorded_again::Overlaps;
+pub(crate) use register_index::{OrgLookup, OrgNames, RegisterIndex};
 pub use transfers::TransferReceipt;
 
 use checks::{check_text, id_space_full};

@@ -351,6 +351,12 @@ impl Vault {
         Ok((hmac(&key, &[TAG_KEY_LABEL])?, chosen))
     }
 
+    /// The key of the identity index's tags, when the ledger holds it (a device's mask-only
+    /// ledger and a ledger without keys do not).
+    pub(crate) fn index_tag_key(&self) -> Option<TagKey> {
+        self.tag_key().ok().map(|(key, _)| TagKey(key))
+    }
+
     /// `N` random bytes: from the system, or derived from the fixed seed, the volunteer and
     /// what they are for (so that a reopened ledger draws as the one before it).
     fn draw<const N: usize>(&self, volunteer: &str, what: &str) -> Result<[u8; N]> {
@@ -540,6 +546,21 @@ mod boxed_bytes {
 
     pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Box<[u8]>, D::Error> {
         d.deserialize_bytes(Bytes)
+    }
+}
+
+/// The key of the identity index's tags: what a sealed registration's tag is made with.
+#[derive(Clone)]
+pub(crate) struct TagKey([u8; 32]);
+
+impl TagKey {
+    /// The tag a sealed registration of `id` holds.
+    pub(crate) fn tag(&self, id: &Identity) -> Option<[u8; 32]> {
+        hmac(
+            &self.0,
+            &[id.kind().as_str().as_bytes(), id.number().as_bytes()],
+        )
+        .ok()
     }
 }
 

@@ -5,8 +5,7 @@
 
 use super::cells::{Cell, RowCells, normalise};
 use super::decode::sheet_error;
-use super::options::ImportOptions;
-use crate::error::{LedgerError, Result};
+use crate::error::LedgerError;
 use serde::{Deserialize, Serialize};
 
 /// How many rows from the top are searched for the header row.
@@ -44,6 +43,14 @@ pub enum Field {
     Notes,
     /// 记录编号: the record's id, if the sheet keeps its own.
     RecordId,
+    /// 证件类型: the kind of identity document (a resident identity card when absent).
+    IdentityKind,
+    /// 手机: a volunteer's mobile number (the register only).
+    Phone,
+    /// 类型 / 组织类型: an org's kind (the org tree only).
+    OrgKind,
+    /// 上级组织: an org's parent, by id or name (the org tree only).
+    Parent,
     /// A header the reader does not know; the column is ignored.
     Other,
 }
@@ -129,10 +136,48 @@ pub const HEADER_SYNONYMS: &[(&str, Field)] = &[
     ("notes", Field::Notes),
     ("note", Field::Notes),
     ("remarks", Field::Notes),
+    ("所属组织", Field::Org),
+    ("所属社区", Field::Org),
+    ("所属单位", Field::Org),
+    ("homeorg", Field::Org),
     ("记录编号", Field::RecordId),
     ("记录号", Field::RecordId),
     ("recordid", Field::RecordId),
     ("recordno", Field::RecordId),
+    ("证件类型", Field::IdentityKind),
+    ("证件种类", Field::IdentityKind),
+    ("identitykind", Field::IdentityKind),
+    ("identitytype", Field::IdentityKind),
+    ("idtype", Field::IdentityKind),
+    ("手机", Field::Phone),
+    ("手机号", Field::Phone),
+    ("手机号码", Field::Phone),
+    ("联系电话", Field::Phone),
+    ("phone", Field::Phone),
+    ("mobile", Field::Phone),
+];
+
+/// The synonym table of an org-tree sheet ([`HEADER_SYNONYMS`] speaks of records: there
+/// 组织编号 is the org a record is for, here the org a row makes).
+pub const ORG_HEADER_SYNONYMS: &[(&str, Field)] = &[
+    ("名称", Field::Name),
+    ("组织名称", Field::Name),
+    ("name", Field::Name),
+    ("orgname", Field::Name),
+    ("组织编号", Field::Org),
+    ("编号", Field::Org),
+    ("id", Field::Org),
+    ("orgid", Field::Org),
+    ("类型", Field::OrgKind),
+    ("组织类型", Field::OrgKind),
+    ("kind", Field::OrgKind),
+    ("type", Field::OrgKind),
+    ("上级组织", Field::Parent),
+    ("上级", Field::Parent),
+    ("上级组织编号", Field::Parent),
+    ("上级组织名称", Field::Parent),
+    ("parent", Field::Parent),
+    ("parentorg", Field::Parent),
 ];
 
 /// A header as the synonym table spells it: full-width to ASCII, lower case, and spaces, `*`,
@@ -147,8 +192,13 @@ pub fn normalise_header(s: &str) -> String {
 
 /// The field a header names, by [`HEADER_SYNONYMS`]; [`Field::Other`] if none.
 pub fn field_for_header(header: &str) -> Field {
+    field_in(HEADER_SYNONYMS, header)
+}
+
+/// The field a header names by a synonym table; [`Field::Other`] if none.
+pub(super) fn field_in(table: &[(&str, Field)], header: &str) -> Field {
     let h = normalise_header(header);
-    HEADER_SYNONYMS
+    table
         .iter()
         .find(|(s, _)| *s == h)
         .map_or(Field::Other, |(_, f)| *f)
@@ -174,14 +224,15 @@ pub(super) struct Layout {
     pub(super) header_row: u32,
     pub(super) columns: Vec<(String, Field)>,
     /// The first column of each field, by `Field as usize`: looked up for every cell read.
-    first: [Option<usize>; FIELDS],
+    /// Columns are fewer than [`MAX_COLUMNS`](super::limits::MAX_COLUMNS), which fits 16 bits.
+    first: [Option<u16>; FIELDS],
 }
 
 impl Layout {
     fn new(header_row: u32, columns: Vec<(String, Field)>) -> Self {
         let mut first = [None; FIELDS];
         for (i, (_, f)) in columns.iter().enumerate().rev() {
-            if let Some(slot) = first.get_mut(*f as usize) {
+            if let (Some(slot), Ok(i)) = (first.get_mut(*f as usize), u16::try_from(i)) {
                 *slot = Some(i);
             }
         }
@@ -192,7 +243,11 @@ impl Layout {
         }
     }
     pub(super) fn index(&self, field: Field) -> Option<usize> {
-        self.first.get(field as usize).copied().flatten()
+        self.first
+            .get(field as usize)
+            .copied()
+            .flatten()
+            .map(usize::from)
     }
     pub(super) fn header(&self, field: Field) -> Option<String> {
         self.index(field)
@@ -201,57 +256,55 @@ impl Layout {
     }
 }
 
-/// A header row: three cells (or more) name known fields, each a different one.
-pub(super) fn is_header_row<R: RowCells + ?Sized>(cells: &R) -> bool {
+/// A header row: `table` knows `min` of its cells (or more), each naming a different field.
+pub(super) fn is_header_row<R: RowCells + ?Sized>(
+    cells: &R,
+    table: &[(&str, Field)],
+    min: usize,
+) -> bool {
     let mut seen: Vec<Field> = Vec::new();
     for i in cells.filled() {
         if let Cell::Text(t) = cells.cell(i) {
-            let f = field_for_header(&t);
+            let f = field_in(table, &t);
             if f != Field::Other && !seen.contains(&f) {
                 seen.push(f);
             }
         }
     }
-    seen.len() >= 3
+    seen.len() >= min
 }
 
-pub(super) fn no_header() -> LedgerError {
+/// No header row among the first rows: `min` known headers were wanted, such as `examples`.
+pub(super) fn no_header(min: usize, examples: &str) -> LedgerError {
     sheet_error(
         "header",
         format!(
-            "has no row among the first {HEADER_SEARCH_ROWS} with three known column \
-             headers such as 志愿者编号, 服务日期, 开始时间 (E_UPLOAD_HEADER)"
+            "has no row among the first {HEADER_SEARCH_ROWS} with {min} known column \
+             headers such as {examples} (E_UPLOAD_HEADER)"
         ),
     )
 }
 
-/// The layout a header row gives, or why the sheet cannot be read with it.
+/// A sheet without a column it cannot do without: `what` says which, in English with the
+/// Chinese headers.
+pub(super) fn no_column(what: &str) -> LedgerError {
+    sheet_error("header", format!("has no {what} (E_UPLOAD_HEADER)"))
+}
+
+/// The layout a header row gives, its headers matched by `table`.
 pub(super) fn layout_of<R: RowCells + ?Sized>(
     header_row: u32,
     cells: &R,
-    opts: &ImportOptions,
-) -> Result<Layout> {
+    table: &[(&str, Field)],
+) -> Layout {
     let columns: Vec<(String, Field)> = (0..cells.width())
         .map(|i| {
             let text = cells.cell(i).as_text();
-            let f = field_for_header(&text);
+            let f = field_in(table, &text);
             (text, f)
         })
         .collect();
-    let layout = Layout::new(header_row, columns);
-    if layout.index(Field::Volunteer).is_none() {
-        return Err(sheet_error(
-            "header",
-            "has no volunteer number column (志愿者编号 / volunteer number) (E_UPLOAD_HEADER)",
-        ));
-    }
-    if layout.index(Field::Org).is_none() && opts.default_org.is_none() {
-        return Err(sheet_error(
-            "header",
-            "has no org column (组织编号 / org) and no default org was given (E_UPLOAD_HEADER)",
-        ));
-    }
-    Ok(layout)
+    Layout::new(header_row, columns)
 }
 
 pub(super) fn is_blank<R: RowCells + ?Sized>(cells: &R) -> bool {
@@ -319,6 +372,10 @@ mod tests {
             ("Service Hours", Field::Hours),
             ("服务时长（分钟）", Field::Minutes),
             ("身份证号", Field::IdentityNumber),
+            ("所属组织", Field::Org),
+            ("所属社区", Field::Org),
+            ("所属单位", Field::Org),
+            ("homeorg", Field::Org),
             ("记录编号", Field::RecordId),
             ("组织单位", Field::Org),
             ("序号", Field::Other),

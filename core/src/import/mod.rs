@@ -43,8 +43,11 @@ mod csv_rows;
 mod decode;
 mod layout;
 pub mod limits;
+mod matching;
 mod options;
 mod problems;
+mod register_rows;
+mod register_upload;
 mod rows;
 mod sheet;
 mod upload;
@@ -53,10 +56,13 @@ mod xlsx_rows;
 
 pub use cells::normalise;
 pub use layout::{Field, HEADER_SEARCH_ROWS, HEADER_SYNONYMS, field_for_header, normalise_header};
+pub use matching::{E_UPLOAD_AMBIGUOUS, E_UPLOAD_IDENTITY_KIND, E_UPLOAD_MISMATCH};
 pub use options::{ImportOptions, SheetFormat, TextEncoding};
 pub use problems::{
     E_UPLOAD_DATE, E_UPLOAD_DURATION, E_UPLOAD_ENCODING, E_UPLOAD_HEADER, E_UPLOAD_MISSING,
     E_UPLOAD_TIME, RowProblem,
 };
+pub use register_rows::{E_UPLOAD_ORG_KIND, E_UPLOAD_PHONE};
+pub use register_upload::{AssignedId, RegisterReport, upload_orgs, upload_volunteers};
 pub use sheet::{Sheet, SheetRow, read_sheet};
 pub use upload::{ImportReport, upload};

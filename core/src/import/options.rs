@@ -48,6 +48,13 @@ pub struct ImportOptions {
     /// The worksheet of an xlsx workbook to read; `None` reads the first.
     #[cfg_attr(feature = "uniffi", uniffi(default))]
     pub sheet: Option<String>,
+    /// On upload, a row that overlaps a counted record of its volunteer and differs from it
+    /// (a corrected sheet) amends that record — logged and authorised as any amendment, its
+    /// certificates superseded — instead of being refused with `E_OVERLAP`. A row holding
+    /// the same service as a counted record is a duplicate either way.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    #[serde(default)]
+    pub amend_changed: bool,
 }
 
 impl Default for ImportOptions {
@@ -58,6 +65,7 @@ impl Default for ImportOptions {
             utc_offset_minutes: crate::org::DEFAULT_UTC_OFFSET_MINUTES,
             default_org: None,
             sheet: None,
+            amend_changed: false,
         }
     }
 }

@@ -5,45 +5,78 @@
 //! number, so that the same sheet uploaded again records nothing twice.
 
 use super::cells::{Cell, RowCells, normalise};
-use super::layout::{Field, Layout};
+use super::layout::{Field, HEADER_SYNONYMS, Layout, no_column};
+use super::matching::PersonCells;
 use super::options::ImportOptions;
 use super::problems::{
     E_UPLOAD_DATE, E_UPLOAD_DURATION, E_UPLOAD_MISSING, E_UPLOAD_TIME, RowProblem, core_problem,
     problem, quote,
 };
+use super::sheet::{RowContext, RowReader};
 use super::values::{parse_date, parse_duration, parse_time};
 use crate::ids::{ActivityId, OrgId, RecordId, TeamId, VolunteerId};
 use crate::record::{NewRecord, RecordSource};
 use crate::time::Timestamp;
 use chrono::{FixedOffset, NaiveDate, TimeZone};
 
-/// The record a data row makes, or why it makes none.
-pub(super) fn row_record<R: RowCells + ?Sized>(
-    layout: &Layout,
-    cells: &R,
-    row: u32,
-    prefix: &str,
-    opts: &ImportOptions,
-    off: FixedOffset,
-) -> std::result::Result<NewRecord, RowProblem> {
-    let at = DataRow { layout, cells, row };
-    let (volunteer, org, id) = at.who(prefix, opts)?;
-    let (start, end) = at.when(off)?;
-    let minutes = at.how_long(start, end)?;
-    let (activity, team) = at.what()?;
-    let mut r = NewRecord::new(
-        id,
-        volunteer,
-        org,
-        start,
-        end,
-        minutes,
-        at.text_of(Field::Content).unwrap_or_default(),
-    );
-    r.source = RecordSource::Import;
-    r.activity = activity;
-    r.team = team;
-    Ok(r)
+/// The reader of record sheets: each data row makes a record. A sheet names who served by
+/// volunteer number or by identity number (matched on upload against the ledger's register), and the org by id
+/// or, on upload, by its unique name.
+pub(super) struct Records;
+
+impl RowReader for Records {
+    type Item = NewRecord;
+
+    fn headers(&self) -> &'static [(&'static str, Field)] {
+        HEADER_SYNONYMS
+    }
+
+    fn example_headers(&self) -> &'static str {
+        "志愿者编号, 服务日期, 开始时间"
+    }
+
+    fn check(&self, layout: &Layout, opts: &ImportOptions) -> crate::error::Result<()> {
+        if layout.index(Field::Volunteer).is_none() && layout.index(Field::IdentityNumber).is_none()
+        {
+            return Err(no_column(
+                "volunteer number column (志愿者编号 / volunteer number) and no identity \
+                 number column (证件号码 / identity number)",
+            ));
+        }
+        if layout.index(Field::Org).is_none() && opts.default_org.is_none() {
+            return Err(no_column(
+                "org column (组织编号 / org) and no default org was given",
+            ));
+        }
+        Ok(())
+    }
+
+    fn read<R: RowCells + ?Sized>(
+        &self,
+        layout: &Layout,
+        cells: &R,
+        row: u32,
+        at: &RowContext<'_>,
+    ) -> RowResult<NewRecord> {
+        let data = DataRow { layout, cells, row };
+        let (volunteer, org, id) = data.who(at)?;
+        let (start, end) = data.when(at.off)?;
+        let minutes = data.how_long(start, end)?;
+        let (activity, team) = data.what()?;
+        let mut r = NewRecord::new(
+            id,
+            volunteer,
+            org,
+            start,
+            end,
+            minutes,
+            data.text_of(Field::Content).unwrap_or_default(),
+        );
+        r.source = RecordSource::Import;
+        r.activity = activity;
+        r.team = team;
+        Ok(r)
+    }
 }
 
 /// A problem with a row, or the row's record so far.
@@ -77,31 +110,72 @@ impl<R: RowCells + ?Sized> DataRow<'_, R> {
     }
 
     /// Who served, for which org, and the record's id.
-    fn who(&self, prefix: &str, opts: &ImportOptions) -> RowResult<(VolunteerId, OrgId, RecordId)> {
+    fn who(&self, at: &RowContext<'_>) -> RowResult<(VolunteerId, OrgId, RecordId)> {
         let row = self.row;
-        let vol_cell = self.cell(Field::Volunteer);
-        if vol_cell.is_empty() {
-            return Err(self.missing(Field::Volunteer, "the volunteer number", "志愿者编号"));
-        }
-        let volunteer = VolunteerId::new(vol_cell.as_id())
-            .map_err(|e| core_problem(row, self.col(Field::Volunteer), &e))?;
+        let volunteer = self.volunteer(at)?;
         let org_cell = self.cell(Field::Org);
         let org = if org_cell.is_empty() {
-            match &opts.default_org {
+            match &at.opts.default_org {
                 Some(o) => o.clone(),
                 None => return Err(self.missing(Field::Org, "the org", "组织编号")),
             }
+        } else if let Some(m) = at.matcher {
+            m.org(row, self.col(Field::Org), org_cell.as_id())?
         } else {
             OrgId::new(org_cell.as_id()).map_err(|e| core_problem(row, self.col(Field::Org), &e))?
         };
         let id_cell = self.cell(Field::RecordId);
         let id = if id_cell.is_empty() {
-            RecordId::new(made_up_id(prefix, row))
+            RecordId::new(made_up_id(&at.prefix, row))
         } else {
             RecordId::new(id_cell.as_id())
         }
         .map_err(|e| core_problem(row, self.col(Field::RecordId), &e))?;
         Ok((volunteer, org, id))
+    }
+
+    /// Who served: the volunteer number; a row without one, on upload, the volunteer its
+    /// identity number is registered to (its name, if given, checked against the register).
+    fn volunteer(&self, at: &RowContext<'_>) -> RowResult<VolunteerId> {
+        let row = self.row;
+        let vol_cell = self.cell(Field::Volunteer);
+        if !vol_cell.is_empty() {
+            return VolunteerId::new(vol_cell.as_id())
+                .map_err(|e| core_problem(row, self.col(Field::Volunteer), &e));
+        }
+        let number_cell = self.cell(Field::IdentityNumber);
+        if number_cell.is_empty() {
+            return Err(self.missing(Field::Volunteer, "the volunteer number", "志愿者编号"));
+        }
+        let Some(matcher) = at.matcher else {
+            return Err(self.matched_on_upload());
+        };
+        let person = PersonCells {
+            number: (number_cell, self.col(Field::IdentityNumber)),
+            kind: (
+                self.cell(Field::IdentityKind),
+                self.col(Field::IdentityKind),
+            ),
+            name: self
+                .text_of(Field::Name)
+                .map(|n| (n, self.col(Field::Name))),
+        };
+        matcher.volunteer(row, &person)
+    }
+
+    /// A row that names its volunteer by identity number only, read without a ledger.
+    fn matched_on_upload(&self) -> RowProblem {
+        let row = self.row;
+        problem(
+            row,
+            self.col(Field::IdentityNumber),
+            E_UPLOAD_MISSING,
+            format!(
+                "row {row}: the volunteer is named by identity number only, which is matched \
+                 against a ledger's register on upload"
+            ),
+            format!("第 {row} 行：仅以证件号码指明志愿者，须在上传时与账本的登记信息匹配"),
+        )
     }
 
     /// The start and the end: the service date (else the start's own date), and the start

@@ -14,9 +14,10 @@ use super::limits::{
     MAX_CELL_CHARS, MAX_CELLS, MAX_COLUMNS, MAX_REPORTED_PROBLEMS, MAX_ROWS, cell_too_long,
     too_large, too_long,
 };
+use super::matching::Matcher;
 use super::options::ImportOptions;
 use super::problems::RowProblem;
-use super::rows::row_record;
+use super::rows::Records;
 use super::xlsx_rows::xlsx_rows;
 use crate::error::{LedgerError, Result};
 use crate::record::NewRecord;
@@ -71,18 +72,92 @@ pub struct SheetRow {
 pub fn read_sheet(bytes: &[u8], opts: &ImportOptions) -> Result<Sheet> {
     let off = offset(opts.utc_offset_minutes)?;
     let text = csv_text(bytes, opts)?;
-    read_text(bytes, text.as_deref(), hex_sha256(bytes), opts, off)
+    let fingerprint = hex_sha256(bytes);
+    read_text(
+        bytes,
+        text.as_deref(),
+        fingerprint,
+        opts,
+        off,
+        Records,
+        None,
+    )
+    .map(Sheet::from)
 }
 
-/// [`read_sheet`] of a file whose text is decoded already (`None` for an xlsx file).
-pub(super) fn read_text(
+/// A sheet of any kind as read: the rows are what its [`RowReader`] makes of them.
+pub(super) struct ReadSheet<T> {
+    pub(super) fingerprint: String,
+    pub(super) header_row: u32,
+    pub(super) columns: Vec<(String, Field)>,
+    pub(super) rows: Vec<(u32, std::result::Result<T, RowProblem>)>,
+    pub(super) unlisted_problems: u32,
+}
+
+impl From<ReadSheet<NewRecord>> for Sheet {
+    fn from(s: ReadSheet<NewRecord>) -> Self {
+        Self {
+            fingerprint: s.fingerprint,
+            header_row: s.header_row,
+            columns: s.columns,
+            rows: s
+                .rows
+                .into_iter()
+                .map(|(row, record)| SheetRow { row, record })
+                .collect(),
+            unlisted_problems: s.unlisted_problems,
+        }
+    }
+}
+
+/// What a kind of sheet (records, volunteers, orgs) makes of its rows: how its headers are
+/// named, which columns it cannot do without, and what a data row makes.
+pub(super) trait RowReader {
+    /// What a data row makes.
+    type Item;
+    /// The synonym table of its headers.
+    fn headers(&self) -> &'static [(&'static str, Field)];
+    /// How many known headers make a header row.
+    fn min_headers(&self) -> usize {
+        3
+    }
+    /// Headers to name when none is found.
+    fn example_headers(&self) -> &'static str;
+    /// Refuses a layout without a column the sheet cannot do without.
+    fn check(&self, layout: &Layout, opts: &ImportOptions) -> Result<()>;
+    /// What a data row makes, or why it makes nothing.
+    fn read<R: RowCells + ?Sized>(
+        &self,
+        layout: &Layout,
+        cells: &R,
+        row: u32,
+        at: &RowContext<'_>,
+    ) -> std::result::Result<Self::Item, RowProblem>;
+}
+
+/// What a row reader may need besides the row: the options, the sheet's UTC offset and the
+/// stem of made-up ids.
+pub(super) struct RowContext<'o> {
+    pub(super) opts: &'o ImportOptions,
+    pub(super) off: FixedOffset,
+    /// The first 16 hex digits of the fingerprint.
+    pub(super) prefix: String,
+    /// The ledger's register and tree, when rows are matched against them.
+    pub(super) matcher: Option<&'o Matcher<'o>>,
+}
+
+/// [`read_sheet`] of a file whose text is decoded already (`None` for an xlsx file), by any
+/// reader, matching rows against a ledger if given one.
+pub(super) fn read_text<K: RowReader>(
     bytes: &[u8],
     text: Option<&str>,
     fingerprint: String,
     opts: &ImportOptions,
     off: FixedOffset,
-) -> Result<Sheet> {
-    let mut sheet = SheetBuilder::new(fingerprint, opts, off);
+    reader: K,
+    matcher: Option<&Matcher<'_>>,
+) -> Result<ReadSheet<K::Item>> {
+    let mut sheet = SheetBuilder::matched(fingerprint, opts, off, reader, matcher);
     match text {
         Some(text) => csv_rows(text, &mut sheet)?,
         None => xlsx_rows(bytes, opts.sheet.as_deref(), &mut sheet)?,
@@ -101,34 +176,52 @@ enum Stage {
     Refused(LedgerError),
 }
 
-/// Builds a [`Sheet`] from its rows, given one at a time in order, so that no row is kept
+/// Builds a sheet from its rows, given one at a time in order, so that no row is kept
 /// as cells: the rows above the header are skipped, the header row gives the [`Layout`], and
-/// every row below it becomes a [`SheetRow`] at once.
-pub(super) struct SheetBuilder<'o> {
-    opts: &'o ImportOptions,
-    off: FixedOffset,
+/// every row below it becomes what its reader makes at once.
+pub(super) struct SheetBuilder<'o, K: RowReader> {
+    at: RowContext<'o>,
+    reader: K,
     fingerprint: String,
-    /// The first 16 hex digits of the fingerprint: the stem of made-up record ids.
-    prefix: String,
     /// Rows given so far.
     seen: usize,
     /// Cells given so far.
     cells: u64,
     stage: Stage,
-    rows: Vec<SheetRow>,
+    rows: Vec<(u32, std::result::Result<K::Item, RowProblem>)>,
     /// Rows that are no record, listed and not.
     problems: usize,
     unlisted: u32,
 }
 
-impl<'o> SheetBuilder<'o> {
-    pub(super) fn new(fingerprint: String, opts: &'o ImportOptions, off: FixedOffset) -> Self {
+impl<'o, K: RowReader> SheetBuilder<'o, K> {
+    pub(super) fn new(
+        fingerprint: String,
+        opts: &'o ImportOptions,
+        off: FixedOffset,
+        reader: K,
+    ) -> Self {
+        Self::matched(fingerprint, opts, off, reader, None)
+    }
+
+    /// A builder whose reader matches rows against a ledger's register and tree.
+    pub(super) fn matched(
+        fingerprint: String,
+        opts: &'o ImportOptions,
+        off: FixedOffset,
+        reader: K,
+        matcher: Option<&'o Matcher<'o>>,
+    ) -> Self {
         let prefix: String = fingerprint.chars().take(16).collect();
         Self {
-            opts,
-            off,
+            at: RowContext {
+                opts,
+                off,
+                prefix,
+                matcher,
+            },
+            reader,
             fingerprint,
-            prefix,
             seen: 0,
             cells: 0,
             stage: Stage::Searching,
@@ -140,7 +233,11 @@ impl<'o> SheetBuilder<'o> {
 
     /// Takes the next row of the sheet, numbered as Excel shows it, and gives the data row it
     /// is, if it is one.
-    pub(super) fn next<R: RowCells + ?Sized>(&mut self, n: u32, cells: &R) -> Option<SheetRow> {
+    pub(super) fn next<R: RowCells + ?Sized>(
+        &mut self,
+        n: u32,
+        cells: &R,
+    ) -> Option<(u32, std::result::Result<K::Item, RowProblem>)> {
         if self.is_data(n, cells) {
             self.data_row(n, cells)
         } else {
@@ -159,13 +256,15 @@ impl<'o> SheetBuilder<'o> {
         let data = match &self.stage {
             Stage::Data(layout) => !(is_blank(cells) || is_total_row(layout, cells)),
             Stage::Searching if self.seen >= HEADER_SEARCH_ROWS => {
-                self.stage = Stage::Refused(no_header());
+                self.stage = Stage::Refused(self.no_header());
                 false
             }
             Stage::Searching => {
-                if is_header_row(cells) {
-                    self.stage = match layout_of(n, cells, self.opts) {
-                        Ok(layout) => Stage::Data(layout),
+                let headers = self.reader.headers();
+                if is_header_row(cells, headers, self.reader.min_headers()) {
+                    let layout = layout_of(n, cells, headers);
+                    self.stage = match self.reader.check(&layout, self.at.opts) {
+                        Ok(()) => Stage::Data(layout),
                         Err(e) => Stage::Refused(e),
                     };
                 }
@@ -212,21 +311,28 @@ impl<'o> SheetBuilder<'o> {
         Ok(())
     }
 
-    /// The record (or problem) a data row makes.
-    fn data_row<R: RowCells + ?Sized>(&self, n: u32, cells: &R) -> Option<SheetRow> {
+    fn no_header(&self) -> LedgerError {
+        no_header(self.reader.min_headers(), self.reader.example_headers())
+    }
+
+    /// What a data row makes (or its problem).
+    fn data_row<R: RowCells + ?Sized>(
+        &self,
+        n: u32,
+        cells: &R,
+    ) -> Option<(u32, std::result::Result<K::Item, RowProblem>)> {
         let Stage::Data(layout) = &self.stage else {
             return None;
         };
-        let record = row_record(layout, cells, n, &self.prefix, self.opts, self.off);
-        Some(SheetRow { row: n, record })
+        Some((n, self.reader.read(layout, cells, n, &self.at)))
     }
 
     /// The sheet read, or why it is refused as a whole.
-    pub(super) fn finish(self) -> Result<Sheet> {
+    pub(super) fn finish(self) -> Result<ReadSheet<K::Item>> {
         match self.stage {
-            Stage::Searching => Err(no_header()),
+            Stage::Searching => Err(self.no_header()),
             Stage::Refused(e) => Err(e),
-            Stage::Data(layout) => Ok(Sheet {
+            Stage::Data(layout) => Ok(ReadSheet {
                 fingerprint: self.fingerprint,
                 header_row: layout.header_row,
                 columns: layout.columns,
@@ -237,10 +343,10 @@ impl<'o> SheetBuilder<'o> {
     }
 }
 
-impl RowSink for SheetBuilder<'_> {
+impl<K: RowReader> RowSink for SheetBuilder<'_, K> {
     fn push<R: RowCells + ?Sized>(&mut self, n: u32, cells: &R) {
         if let Some(row) = self.next(n, cells) {
-            if row.record.is_err() {
+            if row.1.is_err() {
                 self.problems += 1;
                 if self.problems > MAX_REPORTED_PROBLEMS {
                     self.unlisted = self.unlisted.saturating_add(1);
@@ -305,14 +411,15 @@ mod tests {
             };
             let text = text.strip_prefix('\u{FEFF}').unwrap_or(&text);
             let read = |plain: bool| {
-                let mut sheet = SheetBuilder::new("0".repeat(64), &opts, offset(480).unwrap());
+                let reader = Records;
+                let mut sheet = SheetBuilder::new("0".repeat(64), &opts, offset(480).unwrap(), reader);
                 let delimiter = sniff_delimiter(text);
                 if plain {
                     plain_csv_rows(text, delimiter, &mut sheet);
                 } else {
                     reader_csv_rows(text, delimiter, &mut sheet).unwrap();
                 }
-                format!("{:?}", sheet.finish())
+                format!("{:?}", sheet.finish().map(Sheet::from))
             };
             proptest::prop_assert_eq!(read(true), read(false));
         }

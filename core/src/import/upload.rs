@@ -5,13 +5,16 @@
 
 use super::csv_rows::{PlainRows, sniff_delimiter};
 use super::decode::{csv_text, hex_sha256};
+use super::layout::Field;
 use super::limits::{MAX_REPORTED_PROBLEMS, check_plain_csv_rows};
+use super::matching::Matcher;
 use super::options::ImportOptions;
 use super::problems::{RowProblem, column_for, core_problem};
+use super::rows::Records;
 use super::sheet::{Sheet, SheetBuilder, SheetRow, read_text};
 use crate::error::Result;
 use crate::ids::ActorId;
-use crate::ledger::Ledger;
+use crate::ledger::{Ledger, Overlaps};
 use crate::record::RecordState;
 use crate::time::offset;
 use serde::{Deserialize, Serialize};
@@ -41,8 +44,12 @@ pub struct ImportReport {
     /// Of `accepted`, records that wait for an organiser's confirmation (make-up records
     /// entered by someone who is not an org admin).
     pub pending: i32,
-    /// Rows recorded before (same id, same content): nothing was written for them.
+    /// Rows recorded before — the same id and content, or the same service (volunteer, org,
+    /// start, end, minutes) as a counted record: nothing was written for them.
     pub duplicates: i32,
+    /// Rows that amended the counted record they overlap (only when the upload asks for it:
+    /// `amend_changed`), not counted in `accepted`.
+    pub amended: i32,
     /// The rows refused, in row order: the first 10,000 of them (`MAX_REPORTED_PROBLEMS`).
     pub rejected: Vec<RowProblem>,
     /// How many rows were refused in all (more than `rejected` holds only past that limit).
@@ -80,8 +87,19 @@ pub fn upload(
         .map(|t| t.strip_prefix('\u{FEFF}').unwrap_or(t))
         .filter(|t| !t.contains('"'));
     let Some(text) = plain else {
-        let sheet = read_text(bytes, text.as_deref(), hex_sha256(bytes), &opts, off)?;
-        return upload_sheet(ledger, actor, sheet, dry_run, progress);
+        let matcher = Matcher::of(ledger);
+        let fingerprint = hex_sha256(bytes);
+        let read = read_text(
+            bytes,
+            text.as_deref(),
+            fingerprint,
+            &opts,
+            off,
+            Records,
+            Some(&matcher),
+        );
+        drop(matcher);
+        return upload_sheet(ledger, actor, Sheet::from(read?), &opts, dry_run, progress);
     };
     // A CSV without quotes cannot fail to parse: once a first pass has found its header and
     // counted its data rows, the rows are read as the ledger takes them (in a file ledger,
@@ -94,7 +112,7 @@ pub fn upload(
             .name("vl-fingerprint".into())
             .spawn_scoped(s, || hex_sha256(bytes));
         // The fingerprint is not needed to find the header and count the rows.
-        let mut counting = SheetBuilder::new(String::new(), &opts, off);
+        let mut counting = SheetBuilder::new(String::new(), &opts, off, Records);
         let mut rows = PlainRows::new(text, delimiter);
         let mut total = 0;
         while let Some(n) = rows.next_row() {
@@ -107,15 +125,20 @@ pub fn upload(
         };
         (fingerprint, counted)
     });
-    let (mut head, total) = counted?;
+    let (head, total) = counted?;
+    let mut head = Sheet::from(head);
     head.fingerprint.clone_from(&fingerprint);
-    let mut sheet = SheetBuilder::new(fingerprint, &opts, off);
+    // The rows are read while the ledger adds them: what they are matched against is taken
+    // from it first (its register only if the sheet has identity numbers).
+    let identities = head.header_of(Field::IdentityNumber).is_some();
+    let matcher = Matcher::taken(ledger, identities);
+    let mut sheet = SheetBuilder::matched(fingerprint, &opts, off, Records, Some(&matcher));
     let mut rows = PlainRows::new(text, delimiter);
     let stream = std::iter::from_fn(move || {
         loop {
             let n = rows.next_row()?;
-            if let Some(row) = sheet.next(n, rows.fields.as_slice()) {
-                return Some(row);
+            if let Some((row, record)) = sheet.next(n, rows.fields.as_slice()) {
+                return Some(SheetRow { row, record });
             }
         }
     });
@@ -124,8 +147,20 @@ pub fn upload(
     // sheet has rows, no more.
     in_batch(ledger, dry_run, |l| {
         l.reserve_records_for(total);
-        apply(l, actor, &head, total, stream, dry_run, progress)
+        apply(l, actor, &head, total, stream, &opts, dry_run, progress)
     })
+}
+
+/// What to do with a row that overlaps a counted record of its volunteer.
+fn overlaps(opts: &ImportOptions, fingerprint: &str) -> Overlaps {
+    if opts.amend_changed {
+        let sheet: String = fingerprint.chars().take(16).collect();
+        Overlaps::Amend {
+            reason: format!("corrected sheet {sheet} / 更正后的表格 {sheet}"),
+        }
+    } else {
+        Overlaps::SameIsDuplicate
+    }
 }
 
 /// [`upload`] of a sheet read whole.
@@ -133,6 +168,7 @@ fn upload_sheet(
     ledger: &mut Ledger,
     actor: &ActorId,
     sheet: Sheet,
+    opts: &ImportOptions,
     dry_run: bool,
     progress: &mut dyn FnMut(u32, u32),
 ) -> Result<ImportReport> {
@@ -154,7 +190,8 @@ fn upload_sheet(
         let ids = rows.iter().filter_map(|r| r.record.as_ref().ok());
         l.reserve_records(ids.map(|r| &r.id));
         let total = rows.len();
-        let mut report = apply(l, actor, &head, total, rows.into_iter(), dry_run, progress);
+        let rows = rows.into_iter();
+        let mut report = apply(l, actor, &head, total, rows, opts, dry_run, progress);
         let unlisted = i32::try_from(unlisted_problems).unwrap_or(i32::MAX);
         report.rows = report.rows.saturating_add(unlisted);
         report.refused = report.refused.saturating_add(unlisted);
@@ -179,12 +216,14 @@ fn in_batch(
 
 /// Adds the records of a sheet's data rows (`total` of them, in order) and reports; `head`
 /// is the sheet's fingerprint and columns.
+#[allow(clippy::too_many_arguments)]
 fn apply(
     ledger: &mut Ledger,
     actor: &ActorId,
     head: &Sheet,
     total: usize,
     rows: impl Iterator<Item = SheetRow>,
+    opts: &ImportOptions,
     dry_run: bool,
     progress: &mut dyn FnMut(u32, u32),
 ) -> ImportReport {
@@ -196,6 +235,7 @@ fn apply(
         accepted: 0,
         pending: 0,
         duplicates: 0,
+        amended: 0,
         rejected: Vec::new(),
         refused: 0,
     };
@@ -224,7 +264,8 @@ fn apply(
         }
     });
     let (mut done, mut next) = (0u32, 1000u32);
-    ledger.add_records_each(actor, records, &mut |i, result| {
+    let overlaps = overlaps(opts, &head.fingerprint);
+    let amended = ledger.add_records_each(actor, records, &overlaps, &mut |i, result| {
         match result {
             Ok(receipt) if receipt.duplicate => report.duplicates += 1,
             Ok(receipt) => {
@@ -253,6 +294,9 @@ fn apply(
             next = (done / 1000 + 1) * 1000;
         }
     });
+    let amended = i32::try_from(amended).unwrap_or(i32::MAX);
+    report.amended = amended;
+    report.accepted = report.accepted.saturating_sub(amended);
     report.rejected.extend(problems);
     // Row order, as the sheet shows them (a row has one problem at most).
     report.rejected.sort_by_key(|p| p.row);
@@ -328,7 +372,7 @@ mod tests {
             let mut progress = |done, total| calls.push((done, total));
             let report = if whole {
                 read_sheet(text.as_bytes(), &opts)
-                    .and_then(|s| upload_sheet(&mut l, &admin, s, dry_run, &mut progress))
+                    .and_then(|s| upload_sheet(&mut l, &admin, s, &opts, dry_run, &mut progress))
             } else {
                 upload(
                     &mut l,

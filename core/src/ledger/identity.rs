@@ -291,6 +291,23 @@ impl Ledger {
         self.commit_keyed(actor, change, key).map(|r| r.0)
     }
 
+    /// Registers many volunteers as [`Ledger::register_volunteer`] registers one, each on its
+    /// own (one refusal does not stop the others); the results are in input order. A file
+    /// ledger writes them in one transaction: if that write fails, none is kept and the error
+    /// is returned.
+    pub fn register_volunteers(
+        &mut self,
+        actor: &ActorId,
+        volunteers: Vec<NewVolunteer>,
+    ) -> Result<Vec<Result<Receipt>>> {
+        self.batch(|l| {
+            volunteers
+                .into_iter()
+                .map(|v| l.register_volunteer(actor, v))
+                .collect()
+        })
+    }
+
     /// Erases a volunteer's identity number (PIPL Art. 47): logs an `identity_erased` entry
     /// and destroys their data key, so that the ciphertext their registration holds can never
     /// be opened again while the log still verifies. Authorised as other management of the

@@ -1,9 +1,10 @@
 //! Service records: adding them one by one or in bulk, and confirming, amending, revoking and
 //! disputing them.
 
+use super::recorded_again::{Aside, Overlaps};
 use super::state::{Admit, WARM_AHEAD};
 use super::{Ledger, Log, NONE, Receipt, RecordReceipt, detached};
-use crate::error::Result;
+use crate::error::{LedgerError, Result};
 use crate::ids::{ActorId, RecordId};
 use crate::log::{Change, Entry};
 use crate::record::{NewRecord, RecordState};
@@ -85,7 +86,7 @@ impl Ledger {
             let mut results: Vec<Option<Result<RecordReceipt>>> =
                 Vec::with_capacity(records.size_hint().0);
             let counted = records.enumerate().inspect(|(i, _)| seen = i + 1);
-            l.add_records_each(actor, counted, &mut |i, r| {
+            l.add_records_each(actor, counted, &Overlaps::Refuse, &mut |i, r| {
                 if results.len() <= i {
                     results.resize(i + 1, None);
                 }
@@ -128,23 +129,31 @@ impl Ledger {
     /// receipt comes at the end. Inside a batch of a file ledger the entries and record rows
     /// are written by a second thread while this one applies the rules (a failed write fails
     /// the batch, which then rolls back as any batch does); otherwise each is committed as
-    /// usual.
+    /// usual. A record that overlaps another of its volunteer is answered as `overlaps` says,
+    /// at the end too; returns how many amended a record.
     pub(crate) fn add_records_each(
         &mut self,
         actor: &ActorId,
         records: impl Iterator<Item = (usize, NewRecord)>,
+        overlaps: &Overlaps,
         each: &mut dyn FnMut(usize, Result<RecordReceipt>),
-    ) {
+    ) -> usize {
         let mut duplicates = Vec::new();
+        let mut overlapped = Vec::new();
         match &self.log {
             Log::File(s) if s.batch && s.batch_failed.is_none() => {
                 let Log::File(mut store) = std::mem::replace(&mut self.log, Log::Detached) else {
-                    return;
+                    return 0;
                 };
                 let offset = self.state.off;
                 let tree = self.state.tree.frontier().clone();
                 let (failed, written) = store.piped(offset, tree, |send| {
-                    self.admit_records(actor, records, each, &mut duplicates, &mut |l, a| {
+                    let aside = Aside {
+                        duplicates: &mut duplicates,
+                        overlapped: &mut overlapped,
+                        overlaps,
+                    };
+                    self.admit_records(actor, records, each, aside, &mut |l, a| {
                         // The volunteer's totals changed: their row is written at the end.
                         l.dirty.vols.push(a.vol);
                         send(&a)
@@ -161,13 +170,17 @@ impl Ledger {
                 self.log = Log::File(store);
             }
             Log::Memory(_) | Log::Detached => {
-                let kept =
-                    self.admit_records(actor, records, each, &mut duplicates, &mut |l, a| {
-                        if let Log::Memory(log) = &mut l.log {
-                            log.push(a.entry);
-                        }
-                        true
-                    });
+                let aside = Aside {
+                    duplicates: &mut duplicates,
+                    overlapped: &mut overlapped,
+                    overlaps,
+                };
+                let kept = self.admit_records(actor, records, each, aside, &mut |l, a| {
+                    if let Log::Memory(log) = &mut l.log {
+                        log.push(a.entry);
+                    }
+                    true
+                });
                 if let Err(e) = kept {
                     // Applied in part (an internal limit): as `commit` leaves it.
                     self.log = Log::Failed(e);
@@ -175,7 +188,14 @@ impl Ledger {
             }
             Log::File(_) | Log::Failed(_) => {
                 for (i, r) in records {
-                    each(i, self.add_record(actor, r));
+                    match self.add_record(actor, r.clone()) {
+                        Err(LedgerError::Overlap { other, .. })
+                            if *overlaps != Overlaps::Refuse =>
+                        {
+                            overlapped.push((i, r, other));
+                        }
+                        result => each(i, result),
+                    }
                 }
             }
         }
@@ -187,6 +207,13 @@ impl Ledger {
             let receipt = self.duplicate_receipt(&change);
             each(i, Ok(self.record_receipt(r.id.clone(), receipt, None)));
         }
+        let mut amended = 0;
+        for (i, r, other) in overlapped {
+            let answer = self.recorded_again(actor, r, &other, overlaps);
+            amended += usize::from(answer.as_ref().is_ok_and(|a| !a.duplicate));
+            each(i, answer);
+        }
+        amended
     }
 
     /// The rules of a bulk add, record after record, as `commit` applies them: each admitted
@@ -199,7 +226,7 @@ impl Ledger {
         actor: &ActorId,
         records: impl Iterator<Item = (usize, NewRecord)>,
         each: &mut dyn FnMut(usize, Result<RecordReceipt>),
-        duplicates: &mut Vec<(usize, Change)>,
+        aside: Aside<'_>,
         keep: &mut dyn FnMut(&mut Self, crate::store::Admitted) -> bool,
     ) -> Result<()> {
         // Records are taken a few at a time and looked up together first (`State::warm`).
@@ -220,7 +247,13 @@ impl Ledger {
             let admit = match self.state.check(actor, now, &change) {
                 Ok(Some(admit)) => admit,
                 Ok(None) => {
-                    duplicates.push((i, change));
+                    aside.duplicates.push((i, change));
+                    continue;
+                }
+                Err(LedgerError::Overlap { other, .. }) if *aside.overlaps != Overlaps::Refuse => {
+                    if let Change::RecordAdded(r) = change {
+                        aside.overlapped.push((i, r, other));
+                    }
                     continue;
                 }
                 Err(e) => {

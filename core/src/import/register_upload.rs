@@ -1,0 +1,357 @@
+//! The register as sheets: a volunteer sheet ([`upload_volunteers`]) and an org-tree sheet
+//! ([`upload_orgs`]) added to a ledger in one transaction, each row through the same
+//! validation and authorisation as a single registration, each refusal reported with its
+//! row, column and code (naming no one); a sheet uploaded again adds nothing; a dry run works
+//! on a copy.
+
+use super::decode::{csv_text, hex_sha256};
+use super::layout::{Field, header_of};
+use super::limits::MAX_REPORTED_PROBLEMS;
+use super::matching::{Matcher, check_name};
+use super::options::ImportOptions;
+use super::problems::{RowProblem, core_problem, problem};
+use super::register_rows::{OrgRow, Orgs, VolunteerRow, Volunteers};
+use super::sheet::{ReadSheet, read_text};
+use crate::error::{LedgerError, Result};
+use crate::ids::ActorId;
+use crate::ledger::{Ledger, OrgLookup};
+use crate::org::{NewOrg, NewVolunteer};
+use crate::time::offset;
+use serde::{Deserialize, Serialize};
+
+/// What an upload of the register (volunteers or orgs) did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(
+        frozen,
+        get_all,
+        eq,
+        module = "volunteer_ledger",
+        name = "RegisterReport"
+    )
+)]
+pub struct RegisterReport {
+    /// SHA-256 of the file, lower-case hex.
+    pub fingerprint: String,
+    /// Nothing was written.
+    pub dry_run: bool,
+    /// Data rows read (blank rows aside).
+    pub rows: i32,
+    /// Rows newly registered (in a dry run: that would be).
+    pub accepted: i32,
+    /// Rows registered before (the same person, or the same org): nothing was written.
+    pub duplicates: i32,
+    /// The ids made for accepted rows that gave none, in row order.
+    pub assigned: Vec<AssignedId>,
+    /// The rows refused, in row order: the first 10,000 of them.
+    pub rejected: Vec<RowProblem>,
+    /// How many rows were refused in all.
+    pub refused: i32,
+}
+
+/// An id made for a row that gave none.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[cfg_attr(
+    feature = "python",
+    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "AssignedId")
+)]
+pub struct AssignedId {
+    /// The row, 1-based as Excel shows it.
+    pub row: i32,
+    /// The volunteer number or org id made for it.
+    pub id: String,
+}
+
+/// Uploads a volunteer sheet: columns 姓名, 证件类型 (a resident identity card when absent),
+/// 证件号码, 志愿者编号 (made when absent: `V` and eight digits, the smallest free number from
+/// the count of volunteers plus one), 所属组织 (an org's id or unique name; else
+/// `opts.default_org`) and 手机 (checked: 11 digits from 1), Chinese or English headers, CSV
+/// (UTF-8/GBK) or xlsx. A person already registered (same identity document, same name, the
+/// same number or none) is a duplicate and writes nothing; a name that differs from the
+/// register's is reported (`E_UPLOAD_MISMATCH`: correct the volunteer instead), and an
+/// identity held under another number is refused (`E_DUPLICATE_IDENTITY`). A file ledger
+/// writes the whole sheet in one transaction; a dry run works on a copy.
+///
+/// Refuses only what [`read_sheet`](super::read_sheet) refuses (a sheet without 姓名 and
+/// 证件号码 columns), and a failed write (`E_STORAGE`, nothing written).
+pub fn upload_volunteers(
+    ledger: &mut Ledger,
+    actor: &ActorId,
+    bytes: &[u8],
+    opts: &ImportOptions,
+    dry_run: bool,
+) -> Result<RegisterReport> {
+    let sheet = {
+        let matcher = Matcher::of(ledger);
+        read(bytes, opts, ledger, Volunteers, &matcher)?
+    };
+    in_batch(ledger, dry_run, |l| {
+        let mut out = Report::new(&sheet, dry_run);
+        let key = l.index_tag_key();
+        let mut next = 0;
+        for (row, item) in sheet.rows {
+            let v = match item {
+                Ok(v) => v,
+                Err(p) => {
+                    out.refuse(p);
+                    continue;
+                }
+            };
+            match register(l, actor, &sheet.columns, row, v, key.as_ref(), &mut next) {
+                Ok(Registered::Duplicate) => out.duplicates += 1,
+                Ok(Registered::Accepted(made)) => out.accept(row, made),
+                Err(p) => out.refuse(p),
+            }
+        }
+        out.finish(sheet.unlisted_problems)
+    })
+}
+
+enum Registered {
+    Duplicate,
+    /// Registered, under an id made for it if the row gave none.
+    Accepted(Option<String>),
+}
+
+/// Registers one row's volunteer, or says why not.
+fn register(
+    l: &mut Ledger,
+    actor: &ActorId,
+    columns: &[(String, Field)],
+    row: u32,
+    v: VolunteerRow,
+    key: Option<&crate::vault::TagKey>,
+    next: &mut u64,
+) -> std::result::Result<Registered, RowProblem> {
+    let column = |f| header_of(columns, f);
+    if let Some((number, name)) = l.holder_of(key, &v.identity) {
+        if v.id.as_ref().is_some_and(|id| id.as_str() != number) {
+            let e = LedgerError::DuplicateIdentity {
+                id: v.id.as_ref().map(ToString::to_string).unwrap_or_default(),
+            };
+            return Err(core_problem(row, column(Field::IdentityNumber), &e));
+        }
+        check_name(row, Some(&(v.name.clone(), column(Field::Name))), name)?;
+        return Ok(Registered::Duplicate);
+    }
+    let (id, made) = match v.id {
+        Some(id) => (id, None),
+        None => {
+            let id = l
+                .free_volunteer_number(next)
+                .map_err(|e| core_problem(row, column(Field::Volunteer), &e))?;
+            let made = id.to_string();
+            (id, Some(made))
+        }
+    };
+    let new = NewVolunteer {
+        home_org: v.home_org,
+        id,
+        identity_kind: v.identity.kind(),
+        identity_number: v.identity.number().to_owned(),
+        name: v.name,
+    };
+    match l.register_volunteer(actor, new) {
+        Ok(_) => Ok(Registered::Accepted(made)),
+        Err(e) => {
+            let field = match e.code() {
+                "E_DUPLICATE" => Field::Volunteer,
+                "E_DUPLICATE_IDENTITY" => Field::IdentityNumber,
+                "E_UNKNOWN_ORG" | "E_FORBIDDEN" => Field::Org,
+                _ => Field::Other,
+            };
+            Err(core_problem(row, column(field), &e))
+        }
+    }
+}
+
+/// Uploads an org-tree sheet: columns 名称, 类型 (区, 街道, 社区 … or `district`, `street` …),
+/// 上级组织 (the parent's id or unique name, among the ledger's orgs and the rows above) and
+/// 组织编号 (made when absent: `O` and eight digits). An org already in the tree (the same
+/// id, or — without an id — the same name under the same parent) is a duplicate. One
+/// transaction; a dry run works on a copy. Refuses what [`read_sheet`](super::read_sheet)
+/// refuses (a sheet without 名称 and 类型 columns) and a failed write.
+pub fn upload_orgs(
+    ledger: &mut Ledger,
+    actor: &ActorId,
+    bytes: &[u8],
+    opts: &ImportOptions,
+    dry_run: bool,
+) -> Result<RegisterReport> {
+    let sheet = read(bytes, opts, ledger, Orgs, &Matcher::of(ledger))?;
+    in_batch(ledger, dry_run, |l| {
+        let mut out = Report::new(&sheet, dry_run);
+        let mut names = l.org_names();
+        let mut next = 0;
+        for (row, item) in sheet.rows {
+            let o = match item {
+                Ok(o) => o,
+                Err(p) => {
+                    out.refuse(p);
+                    continue;
+                }
+            };
+            match register_org(l, actor, &sheet.columns, row, o, &mut names, &mut next) {
+                Ok(Registered::Duplicate) => out.duplicates += 1,
+                Ok(Registered::Accepted(made)) => out.accept(row, made),
+                Err(p) => out.refuse(p),
+            }
+        }
+        out.finish(sheet.unlisted_problems)
+    })
+}
+
+/// Registers one row's org, or says why not.
+fn register_org(
+    l: &mut Ledger,
+    actor: &ActorId,
+    columns: &[(String, Field)],
+    row: u32,
+    o: OrgRow,
+    names: &mut crate::ledger::OrgNames,
+    next: &mut u64,
+) -> std::result::Result<Registered, RowProblem> {
+    let column = |f| header_of(columns, f);
+    let parent = match &o.parent {
+        None => None,
+        Some(text) => match names.find(text) {
+            OrgLookup::Found(id) => Some(id),
+            OrgLookup::Ambiguous(n) => {
+                return Err(problem(
+                    row,
+                    column(Field::Parent),
+                    super::matching::E_UPLOAD_AMBIGUOUS,
+                    format!("row {row}: {n} orgs of the tree have the parent's name; give its id"),
+                    format!("第 {row} 行：组织树中有 {n} 个组织与上级组织同名，请改填其编号"),
+                ));
+            }
+            OrgLookup::Unknown => {
+                let e = LedgerError::UnknownOrg { id: text.clone() };
+                return Err(core_problem(row, column(Field::Parent), &e));
+            }
+        },
+    };
+    if l.org_in_tree(o.id.as_ref(), &o.name, parent.as_ref()) {
+        return Ok(Registered::Duplicate);
+    }
+    let (id, made) = match o.id {
+        Some(id) => (id, None),
+        None => {
+            let id = l
+                .free_org_id(next)
+                .map_err(|e| core_problem(row, column(Field::Org), &e))?;
+            let made = id.to_string();
+            (id, Some(made))
+        }
+    };
+    let new = NewOrg {
+        id: id.clone(),
+        name: o.name.clone(),
+        kind: o.kind,
+        parent,
+    };
+    match l.register_org(actor, new) {
+        Ok(_) => {
+            names.insert(&id, &o.name);
+            Ok(Registered::Accepted(made))
+        }
+        Err(e) => {
+            let field = match e.code() {
+                "E_DUPLICATE" => Field::Org,
+                "E_FORBIDDEN" | "E_UNKNOWN_ORG" => Field::Parent,
+                _ => Field::Other,
+            };
+            Err(core_problem(row, column(field), &e))
+        }
+    }
+}
+
+/// Reads a register sheet in the ledger's offset, its rows matched against the ledger.
+fn read<K: super::sheet::RowReader>(
+    bytes: &[u8],
+    opts: &ImportOptions,
+    ledger: &Ledger,
+    reader: K,
+    matcher: &Matcher<'_>,
+) -> Result<ReadSheet<K::Item>> {
+    let mut opts = opts.clone();
+    opts.utc_offset_minutes = ledger.utc_offset().local_minus_utc() / 60;
+    let off = offset(opts.utc_offset_minutes)?;
+    let text = csv_text(bytes, &opts)?;
+    let fingerprint = hex_sha256(bytes);
+    read_text(
+        bytes,
+        text.as_deref(),
+        fingerprint,
+        &opts,
+        off,
+        reader,
+        Some(matcher),
+    )
+}
+
+/// Runs `f` on a copy of the ledger for a dry run, else as one batch.
+fn in_batch(
+    ledger: &mut Ledger,
+    dry_run: bool,
+    f: impl FnOnce(&mut Ledger) -> RegisterReport,
+) -> Result<RegisterReport> {
+    if dry_run {
+        Ok(f(&mut ledger.clone()))
+    } else {
+        ledger.batch(f)
+    }
+}
+
+/// A report as it is made, row by row.
+struct Report {
+    report: RegisterReport,
+    duplicates: i32,
+}
+
+impl Report {
+    fn new<T>(sheet: &ReadSheet<T>, dry_run: bool) -> Self {
+        let rows = sheet
+            .rows
+            .len()
+            .saturating_add(sheet.unlisted_problems as usize);
+        Self {
+            report: RegisterReport {
+                fingerprint: sheet.fingerprint.clone(),
+                dry_run,
+                rows: i32::try_from(rows).unwrap_or(i32::MAX),
+                accepted: 0,
+                duplicates: 0,
+                assigned: Vec::new(),
+                rejected: Vec::new(),
+                refused: 0,
+            },
+            duplicates: 0,
+        }
+    }
+
+    fn accept(&mut self, row: u32, made: Option<String>) {
+        self.report.accepted += 1;
+        if let Some(id) = made {
+            let row = i32::try_from(row).unwrap_or(i32::MAX);
+            self.report.assigned.push(AssignedId { row, id });
+        }
+    }
+
+    fn refuse(&mut self, p: RowProblem) {
+        self.report.refused += 1;
+        if self.report.rejected.len() < MAX_REPORTED_PROBLEMS {
+            self.report.rejected.push(p);
+        }
+    }
+
+    fn finish(mut self, unlisted: u32) -> RegisterReport {
+        self.report.duplicates = self.duplicates;
+        let unlisted = i32::try_from(unlisted).unwrap_or(i32::MAX);
+        self.report.refused = self.report.refused.saturating_add(unlisted);
+        self.report
+    }
+}
