@@ -3,7 +3,7 @@
 #   make demo    a small district through a year
 #   make bench   volunteer-ledger beside DuckDB, SQLite, pandas and polars on generated data
 #                (SIZE=demo|small|medium|large, default medium; RUNS=3; figures in README)
-#   make bench-criterion   the criterion benchmark of the core and the store benchmark
+#   make bench-criterion   the criterion benchmark of the core, the store and the register benchmarks
 #   make lint    fmt, clippy
 #   make fuzz    cargo-fuzz targets for FUZZ_SECONDS each (part of make test)
 #   make fuzz-long   every fuzz target for FUZZ_LONG_SECONDS each (default 1800), with executions
@@ -90,6 +90,7 @@ bench-venv:
 bench-criterion:
 	$(CARGO) bench -p volunteer-ledger --bench ledger
 	$(CARGO) bench -p volunteer-ledger --bench store
+	$(CARGO) bench -p volunteer-ledger --bench register
 
 lint:
 	$(CARGO) fmt --all --check

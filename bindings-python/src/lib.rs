@@ -118,6 +118,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<vl::Anomaly>()?;
     m.add_class::<vl::RowProblem>()?;
     m.add_class::<vl::ImportReport>()?;
+    m.add_class::<vl::AssignedId>()?;
+    m.add_class::<vl::RegisterReport>()?;
     m.add_class::<uploads::SheetRecord>()?;
     m.add_class::<uploads::SheetRow>()?;
     m.add_class::<uploads::Sheet>()?;

@@ -146,6 +146,7 @@ pub(crate) fn import_options(
     default_org: Option<String>,
     sheet: Option<String>,
     utc_offset_minutes: i32,
+    amend_changed: bool,
 ) -> vl::Result<vl::ImportOptions> {
     Ok(vl::ImportOptions {
         format: format
@@ -155,6 +156,7 @@ pub(crate) fn import_options(
         utc_offset_minutes,
         default_org: opt_id(default_org)?,
         sheet,
+        amend_changed,
     })
 }
 
@@ -182,6 +184,7 @@ pub(crate) fn read_sheet(
             default_org,
             sheet,
             utc_offset_minutes.saturating(),
+            false,
         )?;
         vl::read_sheet(&data, &opts)
     });

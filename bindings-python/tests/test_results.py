@@ -79,6 +79,8 @@ def results() -> list[object]:
     csv = "志愿者编号,开始时间,结束时间,服务时长（分钟）,服务内容,组织编号\n"
     csv += "V1,2015-06-02 09:00,2015-06-02 11:00,120,助老,C1\nV9,bad,,,x,C1\n"
     found += [vl.read_sheet(csv.encode()), server.upload("admin", csv.encode(), dry_run=True)]
+    register = "姓名,证件号码,所属组织\n某人,110105198001010016,C1\n某人,110105198001010017,C1\n"
+    found.append(server.upload_volunteers("admin", register.encode(), dry_run=True))
     start = datetime(2015, 6, 1, 9, tzinfo=community.CST)
     added = server.add_records(
         "admin", [dict(id="X1", volunteer="V1", org="C1", start=start, end=start + timedelta(hours=1), minutes=60)]

@@ -75,8 +75,8 @@ pub use ids::{
 };
 pub use import::limits as sheet_limits;
 pub use import::{
-    Field, ImportOptions, ImportReport, RowProblem, Sheet, SheetFormat, SheetRow, TextEncoding,
-    read_sheet, upload,
+    AssignedId, Field, ImportOptions, ImportReport, RegisterReport, RowProblem, Sheet, SheetFormat,
+    SheetRow, TextEncoding, read_sheet, upload, upload_orgs, upload_volunteers,
 };
 pub use ledger::key_file_of;
 pub use ledger::{

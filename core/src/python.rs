@@ -340,7 +340,16 @@ result_methods! {
     };
     crate::RowProblem { row, column, code, message_en, message_zh };
     crate::ImportReport {
-        fingerprint, dry_run, rows, accepted, pending, duplicates, rejected, refused
+        fingerprint, dry_run, rows, accepted, pending, duplicates, amended, rejected, refused
+    } methods {
+        /// The rejected rows as a pandas DataFrame (row, column, code, messages); needs pandas.
+        fn to_pandas<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+            frame(slf.getattr("rejected")?, crate::RowProblem::FIELDS)
+        }
+    };
+    crate::AssignedId { row, id };
+    crate::RegisterReport {
+        fingerprint, dry_run, rows, accepted, duplicates, assigned, rejected, refused
     } methods {
         /// The rejected rows as a pandas DataFrame (row, column, code, messages); needs pandas.
         fn to_pandas<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {

@@ -156,7 +156,7 @@ fn names_that_disagree_unknown_numbers_and_shared_org_names_are_reported_not_gue
 fn a_ledger_without_its_key_cannot_match_sealed_numbers() {
     let dir = tempdir();
     let path = dir.join("device.vl");
-    let mut l = ledger();
+    let l = ledger();
     l.save_as(&path).unwrap();
     drop(l);
     std::fs::remove_file(key_file_of(&path)).unwrap();

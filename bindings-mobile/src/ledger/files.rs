@@ -1,7 +1,9 @@
 //! Sheets and files: uploading a sheet of records (or trying it dry), and exporting the
 //! records of a volunteer or an org's subtree as an xlsx or CSV file.
 
-use vl::{ExportFormat, ImportOptions, ImportReport, Language, Period, RecordScope};
+use vl::{
+    ExportFormat, ImportOptions, ImportReport, Language, Period, RecordScope, RegisterReport,
+};
 use volunteer_ledger as vl;
 
 use super::Ledger;
@@ -30,6 +32,49 @@ impl Ledger {
             &options,
             dry_run,
             &mut |_, _| {},
+        )?)
+    }
+
+    /// Uploads a volunteer sheet (姓名, 证件类型, 证件号码, 志愿者编号, 所属组织, 手机): each
+    /// person registered on their own, numbers made for rows without one, people registered
+    /// before counted as duplicates, each refused row reported. One transaction; a dry run
+    /// writes nothing.
+    pub fn upload_volunteers(
+        &self,
+        actor: String,
+        bytes: Vec<u8>,
+        options: ImportOptions,
+        dry_run: bool,
+    ) -> Result<RegisterReport> {
+        let actor = parse(&actor)?;
+        let mut ledger = self.lock()?;
+        Ok(vl::upload_volunteers(
+            &mut ledger,
+            &actor,
+            &bytes,
+            &options,
+            dry_run,
+        )?)
+    }
+
+    /// Uploads an org-tree sheet (名称, 类型, 上级组织, 组织编号): each org registered under
+    /// its parent (by id or unique name), ids made for rows without one. One transaction; a
+    /// dry run writes nothing.
+    pub fn upload_orgs(
+        &self,
+        actor: String,
+        bytes: Vec<u8>,
+        options: ImportOptions,
+        dry_run: bool,
+    ) -> Result<RegisterReport> {
+        let actor = parse(&actor)?;
+        let mut ledger = self.lock()?;
+        Ok(vl::upload_orgs(
+            &mut ledger,
+            &actor,
+            &bytes,
+            &options,
+            dry_run,
         )?)
     }
 

@@ -17,6 +17,7 @@ __all__ = [
     "TRANSFER_FORMAT",
     "Activity",
     "Anomaly",
+    "AssignedId",
     "AuthorizationError",
     "BoardEntry",
     "Certificate",
@@ -48,6 +49,7 @@ __all__ = [
     "Receipt",
     "RecordReceipt",
     "RecordResults",
+    "RegisterReport",
     "RowProblem",
     "ServiceRecord",
     "Sheet",
@@ -1123,6 +1125,41 @@ class ImportReport:
     @property
     def duplicates(self) -> int: ...
     @property
+    def amended(self) -> int: ...
+    @property
+    def rejected(self) -> list[RowProblem]: ...
+    @property
+    def refused(self) -> int: ...
+    def to_dict(self) -> dict[str, Any]: ...
+    def to_pandas(self) -> pd.DataFrame: ...
+
+@final
+class AssignedId:
+    """An id made for a row that gave none."""
+
+    @property
+    def row(self) -> int: ...
+    @property
+    def id(self) -> str: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
+class RegisterReport:
+    """What an upload of the register (volunteers or orgs) did."""
+
+    @property
+    def fingerprint(self) -> str: ...
+    @property
+    def dry_run(self) -> bool: ...
+    @property
+    def rows(self) -> int: ...
+    @property
+    def accepted(self) -> int: ...
+    @property
+    def duplicates(self) -> int: ...
+    @property
+    def assigned(self) -> list[AssignedId]: ...
+    @property
     def rejected(self) -> list[RowProblem]: ...
     @property
     def refused(self) -> int: ...
@@ -1539,8 +1576,35 @@ class Ledger:
         default_org: Optional[str] = None,
         sheet: Optional[str] = None,
         progress: Optional[Callable[[int, int], object]] = None,
+        amend_changed: bool = False,
     ) -> ImportReport:
         """Each good row added, every other one reported; progress(done, total)."""
+    def upload_volunteers(
+        self,
+        actor: str,
+        data: bytes,
+        *,
+        dry_run: bool = False,
+        format: Optional[Literal["csv", "xlsx"]] = None,
+        encoding: Literal["auto", "utf8", "gbk"] = "auto",
+        default_org: Optional[str] = None,
+        sheet: Optional[str] = None,
+    ) -> RegisterReport:
+        """A volunteer sheet registered, each refused row reported."""
+    def upload_orgs(
+        self,
+        actor: str,
+        data: bytes,
+        *,
+        dry_run: bool = False,
+        format: Optional[Literal["csv", "xlsx"]] = None,
+        encoding: Literal["auto", "utf8", "gbk"] = "auto",
+        sheet: Optional[str] = None,
+    ) -> RegisterReport:
+        """An org-tree sheet registered, each refused row reported."""
+    def register_volunteers(
+        self, actor: str, volunteers: Union[Iterable[Mapping[str, Any]], pd.DataFrame, Any]
+    ) -> list[Union[Receipt, LedgerError]]: ...
     def export_leaderboard(
         self,
         period: str,

@@ -14,13 +14,16 @@ use volunteer_ledger as vl;
 impl PyLedger {
     /// Uploads a sheet (CSV in UTF-8/GBK, or XLSX, as bytes) as `actor`: each good row is
     /// added, every other row reported with its row number and why. Rows recorded before
-    /// count as duplicates. With `dry_run` nothing is written. A file ledger writes the sheet
+    /// count as duplicates, and so do rows holding the same service (volunteer, org, start, end,
+    /// minutes) as a counted record; with `amend_changed`, a changed row amends the record it
+    /// overlaps instead of being refused. Volunteers may be named by identity number and orgs
+    /// by name (see docs/upload.md). With `dry_run` nothing is written. A file ledger writes the sheet
     /// in one transaction. `progress(done, total)` is called every 1000 rows and at the end
     /// (with the GIL; a tqdm bar fits; it must not call this ledger). Raises only for a file that
     /// is not a sheet, and the callback's own exception.
     #[pyo3(signature = (
         actor, data, *, dry_run = false, format = None, encoding = String::from("auto"),
-        default_org = None, sheet = None, progress = None
+        default_org = None, sheet = None, progress = None, amend_changed = false
     ))]
     #[allow(clippy::too_many_arguments)]
     fn upload(
@@ -34,6 +37,7 @@ impl PyLedger {
         default_org: Option<String>,
         sheet: Option<String>,
         progress: Option<Py<PyAny>>,
+        amend_changed: bool,
     ) -> PyResult<vl::ImportReport> {
         let actor = Self::actor(py, &actor)?;
         let opts = check(
@@ -45,6 +49,7 @@ impl PyLedger {
                 default_org,
                 sheet,
                 vl::DEFAULT_UTC_OFFSET_MINUTES,
+                amend_changed,
             ),
         )?;
         // The callback runs with the GIL taken back; its first error is raised at the end.

@@ -10,6 +10,7 @@ mod integrity;
 mod lifecycle;
 mod ratings;
 mod records;
+mod register_sheets;
 mod registry;
 mod sync;
 mod transfers;
