@@ -371,6 +371,30 @@ impl Vault {
         Ok(out)
     }
 
+    /// A registration's data key, nonce and wrapping nonce: from the system in one draw, or,
+    /// with a fixed seed, each derived as [`Vault::draw`] derives it.
+    fn draw_sealing(
+        &self,
+        volunteer: &str,
+    ) -> Result<([u8; KEY_LEN], [u8; NONCE_LEN], [u8; NONCE_LEN])> {
+        if self.fixed.is_some() {
+            return Ok((
+                self.draw(volunteer, "data key")?,
+                self.draw(volunteer, "nonce")?,
+                self.draw(volunteer, "wrap nonce")?,
+            ));
+        }
+        let all = random::<{ KEY_LEN + 2 * NONCE_LEN }>()?;
+        let (key, nonces) = all.split_at(KEY_LEN);
+        let (nonce, wrap) = nonces.split_at(NONCE_LEN);
+        let short = || unavailable("random bytes");
+        Ok((
+            key.try_into().map_err(|_| short())?,
+            nonce.try_into().map_err(|_| short())?,
+            wrap.try_into().map_err(|_| short())?,
+        ))
+    }
+
     /// Seals a validated identity for a new registration: fresh data key and nonce, drawn now
     /// (never during a replay). Refuses with `E_KEY_UNAVAILABLE` when no key is available.
     pub(crate) fn seal(&self, ledger: &str, volunteer: &str, id: &Identity) -> Result<Sealing> {
@@ -404,15 +428,13 @@ impl Vault {
         let ledger_key = p
             .key(&key_id)
             .ok_or_else(|| unavailable("current ledger key"))?;
-        let data_key = self.draw::<KEY_LEN>(volunteer, "data key")?;
-        let nonce = self.draw::<NONCE_LEN>(volunteer, "nonce")?;
+        let (data_key, nonce, wrap_nonce) = self.draw_sealing(volunteer)?;
         let number_aad = aad(&[
             ledger.as_bytes(),
             volunteer.as_bytes(),
             kind.as_str().as_bytes(),
         ]);
         let ct = seal_bytes(&data_key, &nonce, id.number().as_bytes(), &number_aad)?;
-        let wrap_nonce = self.draw::<NONCE_LEN>(volunteer, "wrap nonce")?;
         let wrapped = seal_bytes(
             &ledger_key,
             &wrap_nonce,

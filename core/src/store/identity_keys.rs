@@ -11,15 +11,21 @@ use rusqlite::{OptionalExtension, params};
 impl Store {
     /// Keeps a volunteer's wrapped data key (in the open transaction, beside the entry that
     /// registers them).
+    /// The table is made the first time a file needs it: an insert that fails makes it (if
+    /// it is missing) and tries once more.
     pub(crate) fn put_data_key(&self, volunteer: &str, w: &WrappedKey) -> Result<()> {
         let fail = |e| self.row_failed(e);
-        self.conn.execute_batch(IDENTITY_KEYS).map_err(fail)?;
-        self.conn
-            .execute(
-                "INSERT OR REPLACE INTO identity_keys VALUES (?1, ?2, ?3, ?4)",
-                params![volunteer, w.key_id, &w.nonce[..], w.wrapped],
-            )
-            .map_err(fail)?;
+        let insert = || {
+            self.conn
+                .prepare_cached("INSERT OR REPLACE INTO identity_keys VALUES (?1, ?2, ?3, ?4)")
+                .and_then(|mut st| {
+                    st.execute(params![volunteer, w.key_id, &w.nonce[..], w.wrapped])
+                })
+        };
+        if insert().is_err() {
+            self.conn.execute_batch(IDENTITY_KEYS).map_err(fail)?;
+            insert().map_err(fail)?;
+        }
         Ok(())
     }
 
