@@ -67,7 +67,9 @@ pub use certificate::{
 };
 pub use checkpoint::{InclusionProof, SIGNED_HEAD_FORMAT, SignedHead};
 pub use error::{ErrorFamily, LedgerError, Result};
-pub use export::{ExportFormat, Language, RecordScope, leaderboard_file, records_file};
+pub use export::{
+    ExchangeSet, ExportFormat, Language, RecordScope, exchange_file, leaderboard_file, records_file,
+};
 pub use ids::{
     ActivityId, ActorId, CommendationId, Identity, IdentityKind, LedgerId, OrgId, ProjectId,
     RecordId, TeamId, TrainingId, VolunteerId, mask_identity, mask_name, resident_id_check_char,
