@@ -571,7 +571,11 @@ fn records_xlsx_reads_back() {
         .find(|r| r[0] == Data::String("R1a".into()))
         .unwrap();
     // Dates and times are Excel date cells, not text, each with its date format.
-    for (col, shown) in [(7, "2015-06-02"), (8, "2015-06-02 09:00"), (9, "2015-06-02 12:00")] {
+    for (col, shown) in [
+        (7, "2015-06-02"),
+        (8, "2015-06-02 09:00"),
+        (9, "2015-06-02 12:00"),
+    ] {
         let Data::DateTime(dt) = &row[col] else {
             panic!("column {col} is a date cell, not {:?}", row[col]);
         };
@@ -580,12 +584,24 @@ fn records_xlsx_reads_back() {
     }
     let r1a_row = 1 + cells.iter().position(|r| r[0] == "R1a").unwrap();
     let sheet1 = "xl/worksheets/sheet1.xml";
-    assert_eq!(number_format_of(&bytes, sheet1, &format!("H{r1a_row}")), "yyyy-mm-dd");
-    assert_eq!(number_format_of(&bytes, sheet1, &format!("I{r1a_row}")), "yyyy-mm-dd hh:mm");
-    assert_eq!(number_format_of(&bytes, sheet1, &format!("J{r1a_row}")), "yyyy-mm-dd hh:mm");
+    assert_eq!(
+        number_format_of(&bytes, sheet1, &format!("H{r1a_row}")),
+        "yyyy-mm-dd"
+    );
+    assert_eq!(
+        number_format_of(&bytes, sheet1, &format!("I{r1a_row}")),
+        "yyyy-mm-dd hh:mm"
+    );
+    assert_eq!(
+        number_format_of(&bytes, sheet1, &format!("J{r1a_row}")),
+        "yyyy-mm-dd hh:mm"
+    );
     // A record past midnight ends on the next day's date.
     let r7 = cells.iter().find(|r| r[0] == "R7").unwrap();
-    assert_eq!((r7[8].as_str(), r7[9].as_str()), ("2015-06-08 22:00", "2015-06-09 01:00"));
+    assert_eq!(
+        (r7[8].as_str(), r7[9].as_str()),
+        ("2015-06-08 22:00", "2015-06-09 01:00")
+    );
     assert_eq!(row[10], Data::Float(2.83));
     assert_eq!(row[11], Data::Float(170.0));
     // XLSX cells are typed: a formula-like content stays as written.

@@ -448,7 +448,10 @@ mod tests {
             z.sort_unstable();
             z.dedup();
             assert_eq!(z.len(), zh.len(), "{set:?}");
-            assert!(en.iter().all(|k| k.chars().all(|c| c.is_ascii_lowercase() || c == '_')));
+            assert!(
+                en.iter()
+                    .all(|k| k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            );
             assert_eq!(ExchangeSet::parse(set.as_str()).ok(), Some(set));
         }
     }

@@ -204,6 +204,17 @@ pub(super) fn write_workbook(tables: &[Table]) -> Result<Vec<u8>> {
     book.save_to_buffer().map_err(xlsx_error)
 }
 
+/// A text cell; its display width.
+fn write_text(
+    sheet: &mut Worksheet,
+    row: u32,
+    col: u16,
+    s: &str,
+) -> std::result::Result<usize, XlsxError> {
+    sheet.write_string(row, col, s)?;
+    Ok(display_width(s))
+}
+
 fn fill_sheet(
     sheet: &mut Worksheet,
     table: &Table,
@@ -223,10 +234,7 @@ fn fill_sheet(
     for row in &table.rows {
         for ((col, cell), width) in (0u16..).zip(row).zip(widths.iter_mut()) {
             let shown = match cell {
-                Cell::Text(s) => {
-                    sheet.write_string(row_num, col, s.as_str())?;
-                    display_width(s)
-                }
+                Cell::Text(s) => write_text(sheet, row_num, col, s)?,
                 Cell::Int(n) => {
                     // Ranks and minutes: exact as f64 up to 2^53, far beyond any real total.
                     sheet.write_number_with_format(row_num, col, *n as f64, &f.int)?;
@@ -237,15 +245,26 @@ fn fill_sheet(
                     sheet.write_number_with_format(row_num, col, h, &f.hours)?;
                     hours_text(*m).len()
                 }
-                Cell::Date(d) => {
-                    sheet.write_datetime_with_format(row_num, col, excel_date(*d)?, &f.date)?;
-                    DATE_FORMAT.len()
-                }
-                Cell::DateTime(at, _) => {
-                    let at = excel_datetime(*at)?;
-                    sheet.write_datetime_with_format(row_num, col, at, &f.datetime)?;
-                    DATETIME_FORMAT.len()
-                }
+                // A date Excel cannot hold (before 1900, after 9999) is written as text.
+                Cell::Date(d) => match excel_date(*d) {
+                    Ok(dt) => {
+                        sheet.write_datetime_with_format(row_num, col, dt, &f.date)?;
+                        DATE_FORMAT.len()
+                    }
+                    Err(_) => write_text(sheet, row_num, col, &d.format("%Y-%m-%d").to_string())?,
+                },
+                Cell::DateTime(at, _) => match excel_datetime(*at) {
+                    Ok(dt) => {
+                        sheet.write_datetime_with_format(row_num, col, dt, &f.datetime)?;
+                        DATETIME_FORMAT.len()
+                    }
+                    Err(_) => write_text(
+                        sheet,
+                        row_num,
+                        col,
+                        &at.format("%Y-%m-%d %H:%M").to_string(),
+                    )?,
+                },
                 Cell::Empty => 0,
             };
             *width = (*width).max(shown);
@@ -299,10 +318,22 @@ mod tests {
     }
 
     #[test]
-    fn dates_before_excel_begins_are_refused_not_panicked() {
-        let d = NaiveDate::from_ymd_opt(1899, 12, 31).unwrap_or_default();
-        assert!(excel_date(d).is_err());
+    fn dates_excel_cannot_hold_are_written_as_text() {
+        let early = NaiveDate::from_ymd_opt(1800, 1, 1).unwrap_or_default();
+        let late = NaiveDate::from_ymd_opt(10000, 1, 1).unwrap_or_default();
+        assert!(excel_date(early).is_err());
+        assert!(excel_date(late).is_err());
         let ok = NaiveDate::from_ymd_opt(2015, 6, 2).unwrap_or_default();
         assert!(excel_date(ok).is_ok());
+        let table = Table {
+            title: "t".into(),
+            sheet: "s".into(),
+            headers: vec!["d"],
+            rows: vec![
+                vec![Cell::Date(early)],
+                vec![Cell::date_time(late.and_time(chrono::NaiveTime::MIN))],
+            ],
+        };
+        assert!(write_workbook(&[table]).is_ok());
     }
 }

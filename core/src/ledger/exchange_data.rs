@@ -59,7 +59,8 @@ impl State {
         // Parents are registered before their children, so one pass in order finds the subtree.
         let mut inside = vec![false; self.orgs.len()];
         for (i, o) in self.orgs.iter().enumerate() {
-            let here = i == root as usize || inside.get(o.parent as usize).copied().unwrap_or(false);
+            let here =
+                i == root as usize || inside.get(o.parent as usize).copied().unwrap_or(false);
             if let Some(slot) = inside.get_mut(i) {
                 *slot = here;
             }
@@ -168,8 +169,10 @@ impl Ledger {
             })
             .collect();
 
-        let mut volunteers: Vec<VolunteerView> =
-            vols.into_iter().filter_map(|v| st.volunteer_view(v)).collect();
+        let mut volunteers: Vec<VolunteerView> = vols
+            .into_iter()
+            .filter_map(|v| st.volunteer_view(v))
+            .collect();
         volunteers.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(ExchangeData {
             volunteers,
