@@ -113,3 +113,10 @@ pub use warning::Warning;
 
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!();
+
+/// The README's Rust examples, compiled and run as doctests so that they stay true. Its other
+/// blocks name their language (`python`, `kotlin`, `swift`, `sh`, `text`), which rustdoc skips;
+/// `bindings-python/tests/test_readme.py` runs the Python ones.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+mod readme_examples {}

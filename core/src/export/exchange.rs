@@ -29,7 +29,6 @@ pub const EXCHANGE_LAYOUT_VERSION: u32 = 1;
 
 /// A data set of the exchange export: a sheet of the workbook, or a CSV file of the zip.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 #[serde(rename_all = "snake_case")]
 pub enum ExchangeSet {
     /// 志愿者: basic personal information, masked, with cumulative service time.
