@@ -2,9 +2,10 @@
 
 - ```python blocks run here, each in a directory of its own holding the files it names
   (`district.db`, the month's sheet, `check-ins.xlsx`: made from examples/data), with the
-  two names the README leaves to the reader given (`keystore_bytes`, a platform's 32-byte key,
-  and `kms`, whose `fetch(id)` returns it). A `print(...)  # shown` line must print what its
-  comment shows (`...` stands for anything).
+  names the README leaves to the reader given: `vl` (the first block's
+  `import volunteer_ledger as vl`, which the later blocks read on from, as in a notebook),
+  `keystore_bytes` (a platform's 32-byte key) and `kms` (whose `fetch(id)` returns it). A
+  `print(...)  # shown` line must print what its comment shows (`...` stands for anything).
 - ```rust blocks run as doctests of the core (core/src/lib.rs includes the README).
 - ```kotlin and ```swift blocks are fragments of an app: the bindings' own tests cover those
   calls (bindings-mobile/kotlin; Swift is never compiled here), so they are not run.
@@ -117,7 +118,7 @@ def givens(code: str, here: Path) -> dict[str, Any]:
     if "check-ins.xlsx" in code:
         check_ins(here / "check-ins.xlsx")
     key = bytes(range(32))
-    return {"__name__": "__readme__", "keystore_bytes": key, "kms": Kms(key)}
+    return {"__name__": "__readme__", "vl": vl, "keystore_bytes": key, "kms": Kms(key)}
 
 
 def shown(code: str) -> list[str]:
