@@ -2,8 +2,8 @@
 //! of a volunteer or an org's subtree as an xlsx or CSV file, and an org subtree's data sets
 //! for another volunteer information system (the exchange export).
 
-use vl::{ExportFormat, ImportOptions, ImportReport, Language, Period, RecordScope};
 use vl::OrgId;
+use vl::{ExportFormat, ImportOptions, ImportReport, Language, Period, RecordScope};
 use volunteer_ledger as vl;
 
 use super::Ledger;

@@ -358,7 +358,7 @@ fn rows_of(
         ExchangeSet::ServiceRecords => {
             for r in &data.records {
                 let n = &r.record;
-                let minutes = minutes_of(n.minutes.into());
+                let minutes = minutes_of(n.minutes);
                 rows.push(vec![
                     Cell::Text(n.id.to_string()),
                     Cell::Text(n.volunteer.to_string()),
