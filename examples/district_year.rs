@@ -695,7 +695,10 @@ fn main() -> Res<()> {
         Language::Zh,
     )?;
     std::fs::write(out.join("S01-2015-exchange.xlsx"), &exchange)?;
-    println!("exchange export: {}", out.join("S01-2015-exchange.xlsx").display());
+    println!(
+        "exchange export: {}",
+        out.join("S01-2015-exchange.xlsx").display()
+    );
 
     // ---- 2016: moves, a transfer to another district, a certificate ------------------------
     println!("\n转移接续 Moves and transfers");
