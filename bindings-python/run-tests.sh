@@ -12,9 +12,9 @@ PYTHON="${PYTHON:-python3}"
 # Test tools, pinned to ranges; changing this line reinstalls them. pandas (the optional
 # extra), openpyxl (to read exported workbooks back) and matplotlib (the example's chart) are
 # here so that the tests that need them run rather than skip; mypy checks the tests and the
-# examples with --strict.
+# examples with --strict. tqdm is in the README's data-work snippet, which test_readme.py runs.
 TOOLS=("maturin>=1.9.4,<2" "pytest>=8,<10" "hypothesis>=6,<7" "pandas>=2,<4" "pandas-stubs>=2"
-    "openpyxl>=3.1,<4" "matplotlib>=3.7,<4" "mypy>=1.10,<2" "tzdata>=2024.1")
+    "openpyxl>=3.1,<4" "matplotlib>=3.7,<4" "mypy>=1.10,<2" "tzdata>=2024.1" "tqdm>=4,<5")
 
 if [[ ! -x "$VENV/bin/python" ]]; then
     echo "run-tests.sh: creating $VENV"

@@ -686,6 +686,19 @@ fn main() -> Res<()> {
         out.join("S01-2015-06.csv").display(),
         june.len()
     );
+    // The street's data sets for another system (docs/exchange.md): a sheet each, masked.
+    let exchange = exchange_file(
+        &d.ledger,
+        &"S01".parse()?,
+        "2015".parse()?,
+        ExportFormat::Xlsx,
+        Language::Zh,
+    )?;
+    std::fs::write(out.join("S01-2015-exchange.xlsx"), &exchange)?;
+    println!(
+        "exchange export: {}",
+        out.join("S01-2015-exchange.xlsx").display()
+    );
 
     // ---- 2016: moves, a transfer to another district, a certificate ------------------------
     println!("\n转移接续 Moves and transfers");

@@ -20,7 +20,7 @@
 //!   `activities`, `training`, `commendations`, `reporting_in`, `transfers` (with `carry`),
 //!   `certificates`, `sync`, `verification` (keys, signed heads, proofs);
 //! - what a caller reads: `queries`, `boards`, `volunteer_summary`, `team_ratings`,
-//!   `excellent_volunteers`, `anomalies`.
+//!   `excellent_volunteers`, `anomalies`, `exchange_data` (what an exchange export holds).
 
 use crate::error::LedgerError;
 use crate::ids::RecordId;
@@ -33,11 +33,14 @@ use crate::vault::{Keyring, Vault};
 use crate::warning::Warning;
 use serde::{Deserialize, Serialize};
 
+pub(crate) use exchange_data::ExchangeData;
+
 mod activities;
 mod anomalies;
 mod carry;
 mod commendations;
 mod excellent_volunteers;
+mod exchange_data;
 mod identity;
 pub use identity::key_file_of;
 mod community_changes;

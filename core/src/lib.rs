@@ -67,7 +67,9 @@ pub use certificate::{
 };
 pub use checkpoint::{InclusionProof, SIGNED_HEAD_FORMAT, SignedHead};
 pub use error::{ErrorFamily, LedgerError, Result};
-pub use export::{ExportFormat, Language, RecordScope, leaderboard_file, records_file};
+pub use export::{
+    ExchangeSet, ExportFormat, Language, RecordScope, exchange_file, leaderboard_file, records_file,
+};
 pub use ids::{
     ActivityId, ActorId, CommendationId, Identity, IdentityKind, LedgerId, OrgId, ProjectId,
     RecordId, TeamId, TrainingId, VolunteerId, mask_identity, mask_name, resident_id_check_char,
@@ -111,3 +113,10 @@ pub use warning::Warning;
 
 #[cfg(feature = "uniffi")]
 uniffi::setup_scaffolding!();
+
+/// The README's Rust examples, compiled and run as doctests so that they stay true. Its other
+/// blocks name their language (`python`, `kotlin`, `swift`, `sh`, `text`), which rustdoc skips;
+/// `bindings-python/tests/test_readme.py` runs the Python ones.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+mod readme_examples {}

@@ -210,12 +210,55 @@ fn xlsx_cells(bytes: &[u8]) -> (String, Vec<Vec<String>>, Vec<Vec<Data>>) {
             row.iter()
                 .map(|c| match c {
                     Data::Empty => String::new(),
+                    Data::DateTime(dt) => shown_date(dt),
                     other => other.to_string(),
                 })
                 .collect()
         })
         .collect();
     (names[0].clone(), shown, raw)
+}
+
+/// An Excel date cell as its date (`2015-06-02`) or date and time (`2015-06-02 09:00`).
+fn shown_date(dt: &calamine::ExcelDateTime) -> String {
+    let (y, m, d, hh, mm, ss, _) = dt.to_ymd_hms_milli();
+    if dt.as_f64().fract() == 0.0 {
+        format!("{y:04}-{m:02}-{d:02}")
+    } else {
+        assert_eq!(ss, 0, "times are whole minutes");
+        format!("{y:04}-{m:02}-{d:02} {hh:02}:{mm:02}")
+    }
+}
+
+/// The number format of a cell, read from the workbook's styles: calamine tells a date cell
+/// from a number but not which date format it shows.
+fn number_format_of(bytes: &[u8], sheet_xml: &str, cell: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes.to_vec())).unwrap();
+    let mut read = |name: &str| {
+        let mut s = String::new();
+        zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+        s
+    };
+    let sheet = read(sheet_xml);
+    let styles = read("xl/styles.xml");
+    let at = sheet.find(&format!("<c r=\"{cell}\"")).unwrap();
+    let tag = &sheet[at..at + sheet[at..].find('>').unwrap()];
+    let style: usize = tag
+        .split("s=\"")
+        .nth(1)
+        .map_or(0, |t| t[..t.find('"').unwrap()].parse().unwrap());
+    let xfs = &styles[styles.find("<cellXfs").unwrap()..];
+    let xf = xfs.split("<xf ").nth(style + 1).unwrap();
+    let id = xf.split("numFmtId=\"").nth(1).unwrap();
+    let id = &id[..id.find('"').unwrap()];
+    let fmt = styles
+        .split("<numFmt ")
+        .skip(1)
+        .find(|f| f.contains(&format!("numFmtId=\"{id}\"")))
+        .unwrap();
+    let code = fmt.split("formatCode=\"").nth(1).unwrap();
+    code[..code.find('"').unwrap()].to_owned()
 }
 
 fn assert_xlsx_has_no_personal_data(cells: &[Vec<String>]) {
@@ -512,8 +555,8 @@ fn records_xlsx_reads_back() {
             "T1",
             "A1",
             "2015-06-02",
-            "09:00",
-            "12:00",
+            "2015-06-02 09:00",
+            "2015-06-02 12:00",
             "2.83",
             "170",
             "助老服务",
@@ -527,8 +570,38 @@ fn records_xlsx_reads_back() {
         .iter()
         .find(|r| r[0] == Data::String("R1a".into()))
         .unwrap();
-    assert_eq!(row[7], Data::String("2015-06-02".into()), "dates are text");
-    assert_eq!(row[8], Data::String("09:00".into()), "times are text");
+    // Dates and times are Excel date cells, not text, each with its date format.
+    for (col, shown) in [
+        (7, "2015-06-02"),
+        (8, "2015-06-02 09:00"),
+        (9, "2015-06-02 12:00"),
+    ] {
+        let Data::DateTime(dt) = &row[col] else {
+            panic!("column {col} is a date cell, not {:?}", row[col]);
+        };
+        assert!(!dt.is_duration());
+        assert_eq!(shown_date(dt), shown);
+    }
+    let r1a_row = 1 + cells.iter().position(|r| r[0] == "R1a").unwrap();
+    let sheet1 = "xl/worksheets/sheet1.xml";
+    assert_eq!(
+        number_format_of(&bytes, sheet1, &format!("H{r1a_row}")),
+        "yyyy-mm-dd"
+    );
+    assert_eq!(
+        number_format_of(&bytes, sheet1, &format!("I{r1a_row}")),
+        "yyyy-mm-dd hh:mm"
+    );
+    assert_eq!(
+        number_format_of(&bytes, sheet1, &format!("J{r1a_row}")),
+        "yyyy-mm-dd hh:mm"
+    );
+    // A record past midnight ends on the next day's date.
+    let r7 = cells.iter().find(|r| r[0] == "R7").unwrap();
+    assert_eq!(
+        (r7[8].as_str(), r7[9].as_str()),
+        ("2015-06-08 22:00", "2015-06-09 01:00")
+    );
     assert_eq!(row[10], Data::Float(2.83));
     assert_eq!(row[11], Data::Float(170.0));
     // XLSX cells are typed: a formula-like content stays as written.

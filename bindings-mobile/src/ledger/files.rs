@@ -1,6 +1,8 @@
-//! Sheets and files: uploading a sheet of records (or trying it dry), and exporting the
-//! records of a volunteer or an org's subtree as an xlsx or CSV file.
+//! Sheets and files: uploading a sheet of records (or trying it dry), exporting the records
+//! of a volunteer or an org's subtree as an xlsx or CSV file, and an org subtree's data sets
+//! for another volunteer information system (the exchange export).
 
+use vl::OrgId;
 use vl::{
     ExportFormat, ImportOptions, ImportReport, Language, Period, RecordScope, RegisterReport,
 };
@@ -90,5 +92,22 @@ impl Ledger {
         let period: Period = parse(&period)?;
         let ledger = self.lock()?;
         Ok(vl::records_file(&ledger, scope, period, format, language)?)
+    }
+
+    /// An org subtree's volunteers (masked), teams, projects, service records, training,
+    /// commendations and activity evaluations in a period, for another volunteer information
+    /// system: xlsx, a workbook with a sheet per data set; CSV, a zip of one CSV per data set.
+    /// Headers are the data item names in Chinese, or English keys (`docs/exchange.md`).
+    pub fn exchange_file(
+        &self,
+        org: String,
+        period: String,
+        format: ExportFormat,
+        language: Language,
+    ) -> Result<Vec<u8>> {
+        let org: OrgId = parse(&org)?;
+        let period: Period = parse(&period)?;
+        let ledger = self.lock()?;
+        Ok(vl::exchange_file(&ledger, &org, period, format, language)?)
     }
 }

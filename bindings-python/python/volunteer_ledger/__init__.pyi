@@ -1625,6 +1625,16 @@ class Ledger:
         format: Literal["xlsx", "csv"] = "xlsx",
         language: Literal["zh", "en"] = "zh",
     ) -> bytes: ...
+    def export_exchange(
+        self,
+        *,
+        org: str,
+        period: str = "all",
+        format: Literal["xlsx", "csv"] = "xlsx",
+        language: Literal["zh", "en"] = "zh",
+    ) -> bytes:
+        """An org subtree's volunteers (masked), teams, projects, service records, training,
+        commendations and evaluations: an xlsx workbook (a sheet each) or a zip of CSVs."""
     def __len__(self) -> int: ...
 
 # ---- pure functions ------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 //! Sheets and files: uploading a sheet of records, and exporting a leaderboard or records as
-//! an XLSX or CSV file.
+//! an XLSX or CSV file, or an org subtree's data sets as an exchange workbook or CSV zip.
 
 use super::PyLedger;
 use crate::conversions::Int;
@@ -141,6 +141,34 @@ impl PyLedger {
             vl::records_file(
                 l,
                 scope,
+                vl::Period::parse(&period)?,
+                vl::ExportFormat::parse(&format)?,
+                vl::Language::parse(&language)?,
+            )
+        })?;
+        Ok(PyBytes::new(py, &bytes))
+    }
+
+    /// An org subtree's data sets for another volunteer information system: volunteers
+    /// (masked), teams, projects, service records, training, commendations and activity
+    /// evaluations. 'xlsx' is a workbook with a sheet per data set; 'csv' a zip of one CSV per
+    /// data set. Headers are the data item names in Chinese ('zh') or English keys ('en').
+    #[pyo3(signature = (
+        *, org, period = String::from("all"), format = String::from("xlsx"),
+        language = String::from("zh")
+    ))]
+    fn export_exchange<'py>(
+        &self,
+        py: Python<'py>,
+        org: String,
+        period: String,
+        format: String,
+        language: String,
+    ) -> PyResult<Bound<'py, PyBytes>> {
+        let bytes = self.run(py, move |l| {
+            vl::exchange_file(
+                l,
+                &org.parse()?,
                 vl::Period::parse(&period)?,
                 vl::ExportFormat::parse(&format)?,
                 vl::Language::parse(&language)?,

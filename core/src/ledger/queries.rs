@@ -61,16 +61,7 @@ impl Ledger {
     /// Every record served at `org` or any org below it, in every state, in the order they
     /// were added.
     pub fn records_of_org(&self, org: &OrgId) -> Result<Vec<ServiceRecord>> {
-        let root = self.state.org_idx(org)?;
-        // Parents are registered before their children, so one pass in order finds the subtree.
-        let mut inside = vec![false; self.state.orgs.len()];
-        for (i, o) in self.state.orgs.iter().enumerate() {
-            let here =
-                i == root as usize || inside.get(o.parent as usize).copied().unwrap_or(false);
-            if let Some(slot) = inside.get_mut(i) {
-                *slot = here;
-            }
-        }
+        let inside = self.state.subtree(self.state.org_idx(org)?);
         Ok((0..self.state.records.len())
             .filter_map(|i| u32::try_from(i).ok())
             .filter(|&i| {

@@ -311,6 +311,36 @@ class CommunityTest {
     }
 
     @Test
+    fun `the exchange export comes back as a workbook or as a zip of CSVs`() {
+        district().use { l ->
+            l.addRecord("admin", record("R1", "V1", "C1", null, null, t(6, 2, 8), 120))
+            val xlsx = l.exchangeFile("D", "2015", ExportFormat.XLSX, Language.ZH)
+            assertArrayEquals(byteArrayOf(0x50, 0x4b, 0x03, 0x04), xlsx.copyOf(4), "an xlsx is a zip")
+            val zip = l.exchangeFile("S1", "all", ExportFormat.CSV, Language.EN)
+            val files = mutableMapOf<String, String>()
+            java.util.zip.ZipInputStream(zip.inputStream()).use { z ->
+                var entry = z.nextEntry
+                while (entry != null) {
+                    files[entry.name] = z.readBytes().toString(Charsets.UTF_8)
+                    entry = z.nextEntry
+                }
+            }
+            assertEquals(
+                listOf("volunteers", "teams", "projects", "service_records", "training", "commendations", "evaluations")
+                    .map { "$it.csv" },
+                files.keys.toList(),
+            )
+            val records = files.getValue("service_records.csv")
+            assertTrue(records.startsWith("\uFEFFrecord_id,volunteer_id,masked_name,"), records)
+            assertTrue(records.contains("R1,V1,志*,C1,C1名,,,2015-06-02 08:00,2015-06-02 10:00,2.00,120,"), records)
+            assertTrue(files.values.none { it.contains("志愿者1") }, "names leave masked")
+            refused<LedgerException.NotFound>(l, "E_UNKNOWN_ORG") {
+                l.exchangeFile("C9", "2015", ExportFormat.CSV, Language.EN)
+            }
+        }
+    }
+
+    @Test
     fun `a ledger is saved as a file, reopened from its snapshot, and its projections rebuilt`(@TempDir dir: File) {
         val path = File(dir, "district.db").path
         val digest = ratedYear().use { l ->

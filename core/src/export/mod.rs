@@ -14,8 +14,13 @@
 //!   and never runs it as a formula (CSV injection).
 //! - **XLSX** has one sheet named after the period: a title row (period, scope, kind), then a
 //!   bold header row (frozen, with a filter), then the data. Ranks, hours and minutes are
-//!   numbers (hours shown with two decimals); dates are text `YYYY-MM-DD` and times text
-//!   `HH:MM`, so that no spreadsheet reinterprets them.
+//!   numbers (hours shown with two decimals); dates are Excel date cells shown `yyyy-mm-dd`
+//!   and start and end times date-and-time cells shown `yyyy-mm-dd hh:mm`, so that a
+//!   spreadsheet sorts, filters and subtracts them as dates.
+//!
+//! The exchange export ([`exchange_file`]) writes an org subtree's volunteers, teams,
+//! projects, service records, training, commendations and activity evaluations for another
+//! system, mapped to the national data items as far as they are public (`docs/exchange.md`).
 //!
 //! ```
 //! use volunteer_ledger::*;
@@ -39,15 +44,22 @@
 //! # Ok::<(), LedgerError>(())
 //! ```
 
-use crate::error::{LedgerError, Result, invalid_field};
+mod exchange;
+mod table;
+
+pub use exchange::{
+    EXCHANGE_LAYOUT_VERSION, EXCHANGE_SETS, ExchangeSet, exchange_file, exchange_headers,
+};
+
+use crate::error::Result;
 use crate::ids::{OrgId, VolunteerId};
 use crate::ledger::Ledger;
 use crate::ranking::{BoardKind, Leaderboard, Scope};
 use crate::record::{RecordState, ServiceRecord};
 use crate::time::Period;
-use rust_xlsxwriter::{Format, FormatBorder, Workbook, XlsxError};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use table::{Cell, Table, write};
 
 /// The file format of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -105,166 +117,6 @@ pub enum RecordScope {
     Volunteer(VolunteerId),
     /// Records served at an org or anywhere in its subtree.
     Org(OrgId),
-}
-
-// ---- the neutral table both writers take ---------------------------------------------------
-
-/// One cell of an exported table.
-enum Cell {
-    /// Text, written as a string in both formats.
-    Text(String),
-    /// A whole number (rank, minutes).
-    Int(u64),
-    /// Minutes shown as hours with two decimals (`90` → `1.50`).
-    Hours(u64),
-    /// Nothing.
-    Empty,
-}
-
-/// A table ready to write: the title and sheet name are used by XLSX only.
-struct Table {
-    title: String,
-    sheet: String,
-    headers: Vec<&'static str>,
-    rows: Vec<Vec<Cell>>,
-}
-
-/// Minutes as hundredths of an hour, rounded half up.
-fn hundredths(minutes: u64) -> u64 {
-    let h = (u128::from(minutes) * 100 + 30) / 60;
-    u64::try_from(h).unwrap_or(u64::MAX)
-}
-
-/// Hours with two decimals, as text: `90` → `1.50`.
-fn hours_text(minutes: u64) -> String {
-    let h = hundredths(minutes);
-    format!("{}.{:02}", h / 100, h % 100)
-}
-
-fn write(table: &Table, format: ExportFormat) -> Result<Vec<u8>> {
-    match format {
-        ExportFormat::Csv => write_csv(table),
-        ExportFormat::Xlsx => write_xlsx(table).map_err(xlsx_error),
-    }
-}
-
-fn xlsx_error(e: XlsxError) -> LedgerError {
-    invalid_field("export", "xlsx", format!("cannot be written: {e}"))
-}
-
-/// A text cell as CSV writes it: a leading `'` defuses what a spreadsheet would run.
-fn csv_text(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        std::borrow::Cow::Owned(format!("'{s}"))
-    } else {
-        std::borrow::Cow::Borrowed(s)
-    }
-}
-
-fn write_csv(table: &Table) -> Result<Vec<u8>> {
-    let csv_error =
-        |e: csv::Error| invalid_field("export", "csv", format!("cannot be written: {e}"));
-    let mut out = Vec::with_capacity(64 + table.rows.len() * 96);
-    out.extend_from_slice(b"\xEF\xBB\xBF");
-    let mut w = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out);
-    w.write_record(&table.headers).map_err(csv_error)?;
-    let mut line: Vec<String> = Vec::with_capacity(table.headers.len());
-    for row in &table.rows {
-        line.clear();
-        line.extend(row.iter().map(|c| match c {
-            Cell::Text(s) => csv_text(s).into_owned(),
-            Cell::Int(n) => n.to_string(),
-            Cell::Hours(m) => hours_text(*m),
-            Cell::Empty => String::new(),
-        }));
-        w.write_record(&line).map_err(csv_error)?;
-    }
-    w.into_inner()
-        .map_err(|e| invalid_field("export", "csv", format!("cannot be written: {e}")))
-}
-
-/// Display width of text in a spreadsheet column: wide (CJK) characters count twice.
-fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| if (c as u32) < 0x1100 { 1 } else { 2 })
-        .sum()
-}
-
-/// Longest sheet name Excel accepts.
-const SHEET_NAME_MAX: usize = 31;
-
-/// A sheet name Excel accepts: no `[]:*?/\`, at most 31 characters.
-fn sheet_name(s: &str) -> String {
-    let clean: String = s
-        .chars()
-        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
-        .take(SHEET_NAME_MAX)
-        .collect();
-    let clean = clean.trim_matches('\'').trim().to_owned();
-    if clean.is_empty() {
-        "Sheet1".into()
-    } else {
-        clean
-    }
-}
-
-fn write_xlsx(table: &Table) -> std::result::Result<Vec<u8>, XlsxError> {
-    const TITLE_ROW: u32 = 0;
-    const HEADER_ROW: u32 = 1;
-    const FIRST_DATA_ROW: u32 = 2;
-    let title_format = Format::new().set_bold().set_font_size(14);
-    let header_format = Format::new()
-        .set_bold()
-        .set_background_color(0xD9E1F2)
-        .set_border(FormatBorder::Thin);
-    let hours_format = Format::new().set_num_format("0.00");
-    let int_format = Format::new().set_num_format("0");
-
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet.set_name(sheet_name(&table.sheet))?;
-    sheet.write_string_with_format(TITLE_ROW, 0, table.title.as_str(), &title_format)?;
-
-    let mut widths: Vec<usize> = table.headers.iter().map(|h| display_width(h)).collect();
-    for (col, header) in (0u16..).zip(&table.headers) {
-        sheet.write_string_with_format(HEADER_ROW, col, *header, &header_format)?;
-    }
-    let mut row_num = FIRST_DATA_ROW;
-    for row in &table.rows {
-        for ((col, cell), width) in (0u16..).zip(row).zip(widths.iter_mut()) {
-            let shown = match cell {
-                Cell::Text(s) => {
-                    sheet.write_string(row_num, col, s.as_str())?;
-                    display_width(s)
-                }
-                Cell::Int(n) => {
-                    // Ranks and minutes: exact as f64 up to 2^53, far beyond any real total.
-                    sheet.write_number_with_format(row_num, col, *n as f64, &int_format)?;
-                    n.to_string().len()
-                }
-                Cell::Hours(m) => {
-                    let h = hundredths(*m) as f64 / 100.0;
-                    sheet.write_number_with_format(row_num, col, h, &hours_format)?;
-                    hours_text(*m).len()
-                }
-                Cell::Empty => 0,
-            };
-            *width = (*width).max(shown);
-        }
-        row_num = row_num.saturating_add(1);
-    }
-    for (col, w) in (0u16..).zip(&widths) {
-        // A little padding; long free text (content) is capped so the sheet stays readable.
-        let w = u32::try_from((*w).clamp(6, 60) + 2).unwrap_or(62);
-        sheet.set_column_width(col, w)?;
-    }
-    let last_col = u16::try_from(table.headers.len().saturating_sub(1)).unwrap_or(0);
-    let last_row = row_num.saturating_sub(1).max(HEADER_ROW);
-    sheet.autofilter(HEADER_ROW, 0, last_row, last_col)?;
-    sheet.set_freeze_panes(FIRST_DATA_ROW, 0)?;
-    book.save_to_buffer()
 }
 
 // ---- leaderboards -------------------------------------------------------------------------
@@ -493,8 +345,10 @@ impl<'a> Names<'a> {
 /// Names are masked (first character + `*`, from [`Ledger::volunteer`]); identity numbers are
 /// never written. The state column tells counted records from the rest (待确认, 已确认,
 /// 已更正, 已撤销, 申诉中), and 是否计入 says whether a line counts in totals and boards.
-/// Dates are `YYYY-MM-DD` and times `HH:MM` in the ledger's offset; an end on a later local
-/// day than the start is written `YYYY-MM-DD HH:MM`.
+/// In CSV, dates are `YYYY-MM-DD` and times `HH:MM` in the ledger's offset, and an end on a
+/// later local day than the start is written `YYYY-MM-DD HH:MM`. In XLSX the date is an
+/// Excel date cell (`yyyy-mm-dd`) and start and end are date-and-time cells
+/// (`yyyy-mm-dd hh:mm`), local time.
 ///
 /// Refuses with `E_UNKNOWN_VOLUNTEER` or `E_UNKNOWN_ORG` for a scope that does not exist, and
 /// with `E_FIELD` if the spreadsheet cannot be written (more than 1,048,576 rows in XLSX).
@@ -559,9 +413,9 @@ pub fn records_file(
             n.activity
                 .as_ref()
                 .map_or(Cell::Empty, |a| Cell::Text(a.to_string())),
-            Cell::Text(start.format("%Y-%m-%d").to_string()),
-            Cell::Text(start.format("%H:%M").to_string()),
-            Cell::Text(end_text),
+            Cell::Date(start.date_naive()),
+            Cell::DateTime(start.naive_local(), start.format("%H:%M").to_string()),
+            Cell::DateTime(end.naive_local(), end_text),
             Cell::Hours(minutes),
             Cell::Int(minutes),
             Cell::Text(n.content.clone()),
@@ -599,36 +453,6 @@ pub fn records_file(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hours_round_half_up_to_two_decimals() {
-        assert_eq!(hours_text(0), "0.00");
-        assert_eq!(hours_text(90), "1.50");
-        assert_eq!(hours_text(1), "0.02"); // 1.67 hundredths
-        assert_eq!(hours_text(20), "0.33");
-        assert_eq!(hours_text(40), "0.67");
-        assert_eq!(hours_text(3 * 60 + 15), "3.25");
-        assert!(!hours_text(u64::MAX).is_empty());
-    }
-
-    #[test]
-    fn csv_text_defuses_formulas() {
-        assert_eq!(csv_text("=1+1"), "'=1+1");
-        assert_eq!(csv_text("-清扫"), "'-清扫");
-        assert_eq!(csv_text("@x"), "'@x");
-        assert_eq!(csv_text("助老服务"), "助老服务");
-    }
-
-    #[test]
-    fn sheet_names_are_excel_safe() {
-        assert_eq!(sheet_name("a/b:c"), "a_b_c");
-        assert_eq!(sheet_name(""), "Sheet1");
-        assert_eq!(sheet_name(&"x".repeat(40)).chars().count(), 31);
-        assert_eq!(
-            sheet_name("2015-W23 weekly leaderboard"),
-            "2015-W23 weekly leaderboard"
-        );
-    }
 
     #[test]
     fn names_parse() {
