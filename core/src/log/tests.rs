@@ -244,6 +244,11 @@ fn every_kind() -> Vec<Change> {
             volunteer: "V1".parse().unwrap(),
             work_unit: "U1".parse().unwrap(),
         }),
+        Change::CalendarSet(crate::calendar::CalendarYear {
+            holidays: vec![day(2027, 2, 6), day(2027, 2, 7)],
+            working_days: vec![day(2027, 2, 20)],
+            year: 2027,
+        }),
     ]
 }
 
