@@ -285,6 +285,17 @@ impl Policy {
         self.team_rating.validate()
     }
 
+    /// The working-day calendar of this policy alone: the shipped calendar it names and its
+    /// own lists (a ledger adds the years set in its log).
+    pub(crate) fn working_calendar(&self) -> crate::calendar::WorkingCalendar<'_> {
+        crate::calendar::WorkingCalendar::new(
+            self.calendar.as_deref(),
+            &self.holidays,
+            &self.extra_working_days,
+            self.recording_window_working_days,
+        )
+    }
+
     /// Reads a policy from TOML and validates it.
     pub fn from_toml(text: &str) -> Result<Self> {
         let p: Self = toml::from_str(text).map_err(|e| LedgerError::Policy {
@@ -367,7 +378,11 @@ mod tests {
         for name in Policy::PROFILES {
             let p = Policy::profile(name).unwrap();
             assert_eq!(p.calendar.as_deref(), Some("cn-state-council"));
-            assert!(p.to_json().unwrap().contains("\"calendar\": \"cn-state-council\""));
+            assert!(
+                p.to_json()
+                    .unwrap()
+                    .contains("\"calendar\": \"cn-state-council\"")
+            );
         }
         // A policy written before the field existed reads as one without a shipped calendar.
         let mut old = Policy::mca();

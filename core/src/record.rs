@@ -4,7 +4,6 @@
 use crate::error::{LedgerError, Result, invalid_field};
 use crate::ids::{ActivityId, ActorId, OrgId, RecordId, TeamId, VolunteerId};
 use crate::policy::Policy;
-use crate::calendar::WorkingCalendar;
 use crate::time::Timestamp;
 use chrono::FixedOffset;
 #[cfg(test)]
@@ -275,13 +274,15 @@ pub fn check_record(r: &NewRecord, policy: &Policy, now: Timestamp) -> Result<()
 /// shipped calendar it names and its own holiday lists; a ledger also counts the years an
 /// admin has set since).
 pub fn is_make_up(r: &NewRecord, policy: &Policy, off: FixedOffset, now: Timestamp) -> bool {
-    WorkingCalendar::of(policy).is_make_up(r.end.local_date(off), now.local_date(off))
+    policy
+        .working_calendar()
+        .is_make_up(r.end.local_date(off), now.local_date(off))
 }
 
 /// [`is_make_up`] by walking the calendar from the day of service.
 #[cfg(test)]
 fn is_make_up_walked(served: NaiveDate, today: NaiveDate, policy: &Policy) -> bool {
-    let deadline = WorkingCalendar::of(policy).deadline(
+    let deadline = policy.working_calendar().deadline(
         served,
         u32::try_from(policy.recording_window_working_days).unwrap_or(0), // validated: 0 to 366
     );

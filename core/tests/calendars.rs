@@ -188,7 +188,12 @@ fn bad_calendars_are_refused_and_leave_the_ledger_untouched() {
     let cases: Vec<(i32, Vec<NaiveDate>, Vec<NaiveDate>, &str)> = vec![
         (2027, vec![day("2026-12-31")], vec![], "holidays"),
         (2027, vec![], vec![day("2028-01-01")], "working_days"),
-        (2027, vec![day("2027-02-06")], vec![day("2027-02-06")], "working_days"),
+        (
+            2027,
+            vec![day("2027-02-06")],
+            vec![day("2027-02-06")],
+            "working_days",
+        ),
         (2027, vec![], vec![day("2027-02-08")], "working_days"), // a Monday
         (2027, many, vec![], "holidays"),
         (1969, vec![], vec![], "year"),
@@ -222,7 +227,10 @@ fn bad_calendars_are_refused_and_leave_the_ledger_untouched() {
         vec![],
     )
     .unwrap();
-    assert_eq!(l.calendar(2027).holidays, [day("2027-02-08"), day("2027-02-09")]);
+    assert_eq!(
+        l.calendar(2027).holidays,
+        [day("2027-02-08"), day("2027-02-09")]
+    );
 }
 
 #[test]
@@ -230,11 +238,16 @@ fn a_file_ledger_keeps_its_calendars_across_opening_again() {
     let f = TempFile::new("calendars");
     let mut config = LedgerConfig::new(id("L"), "某区", admin());
     config.policy = without_shipped_calendar();
-    let mut l = Ledger::create_with_clock(f.path(), config, Clock::Fixed(at("2024-01-02", 9)))
-        .unwrap();
+    let mut l =
+        Ledger::create_with_clock(f.path(), config, Clock::Fixed(at("2024-01-02", 9))).unwrap();
     setup(&mut l);
-    l.set_calendar(&admin(), 2027, vec![day("2027-02-08")], vec![day("2027-02-20")])
-        .unwrap();
+    l.set_calendar(
+        &admin(),
+        2027,
+        vec![day("2027-02-08")],
+        vec![day("2027-02-20")],
+    )
+    .unwrap();
     let digest = l.state_digest();
     drop(l);
     let l = Ledger::open(f.path()).unwrap();

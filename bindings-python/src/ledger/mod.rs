@@ -3,6 +3,7 @@
 //! files beside this one, one concern each.
 
 mod boards;
+mod calendars;
 mod certificates;
 mod community;
 mod files;
@@ -13,6 +14,8 @@ mod records;
 mod registry;
 mod sync;
 mod transfers;
+
+pub(crate) use calendars::shipped_calendar;
 
 use crate::conversions::{Int, timestamp};
 use crate::errors::check;

@@ -26,7 +26,6 @@ mod shipped;
 pub use shipped::{SHIPPED_CALENDARS, shipped_calendar};
 
 use crate::error::{Result, invalid_field};
-use crate::policy::Policy;
 use chrono::{Datelike, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -47,7 +46,13 @@ pub const CALENDAR_YEARS: std::ops::RangeInclusive<i32> = 1970..=2100;
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[cfg_attr(
     feature = "python",
-    pyo3::pyclass(frozen, get_all, eq, module = "volunteer_ledger", name = "CalendarYear")
+    pyo3::pyclass(
+        frozen,
+        get_all,
+        eq,
+        module = "volunteer_ledger",
+        name = "CalendarYear"
+    )
 )]
 #[serde(deny_unknown_fields)]
 pub struct CalendarYear {
@@ -155,27 +160,40 @@ fn is_weekend(d: NaiveDate) -> bool {
     matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
-/// The calendar a ledger judges by: its policy (the shipped calendar it names, its own
-/// holiday lists) and the years an admin has set since. Borrowed, to be asked and dropped.
+/// The calendar a ledger judges by: the shipped calendar its policy names, the policy's own
+/// holiday lists and recording window (`Policy::working_calendar`), and the years set in its
+/// log since. Borrowed, to be asked and dropped.
 pub(crate) struct WorkingCalendar<'a> {
-    policy: &'a Policy,
+    shipped: Option<&'a str>,
+    holidays: &'a [NaiveDate],
+    extra_working_days: &'a [NaiveDate],
+    window: i32,
     logged: Option<&'a BTreeMap<i32, CalendarYear>>,
 }
 
 impl<'a> WorkingCalendar<'a> {
-    /// The calendar of a policy alone.
-    pub(crate) fn of(policy: &'a Policy) -> Self {
+    /// A calendar of a shipped calendar's name, a policy's own lists and its recording window
+    /// in working days (validated 0 to 366).
+    pub(crate) fn new(
+        shipped: Option<&'a str>,
+        holidays: &'a [NaiveDate],
+        extra_working_days: &'a [NaiveDate],
+        window: i32,
+    ) -> Self {
         Self {
-            policy,
+            shipped,
+            holidays,
+            extra_working_days,
+            window,
             logged: None,
         }
     }
 
-    /// The calendar of a policy and the years set in the ledger's log.
-    pub(crate) fn with_logged(policy: &'a Policy, logged: &'a BTreeMap<i32, CalendarYear>) -> Self {
+    /// This calendar with the years set in a ledger's log, which replace it for their years.
+    pub(crate) fn with_logged(self, logged: &'a BTreeMap<i32, CalendarYear>) -> Self {
         Self {
-            policy,
             logged: Some(logged),
+            ..self
         }
     }
 
@@ -184,10 +202,7 @@ impl<'a> WorkingCalendar<'a> {
     }
 
     fn shipped_year(&self, y: i32) -> Option<&'static CalendarYear> {
-        self.policy
-            .calendar
-            .as_deref()
-            .and_then(|name| shipped::shipped_year(name, y))
+        self.shipped.and_then(|name| shipped::shipped_year(name, y))
     }
 
     /// Whether a day is a working day.
@@ -196,13 +211,13 @@ impl<'a> WorkingCalendar<'a> {
             return c.is_working_day(d);
         }
         let shipped = self.shipped_year(d.year());
-        if self.policy.extra_working_days.contains(&d)
+        if self.extra_working_days.contains(&d)
             || shipped.is_some_and(|c| c.working_days.binary_search(&d).is_ok())
         {
             return true;
         }
         !is_weekend(d)
-            && !self.policy.holidays.contains(&d)
+            && !self.holidays.contains(&d)
             && !shipped.is_some_and(|c| c.holidays.binary_search(&d).is_ok())
     }
 
@@ -214,8 +229,8 @@ impl<'a> WorkingCalendar<'a> {
         let in_year = |days: &[NaiveDate]| -> Vec<NaiveDate> {
             days.iter().copied().filter(|d| d.year() == y).collect()
         };
-        let mut holidays = in_year(&self.policy.holidays);
-        let mut working = in_year(&self.policy.extra_working_days);
+        let mut holidays = in_year(&self.holidays);
+        let mut working = in_year(&self.extra_working_days);
         if let Some(c) = self.shipped_year(y) {
             holidays.extend_from_slice(&c.holidays);
             working.extend_from_slice(&c.working_days);
@@ -259,7 +274,7 @@ impl<'a> WorkingCalendar<'a> {
         // days ≤ (window + holidays + 2) × 7/5. Beyond that it is a make-up without walking
         // the calendar; a service five years or more before is walked (the walk stops at the
         // deadline, a few weeks on).
-        let window = i64::from(self.policy.recording_window_working_days.max(0));
+        let window = i64::from(self.window.max(0));
         let days = (today - served).num_days();
         if days <= window {
             return false;
@@ -269,14 +284,14 @@ impl<'a> WorkingCalendar<'a> {
             let holidays = (first..=last)
                 .map(|y| self.year_holiday_count(y))
                 .sum::<usize>()
-                .saturating_add(self.policy.holidays.len());
+                .saturating_add(self.holidays.len());
             let holidays = i64::try_from(holidays).unwrap_or(i64::MAX / 8);
             if days > (window + holidays + 2) * 7 / 5 + 1 {
                 return true;
             }
         }
         // Validated: 0 to 366.
-        let n = u32::try_from(self.policy.recording_window_working_days).unwrap_or(0);
+        let n = u32::try_from(self.window).unwrap_or(0);
         today > self.deadline(served, n)
     }
 }

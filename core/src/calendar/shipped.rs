@@ -59,7 +59,9 @@ fn days(texts: &[String]) -> Result<Vec<NaiveDate>, String> {
         }
         while d <= last {
             out.push(d);
-            d = d.succ_opt().ok_or_else(|| format!("'{t}' runs past the calendar"))?;
+            d = d
+                .succ_opt()
+                .ok_or_else(|| format!("'{t}' runs past the calendar"))?;
         }
     }
     Ok(out)

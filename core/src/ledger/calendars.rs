@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 impl State {
     /// The calendar the ledger judges by now: its policy's and the years set in its log.
     pub(super) fn working_calendar(&self) -> WorkingCalendar<'_> {
-        WorkingCalendar::with_logged(&self.policy, &self.calendars)
+        self.policy.working_calendar().with_logged(&self.calendars)
     }
 
     /// A well-formed year's calendar, set by a platform admin.
