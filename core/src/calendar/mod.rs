@@ -66,7 +66,7 @@ pub struct CalendarYear {
 
 impl CalendarYear {
     /// A year's calendar from lists in any order: sorted, each date once (a list longer than
-    /// its bound is left as it is, for [`CalendarYear::check`] to refuse). Checks nothing.
+    /// its bound is left as it is, for `CalendarYear::check` to refuse). Checks nothing.
     pub fn new(year: i32, mut holidays: Vec<NaiveDate>, mut working_days: Vec<NaiveDate>) -> Self {
         if holidays.len() <= MAX_HOLIDAYS {
             holidays.sort_unstable();
@@ -218,7 +218,7 @@ impl<'a> WorkingCalendar<'a> {
         }
         !is_weekend(d)
             && !self.holidays.contains(&d)
-            && !shipped.is_some_and(|c| c.holidays.binary_search(&d).is_ok())
+            && shipped.is_none_or(|c| c.holidays.binary_search(&d).is_err())
     }
 
     /// The calendar in force for a year.
@@ -229,8 +229,8 @@ impl<'a> WorkingCalendar<'a> {
         let in_year = |days: &[NaiveDate]| -> Vec<NaiveDate> {
             days.iter().copied().filter(|d| d.year() == y).collect()
         };
-        let mut holidays = in_year(&self.holidays);
-        let mut working = in_year(&self.extra_working_days);
+        let mut holidays = in_year(self.holidays);
+        let mut working = in_year(self.extra_working_days);
         if let Some(c) = self.shipped_year(y) {
             holidays.extend_from_slice(&c.holidays);
             working.extend_from_slice(&c.working_days);
