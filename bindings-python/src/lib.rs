@@ -54,6 +54,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     vl::python::raise_with(errors::ledger_err);
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("PROFILES", PyTuple::new(py, vl::Policy::PROFILES)?)?;
+    m.add(
+        "SHIPPED_CALENDARS",
+        PyTuple::new(py, vl::SHIPPED_CALENDARS)?,
+    )?;
     m.add("ERROR_CODES", PyTuple::new(py, vl::LedgerError::ALL_CODES)?)?;
     m.add("TRANSFER_FORMAT", vl::TRANSFER_FORMAT)?;
 
@@ -105,6 +109,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<vl::ProjectView>()?;
     m.add_class::<community::Activity>()?;
     m.add_class::<vl::Training>()?;
+    m.add_class::<vl::CalendarYear>()?;
     m.add_class::<vl::Commendation>()?;
     m.add_class::<vl::VolunteerSummary>()?;
     m.add_class::<vl::TeamFacts>()?;
@@ -136,6 +141,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(boards::stars_for_minutes, m)?)?;
     m.add_function(wrap_pyfunction!(boards::rank_pairs, m)?)?;
     m.add_function(wrap_pyfunction!(boards::policy_profile, m)?)?;
+    m.add_function(wrap_pyfunction!(ledger::shipped_calendar, m)?)?;
     m.add_function(wrap_pyfunction!(transfers::open_package, m)?)?;
     m.add_function(wrap_pyfunction!(transfers::package_hash, m)?)?;
     m.add_function(wrap_pyfunction!(

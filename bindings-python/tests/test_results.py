@@ -52,7 +52,7 @@ def results() -> list[object]:
         l.leaderboard("2015"), l.standing("V1", "2015"), l.team_rating("T1", 2015),
         l.excellent_candidates(2015), l.activity("A1"), l.anomalies("2015"), l.record("R1"),
         l.verify(), l.project("P1"), l.unit_report("U1", "2015"), l.community_volunteers("C1"),
-        vl.period_info("2015-W23"), l.open_warnings(),
+        vl.period_info("2015-W23"), l.open_warnings(), l.calendar(2015),
     ]
 
     a, b = transfer.district("A", 1), transfer.district("B", 2)

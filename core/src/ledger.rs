@@ -57,6 +57,7 @@ mod volunteer_summary;
 mod apply;
 mod authorisation;
 mod boards;
+mod calendars;
 mod certificates;
 mod checks;
 mod commit;

@@ -27,6 +27,7 @@
 //! ```
 
 pub mod activity;
+pub mod calendar;
 pub mod certificate;
 pub mod checkpoint;
 pub mod error;
@@ -61,6 +62,7 @@ pub use activity::{
     ProjectClaim, ProjectView, ReportIn, TeamRating, Training, UnitReport, UnitStaffLine,
     VolunteerSummary,
 };
+pub use calendar::{CalendarYear, SHIPPED_CALENDARS, shipped_calendar};
 pub use certificate::{
     Certificate, CertificateCheck, CertificateCommendation, CertificateRecord, CertificateStatus,
     CertificateTraining,

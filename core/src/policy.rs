@@ -56,6 +56,12 @@ impl StarProfile {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
+    /// The shipped working-day calendar the ledger judges by (`cn-state-council`, see
+    /// `SHIPPED_CALENDARS`), besides `holidays` and `extra_working_days`; none when absent.
+    /// Written only when set, so that logs made before it keep their hashes (and, having
+    /// none, their judgements).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calendar: Option<String>,
     /// Most check-in/check-out pairs per volunteer, activity and day (default 3).
     pub checkin_pairs_per_day: i32,
     /// How far in the future a record may end, for clocks that disagree (default 300 s).
@@ -66,12 +72,12 @@ pub struct Policy {
     /// from the default, so that logs made before it keep their hashes.
     #[serde(default, skip_serializing_if = "ExcellentRule::is_default")]
     pub excellent: ExcellentRule,
-    /// Weekend days that are working days (调休).
+    /// Weekend days that are working days (调休), besides those of `calendar`.
     pub extra_working_days: Vec<NaiveDate>,
     /// Four-eyes confirmation and anomaly flags. Written only when it differs from the default.
     #[serde(default, skip_serializing_if = "FraudRules::is_default")]
     pub fraud: FraudRules,
-    /// Public holidays that are not working days.
+    /// Public holidays that are not working days, besides those of `calendar`.
     pub holidays: Vec<NaiveDate>,
     /// The policy's name.
     pub name: String,
@@ -178,6 +184,7 @@ impl Policy {
     pub fn mca() -> Self {
         Self {
             name: "mca".into(),
+            calendar: Some(Self::DEFAULT_CALENDAR.into()),
             stars: StarProfile::mca(),
             daily_cap_minutes: 720,
             checkin_pairs_per_day: 3,
@@ -199,6 +206,9 @@ impl Policy {
             ..Self::mca()
         }
     }
+
+    /// The working-day calendar of the built-in profiles: the State Council's notices.
+    pub const DEFAULT_CALENDAR: &'static str = "cn-state-council";
 
     /// The profile a ledger takes unless told otherwise: the Ministry of Civil Affairs' rules.
     pub const DEFAULT_PROFILE: &'static str = "mca";
@@ -240,6 +250,17 @@ impl Policy {
         if self.checkin_pairs_per_day <= 0 {
             return bad("checkin_pairs_per_day must be at least 1");
         }
+        if let Some(c) = &self.calendar
+            && !crate::calendar::SHIPPED_CALENDARS.contains(&c.as_str())
+        {
+            return Err(LedgerError::Policy {
+                detail: format!(
+                    "calendar: no shipped calendar named '{}'; known: {}",
+                    c.chars().take(40).collect::<String>(),
+                    crate::calendar::SHIPPED_CALENDARS.join(", ")
+                ),
+            });
+        }
         if !(0..=366).contains(&self.recording_window_working_days) {
             return bad("recording_window_working_days must be 0 to 366");
         }
@@ -262,6 +283,17 @@ impl Policy {
             );
         }
         self.team_rating.validate()
+    }
+
+    /// The working-day calendar of this policy alone: the shipped calendar it names and its
+    /// own lists (a ledger adds the years set in its log).
+    pub(crate) fn working_calendar(&self) -> crate::calendar::WorkingCalendar<'_> {
+        crate::calendar::WorkingCalendar::new(
+            self.calendar.as_deref(),
+            &self.holidays,
+            &self.extra_working_days,
+            self.recording_window_working_days,
+        )
     }
 
     /// Reads a policy from TOML and validates it.
@@ -336,5 +368,27 @@ mod tests {
             Policy::from_toml("name = 1").unwrap_err().code(),
             "E_POLICY"
         );
+        let mut p = Policy::mca();
+        p.calendar = Some("nowhere".into());
+        assert_eq!(p.validate().unwrap_err().code(), "E_POLICY");
+    }
+
+    #[test]
+    fn built_in_profiles_use_the_shipped_calendar_and_a_policy_without_one_has_none() {
+        for name in Policy::PROFILES {
+            let p = Policy::profile(name).unwrap();
+            assert_eq!(p.calendar.as_deref(), Some("cn-state-council"));
+            assert!(
+                p.to_json()
+                    .unwrap()
+                    .contains("\"calendar\": \"cn-state-council\"")
+            );
+        }
+        // A policy written before the field existed reads as one without a shipped calendar.
+        let mut old = Policy::mca();
+        old.calendar = None;
+        let json = old.to_json().unwrap();
+        assert!(!json.contains("calendar"), "{json}");
+        assert_eq!(Policy::from_json(&json).unwrap().calendar, None);
     }
 }

@@ -307,6 +307,7 @@ result_methods! {
         }
     };
     crate::Training { id, volunteer, org, title, date, minutes };
+    crate::CalendarYear { year, holidays, working_days };
     crate::Commendation { id, volunteer, org, title, date };
     VolunteerSummary {
         volunteer, stars, training, commendations, evaluations, average_evaluation_tenths,

@@ -4,8 +4,10 @@
 use crate::error::{LedgerError, Result, invalid_field};
 use crate::ids::{ActivityId, ActorId, OrgId, RecordId, TeamId, VolunteerId};
 use crate::policy::Policy;
-use crate::time::{Timestamp, add_working_days};
-use chrono::{FixedOffset, NaiveDate};
+use crate::time::Timestamp;
+use chrono::FixedOffset;
+#[cfg(test)]
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 /// Where a record came from.
@@ -268,32 +270,21 @@ pub fn check_record(r: &NewRecord, policy: &Policy, now: Timestamp) -> Result<()
 }
 
 /// Whether a record recorded at `now` is a make-up record (补录): its service ended more than
-/// the policy's working-day window before `now`, in local dates.
+/// the policy's working-day window before `now`, in local dates, by the policy's calendar (the
+/// shipped calendar it names and its own holiday lists; a ledger also counts the years an
+/// admin has set since).
 pub fn is_make_up(r: &NewRecord, policy: &Policy, off: FixedOffset, now: Timestamp) -> bool {
-    let served = r.end.local_date(off);
-    let today = now.local_date(off);
-    // The deadline lies at least `window` days after the service, and at most
-    // (window + holidays + 2) × 7/5 (at most two weekend days in any seven, each holiday
-    // costing at most one working day): only between the two is the calendar walked.
-    let window = i64::from(policy.recording_window_working_days.max(0));
-    let holidays = i64::try_from(policy.holidays.len()).unwrap_or(i64::MAX / 8);
-    let days = (today - served).num_days();
-    if days <= window {
-        return false;
-    }
-    if days > (window + holidays + 2) * 7 / 5 + 1 {
-        return true;
-    }
-    is_make_up_walked(served, today, policy)
+    policy
+        .working_calendar()
+        .is_make_up(r.end.local_date(off), now.local_date(off))
 }
 
 /// [`is_make_up`] by walking the calendar from the day of service.
+#[cfg(test)]
 fn is_make_up_walked(served: NaiveDate, today: NaiveDate, policy: &Policy) -> bool {
-    let deadline = add_working_days(
+    let deadline = policy.working_calendar().deadline(
         served,
         u32::try_from(policy.recording_window_working_days).unwrap_or(0), // validated: 0 to 366
-        &policy.holidays,
-        &policy.extra_working_days,
     );
     today > deadline
 }
@@ -313,6 +304,7 @@ mod tests {
             window in 0i32..40,
             holidays in proptest::collection::vec(0i64..1000, 0..30),
             extra in proptest::collection::vec(0i64..1000, 0..10),
+            shipped in any::<bool>(),
         ) {
             let day = |n: i64| {
                 NaiveDate::from_ymd_opt(2015, 1, 1).unwrap() + chrono::Days::new(n as u64)
@@ -321,6 +313,7 @@ mod tests {
                 recording_window_working_days: window,
                 holidays: holidays.iter().map(|&n| day(n)).collect(),
                 extra_working_days: extra.iter().map(|&n| day(n)).collect(),
+                calendar: shipped.then(|| "cn-state-council".to_owned()),
                 ..Policy::default()
             };
             let off = crate::time::offset(480).unwrap();
@@ -342,6 +335,17 @@ mod tests {
                 is_make_up(&r, &policy, off, now),
                 is_make_up_walked(day(served), day(served + later), &policy)
             );
+            if !shipped {
+                // Without a shipped calendar a policy judges as it always has (by its own
+                // lists alone), so that logs made before calendars replay the same.
+                let deadline = crate::time::add_working_days(
+                    day(served),
+                    window as u32,
+                    &policy.holidays,
+                    &policy.extra_working_days,
+                );
+                prop_assert_eq!(is_make_up(&r, &policy, off, now), day(served + later) > deadline);
+            }
         }
     }
 }

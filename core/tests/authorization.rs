@@ -339,6 +339,8 @@ fn rows() -> Vec<Row> {
             act: |l, _, a, _| done(l.set_signing_key(a, &[3; 32])) },
         Row { action: "trust an issuer", expect: ["ok", F, F, F, F, F, F, F, F, F, F, F, F, F],
             act: |l, f, a, _| done(l.trust_issuer(a, f.issuer.clone())) },
+        Row { action: "set a year's working-day calendar", expect: ["ok", F, F, F, F, F, F, F, F, F, F, F, F, F],
+            act: |l, _, a, _| done(l.set_calendar(a, 2015, vec![day(2, 18)], vec![])) },
         Row { action: "move the volunteer within SA (home to CA)", expect: ["ok", "ok", "ok", F, F, "ok", "ok", F, F, F, F, F, "ok", F],
             act: |l, _, a, v| done(l.move_volunteer(a, &id(v), Some(id("CA")), None)) },
         Row { action: "move the volunteer to SB (home to CB)", expect: ["ok", F, "ok", F, F, F, "ok", F, F, F, F, F, F, F],

@@ -7,6 +7,7 @@
 //! and exports) and `integrity` (the chain, signed heads and proofs).
 
 mod boards;
+mod calendars;
 mod community;
 mod files;
 mod integrity;

@@ -14,12 +14,14 @@ if TYPE_CHECKING:
 __all__ = [
     "ERROR_CODES",
     "PROFILES",
+    "SHIPPED_CALENDARS",
     "TRANSFER_FORMAT",
     "Activity",
     "Anomaly",
     "AssignedId",
     "AuthorizationError",
     "BoardEntry",
+    "CalendarYear",
     "Certificate",
     "CertificateCheck",
     "CertificateCommendation",
@@ -93,6 +95,7 @@ __all__ = [
     "rank_pairs",
     "rate_team",
     "read_sheet",
+    "shipped_calendar",
     "stars_for_minutes",
     "team_scoring",
     "to_pandas",
@@ -102,6 +105,7 @@ __all__ = [
 
 __version__: str
 PROFILES: tuple[str, ...]
+SHIPPED_CALENDARS: tuple[str, ...]
 ERROR_CODES: tuple[str, ...]
 TRANSFER_FORMAT: str
 
@@ -860,6 +864,19 @@ class Activity:
     def to_dict(self) -> dict[str, Any]: ...
 
 @final
+class CalendarYear:
+    """A year's working-day calendar: its holidays (放假) and the Saturdays and Sundays made
+    working days (调休上班), each in date order."""
+
+    @property
+    def year(self) -> int: ...
+    @property
+    def holidays(self) -> list[date]: ...
+    @property
+    def working_days(self) -> list[date]: ...
+    def to_dict(self) -> dict[str, Any]: ...
+
+@final
 class Training:
     """A training (培训) a volunteer attended."""
 
@@ -1522,6 +1539,18 @@ class Ledger:
         self, actor: str, *, activity: str, reason: str, volunteer: Optional[str] = None
     ) -> None: ...
     def activity(self, id: str) -> Activity: ...
+    def set_calendar(
+        self,
+        actor: str,
+        year: int,
+        holidays: Sequence[Union[date, datetime]],
+        working_days: Sequence[Union[date, datetime]],
+    ) -> None:
+        """Sets (or corrects) a year's working-day calendar; a platform admin only. Judges
+        the records added from now on; records judged before keep their judgement."""
+    def calendar(self, year: int) -> CalendarYear:
+        """The working-day calendar in force for a year."""
+    def is_working_day(self, date: Union[date, datetime]) -> bool: ...
     def record_training(
         self,
         actor: str,
@@ -1651,6 +1680,8 @@ def periods_of(instant: datetime, offset_minutes: int = 480) -> list[str]:
 def stars_for_minutes(profile: str, minutes: int) -> StarSummary: ...
 def rank_pairs(pairs: Sequence[tuple[str, int]]) -> list[tuple[int, str, int]]: ...
 def policy_profile(name: str, format: Literal["toml", "json"] = "toml") -> str: ...
+def shipped_calendar(name: str, year: int) -> Optional[CalendarYear]:
+    """A year of a shipped calendar ('cn-state-council', 2015–2026), or None."""
 def open_package(text: str, trusted: Sequence[tuple[str, str]]) -> TransferPackage:
     """Opens a package against (ledger id, public key) pairs, or raises; times in UTC."""
 

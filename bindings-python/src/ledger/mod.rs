@@ -3,6 +3,7 @@
 //! files beside this one, one concern each.
 
 mod boards;
+mod calendars;
 mod certificates;
 mod community;
 mod files;
@@ -14,6 +15,8 @@ mod register_sheets;
 mod registry;
 mod sync;
 mod transfers;
+
+pub(crate) use calendars::shipped_calendar;
 
 use crate::conversions::{Int, timestamp};
 use crate::errors::check;

@@ -87,6 +87,7 @@ impl State {
             | Change::TrainingRecorded(_)
             | Change::CommendationRecorded(_)
             | Change::ReportedIn(_) => self.apply_side(entry)?,
+            Change::CalendarSet(c) => self.apply_calendar_set(c),
         }
         self.tree.push(&entry.hash);
         Ok(())

@@ -16,6 +16,7 @@
 //! - set board visibility: the volunteer or a platform admin (`may_set_visibility`);
 //! - register the ledger's signing key: a platform admin (`may_register_signing_key`);
 //! - trust another ledger as an issuer: a platform admin (`may_trust_issuer`);
+//! - set a year's working-day calendar: a platform admin (`may_set_calendar`);
 //! - move a volunteer: a platform admin, or an admin or recorder of both the org that holds them
 //!   now and every org they move to (`may_move_volunteer`);
 //! - erase an identity number, transfer out, import a transfer: whoever holds the volunteer, a
@@ -256,6 +257,17 @@ impl State {
             self.is_platform_admin(actor),
             "trust an issuer",
             "only a platform admin keeps the trust list",
+        )
+    }
+
+    /// A year's working-day calendar is set by a platform admin: it decides which records
+    /// are make-ups across the whole ledger.
+    pub(super) fn may_set_calendar(&self, actor: &ActorId) -> Result<()> {
+        authorise(
+            actor,
+            self.is_platform_admin(actor),
+            "set a working-day calendar",
+            "only a platform admin sets the ledger's calendar",
         )
     }
 

@@ -75,6 +75,7 @@ impl State {
             | Change::TrainingRecorded(_)
             | Change::CommendationRecorded(_)
             | Change::ReportedIn(_) => self.check_side(actor, now, change),
+            Change::CalendarSet(c) => self.check_calendar_set(actor, c),
         }
     }
 
@@ -431,6 +432,7 @@ pub(super) fn check_ids(actor: &ActorId, change: &Change) -> Result<()> {
             r.volunteer.check()?;
             r.work_unit.check()
         }
+        Change::CalendarSet(_) => Ok(()),
     }
 }
 

@@ -467,7 +467,8 @@ impl Ledger {
             | Change::RoleGranted { .. }
             | Change::SigningKeyRegistered(_)
             | Change::IssuerTrusted(_)
-            | Change::CertificateIssued(_) => {}
+            | Change::CertificateIssued(_)
+            | Change::CalendarSet(_) => {}
         }
     }
 

@@ -7,7 +7,7 @@ use super::own::OwnAction;
 use super::state::{Admit, HeldRecord, State};
 use crate::error::{LedgerError, Result, invalid_field};
 use crate::ids::{ActorId, RecordId};
-use crate::record::{NewRecord, RecordSource, RecordState, check_record, is_make_up};
+use crate::record::{NewRecord, RecordSource, RecordState, check_record};
 use crate::time::Timestamp;
 
 impl State {
@@ -189,7 +189,9 @@ impl State {
         let organiser = self.is_organiser(actor, org, team);
         let is_self = actor.as_str() == r.volunteer.as_str();
         self.check_against_others(r, vol, org, replacing)?;
-        let make_up = is_make_up(r, &self.policy, self.off, now);
+        let make_up = self
+            .working_calendar()
+            .is_make_up(r.end.local_date(self.off), now.local_date(self.off));
         self.check_record_activity(r, org, team, make_up)?;
         // Against bought hours: a large record waits for a second admin (four eyes).
         let threshold = self.policy.fraud.four_eyes_minutes;

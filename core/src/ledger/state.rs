@@ -4,6 +4,7 @@
 use super::community_tables::CommunityTables;
 use super::encoding::{json_text, offset_seconds, optional_index};
 use super::{Ledger, NONE};
+use crate::calendar::CalendarYear;
 use crate::error::{LedgerError, Result, invalid_field};
 use crate::ids::{ActorId, Identity, OrgId, RecordId, TeamId, VolunteerId, mask_name};
 use crate::intern::{Interner, Texts};
@@ -18,6 +19,7 @@ use crate::vault::{DocKey, HeldIdentity, Registration};
 use chrono::{FixedOffset, NaiveDate};
 use hashbrown::{HashMap, HashSet};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// An org: as it was registered, its id (shared with the boards' keys), and its parent's
@@ -252,6 +254,9 @@ pub(super) struct State {
     /// asked for, folded in when it is (a signed head, a proof, a snapshot), not on every
     /// append. In the snapshot (folded), so that an open replays nothing for it.
     pub(super) tree: crate::merkle::LazyFrontier,
+    /// The working-day calendars set in the log, by year (`calendars`).
+    #[serde(with = "json_text")]
+    pub(super) calendars: BTreeMap<i32, CalendarYear>,
 }
 
 /// Keys, trust, moves, transfers and certificates: rare facts, kept aside.
@@ -316,6 +321,7 @@ impl State {
             },
             community: CommunityTables::default(),
             tree: crate::merkle::LazyFrontier::default(),
+            calendars: BTreeMap::new(),
         })
     }
 

@@ -94,6 +94,7 @@ impl Serialize for Body<'_> {
             Change::TrainingRecorded(t) => t.serialize(s),
             Change::CommendationRecorded(c) => c.serialize(s),
             Change::ReportedIn(r) => r.serialize(s),
+            Change::CalendarSet(c) => c.serialize(s),
         }
     }
 }

@@ -5,6 +5,7 @@ use crate::activity::{
     Commendation, Complaint, Evaluation, Membership, NewActivity, NewProject, ProjectClaim,
     ReportIn, Training,
 };
+use crate::calendar::CalendarYear;
 use crate::ids::{ActorId, LedgerId, OrgId, RecordId, VolunteerId};
 use crate::org::{BoardVisibility, LedgerConfig, NewOrg, NewTeam, Role};
 use crate::record::NewRecord;
@@ -113,6 +114,9 @@ pub enum Change {
     CommendationRecorded(Commendation),
     /// A volunteer reports in at a community from their work unit.
     ReportedIn(ReportIn),
+    /// A year's working-day calendar is set (or corrected): records added from then on are
+    /// judged by it; records judged before are not judged again.
+    CalendarSet(CalendarYear),
 }
 
 /// A ledger's public signing key.
@@ -216,6 +220,7 @@ impl Change {
             Self::TrainingRecorded(_) => "training_recorded",
             Self::CommendationRecorded(_) => "commendation_recorded",
             Self::ReportedIn(_) => "reported_in",
+            Self::CalendarSet(_) => "calendar_set",
         }
     }
 }

@@ -244,6 +244,11 @@ fn every_kind() -> Vec<Change> {
             volunteer: "V1".parse().unwrap(),
             work_unit: "U1".parse().unwrap(),
         }),
+        Change::CalendarSet(crate::calendar::CalendarYear {
+            holidays: vec![day(2027, 2, 6), day(2027, 2, 7)],
+            working_days: vec![day(2027, 2, 20)],
+            year: 2027,
+        }),
     ]
 }
 
@@ -301,7 +306,7 @@ fn canonical_form_is_sorted_json() {
     let actor: ActorId = "admin".parse().unwrap();
     let kinds = every_kind();
     let names: std::collections::HashSet<&str> = kinds.iter().map(Change::kind).collect();
-    assert_eq!(names.len(), 29, "every kind of change is covered");
+    assert_eq!(names.len(), 30, "every kind of change is covered");
     for (i, c) in kinds.iter().enumerate() {
         let fast = canonical_bytes(i as u64, Timestamp(1_433_300_000), &actor, c, Hash([7; 32]));
         let slow = reference(i as u64, Timestamp(1_433_300_000), &actor, c, Hash([7; 32]));

@@ -16,7 +16,7 @@ pub const SCHEMA_VERSION: i64 = 2;
 pub(super) const APPLICATION_ID: i64 = 0x564C_4544;
 /// The version of the snapshot encoding (what each version holds: `docs/schema.md`); a
 /// snapshot of another version is ignored, and the log replayed instead.
-pub(crate) const SNAPSHOT_FORMAT: i64 = 6;
+pub(crate) const SNAPSHOT_FORMAT: i64 = 7;
 
 /// The key table: volunteers' data keys wrapped under a ledger key, outside the hash-chained
 /// log, so that erasing an identity destroys its key and nothing the chain covers.
