@@ -37,6 +37,10 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
+mod phone;
+pub use phone::SealedPhone;
+pub(crate) use phone::normalise_phone;
+
 /// The length of every key here: ledger keys, data keys, the tag key.
 pub const KEY_LEN: usize = 32;
 const NONCE_LEN: usize = 24;
@@ -247,6 +251,8 @@ impl fmt::Debug for WrappedKey {
 pub(crate) struct Sealing {
     pub(crate) identity: SealedIdentity,
     pub(crate) wrapped: Option<WrappedKey>,
+    /// The fresh data key itself (not on a device), to seal the volunteer's phone under too.
+    pub(crate) data_key: Option<[u8; KEY_LEN]>,
     /// The tag key's id, when this sealing chose it (the ledger's first).
     pub(crate) new_tag_key_id: Option<String>,
 }
@@ -351,12 +357,14 @@ impl Vault {
         Ok((hmac(&key, &[TAG_KEY_LABEL])?, chosen))
     }
 
-    /// `N` random bytes: from the system, or derived from the fixed seed, the volunteer and
-    /// what they are for (so that a reopened ledger draws as the one before it).
-    fn draw<const N: usize>(&self, volunteer: &str, what: &str) -> Result<[u8; N]> {
+    /// `N` random bytes: from the system, or derived from the fixed seed, the volunteer, what
+    /// they are for and the round (empty for a registration, the entry's seq for a
+    /// correction), so that a reopened ledger draws as the one before it.
+    fn draw<const N: usize>(&self, volunteer: &str, what: &str, round: &str) -> Result<[u8; N]> {
         let Some(seed) = &self.fixed else {
             return random::<N>();
         };
+        let what = format!("{what}{round}");
         let block = hmac(seed, &[volunteer.as_bytes(), what.as_bytes()])?;
         let mut out = [0u8; N];
         for (o, b) in out.iter_mut().zip(block.iter().cycle()) {
@@ -368,6 +376,17 @@ impl Vault {
     /// Seals a validated identity for a new registration: fresh data key and nonce, drawn now
     /// (never during a replay). Refuses with `E_KEY_UNAVAILABLE` when no key is available.
     pub(crate) fn seal(&self, ledger: &str, volunteer: &str, id: &Identity) -> Result<Sealing> {
+        self.seal_round(ledger, volunteer, id, "")
+    }
+
+    /// As [`Vault::seal`], drawing for `round` (see `draw`): a correction's new data key.
+    pub(crate) fn seal_round(
+        &self,
+        ledger: &str,
+        volunteer: &str,
+        id: &Identity,
+        round: &str,
+    ) -> Result<Sealing> {
         let mask = id.masked();
         let kind = id.kind();
         match &self.keys {
@@ -380,39 +399,26 @@ impl Vault {
                         tag: None,
                     },
                     wrapped: None,
+                    data_key: None,
                     new_tag_key_id: None,
                 });
             }
             Some(IdentityKeys::Provider(_)) => {}
             None => return Err(unavailable("ledger key (register a volunteer)")),
         }
-        let p = Arc::clone(self.provider().ok_or_else(|| unavailable("ledger key"))?);
         let (tag_key, new_tag_key_id) = self.tag_key()?;
         let tag = hmac(
             &tag_key,
             &[kind.as_str().as_bytes(), id.number().as_bytes()],
         )?;
-        let key_id = p
-            .current()
-            .ok_or_else(|| unavailable("current ledger key"))?;
-        let ledger_key = p
-            .key(&key_id)
-            .ok_or_else(|| unavailable("current ledger key"))?;
-        let data_key = self.draw::<KEY_LEN>(volunteer, "data key")?;
-        let nonce = self.draw::<NONCE_LEN>(volunteer, "nonce")?;
+        let (data_key, wrapped) = self.fresh_data_key(ledger, volunteer, round)?;
+        let nonce = self.draw::<NONCE_LEN>(volunteer, "nonce", round)?;
         let number_aad = aad(&[
             ledger.as_bytes(),
             volunteer.as_bytes(),
             kind.as_str().as_bytes(),
         ]);
         let ct = seal_bytes(&data_key, &nonce, id.number().as_bytes(), &number_aad)?;
-        let wrap_nonce = self.draw::<NONCE_LEN>(volunteer, "wrap nonce")?;
-        let wrapped = seal_bytes(
-            &ledger_key,
-            &wrap_nonce,
-            &data_key,
-            &wrap_aad(ledger, volunteer, &key_id),
-        )?;
         Ok(Sealing {
             identity: SealedIdentity {
                 kind,
@@ -423,13 +429,41 @@ impl Vault {
                 }),
                 tag: Some(Hash::hex_of(&tag)),
             },
-            wrapped: Some(WrappedKey {
-                key_id,
-                nonce: wrap_nonce,
-                wrapped,
-            }),
+            wrapped: Some(wrapped),
+            data_key: Some(data_key),
             new_tag_key_id,
         })
+    }
+
+    /// A fresh data key for a volunteer, drawn for `round`, and its form wrapped under the
+    /// current ledger key.
+    pub(crate) fn fresh_data_key(
+        &self,
+        ledger: &str,
+        volunteer: &str,
+        round: &str,
+    ) -> Result<([u8; KEY_LEN], WrappedKey)> {
+        let p = self.provider().ok_or_else(|| unavailable("ledger key"))?;
+        let key_id = p
+            .current()
+            .ok_or_else(|| unavailable("current ledger key"))?;
+        let ledger_key = p
+            .key(&key_id)
+            .ok_or_else(|| unavailable("current ledger key"))?;
+        let data_key = self.draw::<KEY_LEN>(volunteer, "data key", round)?;
+        let wrap_nonce = self.draw::<NONCE_LEN>(volunteer, "wrap nonce", round)?;
+        let wrapped = seal_bytes(
+            &ledger_key,
+            &wrap_nonce,
+            &data_key,
+            &wrap_aad(ledger, volunteer, &key_id),
+        )?;
+        let wrapped = WrappedKey {
+            key_id,
+            nonce: wrap_nonce,
+            wrapped,
+        };
+        Ok((data_key, wrapped))
     }
 
     /// The number back from its ciphertext and the volunteer's wrapped data key. Refuses with
@@ -444,19 +478,7 @@ impl Vault {
     ) -> Result<String> {
         let missing = || unavailable("data key of the volunteer's identity number");
         let c = identity.sealed.as_ref().ok_or_else(missing)?;
-        let w = wrapped.ok_or_else(missing)?;
-        let p = self.provider().ok_or_else(|| unavailable("ledger key"))?;
-        let ledger_key = p
-            .key(&w.key_id)
-            .ok_or_else(|| unavailable("ledger key the data key is wrapped under"))?;
-        let data_key = open_bytes(
-            &ledger_key,
-            &w.nonce,
-            &w.wrapped,
-            &wrap_aad(ledger, volunteer, &w.key_id),
-        )
-        .and_then(|k| <[u8; KEY_LEN]>::try_from(k).ok())
-        .ok_or_else(missing)?;
+        let data_key = self.unwrap_data_key(ledger, volunteer, wrapped)?;
         let number_aad = aad(&[
             ledger.as_bytes(),
             volunteer.as_bytes(),
@@ -470,6 +492,30 @@ impl Vault {
         )
         .ok_or_else(missing)?;
         String::from_utf8(number).map_err(|_| missing())
+    }
+
+    /// A volunteer's data key from its wrapped form. Refuses with `E_KEY_UNAVAILABLE` when it
+    /// or the ledger key it is wrapped under is missing, or it does not open.
+    pub(crate) fn unwrap_data_key(
+        &self,
+        ledger: &str,
+        volunteer: &str,
+        wrapped: Option<&WrappedKey>,
+    ) -> Result<[u8; KEY_LEN]> {
+        let missing = || unavailable("data key of the volunteer");
+        let w = wrapped.ok_or_else(missing)?;
+        let p = self.provider().ok_or_else(|| unavailable("ledger key"))?;
+        let ledger_key = p
+            .key(&w.key_id)
+            .ok_or_else(|| unavailable("ledger key the data key is wrapped under"))?;
+        open_bytes(
+            &ledger_key,
+            &w.nonce,
+            &w.wrapped,
+            &wrap_aad(ledger, volunteer, &w.key_id),
+        )
+        .and_then(|k| <[u8; KEY_LEN]>::try_from(k).ok())
+        .ok_or_else(missing)
     }
 }
 
@@ -557,41 +603,7 @@ impl HeldIdentity {
     /// mask is not the shape of a mask.
     pub(crate) fn of(r: &Registration, identity: Option<&Identity>) -> Option<Self> {
         match r {
-            Registration::Sealed(s) => {
-                let i = &s.identity;
-                let tag = match &i.tag {
-                    Some(t) => Some(tag_bytes(t)?),
-                    None => None,
-                };
-                let shaped = (1..=32).contains(&i.mask.chars().count())
-                    && i.mask
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '*');
-                if !shaped || i.sealed.is_some() != tag.is_some() {
-                    return None;
-                }
-                let secret = match (tag, &i.sealed) {
-                    (Some(tag), Some(c)) => {
-                        let mut b =
-                            Vec::with_capacity(TAG_LEN + NONCE_LEN + c.ciphertext.len() / 2);
-                        b.extend_from_slice(&tag);
-                        if let (Some(nonce), Some(ct)) =
-                            (unhex::<NONCE_LEN>(&c.nonce), unhex_vec(&c.ciphertext))
-                        {
-                            b.extend_from_slice(&nonce);
-                            b.extend_from_slice(&ct);
-                        }
-                        Secret::Sealed(b.into_boxed_slice())
-                    }
-                    _ => Secret::None,
-                };
-                Some(Self {
-                    kind: i.kind,
-                    erased: false,
-                    mask: i.mask.as_str().into(),
-                    secret,
-                })
-            }
+            Registration::Sealed(s) => Self::of_sealed(&s.identity),
             Registration::Clear(_) => {
                 let id = identity?;
                 Some(Self {
@@ -602,6 +614,42 @@ impl HeldIdentity {
                 })
             }
         }
+    }
+
+    /// From a sealed identity (a registration's or a correction's); `None` when its tag is
+    /// not 64 hex digits or its mask is not the shape of a mask.
+    pub(crate) fn of_sealed(i: &SealedIdentity) -> Option<Self> {
+        let tag = match &i.tag {
+            Some(t) => Some(tag_bytes(t)?),
+            None => None,
+        };
+        let shaped = (1..=32).contains(&i.mask.chars().count())
+            && i.mask
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '*');
+        if !shaped || i.sealed.is_some() != tag.is_some() {
+            return None;
+        }
+        let secret = match (tag, &i.sealed) {
+            (Some(tag), Some(c)) => {
+                let mut b = Vec::with_capacity(TAG_LEN + NONCE_LEN + c.ciphertext.len() / 2);
+                b.extend_from_slice(&tag);
+                if let (Some(nonce), Some(ct)) =
+                    (unhex::<NONCE_LEN>(&c.nonce), unhex_vec(&c.ciphertext))
+                {
+                    b.extend_from_slice(&nonce);
+                    b.extend_from_slice(&ct);
+                }
+                Secret::Sealed(b.into_boxed_slice())
+            }
+            _ => Secret::None,
+        };
+        Some(Self {
+            kind: i.kind,
+            erased: false,
+            mask: i.mask.as_str().into(),
+            secret,
+        })
     }
 
     /// How the index finds this document, if it is indexed (erased ones and a device's are not).

@@ -252,6 +252,8 @@ pub(super) struct State {
     /// asked for, folded in when it is (a signed head, a proof, a snapshot), not on every
     /// append. In the snapshot (folded), so that an open replays nothing for it.
     pub(super) tree: crate::merkle::LazyFrontier,
+    /// Phones held, and certificates superseded by corrections of what they showed.
+    pub(super) corrections: super::corrections::Corrections,
 }
 
 /// Keys, trust, moves, transfers and certificates: rare facts, kept aside.
@@ -316,6 +318,7 @@ impl State {
             },
             community: CommunityTables::default(),
             tree: crate::merkle::LazyFrontier::default(),
+            corrections: Default::default(),
         })
     }
 
@@ -486,7 +489,15 @@ impl State {
         for (i, v) in self.vols.iter().enumerate() {
             h.update(v.key.as_bytes());
             h.update(v.total.to_le_bytes());
-            let vis = self.vol_visibility(u32::try_from(i).unwrap_or(u32::MAX));
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            // Name, identity and phone (a correction changes them).
+            h.update(v.name.as_bytes());
+            h.update(v.identity.mask.as_bytes());
+            h.update([u8::from(v.identity.erased)]);
+            if let Some(p) = self.corrections.phones.get(&i) {
+                h.update(p.mask.as_bytes());
+            }
+            let vis = self.vol_visibility(i);
             h.update(serde_json::to_vec(&vis).unwrap_or_default());
         }
         for o in &self.orgs {
@@ -511,6 +522,7 @@ impl State {
             identity_kind: v.identity.kind,
             masked_identity: v.identity.mask.to_string(),
             identity_erased: v.identity.erased,
+            masked_phone: self.corrections.phones.get(&vi).map(|p| p.mask.clone()),
             home_org: self.orgs.get(v.home_org as usize).map(|o| o.org.id.clone()),
             // Signed for the bindings' Java callers; never near i64::MAX in practice.
             total_minutes: i64::try_from(v.total + self.carried_minutes(vi)).unwrap_or(i64::MAX),
