@@ -13,7 +13,8 @@ use crate::log::{Change, Correction};
 use crate::org::VolunteerCorrection;
 use crate::ranking::BoardKind;
 use crate::vault::{
-    DocKey, HeldIdentity, IdentityKeys, KEY_LEN, SealedPhone, Vault, normalise_phone,
+    DocKey, HeldIdentity, IdentityKeys, KEY_LEN, SealedIdentity, SealedPhone, Vault,
+    normalise_phone,
 };
 use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
@@ -266,10 +267,7 @@ impl Ledger {
             &reason,
         )?;
         let now = self.clock.now();
-        let (held_kind, held_phone) = (
-            self.state.vol(v).map(|x| x.identity.kind),
-            self.state.corrections.phones.get(&v).cloned(),
-        );
+        let held_kind = self.state.vol(v).map(|x| x.identity.kind);
         let identity = match identity_number {
             Some(n) => {
                 let kind =
@@ -300,17 +298,49 @@ impl Ledger {
         let phone = phone
             .map(|p| normalise_phone(&at(volunteer), &p))
             .transpose()?;
+        let (identity, sealed_phone, key) = self.seal_correction(v, volunteer, identity, phone)?;
+        let replaced = matches!(key, KeyWrite::Put { replace: true, .. });
+        let change = Change::VolunteerCorrected(Correction {
+            identity,
+            name,
+            phone: sealed_phone,
+            reason,
+            volunteer: volunteer.clone(),
+        });
+        let receipt = self.commit_keyed(actor, change, key)?.0;
+        if replaced
+            && let Log::File(store) = &self.log
+            && !store.batch
+        {
+            // Best effort, as for an erase: the replaced data key's page leaves the WAL.
+            let _ = store.truncate_wal();
+        }
+        Ok(receipt)
+    }
+
+    /// The sealed values of a correction and the data key to write: a new number under a new
+    /// data key (a phone held sealed again under it), a phone under the volunteer's data key
+    /// (one made now for a volunteer registered in clear). Refuses a phone equal to the one
+    /// held (`E_FIELD`) and, without the keys, `E_KEY_UNAVAILABLE`.
+    fn seal_correction(
+        &self,
+        v: u32,
+        volunteer: &VolunteerId,
+        identity: Option<Identity>,
+        phone: Option<String>,
+    ) -> Result<(Option<SealedIdentity>, Option<SealedPhone>, KeyWrite)> {
+        let held_phone = self.state.corrections.phones.get(&v);
         let ledger = self.config.ledger_id.to_string();
         let round = format!("@{}", self.len);
         // The phone held, opened, when a new phone is compared with it or it is sealed again
         // under a new data key.
-        let own_key = if sealed_values {
+        let own_key = if identity.is_some() || phone.is_some() {
             self.own_data_key(v)?
         } else {
             None
         };
         let unavailable = |what: &str| LedgerError::KeyUnavailable { what: what.into() };
-        let held_digits = match &held_phone {
+        let held_digits = match held_phone {
             Some(p) if p.sealed.is_some() && (phone.is_some() || identity.is_some()) => {
                 let k = own_key
                     .as_ref()
@@ -371,23 +401,7 @@ impl Ledger {
                     .seal_phone(&ledger, volunteer.as_str(), &d, phone_key.as_ref(), &round)
             })
             .transpose()?;
-        let replaced = matches!(key, KeyWrite::Put { replace: true, .. });
-        let change = Change::VolunteerCorrected(Correction {
-            identity: sealing.map(|s| s.identity),
-            name,
-            phone: sealed_phone,
-            reason,
-            volunteer: volunteer.clone(),
-        });
-        let receipt = self.commit_keyed(actor, change, key)?.0;
-        if replaced
-            && let Log::File(store) = &self.log
-            && !store.batch
-        {
-            // Best effort, as for an erase: the replaced data key's page leaves the WAL.
-            let _ = store.truncate_wal();
-        }
-        Ok(receipt)
+        Ok((sealing.map(|s| s.identity), sealed_phone, key))
     }
 
     /// A volunteer's phone number in full, to reach them (`None` when none is held). Not

@@ -74,7 +74,13 @@ pub(crate) fn mask_phone(digits: &str) -> String {
     let (head, tail) = if n >= 8 { (3, 4) } else { (0, 2) };
     digits
         .char_indices()
-        .map(|(i, c)| if i < head || i >= n - tail { c } else { '*' })
+        .map(|(i, c)| {
+            if i < head || i >= n.saturating_sub(tail) {
+                c
+            } else {
+                '*'
+            }
+        })
         .collect()
 }
 
