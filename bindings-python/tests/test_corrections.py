@@ -95,7 +95,7 @@ def test_refusals_name_no_value_and_store_nothing() -> None:
     l.grant_role("admin", "rec", "recorder", "C1")
     count = len(l)
 
-    def refused(kind: type, code: str, actor: str = "admin", volunteer: str = "V1", **kw: object) -> None:
+    def refused(kind: type[vl.LedgerError], code: str, actor: str = "admin", volunteer: str = "V1", **kw: object) -> None:
         kw.setdefault("reason", "录错")
         with pytest.raises(kind) as info:
             l.correct_volunteer(actor, volunteer, **kw)  # type: ignore[arg-type]
