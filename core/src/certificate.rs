@@ -193,7 +193,8 @@ crate::error::named_enum!(CertificateStatus, "certificate status", {
 pub enum CertificateStatus {
     /// Issued by this ledger, and every record on it still stands as it was.
     Valid,
-    /// Issued by this ledger, but a record on it was later amended or revoked.
+    /// Issued by this ledger, but a record on it was later amended or revoked, or the
+    /// volunteer's name or identity number it shows was later corrected.
     Superseded,
 }
 
@@ -235,4 +236,7 @@ pub struct CertificateCheck {
     pub issued_on: NaiveDate,
     /// The records that no longer stand as certified (amended or revoked), if superseded.
     pub changed_records: Vec<RecordId>,
+    /// What the certificate shows of the volunteer that was corrected after it was issued
+    /// (`name`, `identity_number`), if superseded.
+    pub corrected: Vec<String>,
 }

@@ -90,7 +90,7 @@ pub use ledger::{
 pub use log::{Change, Entry, Hash, VerifyReport, canonical_bytes, verify_chain};
 pub use org::{
     BoardVisibility, DEFAULT_UTC_OFFSET_MINUTES, LedgerConfig, NewOrg, NewTeam, NewVolunteer, Org,
-    OrgKind, Role, VolunteerView,
+    OrgKind, Role, VolunteerCorrection, VolunteerView,
 };
 pub use policy::{ExcellentRule, FraudRules, Policy, StarProfile};
 pub use ranking::{BoardEntry, BoardKind, Leaderboard, Scope, Standing, rank_pairs};
@@ -110,7 +110,9 @@ pub use transfer::{
     Issuer, TRANSFER_FORMAT, TRANSFER_FORMAT_1, TransferPackage, TransferRecord, YearTotal,
     open_package, package_hash,
 };
-pub use vault::{IdentityKeys, KeyProvider, Keyring, SealedIdentity, SealedRegistration};
+pub use vault::{
+    IdentityKeys, KeyProvider, Keyring, SealedIdentity, SealedPhone, SealedRegistration,
+};
 pub use warning::Warning;
 
 #[cfg(feature = "uniffi")]

@@ -78,6 +78,43 @@ pub struct NewVolunteer {
     pub name: String,
 }
 
+/// A correction of a registered volunteer (`Ledger::correct_volunteer`): each value given
+/// replaces what they hold, `None` keeps it; at least one is given, with a reason. The number
+/// is validated as at registration (`identity_kind` defaults to the kind held); the phone may
+/// be written with spaces, `-`, `(`, `)` and a leading `+`. Its `Debug` shows neither in clear.
+#[derive(Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+#[serde(deny_unknown_fields)]
+pub struct VolunteerCorrection {
+    /// The corrected full name.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub name: Option<String>,
+    /// The corrected kind of identity document (with a number).
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub identity_kind: Option<IdentityKind>,
+    /// The corrected identity number as written.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub identity_number: Option<String>,
+    /// The new phone number as written.
+    #[cfg_attr(feature = "uniffi", uniffi(default))]
+    pub phone: Option<String>,
+    /// Why (kept in the log).
+    pub reason: String,
+}
+
+impl std::fmt::Debug for VolunteerCorrection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let masked = |s: &Option<String>| s.as_ref().map(|_| "<set>");
+        f.debug_struct("VolunteerCorrection")
+            .field("name", &masked(&self.name))
+            .field("identity_kind", &self.identity_kind)
+            .field("identity_number", &masked(&self.identity_number))
+            .field("phone", &masked(&self.phone))
+            .field("reason", &self.reason)
+            .finish()
+    }
+}
+
 /// How a volunteer appears on public leaderboards.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
@@ -159,6 +196,8 @@ pub struct VolunteerView {
     pub masked_identity: String,
     /// The identity number was erased (PIPL Art. 47): no full certificate can show it.
     pub identity_erased: bool,
+    /// The phone number, masked (first 3 + last 4 digits), if one is held.
+    pub masked_phone: Option<String>,
     /// The home org.
     pub home_org: Option<OrgId>,
     /// Cumulative counted minutes, those carried in from other ledgers included.

@@ -202,7 +202,7 @@ result_methods! {
     crate::VerifyReport { entries, head_hash };
     crate::RecordReceipt { record, state, make_up, seq, duplicate };
     VolunteerView {
-        id, masked_name, identity_kind, masked_identity, identity_erased, home_org, work_unit,
+        id, masked_name, identity_kind, masked_identity, identity_erased, masked_phone, home_org, work_unit,
         total_minutes, carried_minutes, visibility, pseudonym, transferred_out
     } methods {
         /// The pseudonym shown on boards, for visibility 'pseudonym'.
@@ -272,7 +272,7 @@ result_methods! {
     };
     crate::CertificateCheck {
         status, number, volunteer, masked_name, identity_kind, masked_identity, period_from,
-        period_to, total_minutes, issuing_org_name, issued_on, changed_records
+        period_to, total_minutes, issuing_org_name, issued_on, changed_records, corrected
     };
     crate::CertificateTraining { title, date, minutes, org_name };
     crate::CertificateCommendation { title, date, org_name };

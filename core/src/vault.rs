@@ -37,6 +37,10 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
+mod phone;
+pub use phone::SealedPhone;
+pub(crate) use phone::normalise_phone;
+
 /// The length of every key here: ledger keys, data keys, the tag key.
 pub const KEY_LEN: usize = 32;
 const NONCE_LEN: usize = 24;
@@ -247,6 +251,8 @@ impl fmt::Debug for WrappedKey {
 pub(crate) struct Sealing {
     pub(crate) identity: SealedIdentity,
     pub(crate) wrapped: Option<WrappedKey>,
+    /// The fresh data key itself (not on a device), to seal the volunteer's phone under too.
+    pub(crate) data_key: Option<[u8; KEY_LEN]>,
     /// The tag key's id, when this sealing chose it (the ledger's first).
     pub(crate) new_tag_key_id: Option<String>,
 }
@@ -357,12 +363,14 @@ impl Vault {
         self.tag_key().ok().map(|(key, _)| TagKey(key))
     }
 
-    /// `N` random bytes: from the system, or derived from the fixed seed, the volunteer and
-    /// what they are for (so that a reopened ledger draws as the one before it).
-    fn draw<const N: usize>(&self, volunteer: &str, what: &str) -> Result<[u8; N]> {
+    /// `N` random bytes: from the system, or derived from the fixed seed, the volunteer, what
+    /// they are for and the round (empty for a registration, the entry's seq for a
+    /// correction), so that a reopened ledger draws as the one before it.
+    fn draw<const N: usize>(&self, volunteer: &str, what: &str, round: &str) -> Result<[u8; N]> {
         let Some(seed) = &self.fixed else {
             return random::<N>();
         };
+        let what = format!("{what}{round}");
         let block = hmac(seed, &[volunteer.as_bytes(), what.as_bytes()])?;
         let mut out = [0u8; N];
         for (o, b) in out.iter_mut().zip(block.iter().cycle()) {
@@ -376,12 +384,13 @@ impl Vault {
     fn draw_sealing(
         &self,
         volunteer: &str,
+        round: &str,
     ) -> Result<([u8; KEY_LEN], [u8; NONCE_LEN], [u8; NONCE_LEN])> {
         if self.fixed.is_some() {
             return Ok((
-                self.draw(volunteer, "data key")?,
-                self.draw(volunteer, "nonce")?,
-                self.draw(volunteer, "wrap nonce")?,
+                self.draw(volunteer, "data key", round)?,
+                self.draw(volunteer, "nonce", round)?,
+                self.draw(volunteer, "wrap nonce", round)?,
             ));
         }
         let all = random::<{ KEY_LEN + 2 * NONCE_LEN }>()?;
@@ -398,6 +407,17 @@ impl Vault {
     /// Seals a validated identity for a new registration: fresh data key and nonce, drawn now
     /// (never during a replay). Refuses with `E_KEY_UNAVAILABLE` when no key is available.
     pub(crate) fn seal(&self, ledger: &str, volunteer: &str, id: &Identity) -> Result<Sealing> {
+        self.seal_round(ledger, volunteer, id, "")
+    }
+
+    /// As [`Vault::seal`], drawing for `round` (see `draw`): a correction's new data key.
+    pub(crate) fn seal_round(
+        &self,
+        ledger: &str,
+        volunteer: &str,
+        id: &Identity,
+        round: &str,
+    ) -> Result<Sealing> {
         let mask = id.masked();
         let kind = id.kind();
         match &self.keys {
@@ -410,37 +430,26 @@ impl Vault {
                         tag: None,
                     },
                     wrapped: None,
+                    data_key: None,
                     new_tag_key_id: None,
                 });
             }
             Some(IdentityKeys::Provider(_)) => {}
             None => return Err(unavailable("ledger key (register a volunteer)")),
         }
-        let p = Arc::clone(self.provider().ok_or_else(|| unavailable("ledger key"))?);
         let (tag_key, new_tag_key_id) = self.tag_key()?;
         let tag = hmac(
             &tag_key,
             &[kind.as_str().as_bytes(), id.number().as_bytes()],
         )?;
-        let key_id = p
-            .current()
-            .ok_or_else(|| unavailable("current ledger key"))?;
-        let ledger_key = p
-            .key(&key_id)
-            .ok_or_else(|| unavailable("current ledger key"))?;
-        let (data_key, nonce, wrap_nonce) = self.draw_sealing(volunteer)?;
+        let (data_key, nonce, wrap_nonce) = self.draw_sealing(volunteer, round)?;
+        let wrapped = self.wrap_data_key(ledger, volunteer, &data_key, wrap_nonce)?;
         let number_aad = aad(&[
             ledger.as_bytes(),
             volunteer.as_bytes(),
             kind.as_str().as_bytes(),
         ]);
         let ct = seal_bytes(&data_key, &nonce, id.number().as_bytes(), &number_aad)?;
-        let wrapped = seal_bytes(
-            &ledger_key,
-            &wrap_nonce,
-            &data_key,
-            &wrap_aad(ledger, volunteer, &key_id),
-        )?;
         Ok(Sealing {
             identity: SealedIdentity {
                 kind,
@@ -451,12 +460,51 @@ impl Vault {
                 }),
                 tag: Some(Hash::hex_of(&tag)),
             },
-            wrapped: Some(WrappedKey {
-                key_id,
-                nonce: wrap_nonce,
-                wrapped,
-            }),
+            wrapped: Some(wrapped),
+            data_key: Some(data_key),
             new_tag_key_id,
+        })
+    }
+
+    /// A fresh data key for a volunteer, drawn for `round`, and its form wrapped under the
+    /// current ledger key.
+    pub(crate) fn fresh_data_key(
+        &self,
+        ledger: &str,
+        volunteer: &str,
+        round: &str,
+    ) -> Result<([u8; KEY_LEN], WrappedKey)> {
+        let data_key = self.draw::<KEY_LEN>(volunteer, "data key", round)?;
+        let wrap_nonce = self.draw::<NONCE_LEN>(volunteer, "wrap nonce", round)?;
+        let wrapped = self.wrap_data_key(ledger, volunteer, &data_key, wrap_nonce)?;
+        Ok((data_key, wrapped))
+    }
+
+    /// A data key wrapped under the ledger's current key.
+    fn wrap_data_key(
+        &self,
+        ledger: &str,
+        volunteer: &str,
+        data_key: &[u8; KEY_LEN],
+        wrap_nonce: [u8; NONCE_LEN],
+    ) -> Result<WrappedKey> {
+        let p = self.provider().ok_or_else(|| unavailable("ledger key"))?;
+        let key_id = p
+            .current()
+            .ok_or_else(|| unavailable("current ledger key"))?;
+        let ledger_key = p
+            .key(&key_id)
+            .ok_or_else(|| unavailable("current ledger key"))?;
+        let wrapped = seal_bytes(
+            &ledger_key,
+            &wrap_nonce,
+            data_key,
+            &wrap_aad(ledger, volunteer, &key_id),
+        )?;
+        Ok(WrappedKey {
+            key_id,
+            nonce: wrap_nonce,
+            wrapped,
         })
     }
 
@@ -472,19 +520,7 @@ impl Vault {
     ) -> Result<String> {
         let missing = || unavailable("data key of the volunteer's identity number");
         let c = identity.sealed.as_ref().ok_or_else(missing)?;
-        let w = wrapped.ok_or_else(missing)?;
-        let p = self.provider().ok_or_else(|| unavailable("ledger key"))?;
-        let ledger_key = p
-            .key(&w.key_id)
-            .ok_or_else(|| unavailable("ledger key the data key is wrapped under"))?;
-        let data_key = open_bytes(
-            &ledger_key,
-            &w.nonce,
-            &w.wrapped,
-            &wrap_aad(ledger, volunteer, &w.key_id),
-        )
-        .and_then(|k| <[u8; KEY_LEN]>::try_from(k).ok())
-        .ok_or_else(missing)?;
+        let data_key = self.unwrap_data_key(ledger, volunteer, wrapped)?;
         let number_aad = aad(&[
             ledger.as_bytes(),
             volunteer.as_bytes(),
@@ -498,6 +534,30 @@ impl Vault {
         )
         .ok_or_else(missing)?;
         String::from_utf8(number).map_err(|_| missing())
+    }
+
+    /// A volunteer's data key from its wrapped form. Refuses with `E_KEY_UNAVAILABLE` when it
+    /// or the ledger key it is wrapped under is missing, or it does not open.
+    pub(crate) fn unwrap_data_key(
+        &self,
+        ledger: &str,
+        volunteer: &str,
+        wrapped: Option<&WrappedKey>,
+    ) -> Result<[u8; KEY_LEN]> {
+        let missing = || unavailable("data key of the volunteer");
+        let w = wrapped.ok_or_else(missing)?;
+        let p = self.provider().ok_or_else(|| unavailable("ledger key"))?;
+        let ledger_key = p
+            .key(&w.key_id)
+            .ok_or_else(|| unavailable("ledger key the data key is wrapped under"))?;
+        open_bytes(
+            &ledger_key,
+            &w.nonce,
+            &w.wrapped,
+            &wrap_aad(ledger, volunteer, &w.key_id),
+        )
+        .and_then(|k| <[u8; KEY_LEN]>::try_from(k).ok())
+        .ok_or_else(missing)
     }
 }
 
@@ -600,41 +660,7 @@ impl HeldIdentity {
     /// mask is not the shape of a mask.
     pub(crate) fn of(r: &Registration, identity: Option<&Identity>) -> Option<Self> {
         match r {
-            Registration::Sealed(s) => {
-                let i = &s.identity;
-                let tag = match &i.tag {
-                    Some(t) => Some(tag_bytes(t)?),
-                    None => None,
-                };
-                let shaped = (1..=32).contains(&i.mask.chars().count())
-                    && i.mask
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '*');
-                if !shaped || i.sealed.is_some() != tag.is_some() {
-                    return None;
-                }
-                let secret = match (tag, &i.sealed) {
-                    (Some(tag), Some(c)) => {
-                        let mut b =
-                            Vec::with_capacity(TAG_LEN + NONCE_LEN + c.ciphertext.len() / 2);
-                        b.extend_from_slice(&tag);
-                        if let (Some(nonce), Some(ct)) =
-                            (unhex::<NONCE_LEN>(&c.nonce), unhex_vec(&c.ciphertext))
-                        {
-                            b.extend_from_slice(&nonce);
-                            b.extend_from_slice(&ct);
-                        }
-                        Secret::Sealed(b.into_boxed_slice())
-                    }
-                    _ => Secret::None,
-                };
-                Some(Self {
-                    kind: i.kind,
-                    erased: false,
-                    mask: i.mask.as_str().into(),
-                    secret,
-                })
-            }
+            Registration::Sealed(s) => Self::of_sealed(&s.identity),
             Registration::Clear(_) => {
                 let id = identity?;
                 Some(Self {
@@ -645,6 +671,42 @@ impl HeldIdentity {
                 })
             }
         }
+    }
+
+    /// From a sealed identity (a registration's or a correction's); `None` when its tag is
+    /// not 64 hex digits or its mask is not the shape of a mask.
+    pub(crate) fn of_sealed(i: &SealedIdentity) -> Option<Self> {
+        let tag = match &i.tag {
+            Some(t) => Some(tag_bytes(t)?),
+            None => None,
+        };
+        let shaped = (1..=32).contains(&i.mask.chars().count())
+            && i.mask
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '*');
+        if !shaped || i.sealed.is_some() != tag.is_some() {
+            return None;
+        }
+        let secret = match (tag, &i.sealed) {
+            (Some(tag), Some(c)) => {
+                let mut b = Vec::with_capacity(TAG_LEN + NONCE_LEN + c.ciphertext.len() / 2);
+                b.extend_from_slice(&tag);
+                if let (Some(nonce), Some(ct)) =
+                    (unhex::<NONCE_LEN>(&c.nonce), unhex_vec(&c.ciphertext))
+                {
+                    b.extend_from_slice(&nonce);
+                    b.extend_from_slice(&ct);
+                }
+                Secret::Sealed(b.into_boxed_slice())
+            }
+            _ => Secret::None,
+        };
+        Some(Self {
+            kind: i.kind,
+            erased: false,
+            mask: i.mask.as_str().into(),
+            secret,
+        })
     }
 
     /// How the index finds this document, if it is indexed (erased ones and a device's are not).
@@ -721,93 +783,4 @@ pub(crate) fn tag_bytes(tag: &str) -> Option<[u8; 32]> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn vault(keys: Keyring) -> Vault {
-        Vault {
-            keys: Some(IdentityKeys::Provider(Arc::new(keys))),
-            ..Vault::default()
-        }
-    }
-
-    #[test]
-    fn a_sealed_number_opens_only_for_its_volunteer_and_ledger() {
-        let v = vault(Keyring::new("k1", &[1; 32]).unwrap());
-        let id = Identity::new(IdentityKind::ResidentId, "11010519491231002X").unwrap();
-        let s = v.seal("L", "V1", &id).unwrap();
-        let w = s.wrapped.as_ref();
-        assert_eq!(v.open("L", "V1", &s.identity, w).unwrap(), id.number());
-        assert_eq!(
-            v.open("L", "V2", &s.identity, w).unwrap_err().code(),
-            "E_KEY_UNAVAILABLE"
-        );
-        assert_eq!(s.identity.mask, "110105********002X");
-    }
-
-    #[test]
-    fn a_held_identity_keeps_what_opens_it_through_a_snapshot() {
-        let v = vault(Keyring::new("k1", &[1; 32]).unwrap());
-        let id = Identity::new(IdentityKind::ResidentId, "11010519491231002X").unwrap();
-        let s = v.seal("L", "V1", &id).unwrap();
-        let reg = |identity: SealedIdentity| {
-            Registration::Sealed(SealedRegistration {
-                home_org: None,
-                id: "V1".parse().unwrap(),
-                identity,
-                name: "张三".into(),
-            })
-        };
-        let held = HeldIdentity::of(&reg(s.identity.clone()), None).unwrap();
-        let bytes = postcard::to_allocvec(&held).unwrap();
-        let back: HeldIdentity = postcard::from_bytes(&bytes).unwrap();
-        assert_eq!(back.sealed_identity(), s.identity);
-        let w = s.wrapped.as_ref();
-        assert_eq!(
-            v.open("L", "V1", &back.sealed_identity(), w).unwrap(),
-            id.number()
-        );
-        let tag = tag_bytes(s.identity.tag.as_deref().unwrap()).unwrap();
-        assert_eq!(back.doc_key(), Some(DocKey::Tag(id.kind(), &tag)));
-        // A ciphertext that is not hex keeps the tag (the index) and never opens.
-        let mut odd = s.identity.clone();
-        if let Some(c) = odd.sealed.as_mut() {
-            c.ciphertext.push('g');
-        }
-        let held = HeldIdentity::of(&reg(odd), None).unwrap();
-        assert_eq!(held.doc_key(), Some(DocKey::Tag(id.kind(), &tag)));
-        let err = v.open("L", "V1", &held.sealed_identity(), w).unwrap_err();
-        assert_eq!(err.code(), "E_KEY_UNAVAILABLE");
-        let mut erased = back;
-        erased.erase();
-        assert_eq!(erased.doc_key(), None);
-        assert_eq!(erased.sealed_identity().sealed, None);
-    }
-
-    #[test]
-    fn tags_are_equal_for_equal_numbers_across_a_rotation() {
-        let mut ring = Keyring::new("k1", &[1; 32]).unwrap();
-        let id = Identity::new(IdentityKind::ResidentId, "11010519491231002X").unwrap();
-        let mut v = vault(ring.clone());
-        v.fixed = Some([3; 32]);
-        let first = v.seal("L", "V1", &id).unwrap();
-        v.tag_key_id = first.new_tag_key_id.clone();
-        ring.add("k2", &[2; 32]).unwrap();
-        v.keys = Some(IdentityKeys::Provider(Arc::new(ring)));
-        let second = v.seal("L", "V2", &id).unwrap();
-        assert_eq!(first.identity.tag, second.identity.tag);
-        assert_ne!(first.identity.sealed, second.identity.sealed);
-        assert_eq!(second.wrapped.unwrap().key_id, "k2");
-    }
-
-    #[test]
-    fn key_files_read_back_and_refuse_other_text() {
-        let mut ring = Keyring::new("k1", &[1; 32]).unwrap();
-        ring.add("k2", &[2; 32]).unwrap();
-        let again = Keyring::from_file_text(&ring.to_file_text()).unwrap();
-        assert_eq!(again.ids(), ["k1", "k2"]);
-        assert_eq!(again.current().as_deref(), Some("k2"));
-        assert!(Keyring::from_file_text("k1 00").is_none());
-        assert!(!format!("{ring:?}").contains("0101"));
-    }
-}
+mod tests;

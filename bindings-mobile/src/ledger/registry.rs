@@ -1,7 +1,10 @@
 //! Who and what a ledger knows: orgs, roles, volunteers (registered, moved, shown on boards or
 //! not) and teams as created.
 
-use vl::{BoardVisibility, NewOrg, NewTeam, NewVolunteer, Receipt, Role, VolunteerView};
+use vl::{
+    BoardVisibility, NewOrg, NewTeam, NewVolunteer, Receipt, Role, VolunteerCorrection,
+    VolunteerView,
+};
 use volunteer_ledger as vl;
 
 use super::Ledger;
@@ -26,6 +29,29 @@ impl Ledger {
     pub fn register_volunteer(&self, actor: String, volunteer: NewVolunteer) -> Result<Receipt> {
         let actor = parse(&actor)?;
         Ok(self.lock()?.register_volunteer(&actor, volunteer)?)
+    }
+
+    /// Corrects a registered volunteer's name, identity number or phone, with a reason: the
+    /// values before stay in the log, a new number is sealed as at registration, and
+    /// certificates that showed a corrected name or number check as superseded. A platform
+    /// admin, or an admin of the volunteer's home org or above.
+    pub fn correct_volunteer(
+        &self,
+        actor: String,
+        volunteer: String,
+        correction: VolunteerCorrection,
+    ) -> Result<Receipt> {
+        let (actor, volunteer) = (parse(&actor)?, parse(&volunteer)?);
+        Ok(self
+            .lock()?
+            .correct_volunteer(&actor, &volunteer, correction)?)
+    }
+
+    /// A volunteer's phone number in full, to reach them (`null` when none is held; views
+    /// show it masked). `E_KEY_UNAVAILABLE` without the keys that open it.
+    pub fn volunteer_phone(&self, volunteer: String) -> Result<Option<String>> {
+        let volunteer = parse(&volunteer)?;
+        Ok(self.lock()?.volunteer_phone(&volunteer)?)
     }
 
     /// Creates a team of registered volunteers under an org.

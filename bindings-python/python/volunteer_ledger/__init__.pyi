@@ -293,6 +293,9 @@ class VolunteerView:
     def identity_erased(self) -> bool:
         """Whether the identity number was erased (Ledger.erase_identity); the mask stays."""
     @property
+    def masked_phone(self) -> Optional[str]:
+        """The phone, masked (first 3 + last 4 digits), if one is held."""
+    @property
     def home_org(self) -> Optional[str]: ...
     @property
     def work_unit(self) -> Optional[str]: ...
@@ -767,6 +770,9 @@ class CertificateCheck:
     def issued_on(self) -> date: ...
     @property
     def changed_records(self) -> list[str]: ...
+    @property
+    def corrected(self) -> list[str]:
+        """What it shows that was corrected after issue: 'name', 'identity_number'."""
     def to_dict(self) -> dict[str, Any]: ...
 
 # ---- teams, activities, ratings, reports, uploads -------------------------------------------
@@ -1355,6 +1361,20 @@ class Ledger:
         identity_number: str,
         home_org: Optional[str] = None,
     ) -> Receipt: ...
+    def correct_volunteer(
+        self,
+        actor: str,
+        volunteer: str,
+        *,
+        name: Optional[str] = None,
+        identity_kind: Optional[IdentityKind] = None,
+        identity_number: Optional[str] = None,
+        phone: Optional[str] = None,
+        reason: str,
+    ) -> Receipt:
+        """Corrects a name, identity number or phone (logged; old certificates superseded)."""
+    def volunteer_phone(self, volunteer: str) -> Optional[str]:
+        """The volunteer's phone in full (E_KEY_UNAVAILABLE without the keys)."""
     def create_team(
         self,
         actor: str,

@@ -82,6 +82,60 @@ impl PyLedger {
         self.run(py, move |l| l.register_volunteer(&actor, volunteer))
     }
 
+    /// Corrects a registered volunteer's name, identity number or phone, with a reason (kept
+    /// in the log, as the values before are). A new number is validated and sealed as at
+    /// registration (`identity_kind` defaults to the kind held); certificates that showed a
+    /// corrected name or number then check as superseded. A platform admin, or an admin of
+    /// the volunteer's home org or above. Raises E_DUPLICATE_IDENTITY for a number someone
+    /// else holds, E_IDENTITY_ERASED for a number or phone of an erased identity, E_FIELD for
+    /// an unchanged or empty correction; no message quotes a value.
+    #[pyo3(signature = (
+        actor, volunteer, *, name = None, identity_kind = None, identity_number = None,
+        phone = None, reason
+    ))]
+    #[allow(clippy::too_many_arguments)]
+    fn correct_volunteer(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        volunteer: String,
+        name: Option<String>,
+        identity_kind: Option<String>,
+        identity_number: Option<String>,
+        phone: Option<String>,
+        reason: String,
+    ) -> PyResult<vl::Receipt> {
+        let actor = Self::actor(py, &actor)?;
+        let (volunteer, correction) = check(
+            py,
+            (|| -> vl::Result<(vl::VolunteerId, vl::VolunteerCorrection)> {
+                let identity_kind = identity_kind
+                    .map(|k| vl::IdentityKind::parse(&k))
+                    .transpose()?;
+                Ok((
+                    volunteer.parse()?,
+                    vl::VolunteerCorrection {
+                        name,
+                        identity_kind,
+                        identity_number,
+                        phone,
+                        reason,
+                    },
+                ))
+            })(),
+        )?;
+        self.run(py, move |l| {
+            l.correct_volunteer(&actor, &volunteer, correction)
+        })
+    }
+
+    /// A volunteer's phone number in full, to reach them (None when none is held; views show
+    /// it masked). Raises E_KEY_UNAVAILABLE without the keys that open it.
+    fn volunteer_phone(&self, py: Python<'_>, volunteer: String) -> PyResult<Option<String>> {
+        let volunteer: vl::VolunteerId = check(py, volunteer.parse())?;
+        self.run(py, move |l| l.volunteer_phone(&volunteer))
+    }
+
     /// Creates a team (服务队) of registered volunteers under an org.
     #[pyo3(
         signature = (actor, *, id, org, name, leader, liaisons = Vec::new(), members = Vec::new()),

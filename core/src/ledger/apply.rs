@@ -65,6 +65,7 @@ impl State {
             }
             Change::VolunteerMoved(m) => self.apply_volunteer_moved(m)?,
             Change::IdentityErased { volunteer } => self.apply_identity_erased(volunteer)?,
+            Change::VolunteerCorrected(c) => self.apply_volunteer_corrected(c)?,
             Change::TransferredOut(t) => {
                 let v = self.vol_idx(&t.volunteer)?;
                 self.keys_and_transfers.transferred_out.insert(v);

@@ -19,6 +19,8 @@
 //! - set a year's working-day calendar: a platform admin (`may_set_calendar`);
 //! - move a volunteer: a platform admin, or an admin or recorder of both the org that holds them
 //!   now and every org they move to (`may_move_volunteer`);
+//! - correct a volunteer's name, identity number or phone: a platform admin, or an admin of
+//!   their current home org or above (`may_correct_volunteer`);
 //! - erase an identity number, transfer out, import a transfer: whoever holds the volunteer, a
 //!   platform admin or an admin or recorder of their current home org or above (`may_manage`);
 //! - record service: an organiser (the org's recorders or admins or above, the organising team's
@@ -162,6 +164,19 @@ impl State {
             self.holds_volunteer(actor, v),
             action,
             "only a platform admin, or an admin or recorder of the volunteer's current home org or above, may",
+        )
+    }
+
+    /// A volunteer's name, identity number or phone is corrected by a platform admin or an
+    /// admin of their current home org or above (not a recorder: a correction rewrites who
+    /// the records are of).
+    pub(super) fn may_correct_volunteer(&self, actor: &ActorId, v: u32) -> Result<()> {
+        let home = self.vol(v).map_or(NONE, |x| x.home_org);
+        authorise(
+            actor,
+            self.is_platform_admin(actor) || (home != NONE && self.has_org_role(actor, home, true)),
+            "correct a volunteer",
+            "only a platform admin, or an admin of the volunteer's current home org or above, corrects a volunteer's name, identity number or phone",
         )
     }
 

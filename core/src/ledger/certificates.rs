@@ -289,19 +289,21 @@ impl Ledger {
     }
 
     /// Checks a certificate by its verification code against this ledger (online). Shows only
-    /// what it must, masked; a certificate one of whose records was later amended or revoked
-    /// checks as superseded.
+    /// what it must, masked; a certificate one of whose records was later amended or revoked,
+    /// or whose volunteer's name or identity number was later corrected, checks as superseded
+    /// and says which.
     pub fn verify_certificate(&self, code: &str) -> Result<CertificateCheck> {
         let norm = normalise_code(code);
-        let c = self
+        let (place, c) = self
             .state
             .keys_and_transfers
             .certificate_codes
             .get(&norm)
-            .and_then(|i| self.state.keys_and_transfers.certificates.get(*i))
+            .and_then(|&i| Some((i, self.state.keys_and_transfers.certificates.get(i)?)))
             .ok_or_else(|| LedgerError::UnknownCertificate {
                 code: code.chars().take(40).collect(),
             })?;
+        let corrected = self.state.corrected_since(place);
         let (_, vol) = self.state.volunteer_of(&c.volunteer)?;
         let changed_records: Vec<RecordId> = c
             .records
@@ -317,7 +319,7 @@ impl Ledger {
             .map(|r| r.record.clone())
             .collect();
         Ok(CertificateCheck {
-            status: if changed_records.is_empty() {
+            status: if changed_records.is_empty() && corrected.is_empty() {
                 CertificateStatus::Valid
             } else {
                 CertificateStatus::Superseded
@@ -339,6 +341,7 @@ impl Ledger {
                 .and_then(|&i| self.state.keys_and_transfers.certificate_times.get(i))
                 .map_or(c.period_to, |t| t.local_date(self.state.off)),
             changed_records,
+            corrected,
         })
     }
 }

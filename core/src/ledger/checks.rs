@@ -62,6 +62,7 @@ impl State {
             Change::IssuerTrusted(i) => self.check_issuer_trusted(actor, i),
             Change::VolunteerMoved(m) => self.check_volunteer_moved(actor, m),
             Change::IdentityErased { volunteer } => self.check_identity_erased(actor, volunteer),
+            Change::VolunteerCorrected(c) => self.check_volunteer_corrected(actor, c),
             Change::TransferredOut(t) => self.check_transferred_out(actor, t),
             Change::TransferredIn(t) => self.check_transferred_in(actor, t),
             Change::CertificateIssued(c) => self.check_certificate_issued(actor, c),
@@ -350,6 +351,7 @@ pub(super) fn check_ids(actor: &ActorId, change: &Change) -> Result<()> {
             v.home_org().map_or(Ok(()), OrgId::check)
         }
         Change::IdentityErased { volunteer } => volunteer.check(),
+        Change::VolunteerCorrected(c) => c.volunteer.check(),
         Change::TeamCreated(t) => {
             t.id.check()?;
             t.org.check()?;

@@ -23,11 +23,13 @@ const MODE_META: &str = "identity_keys";
 pub(super) enum KeyWrite {
     /// Nothing.
     None,
-    /// A registration's wrapped data key (and the tag key's id, when it chose it).
+    /// A registration's wrapped data key (and the tag key's id, when it chose it); `replace`:
+    /// a correction's, destroying the key it replaces as an erase does.
     Put {
         volunteer: String,
         wrapped: WrappedKey,
         tag_key_id: Option<String>,
+        replace: bool,
     },
     /// An erase: the volunteer's data key is destroyed.
     Destroy { volunteer: String },
@@ -42,9 +44,13 @@ impl KeyWrite {
                 volunteer,
                 wrapped,
                 tag_key_id,
+                replace,
             } => {
                 if let Some(id) = tag_key_id {
                     store.put_meta(TAG_KEY_META, id)?;
+                }
+                if *replace {
+                    store.delete_data_key(volunteer)?;
                 }
                 store.put_data_key(volunteer, wrapped)
             }
@@ -61,6 +67,7 @@ impl KeyWrite {
                 volunteer,
                 wrapped,
                 tag_key_id,
+                ..
             } => {
                 if tag_key_id.is_some() {
                     vault.tag_key_id = tag_key_id;
@@ -279,6 +286,7 @@ impl Ledger {
                 volunteer: volunteer.id.to_string(),
                 wrapped,
                 tag_key_id: sealing.new_tag_key_id,
+                replace: false,
             },
             None => KeyWrite::None,
         };

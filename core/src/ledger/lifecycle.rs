@@ -431,6 +431,7 @@ impl Ledger {
             Change::TeamCreated(t) => d.teams.extend(st.team_idx(&t.id).ok()),
             Change::VolunteerRegistered(v) => vol(v.id(), d),
             Change::IdentityErased { volunteer } => vol(volunteer, d),
+            Change::VolunteerCorrected(c) => vol(&c.volunteer, d),
             Change::RecordAdded(r) => record(&r.id, d),
             Change::RecordConfirmed { record: id }
             | Change::RecordRevoked { record: id, .. }

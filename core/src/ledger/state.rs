@@ -257,6 +257,8 @@ pub(super) struct State {
     /// The working-day calendars set in the log, by year (`calendars`).
     #[serde(with = "json_text")]
     pub(super) calendars: BTreeMap<i32, CalendarYear>,
+    /// Phones held, and certificates superseded by corrections of what they showed.
+    pub(super) corrections: super::corrections::Corrections,
 }
 
 /// Keys, trust, moves, transfers and certificates: rare facts, kept aside.
@@ -322,6 +324,7 @@ impl State {
             community: CommunityTables::default(),
             tree: crate::merkle::LazyFrontier::default(),
             calendars: BTreeMap::new(),
+            corrections: Default::default(),
         })
     }
 
@@ -492,7 +495,15 @@ impl State {
         for (i, v) in self.vols.iter().enumerate() {
             h.update(v.key.as_bytes());
             h.update(v.total.to_le_bytes());
-            let vis = self.vol_visibility(u32::try_from(i).unwrap_or(u32::MAX));
+            let i = u32::try_from(i).unwrap_or(u32::MAX);
+            // Name, identity and phone (a correction changes them).
+            h.update(v.name.as_bytes());
+            h.update(v.identity.mask.as_bytes());
+            h.update([u8::from(v.identity.erased)]);
+            if let Some(p) = self.corrections.phones.get(&i) {
+                h.update(p.mask.as_bytes());
+            }
+            let vis = self.vol_visibility(i);
             h.update(serde_json::to_vec(&vis).unwrap_or_default());
         }
         for o in &self.orgs {
@@ -517,6 +528,7 @@ impl State {
             identity_kind: v.identity.kind,
             masked_identity: v.identity.mask.to_string(),
             identity_erased: v.identity.erased,
+            masked_phone: self.corrections.phones.get(&vi).map(|p| p.mask.clone()),
             home_org: self.orgs.get(v.home_org as usize).map(|o| o.org.id.clone()),
             // Signed for the bindings' Java callers; never near i64::MAX in practice.
             total_minutes: i64::try_from(v.total + self.carried_minutes(vi)).unwrap_or(i64::MAX),

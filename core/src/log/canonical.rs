@@ -12,15 +12,16 @@ use crate::vault::Registration;
 use serde::Serialize;
 
 /// The newest version of the canonical encoding; every entry hashes its own (`v`). Version 2
-/// is the sealed `volunteer_registered` body (`docs/identity.md`); every other entry, and a
-/// registration read from an older log, is version 1.
+/// is the sealed `volunteer_registered` body and `volunteer_corrected` (sealed values too,
+/// `docs/identity.md`); every other entry, and a registration read from an older log, is
+/// version 1.
 pub const LOG_FORMAT_VERSION: u32 = 2;
 
 /// The version an entry of this change is written and hashed with (see
 /// [`LOG_FORMAT_VERSION`]): so that entries made before a body changed keep their hashes.
 pub fn entry_version(change: &Change) -> u32 {
     match change {
-        Change::VolunteerRegistered(Registration::Sealed(_)) => 2,
+        Change::VolunteerRegistered(Registration::Sealed(_)) | Change::VolunteerCorrected(_) => 2,
         _ => 1,
     }
 }
@@ -58,6 +59,7 @@ impl Serialize for Body<'_> {
             Change::RoleGranted { grantee, role } => fields!("grantee" => grantee, "role" => role),
             Change::VolunteerRegistered(v) => v.serialize(s),
             Change::IdentityErased { volunteer } => fields!("volunteer" => volunteer),
+            Change::VolunteerCorrected(c) => c.serialize(s),
             Change::TeamCreated(t) => t.serialize(s),
             Change::RecordAdded(r) => r.serialize(s),
             Change::RecordConfirmed { record } => fields!("record" => record),

@@ -10,7 +10,7 @@ use crate::ids::{ActorId, LedgerId, OrgId, RecordId, VolunteerId};
 use crate::org::{BoardVisibility, LedgerConfig, NewOrg, NewTeam, Role};
 use crate::record::NewRecord;
 use crate::transfer::Issuer;
-use crate::vault::Registration;
+use crate::vault::{Registration, SealedIdentity, SealedPhone};
 use serde::{Deserialize, Serialize};
 
 /// What an entry changes. The tag (`kind`) and the body are hashed.
@@ -36,6 +36,9 @@ pub enum Change {
         /// The volunteer.
         volunteer: VolunteerId,
     },
+    /// A volunteer's name, identity number or phone is corrected; the values before stay in
+    /// the entries that set them.
+    VolunteerCorrected(Correction),
     /// A team is created.
     TeamCreated(NewTeam),
     /// A service record is added (confirmed at once when an organiser enters it).
@@ -137,6 +140,23 @@ pub struct Move {
     pub work_unit: Option<OrgId>,
 }
 
+/// A correction of a volunteer's details: each value set replaces what they held, sealed as a
+/// registration seals it; `None` keeps what they had.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correction {
+    /// The identity document, sealed under the volunteer's new data key.
+    pub identity: Option<SealedIdentity>,
+    /// The full name.
+    pub name: Option<String>,
+    /// The phone number, sealed under the volunteer's data key.
+    pub phone: Option<SealedPhone>,
+    /// Why.
+    pub reason: String,
+    /// The volunteer.
+    pub volunteer: VolunteerId,
+}
+
 /// A package issued for a volunteer leaving the ledger.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TransferOut {
@@ -196,6 +216,7 @@ impl Change {
             Self::RoleGranted { .. } => "role_granted",
             Self::VolunteerRegistered(_) => "volunteer_registered",
             Self::IdentityErased { .. } => "identity_erased",
+            Self::VolunteerCorrected(_) => "volunteer_corrected",
             Self::TeamCreated(_) => "team_created",
             Self::RecordAdded(_) => "record_added",
             Self::RecordConfirmed { .. } => "record_confirmed",

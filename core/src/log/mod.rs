@@ -17,7 +17,8 @@ pub use crate::hash::{Hash, hash_bytes};
 pub(crate) use canonical::RecordFields;
 pub use canonical::{LOG_FORMAT_VERSION, canonical_bytes, entry_version};
 pub use change::{
-    CertificateEntry, CertifiedRecord, Change, KeyRegistration, Move, TransferIn, TransferOut,
+    CertificateEntry, CertifiedRecord, Change, Correction, KeyRegistration, Move, TransferIn,
+    TransferOut,
 };
 pub use entry::Entry;
 pub(crate) use stored::{

@@ -109,12 +109,14 @@ pub(crate) fn entry_from_stored(
     b.extend_from_slice(b",\"time\":");
     int(&mut b, time.0);
     b.extend_from_slice(b",\"v\":");
-    // Only a registration's version depends on its body (sealed or in clear).
-    let sealed = kind == "volunteer_registered"
-        && matches!(
-            serde_json::from_slice::<Registration>(body),
-            Ok(Registration::Sealed(_))
-        );
+    // Only a registration's version depends on its body (sealed or in clear); a correction
+    // is always version 2.
+    let sealed = kind == "volunteer_corrected"
+        || (kind == "volunteer_registered"
+            && matches!(
+                serde_json::from_slice::<Registration>(body),
+                Ok(Registration::Sealed(_))
+            ));
     int(&mut b, if sealed { 2 } else { 1 });
     b.push(b'}');
     entry_from_canonical(&b)

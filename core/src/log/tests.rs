@@ -112,6 +112,34 @@ fn every_kind() -> Vec<Change> {
         Change::IdentityErased {
             volunteer: "V2".parse().unwrap(),
         },
+        Change::VolunteerCorrected(Correction {
+            identity: Some(crate::vault::SealedIdentity {
+                kind: IdentityKind::ResidentId,
+                mask: "440524********0013".into(),
+                sealed: Some(crate::vault::Ciphertext {
+                    ciphertext: "ab".repeat(34),
+                    nonce: "cd".repeat(24),
+                }),
+                tag: Some("ef".repeat(32)),
+            }),
+            name: Some("张叁".into()),
+            phone: Some(crate::vault::SealedPhone {
+                mask: "138****8000".into(),
+                sealed: Some(crate::vault::Ciphertext {
+                    ciphertext: "01".repeat(27),
+                    nonce: "02".repeat(24),
+                }),
+            }),
+            reason: "身份证号录错".into(),
+            volunteer: "V1".parse().unwrap(),
+        }),
+        Change::VolunteerCorrected(Correction {
+            identity: None,
+            name: Some("李\"四\"".into()),
+            phone: None,
+            reason: "错字".into(),
+            volunteer: "V2".parse().unwrap(),
+        }),
         Change::TeamCreated(NewTeam {
             id: "T1".parse().unwrap(),
             org: "O1".parse().unwrap(),
