@@ -1,7 +1,8 @@
 //! Both forms of a sample certificate, the QR code, and the helpers they share.
 
 use super::columns::{display_width, wrap};
-use super::html::{escape_html, percent_encode};
+use super::html::escape_html;
+use super::qr::percent_encode;
 use super::wording::{hours, identity_kind_label};
 use super::*;
 use crate::certificate::Certificate;
@@ -83,7 +84,7 @@ fn text_holds_every_field_in_full() {
     let c = sample();
     let text = certificate_text(&c);
     println!("{text}");
-    assert!(text.starts_with("志愿服务证明 / Volunteer Service Certificate\n"));
+    assert!(text.starts_with("志愿服务记录证明 / Certificate of Volunteer Service Record\n"));
     for needle in [
         "ZM-2015-000123",
         "欧阳娜娜",
@@ -327,4 +328,21 @@ fn width_and_wrap() {
     for line in wrap("社区垃圾分类宣传与入户指导 and some English", 9) {
         assert!(display_width(&line) <= 9);
     }
+}
+
+#[test]
+fn the_default_layout_renders_within_a_districts_bounds() {
+    // The default layout is also a valid district template, within the work a district's
+    // template is allowed, and gives the same page.
+    let mut c = sample();
+    for i in 0..60 {
+        c.records
+            .push(record(&format!("X{i}"), 10, 1, "某社区", "助老服务", 60));
+    }
+    let own = certificate_html_with_template(&c, None, DEFAULT_CERTIFICATE_TEMPLATE);
+    let own = match own {
+        Ok(page) => page,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(own, certificate_html(&c, None));
 }
