@@ -3,7 +3,8 @@
 //! block (signatures, seal, QR code), and never the issuer's block alone on a page.
 //!
 //! Heights are in tenths of a millimetre of the default layout (A4, 12 mm margins top and
-//! bottom): estimates with room to spare, so that the browser never has to break a page
+//! bottom), measured in Chromium's PDF of it (a one-line row is 6.6 mm, the first page's head
+//! 75 mm, the issuer's block 84 mm with a line of notes): estimates with room to spare, so that the browser never has to break a page
 //! itself; if a district's own layout is taller, the browser still breaks inside the table,
 //! repeating its header.
 
@@ -13,16 +14,16 @@ use super::columns::display_width;
 const PAGE: u32 = 2730;
 /// The first page's fields above the records: title, number, the volunteer's fields, the
 /// statement and the table's header.
-const FIRST_HEAD: u32 = 820;
+const FIRST_HEAD: u32 = 770;
 /// A continuation page's heading and the table's header.
-const NEXT_HEAD: u32 = 260;
+const NEXT_HEAD: u32 = 290;
 /// The issuer's block: the total row, the issuer's fields, the signature lines, the seal area
 /// and the QR code.
-const FOOT: u32 = 820;
+const FOOT: u32 = 810;
 /// One line of notes, of a training or of a commendation in the issuer's block.
 const SMALL_LINE: u32 = 50;
 /// A record's row: its padding, and each line of its tallest cell.
-const ROW_PAD: u32 = 18;
+const ROW_PAD: u32 = 20;
 const ROW_LINE: u32 = 46;
 /// How many terminal columns (a CJK character is two) the org and the content columns hold
 /// on a line, with room to spare for proportional type and words that do not break.
