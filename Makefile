@@ -5,6 +5,7 @@
 #                (SIZE=demo|small|medium|large, default medium; RUNS=3; figures in README)
 #   make bench-criterion   the criterion benchmark of the core and the store benchmark
 #   make lint    fmt, clippy
+#   make check-certificate   certificates printed by headless Chromium: pages, text, QR (part of make test)
 #   make fuzz    cargo-fuzz targets for FUZZ_SECONDS each (part of make test)
 #   make fuzz-long   every fuzz target for FUZZ_LONG_SECONDS each (default 1800), with executions
 #   make example-kotlin   a phone's day on the JVM: record offline, sync, hours, stars, rank
@@ -15,7 +16,6 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-# check-certificate: certificates printed by headless Chromium (PDF, PNG), pages, text and QR checked.
 .PHONY: test check-layout check-docs check-certificate test-rust test-python test-kotlin example-kotlin swift check-swift demo bench bench-criterion bench-venv lint fuzz \
 	test-wheel bench-python crash-campaign
 
