@@ -68,7 +68,12 @@ fn main() -> Result<(), Failure> {
     l.set_signing_key(&admin, &[7; 32])?;
     let people = [
         (2, "V0002", "欧阳娜娜", None),
-        (15, "V0015", "司马光明", Some("https://volunteer.example/verify")),
+        (
+            15,
+            "V0015",
+            "司马光明",
+            Some("https://volunteer.example/verify"),
+        ),
         (40, "V0040", "诸葛文清", None),
     ];
     for (n, (count, volunteer, name, url)) in people.into_iter().enumerate() {
@@ -88,7 +93,9 @@ fn main() -> Result<(), Failure> {
             let (month, day) = (1 + i / 4, 1 + (i % 4) * 7);
             let org = if i % 3 == 2 { "C2" } else { "C1" };
             // One long content among the first fifteen, as hand-kept records have.
-            let content = CONTENTS.get((i as usize * 5 + 1) % CONTENTS.len()).ok_or("content")?;
+            let content = CONTENTS
+                .get((i as usize * 5 + 1) % CONTENTS.len())
+                .ok_or("content")?;
             l.add_record(
                 &admin,
                 NewRecord::new(
@@ -117,10 +124,7 @@ fn main() -> Result<(), Failure> {
         )?;
         verify_certificate_offline(&cert, &l.public_key().ok_or("key")?)?;
         let stem = out.join(format!("cert-{count}"));
-        std::fs::write(
-            stem.with_extension("html"),
-            certificate_html(&cert, url),
-        )?;
+        std::fs::write(stem.with_extension("html"), certificate_html(&cert, url))?;
         std::fs::write(
             stem.with_extension("qr.txt"),
             certificate_qr_payload(&cert, url),

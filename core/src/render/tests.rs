@@ -351,7 +351,16 @@ fn the_default_layout_renders_within_a_districts_bounds() {
 fn with_records(n: usize) -> Certificate {
     let mut c = sample();
     c.records = (0..n)
-        .map(|i| record(&format!("R{i}"), 1 + (i as u32 % 12), 1, "某社区", "助老服务", 60))
+        .map(|i| {
+            record(
+                &format!("R{i}"),
+                1 + (i as u32 % 12),
+                1,
+                "某社区",
+                "助老服务",
+                60,
+            )
+        })
         .collect();
     c.total_minutes = 60 * n as i64;
     c
@@ -479,9 +488,15 @@ fn the_qr_is_a_url_or_a_text_naming_the_signed_certificate() {
         (text.replace("VLCERT/1", "VLCERT/2"), "tag"),
         (text.replace("code=7KQ2-M9XD", "code=7KQ2-M9XE"), "code"),
         (text.replace(&digest, &"0".repeat(64)), "digest"),
-        (text.lines().take(5).collect::<Vec<_>>().join("\n"), "fields"),
+        (
+            text.lines().take(5).collect::<Vec<_>>().join("\n"),
+            "fields",
+        ),
         (String::new(), "empty"),
-        ("https://example.invalid/verify?code=7KQ2-M9XD".into(), "url"),
+        (
+            "https://example.invalid/verify?code=7KQ2-M9XD".into(),
+            "url",
+        ),
     ] {
         let e = check_certificate_qr(&c, &changed).unwrap_err();
         assert_eq!(e.code(), "E_CERTIFICATE_FORMAT", "{why}");
@@ -512,9 +527,12 @@ fn a_districts_template_renders_escaped_and_its_errors_name_the_line() {
     // No way around the escaping: no `safe` filter, and autoescape blocks change nothing.
     let e = certificate_html_with_template(&c, None, "{{ name|safe }}").unwrap_err();
     assert_eq!(e.code(), "E_CERTIFICATE_TEMPLATE");
-    let page =
-        certificate_html_with_template(&c, None, "{% autoescape false %}{{ name }}{% endautoescape %}")
-            .unwrap();
+    let page = certificate_html_with_template(
+        &c,
+        None,
+        "{% autoescape false %}{{ name }}{% endautoescape %}",
+    )
+    .unwrap();
     assert_eq!(page, "&lt;b&gt;张三&lt;/b&gt;");
     // Only the QR code comes in as markup.
     let page = certificate_html_with_template(&c, None, "{{ qr_svg }}").unwrap();
@@ -524,7 +542,11 @@ fn a_districts_template_renders_escaped_and_its_errors_name_the_line() {
         ("<p>\n\n{% if name %}\n", 3, "syntax error"),
         ("<p>{{ name }}</p>\n<p>{{ nmae }}</p>", 2, "undefined name"),
         ("\n\n{{ name|shout }}", 3, "unknown filter"),
-        ("{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}", 1, "too much work"),
+        (
+            "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+            1,
+            "too much work",
+        ),
         ("{% include 'other.html' %}", 1, "unknown statement include"),
     ] {
         let e = certificate_html_with_template(&c, None, template).unwrap_err();
@@ -558,5 +580,8 @@ fn text_has_the_signature_lines_and_the_seal() {
         display_width(&sign("负责人（签字）")),
         display_width(&sign("经办人（签字）"))
     );
-    assert!(text.trim_end().ends_with("出具单位（盖章）/ Seal of the issuing org"));
+    assert!(
+        text.trim_end()
+            .ends_with("出具单位（盖章）/ Seal of the issuing org")
+    );
 }
