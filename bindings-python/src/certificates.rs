@@ -1,4 +1,4 @@
-//! Service certificates (志愿服务证明) without a ledger: checking and rendering one.
+//! Service record certificates (志愿服务记录证明) without a ledger: checking and rendering one.
 
 use crate::errors::check;
 use pyo3::prelude::*;

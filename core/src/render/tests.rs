@@ -585,3 +585,16 @@ fn text_has_the_signature_lines_and_the_seal() {
             .ends_with("出具单位（盖章）/ Seal of the issuing org")
     );
 }
+
+#[test]
+fn the_fuzz_targets_sample_certificate_reads() {
+    // fuzz/fuzz_targets/texts.rs renders templates over this certificate: it must read.
+    let src = include_str!("../../../fuzz/fuzz_targets/texts.rs");
+    let json = src
+        .split_once("const SAMPLE: &str = r#\"")
+        .and_then(|(_, rest)| rest.split_once("\"#;"))
+        .map(|(json, _)| json)
+        .unwrap();
+    let c: Certificate = serde_json::from_str(json).unwrap();
+    assert_eq!(c.records.len(), 1);
+}
