@@ -5,6 +5,7 @@
 #                (SIZE=demo|small|medium|large, default medium; RUNS=3; figures in README)
 #   make bench-criterion   the criterion benchmark of the core, the store and the register benchmarks
 #   make lint    fmt, clippy
+#   make check-certificate   certificates printed by headless Chromium: pages, text, QR (part of make test)
 #   make fuzz    cargo-fuzz targets for FUZZ_SECONDS each (part of make test)
 #   make fuzz-long   every fuzz target for FUZZ_LONG_SECONDS each (default 1800), with executions
 #   make example-kotlin   a phone's day on the JVM: record offline, sync, hours, stars, rank
@@ -15,10 +16,10 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: test check-layout check-docs test-rust test-python test-kotlin example-kotlin swift check-swift demo bench bench-criterion bench-venv lint fuzz \
+.PHONY: test check-layout check-docs check-certificate test-rust test-python test-kotlin example-kotlin swift check-swift demo bench bench-criterion bench-venv lint fuzz \
 	test-wheel bench-python crash-campaign
 
-test: check-layout test-rust check-docs fuzz test-python test-kotlin check-swift
+test: check-layout test-rust check-certificate check-docs fuzz test-python test-kotlin check-swift
 
 # No import loops between the core's modules (tools/check_layout.py).
 check-layout:
@@ -27,6 +28,11 @@ check-layout:
 # The core's documentation builds without a broken or private link.
 check-docs:
 	RUSTDOCFLAGS="-D warnings" $(CARGO) doc -q -p volunteer-ledger --no-deps
+
+# Certificates of 2, 15 and 40 records printed with headless Chromium to PDF and PNG: the page
+# count, the Chinese text layer and the QR code checked (installs the Debian packages it needs).
+check-certificate:
+	bash tools/check_certificate_render.sh
 
 test-rust:
 	$(CARGO) test --workspace --exclude volunteer-ledger-python

@@ -800,7 +800,7 @@ fn main() -> Res<()> {
         println!("  a package with one byte changed is refused: {}", e.code());
     }
 
-    // A service certificate (志愿服务证明) for the year, verified online and offline.
+    // A service record certificate (志愿服务记录证明) for the year, verified online and offline.
     let (holder, holder_home) = d.volunteers[41].clone();
     let street = d.ledger.org(&holder_home)?.parent.ok_or("street")?;
     let cert = d.ledger.issue_certificate(

@@ -56,8 +56,9 @@ pub use sync::{
     sync_batch_from_json, sync_batch_to_json, sync_receipt_from_json, sync_receipt_to_json,
 };
 pub use transfers::{
-    TrustedIssuer, certificate_from_json, certificate_html, certificate_text, certificate_to_json,
-    open_package, package_hash, verify_certificate_offline,
+    TrustedIssuer, certificate_from_json, certificate_html, certificate_html_with_template,
+    certificate_qr_payload, certificate_text, certificate_to_json, check_certificate_qr,
+    default_certificate_template, open_package, package_hash, verify_certificate_offline,
 };
 
 uniffi::setup_scaffolding!();

@@ -61,6 +61,42 @@ pub fn certificate_html(certificate: Certificate, verify_url: Option<String>) ->
     vl::render::certificate_html(&certificate, verify_url.as_deref())
 }
 
+/// A certificate as a printable HTML page from a district's own Jinja template (start from
+/// [`default_certificate_template`]); every value is escaped. `E_CERTIFICATE_TEMPLATE` (input)
+/// names the template's line when it does not render.
+#[uniffi::export]
+pub fn certificate_html_with_template(
+    certificate: Certificate,
+    template: String,
+    verify_url: Option<String>,
+) -> Result<String> {
+    Ok(vl::render::certificate_html_with_template(
+        &certificate,
+        verify_url.as_deref(),
+        &template,
+    )?)
+}
+
+/// The default certificate layout, the template a district's own starts from.
+#[uniffi::export]
+pub fn default_certificate_template() -> String {
+    vl::render::DEFAULT_CERTIFICATE_TEMPLATE.to_owned()
+}
+
+/// What a certificate's QR code holds: `verify_url` with the code, or without one the
+/// self-contained text (`VLCERT/1`, ledger, number, code, signed digest, key).
+#[uniffi::export]
+pub fn certificate_qr_payload(certificate: Certificate, verify_url: Option<String>) -> String {
+    vl::render::certificate_qr_payload(&certificate, verify_url.as_deref())
+}
+
+/// Checks that a QR text names this certificate; `E_CERTIFICATE_FORMAT` names the field that
+/// differs.
+#[uniffi::export]
+pub fn check_certificate_qr(certificate: Certificate, payload: String) -> Result<()> {
+    Ok(vl::render::check_certificate_qr(&certificate, &payload)?)
+}
+
 /// A certificate as its JSON (keys sorted, no whitespace): the form a holder keeps, and the one
 /// the shared vectors use.
 #[uniffi::export]

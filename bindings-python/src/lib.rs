@@ -150,6 +150,16 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?)?;
     m.add_function(wrap_pyfunction!(certificates::certificate_text, m)?)?;
     m.add_function(wrap_pyfunction!(certificates::certificate_html, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        certificates::certificate_html_with_template,
+        m
+    )?)?;
+    m.add_function(wrap_pyfunction!(certificates::certificate_qr_payload, m)?)?;
+    m.add_function(wrap_pyfunction!(certificates::check_certificate_qr, m)?)?;
+    m.add(
+        "DEFAULT_CERTIFICATE_TEMPLATE",
+        vl::render::DEFAULT_CERTIFICATE_TEMPLATE,
+    )?;
     m.add_function(wrap_pyfunction!(uploads::read_sheet, m)?)?;
     m.add_function(wrap_pyfunction!(ratings::team_scoring, m)?)?;
     m.add_function(wrap_pyfunction!(ratings::rate_team, m)?)?;

@@ -379,9 +379,37 @@ def test_certificate_rendering() -> None:
     serve(a, "R1", 6, 2, 150)
     cert = issue(a)
     text = vl.certificate_text(cert)
-    assert text.startswith("志愿服务证明 / Volunteer Service Certificate")
+    assert text.startswith("志愿服务记录证明 / Certificate of Volunteer Service Record")
+    assert "负责人（签字）" in text and "经办人（签字）" in text
     assert ZHANG in text and "张三" in text and cert.verification_code in text
     page = vl.certificate_html(cert, verify_url="https://example.invalid/verify")
     assert page.startswith("<!DOCTYPE html>") and "<svg" in page
     assert "https://example.invalid/verify?code=" in page
     assert vl.certificate_html(cert).startswith("<!DOCTYPE html>")
+
+
+def test_certificate_qr_and_a_districts_template() -> None:
+    a = district("A", 1)
+    serve(a, "R1", 6, 2, 150)
+    cert = issue(a)
+    # Without a verify URL the QR code holds a text that names this signed certificate.
+    qr = vl.certificate_qr_payload(cert)
+    assert qr.splitlines()[0] == "VLCERT/1" and f"code={cert.verification_code}" in qr
+    assert qr.isascii() and ZHANG not in qr
+    vl.check_certificate_qr(cert, qr)
+    with pytest.raises(vl.IntegrityError) as info:
+        vl.check_certificate_qr(cert, qr.replace("VLCERT/1", "VLCERT/9"))
+    assert info.value.code == "E_CERTIFICATE_FORMAT"
+    url = vl.certificate_qr_payload(cert, "https://example.invalid/verify")
+    assert url == f"https://example.invalid/verify?code={cert.verification_code}"
+    # The default layout is a template a district can start from; its own renders escaped.
+    assert "{{ name }}" in vl.DEFAULT_CERTIFICATE_TEMPLATE
+    page = vl.certificate_html_with_template(cert, vl.DEFAULT_CERTIFICATE_TEMPLATE)
+    assert page == vl.certificate_html(cert)
+    own = vl.certificate_html_with_template(cert, "<h1>{{ title_zh }}</h1>{{ '<' ~ name }}")
+    assert own.startswith("<h1>志愿服务记录证明</h1>&lt;")
+    with pytest.raises(vl.InputError) as bad:
+        vl.certificate_html_with_template(cert, "<p>\n{{ nmae }}</p>", "https://example.invalid/v")
+    assert bad.value.code == "E_CERTIFICATE_TEMPLATE"
+    assert "line 2" in str(bad.value) and "第 2 行" in str(bad.value)
+    assert "E_CERTIFICATE_TEMPLATE" in vl.ERROR_CODES

@@ -1,5 +1,6 @@
-//! Service certificates (志愿服务证明): what a certificate says, and the answer a verification
-//! gives. Issuing and verifying live on the [`crate::Ledger`]; rendering in [`crate::render`].
+//! Service record certificates (志愿服务记录证明): what a certificate says, and the answer a
+//! verification gives. Issuing and verifying live on the [`crate::Ledger`]; rendering (the
+//! printed page, its QR code) in [`crate::render`].
 
 use crate::checkpoint::{InclusionProof, SignedHead};
 use crate::ids::{IdentityKind, LedgerId, OrgId, RecordId, VolunteerId};

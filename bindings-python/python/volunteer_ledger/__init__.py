@@ -44,6 +44,7 @@ from typing import Literal
 
 from ._frames import to_pandas
 from ._native import (
+    DEFAULT_CERTIFICATE_TEMPLATE,
     ERROR_CODES,
     PROFILES,
     SHIPPED_CALENDARS,
@@ -115,7 +116,10 @@ from ._native import (
     VolunteerView,
     YearTotal,
     certificate_html,
+    certificate_html_with_template,
+    certificate_qr_payload,
     certificate_text,
+    check_certificate_qr,
     mask_identity,
     mask_name,
     open_package,
@@ -167,6 +171,7 @@ ErrorFamily = Literal[
 ]
 
 __all__ = [
+    "DEFAULT_CERTIFICATE_TEMPLATE",
     "ERROR_CODES",
     "PROFILES",
     "SHIPPED_CALENDARS",
@@ -239,7 +244,10 @@ __all__ = [
     "YearTotal",
     "__version__",
     "certificate_html",
+    "certificate_html_with_template",
+    "certificate_qr_payload",
     "certificate_text",
+    "check_certificate_qr",
     "mask_identity",
     "mask_name",
     "open_package",

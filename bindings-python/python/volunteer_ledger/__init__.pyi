@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "DEFAULT_CERTIFICATE_TEMPLATE",
     "ERROR_CODES",
     "PROFILES",
     "SHIPPED_CALENDARS",
@@ -84,7 +85,10 @@ __all__ = [
     "YearTotal",
     "__version__",
     "certificate_html",
+    "certificate_html_with_template",
+    "certificate_qr_payload",
     "certificate_text",
+    "check_certificate_qr",
     "mask_identity",
     "mask_name",
     "open_package",
@@ -108,6 +112,7 @@ PROFILES: tuple[str, ...]
 SHIPPED_CALENDARS: tuple[str, ...]
 ERROR_CODES: tuple[str, ...]
 TRANSFER_FORMAT: str
+DEFAULT_CERTIFICATE_TEMPLATE: str
 
 OrgKind = Literal[
     "district",
@@ -1711,6 +1716,14 @@ def verify_certificate_offline(certificate: Certificate, public_key: str) -> Non
 
 def certificate_text(certificate: Certificate) -> str: ...
 def certificate_html(certificate: Certificate, verify_url: Optional[str] = None) -> str: ...
+def certificate_html_with_template(
+    certificate: Certificate, template: str, verify_url: Optional[str] = None
+) -> str:
+    """The page from a district's own Jinja template; raises InputError (E_CERTIFICATE_TEMPLATE)."""
+
+def certificate_qr_payload(certificate: Certificate, verify_url: Optional[str] = None) -> str: ...
+def check_certificate_qr(certificate: Certificate, payload: str) -> None:
+    """Returns None if the QR text names this certificate; raises IntegrityError otherwise."""
 def read_sheet(
     data: bytes,
     *,

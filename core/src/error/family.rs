@@ -74,6 +74,7 @@ impl LedgerError {
             Self::EvaluationScore { .. } => F::Input,
             Self::FourEyes { .. } | Self::OwnRecord { .. } => F::Authorization,
             Self::UploadTooLarge { .. } => F::Input,
+            Self::CertificateTemplate { .. } => F::Input,
         }
     }
 }

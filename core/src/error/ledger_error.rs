@@ -537,6 +537,19 @@ pub enum LedgerError {
         /// What is wrong (where, never the content).
         detail: String,
     },
+    /// A certificate template (a district's own layout) does not parse or fails to render.
+    #[error(
+        "certificate template, line {line}: {detail} / 证明模板第 {line} 行有误：{detail_zh}",
+        detail = Clip(.detail, TEXT), detail_zh = Clip(.detail_zh, ZH),
+    )]
+    CertificateTemplate {
+        /// The template's line at fault (1 for the first; 0 when the template as a whole is).
+        line: u64,
+        /// What is wrong, in English (never a value from the certificate).
+        detail: String,
+        /// What is wrong, in Chinese.
+        detail_zh: String,
+    },
     /// No certificate has this number or verification code.
     #[error(
         "no certificate has the code {code} / 未找到验证码为 {code} 的证明",

@@ -127,6 +127,11 @@ fn every_variant(h: &str) -> Vec<LedgerError> {
             this: h.clone(),
         },
         LedgerError::CertificateFormat { detail: h.clone() },
+        LedgerError::CertificateTemplate {
+            line: u64::MAX,
+            detail: h.clone(),
+            detail_zh: h.clone(),
+        },
         LedgerError::UnknownCertificate { code: h.clone() },
         LedgerError::AlreadyMember {
             team: h.clone(),

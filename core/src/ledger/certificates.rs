@@ -131,8 +131,9 @@ pub struct CertificateRequest {
 }
 
 impl Ledger {
-    /// Issues a service certificate (志愿服务证明) for a volunteer's counted records in a period,
-    /// signed by the ledger's key, and records it in the log so that its code can be checked.
+    /// Issues a service record certificate (志愿服务记录证明) for a volunteer's counted records in
+    /// a period, signed by the ledger's key, and records it in the log so that its code can be
+    /// checked.
     pub fn issue_certificate(
         &mut self,
         actor: &ActorId,

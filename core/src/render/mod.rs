@@ -1,11 +1,12 @@
-//! Rendering certificates (志愿服务证明) as plain text and as a printable HTML page with a QR code
-//! (SVG).
+//! Rendering certificates (志愿服务记录证明) as plain text and as a printable A4 HTML page with
+//! a QR code (SVG), from a template a district can replace.
 //!
-//! Both forms carry the same content, in the order of the 2015 certificate rules: number, the
-//! volunteer's full name and identity (in full: this is the certificate the volunteer holds),
-//! volunteer number, the period, each record's date, org, content and hours, the total, the
-//! issuing org with its responsible person (负责人), handler (经办人) and contact (联系方式), the
-//! issue date, notes (备注) and the verification code (验证码).
+//! Both forms carry the same content, in the order of the certificate rules (the 2015 guidance
+//! and the 2020 《志愿服务记录与证明出具办法（试行）》): number, the volunteer's full name and
+//! identity (in full: this is the certificate the volunteer holds), volunteer number, the
+//! period, each record's date, org, content and hours, the total, the issuing org with its
+//! contact, the issue date, notes (备注), the signature lines of the responsible person (负责人)
+//! and the handler (经办人), the seal area (盖章) and the verification code (验证码).
 //!
 //! Hours are minutes / 60 shown with one decimal, rounded *down*, so that a certificate never
 //! shows more service than was recorded (119 minutes is 1.9 hours, not 2.0). The total is taken
@@ -48,17 +49,23 @@
 //!
 //! [`Certificate::total_minutes`]: crate::certificate::Certificate::total_minutes
 
-// Its parts: `text` and `html` (the two forms), `qr` (the QR code), `wording` (what both forms
-// say), `clean` (input made safe to print), `columns` (terminal columns for the text form).
+// Its parts: `text` and `html` (the two forms), `template` (the HTML from a Jinja template,
+// the default one in `certificate.html`), `view` (the values a template sees), `pages` (the
+// records split into A4 pages), `qr` (the QR code and what it holds), `wording` (what both
+// forms say), `clean` (input made safe to print), `columns` (terminal columns).
 mod clean;
 mod columns;
 mod html;
+mod pages;
 mod qr;
+mod template;
 mod text;
+mod view;
 mod wording;
 
-pub use html::certificate_html;
-pub use qr::qr_svg;
+pub use html::{certificate_html, certificate_html_with_template};
+pub use qr::{CERTIFICATE_QR_TAG, certificate_qr_payload, check_certificate_qr, qr_svg};
+pub use template::{DEFAULT_CERTIFICATE_TEMPLATE, MAX_TEMPLATE_BYTES};
 pub use text::certificate_text;
 
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]

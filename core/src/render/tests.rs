@@ -1,7 +1,8 @@
 //! Both forms of a sample certificate, the QR code, and the helpers they share.
 
 use super::columns::{display_width, wrap};
-use super::html::{escape_html, percent_encode};
+use super::html::escape_html;
+use super::qr::percent_encode;
 use super::wording::{hours, identity_kind_label};
 use super::*;
 use crate::certificate::Certificate;
@@ -83,7 +84,7 @@ fn text_holds_every_field_in_full() {
     let c = sample();
     let text = certificate_text(&c);
     println!("{text}");
-    assert!(text.starts_with("志愿服务证明 / Volunteer Service Certificate\n"));
+    assert!(text.starts_with("志愿服务记录证明 / Certificate of Volunteer Service Record\n"));
     for needle in [
         "ZM-2015-000123",
         "欧阳娜娜",
@@ -327,4 +328,273 @@ fn width_and_wrap() {
     for line in wrap("社区垃圾分类宣传与入户指导 and some English", 9) {
         assert!(display_width(&line) <= 9);
     }
+}
+
+#[test]
+fn the_default_layout_renders_within_a_districts_bounds() {
+    // The default layout is also a valid district template, within the work a district's
+    // template is allowed, and gives the same page.
+    let mut c = sample();
+    for i in 0..60 {
+        c.records
+            .push(record(&format!("X{i}"), 10, 1, "某社区", "助老服务", 60));
+    }
+    let own = certificate_html_with_template(&c, None, DEFAULT_CERTIFICATE_TEMPLATE);
+    let own = match own {
+        Ok(page) => page,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(own, certificate_html(&c, None));
+}
+
+/// A sample certificate with `n` records of one line each.
+fn with_records(n: usize) -> Certificate {
+    let mut c = sample();
+    c.records = (0..n)
+        .map(|i| {
+            record(
+                &format!("R{i}"),
+                1 + (i as u32 % 12),
+                1,
+                "某社区",
+                "助老服务",
+                60,
+            )
+        })
+        .collect();
+    c.total_minutes = 60 * n as i64;
+    c
+}
+
+/// The page numbers a page prints, in order.
+fn page_numbers(page: &str) -> Vec<String> {
+    page.match_indices("第 ")
+        .filter_map(|(i, _)| page[i..].split_once(" 页 <").map(|(s, _)| s.to_string()))
+        .filter(|s| s.contains("共"))
+        .collect()
+}
+
+#[test]
+fn up_to_fifteen_records_print_on_one_page() {
+    for n in [0, 1, 2, 15, 16] {
+        let page = certificate_html(&with_records(n), None);
+        assert_eq!(page_numbers(&page), vec!["第 1 页 共 1"], "{n} records");
+        assert_eq!(page.matches("<section class=\"page\">").count(), 1);
+    }
+    // Two long contents among fifteen still fit.
+    let mut c = with_records(15);
+    c.records[3].content = "社区垃圾分类宣传与入户指导，协助整理回收站点并登记居民参与情况".into();
+    c.records[9].content = c.records[3].content.clone();
+    assert_eq!(
+        page_numbers(&certificate_html(&c, None)),
+        vec!["第 1 页 共 1"]
+    );
+}
+
+#[test]
+fn more_records_continue_on_numbered_pages_with_the_total_once() {
+    let c = with_records(40);
+    let page = certificate_html(&c, None);
+    assert_eq!(page_numbers(&page), vec!["第 1 页 共 2", "第 2 页 共 2"]);
+    // The table's header on every page, the volunteer's fields on the first, the total, the
+    // signatures, the seal and the QR code once, on the last.
+    assert_eq!(page.matches("<thead>").count(), 2);
+    assert_eq!(page.matches("证件号码 <span").count(), 1);
+    assert_eq!(page.matches("合计 <span").count(), 1);
+    assert_eq!(page.matches("负责人（签字）").count(), 1);
+    assert_eq!(page.matches("经办人（签字）").count(), 1);
+    assert_eq!(page.matches("class=\"seal\"").count(), 1);
+    assert_eq!(page.matches("<svg").count(), 1);
+    assert!(page.find("合计 <span").unwrap() > page.rfind("<section").unwrap());
+    // Every record once, in order.
+    let mut at = 0;
+    for i in 1..=40 {
+        let cell = format!("<td class=\"idx\">{i}</td>");
+        let found = page[at..].find(&cell).expect("every record is printed");
+        at += found + cell.len();
+    }
+    assert!(!page[at..].contains("<td class=\"idx\">"));
+}
+
+#[test]
+fn the_seal_never_stands_alone_on_a_page() {
+    for n in 1..=200 {
+        let split = super::pages::paginate(&vec![66; n], 860);
+        assert!(split.last().is_some_and(|p| !p.is_empty()), "{n} rows");
+        assert_eq!(split.concat(), (0..n).collect::<Vec<_>>());
+    }
+    for n in [16, 17, 29, 30, 31, 45, 66, 67] {
+        let page = certificate_html(&with_records(n), None);
+        let last = &page[page.rfind("<section").unwrap()..];
+        assert!(last.contains("<td class=\"idx\">"), "{n} records");
+        assert!(last.contains("class=\"seal\""));
+    }
+    // Pages follow what fits: a page of the middle holds more than the first.
+    let split = super::pages::paginate(&[64; 200], 900);
+    assert!(split.len() > 5 && split[1].len() > split[0].len());
+    assert_eq!(split.iter().map(Vec::len).sum::<usize>(), 200);
+    // A row taller than a page still goes somewhere, and nothing loops.
+    let split = super::pages::paginate(&[100_000, 64, 100_000], 900);
+    assert_eq!(split.concat(), vec![0, 1, 2]);
+    assert_eq!(super::pages::paginate(&[], 900), vec![Vec::<usize>::new()]);
+}
+
+#[test]
+fn the_page_declares_a4_and_a_cjk_font_chain() {
+    let page = certificate_html(&sample(), None);
+    assert!(page.contains("@page { size: A4; margin: 12mm 15mm; }"));
+    assert!(page.contains("break-after: page"));
+    for font in [
+        "Noto Sans CJK SC",
+        "Source Han Sans SC",
+        "Microsoft YaHei",
+        "PingFang SC",
+        "SimSun",
+        "WenQuanYi Micro Hei",
+    ] {
+        assert!(page.contains(&format!("\"{font}\"")), "{font}");
+    }
+    assert!(page.contains("志愿服务记录证明") && !page.contains("志愿服务证明"));
+}
+
+#[test]
+fn the_qr_is_a_url_or_a_text_naming_the_signed_certificate() {
+    let c = sample();
+    let text = certificate_qr_payload(&c, None);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], CERTIFICATE_QR_TAG);
+    assert_eq!(lines[1], "ledger=district");
+    assert_eq!(lines[2], "no=ZM-2015-000123");
+    assert_eq!(lines[3], "code=7KQ2-M9XD");
+    let digest = crate::hash::hash_bytes(&crate::ledger::certificate_bytes(&c)).to_hex();
+    assert_eq!(lines[4], format!("digest={digest}"));
+    assert_eq!(lines[5], format!("key={}", "cd".repeat(32)));
+    assert_eq!(lines.len(), 6);
+    // The page's QR code is that text, and says so.
+    let page = certificate_html(&c, None);
+    let svg = qr_svg(&text).unwrap();
+    assert!(page.contains(&svg[svg.find("<svg").unwrap()..]));
+    // An empty URL is no URL.
+    assert_eq!(certificate_qr_payload(&c, Some("  ")), text);
+    // A value that is not plain ASCII is percent-encoded: every scanner reads it the same.
+    let mut odd = c.clone();
+    odd.number = "证明 1\n".into();
+    assert!(certificate_qr_payload(&odd, None).contains("\nno=%E8%AF%81%E6%98%8E%201%0A\n"));
+    assert!(certificate_qr_payload(&odd, None).is_ascii());
+
+    check_certificate_qr(&c, &text).unwrap();
+    check_certificate_qr(&c, &format!("{text}\n")).unwrap();
+    for (changed, why) in [
+        (text.replace("VLCERT/1", "VLCERT/2"), "tag"),
+        (text.replace("code=7KQ2-M9XD", "code=7KQ2-M9XE"), "code"),
+        (text.replace(&digest, &"0".repeat(64)), "digest"),
+        (
+            text.lines().take(5).collect::<Vec<_>>().join("\n"),
+            "fields",
+        ),
+        (String::new(), "empty"),
+        (
+            "https://example.invalid/verify?code=7KQ2-M9XD".into(),
+            "url",
+        ),
+    ] {
+        let e = check_certificate_qr(&c, &changed).unwrap_err();
+        assert_eq!(e.code(), "E_CERTIFICATE_FORMAT", "{why}");
+        assert!(!e.to_string().contains("7KQ2"), "{why}: {e}");
+    }
+    // Another certificate (any signed field changed) has another digest.
+    let mut other = c.clone();
+    other.records[0].minutes += 1;
+    assert!(check_certificate_qr(&other, &text).is_err());
+}
+
+#[test]
+fn a_districts_template_renders_escaped_and_its_errors_name_the_line() {
+    let mut c = sample();
+    c.name = "<b>张三</b>".into();
+    let page = certificate_html_with_template(
+        &c,
+        Some("https://example.invalid/v"),
+        "{% for p in pages %}{% for r in p.records %}{{ r.index }}:{{ r.hours }};{% endfor %}{% endfor %}\
+         |{{ name }}|{{ identity_number_masked }}|{{ qr_payload }}|{{ qr_is_url }}|{{ page_count }}",
+    )
+    .unwrap();
+    assert_eq!(
+        page,
+        "1:2.5;2:1.6;3:0.7;|&lt;b&gt;张三&lt;/b&gt;|110105********002X|\
+         https://example.invalid/v?code=7KQ2-M9XD|True|1"
+    );
+    // No way around the escaping: no `safe` filter, and autoescape blocks change nothing.
+    let e = certificate_html_with_template(&c, None, "{{ name|safe }}").unwrap_err();
+    assert_eq!(e.code(), "E_CERTIFICATE_TEMPLATE");
+    let page = certificate_html_with_template(
+        &c,
+        None,
+        "{% autoescape false %}{{ name }}{% endautoescape %}",
+    )
+    .unwrap();
+    assert_eq!(page, "&lt;b&gt;张三&lt;/b&gt;");
+    // Only the QR code comes in as markup.
+    let page = certificate_html_with_template(&c, None, "{{ qr_svg }}").unwrap();
+    assert!(page.starts_with("<svg"));
+
+    for (template, line, what) in [
+        ("<p>\n\n{% if name %}\n", 3, "syntax error"),
+        ("<p>{{ name }}</p>\n<p>{{ nmae }}</p>", 2, "undefined name"),
+        ("\n\n{{ name|shout }}", 3, "unknown filter"),
+        (
+            "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}",
+            1,
+            "too much work",
+        ),
+        ("{% include 'other.html' %}", 1, "unknown statement include"),
+    ] {
+        let e = certificate_html_with_template(&c, None, template).unwrap_err();
+        assert_eq!(e.code(), "E_CERTIFICATE_TEMPLATE", "{template}");
+        assert_eq!(e.family(), crate::ErrorFamily::Input);
+        let msg = e.to_string();
+        assert!(msg.contains(&format!("line {line}:")), "{msg}");
+        assert!(msg.contains(&format!("第 {line} 行")), "{msg}");
+        assert!(msg.contains(what), "{msg}");
+        assert!(!msg.contains("张三") && !msg.contains("002X"), "{msg}");
+        assert_eq!(e.fields()["line"], line.to_string());
+    }
+    let huge = "x".repeat(MAX_TEMPLATE_BYTES + 1);
+    let e = certificate_html_with_template(&c, None, &huge).unwrap_err();
+    assert_eq!(e.code(), "E_CERTIFICATE_TEMPLATE");
+    assert!(e.to_string().contains("line 0"));
+}
+
+#[test]
+fn text_has_the_signature_lines_and_the_seal() {
+    let text = certificate_text(&sample());
+    let sign = |label: &str| {
+        text.lines()
+            .find(|l| l.starts_with(label))
+            .unwrap_or_else(|| panic!("no {label}"))
+            .to_string()
+    };
+    assert!(sign("负责人（签字）").ends_with("____________________"));
+    assert!(sign("经办人（签字）").ends_with("____________________"));
+    assert_eq!(
+        display_width(&sign("负责人（签字）")),
+        display_width(&sign("经办人（签字）"))
+    );
+    assert!(
+        text.trim_end()
+            .ends_with("出具单位（盖章）/ Seal of the issuing org")
+    );
+}
+
+#[test]
+fn the_fuzz_targets_sample_certificate_reads() {
+    // fuzz/fuzz_targets/texts.rs renders templates over this certificate: it must read.
+    let src = include_str!("../../../fuzz/fuzz_targets/texts.rs");
+    let json = src
+        .split_once("const SAMPLE: &str = r#\"")
+        .and_then(|(_, rest)| rest.split_once("\"#;"))
+        .map(|(json, _)| json)
+        .unwrap();
+    let c: Certificate = serde_json::from_str(json).unwrap();
+    assert_eq!(c.records.len(), 1);
 }

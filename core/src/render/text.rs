@@ -11,9 +11,11 @@ use crate::certificate::Certificate;
 const ORG_COLUMN_MAX: usize = 24;
 const CONTENT_COLUMN_MAX: usize = 32;
 
-/// Renders a certificate as plain text: Chinese headings with English after them, the fields
-/// aligned, and a table of records whose columns stay aligned with CJK text (a Chinese
-/// character counts as two columns; long org names and contents wrap within their column).
+/// Renders a certificate (志愿服务记录证明) as plain text: Chinese headings with English after
+/// them, the fields aligned, a table of records whose columns stay aligned with CJK text (a
+/// Chinese character counts as two columns; long org names and contents wrap within their
+/// column), and the lines the responsible person and the handler sign on beside the seal's
+/// place, as on the printed page.
 ///
 /// The text shows the identity number in full, as the certificate the volunteer holds must;
 /// do not use it for anything that is shown to others (a verification answer is masked).
@@ -40,7 +42,7 @@ const CONTENT_COLUMN_MAX: usize = 32;
 /// #     verification_code: "7KQ2-M9XD".into(), volunteer: "V1".parse()?,
 /// # };
 /// let text = certificate_text(&c);
-/// assert!(text.starts_with("志愿服务证明 / Volunteer Service Certificate"));
+/// assert!(text.starts_with("志愿服务记录证明 / Certificate of Volunteer Service Record"));
 /// assert!(text.contains("护照 / Passport"));
 /// assert!(text.contains("E12345678"));
 /// assert!(text.contains("2.5 小时 / hours"));
@@ -87,8 +89,26 @@ pub fn certificate_text(c: &Certificate) -> String {
     training_and_commendations(&mut out, c);
     issuer_lines(&mut out, c, &tail, label_width);
     out.push('\n');
-    push_line(&mut out, "（盖章）/ (Seal)");
+    signature_lines(&mut out);
     out
+}
+
+/// The lines the responsible person and the handler sign on, and the seal's place: the
+/// certificate is valid with both signatures and the issuing org's seal.
+fn signature_lines(out: &mut String) {
+    let labels = [
+        "负责人（签字）/ Responsible person (signature)",
+        "经办人（签字）/ Handler (signature)",
+    ];
+    let width = labels.iter().map(|l| display_width(l)).max().unwrap_or(0);
+    for label in labels {
+        push_line(
+            out,
+            &format!("{}  ____________________", pad_right(label, width)),
+        );
+    }
+    out.push('\n');
+    push_line(out, "出具单位（盖章）/ Seal of the issuing org");
 }
 
 /// The volunteer's fields, labelled: number, name, identity, volunteer number and period.

@@ -233,6 +233,28 @@ class TransferTest {
             assertTrue(html.contains("https://example.invalid/verify?code=${cert.verificationCode}"))
             assertTrue(html.contains(cert.number))
             assertTrue(certificateHtml(cert, null).contains("<svg"))
+            assertTrue(text.startsWith("志愿服务记录证明"), text.take(40))
+            assertTrue(html.contains("负责人（签字）") && html.contains("经办人（签字）"))
+
+            // The QR code: the verify URL with the code, or a text naming the signed certificate.
+            assertEquals("https://example.invalid/verify?code=${cert.verificationCode}",
+                certificateQrPayload(cert, "https://example.invalid/verify"))
+            val qr = certificateQrPayload(cert, null)
+            assertEquals("VLCERT/1", qr.lines().first())
+            checkCertificateQr(cert, qr)
+            assertEquals("E_CERTIFICATE_FORMAT", assertThrows<LedgerException.Integrity> {
+                checkCertificateQr(cert.copy(totalMinutes = 1L), qr)
+            }.code)
+
+            // A district's own layout, from the default one; its errors name the line.
+            assertEquals(certificateHtml(cert, null),
+                certificateHtmlWithTemplate(cert, defaultCertificateTemplate(), null))
+            assertEquals("<b>志愿服务记录证明</b>", certificateHtmlWithTemplate(cert, "<b>{{ title_zh }}</b>", null))
+            val bad = assertThrows<LedgerException.Input> {
+                certificateHtmlWithTemplate(cert, "<p>\n{{ nmae }}</p>", null)
+            }
+            assertEquals("E_CERTIFICATE_TEMPLATE", bad.code)
+            assertTrue(bad.messageEn.contains("line 2") && bad.messageZh.contains("第 2 行"), bad.messageEn)
 
             // A certified record revoked later: the certificate no longer stands as issued.
             a.revokeRecord("admin", "R1", "重复录入")
