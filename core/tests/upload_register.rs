@@ -96,6 +96,11 @@ fn a_volunteer_sheet_registers_everyone_and_again_adds_nothing() {
     assert_eq!(v1.masked_identity, "110105********002X");
     let v2 = l.volunteer_summary(&id("V00000002")).unwrap().volunteer;
     assert_eq!(v2.home_org, Some(id("C2")));
+    // The phones the sheet gives are kept, masked and sealed; a row without one has none.
+    assert_eq!(v1.masked_phone.as_deref(), Some("138****8000"));
+    assert_eq!(v2.masked_phone, None);
+    let v3 = l.volunteer_summary(&id("V00000003")).unwrap().volunteer;
+    assert_eq!(v3.masked_phone.as_deref(), Some("139****9000"));
     // Again: everyone is registered; nothing is written.
     let head = l.head();
     let again = vols(&mut l, VOLUNTEERS.as_bytes(), false);
@@ -201,7 +206,7 @@ fn a_file_ledger_takes_the_sheet_in_one_transaction() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("d.vl");
-    let mut l = ledger();
+    let l = ledger();
     l.save_as(&path).unwrap();
     drop(l);
     let mut l = Ledger::open(&path).unwrap();

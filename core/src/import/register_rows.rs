@@ -26,7 +26,6 @@ pub(super) struct VolunteerRow {
     /// Their home org, by the id or unique name the sheet gives.
     pub(super) home_org: Option<OrgId>,
     /// A mobile number, 11 digits.
-    #[allow(dead_code)]
     pub(super) phone: Option<String>,
 }
 

@@ -13,9 +13,9 @@ use super::problems::{RowProblem, core_problem, problem};
 use super::register_rows::{OrgRow, Orgs, VolunteerRow, Volunteers};
 use super::sheet::{ReadSheet, read_text};
 use crate::error::{LedgerError, Result};
-use crate::ids::ActorId;
+use crate::ids::{ActorId, VolunteerId};
 use crate::ledger::{Ledger, OrgLookup};
-use crate::org::{NewOrg, NewVolunteer};
+use crate::org::{NewOrg, NewVolunteer, VolunteerCorrection};
 use crate::time::offset;
 use serde::{Deserialize, Serialize};
 
@@ -45,7 +45,8 @@ pub struct RegisterReport {
     pub duplicates: i32,
     /// The ids made for accepted rows that gave none, in row order.
     pub assigned: Vec<AssignedId>,
-    /// The rows refused, in row order: the first 10,000 of them.
+    /// The rows refused, in row order: the first 10,000 of them; also a registered row whose
+    /// phone could not be kept (counted in `accepted`, not `refused`).
     pub rejected: Vec<RowProblem>,
     /// How many rows were refused in all.
     pub refused: i32,
@@ -100,9 +101,21 @@ pub fn upload_volunteers(
                     continue;
                 }
             };
+            let phone = v.phone.clone();
             match register(l, actor, &sheet.columns, row, v, key.as_ref(), &mut next) {
                 Ok(Registered::Duplicate) => out.duplicates += 1,
-                Ok(Registered::Accepted(made)) => out.accept(row, made),
+                Ok(Registered::Accepted(made, id)) => {
+                    out.accept(row, made);
+                    if let (Some(p), Some(id)) = (phone, id)
+                        && let Err(e) = keep_phone(l, actor, &id, p)
+                    {
+                        out.note(core_problem(
+                            row,
+                            header_of(&sheet.columns, Field::Phone),
+                            &e,
+                        ));
+                    }
+                }
                 Err(p) => out.refuse(p),
             }
         }
@@ -112,8 +125,22 @@ pub fn upload_volunteers(
 
 enum Registered {
     Duplicate,
-    /// Registered, under an id made for it if the row gave none.
-    Accepted(Option<String>),
+    /// Registered, under an id made for it if the row gave none; and the volunteer, for a
+    /// volunteer sheet.
+    Accepted(Option<String>, Option<VolunteerId>),
+}
+
+/// Keeps a registered volunteer's phone from the sheet: sealed and masked, as a correction
+/// of the volunteer (registrations hold no phone).
+fn keep_phone(l: &mut Ledger, actor: &ActorId, id: &VolunteerId, phone: String) -> Result<()> {
+    let correction = VolunteerCorrection {
+        name: None,
+        identity_kind: None,
+        identity_number: None,
+        phone: Some(phone),
+        reason: "phone from the register sheet / 名册表中的手机号码".into(),
+    };
+    l.correct_volunteer(actor, id, correction).map(|_| ())
 }
 
 /// Registers one row's volunteer, or says why not.
@@ -149,13 +176,13 @@ fn register(
     };
     let new = NewVolunteer {
         home_org: v.home_org,
-        id,
+        id: id.clone(),
         identity_kind: v.identity.kind(),
         identity_number: v.identity.number().to_owned(),
         name: v.name,
     };
     match l.register_volunteer(actor, new) {
-        Ok(_) => Ok(Registered::Accepted(made)),
+        Ok(_) => Ok(Registered::Accepted(made, Some(id))),
         Err(e) => {
             let field = match e.code() {
                 "E_DUPLICATE" => Field::Volunteer,
@@ -196,7 +223,7 @@ pub fn upload_orgs(
             };
             match register_org(l, actor, &sheet.columns, row, o, &mut names, &mut next) {
                 Ok(Registered::Duplicate) => out.duplicates += 1,
-                Ok(Registered::Accepted(made)) => out.accept(row, made),
+                Ok(Registered::Accepted(made, _)) => out.accept(row, made),
                 Err(p) => out.refuse(p),
             }
         }
@@ -256,7 +283,7 @@ fn register_org(
     match l.register_org(actor, new) {
         Ok(_) => {
             names.insert(&id, &o.name);
-            Ok(Registered::Accepted(made))
+            Ok(Registered::Accepted(made, None))
         }
         Err(e) => {
             let field = match e.code() {
@@ -338,6 +365,14 @@ impl Report {
         if let Some(id) = made {
             let row = i32::try_from(row).unwrap_or(i32::MAX);
             self.report.assigned.push(AssignedId { row, id });
+        }
+    }
+
+    /// A problem with a row that was registered (its phone could not be kept): listed, not
+    /// counted as refused.
+    fn note(&mut self, p: RowProblem) {
+        if self.report.rejected.len() < MAX_REPORTED_PROBLEMS {
+            self.report.rejected.push(p);
         }
     }
 

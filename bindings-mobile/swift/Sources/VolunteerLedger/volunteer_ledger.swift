@@ -848,6 +848,75 @@ public func FfiConverterTypeAnomaly_lower(_ value: Anomaly) -> RustBuffer {
 
 
 /**
+ * An id made for a row that gave none.
+ */
+public struct AssignedId: Equatable, Hashable {
+    /**
+     * The row, 1-based as Excel shows it.
+     */
+    public var row: Int32
+    /**
+     * The volunteer number or org id made for it.
+     */
+    public var id: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The row, 1-based as Excel shows it.
+         */row: Int32, 
+        /**
+         * The volunteer number or org id made for it.
+         */id: String) {
+        self.row = row
+        self.id = id
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AssignedId: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAssignedId: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AssignedId {
+        return
+            try AssignedId(
+                row: FfiConverterInt32.read(from: &buf), 
+                id: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AssignedId, into buf: inout [UInt8]) {
+        FfiConverterInt32.write(value.row, into: &buf)
+        FfiConverterString.write(value.id, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAssignedId_lift(_ buf: RustBuffer) throws -> AssignedId {
+    return try FfiConverterTypeAssignedId.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAssignedId_lower(_ value: AssignedId) -> RustBuffer {
+    return FfiConverterTypeAssignedId.lower(value)
+}
+
+
+/**
  * One line of a board.
  */
 public struct BoardEntry: Equatable, Hashable {
@@ -933,6 +1002,88 @@ public func FfiConverterTypeBoardEntry_lift(_ buf: RustBuffer) throws -> BoardEn
 #endif
 public func FfiConverterTypeBoardEntry_lower(_ value: BoardEntry) -> RustBuffer {
     return FfiConverterTypeBoardEntry.lower(value)
+}
+
+
+/**
+ * One year's working-day calendar: its public holidays and the weekend days made working
+ * days (调休上班). The body of a `calendar_set` entry, and the answer to "which calendar is in
+ * force for this year". Both lists in date order, each date once, all in `year`. Fields in
+ * sorted order (a log body).
+ */
+public struct CalendarYear: Equatable, Hashable {
+    /**
+     * The days off (放假), weekend days within a holiday period included.
+     */
+    public var holidays: [NaiveDate]
+    /**
+     * Saturdays and Sundays that are working days (调休上班).
+     */
+    public var workingDays: [NaiveDate]
+    /**
+     * The calendar year.
+     */
+    public var year: Int32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The days off (放假), weekend days within a holiday period included.
+         */holidays: [NaiveDate], 
+        /**
+         * Saturdays and Sundays that are working days (调休上班).
+         */workingDays: [NaiveDate], 
+        /**
+         * The calendar year.
+         */year: Int32) {
+        self.holidays = holidays
+        self.workingDays = workingDays
+        self.year = year
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CalendarYear: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCalendarYear: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CalendarYear {
+        return
+            try CalendarYear(
+                holidays: FfiConverterSequenceTypeNaiveDate.read(from: &buf), 
+                workingDays: FfiConverterSequenceTypeNaiveDate.read(from: &buf), 
+                year: FfiConverterInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CalendarYear, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeNaiveDate.write(value.holidays, into: &buf)
+        FfiConverterSequenceTypeNaiveDate.write(value.workingDays, into: &buf)
+        FfiConverterInt32.write(value.year, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCalendarYear_lift(_ buf: RustBuffer) throws -> CalendarYear {
+    return try FfiConverterTypeCalendarYear.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCalendarYear_lower(_ value: CalendarYear) -> RustBuffer {
+    return FfiConverterTypeCalendarYear.lower(value)
 }
 
 
@@ -1288,6 +1439,11 @@ public struct CertificateCheck: Equatable, Hashable {
      * The records that no longer stand as certified (amended or revoked), if superseded.
      */
     public var changedRecords: [RecordId]
+    /**
+     * What the certificate shows of the volunteer that was corrected after it was issued
+     * (`name`, `identity_number`), if superseded.
+     */
+    public var corrected: [String]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1327,7 +1483,11 @@ public struct CertificateCheck: Equatable, Hashable {
          */issuedOn: NaiveDate, 
         /**
          * The records that no longer stand as certified (amended or revoked), if superseded.
-         */changedRecords: [RecordId]) {
+         */changedRecords: [RecordId], 
+        /**
+         * What the certificate shows of the volunteer that was corrected after it was issued
+         * (`name`, `identity_number`), if superseded.
+         */corrected: [String]) {
         self.status = status
         self.number = number
         self.volunteer = volunteer
@@ -1340,6 +1500,7 @@ public struct CertificateCheck: Equatable, Hashable {
         self.issuingOrgName = issuingOrgName
         self.issuedOn = issuedOn
         self.changedRecords = changedRecords
+        self.corrected = corrected
     }
 
     
@@ -1369,7 +1530,8 @@ public struct FfiConverterTypeCertificateCheck: FfiConverterRustBuffer {
                 totalMinutes: FfiConverterInt64.read(from: &buf), 
                 issuingOrgName: FfiConverterString.read(from: &buf), 
                 issuedOn: FfiConverterTypeNaiveDate.read(from: &buf), 
-                changedRecords: FfiConverterSequenceTypeRecordId.read(from: &buf)
+                changedRecords: FfiConverterSequenceTypeRecordId.read(from: &buf), 
+                corrected: FfiConverterSequenceString.read(from: &buf)
         )
     }
 
@@ -1386,6 +1548,7 @@ public struct FfiConverterTypeCertificateCheck: FfiConverterRustBuffer {
         FfiConverterString.write(value.issuingOrgName, into: &buf)
         FfiConverterTypeNaiveDate.write(value.issuedOn, into: &buf)
         FfiConverterSequenceTypeRecordId.write(value.changedRecords, into: &buf)
+        FfiConverterSequenceString.write(value.corrected, into: &buf)
     }
 }
 
@@ -2744,6 +2907,13 @@ public struct ImportOptions: Equatable, Hashable {
      * The worksheet of an xlsx workbook to read; `None` reads the first.
      */
     public var sheet: String?
+    /**
+     * On upload, a row that overlaps a counted record of its volunteer and differs from it
+     * (a corrected sheet) amends that record — logged and authorised as any amendment, its
+     * certificates superseded — instead of being refused with `E_OVERLAP`. A row holding
+     * the same service as a counted record is a duplicate either way.
+     */
+    public var amendChanged: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2763,12 +2933,19 @@ public struct ImportOptions: Equatable, Hashable {
          */defaultOrg: OrgId? = nil, 
         /**
          * The worksheet of an xlsx workbook to read; `None` reads the first.
-         */sheet: String? = nil) {
+         */sheet: String? = nil, 
+        /**
+         * On upload, a row that overlaps a counted record of its volunteer and differs from it
+         * (a corrected sheet) amends that record — logged and authorised as any amendment, its
+         * certificates superseded — instead of being refused with `E_OVERLAP`. A row holding
+         * the same service as a counted record is a duplicate either way.
+         */amendChanged: Bool = false) {
         self.format = format
         self.encoding = encoding
         self.utcOffsetMinutes = utcOffsetMinutes
         self.defaultOrg = defaultOrg
         self.sheet = sheet
+        self.amendChanged = amendChanged
     }
 
     
@@ -2791,7 +2968,8 @@ public struct FfiConverterTypeImportOptions: FfiConverterRustBuffer {
                 encoding: FfiConverterTypeTextEncoding.read(from: &buf), 
                 utcOffsetMinutes: FfiConverterInt32.read(from: &buf), 
                 defaultOrg: FfiConverterOptionTypeOrgId.read(from: &buf), 
-                sheet: FfiConverterOptionString.read(from: &buf)
+                sheet: FfiConverterOptionString.read(from: &buf), 
+                amendChanged: FfiConverterBool.read(from: &buf)
         )
     }
 
@@ -2801,6 +2979,7 @@ public struct FfiConverterTypeImportOptions: FfiConverterRustBuffer {
         FfiConverterInt32.write(value.utcOffsetMinutes, into: &buf)
         FfiConverterOptionTypeOrgId.write(value.defaultOrg, into: &buf)
         FfiConverterOptionString.write(value.sheet, into: &buf)
+        FfiConverterBool.write(value.amendChanged, into: &buf)
     }
 }
 
@@ -2846,9 +3025,15 @@ public struct ImportReport: Equatable, Hashable {
      */
     public var pending: Int32
     /**
-     * Rows recorded before (same id, same content): nothing was written for them.
+     * Rows recorded before — the same id and content, or the same service (volunteer, org,
+     * start, end, minutes) as a counted record: nothing was written for them.
      */
     public var duplicates: Int32
+    /**
+     * Rows that amended the counted record they overlap (only when the upload asks for it:
+     * `amend_changed`), not counted in `accepted`.
+     */
+    public var amended: Int32
     /**
      * The rows refused, in row order: the first 10,000 of them (`MAX_REPORTED_PROBLEMS`).
      */
@@ -2878,8 +3063,13 @@ public struct ImportReport: Equatable, Hashable {
          * entered by someone who is not an org admin).
          */pending: Int32, 
         /**
-         * Rows recorded before (same id, same content): nothing was written for them.
+         * Rows recorded before — the same id and content, or the same service (volunteer, org,
+         * start, end, minutes) as a counted record: nothing was written for them.
          */duplicates: Int32, 
+        /**
+         * Rows that amended the counted record they overlap (only when the upload asks for it:
+         * `amend_changed`), not counted in `accepted`.
+         */amended: Int32, 
         /**
          * The rows refused, in row order: the first 10,000 of them (`MAX_REPORTED_PROBLEMS`).
          */rejected: [RowProblem], 
@@ -2892,6 +3082,7 @@ public struct ImportReport: Equatable, Hashable {
         self.accepted = accepted
         self.pending = pending
         self.duplicates = duplicates
+        self.amended = amended
         self.rejected = rejected
         self.refused = refused
     }
@@ -2918,6 +3109,7 @@ public struct FfiConverterTypeImportReport: FfiConverterRustBuffer {
                 accepted: FfiConverterInt32.read(from: &buf), 
                 pending: FfiConverterInt32.read(from: &buf), 
                 duplicates: FfiConverterInt32.read(from: &buf), 
+                amended: FfiConverterInt32.read(from: &buf), 
                 rejected: FfiConverterSequenceTypeRowProblem.read(from: &buf), 
                 refused: FfiConverterInt32.read(from: &buf)
         )
@@ -2930,6 +3122,7 @@ public struct FfiConverterTypeImportReport: FfiConverterRustBuffer {
         FfiConverterInt32.write(value.accepted, into: &buf)
         FfiConverterInt32.write(value.pending, into: &buf)
         FfiConverterInt32.write(value.duplicates, into: &buf)
+        FfiConverterInt32.write(value.amended, into: &buf)
         FfiConverterSequenceTypeRowProblem.write(value.rejected, into: &buf)
         FfiConverterInt32.write(value.refused, into: &buf)
     }
@@ -4352,6 +4545,13 @@ public func FfiConverterTypePeriodInfo_lower(_ value: PeriodInfo) -> RustBuffer 
  */
 public struct Policy: Equatable, Hashable {
     /**
+     * The shipped working-day calendar the ledger judges by (`cn-state-council`, see
+     * `SHIPPED_CALENDARS`), besides `holidays` and `extra_working_days`; none when absent.
+     * Written only when set, so that logs made before it keep their hashes (and, having
+     * none, their judgements).
+     */
+    public var calendar: String?
+    /**
      * Most check-in/check-out pairs per volunteer, activity and day (default 3).
      */
     public var checkinPairsPerDay: Int32
@@ -4369,7 +4569,7 @@ public struct Policy: Equatable, Hashable {
      */
     public var excellent: ExcellentRule
     /**
-     * Weekend days that are working days (调休).
+     * Weekend days that are working days (调休), besides those of `calendar`.
      */
     public var extraWorkingDays: [NaiveDate]
     /**
@@ -4377,7 +4577,7 @@ public struct Policy: Equatable, Hashable {
      */
     public var fraud: FraudRules
     /**
-     * Public holidays that are not working days.
+     * Public holidays that are not working days, besides those of `calendar`.
      */
     public var holidays: [NaiveDate]
     /**
@@ -4403,6 +4603,12 @@ public struct Policy: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
+         * The shipped working-day calendar the ledger judges by (`cn-state-council`, see
+         * `SHIPPED_CALENDARS`), besides `holidays` and `extra_working_days`; none when absent.
+         * Written only when set, so that logs made before it keep their hashes (and, having
+         * none, their judgements).
+         */calendar: String?, 
+        /**
          * Most check-in/check-out pairs per volunteer, activity and day (default 3).
          */checkinPairsPerDay: Int32, 
         /**
@@ -4416,13 +4622,13 @@ public struct Policy: Equatable, Hashable {
          * from the default, so that logs made before it keep their hashes.
          */excellent: ExcellentRule, 
         /**
-         * Weekend days that are working days (调休).
+         * Weekend days that are working days (调休), besides those of `calendar`.
          */extraWorkingDays: [NaiveDate], 
         /**
          * Four-eyes confirmation and anomaly flags. Written only when it differs from the default.
          */fraud: FraudRules, 
         /**
-         * Public holidays that are not working days.
+         * Public holidays that are not working days, besides those of `calendar`.
          */holidays: [NaiveDate], 
         /**
          * The policy's name.
@@ -4438,6 +4644,7 @@ public struct Policy: Equatable, Hashable {
          * The team scoring table (服务队星级评定). Written only when it differs from the default
          * (`district`).
          */teamRating: TeamScoring) {
+        self.calendar = calendar
         self.checkinPairsPerDay = checkinPairsPerDay
         self.clockSkewSeconds = clockSkewSeconds
         self.dailyCapMinutes = dailyCapMinutes
@@ -4467,6 +4674,7 @@ public struct FfiConverterTypePolicy: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Policy {
         return
             try Policy(
+                calendar: FfiConverterOptionString.read(from: &buf), 
                 checkinPairsPerDay: FfiConverterInt32.read(from: &buf), 
                 clockSkewSeconds: FfiConverterInt32.read(from: &buf), 
                 dailyCapMinutes: FfiConverterInt32.read(from: &buf), 
@@ -4482,6 +4690,7 @@ public struct FfiConverterTypePolicy: FfiConverterRustBuffer {
     }
 
     public static func write(_ value: Policy, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.calendar, into: &buf)
         FfiConverterInt32.write(value.checkinPairsPerDay, into: &buf)
         FfiConverterInt32.write(value.clockSkewSeconds, into: &buf)
         FfiConverterInt32.write(value.dailyCapMinutes, into: &buf)
@@ -4825,6 +5034,137 @@ public func FfiConverterTypeRecordReceipt_lift(_ buf: RustBuffer) throws -> Reco
 #endif
 public func FfiConverterTypeRecordReceipt_lower(_ value: RecordReceipt) -> RustBuffer {
     return FfiConverterTypeRecordReceipt.lower(value)
+}
+
+
+/**
+ * What an upload of the register (volunteers or orgs) did.
+ */
+public struct RegisterReport: Equatable, Hashable {
+    /**
+     * SHA-256 of the file, lower-case hex.
+     */
+    public var fingerprint: String
+    /**
+     * Nothing was written.
+     */
+    public var dryRun: Bool
+    /**
+     * Data rows read (blank rows aside).
+     */
+    public var rows: Int32
+    /**
+     * Rows newly registered (in a dry run: that would be).
+     */
+    public var accepted: Int32
+    /**
+     * Rows registered before (the same person, or the same org): nothing was written.
+     */
+    public var duplicates: Int32
+    /**
+     * The ids made for accepted rows that gave none, in row order.
+     */
+    public var assigned: [AssignedId]
+    /**
+     * The rows refused, in row order: the first 10,000 of them; also a registered row whose
+     * phone could not be kept (counted in `accepted`, not `refused`).
+     */
+    public var rejected: [RowProblem]
+    /**
+     * How many rows were refused in all.
+     */
+    public var refused: Int32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * SHA-256 of the file, lower-case hex.
+         */fingerprint: String, 
+        /**
+         * Nothing was written.
+         */dryRun: Bool, 
+        /**
+         * Data rows read (blank rows aside).
+         */rows: Int32, 
+        /**
+         * Rows newly registered (in a dry run: that would be).
+         */accepted: Int32, 
+        /**
+         * Rows registered before (the same person, or the same org): nothing was written.
+         */duplicates: Int32, 
+        /**
+         * The ids made for accepted rows that gave none, in row order.
+         */assigned: [AssignedId], 
+        /**
+         * The rows refused, in row order: the first 10,000 of them; also a registered row whose
+         * phone could not be kept (counted in `accepted`, not `refused`).
+         */rejected: [RowProblem], 
+        /**
+         * How many rows were refused in all.
+         */refused: Int32) {
+        self.fingerprint = fingerprint
+        self.dryRun = dryRun
+        self.rows = rows
+        self.accepted = accepted
+        self.duplicates = duplicates
+        self.assigned = assigned
+        self.rejected = rejected
+        self.refused = refused
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RegisterReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRegisterReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RegisterReport {
+        return
+            try RegisterReport(
+                fingerprint: FfiConverterString.read(from: &buf), 
+                dryRun: FfiConverterBool.read(from: &buf), 
+                rows: FfiConverterInt32.read(from: &buf), 
+                accepted: FfiConverterInt32.read(from: &buf), 
+                duplicates: FfiConverterInt32.read(from: &buf), 
+                assigned: FfiConverterSequenceTypeAssignedId.read(from: &buf), 
+                rejected: FfiConverterSequenceTypeRowProblem.read(from: &buf), 
+                refused: FfiConverterInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RegisterReport, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.fingerprint, into: &buf)
+        FfiConverterBool.write(value.dryRun, into: &buf)
+        FfiConverterInt32.write(value.rows, into: &buf)
+        FfiConverterInt32.write(value.accepted, into: &buf)
+        FfiConverterInt32.write(value.duplicates, into: &buf)
+        FfiConverterSequenceTypeAssignedId.write(value.assigned, into: &buf)
+        FfiConverterSequenceTypeRowProblem.write(value.rejected, into: &buf)
+        FfiConverterInt32.write(value.refused, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRegisterReport_lift(_ buf: RustBuffer) throws -> RegisterReport {
+    return try FfiConverterTypeRegisterReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRegisterReport_lower(_ value: RegisterReport) -> RustBuffer {
+    return FfiConverterTypeRegisterReport.lower(value)
 }
 
 
@@ -7518,6 +7858,108 @@ public func FfiConverterTypeVerifyReport_lower(_ value: VerifyReport) -> RustBuf
 
 
 /**
+ * A correction of a registered volunteer (`Ledger::correct_volunteer`): each value given
+ * replaces what they hold, `None` keeps it; at least one is given, with a reason. The number
+ * is validated as at registration (`identity_kind` defaults to the kind held); the phone may
+ * be written with spaces, `-`, `(`, `)` and a leading `+`. Its `Debug` shows neither in clear.
+ */
+public struct VolunteerCorrection: Equatable, Hashable {
+    /**
+     * The corrected full name.
+     */
+    public var name: String?
+    /**
+     * The corrected kind of identity document (with a number).
+     */
+    public var identityKind: IdentityKind?
+    /**
+     * The corrected identity number as written.
+     */
+    public var identityNumber: String?
+    /**
+     * The new phone number as written.
+     */
+    public var phone: String?
+    /**
+     * Why (kept in the log).
+     */
+    public var reason: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The corrected full name.
+         */name: String? = nil, 
+        /**
+         * The corrected kind of identity document (with a number).
+         */identityKind: IdentityKind? = nil, 
+        /**
+         * The corrected identity number as written.
+         */identityNumber: String? = nil, 
+        /**
+         * The new phone number as written.
+         */phone: String? = nil, 
+        /**
+         * Why (kept in the log).
+         */reason: String) {
+        self.name = name
+        self.identityKind = identityKind
+        self.identityNumber = identityNumber
+        self.phone = phone
+        self.reason = reason
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension VolunteerCorrection: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeVolunteerCorrection: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> VolunteerCorrection {
+        return
+            try VolunteerCorrection(
+                name: FfiConverterOptionString.read(from: &buf), 
+                identityKind: FfiConverterOptionTypeIdentityKind.read(from: &buf), 
+                identityNumber: FfiConverterOptionString.read(from: &buf), 
+                phone: FfiConverterOptionString.read(from: &buf), 
+                reason: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: VolunteerCorrection, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionTypeIdentityKind.write(value.identityKind, into: &buf)
+        FfiConverterOptionString.write(value.identityNumber, into: &buf)
+        FfiConverterOptionString.write(value.phone, into: &buf)
+        FfiConverterString.write(value.reason, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVolunteerCorrection_lift(_ buf: RustBuffer) throws -> VolunteerCorrection {
+    return try FfiConverterTypeVolunteerCorrection.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeVolunteerCorrection_lower(_ value: VolunteerCorrection) -> RustBuffer {
+    return FfiConverterTypeVolunteerCorrection.lower(value)
+}
+
+
+/**
  * The whole of a volunteer's record as the Ministry's rules define it: basic information,
  * service, training, commendations, evaluations and complaints received.
  */
@@ -7682,6 +8124,10 @@ public struct VolunteerView: Equatable, Hashable {
      */
     public var identityErased: Bool
     /**
+     * The phone number, masked (first 3 + last 4 digits), if one is held.
+     */
+    public var maskedPhone: String?
+    /**
      * The home org.
      */
     public var homeOrg: OrgId?
@@ -7725,6 +8171,9 @@ public struct VolunteerView: Equatable, Hashable {
          * The identity number was erased (PIPL Art. 47): no full certificate can show it.
          */identityErased: Bool, 
         /**
+         * The phone number, masked (first 3 + last 4 digits), if one is held.
+         */maskedPhone: String?, 
+        /**
          * The home org.
          */homeOrg: OrgId?, 
         /**
@@ -7747,6 +8196,7 @@ public struct VolunteerView: Equatable, Hashable {
         self.identityKind = identityKind
         self.maskedIdentity = maskedIdentity
         self.identityErased = identityErased
+        self.maskedPhone = maskedPhone
         self.homeOrg = homeOrg
         self.totalMinutes = totalMinutes
         self.carriedMinutes = carriedMinutes
@@ -7776,6 +8226,7 @@ public struct FfiConverterTypeVolunteerView: FfiConverterRustBuffer {
                 identityKind: FfiConverterTypeIdentityKind.read(from: &buf), 
                 maskedIdentity: FfiConverterString.read(from: &buf), 
                 identityErased: FfiConverterBool.read(from: &buf), 
+                maskedPhone: FfiConverterOptionString.read(from: &buf), 
                 homeOrg: FfiConverterOptionTypeOrgId.read(from: &buf), 
                 totalMinutes: FfiConverterInt64.read(from: &buf), 
                 carriedMinutes: FfiConverterInt64.read(from: &buf), 
@@ -7791,6 +8242,7 @@ public struct FfiConverterTypeVolunteerView: FfiConverterRustBuffer {
         FfiConverterTypeIdentityKind.write(value.identityKind, into: &buf)
         FfiConverterString.write(value.maskedIdentity, into: &buf)
         FfiConverterBool.write(value.identityErased, into: &buf)
+        FfiConverterOptionString.write(value.maskedPhone, into: &buf)
         FfiConverterOptionTypeOrgId.write(value.homeOrg, into: &buf)
         FfiConverterInt64.write(value.totalMinutes, into: &buf)
         FfiConverterInt64.write(value.carriedMinutes, into: &buf)
@@ -8248,7 +8700,8 @@ public enum CertificateStatus: Equatable, Hashable {
      */
     case valid
     /**
-     * Issued by this ledger, but a record on it was later amended or revoked.
+     * Issued by this ledger, but a record on it was later amended or revoked, or the
+     * volunteer's name or identity number it shows was later corrected.
      */
     case superseded
 
@@ -10134,6 +10587,30 @@ fileprivate struct FfiConverterOptionTypeSignedHead: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeIdentityKind: FfiConverterRustBuffer {
+    typealias SwiftType = IdentityKind?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeIdentityKind.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeIdentityKind.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSheetFormat: FfiConverterRustBuffer {
     typealias SwiftType = SheetFormat?
 
@@ -10416,6 +10893,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeAssignedId: FfiConverterRustBuffer {
+    typealias SwiftType = [AssignedId]
+
+    public static func write(_ value: [AssignedId], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeAssignedId.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [AssignedId] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [AssignedId]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeAssignedId.read(from: &buf))
         }
         return seq
     }

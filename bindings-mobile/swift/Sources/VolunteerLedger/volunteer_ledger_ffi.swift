@@ -663,6 +663,23 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func starSummary(volunteer: String) throws  -> StarSummary
     
     /**
+     * The working-day calendar in force for a year.
+     */
+    func calendar(year: Int32) throws  -> CalendarYear
+    
+    /**
+     * Whether a local date is a working day by the calendar in force.
+     */
+    func isWorkingDay(date: NaiveDate) throws  -> Bool
+    
+    /**
+     * Sets (or corrects) a year's working-day calendar: its holidays (放假) and the weekend
+     * days made working days (调休上班), in any order. Judges the records added from now on;
+     * records judged before keep their judgement. A platform admin only.
+     */
+    func setCalendar(actor: String, year: Int32, holidays: [NaiveDate], workingDays: [NaiveDate]) throws 
+    
+    /**
      * An activity: its team as resolved, its records, evaluations and complaints.
      */
     func activity(id: String) throws  -> ActivityView
@@ -751,6 +768,14 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func volunteerSummary(volunteer: String) throws  -> VolunteerSummary
     
     /**
+     * An org subtree's volunteers (masked), teams, projects, service records, training,
+     * commendations and activity evaluations in a period, for another volunteer information
+     * system: xlsx, a workbook with a sheet per data set; CSV, a zip of one CSV per data set.
+     * Headers are the data item names in Chinese, or English keys (`docs/exchange.md`).
+     */
+    func exchangeFile(org: String, period: String, format: ExportFormat, language: Language) throws  -> Data
+    
+    /**
      * Records served by a volunteer or at an org's subtree in a period, as a file's bytes
      * (xlsx or CSV), names masked, identity numbers never written.
      */
@@ -763,6 +788,21 @@ public protocol LedgerProtocol: AnyObject, Sendable {
      * nothing of the sheet written).
      */
     func upload(actor: String, bytes: Data, options: ImportOptions, dryRun: Bool) throws  -> ImportReport
+    
+    /**
+     * Uploads an org-tree sheet (名称, 类型, 上级组织, 组织编号): each org registered under
+     * its parent (by id or unique name), ids made for rows without one. One transaction; a
+     * dry run writes nothing.
+     */
+    func uploadOrgs(actor: String, bytes: Data, options: ImportOptions, dryRun: Bool) throws  -> RegisterReport
+    
+    /**
+     * Uploads a volunteer sheet (姓名, 证件类型, 证件号码, 志愿者编号, 所属组织, 手机): each
+     * person registered on their own, numbers made for rows without one, people registered
+     * before counted as duplicates, each refused row reported. One transaction; a dry run
+     * writes nothing.
+     */
+    func uploadVolunteers(actor: String, bytes: Data, options: ImportOptions, dryRun: Bool) throws  -> RegisterReport
     
     /**
      * The consistency proof (hex) that the first `from` entries are a prefix of the first
@@ -951,6 +991,14 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func revokeRecord(actor: String, record: String, reason: String) throws  -> Receipt
     
     /**
+     * Corrects a registered volunteer's name, identity number or phone, with a reason: the
+     * values before stay in the log, a new number is sealed as at registration, and
+     * certificates that showed a corrected name or number check as superseded. A platform
+     * admin, or an admin of the volunteer's home org or above.
+     */
+    func correctVolunteer(actor: String, volunteer: String, correction: VolunteerCorrection) throws  -> Receipt
+    
+    /**
      * Creates a team of registered volunteers under an org.
      */
     func createTeam(actor: String, team: NewTeam) throws  -> Receipt
@@ -995,6 +1043,12 @@ public protocol LedgerProtocol: AnyObject, Sendable {
      * A volunteer, personal data masked.
      */
     func volunteer(id: String) throws  -> VolunteerView
+    
+    /**
+     * A volunteer's phone number in full, to reach them (`null` when none is held; views
+     * show it masked). `E_KEY_UNAVAILABLE` without the keys that open it.
+     */
+    func volunteerPhone(volunteer: String) throws  -> String?
     
     /**
      * On a device: applies the server's receipt (`sync-receipt@3`), only if signed by the
@@ -1334,6 +1388,49 @@ open func starSummary(volunteer: String)throws  -> StarSummary  {
 }
     
     /**
+     * The working-day calendar in force for a year.
+     */
+open func calendar(year: Int32)throws  -> CalendarYear  {
+    return try  FfiConverterTypeCalendarYear_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_calendar(
+            self.uniffiCloneHandle(),
+        FfiConverterInt32.lower(year),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Whether a local date is a working day by the calendar in force.
+     */
+open func isWorkingDay(date: NaiveDate)throws  -> Bool  {
+    return try  FfiConverterBool.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_is_working_day(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeNaiveDate_lower(date),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Sets (or corrects) a year's working-day calendar: its holidays (放假) and the weekend
+     * days made working days (调休上班), in any order. Judges the records added from now on;
+     * records judged before keep their judgement. A platform admin only.
+     */
+open func setCalendar(actor: String, year: Int32, holidays: [NaiveDate], workingDays: [NaiveDate])throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_set_calendar(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterInt32.lower(year),
+        FfiConverterSequenceTypeNaiveDate.lower(holidays),
+        FfiConverterSequenceTypeNaiveDate.lower(workingDays),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * An activity: its team as resolved, its records, evaluations and complaints.
      */
 open func activity(id: String)throws  -> ActivityView  {
@@ -1559,6 +1656,25 @@ open func volunteerSummary(volunteer: String)throws  -> VolunteerSummary  {
 }
     
     /**
+     * An org subtree's volunteers (masked), teams, projects, service records, training,
+     * commendations and activity evaluations in a period, for another volunteer information
+     * system: xlsx, a workbook with a sheet per data set; CSV, a zip of one CSV per data set.
+     * Headers are the data item names in Chinese, or English keys (`docs/exchange.md`).
+     */
+open func exchangeFile(org: String, period: String, format: ExportFormat, language: Language)throws  -> Data  {
+    return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_exchange_file(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(org),
+        FfiConverterString.lower(period),
+        FfiConverterTypeExportFormat_lower(format),
+        FfiConverterTypeLanguage_lower(language),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Records served by a volunteer or at an org's subtree in a period, as a file's bytes
      * (xlsx or CSV), names masked, identity numbers never written.
      */
@@ -1585,6 +1701,43 @@ open func upload(actor: String, bytes: Data, options: ImportOptions, dryRun: Boo
     return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledger_upload(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterData.lower(bytes),
+        FfiConverterTypeImportOptions_lower(options),
+        FfiConverterBool.lower(dryRun),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Uploads an org-tree sheet (名称, 类型, 上级组织, 组织编号): each org registered under
+     * its parent (by id or unique name), ids made for rows without one. One transaction; a
+     * dry run writes nothing.
+     */
+open func uploadOrgs(actor: String, bytes: Data, options: ImportOptions, dryRun: Bool)throws  -> RegisterReport  {
+    return try  FfiConverterTypeRegisterReport_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_upload_orgs(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterData.lower(bytes),
+        FfiConverterTypeImportOptions_lower(options),
+        FfiConverterBool.lower(dryRun),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Uploads a volunteer sheet (姓名, 证件类型, 证件号码, 志愿者编号, 所属组织, 手机): each
+     * person registered on their own, numbers made for rows without one, people registered
+     * before counted as duplicates, each refused row reported. One transaction; a dry run
+     * writes nothing.
+     */
+open func uploadVolunteers(actor: String, bytes: Data, options: ImportOptions, dryRun: Bool)throws  -> RegisterReport  {
+    return try  FfiConverterTypeRegisterReport_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_upload_volunteers(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(actor),
         FfiConverterData.lower(bytes),
@@ -2063,6 +2216,24 @@ open func revokeRecord(actor: String, record: String, reason: String)throws  -> 
 }
     
     /**
+     * Corrects a registered volunteer's name, identity number or phone, with a reason: the
+     * values before stay in the log, a new number is sealed as at registration, and
+     * certificates that showed a corrected name or number check as superseded. A platform
+     * admin, or an admin of the volunteer's home org or above.
+     */
+open func correctVolunteer(actor: String, volunteer: String, correction: VolunteerCorrection)throws  -> Receipt  {
+    return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_correct_volunteer(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterString.lower(volunteer),
+        FfiConverterTypeVolunteerCorrection_lower(correction),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Creates a team of registered volunteers under an org.
      */
 open func createTeam(actor: String, team: NewTeam)throws  -> Receipt  {
@@ -2186,6 +2357,20 @@ open func volunteer(id: String)throws  -> VolunteerView  {
     uniffi_volunteer_ledger_ffi_fn_method_ledger_volunteer(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A volunteer's phone number in full, to reach them (`null` when none is held; views
+     * show it masked). `E_KEY_UNAVAILABLE` without the keys that open it.
+     */
+open func volunteerPhone(volunteer: String)throws  -> String?  {
+    return try  FfiConverterOptionString.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_volunteer_phone(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(volunteer),uniffiCallStatus
     )
 })
 }
@@ -3623,6 +3808,30 @@ fileprivate struct FfiConverterOptionData: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeCalendarYear: FfiConverterRustBuffer {
+    typealias SwiftType = CalendarYear?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeCalendarYear.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeCalendarYear.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSignedHead: FfiConverterRustBuffer {
     typealias SwiftType = SignedHead?
 
@@ -4071,6 +4280,31 @@ fileprivate struct FfiConverterSequenceTypeRecordOutcome: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeNaiveDate: FfiConverterRustBuffer {
+    typealias SwiftType = [NaiveDate]
+
+    public static func write(_ value: [NaiveDate], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeNaiveDate.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [NaiveDate] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [NaiveDate]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeNaiveDate.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypePeriod: FfiConverterRustBuffer {
     typealias SwiftType = [Period]
 
@@ -4231,6 +4465,29 @@ public func validateIdentity(kind: IdentityKind, number: String)throws  -> Strin
     uniffi_volunteer_ledger_ffi_fn_func_validate_identity(
         FfiConverterTypeIdentityKind_lower(kind),
         FfiConverterString.lower(number),uniffiCallStatus
+    )
+})
+}
+/**
+ * A year of a shipped working-day calendar (`cn-state-council`: the State Council's notices,
+ * 2015–2026), or null for a name or year it does not hold.
+ */
+public func shippedCalendar(name: String, year: Int32) -> CalendarYear?  {
+    return try!  FfiConverterOptionTypeCalendarYear.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_shipped_calendar(
+        FfiConverterString.lower(name),
+        FfiConverterInt32.lower(year),uniffiCallStatus
+    )
+})
+}
+/**
+ * The names of the shipped working-day calendars.
+ */
+public func shippedCalendarNames() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_shipped_calendar_names(uniffiCallStatus
     )
 })
 }
@@ -4499,6 +4756,34 @@ public func certificateHtml(certificate: Certificate, verifyUrl: String?) -> Str
 })
 }
 /**
+ * A certificate as a printable HTML page from a district's own Jinja template (start from
+ * [`default_certificate_template`]); every value is escaped. `E_CERTIFICATE_TEMPLATE` (input)
+ * names the template's line when it does not render.
+ */
+public func certificateHtmlWithTemplate(certificate: Certificate, template: String, verifyUrl: String?)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_certificate_html_with_template(
+        FfiConverterTypeCertificate_lower(certificate),
+        FfiConverterString.lower(template),
+        FfiConverterOptionString.lower(verifyUrl),uniffiCallStatus
+    )
+})
+}
+/**
+ * What a certificate's QR code holds: `verify_url` with the code, or without one the
+ * self-contained text (`VLCERT/1`, ledger, number, code, signed digest, key).
+ */
+public func certificateQrPayload(certificate: Certificate, verifyUrl: String?) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_certificate_qr_payload(
+        FfiConverterTypeCertificate_lower(certificate),
+        FfiConverterOptionString.lower(verifyUrl),uniffiCallStatus
+    )
+})
+}
+/**
  * A certificate as plain text.
  */
 public func certificateText(certificate: Certificate) -> String  {
@@ -4518,6 +4803,28 @@ public func certificateToJson(certificate: Certificate) -> String  {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_func_certificate_to_json(
         FfiConverterTypeCertificate_lower(certificate),uniffiCallStatus
+    )
+})
+}
+/**
+ * Checks that a QR text names this certificate; `E_CERTIFICATE_FORMAT` names the field that
+ * differs.
+ */
+public func checkCertificateQr(certificate: Certificate, payload: String)throws   {try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_check_certificate_qr(
+        FfiConverterTypeCertificate_lower(certificate),
+        FfiConverterString.lower(payload),uniffiCallStatus
+    )
+}
+}
+/**
+ * The default certificate layout, the template a district's own starts from.
+ */
+public func defaultCertificateTemplate() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_func_default_certificate_template(uniffiCallStatus
     )
 })
 }
@@ -4605,6 +4912,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_func_validate_identity() != 52884) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_func_shipped_calendar() != 28717) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_func_shipped_calendar_names() != 12855) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_volunteer_ledger_ffi_checksum_func_default_import_options() != 30179) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4671,10 +4984,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_func_certificate_html() != 50514) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_func_certificate_html_with_template() != 16278) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_func_certificate_qr_payload() != 26000) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_volunteer_ledger_ffi_checksum_func_certificate_text() != 9128) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_func_certificate_to_json() != 38358) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_func_check_certificate_qr() != 44117) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_func_default_certificate_template() != 28697) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_func_open_package() != 25673) {
@@ -4696,6 +5021,15 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_star_summary() != 53731) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_calendar() != 37934) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_is_working_day() != 22406) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_set_calendar() != 19938) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_activity() != 58778) {
@@ -4749,10 +5083,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_volunteer_summary() != 12543) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_exchange_file() != 41556) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_records_file() != 37006) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload() != 40009) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload_orgs() != 36208) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload_volunteers() != 62133) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_consistency_proof() != 27844) {
@@ -4860,6 +5203,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_revoke_record() != 22656) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_correct_volunteer() != 4271) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_create_team() != 55830) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4885,6 +5231,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_volunteer() != 30154) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_volunteer_phone() != 15021) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_apply_sync_receipt() != 10900) {
