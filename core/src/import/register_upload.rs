@@ -12,6 +12,7 @@ use super::options::ImportOptions;
 use super::problems::{RowProblem, core_problem, problem};
 use super::register_rows::{OrgRow, Orgs, VolunteerRow, Volunteers};
 use super::sheet::{ReadSheet, read_text};
+use super::upload::in_batch;
 use crate::error::{LedgerError, Result};
 use crate::ids::{ActorId, VolunteerId};
 use crate::ledger::{Ledger, OrgLookup};
@@ -103,7 +104,7 @@ pub fn upload_volunteers(
             };
             let phone = v.phone.clone();
             match register(l, actor, &sheet.columns, row, v, key.as_ref(), &mut next) {
-                Ok(Registered::Duplicate) => out.duplicates += 1,
+                Ok(Registered::Duplicate) => out.report.duplicates += 1,
                 Ok(Registered::Accepted(made, id)) => {
                     out.accept(row, made);
                     if let (Some(p), Some(id)) = (phone, id)
@@ -222,7 +223,7 @@ pub fn upload_orgs(
                 }
             };
             match register_org(l, actor, &sheet.columns, row, o, &mut names, &mut next) {
-                Ok(Registered::Duplicate) => out.duplicates += 1,
+                Ok(Registered::Duplicate) => out.report.duplicates += 1,
                 Ok(Registered::Accepted(made, _)) => out.accept(row, made),
                 Err(p) => out.refuse(p),
             }
@@ -320,23 +321,9 @@ fn read<K: super::sheet::RowReader>(
     )
 }
 
-/// Runs `f` on a copy of the ledger for a dry run, else as one batch.
-fn in_batch(
-    ledger: &mut Ledger,
-    dry_run: bool,
-    f: impl FnOnce(&mut Ledger) -> RegisterReport,
-) -> Result<RegisterReport> {
-    if dry_run {
-        Ok(f(&mut ledger.clone()))
-    } else {
-        ledger.batch(f)
-    }
-}
-
 /// A report as it is made, row by row.
 struct Report {
     report: RegisterReport,
-    duplicates: i32,
 }
 
 impl Report {
@@ -356,7 +343,6 @@ impl Report {
                 rejected: Vec::new(),
                 refused: 0,
             },
-            duplicates: 0,
         }
     }
 
@@ -384,7 +370,6 @@ impl Report {
     }
 
     fn finish(mut self, unlisted: u32) -> RegisterReport {
-        self.report.duplicates = self.duplicates;
         let unlisted = i32::try_from(unlisted).unwrap_or(i32::MAX);
         self.report.refused = self.report.refused.saturating_add(unlisted);
         self.report

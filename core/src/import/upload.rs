@@ -202,11 +202,11 @@ fn upload_sheet(
 /// Runs `f` on a copy of the ledger for a dry run, else as one batch: in a file ledger the
 /// accepted rows reach the file together or, if the write fails, not at all (and the error is
 /// returned instead of a report).
-fn in_batch(
+pub(super) fn in_batch<T>(
     ledger: &mut Ledger,
     dry_run: bool,
-    f: impl FnOnce(&mut Ledger) -> ImportReport,
-) -> Result<ImportReport> {
+    f: impl FnOnce(&mut Ledger) -> T,
+) -> Result<T> {
     if dry_run {
         Ok(f(&mut ledger.clone()))
     } else {
