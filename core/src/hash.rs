@@ -22,13 +22,13 @@ impl Hash {
 
     /// Lower-case hex of any bytes.
     pub fn hex_of(bytes: &[u8]) -> String {
-        let digit = |n: u8| char::from_digit(u32::from(n), 16).unwrap_or('0');
-        let mut s = String::with_capacity(2 * bytes.len());
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let digit = |n: u8| DIGITS.get(usize::from(n & 15)).copied().unwrap_or(b'0');
+        let mut s = Vec::with_capacity(2 * bytes.len());
         for b in bytes {
-            s.push(digit(b >> 4));
-            s.push(digit(b & 15));
+            s.extend_from_slice(&[digit(b >> 4), digit(*b)]);
         }
-        s
+        String::from_utf8(s).unwrap_or_default()
     }
 
     /// Parses 64 hex characters.
@@ -65,21 +65,54 @@ impl<'de> Deserialize<'de> for Hash {
 /// Bytes from exactly `2 * N` lower-case hex digits (the only spelling the canonical forms
 /// use, so that no byte of a signed text can change without changing what it says).
 pub(crate) fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
-    if s.len() != 2 * N
-        || !s
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    {
+    if s.len() != 2 * N {
         return None;
     }
     let mut out = [0u8; N];
-    for (i, o) in out.iter_mut().enumerate() {
-        *o = u8::from_str_radix(s.get(2 * i..2 * i + 2)?, 16).ok()?;
+    for (o, pair) in out.iter_mut().zip(s.as_bytes().chunks_exact(2)) {
+        *o = hex_pair(pair)?;
     }
     Some(out)
+}
+
+/// The byte two lower-case hex digits spell.
+pub(crate) fn hex_pair(pair: &[u8]) -> Option<u8> {
+    let nibble = |b: u8| match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    };
+    match pair {
+        [hi, lo] => Some(nibble(*hi)? << 4 | nibble(*lo)?),
+        _ => None,
+    }
 }
 
 /// The hash of canonical bytes.
 pub fn hash_bytes(bytes: &[u8]) -> Hash {
     Hash(Sha256::digest(bytes).into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_round_trips_and_refuses_what_is_not_lower_case_hex() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        let hex = Hash::hex_of(&bytes);
+        assert_eq!(hex.len(), 512);
+        assert!(hex.starts_with("000102") && hex.ends_with("fdfeff"));
+        for (i, pair) in hex.as_bytes().chunks_exact(2).enumerate() {
+            assert_eq!(hex_pair(pair), Some(i as u8));
+        }
+        let h = hash_bytes(b"x");
+        assert_eq!(Hash::from_hex(&h.to_hex()), Some(h));
+        let upper = h.to_hex().to_uppercase();
+        assert!(upper != h.to_hex() && Hash::from_hex(&upper).is_none());
+        for bad in ["0g", "g0", " 1", "1", "", "0:", "/0", "`a"] {
+            assert_eq!(hex_pair(bad.as_bytes()), None, "{bad:?}");
+        }
+        assert!(unhex::<2>("0102").is_some() && unhex::<2>("010").is_none());
+    }
 }

@@ -360,8 +360,7 @@ pub fn mask_name(name: &str) -> String {
 /// assert_eq!(volunteer_ledger::mask_identity("E12345678"), "E*******8");
 /// ```
 pub fn mask_identity(number: &str) -> String {
-    let chars: Vec<char> = number.chars().collect();
-    let n = chars.len();
+    let n = number.chars().count();
     let (head, tail) = if n > 10 {
         (6, 4)
     } else if n > 2 {
@@ -369,11 +368,11 @@ pub fn mask_identity(number: &str) -> String {
     } else {
         (0, 0)
     };
-    chars
-        .iter()
-        .enumerate()
-        .map(|(i, c)| if i < head || i >= n - tail { *c } else { '*' })
-        .collect()
+    let mut masked = String::with_capacity(number.len());
+    for (i, c) in number.chars().enumerate() {
+        masked.push(if i < head || i >= n - tail { c } else { '*' });
+    }
+    masked
 }
 
 /// Age in whole years on a date, from a birth date.

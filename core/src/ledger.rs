@@ -70,6 +70,7 @@ mod record_checks;
 mod recorded_again;
 mod records;
 mod register_index;
+mod registrations;
 mod state;
 mod transfers;
 mod verification;
@@ -79,6 +80,7 @@ pub use certificates::{
 };
 pub(crate) use recorded_again::Overlaps;
 pub(crate) use register_index::{OrgLookup, OrgNames, RegisterIndex};
+pub(crate) use registrations::RegistrationPipe;
 pub use transfers::TransferReceipt;
 
 use checks::{check_text, id_space_full};
@@ -220,6 +222,8 @@ pub struct Ledger {
     vault: Vault,
     /// The keyring this library made itself, and the key file it lives in (file ledgers).
     own_keys: Option<(Keyring, Option<std::path::PathBuf>)>,
+    /// A writing thread holds the file while a bulk add runs: no other change may be made.
+    piping: bool,
 }
 
 impl Clone for Ledger {
@@ -244,6 +248,7 @@ impl Clone for Ledger {
             sync: self.sync.clone(),
             vault: self.vault.clone(),
             own_keys: self.own_keys.clone(),
+            piping: false,
         }
     }
 }

@@ -39,7 +39,7 @@ use held::{Held, file_key};
 pub(crate) use projections::ProjectionCounts;
 pub use schema::SCHEMA_VERSION;
 use schema::{APPLICATION_ID, ENTRIES, SCHEMA};
-pub(crate) use writer::Admitted;
+pub(crate) use writer::{Admitted, DataKeyRow};
 
 /// An open ledger file.
 pub(crate) struct Store {

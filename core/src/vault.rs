@@ -26,7 +26,7 @@
 //! ```
 
 use crate::error::{LedgerError, Result, invalid_field};
-use crate::hash::{Hash, unhex};
+use crate::hash::{Hash, hex_pair, unhex};
 use crate::ids::{Identity, IdentityKind, OrgId, VolunteerId};
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
@@ -38,8 +38,14 @@ use std::fmt;
 use std::sync::Arc;
 
 mod phone;
+mod randomness;
+mod tag_key;
 pub use phone::SealedPhone;
 pub(crate) use phone::normalise_phone;
+use randomness::RandomPool;
+pub(crate) use randomness::random;
+pub(crate) use tag_key::TagKey;
+use tag_key::TagKeyCache;
 
 /// The length of every key here: ledger keys, data keys, the tag key.
 pub const KEY_LEN: usize = 32;
@@ -268,6 +274,10 @@ pub(crate) struct Vault {
     pub(crate) wrapped: HashMap<String, WrappedKey>,
     /// Fixed entropy (tests and fixed vectors only): draws are derived from this seed.
     pub(crate) fixed: Option<[u8; 32]>,
+    /// Random bytes drawn from the system ahead of the sealings that take them.
+    pool: RandomPool,
+    /// The tag key last derived.
+    tag_keys: TagKeyCache,
 }
 
 fn unavailable(what: &str) -> LedgerError {
@@ -276,15 +286,9 @@ fn unavailable(what: &str) -> LedgerError {
     }
 }
 
-/// `n` random bytes from the operating system.
-pub(crate) fn random<const N: usize>() -> Result<[u8; N]> {
-    let mut b = [0u8; N];
-    getrandom::getrandom(&mut b).map_err(|_| unavailable("randomness from the system"))?;
-    Ok(b)
-}
-
 fn aad(parts: &[&[u8]]) -> Vec<u8> {
-    let mut out = Vec::new();
+    let len = parts.iter().map(|p| p.len() + 1).sum();
+    let mut out = Vec::with_capacity(len);
     for (i, p) in parts.iter().enumerate() {
         if i > 0 {
             out.push(0);
@@ -296,7 +300,13 @@ fn aad(parts: &[&[u8]]) -> Vec<u8> {
 
 fn hmac(key: &[u8], parts: &[&[u8]]) -> Result<[u8; 32]> {
     let mut m = <Hmac<Sha256> as Mac>::new_from_slice(key).map_err(|_| unavailable("tag key"))?;
-    m.update(&aad(parts));
+    // The parts as `aad` joins them, fed one by one.
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            m.update(&[0]);
+        }
+        m.update(p);
+    }
     Ok(m.finalize().into_bytes().into())
 }
 
@@ -321,12 +331,23 @@ fn open_bytes(key: &[u8; KEY_LEN], nonce: &[u8], ct: &[u8], aad: &[u8]) -> Optio
 }
 
 fn unhex_vec(s: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len() / 2);
+    unhex_into(s, &mut out).then_some(out)
+}
+
+/// Appends the bytes a ciphertext's hex spells to `out` (at most 256); `false`, with `out`
+/// then holding a part of them, when it is not such hex.
+fn unhex_into(s: &str, out: &mut Vec<u8>) -> bool {
     if !s.len().is_multiple_of(2) || s.len() > 512 {
-        return None;
+        return false;
     }
-    (0..s.len() / 2)
-        .map(|i| unhex::<1>(s.get(2 * i..2 * i + 2)?).map(|[b]| b))
-        .collect()
+    for pair in s.as_bytes().chunks_exact(2) {
+        match hex_pair(pair) {
+            Some(b) => out.push(b),
+            None => return false,
+        }
+    }
+    true
 }
 
 impl Vault {
@@ -337,8 +358,9 @@ impl Vault {
         }
     }
 
-    /// The tag key: derived from the ledger's first key (or, before any, the current one).
-    fn tag_key(&self) -> Result<([u8; 32], Option<String>)> {
+    /// The tag key: derived from the ledger's first key (or, before any, the current one, whose
+    /// id is then given too: the caller keeps it as the tag key's).
+    fn tag_key(&self) -> Result<(TagKey, Option<String>)> {
         let p = self
             .provider()
             .ok_or_else(|| unavailable("ledger key for the identity index"))?;
@@ -351,57 +373,13 @@ impl Vault {
                 (id.clone(), Some(id))
             }
         };
-        let key = p
-            .key(&id)
-            .ok_or_else(|| unavailable("ledger key for the identity index"))?;
-        Ok((hmac(&key, &[TAG_KEY_LABEL])?, chosen))
+        Ok((self.tag_keys.get(p, &id)?, chosen))
     }
 
     /// The key of the identity index's tags, when the ledger holds it (a device's mask-only
     /// ledger and a ledger without keys do not).
     pub(crate) fn index_tag_key(&self) -> Option<TagKey> {
-        self.tag_key().ok().map(|(key, _)| TagKey(key))
-    }
-
-    /// `N` random bytes: from the system, or derived from the fixed seed, the volunteer, what
-    /// they are for and the round (empty for a registration, the entry's seq for a
-    /// correction), so that a reopened ledger draws as the one before it.
-    fn draw<const N: usize>(&self, volunteer: &str, what: &str, round: &str) -> Result<[u8; N]> {
-        let Some(seed) = &self.fixed else {
-            return random::<N>();
-        };
-        let what = format!("{what}{round}");
-        let block = hmac(seed, &[volunteer.as_bytes(), what.as_bytes()])?;
-        let mut out = [0u8; N];
-        for (o, b) in out.iter_mut().zip(block.iter().cycle()) {
-            *o = *b;
-        }
-        Ok(out)
-    }
-
-    /// A registration's data key, nonce and wrapping nonce: from the system in one draw, or,
-    /// with a fixed seed, each derived as [`Vault::draw`] derives it.
-    fn draw_sealing(
-        &self,
-        volunteer: &str,
-        round: &str,
-    ) -> Result<([u8; KEY_LEN], [u8; NONCE_LEN], [u8; NONCE_LEN])> {
-        if self.fixed.is_some() {
-            return Ok((
-                self.draw(volunteer, "data key", round)?,
-                self.draw(volunteer, "nonce", round)?,
-                self.draw(volunteer, "wrap nonce", round)?,
-            ));
-        }
-        let all = random::<{ KEY_LEN + 2 * NONCE_LEN }>()?;
-        let (key, nonces) = all.split_at(KEY_LEN);
-        let (nonce, wrap) = nonces.split_at(NONCE_LEN);
-        let short = || unavailable("random bytes");
-        Ok((
-            key.try_into().map_err(|_| short())?,
-            nonce.try_into().map_err(|_| short())?,
-            wrap.try_into().map_err(|_| short())?,
-        ))
+        self.tag_key().ok().map(|(key, _)| key)
     }
 
     /// Seals a validated identity for a new registration: fresh data key and nonce, drawn now
@@ -438,10 +416,7 @@ impl Vault {
             None => return Err(unavailable("ledger key (register a volunteer)")),
         }
         let (tag_key, new_tag_key_id) = self.tag_key()?;
-        let tag = hmac(
-            &tag_key,
-            &[kind.as_str().as_bytes(), id.number().as_bytes()],
-        )?;
+        let tag = tag_key.tag(id);
         let (data_key, nonce, wrap_nonce) = self.draw_sealing(volunteer, round)?;
         let wrapped = self.wrap_data_key(ledger, volunteer, &data_key, wrap_nonce)?;
         let number_aad = aad(&[
@@ -631,21 +606,6 @@ mod boxed_bytes {
     }
 }
 
-/// The key of the identity index's tags: what a sealed registration's tag is made with.
-#[derive(Clone)]
-pub(crate) struct TagKey([u8; 32]);
-
-impl TagKey {
-    /// The tag a sealed registration of `id` holds.
-    pub(crate) fn tag(&self, id: &Identity) -> Option<[u8; 32]> {
-        hmac(
-            &self.0,
-            &[id.kind().as_str().as_bytes(), id.number().as_bytes()],
-        )
-        .ok()
-    }
-}
-
 /// What finds an identity document in the ledger's index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) enum DocKey<'a> {
@@ -676,26 +636,16 @@ impl HeldIdentity {
     /// From a sealed identity (a registration's or a correction's); `None` when its tag is
     /// not 64 hex digits or its mask is not the shape of a mask.
     pub(crate) fn of_sealed(i: &SealedIdentity) -> Option<Self> {
-        let tag = match &i.tag {
-            Some(t) => Some(tag_bytes(t)?),
-            None => None,
-        };
-        let shaped = (1..=32).contains(&i.mask.chars().count())
-            && i.mask
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '*');
-        if !shaped || i.sealed.is_some() != tag.is_some() {
-            return None;
-        }
+        let tag = Self::sealed_tag(i)?;
         let secret = match (tag, &i.sealed) {
             (Some(tag), Some(c)) => {
                 let mut b = Vec::with_capacity(TAG_LEN + NONCE_LEN + c.ciphertext.len() / 2);
                 b.extend_from_slice(&tag);
-                if let (Some(nonce), Some(ct)) =
-                    (unhex::<NONCE_LEN>(&c.nonce), unhex_vec(&c.ciphertext))
-                {
+                if let Some(nonce) = unhex::<NONCE_LEN>(&c.nonce) {
                     b.extend_from_slice(&nonce);
-                    b.extend_from_slice(&ct);
+                    if !unhex_into(&c.ciphertext, &mut b) {
+                        b.truncate(TAG_LEN);
+                    }
                 }
                 Secret::Sealed(b.into_boxed_slice())
             }
@@ -710,6 +660,23 @@ impl HeldIdentity {
     }
 
     /// How the index finds this document, if it is indexed (erased ones and a device's are not).
+    /// The tag of a sealed identity (`Some(None)`: a mask only), checked as [`HeldIdentity::of_sealed`]
+    /// checks it: `None` when the tag is not 64 hex digits or the mask not the shape of a mask.
+    pub(crate) fn sealed_tag(i: &SealedIdentity) -> Option<Option<[u8; 32]>> {
+        let tag = match &i.tag {
+            Some(t) => Some(tag_bytes(t)?),
+            None => None,
+        };
+        let shaped = (1..=32).contains(&i.mask.chars().count())
+            && i.mask
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '*');
+        if !shaped || i.sealed.is_some() != tag.is_some() {
+            return None;
+        }
+        Some(tag)
+    }
+
     pub(crate) fn doc_key(&self) -> Option<DocKey<'_>> {
         if self.erased {
             return None;

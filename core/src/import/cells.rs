@@ -95,13 +95,16 @@ fn is_wide(c: char) -> bool {
 /// Full-width ASCII (U+FF01–U+FF5E) to ASCII and the ideographic space to a space, so that
 /// `２０１５－０６－０２`, `９：００` and `２．５` read as their half-width forms.
 pub fn normalise(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' | '\u{00A0}' => ' ',
-            _ => c,
-        })
-        .collect()
+    s.chars().map(normalise_char).collect()
+}
+
+/// One character as [`normalise`] leaves it.
+pub(super) fn normalise_char(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        '\u{3000}' | '\u{00A0}' => ' ',
+        _ => c,
+    }
 }
 
 /// [`normalise`], borrowing the text when there is nothing to change (always so for ASCII).

@@ -3,7 +3,7 @@
 //! cannot do without, and which rows below the header are data — not blank, not a total row
 //! (合计).
 
-use super::cells::{Cell, RowCells, normalise};
+use super::cells::{Cell, RowCells, normalise_char};
 use super::decode::sheet_error;
 use crate::error::LedgerError;
 use serde::{Deserialize, Serialize};
@@ -183,11 +183,15 @@ pub const ORG_HEADER_SYNONYMS: &[(&str, Field)] = &[
 /// A header as the synonym table spells it: full-width to ASCII, lower case, and spaces, `*`,
 /// `_`, `-`, `.`, `:` and line breaks removed.
 pub fn normalise_header(s: &str) -> String {
-    normalise(s)
-        .chars()
+    header_chars(s).collect()
+}
+
+/// The characters of a header's normalised form ([`normalise_header`]), one by one.
+fn header_chars(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars()
+        .map(normalise_char)
         .filter(|c| !c.is_whitespace() && !matches!(c, '*' | '_' | '-' | '.' | ':'))
         .flat_map(char::to_lowercase)
-        .collect()
 }
 
 /// The field a header names, by [`HEADER_SYNONYMS`]; [`Field::Other`] if none.
@@ -324,33 +328,27 @@ pub(super) fn is_total_row<R: RowCells + ?Sized>(layout: &Layout, cells: &R) -> 
     (vol.is_empty() || is_label(&vol)) && cells.filled().any(|i| is_label(&cells.cell(i)))
 }
 
-/// A total label (合计 …) in its header form ([`normalise_header`]); ASCII text is checked
-/// without building that form, since it is asked of every row's volunteer number.
+/// A total label (合计 …) in its header form ([`normalise_header`]). Asked of cells of every
+/// row: the form is built in place, and given up on at its first character that no label
+/// begins with.
 fn is_total_label(t: &str) -> bool {
-    if !t.is_ascii() {
-        return TOTAL_LABELS.contains(&normalise_header(t).as_str());
-    }
     let mut key = [0u8; TOTAL_LABEL_MAX];
     let mut len = 0;
-    for b in t.bytes() {
-        // ASCII is as `normalise_header` leaves it, but for these and upper case.
-        if char::from(b).is_whitespace() || matches!(b, b'*' | b'_' | b'-' | b'.' | b':') {
-            continue;
-        }
-        let b = b.to_ascii_lowercase();
-        // Most cells asked are volunteer numbers: their first letter rules them out.
-        if len == 0
-            && !TOTAL_LABELS
-                .iter()
-                .any(|l| l.as_bytes().first() == Some(&b))
+    for c in header_chars(t) {
+        let mut utf8 = [0u8; 4];
+        let c = c.encode_utf8(&mut utf8).as_bytes();
+        let Some(slot) = key.get_mut(len..len + c.len()) else {
+            return false;
+        };
+        slot.copy_from_slice(c);
+        len += c.len();
+        let so_far = key.get(..len).unwrap_or_default();
+        if !TOTAL_LABELS
+            .iter()
+            .any(|l| l.as_bytes().starts_with(so_far))
         {
             return false;
         }
-        let Some(slot) = key.get_mut(len) else {
-            return false;
-        };
-        *slot = b;
-        len += 1;
     }
     let key = key.get(..len).unwrap_or_default();
     TOTAL_LABELS.iter().any(|l| l.as_bytes() == key)

@@ -15,7 +15,7 @@ use super::sheet::{ReadSheet, read_text};
 use super::upload::in_batch;
 use crate::error::{LedgerError, Result};
 use crate::ids::{ActorId, VolunteerId};
-use crate::ledger::{Ledger, OrgLookup};
+use crate::ledger::{Ledger, OrgLookup, RegistrationPipe};
 use crate::org::{NewOrg, NewVolunteer, VolunteerCorrection};
 use crate::time::offset;
 use serde::{Deserialize, Serialize};
@@ -90,37 +90,43 @@ pub fn upload_volunteers(
         let matcher = Matcher::of(ledger);
         read(bytes, opts, ledger, Volunteers, &matcher)?
     };
+    // A phone is kept as a correction after its registration: a sheet with phones commits
+    // each entry, one without pipes its registrations to the writing thread.
+    let phones = sheet.columns.iter().any(|(_, f)| *f == Field::Phone);
     in_batch(ledger, dry_run, |l| {
-        let mut out = Report::new(&sheet, dry_run);
-        let key = l.index_tag_key();
-        let mut next = 0;
-        for (row, item) in sheet.rows {
-            let v = match item {
-                Ok(v) => v,
-                Err(p) => {
-                    out.refuse(p);
-                    continue;
-                }
-            };
-            let phone = v.phone.clone();
-            match register(l, actor, &sheet.columns, row, v, key.as_ref(), &mut next) {
-                Ok(Registered::Duplicate) => out.report.duplicates += 1,
-                Ok(Registered::Accepted(made, id)) => {
-                    out.accept(row, made);
-                    if let (Some(p), Some(id)) = (phone, id)
-                        && let Err(e) = keep_phone(l, actor, &id, p)
-                    {
-                        out.note(core_problem(
-                            row,
-                            header_of(&sheet.columns, Field::Phone),
-                            &e,
-                        ));
+        l.with_registrations(!phones, |l, pipe| {
+            let mut out = Report::new(&sheet, dry_run);
+            let key = l.index_tag_key();
+            let mut next = 0;
+            for (row, item) in sheet.rows {
+                let v = match item {
+                    Ok(v) => v,
+                    Err(p) => {
+                        out.refuse(p);
+                        continue;
                     }
+                };
+                let phone = v.phone.clone();
+                let at = (sheet.columns.as_slice(), row);
+                match register(l, actor, at, v, key.as_ref(), &mut next, pipe) {
+                    Ok(Registered::Duplicate) => out.report.duplicates += 1,
+                    Ok(Registered::Accepted(made, id)) => {
+                        out.accept(row, made);
+                        if let (Some(p), Some(id)) = (phone, id)
+                            && let Err(e) = keep_phone(l, actor, &id, p)
+                        {
+                            out.note(core_problem(
+                                row,
+                                header_of(&sheet.columns, Field::Phone),
+                                &e,
+                            ));
+                        }
+                    }
+                    Err(p) => out.refuse(p),
                 }
-                Err(p) => out.refuse(p),
             }
-        }
-        out.finish(sheet.unlisted_problems)
+            out.finish(sheet.unlisted_problems)
+        })
     })
 }
 
@@ -144,15 +150,15 @@ fn keep_phone(l: &mut Ledger, actor: &ActorId, id: &VolunteerId, phone: String) 
     l.correct_volunteer(actor, id, correction).map(|_| ())
 }
 
-/// Registers one row's volunteer, or says why not.
+/// Registers one row's volunteer (`at`: the sheet's columns and the row), or says why not.
 fn register(
     l: &mut Ledger,
     actor: &ActorId,
-    columns: &[(String, Field)],
-    row: u32,
+    (columns, row): (&[(String, Field)], u32),
     v: VolunteerRow,
     key: Option<&crate::vault::TagKey>,
     next: &mut u64,
+    pipe: &mut RegistrationPipe<'_>,
 ) -> std::result::Result<Registered, RowProblem> {
     let column = |f| header_of(columns, f);
     if let Some((number, name)) = l.holder_of(key, &v.identity) {
@@ -182,7 +188,7 @@ fn register(
         identity_number: v.identity.number().to_owned(),
         name: v.name,
     };
-    match l.register_volunteer(actor, new) {
+    match l.register_through(actor, new, pipe) {
         Ok(_) => Ok(Registered::Accepted(made, Some(id))),
         Err(e) => {
             let field = match e.code() {

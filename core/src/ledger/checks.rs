@@ -4,7 +4,7 @@
 //! `community_changes`).
 
 use super::own::not_own_certificate;
-use super::state::{Admit, State, held_identity};
+use super::state::{Admit, State, held_identity, not_sealed};
 use crate::error::{LedgerError, Result, invalid_field};
 use crate::ids::{ActorId, OrgId, TeamId, VolunteerId};
 use crate::log::{CertificateEntry, Change, KeyRegistration, Move, TransferIn, TransferOut, unhex};
@@ -12,7 +12,7 @@ use crate::org::{BoardVisibility, LedgerConfig, NewOrg, NewTeam, Role};
 use crate::record::NewRecord;
 use crate::time::Timestamp;
 use crate::transfer::{Issuer, open_package, package_hash, parse_public_key};
-use crate::vault::Registration;
+use crate::vault::{DocKey, HeldIdentity, Registration};
 
 impl State {
     /// Whether `actor` may make `change` at `now`, and in what state a new record starts:
@@ -137,10 +137,23 @@ impl State {
             });
         }
         check_text("volunteer", id.as_str(), "name", v.name(), 100, false)?;
-        let held = held_identity(v, now.local_date(self.off))?;
-        if let Some(k) = held.doc_key()
-            && self.identity_holder(k).is_some()
-        {
+        let today = now.local_date(self.off);
+        let duplicate = match v {
+            // Only the tag is needed here: the ciphertext is decoded as the entry is applied.
+            Registration::Sealed(s) => {
+                let tag = HeldIdentity::sealed_tag(&s.identity).ok_or_else(|| not_sealed(id))?;
+                tag.is_some_and(|t| {
+                    let key = DocKey::Tag(s.identity.kind, &t);
+                    self.identity_holder(key).is_some()
+                })
+            }
+            Registration::Clear(_) => {
+                let held = held_identity(v, today)?;
+                held.doc_key()
+                    .is_some_and(|k| self.identity_holder(k).is_some())
+            }
+        };
+        if duplicate {
             return Err(LedgerError::DuplicateIdentity { id: id.to_string() });
         }
         let home = v.home_org().map(|h| self.org_idx(h)).transpose()?;

@@ -5,7 +5,7 @@ use super::identity;
 use super::lifecycle::replay_entry;
 use super::state::Admit;
 use super::{Ledger, Log, Receipt};
-use crate::error::Result;
+use crate::error::{LedgerError, Result};
 use crate::ids::ActorId;
 use crate::log::{Change, Entry, Hash};
 use crate::store::Begun;
@@ -28,6 +28,13 @@ impl Ledger {
         change: Change,
         key: identity::KeyWrite,
     ) -> Result<(Receipt, Option<Admit>)> {
+        if self.piping {
+            return Err(LedgerError::Storage {
+                path: String::new(),
+                detail: "a bulk add is writing; no other change can be made until it ends".into(),
+                detail_zh: "批量写入进行中，结束前不能进行其他更改".into(),
+            });
+        }
         match &self.log {
             Log::Failed(e) => return Err(e.clone()),
             Log::File(store) => {

@@ -257,30 +257,48 @@ impl Ledger {
         actor: &ActorId,
         volunteer: NewVolunteer,
     ) -> Result<Receipt> {
-        // Every refusal a registration had before sealing, in the same order; then the
-        // documents of version-1 registrations, found by their numbers.
+        let (change, key) = self.sealed_registration(actor, volunteer)?;
+        self.commit_keyed(actor, change, key).map(|r| r.0)
+    }
+
+    /// A registration's entry, its identity number validated and sealed, and its data key to
+    /// keep; checked once, as it is committed. A number that cannot be validated or sealed is
+    /// answered with the first refusal of the registration's check, if it has one, so that
+    /// refusals come in the order the check makes them.
+    pub(super) fn sealed_registration(
+        &self,
+        actor: &ActorId,
+        volunteer: NewVolunteer,
+    ) -> Result<(Change, KeyWrite)> {
         let now = self.clock.now();
-        let clear = Change::VolunteerRegistered(Registration::Clear(volunteer.clone()));
-        self.state.check(actor, now, &clear)?;
+        let refusal = |e: LedgerError| {
+            let clear = Change::VolunteerRegistered(Registration::Clear(volunteer.clone()));
+            self.state.check(actor, now, &clear).err().unwrap_or(e)
+        };
         let identity = Identity::new_at(
             volunteer.identity_kind,
             &volunteer.identity_number,
             now.local_date(self.state.off),
-        )?;
+        )
+        .map_err(refusal)?;
+        // Version-1 registrations hold their numbers: found by the numbers themselves.
         if self
             .state
             .identity_holder(DocKey::Clear(identity.kind(), identity.number()))
             .is_some()
         {
-            return Err(LedgerError::DuplicateIdentity {
+            return Err(refusal(LedgerError::DuplicateIdentity {
                 id: volunteer.id.to_string(),
-            });
+            }));
         }
-        let sealing = self.vault.seal(
-            self.config.ledger_id.as_str(),
-            volunteer.id.as_str(),
-            &identity,
-        )?;
+        let sealing = self
+            .vault
+            .seal(
+                self.config.ledger_id.as_str(),
+                volunteer.id.as_str(),
+                &identity,
+            )
+            .map_err(refusal)?;
         let key = match sealing.wrapped {
             Some(wrapped) => KeyWrite::Put {
                 volunteer: volunteer.id.to_string(),
@@ -296,24 +314,7 @@ impl Ledger {
             identity: sealing.identity,
             name: volunteer.name,
         }));
-        self.commit_keyed(actor, change, key).map(|r| r.0)
-    }
-
-    /// Registers many volunteers as [`Ledger::register_volunteer`] registers one, each on its
-    /// own (one refusal does not stop the others); the results are in input order. A file
-    /// ledger writes them in one transaction: if that write fails, none is kept and the error
-    /// is returned.
-    pub fn register_volunteers(
-        &mut self,
-        actor: &ActorId,
-        volunteers: Vec<NewVolunteer>,
-    ) -> Result<Vec<Result<Receipt>>> {
-        self.batch(|l| {
-            volunteers
-                .into_iter()
-                .map(|v| l.register_volunteer(actor, v))
-                .collect()
-        })
+        Ok((change, key))
     }
 
     /// Erases a volunteer's identity number (PIPL Art. 47): logs an `identity_erased` entry

@@ -50,6 +50,7 @@ impl Ledger {
             sync: crate::sync::SyncState::default(),
             vault: Vault::default(),
             own_keys: None,
+            piping: false,
         }
     }
 

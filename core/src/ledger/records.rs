@@ -298,6 +298,7 @@ impl Ledger {
                 vol,
                 state: admit.state,
                 make_up: admit.make_up,
+                data_key: None,
             };
             if !keep(self, admitted) {
                 break;

@@ -47,7 +47,7 @@ impl RegisterIndex {
         let by_tag = self
             .tag_key
             .as_ref()
-            .and_then(|k| k.tag(id))
+            .map(|k| k.tag(id))
             .and_then(|t| self.docs.get(&HeldDoc::Tag(id.kind(), t)));
         let i = by_tag.or_else(|| {
             self.docs
@@ -153,7 +153,7 @@ impl Ledger {
 
     /// The volunteer an identity document is registered to: their number and registered name.
     pub(crate) fn holder_of(&self, key: Option<&TagKey>, id: &Identity) -> Option<(&str, &str)> {
-        let tag = key.and_then(|k| k.tag(id));
+        let tag = key.map(|k| k.tag(id));
         let i = tag
             .and_then(|t| self.state.identity_holder(DocKey::Tag(id.kind(), &t)))
             .or_else(|| {

@@ -601,13 +601,16 @@ pub(super) fn held_identity(r: &Registration, today: NaiveDate) -> Result<HeldId
         )?),
         Registration::Sealed(_) => None,
     };
-    HeldIdentity::of(r, clear.as_ref()).ok_or_else(|| {
-        invalid_field(
-            "volunteer",
-            r.id().as_str(),
-            "identity is not a sealed identity: mask, tag (64 hex digits) and ciphertext",
-        )
-    })
+    HeldIdentity::of(r, clear.as_ref()).ok_or_else(|| not_sealed(r.id()))
+}
+
+/// A registration's sealed identity is not the shape of one.
+pub(super) fn not_sealed(id: &crate::ids::VolunteerId) -> crate::error::LedgerError {
+    invalid_field(
+        "volunteer",
+        id.as_str(),
+        "identity is not a sealed identity: mask, tag (64 hex digits) and ciphertext",
+    )
 }
 
 impl Ledger {

@@ -8,6 +8,10 @@ use crate::error::Result;
 use crate::vault::WrappedKey;
 use rusqlite::{OptionalExtension, params};
 
+/// Keeps (or replaces) one volunteer's wrapped data key.
+pub(super) const INSERT_DATA_KEY: &str =
+    "INSERT OR REPLACE INTO identity_keys VALUES (?1, ?2, ?3, ?4)";
+
 impl Store {
     /// Keeps a volunteer's wrapped data key (in the open transaction, beside the entry that
     /// registers them).
@@ -17,7 +21,7 @@ impl Store {
         let fail = |e| self.row_failed(e);
         let insert = || {
             self.conn
-                .prepare_cached("INSERT OR REPLACE INTO identity_keys VALUES (?1, ?2, ?3, ?4)")
+                .prepare_cached(INSERT_DATA_KEY)
                 .and_then(|mut st| {
                     st.execute(params![volunteer, w.key_id, &w.nonce[..], w.wrapped])
                 })
@@ -34,29 +38,27 @@ impl Store {
         let fail = |e| self.err("read a data key", "读取数据密钥", e);
         let has_table: bool = self
             .conn
-            .query_row(
+            .prepare_cached(
                 "SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'identity_keys'",
-                [],
-                |r| r.get(0),
             )
+            .and_then(|mut st| st.query_row([], |r| r.get(0)))
             .map_err(fail)?;
         if !has_table {
             return Ok(None);
         }
         let row = self
             .conn
-            .query_row(
-                "SELECT key_id, nonce, wrapped FROM identity_keys WHERE volunteer = ?1",
-                [volunteer],
-                |r| {
+            .prepare_cached("SELECT key_id, nonce, wrapped FROM identity_keys WHERE volunteer = ?1")
+            .and_then(|mut st| {
+                st.query_row([volunteer], |r| {
                     Ok((
                         r.get::<_, String>(0)?,
                         r.get::<_, Vec<u8>>(1)?,
                         r.get::<_, Vec<u8>>(2)?,
                     ))
-                },
-            )
-            .optional()
+                })
+                .optional()
+            })
             .map_err(fail)?;
         Ok(row.and_then(|(key_id, nonce, wrapped)| {
             Some(WrappedKey {

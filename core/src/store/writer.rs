@@ -10,8 +10,9 @@ use crate::error::Result;
 use crate::log::{Change, Entry, Hash};
 use rusqlite::Connection;
 
-/// A record's entry that a bulk add admitted, and how: what goes to the log in memory, or
-/// to the writing thread of a file ledger.
+/// An entry that a bulk add admitted (a record's, with how it was admitted; a registration's,
+/// with its data key): what goes to the log in memory, or to the writing thread of a file
+/// ledger.
 pub(crate) struct Admitted {
     pub(crate) entry: Entry,
     pub(crate) n: u32,
@@ -19,6 +20,16 @@ pub(crate) struct Admitted {
     pub(crate) vol: u32,
     pub(crate) state: crate::record::RecordState,
     pub(crate) make_up: bool,
+    /// A registration's wrapped data key, kept in the key table beside its entry.
+    pub(crate) data_key: Option<DataKeyRow>,
+}
+
+/// A volunteer's wrapped data key, written beside the entry that registers them; and the meta
+/// row naming the key the identity tags are derived from, when this registration chose it.
+pub(crate) struct DataKeyRow {
+    pub(crate) volunteer: String,
+    pub(crate) wrapped: crate::vault::WrappedKey,
+    pub(crate) meta: Option<(&'static str, String)>,
 }
 
 impl Store {
@@ -143,6 +154,18 @@ struct PackedRow {
     ends: [usize; TEXTS],
     /// The record's projection row, if the entry added a record.
     record: Option<PackedRecord>,
+    /// The data key row, if the entry registered a volunteer.
+    key: Option<PackedKey>,
+}
+
+/// A packed data key row: its texts (volunteer, key id, then the meta row's value if any) follow
+/// the entry's in `text`, each ending at its `ends`; its nonce and wrapped key follow the
+/// entry's body in `bodies`.
+struct PackedKey {
+    ends: [usize; 3],
+    meta: Option<&'static str>,
+    nonce: (usize, usize),
+    wrapped: (usize, usize),
 }
 
 /// The texts of a packed row.
@@ -192,6 +215,28 @@ impl Packed {
             self.text.push_str(t.unwrap_or_default());
             *end = self.text.len();
         }
+        let key = a.data_key.as_ref().map(|k| {
+            let mut ends = [0; 3];
+            let meta = k.meta.as_ref().map(|(name, _)| *name);
+            let value = k.meta.as_ref().map_or("", |(_, v)| v.as_str());
+            for (end, t) in ends
+                .iter_mut()
+                .zip([&*k.volunteer, &*k.wrapped.key_id, value])
+            {
+                self.text.push_str(t);
+                *end = self.text.len();
+            }
+            let from = self.bodies.len();
+            self.bodies.extend_from_slice(&k.wrapped.nonce);
+            let nonce = (from, self.bodies.len());
+            self.bodies.extend_from_slice(&k.wrapped.wrapped);
+            PackedKey {
+                ends,
+                meta,
+                nonce,
+                wrapped: (nonce.1, self.bodies.len()),
+            }
+        });
         let record = r.map(|r| PackedRecord {
             n: a.n,
             start: r.start,
@@ -213,6 +258,7 @@ impl Packed {
             text_from,
             ends,
             record,
+            key,
         });
     }
 
@@ -242,13 +288,28 @@ impl Packed {
     fn body(&self, row: &PackedRow) -> &[u8] {
         self.bodies.get(row.body.0..row.body.1).unwrap_or_default()
     }
+
+    /// A packed data key's texts (volunteer, key id, meta value), nonce and wrapped key.
+    fn key<'a>(&'a self, row: &PackedRow, k: &PackedKey) -> ([&'a str; 3], &'a [u8], &'a [u8]) {
+        let mut from = row.ends.last().copied().unwrap_or(row.text_from);
+        let texts = k.ends.map(|end| {
+            let t = self.text.get(from..end).unwrap_or_default();
+            from = end;
+            t
+        });
+        let bytes = |(a, b): (usize, usize)| self.bodies.get(a..b).unwrap_or_default();
+        (texts, bytes(k.nonce), bytes(k.wrapped))
+    }
 }
 
 /// The writing thread of a bulk add: its two statements, what their parameters were last
 /// bound to, and a buffer for the stored bodies.
 struct RowWriter<'c> {
+    conn: &'c Connection,
     entries: rusqlite::CachedStatement<'c>,
     records: rusqlite::CachedStatement<'c>,
+    /// The data key insert, prepared when the first registration comes.
+    keys: Option<rusqlite::CachedStatement<'c>>,
     bound: (Bound, Bound),
     body: Vec<u8>,
     dates: LastDate,
@@ -277,8 +338,10 @@ impl LastDate {
 impl<'c> RowWriter<'c> {
     fn new(conn: &'c Connection) -> rusqlite::Result<Self> {
         Ok(Self {
+            conn,
             entries: conn.prepare_cached(INSERT_ENTRY)?,
             records: conn.prepare_cached(INSERT_RECORD)?,
+            keys: None,
             bound: (Bound::default(), Bound::default()),
             body: Vec::with_capacity(512),
             dates: LastDate::default(),
@@ -292,8 +355,10 @@ impl<'c> RowWriter<'c> {
         offset: chrono::FixedOffset,
     ) -> std::result::Result<(), Failure> {
         let Self {
+            conn,
             entries,
             records,
+            keys,
             bound,
             body,
             dates,
@@ -337,6 +402,10 @@ impl<'c> RowWriter<'c> {
                 .0
                 .execute(entries, &entry.values())
                 .map_err(|e| ("cannot write the log", "无法写入日志", e))?;
+            if let Some(k) = &row.key {
+                write_key(conn, keys, chunk.key(row, k), k.meta)
+                    .map_err(|e| ("cannot write a data key", "无法写入数据密钥", e))?;
+            }
             let Some(r) = &row.record else {
                 continue;
             };
@@ -374,6 +443,29 @@ impl<'c> RowWriter<'c> {
         }
         Ok(())
     }
+}
+
+/// Writes a packed data key row (making the key table the first time, as
+/// [`Store::put_data_key`] does) and the meta row it carries.
+fn write_key<'c>(
+    conn: &'c Connection,
+    keys: &mut Option<rusqlite::CachedStatement<'c>>,
+    ([volunteer, key_id, meta_value], nonce, wrapped): ([&str; 3], &[u8], &[u8]),
+    meta: Option<&'static str>,
+) -> rusqlite::Result<()> {
+    if let Some(name) = meta {
+        conn.prepare_cached("INSERT OR REPLACE INTO meta VALUES (?1, ?2)")?
+            .execute(rusqlite::params![name, meta_value])?;
+    }
+    let insert = match keys {
+        Some(st) => st,
+        None => {
+            conn.execute_batch(super::schema::IDENTITY_KEYS)?;
+            keys.insert(conn.prepare_cached(super::identity_keys::INSERT_DATA_KEY)?)
+        }
+    };
+    insert.execute(rusqlite::params![volunteer, key_id, nonce, wrapped])?;
+    Ok(())
 }
 
 /// `YYYY-MM-DD`, as `NaiveDate` shows it, without the formatting machinery.
@@ -496,6 +588,7 @@ mod tests {
                 vol: 0,
                 state: crate::record::RecordState::Confirmed,
                 make_up: false,
+                data_key: None,
             };
             chunk.push(&admitted);
         }

@@ -1,0 +1,203 @@
+//! Registering many volunteers at once. In a file ledger's batch, the writing thread of a bulk
+//! add (`crate::store::writer`) writes each registration's entry and data key while this thread
+//! validates, seals, checks and applies the next one; elsewhere each is committed as usual.
+
+use super::identity::{KeyWrite, TAG_KEY_META};
+use super::{Ledger, Log, Receipt};
+use crate::error::{LedgerError, Result};
+use crate::ids::ActorId;
+use crate::log::Entry;
+use crate::org::NewVolunteer;
+use crate::store::{Admitted, DataKeyRow};
+
+/// Where [`Ledger::register_through`] sends what it admits: the writing thread of a file
+/// ledger's batch, or nowhere (each registration is then committed on its own).
+pub(crate) struct RegistrationPipe<'a> {
+    send: Option<&'a mut dyn FnMut(&Admitted) -> bool>,
+    /// Why the registrations must stop (applying an entry failed): the batch then fails.
+    failed: Option<LedgerError>,
+}
+
+impl Ledger {
+    /// Registers many volunteers as [`Ledger::register_volunteer`] registers one, each on its
+    /// own (one refusal does not stop the others); the results are in input order. A file
+    /// ledger writes them in one transaction: if that write fails, none is kept and the error
+    /// is returned.
+    pub fn register_volunteers(
+        &mut self,
+        actor: &ActorId,
+        volunteers: Vec<NewVolunteer>,
+    ) -> Result<Vec<Result<Receipt>>> {
+        self.batch(|l| {
+            l.with_registrations(true, |l, pipe| {
+                volunteers
+                    .into_iter()
+                    .map(|v| l.register_through(actor, v, pipe))
+                    .collect()
+            })
+        })
+    }
+
+    /// Runs `f`, whose registrations go through [`Ledger::register_through`]: piped to a
+    /// writing thread when `pipe` is asked for and this is a file ledger's batch that has not
+    /// failed. While they are piped, the ledger has no log of its own: `f` must make no other
+    /// change (one would be refused with `E_STORAGE`).
+    pub(crate) fn with_registrations<R>(
+        &mut self,
+        pipe: bool,
+        f: impl FnOnce(&mut Self, &mut RegistrationPipe<'_>) -> R,
+    ) -> R {
+        let unpiped = || RegistrationPipe {
+            send: None,
+            failed: None,
+        };
+        let pipes =
+            pipe && matches!(&self.log, Log::File(s) if s.batch && s.batch_failed.is_none());
+        if !pipes {
+            return f(self, &mut unpiped());
+        }
+        let mut store = match std::mem::replace(&mut self.log, Log::Detached) {
+            Log::File(store) => store,
+            other => {
+                self.log = other;
+                return f(self, &mut unpiped());
+            }
+        };
+        let offset = self.state.off;
+        let tree = self.state.tree.frontier().clone();
+        self.piping = true;
+        let mut failed = None;
+        let (out, written) = store.piped(offset, tree, |send| {
+            let mut pipe = RegistrationPipe {
+                send: Some(send),
+                failed: None,
+            };
+            let out = f(self, &mut pipe);
+            failed = pipe.failed;
+            out
+        });
+        self.piping = false;
+        match (failed, written) {
+            // The writer folded the entries it wrote: their tree is not folded again.
+            (None, Ok(tree)) => {
+                let adopted = self.state.tree.adopt(tree);
+                debug_assert!(adopted, "the writer folds every admitted entry");
+            }
+            // The writer's own error says more than that it stopped.
+            (_, Err(e)) | (Some(e), Ok(_)) => store.batch_failed = Some(e),
+        }
+        self.log = Log::File(store);
+        out
+    }
+
+    /// Registers a volunteer as [`Ledger::register_volunteer`] does, through `pipe`: sent to
+    /// the writing thread (the entry applied here at once, so that the next registration is
+    /// checked against it), or committed when there is no writing thread.
+    pub(crate) fn register_through(
+        &mut self,
+        actor: &ActorId,
+        volunteer: NewVolunteer,
+        pipe: &mut RegistrationPipe<'_>,
+    ) -> Result<Receipt> {
+        let Some(send) = pipe.send.as_mut() else {
+            return self.register_volunteer(actor, volunteer);
+        };
+        if let Some(e) = &pipe.failed {
+            return Err(e.clone());
+        }
+        let (change, key) = self.sealed_registration(actor, volunteer)?;
+        let now = self.clock.now();
+        let admit = match self.state.check(actor, now, &change) {
+            Ok(Some(admit)) => admit,
+            Ok(None) => return Ok(self.duplicate_receipt(&change)),
+            Err(e) => return Err(e),
+        };
+        let seq = self.len;
+        let entry = Entry::new(seq, now, actor.clone(), change, self.last);
+        if let Err(e) = self.state.apply(&entry, admit) {
+            // Applied in part (an internal limit): the batch fails and the ledger is read again.
+            pipe.failed = Some(e.clone());
+            return Err(e);
+        }
+        self.len += 1;
+        self.last = entry.hash;
+        self.mark_dirty(&entry.change);
+        let data_key = match key {
+            KeyWrite::Put {
+                volunteer,
+                wrapped,
+                tag_key_id,
+                ..
+            } => {
+                if let Some(id) = &tag_key_id {
+                    self.vault.tag_key_id = Some(id.clone());
+                }
+                Some(DataKeyRow {
+                    volunteer,
+                    wrapped,
+                    meta: tag_key_id.map(|id| (TAG_KEY_META, id)),
+                })
+            }
+            KeyWrite::None | KeyWrite::Destroy { .. } => None,
+        };
+        let receipt = Receipt {
+            seq: crate::error::signed(seq),
+            hash: entry.hash.to_hex(),
+            duplicate: false,
+        };
+        let admitted = Admitted {
+            entry,
+            n: 0,
+            vol: 0,
+            state: crate::record::RecordState::Confirmed,
+            make_up: false,
+            data_key,
+        };
+        if !send(&admitted) {
+            // The writer stopped: its error fails the batch, and nothing of it is kept.
+            pipe.failed = Some(LedgerError::Storage {
+                path: String::new(),
+                detail: "the writing thread stopped".into(),
+                detail_zh: "写入线程已停止".into(),
+            });
+        }
+        Ok(receipt)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::ids::ActorId;
+    use crate::org::{LedgerConfig, NewOrg, OrgKind};
+    use crate::{Clock, Ledger};
+
+    /// While registrations are piped the ledger has no log of its own: any other change is
+    /// refused, not applied without being written.
+    #[test]
+    fn no_other_change_is_made_while_registrations_are_piped() {
+        let dir = std::env::temp_dir().join(format!("vl-piping-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("p.vl");
+        let admin: ActorId = "admin".parse().unwrap();
+        let config = LedgerConfig::new("p".parse().unwrap(), "测试区", admin.clone());
+        let mut l = Ledger::create_with_clock(&path, config, Clock::System).unwrap();
+        let org = NewOrg {
+            id: "D".parse().unwrap(),
+            name: "测试区".into(),
+            kind: OrgKind::District,
+            parent: None,
+        };
+        let refused = l
+            .batch(|l| l.with_registrations(true, |l, _| l.register_org(&admin, org.clone())))
+            .unwrap();
+        assert_eq!(refused.unwrap_err().code(), "E_STORAGE");
+        assert!(l.org(&"D".parse().unwrap()).is_err());
+        // Outside the pipe the same change is made.
+        l.register_org(&admin, org).unwrap();
+        drop(l);
+        let l = Ledger::open(&path).unwrap();
+        assert!(l.org(&"D".parse().unwrap()).is_ok());
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}

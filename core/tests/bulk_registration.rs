@@ -1,0 +1,197 @@
+//! Many volunteers registered at once into a file ledger: what the writing thread writes is
+//! what registering one at a time writes, and it reads back.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use volunteer_ledger::import::{ImportOptions, upload_volunteers};
+use volunteer_ledger::*;
+
+mod common;
+use common::{admin, id};
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("vl-bulk-reg-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn fixed() -> Clock {
+    Clock::Fixed(Timestamp::from_local(480, 2024, 3, 1, 9, 0).unwrap())
+}
+
+fn keys() -> IdentityKeys {
+    IdentityKeys::Provider(Arc::new(Keyring::new("k1", &[7; 32]).unwrap()))
+}
+
+/// A file ledger with platform keys, a fixed clock and fixed entropy, and orgs D > C1.
+fn file_ledger(path: &Path) -> Ledger {
+    let config = LedgerConfig::new(id("bulk"), "测试区", admin());
+    let mut l = Ledger::create_with_keys(path, config, keys()).unwrap();
+    l.set_clock(fixed());
+    l.set_fixed_entropy([9; 32]);
+    for (o, parent, kind) in [
+        ("D", None, OrgKind::District),
+        ("C1", Some("D"), OrgKind::Community),
+    ] {
+        let org = NewOrg {
+            id: id(o),
+            name: format!("{o}组织"),
+            kind,
+            parent: parent.map(id),
+        };
+        l.register_org(&admin(), org).unwrap();
+    }
+    l
+}
+
+/// A resident identity number with its check digit, born 1980-01-01 plus `n` days.
+fn identity_number(n: u64) -> String {
+    let birth = chrono::NaiveDate::from_ymd_opt(1980, 1, 1).unwrap() + chrono::Days::new(n);
+    let body = format!("110105{}{:03}", birth.format("%Y%m%d"), n % 999 + 1);
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body
+        .bytes()
+        .zip(weights)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    format!("{body}{check}")
+}
+
+/// 40 people, and among them: a second registration of person 3's identity, an unknown org,
+/// a volunteer number given twice and an invalid identity number.
+fn people() -> Vec<NewVolunteer> {
+    let mut v: Vec<NewVolunteer> = (0..40)
+        .map(|n| NewVolunteer {
+            id: id(&format!("V{n}")),
+            name: format!("志愿者{n}"),
+            identity_kind: IdentityKind::ResidentId,
+            identity_number: identity_number(n),
+            home_org: Some(id("C1")),
+        })
+        .collect();
+    v[10].identity_number = identity_number(3);
+    v[20].home_org = Some(id("NOWHERE"));
+    v[30].id = id("V5");
+    v[35].identity_number = "110105198001010011".into();
+    v
+}
+
+fn codes(results: &[Result<Receipt>]) -> Vec<Option<&'static str>> {
+    results
+        .iter()
+        .map(|r| r.as_ref().err().map(LedgerError::code))
+        .collect()
+}
+
+/// Each change in the log after the ledger's creation, as its canonical JSON.
+fn changes(l: &Ledger) -> Vec<String> {
+    l.entries()
+        .unwrap()
+        .iter()
+        .skip(1)
+        .map(|e| serde_json::to_string(&e.change).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_bulk_registration_writes_what_registering_one_at_a_time_writes() {
+    let d = dir("same");
+    let (bulk_path, single_path) = (d.join("bulk.vl"), d.join("single.vl"));
+    let mut bulk = file_ledger(&bulk_path);
+    let bulk_results = bulk.register_volunteers(&admin(), people()).unwrap();
+    let mut single = file_ledger(&single_path);
+    let single_results: Vec<_> = people()
+        .into_iter()
+        .map(|v| single.register_volunteer(&admin(), v))
+        .collect();
+
+    let refused = codes(&bulk_results);
+    assert_eq!(refused, codes(&single_results));
+    assert_eq!(refused[10], Some("E_DUPLICATE_IDENTITY"));
+    assert_eq!(refused[20], Some("E_UNKNOWN_ORG"));
+    assert_eq!(refused[30], Some("E_DUPLICATE"));
+    assert_eq!(refused[35], Some("E_IDENTITY_CHECKSUM"));
+    assert_eq!(refused.iter().filter(|c| c.is_none()).count(), 36);
+    assert_eq!(changes(&bulk), changes(&single));
+    let seqs = |r: &[Result<Receipt>]| -> Vec<i64> { r.iter().flatten().map(|r| r.seq).collect() };
+    assert_eq!(seqs(&bulk_results), seqs(&single_results));
+    drop((bulk, single));
+
+    // Read back from the file: the chain verifies, and each number opens with the data key
+    // the writing thread kept.
+    let l = Ledger::open_with_keys(&bulk_path, keys()).unwrap();
+    l.verify().unwrap();
+    for (n, v) in people().into_iter().enumerate() {
+        if refused[n].is_none() {
+            let (_, identity) = l.identity_for_certificate(&v.id).unwrap();
+            assert_eq!(identity.number(), v.identity_number);
+        }
+    }
+    let _ = std::fs::remove_dir_all(d);
+}
+
+#[test]
+fn the_tag_key_a_bulk_registration_chose_is_kept_across_a_rotation() {
+    let d = dir("tag");
+    let path = d.join("own.vl");
+    let config = LedgerConfig::new(id("bulk"), "测试区", admin());
+    let mut l = Ledger::create(&path, config).unwrap();
+    let org = NewOrg {
+        id: id("D"),
+        name: "测试区".into(),
+        kind: OrgKind::District,
+        parent: None,
+    };
+    l.register_org(&admin(), org).unwrap();
+    // The first registrations of the ledger: they choose the key the tags are derived from.
+    let mut first = people();
+    first.truncate(5);
+    for v in &mut first {
+        v.home_org = Some(id("D"));
+    }
+    let results = l.register_volunteers(&admin(), first).unwrap();
+    assert!(results.iter().all(Result::is_ok));
+    l.rotate_key().unwrap();
+    drop(l);
+
+    // After the rotation, tags are still derived from the first key: the same person is
+    // found, however the ledger was reopened.
+    let mut l = Ledger::open(&path).unwrap();
+    let again = NewVolunteer {
+        id: id("V-again"),
+        name: "志愿者0".into(),
+        identity_kind: IdentityKind::ResidentId,
+        identity_number: identity_number(0),
+        home_org: Some(id("D")),
+    };
+    let e = l.register_volunteer(&admin(), again).unwrap_err();
+    assert_eq!(e.code(), "E_DUPLICATE_IDENTITY");
+    let _ = std::fs::remove_dir_all(d);
+}
+
+#[test]
+fn a_register_sheet_without_phones_reads_back_from_the_file() {
+    let d = dir("sheet");
+    let path = d.join("sheet.vl");
+    let mut l = file_ledger(&path);
+    let mut sheet = String::from("姓名,证件号码,所属组织\n");
+    for n in 0..25 {
+        sheet.push_str(&format!("志愿者{n},{},C1\n", identity_number(n)));
+    }
+    let opts = ImportOptions::default();
+    let r = upload_volunteers(&mut l, &admin(), sheet.as_bytes(), &opts, false).unwrap();
+    assert_eq!((r.accepted, r.refused), (25, 0));
+    drop(l);
+    let mut l = Ledger::open_with_keys(&path, keys()).unwrap();
+    l.verify().unwrap();
+    let (_, identity) = l.identity_for_certificate(&id("V00000025")).unwrap();
+    assert_eq!(identity.number(), identity_number(24));
+    // The same sheet again adds nothing: the tags written are found.
+    let r = upload_volunteers(&mut l, &admin(), sheet.as_bytes(), &opts, false).unwrap();
+    assert_eq!((r.accepted, r.duplicates), (0, 25));
+    let _ = std::fs::remove_dir_all(d);
+}
