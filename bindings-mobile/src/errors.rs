@@ -80,10 +80,13 @@ macro_rules! ledger_error {
         }
 
         impl LedgerError {
-            /// The family, the code and the message, whatever the variant.
-            fn parts(&self) -> (ErrorFamily, &str, &str) {
+            /// The family, the code and the messages in English and Chinese, whatever the
+            /// variant.
+            fn parts(&self) -> (ErrorFamily, &str, &str, &str) {
                 match self {
-                    $(Self::$family { code, detail, .. } => (ErrorFamily::$family, code, detail),)*
+                    $(Self::$family { code, message_en, message_zh, .. } => {
+                        (ErrorFamily::$family, code, message_en, message_zh)
+                    })*
                 }
             }
         }
@@ -151,6 +154,18 @@ impl LedgerError {
     /// The family of the refusal, as the variant says it.
     pub fn family(&self) -> ErrorFamily {
         self.parts().0
+    }
+
+    /// The message in English, whatever the family (each variant also holds it as
+    /// `message_en`).
+    pub fn message_en(&self) -> String {
+        self.parts().2.to_owned()
+    }
+
+    /// The message in Chinese, whatever the family (each variant also holds it as
+    /// `message_zh`).
+    pub fn message_zh(&self) -> String {
+        self.parts().3.to_owned()
     }
 }
 

@@ -33,6 +33,39 @@ fn core_errors_keep_their_code_and_family() {
 }
 
 #[test]
+fn every_family_answers_its_code_family_and_both_messages() {
+    let e = policy_profile("nowhere".into()).unwrap_err();
+    let LedgerError::Policy {
+        ref code,
+        ref message_en,
+        ref message_zh,
+        ..
+    } = e
+    else {
+        panic!("{e:?}")
+    };
+    assert_eq!(
+        (e.code(), e.family(), e.message_en(), e.message_zh()),
+        (
+            code.clone(),
+            vl::ErrorFamily::Policy,
+            message_en.clone(),
+            message_zh.clone()
+        )
+    );
+    assert!(
+        message_en.contains("nowhere") && message_zh.contains("nowhere"),
+        "{e:?}"
+    );
+    let poisoned = crate::errors::poisoned();
+    assert_eq!(poisoned.code(), POISONED_CODE);
+    assert_eq!(poisoned.family(), vl::ErrorFamily::Integrity);
+    assert!(
+        poisoned.message_zh().contains("不再可信") && poisoned.message_en().contains("no longer")
+    );
+}
+
+#[test]
 fn malformed_ids_and_periods_are_input_errors() {
     let l = ledger();
     let e = l.record(String::new()).unwrap_err();

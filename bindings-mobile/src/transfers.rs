@@ -56,7 +56,7 @@ pub fn certificate_text(certificate: Certificate) -> String {
 }
 
 /// A certificate as a printable HTML page, with a QR code (SVG) of `verify_url` if given.
-#[uniffi::export]
+#[uniffi::export(default(verify_url = None))]
 pub fn certificate_html(certificate: Certificate, verify_url: Option<String>) -> String {
     vl::render::certificate_html(&certificate, verify_url.as_deref())
 }
@@ -64,7 +64,7 @@ pub fn certificate_html(certificate: Certificate, verify_url: Option<String>) ->
 /// A certificate as a printable HTML page from a district's own Jinja template (start from
 /// [`default_certificate_template`]); every value is escaped. `E_CERTIFICATE_TEMPLATE` (input)
 /// names the template's line when it does not render.
-#[uniffi::export]
+#[uniffi::export(default(verify_url = None))]
 pub fn certificate_html_with_template(
     certificate: Certificate,
     template: String,
@@ -85,7 +85,7 @@ pub fn default_certificate_template() -> String {
 
 /// What a certificate's QR code holds: `verify_url` with the code, or without one the
 /// self-contained text (`VLCERT/1`, ledger, number, code, signed digest, key).
-#[uniffi::export]
+#[uniffi::export(default(verify_url = None))]
 pub fn certificate_qr_payload(certificate: Certificate, verify_url: Option<String>) -> String {
     vl::render::certificate_qr_payload(&certificate, verify_url.as_deref())
 }

@@ -17,15 +17,17 @@ impl Ledger {
     /// Uploads a sheet's bytes (CSV or xlsx): each row is added on its own and each refused
     /// row reported with its code and column. A dry run writes nothing and says what an upload
     /// would do. Refuses only a sheet that cannot be read, or a failed write (`E_STORAGE`,
-    /// nothing of the sheet written).
+    /// nothing of the sheet written). Without `options`, the defaults (`default_import_options`).
+    #[uniffi::method(default(options = None, dry_run = false))]
     pub fn upload(
         &self,
         actor: String,
         bytes: Vec<u8>,
-        options: ImportOptions,
+        options: Option<ImportOptions>,
         dry_run: bool,
     ) -> Result<ImportReport> {
         let actor = parse(&actor)?;
+        let options = options.unwrap_or_default();
         let mut ledger = self.lock()?;
         Ok(vl::upload(
             &mut ledger,
@@ -40,15 +42,17 @@ impl Ledger {
     /// Uploads a volunteer sheet (姓名, 证件类型, 证件号码, 志愿者编号, 所属组织, 手机): each
     /// person registered on their own, numbers made for rows without one, people registered
     /// before counted as duplicates, each refused row reported. One transaction; a dry run
-    /// writes nothing.
+    /// writes nothing. Without `options`, the defaults (`default_import_options`).
+    #[uniffi::method(default(options = None, dry_run = false))]
     pub fn upload_volunteers(
         &self,
         actor: String,
         bytes: Vec<u8>,
-        options: ImportOptions,
+        options: Option<ImportOptions>,
         dry_run: bool,
     ) -> Result<RegisterReport> {
         let actor = parse(&actor)?;
+        let options = options.unwrap_or_default();
         let mut ledger = self.lock()?;
         Ok(vl::upload_volunteers(
             &mut ledger,
@@ -61,15 +65,17 @@ impl Ledger {
 
     /// Uploads an org-tree sheet (名称, 类型, 上级组织, 组织编号): each org registered under
     /// its parent (by id or unique name), ids made for rows without one. One transaction; a
-    /// dry run writes nothing.
+    /// dry run writes nothing. Without `options`, the defaults (`default_import_options`).
+    #[uniffi::method(default(options = None, dry_run = false))]
     pub fn upload_orgs(
         &self,
         actor: String,
         bytes: Vec<u8>,
-        options: ImportOptions,
+        options: Option<ImportOptions>,
         dry_run: bool,
     ) -> Result<RegisterReport> {
         let actor = parse(&actor)?;
+        let options = options.unwrap_or_default();
         let mut ledger = self.lock()?;
         Ok(vl::upload_orgs(
             &mut ledger,
@@ -81,14 +87,17 @@ impl Ledger {
     }
 
     /// Records served by a volunteer or at an org's subtree in a period, as a file's bytes
-    /// (xlsx or CSV), names masked, identity numbers never written.
+    /// (xlsx or CSV), names masked, identity numbers never written; headers in Chinese unless
+    /// `language` says otherwise.
+    #[uniffi::method(default(language = None))]
     pub fn records_file(
         &self,
         scope: RecordScope,
         period: String,
         format: ExportFormat,
-        language: Language,
+        language: Option<Language>,
     ) -> Result<Vec<u8>> {
+        let language = language.unwrap_or_default();
         let period: Period = parse(&period)?;
         let ledger = self.lock()?;
         Ok(vl::records_file(&ledger, scope, period, format, language)?)
@@ -97,14 +106,17 @@ impl Ledger {
     /// An org subtree's volunteers (masked), teams, projects, service records, training,
     /// commendations and activity evaluations in a period, for another volunteer information
     /// system: xlsx, a workbook with a sheet per data set; CSV, a zip of one CSV per data set.
-    /// Headers are the data item names in Chinese, or English keys (`docs/exchange.md`).
+    /// Headers are the data item names in Chinese, or English keys (`docs/exchange.md`);
+    /// Chinese unless `language` says otherwise.
+    #[uniffi::method(default(language = None))]
     pub fn exchange_file(
         &self,
         org: String,
         period: String,
         format: ExportFormat,
-        language: Language,
+        language: Option<Language>,
     ) -> Result<Vec<u8>> {
+        let language = language.unwrap_or_default();
         let org: OrgId = parse(&org)?;
         let period: Period = parse(&period)?;
         let ledger = self.lock()?;

@@ -62,6 +62,7 @@ impl Ledger {
 
     /// Moves a volunteer to a new home community and/or work unit; their history stays with
     /// them and past records keep the org where they were served.
+    #[uniffi::method(default(home_org = None, work_unit = None))]
     pub fn move_volunteer(
         &self,
         actor: String,

@@ -70,6 +70,7 @@ impl Ledger {
     }
 
     /// On a device: records still to send (of `actor`, or of everyone), acknowledged, refused.
+    #[uniffi::method(default(actor = None))]
     pub fn sync_status(&self, actor: Option<String>) -> Result<SyncStatus> {
         let actor: Option<vl::ActorId> = parse_opt(actor)?;
         Ok(self.lock()?.sync_status(actor.as_ref()))

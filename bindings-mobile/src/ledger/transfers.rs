@@ -55,6 +55,7 @@ impl Ledger {
 
     /// Issues the signed transfer package of a volunteer leaving for another ledger (named by
     /// `destination`, if given) and marks them transferred out. Returns the package's text.
+    #[uniffi::method(default(destination = None))]
     pub fn export_transfer(
         &self,
         actor: String,
@@ -69,6 +70,7 @@ impl Ledger {
     }
 
     /// The package a volunteer's history makes now, unsigned (a preview; nothing is written).
+    #[uniffi::method(default(destination = None))]
     pub fn transfer_package(
         &self,
         volunteer: String,
