@@ -11,7 +11,15 @@ fn at(day: u32, hour: u32) -> Timestamp {
 
 /// Volunteer `v`'s own report of a morning's service: it stays pending.
 fn reported(l: &mut Ledger, rid: &str, v: &str, day: u32) {
-    let r = NewRecord::new(id(rid), id(v), id("C1"), at(day, 9), at(day, 10), 60, "服务");
+    let r = NewRecord::new(
+        id(rid),
+        id(v),
+        id("C1"),
+        at(day, 9),
+        at(day, 10),
+        60,
+        "服务",
+    );
     let actor: ActorId = id(v);
     let receipt = l.add_record(&actor, r).unwrap();
     assert_eq!(receipt.state, RecordState::Pending);
@@ -27,10 +35,18 @@ fn each_record_is_confirmed_or_refused_on_its_own_in_input_order_in_one_transact
     let before = l.entry_count();
     let names: Vec<_> = ["P0", "NOPE", "P1", "P1"].iter().map(|r| id(r)).collect();
     let got = l.confirm_records(&admin(), &names).unwrap();
-    let codes: Vec<_> = got.iter().map(|r| r.as_ref().err().map(|e| e.code())).collect();
+    let codes: Vec<_> = got
+        .iter()
+        .map(|r| r.as_ref().err().map(|e| e.code()))
+        .collect();
     assert_eq!(
         codes,
-        [None, Some("E_UNKNOWN_RECORD"), None, Some("E_INVALID_STATE")]
+        [
+            None,
+            Some("E_UNKNOWN_RECORD"),
+            None,
+            Some("E_INVALID_STATE")
+        ]
     );
     assert_eq!(l.entry_count(), before + 2);
     for (rid, state) in [

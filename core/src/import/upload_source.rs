@@ -101,7 +101,10 @@ mod tests {
             left: MAX_UPLOAD_BYTES as u64,
             read: 0,
         };
-        assert_eq!(read_upload(at, "data").map(|b| b.len()), Ok(MAX_UPLOAD_BYTES));
+        assert_eq!(
+            read_upload(at, "data").map(|b| b.len()),
+            Ok(MAX_UPLOAD_BYTES)
+        );
         let mut past = Zeros {
             left: MAX_UPLOAD_BYTES as u64 * 4,
             read: 0,
@@ -118,7 +121,10 @@ mod tests {
         let e = read_upload_file(&missing, "data").unwrap_err();
         assert_eq!(e.code(), "E_FIELD");
         let text = e.to_string();
-        assert!(text.contains("'data'") && text.contains("names no file"), "{text}");
+        assert!(
+            text.contains("'data'") && text.contains("names no file"),
+            "{text}"
+        );
         assert!(!text.contains("张三"), "{text}");
         let e = read_upload_file(&dir, "data").unwrap_err();
         assert!(e.to_string().contains("folder"), "{e}");

@@ -16,11 +16,6 @@ impl Ledger {
         actor: &ActorId,
         records: &[RecordId],
     ) -> Result<Vec<Result<Receipt>>> {
-        self.batch(|l| {
-            records
-                .iter()
-                .map(|r| l.confirm_record(actor, r))
-                .collect()
-        })
+        self.batch(|l| records.iter().map(|r| l.confirm_record(actor, r)).collect())
     }
 }
