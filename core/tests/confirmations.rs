@@ -1,5 +1,7 @@
 //! Confirming many records at once: each on its own, in input order, one transaction.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+
 mod common;
 
 use common::{TempFile, admin, community_file, id};
