@@ -13,8 +13,11 @@ PYTHON="${PYTHON:-python3}"
 # extra), openpyxl (to read exported workbooks back) and matplotlib (the example's chart) are
 # here so that the tests that need them run rather than skip; mypy checks the tests and the
 # examples with --strict. tqdm is in the README's data-work snippet, which test_readme.py runs.
+# polars and pyarrow (the extras `polars` and `arrow`) so that frames in and out of both are
+# tested.
 TOOLS=("maturin>=1.9.4,<2" "pytest>=8,<10" "hypothesis>=6,<7" "pandas>=2,<4" "pandas-stubs>=2"
-    "openpyxl>=3.1,<4" "matplotlib>=3.7,<4" "mypy>=1.10,<2" "tzdata>=2024.1" "tqdm>=4,<5")
+    "openpyxl>=3.1,<4" "matplotlib>=3.7,<4" "mypy>=1.10,<2" "tzdata>=2024.1" "tqdm>=4,<5"
+    "polars>=1.20,<3" "pyarrow>=18,<27")
 
 if [[ ! -x "$VENV/bin/python" ]]; then
     echo "run-tests.sh: creating $VENV"

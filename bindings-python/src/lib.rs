@@ -20,7 +20,7 @@
 //! The modules, by concept: `errors` (the exceptions), `conversions` (Python values as the
 //! core takes them), `results` (`result_class!`), the binding's own result classes and the
 //! module functions of each concept (`records`, `record_results`, `boards`, `transfers`,
-//! `certificates`, `sync`, `community`, `ratings`, `uploads`), `frames` (DataFrames of
+//! `certificates`, `sync`, `community`, `ratings`, `uploads`), `sheet_sources` (a sheet's contents: bytes, a path or a file), `frames` (DataFrames of
 //! records), `keys` (identity keys) and `ledger` (the `Ledger` class, its methods split by
 //! concern).
 
@@ -39,6 +39,7 @@ mod ledger;
 mod ratings;
 mod record_results;
 mod records;
+mod sheet_sources;
 mod sync;
 mod transfers;
 mod uploads;
@@ -59,16 +60,18 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
         PyTuple::new(py, vl::SHIPPED_CALENDARS)?,
     )?;
     m.add("ERROR_CODES", PyTuple::new(py, vl::LedgerError::ALL_CODES)?)?;
+    let families = vl::ErrorFamily::ALL.iter().map(|f| f.as_str());
+    m.add("ERROR_FAMILIES", PyTuple::new(py, families)?)?;
     m.add("TRANSFER_FORMAT", vl::TRANSFER_FORMAT)?;
 
     m.add("LedgerError", py.get_type::<errors::LedgerError>())?;
-    m.add("InputError", py.get_type::<errors::InputError>())?;
-    m.add("ValidationError", py.get_type::<errors::ValidationError>())?;
+    m.add("InputError", errors::InputError::type_object(py)?)?;
+    m.add("ValidationError", errors::ValidationError::type_object(py)?)?;
     m.add(
         "AuthorizationError",
-        py.get_type::<errors::AuthorizationError>(),
+        errors::AuthorizationError::type_object(py)?,
     )?;
-    m.add("NotFoundError", py.get_type::<errors::NotFoundError>())?;
+    m.add("NotFoundError", errors::NotFoundError::type_object(py)?)?;
     m.add("ConflictError", py.get_type::<errors::ConflictError>())?;
     m.add("StateError", py.get_type::<errors::StateError>())?;
     m.add("IntegrityError", py.get_type::<errors::IntegrityError>())?;

@@ -247,47 +247,20 @@ impl RecordResults {
 
     /// The results as a pandas DataFrame, one row per input record (the index is its place in
     /// the input): the RecordReceipt's columns (record, state, make_up, seq, duplicate), then
-    /// the refusal's code and message; missing values are pandas' own. Needs pandas.
+    /// the refusal's code and message; a value a row lacks is pandas' NA. Each column has one
+    /// type (string, Int64, boolean), even with no rows. Needs pandas.
     fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let n = self.len();
-        let mut record = Vec::with_capacity(n);
-        let mut state = Vec::with_capacity(n);
-        let mut make_up = Vec::with_capacity(n);
-        let mut seq = Vec::with_capacity(n);
-        let mut duplicate = Vec::with_capacity(n);
-        let mut code = Vec::with_capacity(n);
-        let mut message = Vec::with_capacity(n);
-        let mut receipts = self.receipts.iter();
-        let mut refusals = self.refusals.iter().peekable();
-        for i in 0..n {
-            if let Some((_, e, _)) = refusals.next_if(|(at, _, _)| *at == i) {
-                record.push(None);
-                state.push(None);
-                make_up.push(None);
-                seq.push(None);
-                duplicate.push(None);
-                code.push(Some(e.code()));
-                message.push(Some(e.to_string()));
-            } else if let Some(r) = receipts.next() {
-                record.push(Some(r.record.as_str()));
-                state.push(Some(r.state.as_str()));
-                make_up.push(Some(r.make_up));
-                seq.push(Some(r.seq.unsigned_abs()));
-                duplicate.push(Some(r.duplicate));
-                code.push(None);
-                message.push(None);
-            }
-        }
-        let data = PyDict::new(py);
-        data.set_item("record", record)?;
-        data.set_item("state", state)?;
-        data.set_item("make_up", make_up)?;
-        data.set_item("seq", seq)?;
-        data.set_item("duplicate", duplicate)?;
-        data.set_item("code", code)?;
-        data.set_item("message", message)?;
-        let frames = py.import("volunteer_ledger._frames")?;
-        frames.call_method1("columns_frame", (data,))
+        self.table(py, "to_pandas")
+    }
+
+    /// The results as a polars DataFrame: `to_pandas`' columns and types; needs polars.
+    fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.table(py, "to_polars")
+    }
+
+    /// The results as a pyarrow Table: `to_pandas`' columns and types; needs pyarrow.
+    fn to_arrow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.table(py, "to_arrow")
     }
 
     fn __repr__(&self) -> String {
@@ -328,5 +301,50 @@ impl RecordResultsIter {
         };
         self.done += 1;
         results.item(py, i).map(Some)
+    }
+}
+
+impl RecordResults {
+    /// The results as the frame `method` (to_pandas, to_polars, to_arrow) gives.
+    fn table<'py>(&self, py: Python<'py>, method: &str) -> PyResult<Bound<'py, PyAny>> {
+        let n = self.len();
+        let mut record = Vec::with_capacity(n);
+        let mut state = Vec::with_capacity(n);
+        let mut make_up = Vec::with_capacity(n);
+        let mut seq = Vec::with_capacity(n);
+        let mut duplicate = Vec::with_capacity(n);
+        let mut code = Vec::with_capacity(n);
+        let mut message = Vec::with_capacity(n);
+        let mut receipts = self.receipts.iter();
+        let mut refusals = self.refusals.iter().peekable();
+        for i in 0..n {
+            if let Some((_, e, _)) = refusals.next_if(|(at, _, _)| *at == i) {
+                record.push(None);
+                state.push(None);
+                make_up.push(None);
+                seq.push(None);
+                duplicate.push(None);
+                code.push(Some(e.code()));
+                message.push(Some(e.to_string()));
+            } else if let Some(r) = receipts.next() {
+                record.push(Some(r.record.as_str()));
+                state.push(Some(r.state.as_str()));
+                make_up.push(Some(r.make_up));
+                seq.push(Some(r.seq.unsigned_abs()));
+                duplicate.push(Some(r.duplicate));
+                code.push(None);
+                message.push(None);
+            }
+        }
+        let data = PyDict::new(py);
+        data.set_item("record", record)?;
+        data.set_item("state", state)?;
+        data.set_item("make_up", make_up)?;
+        data.set_item("seq", seq)?;
+        data.set_item("duplicate", duplicate)?;
+        data.set_item("code", code)?;
+        data.set_item("message", message)?;
+        let frames = py.import("volunteer_ledger._frames")?;
+        frames.call_method1("table", (data, method))
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::conversions::{Int, from_name, offset_of, opt_id, serde_name};
 use crate::errors::check;
+use crate::sheet_sources::sheet_bytes;
 use chrono::{DateTime, FixedOffset};
 use pyo3::prelude::*;
 use volunteer_ledger as vl;
@@ -64,29 +65,55 @@ result_class!(
         rows: Vec<SheetRow>,
         /// Rows that are no record beyond the first 10,000: counted, not listed.
         unlisted_problems: u32,
+        /// The UTC offset the sheet's times were read in, in minutes.
+        utc_offset_minutes: i32,
     }
     methods {
         /// The rows that read as records, as a pandas DataFrame indexed by sheet row with the
-        /// columns `Ledger.add_records` takes; needs pandas.
+        /// columns `Ledger.add_records` takes, typed even when empty (times in the sheet's
+        /// offset); needs pandas.
         fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-            let mut rows = Vec::new();
-            for r in &self.rows {
-                if let Some(record) = &r.record {
-                    let record = Bound::new(py, record.clone())?;
-                    let d = vl::python::to_dict(record.as_any(), SheetRecord::FIELDS)?;
-                    d.set_item("row", r.row)?;
-                    rows.push(d);
-                }
-            }
-            let mut columns = vec!["row"];
-            columns.extend_from_slice(SheetRecord::FIELDS);
-            let frames = py.import("volunteer_ledger._frames")?;
-            frames
-                .call_method1("frame", (rows, columns))?
-                .call_method1("set_index", ("row",))
+            self.table(py, "to_pandas", Some("row"))
+        }
+
+        /// The rows that read as records as a polars DataFrame: `row`, then the columns
+        /// `Ledger.add_records` takes (times in UTC); needs polars.
+        fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            self.table(py, "to_polars", None)
+        }
+
+        /// The rows that read as records as a pyarrow Table: `row`, then the columns
+        /// `Ledger.add_records` takes (times in the sheet's offset); needs pyarrow.
+        fn to_arrow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            self.table(py, "to_arrow", None)
         }
     }
 );
+
+impl Sheet {
+    /// The rows that read as records as the frame `method` gives, `index` its pandas index.
+    fn table<'py>(
+        &self,
+        py: Python<'py>,
+        method: &str,
+        index: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let mut rows = Vec::new();
+        for r in &self.rows {
+            if let Some(record) = &r.record {
+                let record = Bound::new(py, record.clone())?;
+                let d = vl::python::to_dict(record.as_any(), SheetRecord::FIELDS)?;
+                d.set_item("row", r.row)?;
+                rows.push(d);
+            }
+        }
+        let mut columns = vec!["row"];
+        columns.extend_from_slice(SheetRecord::FIELDS);
+        let frames = py.import("volunteer_ledger._frames")?;
+        let args = (rows, columns, method, index, self.utc_offset_minutes);
+        frames.call_method1("frame", args)
+    }
+}
 
 impl SheetRecord {
     fn new(n: vl::NewRecord, off: FixedOffset) -> Self {
@@ -135,6 +162,7 @@ impl Sheet {
                 })
                 .collect(),
             unlisted_problems: s.unlisted_problems,
+            utc_offset_minutes: off.local_minus_utc() / 60,
         }
     }
 }
@@ -160,7 +188,7 @@ pub(crate) fn import_options(
     })
 }
 
-/// Reads a sheet (CSV or XLSX bytes) without adding anything: its header and each row as a
+/// Reads a sheet (CSV or XLSX: bytes, a path or a binary file) without adding anything: its header and each row as a
 /// record or the problem that keeps it from being one. Times are read in `utc_offset_minutes`.
 #[pyfunction]
 #[pyo3(signature = (
@@ -169,7 +197,7 @@ pub(crate) fn import_options(
 ))]
 pub(crate) fn read_sheet(
     py: Python<'_>,
-    data: Vec<u8>,
+    data: &Bound<'_, PyAny>,
     format: Option<String>,
     encoding: String,
     default_org: Option<String>,
@@ -177,6 +205,7 @@ pub(crate) fn read_sheet(
     utc_offset_minutes: Int,
 ) -> PyResult<Sheet> {
     let off = offset_of(py, utc_offset_minutes)?;
+    let data = sheet_bytes(data, "data")?;
     let read = py.detach(move || {
         let opts = import_options(
             format,

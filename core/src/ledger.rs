@@ -16,7 +16,8 @@
 //! - the checks of a change and their application, by family: `checks` (the ledger, orgs,
 //!   volunteers, keys and trust, transfers, certificates), `record_checks` (records), `apply`,
 //!   and `community_changes` with the file of each community concept;
-//! - what a caller does: `organisation`, `identity`, `corrections`, `records`, `teams`, `projects`,
+//! - what a caller does: `organisation`, `identity`, `corrections`, `records` (with
+//!   `confirmations`, many at once), `teams`, `projects`,
 //!   `activities`, `training`, `commendations`, `reporting_in`, `transfers` (with `carry`),
 //!   `certificates`, `sync`, `verification` (keys, signed heads, proofs);
 //! - what a caller reads: `queries`, `boards`, `volunteer_summary`, `team_ratings`,
@@ -61,6 +62,7 @@ mod calendars;
 mod certificates;
 mod checks;
 mod commit;
+mod confirmations;
 mod corrections;
 mod encoding;
 mod lifecycle;

@@ -157,16 +157,22 @@ pub fn repr(result: &Bound<'_, PyAny>, fields: &[&str]) -> PyResult<String> {
     ))
 }
 
-/// A pandas DataFrame of results (one row each, its `to_dict()`) with these columns, or
-/// ImportError naming the extra to install when pandas is not there.
-fn frame<'py>(results: Bound<'py, PyAny>, columns: &[&str]) -> PyResult<Bound<'py, PyAny>> {
+/// Results (one row each, its `to_dict()`) with these columns as the frame `method` gives
+/// (`to_pandas`: a pandas DataFrame, `to_polars`, `to_arrow`: a pyarrow Table), each column
+/// of one type whatever the rows; ImportError naming the extra to install when the library is
+/// not there. Times are in UTC.
+fn frame<'py>(
+    results: Bound<'py, PyAny>,
+    columns: &[&str],
+    method: &str,
+) -> PyResult<Bound<'py, PyAny>> {
     let py = results.py();
     let rows = results
         .try_iter()?
         .map(|r| r?.call_method0("to_dict"))
         .collect::<PyResult<Vec<_>>>()?;
     let frames = py.import("volunteer_ledger._frames")?;
-    frames.call_method1("frame", (PyList::new(py, rows)?, columns.to_vec()))
+    frames.call_method1("frame", (PyList::new(py, rows)?, columns.to_vec(), method))
 }
 
 /// For each class: its attributes in their Python order (`FIELDS`: `to_dict()`'s keys, the
@@ -216,9 +222,17 @@ result_methods! {
     crate::StarSummary { total_minutes, level, reached, next_level, minutes_to_next };
     crate::BoardEntry { rank, id, name, minutes };
     crate::Leaderboard { period, scope, kind, as_of_seq, ranked, entries } methods {
-        /// The lines as a pandas DataFrame (rank, id, name, minutes); needs pandas.
+        /// The lines as a pandas DataFrame, typed even when empty; needs pandas.
         fn to_pandas<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-            frame(slf.getattr("entries")?, crate::BoardEntry::FIELDS)
+            frame(slf.getattr("entries")?, crate::BoardEntry::FIELDS, "to_pandas")
+        }
+        /// The lines as a polars DataFrame, typed even when empty; needs polars.
+        fn to_polars<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+            frame(slf.getattr("entries")?, crate::BoardEntry::FIELDS, "to_polars")
+        }
+        /// The lines as a pyarrow Table, typed even when empty; needs pyarrow.
+        fn to_arrow<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+            frame(slf.getattr("entries")?, crate::BoardEntry::FIELDS, "to_arrow")
         }
     };
     crate::Standing {
@@ -317,9 +331,17 @@ result_methods! {
         volunteer, masked_name, minutes, star_level, community, community_name
     };
     crate::UnitReport { unit, period, staff, served, total_minutes } methods {
-        /// The staff lines as a pandas DataFrame; needs pandas.
+        /// The staff lines as a pandas DataFrame, typed even when empty; needs pandas.
         fn to_pandas<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-            frame(slf.getattr("staff")?, crate::UnitStaffLine::FIELDS)
+            frame(slf.getattr("staff")?, crate::UnitStaffLine::FIELDS, "to_pandas")
+        }
+        /// The staff lines as a polars DataFrame, typed even when empty; needs polars.
+        fn to_polars<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+            frame(slf.getattr("staff")?, crate::UnitStaffLine::FIELDS, "to_polars")
+        }
+        /// The staff lines as a pyarrow Table, typed even when empty; needs pyarrow.
+        fn to_arrow<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+            frame(slf.getattr("staff")?, crate::UnitStaffLine::FIELDS, "to_arrow")
         }
     };
     crate::CommunityVolunteer { volunteer, masked_name, work_unit, reported_in };
@@ -343,18 +365,34 @@ result_methods! {
     crate::ImportReport {
         fingerprint, dry_run, rows, accepted, pending, duplicates, amended, rejected, refused
     } methods {
-        /// The rejected rows as a pandas DataFrame (row, column, code, messages); needs pandas.
+        /// The rejected rows as a pandas DataFrame, typed even when empty; needs pandas.
         fn to_pandas<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-            frame(slf.getattr("rejected")?, crate::RowProblem::FIELDS)
+            frame(slf.getattr("rejected")?, crate::RowProblem::FIELDS, "to_pandas")
+        }
+        /// The rejected rows as a polars DataFrame, typed even when empty; needs polars.
+        fn to_polars<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+            frame(slf.getattr("rejected")?, crate::RowProblem::FIELDS, "to_polars")
+        }
+        /// The rejected rows as a pyarrow Table, typed even when empty; needs pyarrow.
+        fn to_arrow<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+            frame(slf.getattr("rejected")?, crate::RowProblem::FIELDS, "to_arrow")
         }
     };
     crate::AssignedId { row, id };
     crate::RegisterReport {
         fingerprint, dry_run, rows, accepted, duplicates, assigned, rejected, refused
     } methods {
-        /// The rejected rows as a pandas DataFrame (row, column, code, messages); needs pandas.
+        /// The rejected rows as a pandas DataFrame, typed even when empty; needs pandas.
         fn to_pandas<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-            frame(slf.getattr("rejected")?, crate::RowProblem::FIELDS)
+            frame(slf.getattr("rejected")?, crate::RowProblem::FIELDS, "to_pandas")
+        }
+        /// The rejected rows as a polars DataFrame, typed even when empty; needs polars.
+        fn to_polars<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+            frame(slf.getattr("rejected")?, crate::RowProblem::FIELDS, "to_polars")
+        }
+        /// The rejected rows as a pyarrow Table, typed even when empty; needs pyarrow.
+        fn to_arrow<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+            frame(slf.getattr("rejected")?, crate::RowProblem::FIELDS, "to_arrow")
         }
     };
     SignedHead {

@@ -1,6 +1,6 @@
 //! Service records in a ledger: adding one or many (what became of each of many is a
-//! [`RecordOutcome`]), confirming, revoking, disputing and amending them, and reading them
-//! back.
+//! [`RecordOutcome`]), confirming one or many (a [`ConfirmOutcome`] each), revoking,
+//! disputing and amending them, and reading them back.
 
 use vl::{NewRecord, Receipt, RecordReceipt, ServiceRecord};
 use volunteer_ledger as vl;
@@ -16,6 +16,21 @@ pub enum RecordOutcome {
     Added {
         /// What adding it did.
         receipt: RecordReceipt,
+    },
+    /// The record was refused; the others were still tried.
+    Refused {
+        /// The refusal, as the single-record call would have raised it.
+        error: LedgerError,
+    },
+}
+
+/// What became of one record of a bulk [`Ledger::confirm_records`] call.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
+pub enum ConfirmOutcome {
+    /// The record was confirmed.
+    Confirmed {
+        /// What confirming it did.
+        receipt: Receipt,
     },
     /// The record was refused; the others were still tried.
     Refused {
@@ -53,6 +68,31 @@ impl Ledger {
     pub fn confirm_record(&self, actor: String, record: String) -> Result<Receipt> {
         let (actor, record) = (parse(&actor)?, parse(&record)?);
         Ok(self.lock()?.confirm_record(&actor, &record)?)
+    }
+
+    /// Confirms many pending records in one transaction, each on its own; outcomes are in
+    /// input order (a malformed id is refused like any other).
+    pub fn confirm_records(
+        &self,
+        actor: String,
+        records: Vec<String>,
+    ) -> Result<Vec<ConfirmOutcome>> {
+        let actor = parse(&actor)?;
+        let parsed: Vec<vl::Result<vl::RecordId>> = records.iter().map(|r| r.parse()).collect();
+        let good: Vec<vl::RecordId> = parsed
+            .iter()
+            .filter_map(|r| r.as_ref().ok().cloned())
+            .collect();
+        let mut confirmed = self.lock()?.confirm_records(&actor, &good)?.into_iter();
+        Ok(parsed
+            .into_iter()
+            .map(
+                |p| match p.and_then(|_| confirmed.next().unwrap_or_else(|| Err(lost()))) {
+                    Ok(receipt) => ConfirmOutcome::Confirmed { receipt },
+                    Err(e) => ConfirmOutcome::Refused { error: e.into() },
+                },
+            )
+            .collect())
     }
 
     /// Revokes a record with a reason; it stays in the ledger and stops counting.
@@ -102,5 +142,15 @@ impl Ledger {
     /// How many records the ledger holds, in every state.
     pub fn record_count(&self) -> Result<i64> {
         Ok(signed(self.lock()?.record_count()))
+    }
+}
+
+/// The refusal for a record the core answered nothing for (it answers one result for each
+/// record given: never expected).
+fn lost() -> vl::LedgerError {
+    vl::LedgerError::InvalidField {
+        what: "confirm_records".into(),
+        field: "records".into(),
+        detail: "no answer for this record / 该记录无结果".into(),
     }
 }

@@ -30,22 +30,29 @@ the end of the block, after which every call raises ``ValueError``.
 
 Data work: ``upload`` (CSV/XLSX bytes, dry run, ``progress(done, total)``), ``read_sheet``,
 ``export_leaderboard`` / ``export_records`` (XLSX or CSV bytes), ``add_records`` from any
-iterable of dicts or a pandas DataFrame (a lazy ``RecordResults`` sequence back, with counts,
-``refusals()`` and ``to_pandas()``), and ``to_pandas()`` on boards, reports and sheets
-(``vl.to_pandas(results)`` for any list of results); pandas is the optional extra
-``volunteer-ledger[pandas]``.
+iterable of dicts, a pandas or polars DataFrame or a pyarrow Table (a lazy ``RecordResults``
+sequence back, with counts, ``refusals()`` and ``to_pandas()``), ``confirm_records`` (many at
+once, each on its own), and ``to_pandas()``, ``to_polars()`` and ``to_arrow()`` on boards,
+reports and sheets (``vl.to_pandas(results)`` … for any list of results); each library is an
+optional extra: ``volunteer-ledger[pandas]``, ``[polars]``, ``[arrow]``. A sheet is bytes, a
+path or a file opened in binary mode.
 
-Errors: every refusal raises a subclass of :class:`LedgerError` — one per error family — with
-the core's stable ``code`` (such as ``"E_OVERLAP"``), its ``family`` and the core's message.
+Errors: every refusal raises a subclass of :class:`LedgerError` — one per error family
+(``ERROR_FAMILIES``) — with the core's stable ``code`` (such as ``"E_OVERLAP"``), its
+``family`` and the core's message. The families a Python user catches by a builtin are also
+that builtin: ``InputError`` and ``ValidationError`` are ``ValueError``, ``NotFoundError`` a
+``LookupError``, ``AuthorizationError`` a ``PermissionError``.
 """
 
+import os as _os
 from collections.abc import Sequence as _Sequence
-from typing import Literal
+from typing import Literal, Protocol, Union
 
-from ._frames import to_pandas
+from ._frames import to_arrow, to_pandas, to_polars
 from ._native import (
     DEFAULT_CERTIFICATE_TEMPLATE,
     ERROR_CODES,
+    ERROR_FAMILIES,
     PROFILES,
     SHIPPED_CALENDARS,
     TRANSFER_FORMAT,
@@ -159,6 +166,14 @@ RecordState = Literal["pending", "confirmed", "amended", "revoked", "disputed"]
 BoardKind = Literal["volunteers", "teams", "orgs"]
 VisibilityMode = Literal["public", "hidden", "pseudonym"]
 CertificateStatus = Literal["valid", "superseded"]
+
+
+class _BinaryFile(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+
+# A sheet's contents, as upload, upload_volunteers, upload_orgs and read_sheet take them.
+SheetData = Union[bytes, bytearray, memoryview, str, "_os.PathLike[str]", _BinaryFile]
 ErrorFamily = Literal[
     "input",
     "validation",
@@ -168,11 +183,13 @@ ErrorFamily = Literal[
     "state",
     "integrity",
     "policy",
+    "storage",
 ]
 
 __all__ = [
     "DEFAULT_CERTIFICATE_TEMPLATE",
     "ERROR_CODES",
+    "ERROR_FAMILIES",
     "PROFILES",
     "SHIPPED_CALENDARS",
     "TRANSFER_FORMAT",
@@ -261,7 +278,9 @@ __all__ = [
     "shipped_calendar",
     "stars_for_minutes",
     "team_scoring",
+    "to_arrow",
     "to_pandas",
+    "to_polars",
     "validate_identity",
     "verify_certificate_offline",
 ]

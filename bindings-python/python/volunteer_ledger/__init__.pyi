@@ -6,14 +6,20 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, Optional, Union, final, overload
+from typing import TYPE_CHECKING, Any, Literal, Optional, Protocol, Union, final, overload
 
 if TYPE_CHECKING:
     import pandas as pd
+    import polars as pl
+    import pyarrow as pa  # type: ignore[import-untyped, unused-ignore]
+
+# A frame of records or volunteers: a pandas or polars DataFrame, or a pyarrow Table.
+_Frame = Union["pd.DataFrame", "pl.DataFrame", "pa.Table"]
 
 __all__ = [
     "DEFAULT_CERTIFICATE_TEMPLATE",
     "ERROR_CODES",
+    "ERROR_FAMILIES",
     "PROFILES",
     "SHIPPED_CALENDARS",
     "TRANSFER_FORMAT",
@@ -102,7 +108,9 @@ __all__ = [
     "shipped_calendar",
     "stars_for_minutes",
     "team_scoring",
+    "to_arrow",
     "to_pandas",
+    "to_polars",
     "validate_identity",
     "verify_certificate_offline",
 ]
@@ -111,6 +119,9 @@ __version__: str
 PROFILES: tuple[str, ...]
 SHIPPED_CALENDARS: tuple[str, ...]
 ERROR_CODES: tuple[str, ...]
+ERROR_FAMILIES: tuple[ErrorFamily, ...]
+"""Every error family, in the core's order; each has its exception class ('not_found':
+NotFoundError)."""
 TRANSFER_FORMAT: str
 DEFAULT_CERTIFICATE_TEMPLATE: str
 
@@ -131,6 +142,15 @@ RecordState = Literal["pending", "confirmed", "amended", "revoked", "disputed"]
 BoardKind = Literal["volunteers", "teams", "orgs"]
 VisibilityMode = Literal["public", "hidden", "pseudonym"]
 CertificateStatus = Literal["valid", "superseded"]
+class _BinaryFile(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+SheetData = Union[bytes, bytearray, memoryview, str, "os.PathLike[str]", _BinaryFile]
+"""A sheet's contents: bytes, a path (str or os.PathLike) or a file opened in binary mode.
+A path or file is read to at most sheet_limits' MAX_UPLOAD_BYTES (256 MiB) + 1 bytes; more is
+refused (InputError E_UPLOAD_TOO_LARGE); a missing file or a file opened in text mode raises
+InputError (E_FIELD) naming the argument; another type raises TypeError."""
+
 ErrorFamily = Literal[
     "input",
     "validation",
@@ -161,15 +181,32 @@ class LedgerError(Exception):
     record: str | None
     """The record the error is about, if it is about one."""
 
-class InputError(LedgerError): ...
-class ValidationError(LedgerError): ...
-class AuthorizationError(LedgerError): ...
-class NotFoundError(LedgerError): ...
-class ConflictError(LedgerError): ...
-class StateError(LedgerError): ...
-class IntegrityError(LedgerError): ...
-class PolicyError(LedgerError): ...
-class StorageError(LedgerError): ...
+class InputError(LedgerError, ValueError):
+    """A value passed in is malformed (family 'input'); also a ValueError."""
+
+class ValidationError(LedgerError, ValueError):
+    """A service record breaks a rule of the policy (family 'validation'); also a ValueError."""
+
+class AuthorizationError(LedgerError, PermissionError):
+    """The actor may not make this change (family 'authorization'); also a PermissionError."""
+
+class NotFoundError(LedgerError, LookupError):
+    """Something named does not exist (family 'not_found'); also a LookupError."""
+
+class ConflictError(LedgerError):
+    """Something with this id exists already, with other content (family 'conflict')."""
+
+class StateError(LedgerError):
+    """The change does not fit the record's current state (family 'state')."""
+
+class IntegrityError(LedgerError):
+    """The log is damaged or does not replay (family 'integrity')."""
+
+class PolicyError(LedgerError):
+    """A policy is malformed or unknown (family 'policy')."""
+
+class StorageError(LedgerError):
+    """A ledger file could not be opened, read or written (family 'storage')."""
 
 # ---- result objects ------------------------------------------------------------------------
 
@@ -234,7 +271,12 @@ class RecordResults(Sequence[Union[RecordReceipt, LedgerError]]):
         """The refusals, each with the record's place in the input."""
     def to_pandas(self) -> pd.DataFrame:
         """One row per input record (index: its place): record, state, make_up, seq,
-        duplicate, then the refusal's code and message; needs pandas."""
+        duplicate, then the refusal's code and message; a value a row lacks is NA. Typed
+        (string, Int64, boolean) even when empty; needs pandas."""
+    def to_polars(self) -> pl.DataFrame:
+        """to_pandas' columns and types as a polars DataFrame; needs polars."""
+    def to_arrow(self) -> pa.Table:
+        """to_pandas' columns and types as a pyarrow Table; needs pyarrow."""
 
 @final
 class ServiceRecord:
@@ -368,7 +410,12 @@ class Leaderboard:
     def entries(self) -> list[BoardEntry]: ...
     def to_dict(self) -> dict[str, Any]: ...
     def to_pandas(self) -> pd.DataFrame:
-        """The lines as a DataFrame (rank, id, name, minutes); needs pandas."""
+        """The lines as a DataFrame (rank, id, name, minutes), typed even when empty; needs
+        pandas."""
+    def to_polars(self) -> pl.DataFrame:
+        """The lines as a polars DataFrame; needs polars."""
+    def to_arrow(self) -> pa.Table:
+        """The lines as a pyarrow Table; needs pyarrow."""
 
 @final
 class Standing:
@@ -1084,7 +1131,12 @@ class UnitReport:
     @property
     def total_minutes(self) -> int: ...
     def to_dict(self) -> dict[str, Any]: ...
-    def to_pandas(self) -> pd.DataFrame: ...
+    def to_pandas(self) -> pd.DataFrame:
+        """Its lines as a DataFrame, typed even when empty; needs pandas."""
+    def to_polars(self) -> pl.DataFrame:
+        """Its lines as a polars DataFrame, typed even when empty; needs polars."""
+    def to_arrow(self) -> pa.Table:
+        """Its lines as a pyarrow Table, typed even when empty; needs pyarrow."""
 
 @final
 class CommunityVolunteer:
@@ -1159,7 +1211,12 @@ class ImportReport:
     @property
     def refused(self) -> int: ...
     def to_dict(self) -> dict[str, Any]: ...
-    def to_pandas(self) -> pd.DataFrame: ...
+    def to_pandas(self) -> pd.DataFrame:
+        """Its lines as a DataFrame, typed even when empty; needs pandas."""
+    def to_polars(self) -> pl.DataFrame:
+        """Its lines as a polars DataFrame, typed even when empty; needs polars."""
+    def to_arrow(self) -> pa.Table:
+        """Its lines as a pyarrow Table, typed even when empty; needs pyarrow."""
 
 @final
 class AssignedId:
@@ -1192,7 +1249,12 @@ class RegisterReport:
     @property
     def refused(self) -> int: ...
     def to_dict(self) -> dict[str, Any]: ...
-    def to_pandas(self) -> pd.DataFrame: ...
+    def to_pandas(self) -> pd.DataFrame:
+        """Its lines as a DataFrame, typed even when empty; needs pandas."""
+    def to_polars(self) -> pl.DataFrame:
+        """Its lines as a polars DataFrame, typed even when empty; needs polars."""
+    def to_arrow(self) -> pa.Table:
+        """Its lines as a pyarrow Table, typed even when empty; needs pyarrow."""
 
 @final
 class SheetRecord:
@@ -1252,8 +1314,16 @@ class Sheet:
     def rows(self) -> list[SheetRow]: ...
     @property
     def unlisted_problems(self) -> int: ...
+    @property
+    def utc_offset_minutes(self) -> int:
+        """The UTC offset the sheet's times were read in, in minutes."""
     def to_dict(self) -> dict[str, Any]: ...
-    def to_pandas(self) -> pd.DataFrame: ...
+    def to_pandas(self) -> pd.DataFrame:
+        """Its lines as a DataFrame, typed even when empty; needs pandas."""
+    def to_polars(self) -> pl.DataFrame:
+        """Its lines as a polars DataFrame, typed even when empty; needs polars."""
+    def to_arrow(self) -> pa.Table:
+        """Its lines as a pyarrow Table, typed even when empty; needs pyarrow."""
 
 # ---- the ledger ----------------------------------------------------------------------------
 
@@ -1410,11 +1480,18 @@ class Ledger:
         public_benefit: bool = True,
     ) -> RecordReceipt: ...
     def add_records(
-        self, actor: str, records: Union[Iterable[dict[str, Any]], pd.DataFrame]
+        self, actor: str, records: Union[Iterable[dict[str, Any]], _Frame]
     ) -> RecordResults:
-        """Dicts of add_record's keywords, or a DataFrame with those columns; refusals are
-        returned in place, not raised."""
+        """Dicts of add_record's keywords, or a pandas or polars DataFrame or pyarrow Table
+        with those columns (polars and Arrow go through pandas); refusals are returned in
+        place, not raised."""
     def confirm_record(self, actor: str, record: str) -> Receipt: ...
+    def confirm_records(
+        self, actor: str, records: Iterable[str]
+    ) -> list[Union[Receipt, LedgerError]]:
+        """Confirms each record as confirm_record does, each on its own, in one transaction:
+        in input order, a Receipt per record confirmed, the LedgerError (not raised) per
+        record refused."""
     def revoke_record(self, actor: str, record: str, reason: str) -> Receipt: ...
     def dispute_record(self, actor: str, record: str, reason: str) -> Receipt: ...
     def resolve_dispute(self, actor: str, record: str, note: str) -> Receipt: ...
@@ -1622,7 +1699,7 @@ class Ledger:
     def upload(
         self,
         actor: str,
-        data: bytes,
+        data: SheetData,
         *,
         dry_run: bool = False,
         format: Optional[Literal["csv", "xlsx"]] = None,
@@ -1636,7 +1713,7 @@ class Ledger:
     def upload_volunteers(
         self,
         actor: str,
-        data: bytes,
+        data: SheetData,
         *,
         dry_run: bool = False,
         format: Optional[Literal["csv", "xlsx"]] = None,
@@ -1648,7 +1725,7 @@ class Ledger:
     def upload_orgs(
         self,
         actor: str,
-        data: bytes,
+        data: SheetData,
         *,
         dry_run: bool = False,
         format: Optional[Literal["csv", "xlsx"]] = None,
@@ -1657,8 +1734,10 @@ class Ledger:
     ) -> RegisterReport:
         """An org-tree sheet registered, each refused row reported."""
     def register_volunteers(
-        self, actor: str, volunteers: Union[Iterable[Mapping[str, Any]], pd.DataFrame, Any]
-    ) -> list[Union[Receipt, LedgerError]]: ...
+        self, actor: str, volunteers: Union[Iterable[Mapping[str, Any]], _Frame]
+    ) -> list[Union[Receipt, LedgerError]]:
+        """Dicts of register_volunteer's keywords, or a pandas or polars DataFrame or pyarrow
+        Table with those columns; refusals are returned in place, not raised."""
     def export_leaderboard(
         self,
         period: str,
@@ -1725,7 +1804,7 @@ def certificate_qr_payload(certificate: Certificate, verify_url: Optional[str] =
 def check_certificate_qr(certificate: Certificate, payload: str) -> None:
     """Returns None if the QR text names this certificate; raises IntegrityError otherwise."""
 def read_sheet(
-    data: bytes,
+    data: SheetData,
     *,
     format: Optional[Literal["csv", "xlsx"]] = None,
     encoding: Literal["auto", "utf8", "gbk"] = "auto",
@@ -1743,3 +1822,9 @@ def rate_team(
 ) -> TeamScore: ...
 def to_pandas(items: Iterable[Any]) -> pd.DataFrame:
     """Result objects as a DataFrame, one row each (their to_dict()); needs pandas."""
+
+def to_polars(items: Iterable[Any]) -> pl.DataFrame:
+    """Result objects as a polars DataFrame, one row each (their to_dict()); needs polars."""
+
+def to_arrow(items: Iterable[Any]) -> pa.Table:
+    """Result objects as a pyarrow Table, one row each (their to_dict()); needs pyarrow."""

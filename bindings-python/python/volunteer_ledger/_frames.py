@@ -1,7 +1,15 @@
-"""pandas conversions for the native module: DataFrames out, record columns in.
+"""DataFrame conversions for the native module: results out as pandas or polars DataFrames
+or pyarrow Tables, record columns in from any of the three.
 
-Only conversion lives here: no rule. pandas is imported when a conversion is asked for, so
-the package works without it (``pip install "volunteer-ledger[pandas]"`` adds it).
+Only conversion lives here: no rule. Each library is imported when a conversion asks for it,
+so the package works without them; a missing one raises ImportError naming its extra
+(``pip install "volunteer-ledger[pandas]"``, ``[polars]``, ``[arrow]``).
+
+A result's frame has one type per column, whatever its rows, so that an empty result has the
+columns and types of any other: whole numbers Int64, flags boolean, texts string, times
+timestamps (seconds) in the offset the result's times are in; a value a row lacks is missing
+(pandas' NA, polars' and Arrow's null). The column names say the type (`KIND`): a name means
+the same thing in every result.
 """
 
 from __future__ import annotations
@@ -24,28 +32,163 @@ class _HasToDict(Protocol):
     def to_dict(self) -> dict[str, Any]: ...
 
 
-def _pandas() -> Any:
+# The pip extra that brings each library a conversion may need.
+EXTRAS = {"pandas": "pandas", "polars": "polars", "pyarrow": "arrow"}
+
+
+def need(library: str, what: str) -> Any:
+    """The library imported, or ImportError naming what needs it and the extra that brings it."""
     try:
-        import pandas
-    except ImportError as e:  # pragma: no cover - exercised only without pandas
+        return importlib.import_module(library)
+    except ImportError as e:
         raise ImportError(
-            "to_pandas needs pandas: pip install 'volunteer-ledger[pandas]'"
+            f"{what} needs {library}: pip install 'volunteer-ledger[{EXTRAS[library]}]'"
         ) from e
-    return pandas
 
 
-def frame(rows: list[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
-    """A DataFrame of rows (dicts), with these columns in this order even when empty."""
-    df: pd.DataFrame = _pandas().DataFrame(rows, columns=columns)
-    return df
+def _pandas() -> Any:
+    return need("pandas", "to_pandas")
+
+
+# The type of each column of a result's frame, by name; any other column holds text.
+KIND: dict[str, str] = {
+    **dict.fromkeys(("rank", "minutes", "star_level", "row", "seq"), "integer"),
+    **dict.fromkeys(("make_up", "duplicate", "paid", "job_duty", "public_benefit"), "flag"),
+    **dict.fromkeys(("start", "end"), "time"),
+}
+
+# The libraries a result converts to, by method.
+LIBRARIES = {"to_pandas": "pandas", "to_polars": "polars", "to_arrow": "pyarrow"}
+
+
+def _column(library: Any, name: str, values: list[Any], offset_minutes: int) -> Any:
+    """One column of a result's frame, of its name's type, in `library` (the module)."""
+    kind = KIND.get(name, "text")
+    tz = timezone(timedelta(minutes=offset_minutes))
+    if library.__name__ == "pandas":
+        if kind == "time":
+            times = library.Series(library.to_datetime(values, utc=True), name=name)
+            return times.dt.tz_convert(tz).dt.as_unit("s")
+        dtype = {"integer": "Int64", "flag": "boolean", "text": "string"}[kind]
+        return library.Series(values, dtype=dtype, name=name)
+    if library.__name__ == "polars":
+        # polars keeps times in UTC: the instants are the same.
+        pl_type = {
+            "integer": library.Int64,
+            "flag": library.Boolean,
+            "text": library.String,
+            "time": library.Datetime("us", time_zone="UTC"),
+        }[kind]
+        return library.Series(name, values, dtype=pl_type)
+    offset = f"{'-' if offset_minutes < 0 else '+'}{abs(offset_minutes) // 60:02}:{abs(offset_minutes) % 60:02}"
+    pa_type = {
+        "integer": library.int64(),
+        "flag": library.bool_(),
+        "text": library.string(),
+        "time": library.timestamp("s", tz=offset),
+    }[kind]
+    return library.array(values, type=pa_type)
+
+
+def table(
+    data: dict[str, list[Any]],
+    method: str = "to_pandas",
+    index: str | None = None,
+    offset_minutes: int = 0,
+) -> Any:
+    """A result's columns (equal-length lists, in the dict's order) as the frame `method`
+    (to_pandas, to_polars, to_arrow) gives: typed by `KIND`; `index` is the pandas index."""
+    library = need(LIBRARIES[method], method)
+    columns = {n: _column(library, n, v, offset_minutes) for n, v in data.items()}
+    if library.__name__ == "pandas":
+        df = library.DataFrame(columns)
+        return df.set_index(index) if index is not None else df
+    if library.__name__ == "polars":
+        return library.DataFrame(list(columns.values()))
+    return library.table(columns)
+
+
+def frame(
+    rows: list[dict[str, Any]],
+    columns: list[str],
+    method: str = "to_pandas",
+    index: str | None = None,
+    offset_minutes: int = 0,
+) -> Any:
+    """Rows of a result (dicts) as the frame `method` gives (see `table`), with these columns
+    in this order even when there are none."""
+    data = {c: [row.get(c) for row in rows] for c in columns}
+    return table(data, method, index, offset_minutes)
+
+
+def _rows(items: Iterable[_HasToDict]) -> tuple[list[dict[str, Any]], list[str]]:
+    rows = [item.to_dict() for item in items]
+    return rows, (list(rows[0]) if rows else [])
 
 
 def to_pandas(items: Iterable[_HasToDict]) -> pd.DataFrame:
     """Result objects (records, ratings, anomalies …) as a DataFrame, one row each, one
-    column per attribute; nested results stay dicts."""
-    rows = [item.to_dict() for item in items]
-    columns = list(rows[0]) if rows else []
-    return frame(rows, columns)
+    column per attribute, typed as pandas infers them; nested results stay dicts."""
+    rows, columns = _rows(items)
+    df: pd.DataFrame = _pandas().DataFrame(rows, columns=columns)
+    return df
+
+
+def to_polars(items: Iterable[_HasToDict]) -> Any:
+    """Result objects as a polars DataFrame, one row each, typed as polars infers them;
+    nested results are structs. Needs polars."""
+    rows, columns = _rows(items)
+    pl = need("polars", "to_polars")
+    return pl.DataFrame(rows, schema=columns or None, orient="row" if rows else None)
+
+
+def to_arrow(items: Iterable[_HasToDict]) -> Any:
+    """Result objects as a pyarrow Table, one row each, typed as Arrow infers them; nested
+    results are structs. Needs pyarrow."""
+    rows, _ = _rows(items)
+    pa = need("pyarrow", "to_arrow")
+    return pa.Table.from_pylist(rows)
+
+
+def as_pandas(frame: Any) -> pd.DataFrame:
+    """A pandas DataFrame of a polars DataFrame or a pyarrow Table (or record batch), through
+    their own `to_pandas()` (polars' needs pyarrow); any other frame as it is. Records in from
+    any of them take pandas' packed path."""
+    library = type(frame).__module__.partition(".")[0]
+    if library not in ("polars", "pyarrow"):
+        return frame
+    need("pandas", f"add_records with a {library} frame")
+    if library == "polars":
+        need("pyarrow", "add_records with a polars frame")
+    df: pd.DataFrame = frame.to_pandas()
+    return df
+
+
+def is_frame(value: Any) -> bool:
+    """Whether a value is a pandas or polars DataFrame or a pyarrow Table or record batch."""
+    library = type(value).__module__.partition(".")[0]
+    if library == "pandas" or library == "polars":
+        return hasattr(value, "columns") and hasattr(value, "dtypes")
+    if library == "pyarrow":
+        return hasattr(value, "column_names") and hasattr(value, "schema")
+    return False
+
+
+def text_columns(frame: Any, names: Iterable[str]) -> dict[str, list[Any]]:
+    """The columns of a frame (see `is_frame`) named here that it has, as lists of values."""
+    library = type(frame).__module__.partition(".")[0]
+    have = list(frame.column_names) if library == "pyarrow" else [str(c) for c in frame.columns]
+    out: dict[str, list[Any]] = {}
+    for name in names:
+        if name not in have:
+            continue
+        if library == "pyarrow":
+            out[name] = frame.column(name).to_pylist()
+        elif library == "polars":
+            out[name] = frame.get_column(name).to_list()
+        else:
+            out[name] = frame[name].tolist()
+    return out
 
 
 def _packed(values: Any) -> bytes:
@@ -212,7 +355,3 @@ def record_columns(df: pd.DataFrame, offset_minutes: int) -> dict[str, Any]:
     return out
 
 
-def columns_frame(data: dict[str, list[Any]]) -> pd.DataFrame:
-    """A DataFrame of columns (lists of equal length), in the dict's order."""
-    df: pd.DataFrame = _pandas().DataFrame(data)
-    return df

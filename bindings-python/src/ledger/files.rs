@@ -4,6 +4,7 @@
 use super::PyLedger;
 use crate::conversions::Int;
 use crate::errors::{bad_field, check};
+use crate::sheet_sources::sheet_bytes;
 use crate::uploads::import_options;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
@@ -30,7 +31,7 @@ impl PyLedger {
         &self,
         py: Python<'_>,
         actor: String,
-        data: Vec<u8>,
+        data: &Bound<'_, PyAny>,
         dry_run: bool,
         format: Option<String>,
         encoding: String,
@@ -40,6 +41,7 @@ impl PyLedger {
         amend_changed: bool,
     ) -> PyResult<vl::ImportReport> {
         let actor = Self::actor(py, &actor)?;
+        let data = sheet_bytes(data, "data")?;
         let opts = check(
             py,
             // The upload reads the sheet in the ledger's own offset, whatever is given here.

@@ -3,7 +3,7 @@
 //! reading them back.
 
 use super::{PyLedger, unavailable};
-use crate::errors::check;
+use crate::errors::{check, ledger_err};
 use crate::frames::{CHUNK, RecordColumns, frame_columns};
 use crate::record_results::RecordResults;
 use crate::records::{Converted, RecordArgs, ServiceRecord};
@@ -132,9 +132,11 @@ impl PyLedger {
     }
 
     /// Adds many records, each on its own: one refusal does not stop the others. `records` is
-    /// any iterable of dicts with the keywords of `add_record`, or a pandas DataFrame with those
-    /// columns (datetime64 start/end columns, naive ones in the ledger's offset; missing
-    /// optional columns take `add_record`'s defaults). One lock and, in a file ledger, one
+    /// any iterable of dicts with the keywords of `add_record`, or a pandas or polars DataFrame
+    /// or a pyarrow Table with those columns (datetime start/end columns, naive ones in the
+    /// ledger's offset; missing optional columns take `add_record`'s defaults). A polars or
+    /// Arrow frame is read through pandas (its `to_pandas()`: pandas, and for polars pyarrow,
+    /// must be installed). One lock and, in a file ledger, one
     /// transaction for the lot (if that write fails, every result is that error). Returns a
     /// RecordResults: in input order, a RecordReceipt for each record added (or repeated) and
     /// the LedgerError (not raised) for each record refused, with their counts. A record that
@@ -150,8 +152,12 @@ impl PyLedger {
         records: &Bound<'_, PyAny>,
     ) -> PyResult<RecordResults> {
         let actor = Self::actor(py, &actor)?;
-        if records.hasattr("columns")? && records.hasattr("dtypes")? {
-            return self.add_frame(py, &actor, records);
+        let frames = py.import("volunteer_ledger._frames")?;
+        if frames.call_method1("is_frame", (records,))?.is_truthy()?
+            || (records.hasattr("columns")? && records.hasattr("dtypes")?)
+        {
+            let frame = frames.call_method1("as_pandas", (records,))?;
+            return self.add_frame(py, &actor, &frame);
         }
         let mut converted = Converted::default();
         for item in records.try_iter()? {
@@ -178,6 +184,54 @@ impl PyLedger {
         let actor = Self::actor(py, &actor)?;
         let record = Self::record_id(py, &record)?;
         self.run(py, move |l| l.confirm_record(&actor, &record))
+    }
+
+    /// Confirms many pending records, each as `confirm_record` confirms one and on its own: one
+    /// refusal does not stop the others. One lock and, in a file ledger, one transaction (if
+    /// that write fails, it is raised and nothing is kept). Returns, in input order, a Receipt
+    /// for each record confirmed and the LedgerError (not raised) for each refused. A
+    /// malformed id is refused like any other. `records`: any iterable of ids (a list, a pandas
+    /// or polars Series …).
+    fn confirm_records(
+        &self,
+        py: Python<'_>,
+        actor: String,
+        records: &Bound<'_, PyAny>,
+    ) -> PyResult<Vec<Py<PyAny>>> {
+        let actor = Self::actor(py, &actor)?;
+        if records.is_instance_of::<pyo3::types::PyString>() {
+            return Err(PyTypeError::new_err(
+                "records must be an iterable of record ids, not one str",
+            ));
+        }
+        let (mut good, mut answers) = (Vec::new(), Vec::new());
+        for r in records.try_iter()? {
+            match r?.extract::<String>()?.parse::<vl::RecordId>() {
+                Ok(id) => {
+                    good.push(id);
+                    answers.push(None);
+                }
+                Err(e) => answers.push(Some(e)),
+            }
+        }
+        let mut confirmed = self
+            .run(py, move |l| l.confirm_records(&actor, &good))?
+            .into_iter();
+        answers
+            .into_iter()
+            .map(|refused| {
+                let answer = match refused {
+                    Some(e) => Err(e),
+                    None => confirmed.next().ok_or_else(|| {
+                        PyRuntimeError::new_err("the ledger answered fewer records than given")
+                    })?,
+                };
+                Ok(match answer {
+                    Ok(receipt) => receipt.into_pyobject(py)?.into_any().unbind(),
+                    Err(e) => ledger_err(py, &e).into_value(py).into_any(),
+                })
+            })
+            .collect()
     }
 
     /// Revokes a record with a reason; it stays in the ledger and stops counting.

@@ -3,6 +3,7 @@
 
 use super::PyLedger;
 use crate::errors::{check, ledger_err};
+use crate::sheet_sources::sheet_bytes;
 use crate::uploads::import_options;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
@@ -28,7 +29,7 @@ impl PyLedger {
         &self,
         py: Python<'_>,
         actor: String,
-        data: Vec<u8>,
+        data: &Bound<'_, PyAny>,
         dry_run: bool,
         format: Option<String>,
         encoding: String,
@@ -36,6 +37,7 @@ impl PyLedger {
         sheet: Option<String>,
     ) -> PyResult<vl::RegisterReport> {
         let actor = Self::actor(py, &actor)?;
+        let data = sheet_bytes(data, "data")?;
         let off = vl::DEFAULT_UTC_OFFSET_MINUTES;
         let opts = import_options(format, &encoding, default_org, sheet, off, false);
         let opts = check(py, opts)?;
@@ -57,13 +59,14 @@ impl PyLedger {
         &self,
         py: Python<'_>,
         actor: String,
-        data: Vec<u8>,
+        data: &Bound<'_, PyAny>,
         dry_run: bool,
         format: Option<String>,
         encoding: String,
         sheet: Option<String>,
     ) -> PyResult<vl::RegisterReport> {
         let actor = Self::actor(py, &actor)?;
+        let data = sheet_bytes(data, "data")?;
         let off = vl::DEFAULT_UTC_OFFSET_MINUTES;
         let opts = check(
             py,
@@ -76,7 +79,7 @@ impl PyLedger {
 
     /// Registers many volunteers, each on its own: one refusal does not stop the others.
     /// `volunteers` is an iterable of dicts with the keywords of `register_volunteer`, or a
-    /// DataFrame (pandas or polars) with those columns (`home_org` optional). One lock and, in
+    /// pandas or polars DataFrame or a pyarrow Table with those columns (`home_org` optional). One lock and, in
     /// a file ledger, one transaction. Returns, in input order, a Receipt for each volunteer
     /// registered and the LedgerError (not raised) for each refused. A value that is not one
     /// (an unknown identity kind, a bad id) is refused like any other.
@@ -87,8 +90,13 @@ impl PyLedger {
         volunteers: &Bound<'_, PyAny>,
     ) -> PyResult<Vec<Py<PyAny>>> {
         let actor = Self::actor(py, &actor)?;
-        let columns = if volunteers.hasattr("columns")? {
-            frame_columns(volunteers)?
+        let frames = py.import("volunteer_ledger._frames")?;
+        let columns = if frames
+            .call_method1("is_frame", (volunteers,))?
+            .is_truthy()?
+            || volunteers.hasattr("columns")?
+        {
+            frame_columns(&frames, volunteers)?
         } else {
             dict_columns(volunteers)?
         };
@@ -146,28 +154,24 @@ fn new_volunteer(
     })
 }
 
-/// A DataFrame's columns as lists of optional text (`to_list()`, which pandas and polars both
-/// have); a missing required column raises TypeError.
-fn frame_columns(frame: &Bound<'_, PyAny>) -> PyResult<Vec<Vec<Option<String>>>> {
-    let names: Vec<String> = frame
-        .getattr("columns")?
-        .call_method0("__iter__")?
-        .try_iter()?
-        .map(|c| c.and_then(|c| c.str().map(|s| s.to_string())))
-        .collect::<PyResult<_>>()?;
+/// A frame's columns (a pandas or polars DataFrame or a pyarrow Table, read by
+/// `_frames.text_columns`) as lists of optional text; a missing required column raises
+/// TypeError.
+fn frame_columns(
+    frames: &Bound<'_, PyModule>,
+    frame: &Bound<'_, PyAny>,
+) -> PyResult<Vec<Vec<Option<String>>>> {
+    let columns = frames
+        .call_method1("text_columns", (frame, VOLUNTEER_FIELDS.to_vec()))?
+        .cast_into::<PyDict>()?;
     VOLUNTEER_FIELDS
         .iter()
-        .map(|f| {
-            if !names.iter().any(|n| n == f) {
-                if *f == "home_org" {
-                    return Ok(Vec::new());
-                }
-                return Err(PyTypeError::new_err(format!(
-                    "the frame has no column {f:?} (register_volunteer's keywords)"
-                )));
-            }
-            let values = frame.get_item(*f)?.call_method0("to_list")?;
-            values.try_iter()?.map(|v| text_of(&v?)).collect()
+        .map(|f| match columns.get_item(*f)? {
+            Some(values) => values.try_iter()?.map(|v| text_of(&v?)).collect(),
+            None if *f == "home_org" => Ok(Vec::new()),
+            None => Err(PyTypeError::new_err(format!(
+                "the frame has no column {f:?} (register_volunteer's keywords)"
+            ))),
         })
         .collect()
 }

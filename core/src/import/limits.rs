@@ -21,6 +21,8 @@
 use crate::error::{LedgerError, Result};
 use std::io::Read;
 
+pub use super::upload_source::{MAX_UPLOAD_BYTES, read_upload, read_upload_file};
+
 /// The largest CSV file read, in bytes: a million rows of service records with room to spare.
 pub const MAX_CSV_BYTES: usize = 256 << 20;
 /// The largest xlsx file read, in bytes (half a million rows or so).

@@ -37,6 +37,7 @@
 //! | `rows` | a data row to a record |
 //! | `sheet` | a sheet read whole ([`read_sheet`]) |
 //! | `upload` | a sheet added to a ledger ([`upload`]): reports, duplicates, dry runs |
+//! | `upload_source` | a sheet's bytes from a file or a stream, bounded before they are read whole |
 
 mod cells;
 mod csv_rows;
@@ -51,6 +52,7 @@ mod register_upload;
 mod rows;
 mod sheet;
 mod upload;
+mod upload_source;
 mod values;
 mod xlsx_rows;
 

@@ -224,6 +224,26 @@ class LedgerTest {
     }
 
     @Test
+    fun `bulk confirm answers each record in order in one transaction`() {
+        district().use { l ->
+            l.addRecord("V1", record("P1", "V1", 2, 9, 10, 60))
+            l.addRecord("V2", record("P2", "V2", 2, 9, 10, 60))
+            val before = l.head().seq
+            val outcomes = l.confirmRecords("admin", listOf("P1", "P404", "", "P1", "P2"))
+            val codes = outcomes.map {
+                when (it) {
+                    is ConfirmOutcome.Confirmed -> "confirmed"
+                    is ConfirmOutcome.Refused -> it.error.code()
+                }
+            }
+            assertEquals(listOf("confirmed", "E_UNKNOWN_RECORD", "E_FIELD", "E_INVALID_STATE", "confirmed"), codes)
+            assertTrue((outcomes[1] as ConfirmOutcome.Refused).error is LedgerException.NotFound)
+            assertEquals(before + 2L, l.head().seq)
+            assertEquals(RecordState.CONFIRMED, l.record("P2").state)
+        }
+    }
+
+    @Test
     fun `the log head, verify and boards as of an entry`() {
         district().use { l ->
             l.addRecord("admin", record("R1", "V1", 2, 9, 12, 180))
