@@ -771,38 +771,40 @@ public protocol LedgerProtocol: AnyObject, Sendable {
      * An org subtree's volunteers (masked), teams, projects, service records, training,
      * commendations and activity evaluations in a period, for another volunteer information
      * system: xlsx, a workbook with a sheet per data set; CSV, a zip of one CSV per data set.
-     * Headers are the data item names in Chinese, or English keys (`docs/exchange.md`).
+     * Headers are the data item names in Chinese, or English keys (`docs/exchange.md`);
+     * Chinese unless `language` says otherwise.
      */
-    func exchangeFile(org: String, period: String, format: ExportFormat, language: Language) throws  -> Data
+    func exchangeFile(org: String, period: String, format: ExportFormat, language: Language?) throws  -> Data
     
     /**
      * Records served by a volunteer or at an org's subtree in a period, as a file's bytes
-     * (xlsx or CSV), names masked, identity numbers never written.
+     * (xlsx or CSV), names masked, identity numbers never written; headers in Chinese unless
+     * `language` says otherwise.
      */
-    func recordsFile(scope: RecordScope, period: String, format: ExportFormat, language: Language) throws  -> Data
+    func recordsFile(scope: RecordScope, period: String, format: ExportFormat, language: Language?) throws  -> Data
     
     /**
      * Uploads a sheet's bytes (CSV or xlsx): each row is added on its own and each refused
      * row reported with its code and column. A dry run writes nothing and says what an upload
      * would do. Refuses only a sheet that cannot be read, or a failed write (`E_STORAGE`,
-     * nothing of the sheet written).
+     * nothing of the sheet written). Without `options`, the defaults (`default_import_options`).
      */
-    func upload(actor: String, bytes: Data, options: ImportOptions, dryRun: Bool) throws  -> ImportReport
+    func upload(actor: String, bytes: Data, options: ImportOptions?, dryRun: Bool) throws  -> ImportReport
     
     /**
      * Uploads an org-tree sheet (名称, 类型, 上级组织, 组织编号): each org registered under
      * its parent (by id or unique name), ids made for rows without one. One transaction; a
-     * dry run writes nothing.
+     * dry run writes nothing. Without `options`, the defaults (`default_import_options`).
      */
-    func uploadOrgs(actor: String, bytes: Data, options: ImportOptions, dryRun: Bool) throws  -> RegisterReport
+    func uploadOrgs(actor: String, bytes: Data, options: ImportOptions?, dryRun: Bool) throws  -> RegisterReport
     
     /**
      * Uploads a volunteer sheet (姓名, 证件类型, 证件号码, 志愿者编号, 所属组织, 手机): each
      * person registered on their own, numbers made for rows without one, people registered
      * before counted as duplicates, each refused row reported. One transaction; a dry run
-     * writes nothing.
+     * writes nothing. Without `options`, the defaults (`default_import_options`).
      */
-    func uploadVolunteers(actor: String, bytes: Data, options: ImportOptions, dryRun: Bool) throws  -> RegisterReport
+    func uploadVolunteers(actor: String, bytes: Data, options: ImportOptions?, dryRun: Bool) throws  -> RegisterReport
     
     /**
      * The consistency proof (hex) that the first `from` entries are a prefix of the first
@@ -959,6 +961,12 @@ public protocol LedgerProtocol: AnyObject, Sendable {
      * Confirms a pending record.
      */
     func confirmRecord(actor: String, record: String) throws  -> Receipt
+    
+    /**
+     * Confirms many pending records in one transaction, each on its own; outcomes are in
+     * input order (a malformed id is refused like any other).
+     */
+    func confirmRecords(actor: String, records: [String]) throws  -> [ConfirmOutcome]
     
     /**
      * Disputes a record (申诉).
@@ -1659,9 +1667,10 @@ open func volunteerSummary(volunteer: String)throws  -> VolunteerSummary  {
      * An org subtree's volunteers (masked), teams, projects, service records, training,
      * commendations and activity evaluations in a period, for another volunteer information
      * system: xlsx, a workbook with a sheet per data set; CSV, a zip of one CSV per data set.
-     * Headers are the data item names in Chinese, or English keys (`docs/exchange.md`).
+     * Headers are the data item names in Chinese, or English keys (`docs/exchange.md`);
+     * Chinese unless `language` says otherwise.
      */
-open func exchangeFile(org: String, period: String, format: ExportFormat, language: Language)throws  -> Data  {
+open func exchangeFile(org: String, period: String, format: ExportFormat, language: Language? = nil)throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledger_exchange_file(
@@ -1669,16 +1678,17 @@ open func exchangeFile(org: String, period: String, format: ExportFormat, langua
         FfiConverterString.lower(org),
         FfiConverterString.lower(period),
         FfiConverterTypeExportFormat_lower(format),
-        FfiConverterTypeLanguage_lower(language),uniffiCallStatus
+        FfiConverterOptionTypeLanguage.lower(language),uniffiCallStatus
     )
 })
 }
     
     /**
      * Records served by a volunteer or at an org's subtree in a period, as a file's bytes
-     * (xlsx or CSV), names masked, identity numbers never written.
+     * (xlsx or CSV), names masked, identity numbers never written; headers in Chinese unless
+     * `language` says otherwise.
      */
-open func recordsFile(scope: RecordScope, period: String, format: ExportFormat, language: Language)throws  -> Data  {
+open func recordsFile(scope: RecordScope, period: String, format: ExportFormat, language: Language? = nil)throws  -> Data  {
     return try  FfiConverterData.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledger_records_file(
@@ -1686,7 +1696,7 @@ open func recordsFile(scope: RecordScope, period: String, format: ExportFormat, 
         FfiConverterTypeRecordScope_lower(scope),
         FfiConverterString.lower(period),
         FfiConverterTypeExportFormat_lower(format),
-        FfiConverterTypeLanguage_lower(language),uniffiCallStatus
+        FfiConverterOptionTypeLanguage.lower(language),uniffiCallStatus
     )
 })
 }
@@ -1695,16 +1705,16 @@ open func recordsFile(scope: RecordScope, period: String, format: ExportFormat, 
      * Uploads a sheet's bytes (CSV or xlsx): each row is added on its own and each refused
      * row reported with its code and column. A dry run writes nothing and says what an upload
      * would do. Refuses only a sheet that cannot be read, or a failed write (`E_STORAGE`,
-     * nothing of the sheet written).
+     * nothing of the sheet written). Without `options`, the defaults (`default_import_options`).
      */
-open func upload(actor: String, bytes: Data, options: ImportOptions, dryRun: Bool)throws  -> ImportReport  {
+open func upload(actor: String, bytes: Data, options: ImportOptions? = nil, dryRun: Bool = false)throws  -> ImportReport  {
     return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledger_upload(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(actor),
         FfiConverterData.lower(bytes),
-        FfiConverterTypeImportOptions_lower(options),
+        FfiConverterOptionTypeImportOptions.lower(options),
         FfiConverterBool.lower(dryRun),uniffiCallStatus
     )
 })
@@ -1713,16 +1723,16 @@ open func upload(actor: String, bytes: Data, options: ImportOptions, dryRun: Boo
     /**
      * Uploads an org-tree sheet (名称, 类型, 上级组织, 组织编号): each org registered under
      * its parent (by id or unique name), ids made for rows without one. One transaction; a
-     * dry run writes nothing.
+     * dry run writes nothing. Without `options`, the defaults (`default_import_options`).
      */
-open func uploadOrgs(actor: String, bytes: Data, options: ImportOptions, dryRun: Bool)throws  -> RegisterReport  {
+open func uploadOrgs(actor: String, bytes: Data, options: ImportOptions? = nil, dryRun: Bool = false)throws  -> RegisterReport  {
     return try  FfiConverterTypeRegisterReport_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledger_upload_orgs(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(actor),
         FfiConverterData.lower(bytes),
-        FfiConverterTypeImportOptions_lower(options),
+        FfiConverterOptionTypeImportOptions.lower(options),
         FfiConverterBool.lower(dryRun),uniffiCallStatus
     )
 })
@@ -1732,16 +1742,16 @@ open func uploadOrgs(actor: String, bytes: Data, options: ImportOptions, dryRun:
      * Uploads a volunteer sheet (姓名, 证件类型, 证件号码, 志愿者编号, 所属组织, 手机): each
      * person registered on their own, numbers made for rows without one, people registered
      * before counted as duplicates, each refused row reported. One transaction; a dry run
-     * writes nothing.
+     * writes nothing. Without `options`, the defaults (`default_import_options`).
      */
-open func uploadVolunteers(actor: String, bytes: Data, options: ImportOptions, dryRun: Bool)throws  -> RegisterReport  {
+open func uploadVolunteers(actor: String, bytes: Data, options: ImportOptions? = nil, dryRun: Bool = false)throws  -> RegisterReport  {
     return try  FfiConverterTypeRegisterReport_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledger_upload_volunteers(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(actor),
         FfiConverterData.lower(bytes),
-        FfiConverterTypeImportOptions_lower(options),
+        FfiConverterOptionTypeImportOptions.lower(options),
         FfiConverterBool.lower(dryRun),uniffiCallStatus
     )
 })
@@ -2133,6 +2143,21 @@ open func confirmRecord(actor: String, record: String)throws  -> Receipt  {
 }
     
     /**
+     * Confirms many pending records in one transaction, each on its own; outcomes are in
+     * input order (a malformed id is refused like any other).
+     */
+open func confirmRecords(actor: String, records: [String])throws  -> [ConfirmOutcome]  {
+    return try  FfiConverterSequenceTypeConfirmOutcome.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_confirm_records(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterSequenceString.lower(records),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Disputes a record (申诉).
      */
 open func disputeRecord(actor: String, record: String, reason: String)throws  -> Receipt  {
@@ -2266,7 +2291,7 @@ open func grantRole(actor: String, grantee: String, role: Role)throws  -> Receip
      * Moves a volunteer to a new home community and/or work unit; their history stays with
      * them and past records keep the org where they were served.
      */
-open func moveVolunteer(actor: String, volunteer: String, homeOrg: String?, workUnit: String?)throws  -> Receipt  {
+open func moveVolunteer(actor: String, volunteer: String, homeOrg: String? = nil, workUnit: String? = nil)throws  -> Receipt  {
     return try  FfiConverterTypeReceipt_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledger_move_volunteer(
@@ -2489,7 +2514,7 @@ open func syncServerHead()throws  -> SignedHead?  {
     /**
      * On a device: records still to send (of `actor`, or of everyone), acknowledged, refused.
      */
-open func syncStatus(actor: String?)throws  -> SyncStatus  {
+open func syncStatus(actor: String? = nil)throws  -> SyncStatus  {
     return try  FfiConverterTypeSyncStatus_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledger_sync_status(
@@ -2517,7 +2542,7 @@ open func trustSyncServer(ledgerId: String, publicKey: String)throws   {try rust
      * Issues the signed transfer package of a volunteer leaving for another ledger (named by
      * `destination`, if given) and marks them transferred out. Returns the package's text.
      */
-open func exportTransfer(actor: String, volunteer: String, destination: String?)throws  -> String  {
+open func exportTransfer(actor: String, volunteer: String, destination: String? = nil)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledger_export_transfer(
@@ -2602,7 +2627,7 @@ open func setSigningKey(actor: String, seed: Data)throws  -> Receipt  {
     /**
      * The package a volunteer's history makes now, unsigned (a preview; nothing is written).
      */
-open func transferPackage(volunteer: String, destination: String?)throws  -> TransferPackage  {
+open func transferPackage(volunteer: String, destination: String? = nil)throws  -> TransferPackage  {
     return try  FfiConverterTypeTransferPackage_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledger_transfer_package(
@@ -2989,6 +3014,93 @@ public func FfiConverterTypeTrustedIssuer_lower(_ value: TrustedIssuer) -> RustB
 
 
 /**
+ * What became of one record of a bulk [`Ledger::confirm_records`] call.
+ */
+
+public enum ConfirmOutcome: Equatable, Hashable {
+    
+    /**
+     * The record was confirmed.
+     */
+    case confirmed(
+        /**
+         * What confirming it did.
+         */receipt: Receipt
+    )
+    /**
+     * The record was refused; the others were still tried.
+     */
+    case refused(
+        /**
+         * The refusal, as the single-record call would have raised it.
+         */error: LedgerError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ConfirmOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeConfirmOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ConfirmOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ConfirmOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .confirmed(receipt: try FfiConverterTypeReceipt.read(from: &buf)
+        )
+        
+        case 2: return .refused(error: try FfiConverterTypeLedgerError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ConfirmOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .confirmed(receipt):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeReceipt.write(receipt, into: &buf)
+            
+        
+        case let .refused(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeLedgerError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConfirmOutcome_lift(_ buf: RustBuffer) throws -> ConfirmOutcome {
+    return try FfiConverterTypeConfirmOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeConfirmOutcome_lower(_ value: ConfirmOutcome) -> RustBuffer {
+    return FfiConverterTypeConfirmOutcome.lower(value)
+}
+
+
+
+/**
  * What a [`KeyProvider`] callback may throw. Whatever it throws (this or anything else), the
  * ledger treats the key as unavailable: the call that needed it is refused with
  * `E_KEY_UNAVAILABLE`, nothing panics.
@@ -3287,6 +3399,32 @@ public func family() -> ErrorFamily  {
     return try!  FfiConverterTypeErrorFamily_lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_method_ledgererror_family(
+            FfiConverterTypeLedgerError_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The message in English, whatever the family (each variant also holds it as
+     * `message_en`).
+     */
+public func messageEn() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledgererror_message_en(
+            FfiConverterTypeLedgerError_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The message in Chinese, whatever the family (each variant also holds it as
+     * `message_zh`).
+     */
+public func messageZh() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledgererror_message_zh(
             FfiConverterTypeLedgerError_lower(self),uniffiCallStatus
     )
 })
@@ -3832,6 +3970,30 @@ fileprivate struct FfiConverterOptionTypeCalendarYear: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeImportOptions: FfiConverterRustBuffer {
+    typealias SwiftType = ImportOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeImportOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeImportOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeSignedHead: FfiConverterRustBuffer {
     typealias SwiftType = SignedHead?
 
@@ -3872,6 +4034,30 @@ fileprivate struct FfiConverterOptionTypeSyncServer: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeSyncServer.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeLanguage: FfiConverterRustBuffer {
+    typealias SwiftType = Language?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLanguage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLanguage.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -4247,6 +4433,31 @@ fileprivate struct FfiConverterSequenceTypeTrustedIssuer: FfiConverterRustBuffer
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeTrustedIssuer.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeConfirmOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ConfirmOutcome]
+
+    public static func write(_ value: [ConfirmOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeConfirmOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ConfirmOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ConfirmOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeConfirmOutcome.read(from: &buf))
         }
         return seq
     }
@@ -4746,7 +4957,7 @@ public func certificateFromJson(text: String)throws  -> Certificate  {
 /**
  * A certificate as a printable HTML page, with a QR code (SVG) of `verify_url` if given.
  */
-public func certificateHtml(certificate: Certificate, verifyUrl: String?) -> String  {
+public func certificateHtml(certificate: Certificate, verifyUrl: String? = nil) -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_func_certificate_html(
@@ -4760,7 +4971,7 @@ public func certificateHtml(certificate: Certificate, verifyUrl: String?) -> Str
  * [`default_certificate_template`]); every value is escaped. `E_CERTIFICATE_TEMPLATE` (input)
  * names the template's line when it does not render.
  */
-public func certificateHtmlWithTemplate(certificate: Certificate, template: String, verifyUrl: String?)throws  -> String  {
+public func certificateHtmlWithTemplate(certificate: Certificate, template: String, verifyUrl: String? = nil)throws  -> String  {
     return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_func_certificate_html_with_template(
@@ -4774,7 +4985,7 @@ public func certificateHtmlWithTemplate(certificate: Certificate, template: Stri
  * What a certificate's QR code holds: `verify_url` with the code, or without one the
  * self-contained text (`VLCERT/1`, ledger, number, code, signed digest, key).
  */
-public func certificateQrPayload(certificate: Certificate, verifyUrl: String?) -> String  {
+public func certificateQrPayload(certificate: Certificate, verifyUrl: String? = nil) -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_volunteer_ledger_ffi_fn_func_certificate_qr_payload(
@@ -4981,13 +5192,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_func_certificate_from_json() != 22498) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_certificate_html() != 50514) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_certificate_html() != 10445) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_certificate_html_with_template() != 16278) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_certificate_html_with_template() != 15503) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_func_certificate_qr_payload() != 26000) {
+    if (uniffi_volunteer_ledger_ffi_checksum_func_certificate_qr_payload() != 45413) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_func_certificate_text() != 9128) {
@@ -5083,19 +5294,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_volunteer_summary() != 12543) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_exchange_file() != 41556) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_exchange_file() != 52534) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_records_file() != 37006) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_records_file() != 30380) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload() != 40009) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload() != 22357) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload_orgs() != 36208) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload_orgs() != 39341) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload_volunteers() != 62133) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload_volunteers() != 37004) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_consistency_proof() != 27844) {
@@ -5185,6 +5396,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_confirm_record() != 38091) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_confirm_records() != 60344) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_dispute_record() != 1637) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5212,7 +5426,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_grant_role() != 10339) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_move_volunteer() != 29841) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_move_volunteer() != 47130) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_org() != 36749) {
@@ -5257,13 +5471,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_server_head() != 14002) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_status() != 29976) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_sync_status() != 2356) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_trust_sync_server() != 4587) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_export_transfer() != 47293) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_export_transfer() != 36012) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_import_transfer() != 58521) {
@@ -5281,7 +5495,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_set_signing_key() != 38891) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_transfer_package() != 52505) {
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_transfer_package() != 8674) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_trust_issuer() != 37365) {
