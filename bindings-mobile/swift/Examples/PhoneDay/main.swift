@@ -24,10 +24,10 @@ func ledger(_ id: String, device: Bool) throws -> Ledger {
     let config = try defaultLedgerConfig(ledgerId: id, name: "某区", platformAdmin: "admin")
     let l = try device ? Ledger.inMemoryDevice(config: config) : Ledger.inMemory(config: config)
     try l.setClock(clock: .fixed(june(12, 18)))
-    _ = try l.registerOrg(actor: "admin", org: NewOrg(id: "C1", kind: .community, name: "学田社区", parent: nil))
+    _ = try l.registerOrg(actor: "admin", org: NewOrg(id: "C1", name: "学田社区", kind: .community))
     _ = try l.grantRole(actor: "admin", grantee: "leader", role: .recorder("C1"))
     _ = try l.registerVolunteer(actor: "admin", volunteer: NewVolunteer(
-        homeOrg: "C1", id: "V1", identityKind: .residentId, identityNumber: "11010519491231002X", name: "张三"))
+        id: "V1", name: "张三", identityKind: .residentId, identityNumber: "11010519491231002X", homeOrg: "C1"))
     return l
 }
 
@@ -40,8 +40,8 @@ do {
 
     // Offline: three visits to the elderly, recorded on the phone with the phone's own ids.
     for (n, day) in [2, 5, 9].enumerated() {
-        let r = NewRecord(content: "助老服务", end: june(day, 11), id: "phone-1-\(n + 1)", minutes: 120,
-                          org: "C1", source: .entry, start: june(day, 9), volunteer: "V1")
+        let r = NewRecord(id: "phone-1-\(n + 1)", volunteer: "V1", org: "C1", start: june(day, 9),
+                          end: june(day, 11), minutes: 120, content: "助老服务", source: .entry)
         _ = try phone.addRecord(actor: "leader", record: r)
     }
     let waiting = try phone.syncStatus(actor: "leader").unsent
@@ -66,7 +66,11 @@ do {
     print("V1: \(stars.totalMinutes / 60) h, \(stars.level) stars, "
         + "\((stars.minutesToNext ?? 0) / 60) h to the next; "
         + "rank \(standing.rank.map { String($0) } ?? "-") of \(standing.ranked) in 2015-06")
+} catch let error as LedgerError {
+    // The message in the user's language (LedgerError+Localized.swift), and the stable code.
+    print("refused (\(error.code())): \(error.localizedDescription)")
+    exit(1)
 } catch {
-    print("refused: \(error)")
+    print("failed: \(error)")
     exit(1)
 }
