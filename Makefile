@@ -12,7 +12,8 @@
 #   make test-wheel     Python: build the abi3 wheel, install it in a fresh virtualenv, test it
 #   make bench-python   Python figures: bulk add from pandas and boards vs pandas (release build)
 #   make crash-campaign   CRASH_ROUNDS (200) SIGKILLs of writers, with reader processes beside one
-#   make swift   regenerate the Swift binding in bindings-mobile/swift (check-swift: is it current?)
+#   make swift   regenerate the Swift binding in bindings-mobile/swift (check-swift: is it current,
+#                and do Package.swift and the hand-written Swift fit it?)
 SHELL := /bin/bash
 CARGO ?= cargo
 
@@ -68,7 +69,10 @@ example-kotlin:
 swift:
 	bash bindings-mobile/generate-swift.sh
 
+# Also, without a Swift compiler: the root Package.swift's paths, build-xcframework.sh's names,
+# and the hand-written Swift (bindings-mobile/swift/Sources/Idiomatic) against the generated.
 check-swift:
+	python3 tools/check_swift_package.py
 	bash bindings-mobile/generate-swift.sh --check
 
 demo:

@@ -178,33 +178,39 @@ def fits(call_labels: list[str], params: list[Param]) -> bool:
 
 
 def check_manifest() -> None:
-    manifests = subprocess.run(
+    listing = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard", "*Package.swift"],
         cwd=ROOT, capture_output=True, text=True, check=False,
-    ).stdout.split()
+    )
+    if listing.returncode == 0:
+        manifests = sorted(listing.stdout.split())
+    else:  # not a git checkout: the places a manifest could be
+        found = [ROOT / "Package.swift", *MOBILE.rglob("Package.swift")]
+        manifests = sorted(rel(f) for f in found if f.is_file())
     if manifests != ["Package.swift"]:
         fail(f"the one package manifest is the root's Package.swift; found {manifests}")
     if not MANIFEST.is_file():
         fail("Package.swift is missing at the repository root")
         return
     text = strip_comments(MANIFEST.read_text(encoding="utf-8"))
-    targets = {}
+    targets: dict[str, tuple[str, str, list[str] | None]] = {}
     for m in re.finditer(r"\.(binaryTarget|target|executableTarget)\s*\(", text):
         inner, _ = balanced(text, m.end() - 1)
-        name = re.search(r'name:\s*"([^"]+)"', inner)
-        path = re.search(r'path:\s*"([^"]+)"', inner)
-        sources = re.search(r"sources:\s*\[([^\]]*)\]", inner)
-        if not name or not path:
+        name_m = re.search(r'name:\s*"([^"]+)"', inner)
+        path_m = re.search(r'path:\s*"([^"]+)"', inner)
+        sources_m = re.search(r"sources:\s*\[([^\]]*)\]", inner)
+        if not name_m or not path_m:
             fail(f"Package.swift: a .{m.group(1)} without a name and a path")
             continue
-        targets[name.group(1)] = (m.group(1), path.group(1),
-                                  re.findall(r'"([^"]+)"', sources.group(1)) if sources else None)
+        listed_sources = re.findall(r'"([^"]+)"', sources_m.group(1)) if sources_m else None
+        targets[name_m.group(1)] = (m.group(1), path_m.group(1), listed_sources)
     library = re.search(r'\.library\s*\(\s*name:\s*"VolunteerLedger"\s*,\s*targets:\s*\[\s*"(\w+)"', text)
     if not library or library.group(1) not in targets:
         fail('Package.swift: no library product "VolunteerLedger" of a declared target')
 
     binaries = [(n, p) for n, (k, p, _) in targets.items() if k == "binaryTarget"]
     script = BUILD_XCFRAMEWORK.read_text(encoding="utf-8") if BUILD_XCFRAMEWORK.is_file() else ""
+    check_build_script(script)
     out = re.search(r'^out="\$here/([^"]+)"', script, flags=re.M)
     if not out:
         fail(f"{rel(BUILD_XCFRAMEWORK)}: no out=\"$here/…\" line naming the XCFramework it writes")
@@ -241,6 +247,28 @@ def check_manifest() -> None:
             fail(f"Package.swift: {rel(f)} is in no target's sources (SwiftPM would skip it)")
 
 
+def check_build_script(script: str) -> None:
+    """build-xcframework.sh builds the mobile crate's library, with the generated headers."""
+    where = rel(BUILD_XCFRAMEWORK)
+    if not script:
+        fail(f"{where} is missing")
+        return
+    cargo = (MOBILE / "Cargo.toml").read_text(encoding="utf-8")
+    package = re.search(r'^\[package\][^\[]*?^name\s*=\s*"([^"]+)"', cargo, flags=re.M | re.S)
+    lib = re.search(r'^\[lib\][^\[]*?^name\s*=\s*"([^"]+)"', cargo, flags=re.M | re.S)
+    crate = re.search(r"^crate=(\S+)", script, flags=re.M)
+    archive = re.search(r"^lib=(\S+)", script, flags=re.M)
+    headers = re.search(r'^headers="\$here/([^"]+)"', script, flags=re.M)
+    if not (package and crate and package.group(1) == crate.group(1)):
+        fail(f"{where}: crate= is not the [package] name of bindings-mobile/Cargo.toml")
+    if not (lib and archive and archive.group(1) == f"lib{lib.group(1)}.a"):
+        fail(f"{where}: lib= is not lib<[lib] name>.a of bindings-mobile/Cargo.toml")
+    if not headers or (MOBILE / headers.group(1)).resolve() != HEADERS.resolve():
+        fail(f"{where}: headers= is not {rel(HEADERS)}")
+    if not re.search(r'uname -s\)" != "Darwin"', script):
+        fail(f"{where}: no refusal when not on macOS")
+
+
 def check_modulemap() -> None:
     modulemap = (HEADERS / "module.modulemap").read_text(encoding="utf-8")
     declared = set(re.findall(r"^\s*module\s+(\w+)", modulemap, flags=re.M))
@@ -259,15 +287,15 @@ def script_paths(line: str) -> list[Path]:
 def check_generate_script() -> None:
     text = GENERATE.read_text(encoding="utf-8")
     for line in text.splitlines():
-        words = line.split()
-        if not words or words[0] not in ("rm", "diff"):
+        verb = re.search(r"""(?:^|[\s!;&|('"])(rm|diff)\s""", line)
+        if not verb:
             continue
         for p in script_paths(line):
             if HAND_WRITTEN == p or HAND_WRITTEN.is_relative_to(p):
-                what = "deletes" if words[0] == "rm" else "compares"
+                what = "deletes" if verb.group(1) == "rm" else "compares"
                 fail(f"{rel(GENERATE)} {what} {rel(p)}, which holds the hand-written "
                      f"{rel(HAND_WRITTEN)}: {line.strip()}")
-        if words[0] == "rm" and re.search(r"\*|\$\{?here\}?/swift/?\"", line):
+        if verb.group(1) == "rm" and re.search(r"\*|\$\{?here\}?/swift/?\"", line):
             fail(f"{rel(GENERATE)} deletes more than the generated directories: {line.strip()}")
     if f'"$here/swift/Sources/{GENERATED.name}"' not in text:
         fail(f"{rel(GENERATE)} no longer names swift/Sources/{GENERATED.name}")
@@ -393,8 +421,7 @@ def check_example(types: dict[str, GenType], hand_inits: dict[str, list[list[Par
     text = strip_strings(strip_comments(EXAMPLE.read_text(encoding="utf-8")))
     for m in re.finditer(r"\b(NewRecord|NewVolunteer|NewOrg)\s*\(", text):
         inner, _ = balanced(text, m.end() - 1)
-        labels = [re.match(r"(\w+)\s*:", a).group(1) for a in split_top(inner)
-                  if re.match(r"(\w+)\s*:", a)]
+        labels = [lm.group(1) for a in split_top(inner) if (lm := re.match(r"(\w+)\s*:", a))]
         candidates = types[m.group(1)].inits + hand_inits.get(m.group(1), [])
         if not any(fits(labels, g) for g in candidates):
             fail(f"{rel(EXAMPLE)}: {m.group(1)}({', '.join(labels)}) fits no initialiser")
