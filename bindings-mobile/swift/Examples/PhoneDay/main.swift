@@ -41,7 +41,7 @@ do {
     // Offline: three visits to the elderly, recorded on the phone with the phone's own ids.
     for (n, day) in [2, 5, 9].enumerated() {
         let r = NewRecord(id: "phone-1-\(n + 1)", volunteer: "V1", org: "C1", start: june(day, 9),
-                          end: june(day, 11), minutes: 120, content: "助老服务", source: .entry)
+                          end: june(day, 11), minutes: 120, source: .entry, content: "助老服务")
         _ = try phone.addRecord(actor: "leader", record: r)
     }
     let waiting = try phone.syncStatus(actor: "leader").unsent

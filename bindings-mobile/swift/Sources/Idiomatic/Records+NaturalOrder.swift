@@ -9,8 +9,9 @@ import Foundation
 
 extension NewRecord {
     /// A service record: `id` (made by the client), who served, the organising org, when it
-    /// started and ended, the minutes of actual service, what was done, where it came from;
-    /// then the activity and team, if any, and the paid / job-duty / public-benefit flags.
+    /// started and ended, the minutes of actual service, where it came from; then what was
+    /// done, the activity and team, if any, and the paid / job-duty / public-benefit flags, with
+    /// the core's defaults. The order of Kotlin's `Records.service`.
     public init(
         id: RecordId,
         volunteer: VolunteerId,
@@ -18,8 +19,8 @@ extension NewRecord {
         start: Timestamp,
         end: Timestamp,
         minutes: Int64,
-        content: String = "",
         source: RecordSource,
+        content: String = "",
         activity: ActivityId? = nil,
         team: TeamId? = nil,
         paid: Bool = false,
