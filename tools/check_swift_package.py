@@ -14,7 +14,7 @@ that drifted, not every compile error:
 - The hand-written Swift files use the generated API as it is: each extended type is a
   generated type, without a conformance or a member the generated code already declares;
   each initialiser passes every argument, by the generated labels in the generated order, to
-  a generated initialiser, with the generated types and defaults (a new default is `nil` on an
+  a generated initialiser, with the generated types and defaults (an added default is `nil` on an
   optional only), and does not repeat a generated signature; each member called on `self`
   exists; each type named exists. The errors' `description` reaches `errorDescription` only
   because the generated one is `String(reflecting: self)`: that is checked too.
@@ -298,7 +298,7 @@ def check_generate_script() -> None:
         if verb.group(1) == "rm" and re.search(r"\*|\$\{?here\}?/swift/?\"", line):
             fail(f"{rel(GENERATE)} deletes more than the generated directories: {line.strip()}")
     if f'"$here/swift/Sources/{GENERATED.name}"' not in text:
-        fail(f"{rel(GENERATE)} no longer names swift/Sources/{GENERATED.name}")
+        fail(f"{rel(GENERATE)} does not name swift/Sources/{GENERATED.name}")
     for f in sorted(GENERATED.glob("*")):
         if GENERATED_BANNER not in f.read_text(encoding="utf-8")[:200]:
             fail(f"{rel(f)} is not generated: hand-written files go in {rel(HAND_WRITTEN)}")
