@@ -18,7 +18,8 @@ that drifted, not every compile error:
   optional only), and does not repeat a generated signature; each member called on `self`
   exists; each type named exists. The errors' `description` reaches `errorDescription` only
   because the generated one is `String(reflecting: self)`: that is checked too.
-- The example's `NewRecord(…)`, `NewVolunteer(…)` and `NewOrg(…)` calls fit an initialiser.
+- The `NewRecord(…)`, `NewVolunteer(…)` and `NewOrg(…)` calls of the example and of the
+  README's Swift blocks fit an initialiser.
 
 Exits 1 with one line per mismatch.
 """
@@ -417,14 +418,19 @@ def check_init(where: str, name: str, gen: GenType, params: list[Param], block: 
             fail(f"{where}: {sig} leaves out the generated {name}'s {q.label}")
 
 
-def check_example(types: dict[str, GenType], hand_inits: dict[str, list[list[Param]]]) -> None:
-    text = strip_strings(strip_comments(EXAMPLE.read_text(encoding="utf-8")))
-    for m in re.finditer(r"\b(NewRecord|NewVolunteer|NewOrg)\s*\(", text):
-        inner, _ = balanced(text, m.end() - 1)
-        labels = [lm.group(1) for a in split_top(inner) if (lm := re.match(r"(\w+)\s*:", a))]
-        candidates = types[m.group(1)].inits + hand_inits.get(m.group(1), [])
-        if not any(fits(labels, g) for g in candidates):
-            fail(f"{rel(EXAMPLE)}: {m.group(1)}({', '.join(labels)}) fits no initialiser")
+def check_examples(types: dict[str, GenType], hand_inits: dict[str, list[list[Param]]]) -> None:
+    """The record initialisers called by the example and by the README's Swift blocks."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    swift_blocks = re.findall(r"^```swift\s*\n(.*?)^```", readme, flags=re.M | re.S)
+    for where, code in [(rel(EXAMPLE), EXAMPLE.read_text(encoding="utf-8")),
+                        *(("README.md (a swift block)", b) for b in swift_blocks)]:
+        text = strip_strings(strip_comments(code))
+        for m in re.finditer(r"\b(NewRecord|NewVolunteer|NewOrg)\s*\(", text):
+            inner, _ = balanced(text, m.end() - 1)
+            labels = [lm.group(1) for a in split_top(inner) if (lm := re.match(r"(\w+)\s*:", a))]
+            candidates = types[m.group(1)].inits + hand_inits.get(m.group(1), [])
+            if not any(fits(labels, g) for g in candidates):
+                fail(f"{where}: {m.group(1)}({', '.join(labels)}) fits no initialiser")
 
 
 def main() -> int:
@@ -445,7 +451,7 @@ def main() -> int:
     check_modulemap()
     check_generate_script()
     hand_inits = check_hand_written(types)
-    check_example(types, hand_inits)
+    check_examples(types, hand_inits)
     if errors:
         print("check_swift_package: the Swift package does not fit the generated sources:",
               file=sys.stderr)
