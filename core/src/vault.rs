@@ -261,6 +261,9 @@ pub(crate) struct Sealing {
     pub(crate) data_key: Option<[u8; KEY_LEN]>,
     /// The tag key's id, when this sealing chose it (the ledger's first).
     pub(crate) new_tag_key_id: Option<String>,
+    /// The identity as the state holds it once the registration is applied: what
+    /// [`HeldIdentity::of_sealed`] makes of `identity`, from the bytes before they became hex.
+    pub(crate) held: HeldIdentity,
 }
 
 /// A ledger's keys and, for ledgers without a file, its wrapped data keys.
@@ -351,6 +354,12 @@ fn unhex_into(s: &str, out: &mut Vec<u8>) -> bool {
 }
 
 impl Vault {
+    /// Holds the vault's random pool for one call that has the ledger to itself
+    /// ([`RandomPool::hold`]): its draws do not each ask which process this is.
+    pub(crate) fn hold_randomness(&self) -> randomness::PoolHold {
+        self.pool.hold()
+    }
+
     fn provider(&self) -> Option<&Arc<dyn KeyProvider>> {
         match &self.keys {
             Some(IdentityKeys::Provider(p)) => Some(p),
@@ -401,6 +410,12 @@ impl Vault {
         match &self.keys {
             Some(IdentityKeys::MaskOnly) => {
                 return Ok(Sealing {
+                    held: HeldIdentity {
+                        kind,
+                        erased: false,
+                        mask: mask.as_str().into(),
+                        secret: Secret::None,
+                    },
                     identity: SealedIdentity {
                         kind,
                         mask,
@@ -425,7 +440,17 @@ impl Vault {
             kind.as_str().as_bytes(),
         ]);
         let ct = seal_bytes(&data_key, &nonce, id.number().as_bytes(), &number_aad)?;
+        let mut secret = Vec::with_capacity(TAG_LEN + NONCE_LEN + ct.len());
+        secret.extend_from_slice(&tag);
+        secret.extend_from_slice(&nonce);
+        secret.extend_from_slice(&ct);
         Ok(Sealing {
+            held: HeldIdentity {
+                kind,
+                erased: false,
+                mask: mask.as_str().into(),
+                secret: Secret::Sealed(secret.into_boxed_slice()),
+            },
             identity: SealedIdentity {
                 kind,
                 mask,

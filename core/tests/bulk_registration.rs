@@ -97,6 +97,28 @@ fn changes(l: &Ledger) -> Vec<String> {
         .collect()
 }
 
+/// Every row of a ledger file's volunteers projection, in index order, each column as text.
+fn volunteer_rows(path: &Path) -> Vec<Vec<String>> {
+    let c = rusqlite::Connection::open(path).unwrap();
+    let mut st = c.prepare("SELECT * FROM volunteers ORDER BY n").unwrap();
+    let columns = st.column_count();
+    let rows = st
+        .query_map([], |r| {
+            (0..columns)
+                .map(|i| {
+                    Ok(match r.get_ref(i)? {
+                        rusqlite::types::ValueRef::Null => "NULL".to_owned(),
+                        rusqlite::types::ValueRef::Integer(n) => n.to_string(),
+                        rusqlite::types::ValueRef::Text(t) => String::from_utf8_lossy(t).into(),
+                        other => format!("{other:?}"),
+                    })
+                })
+                .collect()
+        })
+        .unwrap();
+    rows.collect::<rusqlite::Result<_>>().unwrap()
+}
+
 #[test]
 fn a_bulk_registration_writes_what_registering_one_at_a_time_writes() {
     let d = dir("same");
@@ -120,6 +142,10 @@ fn a_bulk_registration_writes_what_registering_one_at_a_time_writes() {
     let seqs = |r: &[Result<Receipt>]| -> Vec<i64> { r.iter().flatten().map(|r| r.seq).collect() };
     assert_eq!(seqs(&bulk_results), seqs(&single_results));
     drop((bulk, single));
+    // The projection rows the writing thread wrote are those the single path wrote.
+    let projected = volunteer_rows(&bulk_path);
+    assert_eq!(projected.len(), 36);
+    assert_eq!(projected, volunteer_rows(&single_path));
 
     // Read back from the file: the chain verifies, and each number opens with the data key
     // the writing thread kept.

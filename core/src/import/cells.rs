@@ -95,7 +95,7 @@ fn is_wide(c: char) -> bool {
 /// Full-width ASCII (U+FF01–U+FF5E) to ASCII and the ideographic space to a space, so that
 /// `２０１５－０６－０２`, `９：００` and `２．５` read as their half-width forms.
 pub fn normalise(s: &str) -> String {
-    s.chars().map(normalise_char).collect()
+    normalise_cow(s).into_owned()
 }
 
 /// One character as [`normalise`] leaves it.
@@ -112,7 +112,7 @@ pub(super) fn normalise_cow(s: &str) -> Cow<'_, str> {
     if s.is_ascii() || !s.chars().any(is_wide) {
         Cow::Borrowed(s)
     } else {
-        Cow::Owned(normalise(s))
+        Cow::Owned(s.chars().map(normalise_char).collect())
     }
 }
 

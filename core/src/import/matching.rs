@@ -26,6 +26,35 @@ pub(crate) struct Matcher<'l> {
     today: chrono::NaiveDate,
 }
 
+/// What a [`Matcher`] of rows read while the ledger adds them matches against, taken from the
+/// ledger at once: it can go to the thread that reads the rows.
+pub(crate) struct TakenMatch {
+    register: Option<RegisterIndex>,
+    orgs: OrgNames,
+    today: chrono::NaiveDate,
+}
+
+impl TakenMatch {
+    /// What `ledger` holds now (its register only when `identities`).
+    pub(crate) fn of(ledger: &Ledger, identities: bool) -> Self {
+        Self {
+            register: identities.then(|| ledger.register_index()),
+            orgs: ledger.org_names(),
+            today: ledger.today(),
+        }
+    }
+
+    /// The matcher.
+    pub(crate) fn matcher(self) -> Matcher<'static> {
+        Matcher {
+            ledger: None,
+            register: std::cell::OnceCell::from(self.register),
+            orgs: self.orgs,
+            today: self.today,
+        }
+    }
+}
+
 impl<'l> Matcher<'l> {
     /// Matches against `ledger`, taking its register when a row first needs it.
     pub(crate) fn of(ledger: &'l Ledger) -> Self {
@@ -40,12 +69,7 @@ impl<'l> Matcher<'l> {
     /// Matches against what `ledger` holds now, taken at once (its register only when
     /// `identities`): for rows read while the ledger adds them.
     pub(crate) fn taken(ledger: &Ledger, identities: bool) -> Matcher<'static> {
-        Matcher {
-            ledger: None,
-            register: std::cell::OnceCell::from(identities.then(|| ledger.register_index())),
-            orgs: ledger.org_names(),
-            today: ledger.today(),
-        }
+        TakenMatch::of(ledger, identities).matcher()
     }
 
     /// Today in the ledger's offset: identity numbers are validated at it.
@@ -145,7 +169,7 @@ impl PersonCells<'_> {
                 ),
             )
         })?;
-        Identity::new_at(kind, normalise(&self.number.0.as_id()).trim(), today)
+        Identity::new_at(kind, &self.number.0.as_id(), today)
             .map_err(|e| core_problem(row, self.number.1.clone(), &e))
     }
 }

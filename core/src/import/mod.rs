@@ -46,6 +46,7 @@ mod layout;
 pub mod limits;
 mod matching;
 mod options;
+mod plain_sheet;
 mod problems;
 mod register_rows;
 mod register_upload;

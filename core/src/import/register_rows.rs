@@ -2,7 +2,7 @@
 //! 所属组织, 手机) and an org-tree sheet (名称, 类型, 上级组织, 组织编号). A row makes what the
 //! ledger registers, or the problem that keeps it from doing so; nothing personal is quoted.
 
-use super::cells::{RowCells, normalise};
+use super::cells::{RowCells, normalise, normalise_cow};
 use super::layout::{Field, HEADER_SYNONYMS, Layout, ORG_HEADER_SYNONYMS, no_column};
 use super::matching::PersonCells;
 use super::options::ImportOptions;
@@ -82,18 +82,18 @@ impl RowReader for Volunteers {
         let id = r
             .text(Field::Volunteer)
             .map(|t| {
-                VolunteerId::new(normalise(&t).trim())
+                VolunteerId::new(normalise_cow(&t).trim())
                     .map_err(|e| core_problem(row, r.col(Field::Volunteer), &e))
             })
             .transpose()?;
         let home_org = match r.text(Field::Org) {
-            Some(t) => Some(r.org(at, normalise(&t).trim().to_owned())?),
+            Some(t) => Some(r.org(at, normalise_cow(&t).trim().to_owned())?),
             None => at.opts.default_org.clone(),
         };
         let phone = r.text(Field::Phone).map(|t| r.phone(&t)).transpose()?;
         Ok(VolunteerRow {
             id,
-            name: normalise(&name).trim().to_owned(),
+            name: normalise_cow(&name).trim().to_owned(),
             identity,
             home_org,
             phone,

@@ -4,20 +4,19 @@
 //! row, column and code (naming no one); a sheet uploaded again adds nothing; a dry run works
 //! on a copy.
 
-use super::decode::{csv_text, hex_sha256};
 use super::layout::{Field, header_of};
 use super::limits::MAX_REPORTED_PROBLEMS;
-use super::matching::{Matcher, check_name};
+use super::matching::{TakenMatch, check_name};
 use super::options::ImportOptions;
+use super::plain_sheet::{Decoded, first_pass, read_rows_aside};
 use super::problems::{RowProblem, core_problem, problem};
 use super::register_rows::{OrgRow, Orgs, VolunteerRow, Volunteers};
-use super::sheet::{ReadSheet, read_text};
+use super::sheet::{ReadRow, ReadSheet};
 use super::upload::in_batch;
 use crate::error::{LedgerError, Result};
 use crate::ids::{ActorId, VolunteerId};
 use crate::ledger::{Ledger, OrgLookup, RegistrationPipe};
 use crate::org::{NewOrg, NewVolunteer, VolunteerCorrection};
-use crate::time::offset;
 use serde::{Deserialize, Serialize};
 
 /// What an upload of the register (volunteers or orgs) did.
@@ -86,19 +85,42 @@ pub fn upload_volunteers(
     opts: &ImportOptions,
     dry_run: bool,
 ) -> Result<RegisterReport> {
-    let sheet = {
-        let matcher = Matcher::of(ledger);
-        read(bytes, opts, ledger, Volunteers, &matcher)?
+    let decoded = Decoded::of(bytes, opts, ledger)?;
+    let (opts, off) = (&decoded.opts, decoded.off);
+    let Some(text) = decoded.plain() else {
+        let (head, rows) = decoded.read_whole(bytes, Volunteers, ledger)?.split();
+        let total = rows.len().saturating_add(head.unlisted_problems as usize);
+        return register_rows(ledger, actor, &head, total, &mut rows.into_iter(), dry_run);
     };
+    // A CSV without quotes: once a first pass has found its header and counted its rows, they
+    // are read on a second thread while this one registers the ones before.
+    let plain = first_pass(bytes, text, opts, off, Volunteers)?;
+    let matched = TakenMatch::of(ledger, false);
+    read_rows_aside(text, &plain, opts, off, Volunteers, matched, |rows| {
+        register_rows(ledger, actor, &plain.head, plain.total, rows, dry_run)
+    })
+}
+
+/// Registers the volunteers of a sheet's data rows (`total` rows, in order; `head` has the
+/// fingerprint, the columns and the count of problem rows left out of `rows`).
+fn register_rows(
+    ledger: &mut Ledger,
+    actor: &ActorId,
+    head: &ReadSheet<VolunteerRow>,
+    total: usize,
+    rows: &mut dyn Iterator<Item = ReadRow<VolunteerRow>>,
+    dry_run: bool,
+) -> Result<RegisterReport> {
     // A phone is kept as a correction after its registration: a sheet with phones commits
     // each entry, one without pipes its registrations to the writing thread.
-    let phones = sheet.columns.iter().any(|(_, f)| *f == Field::Phone);
+    let columns = head.columns.as_slice();
+    let phones = columns.iter().any(|(_, f)| *f == Field::Phone);
     in_batch(ledger, dry_run, |l| {
         l.with_registrations(!phones, |l, pipe| {
-            let mut out = Report::new(&sheet, dry_run);
+            let mut out = Report::new(&head.fingerprint, total, dry_run);
             let key = l.index_tag_key();
             let mut next = 0;
-            for (row, item) in sheet.rows {
+            for (row, item) in rows {
                 let v = match item {
                     Ok(v) => v,
                     Err(p) => {
@@ -107,25 +129,20 @@ pub fn upload_volunteers(
                     }
                 };
                 let phone = v.phone.clone();
-                let at = (sheet.columns.as_slice(), row);
-                match register(l, actor, at, v, key.as_ref(), &mut next, pipe) {
+                match register(l, actor, (columns, row), v, key.as_ref(), &mut next, pipe) {
                     Ok(Registered::Duplicate) => out.report.duplicates += 1,
                     Ok(Registered::Accepted(made, id)) => {
                         out.accept(row, made);
                         if let (Some(p), Some(id)) = (phone, id)
                             && let Err(e) = keep_phone(l, actor, &id, p)
                         {
-                            out.note(core_problem(
-                                row,
-                                header_of(&sheet.columns, Field::Phone),
-                                &e,
-                            ));
+                            out.note(core_problem(row, header_of(columns, Field::Phone), &e));
                         }
                     }
                     Err(p) => out.refuse(p),
                 }
             }
-            out.finish(sheet.unlisted_problems)
+            out.finish(head.unlisted_problems)
         })
     })
 }
@@ -188,7 +205,7 @@ fn register(
         identity_number: v.identity.number().to_owned(),
         name: v.name,
     };
-    match l.register_through(actor, new, pipe) {
+    match l.register_through(actor, new, Some(v.identity), pipe) {
         Ok(_) => Ok(Registered::Accepted(made, Some(id))),
         Err(e) => {
             let field = match e.code() {
@@ -215,9 +232,14 @@ pub fn upload_orgs(
     opts: &ImportOptions,
     dry_run: bool,
 ) -> Result<RegisterReport> {
-    let sheet = read(bytes, opts, ledger, Orgs, &Matcher::of(ledger))?;
+    let sheet = Decoded::of(bytes, opts, ledger)?.read_whole(bytes, Orgs, ledger)?;
     in_batch(ledger, dry_run, |l| {
-        let mut out = Report::new(&sheet, dry_run);
+        let rows = sheet.rows.len();
+        let mut out = Report::new(
+            &sheet.fingerprint,
+            rows + sheet.unlisted_problems as usize,
+            dry_run,
+        );
         let mut names = l.org_names();
         let mut next = 0;
         for (row, item) in sheet.rows {
@@ -303,44 +325,17 @@ fn register_org(
     }
 }
 
-/// Reads a register sheet in the ledger's offset, its rows matched against the ledger.
-fn read<K: super::sheet::RowReader>(
-    bytes: &[u8],
-    opts: &ImportOptions,
-    ledger: &Ledger,
-    reader: K,
-    matcher: &Matcher<'_>,
-) -> Result<ReadSheet<K::Item>> {
-    let mut opts = opts.clone();
-    opts.utc_offset_minutes = ledger.utc_offset().local_minus_utc() / 60;
-    let off = offset(opts.utc_offset_minutes)?;
-    let text = csv_text(bytes, &opts)?;
-    let fingerprint = hex_sha256(bytes);
-    read_text(
-        bytes,
-        text.as_deref(),
-        fingerprint,
-        &opts,
-        off,
-        reader,
-        Some(matcher),
-    )
-}
-
 /// A report as it is made, row by row.
 struct Report {
     report: RegisterReport,
 }
 
 impl Report {
-    fn new<T>(sheet: &ReadSheet<T>, dry_run: bool) -> Self {
-        let rows = sheet
-            .rows
-            .len()
-            .saturating_add(sheet.unlisted_problems as usize);
+    /// The report on a sheet of `rows` data rows.
+    fn new(fingerprint: &str, rows: usize, dry_run: bool) -> Self {
         Self {
             report: RegisterReport {
-                fingerprint: sheet.fingerprint.clone(),
+                fingerprint: fingerprint.to_owned(),
                 dry_run,
                 rows: i32::try_from(rows).unwrap_or(i32::MAX),
                 accepted: 0,

@@ -94,6 +94,31 @@ pub(super) struct ReadSheet<T> {
     pub(super) unlisted_problems: u32,
 }
 
+/// A sheet's data row as a reader makes it: its number and what it makes, or why not.
+pub(super) type ReadRow<T> = (u32, std::result::Result<T, RowProblem>);
+
+impl<T> ReadSheet<T> {
+    /// The sheet without its rows (fingerprint, header, columns, problems left out), and the
+    /// rows.
+    pub(super) fn split(self) -> (Self, Vec<ReadRow<T>>) {
+        let Self {
+            fingerprint,
+            header_row,
+            columns,
+            rows,
+            unlisted_problems,
+        } = self;
+        let head = Self {
+            fingerprint,
+            header_row,
+            columns,
+            rows: Vec::new(),
+            unlisted_problems,
+        };
+        (head, rows)
+    }
+}
+
 impl From<ReadSheet<NewRecord>> for Sheet {
     fn from(s: ReadSheet<NewRecord>) -> Self {
         Self {

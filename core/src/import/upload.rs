@@ -3,20 +3,19 @@
 //! uploaded again recorded once, a dry run on a copy of the ledger, and progress every 1000
 //! rows. A CSV file without quotes is read as the ledger takes its rows.
 
-use super::csv_rows::{PlainRows, sniff_delimiter};
-use super::decode::{csv_text, hex_sha256};
+use super::csv_rows::PlainRows;
 use super::layout::Field;
-use super::limits::{MAX_REPORTED_PROBLEMS, check_plain_csv_rows};
+use super::limits::MAX_REPORTED_PROBLEMS;
 use super::matching::Matcher;
 use super::options::ImportOptions;
+use super::plain_sheet::{Decoded, PlainHead, first_pass};
 use super::problems::{RowProblem, column_for, core_problem};
 use super::rows::Records;
-use super::sheet::{Sheet, SheetBuilder, SheetRow, read_text};
+use super::sheet::{Sheet, SheetBuilder, SheetRow};
 use crate::error::Result;
 use crate::ids::ActorId;
 use crate::ledger::{Ledger, Overlaps};
 use crate::record::RecordState;
-use crate::time::offset;
 use serde::{Deserialize, Serialize};
 
 /// What an upload did.
@@ -78,61 +77,28 @@ pub fn upload(
     dry_run: bool,
     progress: &mut dyn FnMut(u32, u32),
 ) -> Result<ImportReport> {
-    let mut opts = opts.clone();
-    opts.utc_offset_minutes = ledger.utc_offset().local_minus_utc() / 60;
-    let off = offset(opts.utc_offset_minutes)?;
-    let text = csv_text(bytes, &opts)?;
-    let plain = text
-        .as_deref()
-        .map(|t| t.strip_prefix('\u{FEFF}').unwrap_or(t))
-        .filter(|t| !t.contains('"'));
-    let Some(text) = plain else {
-        let matcher = Matcher::of(ledger);
-        let fingerprint = hex_sha256(bytes);
-        let read = read_text(
-            bytes,
-            text.as_deref(),
-            fingerprint,
-            &opts,
-            off,
-            Records,
-            Some(&matcher),
-        );
-        drop(matcher);
-        return upload_sheet(ledger, actor, Sheet::from(read?), &opts, dry_run, progress);
+    let decoded = Decoded::of(bytes, opts, ledger)?;
+    let (opts, off) = (&decoded.opts, decoded.off);
+    let Some(text) = decoded.plain() else {
+        let read = decoded.read_whole(bytes, Records, ledger);
+        return upload_sheet(ledger, actor, Sheet::from(read?), opts, dry_run, progress);
     };
     // A CSV without quotes cannot fail to parse: once a first pass has found its header and
     // counted its data rows, the rows are read as the ledger takes them (in a file ledger,
     // while a second thread writes the ones before). The file's fingerprint is taken on a
     // second thread during that pass.
-    check_plain_csv_rows(text)?;
-    let delimiter = sniff_delimiter(text);
-    let (fingerprint, counted) = std::thread::scope(|s| {
-        let fingerprint = std::thread::Builder::new()
-            .name("vl-fingerprint".into())
-            .spawn_scoped(s, || hex_sha256(bytes));
-        // The fingerprint is not needed to find the header and count the rows.
-        let mut counting = SheetBuilder::new(String::new(), &opts, off, Records);
-        let mut rows = PlainRows::new(text, delimiter);
-        let mut total = 0;
-        while let Some(n) = rows.next_row() {
-            total += usize::from(counting.is_data(n, rows.fields.as_slice()));
-        }
-        let counted = counting.finish().map(|head| (head, total));
-        let fingerprint = match fingerprint {
-            Ok(thread) => thread.join().unwrap_or_else(|_| hex_sha256(bytes)),
-            Err(_) => hex_sha256(bytes),
-        };
-        (fingerprint, counted)
-    });
-    let (head, total) = counted?;
-    let mut head = Sheet::from(head);
-    head.fingerprint.clone_from(&fingerprint);
+    let PlainHead {
+        head,
+        total,
+        delimiter,
+    } = first_pass(bytes, text, opts, off, Records)?;
+    let fingerprint = head.fingerprint.clone();
+    let head = Sheet::from(head);
     // The rows are read while the ledger adds them: what they are matched against is taken
     // from it first (its register only if the sheet has identity numbers).
     let identities = head.header_of(Field::IdentityNumber).is_some();
     let matcher = Matcher::taken(ledger, identities);
-    let mut sheet = SheetBuilder::matched(fingerprint, &opts, off, Records, Some(&matcher));
+    let mut sheet = SheetBuilder::matched(fingerprint, opts, off, Records, Some(&matcher));
     let mut rows = PlainRows::new(text, delimiter);
     let stream = std::iter::from_fn(move || {
         loop {
@@ -147,7 +113,7 @@ pub fn upload(
     // sheet has rows, no more.
     in_batch(ledger, dry_run, |l| {
         l.reserve_records_for(total);
-        apply(l, actor, &head, total, stream, &opts, dry_run, progress)
+        apply(l, actor, &head, total, stream, opts, dry_run, progress)
     })
 }
 

@@ -14,13 +14,25 @@ use crate::org::{BoardVisibility, NewOrg, NewTeam, Role};
 use crate::ranking::BoardKind;
 use crate::record::{NewRecord, RecordState};
 use crate::transfer::{TransferRecord, open_package, package_hash};
-use crate::vault::Registration;
+use crate::vault::{HeldIdentity, Registration};
 use std::sync::Arc;
 
 impl State {
     /// Applies a checked entry. Cannot fail for an entry that passed `check` against this
     /// state; an internal limit (4 GiB of ids) surfaces as an error before anything changes.
     pub(super) fn apply(&mut self, entry: &Entry, admit: Admit) -> Result<()> {
+        self.apply_holding(entry, admit, None)
+    }
+
+    /// Applies a checked entry as [`State::apply`] does; a registration's identity as `held`
+    /// when given (what its sealing made: the identity its entry's hex spells, not decoded
+    /// again).
+    pub(super) fn apply_holding(
+        &mut self,
+        entry: &Entry,
+        admit: Admit,
+        held: Option<HeldIdentity>,
+    ) -> Result<()> {
         let actor = &entry.actor;
         match &entry.change {
             Change::LedgerCreated(c) => {
@@ -29,7 +41,7 @@ impl State {
             }
             Change::OrgRegistered(o) => self.apply_org_registered(o)?,
             Change::RoleGranted { grantee, role } => self.apply_role_granted(grantee, role)?,
-            Change::VolunteerRegistered(v) => self.apply_volunteer_registered(v, entry)?,
+            Change::VolunteerRegistered(v) => self.apply_volunteer_registered(v, entry, held)?,
             Change::TeamCreated(t) => self.apply_team_created(t, entry)?,
             Change::RecordAdded(r) => {
                 self.push_record(r, actor, entry.seq, admit)?;
@@ -130,8 +142,16 @@ impl State {
     }
 
     /// A volunteer and the identity they hold, indexed by its document.
-    fn apply_volunteer_registered(&mut self, v: &Registration, entry: &Entry) -> Result<()> {
-        let identity = held_identity(v, entry.time.local_date(self.off))?;
+    fn apply_volunteer_registered(
+        &mut self,
+        v: &Registration,
+        entry: &Entry,
+        held: Option<HeldIdentity>,
+    ) -> Result<()> {
+        let identity = match held {
+            Some(held) => held,
+            None => held_identity(v, entry.time.local_date(self.off))?,
+        };
         let id = v.id().as_str();
         if !self.vol_ids.has_room(id.len()) {
             return Err(id_space_full("volunteers"));

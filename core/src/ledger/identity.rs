@@ -8,7 +8,8 @@ use crate::log::Change;
 use crate::org::{LedgerConfig, NewVolunteer};
 use crate::store::Store;
 use crate::vault::{
-    DocKey, IdentityKeys, Keyring, Registration, SealedRegistration, Vault, WrappedKey,
+    DocKey, HeldIdentity, IdentityKeys, Keyring, Registration, SealedRegistration, Vault,
+    WrappedKey,
 };
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
@@ -257,30 +258,43 @@ impl Ledger {
         actor: &ActorId,
         volunteer: NewVolunteer,
     ) -> Result<Receipt> {
-        let (change, key) = self.sealed_registration(actor, volunteer)?;
+        let (change, key, _) = self.sealed_registration(actor, volunteer, None)?;
         self.commit_keyed(actor, change, key).map(|r| r.0)
     }
 
     /// A registration's entry, its identity number validated and sealed, and its data key to
     /// keep; checked once, as it is committed. A number that cannot be validated or sealed is
     /// answered with the first refusal of the registration's check, if it has one, so that
-    /// refusals come in the order the check makes them.
+    /// refusals come in the order the check makes them. Also the identity as the state will
+    /// hold it, so that applying the entry need not decode it from the entry's hex.
+    /// `validated`: the document as validated already (at this date or before), if it was.
     pub(super) fn sealed_registration(
         &self,
         actor: &ActorId,
         volunteer: NewVolunteer,
-    ) -> Result<(Change, KeyWrite)> {
+        validated: Option<Identity>,
+    ) -> Result<(Change, KeyWrite, HeldIdentity)> {
         let now = self.clock.now();
         let refusal = |e: LedgerError| {
             let clear = Change::VolunteerRegistered(Registration::Clear(volunteer.clone()));
             self.state.check(actor, now, &clear).err().unwrap_or(e)
         };
-        let identity = Identity::new_at(
-            volunteer.identity_kind,
-            &volunteer.identity_number,
-            now.local_date(self.state.off),
-        )
-        .map_err(refusal)?;
+        // A document valid at an earlier date is valid today (a birth date before it is
+        // before today too).
+        let identity = match validated {
+            Some(identity)
+                if identity.kind() == volunteer.identity_kind
+                    && identity.number() == volunteer.identity_number =>
+            {
+                identity
+            }
+            _ => Identity::new_at(
+                volunteer.identity_kind,
+                &volunteer.identity_number,
+                now.local_date(self.state.off),
+            )
+            .map_err(refusal)?,
+        };
         // Version-1 registrations hold their numbers: found by the numbers themselves.
         if self
             .state
@@ -314,7 +328,7 @@ impl Ledger {
             identity: sealing.identity,
             name: volunteer.name,
         }));
-        Ok((change, key))
+        Ok((change, key, sealing.held))
     }
 
     /// Erases a volunteer's identity number (PIPL Art. 47): logs an `identity_erased` entry

@@ -299,6 +299,8 @@ impl Ledger {
                 state: admit.state,
                 make_up: admit.make_up,
                 data_key: None,
+                volunteer: None,
+                stored_body: Vec::new(),
             };
             if !keep(self, admitted) {
                 break;

@@ -5,7 +5,7 @@
 use super::identity::{KeyWrite, TAG_KEY_META};
 use super::{Ledger, Log, Receipt};
 use crate::error::{LedgerError, Result};
-use crate::ids::ActorId;
+use crate::ids::{ActorId, Identity};
 use crate::log::Entry;
 use crate::org::NewVolunteer;
 use crate::store::{Admitted, DataKeyRow};
@@ -16,6 +16,8 @@ pub(crate) struct RegistrationPipe<'a> {
     send: Option<&'a mut dyn FnMut(&Admitted) -> bool>,
     /// Why the registrations must stop (applying an entry failed): the batch then fails.
     failed: Option<LedgerError>,
+    /// A buffer for each entry's stored body, used again from one entry to the next.
+    body: Vec<u8>,
 }
 
 impl Ledger {
@@ -32,7 +34,7 @@ impl Ledger {
             l.with_registrations(true, |l, pipe| {
                 volunteers
                     .into_iter()
-                    .map(|v| l.register_through(actor, v, pipe))
+                    .map(|v| l.register_through(actor, v, None, pipe))
                     .collect()
             })
         })
@@ -50,7 +52,11 @@ impl Ledger {
         let unpiped = || RegistrationPipe {
             send: None,
             failed: None,
+            body: Vec::new(),
         };
+        // This call has the ledger to itself: its sealings draw without asking each time
+        // which process this is.
+        let _held = self.vault.hold_randomness();
         let pipes =
             pipe && matches!(&self.log, Log::File(s) if s.batch && s.batch_failed.is_none());
         if !pipes {
@@ -71,6 +77,7 @@ impl Ledger {
             let mut pipe = RegistrationPipe {
                 send: Some(send),
                 failed: None,
+                body: Vec::new(),
             };
             let out = f(self, &mut pipe);
             failed = pipe.failed;
@@ -92,11 +99,14 @@ impl Ledger {
 
     /// Registers a volunteer as [`Ledger::register_volunteer`] does, through `pipe`: sent to
     /// the writing thread (the entry applied here at once, so that the next registration is
-    /// checked against it), or committed when there is no writing thread.
+    /// checked against it), or committed when there is no writing thread. `identity`, when
+    /// given, is the volunteer's document as validated already (by a sheet's reader, at the
+    /// ledger's date or before): not validated again.
     pub(crate) fn register_through(
         &mut self,
         actor: &ActorId,
         volunteer: NewVolunteer,
+        identity: Option<Identity>,
         pipe: &mut RegistrationPipe<'_>,
     ) -> Result<Receipt> {
         let Some(send) = pipe.send.as_mut() else {
@@ -105,7 +115,7 @@ impl Ledger {
         if let Some(e) = &pipe.failed {
             return Err(e.clone());
         }
-        let (change, key) = self.sealed_registration(actor, volunteer)?;
+        let (change, key, held) = self.sealed_registration(actor, volunteer, identity)?;
         let now = self.clock.now();
         let admit = match self.state.check(actor, now, &change) {
             Ok(Some(admit)) => admit,
@@ -113,15 +123,27 @@ impl Ledger {
             Err(e) => return Err(e),
         };
         let seq = self.len;
-        let entry = Entry::new(seq, now, actor.clone(), change, self.last);
-        if let Err(e) = self.state.apply(&entry, admit) {
+        let mut stored_body = std::mem::take(&mut pipe.body);
+        stored_body.clear();
+        let entry =
+            Entry::new_keeping_body(seq, now, actor.clone(), change, self.last, &mut stored_body);
+        if let Err(e) = self.state.apply_holding(&entry, admit, Some(held)) {
             // Applied in part (an internal limit): the batch fails and the ledger is read again.
             pipe.failed = Some(e.clone());
             return Err(e);
         }
         self.len += 1;
         self.last = entry.hash;
-        self.mark_dirty(&entry.change);
+        // The writer writes the volunteer's projection row; nothing else of the ledger's
+        // tables changes while registrations are piped (`with_registrations`).
+        let vol = match &entry.change {
+            crate::log::Change::VolunteerRegistered(r) => self.state.vol_idx(r.id()).ok(),
+            _ => None,
+        };
+        let volunteer = vol.and_then(|vi| self.state.volunteer_view(vi));
+        if volunteer.is_none() {
+            self.mark_dirty(&entry.change);
+        }
         let data_key = match key {
             KeyWrite::Put {
                 volunteer,
@@ -148,12 +170,17 @@ impl Ledger {
         let admitted = Admitted {
             entry,
             n: 0,
-            vol: 0,
+            vol: vol.unwrap_or_default(),
             state: crate::record::RecordState::Confirmed,
             make_up: false,
             data_key,
+            volunteer,
+            stored_body,
         };
-        if !send(&admitted) {
+        let sent = send(&admitted);
+        // The body's buffer serves the next registration.
+        pipe.body = admitted.stored_body;
+        if !sent {
             // The writer stopped: its error fails the batch, and nothing of it is kept.
             pipe.failed = Some(LedgerError::Storage {
                 path: String::new(),

@@ -8,7 +8,7 @@ use crate::hash::Hash;
 use crate::ids::ActorId;
 use crate::record::NewRecord;
 use crate::time::Timestamp;
-use crate::vault::Registration;
+use crate::vault::{Registration, SealedRegistration};
 use serde::Serialize;
 
 /// The newest version of the canonical encoding; every entry hashes its own (`v`). Version 2
@@ -114,6 +114,12 @@ pub fn canonical_bytes(
         // Nearly every entry of a big ledger adds a record: written directly, byte for byte
         // what the general path writes (`record_canonical_is_the_general_form` checks).
         Change::RecordAdded(r) => record_canonical(seq, time, actor, r, prev),
+        // Every registration of a big register: written directly too.
+        Change::VolunteerRegistered(Registration::Sealed(r)) => {
+            let mut b = Vec::with_capacity(512);
+            write_registration_canonical(&mut b, seq, time, actor, r, prev);
+            b
+        }
         _ => general_canonical(seq, time, actor, change, prev),
     }
 }
@@ -249,7 +255,58 @@ pub(super) fn write_record_canonical(
     text(b, actor.as_str());
     b.extend_from_slice(b",\"body\":");
     record_body(b, &RecordFields::from(r), true);
-    b.extend_from_slice(b",\"kind\":\"record_added\",\"prev\":\"");
+    tail(b, "record_added", prev, seq, time, 1);
+}
+
+/// Appends a sealed `volunteer_registered` entry's canonical bytes to `b`, written field by
+/// field (byte for byte what the general path writes; `registration_canonical_is_the_general_form`
+/// checks), and returns where its body lies in `b` (what a file ledger stores of it).
+pub(super) fn write_registration_canonical(
+    b: &mut Vec<u8>,
+    seq: u64,
+    time: Timestamp,
+    actor: &ActorId,
+    r: &SealedRegistration,
+    prev: Hash,
+) -> std::ops::Range<usize> {
+    b.extend_from_slice(b"{\"actor\":");
+    text(b, actor.as_str());
+    b.extend_from_slice(b",\"body\":");
+    let from = b.len();
+    b.extend_from_slice(b"{\"home_org\":");
+    optional(b, r.home_org.as_ref().map(|o| o.as_str()));
+    b.extend_from_slice(b",\"id\":");
+    text(b, r.id.as_str());
+    b.extend_from_slice(b",\"identity\":{\"kind\":");
+    text(b, r.identity.kind.as_str());
+    b.extend_from_slice(b",\"mask\":");
+    text(b, &r.identity.mask);
+    b.extend_from_slice(b",\"sealed\":");
+    match &r.identity.sealed {
+        Some(c) => {
+            b.extend_from_slice(b"{\"ciphertext\":");
+            text(b, &c.ciphertext);
+            b.extend_from_slice(b",\"nonce\":");
+            text(b, &c.nonce);
+            b.push(b'}');
+        }
+        None => b.extend_from_slice(b"null"),
+    }
+    b.extend_from_slice(b",\"tag\":");
+    optional(b, r.identity.tag.as_deref());
+    b.extend_from_slice(b"},\"name\":");
+    text(b, &r.name);
+    b.push(b'}');
+    let body = from..b.len();
+    tail(b, "volunteer_registered", prev, seq, time, 2);
+    body
+}
+
+/// The fields after an entry's body: its kind, the previous hash, seq, time and version.
+fn tail(b: &mut Vec<u8>, kind: &str, prev: Hash, seq: u64, time: Timestamp, v: u32) {
+    b.extend_from_slice(b",\"kind\":");
+    text(b, kind);
+    b.extend_from_slice(b",\"prev\":\"");
     for x in prev.0 {
         b.push(hex_digit(x >> 4));
         b.push(hex_digit(x));
@@ -259,6 +316,6 @@ pub(super) fn write_record_canonical(
     b.extend_from_slice(b",\"time\":");
     int(b, time.0);
     b.extend_from_slice(b",\"v\":");
-    int(b, 1u32);
+    int(b, v);
     b.push(b'}');
 }

@@ -327,6 +327,59 @@ proptest! {
             general_canonical(seq, Timestamp(time), &actor, &c, Hash(prev))
         );
     }
+
+    /// The direct writer of sealed `volunteer_registered` entries gives exactly the general
+    /// form (any name, a home org or none, sealed or a mask only), and the stored body kept
+    /// with the hash is the one a file ledger stores.
+    #[test]
+    fn registration_canonical_is_the_general_form(
+        name in ".*",
+        escapes in proptest::collection::vec(0u8..0x20, 0..4),
+        id in "[A-Za-z0-9][A-Za-z0-9_.:-]{0,20}",
+        mask in "[0-9A-Z*]{1,32}",
+        hex in "[0-9a-f]{0,80}",
+        seq in any::<u64>(),
+        time in any::<i64>(),
+        flags in any::<[bool; 2]>(),
+        kind in 0usize..4,
+        prev in any::<[u8; 32]>(),
+    ) {
+        let mut name = name;
+        name.extend(escapes.iter().map(|&c| char::from(c)));
+        name.push_str("\"\\/");
+        let kinds = [
+            IdentityKind::ResidentId,
+            IdentityKind::Passport,
+            IdentityKind::HkMacauPermit,
+            IdentityKind::TaiwanPermit,
+        ];
+        let sealed = flags[1].then(|| crate::vault::Ciphertext {
+            ciphertext: hex.clone(),
+            nonce: hex.chars().rev().collect(),
+        });
+        let r = crate::vault::SealedRegistration {
+            home_org: flags[0].then(|| "C1".parse().unwrap()),
+            id: id.parse().unwrap(),
+            identity: crate::vault::SealedIdentity {
+                kind: kinds[kind],
+                mask,
+                tag: sealed.as_ref().map(|_| hex.clone()),
+                sealed,
+            },
+            name,
+        };
+        let actor: ActorId = "admin".parse().unwrap();
+        let c = Change::VolunteerRegistered(Registration::Sealed(r));
+        let general = general_canonical(seq, Timestamp(time), &actor, &c, Hash(prev));
+        prop_assert_eq!(
+            &canonical_bytes(seq, Timestamp(time), &actor, &c, Hash(prev)),
+            &general
+        );
+        let mut body = b"kept".to_vec();
+        let e = Entry::new_keeping_body(seq, Timestamp(time), actor, c, Hash(prev), &mut body);
+        prop_assert_eq!(e.hash, hash_bytes(&general));
+        prop_assert_eq!(&body[4..], &stored_body(&e.change)[..]);
+    }
 }
 
 #[test]

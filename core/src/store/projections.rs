@@ -4,7 +4,7 @@
 //! row counts).
 
 use super::Store;
-use super::rows::{Bound, INSERT_RECORD, RecordRow, int, optional, record_row, text};
+use super::rows::{Bound, INSERT_RECORD, INSERT_VOLUNTEER, RecordRow, VolunteerRow, record_row};
 use crate::error::Result;
 use crate::org::{NewTeam, Org, VolunteerView};
 use crate::record::ServiceRecord;
@@ -38,28 +38,11 @@ impl Store {
         views: impl Iterator<Item = (u32, VolunteerView)>,
     ) -> Result<()> {
         let fail = |e| self.row_failed(e);
-        let mut st = self
-            .conn
-            .prepare_cached(
-                "INSERT OR REPLACE INTO volunteers VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            )
-            .map_err(fail)?;
+        let mut st = self.conn.prepare_cached(INSERT_VOLUNTEER).map_err(fail)?;
         let mut bound = Bound::default();
         for (n, v) in views {
-            let values = [
-                int(n),
-                text(v.id.as_str()),
-                text(&v.masked_name),
-                text(v.identity_kind.as_str()),
-                text(&v.masked_identity),
-                optional(v.home_org.as_ref().map(|o| o.as_str())),
-                optional(v.work_unit.as_ref().map(|o| o.as_str())),
-                text(v.visibility.mode()),
-                int(v.total_minutes),
-                int(v.carried_minutes),
-                int(v.transferred_out),
-            ];
-            bound.execute(&mut st, &values).map_err(fail)?;
+            let row = VolunteerRow::of(n, &v);
+            bound.execute(&mut st, &row.values()).map_err(fail)?;
         }
         Ok(())
     }

@@ -9,6 +9,8 @@ pub(super) const INSERT_ENTRY: &str = "INSERT INTO entries VALUES (?1, ?2, ?3, ?
 pub(super) const INSERT_RECORD: &str = "INSERT OR REPLACE INTO records VALUES (?1, ?2, ?3, \
      ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, \
      ?22, ?23, ?24)";
+pub(super) const INSERT_VOLUNTEER: &str =
+    "INSERT OR REPLACE INTO volunteers VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)";
 
 /// A record's projection row, borrowed from what holds it.
 pub(super) struct RecordRow<'a> {
@@ -67,6 +69,58 @@ impl RecordRow<'_> {
             optional(self.superseded_by),
             optional(self.reason),
             int(self.entry_seq),
+        ]
+    }
+}
+
+/// A volunteer's projection row (masked, as every view of them is), borrowed from what holds
+/// it: the volunteer's index and its view's columns.
+pub(super) struct VolunteerRow<'a> {
+    pub(super) n: u32,
+    pub(super) id: &'a str,
+    pub(super) masked_name: &'a str,
+    pub(super) identity_kind: &'static str,
+    pub(super) masked_identity: &'a str,
+    pub(super) home_org: Option<&'a str>,
+    pub(super) work_unit: Option<&'a str>,
+    pub(super) visibility: &'static str,
+    pub(super) total_minutes: i64,
+    pub(super) carried_minutes: i64,
+    pub(super) transferred_out: bool,
+}
+
+impl<'a> VolunteerRow<'a> {
+    /// The row of volunteer `n` as `v` shows them.
+    pub(super) fn of(n: u32, v: &'a crate::org::VolunteerView) -> Self {
+        Self {
+            n,
+            id: v.id.as_str(),
+            masked_name: &v.masked_name,
+            identity_kind: v.identity_kind.as_str(),
+            masked_identity: &v.masked_identity,
+            home_org: v.home_org.as_ref().map(|o| o.as_str()),
+            work_unit: v.work_unit.as_ref().map(|o| o.as_str()),
+            visibility: v.visibility.mode(),
+            total_minutes: v.total_minutes,
+            carried_minutes: v.carried_minutes,
+            transferred_out: v.transferred_out,
+        }
+    }
+
+    /// The row's values ([`INSERT_VOLUNTEER`]'s parameters), in the columns' order.
+    pub(super) fn values(&self) -> [ValueRef<'_>; 11] {
+        [
+            int(self.n),
+            text(self.id),
+            text(self.masked_name),
+            text(self.identity_kind),
+            text(self.masked_identity),
+            optional(self.home_org),
+            optional(self.work_unit),
+            text(self.visibility),
+            int(self.total_minutes),
+            int(self.carried_minutes),
+            int(self.transferred_out),
         ]
     }
 }

@@ -4,7 +4,9 @@
 //! crosses to it.
 
 use super::early_sync::{EARLY_SYNC, synced_meanwhile};
-use super::rows::{Bound, EntryRow, INSERT_ENTRY, INSERT_RECORD, RecordRow};
+use super::rows::{
+    Bound, EntryRow, INSERT_ENTRY, INSERT_RECORD, INSERT_VOLUNTEER, RecordRow, VolunteerRow,
+};
 use super::{Store, storage};
 use crate::error::Result;
 use crate::log::{Change, Entry, Hash};
@@ -22,6 +24,11 @@ pub(crate) struct Admitted {
     pub(crate) make_up: bool,
     /// A registration's wrapped data key, kept in the key table beside its entry.
     pub(crate) data_key: Option<DataKeyRow>,
+    /// A registration's projection row: the volunteer (index `vol`) as the entry left them.
+    pub(crate) volunteer: Option<crate::org::VolunteerView>,
+    /// The entry's stored body, when it was encoded with its hash
+    /// ([`Entry::new_keeping_body`]); empty: encoded from the change when packed.
+    pub(crate) stored_body: Vec<u8>,
 }
 
 /// A volunteer's wrapped data key, written beside the entry that registers them; and the meta
@@ -156,6 +163,22 @@ struct PackedRow {
     record: Option<PackedRecord>,
     /// The data key row, if the entry registered a volunteer.
     key: Option<PackedKey>,
+    /// The volunteer's projection row, if the entry registered a volunteer.
+    volunteer: Option<PackedVolunteer>,
+}
+
+/// A packed volunteer projection row: its texts (id, masked name, masked identity, home org,
+/// work unit; an org that is absent is an empty text, since no id is empty) start at `from` in
+/// `text`, each ending at its `ends`.
+struct PackedVolunteer {
+    n: u32,
+    from: usize,
+    ends: [usize; 5],
+    identity_kind: &'static str,
+    visibility: &'static str,
+    total_minutes: i64,
+    carried_minutes: i64,
+    transferred_out: bool,
 }
 
 /// A packed data key row: its texts (volunteer, key id, then the meta row's value if any) follow
@@ -197,7 +220,11 @@ impl Packed {
         // A record's body is written by the writer, from the fields packed below.
         let from = self.bodies.len();
         if r.is_none() {
-            crate::log::append_stored_body(&mut self.bodies, &e.change);
+            if a.stored_body.is_empty() {
+                crate::log::append_stored_body(&mut self.bodies, &e.change);
+            } else {
+                self.bodies.extend_from_slice(&a.stored_body);
+            }
         }
         let body = (from, self.bodies.len());
         let texts = [
@@ -237,6 +264,31 @@ impl Packed {
                 wrapped: (nonce.1, self.bodies.len()),
             }
         });
+        let volunteer = a.volunteer.as_ref().map(|v| {
+            let from = self.text.len();
+            let mut ends = [0; 5];
+            let texts = [
+                v.id.as_str(),
+                &v.masked_name,
+                &v.masked_identity,
+                v.home_org.as_ref().map_or("", |o| o.as_str()),
+                v.work_unit.as_ref().map_or("", |o| o.as_str()),
+            ];
+            for (end, t) in ends.iter_mut().zip(texts) {
+                self.text.push_str(t);
+                *end = self.text.len();
+            }
+            PackedVolunteer {
+                n: a.vol,
+                from,
+                ends,
+                identity_kind: v.identity_kind.as_str(),
+                visibility: v.visibility.mode(),
+                total_minutes: v.total_minutes,
+                carried_minutes: v.carried_minutes,
+                transferred_out: v.transferred_out,
+            }
+        });
         let record = r.map(|r| PackedRecord {
             n: a.n,
             start: r.start,
@@ -259,6 +311,7 @@ impl Packed {
             ends,
             record,
             key,
+            volunteer,
         });
     }
 
@@ -289,6 +342,29 @@ impl Packed {
         self.bodies.get(row.body.0..row.body.1).unwrap_or_default()
     }
 
+    /// A packed volunteer's projection row.
+    fn volunteer<'a>(&'a self, v: &PackedVolunteer) -> VolunteerRow<'a> {
+        let mut from = v.from;
+        let [id, masked_name, masked_identity, home_org, work_unit] = v.ends.map(|end| {
+            let t = self.text.get(from..end).unwrap_or_default();
+            from = end;
+            t
+        });
+        VolunteerRow {
+            n: v.n,
+            id,
+            masked_name,
+            identity_kind: v.identity_kind,
+            masked_identity,
+            home_org: (!home_org.is_empty()).then_some(home_org),
+            work_unit: (!work_unit.is_empty()).then_some(work_unit),
+            visibility: v.visibility,
+            total_minutes: v.total_minutes,
+            carried_minutes: v.carried_minutes,
+            transferred_out: v.transferred_out,
+        }
+    }
+
     /// A packed data key's texts (volunteer, key id, meta value), nonce and wrapped key.
     fn key<'a>(&'a self, row: &PackedRow, k: &PackedKey) -> ([&'a str; 3], &'a [u8], &'a [u8]) {
         let mut from = row.ends.last().copied().unwrap_or(row.text_from);
@@ -310,7 +386,10 @@ struct RowWriter<'c> {
     records: rusqlite::CachedStatement<'c>,
     /// The data key insert, prepared when the first registration comes.
     keys: Option<rusqlite::CachedStatement<'c>>,
-    bound: (Bound, Bound),
+    /// The volunteer projection insert, prepared when the first registration comes.
+    volunteers: Option<rusqlite::CachedStatement<'c>>,
+    /// What the entry, record and volunteer statements were last bound to.
+    bound: (Bound, Bound, Bound),
     body: Vec<u8>,
     dates: LastDate,
 }
@@ -342,7 +421,8 @@ impl<'c> RowWriter<'c> {
             entries: conn.prepare_cached(INSERT_ENTRY)?,
             records: conn.prepare_cached(INSERT_RECORD)?,
             keys: None,
-            bound: (Bound::default(), Bound::default()),
+            volunteers: None,
+            bound: (Bound::default(), Bound::default(), Bound::default()),
             body: Vec::with_capacity(512),
             dates: LastDate::default(),
         })
@@ -359,6 +439,7 @@ impl<'c> RowWriter<'c> {
             entries,
             records,
             keys,
+            volunteers,
             bound,
             body,
             dates,
@@ -405,6 +486,17 @@ impl<'c> RowWriter<'c> {
             if let Some(k) = &row.key {
                 write_key(conn, keys, chunk.key(row, k), k.meta)
                     .map_err(|e| ("cannot write a data key", "无法写入数据密钥", e))?;
+            }
+            if let Some(v) = &row.volunteer {
+                let fail = |e| ("cannot write the projections", "无法写入投影表", e);
+                let st = match volunteers {
+                    Some(st) => st,
+                    None => volunteers.insert(conn.prepare_cached(INSERT_VOLUNTEER).map_err(fail)?),
+                };
+                bound
+                    .2
+                    .execute(st, &chunk.volunteer(v).values())
+                    .map_err(fail)?;
             }
             let Some(r) = &row.record else {
                 continue;
@@ -589,6 +681,8 @@ mod tests {
                 state: crate::record::RecordState::Confirmed,
                 make_up: false,
                 data_key: None,
+                volunteer: None,
+                stored_body: Vec::new(),
             };
             chunk.push(&admitted);
         }

@@ -5,10 +5,16 @@
 //! Bytes handed out are wiped from the pool at once. A copy of a pool (a dry run's copy of the
 //! ledger) starts empty, and a pool filled before a `fork` is refilled in the child before it
 //! hands anything out: no two ledgers, and no two processes, ever draw the same bytes.
+//!
+//! Which process filled the pool is asked of the system (a system call) at each draw, except
+//! while the pool is held ([`RandomPool::hold`]): then it is asked once, when the hold begins.
+//! A hold lasts one call that has the ledger to itself (a bulk registration): a process forked
+//! meanwhile by another thread has a copy of a ledger that is still borrowed, which no call
+//! in it can use.
 
 use super::{KEY_LEN, NONCE_LEN, Vault, hmac, unavailable};
 use crate::error::Result;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// How many random bytes one system call fills.
 const POOL_BYTES: usize = 8 << 10;
@@ -21,22 +27,35 @@ pub(crate) fn random<const N: usize>() -> Result<[u8; N]> {
 }
 
 /// Random bytes from the operating system, drawn ahead a pool at a time.
-pub(crate) struct RandomPool(Mutex<Drawn>);
+pub(crate) struct RandomPool(Arc<Mutex<Drawn>>);
 
-/// The bytes drawn and not yet handed out: `bytes[used..]`, drawn by process `pid`.
+/// The bytes drawn and not yet handed out: `bytes[used..]`, drawn by process `pid`; and how
+/// many holds are open (while any is, draws do not ask which process this is).
 struct Drawn {
     bytes: Box<[u8]>,
     used: usize,
     pid: u32,
+    holds: usize,
 }
 
 impl Default for RandomPool {
     fn default() -> Self {
-        Self(Mutex::new(Drawn {
+        Self(Arc::new(Mutex::new(Drawn {
             bytes: Box::default(),
             used: 0,
             pid: 0,
-        }))
+            holds: 0,
+        })))
+    }
+}
+
+/// An open hold of a pool ([`RandomPool::hold`]); dropping it ends the hold.
+pub(crate) struct PoolHold(Arc<Mutex<Drawn>>);
+
+impl Drop for PoolHold {
+    fn drop(&mut self) {
+        let mut drawn = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        drawn.holds = drawn.holds.saturating_sub(1);
     }
 }
 
@@ -54,6 +73,20 @@ impl std::fmt::Debug for RandomPool {
 }
 
 impl RandomPool {
+    /// Holds the pool for one call that has its ledger to itself: which process this is, is
+    /// asked now (a pool another process filled is emptied, to be refilled at the next draw)
+    /// and not again at each draw until the hold is dropped.
+    pub(crate) fn hold(&self) -> PoolHold {
+        let mut drawn = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if drawn.pid != std::process::id() {
+            drawn.bytes.fill(0);
+            drawn.bytes = Box::default();
+            drawn.used = 0;
+        }
+        drawn.holds += 1;
+        PoolHold(Arc::clone(&self.0))
+    }
+
     /// `N` random bytes, taken from the pool (refilled from the system when it runs short, or
     /// when this process is not the one that filled it).
     pub(crate) fn take<const N: usize>(&self) -> Result<[u8; N]> {
@@ -61,20 +94,17 @@ impl RandomPool {
             return random::<N>();
         }
         let mut drawn = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        let pid = std::process::id();
         if drawn.bytes.len() != POOL_BYTES
-            || drawn.pid != pid
             || drawn.used.saturating_add(N) > POOL_BYTES
+            || (drawn.holds == 0 && drawn.pid != std::process::id())
         {
             let mut fresh = vec![0u8; POOL_BYTES].into_boxed_slice();
             getrandom::getrandom(&mut fresh)
                 .map_err(|_| unavailable("randomness from the system"))?;
             drawn.bytes.fill(0);
-            *drawn = Drawn {
-                bytes: fresh,
-                used: 0,
-                pid,
-            };
+            drawn.bytes = fresh;
+            drawn.used = 0;
+            drawn.pid = std::process::id();
         }
         let from = drawn.used;
         let taken = drawn
@@ -178,6 +208,35 @@ mod tests {
         };
         let next = pool.take::<32>().unwrap();
         assert_ne!(next.to_vec(), before);
+        assert_eq!(pool.0.lock().unwrap().used, 32);
+    }
+
+    /// Pretends the pool was filled by another process (a forked child's view of it); the
+    /// bytes it would hand out next.
+    fn as_if_forked(pool: &RandomPool) -> Vec<u8> {
+        let mut drawn = pool.0.lock().unwrap();
+        drawn.pid = drawn.pid.wrapping_add(1);
+        let used = drawn.used;
+        drawn.bytes.get(used..used + 32).unwrap().to_vec()
+    }
+
+    #[test]
+    fn a_hold_asks_which_process_this_is_when_it_begins_and_the_draws_after_it_do_again() {
+        let pool = RandomPool::default();
+        pool.take::<8>().unwrap();
+        // Filled by another process before the hold: not handed out under it.
+        let before = as_if_forked(&pool);
+        let held = pool.hold();
+        assert_ne!(pool.take::<32>().unwrap().to_vec(), before);
+        // Nested holds end with the last one.
+        let inner = pool.hold();
+        drop(inner);
+        assert_eq!(pool.0.lock().unwrap().holds, 1);
+        drop(held);
+        assert_eq!(pool.0.lock().unwrap().holds, 0);
+        // Once the hold is over, each draw asks again.
+        let after = as_if_forked(&pool);
+        assert_ne!(pool.take::<32>().unwrap().to_vec(), after);
         assert_eq!(pool.0.lock().unwrap().used, 32);
     }
 }

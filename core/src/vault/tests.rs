@@ -24,6 +24,36 @@ fn a_sealed_number_opens_only_for_its_volunteer_and_ledger() {
     assert_eq!(s.identity.mask, "110105********002X");
 }
 
+/// The identity a sealing hands to the state is the one its entry's hex decodes to, for
+/// every kind of document, sealed or (on a device) a mask only.
+#[test]
+fn a_sealing_holds_the_identity_its_entry_decodes_to() {
+    let sealed = vault(Keyring::new("k1", &[1; 32]).unwrap());
+    let device = Vault {
+        keys: Some(IdentityKeys::MaskOnly),
+        ..Vault::default()
+    };
+    for (kind, number) in [
+        (IdentityKind::ResidentId, "11010519491231002X"),
+        (IdentityKind::Passport, "E12345678"),
+        (IdentityKind::HkMacauPermit, "H1234567890"),
+        (IdentityKind::TaiwanPermit, "12345678"),
+    ] {
+        let id = Identity::new(kind, number).unwrap();
+        for v in [&sealed, &device] {
+            let s = v.seal("L", "V1", &id).unwrap();
+            let decoded = HeldIdentity::of_sealed(&s.identity).unwrap();
+            assert_eq!(format!("{:?}", s.held), format!("{decoded:?}"));
+            assert_eq!(
+                s.held.doc_key().is_some(),
+                v.keys
+                    .as_ref()
+                    .is_some_and(|k| matches!(k, IdentityKeys::Provider(_)))
+            );
+        }
+    }
+}
+
 #[test]
 fn a_held_identity_keeps_what_opens_it_through_a_snapshot() {
     let v = vault(Keyring::new("k1", &[1; 32]).unwrap());
