@@ -22,13 +22,13 @@ impl Hash {
 
     /// Lower-case hex of any bytes.
     pub fn hex_of(bytes: &[u8]) -> String {
-        const DIGITS: &[u8; 16] = b"0123456789abcdef";
-        let digit = |n: u8| DIGITS.get(usize::from(n & 15)).copied().unwrap_or(b'0');
-        let mut s = Vec::with_capacity(2 * bytes.len());
-        for b in bytes {
-            s.extend_from_slice(&[digit(b >> 4), digit(*b)]);
+        let mut s = String::with_capacity(2 * bytes.len());
+        for &b in bytes {
+            let [hi, lo] = HEX_PAIRS.get(usize::from(b)).copied().unwrap_or([b'0'; 2]);
+            s.push(char::from(hi));
+            s.push(char::from(lo));
         }
-        String::from_utf8(s).unwrap_or_default()
+        s
     }
 
     /// Parses 64 hex characters.
@@ -75,15 +75,46 @@ pub(crate) fn unhex<const N: usize>(s: &str) -> Option<[u8; N]> {
     Some(out)
 }
 
+/// Each byte's two lower-case hex digits.
+#[allow(clippy::indexing_slicing)]
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut t = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = [DIGITS[i >> 4], DIGITS[i & 15]];
+        i += 1;
+    }
+    t
+};
+
+/// Each byte's value as a lower-case hex digit, or `NOT_HEX`. Built when the crate is
+/// compiled: an index out of range would fail the build, not a run.
+#[allow(clippy::indexing_slicing)]
+const NIBBLES: [u8; 256] = {
+    let mut t = [NOT_HEX; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 10 + i as u8;
+        i += 1;
+    }
+    t
+};
+const NOT_HEX: u8 = 0xff;
+
 /// The byte two lower-case hex digits spell.
 pub(crate) fn hex_pair(pair: &[u8]) -> Option<u8> {
-    let nibble = |b: u8| match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        _ => None,
-    };
     match pair {
-        [hi, lo] => Some(nibble(*hi)? << 4 | nibble(*lo)?),
+        [hi, lo] => {
+            let nibble = |b: u8| NIBBLES.get(usize::from(b)).copied().unwrap_or(NOT_HEX);
+            let (hi, lo) = (nibble(*hi), nibble(*lo));
+            (hi < 16 && lo < 16).then_some(hi << 4 | lo)
+        }
         _ => None,
     }
 }
@@ -114,5 +145,17 @@ mod tests {
             assert_eq!(hex_pair(bad.as_bytes()), None, "{bad:?}");
         }
         assert!(unhex::<2>("0102").is_some() && unhex::<2>("010").is_none());
+        // Every pair of bytes: a value exactly for two lower-case hex digits.
+        let digit = |b: u8| {
+            char::from(b)
+                .to_digit(16)
+                .filter(|_| !b.is_ascii_uppercase())
+        };
+        for hi in 0..=255u8 {
+            for lo in 0..=255u8 {
+                let expected = digit(hi).zip(digit(lo)).map(|(h, l)| (h * 16 + l) as u8);
+                assert_eq!(hex_pair(&[hi, lo]), expected, "{hi} {lo}");
+            }
+        }
     }
 }

@@ -116,6 +116,9 @@ fn register_rows(
     let columns = head.columns.as_slice();
     let phones = columns.iter().any(|(_, f)| *f == Field::Phone);
     in_batch(ledger, dry_run, |l| {
+        // Room for every row: a sheet uploaded again reserves room it does not use, as much
+        // as the sheet has rows.
+        l.reserve_volunteers_for(total);
         l.with_registrations(!phones, |l, pipe| {
             let mut out = Report::new(&head.fingerprint, total, dry_run);
             let key = l.index_tag_key();

@@ -142,7 +142,16 @@ impl Ledger {
 /// The rule of made-up numbers: a prefix and eight digits (`V00000001`), the smallest free
 /// one from the count of what the ledger holds, plus one.
 fn made_up(prefix: &str, n: u64) -> String {
-    format!("{prefix}{n:08}")
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(n);
+    let mut id = String::with_capacity(prefix.len() + digits.len().max(8));
+    id.push_str(prefix);
+    id.extend(std::iter::repeat_n(
+        '0',
+        8usize.saturating_sub(digits.len()),
+    ));
+    id.push_str(digits);
+    id
 }
 
 impl Ledger {
@@ -224,6 +233,17 @@ impl Ledger {
                 .and_then(|&i| self.state.orgs.get(i as usize))
                 .is_some_and(same),
             None => self.state.orgs.iter().any(same),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn made_up_ids_are_the_prefix_and_eight_digits_or_more() {
+        for n in [0, 1, 9, 10, 12_345, 99_999_999, 100_000_000, u64::MAX] {
+            assert_eq!(super::made_up("V", n), format!("V{n:08}"));
+            assert_eq!(super::made_up("O", n), format!("O{n:08}"));
         }
     }
 }

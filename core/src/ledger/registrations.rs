@@ -31,6 +31,7 @@ impl Ledger {
         volunteers: Vec<NewVolunteer>,
     ) -> Result<Vec<Result<Receipt>>> {
         self.batch(|l| {
+            l.reserve_volunteers_for(volunteers.len());
             l.with_registrations(true, |l, pipe| {
                 volunteers
                     .into_iter()
@@ -38,6 +39,20 @@ impl Ledger {
                     .collect()
             })
         })
+    }
+
+    /// Makes room for `n` more volunteers, so that a bulk registration of a known size grows
+    /// the ledger's tables once.
+    pub(crate) fn reserve_volunteers_for(&mut self, n: usize) {
+        let s = &mut self.state;
+        s.vols.reserve(n);
+        s.vol_ids.reserve(n);
+        let vols = &s.vols;
+        s.identities
+            .reserve(n, |&i| super::state::held_hash(vols, i));
+        if let Log::Memory(log) = &mut self.log {
+            log.reserve(n);
+        }
     }
 
     /// Runs `f`, whose registrations go through [`Ledger::register_through`]: piped to a
