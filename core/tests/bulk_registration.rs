@@ -221,3 +221,48 @@ fn a_register_sheet_without_phones_reads_back_from_the_file() {
     assert_eq!((r.accepted, r.duplicates), (0, 25));
     let _ = std::fs::remove_dir_all(d);
 }
+
+/// A sheet long enough that the writing thread hands pages to the WAL before the commit: when
+/// the write fails after that, nothing of the sheet is kept, in the file or in memory; once the
+/// disk has room, the sheet goes in whole.
+#[test]
+fn a_long_sheet_whose_write_fails_after_pages_went_to_the_wal_leaves_nothing() {
+    const ROWS: u64 = 10_000;
+    let d = dir("long");
+    let path = d.join("long.vl");
+    let mut l = file_ledger(&path);
+    let (digest, head) = (l.state_digest(), l.head());
+    let mut sheet = String::from("姓名,证件号码,所属组织\n");
+    for n in 0..ROWS {
+        sheet.push_str(&format!("志愿者{n},{},C1\n", identity_number(n)));
+    }
+    // The file refuses the 9,500th volunteer's row, as a full disk would.
+    let trigger = "CREATE TRIGGER full_disk BEFORE INSERT ON volunteers WHEN NEW.n >= 9499
+         BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END;";
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch(trigger)
+        .unwrap();
+    let opts = ImportOptions::default();
+    let e = upload_volunteers(&mut l, &admin(), sheet.as_bytes(), &opts, false).unwrap_err();
+    assert_eq!(e.code(), "E_STORAGE", "{e}");
+    assert_eq!((l.state_digest(), l.head()), (digest, head));
+    drop(l);
+    let mut l = Ledger::open_with_keys(&path, keys()).unwrap();
+    l.set_clock(fixed());
+    assert_eq!((l.state_digest(), l.head()), (digest, head));
+    assert!(volunteer_rows(&path).is_empty());
+    rusqlite::Connection::open(&path)
+        .unwrap()
+        .execute_batch("DROP TRIGGER full_disk")
+        .unwrap();
+    let r = upload_volunteers(&mut l, &admin(), sheet.as_bytes(), &opts, false).unwrap();
+    assert_eq!(r.accepted, ROWS as i32);
+    drop(l);
+    let l = Ledger::open_with_keys(&path, keys()).unwrap();
+    l.verify().unwrap();
+    assert_eq!(volunteer_rows(&path).len(), ROWS as usize);
+    let (_, identity) = l.identity_for_certificate(&id("V00010000")).unwrap();
+    assert_eq!(identity.number(), identity_number(ROWS - 1));
+    let _ = std::fs::remove_dir_all(d);
+}

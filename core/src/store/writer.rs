@@ -74,12 +74,17 @@ impl Store {
                     .spawn_scoped(s, move || -> std::result::Result<_, Failure> {
                         let fail = |e| ("cannot write the log", "无法写入日志", e);
                         let mut w = RowWriter::new(conn).map_err(fail)?;
-                        for chunk in rx {
+                        for (n, chunk) in rx.into_iter().enumerate() {
                             w.write(&chunk, offset)?;
                             for row in &chunk.rows {
                                 tree.push(&Hash(row.hash));
                             }
                             let _ = back.send(chunk);
+                            // The pages written so far go to the WAL from here, not at the
+                            // commit on the caller's thread. One that cannot is written then.
+                            if (n + 1) % FLUSH_EVERY_CHUNKS == 0 {
+                                let _ = w.conn.cache_flush();
+                            }
                         }
                         Ok(tree)
                     });
@@ -132,6 +137,9 @@ impl Store {
 
 /// Why the writing thread stopped: what it could not do (English, Chinese) and SQLite's error.
 type Failure = (&'static str, &'static str, rusqlite::Error);
+
+/// How many chunks the writer writes between handing its dirty pages to the WAL.
+const FLUSH_EVERY_CHUNKS: usize = 16;
 
 /// A packed chunk goes to the writer once it holds this many entries …
 const CHUNK_ROWS: usize = 512;
