@@ -418,4 +418,24 @@ fn an_old_log_with_numbers_in_clear_is_read_and_its_numbers_still_count() {
         sealed.prev,
     );
     assert!(String::from_utf8(bytes).unwrap().ends_with(",\"v\":2}"));
+    // Read back from a file's snapshot, the number in clear still counts.
+    let path = std::env::temp_dir().join(format!("vl-old-v1-{}.vl", std::process::id()));
+    let remove = |p: &std::path::Path| {
+        for suffix in ["", "-wal", "-shm", ".key"] {
+            let mut f = p.as_os_str().to_owned();
+            f.push(suffix);
+            let _ = std::fs::remove_file(f);
+        }
+    };
+    remove(&path);
+    let mut saved = l.save_as(&path).unwrap();
+    saved.checkpoint().unwrap();
+    drop(saved);
+    let keys = IdentityKeys::Provider(Arc::new(Keyring::new("k1", &[1; 32]).unwrap()));
+    let mut reopened = Ledger::open_with_keys(&path, keys).unwrap();
+    reopened.set_clock(clock());
+    let dup = reopened.register_volunteer(&admin(), volunteer("V8", 0));
+    assert_eq!(dup.unwrap_err().code(), "E_DUPLICATE_IDENTITY");
+    drop(reopened);
+    remove(&path);
 }

@@ -9,6 +9,7 @@ use super::problems::{RowProblem, core_problem, problem};
 use crate::error::LedgerError;
 use crate::ids::{Identity, IdentityKind, OrgId, VolunteerId};
 use crate::ledger::{Ledger, OrgLookup, OrgNames, RegisterIndex};
+use crate::vault::TagKey;
 
 /// An org name held by more than one org of the tree.
 pub const E_UPLOAD_AMBIGUOUS: &str = "E_UPLOAD_AMBIGUOUS";
@@ -24,6 +25,8 @@ pub(crate) struct Matcher<'l> {
     register: std::cell::OnceCell<Option<RegisterIndex>>,
     orgs: OrgNames,
     today: chrono::NaiveDate,
+    /// The key of the register's tags (`None`: the ledger holds none).
+    tag_key: Option<TagKey>,
 }
 
 /// What a [`Matcher`] of rows read while the ledger adds them matches against, taken from the
@@ -32,6 +35,7 @@ pub(crate) struct TakenMatch {
     register: Option<RegisterIndex>,
     orgs: OrgNames,
     today: chrono::NaiveDate,
+    tag_key: Option<TagKey>,
 }
 
 impl TakenMatch {
@@ -41,6 +45,7 @@ impl TakenMatch {
             register: identities.then(|| ledger.register_index()),
             orgs: ledger.org_names(),
             today: ledger.today(),
+            tag_key: ledger.index_tag_key(),
         }
     }
 
@@ -51,6 +56,7 @@ impl TakenMatch {
             register: std::cell::OnceCell::from(self.register),
             orgs: self.orgs,
             today: self.today,
+            tag_key: self.tag_key,
         }
     }
 }
@@ -63,6 +69,7 @@ impl<'l> Matcher<'l> {
             register: std::cell::OnceCell::new(),
             orgs: ledger.org_names(),
             today: ledger.today(),
+            tag_key: ledger.index_tag_key(),
         }
     }
 
@@ -70,6 +77,12 @@ impl<'l> Matcher<'l> {
     /// `identities`): for rows read while the ledger adds them.
     pub(crate) fn taken(ledger: &Ledger, identities: bool) -> Matcher<'static> {
         TakenMatch::of(ledger, identities).matcher()
+    }
+
+    /// The tag the register would hold for `id` (`None`: the ledger holds no tag key), made
+    /// here so that a sheet's reading thread makes it.
+    pub(super) fn tag(&self, id: &Identity) -> Option<[u8; 32]> {
+        self.tag_key.as_ref().map(|k| k.tag(id))
     }
 
     /// Today in the ledger's offset: identity numbers are validated at it.

@@ -23,6 +23,8 @@ pub(super) struct VolunteerRow {
     pub(super) id: Option<VolunteerId>,
     pub(super) name: String,
     pub(super) identity: Identity,
+    /// The identity's tag under the register's key (made by the reader; `None`: no key).
+    pub(super) tag: Option<[u8; 32]>,
     /// Their home org, by the id or unique name the sheet gives.
     pub(super) home_org: Option<OrgId>,
     /// A mobile number, 11 digits.
@@ -94,6 +96,7 @@ impl RowReader for Volunteers {
         Ok(VolunteerRow {
             id,
             name: normalise_cow(&name).trim().to_owned(),
+            tag: at.matcher.and_then(|m| m.tag(&identity)),
             identity,
             home_org,
             phone,

@@ -181,7 +181,10 @@ fn register(
     pipe: &mut RegistrationPipe<'_>,
 ) -> std::result::Result<Registered, RowProblem> {
     let column = |f| header_of(columns, f);
-    if let Some((number, name)) = l.holder_of(key, &v.identity) {
+    // The reader made the tag under the key the ledger held as the sheet was read: the key
+    // of this batch, which registers no other.
+    let tag = v.tag.or_else(|| key.map(|k| k.tag(&v.identity)));
+    if let Some((number, name)) = l.holder_of(tag, &v.identity) {
         if v.id.as_ref().is_some_and(|id| id.as_str() != number) {
             let e = LedgerError::DuplicateIdentity {
                 id: v.id.as_ref().map(ToString::to_string).unwrap_or_default(),

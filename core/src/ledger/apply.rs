@@ -14,7 +14,7 @@ use crate::org::{BoardVisibility, NewOrg, NewTeam, Role};
 use crate::ranking::BoardKind;
 use crate::record::{NewRecord, RecordState};
 use crate::transfer::{TransferRecord, open_package, package_hash};
-use crate::vault::{HeldIdentity, Registration};
+use crate::vault::{DocKey, HeldIdentity, Registration};
 use std::sync::Arc;
 
 impl State {
@@ -165,9 +165,13 @@ impl State {
             .intern(id)
             .ok_or_else(|| id_space_full("volunteers"))?;
         let Self {
-            identities, vols, ..
+            identities,
+            vols,
+            clear_numbers,
+            ..
         } = self;
         if let Some(k) = identity.doc_key() {
+            *clear_numbers |= matches!(k, DocKey::Clear(..));
             identities.insert_unique(doc_hash(k), idx, |&i| held_hash(vols, i));
         }
         self.vols.push(HeldVolunteer {

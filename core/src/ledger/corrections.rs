@@ -163,7 +163,10 @@ impl State {
         }
         if let Some(held) = held {
             let Self {
-                identities, vols, ..
+                identities,
+                vols,
+                clear_numbers,
+                ..
             } = self;
             if let Some(k) = vols.get(v as usize).and_then(|x| x.identity.doc_key())
                 && let Ok(found) = identities.find_entry(doc_hash(k), |&i| i == v)
@@ -174,6 +177,7 @@ impl State {
                 x.identity = held;
             }
             if let Some(k) = vols.get(v as usize).and_then(|x| x.identity.doc_key()) {
+                *clear_numbers |= matches!(k, DocKey::Clear(..));
                 identities.insert_unique(doc_hash(k), v, |&i| held_hash(vols, i));
             }
         }

@@ -161,8 +161,8 @@ impl Ledger {
     }
 
     /// The volunteer an identity document is registered to: their number and registered name.
-    pub(crate) fn holder_of(&self, key: Option<&TagKey>, id: &Identity) -> Option<(&str, &str)> {
-        let tag = key.map(|k| k.tag(id));
+    /// `tag`: the document's tag under the ledger's tag key, if it holds one.
+    pub(crate) fn holder_of(&self, tag: Option<[u8; 32]>, id: &Identity) -> Option<(&str, &str)> {
         let i = tag
             .and_then(|t| self.state.identity_holder(DocKey::Tag(id.kind(), &t)))
             .or_else(|| {

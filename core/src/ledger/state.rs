@@ -227,6 +227,10 @@ pub(super) struct State {
     /// Rebuilt from `vols` when a snapshot is read.
     #[serde(skip)]
     pub(super) identities: hashbrown::HashTable<u32>,
+    /// Whether `identities` ever took a number in clear (a version-1 registration's): when
+    /// not, a lookup by number in clear is answered without one. Rebuilt with it.
+    #[serde(skip)]
+    pub(super) clear_numbers: bool,
     /// How volunteers who are not shown plainly appear on boards (absent: public).
     #[serde(with = "json_text")]
     pub(super) visibility: HashMap<u32, BoardVisibility>,
@@ -305,6 +309,7 @@ impl State {
             vols: Vec::new(),
             vol_ids: Interner::default(),
             identities: hashbrown::HashTable::new(),
+            clear_numbers: false,
             visibility: HashMap::new(),
             teams: Vec::new(),
             team_index: HashMap::new(),
@@ -342,12 +347,16 @@ impl State {
             return None;
         }
         let Self {
-            identities, vols, ..
+            identities,
+            vols,
+            clear_numbers,
+            ..
         } = &mut state;
         identities.reserve(vols.len(), |&j| held_hash(vols, j));
         for (i, v) in vols.iter().enumerate() {
             let i = u32::try_from(i).ok()?;
             if let Some(k) = v.identity.doc_key() {
+                *clear_numbers |= matches!(k, DocKey::Clear(..));
                 identities.insert_unique(doc_hash(k), i, |&j| held_hash(vols, j));
             }
         }
@@ -369,6 +378,9 @@ impl State {
 
     /// The volunteer holding an identity document, if any.
     pub(crate) fn identity_holder(&self, key: DocKey<'_>) -> Option<u32> {
+        if matches!(key, DocKey::Clear(..)) && !self.clear_numbers {
+            return None;
+        }
         self.identities
             .find(doc_hash(key), |&i| {
                 self.vols
