@@ -155,7 +155,7 @@ impl Ledger {
             crate::log::Change::VolunteerRegistered(r) => self.state.vol_idx(r.id()).ok(),
             _ => None,
         };
-        let volunteer = vol.and_then(|vi| self.state.volunteer_view(vi));
+        let volunteer = vol.and_then(|vi| self.state.volunteer_view(vi)).map(Box::new);
         if volunteer.is_none() {
             self.mark_dirty(&entry.change);
         }

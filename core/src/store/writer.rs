@@ -25,7 +25,7 @@ pub(crate) struct Admitted {
     /// A registration's wrapped data key, kept in the key table beside its entry.
     pub(crate) data_key: Option<DataKeyRow>,
     /// A registration's projection row: the volunteer (index `vol`) as the entry left them.
-    pub(crate) volunteer: Option<crate::org::VolunteerView>,
+    pub(crate) volunteer: Option<Box<crate::org::VolunteerView>>,
     /// The entry's stored body, when it was encoded with its hash
     /// ([`Entry::new_keeping_body`]); empty: encoded from the change when packed.
     pub(crate) stored_body: Vec<u8>,
