@@ -8,10 +8,47 @@ use super::{Ledger, Log, Receipt};
 use crate::error::{LedgerError, Result};
 use crate::ids::ActorId;
 use crate::log::{Change, Entry, Hash};
-use crate::store::Begun;
+use crate::store::{Admitted, Begun};
 use crate::time::Timestamp;
 
 impl Ledger {
+    /// Runs `f` beside the writing thread of this file ledger's open batch (one that has not
+    /// failed): what `f` sends is written there, and the entries' tree is folded there. While
+    /// `f` runs the ledger has no log of its own, so any other change is refused (`E_STORAGE`)
+    /// rather than applied unwritten. `f` gives its result and, if applying failed, the error
+    /// that fails the batch (the writer's own error, when it has one, says more). Without such
+    /// a batch `f` is given no sender and deals with its failures itself.
+    pub(super) fn through_writer<R>(
+        &mut self,
+        f: impl FnOnce(&mut Self, Option<&mut dyn FnMut(&Admitted) -> bool>) -> (R, Option<LedgerError>),
+    ) -> R {
+        if !matches!(&self.log, Log::File(s) if s.batch && s.batch_failed.is_none()) {
+            return f(self, None).0;
+        }
+        let mut store = match std::mem::replace(&mut self.log, Log::Detached) {
+            Log::File(store) => store,
+            other => {
+                self.log = other;
+                return f(self, None).0;
+            }
+        };
+        let offset = self.state.off;
+        let tree = self.state.tree.frontier().clone();
+        self.piping = true;
+        let ((out, failed), written) = store.piped(offset, tree, |send| f(self, Some(send)));
+        self.piping = false;
+        match (failed, written) {
+            // The writer folded the entries it wrote: their tree is not folded again.
+            (None, Ok(tree)) => {
+                let adopted = self.state.tree.adopt(tree);
+                debug_assert!(adopted, "the writer folds every admitted entry");
+            }
+            (_, Err(e)) | (Some(e), Ok(_)) => store.batch_failed = Some(e),
+        }
+        self.log = Log::File(store);
+        out
+    }
+
     pub(super) fn commit(
         &mut self,
         actor: &ActorId,

@@ -140,42 +140,22 @@ impl Ledger {
     ) -> usize {
         let mut duplicates = Vec::new();
         let mut overlapped = Vec::new();
-        match &self.log {
-            Log::File(s) if s.batch && s.batch_failed.is_none() => {
-                let Log::File(mut store) = std::mem::replace(&mut self.log, Log::Detached) else {
-                    return 0;
-                };
-                let offset = self.state.off;
-                let tree = self.state.tree.frontier().clone();
-                let (failed, written) = store.piped(offset, tree, |send| {
-                    let aside = Aside {
-                        duplicates: &mut duplicates,
-                        overlapped: &mut overlapped,
-                        overlaps,
-                    };
-                    self.admit_records(actor, records, each, aside, &mut |l, a| {
-                        // The volunteer's totals changed: their row is written at the end.
-                        l.dirty.vols.push(a.vol);
-                        send(&a)
-                    })
+        let aside = Aside {
+            duplicates: &mut duplicates,
+            overlapped: &mut overlapped,
+            overlaps,
+        };
+        self.through_writer(|l, send| match send {
+            Some(send) => {
+                let kept = l.admit_records(actor, records, each, aside, &mut |l, a| {
+                    // The volunteer's totals changed: their row is written at the end.
+                    l.dirty.vols.push(a.vol);
+                    send(&a)
                 });
-                match (failed, written) {
-                    // The writer folded the entries it wrote: their tree is not folded again.
-                    (Ok(()), Ok(tree)) => {
-                        let adopted = self.state.tree.adopt(tree);
-                        debug_assert!(adopted, "the writer folds every admitted entry");
-                    }
-                    (Err(e), _) | (_, Err(e)) => store.batch_failed = Some(e),
-                }
-                self.log = Log::File(store);
+                ((), kept.err())
             }
-            Log::Memory(_) | Log::Detached => {
-                let aside = Aside {
-                    duplicates: &mut duplicates,
-                    overlapped: &mut overlapped,
-                    overlaps,
-                };
-                let kept = self.admit_records(actor, records, each, aside, &mut |l, a| {
+            None if matches!(l.log, Log::Memory(_) | Log::Detached) => {
+                let kept = l.admit_records(actor, records, each, aside, &mut |l, a| {
                     if let Log::Memory(log) = &mut l.log {
                         log.push(a.entry);
                     }
@@ -183,22 +163,24 @@ impl Ledger {
                 });
                 if let Err(e) = kept {
                     // Applied in part (an internal limit): as `commit` leaves it.
-                    self.log = Log::Failed(e);
+                    l.log = Log::Failed(e);
                 }
+                ((), None)
             }
-            Log::File(_) | Log::Failed(_) => {
+            None => {
                 for (i, r) in records {
-                    match self.add_record(actor, r.clone()) {
+                    match l.add_record(actor, r.clone()) {
                         Err(LedgerError::Overlap { other, .. })
                             if *overlaps != Overlaps::Refuse =>
                         {
-                            overlapped.push((i, r, other));
+                            aside.overlapped.push((i, r, other));
                         }
                         result => each(i, result),
                     }
                 }
+                ((), None)
             }
-        }
+        });
         // Every entry is in the log now: a duplicate's entry can be read.
         for (i, change) in duplicates {
             let Change::RecordAdded(r) = &change else {

@@ -64,52 +64,23 @@ impl Ledger {
         pipe: bool,
         f: impl FnOnce(&mut Self, &mut RegistrationPipe<'_>) -> R,
     ) -> R {
-        let unpiped = || RegistrationPipe {
-            send: None,
-            failed: None,
-            body: Vec::new(),
-        };
         // This call has the ledger to itself: its sealings draw without asking each time
         // which process this is.
         let _held = self.vault.hold_randomness();
-        let pipes =
-            pipe && matches!(&self.log, Log::File(s) if s.batch && s.batch_failed.is_none());
-        if !pipes {
-            return f(self, &mut unpiped());
-        }
-        let mut store = match std::mem::replace(&mut self.log, Log::Detached) {
-            Log::File(store) => store,
-            other => {
-                self.log = other;
-                return f(self, &mut unpiped());
-            }
-        };
-        let offset = self.state.off;
-        let tree = self.state.tree.frontier().clone();
-        self.piping = true;
-        let mut failed = None;
-        let (out, written) = store.piped(offset, tree, |send| {
+        let run = |l: &mut Self, send: Option<&mut dyn FnMut(&Admitted) -> bool>| {
             let mut pipe = RegistrationPipe {
-                send: Some(send),
+                send: send.filter(|_| pipe),
                 failed: None,
                 body: Vec::new(),
             };
-            let out = f(self, &mut pipe);
-            failed = pipe.failed;
-            out
-        });
-        self.piping = false;
-        match (failed, written) {
-            // The writer folded the entries it wrote: their tree is not folded again.
-            (None, Ok(tree)) => {
-                let adopted = self.state.tree.adopt(tree);
-                debug_assert!(adopted, "the writer folds every admitted entry");
-            }
-            // The writer's own error says more than that it stopped.
-            (_, Err(e)) | (Some(e), Ok(_)) => store.batch_failed = Some(e),
+            let out = f(l, &mut pipe);
+            (out, pipe.failed)
+        };
+        if pipe {
+            self.through_writer(run)
+        } else {
+            run(self, None).0
         }
-        self.log = Log::File(store);
-        out
     }
 
     /// Registers a volunteer as [`Ledger::register_volunteer`] does, through `pipe`: sent to
@@ -155,7 +126,9 @@ impl Ledger {
             crate::log::Change::VolunteerRegistered(r) => self.state.vol_idx(r.id()).ok(),
             _ => None,
         };
-        let volunteer = vol.and_then(|vi| self.state.volunteer_view(vi)).map(Box::new);
+        let volunteer = vol
+            .and_then(|vi| self.state.volunteer_view(vi))
+            .map(Box::new);
         if volunteer.is_none() {
             self.mark_dirty(&entry.change);
         }
