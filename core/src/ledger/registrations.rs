@@ -69,7 +69,7 @@ impl Ledger {
         let _held = self.vault.hold_randomness();
         let run = |l: &mut Self, send: Option<&mut dyn FnMut(&Admitted) -> bool>| {
             let mut pipe = RegistrationPipe {
-                send: send.filter(|_| pipe),
+                send,
                 failed: None,
                 body: Vec::new(),
             };
