@@ -19,6 +19,7 @@ checked as text, fast and without the network:
   namespace and group are the binding's package and the jar's groupId; the crate the scripts
   build is the binding's.
 - ABIs: build-android.sh's list is the module's abiFilters, each with a Rust target.
+- docs/packages.md: the versions, file names, ABIs and install plugin it names are these.
 
 `--self-test` breaks each of a few of these in a copy of the texts and fails unless the check
 notices. Exits 1 with one line per mismatch.
@@ -44,6 +45,8 @@ FILES = {
     "gradle": "bindings-mobile/android/build.gradle.kts",
     "settings": "bindings-mobile/android/settings.gradle.kts",
     "build_android": "bindings-mobile/build-android.sh",
+    "test_dist_jvm": "bindings-mobile/test-dist-jvm.sh",
+    "docs": "docs/packages.md",
 }
 MODULE = "bindings-mobile/android"
 JAR_PROJECT = "bindings-mobile/jvm"
@@ -206,6 +209,23 @@ def check(texts: dict[str, str], exists=lambda rel: (ROOT / rel).exists()) -> li
         expect(abi in ABI_TARGETS, f"{FILES['build_android']}: ABI {abi} has no Rust target")
         expect(f"{abi}) echo {ABI_TARGETS.get(abi)}" in texts["build_android"],
                f"{FILES['build_android']}: ABI {abi} is not mapped to {ABI_TARGETS.get(abi)}")
+
+    # The documentation's names and versions.
+    docs = texts["docs"]
+    for found in re.findall(r"org\.volunteerledger:volunteer-ledger:([0-9][^\s\"`<)]*)", docs) + re.findall(
+            r"volunteer-ledger-([0-9][0-9A-Za-z.\-]*?)(?:-sources)?\.(?:jar|pom|aar)", docs):
+        expect(found == version, f"{FILES['docs']}: names volunteer-ledger {found}, the workspace's version is {version}")
+    for found in re.findall(r"net\.java\.dev\.jna:jna:([^\s\"`@]+)", docs):
+        expect(found == tested["jna"], f"{FILES['docs']}: names JNA {found}, the binding's is {tested['jna']}")
+    for found in re.findall(r"kotlinx-coroutines-core:([^\s\"`]+)", docs):
+        expect(found == tested["coroutines"], f"{FILES['docs']}: names coroutines {found}, the binding's is {tested['coroutines']}")
+    plugin = re.search(r"maven-install-plugin:[0-9.]+", texts["test_dist_jvm"])
+    for found in re.findall(r"maven-install-plugin:[0-9.]+", docs):
+        expect(plugin is not None and found == plugin.group(0),
+               f"{FILES['docs']}: installs with {found}, test-dist-jvm.sh with {plugin.group(0) if plugin else None}")
+    ndk = re.search(r"cargo ndk((?:\s+-t\s+[\w-]+)+)", docs)
+    expect(ndk is not None and sorted(ndk.group(1).split()[1::2]) == sorted(script_abis),
+           f"{FILES['docs']}: its cargo ndk line does not build build-android.sh's ABIs {script_abis}")
     return errors
 
 
@@ -224,6 +244,8 @@ def self_test() -> list[str]:
         "a source directory": ("gradle", '"../kotlin/src/main/kotlin"', '"../kotlin/src/main/kotlim"'),
         "the library name": ("uniffi", 'cdylib_name = "volunteer_ledger_ffi"\ngenerate', 'cdylib_name = "volunteer_ledger"\ngenerate'),
         "the jniLibs directory": ("gradle", 'jniLibs.srcDirs("build/rust/jniLibs")', 'jniLibs.srcDirs("src/main/jniLibs")'),
+        "the documented JNA": ("docs", "net.java.dev.jna:jna:", "net.java.dev.jna:jna:4."),
+        "the documented install plugin": ("test_dist_jvm", "maven-install-plugin:3", "maven-install-plugin:2"),
     }
     failures = []
     for what, (key, old, new) in breakages.items():
