@@ -74,8 +74,9 @@ generate_kotlin
 echo "==> assembling the AAR (Gradle)"
 gradle -p "$module" --console=plain assembleRelease
 aar="$module/build/outputs/aar/volunteer-ledger-release.aar"
+listing="$(unzip -Z1 "$aar")"
 for abi in "${abis[@]}"; do
-    unzip -l "$aar" | grep -q " jni/$abi/libvolunteer_ledger_ffi.so\$" ||
+    grep -qx "jni/$abi/libvolunteer_ledger_ffi.so" <<<"$listing" ||
         { echo "build-android: $aar lacks jni/$abi/libvolunteer_ledger_ffi.so" >&2; exit 1; }
 done
 mkdir -p "$out_dir"

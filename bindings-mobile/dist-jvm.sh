@@ -46,12 +46,34 @@ case "$(uname -s)-$(uname -m)" in
        exit 1 ;;
 esac
 
+# The oldest glibc the library is to load on: 2.17 (CentOS 7, and every later Linux), linked by
+# zig (cargo-zigbuild and ziglang from PyPI, in the private virtualenv target/dist-tools-jvm).
+# DIST_JVM_GLIBC=host links with the host's toolchain instead: no zig, but the library then
+# needs the build machine's glibc.
+glibc_wanted="${DIST_JVM_GLIBC:-2.17}"
+tools_venv="$root/target/dist-tools-jvm"
+tools=("cargo-zigbuild>=0.20,<0.25" "ziglang>=0.13,<0.18")
 # The release library and a bindgen built beside it (this crate only, as build_native does).
-lib_dir="$target_dir/release"
+echo "==> building the native library (volunteer-ledger-ffi, release, glibc $glibc_wanted)"
+if [[ "$glibc_wanted" == host ]]; then
+    lib_dir="$target_dir/release"
+    (cd "$root" && "$cargo" build -q --release -p volunteer-ledger-ffi --lib --bin uniffi-bindgen)
+else
+    stamp="$tools_venv/.volunteer-ledger-dist-tools"
+    if [[ ! -f "$stamp" || "$(cat "$stamp")" != "${tools[*]}" ]]; then
+        echo "    installing ${tools[*]} into ${tools_venv#"$root"/}"
+        rm -rf "$tools_venv"
+        python3 -m venv "$tools_venv"
+        "$tools_venv/bin/python" -m pip install --quiet --disable-pip-version-check "${tools[@]}"
+        printf '%s' "${tools[*]}" >"$stamp"
+    fi
+    # cargo-zigbuild finds zig as `python3 -m ziglang` of the first python3 on PATH.
+    lib_dir="$target_dir/x86_64-unknown-linux-gnu/release"
+    (cd "$root" && PATH="$tools_venv/bin:$PATH" "$tools_venv/bin/cargo-zigbuild" build -q --release \
+        --target "x86_64-unknown-linux-gnu.$glibc_wanted" -p volunteer-ledger-ffi --lib --bin uniffi-bindgen)
+fi
 lib="$lib_dir/libvolunteer_ledger_ffi.so"
 bindgen="$lib_dir/uniffi-bindgen"
-echo "==> building the native library (volunteer-ledger-ffi, release)"
-(cd "$root" && "$cargo" build -q --release -p volunteer-ledger-ffi --lib --bin uniffi-bindgen)
 
 # The jar's own generated Kotlin (not the tests' directory, which `make test-kotlin` owns).
 kotlin_generated="$project/target/generated-sources/uniffi"
@@ -65,7 +87,12 @@ rm -rf "$project/target/native"
 mkdir -p "$native_dir"
 strip --strip-debug -o "$native_dir/libvolunteer_ledger_ffi.so" "$lib"
 glibc="$(objdump -T "$native_dir/libvolunteer_ledger_ffi.so" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -n 1)"
-echo "    the library needs glibc ${glibc#GLIBC_} or newer"
+glibc="${glibc#GLIBC_}"
+echo "    the library needs glibc $glibc or newer"
+if [[ "$glibc_wanted" != host && "$(printf '%s\n' "$glibc" "$glibc_wanted" | sort -V | tail -n 1)" != "$glibc_wanted" ]]; then
+    echo "dist-jvm: the library needs glibc $glibc, newer than the $glibc_wanted it was built for" >&2
+    exit 1
+fi
 
 echo "==> packaging and installing $group_id:$artifact_id:$version (Maven)"
 cd "$project"
@@ -76,11 +103,13 @@ mvn -B -ntp -q install
 jar="$project/target/$artifact_id-$version.jar"
 sources="$project/target/$artifact_id-$version-sources.jar"
 # The jar must hold the library where JNA looks, and the sources both halves of the binding.
-unzip -l "$jar" | grep -q ' linux-x86-64/libvolunteer_ledger_ffi.so$' ||
+# (Listings captured first: `grep -q` closing a pipe early would fail it under pipefail.)
+listing="$(unzip -Z1 "$jar")"
+grep -qx 'linux-x86-64/libvolunteer_ledger_ffi.so' <<<"$listing" ||
     { echo "dist-jvm: $jar lacks linux-x86-64/libvolunteer_ledger_ffi.so" >&2; exit 1; }
+listing="$(unzip -Z1 "$sources")"
 for source in org/volunteerledger/volunteer_ledger_ffi.kt org/volunteerledger/Ledgers.kt; do
-    unzip -l "$sources" | grep -q " $source\$" ||
-        { echo "dist-jvm: $sources lacks $source" >&2; exit 1; }
+    grep -qx "$source" <<<"$listing" || { echo "dist-jvm: $sources lacks $source" >&2; exit 1; }
 done
 
 mkdir -p "$out_dir"

@@ -36,11 +36,14 @@ fi
 
 echo "==> installing volunteer-ledger $version from ${dist_dir}"
 # From DIST_DIR, so that no project's pom is in the way.
-(cd "$dist_dir" && mvn -B -ntp -q "$install_plugin:install-file" \
+(cd "$dist_dir" && mvn -B -ntp -q -Dstyle.color=never "$install_plugin:install-file" \
     -Dfile="$jar" -DpomFile="$pom" -Dsources="$sources")
 
 # The local repository: Maven's default, or the one ~/.m2/settings.xml names.
-repo="$(sed -n 's:.*<localRepository>\([^<]*\)</localRepository>.*:\1:p' "$HOME/.m2/settings.xml" 2>/dev/null | head -n 1)"
+repo=""
+if [[ -f "$HOME/.m2/settings.xml" ]]; then
+    repo="$(sed -n 's:.*<localRepository>\([^<]*\)</localRepository>.*:\1:p' "$HOME/.m2/settings.xml" | head -n 1)"
+fi
 repo="${repo:-$HOME/.m2/repository}"
 installed="$repo/org/volunteerledger/volunteer-ledger/$version/volunteer-ledger-$version.jar"
 cmp -s "$jar" "$installed" ||

@@ -10,4 +10,4 @@ cd "$here"
 # A library found elsewhere would hide a jar without one.
 unset LD_LIBRARY_PATH JAVA_TOOL_OPTIONS
 rm -rf target/classes
-mvn -B -ntp -q compile exec:exec@java exec:exec@kotlin
+mvn -B -ntp -q -Dstyle.color=never compile exec:exec@java exec:exec@kotlin
