@@ -212,12 +212,12 @@ def check(texts: dict[str, str], exists=lambda rel: (ROOT / rel).exists()) -> li
 
     # The documentation's names and versions.
     docs = texts["docs"]
-    for found in re.findall(r"org\.volunteerledger:volunteer-ledger:([0-9][^\s\"`<)]*)", docs) + re.findall(
-            r"volunteer-ledger-([0-9][0-9A-Za-z.\-]*?)(?:-sources)?\.(?:jar|pom|aar)", docs):
+    for found in sorted(set(re.findall(r"org\.volunteerledger:volunteer-ledger:([0-9][^\s\"`<)]*)", docs) + re.findall(
+            r"volunteer-ledger-([0-9][0-9A-Za-z.\-]*?)(?:-sources)?\.(?:jar|pom|aar)", docs))):
         expect(found == version, f"{FILES['docs']}: names volunteer-ledger {found}, the workspace's version is {version}")
-    for found in re.findall(r"net\.java\.dev\.jna:jna:([^\s\"`@]+)", docs):
+    for found in sorted(set(re.findall(r"net\.java\.dev\.jna:jna:([^\s\"`@]+)", docs))):
         expect(found == tested["jna"], f"{FILES['docs']}: names JNA {found}, the binding's is {tested['jna']}")
-    for found in re.findall(r"kotlinx-coroutines-core:([^\s\"`]+)", docs):
+    for found in sorted(set(re.findall(r"kotlinx-coroutines-core:([^\s\"`]+)", docs))):
         expect(found == tested["coroutines"], f"{FILES['docs']}: names coroutines {found}, the binding's is {tested['coroutines']}")
     plugin = re.search(r"maven-install-plugin:[0-9.]+", texts["test_dist_jvm"])
     for found in re.findall(r"maven-install-plugin:[0-9.]+", docs):
