@@ -616,7 +616,7 @@ fn main() -> Res<()> {
         &sheet,
         &opts,
         true,
-        &mut |_, _| {},
+        Progress::none(),
     )?;
     println!(
         "dry run: {} rows, {} would be accepted, {} refused — nothing written",
@@ -630,7 +630,7 @@ fn main() -> Res<()> {
         &sheet,
         &opts,
         false,
-        &mut |_, _| {},
+        Progress::none(),
     )?;
     println!(
         "upload:  {} accepted ({} waiting for confirmation), {} refused:",
@@ -653,7 +653,7 @@ fn main() -> Res<()> {
         &sheet,
         &opts,
         false,
-        &mut |_, _| {},
+        Progress::none(),
     )?;
     println!(
         "the same sheet again: {} new, {} already there",

@@ -645,7 +645,7 @@ impl District {
                 &self.csv(from, to),
                 &ImportOptions::default(),
                 false,
-                &mut |_, _| {},
+                Progress::none(),
             )?;
             if report.accepted as usize != to - from {
                 return Err(format!(

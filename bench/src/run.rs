@@ -112,7 +112,7 @@ fn upload_all(l: &mut Ledger, sheet: &[u8]) -> Res<u64> {
             &c,
             &ImportOptions::default(),
             false,
-            &mut |_, _| {},
+            Progress::none(),
         )?;
         if !r.rejected.is_empty() {
             return Err(format!("rows refused: {:?}", r.rejected.first()).into());

@@ -29,6 +29,7 @@ mod identity;
 mod keys;
 mod ledger;
 mod policy;
+mod progress;
 mod signed_heads;
 mod sync;
 #[cfg(test)]
@@ -47,6 +48,7 @@ pub use policy::{
     default_import_options, default_ledger_config, policy_profile, policy_profile_names, rate_team,
     team_scoring_profile, team_scoring_profile_names,
 };
+pub use progress::{ProgressListener, ProgressListenerError};
 pub use signed_heads::{
     merkle_root, merkle_verify_consistency, merkle_verify_inclusion, signed_head_check,
     signed_head_check_extended_by, signed_head_check_inclusion, signed_head_from_json,

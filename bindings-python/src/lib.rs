@@ -36,6 +36,7 @@ mod errors;
 mod frames;
 mod keys;
 mod ledger;
+mod progress;
 mod ratings;
 mod record_results;
 mod records;

@@ -202,12 +202,12 @@ fn main() {
 
     let sheet = register_sheet(vols, false);
     let by_sheet = timed(&dir, runs, None, |l| {
-        let r = upload_volunteers(l, &admin, &sheet, &opts, false).unwrap();
+        let r = upload_volunteers(l, &admin, &sheet, &opts, false, Progress::none()).unwrap();
         assert_eq!(r.accepted as usize, vols, "{:?}", r.rejected.first());
     });
     let with_phones = register_sheet(vols, true);
     let by_sheet_with_phones = timed(&dir, runs, None, |l| {
-        let r = upload_volunteers(l, &admin, &with_phones, &opts, false).unwrap();
+        let r = upload_volunteers(l, &admin, &with_phones, &opts, false, Progress::none()).unwrap();
         assert_eq!(r.accepted as usize, vols, "{:?}", r.rejected.first());
         assert!(r.rejected.is_empty(), "{:?}", r.rejected.first());
     });
@@ -236,13 +236,13 @@ fn main() {
     let base = dir.join("base.vl");
     remove(&base);
     let mut l = tree(&base);
-    upload_volunteers(&mut l, &admin, &sheet, &opts, false).unwrap();
+    upload_volunteers(&mut l, &admin, &sheet, &opts, false, Progress::none()).unwrap();
     drop(l);
     let mut figures = Vec::new();
     for by_identity in [false, true] {
         let csv = record_sheet(rows, vols, by_identity);
         let d = timed(&dir, runs, Some(&base), |l| {
-            let r = upload(l, &admin, &csv, &opts, false, &mut |_, _| {}).unwrap();
+            let r = upload(l, &admin, &csv, &opts, false, Progress::none()).unwrap();
             assert_eq!(r.accepted as usize, rows, "{:?}", r.rejected.first());
         });
         figures.push(d);

@@ -73,7 +73,7 @@ fn upload_all(l: &mut Ledger, csv_bytes: &[u8]) -> volunteer_ledger::import::Imp
         csv_bytes,
         &ImportOptions::default(),
         false,
-        &mut |_, _| {},
+        Progress::none(),
     )
     .unwrap()
 }
@@ -282,14 +282,14 @@ fn main() {
         );
         drop(sheet);
         let t = Instant::now();
-        let (mut last, mut rows_seen) = (Instant::now(), 0u32);
+        let (mut last, mut rows_seen) = (Instant::now(), 0u64);
         upload(
             &mut l,
             &admin,
             &csv_bytes,
             &ImportOptions::default(),
             false,
-            &mut |done, _| {
+            Progress::to(&mut |done, _| {
                 if done - rows_seen >= 100_000 {
                     eprintln!(
                         "{done} rows: {:.2} s for the last {}",
@@ -298,7 +298,7 @@ fn main() {
                     );
                     (last, rows_seen) = (Instant::now(), done);
                 }
-            },
+            }),
         )
         .unwrap();
         eprintln!("in memory: {:.2} s", t.elapsed().as_secs_f64());
@@ -412,7 +412,7 @@ fn main() {
             &csv_bytes,
             &ImportOptions::default(),
             false,
-            &mut |_, _| {},
+            Progress::none(),
         )
         .unwrap();
         mem_times.push(t.elapsed());

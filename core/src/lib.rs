@@ -41,6 +41,7 @@ pub mod log;
 pub mod merkle;
 pub mod org;
 pub mod policy;
+pub mod progress;
 #[cfg(feature = "python")]
 pub mod python;
 pub mod ranking;
@@ -93,6 +94,7 @@ pub use org::{
     OrgKind, Role, VolunteerCorrection, VolunteerView,
 };
 pub use policy::{ExcellentRule, FraudRules, Policy, StarProfile};
+pub use progress::{PROGRESS_EVERY, Progress};
 pub use ranking::{BoardEntry, BoardKind, Leaderboard, Scope, Standing, rank_pairs};
 pub use rating::{
     Criterion, CriterionLine, CriterionMode, LevelReached, StarSummary, TeamFacts, TeamMetric,

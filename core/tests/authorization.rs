@@ -630,7 +630,7 @@ fn an_admins_own_records_stay_pending_whichever_way_they_arrive() {
         csv.as_bytes(),
         &ImportOptions::default(),
         false,
-        &mut |_, _| {},
+        Progress::none(),
     )
     .unwrap();
     assert_eq!((report.accepted, report.pending), (2, 1), "{report:?}");

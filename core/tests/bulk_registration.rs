@@ -9,7 +9,7 @@ use volunteer_ledger::import::{ImportOptions, upload_volunteers};
 use volunteer_ledger::*;
 
 mod common;
-use common::{admin, id};
+use common::{admin, id, identity_number};
 
 fn dir(name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("vl-bulk-reg-{name}-{}", std::process::id()));
@@ -45,20 +45,6 @@ fn file_ledger(path: &Path) -> Ledger {
         l.register_org(&admin(), org).unwrap();
     }
     l
-}
-
-/// A resident identity number with its check digit, born 1980-01-01 plus `n` days.
-fn identity_number(n: u64) -> String {
-    let birth = chrono::NaiveDate::from_ymd_opt(1980, 1, 1).unwrap() + chrono::Days::new(n);
-    let body = format!("110105{}{:03}", birth.format("%Y%m%d"), n % 999 + 1);
-    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-    let sum: u32 = body
-        .bytes()
-        .zip(weights)
-        .map(|(b, w)| u32::from(b - b'0') * w)
-        .sum();
-    let check = b"10X98765432"[(sum % 11) as usize] as char;
-    format!("{body}{check}")
 }
 
 /// 40 people, and among them: a second registration of person 3's identity, an unknown org,
@@ -209,7 +195,15 @@ fn a_register_sheet_without_phones_reads_back_from_the_file() {
         sheet.push_str(&format!("志愿者{n},{},C1\n", identity_number(n)));
     }
     let opts = ImportOptions::default();
-    let r = upload_volunteers(&mut l, &admin(), sheet.as_bytes(), &opts, false).unwrap();
+    let r = upload_volunteers(
+        &mut l,
+        &admin(),
+        sheet.as_bytes(),
+        &opts,
+        false,
+        Progress::none(),
+    )
+    .unwrap();
     assert_eq!((r.accepted, r.refused), (25, 0));
     drop(l);
     let mut l = Ledger::open_with_keys(&path, keys()).unwrap();
@@ -217,7 +211,15 @@ fn a_register_sheet_without_phones_reads_back_from_the_file() {
     let (_, identity) = l.identity_for_certificate(&id("V00000025")).unwrap();
     assert_eq!(identity.number(), identity_number(24));
     // The same sheet again adds nothing: the tags written are found.
-    let r = upload_volunteers(&mut l, &admin(), sheet.as_bytes(), &opts, false).unwrap();
+    let r = upload_volunteers(
+        &mut l,
+        &admin(),
+        sheet.as_bytes(),
+        &opts,
+        false,
+        Progress::none(),
+    )
+    .unwrap();
     assert_eq!((r.accepted, r.duplicates), (0, 25));
     let _ = std::fs::remove_dir_all(d);
 }
@@ -244,7 +246,15 @@ fn a_long_sheet_whose_write_fails_after_pages_went_to_the_wal_leaves_nothing() {
         .execute_batch(trigger)
         .unwrap();
     let opts = ImportOptions::default();
-    let e = upload_volunteers(&mut l, &admin(), sheet.as_bytes(), &opts, false).unwrap_err();
+    let e = upload_volunteers(
+        &mut l,
+        &admin(),
+        sheet.as_bytes(),
+        &opts,
+        false,
+        Progress::none(),
+    )
+    .unwrap_err();
     assert_eq!(e.code(), "E_STORAGE", "{e}");
     assert_eq!((l.state_digest(), l.head()), (digest, head));
     drop(l);
@@ -256,7 +266,15 @@ fn a_long_sheet_whose_write_fails_after_pages_went_to_the_wal_leaves_nothing() {
         .unwrap()
         .execute_batch("DROP TRIGGER full_disk")
         .unwrap();
-    let r = upload_volunteers(&mut l, &admin(), sheet.as_bytes(), &opts, false).unwrap();
+    let r = upload_volunteers(
+        &mut l,
+        &admin(),
+        sheet.as_bytes(),
+        &opts,
+        false,
+        Progress::none(),
+    )
+    .unwrap();
     assert_eq!(r.accepted, ROWS as i32);
     drop(l);
     let l = Ledger::open_with_keys(&path, keys()).unwrap();

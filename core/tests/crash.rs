@@ -68,7 +68,7 @@ fn crash_child() {
             &sheet(k),
             &ImportOptions::default(),
             false,
-            &mut |_, _| {},
+            Progress::none(),
         )
         .unwrap();
         assert!(report.rejected.is_empty(), "{:?}", report.rejected.first());

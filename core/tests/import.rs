@@ -79,10 +79,6 @@ fn small_ledger() -> Ledger {
     l
 }
 
-fn no_progress() -> impl FnMut(u32, u32) {
-    |_, _| {}
-}
-
 fn up(l: &mut Ledger, bytes: &[u8], dry_run: bool) -> ImportReport {
     upload(
         l,
@@ -90,7 +86,7 @@ fn up(l: &mut Ledger, bytes: &[u8], dry_run: bool) -> ImportReport {
         bytes,
         &ImportOptions::default(),
         dry_run,
-        &mut no_progress(),
+        Progress::none(),
     )
     .unwrap()
 }
@@ -402,10 +398,10 @@ fn xlsx_upload_then_again_adds_nothing() {
         ..ImportOptions::default()
     };
     let mut l = small_ledger();
-    let first = upload(&mut l, &admin(), &bytes, &opts, false, &mut no_progress()).unwrap();
+    let first = upload(&mut l, &admin(), &bytes, &opts, false, Progress::none()).unwrap();
     assert_eq!((first.rows, first.accepted, first.duplicates), (3, 2, 0));
     let len = l.entry_count();
-    let again = upload(&mut l, &admin(), &bytes, &opts, false, &mut no_progress()).unwrap();
+    let again = upload(&mut l, &admin(), &bytes, &opts, false, Progress::none()).unwrap();
     assert_eq!(
         (again.accepted, again.duplicates, again.rejected.len()),
         (0, 2, 1)
@@ -530,12 +526,15 @@ fn progress_every_thousand_rows_and_at_the_end() {
         csv.as_bytes(),
         &ImportOptions::default(),
         true,
-        &mut |done, total| calls.push((done, total)),
+        Progress::to(&mut |done, total| calls.push((done, total))),
     )
     .unwrap();
     assert_eq!(r.rows, 2500);
     assert_eq!(r.rejected.len(), 2500);
-    assert_eq!(calls, vec![(1000, 2500), (2000, 2500), (2500, 2500)]);
+    assert_eq!(
+        calls,
+        vec![(0, 2500), (1000, 2500), (2000, 2500), (2500, 2500)]
+    );
     let mut calls = Vec::new();
     upload(
         &mut l,
@@ -543,10 +542,10 @@ fn progress_every_thousand_rows_and_at_the_end() {
         CLEAN.as_bytes(),
         &ImportOptions::default(),
         true,
-        &mut |done, total| calls.push((done, total)),
+        Progress::to(&mut |done, total| calls.push((done, total))),
     )
     .unwrap();
-    assert_eq!(calls, vec![(3, 3)]);
+    assert_eq!(calls, vec![(0, 3), (3, 3)]);
 }
 
 #[test]
@@ -586,7 +585,7 @@ fn a_cell_reference_that_overflows_is_a_damaged_workbook() {
             &bytes,
             &ImportOptions::default(),
             false,
-            &mut no_progress()
+            Progress::none()
         )
         .is_err()
     );
@@ -1190,7 +1189,7 @@ fn a_report_lists_the_first_refused_rows_and_counts_them_all() {
             text.as_bytes(),
             &ImportOptions::default(),
             true,
-            &mut |_, _| {},
+            Progress::none(),
         )
         .unwrap();
         assert_eq!(report.rows as usize, n);

@@ -72,7 +72,7 @@ fn write_unit(l: &mut Ledger, k: u32) {
             s.as_bytes(),
             &ImportOptions::default(),
             false,
-            &mut |_, _| {},
+            Progress::none(),
         )
         .unwrap();
         assert!(report.rejected.is_empty(), "{:?}", report.rejected.first());

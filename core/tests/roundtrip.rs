@@ -135,13 +135,13 @@ proptest! {
         // Export the district's June records (counted and not), upload them into a twin.
         let sheet = records_file(&a, RecordScope::Org(id("D")), id("2015-06"), ExportFormat::Csv, Language::Zh).unwrap();
         let mut b = twin();
-        let report = upload(&mut b, &admin, &sheet, &ImportOptions::default(), false, &mut |_, _| {}).unwrap();
+        let report = upload(&mut b, &admin, &sheet, &ImportOptions::default(), false, Progress::none()).unwrap();
         let again = counted(&b);
         prop_assert_eq!(&again, &first, "report: {:?}", report.rejected);
         // And once more through xlsx: still the same.
         let xlsx = records_file(&b, RecordScope::Org(id("D")), id("2015-06"), ExportFormat::Xlsx, Language::En).unwrap();
         let mut c = twin();
-        upload(&mut c, &admin, &xlsx, &ImportOptions::default(), false, &mut |_, _| {}).unwrap();
+        upload(&mut c, &admin, &xlsx, &ImportOptions::default(), false, Progress::none()).unwrap();
         prop_assert_eq!(counted(&c), first);
     }
 }

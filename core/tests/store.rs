@@ -465,7 +465,7 @@ fn upload_sheet(l: &mut Ledger, bytes: &[u8], dry_run: bool) -> Result<import::I
         bytes,
         &ImportOptions::default(),
         dry_run,
-        &mut |_, _| {},
+        Progress::none(),
     )
 }
 
@@ -578,7 +578,7 @@ fn a_large_upload_is_one_transaction_and_survives_reopening() {
         &sheet(2500),
         &ImportOptions::default(),
         false,
-        &mut |done, total| calls.push((done, total)),
+        Progress::to(&mut |done, total| calls.push((done, total))),
     )
     .unwrap();
     assert_eq!(report.accepted, 2500, "{:?}", report.rejected.first());
@@ -699,7 +699,11 @@ fn a_bulk_add_into_a_file_answers_as_in_memory() {
     streamed.set_clock(clock());
     let a = file.add_records(&admin(), batch.clone());
     // Records that arrive one by one, their number unknown (no size hint): the same answers.
-    let c = streamed.add_records_from(&admin(), batch.clone().into_iter().filter(|_| true));
+    let c = streamed.add_records_from(
+        &admin(),
+        batch.clone().into_iter().filter(|_| true),
+        Progress::none(),
+    );
     let b = mem.add_records(&admin(), batch);
     let show = |v: &[Result<RecordReceipt>]| {
         v.iter()

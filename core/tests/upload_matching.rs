@@ -61,7 +61,7 @@ fn ledger() -> Ledger {
 }
 
 fn up(l: &mut Ledger, csv: &str, opts: &ImportOptions, dry_run: bool) -> ImportReport {
-    upload(l, &admin(), csv.as_bytes(), opts, dry_run, &mut |_, _| {}).unwrap()
+    upload(l, &admin(), csv.as_bytes(), opts, dry_run, Progress::none()).unwrap()
 }
 
 fn codes(r: &ImportReport) -> Vec<(i32, &str)> {
@@ -268,7 +268,7 @@ fn an_amendment_from_a_sheet_is_authorised_as_any_amendment() {
         CORRECTED.as_bytes(),
         &opts,
         false,
-        &mut |_, _| {},
+        Progress::none(),
     )
     .unwrap();
     assert_eq!((r.accepted, r.duplicates, r.amended), (1, 2, 0), "{r:?}");

@@ -56,7 +56,15 @@ const PEOPLE: &[&str] = &[
 ];
 
 fn vols(l: &mut Ledger, sheet: &[u8], dry_run: bool) -> RegisterReport {
-    upload_volunteers(l, &admin(), sheet, &ImportOptions::default(), dry_run).unwrap()
+    upload_volunteers(
+        l,
+        &admin(),
+        sheet,
+        &ImportOptions::default(),
+        dry_run,
+        Progress::none(),
+    )
+    .unwrap()
 }
 
 fn codes(r: &RegisterReport) -> Vec<(i32, Option<&str>, &str)> {
@@ -188,6 +196,7 @@ fn a_recorder_registers_only_below_their_org() {
         VOLUNTEERS.as_bytes(),
         &ImportOptions::default(),
         false,
+        Progress::none(),
     )
     .unwrap();
     assert_eq!(r.accepted, 1, "{r:?}");
@@ -242,6 +251,7 @@ fn an_org_tree_sheet_builds_the_tree_and_again_adds_nothing() {
         sheet.as_bytes(),
         &ImportOptions::default(),
         false,
+        Progress::none(),
     )
     .unwrap();
     assert_eq!((r.rows, r.accepted), (7, 3), "{r:?}");
@@ -263,6 +273,7 @@ fn an_org_tree_sheet_builds_the_tree_and_again_adds_nothing() {
         sheet.as_bytes(),
         &ImportOptions::default(),
         false,
+        Progress::none(),
     )
     .unwrap();
     assert_eq!((again.accepted, again.duplicates, again.refused), (0, 3, 4));
@@ -299,6 +310,7 @@ fn registered(text: &str, dry_run: bool) -> String {
         text.as_bytes(),
         &ImportOptions::default(),
         dry_run,
+        Progress::none(),
     )
     .map(|mut r| {
         r.fingerprint.clear();

@@ -11,6 +11,7 @@ use volunteer_ledger as vl;
 use super::Ledger;
 use crate::conversions::parse;
 use crate::errors::Result;
+use crate::progress::{ProgressListener, with_progress};
 
 #[uniffi::export]
 impl Ledger {
@@ -26,17 +27,20 @@ impl Ledger {
         options: Option<ImportOptions>,
         dry_run: bool,
     ) -> Result<ImportReport> {
-        let actor = parse(&actor)?;
-        let options = options.unwrap_or_default();
-        let mut ledger = self.lock()?;
-        Ok(vl::upload(
-            &mut ledger,
-            &actor,
-            &bytes,
-            &options,
-            dry_run,
-            &mut |_, _| {},
-        )?)
+        self.sheet_told((actor, bytes), options, dry_run, None, vl::upload)
+    }
+
+    /// `upload`, telling `progress` the rows done (`0` of the total, every 1000, the end).
+    #[uniffi::method(default(options = None, dry_run = false))]
+    pub fn upload_with_progress(
+        &self,
+        actor: String,
+        bytes: Vec<u8>,
+        progress: Box<dyn ProgressListener>,
+        options: Option<ImportOptions>,
+        dry_run: bool,
+    ) -> Result<ImportReport> {
+        self.sheet_told((actor, bytes), options, dry_run, Some(progress), vl::upload)
     }
 
     /// Uploads a volunteer sheet (姓名, 证件类型, 证件号码, 志愿者编号, 所属组织, 手机): each
@@ -51,16 +55,32 @@ impl Ledger {
         options: Option<ImportOptions>,
         dry_run: bool,
     ) -> Result<RegisterReport> {
-        let actor = parse(&actor)?;
-        let options = options.unwrap_or_default();
-        let mut ledger = self.lock()?;
-        Ok(vl::upload_volunteers(
-            &mut ledger,
-            &actor,
-            &bytes,
-            &options,
+        self.sheet_told(
+            (actor, bytes),
+            options,
             dry_run,
-        )?)
+            None,
+            vl::upload_volunteers,
+        )
+    }
+
+    /// `upload_volunteers`, telling `progress` the rows done (`0` of the total, every 1000, the end).
+    #[uniffi::method(default(options = None, dry_run = false))]
+    pub fn upload_volunteers_with_progress(
+        &self,
+        actor: String,
+        bytes: Vec<u8>,
+        progress: Box<dyn ProgressListener>,
+        options: Option<ImportOptions>,
+        dry_run: bool,
+    ) -> Result<RegisterReport> {
+        self.sheet_told(
+            (actor, bytes),
+            options,
+            dry_run,
+            Some(progress),
+            vl::upload_volunteers,
+        )
     }
 
     /// Uploads an org-tree sheet (名称, 类型, 上级组织, 组织编号): each org registered under
@@ -74,16 +94,26 @@ impl Ledger {
         options: Option<ImportOptions>,
         dry_run: bool,
     ) -> Result<RegisterReport> {
-        let actor = parse(&actor)?;
-        let options = options.unwrap_or_default();
-        let mut ledger = self.lock()?;
-        Ok(vl::upload_orgs(
-            &mut ledger,
-            &actor,
-            &bytes,
-            &options,
+        self.sheet_told((actor, bytes), options, dry_run, None, vl::upload_orgs)
+    }
+
+    /// `upload_orgs`, telling `progress` the rows done (`0` of the total, every 1000, the end).
+    #[uniffi::method(default(options = None, dry_run = false))]
+    pub fn upload_orgs_with_progress(
+        &self,
+        actor: String,
+        bytes: Vec<u8>,
+        progress: Box<dyn ProgressListener>,
+        options: Option<ImportOptions>,
+        dry_run: bool,
+    ) -> Result<RegisterReport> {
+        self.sheet_told(
+            (actor, bytes),
+            options,
             dry_run,
-        )?)
+            Some(progress),
+            vl::upload_orgs,
+        )
     }
 
     /// Records served by a volunteer or at an org's subtree in a period, as a file's bytes
@@ -123,3 +153,33 @@ impl Ledger {
         Ok(vl::exchange_file(&ledger, &org, period, format, language)?)
     }
 }
+
+/// The sheet uploads, with a progress listener or none.
+impl Ledger {
+    fn sheet_told<R>(
+        &self,
+        (actor, bytes): (String, Vec<u8>),
+        options: Option<ImportOptions>,
+        dry_run: bool,
+        progress: Option<Box<dyn ProgressListener>>,
+        upload: SheetUpload<R>,
+    ) -> Result<R> {
+        let actor = parse(&actor)?;
+        let options = options.unwrap_or_default();
+        let mut ledger = self.lock()?;
+        let report = with_progress(progress, |p| {
+            upload(&mut ledger, &actor, &bytes, &options, dry_run, p)
+        });
+        Ok(report?)
+    }
+}
+
+/// `vl::upload`, `vl::upload_volunteers` or `vl::upload_orgs`.
+type SheetUpload<R> = fn(
+    &mut vl::Ledger,
+    &vl::ActorId,
+    &[u8],
+    &ImportOptions,
+    bool,
+    vl::Progress<'_>,
+) -> vl::Result<R>;

@@ -8,6 +8,7 @@ use volunteer_ledger as vl;
 use super::Ledger;
 use crate::conversions::signed;
 use crate::errors::Result;
+use crate::progress::{ProgressListener, with_progress};
 
 /// The newest entry of a ledger's log: its sequence number and hash (64 lower-case hex).
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
@@ -32,6 +33,18 @@ impl Ledger {
     /// Checks the whole hash chain (`E_CHAIN_BROKEN` names the first entry at fault).
     pub fn verify(&self) -> Result<VerifyReport> {
         Ok(self.lock()?.verify()?)
+    }
+
+    /// `verify`, telling `progress` the entries checked (`0` of the total, every 1000, the
+    /// end).
+    pub fn verify_with_progress(
+        &self,
+        progress: Box<dyn ProgressListener>,
+    ) -> Result<VerifyReport> {
+        let ledger = self.lock()?;
+        Ok(with_progress(Some(progress), |p| {
+            ledger.verify_with_progress(&[], p)
+        })?)
     }
 
     /// Signs the log's head (entry count, Merkle root, last hash, time) with the ledger's key

@@ -12,6 +12,7 @@ use super::Ledger;
 use crate::conversions::{parse, signed};
 use crate::errors::Result;
 use crate::keys::{KeyProvider, provider_keys};
+use crate::progress::{ProgressListener, with_progress};
 
 #[uniffi::export]
 impl Ledger {
@@ -33,6 +34,19 @@ impl Ledger {
     #[uniffi::constructor]
     pub fn open(path: String) -> Result<Arc<Self>> {
         Ok(Self::wrap(vl::Ledger::open(path)?))
+    }
+
+    /// `open`, telling `progress` the entries replayed through the rules: none after a clean
+    /// close, those since the last snapshot after a crash.
+    #[uniffi::constructor]
+    pub fn open_with_progress(
+        path: String,
+        progress: Box<dyn ProgressListener>,
+    ) -> Result<Arc<Self>> {
+        let opened = with_progress(Some(progress), |p| {
+            vl::Ledger::open_with_progress(path, None, p)
+        });
+        Ok(Self::wrap(opened?))
     }
 
     /// A new ledger in memory for a device (a phone): registrations keep the identity
@@ -138,6 +152,18 @@ impl Ledger {
     /// ledger of that file; `E_STORAGE` where a file exists.
     pub fn save_as(&self, path: String) -> Result<Arc<Self>> {
         let saved = self.lock()?.save_as(path)?;
+        Ok(Self::wrap(saved))
+    }
+
+    /// `save_as`, telling `progress` the entries written (`0` of the total, every 1000, the
+    /// end).
+    pub fn save_as_with_progress(
+        &self,
+        path: String,
+        progress: Box<dyn ProgressListener>,
+    ) -> Result<Arc<Self>> {
+        let ledger = self.lock()?;
+        let saved = with_progress(Some(progress), |p| ledger.save_as_with_progress(path, p))?;
         Ok(Self::wrap(saved))
     }
 

@@ -8,6 +8,7 @@ use volunteer_ledger as vl;
 use super::Ledger;
 use crate::conversions::{parse, signed};
 use crate::errors::{LedgerError, Result};
+use crate::progress::{ProgressListener, with_progress};
 
 /// What became of one record of a bulk [`Ledger::add_records`] call.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Enum)]
@@ -53,15 +54,18 @@ impl Ledger {
         actor: String,
         records: Vec<NewRecord>,
     ) -> Result<Vec<RecordOutcome>> {
-        let actor = parse(&actor)?;
-        let results = self.lock()?.add_records(&actor, records);
-        Ok(results
-            .into_iter()
-            .map(|r| match r {
-                Ok(receipt) => RecordOutcome::Added { receipt },
-                Err(e) => RecordOutcome::Refused { error: e.into() },
-            })
-            .collect())
+        self.add_records_told(actor, records, None)
+    }
+
+    /// `add_records`, telling `progress` the records done (`0` of the total, every 1000, the
+    /// end).
+    pub fn add_records_with_progress(
+        &self,
+        actor: String,
+        records: Vec<NewRecord>,
+        progress: Box<dyn ProgressListener>,
+    ) -> Result<Vec<RecordOutcome>> {
+        self.add_records_told(actor, records, Some(progress))
     }
 
     /// Confirms a pending record.
@@ -152,5 +156,28 @@ fn lost() -> vl::LedgerError {
         what: "confirm_records".into(),
         field: "records".into(),
         detail: "no answer for this record / 该记录无结果".into(),
+    }
+}
+
+/// Bulk adds, with a progress listener or none.
+impl Ledger {
+    fn add_records_told(
+        &self,
+        actor: String,
+        records: Vec<NewRecord>,
+        progress: Option<Box<dyn ProgressListener>>,
+    ) -> Result<Vec<RecordOutcome>> {
+        let actor = parse(&actor)?;
+        let mut ledger = self.lock()?;
+        let results = with_progress(progress, |p| {
+            ledger.add_records_with_progress(&actor, records, p)
+        });
+        Ok(results
+            .into_iter()
+            .map(|r| match r {
+                Ok(receipt) => RecordOutcome::Added { receipt },
+                Err(e) => RecordOutcome::Refused { error: e.into() },
+            })
+            .collect())
     }
 }

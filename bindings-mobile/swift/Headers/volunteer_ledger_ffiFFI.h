@@ -257,6 +257,13 @@ typedef void (*UniffiCallbackInterfaceKeyProviderMethod1)(uint64_t, RustBuffer, 
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_PROGRESS_LISTENER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_PROGRESS_LISTENER_METHOD0
+typedef void (*UniffiCallbackInterfaceProgressListenerMethod0)(uint64_t, int64_t, int64_t, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_KEY_PROVIDER
 #define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_KEY_PROVIDER
 typedef struct UniffiVTableCallbackInterfaceKeyProvider {
@@ -265,6 +272,15 @@ typedef struct UniffiVTableCallbackInterfaceKeyProvider {
     UniffiCallbackInterfaceKeyProviderMethod0 _Nonnull current;
     UniffiCallbackInterfaceKeyProviderMethod1 _Nonnull key;
 } UniffiVTableCallbackInterfaceKeyProvider;
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_PROGRESS_LISTENER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_PROGRESS_LISTENER
+typedef struct UniffiVTableCallbackInterfaceProgressListener {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceProgressListenerMethod0 _Nonnull onProgress;
+} UniffiVTableCallbackInterfaceProgressListener;
 
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_CLONE_LEDGER
@@ -310,6 +326,11 @@ uint64_t uniffi_volunteer_ledger_ffi_fn_constructor_ledger_open(RustBuffer path,
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_CONSTRUCTOR_LEDGER_OPEN_WITH_KEYS
 #define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_CONSTRUCTOR_LEDGER_OPEN_WITH_KEYS
 uint64_t uniffi_volunteer_ledger_ffi_fn_constructor_ledger_open_with_keys(RustBuffer path, uint64_t provider, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_CONSTRUCTOR_LEDGER_OPEN_WITH_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_CONSTRUCTOR_LEDGER_OPEN_WITH_PROGRESS
+uint64_t uniffi_volunteer_ledger_ffi_fn_constructor_ledger_open_with_progress(RustBuffer path, uint64_t progress, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_LEADERBOARD
@@ -452,9 +473,24 @@ RustBuffer uniffi_volunteer_ledger_ffi_fn_method_ledger_upload(uint64_t ptr, Rus
 RustBuffer uniffi_volunteer_ledger_ffi_fn_method_ledger_upload_orgs(uint64_t ptr, RustBuffer actor, RustBuffer bytes, RustBuffer options, int8_t dry_run, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_UPLOAD_ORGS_WITH_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_UPLOAD_ORGS_WITH_PROGRESS
+RustBuffer uniffi_volunteer_ledger_ffi_fn_method_ledger_upload_orgs_with_progress(uint64_t ptr, RustBuffer actor, RustBuffer bytes, uint64_t progress, RustBuffer options, int8_t dry_run, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_UPLOAD_VOLUNTEERS
 #define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_UPLOAD_VOLUNTEERS
 RustBuffer uniffi_volunteer_ledger_ffi_fn_method_ledger_upload_volunteers(uint64_t ptr, RustBuffer actor, RustBuffer bytes, RustBuffer options, int8_t dry_run, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_UPLOAD_VOLUNTEERS_WITH_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_UPLOAD_VOLUNTEERS_WITH_PROGRESS
+RustBuffer uniffi_volunteer_ledger_ffi_fn_method_ledger_upload_volunteers_with_progress(uint64_t ptr, RustBuffer actor, RustBuffer bytes, uint64_t progress, RustBuffer options, int8_t dry_run, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_UPLOAD_WITH_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_UPLOAD_WITH_PROGRESS
+RustBuffer uniffi_volunteer_ledger_ffi_fn_method_ledger_upload_with_progress(uint64_t ptr, RustBuffer actor, RustBuffer bytes, uint64_t progress, RustBuffer options, int8_t dry_run, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_CONSISTENCY_PROOF
@@ -490,6 +526,11 @@ RustBuffer uniffi_volunteer_ledger_ffi_fn_method_ledger_verify(uint64_t ptr, Rus
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_VERIFY_AGAINST
 #define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_VERIFY_AGAINST
 RustBuffer uniffi_volunteer_ledger_ffi_fn_method_ledger_verify_against(uint64_t ptr, RustBuffer heads, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_VERIFY_WITH_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_VERIFY_WITH_PROGRESS
+RustBuffer uniffi_volunteer_ledger_ffi_fn_method_ledger_verify_with_progress(uint64_t ptr, uint64_t progress, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_CHECKPOINT
@@ -542,6 +583,11 @@ RustBuffer uniffi_volunteer_ledger_ffi_fn_method_ledger_rotate_key(uint64_t ptr,
 uint64_t uniffi_volunteer_ledger_ffi_fn_method_ledger_save_as(uint64_t ptr, RustBuffer path, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_SAVE_AS_WITH_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_SAVE_AS_WITH_PROGRESS
+uint64_t uniffi_volunteer_ledger_ffi_fn_method_ledger_save_as_with_progress(uint64_t ptr, RustBuffer path, uint64_t progress, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_SET_CLOCK
 #define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_SET_CLOCK
 void uniffi_volunteer_ledger_ffi_fn_method_ledger_set_clock(uint64_t ptr, RustBuffer clock, RustCallStatus *_Nonnull out_status
@@ -590,6 +636,11 @@ RustBuffer uniffi_volunteer_ledger_ffi_fn_method_ledger_add_record(uint64_t ptr,
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_ADD_RECORDS
 #define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_ADD_RECORDS
 RustBuffer uniffi_volunteer_ledger_ffi_fn_method_ledger_add_records(uint64_t ptr, RustBuffer actor, RustBuffer records, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_ADD_RECORDS_WITH_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_ADD_RECORDS_WITH_PROGRESS
+RustBuffer uniffi_volunteer_ledger_ffi_fn_method_ledger_add_records_with_progress(uint64_t ptr, RustBuffer actor, RustBuffer records, uint64_t progress, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGER_AMEND_RECORD
@@ -790,6 +841,11 @@ RustBuffer uniffi_volunteer_ledger_ffi_fn_method_ledger_verify_certificate(uint6
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_INIT_CALLBACK_VTABLE_KEYPROVIDER
 #define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_INIT_CALLBACK_VTABLE_KEYPROVIDER
 void uniffi_volunteer_ledger_ffi_fn_init_callback_vtable_keyprovider(const UniffiVTableCallbackInterfaceKeyProvider* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_INIT_CALLBACK_VTABLE_PROGRESSLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_INIT_CALLBACK_VTABLE_PROGRESSLISTENER
+void uniffi_volunteer_ledger_ffi_fn_init_callback_vtable_progresslistener(const UniffiVTableCallbackInterfaceProgressListener* _Nonnull vtable
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_FN_METHOD_LEDGERERROR_CODE
@@ -1719,9 +1775,27 @@ uint16_t uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload_orgs(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_LEDGER_UPLOAD_ORGS_WITH_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_LEDGER_UPLOAD_ORGS_WITH_PROGRESS
+uint16_t uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload_orgs_with_progress(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_LEDGER_UPLOAD_VOLUNTEERS
 #define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_LEDGER_UPLOAD_VOLUNTEERS
 uint16_t uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload_volunteers(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_LEDGER_UPLOAD_VOLUNTEERS_WITH_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_LEDGER_UPLOAD_VOLUNTEERS_WITH_PROGRESS
+uint16_t uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload_volunteers_with_progress(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_LEDGER_UPLOAD_WITH_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_LEDGER_UPLOAD_WITH_PROGRESS
+uint16_t uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload_with_progress(void
     
 );
 #endif
@@ -1764,6 +1838,12 @@ uint16_t uniffi_volunteer_ledger_ffi_checksum_method_ledger_verify(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_LEDGER_VERIFY_AGAINST
 #define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_LEDGER_VERIFY_AGAINST
 uint16_t uniffi_volunteer_ledger_ffi_checksum_method_ledger_verify_against(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_LEDGER_VERIFY_WITH_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_LEDGER_VERIFY_WITH_PROGRESS
+uint16_t uniffi_volunteer_ledger_ffi_checksum_method_ledger_verify_with_progress(void
     
 );
 #endif
@@ -1827,6 +1907,12 @@ uint16_t uniffi_volunteer_ledger_ffi_checksum_method_ledger_save_as(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_LEDGER_SAVE_AS_WITH_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_LEDGER_SAVE_AS_WITH_PROGRESS
+uint16_t uniffi_volunteer_ledger_ffi_checksum_method_ledger_save_as_with_progress(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_LEDGER_SET_CLOCK
 #define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_LEDGER_SET_CLOCK
 uint16_t uniffi_volunteer_ledger_ffi_checksum_method_ledger_set_clock(void
@@ -1884,6 +1970,12 @@ uint16_t uniffi_volunteer_ledger_ffi_checksum_method_ledger_add_record(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_LEDGER_ADD_RECORDS
 #define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_LEDGER_ADD_RECORDS
 uint16_t uniffi_volunteer_ledger_ffi_checksum_method_ledger_add_records(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_LEDGER_ADD_RECORDS_WITH_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_LEDGER_ADD_RECORDS_WITH_PROGRESS
+uint16_t uniffi_volunteer_ledger_ffi_checksum_method_ledger_add_records_with_progress(void
     
 );
 #endif
@@ -2163,6 +2255,12 @@ uint16_t uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_open_with_keys(
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_CONSTRUCTOR_LEDGER_OPEN_WITH_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_CONSTRUCTOR_LEDGER_OPEN_WITH_PROGRESS
+uint16_t uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_open_with_progress(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_KEYPROVIDER_CURRENT
 #define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_KEYPROVIDER_CURRENT
 uint16_t uniffi_volunteer_ledger_ffi_checksum_method_keyprovider_current(void
@@ -2172,6 +2270,12 @@ uint16_t uniffi_volunteer_ledger_ffi_checksum_method_keyprovider_current(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_KEYPROVIDER_KEY
 #define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_KEYPROVIDER_KEY
 uint16_t uniffi_volunteer_ledger_ffi_checksum_method_keyprovider_key(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_PROGRESSLISTENER_ON_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_VOLUNTEER_LEDGER_FFI_CHECKSUM_METHOD_PROGRESSLISTENER_ON_PROGRESS
+uint16_t uniffi_volunteer_ledger_ffi_checksum_method_progresslistener_on_progress(void
     
 );
 #endif

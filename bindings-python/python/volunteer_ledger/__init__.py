@@ -28,7 +28,14 @@ Files and closing: ``Ledger.create(path, ...)`` and ``Ledger.open(path)`` keep t
 one SQLite file; ``with vl.Ledger.open(path) as ledger:`` writes a checkpoint and closes it at
 the end of the block, after which every call raises ``ValueError``.
 
-Data work: ``upload`` (CSV/XLSX bytes, dry run, ``progress(done, total)``), ``read_sheet``,
+Progress: the calls that can take seconds — uploads, ``add_records``,
+``register_volunteers``, ``open`` (the entries it replays), ``save_as`` and ``verify`` — take
+``progress``, a callable told ``(done, total)``: ``0`` of the total first, then every 1000
+rows, records or entries, and ``total`` of ``total`` at the end. It runs with the GIL, maybe
+on another thread, must not call the same ledger, and an exception it raises is raised when
+the call is over (the call is not cut short). ``tqdm_progress()`` makes one drawing a tqdm bar.
+
+Data work: ``upload`` (CSV/XLSX bytes, dry run, ``progress``), ``read_sheet``,
 ``export_leaderboard`` / ``export_records`` (XLSX or CSV bytes), ``add_records`` from any
 iterable of dicts, a pandas or polars DataFrame or a pyarrow Table (a lazy ``RecordResults``
 sequence back, with counts, ``refusals()`` and ``to_pandas()``), ``confirm_records`` (many at
@@ -49,6 +56,7 @@ from collections.abc import Sequence as _Sequence
 from typing import Literal, Protocol, Union
 
 from ._frames import to_arrow, to_pandas, to_polars
+from ._progress import tqdm_progress
 from ._native import (
     DEFAULT_CERTIFICATE_TEMPLATE,
     ERROR_CODES,
@@ -281,6 +289,7 @@ __all__ = [
     "to_arrow",
     "to_pandas",
     "to_polars",
+    "tqdm_progress",
     "validate_identity",
     "verify_certificate_offline",
 ]

@@ -111,6 +111,7 @@ __all__ = [
     "to_arrow",
     "to_pandas",
     "to_polars",
+    "tqdm_progress",
     "validate_identity",
     "verify_certificate_offline",
 ]
@@ -1373,10 +1374,12 @@ class Ledger:
         key: Optional[bytes] = None,
         key_provider: Optional[Callable[[str], Optional[bytes]]] = None,
         key_id: str = "k1",
+        progress: Optional[Callable[[int, int], object]] = None,
     ) -> Ledger:
         """Opens a ledger file; IntegrityError E_SCHEMA_VERSION for a newer file.
 
         Keys from the key file beside it, or from ``key`` / ``key_provider`` as for create.
+        ``progress(done, total)``: the entries replayed (none after a clean close).
         """
     @property
     def has_identity_key(self) -> bool:
@@ -1387,7 +1390,9 @@ class Ledger:
         """Destroys the volunteer's identity number for good (PIPL Art. 47)."""
     def signed_head(self) -> SignedHead:
         """Signs the log's head; a ledger file keeps the latest (kept_signed_head)."""
-    def verify_against(self, heads: Sequence[SignedHead]) -> VerifyReport:
+    def verify_against(
+        self, heads: Sequence[SignedHead], *, progress: Optional[Callable[[int, int], object]] = None
+    ) -> VerifyReport:
         """verify() plus every head (E_CHECKPOINT_MISMATCH for a rewritten history)."""
     def kept_signed_head(self) -> Optional[SignedHead]: ...
     def open_warnings(self) -> list[LedgerWarning]: ...
@@ -1395,7 +1400,9 @@ class Ledger:
     def path(self) -> Optional[str]: ...
     def checkpoint(self) -> None: ...
     def rebuild_projections(self) -> None: ...
-    def save_as(self, path: Union[str, os.PathLike[str]]) -> Ledger:
+    def save_as(
+        self, path: Union[str, os.PathLike[str]], *, progress: Optional[Callable[[int, int], object]] = None
+    ) -> Ledger:
         """Writes the whole log into a new file; returns that file's ledger."""
     @property
     def replayed_at_open(self) -> int: ...
@@ -1480,7 +1487,11 @@ class Ledger:
         public_benefit: bool = True,
     ) -> RecordReceipt: ...
     def add_records(
-        self, actor: str, records: Union[Iterable[dict[str, Any]], _Frame]
+        self,
+        actor: str,
+        records: Union[Iterable[dict[str, Any]], _Frame],
+        *,
+        progress: Optional[Callable[[int, int], object]] = None,
     ) -> RecordResults:
         """Dicts of add_record's keywords, or a pandas or polars DataFrame or pyarrow Table
         with those columns (polars and Arrow go through pandas); refusals are returned in
@@ -1597,7 +1608,7 @@ class Ledger:
         limit: int = 100,
     ) -> Leaderboard: ...
     def standing(self, volunteer: str, period: str, scope: str = "all") -> Standing: ...
-    def verify(self) -> VerifyReport: ...
+    def verify(self, *, progress: Optional[Callable[[int, int], object]] = None) -> VerifyReport: ...
     def replay(self) -> Ledger: ...
     def state_digest(self) -> str: ...
     def head(self) -> tuple[int, str]: ...
@@ -1720,6 +1731,7 @@ class Ledger:
         encoding: Literal["auto", "utf8", "gbk"] = "auto",
         default_org: Optional[str] = None,
         sheet: Optional[str] = None,
+        progress: Optional[Callable[[int, int], object]] = None,
     ) -> RegisterReport:
         """A volunteer sheet registered, each refused row reported."""
     def upload_orgs(
@@ -1731,10 +1743,15 @@ class Ledger:
         format: Optional[Literal["csv", "xlsx"]] = None,
         encoding: Literal["auto", "utf8", "gbk"] = "auto",
         sheet: Optional[str] = None,
+        progress: Optional[Callable[[int, int], object]] = None,
     ) -> RegisterReport:
         """An org-tree sheet registered, each refused row reported."""
     def register_volunteers(
-        self, actor: str, volunteers: Union[Iterable[Mapping[str, Any]], _Frame]
+        self,
+        actor: str,
+        volunteers: Union[Iterable[Mapping[str, Any]], _Frame],
+        *,
+        progress: Optional[Callable[[int, int], object]] = None,
     ) -> list[Union[Receipt, LedgerError]]:
         """Dicts of register_volunteer's keywords, or a pandas or polars DataFrame or pyarrow
         Table with those columns; refusals are returned in place, not raised."""
@@ -1828,3 +1845,9 @@ def to_polars(items: Iterable[Any]) -> pl.DataFrame:
 
 def to_arrow(items: Iterable[Any]) -> pa.Table:
     """Result objects as a pyarrow Table, one row each (their to_dict()); needs pyarrow."""
+
+def tqdm_progress(
+    desc: Optional[str] = None, unit: str = "it", **options: Any
+) -> Callable[[int, int], None]:
+    """A progress(done, total) callback drawing a tqdm bar (tqdm.auto; needs tqdm), made at
+    the call's first report and closed at its end; options go to tqdm."""

@@ -4,11 +4,11 @@
 use super::PyLedger;
 use crate::conversions::Int;
 use crate::errors::{bad_field, check};
+use crate::progress::PyProgress;
 use crate::sheet_sources::sheet_bytes;
 use crate::uploads::import_options;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
-use std::sync::Mutex;
 use volunteer_ledger as vl;
 
 #[pymethods]
@@ -19,9 +19,9 @@ impl PyLedger {
     /// minutes) as a counted record; with `amend_changed`, a changed row amends the record it
     /// overlaps instead of being refused. Volunteers may be named by identity number and orgs
     /// by name (see docs/upload.md). With `dry_run` nothing is written. A file ledger writes the sheet
-    /// in one transaction. `progress(done, total)` is called every 1000 rows and at the end
-    /// (with the GIL; a tqdm bar fits; it must not call this ledger). Raises only for a file that
-    /// is not a sheet, and the callback's own exception.
+    /// in one transaction. `progress(done, total)` is told the rows done (see `Ledger`'s
+    /// notes on progress). Raises only for a file that is not a sheet, and the callback's own
+    /// exception.
     #[pyo3(signature = (
         actor, data, *, dry_run = false, format = None, encoding = String::from("auto"),
         default_org = None, sheet = None, progress = None, amend_changed = false
@@ -54,26 +54,11 @@ impl PyLedger {
                 amend_changed,
             ),
         )?;
-        // The callback runs with the GIL taken back; its first error is raised at the end.
-        let failed: Mutex<Option<PyErr>> = Mutex::new(None);
+        let progress = PyProgress::new(progress);
         let report = self.run(py, |l| {
-            let mut tick = |done: u32, total: u32| {
-                if let Some(cb) = &progress {
-                    Python::attach(|py| {
-                        if let Err(e) = cb.call1(py, (done, total))
-                            && let Ok(mut slot) = failed.lock()
-                        {
-                            slot.get_or_insert(e);
-                        }
-                    });
-                }
-            };
-            vl::upload(l, &actor, &data, &opts, dry_run, &mut tick)
-        })?;
-        if let Some(e) = failed.into_inner().ok().flatten() {
-            return Err(e);
-        }
-        Ok(report)
+            progress.with(|p| vl::upload(l, &actor, &data, &opts, dry_run, p))
+        });
+        progress.finish(report)
     }
 
     /// A leaderboard as a file to publish: 'xlsx' (default) or 'csv' bytes, headers in

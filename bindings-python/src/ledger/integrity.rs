@@ -2,6 +2,7 @@
 //! signed before, replaying the log into a new ledger, the state digest and the head.
 
 use super::PyLedger;
+use crate::progress::PyProgress;
 use pyo3::prelude::*;
 use std::sync::Mutex;
 use volunteer_ledger as vl;
@@ -9,22 +10,29 @@ use volunteer_ledger as vl;
 #[pymethods]
 impl PyLedger {
     /// Checks the whole hash chain; raises IntegrityError (E_CHAIN_BROKEN) naming the first
-    /// entry at fault.
-    fn verify(&self, py: Python<'_>) -> PyResult<vl::VerifyReport> {
-        self.run(py, |l| l.verify())
+    /// entry at fault. `progress(done, total)` is told the entries checked.
+    #[pyo3(signature = (*, progress = None))]
+    fn verify(&self, py: Python<'_>, progress: Option<Py<PyAny>>) -> PyResult<vl::VerifyReport> {
+        let progress = PyProgress::new(progress);
+        let report = self.run(py, |l| progress.with(|p| l.verify_with_progress(&[], p)));
+        progress.finish(report)
     }
 
     /// As `verify()`, and checks the log against signed heads this ledger issued earlier:
     /// each must be signed by a key its log registered (E_UNTRUSTED_ISSUER, E_BAD_SIGNATURE)
     /// and the log must still hold its entries, with the same root and last entry at its size
     /// (IntegrityError E_CHECKPOINT_MISMATCH otherwise).
+    #[pyo3(signature = (heads, *, progress = None))]
     fn verify_against(
         &self,
         py: Python<'_>,
         heads: Vec<PyRef<'_, vl::SignedHead>>,
+        progress: Option<Py<PyAny>>,
     ) -> PyResult<vl::VerifyReport> {
         let heads: Vec<vl::SignedHead> = heads.iter().map(|h| (**h).clone()).collect();
-        self.run(py, |l| l.verify_against(&heads))
+        let progress = PyProgress::new(progress);
+        let report = self.run(py, |l| progress.with(|p| l.verify_with_progress(&heads, p)));
+        progress.finish(report)
     }
 
     /// Signs the log's head (entry count, Merkle root, last entry hash, time) with the

@@ -6,6 +6,7 @@ use super::{PyLedger, ledger_config};
 use crate::conversions::{Int, opt_timestamp};
 use crate::errors::{bad_field, check};
 use crate::keys::identity_keys;
+use crate::progress::PyProgress;
 use chrono::{DateTime, FixedOffset};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -106,9 +107,14 @@ impl PyLedger {
     /// a full certificate or a registration raises StateError E_KEY_UNAVAILABLE
     /// (`has_identity_key` says which).
     #[staticmethod]
+    ///
+    /// `progress(done, total)` is told the entries replayed through the rules: none after a
+    /// clean close, those since the last snapshot after a crash.
     #[pyo3(
-        signature = (path, *, key = None, key_provider = None, key_id = String::from("k1")),
-        text_signature = "(path, *, key=None, key_provider=None, key_id='k1')"
+        signature = (
+            path, *, key = None, key_provider = None, key_id = String::from("k1"), progress = None
+        ),
+        text_signature = "(path, *, key=None, key_provider=None, key_id='k1', progress=None)"
     )]
     fn open(
         py: Python<'_>,
@@ -116,20 +122,30 @@ impl PyLedger {
         key: Option<Vec<u8>>,
         key_provider: Option<Py<PyAny>>,
         key_id: String,
+        progress: Option<Py<PyAny>>,
     ) -> PyResult<Self> {
-        let ledger = py.detach(
-            move || match identity_keys(key, key_provider, key_id, false)? {
-                Some(keys) => vl::Ledger::open_with_keys(path, keys),
-                None => vl::Ledger::open(path),
-            },
-        );
-        Self::wrap(py, ledger)
+        let progress = PyProgress::new(progress);
+        let ledger = py.detach(|| {
+            let keys = identity_keys(key, key_provider, key_id, false)?;
+            progress.with(|p| vl::Ledger::open_with_progress(path, keys, p))
+        });
+        let ledger = Self::wrap(py, ledger);
+        progress.finish(ledger)
     }
 
     /// Writes the whole log into a new ledger file at `path` and returns that file's ledger
     /// (this one is unchanged). Raises StorageError (E_STORAGE) if a file exists there.
-    fn save_as(&self, py: Python<'_>, path: std::path::PathBuf) -> PyResult<Self> {
-        let ledger = self.run(py, move |l| l.save_as(path))?;
+    /// `progress(done, total)` is told the entries written.
+    #[pyo3(signature = (path, *, progress = None))]
+    fn save_as(
+        &self,
+        py: Python<'_>,
+        path: std::path::PathBuf,
+        progress: Option<Py<PyAny>>,
+    ) -> PyResult<Self> {
+        let progress = PyProgress::new(progress);
+        let ledger = self.run(py, |l| progress.with(|p| l.save_as_with_progress(path, p)));
+        let ledger = progress.finish(ledger)?;
         Ok(Self {
             inner: Mutex::new(Some(ledger)),
             off: self.off,

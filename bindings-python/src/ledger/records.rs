@@ -5,6 +5,7 @@
 use super::{PyLedger, unavailable};
 use crate::errors::{check, ledger_err};
 use crate::frames::{CHUNK, RecordColumns, frame_columns};
+use crate::progress::PyProgress;
 use crate::record_results::RecordResults;
 use crate::records::{Converted, RecordArgs, ServiceRecord};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
@@ -23,13 +24,14 @@ impl PyLedger {
         py: Python<'_>,
         actor: &vl::ActorId,
         frame: &Bound<'_, PyAny>,
+        progress: &PyProgress,
     ) -> PyResult<RecordResults> {
         let off = self.off.local_minus_utc() / 60;
         let frames = py.import("volunteer_ledger._frames")?;
         let n = frame.len()?;
         if frames.call_method1("streamable", (frame,))?.is_truthy()? {
             let iloc = frame.getattr("iloc")?;
-            return self.add_alongside(py, actor, n, |send| {
+            return self.add_alongside(py, actor, n, progress, |send| {
                 for a in (0..n).step_by(CHUNK) {
                     let b = (a + CHUNK).min(n);
                     let part = iloc.get_item(PySlice::new(py, a as isize, b as isize, 1))?;
@@ -43,7 +45,7 @@ impl PyLedger {
         }
         let (rows, values) = frame_columns(&frames, frame, off)?;
         let mut columns = RecordColumns::read(rows, &values)?;
-        self.add_alongside(py, actor, n, |send| {
+        self.add_alongside(py, actor, n, progress, |send| {
             loop {
                 let chunk = py.detach(|| {
                     std::iter::from_fn(|| columns.next_record())
@@ -67,6 +69,7 @@ impl PyLedger {
         py: Python<'_>,
         actor: &vl::ActorId,
         n: usize,
+        progress: &PyProgress,
         produce: impl FnOnce(&mut dyn FnMut(Vec<vl::Result<vl::NewRecord>>) -> bool) -> PyResult<()>,
     ) -> PyResult<RecordResults> {
         type Added = (
@@ -88,7 +91,8 @@ impl PyLedger {
                         at += 1;
                         r.map_err(|e| refused.push((at - 1, e))).ok()
                     });
-                    let added = ledger.add_records_from(actor, records);
+                    let added = progress
+                        .with(|p| ledger.add_records_from(actor, records, p.expecting(n as u64)));
                     Ok((refused, added))
                 })
                 .map_err(|e| PyRuntimeError::new_err(format!("cannot start a thread: {e}")))?;
@@ -145,19 +149,24 @@ impl PyLedger {
     ///
     /// A DataFrame's columns cross as a few packed buffers (`_frames.record_columns`); turning
     /// them into records, the core's work and the results run with the GIL released.
+    /// `progress(done, total)` is told the records done.
+    #[pyo3(signature = (actor, records, *, progress = None))]
     fn add_records(
         &self,
         py: Python<'_>,
         actor: String,
         records: &Bound<'_, PyAny>,
+        progress: Option<Py<PyAny>>,
     ) -> PyResult<RecordResults> {
+        let progress = PyProgress::new(progress);
         let actor = Self::actor(py, &actor)?;
         let frames = py.import("volunteer_ledger._frames")?;
         if frames.call_method1("is_frame", (records,))?.is_truthy()?
             || (records.hasattr("columns")? && records.hasattr("dtypes")?)
         {
             let frame = frames.call_method1("as_pandas", (records,))?;
-            return self.add_frame(py, &actor, &frame);
+            let added = self.add_frame(py, &actor, &frame, &progress);
+            return progress.finish(added);
         }
         let mut converted = Converted::default();
         for item in records.try_iter()? {
@@ -167,10 +176,12 @@ impl PyLedger {
             })?;
             converted.push(RecordArgs::from_dict(d)?.convert(self.off)?);
         }
-        self.run(py, move |l| {
-            let added = l.add_records(&actor, converted.records);
+        let added = self.run(py, |l| {
+            let added =
+                progress.with(|p| l.add_records_with_progress(&actor, converted.records, p));
             Ok(RecordResults::new(converted.refused, added))
-        })
+        });
+        progress.finish(added)
     }
 
     /// Confirms a pending record. Nobody confirms a record they entered themselves; a make-up

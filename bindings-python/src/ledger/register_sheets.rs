@@ -3,6 +3,7 @@
 
 use super::PyLedger;
 use crate::errors::{check, ledger_err};
+use crate::progress::PyProgress;
 use crate::sheet_sources::sheet_bytes;
 use crate::uploads::import_options;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
@@ -20,9 +21,10 @@ impl PyLedger {
     /// unique name) and 手机, Chinese or English headers. Each person is registered on their
     /// own; people registered before count as duplicates; every refused row is reported with
     /// its row, column and code. One transaction; with `dry_run` nothing is written.
+    /// `progress(done, total)` is told the rows done.
     #[pyo3(signature = (
         actor, data, *, dry_run = false, format = None, encoding = String::from("auto"),
-        default_org = None, sheet = None
+        default_org = None, sheet = None, progress = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn upload_volunteers(
@@ -35,24 +37,27 @@ impl PyLedger {
         encoding: String,
         default_org: Option<String>,
         sheet: Option<String>,
+        progress: Option<Py<PyAny>>,
     ) -> PyResult<vl::RegisterReport> {
         let actor = Self::actor(py, &actor)?;
         let data = sheet_bytes(data, "data")?;
         let off = vl::DEFAULT_UTC_OFFSET_MINUTES;
         let opts = import_options(format, &encoding, default_org, sheet, off, false);
         let opts = check(py, opts)?;
-        self.run(py, move |l| {
-            vl::upload_volunteers(l, &actor, &data, &opts, dry_run)
-        })
+        let progress = PyProgress::new(progress);
+        let report = self.run(py, |l| {
+            progress.with(|p| vl::upload_volunteers(l, &actor, &data, &opts, dry_run, p))
+        });
+        progress.finish(report)
     }
 
     /// Uploads an org-tree sheet: columns 名称, 类型 (区, 街道, 社区 … or district, street …),
     /// 上级组织 (the parent's id or unique name, among the ledger's orgs and the rows above)
     /// and 组织编号 (made when absent: O and eight digits). One transaction; with `dry_run`
-    /// nothing is written.
+    /// nothing is written. `progress(done, total)` is told the rows done.
     #[pyo3(signature = (
         actor, data, *, dry_run = false, format = None, encoding = String::from("auto"),
-        sheet = None
+        sheet = None, progress = None
     ))]
     #[allow(clippy::too_many_arguments)]
     fn upload_orgs(
@@ -64,6 +69,7 @@ impl PyLedger {
         format: Option<String>,
         encoding: String,
         sheet: Option<String>,
+        progress: Option<Py<PyAny>>,
     ) -> PyResult<vl::RegisterReport> {
         let actor = Self::actor(py, &actor)?;
         let data = sheet_bytes(data, "data")?;
@@ -72,9 +78,11 @@ impl PyLedger {
             py,
             import_options(format, &encoding, None, sheet, off, false),
         )?;
-        self.run(py, move |l| {
-            vl::upload_orgs(l, &actor, &data, &opts, dry_run)
-        })
+        let progress = PyProgress::new(progress);
+        let report = self.run(py, |l| {
+            progress.with(|p| vl::upload_orgs(l, &actor, &data, &opts, dry_run, p))
+        });
+        progress.finish(report)
     }
 
     /// Registers many volunteers, each on its own: one refusal does not stop the others.
@@ -82,12 +90,15 @@ impl PyLedger {
     /// pandas or polars DataFrame or a pyarrow Table with those columns (`home_org` optional). One lock and, in
     /// a file ledger, one transaction. Returns, in input order, a Receipt for each volunteer
     /// registered and the LedgerError (not raised) for each refused. A value that is not one
-    /// (an unknown identity kind, a bad id) is refused like any other.
+    /// (an unknown identity kind, a bad id) is refused like any other. `progress(done, total)`
+    /// is told the volunteers done.
+    #[pyo3(signature = (actor, volunteers, *, progress = None))]
     fn register_volunteers(
         &self,
         py: Python<'_>,
         actor: String,
         volunteers: &Bound<'_, PyAny>,
+        progress: Option<Py<PyAny>>,
     ) -> PyResult<Vec<Py<PyAny>>> {
         let actor = Self::actor(py, &actor)?;
         let frames = py.import("volunteer_ledger._frames")?;
@@ -112,9 +123,11 @@ impl PyLedger {
                 Err(e) => answers.push(Some(Err(e))),
             }
         }
-        let mut registered = self
-            .run(py, move |l| l.register_volunteers(&actor, good))?
-            .into_iter();
+        let progress = PyProgress::new(progress);
+        let registered = self.run(py, |l| {
+            progress.with(|p| l.register_volunteers_with_progress(&actor, good, p))
+        });
+        let mut registered = progress.finish(registered)?.into_iter();
         answers
             .into_iter()
             .map(|a| {

@@ -17,6 +17,7 @@ use crate::error::{LedgerError, Result};
 use crate::ids::{ActorId, VolunteerId};
 use crate::ledger::{Ledger, OrgLookup, RegistrationPipe};
 use crate::org::{NewOrg, NewVolunteer, VolunteerCorrection};
+use crate::progress::Progress;
 use serde::{Deserialize, Serialize};
 
 /// What an upload of the register (volunteers or orgs) did.
@@ -76,6 +77,8 @@ pub struct AssignedId {
 /// identity held under another number is refused (`E_DUPLICATE_IDENTITY`). A file ledger
 /// writes the whole sheet in one transaction; a dry run works on a copy.
 ///
+/// `progress` is told the rows done of the sheet's data rows (see [`Progress`]).
+///
 /// Refuses only what [`read_sheet`](super::read_sheet) refuses (a sheet without 姓名 and
 /// 证件号码 columns), and a failed write (`E_STORAGE`, nothing written).
 pub fn upload_volunteers(
@@ -84,20 +87,31 @@ pub fn upload_volunteers(
     bytes: &[u8],
     opts: &ImportOptions,
     dry_run: bool,
+    mut progress: Progress<'_>,
 ) -> Result<RegisterReport> {
+    let progress = &mut progress;
     let decoded = Decoded::of(bytes, opts, ledger)?;
     let (opts, off) = (&decoded.opts, decoded.off);
     let Some(text) = decoded.plain() else {
         let (head, rows) = decoded.read_whole(bytes, Volunteers, ledger)?.split();
         let total = rows.len().saturating_add(head.unlisted_problems as usize);
-        return register_rows(ledger, actor, &head, total, &mut rows.into_iter(), dry_run);
+        let rows = &mut rows.into_iter();
+        return register_rows(ledger, actor, &head, total, rows, dry_run, progress);
     };
     // A CSV without quotes: once a first pass has found its header and counted its rows, they
     // are read on a second thread while this one registers the ones before.
     let plain = first_pass(bytes, text, opts, off, Volunteers)?;
     let matched = TakenMatch::of(ledger, false);
     read_rows_aside(text, &plain, opts, off, Volunteers, matched, |rows| {
-        register_rows(ledger, actor, &plain.head, plain.total, rows, dry_run)
+        register_rows(
+            ledger,
+            actor,
+            &plain.head,
+            plain.total,
+            rows,
+            dry_run,
+            progress,
+        )
     })
 }
 
@@ -110,6 +124,7 @@ fn register_rows(
     total: usize,
     rows: &mut dyn Iterator<Item = ReadRow<VolunteerRow>>,
     dry_run: bool,
+    progress: &mut Progress<'_>,
 ) -> Result<RegisterReport> {
     // A phone is kept as a correction after its registration: a sheet with phones commits
     // each entry, one without pipes its registrations to the writing thread.
@@ -123,7 +138,9 @@ fn register_rows(
             let mut out = Report::new(&head.fingerprint, total, dry_run);
             let key = l.index_tag_key();
             let mut next = 0;
-            for (row, item) in rows {
+            progress.start(total as u64);
+            for (done, (row, item)) in (1u64..).zip(rows) {
+                progress.at(done);
                 let v = match item {
                     Ok(v) => v,
                     Err(p) => {
@@ -145,6 +162,7 @@ fn register_rows(
                     Err(p) => out.refuse(p),
                 }
             }
+            progress.finish(total as u64);
             out.finish(head.unlisted_problems)
         })
     })
@@ -230,13 +248,15 @@ fn register(
 /// 组织编号 (made when absent: `O` and eight digits). An org already in the tree (the same
 /// id, or — without an id — the same name under the same parent) is a duplicate. One
 /// transaction; a dry run works on a copy. Refuses what [`read_sheet`](super::read_sheet)
-/// refuses (a sheet without 名称 and 类型 columns) and a failed write.
+/// refuses (a sheet without 名称 and 类型 columns) and a failed write. `progress` is told the
+/// rows done (see [`Progress`]).
 pub fn upload_orgs(
     ledger: &mut Ledger,
     actor: &ActorId,
     bytes: &[u8],
     opts: &ImportOptions,
     dry_run: bool,
+    mut progress: Progress<'_>,
 ) -> Result<RegisterReport> {
     let sheet = Decoded::of(bytes, opts, ledger)?.read_whole(bytes, Orgs, ledger)?;
     in_batch(ledger, dry_run, |l| {
@@ -248,7 +268,9 @@ pub fn upload_orgs(
         );
         let mut names = l.org_names();
         let mut next = 0;
-        for (row, item) in sheet.rows {
+        progress.start(rows as u64);
+        for (done, (row, item)) in (1u64..).zip(sheet.rows) {
+            progress.at(done);
             let o = match item {
                 Ok(o) => o,
                 Err(p) => {
@@ -262,6 +284,7 @@ pub fn upload_orgs(
                 Err(p) => out.refuse(p),
             }
         }
+        progress.finish(rows as u64);
         out.finish(sheet.unlisted_problems)
     })
 }

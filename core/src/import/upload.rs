@@ -15,6 +15,7 @@ use super::sheet::{Sheet, SheetBuilder, SheetRow};
 use crate::error::Result;
 use crate::ids::ActorId;
 use crate::ledger::{Ledger, Overlaps};
+use crate::progress::Progress;
 use crate::record::RecordState;
 use serde::{Deserialize, Serialize};
 
@@ -65,7 +66,7 @@ pub struct ImportReport {
 /// finds the header and counts the rows, the second reads each row as the ledger takes it —
 /// with the same rows, numbers and problems as [`read_sheet`](super::read_sheet).
 ///
-/// `progress(done, total)` is called every 1000 rows and once at the end.
+/// `progress` is told the rows done of the sheet's data rows (see [`Progress`]).
 ///
 /// Refuses only what [`read_sheet`](super::read_sheet) refuses, and a write to a ledger file that fails
 /// (`E_STORAGE`, nothing of the sheet written); everything about single rows is in the report.
@@ -75,8 +76,9 @@ pub fn upload(
     bytes: &[u8],
     opts: &ImportOptions,
     dry_run: bool,
-    progress: &mut dyn FnMut(u32, u32),
+    mut progress: Progress<'_>,
 ) -> Result<ImportReport> {
+    let progress = &mut progress;
     let decoded = Decoded::of(bytes, opts, ledger)?;
     let (opts, off) = (&decoded.opts, decoded.off);
     let Some(text) = decoded.plain() else {
@@ -136,7 +138,7 @@ fn upload_sheet(
     sheet: Sheet,
     opts: &ImportOptions,
     dry_run: bool,
-    progress: &mut dyn FnMut(u32, u32),
+    progress: &mut Progress<'_>,
 ) -> Result<ImportReport> {
     let Sheet {
         fingerprint,
@@ -191,9 +193,9 @@ fn apply(
     rows: impl Iterator<Item = SheetRow>,
     opts: &ImportOptions,
     dry_run: bool,
-    progress: &mut dyn FnMut(u32, u32),
+    progress: &mut Progress<'_>,
 ) -> ImportReport {
-    let total = u32::try_from(total).unwrap_or(u32::MAX);
+    progress.start(total as u64);
     let mut report = ImportReport {
         fingerprint: head.fingerprint.clone(),
         dry_run,
@@ -212,7 +214,7 @@ fn apply(
     // The records go to the ledger in one stream (a file ledger writes them on a second
     // thread); the rows they came from are kept to place a refusal. The stream notes them,
     // and a refusal reads them once its record has been taken from the stream.
-    let row_numbers = std::cell::RefCell::new(Vec::with_capacity(total as usize));
+    let row_numbers = std::cell::RefCell::new(Vec::with_capacity(total));
     let mut problems = Vec::new();
     let records = rows.enumerate().filter_map(|(i, row)| {
         if let Ok(mut numbers) = row_numbers.try_borrow_mut() {
@@ -229,7 +231,6 @@ fn apply(
             }
         }
     });
-    let (mut done, mut next) = (0u32, 1000u32);
     let overlaps = overlaps(opts, &head.fingerprint);
     let amended = ledger.add_records_each(actor, records, &overlaps, &mut |i, result| {
         match result {
@@ -254,11 +255,7 @@ fn apply(
             }
         }
         // Rows in order (a duplicate's answer comes last): the row reached so far.
-        done = done.max(u32::try_from(i + 1).unwrap_or(u32::MAX));
-        if done >= next && done < total {
-            progress(done, total);
-            next = (done / 1000 + 1) * 1000;
-        }
+        progress.at(i as u64 + 1);
     });
     let amended = i32::try_from(amended).unwrap_or(i32::MAX);
     report.amended = amended;
@@ -270,7 +267,7 @@ fn apply(
     report.refused = report
         .refused
         .saturating_add(i32::try_from(refused).unwrap_or(i32::MAX));
-    progress(total, total);
+    progress.finish(total as u64);
     report
 }
 
@@ -335,19 +332,13 @@ mod tests {
         let run = |whole: bool| {
             let mut l = base.clone();
             let mut calls = Vec::new();
-            let mut progress = |done, total| calls.push((done, total));
+            let mut report_to = |done, total| calls.push((done, total));
+            let mut progress = Progress::to(&mut report_to);
             let report = if whole {
                 read_sheet(text.as_bytes(), &opts)
                     .and_then(|s| upload_sheet(&mut l, &admin, s, &opts, dry_run, &mut progress))
             } else {
-                upload(
-                    &mut l,
-                    &admin,
-                    text.as_bytes(),
-                    &opts,
-                    dry_run,
-                    &mut progress,
-                )
+                upload(&mut l, &admin, text.as_bytes(), &opts, dry_run, progress)
             };
             format!("{report:?} {calls:?} {}", l.state_digest())
         };

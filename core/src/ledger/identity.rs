@@ -198,9 +198,7 @@ impl Ledger {
     /// Opens a ledger file with identity keys from the platform (a key file beside it is not
     /// read).
     pub fn open_with_keys(path: impl AsRef<Path>, keys: IdentityKeys) -> Result<Self> {
-        let mut l = Self::load(Store::open(path.as_ref())?, Clock::System)?;
-        l.vault.keys = Some(keys);
-        Ok(l)
+        Self::open_with_progress(path, Some(keys), crate::Progress::none())
     }
 
     /// Sets where identity keys come from from now on (a platform's provider, a rotated

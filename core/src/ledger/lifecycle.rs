@@ -9,9 +9,10 @@ use crate::error::{LedgerError, Result};
 use crate::ids::{RecordId, VolunteerId};
 use crate::log::{Change, Entry, Hash, verify_chain};
 use crate::org::LedgerConfig;
+use crate::progress::Progress;
 use crate::store::Store;
 use crate::transfer::open_package;
-use crate::vault::Vault;
+use crate::vault::{IdentityKeys, Vault};
 use crate::warning::Warning;
 use std::path::Path;
 use std::sync::Arc;
@@ -123,12 +124,32 @@ impl Ledger {
     /// written to. The signing key is not in the file: give it again with
     /// [`Ledger::set_signing_key`].
     pub fn open(path: impl AsRef<Path>) -> Result<Self> {
-        let mut l = Self::load(Store::open(path.as_ref())?, Clock::System)?;
-        l.take_file_keys(path.as_ref())?;
+        Self::open_with_progress(path, None, Progress::none())
+    }
+
+    /// Opens a ledger file as [`Ledger::open`] does (`keys` `None`: the key file beside it, if
+    /// any) or as [`Ledger::open_with_keys`] does (`Some`), telling `progress` the entries
+    /// replayed through the rules (see [`Progress`]): none after a clean close, every one
+    /// after a crash before the first snapshot.
+    pub fn open_with_progress(
+        path: impl AsRef<Path>,
+        keys: Option<IdentityKeys>,
+        mut progress: Progress<'_>,
+    ) -> Result<Self> {
+        let path = path.as_ref();
+        let mut l = Self::load(Store::open(path)?, Clock::System, &mut progress)?;
+        match keys {
+            Some(keys) => l.vault.keys = Some(keys),
+            None => l.take_file_keys(path)?,
+        }
         Ok(l)
     }
 
-    pub(super) fn load(mut store: Store, clock: Clock) -> Result<Self> {
+    pub(super) fn load(
+        mut store: Store,
+        clock: Clock,
+        progress: &mut Progress<'_>,
+    ) -> Result<Self> {
         // Everything is read as of one moment: another process may commit meanwhile.
         store.begin_read()?;
         let (len, last) = store.head()?;
@@ -150,9 +171,19 @@ impl Ledger {
         // Only the entries up to the head read above: another process may append meanwhile,
         // and the state must be exactly the one the head (len, last) names.
         let until = Some(len.saturating_sub(1));
-        let replay_all = || -> Result<State> {
+        let replay = |state: &mut State, from: u64, prev: Hash, progress: &mut Progress<'_>| {
+            progress.start(len - from);
+            let mut done = 0;
+            store.each_entry(from, until, prev, |e| {
+                replay_entry(state, &e)?;
+                done += 1;
+                progress.at(done);
+                Ok(())
+            })
+        };
+        let replay_all = |progress: &mut Progress<'_>| -> Result<State> {
             let mut state = State::new(&config)?;
-            store.each_entry(0, until, Hash::ZERO, |e| replay_entry(&mut state, &e))?;
+            replay(&mut state, 0, Hash::ZERO, progress)?;
             Ok(state)
         };
         let snap = store.snapshot()?.and_then(|(seq, hash, data)| {
@@ -164,18 +195,17 @@ impl Ledger {
         });
         let mut warnings = Vec::new();
         let (state, from) = match snap {
-            None => (replay_all()?, 0),
-            Some((mut state, from, prev)) => {
-                match store.each_entry(from, until, prev, |e| replay_entry(&mut state, &e)) {
-                    Ok(()) => (state, from),
-                    // A snapshot is a cache: one the log does not continue is set aside.
-                    Err(e) => {
-                        warnings.push(Warning::snapshot_ignored(from, &e));
-                        (replay_all()?, 0)
-                    }
+            None => (replay_all(progress)?, 0),
+            Some((mut state, from, prev)) => match replay(&mut state, from, prev, progress) {
+                Ok(()) => (state, from),
+                // A snapshot is a cache: one the log does not continue is set aside.
+                Err(e) => {
+                    warnings.push(Warning::snapshot_ignored(from, &e));
+                    (replay_all(progress)?, 0)
                 }
-            }
+            },
         };
+        progress.finish(len - from);
         check_tail_and_kept_head(&store, &config, &state, len, last)?;
         let tag_key_id = store.meta(identity::TAG_KEY_META)?;
         let mut ledger = Self::assemble(*config, clock, Log::File(Box::new(store)), state);
@@ -212,13 +242,24 @@ impl Ledger {
     /// again). For a ledger kept in memory that should now live in a file, and for copies.
     /// Refuses a path where a file exists (`E_STORAGE`) and leaves no file when it fails.
     pub fn save_as(&self, path: impl AsRef<Path>) -> Result<Ledger> {
+        self.save_as_with_progress(path, Progress::none())
+    }
+
+    /// [`Ledger::save_as`], telling `progress` the entries written (see [`Progress`]).
+    pub fn save_as_with_progress(
+        &self,
+        path: impl AsRef<Path>,
+        mut progress: Progress<'_>,
+    ) -> Result<Ledger> {
         let path = path.as_ref();
         let entries = self.entries()?;
         let mut store = Store::create(path, self.config.ledger_id.as_str())?;
         let written = (|| -> Result<Ledger> {
             store.begin(0, Hash::ZERO)?;
-            for e in &entries {
+            progress.start(entries.len() as u64);
+            for (done, e) in (1u64..).zip(&entries) {
                 store.append(e)?;
+                progress.at(done);
             }
             let mut l = Self::assemble(
                 self.config.clone(),
@@ -234,6 +275,7 @@ impl Ledger {
             l.flush()?;
             l.checkpoint()?;
             self.copy_key_file(&mut l, path)?;
+            progress.finish(entries.len() as u64);
             Ok(l)
         })();
         if written.is_err() {
@@ -519,7 +561,7 @@ impl Ledger {
     pub(super) fn reload(&mut self) {
         let log = std::mem::replace(&mut self.log, Log::Detached);
         if let Log::File(store) = log {
-            match Self::load(*store, self.clock) {
+            match Self::load(*store, self.clock, &mut Progress::none()) {
                 Ok(mut fresh) => {
                     fresh.signing_key = self.signing_key.take();
                     fresh.vault.keys = self.vault.keys.take();

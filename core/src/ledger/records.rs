@@ -7,6 +7,7 @@ use super::{Ledger, Log, NONE, Receipt, RecordReceipt, detached};
 use crate::error::{LedgerError, Result};
 use crate::ids::{ActorId, RecordId};
 use crate::log::{Change, Entry};
+use crate::progress::Progress;
 use crate::record::{NewRecord, RecordState};
 
 impl Ledger {
@@ -63,8 +64,18 @@ impl Ledger {
         actor: &ActorId,
         records: Vec<NewRecord>,
     ) -> Vec<Result<RecordReceipt>> {
+        self.add_records_with_progress(actor, records, Progress::none())
+    }
+
+    /// [`Ledger::add_records`], telling `progress` the records done (see [`Progress`]).
+    pub fn add_records_with_progress(
+        &mut self,
+        actor: &ActorId,
+        records: Vec<NewRecord>,
+        progress: Progress<'_>,
+    ) -> Vec<Result<RecordReceipt>> {
         self.reserve_records(records.iter().map(|r| &r.id));
-        self.add_records_from(actor, records)
+        self.add_records_from(actor, records, progress)
     }
 
     /// [`Ledger::add_records`] for records that arrive as they are made (a binding converting
@@ -72,10 +83,14 @@ impl Ledger {
     /// [`Ledger::reserve_records_for`] first when the count is known. Records are taken from
     /// `records` a few at a time (16) ahead of being checked; if a file ledger's write fails,
     /// the answer is that error for every record taken, and the rest are not taken.
+    ///
+    /// `progress` is told the records answered, of as many as `records` says it holds or the
+    /// caller expects ([`Progress::expecting`]).
     pub fn add_records_from(
         &mut self,
         actor: &ActorId,
         records: impl IntoIterator<Item = NewRecord>,
+        mut progress: Progress<'_>,
     ) -> Vec<Result<RecordReceipt>> {
         let mut records = Some(records.into_iter());
         let mut seen = 0;
@@ -85,7 +100,9 @@ impl Ledger {
             };
             let mut results: Vec<Option<Result<RecordReceipt>>> =
                 Vec::with_capacity(records.size_hint().0);
+            progress.start(records.size_hint().0 as u64);
             let counted = records.enumerate().inspect(|(i, _)| seen = i + 1);
+            let mut answered = 0u64;
             l.add_records_each(actor, counted, &Overlaps::Refuse, &mut |i, r| {
                 if results.len() <= i {
                     results.resize(i + 1, None);
@@ -93,7 +110,10 @@ impl Ledger {
                 if let Some(slot) = results.get_mut(i) {
                     *slot = Some(r);
                 }
+                answered += 1;
+                progress.at(answered);
             });
+            progress.finish(answered);
             results
         });
         match out {

@@ -8,6 +8,7 @@ use crate::error::{LedgerError, Result};
 use crate::ids::{ActorId, Identity};
 use crate::log::Entry;
 use crate::org::NewVolunteer;
+use crate::progress::Progress;
 use crate::store::{Admitted, DataKeyRow};
 
 /// Where [`Ledger::register_through`] sends what it admits: the writing thread of a file
@@ -30,14 +31,33 @@ impl Ledger {
         actor: &ActorId,
         volunteers: Vec<NewVolunteer>,
     ) -> Result<Vec<Result<Receipt>>> {
+        self.register_volunteers_with_progress(actor, volunteers, Progress::none())
+    }
+
+    /// [`Ledger::register_volunteers`], telling `progress` the volunteers done (see
+    /// [`Progress`]).
+    pub fn register_volunteers_with_progress(
+        &mut self,
+        actor: &ActorId,
+        volunteers: Vec<NewVolunteer>,
+        mut progress: Progress<'_>,
+    ) -> Result<Vec<Result<Receipt>>> {
         self.batch(|l| {
+            let total = volunteers.len() as u64;
             l.reserve_volunteers_for(volunteers.len());
-            l.with_registrations(true, |l, pipe| {
-                volunteers
-                    .into_iter()
-                    .map(|v| l.register_through(actor, v, None, pipe))
+            progress.start(total);
+            let answers = l.with_registrations(true, |l, pipe| {
+                (1u64..)
+                    .zip(volunteers)
+                    .map(|(done, v)| {
+                        let answer = l.register_through(actor, v, None, pipe);
+                        progress.at(done);
+                        answer
+                    })
                     .collect()
-            })
+            });
+            progress.finish(total);
+            answers
         })
     }
 

@@ -11,6 +11,7 @@ use crate::ids::ActorId;
 use crate::log::{
     Change, Entry, Hash, KeyRegistration, VerifyReport, check_position, verify_chain,
 };
+use crate::progress::Progress;
 use crate::transfer::Issuer;
 
 impl Ledger {
@@ -113,6 +114,17 @@ impl Ledger {
     /// rewritten before any of them, however consistently rehashed, is refused
     /// (`E_CHECKPOINT_MISMATCH`).
     pub fn verify_against(&self, heads: &[SignedHead]) -> Result<VerifyReport> {
+        self.verify_with_progress(heads, Progress::none())
+    }
+
+    /// [`Ledger::verify_against`] (`heads` empty: [`Ledger::verify`]), telling `progress` the
+    /// entries checked (see [`Progress`]).
+    pub fn verify_with_progress(
+        &self,
+        heads: &[SignedHead],
+        mut progress: Progress<'_>,
+    ) -> Result<VerifyReport> {
+        progress.start(self.len);
         let kept = self.kept_signed_head()?;
         let mut all: Vec<&SignedHead> = heads.iter().collect();
         all.extend(kept.as_ref());
@@ -125,8 +137,9 @@ impl Ledger {
         let report = match &self.log {
             Log::Memory(log) => {
                 let report = verify_chain(log)?;
-                for e in log {
+                for (done, e) in (1u64..).zip(log) {
                     anchors.push(&e.hash)?;
+                    progress.at(done);
                 }
                 report
             }
@@ -145,6 +158,7 @@ impl Ledger {
                     anchors.push(&e.hash)?;
                     n += 1;
                     head = e.hash;
+                    progress.at(n);
                     Ok(())
                 })?;
                 if (n, head) != (self.len, self.last) {
@@ -179,6 +193,7 @@ impl Ledger {
                     .into(),
             });
         }
+        progress.finish(self.len);
         Ok(report)
     }
 

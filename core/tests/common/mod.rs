@@ -1,6 +1,11 @@
 //! What several test files share: id parsing, the admin, and temporary ledger files.
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(
+    dead_code,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 
 use std::path::{Path, PathBuf};
 use volunteer_ledger::{
@@ -112,4 +117,18 @@ pub fn community_file(path: &Path, ledger: &str, volunteers: u32, clock: Clock) 
         .unwrap();
     }
     l
+}
+
+/// A resident identity number with its check digit, born 1980-01-01 plus `n` days.
+pub fn identity_number(n: u64) -> String {
+    let birth = chrono::NaiveDate::from_ymd_opt(1980, 1, 1).unwrap() + chrono::Days::new(n);
+    let body = format!("110105{}{:03}", birth.format("%Y%m%d"), n % 999 + 1);
+    let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    let sum: u32 = body
+        .bytes()
+        .zip(weights)
+        .map(|(b, w)| u32::from(b - b'0') * w)
+        .sum();
+    let check = b"10X98765432"[(sum % 11) as usize] as char;
+    format!("{body}{check}")
 }

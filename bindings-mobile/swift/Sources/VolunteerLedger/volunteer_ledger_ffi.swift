@@ -799,12 +799,27 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func uploadOrgs(actor: String, bytes: Data, options: ImportOptions?, dryRun: Bool) throws  -> RegisterReport
     
     /**
+     * `upload_orgs`, telling `progress` the rows done (`0` of the total, every 1000, the end).
+     */
+    func uploadOrgsWithProgress(actor: String, bytes: Data, progress: ProgressListener, options: ImportOptions?, dryRun: Bool) throws  -> RegisterReport
+    
+    /**
      * Uploads a volunteer sheet (姓名, 证件类型, 证件号码, 志愿者编号, 所属组织, 手机): each
      * person registered on their own, numbers made for rows without one, people registered
      * before counted as duplicates, each refused row reported. One transaction; a dry run
      * writes nothing. Without `options`, the defaults (`default_import_options`).
      */
     func uploadVolunteers(actor: String, bytes: Data, options: ImportOptions?, dryRun: Bool) throws  -> RegisterReport
+    
+    /**
+     * `upload_volunteers`, telling `progress` the rows done (`0` of the total, every 1000, the end).
+     */
+    func uploadVolunteersWithProgress(actor: String, bytes: Data, progress: ProgressListener, options: ImportOptions?, dryRun: Bool) throws  -> RegisterReport
+    
+    /**
+     * `upload`, telling `progress` the rows done (`0` of the total, every 1000, the end).
+     */
+    func uploadWithProgress(actor: String, bytes: Data, progress: ProgressListener, options: ImportOptions?, dryRun: Bool) throws  -> ImportReport
     
     /**
      * The consistency proof (hex) that the first `from` entries are a prefix of the first
@@ -844,6 +859,12 @@ public protocol LedgerProtocol: AnyObject, Sendable {
      * kept): a history removed or rewritten before a head is `E_CHECKPOINT_MISMATCH`.
      */
     func verifyAgainst(heads: [SignedHead]) throws  -> VerifyReport
+    
+    /**
+     * `verify`, telling `progress` the entries checked (`0` of the total, every 1000, the
+     * end).
+     */
+    func verifyWithProgress(progress: ProgressListener) throws  -> VerifyReport
     
     /**
      * Writes a snapshot of the state into the ledger file so the next open is fast.
@@ -902,6 +923,12 @@ public protocol LedgerProtocol: AnyObject, Sendable {
     func saveAs(path: String) throws  -> Ledger
     
     /**
+     * `save_as`, telling `progress` the entries written (`0` of the total, every 1000, the
+     * end).
+     */
+    func saveAsWithProgress(path: String, progress: ProgressListener) throws  -> Ledger
+    
+    /**
      * Sets where the ledger's "now" comes from (the system clock, or a fixed instant).
      */
     func setClock(clock: Clock) throws 
@@ -951,6 +978,12 @@ public protocol LedgerProtocol: AnyObject, Sendable {
      * Adds many records in one call, each on its own; outcomes are in input order.
      */
     func addRecords(actor: String, records: [NewRecord]) throws  -> [RecordOutcome]
+    
+    /**
+     * `add_records`, telling `progress` the records done (`0` of the total, every 1000, the
+     * end).
+     */
+    func addRecordsWithProgress(actor: String, records: [NewRecord], progress: ProgressListener) throws  -> [RecordOutcome]
     
     /**
      * Replaces a counted record by a corrected one; the old one stays, linked.
@@ -1326,6 +1359,20 @@ public static func openWithKeys(path: String, provider: KeyProvider)throws  -> L
     uniffi_volunteer_ledger_ffi_fn_constructor_ledger_open_with_keys(
         FfiConverterString.lower(path),
         FfiConverterCallbackInterfaceKeyProvider_lower(provider),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `open`, telling `progress` the entries replayed through the rules: none after a clean
+     * close, those since the last snapshot after a crash.
+     */
+public static func openWithProgress(path: String, progress: ProgressListener)throws  -> Ledger  {
+    return try  FfiConverterTypeLedger_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_constructor_ledger_open_with_progress(
+        FfiConverterString.lower(path),
+        FfiConverterCallbackInterfaceProgressListener_lower(progress),uniffiCallStatus
     )
 })
 }
@@ -1739,6 +1786,23 @@ open func uploadOrgs(actor: String, bytes: Data, options: ImportOptions? = nil, 
 }
     
     /**
+     * `upload_orgs`, telling `progress` the rows done (`0` of the total, every 1000, the end).
+     */
+open func uploadOrgsWithProgress(actor: String, bytes: Data, progress: ProgressListener, options: ImportOptions? = nil, dryRun: Bool = false)throws  -> RegisterReport  {
+    return try  FfiConverterTypeRegisterReport_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_upload_orgs_with_progress(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterData.lower(bytes),
+        FfiConverterCallbackInterfaceProgressListener_lower(progress),
+        FfiConverterOptionTypeImportOptions.lower(options),
+        FfiConverterBool.lower(dryRun),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Uploads a volunteer sheet (姓名, 证件类型, 证件号码, 志愿者编号, 所属组织, 手机): each
      * person registered on their own, numbers made for rows without one, people registered
      * before counted as duplicates, each refused row reported. One transaction; a dry run
@@ -1751,6 +1815,40 @@ open func uploadVolunteers(actor: String, bytes: Data, options: ImportOptions? =
             self.uniffiCloneHandle(),
         FfiConverterString.lower(actor),
         FfiConverterData.lower(bytes),
+        FfiConverterOptionTypeImportOptions.lower(options),
+        FfiConverterBool.lower(dryRun),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `upload_volunteers`, telling `progress` the rows done (`0` of the total, every 1000, the end).
+     */
+open func uploadVolunteersWithProgress(actor: String, bytes: Data, progress: ProgressListener, options: ImportOptions? = nil, dryRun: Bool = false)throws  -> RegisterReport  {
+    return try  FfiConverterTypeRegisterReport_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_upload_volunteers_with_progress(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterData.lower(bytes),
+        FfiConverterCallbackInterfaceProgressListener_lower(progress),
+        FfiConverterOptionTypeImportOptions.lower(options),
+        FfiConverterBool.lower(dryRun),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `upload`, telling `progress` the rows done (`0` of the total, every 1000, the end).
+     */
+open func uploadWithProgress(actor: String, bytes: Data, progress: ProgressListener, options: ImportOptions? = nil, dryRun: Bool = false)throws  -> ImportReport  {
+    return try  FfiConverterTypeImportReport_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_upload_with_progress(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterData.lower(bytes),
+        FfiConverterCallbackInterfaceProgressListener_lower(progress),
         FfiConverterOptionTypeImportOptions.lower(options),
         FfiConverterBool.lower(dryRun),uniffiCallStatus
     )
@@ -1846,6 +1944,20 @@ open func verifyAgainst(heads: [SignedHead])throws  -> VerifyReport  {
     uniffi_volunteer_ledger_ffi_fn_method_ledger_verify_against(
             self.uniffiCloneHandle(),
         FfiConverterSequenceTypeSignedHead.lower(heads),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `verify`, telling `progress` the entries checked (`0` of the total, every 1000, the
+     * end).
+     */
+open func verifyWithProgress(progress: ProgressListener)throws  -> VerifyReport  {
+    return try  FfiConverterTypeVerifyReport_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_verify_with_progress(
+            self.uniffiCloneHandle(),
+        FfiConverterCallbackInterfaceProgressListener_lower(progress),uniffiCallStatus
     )
 })
 }
@@ -1973,6 +2085,21 @@ open func saveAs(path: String)throws  -> Ledger  {
     uniffi_volunteer_ledger_ffi_fn_method_ledger_save_as(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(path),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `save_as`, telling `progress` the entries written (`0` of the total, every 1000, the
+     * end).
+     */
+open func saveAsWithProgress(path: String, progress: ProgressListener)throws  -> Ledger  {
+    return try  FfiConverterTypeLedger_lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_save_as_with_progress(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(path),
+        FfiConverterCallbackInterfaceProgressListener_lower(progress),uniffiCallStatus
     )
 })
 }
@@ -2108,6 +2235,22 @@ open func addRecords(actor: String, records: [NewRecord])throws  -> [RecordOutco
             self.uniffiCloneHandle(),
         FfiConverterString.lower(actor),
         FfiConverterSequenceTypeNewRecord.lower(records),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * `add_records`, telling `progress` the records done (`0` of the total, every 1000, the
+     * end).
+     */
+open func addRecordsWithProgress(actor: String, records: [NewRecord], progress: ProgressListener)throws  -> [RecordOutcome]  {
+    return try  FfiConverterSequenceTypeRecordOutcome.lift(try rustCallWithError(FfiConverterTypeLedgerError_lift) {
+        uniffiCallStatus in
+    uniffi_volunteer_ledger_ffi_fn_method_ledger_add_records_with_progress(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(actor),
+        FfiConverterSequenceTypeNewRecord.lower(records),
+        FfiConverterCallbackInterfaceProgressListener_lower(progress),uniffiCallStatus
     )
 })
 }
@@ -3633,6 +3776,91 @@ public func FfiConverterTypeLedgerError_lower(_ value: LedgerError) -> RustBuffe
 
 
 /**
+ * What a [`ProgressListener`] may throw. Whatever it throws (this or anything else), the call
+ * it listens to goes on to its end and does not call it again.
+ */
+public 
+enum ProgressListenerError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
+
+    
+    
+    /**
+     * The listener failed (its view is gone, say).
+     */
+    case Failed(
+        /**
+         * Why, for the app's own logs.
+         */detail: String
+    )
+
+    
+
+    
+
+    
+    public var errorDescription: String? {
+        String(reflecting: self)
+    }
+    
+}
+
+#if compiler(>=6)
+extension ProgressListenerError: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeProgressListenerError: FfiConverterRustBuffer {
+    typealias SwiftType = ProgressListenerError
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ProgressListenerError {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+
+        
+
+        
+        case 1: return .Failed(
+            detail: try FfiConverterString.read(from: &buf)
+            )
+
+         default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ProgressListenerError, into buf: inout [UInt8]) {
+        switch value {
+
+        
+
+        
+        
+        case let .Failed(detail):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(detail, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProgressListenerError_lift(_ buf: RustBuffer) throws -> ProgressListenerError {
+    return try FfiConverterTypeProgressListenerError.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeProgressListenerError_lower(_ value: ProgressListenerError) -> RustBuffer {
+    return FfiConverterTypeProgressListenerError.lower(value)
+}
+
+
+/**
  * What became of one record of a bulk [`Ledger::add_records`] call.
  */
 
@@ -3893,6 +4121,154 @@ public func FfiConverterCallbackInterfaceKeyProvider_lift(_ handle: UInt64) thro
 #endif
 public func FfiConverterCallbackInterfaceKeyProvider_lower(_ v: KeyProvider) -> UInt64 {
     return FfiConverterCallbackInterfaceKeyProvider.lower(v)
+}
+
+
+
+
+/**
+ * Told how far a long call has got (an upload, a bulk add, opening, saving or checking a
+ * ledger): `done` of `total` rows, records or log entries — `0` of the total first, then every
+ * 1000, and `total` of `total` at the end. Called on the thread that runs the call (with
+ * `SuspendingLedger`, an IO thread: post to the main thread to draw); it must not call the
+ * same ledger.
+ */
+public protocol ProgressListener: AnyObject, Sendable {
+    
+    /**
+     * `done` of `total` units are done.
+     */
+    func onProgress(done: Int64, total: Int64) throws 
+    
+}
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceProgressListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceProgressListener = UniffiVTableCallbackInterfaceProgressListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterCallbackInterfaceProgressListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface ProgressListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterCallbackInterfaceProgressListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface ProgressListener: handle missing in uniffiClone")
+            }
+        },
+        onProgress: { (
+            uniffiHandle: UInt64,
+            done: Int64,
+            total: Int64,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterCallbackInterfaceProgressListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return try uniffiObj.onProgress(
+                     done: try FfiConverterInt64.lift(done),
+                     total: try FfiConverterInt64.lift(total)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCallWithError(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn,
+                lowerError: FfiConverterTypeProgressListenerError_lower
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceProgressListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceProgressListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitProgressListener() {
+    uniffi_volunteer_ledger_ffi_fn_init_callback_vtable_progresslistener(UniffiCallbackInterfaceProgressListener.vtablePtr)
+}
+
+// FfiConverter protocol for callback interfaces
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterCallbackInterfaceProgressListener {
+    fileprivate static let handleMap = UniffiHandleMap<ProgressListener>()
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+extension FfiConverterCallbackInterfaceProgressListener : FfiConverter {
+    typealias SwiftType = ProgressListener
+    typealias FfiType = UInt64
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lift(_ handle: UInt64) throws -> SwiftType {
+        try handleMap.get(handle: handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func lower(_ v: SwiftType) -> UInt64 {
+        return handleMap.insert(obj: v)
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public static func write(_ v: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(v))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceProgressListener_lift(_ handle: UInt64) throws -> ProgressListener {
+    return try FfiConverterCallbackInterfaceProgressListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterCallbackInterfaceProgressListener_lower(_ v: ProgressListener) -> UInt64 {
+    return FfiConverterCallbackInterfaceProgressListener.lower(v)
 }
 
 #if swift(>=5.8)
@@ -5306,7 +5682,16 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload_orgs() != 39341) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload_orgs_with_progress() != 54994) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload_volunteers() != 37004) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload_volunteers_with_progress() != 16339) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_upload_with_progress() != 11264) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_consistency_proof() != 27844) {
@@ -5328,6 +5713,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_verify_against() != 7772) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_verify_with_progress() != 28797) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_checkpoint() != 18796) {
@@ -5360,6 +5748,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_save_as() != 40497) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_save_as_with_progress() != 6047) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_set_clock() != 62955) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5388,6 +5779,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_add_records() != 36730) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_add_records_with_progress() != 6224) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_ledger_amend_record() != 2191) {
@@ -5528,14 +5922,21 @@ private let initializationResult: InitializationResult = {
     if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_open_with_keys() != 13873) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_constructor_ledger_open_with_progress() != 26498) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_volunteer_ledger_ffi_checksum_method_keyprovider_current() != 2686) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_volunteer_ledger_ffi_checksum_method_keyprovider_key() != 20113) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_volunteer_ledger_ffi_checksum_method_progresslistener_on_progress() != 36961) {
+        return InitializationResult.apiChecksumMismatch
+    }
 
     uniffiCallbackInitKeyProvider()
+    uniffiCallbackInitProgressListener()
     uniffiEnsureVolunteerLedgerInitialized()
     return InitializationResult.ok
 }()

@@ -25,6 +25,11 @@ object Ledgers {
     @Throws(LedgerException::class)
     fun open(path: String): Ledger = Ledger.open(path)
 
+    /** Opens a ledger file, telling [progress] the entries it replays (none after a clean close). */
+    @JvmStatic
+    @Throws(LedgerException::class)
+    fun open(path: String, progress: ProgressListener): Ledger = Ledger.openWithProgress(path, progress)
+
     /** A new ledger in memory for a device: it keeps masks only, never an identity number. */
     @JvmStatic
     @Throws(LedgerException::class)

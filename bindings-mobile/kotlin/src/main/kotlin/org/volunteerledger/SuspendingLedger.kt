@@ -23,6 +23,10 @@ import org.volunteerledger.core.VerifyReport
  * is not blocked. Same names, arguments, defaults and `LedgerException`s as the [Ledger]
  * methods they forward to; `ledger.suspending` makes one. Everything else is quick: call the
  * [Ledger] itself.
+ *
+ * The calls that report progress take an optional [ProgressListener] (`progressListener { done,
+ * total -> … }` makes one from a lambda): it is told `0` of the total, every 1000 rows, records
+ * or entries, and the end, on the IO thread — post to the main thread to draw.
  */
 class SuspendingLedger(
     /** The ledger the calls go to. */
@@ -31,13 +35,17 @@ class SuspendingLedger(
 ) {
     private suspend fun <T> io(call: Ledger.() -> T): T = withContext(dispatcher) { ledger.call() }
 
-    /** [Ledger.upload] off the caller's thread. */
+    /** [Ledger.upload] (or [Ledger.uploadWithProgress]) off the caller's thread. */
     suspend fun upload(
         actor: String,
         bytes: ByteArray,
         options: ImportOptions? = null,
         dryRun: Boolean = false,
-    ): ImportReport = io { upload(actor, bytes, options, dryRun) }
+        progress: ProgressListener? = null,
+    ): ImportReport = io {
+        if (progress == null) upload(actor, bytes, options, dryRun)
+        else uploadWithProgress(actor, bytes, progress, options, dryRun)
+    }
 
     /** [Ledger.uploadVolunteers] (bulk registration from a sheet) off the caller's thread. */
     suspend fun uploadVolunteers(
@@ -45,7 +53,11 @@ class SuspendingLedger(
         bytes: ByteArray,
         options: ImportOptions? = null,
         dryRun: Boolean = false,
-    ): RegisterReport = io { uploadVolunteers(actor, bytes, options, dryRun) }
+        progress: ProgressListener? = null,
+    ): RegisterReport = io {
+        if (progress == null) uploadVolunteers(actor, bytes, options, dryRun)
+        else uploadVolunteersWithProgress(actor, bytes, progress, options, dryRun)
+    }
 
     /** [Ledger.uploadOrgs] (bulk registration of an org tree) off the caller's thread. */
     suspend fun uploadOrgs(
@@ -53,20 +65,31 @@ class SuspendingLedger(
         bytes: ByteArray,
         options: ImportOptions? = null,
         dryRun: Boolean = false,
-    ): RegisterReport = io { uploadOrgs(actor, bytes, options, dryRun) }
+        progress: ProgressListener? = null,
+    ): RegisterReport = io {
+        if (progress == null) uploadOrgs(actor, bytes, options, dryRun)
+        else uploadOrgsWithProgress(actor, bytes, progress, options, dryRun)
+    }
 
     /** [Ledger.addRecords] off the caller's thread; outcomes in input order. */
-    suspend fun addRecords(actor: String, records: List<NewRecord>): List<RecordOutcome> =
-        io { addRecords(actor, records) }
+    suspend fun addRecords(
+        actor: String,
+        records: List<NewRecord>,
+        progress: ProgressListener? = null,
+    ): List<RecordOutcome> = io {
+        if (progress == null) addRecords(actor, records) else addRecordsWithProgress(actor, records, progress)
+    }
 
     /** [Ledger.saveAs] off the caller's thread; the ledger of the new file. */
-    suspend fun saveAs(path: String): Ledger = io { saveAs(path) }
+    suspend fun saveAs(path: String, progress: ProgressListener? = null): Ledger =
+        io { if (progress == null) saveAs(path) else saveAsWithProgress(path, progress) }
 
     /** [Ledger.checkpoint] off the caller's thread. */
     suspend fun checkpoint(): Unit = io { checkpoint() }
 
     /** [Ledger.verify] (the whole hash chain) off the caller's thread. */
-    suspend fun verify(): VerifyReport = io { verify() }
+    suspend fun verify(progress: ProgressListener? = null): VerifyReport =
+        io { if (progress == null) verify() else verifyWithProgress(progress) }
 
     /** [Ledger.verifyAgainst] off the caller's thread. */
     suspend fun verifyAgainst(heads: List<SignedHead>): VerifyReport = io { verifyAgainst(heads) }
@@ -94,8 +117,14 @@ class SuspendingLedger(
     /** Opening and creating ledger files off the caller's thread. */
     companion object {
         /** [Ledger.open] (which replays the log after the newest snapshot) on [dispatcher]. */
-        suspend fun open(path: String, dispatcher: CoroutineDispatcher = Dispatchers.IO): SuspendingLedger =
-            withContext(dispatcher) { SuspendingLedger(Ledger.open(path), dispatcher) }
+        suspend fun open(
+            path: String,
+            dispatcher: CoroutineDispatcher = Dispatchers.IO,
+            progress: ProgressListener? = null,
+        ): SuspendingLedger = withContext(dispatcher) {
+            val ledger = if (progress == null) Ledger.open(path) else Ledger.openWithProgress(path, progress)
+            SuspendingLedger(ledger, dispatcher)
+        }
 
         /** [Ledger.create] on [dispatcher]. */
         suspend fun create(

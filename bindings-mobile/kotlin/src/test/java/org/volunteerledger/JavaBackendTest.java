@@ -89,10 +89,17 @@ class JavaBackendTest {
         try (Ledger created = Ledgers.create(path, Ledgers.defaultConfig("district", "某区", "admin"))) {
             created.registerOrg("admin", new NewOrg("D", OrgKind.DISTRICT, "某区", null));
         }
-        try (Ledger opened = Ledgers.open(path)) {
+        List<long[]> replayed = new java.util.ArrayList<>();
+        try (Ledger opened = Ledgers.open(path, (done, total) -> replayed.add(new long[] {done, total}))) {
             assertEquals("某区", opened.org("D").getName());
-            long entries = opened.verify().getEntries();
+            assertEquals(0, opened.replayedAtOpen());
+            assertEquals(List.of(0L, 0L), List.of(replayed.get(0)[0], replayed.get(0)[1]));
+            List<long[]> checked = new java.util.ArrayList<>();
+            long entries = opened.verifyWithProgress((done, total) -> checked.add(new long[] {done, total}))
+                    .getEntries();
             assertEquals(opened.head().getSeq() + 1, entries);
+            long[] end = checked.get(checked.size() - 1);
+            assertEquals(List.of(entries, entries), List.of(end[0], end[1]));
             List<String> codes = Ledgers.errorCodes();
             assertTrue(codes.contains("E_UNKNOWN_ORG"));
         }
