@@ -5,8 +5,8 @@
 
 - the wheel is abi3 for x86_64 (file name and its WHEEL file) and `auditwheel show` finds it
   consistent with manylinux2014 (glibc 2.17) or an older policy;
-- the wheel holds the package, its stubs and py.typed, the native module, and the LICENSE
-  text in .dist-info/licenses;
+- the wheel holds the package, its stubs and py.typed, the native module (without debug
+  information: the dist profile), and the LICENSE text in .dist-info/licenses;
 - the metadata (the wheel's METADATA and the sdist's PKG-INFO) is complete: summary, readme
   as Markdown, License-Expression and License-File, Requires-Python, the extras pandas,
   polars and arrow, the classifiers a user filters on;
@@ -98,8 +98,12 @@ def wheel_problems(wheel: Path) -> list[str]:
         ):
             if needed not in names:
                 problems.append(f"{wheel.name}: no {needed}")
-        if not any(re.fullmatch(r"volunteer_ledger/_native\.abi3\.so", n) for n in names):
-            problems.append(f"{wheel.name}: no volunteer_ledger/_native.abi3.so")
+        native = "volunteer_ledger/_native.abi3.so"
+        if native not in names:
+            problems.append(f"{wheel.name}: no {native}")
+        # The dist profile leaves out debug information (a section's name goes with it).
+        elif b".debug_info\x00" in z.read(native):
+            problems.append(f"{wheel.name}: {native} carries debug information (not the dist profile?)")
         if f"{info}/licenses/LICENSE" in names:
             if b"Apache License" not in z.read(f"{info}/licenses/LICENSE"):
                 problems.append(f"{wheel.name}: its LICENSE is not the Apache License text")
@@ -157,7 +161,10 @@ def sdist_problems(sdist: Path) -> list[str]:
 def auditwheel_problems(report: str) -> list[str]:
     """`auditwheel show` says which platform tag the wheel is consistent with; that tag's glibc
     must be no newer than manylinux2014's (2.17)."""
-    tags = re.findall(r'consistent with the\s+following platform tag:\s+"([^"]+)"', report)
+    tags = re.findall(
+        r'(?:consistent\s+with\s+the\s+following\s+platform\s+tag:|constrains\s+the\s+platform\s+tag\s+to)\s+"([^"]+)"',
+        report,
+    )
     if not tags:
         return [f"auditwheel show named no platform tag:\n{report}"]
     problems = []
@@ -170,6 +177,11 @@ def auditwheel_problems(report: str) -> list[str]:
     return problems
 
 
+def auditwheel_tag(report: str) -> str:
+    found = re.findall(r'platform\s+tag(?::|\s+to)\s+"([^"]+)"', report)
+    return found[-1] if found else "?"
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 4:
         print(__doc__, file=sys.stderr)
@@ -179,7 +191,7 @@ def main(argv: list[str]) -> int:
     for p in problems:
         print(f"check_dist.py: {p}", file=sys.stderr)
     if not problems:
-        tag = re.findall(r'platform tag:\s+"([^"]+)"', report)[-1]
+        tag = auditwheel_tag(report)
         print(f"check_dist.py: {wheel.name} ({tag}, abi3) and {sdist.name}: metadata, licence and contents complete")
     return 1 if problems else 0
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds what a Python user installs without a Rust toolchain, into OUT_DIR (default
 # <repo>/dist/python):
-#   - the abi3 wheel for x86_64 Linux (CPython 3.9+), built by maturin in release with zig as
-#     the linker against glibc 2.17, so that `auditwheel show` finds it manylinux2014;
+#   - the abi3 wheel for x86_64 Linux (CPython 3.9+), built by maturin with the `dist` profile
+#     (release without debug information: Cargo.toml) and zig as the C compiler and linker
+#     against glibc 2.17, so that `auditwheel show` finds it manylinux2014;
 #   - the sdist (`maturin sdist`: the binding, the core, Cargo.lock, LICENSE, the readme).
 # Then check_dist.py checks both (abi3, the manylinux2014 tag auditwheel reports, complete
 # metadata, the LICENSE text, the sdist's contents, no placeholder URL) and this script fails
@@ -13,7 +14,7 @@
 # Needs python3 (3.9+) with venv, cargo, and PyPI: maturin, ziglang (zig, the C compiler and
 # linker for the glibc 2.17 target) and auditwheel go into a private virtualenv,
 # target/dist-tools (set up once; changing TOOLS below reinstalls them). Cargo builds into
-# target/x86_64-unknown-linux-gnu/release (or CARGO_TARGET_DIR).
+# target/x86_64-unknown-linux-gnu/dist (or CARGO_TARGET_DIR).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -43,7 +44,7 @@ export CARGO_INCREMENTAL=0
 rm -f "$OUT"/volunteer_ledger-*.whl "$OUT"/volunteer_ledger-*.tar.gz
 
 echo "dist.sh: building the abi3 wheel ($TARGET, manylinux2014, zig)"
-(cd "$ROOT" && maturin build --release --zig --compatibility manylinux2014 --target "$TARGET" \
+(cd "$ROOT" && maturin build --profile dist --zig --compatibility manylinux2014 --target "$TARGET" \
     --quiet -m "$HERE/Cargo.toml" --out "$OUT")
 echo "dist.sh: building the sdist"
 (cd "$ROOT" && maturin sdist -m "$HERE/Cargo.toml" --out "$OUT" >/dev/null)

@@ -3,11 +3,12 @@
 # user without a Rust toolchain does, and checks it works there:
 #   - a fresh virtualenv, and a PATH on which neither cargo nor rustc is found (asserted;
 #     CARGO and RUSTC point nowhere), so nothing can be compiled;
-#   - `pip install` of the wheel with the extras pandas, polars, arrow and test from PyPI,
-#     binary only for volunteer-ledger (no fall back to the sdist);
+#   - `pip install` of the wheel with the extras pandas, polars, arrow and test from PyPI (and
+#     tqdm and matplotlib, which the examples use), binary only for volunteer-ledger (no fall
+#     back to the sdist);
 #   - the package imported is the installed one (not bindings-python/python), with its stubs;
 #   - examples/python/monthly_upload.py runs into a temporary directory: it exits 0, uploads
-#     the sample sheet and writes the ledger file and the leaderboard workbook;
+#     the sample sheet and writes the ledger file, the leaderboard workbook and the chart;
 #   - the Python tests (bindings-python/tests) run against the installed package.
 #
 #   bash bindings-python/test-dist.sh [DIST_DIR] [pytest arguments...]
@@ -55,8 +56,11 @@ for tool in cargo rustc; do
 done
 echo "test-dist.sh: no cargo, no rustc on PATH"
 
-echo "test-dist.sh: pip install $(basename "$WHEEL")[pandas,polars,arrow,test]"
-python -m pip install --quiet --only-binary volunteer-ledger "${WHEEL}[pandas,polars,arrow,test]"
+# Beside the extras, what the examples use when it is there (as run-tests.sh installs it): tqdm
+# (the README's data-work snippet) and matplotlib (the example's chart).
+echo "test-dist.sh: pip install $(basename "$WHEEL")[pandas,polars,arrow,test] tqdm matplotlib"
+python -m pip install --quiet --only-binary volunteer-ledger "${WHEEL}[pandas,polars,arrow,test]" \
+    "tqdm>=4,<5" "matplotlib>=3.7,<4"
 
 # The package must come from the installed wheel, with its stubs, py.typed and its metadata.
 python - "$VENV" "$WHEEL" <<'PY'
@@ -77,7 +81,7 @@ OUT="$WORK/monthly"
 (cd "$WORK" && python -W error "$ROOT/examples/python/monthly_upload.py" --out "$OUT" --month 2015-06) \
     | tee "$WORK/monthly.txt"
 grep -q "10 added" "$WORK/monthly.txt" || { echo "test-dist.sh: the sample sheet's 10 rows were not added" >&2; exit 1; }
-for f in district.db leaderboard-2015-06.xlsx; do
+for f in district.db leaderboard-2015-06.xlsx street-hours.png; do
     [[ -s "$OUT/$f" ]] || { echo "test-dist.sh: the example wrote no $f" >&2; exit 1; }
 done
 
