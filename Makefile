@@ -12,15 +12,23 @@
 #   make test-wheel     Python: build the abi3 wheel, install it in a fresh virtualenv, test it
 #   make bench-python   Python figures: bulk add from pandas and boards vs pandas (release build)
 #   make crash-campaign   CRASH_ROUNDS (200) SIGKILLs of writers, with reader processes beside one
+#   make dist    the packages, into dist/: the Python abi3 wheel (manylinux2014, zig) and sdist,
+#                the JVM jar (+ -sources, pom; linux-x86-64 library for glibc 2.17) also installed
+#                in ~/.m2 (docs/packages.md); make test-dist installs and tests them (not part of
+#                make test: two release builds); make check-dist (part of make test) runs the same
+#                install tests on packages made from make test's debug builds
+#   make android   the Android AAR (needs an Android SDK, NDK, cargo-ndk and Gradle: not here)
 #   make swift   regenerate the Swift binding in bindings-mobile/swift (check-swift: is it current,
 #                and do Package.swift and the hand-written Swift fit it?)
 SHELL := /bin/bash
 CARGO ?= cargo
 
 .PHONY: test check-layout check-docs check-certificate test-rust test-python test-kotlin example-kotlin swift check-swift demo bench bench-criterion bench-venv lint fuzz \
-	test-wheel bench-python crash-campaign
+	test-wheel bench-python crash-campaign dist dist-python dist-jvm test-dist test-dist-python \
+	test-dist-jvm check-dist check-android android
 
-test: check-layout test-rust check-certificate check-docs fuzz test-python test-kotlin check-swift
+test: check-layout test-rust check-certificate check-docs fuzz test-python test-kotlin check-swift \
+	check-android check-dist
 
 # No import loops between the core's modules (tools/check_layout.py).
 check-layout:
@@ -47,10 +55,47 @@ test-kotlin:
 	bash bindings-mobile/run-kotlin-tests.sh
 
 # Not part of `make test`: a release build and fresh installs, several minutes.
-test-wheel:
-	bash bindings-python/test-wheel.sh
+test-wheel: test-dist-python
 
-# Python figures (a benchmark, not a test): the release wheel (as test-wheel builds it), installed
+# The packages users install without a Rust toolchain (docs/packages.md).
+dist: dist-python dist-jvm
+
+dist-python:
+	bash bindings-python/dist.sh dist/python
+
+dist-jvm:
+	bash bindings-mobile/dist-jvm.sh dist/jvm
+
+test-dist: test-dist-python test-dist-jvm
+
+# The wheel installed where no cargo or rustc is found: examples/python and the Python tests.
+test-dist-python: dist-python
+	bash bindings-python/test-dist.sh dist/python
+
+# The jar installed from dist/jvm by its coordinates; examples/jvm-consumer (Java, Kotlin).
+test-dist-jvm: dist-jvm
+	bash bindings-mobile/test-dist-jvm.sh dist/jvm
+
+# The install tests of test-dist on packages made from the debug builds test-python and
+# test-kotlin leave (a wheel for this machine's glibc, a jar with the debug library), so that
+# make test checks the packaging without two release builds. The manylinux2014 tag and the
+# glibc 2.17 library are checked by make dist itself.
+check-dist: test-python test-kotlin
+	rm -rf target/check-dist
+	.venv/bin/maturin build --profile dev --quiet -m bindings-python/Cargo.toml --out target/check-dist/python
+	bash bindings-python/test-dist.sh target/check-dist/python
+	DIST_JVM_GLIBC=debug bash bindings-mobile/dist-jvm.sh target/check-dist/jvm
+	bash bindings-mobile/test-dist-jvm.sh target/check-dist/jvm
+
+# The Android module's files agree with the repository (no SDK, NDK or Gradle here).
+check-android:
+	python3 tools/check_android_module.py
+	python3 tools/check_android_module.py --self-test
+
+android:
+	bash bindings-mobile/build-android.sh
+
+# Python figures (a benchmark, not a test): a release wheel of its own, installed
 # into its own virtualenv .venv-bench, so the development build in .venv is left alone.
 bench-python:
 	@test -x .venv-bench/bin/python || python3 -m venv .venv-bench

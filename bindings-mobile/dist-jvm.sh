@@ -49,13 +49,18 @@ esac
 # The oldest glibc the library is to load on: 2.17 (CentOS 7, and every later Linux), linked by
 # zig (cargo-zigbuild and ziglang from PyPI, in the private virtualenv target/dist-tools-jvm).
 # DIST_JVM_GLIBC=host links with the host's toolchain instead: no zig, but the library then
-# needs the build machine's glibc.
+# needs the build machine's glibc. DIST_JVM_GLIBC=debug packages the debug library that
+# `make test-kotlin` builds (no release build: what `make check-dist` installs and tests, to
+# check the packaging in `make test`'s time; never a jar to hand out).
 glibc_wanted="${DIST_JVM_GLIBC:-2.17}"
 tools_venv="$root/target/dist-tools-jvm"
 tools=("cargo-zigbuild>=0.20,<0.25" "ziglang>=0.13,<0.18")
 # The release library and a bindgen built beside it (this crate only, as build_native does).
-echo "==> building the native library (volunteer-ledger-ffi, release, glibc $glibc_wanted)"
-if [[ "$glibc_wanted" == host ]]; then
+if [[ "$glibc_wanted" == debug ]]; then build="debug"; else build="release, glibc $glibc_wanted"; fi
+echo "==> building the native library (volunteer-ledger-ffi, $build)"
+if [[ "$glibc_wanted" == debug ]]; then
+    build_native
+elif [[ "$glibc_wanted" == host ]]; then
     lib_dir="$target_dir/release"
     (cd "$root" && "$cargo" build -q --release -p volunteer-ledger-ffi --lib --bin uniffi-bindgen)
 else
@@ -89,7 +94,7 @@ strip --strip-debug -o "$native_dir/libvolunteer_ledger_ffi.so" "$lib"
 glibc="$(objdump -T "$native_dir/libvolunteer_ledger_ffi.so" | grep -o 'GLIBC_[0-9.]*' | sort -uV | tail -n 1)"
 glibc="${glibc#GLIBC_}"
 echo "    the library needs glibc $glibc or newer"
-if [[ "$glibc_wanted" != host && "$(printf '%s\n' "$glibc" "$glibc_wanted" | sort -V | tail -n 1)" != "$glibc_wanted" ]]; then
+if [[ "$glibc_wanted" != host && "$glibc_wanted" != debug && "$(printf '%s\n' "$glibc" "$glibc_wanted" | sort -V | tail -n 1)" != "$glibc_wanted" ]]; then
     echo "dist-jvm: the library needs glibc $glibc, newer than the $glibc_wanted it was built for" >&2
     exit 1
 fi
