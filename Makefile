@@ -67,6 +67,7 @@ dist-jvm:
 	bash bindings-mobile/dist-jvm.sh dist/jvm
 
 test-dist: test-dist-python test-dist-jvm
+	python3 tools/check_install_lines.py
 
 # The wheel installed where no cargo or rustc is found: examples/python and the Python tests.
 test-dist-python: dist-python
