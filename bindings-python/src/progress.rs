@@ -9,9 +9,8 @@ use volunteer_ledger as vl;
 /// A caller's callback, or none, and the first exception it raised.
 pub(crate) struct PyProgress {
     callback: Option<Py<PyAny>>,
+    /// The first exception the callback raised; once there is one, it is not called again.
     failed: Mutex<Option<PyErr>>,
-    /// Set after the first exception: the callback is not called again.
-    stopped: std::sync::atomic::AtomicBool,
 }
 
 impl PyProgress {
@@ -19,23 +18,22 @@ impl PyProgress {
         Self {
             callback,
             failed: Mutex::new(None),
-            stopped: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
     /// Tells the callback `done` of `total`, unless it raised before.
     pub(crate) fn tell(&self, done: u64, total: u64) {
-        use std::sync::atomic::Ordering;
         let Some(cb) = &self.callback else { return };
-        if self.stopped.load(Ordering::Relaxed) {
+        // Only the thread the core reports on calls this: the slot is not contended.
+        let Ok(mut failed) = self.failed.lock() else {
+            return;
+        };
+        if failed.is_some() {
             return;
         }
         Python::attach(|py| {
             if let Err(e) = cb.call1(py, (done, total)) {
-                self.stopped.store(true, Ordering::Relaxed);
-                if let Ok(mut slot) = self.failed.lock() {
-                    slot.get_or_insert(e);
-                }
+                *failed = Some(e);
             }
         });
     }
